@@ -1,0 +1,57 @@
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import type { Services } from './services.js';
+import { logger } from './logger.js';
+import { errorHandler, notFoundHandler } from './web/error-handler.js';
+import { healthRoutes, type Readiness } from './routes/health.js';
+import { homeRoutes } from './routes/home.js';
+import { diagnosticsRoutes } from './routes/diagnostics.js';
+import { APP_VERSION, projectPath } from './paths.js';
+
+export interface AppOptions {
+  readiness?: Readiness;
+  /** URL of the embedded Salesforce emulator, when `npm start` runs one as the Local org. */
+  localOrgUrl?: string;
+}
+
+/** Builds the Express app without listening, so tests mount it directly. */
+export function createApp(services: Services, options: AppOptions = {}): Express {
+  const app = express();
+  const readiness = options.readiness ?? { ready: true };
+  app.disable('x-powered-by');
+  app.set('trust proxy', services.config.onCloudFoundry ? 1 : false);
+  app.set('view engine', 'ejs');
+  app.set('views', projectPath('views'));
+  app.locals.appVersion = APP_VERSION;
+  app.locals.localOrgUrl = options.localOrgUrl;
+
+  const behindTls = services.config.onCloudFoundry;
+  app.use(
+    helmet({
+      contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'img-src': ["'self'", 'data:'], 'upgrade-insecure-requests': behindTls ? [] : null } },
+      strictTransportSecurity: behindTls,
+    }),
+  );
+  app.use(
+    pinoHttp({
+      logger: logger('http'),
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
+  app.use('/public', express.static(projectPath('public'), { maxAge: services.config.env === 'production' ? '1d' : 0 }));
+  app.use(express.json({ limit: '2mb' }));
+  app.use(express.urlencoded({ extended: false, limit: '2mb' }));
+
+  app.use(healthRoutes(services, readiness));
+  app.use(homeRoutes(services, { localOrgUrl: options.localOrgUrl }));
+  app.use('/api/v1/diagnostics', diagnosticsRoutes(services));
+
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return app;
+}

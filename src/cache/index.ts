@@ -1,0 +1,1 @@
+export { createRedis, redisReady, redisVersion, type RedisRole } from './redis.js';

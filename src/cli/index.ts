@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+import { configOrExit } from '../config.js';
+import { configureLogger, logger } from '../logger.js';
+import { startAllInOne } from './start.js';
+
+const USAGE = `Usage: dms <command>
+
+Commands:
+  start      web + worker in one process, with embedded Redis and CouchDB when not configured
+  web        the web process only (needs REDIS_URL and COUCHDB_URL, or VCAP_SERVICES)
+  worker     a worker process only (same settings as web)
+  emulator   the Salesforce emulator alone: dms emulator [--port N] [--data DIR] [--describe DIR] [--inspect]
+`;
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'start': {
+      const config = configOrExit();
+      configureLogger({ level: config.logLevel });
+      await startAllInOne(config);
+      return;
+    }
+    case 'web':
+      await import('../server.js');
+      return;
+    case 'worker':
+      await import('../../workers/index.js');
+      return;
+    case 'emulator': {
+      const { runEmulatorCli } = await import('../salesforce-emulator/main.js');
+      await runEmulatorCli(rest);
+      return;
+    }
+    default:
+      process.stdout.write(USAGE);
+      process.exit(command === undefined || command === 'help' || command === '--help' ? 0 : 64);
+  }
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  logger('app').fatal({ err }, (err as Error).message);
+  process.stderr.write(`${(err as Error).message}\n`);
+  process.exit(1);
+});

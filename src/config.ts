@@ -1,0 +1,274 @@
+import { z } from 'zod';
+import { resolve } from 'node:path';
+
+/**
+ * The only place that reads process.env. One zod schema over the environment and Cloud Foundry's
+ * VCAP_SERVICES; every problem is listed by variable name.
+ */
+
+const intFrom = (name: string, fallback: number, min = 0) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return fallback;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < min) {
+        ctx.addIssue({ code: 'custom', message: `${name} must be an integer >= ${min}, got "${v}"` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const urlFrom = (name: string, protocols: string[]) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return undefined;
+      try {
+        const url = new URL(v);
+        if (!protocols.includes(url.protocol)) throw new Error('protocol');
+        return url.toString();
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `${name} must be a ${protocols.join(' or ')} URL, got "${redact(v)}"` });
+        return z.NEVER;
+      }
+    });
+
+const boolFrom = (name: string, fallback: boolean) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return fallback;
+      if (/^(1|true|yes|on)$/i.test(v)) return true;
+      if (/^(0|false|no|off)$/i.test(v)) return false;
+      ctx.addIssue({ code: 'custom', message: `${name} must be true or false, got "${v}"` });
+      return z.NEVER;
+    });
+
+function redact(url: string): string {
+  return url.replace(/\/\/([^:/@]+):([^@]+)@/, '//$1:***@');
+}
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: intFrom('PORT', 3000),
+  HOST: z.string().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATA_DIR: z.string().default('data'),
+  REDIS_URL: urlFrom('REDIS_URL', ['redis:', 'rediss:']),
+  REDIS_TLS_CA_BASE64: z.string().optional(),
+  COUCHDB_URL: urlFrom('COUCHDB_URL', ['http:', 'https:']),
+  COUCHDB_APIKEY: z.string().optional(),
+  COUCHDB_DB_PREFIX: z
+    .string()
+    .regex(/^[a-z][a-z0-9_$()+/-]*$/, 'COUCHDB_DB_PREFIX must start with a lowercase letter and use a-z 0-9 _$()+/-')
+    .default('dms_'),
+  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_{}:-]+$/, 'QUEUE_PREFIX may use letters, digits and _{}:-').default('dms'),
+  WORKER_CONCURRENCY: intFrom('WORKER_CONCURRENCY', 4, 1),
+  WORKER_LOCK_MS: intFrom('WORKER_LOCK_MS', 30_000, 1000),
+  SHUTDOWN_TIMEOUT_MS: intFrom('SHUTDOWN_TIMEOUT_MS', 8000, 100),
+  UPLOAD_MAX_BYTES: intFrom('UPLOAD_MAX_BYTES', 1024 * 1024 * 1024, 1),
+  SALESFORCE_EMULATOR: boolFrom('SALESFORCE_EMULATOR', true),
+  EMULATOR_PORT: intFrom('EMULATOR_PORT', 0),
+  SECRET_KEY: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || Buffer.from(v, 'base64').length === 32, 'SECRET_KEY must be 32 bytes, base64-encoded (openssl rand -base64 32)'),
+  SESSION_SECRET: z.string().min(16, 'SESSION_SECRET must be at least 16 characters').optional(),
+  DMS_ADMIN_USER: z.string().optional(),
+  DMS_ADMIN_PASSWORD: z.string().min(8, 'DMS_ADMIN_PASSWORD must be at least 8 characters').optional(),
+  VCAP_SERVICES: z.string().optional(),
+  PATH: z.string().default(''),
+  VCAP_APPLICATION: z.string().optional(),
+});
+
+const Credentials = z.record(z.string(), z.unknown());
+const Binding = z.object({
+  name: z.string().optional(),
+  label: z.string().optional(),
+  instance_name: z.string().optional(),
+  tags: z.array(z.string()).optional(),
+  credentials: Credentials.default({}),
+});
+const VcapServices = z.record(z.string(), z.array(Binding));
+type Binding = z.infer<typeof Binding>;
+
+export interface RedisSettings {
+  url: string;
+  tlsCa?: Buffer;
+  source: 'REDIS_URL' | 'VCAP_SERVICES' | 'embedded';
+}
+
+export interface CouchSettings {
+  url: string;
+  iamApiKey?: string;
+  source: 'COUCHDB_URL' | 'VCAP_SERVICES' | 'embedded';
+}
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  onCloudFoundry: boolean;
+  http: { host: string; port: number };
+  logLevel: string;
+  dataDir: string;
+  redis?: RedisSettings;
+  couch?: CouchSettings & { dbPrefix: string };
+  couchDbPrefix: string;
+  queue: { prefix: string; concurrency: number; lockMs: number };
+  shutdownTimeoutMs: number;
+  uploadMaxBytes: number;
+  emulator: { enabled: boolean; port: number };
+  secretKey?: Buffer;
+  sessionSecret?: string;
+  initialAdmin?: { user: string; password: string };
+  /** Where to look for a redis-server binary when Redis is embedded. */
+  searchPath: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Configuration is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const matches = (b: Binding, word: string) =>
+  [b.name, b.label, b.instance_name, ...(b.tags ?? [])].some((s) => s?.toLowerCase().includes(word));
+
+function redisFromBinding(b: Binding, problems: string[]): RedisSettings | undefined {
+  const c = b.credentials;
+  const rediss = (c.connection as { rediss?: { composed?: string[]; certificate?: { certificate_base64?: string } } } | undefined)?.rediss;
+  const caB64 = rediss?.certificate?.certificate_base64 ?? (typeof c.ca_certificate_base64 === 'string' ? c.ca_certificate_base64 : undefined);
+  const tlsCa = caB64 ? Buffer.from(caB64, 'base64') : undefined;
+  const uri = rediss?.composed?.[0] ?? (typeof c.uri === 'string' ? c.uri : typeof c.url === 'string' ? c.url : undefined);
+  if (uri) return { url: uri, tlsCa, source: 'VCAP_SERVICES' };
+  const host = c.host ?? c.hostname;
+  const port = c.tls_port ?? c.port;
+  if (typeof host === 'string' && (typeof port === 'number' || typeof port === 'string')) {
+    const scheme = c.tls_port !== undefined ? 'rediss' : 'redis';
+    const password = typeof c.password === 'string' ? `:${encodeURIComponent(c.password)}@` : '';
+    return { url: `${scheme}://${password}${host}:${port}`, tlsCa, source: 'VCAP_SERVICES' };
+  }
+  problems.push(`VCAP_SERVICES: Redis binding "${b.name ?? b.label}" has neither credentials.uri nor host and port`);
+  return undefined;
+}
+
+function couchFromBinding(b: Binding, problems: string[]): CouchSettings | undefined {
+  const c = b.credentials;
+  const apikey = typeof c.apikey === 'string' ? c.apikey : undefined;
+  const url = typeof c.url === 'string' ? c.url : typeof c.host === 'string' ? `https://${c.host}` : undefined;
+  if (!url) {
+    problems.push(`VCAP_SERVICES: Cloudant binding "${b.name ?? b.label}" has no credentials.url or credentials.host`);
+    return undefined;
+  }
+  const parsed = new URL(url);
+  // With both legacy and IAM credentials, prefer IAM and strip the basic-auth part of the URL.
+  if (apikey && (!parsed.password || !c.password)) {
+    parsed.username = '';
+    parsed.password = '';
+    return { url: parsed.toString(), iamApiKey: apikey, source: 'VCAP_SERVICES' };
+  }
+  if (!parsed.password && typeof c.username === 'string' && typeof c.password === 'string') {
+    parsed.username = c.username;
+    parsed.password = c.password;
+  }
+  return { url: parsed.toString(), source: 'VCAP_SERVICES' };
+}
+
+function parseVcap(raw: string | undefined, problems: string[]): { redis?: RedisSettings; couch?: CouchSettings } {
+  if (!raw) return {};
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    problems.push('VCAP_SERVICES is not valid JSON');
+    return {};
+  }
+  const parsed = VcapServices.safeParse(json);
+  if (!parsed.success) {
+    problems.push(`VCAP_SERVICES does not have the Cloud Foundry shape: ${parsed.error.issues[0]?.message ?? 'unknown'}`);
+    return {};
+  }
+  const bindings = Object.values(parsed.data).flat();
+  const redisBinding = bindings.find((b) => matches(b, 'redis'));
+  const couchBinding = bindings.find((b) => matches(b, 'cloudant') || matches(b, 'couch'));
+  return {
+    redis: redisBinding ? redisFromBinding(redisBinding, problems) : undefined,
+    couch: couchBinding ? couchFromBinding(couchBinding, problems) : undefined,
+  };
+}
+
+/** Parses an environment (process.env by default) into a Config, or throws ConfigError with every problem. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const variable = String(issue.path[0] ?? 'environment');
+      problems.push(issue.message.startsWith(variable) ? issue.message : `${variable}: ${issue.message}`);
+    }
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+  const vcap = parseVcap(e.VCAP_SERVICES, problems);
+  const onCloudFoundry = e.VCAP_APPLICATION !== undefined;
+  if (e.COUCHDB_APIKEY && !e.COUCHDB_URL) problems.push('COUCHDB_APIKEY is set but COUCHDB_URL is not: the IAM key needs the Cloudant URL');
+  if ((e.DMS_ADMIN_USER === undefined) !== (e.DMS_ADMIN_PASSWORD === undefined)) {
+    problems.push('DMS_ADMIN_USER and DMS_ADMIN_PASSWORD must be set together');
+  }
+  if (e.NODE_ENV === 'production' && !e.SECRET_KEY) {
+    problems.push('SECRET_KEY is required in production (32 random bytes, base64): it encrypts Salesforce credentials at rest');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const redis: RedisSettings | undefined = e.REDIS_URL
+    ? { url: e.REDIS_URL, tlsCa: e.REDIS_TLS_CA_BASE64 ? Buffer.from(e.REDIS_TLS_CA_BASE64, 'base64') : undefined, source: 'REDIS_URL' }
+    : vcap.redis;
+  const couch: CouchSettings | undefined = e.COUCHDB_URL
+    ? { url: e.COUCHDB_URL, iamApiKey: e.COUCHDB_APIKEY, source: 'COUCHDB_URL' }
+    : vcap.couch;
+
+  return {
+    env: e.NODE_ENV,
+    onCloudFoundry,
+    http: { host: e.HOST ?? (onCloudFoundry ? '0.0.0.0' : '127.0.0.1'), port: e.PORT },
+    logLevel: e.LOG_LEVEL,
+    dataDir: resolve(e.DATA_DIR),
+    redis,
+    couch: couch ? { ...couch, dbPrefix: e.COUCHDB_DB_PREFIX } : undefined,
+    couchDbPrefix: e.COUCHDB_DB_PREFIX,
+    queue: { prefix: e.QUEUE_PREFIX, concurrency: e.WORKER_CONCURRENCY, lockMs: e.WORKER_LOCK_MS },
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    uploadMaxBytes: e.UPLOAD_MAX_BYTES,
+    emulator: { enabled: e.SALESFORCE_EMULATOR, port: e.EMULATOR_PORT },
+    secretKey: e.SECRET_KEY ? Buffer.from(e.SECRET_KEY, 'base64') : undefined,
+    sessionSecret: e.SESSION_SECRET,
+    initialAdmin: e.DMS_ADMIN_USER && e.DMS_ADMIN_PASSWORD ? { user: e.DMS_ADMIN_USER, password: e.DMS_ADMIN_PASSWORD } : undefined,
+    searchPath: e.PATH,
+  };
+}
+
+/** Loads the config or prints every problem and exits non-zero (process entry points only). */
+export function configOrExit(env: Record<string, string | undefined> = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78);
+    }
+    throw error;
+  }
+}
+
+/** The settings a process needs to talk to Redis and CouchDB, or a ConfigError naming what is missing. */
+export function requireBackingServices(config: Config): { redis: RedisSettings; couch: CouchSettings & { dbPrefix: string } } {
+  const problems: string[] = [];
+  if (!config.redis) problems.push('REDIS_URL is not set and VCAP_SERVICES has no Redis binding (or run `npm start`, which embeds one)');
+  if (!config.couch) problems.push('COUCHDB_URL is not set and VCAP_SERVICES has no Cloudant binding (or run `npm start`, which embeds one)');
+  if (problems.length > 0 || !config.redis || !config.couch) throw new ConfigError(problems);
+  return { redis: config.redis, couch: config.couch };
+}

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+
+export const DATASET_FORMATS = ['csv', 'xlsx', 'xls', 'pickle', 'json', 'ndjson', 'parquet'] as const;
+export type DatasetFormat = (typeof DATASET_FORMATS)[number];
+
+/** What the caller may choose about a read; every field has a safe default. */
+export const ReaderOptions = z.object({
+  /** Forces the format; by default it comes from the content (see detectFormat). */
+  format: z.enum(DATASET_FORMATS).optional(),
+  /** Text encoding for CSV; by default from the BOM, UTF-8 validity, then chardet. */
+  encoding: z.string().min(1).optional(),
+  /** CSV field delimiter; by default sniffed among , ; tab | ^ */
+  delimiter: z.string().length(1).optional(),
+  /** Whether the first row (CSV, Excel, list-of-rows pickles) holds the column names. */
+  hasHeader: z.union([z.boolean(), z.literal('auto')]).default('auto'),
+  onRaggedRows: z.enum(['error', 'accept']).default('error'),
+  /** Excel sheet name; by default the workbook's first sheet. */
+  sheet: z.string().optional(),
+  /** A pickled DataFrame's index: kept as the first column, or dropped. A default RangeIndex is always dropped. */
+  pickleIndex: z.enum(['column', 'drop']).default('column'),
+  batchSize: z.number().int().min(1).max(100_000).default(5000),
+  limits: z
+    .object({
+      /** Sum of the uncompressed sizes in an xlsx's zip directory. */
+      maxDecompressedBytes: z.number().int().positive().default(1024 * 1024 * 1024),
+      /** Largest uncompressed/compressed ratio accepted for an xlsx entry over 1 MB. */
+      maxCompressionRatio: z.number().positive().default(200),
+      /** Pickle and JSON elements are held in memory whole; these bound them. */
+      maxPickleBytes: z.number().int().positive().default(512 * 1024 * 1024),
+      maxJsonRecordBytes: z.number().int().positive().default(16 * 1024 * 1024),
+    })
+    .prefault({}),
+});
+export type ReaderOptions = z.infer<typeof ReaderOptions>;
+export type ReaderOptionsInput = z.input<typeof ReaderOptions>;
+
+export type CellValue = string | number | boolean | Date | null;
+
+/** A row accepted with a remark (ragged row padded, unknown key ignored, ...). */
+export interface RowIssue {
+  /** 1-based data row number (the header is not counted). */
+  row: number;
+  /** Where in the file, for text formats: the physical line the row starts on. */
+  line?: number;
+  code: string;
+  message: string;
+}
+
+export interface RowBatch {
+  columns: string[];
+  rows: CellValue[][];
+  issues: RowIssue[];
+  /** 1-based data row number of rows[0]. */
+  firstRowNumber: number;
+}
+
+/** A restartable byte source: each call opens the file again from its first byte. */
+export type ByteSource = () => NodeJS.ReadableStream;

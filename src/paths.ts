@@ -1,0 +1,20 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The project folder (holding package.json, views/, public/), from src/ under tsx or dist/src/ after build. */
+function findProjectRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 4; i++) {
+    const candidate = join(dir, 'package.json');
+    if (existsSync(candidate) && existsSync(join(dir, 'views'))) return dir;
+    dir = dirname(dir);
+  }
+  throw new Error('Cannot find the DMS project folder (package.json next to views/)');
+}
+
+export const PROJECT_ROOT = findProjectRoot();
+
+export const APP_VERSION: string = (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+
+export const projectPath = (...parts: string[]): string => join(PROJECT_ROOT, ...parts);

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import type { JobsOptions } from 'bullmq';
+
+/**
+ * The job catalogue: every job DMS runs, its queue, its payload schema and its default options.
+ * Web enqueues and workers process only what is listed here. Payloads carry ids, never row data or secrets.
+ */
+const keepBounded: JobsOptions = {
+  removeOnComplete: { age: 7 * 24 * 3600, count: 5000 },
+  removeOnFail: { age: 30 * 24 * 3600, count: 20000 },
+};
+
+export const PingPayload = z.object({ requestedAt: z.string(), requestedBy: z.string().max(200) });
+
+export const JOBS = {
+  'diagnostics.ping': {
+    queue: 'diagnostics',
+    payload: PingPayload,
+    options: { ...keepBounded, attempts: 1, removeOnComplete: { age: 3600, count: 100 } },
+  },
+} as const satisfies Record<string, { queue: string; payload: z.ZodType; options: JobsOptions }>;
+
+export type JobName = keyof typeof JOBS;
+export type JobPayload<N extends JobName> = z.infer<(typeof JOBS)[N]['payload']>;
+export type QueueName = (typeof JOBS)[JobName]['queue'];
+
+export const QUEUE_NAMES: readonly QueueName[] = [...new Set(Object.values(JOBS).map((j) => j.queue))];
+
+export function isJobName(name: string): name is JobName {
+  return Object.hasOwn(JOBS, name);
+}

@@ -1,0 +1,112 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { FieldDescribe, systemFields } from './field.js';
+import type { ObjectSpec } from './object-spec.js';
+import { ACCOUNT, CONTACT, LEAD } from './standard-objects.js';
+import { CASE, OPPORTUNITY, USER } from './standard-objects-more.js';
+
+/** A describe file: a DescribeSObjectResult, or the `{status, result}` wrapper of `sf sobject describe --json`. */
+const DescribeFile = z.object({
+  name: z.string().min(1),
+  label: z.string().optional(),
+  labelPlural: z.string().optional(),
+  keyPrefix: z.string().regex(/^[0-9A-Za-z]{3}$/).nullish(),
+  custom: z.boolean().optional(),
+  fields: z.array(FieldDescribe),
+}).passthrough();
+
+/** One object ready for lookups: fields by lower-case name and by lower-case relationship name. */
+export interface ObjectSchema {
+  spec: ObjectSpec;
+  name: string;
+  keyPrefix: string;
+  fields: FieldDescribe[];
+  byLower: Map<string, number>;
+  relationshipByLower: Map<string, number>;
+  /** Indexes of fields holding unique or external-id values (indexed eagerly by the store). */
+  uniqueFields: number[];
+}
+
+function toSchema(spec: ObjectSpec): ObjectSchema {
+  const byLower = new Map<string, number>();
+  const relationshipByLower = new Map<string, number>();
+  spec.fields.forEach((f, i) => {
+    byLower.set(f.name.toLowerCase(), i);
+    if (f.type === 'reference' && f.relationshipName) relationshipByLower.set(f.relationshipName.toLowerCase(), i);
+  });
+  const uniqueFields = spec.fields.flatMap((f, i) => (f.type !== 'id' && (f.unique || f.externalId) ? [i] : []));
+  return { spec, name: spec.name, keyPrefix: spec.keyPrefix, fields: spec.fields, byLower, relationshipByLower, uniqueFields };
+}
+
+/** The set of objects the emulator serves. */
+export class Schema {
+  readonly objects = new Map<string, ObjectSchema>();
+  readonly byPrefix = new Map<string, ObjectSchema>();
+
+  constructor(specs: ObjectSpec[]) {
+    for (const spec of specs) this.add(spec);
+  }
+
+  add(spec: ObjectSpec): void {
+    const schema = toSchema(spec);
+    this.objects.set(spec.name.toLowerCase(), schema);
+    this.byPrefix.set(spec.keyPrefix, schema);
+  }
+
+  get(name: string): ObjectSchema | undefined {
+    return this.objects.get(name.toLowerCase());
+  }
+
+  list(): ObjectSchema[] {
+    return [...this.objects.values()].sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** Objects (and their lookup fields) that point at `target`, for childRelationships. */
+  childrenOf(target: string): { childSObject: string; field: string; relationshipName: string | null }[] {
+    return this.list().flatMap((o) => o.fields
+      .filter((f) => f.type === 'reference' && f.referenceTo.includes(target) && f.createable)
+      .map((f) => ({ childSObject: o.name, field: f.name, relationshipName: o.custom ? null : `${o.name}s` })));
+  }
+}
+
+function nextCustomPrefix(taken: Set<string>): string {
+  for (let i = 0; i < 36 * 36; i++) {
+    const prefix = `a${i.toString(36).padStart(2, '0')}`;
+    if (!taken.has(prefix)) return prefix;
+  }
+  throw new Error('No free key prefix for a custom object');
+}
+
+function mergeSpec(existing: ObjectSpec | undefined, file: z.infer<typeof DescribeFile>, taken: Set<string>): ObjectSpec {
+  const { name, label, labelPlural, keyPrefix, custom, fields, ...extra } = file;
+  const byName = new Map((existing?.fields ?? systemFields(!name.endsWith('__mdt'))).map((f) => [f.name.toLowerCase(), f]));
+  for (const f of fields) byName.set(f.name.toLowerCase(), f);
+  return {
+    name,
+    label: label ?? existing?.label ?? name,
+    labelPlural: labelPlural ?? existing?.labelPlural ?? name,
+    keyPrefix: existing?.keyPrefix ?? keyPrefix ?? nextCustomPrefix(taken),
+    custom: custom ?? existing?.custom ?? name.endsWith('__c'),
+    fields: [...byName.values()],
+    extra: { ...existing?.extra, ...extra },
+  };
+}
+
+/** Standard objects plus those (or extra fields) from describe JSON files in `describeDir`. */
+export async function loadSchema(describeDir?: string): Promise<Schema> {
+  const specs = new Map([ACCOUNT, CONTACT, LEAD, OPPORTUNITY, CASE, USER].map((s) => [s.name.toLowerCase(), s]));
+  if (describeDir) {
+    const names = (await readdir(describeDir)).filter((n) => n.endsWith('.json')).sort();
+    for (const fileName of names) {
+      const raw: unknown = JSON.parse(await readFile(join(describeDir, fileName), 'utf8'));
+      const body = raw && typeof raw === 'object' && 'result' in raw ? (raw as { result: unknown }).result : raw;
+      const parsed = DescribeFile.safeParse(body);
+      if (!parsed.success) throw new Error(`Describe file ${fileName} is not a describe result: ${parsed.error.message}`);
+      const taken = new Set([...specs.values()].map((s) => s.keyPrefix));
+      const existing = specs.get(parsed.data.name.toLowerCase());
+      specs.set(parsed.data.name.toLowerCase(), mergeSpec(existing, parsed.data, taken));
+    }
+  }
+  return new Schema([...specs.values()]);
+}

@@ -1,0 +1,44 @@
+import { createServer, type Server } from 'node:http';
+import type { Config } from './config.js';
+import { createApp, type AppOptions } from './app.js';
+import { connectServices, type Services } from './services.js';
+import { logger } from './logger.js';
+
+export interface WebProcess {
+  server: Server;
+  services: Services;
+  url: string;
+  /** Stops taking requests (readiness goes 503 first), waits for in-flight ones, closes connections. */
+  stop(): Promise<void>;
+}
+
+/** Connects, builds the app and listens: shared by `dms web` (Procfile web:) and `dms start`. */
+export async function startWeb(config: Config, options: Omit<AppOptions, 'readiness'> = {}): Promise<WebProcess> {
+  const services = await connectServices(config);
+  const readiness = { ready: false };
+  const app = createApp(services, { ...options, readiness });
+  const server = createServer(app);
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.http.port, config.http.host, () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.http.port;
+  const url = `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${port}`;
+  readiness.ready = true;
+  logger('http').info({ url }, 'web listening');
+  return {
+    server,
+    services,
+    url,
+    async stop() {
+      readiness.ready = false;
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await services.close();
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { createRedis } from '../src/cache/index.js';
+import { JOBS, QUEUE_NAMES, isJobName, type JobName } from '../src/queue/index.js';
+import type { Services } from '../src/services.js';
+import { logger } from '../src/logger.js';
+import { PROCESSORS, type Processor } from './registry.js';
+
+export interface RunningWorkers {
+  workers: Worker[];
+  /** Stops taking jobs and lets running ones finish up to timeoutMs; then releases them for another worker. */
+  close(timeoutMs: number): Promise<void>;
+}
+
+/** Checks at boot that every queue has a worker and every job name a processor. */
+export function checkRegistry(): void {
+  const missing = (Object.keys(JOBS) as JobName[]).filter((name) => typeof PROCESSORS[name] !== 'function');
+  if (missing.length > 0) throw new Error(`No processor registered for job(s): ${missing.join(', ')}`);
+}
+
+async function dispatch(job: Job, services: Services): Promise<unknown> {
+  if (!isJobName(job.name)) throw new UnrecoverableError(`Unknown job name "${job.name}"`);
+  const parsed = JOBS[job.name].payload.safeParse(job.data);
+  if (!parsed.success) throw new UnrecoverableError(`Invalid payload for ${job.name}: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
+  const processor = PROCESSORS[job.name] as Processor<JobName>;
+  return processor(parsed.data as never, { job, services });
+}
+
+export function startWorkers(services: Services): RunningWorkers {
+  checkRegistry();
+  const { config } = services;
+  const redisSettings = config.redis;
+  if (!redisSettings) throw new Error('startWorkers needs Redis settings');
+  const connections: Redis[] = [];
+  const workers = QUEUE_NAMES.map((queueName) => {
+    const connection = createRedis(redisSettings, 'worker');
+    connections.push(connection);
+    const worker = new Worker(queueName, (job) => dispatch(job, services), {
+      connection,
+      prefix: config.queue.prefix,
+      concurrency: config.queue.concurrency,
+      lockDuration: config.queue.lockMs,
+      stalledInterval: Math.max(1000, Math.floor(config.queue.lockMs / 2)),
+      maxStalledCount: 2,
+    });
+    const log = logger('worker', { queue: queueName });
+    worker.on('error', (err) => log.error({ err }, 'worker error'));
+    worker.on('failed', (job, err) => log.warn({ jobId: job?.id, job: job?.name, err: err.message }, 'job failed'));
+    worker.on('completed', (job) => log.debug({ jobId: job.id, job: job.name }, 'job completed'));
+    return worker;
+  });
+  return {
+    workers,
+    async close(timeoutMs) {
+      const graceful = Promise.all(workers.map((w) => w.close()));
+      const timedOut = await Promise.race([
+        graceful.then(() => false),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(true), timeoutMs).unref()),
+      ]);
+      if (timedOut) {
+        // Forced close leaves the running jobs' locks to expire, so another worker picks them up as stalled.
+        logger('worker').warn({ timeoutMs }, 'jobs still running at shutdown; releasing them to other workers');
+        await Promise.all(workers.map((w) => w.close(true)));
+      }
+      for (const connection of connections) connection.disconnect();
+    },
+  };
+}
