@@ -1,11 +1,18 @@
 // Runs the test tiers with node's own test runner (through tsx for TypeScript).
-// Usage: node scripts/run-tests.mjs [unit|integration|e2e ...]; no argument runs unit + integration + e2e.
+// Usage: node scripts/run-tests.mjs [unit|integration|e2e ...] [-- extra test files]; no tier runs all three.
+// Integration tests need Redis (REDIS_URL, default 127.0.0.1:6379) and a CouchDB-compatible server:
+// when COUCHDB_URL is unset, an in-memory pouchdb-server is started here for the whole run.
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync, existsSync } from 'node:fs';
+import { readdirSync, statSync, existsSync, mkdtempSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const tiers = process.argv.slice(2);
-const selected = tiers.length > 0 ? tiers : ['unit', 'integration', 'e2e'];
+const args = process.argv.slice(2);
+const tiers = args.filter((a) => ['unit', 'integration', 'e2e'].includes(a));
+const explicitFiles = args.filter((a) => a.endsWith('.ts'));
+const selected = tiers.length > 0 || explicitFiles.length > 0 ? tiers : ['unit', 'integration', 'e2e'];
 
 function testFiles(dir) {
   if (!existsSync(dir)) return [];
@@ -16,14 +23,54 @@ function testFiles(dir) {
   });
 }
 
-const files = selected.flatMap((tier) => testFiles(join('test', tier))).sort();
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function startCouch() {
+  const bin = createRequire(import.meta.url).resolve('pouchdb-server/bin/pouchdb-server');
+  const port = await freePort();
+  const cwd = mkdtempSync(join(tmpdir(), 'dms-test-couch-'));
+  const child = spawn(process.execPath, [bin, '--in-memory', '--host', '127.0.0.1', '--port', String(port), '--no-stdout-logs'], { cwd, stdio: 'ignore' });
+  const url = `http://127.0.0.1:${port}/`;
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(url)).ok) return { child, url };
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill('SIGKILL');
+  throw new Error('the test CouchDB-compatible server (pouchdb-server) did not start');
+}
+
+const files = [...selected.flatMap((tier) => testFiles(join('test', tier))).sort(), ...explicitFiles];
 if (files.length === 0) {
   console.error(`no test files under test/${selected.join(', test/')}`);
   process.exit(1);
 }
+const env = { ...process.env, NODE_ENV: 'test', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' };
+env.REDIS_URL ??= 'redis://127.0.0.1:6379';
+let couch;
+if (!env.COUCHDB_URL && files.some((f) => !f.includes(`${join('test', 'unit')}`))) {
+  couch = await startCouch();
+  env.COUCHDB_URL = couch.url;
+  console.log(`# test CouchDB-compatible server at ${couch.url}`);
+}
 const child = spawn(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files],
-  { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
+  ['--import', 'tsx', '--test', `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`, ...files],
+  { stdio: 'inherit', env },
 );
-child.on('exit', (code, signal) => process.exit(signal ? 1 : code ?? 1));
+child.on('exit', (code, signal) => {
+  couch?.child.kill('SIGTERM');
+  process.exit(signal ? 1 : code ?? 1);
+});

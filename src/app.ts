@@ -8,6 +8,7 @@ import { healthRoutes, type Readiness } from './routes/health.js';
 import { homeRoutes } from './routes/home.js';
 import { diagnosticsRoutes } from './routes/diagnostics.js';
 import { APP_VERSION, projectPath } from './paths.js';
+import { i18nMiddleware } from './i18n/index.js';
 
 export interface AppOptions {
   readiness?: Readiness;
@@ -46,6 +47,13 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   app.use('/public', express.static(projectPath('public'), { maxAge: services.config.env === 'production' ? '1d' : 0 }));
   app.use(express.json({ limit: '2mb' }));
   app.use(express.urlencoded({ extended: false, limit: '2mb' }));
+  app.use(i18nMiddleware);
+  // Replaced by the session/CSRF middleware of the auth room; views and browser scripts always read it.
+  app.use((_req, res, next) => {
+    res.locals.csrfToken ??= '';
+    res.locals.user ??= undefined;
+    next();
+  });
 
   app.use(healthRoutes(services, readiness));
   app.use(homeRoutes(services, { localOrgUrl: options.localOrgUrl }));

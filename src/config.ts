@@ -73,6 +73,7 @@ const EnvSchema = z.object({
   UPLOAD_MAX_BYTES: intFrom('UPLOAD_MAX_BYTES', 1024 * 1024 * 1024, 1),
   SALESFORCE_EMULATOR: boolFrom('SALESFORCE_EMULATOR', true),
   EMULATOR_PORT: intFrom('EMULATOR_PORT', 0),
+  LOCAL_ORG_URL: urlFrom('LOCAL_ORG_URL', ['http:', 'https:']),
   SECRET_KEY: z
     .string()
     .optional()
@@ -120,7 +121,8 @@ export interface Config {
   queue: { prefix: string; concurrency: number; lockMs: number };
   shutdownTimeoutMs: number;
   uploadMaxBytes: number;
-  emulator: { enabled: boolean; port: number };
+  /** `enabled`: `npm start` embeds the emulator; `localOrgUrl`: where the Local org answers (set by start, or LOCAL_ORG_URL). */
+  emulator: { enabled: boolean; port: number; localOrgUrl?: string };
   secretKey?: Buffer;
   sessionSecret?: string;
   initialAdmin?: { user: string; password: string };
@@ -243,7 +245,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     queue: { prefix: e.QUEUE_PREFIX, concurrency: e.WORKER_CONCURRENCY, lockMs: e.WORKER_LOCK_MS },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     uploadMaxBytes: e.UPLOAD_MAX_BYTES,
-    emulator: { enabled: e.SALESFORCE_EMULATOR, port: e.EMULATOR_PORT },
+    emulator: { enabled: e.SALESFORCE_EMULATOR, port: e.EMULATOR_PORT, localOrgUrl: e.LOCAL_ORG_URL },
     secretKey: e.SECRET_KEY ? Buffer.from(e.SECRET_KEY, 'base64') : undefined,
     sessionSecret: e.SESSION_SECRET,
     initialAdmin: e.DMS_ADMIN_USER && e.DMS_ADMIN_PASSWORD ? { user: e.DMS_ADMIN_USER, password: e.DMS_ADMIN_PASSWORD } : undefined,

@@ -1,0 +1,91 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
+import type { Store } from '../store/index.js';
+import { isMissing, withRetry } from '../store/index.js';
+import { AppError } from '../errors.js';
+import { ChunkDoc, chunkId, type Chunk, type ChunkValue } from './model.js';
+
+const ATTACHMENT = 'rows.json.gz';
+
+/** Dates survive the JSON round trip as {"$date": iso}. */
+function replacer(this: unknown, key: string, value: unknown): unknown {
+  const raw = (this as Record<string, unknown>)[key];
+  return raw instanceof Date ? { $date: Number.isNaN(raw.getTime()) ? null : raw.toISOString() } : value;
+}
+
+function reviver(_key: string, value: unknown): unknown {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value) && '$date' in value) {
+    const iso = (value as { $date: string | null }).$date;
+    return iso === null ? null : new Date(iso);
+  }
+  return value;
+}
+
+export function encodeChunk(chunk: Omit<Chunk, 'firstRow'>): Buffer {
+  return gzipSync(JSON.stringify({ columns: chunk.columns, rows: chunk.rows }, replacer), { level: 6 });
+}
+
+export function decodeChunk(data: Buffer, firstRow: number): Chunk {
+  const parsed = JSON.parse(gunzipSync(data).toString('utf8'), reviver) as { columns: string[]; rows: ChunkValue[][] };
+  return { columns: parsed.columns, rows: parsed.rows, firstRow };
+}
+
+/** Writes one chunk (idempotent: rewriting the same index replaces it, so a re-run parse is harmless). */
+export async function writeChunk(store: Store, datasetId: string, index: number, chunk: Chunk, issues: ChunkDoc['issues'] = []): Promise<void> {
+  const db = store.db<ChunkDoc & { _attachments?: unknown }>('datasets');
+  const id = chunkId(datasetId, index);
+  const doc: ChunkDoc & { _attachments: Record<string, { content_type: string; data: string }> } = {
+    _id: id,
+    kind: 'chunk',
+    datasetId,
+    index,
+    firstRow: chunk.firstRow,
+    rowCount: chunk.rows.length,
+    issues,
+    _attachments: { [ATTACHMENT]: { content_type: 'application/gzip', data: encodeChunk(chunk).toString('base64') } },
+  };
+  await store.client.authorize();
+  try {
+    const existing = await withRetry(() => db.head(id));
+    doc._rev = JSON.parse(existing.etag ?? '""') as string;
+  } catch (error) {
+    if (!isMissing(error)) throw error;
+  }
+  await withRetry(() => db.insert(doc));
+}
+
+export async function readChunkDoc(store: Store, datasetId: string, index: number): Promise<ChunkDoc> {
+  await store.client.authorize();
+  try {
+    return ChunkDoc.parse(await withRetry(() => store.db('datasets').get(chunkId(datasetId, index))));
+  } catch (error) {
+    if (isMissing(error)) throw new AppError('CHUNK_MISSING', 404, `Chunk ${index} of dataset ${datasetId} is missing; re-parse the dataset.`);
+    throw error;
+  }
+}
+
+/** Reads one chunk's rows; a batch reads only the chunks it writes. */
+export async function readChunk(store: Store, datasetId: string, index: number): Promise<Chunk> {
+  const doc = await readChunkDoc(store, datasetId, index);
+  const data = await withRetry(() => store.db('datasets').attachment.get(doc._id, ATTACHMENT));
+  return decodeChunk(data, doc.firstRow);
+}
+
+/** Chunks in order, one at a time (bounded memory). */
+export async function* datasetChunks(store: Store, datasetId: string, chunkCount: number, from = 0): AsyncGenerator<Chunk & { index: number }> {
+  for (let index = from; index < chunkCount; index++) yield { ...(await readChunk(store, datasetId, index)), index };
+}
+
+/** Deletes every chunk of a dataset (used by delete and by a re-parse). */
+export async function deleteChunks(store: Store, datasetId: string): Promise<number> {
+  const db = store.db<ChunkDoc>('datasets');
+  let deleted = 0;
+  for (;;) {
+    await store.client.authorize();
+    const page = await withRetry(() =>
+      db.find({ selector: { datasetId: { $eq: datasetId }, index: { $gte: 0 } }, fields: ['_id', '_rev'], limit: 500, use_index: 'by-dataset-chunk' }),
+    );
+    if (page.docs.length === 0) return deleted;
+    await withRetry(() => db.bulk({ docs: page.docs.map((d) => ({ _id: d._id, _rev: d._rev, _deleted: true })) as never }));
+    deleted += page.docs.length;
+  }
+}

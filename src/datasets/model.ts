@@ -1,0 +1,59 @@
+import { z } from 'zod';
+
+/** A dataset's life: the raw file arrives, a worker parses it into chunks, then it is ready (or failed). */
+export const DatasetStatus = z.enum(['uploading', 'uploaded', 'parsing', 'ready', 'failed']);
+export type DatasetStatus = z.infer<typeof DatasetStatus>;
+
+export const DatasetDoc = z.object({
+  _id: z.string(),
+  _rev: z.string().optional(),
+  kind: z.literal('dataset'),
+  name: z.string(),
+  fileName: z.string(),
+  /** Detected from content (magic bytes); see datasets/readers detectFormat. */
+  format: z.string().optional(),
+  sizeBytes: z.number().int().nonnegative(),
+  sha256: z.string().optional(),
+  blobId: z.string(),
+  uploadedBy: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  status: DatasetStatus,
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+  /** Reader options the user chose (encoding, delimiter, header, sheet, ragged rows, pickle index). */
+  parseOptions: z.record(z.string(), z.unknown()).default({}),
+  columns: z.array(z.string()).default([]),
+  /** Header names changed to keep them unique or non-empty: original -> final. */
+  headerRenames: z.array(z.object({ original: z.string(), renamed: z.string() })).default([]),
+  rowCount: z.number().int().nonnegative().default(0),
+  chunkCount: z.number().int().nonnegative().default(0),
+  issueCount: z.number().int().nonnegative().default(0),
+  profile: z.array(z.record(z.string(), z.unknown())).default([]),
+  progress: z.object({ bytesRead: z.number(), rowsRead: z.number() }).optional(),
+});
+export type DatasetDoc = z.infer<typeof DatasetDoc>;
+
+export type ChunkValue = string | number | boolean | Date | null;
+
+/** One stored chunk: a few thousand consecutive rows, gzip-compressed JSON in an attachment. */
+export const ChunkDoc = z.object({
+  _id: z.string(),
+  _rev: z.string().optional(),
+  kind: z.literal('chunk'),
+  datasetId: z.string(),
+  index: z.number().int().nonnegative(),
+  /** 1-based dataset row number of the chunk's first row. */
+  firstRow: z.number().int().positive(),
+  rowCount: z.number().int().nonnegative(),
+  /** Accepted rows with remarks (ragged rows padded, ...), kept with their chunk. */
+  issues: z.array(z.object({ row: z.number(), line: z.number().optional(), code: z.string(), message: z.string() })).default([]),
+});
+export type ChunkDoc = z.infer<typeof ChunkDoc>;
+
+export interface Chunk {
+  columns: string[];
+  rows: ChunkValue[][];
+  firstRow: number;
+}
+
+export const chunkId = (datasetId: string, index: number): string => `${datasetId}:chunk:${String(index).padStart(6, '0')}`;

@@ -1,0 +1,80 @@
+import type { CellValue, RowBatch } from '../readers/types.js';
+import { HyperLogLog } from './hyperloglog.js';
+import { inferValueType, widenType, type ColumnType } from './infer.js';
+import type { ColumnProfile } from './schema.js';
+
+const EXACT_DISTINCT_LIMIT = 10_000;
+const EXAMPLES = 5;
+const NUMERIC = new Set<ColumnType>(['integer', 'number']);
+
+const asText = (value: Exclude<CellValue, null>): string => (value instanceof Date ? value.toISOString() : String(value));
+
+class ColumnAccumulator {
+  private type: ColumnType = 'empty';
+  private count = 0;
+  private nulls = 0;
+  private exact: Set<string> | null = new Set();
+  private readonly sketch = new HyperLogLog();
+  private minNumber = Infinity;
+  private maxNumber = -Infinity;
+  private minText: string | null = null;
+  private maxText: string | null = null;
+  private readonly examples: string[] = [];
+
+  constructor(private readonly name: string) {}
+
+  add(value: CellValue | undefined): void {
+    this.count += 1;
+    const valueType = inferValueType(value);
+    if (value === null || value === undefined || valueType === 'empty') {
+      this.nulls += 1;
+      return;
+    }
+    this.type = widenType(this.type, valueType);
+    const text = asText(value);
+    this.sketch.add(text);
+    if (this.exact) {
+      this.exact.add(text);
+      if (this.exact.size > EXACT_DISTINCT_LIMIT) this.exact = null;
+    }
+    if (this.examples.length < EXAMPLES && !this.examples.includes(text)) this.examples.push(text);
+    if (NUMERIC.has(valueType)) {
+      const number = typeof value === 'number' ? value : Number(text);
+      if (number < this.minNumber) this.minNumber = number;
+      if (number > this.maxNumber) this.maxNumber = number;
+    }
+    if (this.minText === null || text < this.minText) this.minText = text;
+    if (this.maxText === null || text > this.maxText) this.maxText = text;
+  }
+
+  result(): ColumnProfile {
+    const numeric = NUMERIC.has(this.type);
+    return {
+      name: this.name,
+      type: this.type,
+      count: this.count,
+      nullCount: this.nulls,
+      distinct: this.exact ? this.exact.size : this.sketch.estimate(),
+      distinctExact: this.exact !== null,
+      min: numeric ? this.minNumber : this.minText,
+      max: numeric ? this.maxNumber : this.maxText,
+      examples: [...this.examples],
+    };
+  }
+}
+
+/** Profiles a dataset batch by batch, in constant memory per column. */
+export class DatasetProfiler {
+  private columns: ColumnAccumulator[] = [];
+
+  add(batch: RowBatch): void {
+    if (this.columns.length === 0) this.columns = batch.columns.map((name) => new ColumnAccumulator(name));
+    for (const row of batch.rows) {
+      for (let i = 0; i < this.columns.length; i++) this.columns[i].add(row[i]);
+    }
+  }
+
+  result(): ColumnProfile[] {
+    return this.columns.map((column) => column.result());
+  }
+}

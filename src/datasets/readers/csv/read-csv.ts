@@ -1,0 +1,109 @@
+import { inferTextType } from '../../profile/index.js';
+import { Batcher } from '../batcher.js';
+import { dedupeHeaders } from '../headers.js';
+import { readerError } from '../reader-error.js';
+import { bufferChunks, readHead } from '../source.js';
+import type { ByteSource, CellValue, ReaderOptions, RowBatch } from '../types.js';
+import { createTextDecoder, detectEncoding, normaliseEncoding } from './encoding.js';
+import { CsvParser } from './parser.js';
+import { sniffDelimiter } from './sniff.js';
+
+const SNIFF_BYTES = 64 * 1024;
+
+/** A first row is a header when every cell is filled, distinct, and none reads as a number, boolean or date. */
+function looksLikeHeader(fields: string[]): boolean {
+  const trimmed = fields.map((field) => field.trim());
+  return trimmed.every((field) => field !== '' && inferTextType(field) === 'string') && new Set(trimmed).size === trimmed.length;
+}
+
+function sampleText(head: Buffer, encoding: string): string {
+  // Lenient on purpose: the sample only guides the delimiter; the real read reports bad bytes.
+  const text = encoding === 'utf-8' ? new TextDecoder().decode(head) : createTextDecoder(encoding).write(head);
+  const lastNewline = text.lastIndexOf('\n');
+  return lastNewline > 0 ? text.slice(0, lastNewline) : text;
+}
+
+function undecodable(chunk: Buffer, bytesBefore: number, lineBefore: number, encoding: string): Error {
+  const lenient = new TextDecoder().decode(chunk);
+  const prefix = lenient.slice(0, Math.max(0, lenient.indexOf('\uFFFD')));
+  const line = lineBefore + (prefix.match(/\n/g)?.length ?? 0);
+  const byte = bytesBefore + Buffer.byteLength(prefix);
+  return readerError(
+    'CSV_UNDECODABLE',
+    `Line ${line} (near byte ${byte}) holds bytes that are not valid ${encoding}. Choose the file's real encoding (for example windows-1252, gb18030 or shift_jis) in the encoding option, or save the file as UTF-8.`,
+    { line, byte, encoding },
+  );
+}
+
+/** CSV / TSV / TXT, streamed: decode, parse, check row widths, batch. */
+export async function* readCsv(source: ByteSource, options: ReaderOptions): AsyncGenerator<RowBatch> {
+  const head = await readHead(source, SNIFF_BYTES);
+  if (head.length === 0) throw readerError('EMPTY_FILE', 'The file is empty (0 bytes).');
+  const encoding = options.encoding ? normaliseEncoding(options.encoding) : detectEncoding(head);
+  const delimiter = options.delimiter ?? sniffDelimiter(sampleText(head, encoding));
+  const batcher = new Batcher(options.batchSize);
+  let headerFields: string[] | undefined;
+  let width = 0;
+
+  const onRow = (fields: string[], line: number): void => {
+    if (width === 0) {
+      width = fields.length;
+      const header = options.hasHeader === 'auto' ? looksLikeHeader(fields) : options.hasHeader;
+      if (header) {
+        headerFields = fields;
+        const { columns, renames } = dedupeHeaders(fields);
+        batcher.columns = columns;
+        for (const rename of renames) {
+          batcher.issue({ row: 0, line, code: 'HEADER_RENAMED', message: `Column ${rename.column} "${rename.from}" is named "${rename.to}".` });
+        }
+        return;
+      }
+      batcher.columns = fields.map((_, index) => `column_${index + 1}`);
+    }
+    const row: CellValue[] = new Array<CellValue>(width);
+    for (let i = 0; i < width; i++) {
+      const field = fields[i];
+      row[i] = field === undefined || field === '' ? null : field;
+    }
+    if (fields.length !== width) {
+      const rowNumber = batcher.rowCount + 1;
+      const problem = fields.length < width
+        ? `has ${fields.length} fields but the ${headerFields ? 'header' : 'first row'} has ${width}: column ${fields.length + 1} ("${batcher.columns[fields.length]}") onwards is missing`
+        : `has ${fields.length} fields but the ${headerFields ? 'header' : 'first row'} has ${width}: column ${width + 1} onwards is extra`;
+      if (options.onRaggedRows === 'error') {
+        throw readerError('CSV_RAGGED_ROW', `Line ${line}, column ${Math.min(fields.length, width) + 1}: the row ${problem}. Fix the row, or choose to accept ragged rows.`, { line, column: Math.min(fields.length, width) + 1 });
+      }
+      const fix = fields.length < width ? 'the missing cells are empty' : `the extra values (${fields.slice(width).join(delimiter)}) are dropped`;
+      batcher.issue({ row: rowNumber, line, code: 'RAGGED_ROW', message: `Line ${line}: the row ${problem}; ${fix}.` });
+    }
+    batcher.push(row);
+  };
+
+  const parser = new CsvParser(delimiter, onRow);
+  const decoder = createTextDecoder(encoding);
+  let bytes = 0;
+  for await (const chunk of bufferChunks(source)) {
+    let text: string;
+    try {
+      text = decoder.write(chunk);
+    } catch (error) {
+      if (error instanceof TypeError) throw undecodable(chunk, bytes, parser.currentLine, encoding);
+      throw error;
+    }
+    bytes += chunk.length;
+    parser.push(text);
+    yield* batcher.drain();
+  }
+  try {
+    parser.push(decoder.end());
+  } catch (error) {
+    if (error instanceof TypeError) throw undecodable(Buffer.alloc(0), bytes, parser.currentLine, encoding);
+    throw error;
+  }
+  parser.end();
+  if (width === 0) throw readerError('EMPTY_FILE', 'The file holds no rows (only blank lines or whitespace).');
+  if (batcher.rowCount === 0) {
+    throw readerError('HEADER_ONLY', `The file has a header row (${batcher.columns.join(', ')}) but no data rows.`);
+  }
+  yield* batcher.drain(true);
+}

@@ -1,0 +1,60 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import type { RequestHandler } from 'express';
+import { projectPath } from '../paths.js';
+
+/**
+ * English and Simplified Chinese. Messages live in locales/<locale>/<room>.json (flat key -> text,
+ * `{name}` placeholders), one file per room so rooms never edit each other's catalogues.
+ */
+export const LOCALES = ['en', 'zh-CN'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+type Catalogue = Map<string, string>;
+
+function loadCatalogue(locale: Locale): Catalogue {
+  const dir = projectPath('locales', locale);
+  const messages: Catalogue = new Map();
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+    const entries = JSON.parse(readFileSync(`${dir}/${file}`, 'utf8')) as Record<string, string>;
+    for (const [key, text] of Object.entries(entries)) messages.set(key, text);
+  }
+  return messages;
+}
+
+const catalogues = new Map<Locale, Catalogue>(LOCALES.map((l) => [l, loadCatalogue(l)]));
+
+export function translate(locale: Locale, key: string, params: Record<string, string | number> = {}): string {
+  const text = catalogues.get(locale)?.get(key) ?? catalogues.get('en')?.get(key) ?? key;
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+/** Picks the locale: the remembered `lang` cookie first, then Accept-Language, then English. */
+export function pickLocale(cookieHeader: string | undefined, acceptLanguage: string | undefined): Locale {
+  const cookie = /(?:^|;\s*)lang=([^;]+)/.exec(cookieHeader ?? '')?.[1];
+  if (cookie && (LOCALES as readonly string[]).includes(decodeURIComponent(cookie))) return decodeURIComponent(cookie) as Locale;
+  const ranked = (acceptLanguage ?? '')
+    .split(',')
+    .map((part) => {
+      const [tag, q] = part.trim().split(';q=');
+      return { tag: (tag ?? '').toLowerCase(), q: q === undefined ? 1 : Number(q) };
+    })
+    .filter((p) => p.tag && p.q > 0)
+    .sort((a, b) => b.q - a.q);
+  for (const { tag } of ranked) {
+    if (tag.startsWith('zh')) return 'zh-CN';
+    if (tag.startsWith('en')) return 'en';
+  }
+  return 'en';
+}
+
+/** Sets res.locals.locale, t(key, params), formatNumber(n) and formatDate(d) for views. */
+export const i18nMiddleware: RequestHandler = (req, res, next) => {
+  const locale = pickLocale(req.headers.cookie, req.headers['accept-language']);
+  const numbers = new Intl.NumberFormat(locale);
+  const dates = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
+  res.locals.locale = locale;
+  res.locals.t = (key: string, params?: Record<string, string | number>) => translate(locale, key, params);
+  res.locals.formatNumber = (n: number) => numbers.format(n);
+  res.locals.formatDate = (d: string | Date) => dates.format(typeof d === 'string' ? new Date(d) : d);
+  next();
+};
