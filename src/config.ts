@@ -203,9 +203,24 @@ function parseVcap(raw: string | undefined, problems: string[]): { redis?: Redis
   };
 }
 
+/**
+ * On Cloud Foundry secrets belong in a user-provided service, not in `env:` (visible in `cf env`):
+ * a binding named or tagged `dms-secrets` supplies variables such as SECRET_KEY; real env vars win.
+ */
+function secretsFromVcap(raw: string | undefined): Record<string, string> {
+  if (!raw) return {};
+  try {
+    const services = VcapServices.parse(JSON.parse(raw));
+    const binding = Object.values(services).flat().find((b) => b.name === 'dms-secrets' || b.tags?.includes('dms-secrets'));
+    return Object.fromEntries(Object.entries(binding?.credentials ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  } catch {
+    return {}; // reported by parseVcap
+  }
+}
+
 /** Parses an environment (process.env by default) into a Config, or throws ConfigError with every problem. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const parsed = EnvSchema.safeParse(env);
+  const parsed = EnvSchema.safeParse({ ...secretsFromVcap(env.VCAP_SERVICES), ...env });
   const problems: string[] = [];
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {

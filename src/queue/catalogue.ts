@@ -10,7 +10,12 @@ const keepBounded: JobsOptions = {
   removeOnFail: { age: 30 * 24 * 3600, count: 20000 },
 };
 
-export const PingPayload = z.object({ requestedAt: z.string(), requestedBy: z.string().max(200) });
+/** `holdMs` keeps the worker busy for a while: operators use it to check graceful shutdown on their platform. */
+export const PingPayload = z.object({
+  requestedAt: z.string(),
+  requestedBy: z.string().max(200),
+  holdMs: z.number().int().min(0).max(60_000).default(0),
+});
 
 export const JOBS = {
   'diagnostics.ping': {
@@ -21,7 +26,10 @@ export const JOBS = {
 } as const satisfies Record<string, { queue: string; payload: z.ZodType; options: JobsOptions }>;
 
 export type JobName = keyof typeof JOBS;
+/** What a processor receives (defaults applied). */
 export type JobPayload<N extends JobName> = z.infer<(typeof JOBS)[N]['payload']>;
+/** What a producer may send (defaults optional). */
+export type JobInput<N extends JobName> = z.input<(typeof JOBS)[N]['payload']>;
 export type QueueName = (typeof JOBS)[JobName]['queue'];
 
 export const QUEUE_NAMES: readonly QueueName[] = [...new Set(Object.values(JOBS).map((j) => j.queue))];

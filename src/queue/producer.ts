@@ -1,12 +1,12 @@
 import { Queue, QueueEvents, type Job, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { JOBS, QUEUE_NAMES, type JobName, type JobPayload, type QueueName } from './catalogue.js';
+import { JOBS, QUEUE_NAMES, type JobInput, type JobName, type QueueName } from './catalogue.js';
 import { logger } from '../logger.js';
 
 /** The only place that enqueues: `enqueue` takes catalogue names with their payload type. */
 export interface Producer {
-  enqueue<N extends JobName>(name: N, payload: JobPayload<N>, options?: Pick<JobsOptions, 'jobId' | 'delay' | 'priority'>): Promise<Job>;
-  enqueueMany<N extends JobName>(name: N, jobs: { payload: JobPayload<N>; jobId: string }[]): Promise<Job[]>;
+  enqueue<N extends JobName>(name: N, payload: JobInput<N>, options?: Pick<JobsOptions, 'jobId' | 'delay' | 'priority'>): Promise<Job>;
+  enqueueMany<N extends JobName>(name: N, jobs: { payload: JobInput<N>; jobId: string }[]): Promise<Job[]>;
   /** Resolves with the job's return value once a worker finishes it, or rejects on failure/timeout. */
   waitFor(job: Job, timeoutMs: number): Promise<unknown>;
   queue(name: QueueName): Queue;

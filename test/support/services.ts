@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { loadConfig, type Config } from '../../src/config.js';
 import { connectServices, type Services } from '../../src/services.js';
+import { configureLogger } from '../../src/logger.js';
 
 /**
  * Integration-test wiring: real Redis (REDIS_URL, default 127.0.0.1:6379) and the CouchDB-compatible
@@ -25,6 +26,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 /** Connects to the real services and returns a cleanup that deletes this test's databases and queue keys. */
 export async function connectTestServices(overrides: Record<string, string> = {}): Promise<Services & { cleanup(): Promise<void> }> {
   const config = testConfig(overrides);
+  configureLogger({ level: config.logLevel });
   const services = await connectServices(config);
   return Object.assign(services, {
     async cleanup() {

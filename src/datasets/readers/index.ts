@@ -1,0 +1,7 @@
+export { detectFormat, type DetectedFormat } from './detect.js';
+export { readDataset } from './read-dataset.js';
+export { dedupeHeaders, type HeaderRename } from './headers.js';
+export {
+  ReaderOptions, DATASET_FORMATS,
+  type ReaderOptionsInput, type DatasetFormat, type RowBatch, type RowIssue, type CellValue, type ByteSource,
+} from './types.js';

@@ -1,0 +1,49 @@
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, parquetSchema } from 'hyparquet';
+import { Batcher } from '../batcher.js';
+import { dedupeHeaders } from '../headers.js';
+import { readerError } from '../reader-error.js';
+import { toCell } from '../records.js';
+import type { ByteSource, ReaderOptions, RowBatch } from '../types.js';
+
+/**
+ * Parquet needs random access (the footer first), so the stream is spooled to a private
+ * temporary file, then read one row group at a time with hyparquet.
+ */
+export async function* readParquet(source: ByteSource, options: ReaderOptions): AsyncGenerator<RowBatch> {
+  const folder = await mkdtemp(join(tmpdir(), 'dms-parquet-'));
+  try {
+    const path = join(folder, 'data.parquet');
+    await pipeline(source(), createWriteStream(path));
+    const file = await asyncBufferFromFile(path);
+    let metadata;
+    try {
+      metadata = await parquetMetadataAsync(file);
+    } catch (error) {
+      throw readerError('PARQUET_CORRUPT', `The Parquet file cannot be read: ${(error as Error).message}.`);
+    }
+    const names = parquetSchema(metadata).children.map((child) => child.element.name);
+    const batcher = new Batcher(options.batchSize, dedupeHeaders(names).columns);
+    let rowStart = 0;
+    for (const [group, rowGroup] of metadata.row_groups.entries()) {
+      const rowEnd = rowStart + Number(rowGroup.num_rows);
+      let rows: unknown[][] = [];
+      try {
+        await parquetRead({ file, metadata, rowStart, rowEnd, onComplete: (result: unknown[][]) => (rows = result) });
+      } catch (error) {
+        throw readerError('PARQUET_CORRUPT', `Row group ${group + 1} (rows ${rowStart + 1}-${rowEnd}) cannot be read: ${(error as Error).message}.`, { rowGroup: group });
+      }
+      for (const row of rows) batcher.push(row.map(toCell));
+      yield* batcher.drain();
+      rowStart = rowEnd;
+    }
+    if (batcher.rowCount === 0) throw readerError('EMPTY_TABLE', 'The Parquet file has no rows.');
+    yield* batcher.drain(true);
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,42 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { Config } from '../../src/config.js';
+
+/** The environment that makes a child process use the same Redis, CouchDB prefix and queue prefix as a test config. */
+export function envFor(config: Config, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    ...(process.env as Record<string, string>),
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'info',
+    REDIS_URL: config.redis?.url ?? '',
+    COUCHDB_URL: config.couch?.url ?? '',
+    COUCHDB_DB_PREFIX: config.couchDbPrefix,
+    QUEUE_PREFIX: config.queue.prefix,
+    ...(config.emulator.localOrgUrl ? { LOCAL_ORG_URL: config.emulator.localOrgUrl } : {}),
+    ...extra,
+  };
+}
+
+export interface WorkerChild {
+  child: ChildProcess;
+  output(): string;
+  /** Resolves with the exit code (null when killed by a signal). */
+  exited: Promise<number | null>;
+}
+
+/** Starts `workers/index.ts` as a separate process, as `npm run start:worker` would, and waits for "worker ready". */
+export async function startWorkerProcess(config: Config, extra: Record<string, string> = {}): Promise<WorkerChild> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'workers/index.ts'], { env: envFor(config, extra), stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const deadline = Date.now() + 20_000;
+  while (!output.includes('worker ready')) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`worker process did not become ready:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { child, output: () => output, exited };
+}
