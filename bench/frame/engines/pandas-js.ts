@@ -1,4 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
 import Papa from 'papaparse';
 import { timer, type Engine } from './types.js';
 
@@ -11,8 +13,10 @@ interface DataFrame {
 }
 
 export const pandasJs: Engine = async (csvPath, outPath) => {
-  const { DataFrame } = (await import('pandas-js')) as unknown as { DataFrame: new (rows: unknown[]) => DataFrame };
-  const { Map: ImmutableMap } = (await import('immutable')) as unknown as { Map: (o: object) => unknown };
+  const require = createRequire(import.meta.url);
+  const { DataFrame } = require('pandas-js') as { DataFrame: new (rows: unknown[]) => DataFrame };
+  // The Immutable that pandas-js itself resolves (it checks `instanceof` on its own classes).
+  const { Map: ImmutableMap } = require(require.resolve('immutable', { paths: [dirname(require.resolve('pandas-js'))] })) as { Map: (o: object) => unknown };
   const mark = timer();
   const parsed = Papa.parse<Record<string, unknown>>(readFileSync(csvPath, 'utf8'), { header: true, dynamicTyping: true, skipEmptyLines: true });
   let df = new DataFrame(parsed.data);

@@ -66,7 +66,7 @@ export class Schema {
   childrenOf(target: string): { childSObject: string; field: string; relationshipName: string | null }[] {
     return this.list().flatMap((o) => o.fields
       .filter((f) => f.type === 'reference' && f.referenceTo.includes(target) && f.createable)
-      .map((f) => ({ childSObject: o.name, field: f.name, relationshipName: o.custom ? null : `${o.name}s` })));
+      .map((f) => ({ childSObject: o.name, field: f.name, relationshipName: o.spec.custom ? null : `${o.name}s` })));
   }
 }
 

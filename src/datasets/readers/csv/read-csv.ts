@@ -10,10 +10,13 @@ import { sniffDelimiter } from './sniff.js';
 
 const SNIFF_BYTES = 64 * 1024;
 
-/** A first row is a header when every cell is filled, distinct, and none reads as a number, boolean or date. */
+/**
+ * A first row is a header when none of its filled cells reads as a number, boolean or date
+ * (empty and repeated names are allowed: they get stable names). Override with hasHeader.
+ */
 function looksLikeHeader(fields: string[]): boolean {
-  const trimmed = fields.map((field) => field.trim());
-  return trimmed.every((field) => field !== '' && inferTextType(field) === 'string') && new Set(trimmed).size === trimmed.length;
+  const filled = fields.map((field) => field.trim()).filter((field) => field !== '');
+  return filled.length > 0 && filled.every((field) => inferTextType(field) === 'string');
 }
 
 function sampleText(head: Buffer, encoding: string): string {

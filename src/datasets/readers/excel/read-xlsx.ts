@@ -55,7 +55,7 @@ export async function* readXlsx(source: ByteSource, options: ReaderOptions): Asy
         if (cells.every((cell) => cell === null)) continue;
         if (width === 0) {
           width = cells.length;
-          const header = options.hasHeader === 'auto' ? cells.every((cell) => cell !== null && inferValueType(cell) === 'string') : options.hasHeader;
+          const header = options.hasHeader === 'auto' ? cells.every((cell) => cell === null || inferValueType(cell) === 'string') : options.hasHeader;
           if (header) {
             const { columns, renames } = dedupeHeaders(cells);
             batcher.columns = columns;

@@ -1,0 +1,74 @@
+import { randomBytes } from 'node:crypto';
+import { makeId } from '../salesforce/record-id.js';
+import type { BulkJobs } from './bulk/jobs.js';
+import { insertRecord, type WriteContext } from './data/dml.js';
+import { RecordsStore } from './data/records-store.js';
+import { resolveColumn, type Column } from './data/validate-record.js';
+import { loadSchema, type Schema } from './describe/schema.js';
+import { Faults } from './faults.js';
+import type { EmulatorOptions, EmulatorUser } from './options.js';
+
+export interface Session {
+  userId: string;
+  username: string;
+  calls: number;
+  expired: boolean;
+}
+
+/** Everything the emulator holds in memory: schema, records, sessions, API usage, faults, jobs and cursors. */
+export interface EmulatorState {
+  options: EmulatorOptions;
+  schema: Schema;
+  store: RecordsStore;
+  faults: Faults;
+  sessions: Map<string, Session>;
+  refreshTokens: Map<string, string>;
+  users: Map<string, { user: EmulatorUser; id: string }>;
+  apiUsage: { used: number };
+  /** REST query cursors for nextRecordsUrl, by locator. */
+  cursors: Map<string, { rows: Record<string, unknown>[]; position: number; total: number }>;
+  jobs?: BulkJobs;
+  profileId: string;
+}
+
+export function newToken(orgId: string): string {
+  return `${orgId.slice(0, 15)}!${randomBytes(24).toString('base64url')}`;
+}
+
+/** Seeds one User record per configured user, so OwnerId and CreatedById point at real records. */
+export function seedUsers(state: EmulatorState): void {
+  const table = state.store.table('User');
+  if (!table) return;
+  const names = ['Username', 'LastName', 'FirstName', 'Email', 'Alias', 'TimeZoneSidKey', 'LocaleSidKey', 'EmailEncodingKey', 'LanguageLocaleKey', 'ProfileId', 'IsActive'];
+  const columns = names.map((n) => resolveColumn(state.store, table, n) as Column);
+  const usernameFi = table.schema.byLower.get('username')!;
+  for (const { user } of state.users.values()) {
+    const existing = table.lookup(usernameFi, user.username)[0];
+    if (existing) {
+      state.users.get(user.username.toLowerCase())!.id = existing;
+      continue;
+    }
+    const ctx: WriteContext = { store: state.store, userId: makeId('005', 1, '000'), lockRatio: 0, random: Math.random };
+    const values = [user.username, user.lastName, user.firstName, user.email, user.username.slice(0, 8), 'GMT', 'en_US', 'UTF-8', 'en_US', state.profileId, true];
+    const outcome = insertRecord(ctx, table, columns, values, 'json');
+    if (!outcome.id) throw new Error(`Cannot seed user ${user.username}: ${outcome.errors?.map((e) => e.message).join('; ')}`);
+    state.users.get(user.username.toLowerCase())!.id = outcome.id;
+  }
+}
+
+export async function createState(options: EmulatorOptions): Promise<EmulatorState> {
+  const schema = await loadSchema(options.describeDir);
+  const state: EmulatorState = {
+    options,
+    schema,
+    store: new RecordsStore(schema),
+    faults: new Faults(options.faults, options.seed),
+    sessions: new Map(),
+    refreshTokens: new Map(),
+    users: new Map(options.users.map((user) => [user.username.toLowerCase(), { user, id: '' }])),
+    apiUsage: { used: 0 },
+    cursors: new Map(),
+    profileId: makeId('00e', 1, '000'),
+  };
+  return state;
+}
