@@ -7,8 +7,13 @@ import { errorHandler, notFoundHandler } from './web/error-handler.js';
 import { healthRoutes, type Readiness } from './routes/health.js';
 import { homeRoutes } from './routes/home.js';
 import { diagnosticsRoutes } from './routes/diagnostics.js';
+import { datasetApiRoutes } from './routes/datasets.js';
+import { datasetPageRoutes } from './routes/dataset-pages.js';
 import { APP_VERSION, projectPath } from './paths.js';
 import { i18nMiddleware } from './i18n/index.js';
+import { authorize, csrfProtection, sessionMiddleware } from './auth/index.js';
+import { auditTrail } from './audit/index.js';
+import { authRoutes } from './routes/auth.js';
 
 export interface AppOptions {
   readiness?: Readiness;
@@ -48,16 +53,18 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   app.use(express.json({ limit: '2mb' }));
   app.use(express.urlencoded({ extended: false, limit: '2mb' }));
   app.use(i18nMiddleware);
-  // Replaced by the session/CSRF middleware of the auth room; views and browser scripts always read it.
-  app.use((_req, res, next) => {
-    res.locals.csrfToken ??= '';
-    res.locals.user ??= undefined;
-    next();
-  });
+  // Sets res.locals.user and csrfToken; then sign-in and roles (src/auth/policy.ts), CSRF, and the audit trail.
+  app.use(sessionMiddleware(services));
+  app.use(authorize);
+  app.use(csrfProtection);
+  app.use(auditTrail(services));
+  app.use(authRoutes(services));
 
   app.use(healthRoutes(services, readiness));
   app.use(homeRoutes(services, { localOrgUrl: options.localOrgUrl }));
   app.use('/api/v1/diagnostics', diagnosticsRoutes(services));
+  app.use('/api/v1/datasets', datasetApiRoutes(services));
+  app.use('/datasets', datasetPageRoutes(services));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

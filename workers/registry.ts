@@ -2,10 +2,12 @@ import type { Job } from 'bullmq';
 import type { JobName, JobPayload } from '../src/queue/index.js';
 import type { Services } from '../src/services.js';
 import { ping } from './diagnostics.js';
+import { parse as parseDataset } from './datasets.js';
 
 export type Processor<N extends JobName> = (payload: JobPayload<N>, context: { job: Job; services: Services }) => Promise<unknown>;
 
 /** One processor per catalogue job: a missing entry is a compile error. */
 export const PROCESSORS: { [N in JobName]: Processor<N> } = {
   'diagnostics.ping': ping,
+  'dataset.parse': parseDataset,
 };

@@ -34,12 +34,12 @@ export async function generate(rows: number): Promise<string> {
       `2024-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`,
     ].join(',') + '\n';
     if (i % 10_000 === 0) {
-      if (!out.write(buffer)) await new Promise((done) => out.once('drain', done));
+      if (!out.write(buffer)) await new Promise<void>((done) => out.once('drain', () => done()));
       buffer = '';
     }
   }
   out.end(buffer);
-  await new Promise((done) => out.once('finish', done));
+  await new Promise<void>((done) => out.once('finish', () => done()));
   return path;
 }
 

@@ -75,14 +75,14 @@ export async function* datasetChunks(store: Store, datasetId: string, chunkCount
   for (let index = from; index < chunkCount; index++) yield { ...(await readChunk(store, datasetId, index)), index };
 }
 
-/** Deletes every chunk of a dataset (used by delete and by a re-parse). */
-export async function deleteChunks(store: Store, datasetId: string): Promise<number> {
+/** Deletes every chunk of a dataset from `fromIndex` on (all by default: delete, failed parse; the tail: a shorter re-parse). */
+export async function deleteChunks(store: Store, datasetId: string, fromIndex = 0): Promise<number> {
   const db = store.db<ChunkDoc>('datasets');
   let deleted = 0;
   for (;;) {
     await store.client.authorize();
     const page = await withRetry(() =>
-      db.find({ selector: { datasetId: { $eq: datasetId }, index: { $gte: 0 } }, fields: ['_id', '_rev'], limit: 500, use_index: 'by-dataset-chunk' }),
+      db.find({ selector: { datasetId: { $eq: datasetId }, index: { $gte: fromIndex } }, fields: ['_id', '_rev'], limit: 500, use_index: 'by-dataset-chunk' }),
     );
     if (page.docs.length === 0) return deleted;
     await withRetry(() => db.bulk({ docs: page.docs.map((d) => ({ _id: d._id, _rev: d._rev, _deleted: true })) as never }));

@@ -30,6 +30,10 @@ export const DatasetDoc = z.object({
   issueCount: z.number().int().nonnegative().default(0),
   profile: z.array(z.record(z.string(), z.unknown())).default([]),
   progress: z.object({ bytesRead: z.number(), rowsRead: z.number() }).optional(),
+  /** Things the user should know that did not stop the upload (a name/content format mismatch, ...). */
+  notices: z.array(z.string()).default([]),
+  /** Incremented by each re-parse; the parse job id carries it so a re-parse is a new job. */
+  parseRun: z.number().int().nonnegative().default(0),
 });
 export type DatasetDoc = z.infer<typeof DatasetDoc>;
 

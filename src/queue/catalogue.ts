@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { JobsOptions } from 'bullmq';
+import { DATASET_JOBS } from './jobs/datasets.js';
 
 /**
  * The job catalogue: every job DMS runs, its queue, its payload schema and its default options.
@@ -18,6 +19,7 @@ export const PingPayload = z.object({
 });
 
 export const JOBS = {
+  ...DATASET_JOBS,
   'diagnostics.ping': {
     queue: 'diagnostics',
     payload: PingPayload,

@@ -7,6 +7,7 @@ import { resolveColumn, type Column } from './data/validate-record.js';
 import { loadSchema, type Schema } from './describe/schema.js';
 import { Faults } from './faults.js';
 import type { EmulatorOptions, EmulatorUser } from './options.js';
+import type { QueryOutcome } from './soql/evaluate.js';
 
 export interface Session {
   userId: string;
@@ -26,7 +27,7 @@ export interface EmulatorState {
   users: Map<string, { user: EmulatorUser; id: string }>;
   apiUsage: { used: number };
   /** REST query cursors for nextRecordsUrl, by locator. */
-  cursors: Map<string, { rows: Record<string, unknown>[]; position: number; total: number }>;
+  cursors: Map<string, QueryOutcome>;
   jobs?: BulkJobs;
   profileId: string;
 }

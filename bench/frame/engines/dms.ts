@@ -36,11 +36,11 @@ export const dms: Engine = async (csvPath, outPath) => {
     wroteHeader = true;
     for (const row of frameToRows(frame)) text += `${csvLine(row)}\n`;
     rows += frame.rows.length;
-    if (!out.write(text)) await new Promise((done) => out.once('drain', done));
+    if (!out.write(text)) await new Promise<void>((done) => out.once('drain', () => done()));
     mark('write');
   });
   out.end();
-  await new Promise((done) => out.once('finish', done));
+  await new Promise<void>((done) => out.once('finish', () => done()));
   mark('write');
   return { steps: mark.steps, rows, groups: counts.size };
 };

@@ -41,11 +41,11 @@ export const polarsChunked: Engine = async (csvPath, outPath) => {
     wroteHeader = true;
     for (const row of df.rows()) text += `${csvLine(row)}\n`;
     rows += df.height;
-    if (!out.write(text)) await new Promise((done) => out.once('drain', done));
+    if (!out.write(text)) await new Promise<void>((done) => out.once('drain', () => done()));
     mark('write');
   });
   out.end();
-  await new Promise((done) => out.once('finish', done));
+  await new Promise<void>((done) => out.once('finish', () => done()));
   mark('write');
   return { steps: mark.steps, rows, groups: counts.size };
 };

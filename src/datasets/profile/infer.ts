@@ -11,6 +11,8 @@ const DATETIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}
 export function inferTextType(text: string): ColumnType {
   const value = text.trim();
   if (value === '') return 'empty';
+  // Fast path: only digits, signs, a dot or t/f can start anything but a string.
+  if (!/^[\d+\-.tfTF]/.test(value)) return 'string';
   if (INTEGER.test(value)) return 'integer';
   if (NUMBER.test(value)) return 'number';
   if (BOOLEAN.test(value)) return 'boolean';

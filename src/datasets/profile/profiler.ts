@@ -14,7 +14,7 @@ class ColumnAccumulator {
   private count = 0;
   private nulls = 0;
   private exact: Set<string> | null = new Set();
-  private readonly sketch = new HyperLogLog();
+  private sketch: HyperLogLog | null = null;
   private minNumber = Infinity;
   private maxNumber = -Infinity;
   private minText: string | null = null;
@@ -25,17 +25,23 @@ class ColumnAccumulator {
 
   add(value: CellValue | undefined): void {
     this.count += 1;
-    const valueType = inferValueType(value);
-    if (value === null || value === undefined || valueType === 'empty') {
+    if (value === null || value === undefined) {
+      this.nulls += 1;
+      return;
+    }
+    // Once a column is string, no value can narrow it again: skip inference.
+    const valueType = this.type === 'string' && typeof value === 'string' ? (value.trim() === '' ? 'empty' : 'string') : inferValueType(value);
+    if (valueType === 'empty') {
       this.nulls += 1;
       return;
     }
     this.type = widenType(this.type, valueType);
     const text = asText(value);
-    this.sketch.add(text);
     if (this.exact) {
       this.exact.add(text);
-      if (this.exact.size > EXACT_DISTINCT_LIMIT) this.exact = null;
+      if (this.exact.size > EXACT_DISTINCT_LIMIT) this.switchToSketch();
+    } else {
+      this.sketch?.add(text);
     }
     if (this.examples.length < EXAMPLES && !this.examples.includes(text)) this.examples.push(text);
     if (NUMERIC.has(valueType)) {
@@ -47,6 +53,14 @@ class ColumnAccumulator {
     if (this.maxText === null || text > this.maxText) this.maxText = text;
   }
 
+  /** Past the exact limit, the values seen so far seed a HyperLogLog and the set is freed. */
+  private switchToSketch(): void {
+    const sketch = new HyperLogLog();
+    for (const text of this.exact ?? []) sketch.add(text);
+    this.sketch = sketch;
+    this.exact = null;
+  }
+
   result(): ColumnProfile {
     const numeric = NUMERIC.has(this.type);
     return {
@@ -54,7 +68,7 @@ class ColumnAccumulator {
       type: this.type,
       count: this.count,
       nullCount: this.nulls,
-      distinct: this.exact ? this.exact.size : this.sketch.estimate(),
+      distinct: this.exact ? this.exact.size : (this.sketch?.estimate() ?? 0),
       distinctExact: this.exact !== null,
       min: numeric ? this.minNumber : this.minText,
       max: numeric ? this.maxNumber : this.maxText,

@@ -36,7 +36,7 @@ function refuseKnownBinary(head: Buffer, fileName: string): void {
 function looksLikeOldPickle(head: Buffer): boolean {
   const text = head.subarray(0, 64).toString('latin1');
   // Protocols 0 and 1 have no PROTO opcode: recognise their usual first opcodes.
-  return /^(\((d|l|t|i[A-Za-z_])|c[A-Za-z_][\w.]*\n[A-Za-z_]|[\]}]q\x00|\(dp\d|\(lp\d)/.test(text);
+  return /^(\((d|l|t|i[A-Za-z_])|c[A-Za-z_][\w.]*\n[A-Za-z_]|\(dp\d|\(lp\d)/.test(text) || (/^[\]}]q/.test(text) && text.charCodeAt(2) === 0);
 }
 
 function textFormat(head: Buffer): DatasetFormat {

@@ -58,7 +58,11 @@ export class RecordTabulator {
     const keys: string[] = [];
     const seen = new Set<string>();
     for (const { entries } of this.pending) {
-      for (const [key] of entries) if (!seen.has(key)) seen.add(key), keys.push(key);
+      for (const [key] of entries) {
+        if (seen.has(key)) continue;
+        seen.add(key);
+        keys.push(key);
+      }
     }
     const { columns, renames } = dedupeHeaders(keys);
     this.batcher.columns = columns;

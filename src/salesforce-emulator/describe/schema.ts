@@ -28,7 +28,11 @@ export interface ObjectSchema {
   uniqueFields: number[];
 }
 
-function toSchema(spec: ObjectSpec): ObjectSchema {
+function toSchema(input: ObjectSpec): ObjectSchema {
+  // The store relies on Id being field 0.
+  const id = input.fields.find((f) => f.name === 'Id');
+  if (!id) throw new Error(`Object ${input.name} has no Id field`);
+  const spec = { ...input, fields: [id, ...input.fields.filter((f) => f !== id)] };
   const byLower = new Map<string, number>();
   const relationshipByLower = new Map<string, number>();
   spec.fields.forEach((f, i) => {

@@ -1,3 +1,4 @@
+import type { Stream } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { inferValueType } from '../../profile/index.js';
 import { Batcher } from '../batcher.js';
@@ -35,7 +36,7 @@ function cellValue(value: unknown, onError: (error: string) => void): CellValue 
 export async function* readXlsx(source: ByteSource, options: ReaderOptions): AsyncGenerator<RowBatch> {
   await checkZipBomb(source, options.limits);
   const stream = source();
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(stream as unknown as import('node:stream').Stream, {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(stream as unknown as Stream, {
     sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'ignore',
   });
   const batcher = new Batcher(options.batchSize);
@@ -48,7 +49,8 @@ export async function* readXlsx(source: ByteSource, options: ReaderOptions): Asy
       found = true;
       let width = 0;
       for await (const row of sheet) {
-        const raw = (row.values as unknown[]).slice(1);
+        // Array.from fills the holes of exceljs's sparse row array, so empty cells keep their place.
+        const raw = Array.from(row.values as unknown[]).slice(1);
         const cells = raw.map((value, i) => cellValue(value, (error) => {
           batcher.issue({ row: batcher.rowCount + 1, code: 'EXCEL_ERROR_VALUE', message: `Sheet "${sheet.name}", cell ${columnLetter(i + 1)}${row.number} holds the error ${error}; it is read as empty.` });
         }));

@@ -30,8 +30,12 @@ class ArrayScanner {
     let start = -1;
     for (let i = 0; i < s.length; i++) {
       const c = s[i];
-      if (c === '\n') this.line += 1, (this.column = 0);
-      else this.column += 1;
+      if (c === '\n') {
+        this.line += 1;
+        this.column = 0;
+      } else {
+        this.column += 1;
+      }
       if (this.where === Where.InElement) {
         if (start === -1) start = i;
         if (this.inString) {

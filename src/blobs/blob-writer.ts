@@ -1,0 +1,116 @@
+import { createHash } from 'node:crypto';
+import { Writable } from 'node:stream';
+import type { Store } from '../store/index.js';
+import { isMissing, withRetry } from '../store/index.js';
+import { BLOB_PART_ATTACHMENT, PART_BYTES, manifestId, partId, type BlobManifest } from './model.js';
+
+export interface BlobSummary {
+  blobId: string;
+  size: number;
+  parts: number;
+  sha256: string;
+}
+
+/**
+ * A Writable that stores what it receives as blob parts. At most two parts are in memory: the one
+ * being filled and the one being written; the callback waits, so the source is paused (backpressure).
+ * `finish` fires after the last part and the complete manifest are stored; read `summary` then.
+ */
+export class BlobWriter extends Writable {
+  summary?: BlobSummary;
+  private readonly hash = createHash('sha256');
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private parts = 0;
+  private size = 0;
+  private inFlight: Promise<void> = Promise.resolve();
+  private manifestWritten?: Promise<void>;
+
+  constructor(private readonly store: Store, readonly blobId: string, private readonly contentType?: string, private readonly partBytes = PART_BYTES) {
+    super({ highWaterMark: 256 * 1024 });
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.hash.update(chunk);
+    this.size += chunk.length;
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
+    if (this.pendingBytes < this.partBytes) {
+      callback();
+      return;
+    }
+    this.flushPart()
+      .then(() => callback(), callback);
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    const finish = async () => {
+      if (this.pendingBytes > 0 || this.parts === 0) await this.flushPart();
+      await this.inFlight;
+      const sha256 = this.hash.digest('hex');
+      await this.putManifest({ complete: true, sha256 });
+      this.summary = { blobId: this.blobId, size: this.size, parts: this.parts, sha256 };
+    };
+    finish().then(() => callback(), callback);
+  }
+
+  /** Resolves once no part write is running any more (so a delete after it leaves no stray part). */
+  async settled(): Promise<void> {
+    await Promise.allSettled([this.inFlight, this.manifestWritten]);
+  }
+
+  /** Starts writing the filled part; resolves once the previous one is stored (so two at most are held). */
+  private async flushPart(): Promise<void> {
+    const whole = Buffer.concat(this.pending, this.pendingBytes);
+    const data = whole.subarray(0, this.partBytes);
+    const rest = whole.subarray(this.partBytes);
+    this.pending = rest.length > 0 ? [Buffer.from(rest)] : [];
+    this.pendingBytes = rest.length;
+    const part = this.parts++;
+    const previous = this.inFlight;
+    this.manifestWritten ??= this.putManifest({ complete: false });
+    const manifest = this.manifestWritten;
+    this.inFlight = (async () => {
+      await manifest;
+      await previous;
+      await this.store.client.authorize();
+      await withRetry(() =>
+        this.store.db('blobs').insert({
+          _id: partId(this.blobId, part),
+          kind: 'blob-part',
+          blobId: this.blobId,
+          part,
+          size: data.length,
+          _attachments: { [BLOB_PART_ATTACHMENT]: { content_type: 'application/octet-stream', data: data.toString('base64') } },
+        } as never),
+      );
+    })();
+    await previous;
+    // A part that fails is reported by the next flush or by _final.
+    this.inFlight.catch(() => undefined);
+  }
+
+  private async putManifest(fields: Pick<BlobManifest, 'complete'> & { sha256?: string }): Promise<void> {
+    const db = this.store.db<BlobManifest>('blobs');
+    const id = manifestId(this.blobId);
+    await this.store.client.authorize();
+    let rev: string | undefined;
+    try {
+      rev = (await withRetry(() => db.get(id)))._rev;
+    } catch (error) {
+      if (!isMissing(error)) throw error;
+    }
+    const doc: BlobManifest = {
+      _id: id,
+      ...(rev ? { _rev: rev } : {}),
+      kind: 'blob',
+      blobId: this.blobId,
+      parts: this.parts,
+      size: this.size,
+      contentType: this.contentType,
+      createdAt: new Date().toISOString(),
+      ...fields,
+    };
+    await withRetry(() => db.insert(doc));
+  }
+}

@@ -1,0 +1,13 @@
+export { LOCAL_ORG_CONNECTION_ID, ConnectionMethod, CONNECTION_METHODS, type ConnectionSummary } from './model.js';
+export { loadCredentials } from './credentials.js';
+export {
+  createConnection,
+  deleteConnection,
+  listConnections,
+  getConnectionDoc,
+  isProductionConnection,
+  updateConnectionOrg,
+  type NewConnection,
+} from './store.js';
+export { testConnection, type ConnectionCheck } from './test-connection.js';
+export { startOAuth, finishOAuth, type OAuthStart } from './oauth.js';

@@ -1,0 +1,78 @@
+import type { Store } from '../store/index.js';
+import type { RowBatch, RowIssue } from './readers/index.js';
+import { writeChunk } from './chunk-store.js';
+import type { ChunkDoc, ChunkValue } from './model.js';
+
+export const CHUNK_ROWS = 5000;
+/** Issues kept per chunk document (documents stay well under 1 MB); the count stays exact. */
+const ISSUES_PER_CHUNK = 1000;
+
+export interface HeaderRename {
+  original: string;
+  renamed: string;
+}
+
+// The readers report renamed headers as row-0 issues: `... "from" is named "to".` (or `is column`).
+const RENAME_MESSAGE = /"(.*)" is (?:named|column) "(.*)"\.$/s;
+
+/**
+ * Cuts the readers' batches into chunks of exactly CHUNK_ROWS rows (so row n lives in chunk
+ * floor((n-1)/CHUNK_ROWS)), with one chunk write in flight while the next fills.
+ */
+export class ChunkSink {
+  columns: string[] = [];
+  readonly headerRenames: HeaderRename[] = [];
+  chunkCount = 0;
+  rowCount = 0;
+  issueCount = 0;
+  private rows: ChunkValue[][] = [];
+  private issues: RowIssue[] = [];
+  private inFlight: Promise<void> = Promise.resolve();
+
+  constructor(private readonly store: Store, private readonly datasetId: string) {}
+
+  /** Takes a batch; resolves when its full chunks are handed to the store (at most one write pending). */
+  async add(batch: RowBatch): Promise<number> {
+    this.columns = batch.columns;
+    for (const issue of batch.issues) this.takeIssue(issue);
+    for (const row of batch.rows) this.rows.push(row);
+    this.rowCount += batch.rows.length;
+    let written = 0;
+    while (this.rows.length >= CHUNK_ROWS) {
+      await this.flush(CHUNK_ROWS);
+      written++;
+    }
+    return written;
+  }
+
+  /** Writes the last, partial chunk and waits for every write. */
+  async end(): Promise<void> {
+    if (this.rows.length > 0) await this.flush(this.rows.length);
+    await this.inFlight;
+  }
+
+  private takeIssue(issue: RowIssue): void {
+    const rename = issue.code === 'HEADER_RENAMED' ? RENAME_MESSAGE.exec(issue.message) : null;
+    if (rename) {
+      this.headerRenames.push({ original: rename[1], renamed: rename[2] });
+      return;
+    }
+    this.issueCount++;
+    this.issues.push(issue);
+  }
+
+  private async flush(count: number): Promise<void> {
+    const rows = this.rows.length === count ? this.rows : this.rows.slice(0, count);
+    this.rows = rows === this.rows ? [] : this.rows.slice(count);
+    const index = this.chunkCount++;
+    const firstRow = index * CHUNK_ROWS + 1;
+    const lastRow = firstRow + rows.length - 1;
+    const mine = this.issues.filter((issue) => issue.row <= lastRow);
+    this.issues = this.issues.filter((issue) => issue.row > lastRow);
+    const issues: ChunkDoc['issues'] = mine.slice(0, ISSUES_PER_CHUNK).map((i) => ({ row: i.row, line: i.line, code: i.code, message: i.message }));
+    await this.inFlight;
+    this.inFlight = writeChunk(this.store, this.datasetId, index, { columns: this.columns, rows, firstRow }, issues);
+    // Awaited by the next flush or by end(); this only keeps an early failure from being unhandled meanwhile.
+    this.inFlight.catch(() => undefined);
+  }
+}

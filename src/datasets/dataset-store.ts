@@ -1,0 +1,93 @@
+import { randomBytes } from 'node:crypto';
+import type { Store } from '../store/index.js';
+import { isConflict, isMissing, withRetry } from '../store/index.js';
+import { deleteBlob } from '../blobs/index.js';
+import { notFound } from '../errors.js';
+import { deleteChunks } from './chunk-store.js';
+import { DatasetDoc } from './model.js';
+
+/** Sortable by creation time, unguessable, and safe in URLs, CouchDB ids and BullMQ job ids (no colon). */
+export function newDatasetId(): string {
+  return `ds-${Date.now().toString(36)}-${randomBytes(6).toString('hex')}`;
+}
+
+const db = (store: Store) => store.db<DatasetDoc>('datasets');
+
+export async function findDataset(store: Store, id: string): Promise<DatasetDoc | undefined> {
+  await store.client.authorize();
+  try {
+    const doc = await withRetry(() => db(store).get(id));
+    return (doc as { kind?: string }).kind === 'dataset' ? DatasetDoc.parse(doc) : undefined;
+  } catch (error) {
+    if (isMissing(error)) return undefined;
+    throw error;
+  }
+}
+
+export async function getDataset(store: Store, id: string): Promise<DatasetDoc> {
+  const doc = await findDataset(store, id);
+  if (!doc) throw notFound(`Dataset ${id}`);
+  return doc;
+}
+
+export async function insertDataset(store: Store, doc: DatasetDoc): Promise<DatasetDoc> {
+  await store.client.authorize();
+  const result = await withRetry(() => db(store).insert(doc));
+  return { ...doc, _rev: result.rev };
+}
+
+/**
+ * Reads, changes and writes a dataset, again on a conflict (the web and a worker both write it).
+ * Returns undefined when the dataset is gone (deleted meanwhile) or when `change` returns undefined.
+ */
+export async function updateDataset(store: Store, id: string, change: (doc: DatasetDoc) => DatasetDoc | undefined): Promise<DatasetDoc | undefined> {
+  for (let attempt = 0; ; attempt++) {
+    const current = await findDataset(store, id);
+    if (!current) return undefined;
+    const next = change(current);
+    if (!next) return undefined;
+    const updated = { ...next, _id: current._id, _rev: current._rev, updatedAt: new Date().toISOString() };
+    try {
+      const result = await withRetry(() => db(store).insert(updated));
+      return { ...updated, _rev: result.rev };
+    } catch (error) {
+      if (!isConflict(error) || attempt >= 10) throw error;
+    }
+  }
+}
+
+export interface DatasetPage {
+  datasets: DatasetDoc[];
+  page: number;
+  pageSize: number;
+  hasMore: boolean;
+}
+
+/** Newest first, one page at a time. */
+export async function listDatasets(store: Store, page: number, pageSize: number): Promise<DatasetPage> {
+  await store.client.authorize();
+  const result = await withRetry(() =>
+    db(store).find({
+      selector: { kind: { $eq: 'dataset' }, createdAt: { $gt: '' } },
+      sort: [{ kind: 'desc' }, { createdAt: 'desc' }],
+      use_index: 'by-kind-created',
+      skip: (page - 1) * pageSize,
+      limit: pageSize + 1,
+    }),
+  );
+  const docs = result.docs.map((d) => DatasetDoc.parse(d));
+  return { datasets: docs.slice(0, pageSize), page, pageSize, hasMore: docs.length > pageSize };
+}
+
+/** Removes a dataset with its chunks and its raw file. */
+export async function deleteDataset(store: Store, doc: Pick<DatasetDoc, '_id' | 'blobId'>): Promise<void> {
+  await deleteChunks(store, doc._id);
+  await deleteBlob(store, doc.blobId);
+  await store.client.authorize();
+  try {
+    const current = await withRetry(() => db(store).get(doc._id));
+    await withRetry(() => db(store).destroy(current._id, current._rev ?? ''));
+  } catch (error) {
+    if (!isMissing(error)) throw error;
+  }
+}

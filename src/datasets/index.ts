@@ -1,0 +1,11 @@
+export { DatasetDoc, DatasetStatus, ChunkDoc, chunkId, type Chunk, type ChunkValue } from './model.js';
+export { writeChunk, readChunk, readChunkDoc, datasetChunks, deleteChunks } from './chunk-store.js';
+export { getDataset, findDataset, listDatasets, deleteDataset, updateDataset, type DatasetPage } from './dataset-store.js';
+export { receiveUpload } from './upload.js';
+export { parseDataset, type ParseOutcome } from './parse.js';
+export { reparseDataset } from './parse-job.js';
+export { ParseOptions, parseOptionsFrom } from './parse-options.js';
+export { readRows, readIssues, type RowsPage, type IssuesPage } from './preview.js';
+export { progressChannel, subscribeProgress, isFinal, ParseProgress } from './progress.js';
+export { CHUNK_ROWS } from './chunk-sink.js';
+export { formatBytes } from './bytes.js';

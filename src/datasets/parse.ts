@@ -1,0 +1,108 @@
+import { Readable } from 'node:stream';
+import type { Services } from '../services.js';
+import { openBlob } from '../blobs/index.js';
+import { isAppError } from '../errors.js';
+import { logger } from '../logger.js';
+import { DatasetProfiler } from './profile/index.js';
+import { DATASET_FORMATS, readDataset } from './readers/index.js';
+import { deleteChunks } from './chunk-store.js';
+import { CHUNK_ROWS, ChunkSink } from './chunk-sink.js';
+import { findDataset, updateDataset } from './dataset-store.js';
+import type { DatasetDoc } from './model.js';
+import { readerOptionsFor } from './parse-options.js';
+import { publishProgress, type ParseProgress } from './progress.js';
+
+const DOC_UPDATE_EVERY_MS = 2000;
+
+export type ParseOutcome =
+  | { outcome: 'ready'; rowCount: number; chunkCount: number }
+  | { outcome: 'failed'; code: string }
+  | { outcome: 'skipped'; reason: string };
+
+class Stopped extends Error {}
+
+/** Errors that are about the file (the readers' 422s, a missing raw file): retrying cannot help. */
+const isFileProblem = (error: unknown): boolean => isAppError(error) && error.status < 500;
+
+/**
+ * Parses a dataset's raw file into chunks and a profile. Safe to run again for the same run
+ * (chunk writes replace, extra chunks are deleted); a run superseded by a re-parse, or a dataset
+ * deleted meanwhile, stops at its next progress check.
+ */
+export async function parseDataset(services: Services, datasetId: string, run: number, lastAttempt: boolean): Promise<ParseOutcome> {
+  const { store, redis } = services;
+  const log = logger('datasets', { datasetId, run });
+  const mine = (doc: DatasetDoc) => doc.parseRun === run;
+  const started = await updateDataset(store, datasetId, (doc) =>
+    mine(doc) ? { ...doc, status: 'parsing', error: undefined, progress: { bytesRead: 0, rowsRead: 0 } } : undefined,
+  );
+  if (!started) return { outcome: 'skipped', reason: 'the dataset was deleted or re-parsed since' };
+
+  let bytesRead = 0;
+  const source = () => Readable.from(counted(openBlob(store, started.blobId)), { objectMode: false, highWaterMark: 1 });
+  async function* counted(stream: Readable): AsyncGenerator<Buffer> {
+    bytesRead = 0;
+    for await (const part of stream) {
+      bytesRead += (part as Buffer).length;
+      yield part as Buffer;
+    }
+  }
+  const progress = (status: ParseProgress['status'], sink: ChunkSink, error?: ParseProgress['error']): ParseProgress => ({
+    status, bytesRead, sizeBytes: started.sizeBytes, rowsRead: sink.rowCount, chunks: sink.chunkCount, error,
+  });
+  const publish = (event: ParseProgress) => publishProgress(redis, datasetId, event).catch((err: unknown) => log.warn({ err }, 'could not publish progress'));
+
+  const sink = new ChunkSink(store, datasetId);
+  const profiler = new DatasetProfiler();
+  let lastDocUpdate = Date.now();
+  try {
+    const format = DATASET_FORMATS.find((f) => f === started.format);
+    const options = { ...readerOptionsFor(started.parseOptions), format, batchSize: CHUNK_ROWS };
+    for await (const batch of readDataset(source, options)) {
+      profiler.add(batch);
+      if ((await sink.add(batch)) === 0) continue;
+      void publish(progress('parsing', sink));
+      if (Date.now() - lastDocUpdate < DOC_UPDATE_EVERY_MS) continue;
+      lastDocUpdate = Date.now();
+      const still = await updateDataset(store, datasetId, (doc) => (mine(doc) ? { ...doc, progress: { bytesRead, rowsRead: sink.rowCount } } : undefined));
+      if (!still) throw new Stopped();
+    }
+    await sink.end();
+    await deleteChunks(store, datasetId, sink.chunkCount);
+  } catch (error) {
+    await sink.end().catch(() => undefined);
+    if (error instanceof Stopped) return stopped(services, datasetId, log);
+    if (!isFileProblem(error) && !lastAttempt) throw error;
+    const failure = isFileProblem(error) && isAppError(error)
+      ? { code: error.code, message: error.message }
+      : { code: 'PARSE_FAILED', message: 'The file could not be parsed because of a problem on our side (it was logged). Re-parse it, or contact an administrator.' };
+    if (!isFileProblem(error)) log.error({ err: error }, 'parse failed');
+    await deleteChunks(store, datasetId);
+    const failed = await updateDataset(store, datasetId, (doc) =>
+      mine(doc) ? { ...doc, status: 'failed', error: failure, columns: [], headerRenames: [], rowCount: 0, chunkCount: 0, issueCount: 0, profile: [] } : undefined,
+    );
+    if (failed) await publish(progress('failed', sink, failure));
+    if (!isFileProblem(error)) throw error;
+    return { outcome: 'failed', code: failure.code };
+  }
+
+  const ready = await updateDataset(store, datasetId, (doc) =>
+    mine(doc)
+      ? {
+          ...doc, status: 'ready', error: undefined, columns: sink.columns, headerRenames: sink.headerRenames, rowCount: sink.rowCount,
+          chunkCount: sink.chunkCount, issueCount: sink.issueCount, profile: profiler.result(), progress: { bytesRead, rowsRead: sink.rowCount },
+        }
+      : undefined,
+  );
+  if (!ready) return stopped(services, datasetId, log);
+  await publish(progress('ready', sink));
+  log.info({ rows: sink.rowCount, chunks: sink.chunkCount, issues: sink.issueCount }, 'dataset ready');
+  return { outcome: 'ready', rowCount: sink.rowCount, chunkCount: sink.chunkCount };
+}
+
+/** A deleted dataset loses the chunks this run wrote; a re-parsed one keeps them for the newer run to replace. */
+async function stopped(services: Services, datasetId: string, log: ReturnType<typeof logger>): Promise<ParseOutcome> {
+  if (!(await findDataset(services.store, datasetId))) await deleteChunks(services.store, datasetId);
+  log.info('parse stopped: the dataset was deleted or re-parsed meanwhile');
+  return { outcome: 'skipped', reason: 'the dataset was deleted or re-parsed meanwhile' };
+}

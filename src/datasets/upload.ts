@@ -1,0 +1,139 @@
+import type { IncomingMessage } from 'node:http';
+import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
+import busboy from 'busboy';
+import type { Services } from '../services.js';
+import { AppError, badRequest, isAppError } from '../errors.js';
+import { BlobWriter, deleteBlob } from '../blobs/index.js';
+import { logger } from '../logger.js';
+import type { DatasetDoc } from './model.js';
+import { deleteDataset, insertDataset, newDatasetId, updateDataset } from './dataset-store.js';
+import { FormatCheck } from './format-check.js';
+import { PARSE_OPTION_FIELDS, parseOptionsFrom } from './parse-options.js';
+import { enqueueParse } from './parse-job.js';
+import { formatBytes } from './bytes.js';
+
+/** Room for multipart boundaries and the small fields around the file. */
+const MULTIPART_SLACK = 1024 * 1024;
+const FIELDS = new Set<string>(['name', ...PARSE_OPTION_FIELDS]);
+/** Sent by the upload form; checked by the CSRF middleware, not here. */
+const IGNORED_FIELDS = new Set<string>(['_csrf']);
+
+export const tooLarge = (max: number): AppError =>
+  new AppError('UPLOAD_TOO_LARGE', 413, `The file is larger than the upload limit of ${formatBytes(max)}. Split it, or ask an operator to raise UPLOAD_MAX_BYTES.`);
+
+/** Whether the refusal should leave a failed dataset to explain itself (the client is gone) or vanish (the client was told). */
+const clientWasTold = (error: unknown): boolean => isAppError(error) && error.status < 500 && error.code !== 'UPLOAD_INCOMPLETE';
+
+/**
+ * Streams one multipart upload into a blob (busboy -> format check -> BlobWriter), then records the
+ * dataset as uploaded and enqueues its parse. Nothing is held whole in memory. A refused upload leaves
+ * nothing behind; an upload cut off mid-way leaves a failed dataset without its partial file.
+ */
+export async function receiveUpload(services: Services, req: IncomingMessage, uploadedBy: string): Promise<DatasetDoc> {
+  const max = services.config.uploadMaxBytes;
+  if (Number(req.headers['content-length']) > max + MULTIPART_SLACK) throw tooLarge(max);
+  let parser: busboy.Busboy;
+  try {
+    parser = busboy({ headers: req.headers, defParamCharset: 'utf8', limits: { fileSize: max, files: 1, fields: 20, fieldSize: 8 * 1024 } });
+  } catch {
+    throw new AppError('NOT_MULTIPART', 400, 'Send the file as multipart/form-data with a "file" part (fields name and parse options before it).');
+  }
+  const fields: Record<string, string> = {};
+  let received: Promise<DatasetDoc> | undefined;
+
+  const done = new Promise<void>((resolve, reject) => {
+    parser.on('field', (name, value, info) => {
+      if (IGNORED_FIELDS.has(name)) return;
+      if (!FIELDS.has(name)) return reject(badRequest(`Unknown field "${name}": expected ${[...FIELDS].join(', ')} and the file.`));
+      if (info.valueTruncated) return reject(badRequest(`Field "${name}" is too long.`));
+      fields[name] = value;
+      try {
+        parseOptionsFrom(Object.fromEntries(Object.entries(fields).filter(([key]) => key !== 'name')));
+      } catch (error) {
+        reject(error);
+      }
+    });
+    parser.on('file', (_name, stream, info) => {
+      if (received) {
+        stream.resume();
+        return;
+      }
+      received = storeFile(services, stream, info.filename || 'upload', fields, uploadedBy, max);
+      received.catch(reject);
+    });
+    parser.on('filesLimit', () => reject(badRequest('Send one file per upload.')));
+    parser.on('error', (error) => reject(new AppError('UPLOAD_INCOMPLETE', 400, `The upload was cut off before the end: ${(error as Error).message}.`)));
+    parser.on('close', resolve);
+  });
+  req.on('close', () => {
+    if (!req.complete) parser.destroy(new Error('the client closed the connection'));
+  });
+  req.pipe(parser);
+  try {
+    await done;
+  } catch (error) {
+    req.unpipe(parser);
+    // The file stream's own error (if any) does the cleanup in storeFile; wait for it, keep the first cause.
+    await received?.catch(() => undefined);
+    throw error;
+  }
+  if (!received) throw badRequest('The upload has no file part: send the file in a multipart field (any name) after the options.');
+  return received;
+}
+
+async function storeFile(services: Services, stream: Readable, fileName: string, fields: Record<string, string>, uploadedBy: string, max: number): Promise<DatasetDoc> {
+  const { store } = services;
+  const id = newDatasetId();
+  const blobId = `raw-${id}`;
+  const now = new Date().toISOString();
+  const writer = new BlobWriter(store, blobId);
+  const check = new FormatCheck(fileName);
+  stream.on('limit', () => stream.destroy(tooLarge(max)));
+  await insertDataset(store, {
+    _id: id, kind: 'dataset', name: (fields.name ?? '').trim() || fileName, fileName, sizeBytes: 0, blobId, uploadedBy,
+    createdAt: now, updatedAt: now, status: 'uploading', parseOptions: {}, columns: [], headerRenames: [],
+    rowCount: 0, chunkCount: 0, issueCount: 0, profile: [], notices: [], parseRun: 0,
+  });
+  try {
+    await pipeline(stream, check, writer);
+  } catch (cause) {
+    const error = isAppError(cause) ? cause : new AppError('UPLOAD_INCOMPLETE', 400, `The upload was cut off before the end (${(cause as Error).message}); nothing was kept. Upload the file again.`);
+    await abandon(services, id, blobId, writer, error);
+    throw error;
+  }
+  const summary = writer.summary;
+  const verdict = check.verdict;
+  if (!summary || !verdict) throw new Error('upload pipeline ended without a summary');
+  const parseOptions = parseOptionsFrom(Object.fromEntries(Object.entries(fields).filter(([key]) => key !== 'name')));
+  const doc = await updateDataset(store, id, (current) => ({
+    ...current,
+    name: (fields.name ?? '').trim() || fileName,
+    status: 'uploaded',
+    format: verdict.format,
+    sizeBytes: summary.size,
+    sha256: summary.sha256,
+    parseOptions,
+    notices: verdict.notice ? [verdict.notice] : [],
+  }));
+  if (!doc) throw new AppError('DATASET_DELETED', 409, 'The dataset was deleted while its file was being received.');
+  await enqueueParse(services, doc);
+  logger('datasets', { datasetId: id }).info({ size: summary.size, format: verdict.format }, 'upload received');
+  return doc;
+}
+
+async function abandon(services: Services, id: string, blobId: string, writer: BlobWriter, error: AppError): Promise<void> {
+  const log = logger('datasets', { datasetId: id });
+  try {
+    await writer.settled();
+    if (clientWasTold(error)) {
+      await deleteDataset(services.store, { _id: id, blobId });
+    } else {
+      await deleteBlob(services.store, blobId);
+      await updateDataset(services.store, id, (doc) => ({ ...doc, status: 'failed', error: { code: error.code, message: error.message } }));
+    }
+    log.info({ code: error.code }, 'upload abandoned');
+  } catch (cleanupError) {
+    log.error({ err: cleanupError }, 'could not clean up an abandoned upload');
+  }
+}

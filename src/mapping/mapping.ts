@@ -1,0 +1,113 @@
+import { z } from 'zod';
+import { AppError } from '../errors.js';
+import { Literal, type Frame, type Value } from '../frame/index.js';
+import {
+  fieldByName, isRequiredOnInsert, type DescribeSObjectResult, type Field, type WriteOperation,
+} from './describe-types.js';
+
+/** A dataset column written to a field as is. */
+export const FieldEntry = z.object({ column: z.string().min(1), field: z.string().min(1) });
+
+/**
+ * A column holding the parent's external id: written as `Account.External_Id__c` (Bulk CSV
+ * header) so Salesforce resolves the parent; `field` is the lookup (AccountId).
+ */
+export const RelationshipEntry = z.object({
+  column: z.string().min(1),
+  field: z.string().min(1),
+  relationshipName: z.string().min(1),
+  externalIdField: z.string().min(1),
+});
+
+/** The same value for every row (e.g. RecordTypeId, a LeadSource). */
+export const ConstantEntry = z.object({ field: z.string().min(1), value: Literal });
+
+export const Mapping = z.object({
+  object: z.string().min(1),
+  fields: z.array(FieldEntry).default([]),
+  relationships: z.array(RelationshipEntry).default([]),
+  constants: z.array(ConstantEntry).default([]),
+});
+export type Mapping = z.infer<typeof Mapping>;
+export type RelationshipEntry = z.infer<typeof RelationshipEntry>;
+
+/** The Salesforce key a relationship entry writes: `Account.External_Id__c`. */
+export const relationshipKey = (entry: RelationshipEntry): string => `${entry.relationshipName}.${entry.externalIdField}`;
+
+/** API names (lower case) that a mapping gives a value to. */
+function mappedFields(mapping: Mapping): Set<string> {
+  return new Set([
+    ...mapping.fields.map((e) => e.field.toLowerCase()),
+    ...mapping.relationships.map((e) => e.field.toLowerCase()),
+    ...mapping.constants.map((e) => e.field.toLowerCase()),
+  ]);
+}
+
+export interface UnmappedRequirement { field: string; label: string; reason: string }
+
+/**
+ * Required fields the mapping leaves without a value for the operation, flagged before anything
+ * runs: insert/upsert need every required-on-insert field (upsert may insert); update, delete and
+ * hardDelete need Id; upsert needs its external id field.
+ */
+export function requiredFieldsUnmapped(
+  mapping: Mapping, describe: DescribeSObjectResult, operation: WriteOperation, externalIdField?: string,
+): UnmappedRequirement[] {
+  const mapped = mappedFields(mapping);
+  const missing = (field: Field | undefined, name: string, reason: string): UnmappedRequirement[] =>
+    mapped.has(name.toLowerCase()) ? [] : [{ field: field?.name ?? name, label: field?.label ?? name, reason }];
+  if (operation !== 'insert' && operation !== 'upsert') {
+    return missing(fieldByName(describe, 'Id'), 'Id', `${operation} identifies records by Id`);
+  }
+  const required = describe.fields
+    .filter((f) => isRequiredOnInsert(f))
+    .flatMap((f) => missing(f, f.name, 'required on insert (not nillable, no default)'));
+  if (operation === 'upsert') {
+    const key = externalIdField ?? 'Id';
+    required.unshift(...missing(fieldByName(describe, key), key, 'upsert matches records on this external id'));
+  }
+  return required;
+}
+
+export interface MappingProblem { entry: string; message: string }
+
+/** Entries that cannot work against this describe: unknown or read-only fields, fields mapped twice, bad relationships. */
+export function checkMapping(mapping: Mapping, describe: DescribeSObjectResult): MappingProblem[] {
+  const problems: MappingProblem[] = [];
+  const seen = new Set<string>();
+  const check = (entry: string, name: string, relationship?: RelationshipEntry): void => {
+    const field = fieldByName(describe, name);
+    if (!field) { problems.push({ entry, message: `${describe.name} has no field '${name}'` }); return; }
+    if (seen.has(field.name)) problems.push({ entry, message: `${field.name} is mapped more than once` });
+    seen.add(field.name);
+    if (!field.createable && !field.updateable && field.type !== 'id') {
+      problems.push({ entry, message: `${field.name} is read-only (formula, auto-number or system field)` });
+    }
+    if (relationship && (field.type !== 'reference' || field.relationshipName?.toLowerCase() !== relationship.relationshipName.toLowerCase())) {
+      problems.push({ entry, message: `${field.name} is not a lookup with relationship name '${relationship.relationshipName}'` });
+    }
+  };
+  mapping.fields.forEach((e) => check(`column ${e.column}`, e.field));
+  mapping.relationships.forEach((e) => check(`column ${e.column}`, e.field, e));
+  mapping.constants.forEach((e) => check(`constant ${e.field}`, e.field));
+  return problems;
+}
+
+/** Builds records (API names and relationship keys -> values) from a frame's rows, resolving columns once. */
+export function compileRecordBuilder(mapping: Mapping, columns: readonly string[]): (frame: Frame, r: number) => Record<string, Value> {
+  const at = (column: string): number => {
+    const c = columns.indexOf(column);
+    if (c < 0) throw new AppError('MAPPING_COLUMN_MISSING', 400, `The mapping uses column '${column}', which is not in the data.`);
+    return c;
+  };
+  const plan: [string, number][] = [
+    ...mapping.fields.map((e) => [e.field, at(e.column)] as [string, number]),
+    ...mapping.relationships.map((e) => [relationshipKey(e), at(e.column)] as [string, number]),
+  ];
+  return (frame, r) => {
+    const record: Record<string, Value> = {};
+    for (const [key, c] of plan) record[key] = frame.data[c][r];
+    for (const constant of mapping.constants) record[constant.field] = constant.value;
+    return record;
+  };
+}

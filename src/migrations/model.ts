@@ -1,0 +1,146 @@
+import { z } from 'zod';
+import { Operation } from '../salesforce/index.js';
+import { Literal } from '../frame/index.js';
+
+export const MigrationState = z.enum([
+  'created', 'queued', 'running', 'paused', 'cancelling', 'cancelled', 'completed', 'failed', 'rolling_back', 'rolled_back',
+]);
+export type MigrationState = z.infer<typeof MigrationState>;
+/** States in which no batch will write again. */
+export const FINISHED_STATES: ReadonlySet<MigrationState> = new Set(['cancelled', 'completed', 'failed', 'rolled_back']);
+
+export const MigrationOptions = z.object({
+  /** Rows per batch job; default 2,000 through Collections and 25,000 through Bulk. */
+  batchSize: z.number().int().min(1).max(150_000).optional(),
+  apiMode: z.enum(['auto', 'collections', 'bulk']).default('auto'),
+  /** In auto mode, runs up to this many rows go through Collections, larger ones through Bulk API 2.0. */
+  collectionsThreshold: z.number().int().min(0).default(2000),
+  /** Batches of this migration in flight at once (across all workers). */
+  concurrency: z.number().int().min(1).max(25).default(4),
+  allOrNone: z.boolean().default(false),
+  assignmentRuleId: z.string().regex(/^[0-9A-Za-z]{15,18}$/).optional(),
+  /** One batch at a time, in order. */
+  serial: z.boolean().default(false),
+  /** Rounds for rows that fail transiently (UNABLE_TO_LOCK_ROW, unprocessed Bulk rows) and for calls that fail transiently. */
+  maxAttempts: z.number().int().min(1).max(10).default(5),
+});
+export type MigrationOptions = z.infer<typeof MigrationOptions>;
+
+/** Column -> field; a target may be a relationship column such as `Account.External_Id__c`. */
+export const FieldMapping = z.object({
+  fields: z.array(z.object({ source: z.string().min(1), target: z.string().min(1).regex(/^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)?$/) })).min(1),
+  constants: z.array(z.object({ target: z.string().min(1), value: Literal })).default([]),
+});
+export type FieldMapping = z.infer<typeof FieldMapping>;
+
+export const MigrationTemplate = z.object({ mapping: FieldMapping, pipeline: z.array(z.unknown()).default([]) });
+export type MigrationTemplate = z.infer<typeof MigrationTemplate>;
+
+export const MigrationRequest = z.object({
+  name: z.string().min(1).max(200).optional(),
+  datasetId: z.string().min(1),
+  template: MigrationTemplate.optional(),
+  templateId: z.string().min(1).optional(),
+  connectionId: z.string().min(1),
+  object: z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'object must be an sObject API name'),
+  operation: Operation,
+  externalIdField: z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/).optional(),
+  options: MigrationOptions.default(MigrationOptions.parse({})),
+}).refine((r) => (r.template === undefined) !== (r.templateId === undefined), { message: 'give exactly one of template or templateId', path: ['template'] })
+  .refine((r) => r.operation !== 'upsert' || r.externalIdField !== undefined, { message: 'upsert needs externalIdField', path: ['externalIdField'] });
+export type MigrationRequest = z.infer<typeof MigrationRequest>;
+
+export const Totals = z.object({
+  rows: z.number().int().default(0),
+  succeeded: z.number().int().default(0),
+  /** Includes the rows in doubt. */
+  failed: z.number().int().default(0),
+  skipped: z.number().int().default(0),
+  inDoubt: z.number().int().default(0),
+  created: z.number().int().default(0),
+});
+export type Totals = z.infer<typeof Totals>;
+export const emptyTotals = (): Totals => Totals.parse({});
+
+const HistoryEntry = z.object({ state: MigrationState, at: z.string(), by: z.string(), reason: z.string().optional() });
+
+export const MigrationDoc = z.object({
+  _id: z.string(),
+  _rev: z.string().optional(),
+  kind: z.literal('migration'),
+  name: z.string(),
+  datasetId: z.string(),
+  datasetName: z.string(),
+  columns: z.array(z.string()),
+  rowCount: z.number().int(),
+  chunkCount: z.number().int(),
+  template: MigrationTemplate,
+  templateId: z.string().optional(),
+  connectionId: z.string(),
+  object: z.string(),
+  operation: Operation,
+  externalIdField: z.string().optional(),
+  options: MigrationOptions,
+  apiMode: z.enum(['collections', 'bulk']).optional(),
+  state: MigrationState,
+  history: z.array(HistoryEntry),
+  pauseReason: z.string().optional(),
+  batchCount: z.number().int().default(0),
+  totals: Totals,
+  apiBudget: z.object({ max: z.number(), remaining: z.number(), at: z.string(), source: z.string() }).optional(),
+  parentId: z.string().optional(),
+  childIds: z.array(z.string()).default([]),
+  rollback: z.object({ deleted: z.number(), restored: z.number(), failed: z.number() }).optional(),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+  createdBy: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  startedAt: z.string().optional(),
+  finishedAt: z.string().optional(),
+});
+export type MigrationDoc = z.infer<typeof MigrationDoc>;
+
+export const BatchState = z.enum(['pending', 'running', 'done', 'cancelled']);
+
+/** A Bulk job as the batch knows it; recorded BEFORE its upload so a restarted batch can re-attach. */
+export const BulkJobRecord = z.object({
+  id: z.string(),
+  /** The rows it carries: every row of the batch in [fromRow, toRow] without an outcome when it was created. */
+  fromRow: z.number().int(),
+  toRow: z.number().int(),
+  rows: z.number().int(),
+  state: z.string(),
+  uploaded: z.boolean().default(false),
+  resultsStored: z.boolean().default(false),
+  createdAt: z.string(),
+  errorMessage: z.string().optional(),
+});
+export type BulkJobRecord = z.infer<typeof BulkJobRecord>;
+
+export const BatchDoc = z.object({
+  _id: z.string(),
+  _rev: z.string().optional(),
+  kind: z.literal('batch'),
+  migrationId: z.string(),
+  batch: z.number().int(),
+  fromRow: z.number().int(),
+  toRow: z.number().int(),
+  chunks: z.array(z.number().int()),
+  state: BatchState,
+  apiMode: z.enum(['collections', 'bulk']),
+  /** Rows of a Collections call sent but not yet answered: resolved on restart, never blindly re-sent for insert. */
+  pendingCall: z.object({ rows: z.array(z.number().int()), startedAt: z.string() }).optional(),
+  bulkJobs: z.array(BulkJobRecord).default([]),
+  totals: Totals,
+  calls: z.number().int().default(0),
+  beforeImages: z.boolean().default(false),
+  rolledBack: z.object({ deleted: z.number(), restored: z.number(), failed: z.number() }).optional(),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+  startedAt: z.string().optional(),
+  finishedAt: z.string().optional(),
+  updatedAt: z.string(),
+  _attachments: z.record(z.string(), z.unknown()).optional(),
+});
+export type BatchDoc = z.infer<typeof BatchDoc>;
+
+export const batchId = (migrationId: string, n: number): string => `${migrationId}:batch:${n}`;

@@ -1,0 +1,78 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { emptyTotals, type Totals } from './model.js';
+
+/** Every row ends in exactly one of these; `doubt` (sent, answer lost, not reconcilable) counts as failed. */
+export type RowStatus = 'ok' | 'fail' | 'skip' | 'doubt';
+
+export interface RowOutcome {
+  status: RowStatus;
+  id?: string;
+  created?: boolean;
+  code?: string;
+  message?: string;
+  fields?: string[];
+}
+
+/** Dataset row number -> outcome, for one batch. */
+export type Outcomes = Map<number, RowOutcome>;
+
+export const OUTCOMES_ATTACHMENT = 'outcomes.json.gz';
+
+type Tuple = [number, RowStatus, string | null, boolean | null, string | null, string | null, string | null];
+
+/** Compact tuples in row order, gzipped: a 25,000-row batch is a few hundred kB. */
+export function encodeOutcomes(outcomes: Outcomes): Buffer {
+  const rows = [...outcomes.entries()].sort((a, b) => a[0] - b[0]).map(([row, o]): Tuple => [
+    row, o.status, o.id ?? null, o.created ?? null, o.code ?? null, o.message ?? null, o.fields?.length ? o.fields.join(',') : null,
+  ]);
+  return gzipSync(JSON.stringify(rows), { level: 6 });
+}
+
+export function decodeOutcomes(data: Buffer): Outcomes {
+  const rows = JSON.parse(gunzipSync(data).toString('utf8')) as Tuple[];
+  const outcomes: Outcomes = new Map();
+  for (const [row, status, id, created, code, message, fields] of rows) {
+    const o: RowOutcome = { status };
+    if (id !== null) o.id = id;
+    if (created !== null) o.created = created;
+    if (code !== null) o.code = code;
+    if (message !== null) o.message = message;
+    if (fields !== null) o.fields = fields.split(',');
+    outcomes.set(row, o);
+  }
+  return outcomes;
+}
+
+export function totalsOf(outcomes: Outcomes, rows: number): Totals {
+  const totals = emptyTotals();
+  totals.rows = rows;
+  for (const o of outcomes.values()) {
+    if (o.status === 'ok') {
+      totals.succeeded++;
+      if (o.created) totals.created++;
+    } else if (o.status === 'skip') totals.skipped++;
+    else {
+      totals.failed++;
+      if (o.status === 'doubt') totals.inDoubt++;
+    }
+  }
+  return totals;
+}
+
+export function addTotals(a: Totals, b: Totals): Totals {
+  return {
+    rows: a.rows + b.rows, succeeded: a.succeeded + b.succeeded, failed: a.failed + b.failed,
+    skipped: a.skipped + b.skipped, inDoubt: a.inDoubt + b.inDoubt, created: a.created + b.created,
+  };
+}
+
+/** Salesforce's `sf__Error` cell: `STATUS_CODE:message:fields`, `--` when no field. */
+export function parseBulkError(cell: string): { code: string; message: string; fields: string[] } {
+  const first = cell.indexOf(':');
+  if (first < 0) return { code: cell || 'UNKNOWN_EXCEPTION', message: cell, fields: [] };
+  const last = cell.lastIndexOf(':');
+  const code = cell.slice(0, first);
+  if (last === first) return { code, message: cell.slice(first + 1), fields: [] };
+  const fields = cell.slice(last + 1);
+  return { code, message: cell.slice(first + 1, last), fields: fields === '--' || fields === '' ? [] : fields.split(',') };
+}

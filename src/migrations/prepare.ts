@@ -1,0 +1,80 @@
+import type { Services } from '../services.js';
+import { readChunk } from '../datasets/chunk-store.js';
+import { applyPipeline, frameFromRows, parsePipeline, RedisSeenKeys, type Value } from '../frame/index.js';
+import type { FlatRecord } from '../salesforce/index.js';
+import type { BatchDoc, MigrationDoc } from './model.js';
+import type { Outcomes } from './outcomes.js';
+import type { Preflight } from './preflight.js';
+
+export interface PreparedRow { row: number; record: FlatRecord }
+
+export interface PreparedBatch {
+  /** Rows to send, in dataset order. */
+  rows: PreparedRow[];
+  /** Rows decided before writing: skipped by the pipeline or failed validation (never sent, never retried). */
+  decided: Outcomes;
+}
+
+export const seenKeysKey = (migrationId: string) => `dms:migration:${migrationId}:seen`;
+
+function cell(value: Value, type: string | undefined): string | number | boolean | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) return undefined;
+    return type === 'date' ? value.toISOString().slice(0, 10) : value.toISOString();
+  }
+  if (typeof value === 'string' && value === '') return undefined;
+  return value;
+}
+
+/**
+ * Reads only this batch's rows, runs the pipeline (dedupe keys shared through Redis, `now` fixed
+ * per run so a re-run batch produces the same records) and the mapping, and checks every record.
+ */
+export async function prepareBatch(services: Services, migration: MigrationDoc, batch: BatchDoc, preflight: Preflight): Promise<PreparedBatch> {
+  const pipeline = parsePipeline(migration.template.pipeline);
+  const seenKeys = new RedisSeenKeys(services.redis, seenKeysKey(migration._id));
+  const now = new Date(migration.startedAt ?? migration.createdAt);
+  const rows: PreparedRow[] = [];
+  const decided: Outcomes = new Map();
+  const { fields, constants } = migration.template.mapping;
+  for (const index of batch.chunks) {
+    const chunk = await readChunk(services.store, migration.datasetId, index);
+    const from = Math.max(batch.fromRow - chunk.firstRow, 0);
+    const to = Math.min(batch.toRow - chunk.firstRow + 1, chunk.rows.length);
+    if (to <= from) continue;
+    const frame = frameFromRows(chunk.columns, chunk.rows.slice(from, to) as Value[][], chunk.firstRow + from);
+    const result = await applyPipeline(frame, pipeline, { seenKeys, now });
+    for (const skipped of result.skipped) decided.set(skipped.row, { status: 'skip', code: 'SKIPPED', message: skipped.reason });
+    const mappedSources = new Set(fields.map((f) => f.source));
+    const badValues = new Map<number, string>();
+    for (const issue of result.rowIssues) {
+      if (mappedSources.has(issue.column) && !badValues.has(issue.row)) badValues.set(issue.row, `${issue.column}: ${issue.message}`);
+    }
+    const columnIndex = new Map(result.frame.columns.map((c, i) => [c, i]));
+    result.frame.rows.forEach((row, r) => {
+      const record: FlatRecord = {};
+      for (const { source, target } of fields) {
+        const c = columnIndex.get(source);
+        const value = c === undefined ? undefined : cell(result.frame.data[c][r], preflight.fieldType(target));
+        if (value !== undefined) record[target] = value;
+      }
+      for (const { target, value } of constants) {
+        const v = cell(value, preflight.fieldType(target));
+        if (v !== undefined) record[target] = v;
+      }
+      const bad = badValues.get(row);
+      if (bad) {
+        decided.set(row, { status: 'fail', code: 'DMS_BAD_VALUE', message: bad });
+        return;
+      }
+      const errors = preflight.check(record);
+      if (errors.length > 0) {
+        decided.set(row, { status: 'fail', code: errors[0].statusCode, message: errors.map((e) => e.message).join('; '), fields: errors.flatMap((e) => e.fields) });
+        return;
+      }
+      rows.push({ row, record });
+    });
+  }
+  return { rows, decided };
+}

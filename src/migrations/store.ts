@@ -1,0 +1,110 @@
+import type { Services } from '../services.js';
+import { isMissing, withRetry } from '../store/index.js';
+import { notFound } from '../errors.js';
+import { BatchDoc, MigrationDoc, batchId, type MigrationState } from './model.js';
+import { decodeOutcomes, encodeOutcomes, OUTCOMES_ATTACHMENT, type Outcomes } from './outcomes.js';
+
+/** Where the live view reads from (status must be fast): the migration document mirrored in Redis. */
+export const docCacheKey = (id: string) => `dms:migration:${id}:doc`;
+export const stateKey = (id: string) => `dms:migration:${id}:state`;
+
+const db = (services: Services) => services.store.db('migrations');
+
+export async function getMigration(services: Services, id: string): Promise<MigrationDoc> {
+  await services.store.client.authorize();
+  try {
+    return MigrationDoc.parse(await withRetry(() => db(services).get(id)));
+  } catch (error) {
+    if (isMissing(error)) throw notFound(`Migration ${id}`);
+    throw error;
+  }
+}
+
+/** Saves and mirrors the document into Redis (status JSON and the state batches check before every call). */
+export async function saveMigration(services: Services, doc: MigrationDoc): Promise<MigrationDoc> {
+  doc.updatedAt = new Date().toISOString();
+  await services.store.client.authorize();
+  const result = await withRetry(() => db(services).insert(doc as never));
+  const saved = { ...doc, _rev: result.rev };
+  await services.redis.multi()
+    .set(docCacheKey(doc._id), JSON.stringify(saved), 'EX', 7 * 24 * 3600)
+    .set(stateKey(doc._id), doc.state, 'EX', 30 * 24 * 3600)
+    .exec();
+  return saved;
+}
+
+/** Re-reads the document and applies `change` until the write wins (controls race with workers). */
+export async function updateMigration(services: Services, id: string, change: (doc: MigrationDoc) => MigrationDoc | undefined): Promise<MigrationDoc> {
+  for (let attempt = 0; ; attempt++) {
+    const doc = await getMigration(services, id);
+    const next = change(doc);
+    if (!next) return doc;
+    try {
+      return await saveMigration(services, next);
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode !== 409 || attempt > 20) throw error;
+    }
+  }
+}
+
+export function withState(doc: MigrationDoc, state: MigrationState, by: string, reason?: string): MigrationDoc {
+  const at = new Date().toISOString();
+  return { ...doc, state, history: [...doc.history, { state, at, by, ...(reason ? { reason } : {}) }] };
+}
+
+/** The current state, from Redis (set on every save), falling back to CouchDB. */
+export async function currentState(services: Services, id: string): Promise<MigrationState> {
+  const cached = await services.redis.get(stateKey(id));
+  if (cached) return cached as MigrationState;
+  return (await getMigration(services, id)).state;
+}
+
+export async function getBatch(services: Services, migrationId: string, n: number): Promise<BatchDoc> {
+  await services.store.client.authorize();
+  try {
+    return BatchDoc.parse(await withRetry(() => db(services).get(batchId(migrationId, n))));
+  } catch (error) {
+    if (isMissing(error)) throw notFound(`Batch ${n} of migration ${migrationId}`);
+    throw error;
+  }
+}
+
+/** Saves the batch; `attachments` are replaced, the others are kept (as stubs). */
+export async function saveBatch(services: Services, doc: BatchDoc, attachments: Record<string, Buffer> = {}): Promise<BatchDoc> {
+  doc.updatedAt = new Date().toISOString();
+  const _attachments: Record<string, unknown> = { ...(doc._attachments ?? {}) };
+  for (const [name, data] of Object.entries(attachments)) _attachments[name] = { content_type: 'application/gzip', data: data.toString('base64') };
+  const body = { ...doc, _attachments };
+  await services.store.client.authorize();
+  const result = await withRetry(() => db(services).insert(body as never));
+  const stubs = Object.fromEntries(Object.keys(_attachments).map((name) => [name, { stub: true }]));
+  return { ...doc, _rev: result.rev, _attachments: stubs };
+}
+
+export async function readAttachment(services: Services, docId: string, name: string): Promise<Buffer | undefined> {
+  try {
+    return await withRetry(() => db(services).attachment.get(docId, name));
+  } catch (error) {
+    if (isMissing(error)) return undefined;
+    throw error;
+  }
+}
+
+export async function readOutcomes(services: Services, batch: BatchDoc): Promise<Outcomes> {
+  if (!batch._attachments?.[OUTCOMES_ATTACHMENT]) return new Map();
+  const data = await readAttachment(services, batch._id, OUTCOMES_ATTACHMENT);
+  return data ? decodeOutcomes(data) : new Map();
+}
+
+export const outcomesAttachment = (outcomes: Outcomes) => ({ [OUTCOMES_ATTACHMENT]: encodeOutcomes(outcomes) });
+
+/** Every batch document of a migration, in batch order. */
+export async function listBatches(services: Services, migrationId: string, batchCount: number): Promise<BatchDoc[]> {
+  await services.store.client.authorize();
+  const page = await withRetry(() => db(services).find({
+    selector: { migrationId: { $eq: migrationId }, batch: { $gte: 0 } },
+    use_index: 'by-migration-batch',
+    limit: Math.max(batchCount, 1) + 10,
+  }));
+  return page.docs.map((d) => BatchDoc.parse(d)).filter((d) => d.kind === 'batch').sort((a, b) => a.batch - b.batch);
+}

@@ -1,0 +1,52 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Services } from '../services.js';
+import { CHUNK_ROWS, deleteDataset, formatBytes, getDataset, listDatasets, parseOptionsFrom, readIssues, readRows, reparseDataset } from '../datasets/index.js';
+import { uploaderOf } from './datasets.js';
+
+const PREVIEW_ROWS = 100;
+const ISSUES_SHOWN = 200;
+const PageQuery = z.object({ page: z.coerce.number().int().min(1).default(1) });
+
+/** The dataset pages: list, upload, detail (preview, profile, issues), delete and re-parse forms. */
+export function datasetPageRoutes(services: Services): Router {
+  const router = Router();
+  const { store } = services;
+  router.use((_req, res, next) => {
+    res.locals.formatBytes = formatBytes;
+    next();
+  });
+
+  router.get('/', async (req, res) => {
+    const { page } = PageQuery.parse(req.query);
+    const result = await listDatasets(store, page, 50);
+    res.render('pages/datasets/index', { title: res.locals.t('datasets.title'), ...result });
+  });
+
+  router.get('/new', (_req, res) => {
+    res.render('pages/datasets/new', { title: res.locals.t('datasets.new.title'), maxBytes: services.config.uploadMaxBytes, uploadedBy: uploaderOf(res) });
+  });
+
+  router.get('/:id', async (req, res) => {
+    const { page } = PageQuery.parse(req.query);
+    const dataset = await getDataset(store, req.params.id);
+    const ready = dataset.status === 'ready';
+    const pages = Math.max(1, Math.ceil(dataset.rowCount / PREVIEW_ROWS));
+    const current = Math.min(page, pages);
+    const preview = ready ? await readRows(store, dataset, (current - 1) * PREVIEW_ROWS, PREVIEW_ROWS) : undefined;
+    const issues = ready && dataset.issueCount > 0 ? await readIssues(store, dataset, 0, ISSUES_SHOWN) : undefined;
+    res.render('pages/datasets/show', { title: dataset.name, dataset, preview, issues, page: current, pages, chunkRows: CHUNK_ROWS });
+  });
+
+  router.post('/:id/delete', async (req, res) => {
+    await deleteDataset(store, await getDataset(store, req.params.id));
+    res.redirect(303, '/datasets');
+  });
+
+  router.post('/:id/reparse', async (req, res) => {
+    const { _csrf: _token, ...fields } = (req.body ?? {}) as Record<string, unknown>;
+    const doc = await reparseDataset(services, req.params.id, parseOptionsFrom(fields));
+    res.redirect(303, `/datasets/${encodeURIComponent(doc._id)}`);
+  });
+  return router;
+}

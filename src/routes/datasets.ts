@@ -1,0 +1,118 @@
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { Services } from '../services.js';
+import {
+  deleteDataset, findDataset, getDataset, isFinal, listDatasets, parseOptionsFrom, readIssues, readRows, receiveUpload,
+  reparseDataset, subscribeProgress, type DatasetDoc, type ParseProgress,
+} from '../datasets/index.js';
+
+const Paging = z.object({
+  offset: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+const ListQuery = z.object({
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200).default(50),
+});
+const HEARTBEAT_MS = 15_000;
+
+export const datasetUrls = (id: string) => ({
+  self: `/api/v1/datasets/${id}`,
+  rows: `/api/v1/datasets/${id}/rows`,
+  issues: `/api/v1/datasets/${id}/issues`,
+  events: `/api/v1/datasets/${id}/events`,
+  page: `/datasets/${id}`,
+});
+
+/** The API shape of a dataset: its document without CouchDB's fields, plus its URLs. */
+export function presentDataset(doc: DatasetDoc) {
+  const { _id, _rev: _ignored, kind: _kind, ...rest } = doc;
+  return { id: _id, ...rest, urls: datasetUrls(_id) };
+}
+
+export const uploaderOf = (res: Response): string => (res.locals.user as { username?: string } | undefined)?.username ?? 'anonymous';
+
+export const progressOf = (doc: DatasetDoc): ParseProgress => ({
+  status: doc.status,
+  bytesRead: doc.progress?.bytesRead ?? 0,
+  sizeBytes: doc.sizeBytes,
+  rowsRead: doc.status === 'ready' ? doc.rowCount : (doc.progress?.rowsRead ?? 0),
+  chunks: doc.chunkCount,
+  error: doc.error,
+});
+
+/** Server-Sent Events of a dataset's parse progress; the stream ends once the dataset is ready or failed. */
+async function streamProgress(services: Services, req: Request<{ id: string }>, res: Response): Promise<void> {
+  const first = await getDataset(services.store, req.params.id);
+  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', 'x-accel-buffering': 'no' });
+  const state: { stop?: () => void; heartbeat?: NodeJS.Timeout; ended: boolean } = { ended: false };
+  const end = () => {
+    if (state.ended) return;
+    state.ended = true;
+    clearInterval(state.heartbeat);
+    state.stop?.();
+    res.end();
+  };
+  const send = (progress: ParseProgress) => {
+    if (state.ended) return;
+    res.write(`event: progress\ndata: ${JSON.stringify(progress)}\n\n`);
+    if (isFinal(progress.status)) end();
+  };
+  req.on('close', end);
+  if (isFinal(first.status)) return send(progressOf(first));
+  const stop = await subscribeProgress(services.redis, first._id, send);
+  if (state.ended) return stop();
+  state.stop = stop;
+  // Read again after subscribing: the parse may have finished in between.
+  const now = await findDataset(services.store, first._id);
+  if (!now) {
+    res.write('event: deleted\ndata: {}\n\n');
+    return end();
+  }
+  send(progressOf(now));
+  if (!state.ended) state.heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+}
+
+/** /api/v1/datasets: upload, list, read, re-parse and delete datasets. */
+export function datasetApiRoutes(services: Services): Router {
+  const router = Router();
+  const { store } = services;
+
+  router.post('/', async (req, res) => {
+    const doc = await receiveUpload(services, req, uploaderOf(res));
+    res.status(202).location(datasetUrls(doc._id).self).json(presentDataset(doc));
+  });
+
+  router.get('/', async (req, res) => {
+    const { page, pageSize } = ListQuery.parse(req.query);
+    const result = await listDatasets(store, page, pageSize);
+    res.json({ ...result, datasets: result.datasets.map(presentDataset) });
+  });
+
+  router.get('/:id', async (req, res) => {
+    res.json(presentDataset(await getDataset(store, req.params.id)));
+  });
+
+  router.get('/:id/rows', async (req, res) => {
+    const { offset, limit } = Paging.parse(req.query);
+    res.json(await readRows(store, await getDataset(store, req.params.id), offset, limit));
+  });
+
+  router.get('/:id/issues', async (req, res) => {
+    const { offset, limit } = Paging.parse(req.query);
+    res.json(await readIssues(store, await getDataset(store, req.params.id), offset, limit));
+  });
+
+  router.delete('/:id', async (req, res) => {
+    await deleteDataset(store, await getDataset(store, req.params.id));
+    res.status(204).end();
+  });
+
+  router.post('/:id/reparse', async (req, res) => {
+    const doc = await reparseDataset(services, req.params.id, parseOptionsFrom(req.body));
+    res.status(202).json(presentDataset(doc));
+  });
+
+  router.get('/:id/events', (req, res) => streamProgress(services, req, res));
+  return router;
+}

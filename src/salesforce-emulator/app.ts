@@ -1,0 +1,71 @@
+import express, { Router, type Express, type NextFunction, type Request, type Response } from 'express';
+import { logger } from '../logger.js';
+import { BulkJobs } from './bulk/jobs.js';
+import { ingestRouter } from './bulk/ingest-routes.js';
+import { bulkQueryRouter } from './bulk/query-routes.js';
+import { faultMiddleware } from './faults.js';
+import { oauthRouter, originOf, requireSession } from './http/auth.js';
+import { collectionsRouter } from './http/collections.js';
+import { versionOf } from './http/context.js';
+import { identityRouter } from './http/identity.js';
+import { limitMiddleware, limitsBody } from './http/limits.js';
+import { notFound, sendErrors } from './http/respond.js';
+import { queryRouter } from './http/rest-query.js';
+import { sobjectsRouter } from './http/rest-sobjects.js';
+import { soapRouter } from './http/soap-login.js';
+import { inspectionRouter } from './inspection.js';
+import { EmulatorOptions, type EmulatorOptionsInput } from './options.js';
+import { loadState } from './persistence.js';
+import { createState, seedUsers, type EmulatorState, type Session } from './state.js';
+
+const log = logger('emulator');
+
+function apiRouter(state: EmulatorState, jobs: BulkJobs): Router {
+  const api = Router({ mergeParams: true });
+  api.use((req, res, next) => (/^v\d+\.\d$/.test(String(req.params.version)) ? next() : notFound(res)));
+  api.use(faultMiddleware(state.faults), requireSession(state), limitMiddleware(state));
+  api.use(express.json({ limit: '50mb' }));
+  api.get('/', (req, res) => {
+    const base = `/services/data/${versionOf(req)}`;
+    const session = res.locals.session as Session;
+    res.json({
+      sobjects: `${base}/sobjects`, query: `${base}/query`, queryAll: `${base}/queryAll`, limits: `${base}/limits`,
+      composite: `${base}/composite`, jobs: `${base}/jobs`, identity: `${originOf(req)}/id/${state.options.orgId}/${session.userId}`,
+    });
+  });
+  api.get('/limits', (_req, res) => {
+    res.json(limitsBody(state));
+  });
+  api.use(sobjectsRouter(state), collectionsRouter(state), queryRouter(state), ingestRouter(state, jobs), bulkQueryRouter(state, jobs));
+  api.use((_req, res) => notFound(res));
+  return api;
+}
+
+function errorHandler(error: unknown, _req: Request, res: Response, _next: NextFunction): void {
+  const typed = error as { type?: string; message?: string };
+  if (typed?.type === 'entity.parse.failed') {
+    return sendErrors(res, 400, [{ errorCode: 'JSON_PARSER_ERROR', message: typed.message ?? 'Malformed JSON' }]);
+  }
+  if (typed?.type === 'entity.too.large') return sendErrors(res, 413, [{ errorCode: 'REQUEST_ENTITY_TOO_LARGE', message: 'Request body too large' }]);
+  log.error({ err: error }, 'emulator request failed');
+  if (!res.headersSent) sendErrors(res, 500, [{ errorCode: 'UNKNOWN_EXCEPTION', message: 'An unexpected error occurred in the emulator' }]);
+  else res.end();
+}
+
+/** Builds the emulator's state (schema, saved records, seeded users) and its Express app, without listening. */
+export async function createEmulatorApp(input: EmulatorOptionsInput = {}): Promise<{ app: Express; state: EmulatorState }> {
+  const options = EmulatorOptions.parse(input);
+  const state = await createState(options);
+  if (options.dataDir) await loadState(state, options.dataDir);
+  seedUsers(state);
+  const jobs = new BulkJobs(state);
+  state.jobs = jobs;
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(oauthRouter(state), soapRouter(state), identityRouter(state));
+  app.use('/services/data/:version', apiRouter(state, jobs));
+  if (options.enableInspection) app.use('/__emulator', inspectionRouter(state));
+  app.use((_req, res) => notFound(res));
+  app.use(errorHandler);
+  return { app, state };
+}

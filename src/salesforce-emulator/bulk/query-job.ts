@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { formatDateTime } from '../data/coerce.js';
+import type { Value } from '../data/table.js';
+import type { QueryOutcome } from '../soql/evaluate.js';
+import { DELIMITERS, quoteCsv } from './csv-reader.js';
+
+export const CreateQueryJob = z.object({
+  operation: z.enum(['query', 'queryAll']).default('query'),
+  query: z.string().min(1),
+  contentType: z.literal('CSV').default('CSV'),
+  columnDelimiter: z.enum(['BACKQUOTE', 'CARET', 'COMMA', 'PIPE', 'SEMICOLON', 'TAB']).default('COMMA'),
+  lineEnding: z.enum(['LF', 'CRLF']).default('LF'),
+});
+export type CreateQueryJob = z.infer<typeof CreateQueryJob>;
+
+const csvValue = (v: Value) => quoteCsv(v === null ? '' : String(v));
+
+/** A Bulk API 2.0 query job: the query ran at creation; results are served in pages of CSV. */
+export class QueryJob {
+  state: 'UploadComplete' | 'InProgress' | 'JobComplete' | 'Aborted' | 'Failed' = 'UploadComplete';
+  readonly createdDate = formatDateTime(Date.now());
+  systemModstamp = this.createdDate;
+
+  constructor(readonly id: string, readonly spec: CreateQueryJob, readonly outcome: QueryOutcome, readonly apiVersion: number, readonly createdById: string) {}
+
+  info(): Record<string, unknown> {
+    return {
+      id: this.id,
+      operation: this.spec.operation,
+      object: this.outcome.table.schema.name,
+      createdById: this.createdById,
+      createdDate: this.createdDate,
+      systemModstamp: this.systemModstamp,
+      state: this.state,
+      concurrencyMode: 'Parallel',
+      contentType: 'CSV',
+      apiVersion: this.apiVersion,
+      jobType: 'V2Query',
+      lineEnding: this.spec.lineEnding,
+      columnDelimiter: this.spec.columnDelimiter,
+      numberRecordsProcessed: this.state === 'JobComplete' ? this.outcome.rows.length : 0,
+      retries: 0,
+      totalProcessingTime: 0,
+    };
+  }
+
+  /** Rows [from, from + max) as CSV with a header, and the next offset (null on the last page). */
+  page(from: number, max: number): { csv: string; count: number; next: number | null } {
+    const d = DELIMITERS[this.spec.columnDelimiter];
+    const eol = this.spec.lineEnding === 'CRLF' ? '\r\n' : '\n';
+    const { columns, rows } = this.outcome;
+    const end = Math.min(rows.length, from + max);
+    const lines = [columns.map((c) => quoteCsv(c.name)).join(d)];
+    for (let i = from; i < end; i++) lines.push(columns.map((c) => csvValue(c.get(rows[i]))).join(d));
+    return { csv: lines.join(eol) + eol, count: end - from, next: end < rows.length ? end : null };
+  }
+}

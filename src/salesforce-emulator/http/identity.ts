@@ -1,0 +1,57 @@
+import { Router } from 'express';
+import type { EmulatorState, Session } from '../state.js';
+import { originOf, requireSession } from './auth.js';
+
+const FIRST_VERSION = 31;
+const LATEST_VERSION = 64;
+const SEASONS = ['Spring', 'Summer', 'Winter'];
+
+/** `GET /services/data`: the API versions the emulator answers (no session needed, as in an org). */
+export function versionList(): { label: string; url: string; version: string }[] {
+  const list = [];
+  for (let v = FIRST_VERSION; v <= LATEST_VERSION; v++) {
+    const year = 2014 + Math.floor((v - 30) / 3);
+    list.push({ label: `${SEASONS[(v - 30) % 3]} '${String(year).slice(2)}`, url: `/services/data/v${v}.0`, version: `${v}.0` });
+  }
+  return list;
+}
+
+/** Identity URL (`/id/{orgId}/{userId}`) and the versions list. */
+export function identityRouter(state: EmulatorState): Router {
+  const router = Router();
+  router.get('/services/data', (_req, res) => {
+    res.json(versionList());
+  });
+  router.get('/id/:orgId/:userId', requireSession(state), (req, res) => {
+    const session = res.locals.session as Session;
+    const entry = state.users.get(session.username.toLowerCase())!;
+    const origin = originOf(req);
+    const base = `${origin}/services/data/v{version}`;
+    res.json({
+      id: `${origin}/id/${state.options.orgId}/${entry.id}`,
+      asserted_user: true,
+      user_id: entry.id,
+      organization_id: state.options.orgId,
+      username: entry.user.username,
+      nick_name: entry.user.username.split('@')[0],
+      display_name: `${entry.user.firstName} ${entry.user.lastName}`,
+      email: entry.user.email,
+      email_verified: true,
+      first_name: entry.user.firstName,
+      last_name: entry.user.lastName,
+      timezone: 'GMT',
+      active: true,
+      user_type: 'STANDARD',
+      language: 'en_US',
+      locale: 'en_US',
+      utcOffset: 0,
+      is_app_installed: true,
+      urls: {
+        rest: `${base}/`, sobjects: `${base}/sobjects/`, query: `${base}/query/`, search: `${base}/search/`,
+        recent: `${base}/recent/`, limits: `${base}/limits/`, profile: `${origin}/${entry.id}`,
+        partner: `${origin}/services/Soap/u/{version}/${state.options.orgId}`,
+      },
+    });
+  });
+  return router;
+}

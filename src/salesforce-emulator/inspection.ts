@@ -1,0 +1,66 @@
+import express, { Router } from 'express';
+import { FaultSettings } from './options.js';
+import { seedUsers, type EmulatorState } from './state.js';
+import { recordJson } from './http/record-json.js';
+
+/** `/__emulator/`: look inside the org, reset it and change faults at runtime. Mounted only when enabled. */
+export function inspectionRouter(state: EmulatorState): Router {
+  const router = Router();
+  router.use(express.json());
+  const counts = () => Object.fromEntries(state.store.allTables().map((t) => [t.schema.name, t.rows.size]));
+  router.get('/', (_req, res) => {
+    res.json({
+      objects: state.store.allTables().map((t) => ({ name: t.schema.name, keyPrefix: t.schema.keyPrefix, count: t.rows.size, deleted: t.bin.size })),
+      apiUsage: { used: state.apiUsage.used, limit: state.options.dailyApiRequests },
+      faults: state.faults.settings,
+      jobs: { ingest: state.jobs?.ingest.size ?? 0, query: state.jobs?.query.size ?? 0 },
+      sessions: state.sessions.size,
+    });
+  });
+  router.get('/counts', (_req, res) => {
+    res.json(counts());
+  });
+  router.get('/objects/:object/records', (req, res) => {
+    const table = state.store.table(String(req.params.object));
+    if (!table) return void res.status(404).json({ error: `Unknown object ${req.params.object}` });
+    const limit = Math.min(10_000, Number(req.query.limit ?? 100) || 100);
+    const offset = Number(req.query.offset ?? 0) || 0;
+    const source = req.query.deleted === 'true' ? table.bin : table.rows;
+    const used = table.usedFields();
+    const records = [];
+    let i = 0;
+    for (const [id, row] of source) {
+      if (i++ < offset) continue;
+      if (records.length >= limit) break;
+      records.push(recordJson(table, id, row, 'v62.0', used));
+    }
+    res.json({ totalSize: source.size, offset, records });
+  });
+  router.post('/reset', (_req, res) => {
+    state.store.reset();
+    state.jobs?.clear();
+    state.cursors.clear();
+    state.apiUsage.used = 0;
+    state.faults.replace(state.options.faults);
+    seedUsers(state);
+    res.json({ reset: true, counts: counts() });
+  });
+  router.get('/faults', (_req, res) => {
+    res.json(state.faults.settings);
+  });
+  router.post('/faults', (req, res) => {
+    const parsed = FaultSettings.partial().strict().safeParse(req.body ?? {});
+    if (!parsed.success) return void res.status(400).json({ error: parsed.error.message });
+    res.json(state.faults.replace({ ...state.faults.settings, ...parsed.data }));
+  });
+  router.delete('/faults', (_req, res) => {
+    res.json(state.faults.replace(state.options.faults));
+  });
+  router.post('/api-usage', (req, res) => {
+    const used = Number(req.body?.used);
+    if (!Number.isInteger(used) || used < 0) return void res.status(400).json({ error: 'used must be a non-negative integer' });
+    state.apiUsage.used = used;
+    res.json({ used, limit: state.options.dailyApiRequests });
+  });
+  return router;
+}

@@ -1,0 +1,36 @@
+import { parseArgs } from 'node:util';
+import { startEmulator } from './index.js';
+
+/** `dms emulator [--port N] [--host H] [--data DIR] [--describe DIR] [--inspect]`: runs the local org until SIGINT/SIGTERM. */
+export async function runEmulatorCli(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string', default: '3900' },
+      host: { type: 'string', default: '127.0.0.1' },
+      data: { type: 'string' },
+      describe: { type: 'string' },
+      inspect: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, got ${values.port}`);
+  const emulator = await startEmulator({ port, host: values.host, dataDir: values.data, describeDir: values.describe, enableInspection: values.inspect });
+  const { options } = emulator.state;
+  const user = options.users[0];
+  process.stdout.write([
+    `Salesforce emulator (local org) listening on ${emulator.url}`,
+    `  login URL / instance URL: ${emulator.url}`,
+    `  username: ${user.username}   password: ${user.password}${user.securityToken ? `   security token: ${user.securityToken}` : ''}`,
+    `  client id: ${options.clientId}   client secret: ${options.clientSecret}`,
+    `  data: ${options.dataDir ?? 'in memory'}   inspection: ${options.enableInspection ? `${emulator.url}/__emulator/` : 'off'}`,
+    '',
+  ].join('\n'));
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await emulator.close();
+}

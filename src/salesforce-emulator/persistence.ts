@@ -1,0 +1,74 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { z } from 'zod';
+import type { Row } from './data/table.js';
+import type { EmulatorState } from './state.js';
+
+const Meta = z.object({ sequence: z.number().int(), salt: z.string() });
+
+/** Writes every object's records as JSON lines (`<Object>.jsonl`) plus meta.json, each via a temp file and rename. */
+export async function saveState(state: EmulatorState, dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  state.store.dirty = false;
+  for (const table of state.store.allTables()) {
+    const path = join(dir, `${table.schema.name}.jsonl`);
+    const out = createWriteStream(`${path}.tmp`);
+    const used = table.usedFields();
+    const write = async (row: Row) => {
+      const record: Record<string, unknown> = {};
+      for (const fi of used) {
+        const value = table.get(row, fi);
+        if (value !== null) record[table.schema.fields[fi].name] = value;
+      }
+      if (!out.write(`${JSON.stringify(record)}\n`)) await once(out, 'drain');
+    };
+    for (const row of table.rows.values()) await write(row);
+    for (const row of table.bin.values()) await write(row);
+    out.end();
+    await once(out, 'finish');
+    await rename(`${path}.tmp`, path);
+  }
+  await writeFile(join(dir, 'meta.json'), JSON.stringify({ sequence: state.store.sequence, salt: state.store.salt }));
+}
+
+/** Loads what saveState wrote; a missing folder or file is an empty org. */
+export async function loadState(state: EmulatorState, dir: string): Promise<void> {
+  let metaText: string;
+  try {
+    metaText = await readFile(join(dir, 'meta.json'), 'utf8');
+  } catch {
+    return;
+  }
+  const meta = Meta.parse(JSON.parse(metaText));
+  state.store.sequence = meta.sequence;
+  state.store.salt = meta.salt;
+  for (const table of state.store.allTables()) {
+    const stream = createReadStream(join(dir, `${table.schema.name}.jsonl`), 'utf8');
+    const loaded = new Promise<void>((resolve, reject) => {
+      stream.on('error', (error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? resolve() : reject(error)));
+      stream.on('close', resolve);
+    });
+    const lines = createInterface({ input: stream, crlfDelay: Infinity });
+    const isDeleted = table.schema.byLower.get('isdeleted');
+    try {
+      for await (const line of lines) {
+        if (!line) continue;
+        const record = JSON.parse(line) as Record<string, string | number | boolean>;
+        const row: Row = [];
+        for (const [name, value] of Object.entries(record)) {
+          const fi = table.schema.byLower.get(name.toLowerCase());
+          if (fi !== undefined) table.set(row, fi, value);
+        }
+        const id = String(record.Id);
+        if (isDeleted !== undefined && table.get(row, isDeleted) === true) table.bin.set(id, row);
+        else table.insert(id, row);
+      }
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    await loaded;
+  }
+}

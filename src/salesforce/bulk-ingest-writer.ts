@@ -1,0 +1,83 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { SalesforceSession } from './connection-factory.js';
+import { sfFetch, sfJson } from './http.js';
+import { csvRows } from './csv.js';
+import type { WriteSpec } from './write-spec.js';
+
+/** Salesforce takes 150 MB of base64 per upload: about 100 MB of raw CSV. */
+export const BULK_MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
+
+export type BulkJobState = 'Open' | 'UploadComplete' | 'InProgress' | 'JobComplete' | 'Failed' | 'Aborted';
+export const TERMINAL_STATES: ReadonlySet<BulkJobState> = new Set(['JobComplete', 'Failed', 'Aborted']);
+
+export interface JobInfo {
+  id: string;
+  state: BulkJobState;
+  object: string;
+  operation: string;
+  createdDate?: string;
+  numberRecordsProcessed?: number;
+  numberRecordsFailed?: number;
+  errorMessage?: string;
+}
+
+const jobPath = (id: string) => `/jobs/ingest/${encodeURIComponent(id)}`;
+
+export function createIngestJob(session: SalesforceSession, spec: WriteSpec): Promise<JobInfo> {
+  return sfJson<JobInfo>(session, {
+    method: 'POST',
+    path: '/jobs/ingest',
+    json: {
+      object: spec.object,
+      operation: spec.operation,
+      contentType: 'CSV',
+      lineEnding: 'LF',
+      columnDelimiter: 'COMMA',
+      ...(spec.externalIdField && spec.operation === 'upsert' ? { externalIdFieldName: spec.externalIdField } : {}),
+      ...(spec.assignmentRuleId ? { assignmentRuleId: spec.assignmentRuleId } : {}),
+    },
+  });
+}
+
+/** The one PUT a job accepts, streamed (no Content-Length). */
+export async function uploadJobData(session: SalesforceSession, jobId: string, body: () => AsyncIterable<Uint8Array>): Promise<void> {
+  const response = await sfFetch(session, { method: 'PUT', path: `${jobPath(jobId)}/batches`, body, contentType: 'text/csv' });
+  await response.arrayBuffer();
+}
+
+export const setJobState = (session: SalesforceSession, jobId: string, state: 'UploadComplete' | 'Aborted'): Promise<JobInfo> =>
+  sfJson<JobInfo>(session, { method: 'PATCH', path: jobPath(jobId), json: { state } });
+
+export const getJob = (session: SalesforceSession, jobId: string): Promise<JobInfo> => sfJson<JobInfo>(session, { method: 'GET', path: jobPath(jobId) });
+
+export interface PollOptions {
+  /** Give up (throw JOB_DEADLINE) after this instant; the job itself is left alone. */
+  deadline: number;
+  initialMs?: number;
+  maxMs?: number;
+  /** Called with every state seen, e.g. to persist it or to notice a cancel. */
+  onState?: (info: JobInfo) => Promise<void> | void;
+}
+
+/** Polls with exponential backoff until the job is terminal. Never deletes or aborts on timeout (unlike jsforce). */
+export async function waitForJob(session: SalesforceSession, jobId: string, options: PollOptions): Promise<JobInfo> {
+  let delay = options.initialMs ?? 200;
+  for (;;) {
+    const info = await getJob(session, jobId);
+    await options.onState?.(info);
+    if (TERMINAL_STATES.has(info.state)) return info;
+    if (Date.now() + delay > options.deadline) {
+      throw Object.assign(new Error(`Bulk job ${jobId} is still ${info.state} at its deadline; it is left running and will be re-attached`), { code: 'JOB_DEADLINE' });
+    }
+    await sleep(delay);
+    delay = Math.min(delay * 2, options.maxMs ?? 10_000);
+  }
+}
+
+export type ResultKind = 'successfulResults' | 'failedResults' | 'unprocessedrecords';
+
+/** One result CSV as rows (the header first), streamed: a million-row result never sits in memory. */
+export async function* jobResults(session: SalesforceSession, jobId: string, kind: ResultKind): AsyncGenerator<string[]> {
+  const response = await sfFetch(session, { method: 'GET', path: `${jobPath(jobId)}/${kind}/`, accept: 'text/csv' });
+  yield* csvRows(response.body);
+}

@@ -1,0 +1,126 @@
+import { createSign } from 'node:crypto';
+import type { Connection } from 'jsforce';
+import { AppError } from '../errors.js';
+import { logger } from '../logger.js';
+import { LOCAL_ORG_LOGIN, type SalesforceCredentials } from './credentials.js';
+
+/** Every Connection speaks this version (SOAP login is gone from 65.0; Collections upsert needs 46.0+). */
+export const API_VERSION = '62.0';
+
+/** A logged-in org: the jsforce Connection plus a refresh that both jsforce and DMS's own HTTP calls share. */
+export interface SalesforceSession {
+  connectionId: string;
+  conn: Connection;
+  /** Gets a new access token unless one was obtained after `since` (epoch ms) by a concurrent caller. */
+  refresh(since: number): Promise<void>;
+  /** Latest `Sforce-Limit-Info: api-usage=USED/LIMIT` seen on any answer. */
+  usage?: { used: number; limit: number };
+}
+
+type Jsforce = Pick<typeof import('jsforce'), 'Connection'>;
+let jsforce: Promise<Jsforce> | undefined;
+/** Loading jsforce costs ~0.3 s: once per process. */
+export const loadJsforce = (): Promise<Jsforce> => (jsforce ??= import('jsforce').then((m) => ({ Connection: m.Connection })));
+
+interface Token { accessToken: string; instanceUrl: string }
+
+async function tokenRequest(loginUrl: string, form: Record<string, string>): Promise<Token> {
+  const response = await fetch(new URL('/services/oauth2/token', loginUrl), {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+    body: new URLSearchParams(form),
+  });
+  const body = (await response.json().catch(() => ({}))) as { access_token?: string; instance_url?: string; error?: string; error_description?: string };
+  if (!response.ok || !body.access_token || !body.instance_url) {
+    throw new AppError('SALESFORCE_AUTH_FAILED', 502, `Salesforce refused the login at ${loginUrl}: ${body.error_description ?? body.error ?? `HTTP ${response.status}`}`);
+  }
+  return { accessToken: body.access_token, instanceUrl: body.instance_url };
+}
+
+function jwtAssertion(c: Extract<SalesforceCredentials, { kind: 'jwt' }>): string {
+  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const unsigned = `${encode({ alg: 'RS256' })}.${encode({ iss: c.clientId, sub: c.username, aud: c.loginUrl, exp: Math.floor(Date.now() / 1000) + 180 })}`;
+  return `${unsigned}.${createSign('RSA-SHA256').update(unsigned).sign(c.privateKeyPem).toString('base64url')}`;
+}
+
+/** One token for the OAuth-style kinds; `undefined` for a password login without a connected app (SOAP, done by jsforce). */
+function tokenFor(c: SalesforceCredentials): Promise<Token> | undefined {
+  switch (c.kind) {
+    case 'local':
+      return tokenRequest(c.url, { grant_type: 'password', client_id: LOCAL_ORG_LOGIN.clientId, client_secret: LOCAL_ORG_LOGIN.clientSecret, username: LOCAL_ORG_LOGIN.username, password: LOCAL_ORG_LOGIN.password });
+    case 'password':
+      if (!c.clientId || !c.clientSecret) return undefined;
+      return tokenRequest(c.loginUrl, { grant_type: 'password', client_id: c.clientId, client_secret: c.clientSecret, username: c.username, password: c.password + (c.securityToken ?? '') });
+    case 'jwt':
+      return tokenRequest(c.loginUrl, { grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion: jwtAssertion(c) });
+    case 'oauth':
+      return tokenRequest(new URL(c.instanceUrl).origin, { grant_type: 'refresh_token', refresh_token: c.refreshToken, client_id: c.clientId, ...(c.clientSecret ? { client_secret: c.clientSecret } : {}) });
+  }
+}
+
+/** Logs in once and wires the refresh path of each kind into jsforce (401 -> refresh -> re-send). */
+export async function openSession(connectionId: string, credentials: SalesforceCredentials): Promise<SalesforceSession> {
+  const { Connection } = await loadJsforce();
+  const log = logger('salesforce', { connectionId });
+  if (credentials.kind === 'password' && !tokenFor(credentials)) {
+    const conn = new Connection({ loginUrl: credentials.loginUrl, version: API_VERSION });
+    await conn.login(credentials.username, credentials.password + (credentials.securityToken ?? ''));
+    return sessionOf(connectionId, conn);
+  }
+  const first = credentials.kind === 'oauth' && credentials.accessToken
+    ? { accessToken: credentials.accessToken, instanceUrl: credentials.instanceUrl }
+    : await (tokenFor(credentials) as Promise<Token>);
+  const conn = new Connection({
+    version: API_VERSION,
+    instanceUrl: first.instanceUrl,
+    accessToken: first.accessToken,
+    refreshFn: (c, callback) => {
+      (tokenFor(credentials) as Promise<Token>).then(
+        (token) => {
+          c.accessToken = token.accessToken;
+          c.instanceUrl = token.instanceUrl;
+          log.info('Salesforce session refreshed');
+          callback(null, token.accessToken);
+        },
+        (error: Error) => callback(error),
+      );
+    },
+  });
+  return sessionOf(connectionId, conn);
+}
+
+function sessionOf(connectionId: string, conn: Connection): SalesforceSession {
+  return {
+    connectionId,
+    conn,
+    async refresh(since) {
+      const delegate = conn._refreshDelegate;
+      if (!delegate) throw new AppError('SALESFORCE_SESSION_EXPIRED', 502, 'The Salesforce session expired and this connection cannot refresh it; log in again.');
+      await delegate.refresh(since);
+    },
+  };
+}
+
+/** Resolves a connection id to its credentials (the connections room in production; tests pass their own). */
+export type CredentialsLoader = (connectionId: string) => Promise<SalesforceCredentials>;
+
+/** Sessions are cached per process: login once, refresh on expiry. */
+export class SessionPool {
+  private readonly sessions = new Map<string, Promise<SalesforceSession>>();
+
+  constructor(private readonly load: CredentialsLoader) {}
+
+  get(connectionId: string): Promise<SalesforceSession> {
+    let session = this.sessions.get(connectionId);
+    if (!session) {
+      session = this.load(connectionId).then((credentials) => openSession(connectionId, credentials));
+      session.catch(() => this.sessions.delete(connectionId));
+      this.sessions.set(connectionId, session);
+    }
+    return session;
+  }
+
+  forget(connectionId: string): void {
+    this.sessions.delete(connectionId);
+  }
+}

@@ -1,0 +1,69 @@
+import { API_VERSION, type SalesforceSession } from './connection-factory.js';
+import { errorFromNetwork, errorFromResponse } from './errors.js';
+
+export interface SfRequest {
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  /** Under /services/data/vXX.X, e.g. `/composite/sobjects`. */
+  path: string;
+  json?: unknown;
+  /** A body factory, so a request re-sent after a session refresh gets a fresh stream. */
+  body?: () => AsyncIterable<Uint8Array> | string;
+  contentType?: string;
+  accept?: string;
+  headers?: Record<string, string>;
+  timeoutMs?: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 10 * 60_000;
+
+/**
+ * DMS's own HTTP calls for writes (jsforce hides the HTTP status and cannot stream a Bulk upload
+ * or its results): bearer from the session, one refresh and re-send on INVALID_SESSION_ID, the
+ * API usage header recorded, every failure a classified SalesforceError. Never retries by itself:
+ * whether a write may be re-sent is the caller's decision.
+ */
+export async function sfFetch(session: SalesforceSession, request: SfRequest): Promise<Response> {
+  for (let attempt = 0; ; attempt++) {
+    const startedAt = Date.now();
+    const { conn } = session;
+    const url = `${conn.instanceUrl}/services/data/v${API_VERSION}${request.path}`;
+    const headers: Record<string, string> = { authorization: `Bearer ${conn.accessToken ?? ''}`, accept: request.accept ?? 'application/json', ...request.headers };
+    let body: string | AsyncIterable<Uint8Array> | undefined;
+    if (request.json !== undefined) {
+      body = JSON.stringify(request.json);
+      headers['content-type'] = 'application/json';
+    } else if (request.body) {
+      body = request.body();
+      headers['content-type'] = request.contentType ?? 'text/csv';
+    }
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method: request.method,
+        headers,
+        body: body as RequestInit['body'],
+        signal: AbortSignal.timeout(request.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+        ...(typeof body === 'object' ? { duplex: 'half' } : {}),
+      } as RequestInit);
+    } catch (error) {
+      throw errorFromNetwork(error);
+    }
+    const usage = /api-usage=(\d+)\/(\d+)/.exec(response.headers.get('sforce-limit-info') ?? '');
+    if (usage) session.usage = { used: Number(usage[1]), limit: Number(usage[2]) };
+    if (response.ok) return response;
+    const text = await response.text();
+    let parsed: unknown = text;
+    try { parsed = JSON.parse(text); } catch { /* not JSON: keep the text */ }
+    if (response.status === 401 && attempt === 0 && text.includes('INVALID_SESSION_ID')) {
+      await session.refresh(startedAt);
+      continue;
+    }
+    throw errorFromResponse(response.status, parsed);
+  }
+}
+
+export async function sfJson<T>(session: SalesforceSession, request: SfRequest): Promise<T> {
+  const response = await sfFetch(session, request);
+  const text = await response.text();
+  return (text ? JSON.parse(text) : undefined) as T;
+}

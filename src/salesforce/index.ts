@@ -1,0 +1,15 @@
+export { SalesforceCredentials, LOCAL_ORG_LOGIN, LOCAL_CONNECTION_ID } from './credentials.js';
+export { API_VERSION, SessionPool, openSession, loadJsforce, type SalesforceSession, type CredentialsLoader } from './connection-factory.js';
+export { sfFetch, sfJson, type SfRequest } from './http.js';
+export { SalesforceError, isTransientRowError, toSalesforceError, errorFromResponse, errorFromNetwork, type CallOutcome } from './errors.js';
+export { describeObject, forgetDescribe, ObjectDescribe, FieldDescribe } from './describe-cache.js';
+export { writeCollection, toJsonRecord, COLLECTIONS_MAX } from './collections-writer.js';
+export {
+  createIngestJob, uploadJobData, setJobState, getJob, waitForJob, jobResults,
+  BULK_MAX_UPLOAD_BYTES, TERMINAL_STATES, type JobInfo, type BulkJobState, type ResultKind,
+} from './bulk-ingest-writer.js';
+export { csvCell, csvLine, csvRows } from './csv.js';
+export { readApiBudget, recordUsage, lastApiBudget, reserveOf, type ApiBudget } from './limits.js';
+export { SlotLimiter, ORG_SLOTS, orgSlotsKey, type Slot } from './concurrency.js';
+export { Operation, type WriteSpec, type FlatRecord, type WriteResult, type RecordError } from './write-spec.js';
+export { toId18, isValidId } from './record-id.js';

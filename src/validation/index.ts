@@ -1,0 +1,8 @@
+export { RecordError, ERRORS as RECORD_ERRORS } from './record-error.js';
+export { validateRecord, type ValidateOptions } from './validate-record.js';
+export { checkFieldValue } from './field-value.js';
+export { DuplicateTracker } from './duplicate-tracker.js';
+export {
+  ValidationReport, ValidationReportBuilder, invalidRowCsvLine, invalidRowsCsvHeader, type InvalidRow,
+} from './report.js';
+export { validateFrame, type FrameValidation } from './validate-frame.js';

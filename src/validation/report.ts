@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import type { RowIssue, SkippedRow, Value } from '../frame/index.js';
+import type { RecordError } from './record-error.js';
+
+const Example = z.object({
+  row: z.number().int(),
+  statusCode: z.string(),
+  field: z.string().nullable(),
+  message: z.string(),
+});
+
+/** The dry-run result: counts by status code and by field, the first examples of each, issues of the pipeline. */
+export const ValidationReport = z.object({
+  rows: z.number().int(),
+  valid: z.number().int(),
+  invalid: z.number().int(),
+  skipped: z.number().int(),
+  byStatusCode: z.record(z.string(), z.number().int()),
+  /** `<field>` -> errors naming it; errors naming no field count under '(record)'. */
+  byField: z.record(z.string(), z.number().int()),
+  examples: z.array(Example),
+  /** Cells the pipeline could not convert (they became null), by `<code>` and by column. */
+  pipelineIssues: z.object({
+    total: z.number().int(),
+    byCode: z.record(z.string(), z.number().int()),
+    byColumn: z.record(z.string(), z.number().int()),
+    examples: z.array(z.object({ row: z.number().int(), column: z.string(), code: z.string(), message: z.string() })),
+  }),
+  skippedReasons: z.record(z.string(), z.number().int()),
+});
+export type ValidationReport = z.infer<typeof ValidationReport>;
+
+export interface InvalidRow { row: number; record: Record<string, Value>; errors: RecordError[] }
+
+const RECORD = '(record)';
+const bump = (counts: Record<string, number>, key: string): void => { counts[key] = (counts[key] ?? 0) + 1; };
+
+/**
+ * Accumulates verdicts chunk by chunk. Keeps the first `examplesPer` examples of each status code +
+ * field pair and hands every invalid row to `onInvalidRow` (a job streams them into the CSV of
+ * invalid rows); memory stays bounded whatever the row count.
+ */
+export class ValidationReportBuilder {
+  private readonly report: ValidationReport = {
+    rows: 0, valid: 0, invalid: 0, skipped: 0, byStatusCode: {}, byField: {}, examples: [],
+    pipelineIssues: { total: 0, byCode: {}, byColumn: {}, examples: [] }, skippedReasons: {},
+  };
+  private readonly exampleCounts = new Map<string, number>();
+
+  constructor(private readonly options: { examplesPer?: number; onInvalidRow?: (row: InvalidRow) => void } = {}) {}
+
+  addRecord(row: number, record: Record<string, Value>, errors: RecordError[]): void {
+    this.report.rows++;
+    if (errors.length === 0) { this.report.valid++; return; }
+    this.report.invalid++;
+    for (const error of errors) {
+      bump(this.report.byStatusCode, error.statusCode);
+      const fields = error.fields.length > 0 ? error.fields : [RECORD];
+      for (const field of fields) bump(this.report.byField, field);
+      const key = `${error.statusCode}\u0000${fields[0]}`;
+      const seen = this.exampleCounts.get(key) ?? 0;
+      if (seen < (this.options.examplesPer ?? 5)) {
+        this.exampleCounts.set(key, seen + 1);
+        this.report.examples.push({ row, statusCode: error.statusCode, field: error.fields[0] ?? null, message: error.message });
+      }
+    }
+    this.options.onInvalidRow?.({ row, record, errors });
+  }
+
+  addSkipped(skipped: SkippedRow[]): void {
+    for (const s of skipped) {
+      this.report.rows++;
+      this.report.skipped++;
+      bump(this.report.skippedReasons, s.reason);
+    }
+  }
+
+  addPipelineIssues(issues: RowIssue[]): void {
+    const p = this.report.pipelineIssues;
+    for (const issue of issues) {
+      p.total++;
+      bump(p.byCode, issue.code);
+      bump(p.byColumn, issue.column);
+      if (p.examples.length < 50) p.examples.push(issue);
+    }
+  }
+
+  build(): ValidationReport {
+    return structuredClone(this.report);
+  }
+}
+
+function csvCell(value: unknown): string {
+  const text = value === null || value === undefined ? '' : value instanceof Date ? value.toISOString() : String(value);
+  return /[",\r\n]/.test(text) || /^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** The header of the invalid-rows CSV: row number, the record's keys, then the reasons. */
+export function invalidRowsCsvHeader(keys: string[]): string {
+  return `${['row', ...keys, 'errors'].map(csvCell).join(',')}\r\n`;
+}
+
+/** One CSV line; reasons use the Bulk API's `CODE:message:fields` form, joined by ' | '. */
+export function invalidRowCsvLine(keys: string[], row: InvalidRow): string {
+  const reasons = row.errors.map((e) => `${e.statusCode}:${e.message}:${e.fields.length ? e.fields.join(',') : '--'}`).join(' | ');
+  return `${[row.row, ...keys.map((k) => row.record[k] ?? null), reasons].map(csvCell).join(',')}\r\n`;
+}

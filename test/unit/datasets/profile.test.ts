@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { ColumnProfile, DatasetProfiler, inferTextType, widenType } from '../../../src/datasets/profile/index.js';
+import type { RowBatch } from '../../../src/datasets/readers/index.js';
+
+const batch = (columns: string[], rows: RowBatch['rows'], firstRowNumber = 1): RowBatch => ({ columns, rows, issues: [], firstRowNumber });
+
+describe('column profile', () => {
+  test('infers types from text and widens them', () => {
+    assert.deepEqual(['12', '-3', '1.5e3', '.5', 'TRUE', '2024-02-29', '2024-02-29T10:00:00Z', '2024-02-30x', '', ' 7 '].map(inferTextType),
+      ['integer', 'integer', 'number', 'number', 'boolean', 'date', 'datetime', 'string', 'empty', 'integer']);
+    assert.equal(widenType('integer', 'number'), 'number');
+    assert.equal(widenType('date', 'datetime'), 'datetime');
+    assert.equal(widenType('integer', 'boolean'), 'string');
+    assert.equal(widenType('empty', 'date'), 'date');
+  });
+
+  test('profiles batches incrementally: counts, nulls, min/max, distinct, examples', () => {
+    const profiler = new DatasetProfiler();
+    const columns = ['n', 'when', 'label', 'mixed'];
+    profiler.add(batch(columns, [['3', '2024-01-05', 'b', '1'], ['10', null, 'a', 'x'], [null, '2023-12-31', 'b', '2']]));
+    profiler.add(batch(columns, [['-2.5', '2024-03-01T08:00:00Z', 'c', null]], 4));
+    const [n, when, label, mixed] = profiler.result();
+    assert.deepEqual(n, { name: 'n', type: 'number', count: 4, nullCount: 1, distinct: 3, distinctExact: true, min: -2.5, max: 10, examples: ['3', '10', '-2.5'] });
+    assert.equal(when.type, 'datetime');
+    assert.deepEqual([when.min, when.max, when.nullCount], ['2023-12-31', '2024-03-01T08:00:00Z', 1]);
+    assert.deepEqual([label.type, label.distinct, label.min, label.max], ['string', 3, 'a', 'c']);
+    assert.deepEqual([mixed.type, mixed.min, mixed.max], ['string', '1', 'x']);
+    for (const profile of profiler.result()) assert.deepEqual(ColumnProfile.parse(JSON.parse(JSON.stringify(profile))), profile);
+  });
+
+  test('typed values (numbers, booleans, dates) and an estimated distinct count past 10,000', () => {
+    const profiler = new DatasetProfiler();
+    const rows: RowBatch['rows'] = Array.from({ length: 50_000 }, (_, i) => [i, i % 2 === 0, new Date(Date.UTC(2020, 0, 1 + (i % 10)))]);
+    profiler.add(batch(['id', 'even', 'day'], rows));
+    const [id, even, day] = profiler.result();
+    assert.equal(id.type, 'integer');
+    assert.equal(id.distinctExact, false);
+    assert.ok(Math.abs(id.distinct - 50_000) / 50_000 < 0.05, `estimate ${id.distinct}`);
+    assert.deepEqual([id.min, id.max], [0, 49_999]);
+    assert.deepEqual([even.type, even.distinct], ['boolean', 2]);
+    assert.deepEqual([day.type, day.distinct, day.min], ['date', 10, '2020-01-01T00:00:00.000Z']);
+  });
+});

@@ -1,0 +1,80 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { applyPipeline, frameFromRows, InMemorySeenKeys } from '../../../src/frame/index.js';
+import { Mapping, fieldByName } from '../../../src/mapping/index.js';
+import {
+  DuplicateTracker, ValidationReport, ValidationReportBuilder, invalidRowCsvLine, invalidRowsCsvHeader, validateFrame, type InvalidRow,
+} from '../../../src/validation/index.js';
+import { ACCOUNT } from '../mapping/describe-fixtures.js';
+
+const externalId = fieldByName(ACCOUNT, 'External_Id__c');
+
+describe('DuplicateTracker', () => {
+  test('later rows with the same external id (any case) are duplicates, across chunks; empties never are', async () => {
+    assert.ok(externalId);
+    const tracker = new DuplicateTracker(externalId, new InMemorySeenKeys());
+    const first = await tracker.check(['A1', 'a1', null, '', 'B2'], [1, 2, 3, 4, 5]);
+    assert.deepEqual(first.map((e) => e?.statusCode ?? null), [null, 'DUPLICATE_EXTERNAL_ID', null, null, null]);
+    assert.deepEqual(first[1], { statusCode: 'DUPLICATE_EXTERNAL_ID', message: 'Duplicate external id specified: a1', fields: ['External_Id__c'] });
+    const second = await tracker.check(['b2', 'C3'], [6, 7]);
+    assert.deepEqual(second.map((e) => e?.statusCode ?? null), ['DUPLICATE_EXTERNAL_ID', null]);
+    const retried = await tracker.check(['A1', 'a1'], [1, 2]);
+    assert.deepEqual(retried.map((e) => e?.statusCode ?? null), [null, 'DUPLICATE_EXTERNAL_ID']);
+  });
+});
+
+describe('validateFrame and the report', () => {
+  test('pipeline output through mapping and validation into a report with counts, examples and invalid rows', async () => {
+    const frame = frameFromRows(['name', 'ext', 'employees', 'industry'], [
+      ['Acme', 'X1', '10', 'Banking'],
+      ['', 'X2', 'ten', 'Banking'],
+      ['Globex', 'x1', '5', 'Oil'],
+      ['Initech', 'X3', '7', null],
+      ['Umbrella', 'X4', '1', 'Energy'],
+    ]);
+    const piped = await applyPipeline(frame, [
+      { op: 'cast', columns: ['employees'], to: 'integer' },
+      { op: 'filter', expression: "name != 'Umbrella'" },
+    ]);
+    const mapping = Mapping.parse({
+      object: 'Account',
+      fields: [{ column: 'name', field: 'Name' }, { column: 'ext', field: 'External_Id__c' }, { column: 'employees', field: 'NumberOfEmployees' }, { column: 'industry', field: 'Industry' }],
+    });
+    const invalid: InvalidRow[] = [];
+    const report = new ValidationReportBuilder({ examplesPer: 1, onInvalidRow: (row) => invalid.push(row) });
+    report.addSkipped(piped.skipped);
+    report.addPipelineIssues(piped.rowIssues);
+    assert.ok(externalId);
+    const { errors } = await validateFrame(piped.frame, {
+      mapping, describe: ACCOUNT, operation: 'upsert', options: { externalIdField: 'External_Id__c' },
+      duplicates: [new DuplicateTracker(externalId, new InMemorySeenKeys())], report,
+    });
+    assert.deepEqual(errors.map((e) => e.map((x) => x.statusCode)), [
+      [], ['REQUIRED_FIELD_MISSING'], ['INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', 'DUPLICATE_EXTERNAL_ID'], [],
+    ]);
+    const built = ValidationReport.parse(report.build());
+    assert.equal(built.rows, 5);
+    assert.deepEqual([built.valid, built.invalid, built.skipped], [2, 2, 1]);
+    assert.deepEqual(built.byStatusCode, { REQUIRED_FIELD_MISSING: 1, INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST: 1, DUPLICATE_EXTERNAL_ID: 1 });
+    assert.deepEqual(built.byField, { Name: 1, Industry: 1, External_Id__c: 1 });
+    assert.deepEqual(built.pipelineIssues.byCode, { NOT_A_NUMBER: 1 });
+    assert.equal(built.examples.length, 3);
+    assert.deepEqual(invalid.map((r) => r.row), [2, 3]);
+    const keys = Object.keys(invalid[0].record);
+    assert.equal(invalidRowsCsvHeader(keys), 'row,Name,External_Id__c,NumberOfEmployees,Industry,errors\r\n');
+    assert.equal(
+      invalidRowCsvLine(keys, invalid[1]),
+      '3,Globex,x1,5,Oil,INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST:Industry: bad value for restricted picklist field: Oil:Industry | DUPLICATE_EXTERNAL_ID:Duplicate external id specified: x1:External_Id__c\r\n',
+    );
+  });
+
+  test('the examples are capped per status code and field', () => {
+    const report = new ValidationReportBuilder({ examplesPer: 2 });
+    for (let row = 1; row <= 10; row++) {
+      report.addRecord(row, {}, [{ statusCode: 'REQUIRED_FIELD_MISSING', message: 'm', fields: ['Name'] }]);
+    }
+    const built = report.build();
+    assert.equal(built.examples.length, 2);
+    assert.equal(built.byStatusCode.REQUIRED_FIELD_MISSING, 10);
+  });
+});
