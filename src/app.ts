@@ -14,6 +14,9 @@ import { i18nMiddleware } from './i18n/index.js';
 import { authorize, csrfProtection, sessionMiddleware } from './auth/index.js';
 import { auditTrail } from './audit/index.js';
 import { authRoutes } from './routes/auth.js';
+import { connectionApiRoutes, connectionPageRoutes } from './routes/connections.js';
+import { adminApiRoutes, adminPageRoutes } from './routes/admin.js';
+import { dashboardRoutes } from './routes/dashboard.js';
 
 export interface AppOptions {
   readiness?: Readiness;
@@ -63,6 +66,11 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   app.use(healthRoutes(services, readiness));
   app.use(homeRoutes(services, { localOrgUrl: options.localOrgUrl }));
   app.use('/api/v1/diagnostics', diagnosticsRoutes(services));
+  app.use('/api/v1/connections', connectionApiRoutes(services));
+  app.use('/connections', connectionPageRoutes(services));
+  app.use('/admin', adminPageRoutes(services));
+  app.use('/api/v1', adminApiRoutes(services));
+  app.use(dashboardRoutes(services));
   app.use('/api/v1/datasets', datasetApiRoutes(services));
   app.use('/datasets', datasetPageRoutes(services));
 

@@ -3,6 +3,7 @@ import type { JobName, JobPayload } from '../src/queue/index.js';
 import type { Services } from '../src/services.js';
 import { ping } from './diagnostics.js';
 import { parse as parseDataset } from './datasets.js';
+import * as migrations from './migrations.js';
 
 export type Processor<N extends JobName> = (payload: JobPayload<N>, context: { job: Job; services: Services }) => Promise<unknown>;
 
@@ -10,4 +11,5 @@ export type Processor<N extends JobName> = (payload: JobPayload<N>, context: { j
 export const PROCESSORS: { [N in JobName]: Processor<N> } = {
   'diagnostics.ping': ping,
   'dataset.parse': parseDataset,
+  'migration.plan': migrations.plan, 'migration.batch': migrations.batch, 'migration.finalize': migrations.finalize, 'migration.rollback': migrations.rollback,
 };

@@ -1,9 +1,9 @@
 // Usage: node --import tsx bench/frame/run.ts [rows=1000000] [runs=3] [engines=all]
 // Each run is a fresh process (so peak RSS is the engine's own); medians go to RESULTS.md.
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeFigures } from './results-file.js';
 import { generate } from './generate.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -42,5 +42,5 @@ const lines = [
     return `| ${e} | ${steps.join(' | ')} | ${sec(totals[e])} | ${(totals[e] / fastest).toFixed(1)} | ${median(rs.map((r) => r.peakRssMb)).toFixed(0)} | ${rs[0].rows} | ${rs[0].groups} |`;
   }),
 ];
-writeFileSync(resolve(here, 'results-table.md'), `${lines.join('\n')}\n`);
+writeFigures(resolve(here, 'RESULTS.md'), lines.join('\n'));
 console.log(lines.join('\n'));

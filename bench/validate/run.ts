@@ -1,9 +1,9 @@
 // Usage: node --import tsx bench/validate/run.ts [rows=1000000] [runs=3]
 // Each pass runs in a fresh process (peak RSS is its own); medians and ratios go to RESULTS.md.
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeFigures } from '../frame/results-file.js';
 import { generate } from '../frame/generate.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -49,5 +49,5 @@ const lines = [
   `| warm (median of 20 edits per run, median over runs) | ${median(previews.map((p) => median(p.timings))).toFixed(1)} | <= 200 ms: ${median(previews.map((p) => median(p.timings))) <= 200 ? 'met' : 'NOT met'} |`,
   `| first preview in a fresh process (cold) | ${median(previews.map((p) => p.first)).toFixed(1)} | |`,
 ];
-writeFileSync(resolve(here, 'results-table.md'), `${lines.join('\n')}\n`);
+writeFigures(resolve(here, 'RESULTS.md'), lines.join('\n'));
 console.log(lines.join('\n'));

@@ -9,6 +9,7 @@ Commands:
   start      web + worker in one process, with embedded Redis and CouchDB when not configured
   web        the web process only (needs REDIS_URL and COUCHDB_URL, or VCAP_SERVICES)
   worker     a worker process only (same settings as web)
+  create-user NAME --role viewer|operator|admin [--password-stdin]   add a user (the first admin, for instance)
   emulator   the Salesforce emulator alone: dms emulator [--port N] [--data DIR] [--describe DIR] [--inspect]
 `;
 
@@ -27,6 +28,11 @@ async function main(argv: string[]): Promise<void> {
     case 'worker':
       await import('../../workers/index.js');
       return;
+    case 'create-user': {
+      const { runCreateUser } = await import('../auth/cli.js');
+      await runCreateUser(rest);
+      return;
+    }
     case 'emulator': {
       const { runEmulatorCli } = await import('../salesforce-emulator/main.js');
       await runEmulatorCli(rest);

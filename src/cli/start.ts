@@ -4,6 +4,7 @@ import { onShutdown } from '../lifecycle.js';
 import { startEmbeddedCouch, startEmbeddedRedis, type ChildService } from '../embedded/index.js';
 import { startWeb } from '../web-process.js';
 import { startWorkers } from '../../workers/runtime.js';
+import { join } from 'node:path';
 
 /**
  * `dms start` / `npm start`: web and worker in one process, with an embedded redis-server and
@@ -28,10 +29,18 @@ export async function startAllInOne(config: Config): Promise<void> {
       config.couch = { url: couch.url, source: 'embedded', dbPrefix: config.couchDbPrefix };
       log.info({ url: couch.url }, 'embedded CouchDB-compatible server started');
     }
-    const web = await startWeb(config);
+    if (config.emulator.enabled && !config.emulator.localOrgUrl) {
+      // The Local org: the Salesforce emulator in this process, its records saved under DATA_DIR/emulator.
+      const { startEmulator } = await import('../salesforce-emulator/index.js');
+      const emulator = await startEmulator({ port: config.emulator.port, host: '127.0.0.1', dataDir: join(config.dataDir, 'emulator') });
+      embedded.push({ name: 'salesforce-emulator', stop: () => emulator.close() });
+      config.emulator.localOrgUrl = emulator.url;
+    }
+    const web = await startWeb(config, { localOrgUrl: config.emulator.localOrgUrl });
     const workers = startWorkers(web.services);
     onShutdown([() => workers.close(config.shutdownTimeoutMs), () => web.stop(), stopEmbedded], { hardTimeoutMs: config.shutdownTimeoutMs + 8000 });
-    process.stdout.write(`\nDMS is running at ${web.url}\n  data: ${config.dataDir}\n  stop with Ctrl+C\n\n`);
+    const localOrg = config.emulator.localOrgUrl ? `\n  Local org (Salesforce emulator): ${config.emulator.localOrgUrl}  user admin@local.org / password` : '';
+    process.stdout.write(`\nDMS is running at ${web.url}${localOrg}\n  data: ${config.dataDir}\n  stop with Ctrl+C\n\n`);
   } catch (error) {
     await stopEmbedded();
     throw error;

@@ -33,7 +33,8 @@ export async function testConnection(services: Services, connectionId: string): 
     if (connectionId !== LOCAL_ORG_CONNECTION_ID) await updateConnectionOrg(services, connectionId, { orgId: check.orgId, instanceUrl: check.instanceUrl });
     return check;
   } catch (error) {
-    if (isAppError(error)) throw error;
+    if (isAppError(error) && error.expose) throw error;
+    // Shown to the admin who asked: Salesforce's own reason (it never contains the secrets sent).
     throw new AppError('CONNECTION_TEST_FAILED', 502, `Salesforce did not accept this connection: ${(error as Error).message}`, { cause: error, expose: true });
   }
 }

@@ -9,7 +9,7 @@ import { logger } from '../logger.js';
 import type { DatasetDoc } from './model.js';
 import { deleteDataset, insertDataset, newDatasetId, updateDataset } from './dataset-store.js';
 import { FormatCheck } from './format-check.js';
-import { PARSE_OPTION_FIELDS, parseOptionsFrom } from './parse-options.js';
+import { PARSE_OPTION_FIELDS, ParseOptions, parseOptionsFrom } from './parse-options.js';
 import { enqueueParse } from './parse-job.js';
 import { formatBytes } from './bytes.js';
 
@@ -21,6 +21,8 @@ const IGNORED_FIELDS = new Set<string>(['_csrf']);
 
 export const tooLarge = (max: number): AppError =>
   new AppError('UPLOAD_TOO_LARGE', 413, `The file is larger than the upload limit of ${formatBytes(max)}. Split it, or ask an operator to raise UPLOAD_MAX_BYTES.`);
+
+const optionFields = (fields: Record<string, string>) => Object.fromEntries(Object.entries(fields).filter(([key]) => key !== 'name'));
 
 /** Whether the refusal should leave a failed dataset to explain itself (the client is gone) or vanish (the client was told). */
 const clientWasTold = (error: unknown): boolean => isAppError(error) && error.status < 500 && error.code !== 'UPLOAD_INCOMPLETE';
@@ -41,29 +43,34 @@ export async function receiveUpload(services: Services, req: IncomingMessage, up
   }
   const fields: Record<string, string> = {};
   let received: Promise<DatasetDoc> | undefined;
+  let refusal: AppError | undefined;
 
   const done = new Promise<void>((resolve, reject) => {
+    const refuse = (error: AppError) => {
+      refusal ??= error;
+      reject(refusal);
+    };
     parser.on('field', (name, value, info) => {
       if (IGNORED_FIELDS.has(name)) return;
-      if (!FIELDS.has(name)) return reject(badRequest(`Unknown field "${name}": expected ${[...FIELDS].join(', ')} and the file.`));
-      if (info.valueTruncated) return reject(badRequest(`Field "${name}" is too long.`));
+      if (!FIELDS.has(name)) return refuse(badRequest(`Unknown field "${name}": expected ${[...FIELDS].join(', ')} and the file.`));
+      if (info.valueTruncated) return refuse(badRequest(`Field "${name}" is too long.`));
       fields[name] = value;
-      try {
-        parseOptionsFrom(Object.fromEntries(Object.entries(fields).filter(([key]) => key !== 'name')));
-      } catch (error) {
-        reject(error);
+      const checked = ParseOptions.safeParse(optionFields(fields));
+      if (!checked.success) {
+        const issue = checked.error.issues[0];
+        refuse(new AppError('VALIDATION_FAILED', 400, `Option ${issue?.path.join('.')}: ${issue?.message}.`));
       }
     });
     parser.on('file', (_name, stream, info) => {
-      if (received) {
+      if (received || refusal) {
         stream.resume();
         return;
       }
       received = storeFile(services, stream, info.filename || 'upload', fields, uploadedBy, max);
-      received.catch(reject);
+      received.catch((error: unknown) => refuse(isAppError(error) ? error : new AppError('UPLOAD_FAILED', 500, 'The file could not be stored.', { cause: error })));
     });
-    parser.on('filesLimit', () => reject(badRequest('Send one file per upload.')));
-    parser.on('error', (error) => reject(new AppError('UPLOAD_INCOMPLETE', 400, `The upload was cut off before the end: ${(error as Error).message}.`)));
+    parser.on('filesLimit', () => refuse(badRequest('Send one file per upload.')));
+    parser.on('error', (error) => refuse(new AppError('UPLOAD_INCOMPLETE', 400, `The upload was cut off before the end: ${(error as Error).message}.`)));
     parser.on('close', resolve);
   });
   req.on('close', () => {
@@ -74,7 +81,8 @@ export async function receiveUpload(services: Services, req: IncomingMessage, up
     await done;
   } catch (error) {
     req.unpipe(parser);
-    // The file stream's own error (if any) does the cleanup in storeFile; wait for it, keep the first cause.
+    // A file still arriving is abandoned with the same answer; wait for its cleanup.
+    parser.destroy(error as Error);
     await received?.catch(() => undefined);
     throw error;
   }
@@ -105,7 +113,7 @@ async function storeFile(services: Services, stream: Readable, fileName: string,
   const summary = writer.summary;
   const verdict = check.verdict;
   if (!summary || !verdict) throw new Error('upload pipeline ended without a summary');
-  const parseOptions = parseOptionsFrom(Object.fromEntries(Object.entries(fields).filter(([key]) => key !== 'name')));
+  const parseOptions = parseOptionsFrom(optionFields(fields));
   const doc = await updateDataset(store, id, (current) => ({
     ...current,
     name: (fields.name ?? '').trim() || fileName,

@@ -10,20 +10,20 @@ export function collapseWhitespace(text: string): string {
   return text.replace(/\s+/gu, ' ').trim();
 }
 
-/** Longest cell a regex runs on; longer cells keep their value and get a row issue. */
-export const MAX_REGEX_INPUT = 10_000;
+/** Longest cell a regex runs on (bounds polynomial backtracking such as `\s*\s*x`); longer cells keep their value and get a row issue. */
+export const MAX_REGEX_INPUT = 2_000;
 
 /**
  * Compiles a user regex after refusing what can backtrack catastrophically: back-references,
- * lookbehind, and a quantified group that itself contains a quantifier (`(a+)+`, `(a|b*)*`).
- * The pattern is at most 200 characters (schema) and always runs with the 'u' flag.
+ * lookbehind, and a repeated group (`*`, `+`, `{}`) that contains a repetition or an alternation
+ * (`(a+)+`, `(a|aa)*`). The pattern is at most 200 characters (schema) and always runs with 'u'.
  * Throws an Error with a message a person can act on.
  */
 export function compileSafeRegex(pattern: string, flags = 'g'): RegExp {
   if (/\\[1-9]|\\k</.test(pattern)) throw new Error('back-references (\\1, \\k<name>) are not allowed');
   if (/\(\?<[=!]/.test(pattern)) throw new Error('lookbehind is not allowed');
-  if (hasNestedQuantifier(pattern)) {
-    throw new Error('a repeated group may not contain another repetition (e.g. (a+)+); it can run for ever');
+  if (hasRiskyRepetition(pattern)) {
+    throw new Error('a repeated group may not contain another repetition or an alternation (e.g. (a+)+, (a|ab)*); it can run for ever');
   }
   try {
     return new RegExp(pattern, `${[...new Set(flags + 'u')].join('')}`);
@@ -32,9 +32,10 @@ export function compileSafeRegex(pattern: string, flags = 'g'): RegExp {
   }
 }
 
-function hasNestedQuantifier(pattern: string): boolean {
-  const groups: boolean[] = []; // for each open group: does it contain a quantifier?
+function hasRiskyRepetition(pattern: string): boolean {
+  const groups: boolean[] = []; // for each open group: does it contain a repetition or an alternation?
   let inClass = false;
+  const mark = (): void => { if (groups.length > 0) groups[groups.length - 1] = true; };
   for (let i = 0; i < pattern.length; i++) {
     const ch = pattern[i];
     if (ch === '\\') { i++; continue; }
@@ -42,14 +43,14 @@ function hasNestedQuantifier(pattern: string): boolean {
     if (ch === '[') { inClass = true; continue; }
     if (ch === '(') { groups.push(false); continue; }
     if (ch === ')') {
-      const inner = groups.pop() ?? false;
+      const risky = groups.pop() ?? false;
       const next = pattern[i + 1];
-      const quantified = next === '*' || next === '+' || next === '?' || next === '{';
-      if (inner && quantified && next !== '?') return true;
-      if ((inner || quantified) && groups.length > 0) groups[groups.length - 1] = true;
+      const repeated = next === '*' || next === '+' || next === '{';
+      if (risky && repeated) return true;
+      if (risky || repeated) mark();
       continue;
     }
-    if ((ch === '*' || ch === '+' || ch === '{') && groups.length > 0) groups[groups.length - 1] = true;
+    if (ch === '*' || ch === '+' || ch === '{' || ch === '|') mark();
   }
   return false;
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AppError } from '../errors.js';
 import { Literal, type Frame, type Value } from '../frame/index.js';
 import {
-  fieldByName, isRequiredOnInsert, type DescribeSObjectResult, type Field, type WriteOperation,
+  fieldByName, requiredOnInsert, type DescribeSObjectResult, type Field, type WriteOperation,
 } from './describe-types.js';
 
 /** A dataset column written to a field as is. */
@@ -59,8 +59,7 @@ export function requiredFieldsUnmapped(
   if (operation !== 'insert' && operation !== 'upsert') {
     return missing(fieldByName(describe, 'Id'), 'Id', `${operation} identifies records by Id`);
   }
-  const required = describe.fields
-    .filter((f) => isRequiredOnInsert(f))
+  const required = requiredOnInsert(describe)
     .flatMap((f) => missing(f, f.name, 'required on insert (not nillable, no default)'));
   if (operation === 'upsert') {
     const key = externalIdField ?? 'Id';

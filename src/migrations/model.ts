@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Operation } from '../salesforce/index.js';
-import { Literal } from '../frame/index.js';
+import { Mapping } from '../mapping/index.js';
 
 export const MigrationState = z.enum([
   'created', 'queued', 'running', 'paused', 'cancelling', 'cancelled', 'completed', 'failed', 'rolling_back', 'rolled_back',
@@ -26,14 +26,7 @@ export const MigrationOptions = z.object({
 });
 export type MigrationOptions = z.infer<typeof MigrationOptions>;
 
-/** Column -> field; a target may be a relationship column such as `Account.External_Id__c`. */
-export const FieldMapping = z.object({
-  fields: z.array(z.object({ source: z.string().min(1), target: z.string().min(1).regex(/^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)?$/) })).min(1),
-  constants: z.array(z.object({ target: z.string().min(1), value: Literal })).default([]),
-});
-export type FieldMapping = z.infer<typeof FieldMapping>;
-
-export const MigrationTemplate = z.object({ mapping: FieldMapping, pipeline: z.array(z.unknown()).default([]) });
+export const MigrationTemplate = z.object({ mapping: Mapping, pipeline: z.array(z.unknown()).default([]) });
 export type MigrationTemplate = z.infer<typeof MigrationTemplate>;
 
 export const MigrationRequest = z.object({

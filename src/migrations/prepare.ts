@@ -1,6 +1,7 @@
 import type { Services } from '../services.js';
 import { readChunk } from '../datasets/chunk-store.js';
 import { applyPipeline, frameFromRows, parsePipeline, RedisSeenKeys, type Value } from '../frame/index.js';
+import { compileRecordBuilder } from '../mapping/index.js';
 import type { FlatRecord } from '../salesforce/index.js';
 import type { BatchDoc, MigrationDoc } from './model.js';
 import type { Outcomes } from './outcomes.js';
@@ -37,7 +38,8 @@ export async function prepareBatch(services: Services, migration: MigrationDoc, 
   const now = new Date(migration.startedAt ?? migration.createdAt);
   const rows: PreparedRow[] = [];
   const decided: Outcomes = new Map();
-  const { fields, constants } = migration.template.mapping;
+  const { mapping } = migration.template;
+  const mappedSources = new Set([...mapping.fields, ...mapping.relationships].map((e) => e.column));
   for (const index of batch.chunks) {
     const chunk = await readChunk(services.store, migration.datasetId, index);
     const from = Math.max(batch.fromRow - chunk.firstRow, 0);
@@ -46,32 +48,27 @@ export async function prepareBatch(services: Services, migration: MigrationDoc, 
     const frame = frameFromRows(chunk.columns, chunk.rows.slice(from, to) as Value[][], chunk.firstRow + from);
     const result = await applyPipeline(frame, pipeline, { seenKeys, now });
     for (const skipped of result.skipped) decided.set(skipped.row, { status: 'skip', code: 'SKIPPED', message: skipped.reason });
-    const mappedSources = new Set(fields.map((f) => f.source));
     const badValues = new Map<number, string>();
     for (const issue of result.rowIssues) {
       if (mappedSources.has(issue.column) && !badValues.has(issue.row)) badValues.set(issue.row, `${issue.column}: ${issue.message}`);
     }
-    const columnIndex = new Map(result.frame.columns.map((c, i) => [c, i]));
+    const build = compileRecordBuilder(mapping, result.frame.columns);
     result.frame.rows.forEach((row, r) => {
-      const record: FlatRecord = {};
-      for (const { source, target } of fields) {
-        const c = columnIndex.get(source);
-        const value = c === undefined ? undefined : cell(result.frame.data[c][r], preflight.fieldType(target));
-        if (value !== undefined) record[target] = value;
-      }
-      for (const { target, value } of constants) {
-        const v = cell(value, preflight.fieldType(target));
-        if (v !== undefined) record[target] = v;
-      }
       const bad = badValues.get(row);
       if (bad) {
         decided.set(row, { status: 'fail', code: 'DMS_BAD_VALUE', message: bad });
         return;
       }
-      const errors = preflight.check(record);
+      const values = build(result.frame, r);
+      const errors = preflight.check(values);
       if (errors.length > 0) {
         decided.set(row, { status: 'fail', code: errors[0].statusCode, message: errors.map((e) => e.message).join('; '), fields: errors.flatMap((e) => e.fields) });
         return;
+      }
+      const record: FlatRecord = {};
+      for (const [key, value] of Object.entries(values)) {
+        const v = cell(value, preflight.fieldType(key));
+        if (v !== undefined) record[key] = v;
       }
       rows.push({ row, record });
     });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { JobsOptions } from 'bullmq';
+import { MIGRATION_JOBS } from './jobs/migrations.js';
 import { DATASET_JOBS } from './jobs/datasets.js';
 
 /**
@@ -19,6 +20,7 @@ export const PingPayload = z.object({
 });
 
 export const JOBS = {
+  ...MIGRATION_JOBS,
   ...DATASET_JOBS,
   'diagnostics.ping': {
     queue: 'diagnostics',

@@ -79,8 +79,17 @@ export function datasetApiRoutes(services: Services): Router {
   const { store } = services;
 
   router.post('/', async (req, res) => {
-    const doc = await receiveUpload(services, req, uploaderOf(res));
-    res.status(202).location(datasetUrls(doc._id).self).json(presentDataset(doc));
+    try {
+      const doc = await receiveUpload(services, req, uploaderOf(res));
+      res.status(202).location(datasetUrls(doc._id).self).json(presentDataset(doc));
+    } catch (error) {
+      // Refused before the end of the body: read and drop the rest so the client sees the answer, then close.
+      if (!req.complete) {
+        res.setHeader('connection', 'close');
+        req.resume();
+      }
+      throw error;
+    }
   });
 
   router.get('/', async (req, res) => {

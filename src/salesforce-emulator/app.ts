@@ -18,7 +18,6 @@ import { EmulatorOptions, type EmulatorOptionsInput } from './options.js';
 import { loadState } from './persistence.js';
 import { createState, seedUsers, type EmulatorState, type Session } from './state.js';
 
-const log = logger('emulator');
 
 function apiRouter(state: EmulatorState, jobs: BulkJobs): Router {
   const api = Router({ mergeParams: true });
@@ -47,7 +46,7 @@ function errorHandler(error: unknown, _req: Request, res: Response, _next: NextF
     return sendErrors(res, 400, [{ errorCode: 'JSON_PARSER_ERROR', message: typed.message ?? 'Malformed JSON' }]);
   }
   if (typed?.type === 'entity.too.large') return sendErrors(res, 413, [{ errorCode: 'REQUEST_ENTITY_TOO_LARGE', message: 'Request body too large' }]);
-  log.error({ err: error }, 'emulator request failed');
+  logger('emulator').error({ err: error }, 'emulator request failed');
   if (!res.headersSent) sendErrors(res, 500, [{ errorCode: 'UNKNOWN_EXCEPTION', message: 'An unexpected error occurred in the emulator' }]);
   else res.end();
 }

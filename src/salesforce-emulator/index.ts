@@ -10,7 +10,6 @@ export { EmulatorOptions, FaultSettings, type EmulatorOptionsInput } from './opt
 export { parseFaultHeader, FAULT_HEADER } from './faults.js';
 export type { EmulatorState } from './state.js';
 
-const log = logger('emulator');
 
 export interface StartOptions extends EmulatorOptionsInput {
   port?: number;
@@ -37,12 +36,12 @@ export async function startEmulator({ port = 0, host = '127.0.0.1', ...input }: 
   let saving: Promise<void> = Promise.resolve();
   const save = () => {
     if (!dataDir) return saving;
-    saving = saving.then(() => saveState(state, dataDir)).catch((err: unknown) => log.error({ err }, 'saving emulator state failed'));
+    saving = saving.then(() => saveState(state, dataDir)).catch((err: unknown) => logger('emulator').error({ err }, 'saving emulator state failed'));
     return saving;
   };
   const timer = dataDir ? setInterval(() => state.store.dirty && void save(), state.options.saveIntervalMs) : undefined;
   timer?.unref();
-  log.info({ url, dataDir }, 'Salesforce emulator listening');
+  logger('emulator').info({ url, dataDir }, 'Salesforce emulator listening');
   return {
     url,
     state,

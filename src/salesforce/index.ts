@@ -2,7 +2,7 @@ export { SalesforceCredentials, LOCAL_ORG_LOGIN, LOCAL_CONNECTION_ID } from './c
 export { API_VERSION, SessionPool, openSession, loadJsforce, type SalesforceSession, type CredentialsLoader } from './connection-factory.js';
 export { sfFetch, sfJson, type SfRequest } from './http.js';
 export { SalesforceError, isTransientRowError, toSalesforceError, errorFromResponse, errorFromNetwork, type CallOutcome } from './errors.js';
-export { describeObject, forgetDescribe, ObjectDescribe, FieldDescribe } from './describe-cache.js';
+export { describeObject, forgetDescribe } from './describe-cache.js';
 export { writeCollection, toJsonRecord, COLLECTIONS_MAX } from './collections-writer.js';
 export {
   createIngestJob, uploadJobData, setJobState, getJob, waitForJob, jobResults,
@@ -13,3 +13,4 @@ export { readApiBudget, recordUsage, lastApiBudget, reserveOf, type ApiBudget } 
 export { SlotLimiter, ORG_SLOTS, orgSlotsKey, type Slot } from './concurrency.js';
 export { Operation, type WriteSpec, type FlatRecord, type WriteResult, type RecordError } from './write-spec.js';
 export { toId18, isValidId } from './record-id.js';
+export { sessionFor } from './sessions.js';

@@ -13,7 +13,7 @@ export interface WriteSpec {
 }
 
 /** A record as DMS prepares it: flat, keyed by target field; relationship columns as `Account.External_Id__c`. */
-export type FlatRecord = Record<string, string | number | boolean>;
+export type FlatRecord = Record<string, string | number | boolean | null>;
 
 export interface RecordError { statusCode: string; message: string; fields: string[] }
 

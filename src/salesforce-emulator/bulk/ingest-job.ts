@@ -23,7 +23,8 @@ export class IngestJob {
   state: IngestState = 'Open';
   readonly createdDate = formatDateTime(Date.now());
   systemModstamp = this.createdDate;
-  chunks: Buffer[] = [];
+  /** The upload, decoded as it arrives (a StringDecoder keeps multi-byte characters whole across chunks). */
+  parts: string[] = [];
   uploads = 0;
   uploadBytes = 0;
   text = '';
@@ -83,10 +84,10 @@ export class IngestJob {
     };
   }
 
-  /** Joins the upload into one string once the job is closed (the raw chunks are dropped). */
+  /** Joins the upload into one string once the job is closed. */
   takeUpload(): void {
-    this.text = Buffer.concat(this.chunks).toString('utf8');
-    this.chunks = [];
+    this.text = this.parts.join('');
+    this.parts = [];
   }
 
   lineOf(row: number): string {
@@ -96,7 +97,7 @@ export class IngestJob {
   /** Releases the upload and row data (job deleted). */
   release(): void {
     this.deleted = true;
-    this.chunks = [];
+    this.parts = [];
     this.text = '';
     this.starts.length = 0;
     this.ends.length = 0;

@@ -1,3 +1,4 @@
+import { StringDecoder } from 'node:string_decoder';
 import { Router, type Response } from 'express';
 import type { Session } from '../state.js';
 import type { EmulatorState } from '../state.js';
@@ -50,14 +51,16 @@ export function ingestRouter(state: EmulatorState, jobs: BulkJobs): Router {
     if (!/text\/csv/i.test(req.get('content-type') ?? '')) return bulkError(res, 400, 'INVALIDCONTENTTYPE', 'Content-Type must be text/csv');
     job.uploads += 1;
     let tooLarge = false;
+    const decoder = new StringDecoder('utf8');
     req.on('data', (chunk: Buffer) => {
       job.uploadBytes += chunk.length;
       if (job.uploadBytes > state.options.maxUploadBytes) tooLarge = true;
-      else job.chunks.push(chunk);
+      else job.parts.push(decoder.write(chunk));
     });
     req.on('end', () => {
+      job.parts.push(decoder.end());
       if (tooLarge) {
-        job.chunks = [];
+        job.parts = [];
         return bulkError(res, 400, 'CLIENTINPUTERROR', `Exceeded max size limit of ${state.options.maxUploadBytes} bytes for the upload`);
       }
       res.status(201).end();

@@ -26,6 +26,12 @@ export interface ObjectSchema {
   relationshipByLower: Map<string, number>;
   /** Indexes of fields holding unique or external-id values (indexed eagerly by the store). */
   uniqueFields: number[];
+  /** Fields required on insert: createable, not nillable, not defaulted. */
+  required: number[];
+  /** Audit fields stamped on every write (-1 when the object lacks one). */
+  audit: { createdDate: number; createdById: number; isDeleted: number; lastModifiedDate: number; lastModifiedById: number; systemModstamp: number };
+  /** Person objects derive Name from FirstName and LastName. */
+  derivedName: { name: number; first: number; last: number } | null;
 }
 
 function toSchema(input: ObjectSpec): ObjectSchema {
@@ -40,7 +46,15 @@ function toSchema(input: ObjectSpec): ObjectSchema {
     if (f.type === 'reference' && f.relationshipName) relationshipByLower.set(f.relationshipName.toLowerCase(), i);
   });
   const uniqueFields = spec.fields.flatMap((f, i) => (f.type !== 'id' && (f.unique || f.externalId) ? [i] : []));
-  return { spec, name: spec.name, keyPrefix: spec.keyPrefix, fields: spec.fields, byLower, relationshipByLower, uniqueFields };
+  const at = (name: string) => byLower.get(name.toLowerCase()) ?? -1;
+  const required = spec.fields.flatMap((f, i) => (f.createable && !f.nillable && !f.defaultedOnCreate && f.type !== 'boolean' ? [i] : []));
+  const audit = {
+    createdDate: at('CreatedDate'), createdById: at('CreatedById'), isDeleted: at('IsDeleted'),
+    lastModifiedDate: at('LastModifiedDate'), lastModifiedById: at('LastModifiedById'), systemModstamp: at('SystemModstamp'),
+  };
+  const nameFi = at('Name');
+  const derivedName = nameFi >= 0 && spec.fields[nameFi].calculated && at('LastName') >= 0 ? { name: nameFi, first: at('FirstName'), last: at('LastName') } : null;
+  return { spec, name: spec.name, keyPrefix: spec.keyPrefix, fields: spec.fields, byLower, relationshipByLower, uniqueFields, required, audit, derivedName };
 }
 
 /** The set of objects the emulator serves. */

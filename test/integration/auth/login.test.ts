@@ -7,6 +7,8 @@ import { createUser, LOGIN_LIMITS } from '../../../src/auth/index.js';
 
 type TestServices = Awaited<ReturnType<typeof connectTestServices>>;
 
+const setCookies = (res: { headers: Record<string, unknown> }): string[] => (res.headers['set-cookie'] as string[] | undefined) ?? [];
+
 /** GET /login to obtain the pre-session cookie and its CSRF token, as a browser would. */
 async function loginForm(agent: ReturnType<typeof request.agent>): Promise<string> {
   const page = await agent.get('/login').expect(200);
@@ -37,7 +39,7 @@ describe('sign in and out', () => {
     const csrf = await loginForm(agent);
     const res = await agent.post('/login').type('form').send({ _csrf: csrf, username: 'Alice', password: 'correct horse battery', next: '/dashboard' }).expect(303);
     assert.equal(res.headers.location, '/dashboard');
-    const cookie = String(res.headers['set-cookie']?.find((c: string) => c.startsWith('dms_session=')));
+    const cookie = String(setCookies(res).find((c: string) => c.startsWith('dms_session=')));
     assert.match(cookie, /HttpOnly/);
     assert.match(cookie, /SameSite=Lax/);
     assert.ok((await services.redis.keys(`${services.config.queue.prefix}:session:*`)).length >= 1);
@@ -64,7 +66,7 @@ describe('sign in and out', () => {
     const unknown = await agent.post('/login').type('form').send({ _csrf: csrf, username: 'nobody', password: 'nope' }).expect(401);
     assert.match(wrong.text, /user name or password is wrong/);
     assert.match(unknown.text, /user name or password is wrong/);
-    assert.equal(wrong.headers['set-cookie']?.some((c: string) => c.startsWith('dms_session=')) ?? false, false);
+    assert.equal(setCookies(wrong).some((c: string) => c.startsWith('dms_session=')), false);
   });
 
   test('repeated failures lock the user name out for a while, even with the right password', async () => {
@@ -83,7 +85,7 @@ describe('sign in and out', () => {
     const agent = request.agent(createApp(services));
     const csrf = await loginForm(agent);
     const res = await agent.post('/login').type('form').send({ _csrf: csrf, username: 'alice', password: 'correct horse battery' }).expect(303);
-    const cookie = String(res.headers['set-cookie']?.find((c: string) => c.startsWith('dms_session='))).split(';')[0] ?? '';
+    const cookie = String(setCookies(res).find((c: string) => c.startsWith('dms_session='))).split(';')[0] ?? '';
     const other = createApp(services);
     const page = await request(other).get('/').set('Cookie', cookie).set('Accept', 'text/html').expect(200);
     assert.match(page.text, /alice/);

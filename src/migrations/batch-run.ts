@@ -1,0 +1,60 @@
+import type { Logger } from 'pino';
+import type { Services } from '../services.js';
+import type { SalesforceSession, WriteSpec } from '../salesforce/index.js';
+import type { BatchDoc, MigrationDoc } from './model.js';
+import type { Outcomes } from './outcomes.js';
+import type { PreparedBatch, PreparedRow } from './prepare.js';
+
+/** The batch job asks to run later (paused, no free slot, budget spent): the job is delayed, not failed. */
+export class Deferred extends Error {
+  constructor(readonly delayMs: number, reason: string) {
+    super(reason);
+    this.name = 'Deferred';
+  }
+}
+
+/** Thrown when the run was cancelled: the remaining rows are skipped. */
+export class Cancelled extends Error {
+  constructor() {
+    super('cancelled');
+    this.name = 'Cancelled';
+  }
+}
+
+/** Everything one batch execution shares between its steps. */
+export interface BatchRun {
+  services: Services;
+  migration: MigrationDoc;
+  batch: BatchDoc;
+  session: SalesforceSession;
+  spec: WriteSpec;
+  prepared: PreparedBatch;
+  outcomes: Outcomes;
+  /** A field that identifies inserted records (an external id in the mapping), for reconciling lost answers. */
+  markerField?: string;
+  /** Rows re-sent after an unknown outcome: ENTITY_IS_DELETED on a delete then means "done by us". */
+  resent: Set<number>;
+  log: Logger;
+  /** Persists the batch document with its outcomes attachment and reports progress. */
+  save(extra?: { salesforce?: string; jobId?: string }): Promise<void>;
+  /** Throws Deferred (paused) or Cancelled; returns when the run may go on. */
+  checkStop(): Promise<void>;
+  /** Pauses the migration when the org's daily budget would not cover `calls` more. */
+  ensureBudget(calls: number): Promise<void>;
+  /** Pauses the migration because Salesforce said the daily limit is exhausted. */
+  pauseForLimit(message: string): Promise<never>;
+}
+
+export function pendingRows(run: BatchRun): PreparedRow[] {
+  return run.prepared.rows.filter((r) => !run.outcomes.has(r.row));
+}
+
+export function backoffMs(attempt: number): number {
+  const base = Math.min(500 * 2 ** attempt, 15_000);
+  return base / 2 + Math.random() * (base / 2);
+}
+
+/** Rows that could not be written after every attempt keep the last reason. */
+export function failRemaining(run: BatchRun, code: string, message: string): void {
+  for (const r of pendingRows(run)) run.outcomes.set(r.row, { status: 'fail', code, message });
+}

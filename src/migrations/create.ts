@@ -1,0 +1,78 @@
+import { randomBytes } from 'node:crypto';
+import type { Services } from '../services.js';
+import { AppError, badRequest, notFound } from '../errors.js';
+import { isMissing, withRetry } from '../store/index.js';
+import { DatasetDoc } from '../datasets/model.js';
+import { parsePipeline } from '../frame/index.js';
+import { describeObject, sessionFor } from '../salesforce/index.js';
+import { migrationJobId } from '../queue/jobs/migrations.js';
+import { MigrationRequest, MigrationTemplate, emptyTotals, type MigrationDoc } from './model.js';
+import { buildPreflight } from './preflight.js';
+import { reportState } from './progress.js';
+import { saveMigration, updateMigration, withState } from './store.js';
+
+export const newMigrationId = () => `mig-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
+
+async function readDataset(services: Services, id: string): Promise<DatasetDoc> {
+  await services.store.client.authorize();
+  try {
+    const doc = DatasetDoc.parse(await withRetry(() => services.store.db('datasets').get(id)));
+    if (doc.status !== 'ready') throw new AppError('DATASET_NOT_READY', 409, `Dataset ${doc.name} is ${doc.status}; wait until it is ready.`);
+    return doc;
+  } catch (error) {
+    if (isMissing(error)) throw notFound(`Dataset ${id}`);
+    throw error;
+  }
+}
+
+/** A saved template: its latest version's mapping and pipeline. */
+async function readTemplate(services: Services, id: string): Promise<MigrationTemplate> {
+  await services.store.client.authorize();
+  let doc: Record<string, unknown>;
+  try {
+    doc = (await withRetry(() => services.store.db('templates').get(id))) as unknown as Record<string, unknown>;
+  } catch (error) {
+    if (isMissing(error)) throw notFound(`Template ${id}`);
+    throw error;
+  }
+  const versions = Array.isArray(doc.versions) ? (doc.versions as unknown[]) : [];
+  const parsed = MigrationTemplate.safeParse(versions.at(-1) ?? doc);
+  if (!parsed.success) throw badRequest(`Template ${id} has no mapping DMS can run: ${parsed.error.issues[0]?.message}`);
+  return parsed.data;
+}
+
+/**
+ * Checks a request against the dataset, the pipeline and the object's describe (a wrong field
+ * fails here, not on row 1 of a million), then stores the migration in state `created`.
+ */
+export async function createMigration(services: Services, input: unknown, actor: string, extra: { parentId?: string } = {}): Promise<MigrationDoc> {
+  const request = MigrationRequest.parse(input);
+  const dataset = await readDataset(services, request.datasetId);
+  const template = request.template ?? (await readTemplate(services, request.templateId as string));
+  const pipeline = parsePipeline(template.pipeline);
+  if (pipeline.some((step) => step.op === 'aggregate')) throw badRequest('An aggregate step summarises rows; a migration writes rows one to one. Remove it from the pipeline.');
+  const session = await sessionFor(services, request.connectionId);
+  const describe = await describeObject(services.redis, session, request.object);
+  const doc: MigrationDoc = {
+    _id: newMigrationId(), kind: 'migration',
+    name: request.name ?? `${request.operation} ${request.object} from ${dataset.name}`,
+    datasetId: dataset._id, datasetName: dataset.name, columns: dataset.columns, rowCount: dataset.rowCount, chunkCount: dataset.chunkCount,
+    template: { ...template, pipeline }, templateId: request.templateId,
+    connectionId: request.connectionId, object: describe.name, operation: request.operation, externalIdField: request.externalIdField,
+    options: request.options, state: 'created', history: [], batchCount: 0, totals: { ...emptyTotals(), rows: dataset.rowCount },
+    parentId: extra.parentId, childIds: [], createdBy: actor, createdAt: new Date().toISOString(), updatedAt: new Date().toISOString(),
+  };
+  buildPreflight(describe, doc, template.mapping);
+  return saveMigration(services, withState(doc, 'created', actor));
+}
+
+/** created -> queued, and the plan job (deterministic id: pressing start twice plans once). */
+export async function startMigration(services: Services, id: string, actor: string): Promise<MigrationDoc> {
+  const doc = await updateMigration(services, id, (m) => {
+    if (m.state !== 'created') throw new AppError('MIGRATION_STATE', 409, `Migration is ${m.state}; only a new migration can be started.`);
+    return { ...withState(m, 'queued', actor), startedAt: new Date().toISOString() };
+  });
+  await reportState(services, doc);
+  await services.producer.enqueue('migration.plan', { migrationId: id }, { jobId: migrationJobId.plan(id) });
+  return doc;
+}

@@ -1,0 +1,36 @@
+import type { Services } from '../services.js';
+import { logger } from '../logger.js';
+import { FINISHED_STATES, emptyTotals } from './model.js';
+import { addTotals } from './outcomes.js';
+import { reportState } from './progress.js';
+import { getMigration, listBatches, updateMigration, withState } from './store.js';
+import { seenKeysKey } from './prepare.js';
+
+/**
+ * Runs once every batch is done: durable totals from the batch documents (never from Redis), the
+ * check that every row is accounted for, and the final state.
+ */
+export async function finalizeMigration(services: Services, migrationId: string): Promise<{ state: string }> {
+  const log = logger('migrations', { migrationId });
+  const doc = await getMigration(services, migrationId);
+  if (FINISHED_STATES.has(doc.state)) return { state: doc.state };
+  const batches = await listBatches(services, migrationId, doc.batchCount);
+  const open = batches.filter((b) => b.state !== 'done' && b.state !== 'cancelled');
+  if (open.length > 0 || batches.length !== doc.batchCount) {
+    throw new Error(`finalize found ${open.length} unfinished and ${doc.batchCount - batches.length} missing batches; retrying`);
+  }
+  const totals = batches.reduce((sum, b) => addTotals(sum, b.totals), emptyTotals());
+  const accounted = totals.succeeded + totals.failed + totals.skipped;
+  const saved = await updateMigration(services, migrationId, (m) => {
+    if (FINISHED_STATES.has(m.state)) return undefined;
+    const finished = { ...m, totals, finishedAt: new Date().toISOString() };
+    if (accounted !== m.rowCount) {
+      return { ...withState(finished, 'failed', 'system', 'totals do not add up'), error: { code: 'TOTALS_MISMATCH', message: `${accounted} rows accounted for, the dataset has ${m.rowCount}` } };
+    }
+    return withState(finished, m.state === 'cancelling' ? 'cancelled' : 'completed', 'system');
+  });
+  await services.redis.del(seenKeysKey(migrationId));
+  await reportState(services, saved);
+  log.info({ totals, state: saved.state }, 'migration finalized');
+  return { state: saved.state };
+}

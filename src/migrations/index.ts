@@ -1,0 +1,14 @@
+export * from './model.js';
+export { createMigration, startMigration } from './create.js';
+export { planMigration, planBatches, resolveApiMode } from './plan.js';
+export { runBatch, systemPause } from './run-batch.js';
+export { Deferred } from './batch-run.js';
+export { finalizeMigration } from './finalize.js';
+export { rollbackMigration } from './rollback.js';
+export { pauseMigration, resumeMigration, cancelMigration, rollbackRequest } from './controls.js';
+export { retryFailedRows, RowEdits, SOURCE_ROW_COLUMN } from './retry.js';
+export { migrationStatus, listMigrations, type MigrationStatus } from './status.js';
+export { writeResultsCsv } from './results.js';
+export { eventsChannel, type MigrationEvent } from './progress.js';
+export { getMigration, listBatches, readOutcomes } from './store.js';
+export { encodeOutcomes, decodeOutcomes, totalsOf, parseBulkError, type RowOutcome, type Outcomes } from './outcomes.js';

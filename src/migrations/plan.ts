@@ -1,0 +1,90 @@
+import type { Services } from '../services.js';
+import { withRetry, isConflict } from '../store/index.js';
+import { ChunkDoc } from '../datasets/model.js';
+import { readApiBudget, reserveOf, sessionFor } from '../salesforce/index.js';
+import { migrationJobId } from '../queue/jobs/migrations.js';
+import { logger } from '../logger.js';
+import { batchId, emptyTotals, type BatchDoc, type MigrationDoc } from './model.js';
+import { reportState } from './progress.js';
+import { getMigration, saveMigration, withState } from './store.js';
+
+export interface PlannedBatch { batch: number; fromRow: number; toRow: number; chunks: number[] }
+interface ChunkMeta { index: number; firstRow: number; rowCount: number }
+
+/** Collections below the threshold (and never for hardDelete, which only Bulk offers). */
+export function resolveApiMode(migration: Pick<MigrationDoc, 'options' | 'operation' | 'rowCount'>): 'collections' | 'bulk' {
+  if (migration.operation === 'hardDelete') return 'bulk';
+  if (migration.options.apiMode !== 'auto') return migration.options.apiMode;
+  return migration.rowCount <= migration.options.collectionsThreshold ? 'collections' : 'bulk';
+}
+
+/** Splits the dataset's rows into batches of `batchSize` rows; each lists the chunks it reads. Pure. */
+export function planBatches(chunks: ChunkMeta[], batchSize: number): PlannedBatch[] {
+  const sorted = [...chunks].sort((a, b) => a.index - b.index);
+  const total = sorted.reduce((n, c) => n + c.rowCount, 0);
+  const batches: PlannedBatch[] = [];
+  for (let from = 1; from <= total; from += batchSize) {
+    const to = Math.min(from + batchSize - 1, total);
+    const used = sorted.filter((c) => c.rowCount > 0 && c.firstRow <= to && c.firstRow + c.rowCount - 1 >= from).map((c) => c.index);
+    batches.push({ batch: batches.length, fromRow: from, toRow: to, chunks: used });
+  }
+  return batches;
+}
+
+/** Rough API calls a run needs: Collections 1 per 200 rows (+ retries), Bulk ~8 per job. */
+export function estimateCalls(mode: 'collections' | 'bulk', rows: number, batches: number): number {
+  return mode === 'collections' ? Math.ceil(rows / 200) + batches : batches * 8;
+}
+
+async function chunkMeta(services: Services, migration: MigrationDoc): Promise<ChunkMeta[]> {
+  await services.store.client.authorize();
+  const page = await withRetry(() => services.store.db<ChunkDoc>('datasets').find({
+    selector: { datasetId: { $eq: migration.datasetId }, index: { $gte: 0 } },
+    fields: ['index', 'firstRow', 'rowCount'],
+    use_index: 'by-dataset-chunk',
+    limit: migration.chunkCount + 10,
+  }));
+  return page.docs as unknown as ChunkMeta[];
+}
+
+/**
+ * The plan job: batches as documents (created once, kept if they exist), the org's API budget
+ * read from /limits, then one batch job each with a deterministic id, so planning twice enqueues
+ * nothing twice.
+ */
+export async function planMigration(services: Services, migrationId: string): Promise<{ batches: number }> {
+  let migration = await getMigration(services, migrationId);
+  if (migration.state !== 'queued' && migration.state !== 'running') return { batches: migration.batchCount };
+  const apiMode = resolveApiMode(migration);
+  const batchSize = migration.options.batchSize ?? (apiMode === 'collections' ? 2000 : 25_000);
+  const planned = planBatches(await chunkMeta(services, migration), batchSize);
+  const now = new Date().toISOString();
+  const docs: BatchDoc[] = planned.map((p) => ({
+    _id: batchId(migrationId, p.batch), kind: 'batch', migrationId, batch: p.batch, fromRow: p.fromRow, toRow: p.toRow, chunks: p.chunks,
+    state: 'pending', apiMode, bulkJobs: [], totals: { ...emptyTotals(), rows: p.toRow - p.fromRow + 1 }, calls: 0, beforeImages: false, updatedAt: now,
+  }));
+  const db = services.store.db('migrations');
+  for (let i = 0; i < docs.length; i += 500) {
+    const results = await withRetry(() => db.bulk({ docs: docs.slice(i, i + 500) as never[] }));
+    const failed = results.filter((r) => r.error && r.error !== 'conflict');
+    if (failed.length > 0) throw new Error(`Could not store ${failed.length} batch documents: ${failed[0].reason ?? failed[0].error}`);
+  }
+  const session = await sessionFor(services, migration.connectionId);
+  const budget = await readApiBudget(services.redis, session);
+  const needed = estimateCalls(apiMode, migration.rowCount, planned.length);
+  const short = budget.remaining - needed < reserveOf(budget);
+  const reason = short ? `API_BUDGET: the run needs about ${needed} API calls, ${budget.remaining} of ${budget.max} remain (reserve ${reserveOf(budget)})` : undefined;
+  try {
+    migration = { ...migration, apiMode, batchCount: planned.length, apiBudget: budget, totals: { ...emptyTotals(), rows: migration.rowCount } };
+    if (migration.state === 'queued') migration = short ? { ...withState(migration, 'paused', 'system', reason), pauseReason: reason } : withState(migration, 'running', 'system');
+    migration = await saveMigration(services, migration);
+  } catch (error) {
+    if (!isConflict(error)) throw error;
+    migration = await getMigration(services, migrationId); // a control changed it meanwhile; its state wins
+  }
+  await reportState(services, migration);
+  await services.producer.enqueueMany('migration.batch', planned.map((p) => ({ payload: { migrationId, batch: p.batch }, jobId: migrationJobId.batch(migrationId, p.batch) })));
+  if (planned.length === 0) await services.producer.enqueue('migration.finalize', { migrationId }, { jobId: migrationJobId.finalize(migrationId) });
+  logger('migrations', { migrationId }).info({ batches: planned.length, apiMode, batchSize, budget }, 'migration planned');
+  return { batches: planned.length };
+}

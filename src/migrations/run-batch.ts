@@ -1,0 +1,146 @@
+import type { Services } from '../services.js';
+import { logger } from '../logger.js';
+import {
+  describeObject, lastApiBudget, ORG_SLOTS, orgSlotsKey, recordUsage, reserveOf, SalesforceError, sessionFor, SlotLimiter, type Slot,
+} from '../salesforce/index.js';
+import { migrationJobId } from '../queue/jobs/migrations.js';
+import { Cancelled, Deferred, failRemaining, type BatchRun } from './batch-run.js';
+import { captureBeforeImages, BEFORE_ATTACHMENT } from './before-images.js';
+import { FINISHED_STATES, type BatchDoc, type MigrationDoc } from './model.js';
+import { totalsOf, type Outcomes } from './outcomes.js';
+import { buildPreflight } from './preflight.js';
+import { fieldByName } from '../mapping/index.js';
+import { prepareBatch } from './prepare.js';
+import { reportBatch, reportState } from './progress.js';
+import { currentState, getBatch, getMigration, outcomesAttachment, readOutcomes, saveBatch, updateMigration, withState } from './store.js';
+import { writeThroughBulk } from './write-bulk.js';
+import { writeThroughCollections } from './write-collections.js';
+
+const PAUSED_RECHECK_MS = 2000;
+const doneKey = (id: string) => `dms:migration:${id}:done`;
+
+/** Pauses a running migration on the system's own initiative (API budget), keeping the reason. */
+export async function systemPause(services: Services, migrationId: string, reason: string): Promise<void> {
+  const doc = await updateMigration(services, migrationId, (d) => (d.state === 'running' ? { ...withState(d, 'paused', 'system', reason), pauseReason: reason } : undefined));
+  await reportState(services, doc);
+}
+
+async function acquireSlots(services: Services, migration: MigrationDoc): Promise<Slot[]> {
+  const limit = migration.options.serial ? 1 : migration.options.concurrency;
+  const ownSlot = await new SlotLimiter(services.redis, `dms:slots:migration:${migration._id}`, limit).tryAcquire();
+  if (!ownSlot) throw new Deferred(300 + Math.random() * 700, 'migration concurrency reached');
+  const orgSlot = await new SlotLimiter(services.redis, orgSlotsKey(migration.connectionId), ORG_SLOTS).tryAcquire();
+  if (!orgSlot) {
+    await ownSlot.release();
+    throw new Deferred(500 + Math.random() * 1000, 'org concurrency reached');
+  }
+  return [ownSlot, orgSlot];
+}
+
+/** Every row of the batch without an outcome is skipped: the run was cancelled. */
+function skipRest(batch: BatchDoc, outcomes: Outcomes): void {
+  for (let row = batch.fromRow; row <= batch.toRow; row++) {
+    if (!outcomes.has(row)) outcomes.set(row, { status: 'skip', code: 'CANCELLED', message: 'The migration was cancelled before this row was sent' });
+  }
+}
+
+/** Records the batch as finished for progress, and enqueues finalize once every batch is. */
+async function afterBatch(services: Services, migration: MigrationDoc, batch: BatchDoc): Promise<void> {
+  await reportBatch(services, migration._id, { batch: batch.batch, state: batch.state, totals: batch.totals, salesforce: batch.bulkJobs.at(-1)?.state ?? (batch.apiMode === 'collections' ? 'collections' : undefined), jobId: batch.bulkJobs.at(-1)?.id });
+  const [, [, count]] = (await services.redis.multi().sadd(doneKey(migration._id), String(batch.batch)).scard(doneKey(migration._id)).expire(doneKey(migration._id), 30 * 24 * 3600).exec()) as [unknown, [unknown, number], unknown];
+  if (count >= migration.batchCount) {
+    await services.producer.enqueue('migration.finalize', { migrationId: migration._id }, { jobId: migrationJobId.finalize(migration._id) });
+  }
+}
+
+/**
+ * One batch: read its chunks, transform, validate, write, store every row's outcome. Safe to run
+ * again at any point: outcomes already stored are kept, a recorded Bulk job is re-attached, a
+ * Collections call in flight is resolved (see write-collections), nothing is sent twice blindly.
+ */
+export async function runBatch(services: Services, migrationId: string, n: number): Promise<{ state: string }> {
+  const log = logger('migrations', { migrationId, batch: n });
+  const migration = await getMigration(services, migrationId);
+  let batch = await getBatch(services, migrationId, n);
+  if (batch.state === 'done' || batch.state === 'cancelled') {
+    await afterBatch(services, migration, batch);
+    return { state: batch.state };
+  }
+  const state = migration.state;
+  if (state === 'paused') throw new Deferred(PAUSED_RECHECK_MS, 'paused');
+  if (state === 'cancelling' || state === 'cancelled' || FINISHED_STATES.has(state)) {
+    const outcomes = await readOutcomes(services, batch);
+    if (batch.bulkJobs.every((j) => j.resultsStored)) {
+      skipRest(batch, outcomes);
+      batch = await saveBatch(services, { ...batch, state: 'cancelled', totals: totalsOf(outcomes, batch.toRow - batch.fromRow + 1), finishedAt: new Date().toISOString() }, outcomesAttachment(outcomes));
+      await afterBatch(services, migration, batch);
+      return { state: batch.state };
+    }
+  }
+  const slots = await acquireSlots(services, migration);
+  const keepAlive = setInterval(() => { for (const s of slots) void s.extend().catch(() => undefined); }, 20_000);
+  try {
+    const session = await sessionFor(services, migration.connectionId);
+    const describe = await describeObject(services.redis, session, migration.object);
+    const preflight = buildPreflight(describe, migration, migration.template.mapping);
+    const prepared = await prepareBatch(services, migration, batch, preflight);
+    const outcomes = await readOutcomes(services, batch);
+    for (const [row, outcome] of prepared.decided) if (!outcomes.has(row)) outcomes.set(row, outcome);
+    const rows = batch.toRow - batch.fromRow + 1;
+    const markerField = migration.template.mapping.fields.find((f) => fieldByName(describe, f.field)?.externalId)?.field;
+    const run: BatchRun = {
+      services, migration, batch, session, prepared, outcomes, markerField, log, resent: new Set(),
+      spec: { object: migration.object, operation: migration.operation, externalIdField: migration.externalIdField, allOrNone: migration.options.allOrNone, assignmentRuleId: migration.options.assignmentRuleId },
+      async save(extra = {}) {
+        run.batch = await saveBatch(services, { ...run.batch, totals: totalsOf(run.outcomes, rows) }, outcomesAttachment(run.outcomes));
+        await reportBatch(services, migrationId, { batch: n, state: run.batch.state, totals: run.batch.totals, ...extra });
+      },
+      async checkStop() {
+        const now = await currentState(services, migrationId);
+        if (now === 'paused') throw new Deferred(PAUSED_RECHECK_MS, 'paused');
+        if (now === 'cancelling' || now === 'cancelled') throw new Cancelled();
+      },
+      async ensureBudget(calls) {
+        const budget = (await recordUsage(services.redis, session)) ?? (await lastApiBudget(services.redis, migration.connectionId));
+        if (budget && budget.remaining - calls < reserveOf(budget)) {
+          await run.pauseForLimit(`Only ${budget.remaining} of ${budget.max} daily API calls remain (reserve ${reserveOf(budget)})`);
+        }
+      },
+      async pauseForLimit(message) {
+        await systemPause(services, migrationId, `API_BUDGET: ${message}`);
+        throw new Deferred(PAUSED_RECHECK_MS, 'API budget');
+      },
+    };
+    run.batch = { ...run.batch, state: 'running', startedAt: run.batch.startedAt ?? new Date().toISOString() };
+    const before = await captureBeforeImages(run, describe);
+    if (before) run.batch = await saveBatch(services, { ...run.batch, beforeImages: true }, { [BEFORE_ATTACHMENT]: before });
+    try {
+      if (batch.apiMode === 'collections') await writeThroughCollections(run);
+      else await writeThroughBulk(run);
+      run.batch.state = 'done';
+    } catch (error) {
+      if (error instanceof Deferred) {
+        await run.save();
+        throw error;
+      }
+      if (error instanceof Cancelled) {
+        skipRest(run.batch, run.outcomes);
+        run.batch.state = 'cancelled';
+      } else if (error instanceof SalesforceError && !error.transient) {
+        failRemaining(run, error.errorCode, error.message);
+        run.batch = { ...run.batch, state: 'done', error: { code: error.errorCode, message: error.message } };
+      } else {
+        throw error;
+      }
+    }
+    run.batch.pendingCall = undefined;
+    run.batch.finishedAt = new Date().toISOString();
+    await run.save({ salesforce: run.batch.bulkJobs.at(-1)?.state ?? 'collections', jobId: run.batch.bulkJobs.at(-1)?.id });
+    log.info({ totals: run.batch.totals, calls: run.batch.calls }, 'batch finished');
+    await afterBatch(services, migration, run.batch);
+    return { state: run.batch.state };
+  } finally {
+    clearInterval(keepAlive);
+    await Promise.all(slots.map((s) => s.release().catch(() => undefined)));
+  }
+}

@@ -1,0 +1,78 @@
+import type { Services } from '../services.js';
+import { withRetry } from '../store/index.js';
+import { lastApiBudget, type ApiBudget } from '../salesforce/index.js';
+import { FINISHED_STATES, MigrationDoc, type Totals } from './model.js';
+import { batchProgress, sumProgress, type BatchProgress } from './progress.js';
+import { docCacheKey, getMigration, listBatches, readOutcomes, saveMigration } from './store.js';
+
+export interface ErrorGroup { code: string; fields: string; count: number; examples: { row: number; message: string }[] }
+
+/** The one JSON shape of a migration's live view: the page, SSE fallback polling and the API all use it. */
+export interface MigrationStatus {
+  migration: Omit<MigrationDoc, '_rev' | 'template'> & { id: string };
+  totals: Totals;
+  processed: number;
+  percent: number;
+  batches: BatchProgress[];
+  apiBudget?: ApiBudget;
+  errors?: ErrorGroup[];
+}
+
+async function cachedDoc(services: Services, id: string): Promise<MigrationDoc> {
+  const raw = await services.redis.get(docCacheKey(id));
+  if (raw) return MigrationDoc.parse(JSON.parse(raw));
+  const doc = await getMigration(services, id);
+  await services.redis.set(docCacheKey(id), JSON.stringify(doc), 'EX', 7 * 24 * 3600);
+  return doc;
+}
+
+/** Failed rows grouped by status code and fields, with the first examples; computed once a run is finished. */
+export async function errorGroups(services: Services, doc: MigrationDoc, examples = 3): Promise<ErrorGroup[]> {
+  const key = `dms:migration:${doc._id}:errors:${doc.updatedAt}`;
+  const cached = await services.redis.get(key);
+  if (cached) return JSON.parse(cached) as ErrorGroup[];
+  const groups = new Map<string, ErrorGroup>();
+  for (const batch of await listBatches(services, doc._id, doc.batchCount)) {
+    if (batch.totals.failed === 0) continue;
+    for (const [row, o] of await readOutcomes(services, batch)) {
+      if (o.status !== 'fail' && o.status !== 'doubt') continue;
+      const fields = (o.fields ?? []).join(', ');
+      const id = `${o.code}|${fields}`;
+      const group = groups.get(id) ?? { code: o.code ?? 'UNKNOWN', fields, count: 0, examples: [] };
+      group.count++;
+      if (group.examples.length < examples) group.examples.push({ row, message: o.message ?? '' });
+      groups.set(id, group);
+    }
+  }
+  const sorted = [...groups.values()].sort((a, b) => b.count - a.count);
+  await services.redis.set(key, JSON.stringify(sorted), 'EX', 3600);
+  return sorted;
+}
+
+/** Fast: the document mirrored in Redis plus live per-batch figures; durable totals once finished. */
+export async function migrationStatus(services: Services, id: string, options: { errors?: boolean } = {}): Promise<MigrationStatus> {
+  const doc = await cachedDoc(services, id);
+  const batches = await batchProgress(services, id);
+  const totals = FINISHED_STATES.has(doc.state) ? doc.totals : { ...sumProgress(batches), rows: doc.rowCount };
+  const processed = totals.succeeded + totals.failed + totals.skipped;
+  const { _rev: _ignored, template: _template, ...rest } = doc;
+  return {
+    migration: { ...rest, id: doc._id },
+    totals,
+    processed,
+    percent: doc.rowCount === 0 ? 100 : Math.floor((processed / doc.rowCount) * 1000) / 10,
+    batches,
+    apiBudget: (await lastApiBudget(services.redis, doc.connectionId)) ?? doc.apiBudget as ApiBudget | undefined,
+    errors: options.errors && FINISHED_STATES.has(doc.state) && totals.failed > 0 ? await errorGroups(services, doc) : undefined,
+  };
+}
+
+export async function listMigrations(services: Services, limit = 100): Promise<MigrationDoc[]> {
+  await services.store.client.authorize();
+  const page = await withRetry(() => services.store.db('migrations').find({
+    selector: { kind: { $eq: 'migration' }, createdAt: { $gt: '' } }, use_index: 'by-kind-created', limit: 2000,
+  }));
+  return page.docs.map((d) => MigrationDoc.parse(d)).sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, limit);
+}
+
+export { saveMigration };

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import type { JobsOptions } from 'bullmq';
+
+/**
+ * Migration jobs. Ids are deterministic (`<migrationId>:batch:<n>`, `<migrationId>:plan:0`, ...): enqueueing
+ * twice is harmless. BullMQ accepts a `:` in a custom id only with exactly three parts.
+ */
+export const MigrationPayload = z.object({ migrationId: z.string().min(1) });
+export const BatchPayload = z.object({ migrationId: z.string().min(1), batch: z.number().int().min(0) });
+
+const bounded: JobsOptions = {
+  removeOnComplete: { age: 7 * 24 * 3600, count: 20_000 },
+  removeOnFail: { age: 30 * 24 * 3600, count: 20_000 },
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 2000 },
+};
+
+export const MIGRATION_JOBS = {
+  'migration.plan': { queue: 'migrations', payload: MigrationPayload, options: bounded },
+  /** Batches have their own queue so a long run never starves planning and finalizing. */
+  'migration.batch': { queue: 'migration-batches', payload: BatchPayload, options: bounded },
+  'migration.finalize': { queue: 'migrations', payload: MigrationPayload, options: bounded },
+  'migration.rollback': { queue: 'migrations', payload: MigrationPayload, options: bounded },
+} as const;
+
+export const migrationJobId = {
+  plan: (id: string) => `${id}:plan:0`,
+  batch: (id: string, n: number) => `${id}:batch:${n}`,
+  finalize: (id: string) => `${id}:finalize:0`,
+  rollback: (id: string, attempt: number) => `${id}:rollback:${attempt}`,
+};

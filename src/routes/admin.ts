@@ -1,0 +1,79 @@
+import { Router, type Response } from 'express';
+import { z } from 'zod';
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { ExpressAdapter } from '@bull-board/express';
+import type { Services } from '../services.js';
+import { QUEUE_NAMES } from '../queue/index.js';
+import { AUDIT_TARGETS, AuditFilter, listAudit } from '../audit/index.js';
+import { Role, createUser, currentUser, destroyUserSessions, listUsers, updateUser, ROLES } from '../auth/index.js';
+
+const NewUserRequest = z.object({ username: z.string(), password: z.string(), role: Role });
+const UserChange = z.object({
+  role: Role.optional(),
+  password: z.string().trim().transform((v) => v || undefined).optional(),
+  disabled: z.union([z.literal('on'), z.literal('true'), z.literal('false'), z.boolean()]).optional().transform((v) => (v === undefined ? undefined : v === true || v === 'on' || v === 'true')),
+});
+
+const actor = (res: Response) => currentUser(res)?.username ?? 'anonymous';
+
+/** bull-board over every queue of the catalogue, for admins (the central policy guards /admin). */
+export function queueBoard(services: Services, basePath: string): Router {
+  const serverAdapter = new ExpressAdapter();
+  serverAdapter.setBasePath(basePath);
+  createBullBoard({ queues: QUEUE_NAMES.map((name) => new BullMQAdapter(services.producer.queue(name))), serverAdapter });
+  return serverAdapter.getRouter() as Router;
+}
+
+/** /admin: users and roles, the audit log with filters, and the queue board at /admin/queues. */
+export function adminPageRoutes(services: Services): Router {
+  const router = Router();
+  router.use('/queues', queueBoard(services, '/admin/queues'));
+
+  router.get('/', async (_req, res) => {
+    res.render('pages/admin/users', { title: res.locals.t('admin.title'), users: await listUsers(services), roles: ROLES });
+  });
+
+  router.post('/users', async (req, res) => {
+    const created = await createUser(services, NewUserRequest.parse(req.body), actor(res));
+    res.locals.audit = { action: 'users.create', target: { type: 'user', id: created.username }, details: { role: created.role } };
+    res.redirect(303, '/admin');
+  });
+
+  router.post('/users/:username', async (req, res) => {
+    const change = UserChange.parse(req.body);
+    const updated = await updateUser(services, req.params.username, change);
+    // A new role or password takes effect at once: the user signs in again.
+    await destroyUserSessions(services, updated.username);
+    res.locals.audit = { action: 'users.update', target: { type: 'user', id: updated.username }, details: { role: updated.role, passwordChanged: change.password !== undefined } };
+    res.redirect(303, '/admin');
+  });
+
+  router.get('/audit', async (req, res) => {
+    const filter = AuditFilter.parse(Object.fromEntries(Object.entries(req.query).filter(([, v]) => v !== '')));
+    const page = await listAudit(services, filter);
+    res.render('pages/admin/audit', { title: res.locals.t('admin.audit'), ...page, filter, targets: AUDIT_TARGETS, query: new URLSearchParams(req.query as Record<string, string>) });
+  });
+  return router;
+}
+
+/** /api/v1/users and /api/v1/audit (admin only by the central policy). */
+export function adminApiRoutes(services: Services): Router {
+  const router = Router();
+  router.get('/users', async (_req, res) => {
+    res.json({ users: await listUsers(services) });
+  });
+  router.post('/users', async (req, res) => {
+    const created = await createUser(services, NewUserRequest.parse(req.body), actor(res));
+    res.status(201).json(created);
+  });
+  router.patch('/users/:username', async (req, res) => {
+    const updated = await updateUser(services, req.params.username, UserChange.parse(req.body));
+    await destroyUserSessions(services, updated.username);
+    res.json(updated);
+  });
+  router.get('/audit', async (req, res) => {
+    res.json(await listAudit(services, AuditFilter.parse(req.query)));
+  });
+  return router;
+}

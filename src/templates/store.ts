@@ -1,0 +1,91 @@
+import type { Store } from '../store/index.js';
+import { isConflict, isMissing, withRetry } from '../store/index.js';
+import { notFound } from '../errors.js';
+import { TemplateDoc, TemplateInput, templateDocId } from './model.js';
+
+/*
+ * Templates live in the `templates` database with ids `template:<name>:<version, 6 digits>`, so
+ * `_all_docs` key ranges give a name's versions in order without any index, and the newest one
+ * with `descending` + `limit: 1`. A version is never changed: saving writes the next id.
+ */
+const db = (store: Store) => store.db<TemplateDoc>('templates');
+const PREFIX = 'template:';
+const HIGH = '\ufff0';
+
+export interface TemplateSummary {
+  name: string;
+  latest: number;
+  object: string;
+  operation: string;
+  createdAt: string;
+  createdBy: string;
+}
+
+async function range(store: Store, startkey: string, endkey: string, options: { descending?: boolean; limit?: number; docs?: boolean }) {
+  await store.client.authorize();
+  return withRetry(() => db(store).list({
+    startkey, endkey, descending: options.descending ?? false, limit: options.limit ?? 10_000, include_docs: options.docs ?? true,
+  }));
+}
+
+/** The newest version of `name`, or undefined when no version was ever saved. */
+export async function findLatest(store: Store, name: string): Promise<TemplateDoc | undefined> {
+  const result = await range(store, `${PREFIX}${name}:${HIGH}`, `${PREFIX}${name}:`, { descending: true, limit: 1 });
+  const doc = result.rows[0]?.doc;
+  return doc ? TemplateDoc.parse(doc) : undefined;
+}
+
+/** One version (or the newest when `version` is undefined); 404 when absent. */
+export async function getTemplate(store: Store, name: string, version?: number): Promise<TemplateDoc> {
+  if (version === undefined) {
+    const latest = await findLatest(store, name);
+    if (!latest) throw notFound(`Template '${name}'`);
+    return latest;
+  }
+  await store.client.authorize();
+  try {
+    return TemplateDoc.parse(await withRetry(() => db(store).get(templateDocId(name, version))));
+  } catch (error) {
+    if (isMissing(error)) throw notFound(`Version ${version} of template '${name}'`);
+    throw error;
+  }
+}
+
+/** Every version of `name`, oldest first. */
+export async function listVersions(store: Store, name: string): Promise<TemplateDoc[]> {
+  const result = await range(store, `${PREFIX}${name}:`, `${PREFIX}${name}:${HIGH}`, {});
+  const docs = result.rows.flatMap((row) => (row.doc ? [TemplateDoc.parse(row.doc)] : []));
+  if (docs.length === 0) throw notFound(`Template '${name}'`);
+  return docs;
+}
+
+/** The newest version of every template, by name. */
+export async function listTemplates(store: Store): Promise<TemplateSummary[]> {
+  const ids = await range(store, PREFIX, `${PREFIX}${HIGH}`, { docs: false });
+  const latestIds = new Map<string, string>();
+  for (const row of ids.rows) latestIds.set(row.id.slice(PREFIX.length, row.id.lastIndexOf(':')), row.id);
+  if (latestIds.size === 0) return [];
+  await store.client.authorize();
+  const docs = await withRetry(() => db(store).fetch({ keys: [...latestIds.values()] }));
+  return docs.rows.flatMap((row) => {
+    if (!('doc' in row) || !row.doc) return [];
+    const doc = TemplateDoc.parse(row.doc);
+    return [{ name: doc.name, latest: doc.version, object: doc.object, operation: doc.operation, createdAt: doc.createdAt, createdBy: doc.createdBy }];
+  });
+}
+
+/** Saves a new immutable version (1 for a new name); two concurrent saves get consecutive versions. */
+export async function saveTemplate(store: Store, input: TemplateInput, createdBy: string): Promise<TemplateDoc> {
+  const parsed = TemplateInput.parse(input);
+  for (let attempt = 0; ; attempt++) {
+    const latest = await findLatest(store, parsed.name);
+    const version = (latest?.version ?? 0) + 1;
+    const doc: TemplateDoc = { ...parsed, _id: templateDocId(parsed.name, version), kind: 'template', version, createdBy, createdAt: new Date().toISOString() };
+    try {
+      const result = await withRetry(() => db(store).insert(doc));
+      return { ...doc, _rev: result.rev };
+    } catch (error) {
+      if (!isConflict(error) || attempt >= 10) throw error;
+    }
+  }
+}

@@ -1,0 +1,110 @@
+/// <reference lib="dom" />
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startStack, signedIn, shot, type Stack } from './support.js';
+
+const XSS_HEADER = '<img src=x onerror="window.__xss=1">';
+const XSS_CELL = '<script>window.__xss=2</script>';
+
+describe('operators in a browser', () => {
+  let stack: Stack;
+  before(async () => {
+    stack = await startStack();
+  });
+  after(() => stack.close());
+
+  test('sign in, see the dashboard, switch to Chinese and back, sign out', async () => {
+    const context = await stack.browser.newContext({ locale: 'en-GB' });
+    const page = await context.newPage();
+    await page.goto(`${stack.url}/`);
+    assert.match(page.url(), /\/login\?next=%2F$/);
+    await shot(page, 'login');
+    await page.fill('input[name=username]', 'operator');
+    await page.fill('input[name=password]', 'wrong password!');
+    await page.click('form.stacked button[type=submit]');
+    assert.match(await page.textContent('[role=alert]') ?? '', /wrong/);
+    const page2 = await signedIn(stack, 'operator');
+    assert.match(await page2.textContent('.user-menu') ?? '', /operator/);
+    await shot(page2, 'dashboard');
+    await Promise.all([page2.waitForURL(/\/dashboard$/), page2.click('a[href="/lang/zh-CN"]')]);
+    assert.match(await page2.textContent('h1') ?? '', /仪表板/);
+    await shot(page2, 'dashboard-zh-CN');
+    await page2.click('a[href="/lang/en"]');
+    await page2.waitForSelector('h1:text("Dashboard")');
+    await Promise.all([page2.waitForURL(/\/login$/), page2.click('.topbar-end button[type=submit]')]);
+    await context.close();
+    await page2.context().close();
+  });
+
+  test('upload a CSV with a progress bar; an XSS payload in a header and a cell shows as text', async () => {
+    const page = await signedIn(stack, 'operator');
+    let dialogs = 0;
+    page.on('dialog', (d) => {
+      dialogs++;
+      void d.dismiss();
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'dms-e2e-'));
+    const file = join(dir, 'contacts.csv');
+    const rows = Array.from({ length: 200 }, (_, i) => `Person ${i},person${i}@example.com,${i === 3 ? `"${XSS_CELL}"` : 'ok'}`);
+    writeFileSync(file, `LastName,Email,"${XSS_HEADER.replace(/"/g, '""')}"\n${rows.join('\n')}\n`);
+    await page.goto(`${stack.url}/datasets/new`);
+    await page.setInputFiles('#file-input', file);
+    await page.click('#upload-button');
+    await page.waitForSelector('#upload-progress:not([hidden])');
+    await page.waitForURL(/\/datasets\/[^/]+$/, { timeout: 30_000 });
+    await page.waitForFunction((cell) => document.body.innerText.includes(cell), XSS_CELL, { timeout: 30_000 });
+    const text = await page.evaluate(() => document.body.innerText);
+    assert.ok(text.includes(XSS_HEADER), 'the header is shown as text');
+    assert.equal(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss), undefined);
+    assert.equal(await page.locator('img[src=x]').count(), 0);
+    assert.equal(dialogs, 0);
+    await shot(page, 'dataset');
+    await page.goto(`${stack.url}/datasets`);
+    await shot(page, 'datasets');
+    await page.context().close();
+  });
+
+  test('a viewer cannot upload or change anything', async () => {
+    const page = await signedIn(stack, 'viewer');
+    const status = await page.evaluate(async () => {
+      const token = document.querySelector<HTMLMetaElement>('meta[name="csrf-token"]')?.content ?? '';
+      const body = new FormData();
+      body.append('file', new Blob(['a,b\n1,2\n']), 'x.csv');
+      const res = await fetch('/api/v1/datasets', { method: 'POST', body, headers: { 'x-csrf-token': token, accept: 'application/json' } });
+      return res.status;
+    });
+    assert.equal(status, 403);
+    await page.goto(`${stack.url}/connections`);
+    assert.equal(await page.locator('form[action="/connections"]').count(), 0);
+    const admin = await page.goto(`${stack.url}/admin`);
+    assert.equal(admin?.status(), 403);
+    await page.context().close();
+  });
+
+  test('a form without its CSRF token is refused', async () => {
+    const page = await signedIn(stack, 'admin');
+    await page.goto(`${stack.url}/admin`);
+    await shot(page, 'admin-users');
+    await page.evaluate(() => document.querySelector('form[action="/admin/users"] input[name=_csrf]')?.remove());
+    await page.fill('form[action="/admin/users"] input[name=username]', 'nocsrf');
+    await page.fill('form[action="/admin/users"] input[name=password]', 'long enough password');
+    const [response] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/admin/users')), page.click('form[action="/admin/users"] button[type=submit]')]);
+    assert.equal(response.status(), 403);
+    assert.match(await page.textContent('.error-message') ?? '', /CSRF/);
+    await page.goto(`${stack.url}/admin`);
+    assert.equal(await page.locator('tr[data-user="nocsrf"]').count(), 0);
+    for (const [path, name] of [['/admin/audit', 'audit'], ['/connections', 'connections'], ['/admin/queues/', 'queues']] as const) {
+      await page.goto(`${stack.url}${path}`);
+      await page.waitForLoadState('networkidle');
+      await shot(page, name);
+    }
+    await page.goto(`${stack.url}/connections`);
+    await page.click('tr[data-connection="local"] button:text("Test connection")');
+    assert.match(await page.textContent('#connection-check') ?? '', /00D000000000001AAA/);
+    await shot(page, 'connection-test');
+    await page.context().close();
+  });
+});

@@ -1,0 +1,20 @@
+import { DelayedError } from 'bullmq';
+import { Deferred, finalizeMigration, planMigration, rollbackMigration, runBatch } from '../src/migrations/index.js';
+import type { Processor } from './registry.js';
+
+export const plan: Processor<'migration.plan'> = (payload, { services }) => planMigration(services, payload.migrationId);
+
+/** A deferred batch (paused, no free slot) goes back to the delayed set: not a failure, no attempt used. */
+export const batch: Processor<'migration.batch'> = async (payload, { services, job }) => {
+  try {
+    return await runBatch(services, payload.migrationId, payload.batch);
+  } catch (error) {
+    if (!(error instanceof Deferred)) throw error;
+    await job.moveToDelayed(Date.now() + error.delayMs, job.token);
+    throw new DelayedError(error.message);
+  }
+};
+
+export const finalize: Processor<'migration.finalize'> = (payload, { services }) => finalizeMigration(services, payload.migrationId);
+
+export const rollback: Processor<'migration.rollback'> = (payload, { services }) => rollbackMigration(services, payload.migrationId);
