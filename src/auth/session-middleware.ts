@@ -35,6 +35,8 @@ function basicCredentials(req: Request): { username: string; password: string } 
  */
 export function sessionMiddleware(services: Services): RequestHandler {
   return async (req, res, next) => {
+    // The language switch brings the user back here (helmet's no-referrer policy hides the Referer).
+    res.locals.requestPath = req.originalUrl;
     const basic = basicCredentials(req);
     if (basic) {
       const user = await authenticate(services, basic.username, basic.password, req.ip ?? 'unknown');

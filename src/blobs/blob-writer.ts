@@ -39,8 +39,11 @@ export class BlobWriter extends Writable {
       callback();
       return;
     }
-    this.flushPart()
-      .then(() => callback(), callback);
+    this.flushFullParts().then(() => callback(), callback);
+  }
+
+  private async flushFullParts(): Promise<void> {
+    while (this.pendingBytes >= this.partBytes) await this.flushPart();
   }
 
   override _final(callback: (error?: Error | null) => void): void {

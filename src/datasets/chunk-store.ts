@@ -1,6 +1,6 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Store } from '../store/index.js';
-import { isMissing, withRetry } from '../store/index.js';
+import { isConflict, isMissing, withRetry } from '../store/index.js';
 import { AppError } from '../errors.js';
 import { ChunkDoc, chunkId, type Chunk, type ChunkValue } from './model.js';
 
@@ -45,12 +45,13 @@ export async function writeChunk(store: Store, datasetId: string, index: number,
   };
   await store.client.authorize();
   try {
-    const existing = await withRetry(() => db.head(id));
-    doc._rev = JSON.parse(existing.etag ?? '""') as string;
+    await withRetry(() => db.insert(doc));
   } catch (error) {
-    if (!isMissing(error)) throw error;
+    if (!isConflict(error)) throw error;
+    // Rewriting a chunk (a re-run parse): replace the stored revision. HEAD's ETag is not the revision on every server.
+    const existing = await withRetry(() => db.get(id));
+    await withRetry(() => db.insert({ ...doc, _rev: existing._rev }));
   }
-  await withRetry(() => db.insert(doc));
 }
 
 export async function readChunkDoc(store: Store, datasetId: string, index: number): Promise<ChunkDoc> {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { JobsOptions } from 'bullmq';
 import { MIGRATION_JOBS } from './jobs/migrations.js';
 import { DATASET_JOBS } from './jobs/datasets.js';
+import { PREFLIGHT_JOBS } from './jobs/preflight.js';
 
 /**
  * The job catalogue: every job DMS runs, its queue, its payload schema and its default options.
@@ -22,6 +23,7 @@ export const PingPayload = z.object({
 export const JOBS = {
   ...MIGRATION_JOBS,
   ...DATASET_JOBS,
+  ...PREFLIGHT_JOBS,
   'diagnostics.ping': {
     queue: 'diagnostics',
     payload: PingPayload,

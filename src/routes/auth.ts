@@ -77,7 +77,7 @@ export function authRoutes(services: Services): Router {
     const locale = req.params.locale;
     if (!(LOCALES as readonly string[]).includes(locale)) throw new AppError('UNKNOWN_LOCALE', 404, `DMS speaks ${LOCALES.join(' and ')}, not ${locale}.`);
     res.cookie('lang', locale, { ...cookieOptions(services, 365 * 24 * 3600 * 1000), httpOnly: false });
-    res.redirect(303, sameOriginReferer(req));
+    res.redirect(303, typeof req.query.next === 'string' ? safeNext(req.query.next) : sameOriginReferer(req));
   });
 
   return router;

@@ -10,6 +10,7 @@ export const DATABASES = {
   blobs: [{ name: 'by-blob', fields: ['blobId', 'part'] }],
   datasets: [{ name: 'by-kind-created', fields: ['kind', 'createdAt'] }, { name: 'by-dataset-chunk', fields: ['datasetId', 'index'] }],
   templates: [{ name: 'by-kind-name', fields: ['kind', 'name'] }],
+  validations: [{ name: 'by-dataset-created', fields: ['datasetId', 'createdAt'] }],
   migrations: [{ name: 'by-kind-created', fields: ['kind', 'createdAt'] }, { name: 'by-migration-batch', fields: ['migrationId', 'batch'] }],
   connections: [{ name: 'by-kind-name', fields: ['kind', 'name'] }],
   users: [{ name: 'by-username', fields: ['username'] }],

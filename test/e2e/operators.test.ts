@@ -29,10 +29,10 @@ describe('operators in a browser', () => {
     const page2 = await signedIn(stack, 'operator');
     assert.match(await page2.textContent('.user-menu') ?? '', /operator/);
     await shot(page2, 'dashboard');
-    await Promise.all([page2.waitForURL(/\/dashboard$/), page2.click('a[href="/lang/zh-CN"]')]);
+    await Promise.all([page2.waitForURL(/\/dashboard$/), page2.click('a[lang="zh-CN"]')]);
     assert.match(await page2.textContent('h1') ?? '', /仪表板/);
     await shot(page2, 'dashboard-zh-CN');
-    await page2.click('a[href="/lang/en"]');
+    await page2.click('a[lang="en"]');
     await page2.waitForSelector('h1:text("Dashboard")');
     await Promise.all([page2.waitForURL(/\/login$/), page2.click('.topbar-end button[type=submit]')]);
     await context.close();
@@ -52,8 +52,10 @@ describe('operators in a browser', () => {
     writeFileSync(file, `LastName,Email,"${XSS_HEADER.replace(/"/g, '""')}"\n${rows.join('\n')}\n`);
     await page.goto(`${stack.url}/datasets/new`);
     await page.setInputFiles('#file-input', file);
+    const progressShown = page.waitForFunction(() => document.getElementById('upload-progress')?.hidden === false, undefined, { polling: 10 });
     await page.click('#upload-button');
-    await page.waitForSelector('#upload-progress:not([hidden])');
+    await progressShown;
+    await shot(page, 'upload-progress');
     await page.waitForURL(/\/datasets\/[^/]+$/, { timeout: 30_000 });
     await page.waitForFunction((cell) => document.body.innerText.includes(cell), XSS_CELL, { timeout: 30_000 });
     const text = await page.evaluate(() => document.body.innerText);
