@@ -53,9 +53,10 @@ export function createApp(services: Services, options: AppOptions = {}): Express
     }),
   );
   app.use('/public', express.static(projectPath('public'), { maxAge: services.config.env === 'production' ? '1d' : 0 }));
+  // i18n first: the error page rendered for a malformed body needs t().
+  app.use(i18nMiddleware);
   app.use(express.json({ limit: '2mb' }));
   app.use(express.urlencoded({ extended: false, limit: '2mb' }));
-  app.use(i18nMiddleware);
   // Sets res.locals.user and csrfToken; then sign-in and roles (src/auth/policy.ts), CSRF, and the audit trail.
   app.use(sessionMiddleware(services));
   app.use(authorize);

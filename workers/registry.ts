@@ -4,6 +4,7 @@ import type { Services } from '../src/services.js';
 import { ping } from './diagnostics.js';
 import { parse as parseDataset } from './datasets.js';
 import * as migrations from './migrations.js';
+import { validate } from './preflight.js';
 
 export type Processor<N extends JobName> = (payload: JobPayload<N>, context: { job: Job; services: Services }) => Promise<unknown>;
 
@@ -11,5 +12,6 @@ export type Processor<N extends JobName> = (payload: JobPayload<N>, context: { j
 export const PROCESSORS: { [N in JobName]: Processor<N> } = {
   'diagnostics.ping': ping,
   'dataset.parse': parseDataset,
+  'validation.run': validate,
   'migration.plan': migrations.plan, 'migration.batch': migrations.batch, 'migration.finalize': migrations.finalize, 'migration.rollback': migrations.rollback,
 };

@@ -8,6 +8,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectTestServices, testConfig } from '../../support/services.js';
+import { signIn } from '../../support/sign-in.js';
 
 describe('/healthz and /readyz', () => {
   const stops: (() => Promise<void>)[] = [];
@@ -67,16 +68,30 @@ describe('/healthz and /readyz', () => {
     assert.equal(bothDown.body.redis.ok, false);
   });
 
+  test('a malformed JSON body is a 400 that names the problem, also for a browser', async () => {
+    const services = await connectTestServices();
+    stops.push(() => services.cleanup());
+    const operator = await signIn(services, 'operator');
+    const res = await request(createApp(services))
+      .post('/api/v1/diagnostics/ping')
+      .set('Authorization', operator.basic)
+      .set('Content-Type', 'application/json')
+      .send('{"holdMs": ')
+      .expect(400);
+    assert.equal(res.body.error.code, 'ENTITY_PARSE_FAILED');
+  });
+
   test('unknown paths answer 404 as JSON for API clients and as a page for browsers', async () => {
     const services = await connectTestServices();
     stops.push(() => services.cleanup());
     const app = createApp(services);
-    const json = await request(app).get('/api/v1/nothing-here').expect(404);
+    const viewer = await signIn(services, 'viewer');
+    const json = await request(app).get('/api/v1/nothing-here').set('Authorization', viewer.basic).expect(404);
     assert.equal(json.body.error.code, 'NOT_FOUND');
-    const page = await request(app).get('/nothing-here').set('Accept', 'text/html').expect(404);
+    const page = await request(app).get('/nothing-here').set('Cookie', viewer.cookie).set('Accept', 'text/html').expect(404);
     assert.match(page.text, /<h1>Not found<\/h1>/);
     assert.match(page.text, /Nothing is at GET \/nothing-here/);
-    const zh = await request(app).get('/nothing-here').set('Accept', 'text/html').set('Accept-Language', 'zh-CN,zh;q=0.9').expect(404);
+    const zh = await request(app).get('/nothing-here').set('Cookie', viewer.cookie).set('Accept', 'text/html').set('Accept-Language', 'zh-CN,zh;q=0.9').expect(404);
     assert.match(zh.text, /未找到/);
   });
 });

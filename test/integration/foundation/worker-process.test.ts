@@ -4,6 +4,7 @@ import request from 'supertest';
 import { createApp } from '../../../src/app.js';
 import { connectTestServices } from '../../support/services.js';
 import { startWorkerProcess, type WorkerChild } from '../../support/worker-process.js';
+import { signIn } from '../../support/sign-in.js';
 
 type Services = Awaited<ReturnType<typeof connectTestServices>>;
 
@@ -22,7 +23,8 @@ describe('web and a separately started worker process, through real Redis', () =
   test('a job enqueued by the web app is processed by the worker process', async () => {
     const worker = await startWorkerProcess(services.config);
     children.push(worker);
-    const res = await request(createApp(services)).post('/api/v1/diagnostics/ping').send({}).expect(200);
+    const operator = await signIn(services, 'operator');
+    const res = await request(createApp(services)).post('/api/v1/diagnostics/ping').set('Authorization', operator.basic).send({}).expect(200);
     assert.equal(res.body.answer.pid, worker.child.pid);
     worker.child.kill('SIGTERM');
     assert.equal(await worker.exited, 0);

@@ -1,0 +1,9 @@
+export {
+  INVALID_ROWS_ATTACHMENT, ValidationDoc, ValidationProgress, ValidationRequest, ValidationStatus, presentValidation, validationUrls,
+} from './model.js';
+export { createValidation } from './create.js';
+export { runValidation } from './run.js';
+export { previewRows, PreviewRequest, type InvalidCell, type Preview } from './preview.js';
+export { describeContext, describeFor, type DescribeContext } from './describe.js';
+export { getValidation, listValidations, readInvalidRows } from './store.js';
+export { isFinished, progressOf, subscribeValidation, validationChannel } from './progress.js';
