@@ -7,8 +7,13 @@ import { errorHandler, notFoundHandler } from './web/error-handler.js';
 import { healthRoutes, type Readiness } from './routes/health.js';
 import { homeRoutes } from './routes/home.js';
 import { diagnosticsRoutes } from './routes/diagnostics.js';
+import { migrationApiRoutes } from './routes/migrations.js';
+import { migrationPageRoutes } from './routes/migration-pages.js';
 import { datasetApiRoutes } from './routes/datasets.js';
 import { datasetPageRoutes } from './routes/dataset-pages.js';
+import { mappingApiRoutes, mappingPageRoutes } from './routes/mapping.js';
+import { templateApiRoutes, templatePageRoutes } from './routes/templates.js';
+import { validationApiRoutes, validationPageRoutes } from './routes/validations.js';
 import { APP_VERSION, projectPath } from './paths.js';
 import { i18nMiddleware } from './i18n/index.js';
 import { authorize, csrfProtection, sessionMiddleware } from './auth/index.js';
@@ -67,6 +72,8 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   app.use(healthRoutes(services, readiness));
   app.use(homeRoutes(services, { localOrgUrl: options.localOrgUrl }));
   app.use('/api/v1/diagnostics', diagnosticsRoutes(services));
+  app.use('/api/v1/migrations', migrationApiRoutes(services));
+  app.use('/migrations', migrationPageRoutes(services));
   app.use('/api/v1/connections', connectionApiRoutes(services));
   app.use('/connections', connectionPageRoutes(services));
   app.use('/admin', adminPageRoutes(services));
@@ -74,6 +81,12 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   app.use(dashboardRoutes(services));
   app.use('/api/v1/datasets', datasetApiRoutes(services));
   app.use('/datasets', datasetPageRoutes(services));
+  app.use('/datasets', mappingPageRoutes(services));
+  app.use('/api/v1', mappingApiRoutes(services));
+  app.use('/api/v1/templates', templateApiRoutes(services));
+  app.use('/templates', templatePageRoutes(services));
+  app.use('/api/v1/validations', validationApiRoutes(services));
+  app.use('/validations', validationPageRoutes(services));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

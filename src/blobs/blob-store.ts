@@ -14,15 +14,26 @@ export async function readManifest(store: Store, blobId: string): Promise<BlobMa
   }
 }
 
+/** Fetches part n+1 while part n is consumed: two parts in memory at most. */
 async function* parts(store: Store, manifest: BlobManifest): AsyncGenerator<Buffer> {
-  for (let part = 0; part < manifest.parts; part++) {
-    await store.client.authorize();
-    yield await withRetry(() => store.db('blobs').attachment.get(partId(manifest.blobId, part), BLOB_PART_ATTACHMENT));
+  const fetchPart = (part: number) => {
+    const pending = (async () => {
+      await store.client.authorize();
+      return withRetry(() => store.db('blobs').attachment.get(partId(manifest.blobId, part), BLOB_PART_ATTACHMENT));
+    })();
+    pending.catch(() => undefined); // awaited below; this only covers a reader that stopped early
+    return pending;
+  };
+  let next = manifest.parts > 0 ? fetchPart(0) : undefined;
+  for (let part = 0; next; part++) {
+    const current = await next;
+    next = part + 1 < manifest.parts ? fetchPart(part + 1) : undefined;
+    yield current;
   }
 }
 
 /**
- * Streams a complete blob back part by part (one part in memory at a time), from any process that
+ * Streams a complete blob back part by part (the next one prefetched), from any process that
  * reaches the store. Fails with BLOB_MISSING when the blob is absent or was never completed.
  */
 export function openBlob(store: Store, blobId: string): Readable {

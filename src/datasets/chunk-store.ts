@@ -1,10 +1,12 @@
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gunzipSync, gzip } from 'node:zlib';
 import type { Store } from '../store/index.js';
 import { isConflict, isMissing, withRetry } from '../store/index.js';
 import { AppError } from '../errors.js';
 import { ChunkDoc, chunkId, type Chunk, type ChunkValue } from './model.js';
 
 const ATTACHMENT = 'rows.json.gz';
+const gzipAsync = promisify(gzip);
 
 /** Dates survive the JSON round trip as {"$date": iso}. */
 function replacer(this: unknown, key: string, value: unknown): unknown {
@@ -20,8 +22,15 @@ function reviver(_key: string, value: unknown): unknown {
   return value;
 }
 
-export function encodeChunk(chunk: Omit<Chunk, 'firstRow'>): Buffer {
-  return gzipSync(JSON.stringify({ columns: chunk.columns, rows: chunk.rows }, replacer), { level: 6 });
+const holdsDates = (rows: ChunkValue[][]): boolean => rows.some((row) => row.some((value) => value instanceof Date));
+
+/**
+ * gzip level 1 in the thread pool: about 4x faster than level 6 for ~20 % more bytes, and off the main
+ * thread, so a parse compresses one chunk while it reads the next. The replacer (2x slower) only runs for chunks with dates.
+ */
+export async function encodeChunk(chunk: Omit<Chunk, 'firstRow'>): Promise<Buffer> {
+  const body = { columns: chunk.columns, rows: chunk.rows };
+  return gzipAsync(holdsDates(chunk.rows) ? JSON.stringify(body, replacer) : JSON.stringify(body), { level: 1 });
 }
 
 export function decodeChunk(data: Buffer, firstRow: number): Chunk {
@@ -41,7 +50,7 @@ export async function writeChunk(store: Store, datasetId: string, index: number,
     firstRow: chunk.firstRow,
     rowCount: chunk.rows.length,
     issues,
-    _attachments: { [ATTACHMENT]: { content_type: 'application/gzip', data: encodeChunk(chunk).toString('base64') } },
+    _attachments: { [ATTACHMENT]: { content_type: 'application/gzip', data: (await encodeChunk(chunk)).toString('base64') } },
   };
   await store.client.authorize();
   try {

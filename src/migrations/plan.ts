@@ -1,7 +1,7 @@
 import type { Services } from '../services.js';
 import { withRetry, isConflict } from '../store/index.js';
-import { ChunkDoc } from '../datasets/model.js';
-import { readApiBudget, reserveOf, sessionFor } from '../salesforce/index.js';
+import type { ChunkDoc } from '../datasets/model.js';
+import { readApiBudget, reserveOf, sessionFor, toSalesforceError, type ApiBudget } from '../salesforce/index.js';
 import { migrationJobId } from '../queue/jobs/migrations.js';
 import { logger } from '../logger.js';
 import { batchId, emptyTotals, type BatchDoc, type MigrationDoc } from './model.js';
@@ -70,7 +70,10 @@ export async function planMigration(services: Services, migrationId: string): Pr
     if (failed.length > 0) throw new Error(`Could not store ${failed.length} batch documents: ${failed[0].reason ?? failed[0].error}`);
   }
   const session = await sessionFor(services, migration.connectionId);
-  const budget = await readApiBudget(services.redis, session);
+  const budget = await readApiBudget(services.redis, session).catch((thrown: unknown): ApiBudget => {
+    if (!toSalesforceError(thrown).dailyLimit) throw thrown;
+    return { max: session.usage?.limit ?? 0, remaining: 0, at: new Date().toISOString(), source: 'header' };
+  });
   const needed = estimateCalls(apiMode, migration.rowCount, planned.length);
   const short = budget.remaining - needed < reserveOf(budget);
   const reason = short ? `API_BUDGET: the run needs about ${needed} API calls, ${budget.remaining} of ${budget.max} remain (reserve ${reserveOf(budget)})` : undefined;

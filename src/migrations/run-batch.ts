@@ -17,6 +17,8 @@ import { writeThroughBulk } from './write-bulk.js';
 import { writeThroughCollections } from './write-collections.js';
 
 const PAUSED_RECHECK_MS = 2000;
+/** A killed worker's slots free themselves after this; a live one extends its lease every third of it. */
+const SLOT_LEASE_MS = 15_000;
 const doneKey = (id: string) => `dms:migration:${id}:done`;
 
 /** Pauses a running migration on the system's own initiative (API budget), keeping the reason. */
@@ -27,9 +29,9 @@ export async function systemPause(services: Services, migrationId: string, reaso
 
 async function acquireSlots(services: Services, migration: MigrationDoc): Promise<Slot[]> {
   const limit = migration.options.serial ? 1 : migration.options.concurrency;
-  const ownSlot = await new SlotLimiter(services.redis, `dms:slots:migration:${migration._id}`, limit).tryAcquire();
+  const ownSlot = await new SlotLimiter(services.redis, `dms:slots:migration:${migration._id}`, limit, SLOT_LEASE_MS).tryAcquire();
   if (!ownSlot) throw new Deferred(300 + Math.random() * 700, 'migration concurrency reached');
-  const orgSlot = await new SlotLimiter(services.redis, orgSlotsKey(migration.connectionId), ORG_SLOTS).tryAcquire();
+  const orgSlot = await new SlotLimiter(services.redis, orgSlotsKey(migration.connectionId), ORG_SLOTS, SLOT_LEASE_MS).tryAcquire();
   if (!orgSlot) {
     await ownSlot.release();
     throw new Deferred(500 + Math.random() * 1000, 'org concurrency reached');
@@ -78,7 +80,7 @@ export async function runBatch(services: Services, migrationId: string, n: numbe
     }
   }
   const slots = await acquireSlots(services, migration);
-  const keepAlive = setInterval(() => { for (const s of slots) void s.extend().catch(() => undefined); }, 20_000);
+  const keepAlive = setInterval(() => { for (const s of slots) void s.extend().catch(() => undefined); }, SLOT_LEASE_MS / 3);
   try {
     const session = await sessionFor(services, migration.connectionId);
     const describe = await describeObject(services.redis, session, migration.object);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Services } from '../services.js';
 import { isMissing, withRetry } from '../store/index.js';
 import { notFound } from '../errors.js';
@@ -73,11 +74,15 @@ export async function getBatch(services: Services, migrationId: string, n: numbe
 export async function saveBatch(services: Services, doc: BatchDoc, attachments: Record<string, Buffer> = {}): Promise<BatchDoc> {
   doc.updatedAt = new Date().toISOString();
   const _attachments: Record<string, unknown> = { ...(doc._attachments ?? {}) };
-  for (const [name, data] of Object.entries(attachments)) _attachments[name] = { content_type: 'application/gzip', data: data.toString('base64') };
+  const stubs: Record<string, unknown> = { ...(doc._attachments ?? {}) };
+  for (const [name, data] of Object.entries(attachments)) {
+    _attachments[name] = { content_type: 'application/gzip', data: data.toString('base64') };
+    // The server finds a kept attachment by its digest (md5, as CouchDB and PouchDB compute it).
+    stubs[name] = { stub: true, content_type: 'application/gzip', length: data.length, digest: `md5-${createHash('md5').update(data).digest('base64')}` };
+  }
   const body = { ...doc, _attachments };
   await services.store.client.authorize();
   const result = await withRetry(() => db(services).insert(body as never));
-  const stubs = Object.fromEntries(Object.keys(_attachments).map((name) => [name, { stub: true }]));
   return { ...doc, _rev: result.rev, _attachments: stubs };
 }
 

@@ -7,3 +7,4 @@ export { previewRows, PreviewRequest, type InvalidCell, type Preview } from './p
 export { describeContext, describeFor, type DescribeContext } from './describe.js';
 export { getValidation, listValidations, readInvalidRows } from './store.js';
 export { isFinished, progressOf, subscribeValidation, validationChannel } from './progress.js';
+export { fieldChoices, suggestForDataset, SuggestRequest, type FieldChoice, type SuggestResult } from './suggest.js';

@@ -63,7 +63,7 @@ function columnsOf(mapping: Mapping, field: string): string[] {
 function cellsOf(row: number, error: RecordError, mapping: Mapping): InvalidCell[] {
   const base = { row, code: error.statusCode, message: error.message };
   if (error.fields.length === 0) return [{ ...base, column: null, field: null }];
-  return error.fields.flatMap((field) => {
+  return error.fields.flatMap((field): InvalidCell[] => {
     const columns = columnsOf(mapping, field);
     return columns.length > 0 ? columns.map((column) => ({ ...base, column, field })) : [{ ...base, column: null, field }];
   });

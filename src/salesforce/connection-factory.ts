@@ -1,5 +1,6 @@
 import { createSign } from 'node:crypto';
 import type { Connection } from 'jsforce';
+import type * as JsforceModule from 'jsforce';
 import { AppError } from '../errors.js';
 import { logger } from '../logger.js';
 import { LOCAL_ORG_LOGIN, type SalesforceCredentials } from './credentials.js';
@@ -17,7 +18,7 @@ export interface SalesforceSession {
   usage?: { used: number; limit: number };
 }
 
-type Jsforce = Pick<typeof import('jsforce'), 'Connection'>;
+type Jsforce = Pick<typeof JsforceModule, 'Connection'>;
 let jsforce: Promise<Jsforce> | undefined;
 /** Loading jsforce costs ~0.3 s: once per process. */
 export const loadJsforce = (): Promise<Jsforce> => (jsforce ??= import('jsforce').then((m) => ({ Connection: m.Connection })));

@@ -31,6 +31,3 @@ export type SalesforceCredentials = z.infer<typeof SalesforceCredentials>;
 
 /** The emulator's demo user and connected app (see docs/emulator.md). */
 export const LOCAL_ORG_LOGIN = { username: 'admin@local.org', password: 'password', clientId: 'dms-local', clientSecret: 'dms-local-secret' } as const;
-
-/** The id under which the Local org is known when the connections room has no entry for it. */
-export const LOCAL_CONNECTION_ID = 'local';

@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import Papa from 'papaparse';
 
 const NEEDS_QUOTES = /[",\r\n]/;
@@ -17,7 +18,7 @@ export function csvLine(values: readonly (string | number | boolean | null | und
 /** Rows of a CSV HTTP body, parsed as they arrive (UTF-8 decoded across chunk boundaries). */
 export async function* csvRows(body: ReadableStream<Uint8Array> | null): AsyncGenerator<string[]> {
   if (!body) return;
-  const text = Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>).setEncoding('utf8');
+  const text = Readable.fromWeb(body as NodeReadableStream<Uint8Array>).setEncoding('utf8');
   const parser = text.pipe(Papa.parse(Papa.NODE_STREAM_INPUT, { skipEmptyLines: true }));
   for await (const row of parser as AsyncIterable<string[]>) yield row;
 }

@@ -1,4 +1,4 @@
-export { SalesforceCredentials, LOCAL_ORG_LOGIN, LOCAL_CONNECTION_ID } from './credentials.js';
+export { SalesforceCredentials, LOCAL_ORG_LOGIN } from './credentials.js';
 export { API_VERSION, SessionPool, openSession, loadJsforce, type SalesforceSession, type CredentialsLoader } from './connection-factory.js';
 export { sfFetch, sfJson, type SfRequest } from './http.js';
 export { SalesforceError, isTransientRowError, toSalesforceError, errorFromResponse, errorFromNetwork, type CallOutcome } from './errors.js';

@@ -1,0 +1,89 @@
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { Services } from '../services.js';
+import {
+  createValidation, getValidation, isFinished, presentValidation, progressOf, readInvalidRows, subscribeValidation, validationUrls,
+  type ValidationProgress,
+} from '../preflight/index.js';
+import { uploaderOf } from './datasets.js';
+import { jsonField } from './templates.js';
+
+const HEARTBEAT_MS = 15_000;
+
+/** Server-Sent Events of a validation's progress; the stream ends when the run is done or failed. */
+async function streamProgress(services: Services, req: Request<{ id: string }>, res: Response): Promise<void> {
+  const first = await getValidation(services.store, req.params.id);
+  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', 'x-accel-buffering': 'no' });
+  const state: { stop?: () => void; heartbeat?: NodeJS.Timeout; ended: boolean } = { ended: false };
+  const end = () => {
+    if (state.ended) return;
+    state.ended = true;
+    clearInterval(state.heartbeat);
+    state.stop?.();
+    res.end();
+  };
+  const send = (progress: ValidationProgress) => {
+    if (state.ended) return;
+    res.write(`event: progress\ndata: ${JSON.stringify(progress)}\n\n`);
+    if (isFinished(progress.status)) end();
+  };
+  req.on('close', end);
+  if (isFinished(first.status)) return send(progressOf(first));
+  const stop = await subscribeValidation(services.redis, first._id, send);
+  if (state.ended) return stop();
+  state.stop = stop;
+  // Read again after subscribing: the run may have finished in between.
+  send(progressOf(await getValidation(services.store, first._id)));
+  if (!state.ended) state.heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+}
+
+async function sendInvalidRows(services: Services, id: string, res: Response): Promise<void> {
+  const doc = await getValidation(services.store, id);
+  const gzip = doc.status === 'done' ? await readInvalidRows(services.store, id) : undefined;
+  if (!gzip) {
+    res.status(409).json({ error: { code: 'VALIDATION_NOT_DONE', message: `Validation ${id} is ${doc.status}: the invalid rows are there once it is done.` } });
+    return;
+  }
+  res.set({
+    'content-type': 'text/csv; charset=utf-8',
+    'content-encoding': 'gzip',
+    'content-disposition': `attachment; filename="${id}-invalid-rows.csv"`,
+  });
+  res.send(gzip);
+}
+
+/** /api/v1/validations: request a dry run (202 + job), read its report, follow it, download the invalid rows. */
+export function validationApiRoutes(services: Services): Router {
+  const router = Router();
+  router.post('/', async (req, res) => {
+    const doc = await createValidation(services, req.body, uploaderOf(res));
+    res.status(202).location(validationUrls(doc._id).self).json({ ...presentValidation(doc), job: { name: 'validation.run', id: doc._id } });
+  });
+  router.get('/:id', async (req, res) => {
+    res.json(presentValidation(await getValidation(services.store, req.params.id)));
+  });
+  router.get('/:id/events', (req, res) => streamProgress(services, req, res));
+  router.get('/:id/invalid-rows.csv', (req, res) => sendInvalidRows(services, req.params.id, res));
+  return router;
+}
+
+/** Hidden fields of the mapping page's "Validate" form: JSON documents as text. */
+const ValidateForm = z.object({
+  datasetId: z.string(), connectionId: z.string(), object: z.string(), operation: z.string(),
+  externalIdField: z.string().optional().transform((v) => (v ? v : undefined)),
+  mapping: jsonField(z.unknown()), pipeline: jsonField(z.unknown()),
+});
+
+/** /validations/:id: the report page (progress while running); POST /validations from the mapping page. */
+export function validationPageRoutes(services: Services): Router {
+  const router = Router();
+  router.post('/', async (req, res) => {
+    const doc = await createValidation(services, ValidateForm.parse(req.body), uploaderOf(res));
+    res.redirect(303, validationUrls(doc._id).page);
+  });
+  router.get('/:id', async (req, res) => {
+    const validation = await getValidation(services.store, req.params.id);
+    res.render('pages/preflight/report', { title: res.locals.t('preflight.title', { name: validation.datasetName }), validation, urls: validationUrls(validation._id) });
+  });
+  return router;
+}

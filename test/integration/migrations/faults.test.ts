@@ -1,0 +1,54 @@
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startHarness, makeDataset, runMigration, emulatorRecords, setFaults, waitForState, type Harness } from './harness.js';
+import { createMigration, startMigration, resumeMigration } from '../../../src/migrations/index.js';
+
+const mapping = { object: 'Account', fields: [{ column: 'ext', field: 'External_Id__c' }, { column: 'name', field: 'Name' }] };
+
+describe('faults injected through the emulator end in the right states', () => {
+  let h: Harness;
+  before(async () => { h = await startHarness(); });
+  after(async () => { await h.close(); });
+
+  const rowsFor = (tag: string, n: number) => Array.from({ length: n }, (_, i) => [`${tag}-${i}`, `Name ${i}`]);
+  const countOf = async (tag: string) => (await emulatorRecords(h.emulator, 'Account')).filter((r) => String(r.External_Id__c).startsWith(`${tag}-`)).length;
+
+  for (const [label, faults, options] of [
+    ['lock errors (Collections)', { lockRatio: 0.3 }, { maxAttempts: 8 }],
+    ['lock errors (Bulk)', { lockRatio: 0.3 }, { maxAttempts: 8, apiMode: 'bulk', batchSize: 500 }],
+    ['503 answers (Collections)', { status503: 0.3 }, { maxAttempts: 8 }],
+    ['503 answers (Bulk)', { status503: 0.15 }, { maxAttempts: 10, apiMode: 'bulk', batchSize: 500 }],
+    ['session expiry', { sessionExpiryAfter: 4 }, {}],
+    ['Bulk jobs failing half way', { bulkFailRatio: 0.5 }, { maxAttempts: 8, apiMode: 'bulk', batchSize: 500 }],
+  ] as const) {
+    test(`${label}: completed, every row exactly once`, async () => {
+      const tag = `f${Math.random().toString(36).slice(2, 8)}`;
+      const datasetId = await makeDataset(h.services, ['ext', 'name'], rowsFor(tag, 1000));
+      await setFaults(h.emulator, faults);
+      try {
+        const done = await runMigration(h.services, { datasetId, object: 'Account', operation: 'insert', template: { mapping }, options }, 120_000);
+        assert.equal(done.state, 'completed');
+        assert.equal(done.totals.succeeded, 1000, JSON.stringify(done.totals));
+      } finally {
+        await setFaults(h.emulator, { lockRatio: 0, status503: 0, sessionExpiryAfter: 0, bulkFailRatio: 0 });
+      }
+      assert.equal(await countOf(tag), 1000);
+    });
+  }
+
+  test('daily API limit exhausted: the run pauses itself, then resumes and completes', async () => {
+    const tag = `l${Math.random().toString(36).slice(2, 8)}`;
+    const datasetId = await makeDataset(h.services, ['ext', 'name'], rowsFor(tag, 300));
+    await fetch(`${h.emulator.url}/__emulator/api-usage`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ used: 100_000 }) });
+    const doc = await createMigration(h.services, { connectionId: 'local', datasetId, object: 'Account', operation: 'insert', template: { mapping } }, 'test');
+    await startMigration(h.services, doc._id, 'test');
+    const paused = await waitForState(h.services, doc._id, ['paused']);
+    assert.match(String(paused.pauseReason), /API_BUDGET/);
+    assert.equal(await countOf(tag), 0);
+    await fetch(`${h.emulator.url}/__emulator/api-usage`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ used: 0 }) });
+    await resumeMigration(h.services, doc._id, 'test');
+    const done = await waitForState(h.services, doc._id, ['completed', 'failed']);
+    assert.equal(done.totals.succeeded, 300);
+    assert.equal(await countOf(tag), 300);
+  });
+});

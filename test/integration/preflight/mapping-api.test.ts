@@ -1,0 +1,94 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startHarness, writeDataset, type Harness } from './support.js';
+
+describe('mapping API, preview and mapping page against the emulator', () => {
+  let h: Harness;
+  let datasetId: string;
+  const columns = ['Last Name', 'first_name', 'E-Mail', 'Account.External_Id__c', 'Level', 'Birth date', 'notes'];
+  const rows = [
+    ['Smith', 'Ann', 'ann@example.com', 'A-1', 'Primary', '2001-02-03', 'ok'],
+    ['', 'Bob', 'not-an-email', 'A-2', 'Boss', '2001-02-30', 'x'],
+    ['Long'.repeat(30), 'Cy', 'cy@example.com', 'A-3', 'Secondary', '03/04/2001', 'y'],
+  ];
+  before(async () => {
+    h = await startHarness();
+    datasetId = await writeDataset(h.services, columns, rows);
+  });
+  after(() => h.close());
+
+  test('describe gives the writable fields with lookups and parent keys', async () => {
+    const res = await h.get('/api/v1/describe/local/Contact').expect(200);
+    const account = res.body.fields.find((f: { name: string }) => f.name === 'AccountId');
+    assert.equal(account.relationshipName, 'Account');
+    assert.ok(account.parentKeys.includes('External_Id__c'));
+    assert.equal(res.body.fields.find((f: { name: string }) => f.name === 'LastName').required, true);
+    assert.equal(res.body.fields.some((f: { name: string }) => f.name === 'Name'), false, 'the read-only Name is not offered');
+  });
+
+  test('suggest maps columns to Contact fields with scores, and the relationship column by external id', async () => {
+    const res = await h.post('/api/v1/mapping/suggest', { datasetId, connectionId: 'local', object: 'Contact' }).expect(200);
+    const by = Object.fromEntries(res.body.suggestions.map((s: { column: string }) => [s.column, s]));
+    assert.equal(by['Last Name'].field, 'LastName');
+    assert.equal(by['Last Name'].score, 0.95);
+    assert.equal(by['first_name'].field, 'FirstName');
+    assert.equal(by['E-Mail'].field, 'Email');
+    assert.equal(by['Account.External_Id__c'].field, 'AccountId');
+    assert.deepEqual(by['Account.External_Id__c'].relationship, { relationshipName: 'Account', externalIdField: 'External_Id__c' });
+    assert.deepEqual(res.body.mapping.relationships, [{ column: 'Account.External_Id__c', field: 'AccountId', relationshipName: 'Account', externalIdField: 'External_Id__c' }]);
+    assert.deepEqual(res.body.unmappedRequired, []);
+  });
+
+  test('suggest against Account flags the unmapped required Name', async () => {
+    const res = await h.post('/api/v1/mapping/suggest', { datasetId, connectionId: 'local', object: 'Account' }).expect(200);
+    assert.deepEqual(res.body.unmappedRequired.map((u: { field: string }) => u.field), ['Name']);
+  });
+
+  test('preview marks each invalid cell with its Salesforce status code, within 200 ms once warm', async () => {
+    const body = {
+      datasetId, connectionId: 'local', object: 'Contact',
+      pipeline: [{ op: 'trim', columns: ['Last Name'] }, { op: 'cast', columns: ['Birth date'], to: 'date' }],
+      mapping: {
+        object: 'Contact',
+        fields: [{ column: 'Last Name', field: 'LastName' }, { column: 'E-Mail', field: 'Email' }, { column: 'Level', field: 'Level__c' }, { column: 'Birth date', field: 'Birthdate' }],
+        relationships: [], constants: [],
+      },
+    };
+    await h.post('/api/v1/preview', body).expect(200);
+    const started = performance.now();
+    const res = await h.post('/api/v1/preview', body).expect(200);
+    const elapsed = performance.now() - started;
+    assert.ok(elapsed <= 200, `preview took ${elapsed.toFixed(0)} ms`);
+    assert.equal(res.body.rows.length, 3);
+    const cells = new Set(res.body.invalid.map((c: { row: number; column: string | null; code: string }) => `${c.row}|${c.column}|${c.code}`));
+    for (const expected of [
+      '2|Last Name|REQUIRED_FIELD_MISSING', // empty cell: the error names LastName, fed by this column
+      '2|E-Mail|INVALID_EMAIL_ADDRESS',
+      '2|Level|INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
+      '2|Birth date|INVALID_DATE', // the cast step's issue (30 February)
+      '3|Last Name|STRING_TOO_LONG',
+      '3|Birth date|INVALID_DATE', // 03/04/2001 without an order is not a date
+    ]) assert.ok(cells.has(expected), `${expected} is marked (got ${[...cells].join(', ')})`);
+    assert.equal(res.body.invalid.some((c: { row: number }) => c.row === 1), false, 'row 1 is valid');
+    const message = res.body.invalid.find((c: { code: string }) => c.code === 'INVALID_EMAIL_ADDRESS').message;
+    assert.equal(message, 'Email: invalid email address: not-an-email');
+  });
+
+  test('preview of a pipeline naming a missing column answers 400 with the reason', async () => {
+    const res = await h.post('/api/v1/preview', { datasetId, pipeline: [{ op: 'trim', columns: ['Nope'] }] }).expect(400);
+    assert.equal(res.body.error.code, 'PIPELINE_INVALID');
+    assert.match(res.body.error.message, /Nope/);
+  });
+
+  test('the mapping page renders suggestions with scores and escapes a hostile header', async () => {
+    const hostile = '<img src=x onerror=alert(1)>';
+    const id = await writeDataset(h.services, ['LastName', 'Email Address', hostile], [['Doe', 'd@example.com', 'x']]);
+    const res = await h.get(`/datasets/${id}/map?connectionId=local&object=Contact`).expect(200);
+    assert.ok(!res.text.includes(hostile), 'the header is never written raw');
+    assert.ok(res.text.includes('&lt;img src=x onerror=alert(1)&gt;'));
+    assert.match(res.text, /<tr data-column="LastName">[\s\S]*?<option value="LastName" selected>[\s\S]*?data-score="1"[\s\S]*?100 %/);
+    assert.match(res.text, /<tr data-column="Email Address">[\s\S]*?<option value="Email" selected>[\s\S]*?data-score="0.8"[\s\S]*?80 %/);
+    assert.match(res.text, /<script src="\/public\/js\/pipeline-editor.js" defer><\/script>/);
+    assert.ok(!/<script>/.test(res.text), 'no inline scripts (CSP)');
+  });
+});

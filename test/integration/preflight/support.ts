@@ -1,0 +1,76 @@
+import { randomBytes } from 'node:crypto';
+import type { Express } from 'express';
+import request from 'supertest';
+import { createApp } from '../../../src/app.js';
+import type { Services } from '../../../src/services.js';
+import { DatasetDoc, writeChunk, type ChunkValue } from '../../../src/datasets/index.js';
+import { startEmulator } from '../../../src/salesforce-emulator/index.js';
+import { connectTestServices } from '../../support/services.js';
+import { signIn, type TestUser } from '../../support/sign-in.js';
+
+export interface Harness {
+  services: Services & { cleanup(): Promise<void> };
+  app: Express;
+  user: TestUser;
+  emulatorUrl: string;
+  get(url: string): request.Test;
+  post(url: string, body: object): request.Test;
+  close(): Promise<void>;
+}
+
+/** Real Redis, the CouchDB-compatible server, and an emulator over HTTP as the Local org. */
+export async function startHarness(): Promise<Harness> {
+  const emulator = await startEmulator({ port: 0 });
+  const services = await connectTestServices({ LOCAL_ORG_URL: emulator.url });
+  const app = createApp(services);
+  const user = await signIn(services, 'operator');
+  return {
+    services, app, user, emulatorUrl: emulator.url,
+    get: (url) => request(app).get(url).set(user.headers),
+    post: (url, body) => request(app).post(url).set(user.headers).send(body),
+    async close() {
+      await services.cleanup();
+      await emulator.close();
+    },
+  };
+}
+
+/** A ready dataset written straight into the chunk store, `chunkRows` rows per chunk (what a parse would leave). */
+export async function writeDataset(services: Services, columns: string[], rows: ChunkValue[][], chunkRows = 5000, profile: Record<string, unknown>[] = []): Promise<string> {
+  const id = `ds-test-${randomBytes(5).toString('hex')}`;
+  const chunks = Math.ceil(rows.length / chunkRows);
+  for (let i = 0; i < chunks; i++) {
+    await writeChunk(services.store, id, i, { columns, rows: rows.slice(i * chunkRows, (i + 1) * chunkRows), firstRow: i * chunkRows + 1 });
+  }
+  const now = new Date().toISOString();
+  const doc = DatasetDoc.parse({
+    _id: id, kind: 'dataset', name: `test ${id}`, fileName: 'test.csv', format: 'csv', sizeBytes: 1, blobId: 'none', uploadedBy: 'test',
+    createdAt: now, updatedAt: now, status: 'ready', columns, rowCount: rows.length, chunkCount: chunks, profile,
+  });
+  await services.store.client.authorize();
+  await services.store.db('datasets').insert(doc);
+  return id;
+}
+
+/** Polls a validation until it is done or failed. */
+export async function waitForValidation(h: Harness, id: string, timeoutMs = 30_000): Promise<{ status: string; report?: Record<string, unknown> } & Record<string, unknown>> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await h.get(`/api/v1/validations/${id}`).expect(200);
+    if (res.body.status === 'done' || res.body.status === 'failed') return res.body;
+    if (Date.now() > until) throw new Error(`validation ${id} still ${res.body.status}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** The invalid-rows CSV as {row -> status codes}; reasons are `CODE:message:fields` joined by ' | '. */
+export function codesByRow(csv: string): Map<number, string[]> {
+  const lines = csv.trim().split('\r\n').slice(1);
+  const out = new Map<number, string[]>();
+  for (const line of lines) {
+    const row = Number(line.slice(0, line.indexOf(',')));
+    const reasons = line.slice(line.lastIndexOf(',') + 1).replace(/^"|"$/g, '');
+    out.set(row, reasons.split(' | ').map((r) => r.slice(0, r.indexOf(':'))).sort());
+  }
+  return out;
+}

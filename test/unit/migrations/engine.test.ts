@@ -1,0 +1,69 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { planBatches, resolveApiMode, encodeOutcomes, decodeOutcomes, totalsOf, parseBulkError, MigrationOptions, type Outcomes } from '../../../src/migrations/index.js';
+import { errorFromResponse, errorFromNetwork, csvCell, csvLine, toJsonRecord } from '../../../src/salesforce/index.js';
+
+describe('planBatches', () => {
+  test('row ranges of batchSize, each listing only the chunks it reads', () => {
+    const chunks = [{ index: 0, firstRow: 1, rowCount: 5000 }, { index: 1, firstRow: 5001, rowCount: 5000 }, { index: 2, firstRow: 10001, rowCount: 123 }];
+    const batches = planBatches(chunks, 4000);
+    assert.deepEqual(batches.map((b) => [b.fromRow, b.toRow, b.chunks]), [[1, 4000, [0]], [4001, 8000, [0, 1]], [8001, 10123, [1, 2]]]);
+    assert.equal(batches.reduce((n, b) => n + b.toRow - b.fromRow + 1, 0), 10123);
+  });
+  test('an empty dataset has no batches', () => assert.deepEqual(planBatches([], 100), []));
+});
+
+describe('resolveApiMode', () => {
+  const options = MigrationOptions.parse({});
+  test('auto: Collections up to the threshold, Bulk above; hardDelete always Bulk', () => {
+    assert.equal(resolveApiMode({ options, operation: 'insert', rowCount: 2000 }), 'collections');
+    assert.equal(resolveApiMode({ options, operation: 'insert', rowCount: 2001 }), 'bulk');
+    assert.equal(resolveApiMode({ options, operation: 'hardDelete', rowCount: 1 }), 'bulk');
+    assert.equal(resolveApiMode({ options: { ...options, apiMode: 'bulk' }, operation: 'update', rowCount: 1 }), 'bulk');
+  });
+});
+
+describe('outcomes', () => {
+  test('round trip through the gzip attachment and totals that add up', () => {
+    const outcomes: Outcomes = new Map([
+      [3, { status: 'fail', code: 'STRING_TOO_LONG', message: 'Name: too long', fields: ['Name', 'X'] }],
+      [1, { status: 'ok', id: '001000000000001AAA', created: true }],
+      [2, { status: 'skip', code: 'SKIPPED', message: 'filtered' }],
+      [4, { status: 'doubt', code: 'DMS_IN_DOUBT', message: 'lost' }],
+    ]);
+    const back = decodeOutcomes(encodeOutcomes(outcomes));
+    assert.deepEqual([...back.entries()].sort((a, b) => a[0] - b[0]), [...outcomes.entries()].sort((a, b) => a[0] - b[0]));
+    assert.deepEqual(totalsOf(back, 4), { rows: 4, succeeded: 1, failed: 2, skipped: 1, inDoubt: 1, created: 1 });
+  });
+  test('Bulk sf__Error cells', () => {
+    assert.deepEqual(parseBulkError('INVALID_CROSS_REFERENCE_KEY:invalid cross reference id:--'), { code: 'INVALID_CROSS_REFERENCE_KEY', message: 'invalid cross reference id', fields: [] });
+    assert.deepEqual(parseBulkError('REQUIRED_FIELD_MISSING:Required fields are missing: [Name]:Name'), { code: 'REQUIRED_FIELD_MISSING', message: 'Required fields are missing: [Name]', fields: ['Name'] });
+  });
+});
+
+describe('Salesforce error classification', () => {
+  test('transient vs permanent, applied vs not', () => {
+    const lock = errorFromResponse(503, [{ errorCode: 'SERVER_UNAVAILABLE', message: 'x' }]);
+    assert.deepEqual([lock.transient, lock.outcome], [true, 'rejected']);
+    const daily = errorFromResponse(403, [{ errorCode: 'REQUEST_LIMIT_EXCEEDED', message: 'TotalRequests Limit exceeded.' }]);
+    assert.deepEqual([daily.transient, daily.dailyLimit], [true, true]);
+    const concurrent = errorFromResponse(403, [{ errorCode: 'REQUEST_LIMIT_EXCEEDED', message: 'ConcurrentPerOrgLongTxn Limit exceeded.' }]);
+    assert.equal(concurrent.dailyLimit, false);
+    assert.deepEqual([errorFromResponse(500, 'boom').outcome, errorFromResponse(500, 'boom').transient], ['unknown', true]);
+    assert.equal(errorFromResponse(400, [{ errorCode: 'INVALID_FIELD', message: 'No such column' }]).transient, false);
+    assert.equal(errorFromNetwork(Object.assign(new Error('refused'), { cause: { code: 'ECONNREFUSED' } })).outcome, 'rejected');
+    assert.equal(errorFromNetwork(Object.assign(new Error('reset'), { cause: { code: 'ECONNRESET' } })).outcome, 'unknown');
+  });
+});
+
+describe('wire formats', () => {
+  test('CSV cells are quoted only when needed', () => {
+    assert.equal(csvLine(['a', 'b,c', 'say "hi"', null, 3, true]), 'a,"b,c","say ""hi""",,3,true\n');
+    assert.equal(csvCell('line\nbreak'), '"line\nbreak"');
+  });
+  test('relationship columns nest in JSON; Id becomes id for update', () => {
+    assert.deepEqual(toJsonRecord('Contact', { Id: '003000000000001AAA', LastName: 'X', 'Account.External_Id__c': 'A1' }, 'id'), {
+      attributes: { type: 'Contact' }, id: '003000000000001AAA', LastName: 'X', Account: { External_Id__c: 'A1' },
+    });
+  });
+});
