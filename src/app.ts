@@ -22,6 +22,7 @@ import { authRoutes } from './routes/auth.js';
 import { connectionApiRoutes, connectionPageRoutes } from './routes/connections.js';
 import { adminApiRoutes, adminPageRoutes } from './routes/admin.js';
 import { dashboardRoutes } from './routes/dashboard.js';
+import { vendorRoutes } from './routes/vendor.js';
 
 export interface AppOptions {
   readiness?: Readiness;
@@ -58,6 +59,7 @@ export function createApp(services: Services, options: AppOptions = {}): Express
     }),
   );
   app.use('/public', express.static(projectPath('public'), { maxAge: services.config.env === 'production' ? '1d' : 0 }));
+  app.use('/public/vendor', vendorRoutes({ maxAgeMs: services.config.env === 'production' ? 86_400_000 : 0 }));
   // i18n first: the error page rendered for a malformed body needs t().
   app.use(i18nMiddleware);
   app.use(express.json({ limit: '2mb' }));

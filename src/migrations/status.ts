@@ -1,11 +1,14 @@
 import type { Services } from '../services.js';
-import { withRetry } from '../store/index.js';
 import { lastApiBudget, type ApiBudget } from '../salesforce/index.js';
+import { migrationJobId } from '../queue/jobs/migrations.js';
 import { FINISHED_STATES, MigrationDoc, type Totals } from './model.js';
 import { batchProgress, sumProgress, type BatchProgress } from './progress.js';
 import { docCacheKey, getMigration, listBatches, readOutcomes, saveMigration } from './store.js';
 
 export interface ErrorGroup { code: string; fields: string; count: number; examples: { row: number; message: string }[] }
+
+/** One batch as the live page shows it: our figures, the BullMQ job's state and the Salesforce side. */
+export type BatchStatus = BatchProgress & { queue: string };
 
 /** The one JSON shape of a migration's live view: the page, SSE fallback polling and the API all use it. */
 export interface MigrationStatus {
@@ -13,7 +16,7 @@ export interface MigrationStatus {
   totals: Totals;
   processed: number;
   percent: number;
-  batches: BatchProgress[];
+  batches: BatchStatus[];
   apiBudget?: ApiBudget;
   errors?: ErrorGroup[];
 }
@@ -26,9 +29,12 @@ async function cachedDoc(services: Services, id: string): Promise<MigrationDoc> 
   return doc;
 }
 
-/** Failed rows grouped by status code and fields, with the first examples; computed once a run is finished. */
-export async function errorGroups(services: Services, doc: MigrationDoc, examples = 3): Promise<ErrorGroup[]> {
-  const key = `dms:migration:${doc._id}:errors:${doc.updatedAt}`;
+/**
+ * Failed rows grouped by status code and fields, with the first examples. Cached per failed-row
+ * count and state, so a running migration re-reads outcomes only when new failures arrived.
+ */
+export async function errorGroups(services: Services, doc: MigrationDoc, failed: number, examples = 3): Promise<ErrorGroup[]> {
+  const key = `dms:migration:${doc._id}:errors:${doc.state}:${failed}`;
   const cached = await services.redis.get(key);
   if (cached) return JSON.parse(cached) as ErrorGroup[];
   const groups = new Map<string, ErrorGroup>();
@@ -49,11 +55,18 @@ export async function errorGroups(services: Services, doc: MigrationDoc, example
   return sorted;
 }
 
+/** The BullMQ state of every planned batch job ('unknown' once removed after its retention bound). */
+async function queueStates(services: Services, doc: MigrationDoc): Promise<Map<number, string>> {
+  const queue = services.producer.queue('migration-batches');
+  const states = await Promise.all(Array.from({ length: doc.batchCount }, (_, n) => queue.getJobState(migrationJobId.batch(doc._id, n))));
+  return new Map(states.map((s, n) => [n, s]));
+}
+
 /** Fast: the document mirrored in Redis plus live per-batch figures; durable totals once finished. */
 export async function migrationStatus(services: Services, id: string, options: { errors?: boolean } = {}): Promise<MigrationStatus> {
   const doc = await cachedDoc(services, id);
-  const batches = await batchProgress(services, id);
-  const totals = FINISHED_STATES.has(doc.state) ? doc.totals : { ...sumProgress(batches), rows: doc.rowCount };
+  const [progress, queue, budget] = await Promise.all([batchProgress(services, id), queueStates(services, doc), lastApiBudget(services.redis, doc.connectionId)]);
+  const totals = FINISHED_STATES.has(doc.state) ? doc.totals : { ...sumProgress(progress), rows: doc.rowCount };
   const processed = totals.succeeded + totals.failed + totals.skipped;
   const { _rev: _ignored, template: _template, ...rest } = doc;
   return {
@@ -61,18 +74,10 @@ export async function migrationStatus(services: Services, id: string, options: {
     totals,
     processed,
     percent: doc.rowCount === 0 ? 100 : Math.floor((processed / doc.rowCount) * 1000) / 10,
-    batches,
-    apiBudget: (await lastApiBudget(services.redis, doc.connectionId)) ?? doc.apiBudget as ApiBudget | undefined,
-    errors: options.errors && FINISHED_STATES.has(doc.state) && totals.failed > 0 ? await errorGroups(services, doc) : undefined,
+    batches: progress.map((b) => ({ ...b, queue: queue.get(b.batch) ?? 'unknown' })),
+    apiBudget: budget ?? doc.apiBudget as ApiBudget | undefined,
+    errors: options.errors && totals.failed > 0 ? await errorGroups(services, doc, totals.failed) : undefined,
   };
-}
-
-export async function listMigrations(services: Services, limit = 100): Promise<MigrationDoc[]> {
-  await services.store.client.authorize();
-  const page = await withRetry(() => services.store.db('migrations').find({
-    selector: { kind: { $eq: 'migration' }, createdAt: { $gt: '' } }, use_index: 'by-kind-created', limit: 2000,
-  }));
-  return page.docs.map((d) => MigrationDoc.parse(d)).sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, limit);
 }
 
 export { saveMigration };

@@ -8,6 +8,8 @@ import { decodeOutcomes, encodeOutcomes, OUTCOMES_ATTACHMENT, type Outcomes } fr
 /** Where the live view reads from (status must be fast): the migration document mirrored in Redis. */
 export const docCacheKey = (id: string) => `dms:migration:${id}:doc`;
 export const stateKey = (id: string) => `dms:migration:${id}:state`;
+/** The cached status JSON (without and with error groups): deleted on every save and progress event. */
+export const statusCacheKeys = (id: string): [string, string] => [`dms:migration:${id}:status`, `dms:migration:${id}:status:errors`];
 
 const db = (services: Services) => services.store.db('migrations');
 
@@ -30,6 +32,7 @@ export async function saveMigration(services: Services, doc: MigrationDoc): Prom
   await services.redis.multi()
     .set(docCacheKey(doc._id), JSON.stringify(saved), 'EX', 7 * 24 * 3600)
     .set(stateKey(doc._id), doc.state, 'EX', 30 * 24 * 3600)
+    .del(...statusCacheKeys(doc._id))
     .exec();
   return saved;
 }

@@ -1,14 +1,23 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Services } from '../services.js';
+import { assertRole } from '../auth/index.js';
+import { isProductionConnection } from '../connections/index.js';
 import {
-  cancelMigration, createMigration, eventsChannel, getMigration, listBatches, listMigrations, migrationStatus, pauseMigration,
-  resumeMigration, retryFailedRows, rollbackRequest, startMigration, writeResultsCsv,
+  cancelMigration, createMigration, forgetStatus, getMigration, listBatches, migrationStatus, pauseMigration, resumeMigration, retryFailedRows,
+  rollbackRequest, searchMigrations, startMigration, statusBody, subscribeMigration, writeResultsCsv,
 } from '../migrations/index.js';
 
 export const actorOf = (res: Response): string => (res.locals.user as { username?: string } | undefined)?.username ?? 'anonymous';
 
 const RetryRequest = z.object({ edits: z.array(z.unknown()).default([]), start: z.boolean().default(false) }).default({ edits: [], start: false });
+const HEARTBEAT_MS = 15_000;
+
+/** Rolling back writes to the org again: on a production org only an admin may do it. */
+export async function assertMayRollBack(services: Services, res: Response, id: string): Promise<void> {
+  const doc = await getMigration(services, id);
+  if (await isProductionConnection(services, doc.connectionId)) assertRole(res, 'admin');
+}
 
 /** Streams one results CSV with back-pressure. */
 export async function sendResults(services: Services, req: Request, res: Response, kind: 'success' | 'errors'): Promise<void> {
@@ -20,33 +29,65 @@ export async function sendResults(services: Services, req: Request, res: Respons
   res.end();
 }
 
+/**
+ * Server-Sent Events: the status first, then every progress event of the migration (through the
+ * process's one shared subscriber). `retry` tells the browser how soon to reconnect on its own.
+ */
+async function streamEvents(services: Services, req: Request, res: Response): Promise<void> {
+  const id = String(req.params.id);
+  const first = await statusBody(services, id);
+  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', 'x-accel-buffering': 'no' });
+  res.write(`retry: 3000\nevent: status\ndata: ${first.body}\n\n`);
+  let closed = false;
+  const unsubscribe = await subscribeMigration(services, id, (message) => {
+    forgetStatus(services, id);
+    res.write(`data: ${message}\n\n`);
+  });
+  const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    clearInterval(heartbeat);
+    unsubscribe();
+  };
+  req.on('close', close);
+  if (req.destroyed) close();
+}
+
 /** /api/v1/migrations: create, control, watch and download. Long work happens in jobs. */
 export function migrationApiRoutes(services: Services): Router {
   const router = Router();
-  router.get('/', async (_req, res) => {
-    res.json({ migrations: (await listMigrations(services)).map(({ template: _t, ...m }) => ({ ...m, id: m._id })) });
+  router.get('/', async (req, res) => {
+    const page = await searchMigrations(services, req.query);
+    res.json({ ...page, migrations: page.migrations.map(({ template: _t, ...m }) => ({ ...m, id: m._id })) });
   });
   router.post('/', async (req, res) => {
     const doc = await createMigration(services, req.body, actorOf(res));
     res.status(201).json(await migrationStatus(services, doc._id));
   });
   router.get('/:id', async (req, res) => {
-    res.json(await migrationStatus(services, req.params.id, { errors: req.query.errors === 'true' }));
+    const status = await statusBody(services, req.params.id, { errors: req.query.errors === 'true' });
+    res.type('json').send(status.body);
   });
   router.get('/:id/batches', async (req, res) => {
     const doc = await getMigration(services, req.params.id);
     res.json({ batches: (await listBatches(services, doc._id, doc.batchCount)).map(({ _attachments: _a, _rev: _r, ...b }) => b) });
   });
-  const control = (name: string, action: (id: string, actor: string) => Promise<unknown>) =>
+  const control = (name: string, action: (id: string, res: Response) => Promise<unknown>) =>
     router.post(`/:id/${name}`, async (req, res) => {
-      await action(String(req.params.id), actorOf(res));
-      res.json(await migrationStatus(services, String(req.params.id)));
+      const id = String(req.params.id);
+      await action(id, res);
+      forgetStatus(services, id);
+      res.json(await migrationStatus(services, id));
     });
-  control('start', (id, actor) => startMigration(services, id, actor));
-  control('pause', (id, actor) => pauseMigration(services, id, actor));
-  control('resume', (id, actor) => resumeMigration(services, id, actor));
-  control('cancel', (id, actor) => cancelMigration(services, id, actor));
-  control('rollback', (id, actor) => rollbackRequest(services, id, actor));
+  control('start', (id, res) => startMigration(services, id, actorOf(res)));
+  control('pause', (id, res) => pauseMigration(services, id, actorOf(res)));
+  control('resume', (id, res) => resumeMigration(services, id, actorOf(res)));
+  control('cancel', (id, res) => cancelMigration(services, id, actorOf(res)));
+  control('rollback', async (id, res) => {
+    await assertMayRollBack(services, res, id);
+    return rollbackRequest(services, id, actorOf(res));
+  });
   router.post('/:id/retry-failed', async (req, res) => {
     const body = RetryRequest.parse(req.body ?? {});
     const child = await retryFailedRows(services, req.params.id, actorOf(res), body.edits);
@@ -55,19 +96,6 @@ export function migrationApiRoutes(services: Services): Router {
   });
   router.get('/:id/results/success.csv', (req, res) => sendResults(services, req, res, 'success'));
   router.get('/:id/results/errors.csv', (req, res) => sendResults(services, req, res, 'errors'));
-  router.get('/:id/events', async (req, res) => {
-    const id = req.params.id;
-    const first = await migrationStatus(services, id);
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-    res.write(`event: status\ndata: ${JSON.stringify(first)}\n\n`);
-    const subscriber = services.redis.duplicate();
-    subscriber.on('message', (_channel: string, message: string) => res.write(`data: ${message}\n\n`));
-    await subscriber.subscribe(eventsChannel(id));
-    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
-    req.on('close', () => {
-      clearInterval(heartbeat);
-      subscriber.disconnect();
-    });
-  });
+  router.get('/:id/events', (req, res) => streamEvents(services, req, res));
   return router;
 }

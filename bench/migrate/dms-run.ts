@@ -1,0 +1,97 @@
+// One measured DMS run: fresh pouchdb-server (in memory) and emulator children, the dataset loaded into
+// chunks through the real reader (readDataset + writeChunk, as a dataset.parse job does, minus the blob),
+// two worker processes, then an insert migration timed from startMigration to state `completed`.
+import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { loadConfig } from '../../src/config.js';
+import { connectServices, type Services } from '../../src/services.js';
+import { configureLogger } from '../../src/logger.js';
+import { CHUNK_ROWS, DatasetDoc, writeChunk } from '../../src/datasets/index.js';
+import { readDataset } from '../../src/datasets/readers/index.js';
+import { createMigration, getMigration, startMigration, type MigrationOptions } from '../../src/migrations/index.js';
+import { COLUMNS } from './generate.js';
+import { peakRssMb, startCouch, startEmulatorProcess, startWorkerProcess, stop, type Child } from './processes.js';
+
+export interface DmsRun {
+  seconds: number; loadSeconds: number; succeeded: number; inEmulator: number; batches: number;
+  workerRssMb: number[]; emulatorRssMb: number; couchRssMb: number;
+}
+
+async function loadDataset(services: Services, file: string): Promise<{ id: string; rows: number }> {
+  const id = `ds-bench-${randomBytes(4).toString('hex')}`;
+  let chunks = 0;
+  let rows = 0;
+  let columns: string[] = [];
+  let pending: Promise<void> = Promise.resolve();
+  for await (const batch of readDataset(() => createReadStream(file), { format: 'csv', batchSize: CHUNK_ROWS })) {
+    await pending; // one chunk write in flight while the next is read, as the parse job's ChunkSink does
+    columns = batch.columns;
+    pending = writeChunk(services.store, id, chunks++, { columns, rows: batch.rows, firstRow: rows + 1 });
+    rows += batch.rows.length;
+  }
+  await pending;
+  const now = new Date().toISOString();
+  await services.store.db('datasets').insert(DatasetDoc.parse({
+    _id: id, kind: 'dataset', name: id, fileName: file, sizeBytes: 0, blobId: '', uploadedBy: 'bench', createdAt: now, updatedAt: now,
+    status: 'ready', columns, rowCount: rows, chunkCount: chunks,
+  }) as never);
+  return { id, rows };
+}
+
+async function emulatorCount(url: string): Promise<number> {
+  const body = (await (await fetch(`${url}/__emulator/objects/Account/records?limit=1`)).json()) as { totalSize: number };
+  return body.totalSize;
+}
+
+export async function dmsRun(file: string, options: Partial<MigrationOptions>, workerCount = 2): Promise<DmsRun> {
+  const children: Child[] = [];
+  let services: Services | undefined;
+  const id = randomBytes(4).toString('hex');
+  try {
+    const couch = await startCouch();
+    children.push(couch);
+    const emulator = await startEmulatorProcess();
+    children.push(emulator);
+    const env = {
+      NODE_ENV: 'production', LOG_LEVEL: 'warn', SECRET_KEY: randomBytes(32).toString('base64'),
+      REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', COUCHDB_URL: couch.url, COUCHDB_DB_PREFIX: `bm${id}_`,
+      QUEUE_PREFIX: `bench-migrate-${id}`, LOCAL_ORG_URL: emulator.url, DATA_DIR: 'bench/out/data',
+    };
+    configureLogger({ level: 'warn' });
+    services = await connectServices(loadConfig(env));
+    const loadStarted = performance.now();
+    const dataset = await loadDataset(services, file);
+    const loadSeconds = (performance.now() - loadStarted) / 1000;
+    const workers = await Promise.all(Array.from({ length: workerCount }, () => startWorkerProcess(env)));
+    children.push(...workers);
+    const mapping = { object: 'Account', fields: COLUMNS.map((c) => ({ column: c, field: c })) };
+    const created = await createMigration(services, { connectionId: 'local', datasetId: dataset.id, object: 'Account', operation: 'insert', template: { mapping }, options }, 'bench');
+    const started = performance.now();
+    await startMigration(services, created._id, 'bench');
+    let doc = await getMigration(services, created._id);
+    while (!['completed', 'failed', 'cancelled', 'paused'].includes(doc.state)) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      doc = await getMigration(services, created._id);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    if (doc.state !== 'completed') throw new Error(`migration ended ${doc.state}: ${JSON.stringify(doc.history.at(-1))}\n${workers.map((w) => w.output()).join('\n')}`);
+    const result: DmsRun = {
+      seconds, loadSeconds, succeeded: doc.totals.succeeded, inEmulator: await emulatorCount(emulator.url), batches: doc.batchCount,
+      workerRssMb: workers.map((w) => peakRssMb(w.proc.pid)), emulatorRssMb: peakRssMb(emulator.proc.pid), couchRssMb: peakRssMb(couch.proc.pid),
+    };
+    if (result.succeeded !== dataset.rows || result.inEmulator !== dataset.rows) {
+      throw new Error(`${dataset.rows} rows: ${result.succeeded} succeeded, ${result.inEmulator} records in the emulator`);
+    }
+    const keys = await services.redis.keys(`dms:migration*:${created._id}:*`);
+    await services.redis.del(`dms:slots:migration:${created._id}`, ...keys);
+    return result;
+  } finally {
+    for (const child of children.slice(2)) await stop(child);
+    if (services) {
+      const keys = await services.redis.keys(`bench-migrate-${id}:*`);
+      if (keys.length > 0) await services.redis.del(...keys);
+      await services.close();
+    }
+    for (const child of children.slice(0, 2)) await stop(child);
+  }
+}
