@@ -5,6 +5,7 @@ import { startEmbeddedCouch, startEmbeddedRedis, type ChildService } from '../em
 import { startWeb } from '../web-process.js';
 import { startWorkers } from '../../workers/runtime.js';
 import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 
 /**
  * `dms start` / `npm start`: web and worker in one process, with an embedded redis-server and
@@ -40,7 +41,9 @@ export async function startAllInOne(config: Config): Promise<void> {
     const workers = startWorkers(web.services);
     onShutdown([() => workers.close(config.shutdownTimeoutMs), () => web.stop(), stopEmbedded], { hardTimeoutMs: config.shutdownTimeoutMs + 8000 });
     const localOrg = config.emulator.localOrgUrl ? `\n  Local org (Salesforce emulator): ${config.emulator.localOrgUrl}  user admin@local.org / password` : '';
-    process.stdout.write(`\nDMS is running at ${web.url}${localOrg}\n  data: ${config.dataDir}\n  stop with Ctrl+C\n\n`);
+    const adminFile = join(config.dataDir, 'initial-admin.txt');
+    const signIn = existsSync(adminFile) ? `\n  sign in: the first admin's user name and password are in ${adminFile}` : '';
+    process.stdout.write(`\nDMS is running at ${web.url}${signIn}${localOrg}\n  data: ${config.dataDir}\n  stop with Ctrl+C\n\n`);
   } catch (error) {
     await stopEmbedded();
     throw error;
