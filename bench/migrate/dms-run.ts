@@ -10,11 +10,13 @@ import { CHUNK_ROWS, DatasetDoc, writeChunk } from '../../src/datasets/index.js'
 import { readDataset } from '../../src/datasets/readers/index.js';
 import { createMigration, getMigration, startMigration, type MigrationOptions } from '../../src/migrations/index.js';
 import { COLUMNS } from './generate.js';
-import { peakRssMb, startCouch, startEmulatorProcess, startWorkerProcess, stop, type Child } from './processes.js';
+import { cpuSeconds, peakRssMb, startCouch, startEmulatorProcess, startWorkerProcess, stop, type Child } from './processes.js';
 
 export interface DmsRun {
   seconds: number; loadSeconds: number; succeeded: number; inEmulator: number; batches: number;
   workerRssMb: number[]; emulatorRssMb: number; couchRssMb: number;
+  /** CPU seconds used during the timed run by the workers (summed), the emulator and pouchdb-server. */
+  cpu: { workers: number; emulator: number; couch: number };
 }
 
 async function loadDataset(services: Services, file: string): Promise<{ id: string; rows: number }> {
@@ -43,6 +45,9 @@ async function emulatorCount(url: string): Promise<number> {
   return body.totalSize;
 }
 
+// Profiling hook: BENCH_WORKER_NODE_ARGS='--cpu-prof --cpu-prof-dir=bench/out/prof' (space-separated node flags).
+const workerNodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
 export async function dmsRun(file: string, options: Partial<MigrationOptions>, workerCount = 2): Promise<DmsRun> {
   const children: Child[] = [];
   let services: Services | undefined;
@@ -53,7 +58,7 @@ export async function dmsRun(file: string, options: Partial<MigrationOptions>, w
     const emulator = await startEmulatorProcess();
     children.push(emulator);
     const env = {
-      NODE_ENV: 'production', LOG_LEVEL: 'warn', SECRET_KEY: randomBytes(32).toString('base64'),
+      NODE_ENV: 'production', LOG_LEVEL: 'info', SECRET_KEY: randomBytes(32).toString('base64'),
       REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', COUCHDB_URL: couch.url, COUCHDB_DB_PREFIX: `bm${id}_`,
       QUEUE_PREFIX: `bench-migrate-${id}`, LOCAL_ORG_URL: emulator.url, DATA_DIR: 'bench/out/data',
     };
@@ -62,10 +67,11 @@ export async function dmsRun(file: string, options: Partial<MigrationOptions>, w
     const loadStarted = performance.now();
     const dataset = await loadDataset(services, file);
     const loadSeconds = (performance.now() - loadStarted) / 1000;
-    const workers = await Promise.all(Array.from({ length: workerCount }, () => startWorkerProcess(env)));
+    const workers = await Promise.all(Array.from({ length: workerCount }, () => startWorkerProcess(env, workerNodeArgs)));
     children.push(...workers);
     const mapping = { object: 'Account', fields: COLUMNS.map((c) => ({ column: c, field: c })) };
     const created = await createMigration(services, { connectionId: 'local', datasetId: dataset.id, object: 'Account', operation: 'insert', template: { mapping }, options }, 'bench');
+    const cpuBefore = [...workers, emulator, couch].map((c) => cpuSeconds(c.proc.pid));
     const started = performance.now();
     await startMigration(services, created._id, 'bench');
     let doc = await getMigration(services, created._id);
@@ -74,10 +80,12 @@ export async function dmsRun(file: string, options: Partial<MigrationOptions>, w
       doc = await getMigration(services, created._id);
     }
     const seconds = (performance.now() - started) / 1000;
+    const cpuUsed = [...workers, emulator, couch].map((c, i) => cpuSeconds(c.proc.pid) - cpuBefore[i]);
     if (doc.state !== 'completed') throw new Error(`migration ended ${doc.state}: ${JSON.stringify(doc.history.at(-1))}\n${workers.map((w) => w.output()).join('\n')}`);
     const result: DmsRun = {
       seconds, loadSeconds, succeeded: doc.totals.succeeded, inEmulator: await emulatorCount(emulator.url), batches: doc.batchCount,
       workerRssMb: workers.map((w) => peakRssMb(w.proc.pid)), emulatorRssMb: peakRssMb(emulator.proc.pid), couchRssMb: peakRssMb(couch.proc.pid),
+      cpu: { workers: cpuUsed.slice(0, workers.length).reduce((a, b) => a + b, 0), emulator: cpuUsed.at(-2) ?? 0, couch: cpuUsed.at(-1) ?? 0 },
     };
     if (result.succeeded !== dataset.rows || result.inEmulator !== dataset.rows) {
       throw new Error(`${dataset.rows} rows: ${result.succeeded} succeeded, ${result.inEmulator} records in the emulator`);

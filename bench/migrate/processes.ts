@@ -59,8 +59,9 @@ export async function startEmulatorProcess(): Promise<Child & { url: string }> {
   return { ...child, url };
 }
 
-export async function startWorkerProcess(env: Record<string, string>): Promise<Child> {
-  const child = start(['--import', 'tsx', 'workers/index.ts'], { ...process.env, ...env });
+/** `nodeArgs`: extra node flags, e.g. ['--cpu-prof'] for profiling (not allowed in NODE_OPTIONS). */
+export async function startWorkerProcess(env: Record<string, string>, nodeArgs: string[] = []): Promise<Child> {
+  const child = start([...nodeArgs, '--import', 'tsx', 'workers/index.ts'], { ...process.env, ...env });
   await until(child, () => child.output().includes('worker ready'), 'worker');
   return child;
 }
@@ -78,6 +79,12 @@ export async function runScript(args: string[]): Promise<Record<string, number>>
 export function peakRssMb(pid: number | undefined): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+/** CPU time (user + system) a live process has used so far, in seconds. */
+export function cpuSeconds(pid: number | undefined): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
 }
 
 export async function stop(child: Child | undefined): Promise<void> {

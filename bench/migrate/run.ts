@@ -44,7 +44,7 @@ for (const scenario of SCENARIOS.filter((s) => only.includes(s.key))) {
     m.dms.push(dms);
     const floor = await floorRun(file, scenario.floor);
     m.floor.push(floor);
-    console.log(`${scenario.key} run ${i + 1}: DMS ${dms.seconds.toFixed(2)} s (load ${dms.loadSeconds.toFixed(1)} s, ${dms.batches} batches, worker peak RSS ${dms.workerRssMb.map((r) => Math.round(r)).join('/')} MB, emulator ${Math.round(dms.emulatorRssMb)} MB, pouchdb ${Math.round(dms.couchRssMb)} MB); floor ${floor.seconds.toFixed(2)} s`);
+    console.log(`${scenario.key} run ${i + 1}: DMS ${dms.seconds.toFixed(2)} s (load ${dms.loadSeconds.toFixed(1)} s, ${dms.batches} batches, worker peak RSS ${dms.workerRssMb.map((r) => Math.round(r)).join('/')} MB, emulator ${Math.round(dms.emulatorRssMb)} MB, pouchdb ${Math.round(dms.couchRssMb)} MB; CPU s workers/emulator/pouchdb ${dms.cpu.workers.toFixed(1)}/${dms.cpu.emulator.toFixed(1)}/${dms.cpu.couch.toFixed(1)}); floor ${floor.seconds.toFixed(2)} s`);
   }
   measured.push(m);
 }

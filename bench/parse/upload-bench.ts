@@ -1,171 +1,150 @@
-// From upload to a ready dataset: POST a CSV to a real web process, a real worker process parses it into
-// CouchDB chunks; measures MB/s from the first byte sent to status ready and the peak RSS of every process
-// (web, worker, and the CouchDB-compatible server). Baseline in the same run: the reader + profiler alone
-// over the local file (bench/parse/measure.ts dms), i.e. the same parse without HTTP, blobs and chunk storage.
-// Needs Redis at REDIS_URL (default 127.0.0.1:6379); starts its own pouchdb-server on disk under bench/out/.
-// Usage: node --import tsx bench/parse/upload-bench.ts [rows=1000000] [runs=3]
-//        (internally also: upload-bench.ts web|worker, the child processes)
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+// From upload to a ready dataset: POST a CSV to the built web process (`node dist/src/server.js`); the built
+// worker (`node dist/workers/index.js`) parses it into CouchDB chunks; both against Redis and a pouchdb-server
+// on disk. Measures MB/s from the first byte sent to status ready, and the idle and peak RSS of every process.
+// In the same run: the ceiling (udsv, the fastest plain CSV parser, over the same local file) and DMS's reader +
+// profiler alone (bench/parse/measure.ts), then one run over a 5x file to check that memory stays flat.
+// Needs Redis at REDIS_URL (default 127.0.0.1:6379). Builds dist/ first (npm run build).
+// Usage: node --import tsx bench/parse/upload-bench.ts [rows=1000000] [runs=3] [largeRuns=1]
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
+import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { generateCsv } from './generate.js';
+import { rssMb, startBuilt, startCouch, stopAll, type Proc } from './processes.js';
 
-const role = process.argv[2];
-if (role === 'web' || role === 'worker') await child(role);
-else await main();
+interface Run { sizeMb: number; seconds: number; uploadSeconds: number; mbPerSecond: number; idle: number[]; peak: number[]; load: number }
+const NAMES = ['web', 'worker', 'pouchdb-server'];
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-/** A web or worker process like `npm run start:web|start:worker`, reporting what the parent needs on stdout. */
-async function child(kind: 'web' | 'worker'): Promise<void> {
-  const { loadConfig } = await import('../../src/config.js');
-  const { connectServices } = await import('../../src/services.js');
-  const config = loadConfig();
-  const services = await connectServices(config);
-  if (kind === 'worker') {
-    const { startWorkers } = await import('../../workers/runtime.js');
-    startWorkers(services);
-    console.log(JSON.stringify({ ready: true }));
-    return;
-  }
-  const { createApp } = await import('../../src/app.js');
-  const { createUser, createSession, SESSION_COOKIE } = await import('../../src/auth/index.js');
-  const username = `bench-${randomBytes(3).toString('hex')}`;
-  await createUser(services, { username, password: randomBytes(12).toString('hex'), role: 'operator' }, 'bench');
-  const session = await createSession(services, { username, role: 'operator' });
-  const server = createApp(services).listen(0, '127.0.0.1', () => {
-    const { port } = server.address() as AddressInfo;
-    console.log(JSON.stringify({ port, cookie: `${SESSION_COOKIE}=${session.id}`, csrf: session.data.csrf }));
-  });
-}
-
-function peakRssMb(pid: number | undefined): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
-}
-
-function firstLine(proc: ChildProcess): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    let out = '';
-    proc.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-      const line = out.split('\n').find((l) => l.startsWith('{"'));
-      if (line) resolve(JSON.parse(line));
+function post(port: number, auth: string, file: string, boundary: string): Promise<string> {
+  const size = statSync(file).size;
+  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="bench.csv"\r\nContent-Type: text/csv\r\n\r\n`);
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  return new Promise<string>((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/api/v1/datasets',
+      headers: { authorization: auth, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(head.length + size + tail.length) } }, (res) => {
+      let text = '';
+      res.on('data', (d: Buffer) => (text += d.toString()));
+      res.on('end', () => (res.statusCode === 202 ? resolve(text) : reject(new Error(`upload answered ${res.statusCode}: ${text}`))));
     });
-    proc.once('exit', (code) => reject(new Error(`child exited with ${code}: ${out}`)));
+    req.on('error', reject);
+    req.write(head);
+    const stream = createReadStream(file, { highWaterMark: 1024 * 1024 });
+    stream.pipe(req, { end: false });
+    stream.on('end', () => req.end(tail));
   });
 }
-
-async function startCouch(dir: string): Promise<{ proc: ChildProcess; url: string }> {
-  const bin = createRequire(import.meta.url).resolve('pouchdb-server/bin/pouchdb-server');
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  mkdirSync(dir, { recursive: true });
-  const proc = spawn(process.execPath, [bin, '--host', '127.0.0.1', '--port', String(port), '--dir', dir, '--no-stdout-logs'], { cwd: dir, stdio: 'ignore' });
-  const url = `http://127.0.0.1:${port}/`;
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(url)).ok) return { proc, url };
-    } catch {
-      await sleep(100);
-    }
-  }
-  throw new Error('pouchdb-server did not start');
-}
-
-interface Run { seconds: number; uploadSeconds: number; mbPerSecond: number; webRss: number; workerRss: number; couchRss: number; rows: number }
 
 async function oneRun(file: string): Promise<Run> {
   const id = randomBytes(4).toString('hex');
   const couchDir = `bench/out/upload-couch-${id}`;
   const couch = await startCouch(couchDir);
+  const password = randomBytes(12).toString('hex');
   const env = {
-    ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', COUCHDB_URL: couch.url, COUCHDB_DB_PREFIX: `b${id}_`, QUEUE_PREFIX: `bench-${id}`,
+    ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'info', PORT: '0', COUCHDB_URL: couch.url, COUCHDB_DB_PREFIX: `b${id}_`, QUEUE_PREFIX: `bench-${id}`,
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', SECRET_KEY: randomBytes(32).toString('base64'), SESSION_SECRET: randomBytes(16).toString('hex'),
+    DMS_ADMIN_USER: 'bench', DMS_ADMIN_PASSWORD: password,
   };
-  const spawnRole = (kind: string) => spawn(process.execPath, ['--import', 'tsx', 'bench/parse/upload-bench.ts', kind], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  const web = spawnRole('web');
-  const worker = spawnRole('worker');
+  const procs: Proc[] = [couch];
   try {
-    const [info] = await Promise.all([firstLine(web), firstLine(worker)]);
-    const headers = { cookie: String(info.cookie), 'x-csrf-token': String(info.csrf) };
-    const size = statSync(file).size;
-    const boundary = `bench${id}`;
-    const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="bench.csv"\r\nContent-Type: text/csv\r\n\r\n`);
-    const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+    const web = await startBuilt('web', 'dist/src/server.js', env, 'web listening');
+    procs.unshift(web);
+    procs.splice(1, 0, await startBuilt('worker', 'dist/workers/index.js', env, 'worker ready'));
+    await sleep(1500);
+    const idle = procs.map((p) => rssMb(p.proc).now);
+    const load = loadavg()[0];
+    const port = Number(new URL(String(web.line.url)).port);
     const started = performance.now();
-    const body = await new Promise<string>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port: Number(info.port), method: 'POST', path: '/api/v1/datasets',
-        headers: { ...headers, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(head.length + size + tail.length) } }, (res) => {
-        let text = '';
-        res.on('data', (d: Buffer) => (text += d.toString()));
-        res.on('end', () => (res.statusCode === 202 ? resolve(text) : reject(new Error(`upload answered ${res.statusCode}: ${text}`))));
-      });
-      req.on('error', reject);
-      req.write(head);
-      const stream = createReadStream(file, { highWaterMark: 1024 * 1024 });
-      stream.pipe(req, { end: false });
-      stream.on('end', () => req.end(tail));
-    });
+    const body = await post(port, `Basic ${Buffer.from(`bench:${password}`).toString('base64')}`, file, `bench${id}`);
     const uploadSeconds = (performance.now() - started) / 1000;
-    const datasetUrl = `http://127.0.0.1:${info.port}/api/v1/datasets/${(JSON.parse(body) as { id: string }).id}`;
+    // Follow the dataset document in CouchDB itself: polling the API would cost a password check per request.
+    const docUrl = `${couch.url}b${id}_datasets/${(JSON.parse(body) as { id: string }).id}`;
     for (;;) {
-      const dataset = (await (await fetch(datasetUrl, { headers })).json()) as { status: string; rowCount: number; error?: unknown };
+      const dataset = (await (await fetch(docUrl)).json()) as { status: string; error?: unknown };
       if (dataset.status === 'failed') throw new Error(`parse failed: ${JSON.stringify(dataset.error)}`);
-      if (dataset.status === 'ready') {
-        const seconds = (performance.now() - started) / 1000;
-        return { seconds, uploadSeconds, mbPerSecond: size / 1e6 / seconds, webRss: peakRssMb(web.pid), workerRss: peakRssMb(worker.pid), couchRss: peakRssMb(couch.proc.pid), rows: dataset.rowCount };
-      }
-      await sleep(100);
+      if (dataset.status === 'ready') break;
+      await sleep(25);
     }
+    const seconds = (performance.now() - started) / 1000;
+    const sizeMb = statSync(file).size / 1e6;
+    return { sizeMb, seconds, uploadSeconds, mbPerSecond: sizeMb / seconds, idle, peak: procs.map((p) => rssMb(p.proc).peak), load };
   } finally {
-    web.kill('SIGTERM');
-    worker.kill('SIGTERM');
-    couch.proc.kill('SIGTERM');
-    await sleep(500);
+    await stopAll(procs);
     rmSync(couchDir, { recursive: true, force: true });
   }
 }
 
+const measure = (mode: string, file: string): { mbPerSecond: number; peakRssMb: number } =>
+  JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', 'bench/parse/measure.ts', mode, file], { encoding: 'utf8' }));
+
 async function main(): Promise<void> {
   const rows = Number(process.argv[2] ?? 1_000_000);
   const runs = Number(process.argv[3] ?? 3);
+  const largeRuns = Number(process.argv[4] ?? 1);
+  execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
   const file = `bench/out/parse-${rows}.csv`;
+  const large = `bench/out/parse-${rows * 5}.csv`;
   if (!existsSync(file)) await generateCsv(rows, file);
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   const results: Run[] = [];
-  const baseline: { mbPerSecond: number; peakRssMb: number }[] = [];
+  const ceiling: number[] = [];
+  const baseline: number[] = [];
   for (let run = 0; run < runs; run++) {
-    baseline.push(JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', 'bench/parse/measure.ts', 'dms', file], { encoding: 'utf8' })));
+    ceiling.push(measure('udsv', file).mbPerSecond);
+    baseline.push(measure('dms', file).mbPerSecond);
     results.push(await oneRun(file));
-    console.error(`run ${run + 1}: ${JSON.stringify(results.at(-1))}`);
+    console.error(`run ${run + 1}: ${JSON.stringify(results.at(-1))} udsv ${ceiling.at(-1)?.toFixed(1)} dms ${baseline.at(-1)?.toFixed(1)}`);
   }
-  const m = (pick: (r: Run) => number) => median(results.map(pick));
-  const sizeMb = statSync(file).size / 1e6;
-  const speed = m((r) => r.mbPerSecond);
-  const base = median(baseline.map((b) => b.mbPerSecond));
-  const rss = Math.max(m((r) => r.webRss), m((r) => r.workerRss), m((r) => r.couchRss));
-  const report = `
-## From upload to a ready dataset (bench/parse/upload-bench.ts)
+  const largeResults: Run[] = [];
+  if (largeRuns > 0) {
+    if (!existsSync(large)) await generateCsv(rows * 5, large);
+    for (let run = 0; run < largeRuns; run++) {
+      largeResults.push(await oneRun(large));
+      console.error(`large run ${run + 1}: ${JSON.stringify(largeResults.at(-1))}`);
+    }
+    rmSync(large);
+  }
+  writeReport({ rows, runs, largeRuns, results, largeResults, ceiling: median(ceiling), baseline: median(baseline) });
+  process.exit(0);
+}
 
-Generated by \`node --import tsx bench/parse/upload-bench.ts ${rows} ${runs}\` on ${new Date().toISOString().slice(0, 10)} (Node ${process.version},
-shared 2-core machine, medians of ${runs} runs). A ${sizeMb.toFixed(0)} MB CSV (${rows.toLocaleString('en')} rows x 8 columns, bench/parse/generate.ts)
-is POSTed as multipart to a web process; a worker process parses it; both use Redis and a pouchdb-server on local disk (the embedded
+function writeReport(r: { rows: number; runs: number; largeRuns: number; results: Run[]; largeResults: Run[]; ceiling: number; baseline: number }): void {
+  const m = (list: Run[], pick: (run: Run) => number) => median(list.map(pick));
+  const speed = m(r.results, (x) => x.mbPerSecond);
+  const procs = (list: Run[], key: 'idle' | 'peak') => NAMES.map((_, i) => m(list, (x) => x[key][i]).toFixed(0)).join(' / ');
+  const peakSmall = Math.max(...NAMES.map((_, i) => m(r.results, (x) => x.peak[i])));
+  const peakLarge = r.largeResults.length ? Math.max(...NAMES.map((_, i) => m(r.largeResults, (x) => x.peak[i]))) : NaN;
+  const loads = [...r.results, ...r.largeResults].map((x) => x.load.toFixed(1)).join(', ');
+  const large = r.largeResults.length
+    ? `| ${m(r.largeResults, (x) => x.sizeMb).toFixed(0)} MB file (${r.largeRuns} run): first byte to ready (s) / MB/s | ${m(r.largeResults, (x) => x.seconds).toFixed(2)} / ${m(r.largeResults, (x) => x.mbPerSecond).toFixed(1)} |
+| ${m(r.largeResults, (x) => x.sizeMb).toFixed(0)} MB file: peak RSS web / worker / pouchdb-server (MB) | ${procs(r.largeResults, 'peak')} |`
+    : '';
+  const report = `# From upload to a ready dataset (bench/parse/upload-bench.ts)
+
+Generated by \`node --import tsx bench/parse/upload-bench.ts ${r.rows} ${r.runs} ${r.largeRuns}\` on ${new Date().toISOString().slice(0, 10)} (Node ${process.version},
+shared 2-core machine, medians of ${r.runs} runs; 1-minute load average at the start of each run: ${loads}). A
+${m(r.results, (x) => x.sizeMb).toFixed(0)} MB CSV (${r.rows.toLocaleString('en')} rows x 8 columns, bench/parse/generate.ts) is POSTed as multipart to the
+built web process; the built worker parses it; both use Redis and a pouchdb-server on local disk (the embedded
 default of \`npm start\`), each a separate process. Time runs from the first byte sent to status ready.
 
 | measure | value |
 |---|---|
-| upload, first byte to 202 (s) | ${m((r) => r.uploadSeconds).toFixed(2)} |
-| first byte to ready (s) | ${m((r) => r.seconds).toFixed(2)} |
-| end to end MB/s | ${speed.toFixed(1)} |
-| baseline: reader + profile alone on the local file, same run (MB/s) | ${base.toFixed(1)} |
-| end to end / baseline | ${(speed / base).toFixed(2)}x |
-| peak RSS web / worker / pouchdb-server (MB) | ${m((r) => r.webRss).toFixed(0)} / ${m((r) => r.workerRss).toFixed(0)} / ${m((r) => r.couchRss).toFixed(0)} |
+| upload, first byte to 202 (s) | ${m(r.results, (x) => x.uploadSeconds).toFixed(2)} |
+| first byte to ready (s) | ${m(r.results, (x) => x.seconds).toFixed(2)} |
+| **end to end MB/s** | **${speed.toFixed(1)}** |
+| ceiling: udsv over the local file, same run (MB/s) | ${r.ceiling.toFixed(1)} |
+| DMS reader + profiler over the local file, same run (MB/s) | ${r.baseline.toFixed(1)} |
+| end to end / ceiling; end to end / reader + profiler | ${(speed / r.ceiling).toFixed(2)}x; ${(speed / r.baseline).toFixed(2)}x |
+| idle RSS before the upload, web / worker / pouchdb-server (MB) | ${procs(r.results, 'idle')} |
+| peak RSS web / worker / pouchdb-server (MB) | ${procs(r.results, 'peak')} |
+${large}
 
-- Target >= 30 MB/s end to end: **${speed >= 30 ? 'met' : 'NOT met'}**; peak RSS of any process <= 300 MB: **${rss <= 300 ? 'met' : 'NOT met'}** (${rss.toFixed(0)} MB).
-`;
+- Target >= 30 MB/s end to end: **${speed >= 30 ? 'met' : 'NOT met'}** (${speed.toFixed(1)} MB/s).
+- Peak RSS of any process <= 300 MB: **${Math.max(peakSmall, peakLarge || 0) <= 300 ? 'met' : 'NOT met'}** (${peakSmall.toFixed(0)} MB${r.largeResults.length ? `; ${peakLarge.toFixed(0)} MB with the 5x file` : ''}).
+${r.largeResults.length ? `- Flat between the two sizes: largest peak 5x file / 1x file = **${(peakLarge / peakSmall).toFixed(2)}x**.\n` : ''}`;
   writeFileSync('bench/parse/UPLOAD-RESULTS.md', report);
   console.log(report);
-  process.exit(0);
 }
+
+await main();

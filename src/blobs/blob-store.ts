@@ -1,8 +1,13 @@
 import { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Store } from '../store/index.js';
 import { isMissing, withRetry } from '../store/index.js';
 import { AppError } from '../errors.js';
 import { BLOB_PART_ATTACHMENT, BlobManifest, manifestId, partId } from './model.js';
+
+/** Polling backoff while a followed blob's writer is behind. */
+const FOLLOW_MIN_DELAY_MS = 20;
+const FOLLOW_MAX_DELAY_MS = 500;
 
 export async function readManifest(store: Store, blobId: string): Promise<BlobManifest | undefined> {
   await store.client.authorize();
@@ -14,20 +19,21 @@ export async function readManifest(store: Store, blobId: string): Promise<BlobMa
   }
 }
 
+const fetchPart = (store: Store, blobId: string, part: number): Promise<Buffer> => {
+  const pending = (async () => {
+    await store.client.authorize();
+    return withRetry(() => store.db('blobs').attachment.get(partId(blobId, part), BLOB_PART_ATTACHMENT));
+  })();
+  pending.catch(() => undefined); // awaited by the reader; this only covers a reader that stopped early
+  return pending;
+};
+
 /** Fetches part n+1 while part n is consumed: two parts in memory at most. */
 async function* parts(store: Store, manifest: BlobManifest): AsyncGenerator<Buffer> {
-  const fetchPart = (part: number) => {
-    const pending = (async () => {
-      await store.client.authorize();
-      return withRetry(() => store.db('blobs').attachment.get(partId(manifest.blobId, part), BLOB_PART_ATTACHMENT));
-    })();
-    pending.catch(() => undefined); // awaited below; this only covers a reader that stopped early
-    return pending;
-  };
-  let next = manifest.parts > 0 ? fetchPart(0) : undefined;
+  let next = manifest.parts > 0 ? fetchPart(store, manifest.blobId, 0) : undefined;
   for (let part = 0; next; part++) {
     const current = await next;
-    next = part + 1 < manifest.parts ? fetchPart(part + 1) : undefined;
+    next = part + 1 < manifest.parts ? fetchPart(store, manifest.blobId, part + 1) : undefined;
     yield current;
   }
 }
@@ -43,6 +49,66 @@ export function openBlob(store: Store, blobId: string): Readable {
       throw new AppError('BLOB_MISSING', 410, `The uploaded file ${blobId} is missing or was never completely received; upload it again.`);
     }
     yield* parts(store, manifest);
+  }
+  return Readable.from(bytes(), { objectMode: false, highWaterMark: 1 });
+}
+
+export interface FollowOptions {
+  /** Fails with UPLOAD_STALLED when no new part arrives for this long while the blob is incomplete. */
+  stallMs?: number;
+  /** Called once with the complete manifest (final size and SHA-256) before the stream ends. */
+  onComplete?: (manifest: BlobManifest) => void;
+}
+
+const missing = (blobId: string) =>
+  new AppError('BLOB_MISSING', 410, `The uploaded file ${blobId} is missing: its upload was cut off or it was deleted; upload it again.`);
+
+/** A part, or undefined while it is not stored yet. */
+async function partIfStored(pending: Promise<Buffer>): Promise<Buffer | undefined> {
+  try {
+    return await pending;
+  } catch (error) {
+    if (isMissing(error)) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Streams a blob while it is still being written: each part as soon as it is stored (the next one
+ * prefetched), polling with a short backoff while the writer is behind, until the manifest says complete.
+ * Fails with BLOB_MISSING when the blob is deleted (an upload cut off), UPLOAD_STALLED when it stops growing.
+ */
+export function followBlob(store: Store, blobId: string, options: FollowOptions = {}): Readable {
+  const stallMs = options.stallMs ?? 5 * 60_000;
+  async function* bytes(): AsyncGenerator<Buffer> {
+    let next = fetchPart(store, blobId, 0);
+    let delay = FOLLOW_MIN_DELAY_MS;
+    let lastProgress = Date.now();
+    for (let part = 0; ; ) {
+      const current = await partIfStored(next);
+      if (current) {
+        part++;
+        next = fetchPart(store, blobId, part);
+        delay = FOLLOW_MIN_DELAY_MS;
+        lastProgress = Date.now();
+        yield current;
+        continue;
+      }
+      const manifest = await readManifest(store, blobId);
+      if (!manifest) throw missing(blobId);
+      if (manifest.complete && part >= manifest.parts) {
+        options.onComplete?.(manifest);
+        return;
+      }
+      // A complete manifest lists stored parts only; a part missing below its count was deleted.
+      if (manifest.complete) throw missing(blobId);
+      if (Date.now() - lastProgress > stallMs) {
+        throw new AppError('UPLOAD_STALLED', 410, `The upload of ${blobId} stopped arriving ${Math.round(stallMs / 1000)} s ago; upload the file again.`);
+      }
+      await sleep(delay);
+      delay = Math.min(delay * 2, FOLLOW_MAX_DELAY_MS);
+      next = fetchPart(store, blobId, part);
+    }
   }
   return Readable.from(bytes(), { objectMode: false, highWaterMark: 1 });
 }

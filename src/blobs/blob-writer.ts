@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { Store } from '../store/index.js';
 import { isMissing, withRetry } from '../store/index.js';
+import { docWithAttachment } from './json-body.js';
 import { BLOB_PART_ATTACHMENT, PART_BYTES, manifestId, partId, type BlobManifest } from './model.js';
 
 export interface BlobSummary {
@@ -26,7 +27,17 @@ export class BlobWriter extends Writable {
   private inFlight: Promise<void> = Promise.resolve();
   private manifestWritten?: Promise<void>;
 
-  constructor(private readonly store: Store, readonly blobId: string, private readonly contentType?: string, private readonly partBytes = PART_BYTES) {
+  /**
+   * `onFirstPart` runs once the first part is stored, before the next is written (a parse can then follow
+   * the blob while it arrives); its failure fails the write like a failed part.
+   */
+  constructor(
+    private readonly store: Store,
+    readonly blobId: string,
+    private readonly contentType?: string,
+    private readonly partBytes = PART_BYTES,
+    private readonly onFirstPart?: () => Promise<void>,
+  ) {
     super({ highWaterMark: 256 * 1024 });
   }
 
@@ -77,16 +88,10 @@ export class BlobWriter extends Writable {
       await manifest;
       await previous;
       await this.store.client.authorize();
-      await withRetry(() =>
-        this.store.db('blobs').insert({
-          _id: partId(this.blobId, part),
-          kind: 'blob-part',
-          blobId: this.blobId,
-          part,
-          size: data.length,
-          _attachments: { [BLOB_PART_ATTACHMENT]: { content_type: 'application/octet-stream', data: data.toString('base64') } },
-        } as never),
-      );
+      const id = partId(this.blobId, part);
+      const body = docWithAttachment({ _id: id, kind: 'blob-part', blobId: this.blobId, part, size: data.length }, BLOB_PART_ATTACHMENT, 'application/octet-stream', data);
+      await withRetry(() => this.store.db('blobs').insert(body as never, { docName: id }));
+      if (part === 0) await this.onFirstPart?.();
     })();
     await previous;
     // A part that fails is reported by the next flush or by _final.

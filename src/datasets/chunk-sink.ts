@@ -1,6 +1,6 @@
 import type { Store } from '../store/index.js';
 import type { RowBatch, RowIssue } from './readers/index.js';
-import { writeChunk } from './chunk-store.js';
+import { encodeChunkDoc, writeChunks, type EncodedChunk } from './chunk-store.js';
 import type { ChunkDoc, ChunkValue } from './model.js';
 
 export const CHUNK_ROWS = 5000;
@@ -15,9 +15,14 @@ export interface HeaderRename {
 // The readers report renamed headers as row-0 issues: `... "from" is named "to".` (or `is column`).
 const RENAME_MESSAGE = /"(.*)" is (?:named|column) "(.*)"\.$/s;
 
+/** Chunks per `_bulk_docs` request (about 1 MB of body) and requests in flight at once. */
+const CHUNKS_PER_WRITE = 4;
+const WRITES_IN_FLIGHT = 2;
+
 /**
  * Cuts the readers' batches into chunks of exactly CHUNK_ROWS rows (so row n lives in chunk
- * floor((n-1)/CHUNK_ROWS)), with one chunk write in flight while the next fills.
+ * floor((n-1)/CHUNK_ROWS)). Each chunk is encoded as soon as it is cut (gzip off the main thread, so its
+ * rows are freed at once), and chunks are stored a few per request with two requests in flight.
  */
 export class ChunkSink {
   columns: string[] = [];
@@ -27,11 +32,12 @@ export class ChunkSink {
   issueCount = 0;
   private rows: ChunkValue[][] = [];
   private issues: RowIssue[] = [];
-  private inFlight: Promise<void> = Promise.resolve();
+  private group: Promise<EncodedChunk>[] = [];
+  private writes: Promise<void>[] = [];
 
   constructor(private readonly store: Store, private readonly datasetId: string) {}
 
-  /** Takes a batch; resolves when its full chunks are handed to the store (at most one write pending). */
+  /** Takes a batch; resolves once its full chunks are handed to the store (bounded: two writes pending). */
   async add(batch: RowBatch): Promise<number> {
     this.columns = batch.columns;
     for (const issue of batch.issues) this.takeIssue(issue);
@@ -39,7 +45,7 @@ export class ChunkSink {
     this.rowCount += batch.rows.length;
     let written = 0;
     while (this.rows.length >= CHUNK_ROWS) {
-      await this.flush(CHUNK_ROWS);
+      await this.cut(CHUNK_ROWS);
       written++;
     }
     return written;
@@ -47,8 +53,11 @@ export class ChunkSink {
 
   /** Writes the last, partial chunk and waits for every write. */
   async end(): Promise<void> {
-    if (this.rows.length > 0) await this.flush(this.rows.length);
-    await this.inFlight;
+    if (this.rows.length > 0) await this.cut(this.rows.length);
+    if (this.group.length > 0) this.dispatch();
+    const writes = this.writes;
+    this.writes = [];
+    await Promise.all(writes);
   }
 
   private takeIssue(issue: RowIssue): void {
@@ -61,7 +70,7 @@ export class ChunkSink {
     this.issues.push(issue);
   }
 
-  private async flush(count: number): Promise<void> {
+  private async cut(count: number): Promise<void> {
     const rows = this.rows.length === count ? this.rows : this.rows.slice(0, count);
     this.rows = rows === this.rows ? [] : this.rows.slice(count);
     const index = this.chunkCount++;
@@ -70,9 +79,20 @@ export class ChunkSink {
     const mine = this.issues.filter((issue) => issue.row <= lastRow);
     this.issues = this.issues.filter((issue) => issue.row > lastRow);
     const issues: ChunkDoc['issues'] = mine.slice(0, ISSUES_PER_CHUNK).map((i) => ({ row: i.row, line: i.line, code: i.code, message: i.message }));
-    await this.inFlight;
-    this.inFlight = writeChunk(this.store, this.datasetId, index, { columns: this.columns, rows, firstRow }, issues);
-    // Awaited by the next flush or by end(); this only keeps an early failure from being unhandled meanwhile.
-    this.inFlight.catch(() => undefined);
+    const encoded = encodeChunkDoc(this.datasetId, index, { columns: this.columns, rows, firstRow }, issues);
+    encoded.catch(() => undefined); // awaited by its write
+    this.group.push(encoded);
+    if (this.group.length < CHUNKS_PER_WRITE) return;
+    this.dispatch();
+    if (this.writes.length >= WRITES_IN_FLIGHT) await this.writes.shift();
+  }
+
+  private dispatch(): void {
+    const group = this.group;
+    this.group = [];
+    const write = (async () => writeChunks(this.store, await Promise.all(group)))();
+    // Awaited by a later cut or by end(); this only keeps an early failure from being unhandled meanwhile.
+    write.catch(() => undefined);
+    this.writes.push(write);
   }
 }

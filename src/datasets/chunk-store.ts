@@ -1,7 +1,8 @@
 import { promisify } from 'node:util';
 import { gunzipSync, gzip } from 'node:zlib';
 import type { Store } from '../store/index.js';
-import { isConflict, isMissing, withRetry } from '../store/index.js';
+import { isMissing, withRetry } from '../store/index.js';
+import { bulkBody, docWithAttachment } from '../blobs/index.js';
 import { AppError } from '../errors.js';
 import { ChunkDoc, chunkId, type Chunk, type ChunkValue } from './model.js';
 
@@ -38,29 +39,47 @@ export function decodeChunk(data: Buffer, firstRow: number): Chunk {
   return { columns: parsed.columns, rows: parsed.rows, firstRow };
 }
 
+/** A chunk ready to store: its document's fields and its gzip JSON rows. */
+export interface EncodedChunk {
+  fields: Omit<ChunkDoc, '_rev'>;
+  data: Buffer;
+}
+
+export async function encodeChunkDoc(datasetId: string, index: number, chunk: Chunk, issues: ChunkDoc['issues'] = []): Promise<EncodedChunk> {
+  const fields = { _id: chunkId(datasetId, index), kind: 'chunk' as const, datasetId, index, firstRow: chunk.firstRow, rowCount: chunk.rows.length, issues };
+  return { fields, data: await encodeChunk(chunk) };
+}
+
+const bodyOf = (chunk: EncodedChunk, rev?: string): Buffer =>
+  docWithAttachment(rev ? { ...chunk.fields, _rev: rev } : chunk.fields, ATTACHMENT, 'application/gzip', chunk.data);
+
+/**
+ * Stores chunks with one `_bulk_docs` request (idempotent: a chunk written again, by a re-run parse,
+ * replaces the stored revision).
+ */
+export async function writeChunks(store: Store, chunks: EncodedChunk[]): Promise<void> {
+  const db = store.db<ChunkDoc>('datasets');
+  let pending = chunks.map((chunk) => ({ chunk, rev: undefined as string | undefined }));
+  for (let attempt = 0; pending.length > 0; attempt++) {
+    await store.client.authorize();
+    const body = bulkBody(pending.map(({ chunk, rev }) => bodyOf(chunk, rev)));
+    const results = await withRetry(() => db.bulk(body as never));
+    const conflicts = new Set(results.filter((r) => r.error === 'conflict').map((r) => r.id));
+    const failed = results.find((r) => r.error && r.error !== 'conflict');
+    if (failed || (conflicts.size > 0 && attempt >= 3)) {
+      throw new Error(`chunk ${failed?.id ?? [...conflicts][0]} was not stored: ${failed?.error ?? 'conflict'} ${failed?.reason ?? ''}`);
+    }
+    if (conflicts.size === 0) return;
+    // Rewriting chunks (a re-run parse): replace the stored revisions.
+    const revs = await withRetry(() => db.list({ keys: [...conflicts] }));
+    const revOf = new Map(revs.rows.map((row) => [row.key, 'value' in row ? row.value.rev : undefined]));
+    pending = pending.filter(({ chunk }) => conflicts.has(chunk.fields._id)).map(({ chunk }) => ({ chunk, rev: revOf.get(chunk.fields._id) }));
+  }
+}
+
 /** Writes one chunk (idempotent: rewriting the same index replaces it, so a re-run parse is harmless). */
 export async function writeChunk(store: Store, datasetId: string, index: number, chunk: Chunk, issues: ChunkDoc['issues'] = []): Promise<void> {
-  const db = store.db<ChunkDoc & { _attachments?: unknown }>('datasets');
-  const id = chunkId(datasetId, index);
-  const doc: ChunkDoc & { _attachments: Record<string, { content_type: string; data: string }> } = {
-    _id: id,
-    kind: 'chunk',
-    datasetId,
-    index,
-    firstRow: chunk.firstRow,
-    rowCount: chunk.rows.length,
-    issues,
-    _attachments: { [ATTACHMENT]: { content_type: 'application/gzip', data: (await encodeChunk(chunk)).toString('base64') } },
-  };
-  await store.client.authorize();
-  try {
-    await withRetry(() => db.insert(doc));
-  } catch (error) {
-    if (!isConflict(error)) throw error;
-    // Rewriting a chunk (a re-run parse): replace the stored revision. HEAD's ETag is not the revision on every server.
-    const existing = await withRetry(() => db.get(id));
-    await withRetry(() => db.insert({ ...doc, _rev: existing._rev }));
-  }
+  await writeChunks(store, [await encodeChunkDoc(datasetId, index, chunk, issues)]);
 }
 
 export async function readChunkDoc(store: Store, datasetId: string, index: number): Promise<ChunkDoc> {

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { Services } from '../services.js';
-import { openBlob } from '../blobs/index.js';
+import { followBlob, type BlobManifest } from '../blobs/index.js';
 import { isAppError } from '../errors.js';
 import { logger } from '../logger.js';
 import { DatasetProfiler } from './profile/index.js';
@@ -33,15 +33,18 @@ const isFileProblem = (error: unknown): boolean => isAppError(error) && error.st
 export async function parseDataset(services: Services, datasetId: string, run: number, lastAttempt: boolean): Promise<ParseOutcome> {
   const { store, redis } = services;
   const log = logger('datasets', { datasetId, run });
-  const mine = (doc: DatasetDoc) => doc.parseRun === run;
+  // An upload cut off while this run followed it leaves the dataset failed by the web: not ours to touch.
+  const mine = (doc: DatasetDoc) => doc.parseRun === run && !uploadCutOff(doc);
   const started = await updateDataset(store, datasetId, (doc) =>
     mine(doc) ? { ...doc, status: 'parsing', error: undefined, progress: { bytesRead: 0, rowsRead: 0 } } : undefined,
   );
   if (!started) return { outcome: 'skipped', reason: 'the dataset was deleted or re-parsed since' };
 
   let bytesRead = 0;
-  const source = () => Readable.from(counted(openBlob(store, started.blobId)), { objectMode: false, highWaterMark: 1 });
-  // Blob parts are 4 MB; readers get 256 KB views of them (no copy), so their decoded text stays small.
+  let file: BlobManifest | undefined;
+  // The file may still be arriving: follow it part by part until its manifest says complete.
+  const source = () => Readable.from(counted(followBlob(store, started.blobId, { onComplete: (m) => (file = m) })), { objectMode: false, highWaterMark: 1 });
+  // Blob parts are MBs; readers get 256 KB views of them (no copy), so their decoded text stays small.
   async function* counted(stream: Readable): AsyncGenerator<Buffer> {
     bytesRead = 0;
     for await (const part of stream) {
@@ -53,7 +56,7 @@ export async function parseDataset(services: Services, datasetId: string, run: n
     }
   }
   const progress = (status: ParseProgress['status'], sink: ChunkSink, error?: ParseProgress['error']): ParseProgress => ({
-    status, bytesRead, sizeBytes: started.sizeBytes, rowsRead: sink.rowCount, chunks: sink.chunkCount, error,
+    status, bytesRead, sizeBytes: file?.size ?? started.sizeBytes, rowsRead: sink.rowCount, chunks: sink.chunkCount, error,
   });
   const publish = (event: ParseProgress) => publishProgress(redis, datasetId, event).catch((err: unknown) => log.warn({ err }, 'could not publish progress'));
 
@@ -94,7 +97,7 @@ export async function parseDataset(services: Services, datasetId: string, run: n
   const ready = await updateDataset(store, datasetId, (doc) =>
     mine(doc)
       ? {
-          ...doc, status: 'ready', error: undefined, columns: sink.columns, headerRenames: sink.headerRenames, rowCount: sink.rowCount,
+          ...doc, status: 'ready', error: undefined, sizeBytes: file?.size ?? doc.sizeBytes, sha256: file?.sha256 ?? doc.sha256, columns: sink.columns, headerRenames: sink.headerRenames, rowCount: sink.rowCount,
           chunkCount: sink.chunkCount, issueCount: sink.issueCount, profile: profiler.result(), progress: { bytesRead, rowsRead: sink.rowCount },
         }
       : undefined,
@@ -105,9 +108,12 @@ export async function parseDataset(services: Services, datasetId: string, run: n
   return { outcome: 'ready', rowCount: sink.rowCount, chunkCount: sink.chunkCount };
 }
 
-/** A deleted dataset loses the chunks this run wrote; a re-parsed one keeps them for the newer run to replace. */
+const uploadCutOff = (doc: DatasetDoc): boolean => doc.status === 'failed' && doc.error?.code === 'UPLOAD_INCOMPLETE';
+
+/** A deleted or cut-off dataset loses the chunks this run wrote; a re-parsed one keeps them for the newer run to replace. */
 async function stopped(services: Services, datasetId: string, log: ReturnType<typeof logger>): Promise<ParseOutcome> {
-  if (!(await findDataset(services.store, datasetId))) await deleteChunks(services.store, datasetId);
+  const doc = await findDataset(services.store, datasetId);
+  if (!doc || uploadCutOff(doc)) await deleteChunks(services.store, datasetId);
   log.info('parse stopped: the dataset was deleted or re-parsed meanwhile');
   return { outcome: 'skipped', reason: 'the dataset was deleted or re-parsed meanwhile' };
 }

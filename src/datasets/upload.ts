@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import busboy from 'busboy';
 import type { Services } from '../services.js';
 import { AppError, badRequest, isAppError } from '../errors.js';
-import { BlobWriter, deleteBlob } from '../blobs/index.js';
+import { BlobWriter, PART_BYTES, deleteBlob } from '../blobs/index.js';
 import { logger } from '../logger.js';
 import type { DatasetDoc } from './model.js';
 import { deleteDataset, insertDataset, newDatasetId, updateDataset } from './dataset-store.js';
@@ -95,11 +95,13 @@ async function storeFile(services: Services, stream: Readable, fileName: string,
   const id = newDatasetId();
   const blobId = `raw-${id}`;
   const now = new Date().toISOString();
-  const writer = new BlobWriter(store, blobId);
   const check = new FormatCheck(fileName);
+  const name = (fields.name ?? '').trim() || fileName;
+  // The parse starts once the first part is stored and follows the file while it arrives.
+  const writer = new BlobWriter(store, blobId, undefined, PART_BYTES, () => startParse(services, id, name, fields, check));
   stream.on('limit', () => stream.destroy(tooLarge(max)));
   await insertDataset(store, {
-    _id: id, kind: 'dataset', name: (fields.name ?? '').trim() || fileName, fileName, sizeBytes: 0, blobId, uploadedBy,
+    _id: id, kind: 'dataset', name, fileName, sizeBytes: 0, blobId, uploadedBy,
     createdAt: now, updatedAt: now, status: 'uploading', parseOptions: {}, columns: [], headerRenames: [],
     rowCount: 0, chunkCount: 0, issueCount: 0, profile: [], notices: [], parseRun: 0,
   });
@@ -111,23 +113,29 @@ async function storeFile(services: Services, stream: Readable, fileName: string,
     throw error;
   }
   const summary = writer.summary;
-  const verdict = check.verdict;
-  if (!summary || !verdict) throw new Error('upload pipeline ended without a summary');
-  const parseOptions = parseOptionsFrom(optionFields(fields));
+  if (!summary) throw new Error('upload pipeline ended without a summary');
+  // The parse may be running (or even done) already: only an upload not yet picked up becomes `uploaded`.
   const doc = await updateDataset(store, id, (current) => ({
     ...current,
-    name: (fields.name ?? '').trim() || fileName,
-    status: 'uploaded',
-    format: verdict.format,
+    status: current.status === 'uploading' ? 'uploaded' : current.status,
     sizeBytes: summary.size,
     sha256: summary.sha256,
-    parseOptions,
-    notices: verdict.notice ? [verdict.notice] : [],
+  }));
+  if (!doc) throw new AppError('DATASET_DELETED', 409, 'The dataset was deleted while its file was being received.');
+  logger('datasets', { datasetId: id }).info({ size: summary.size, format: doc.format }, 'upload received');
+  return doc;
+}
+
+/** Records what the first bytes and the fields decided (format, options, notices) and enqueues the parse. */
+async function startParse(services: Services, id: string, name: string, fields: Record<string, string>, check: FormatCheck): Promise<void> {
+  const verdict = check.verdict;
+  if (!verdict) throw new Error('a part was stored before the format was judged');
+  const parseOptions = parseOptionsFrom(optionFields(fields));
+  const doc = await updateDataset(services.store, id, (current) => ({
+    ...current, name, format: verdict.format, parseOptions, notices: verdict.notice ? [verdict.notice] : [],
   }));
   if (!doc) throw new AppError('DATASET_DELETED', 409, 'The dataset was deleted while its file was being received.');
   await enqueueParse(services, doc);
-  logger('datasets', { datasetId: id }).info({ size: summary.size, format: verdict.format }, 'upload received');
-  return doc;
 }
 
 async function abandon(services: Services, id: string, blobId: string, writer: BlobWriter, error: AppError): Promise<void> {
@@ -137,8 +145,9 @@ async function abandon(services: Services, id: string, blobId: string, writer: B
     if (clientWasTold(error)) {
       await deleteDataset(services.store, { _id: id, blobId });
     } else {
-      await deleteBlob(services.store, blobId);
+      // Failed first: a parse following the file then stops without touching the dataset.
       await updateDataset(services.store, id, (doc) => ({ ...doc, status: 'failed', error: { code: error.code, message: error.message } }));
+      await deleteBlob(services.store, blobId);
     }
     log.info({ code: error.code }, 'upload abandoned');
   } catch (cleanupError) {

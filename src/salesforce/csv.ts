@@ -1,7 +1,3 @@
-import { Readable } from 'node:stream';
-import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
-import Papa from 'papaparse';
-
 const NEEDS_QUOTES = /[",\r\n]/;
 
 /** One CSV cell as Bulk API 2.0 reads it: quoted only when it holds a comma, a quote or a line break. */
@@ -12,13 +8,115 @@ export function csvCell(value: string | number | boolean | null | undefined): st
 }
 
 export function csvLine(values: readonly (string | number | boolean | null | undefined)[]): string {
-  return `${values.map(csvCell).join(',')}\n`;
+  let line = values.length > 0 ? csvCell(values[0]) : '';
+  for (let i = 1; i < values.length; i++) line += `,${csvCell(values[i])}`;
+  return `${line}\n`;
 }
 
-/** Rows of a CSV HTTP body, parsed as they arrive (UTF-8 decoded across chunk boundaries). */
-export async function* csvRows(body: ReadableStream<Uint8Array> | null): AsyncGenerator<string[]> {
+const QUOTE = 34;
+const COMMA = 44;
+const LF = 10;
+const CR = 13;
+
+/**
+ * An incremental RFC 4180 reader (comma, double quotes, LF or CRLF): `push` text as it arrives and get
+ * back every row completed so far; `end` returns the last row when the text did not end with a line break.
+ * Empty lines are skipped. Rows come in batches, not one promise each: a million-row result stays cheap.
+ */
+export class CsvRowReader {
+  private rest = '';
+
+  push(text: string): string[][] {
+    const input = this.rest + text;
+    const rows: string[][] = [];
+    let at = 0;
+    for (;;) {
+      const next = this.row(input, at, false, rows);
+      if (next < 0) break;
+      at = next;
+    }
+    this.rest = input.slice(at);
+    return rows;
+  }
+
+  end(): string[][] {
+    const rows: string[][] = [];
+    if (this.rest.length > 0) this.row(this.rest, 0, true, rows);
+    this.rest = '';
+    return rows;
+  }
+
+  /** Reads one row starting at `at`; returns where the next starts, or -1 when the row is not complete yet. */
+  private row(input: string, at: number, final: boolean, out: string[][]): number {
+    const cells: string[] = [];
+    let i = at;
+    const length = input.length;
+    for (;;) {
+      if (i >= length) {
+        if (!final) return -1;
+        cells.push('');
+        break;
+      }
+      let cell: string;
+      if (input.charCodeAt(i) === QUOTE) {
+        cell = '';
+        let from = i + 1;
+        for (;;) {
+          const close = input.indexOf('"', from);
+          if (close < 0) {
+            if (!final) return -1;
+            cell += input.slice(from);
+            i = length;
+            break;
+          }
+          cell += input.slice(from, close);
+          if (input.charCodeAt(close + 1) === QUOTE) {
+            cell += '"';
+            from = close + 2;
+            continue;
+          }
+          if (close + 1 >= length && !final) return -1; // cannot tell "" from " yet
+          i = close + 1;
+          break;
+        }
+      } else {
+        let end = i;
+        while (end < length) {
+          const c = input.charCodeAt(end);
+          if (c === COMMA || c === LF || c === CR) break;
+          end++;
+        }
+        if (end >= length && !final) return -1;
+        cell = input.slice(i, end);
+        i = end;
+      }
+      cells.push(cell);
+      const c = i < length ? input.charCodeAt(i) : -1;
+      if (c === COMMA) {
+        i++;
+        if (i >= length && !final) return -1;
+        continue;
+      }
+      if (c === CR) {
+        if (i + 1 >= length && !final) return -1;
+        i += input.charCodeAt(i + 1) === LF ? 2 : 1;
+      } else if (c === LF) i++;
+      break;
+    }
+    if (!(cells.length === 1 && cells[0] === '')) out.push(cells);
+    return i;
+  }
+}
+
+/** Rows of a CSV HTTP body (the header first), in batches as the body arrives (UTF-8 decoded across chunk boundaries). */
+export async function* csvRows(body: ReadableStream<Uint8Array> | null): AsyncGenerator<string[][]> {
   if (!body) return;
-  const text = Readable.fromWeb(body as NodeReadableStream<Uint8Array>).setEncoding('utf8');
-  const parser = text.pipe(Papa.parse(Papa.NODE_STREAM_INPUT, { skipEmptyLines: true }));
-  for await (const row of parser as AsyncIterable<string[]>) yield row;
+  const decoder = new TextDecoder('utf-8');
+  const reader = new CsvRowReader();
+  for await (const bytes of body as unknown as AsyncIterable<Uint8Array>) {
+    const rows = reader.push(decoder.decode(bytes, { stream: true }));
+    if (rows.length > 0) yield rows;
+  }
+  const rows = [...reader.push(decoder.decode()), ...reader.end()];
+  if (rows.length > 0) yield rows;
 }

@@ -32,6 +32,13 @@ export const ERRORS = {
     recordError('INVALID_FIELD', `Field name provided, ${field} is not an External ID or indexed field for ${object}`),
   notWritable: (field: string) => recordError('INVALID_FIELD_FOR_INSERT_UPDATE',
     `Unable to create/update fields: ${field}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`, [field]),
+  /** An upsert key repeated within one file (Bulk's in-batch check). */
   duplicateExternalId: (value: string, field: string) =>
     recordError('DUPLICATE_EXTERNAL_ID', `Duplicate external id specified: ${value}`, [field]),
+  /**
+   * A unique field's value taken by an earlier row of the file. Salesforce names the record holding
+   * it (`... on record with id: <id>`, fields []); a dry run has no id, so it names the row.
+   */
+  duplicateValue: (field: string, firstRow: number | undefined) =>
+    recordError('DUPLICATE_VALUE', `duplicate value found: ${field} duplicates value on ${firstRow === undefined ? 'an earlier row' : `row ${firstRow}`} of this file`),
 };

@@ -10,7 +10,7 @@ export interface FrameValidation {
   describe: DescribeSObjectResult;
   operation: WriteOperation;
   options?: ValidateOptions;
-  /** Duplicate checks, e.g. on the upsert key; each reads its own field from the records. */
+  /** Duplicate checks (the upsert key, unique fields); each reads its own field from the records, in this order. */
   duplicates?: DuplicateTracker[];
   report?: ValidationReportBuilder;
 }
@@ -20,8 +20,11 @@ export async function validateFrame(frame: Frame, v: FrameValidation): Promise<{
   const build = compileRecordBuilder(v.mapping, frame.columns);
   const records = frame.rows.map((_, r) => build(frame, r));
   const errors = records.map((record) => validateRecord(record, v.describe, v.operation, v.options));
+  const upsertKey = v.operation === 'upsert' ? (v.options?.externalIdField ?? 'Id').toLowerCase() : null;
+  // The org checks uniqueness only for a record it would otherwise accept, and a refused record takes no value.
   for (const tracker of v.duplicates ?? []) {
-    const verdicts = await tracker.check(records.map((record) => record[tracker.fieldName] ?? null), frame.rows);
+    const values = records.map((record, i) => (errors[i].length === 0 ? record[tracker.fieldName] ?? null : null));
+    const verdicts = await tracker.check(values, frame.rows, tracker.fieldName.toLowerCase() === upsertKey);
     verdicts.forEach((error, i) => { if (error) errors[i].push(error); });
   }
   if (v.report) records.forEach((record, i) => v.report?.addRecord(frame.rows[i], record, errors[i]));

@@ -25,8 +25,8 @@ const isEmpty = (value: unknown): boolean => value === null || value === undefin
 
 /**
  * The errors Salesforce would report for one record (keys: API names or relationship columns),
- * in its order: key problems first (alone), then one error per bad field in key order, then the
- * missing required fields. Follows CSV rules: empty values are not set (ignored on update) and
+ * by stage, the first failing stage alone: key problems, then one error per bad field in key order,
+ * then (only when no value was rejected) the missing required fields. Follows CSV rules: empty values are not set (ignored on update) and
  * '#N/A' sets null. Nothing that needs the org's data (parents found, duplicates in the org) is checked.
  */
 export function validateRecord(
@@ -83,7 +83,8 @@ function checkFields(record: Record<string, Value>, describe: DescribeSObjectRes
     if (error) errors.push(error);
     else given.add(f.name);
   }
-  if (mode === 'insert') {
+  // An org reports the first failing stage: required fields only when every value was accepted.
+  if (mode === 'insert' && errors.length === 0) {
     const missing = requiredOnInsert(describe).filter((f) => !given.has(f.name)).map((f) => f.name);
     if (missing.length > 0) errors.push(ERRORS.required(missing));
   }

@@ -7,12 +7,39 @@ const BOOLEAN = /^(true|false)$/i;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DATETIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
 
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+/** Conservative: every character String.prototype.trim may remove is in this range (and a few more). */
+const mayBeTrimmed = (c: number): boolean => c <= 32 || c === 0xa0 || c >= 0x1680;
+// Only digits, signs, a dot or t/f can start anything but a string.
+const mayBeTyped = (c: number): boolean => isDigit(c) || c === 43 || c === 45 || c === 46 || c === 116 || c === 102 || c === 84 || c === 70;
+
+/**
+ * Plain integers and decimals (the bulk of numeric columns) without a regular expression; undefined
+ * when the text needs the full rules (exponents, anything else). Same answers as INTEGER and NUMBER.
+ */
+function scanNumber(value: string): ColumnType | undefined {
+  const n = value.length;
+  let i = value.charCodeAt(0) === 43 || value.charCodeAt(0) === 45 ? 1 : 0;
+  const intStart = i;
+  while (i < n && isDigit(value.charCodeAt(i))) i++;
+  const intDigits = i - intStart;
+  if (i === n) return intDigits > 0 ? 'integer' : undefined;
+  if (value.charCodeAt(i) !== 46) return undefined;
+  const fracStart = ++i;
+  while (i < n && isDigit(value.charCodeAt(i))) i++;
+  if (i !== n) return undefined;
+  return intDigits > 0 || i > fracStart ? 'number' : undefined;
+}
+
 /** The narrowest type a piece of text reads as (ISO dates only: other layouts stay strings). */
 export function inferTextType(text: string): ColumnType {
-  const value = text.trim();
+  const n = text.length;
+  if (n === 0) return 'empty';
+  const value = mayBeTrimmed(text.charCodeAt(0)) || mayBeTrimmed(text.charCodeAt(n - 1)) ? text.trim() : text;
   if (value === '') return 'empty';
-  // Fast path: only digits, signs, a dot or t/f can start anything but a string.
-  if (!/^[\d+\-.tfTF]/.test(value)) return 'string';
+  if (!mayBeTyped(value.charCodeAt(0))) return 'string';
+  const numeric = scanNumber(value);
+  if (numeric) return numeric;
   if (INTEGER.test(value)) return 'integer';
   if (NUMBER.test(value)) return 'number';
   if (BOOLEAN.test(value)) return 'boolean';

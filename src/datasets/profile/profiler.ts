@@ -5,7 +5,7 @@ import type { ColumnProfile } from './schema.js';
 
 const EXACT_DISTINCT_LIMIT = 10_000;
 const EXAMPLES = 5;
-const NUMERIC = new Set<ColumnType>(['integer', 'number']);
+const isNumeric = (type: ColumnType): boolean => type === 'integer' || type === 'number';
 
 const asText = (value: Exclude<CellValue, null>): string => (value instanceof Date ? value.toISOString() : String(value));
 
@@ -20,6 +20,8 @@ class ColumnAccumulator {
   private minText: string | null = null;
   private maxText: string | null = null;
   private readonly examples: string[] = [];
+  /** Whether every value so far was text: then a value already counted exactly cannot change anything but the count. */
+  private onlyText = true;
 
   constructor(private readonly name: string) {}
 
@@ -29,6 +31,9 @@ class ColumnAccumulator {
       this.nulls += 1;
       return;
     }
+    if (typeof value !== 'string') this.onlyText = false;
+    // A repeated text (same type, min, max and examples as the first time) costs one lookup.
+    else if (this.onlyText && this.exact?.has(value)) return;
     // Once a column is string, no value can narrow it again: skip inference.
     const valueType = this.type === 'string' && typeof value === 'string' ? (value.trim() === '' ? 'empty' : 'string') : inferValueType(value);
     if (valueType === 'empty') {
@@ -44,7 +49,7 @@ class ColumnAccumulator {
       this.sketch?.add(text);
     }
     if (this.examples.length < EXAMPLES && !this.examples.includes(text)) this.examples.push(text);
-    if (NUMERIC.has(valueType)) {
+    if (isNumeric(valueType)) {
       const number = typeof value === 'number' ? value : Number(text);
       if (number < this.minNumber) this.minNumber = number;
       if (number > this.maxNumber) this.maxNumber = number;
@@ -62,7 +67,7 @@ class ColumnAccumulator {
   }
 
   result(): ColumnProfile {
-    const numeric = NUMERIC.has(this.type);
+    const numeric = isNumeric(this.type);
     return {
       name: this.name,
       type: this.type,

@@ -39,8 +39,8 @@ describe('the validation job over a multi-chunk dataset', () => {
     assert.equal(report.valid, 8);
     assert.equal(report.invalid, 3);
     assert.equal(report.skipped, 1);
-    assert.deepEqual(report.byStatusCode, { INVALID_EMAIL_ADDRESS: 1, DUPLICATE_EXTERNAL_ID: 1, REQUIRED_FIELD_MISSING: 1 });
-    assert.deepEqual(report.byField, { Email: 1, External_Id__c: 1, LastName: 1 });
+    assert.deepEqual(report.byStatusCode, { INVALID_EMAIL_ADDRESS: 1, DUPLICATE_VALUE: 1, REQUIRED_FIELD_MISSING: 1 });
+    assert.deepEqual(report.byField, { Email: 1, '(record)': 1, LastName: 1 });
     assert.deepEqual((report.examples as { row: number }[]).map((e) => e.row).sort((a, b) => a - b), [4, 8, 11]);
     assert.ok(events.some((e) => e.status === 'running' && e.chunksDone === 2), 'progress per chunk');
     assert.deepEqual(events.at(-1), { status: 'done', chunksDone: 3, chunkCount: 3, rowsDone: 12, rowCount: 12, invalid: 3 });
@@ -49,7 +49,7 @@ describe('the validation job over a multi-chunk dataset', () => {
     const lines = csv.text.trim().split('\r\n');
     assert.equal(lines[0], 'row,LastName,Email,External_Id__c,errors');
     assert.equal(lines[1], '4,Person 4,bad@,E4,INVALID_EMAIL_ADDRESS:Email: invalid email address: bad@:Email');
-    assert.deepEqual([...codesByRow(csv.text)], [[4, ['INVALID_EMAIL_ADDRESS']], [8, ['DUPLICATE_EXTERNAL_ID']], [11, ['REQUIRED_FIELD_MISSING']]]);
+    assert.deepEqual([...codesByRow(csv.text)], [[4, ['INVALID_EMAIL_ADDRESS']], [8, ['DUPLICATE_VALUE']], [11, ['REQUIRED_FIELD_MISSING']]]);
 
     const page = await h.get(`/validations/${res.body.id}`).expect(200);
     assert.match(page.text, /<table id="by-code">[\s\S]*<code>INVALID_EMAIL_ADDRESS<\/code><\/td><td>1<\/td>/);

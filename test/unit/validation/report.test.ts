@@ -10,16 +10,25 @@ import { ACCOUNT } from '../mapping/describe-fixtures.js';
 const externalId = fieldByName(ACCOUNT, 'External_Id__c');
 
 describe('DuplicateTracker', () => {
-  test('later rows with the same external id (any case) are duplicates, across chunks; empties never are', async () => {
+  test('later rows with the same unique value (any case) get DUPLICATE_VALUE, across chunks; empties never do', async () => {
     assert.ok(externalId);
     const tracker = new DuplicateTracker(externalId, new InMemorySeenKeys());
     const first = await tracker.check(['A1', 'a1', null, '', 'B2'], [1, 2, 3, 4, 5]);
-    assert.deepEqual(first.map((e) => e?.statusCode ?? null), [null, 'DUPLICATE_EXTERNAL_ID', null, null, null]);
-    assert.deepEqual(first[1], { statusCode: 'DUPLICATE_EXTERNAL_ID', message: 'Duplicate external id specified: a1', fields: ['External_Id__c'] });
+    assert.deepEqual(first.map((e) => e?.statusCode ?? null), [null, 'DUPLICATE_VALUE', null, null, null]);
+    // Salesforce's shape (reference 5.4, fields []), with the first row of the file instead of a record id.
+    assert.deepEqual(first[1], { statusCode: 'DUPLICATE_VALUE', message: 'duplicate value found: External_Id__c duplicates value on row 1 of this file', fields: [] });
     const second = await tracker.check(['b2', 'C3'], [6, 7]);
-    assert.deepEqual(second.map((e) => e?.statusCode ?? null), ['DUPLICATE_EXTERNAL_ID', null]);
+    assert.deepEqual(second[0], { statusCode: 'DUPLICATE_VALUE', message: 'duplicate value found: External_Id__c duplicates value on an earlier row of this file', fields: [] });
+    assert.equal(second[1], null);
     const retried = await tracker.check(['A1', 'a1'], [1, 2]);
-    assert.deepEqual(retried.map((e) => e?.statusCode ?? null), [null, 'DUPLICATE_EXTERNAL_ID']);
+    assert.deepEqual(retried.map((e) => e?.statusCode ?? null), [null, 'DUPLICATE_VALUE']);
+  });
+
+  test('the upsert key repeated gets DUPLICATE_EXTERNAL_ID, as Bulk reports it', async () => {
+    assert.ok(externalId);
+    const tracker = new DuplicateTracker(externalId, new InMemorySeenKeys());
+    const verdicts = await tracker.check(['K1', 'k1'], [1, 2], true);
+    assert.deepEqual(verdicts, [null, { statusCode: 'DUPLICATE_EXTERNAL_ID', message: 'Duplicate external id specified: k1', fields: ['External_Id__c'] }]);
   });
 });
 
@@ -30,6 +39,7 @@ describe('validateFrame and the report', () => {
       ['', 'X2', 'ten', 'Banking'],
       ['Globex', 'x1', '5', 'Oil'],
       ['Initech', 'X3', '7', null],
+      ['Hooli', 'x1', '3', 'Banking'],
       ['Umbrella', 'X4', '1', 'Energy'],
     ]);
     const piped = await applyPipeline(frame, [
@@ -49,23 +59,32 @@ describe('validateFrame and the report', () => {
       mapping, describe: ACCOUNT, operation: 'upsert', options: { externalIdField: 'External_Id__c' },
       duplicates: [new DuplicateTracker(externalId, new InMemorySeenKeys())], report,
     });
+    // Row 3 is refused for its picklist value, so it neither gets nor takes the key: row 5 duplicates row 1.
     assert.deepEqual(errors.map((e) => e.map((x) => x.statusCode)), [
-      [], ['REQUIRED_FIELD_MISSING'], ['INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', 'DUPLICATE_EXTERNAL_ID'], [],
+      [], ['REQUIRED_FIELD_MISSING'], ['INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST'], [], ['DUPLICATE_EXTERNAL_ID'],
     ]);
     const built = ValidationReport.parse(report.build());
-    assert.equal(built.rows, 5);
-    assert.deepEqual([built.valid, built.invalid, built.skipped], [2, 2, 1]);
+    assert.equal(built.rows, 6);
+    assert.deepEqual([built.valid, built.invalid, built.skipped], [2, 3, 1]);
     assert.deepEqual(built.byStatusCode, { REQUIRED_FIELD_MISSING: 1, INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST: 1, DUPLICATE_EXTERNAL_ID: 1 });
     assert.deepEqual(built.byField, { Name: 1, Industry: 1, External_Id__c: 1 });
     assert.deepEqual(built.pipelineIssues.byCode, { NOT_A_NUMBER: 1 });
     assert.equal(built.examples.length, 3);
-    assert.deepEqual(invalid.map((r) => r.row), [2, 3]);
+    assert.deepEqual(invalid.map((r) => r.row), [2, 3, 5]);
     const keys = Object.keys(invalid[0].record);
     assert.equal(invalidRowsCsvHeader(keys), 'row,Name,External_Id__c,NumberOfEmployees,Industry,errors\r\n');
-    assert.equal(
-      invalidRowCsvLine(keys, invalid[1]),
-      '3,Globex,x1,5,Oil,INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST:Industry: bad value for restricted picklist field: Oil:Industry | DUPLICATE_EXTERNAL_ID:Duplicate external id specified: x1:External_Id__c\r\n',
-    );
+    assert.equal(invalidRowCsvLine(keys, invalid[1]), '3,Globex,x1,5,Oil,INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST:Industry: bad value for restricted picklist field: Oil:Industry\r\n');
+    assert.equal(invalidRowCsvLine(keys, invalid[2]), '5,Hooli,x1,3,Banking,DUPLICATE_EXTERNAL_ID:Duplicate external id specified: x1:External_Id__c\r\n');
+  });
+
+  test('on insert a repeated unique value is DUPLICATE_VALUE naming the first row; record-level in the report', async () => {
+    assert.ok(externalId);
+    const frame = frameFromRows(['name', 'ext'], [['A', 'E1'], ['B', 'E2'], ['C', 'e1']], 10);
+    const mapping = Mapping.parse({ object: 'Account', fields: [{ column: 'name', field: 'Name' }, { column: 'ext', field: 'External_Id__c' }] });
+    const report = new ValidationReportBuilder();
+    const { errors } = await validateFrame(frame, { mapping, describe: ACCOUNT, operation: 'insert', duplicates: [new DuplicateTracker(externalId, new InMemorySeenKeys())], report });
+    assert.deepEqual(errors, [[], [], [{ statusCode: 'DUPLICATE_VALUE', message: 'duplicate value found: External_Id__c duplicates value on row 10 of this file', fields: [] }]]);
+    assert.deepEqual(report.build().byField, { '(record)': 1 });
   });
 
   test('the examples are capped per status code and field', () => {

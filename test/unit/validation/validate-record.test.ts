@@ -10,12 +10,16 @@ describe('validateRecord: insert', () => {
     assert.deepEqual(validateRecord({ Name: 'Acme', Phone: '', Website: 'not a url', Founded__c: null }, ACCOUNT, 'insert'), []);
   });
 
-  test('REQUIRED_FIELD_MISSING lists every missing field, after the field errors', () => {
-    assert.deepEqual(validateRecord({ FirstName: 'Ada', Email: 'bad' }, CONTACT, 'insert'), [
-      { statusCode: 'INVALID_EMAIL_ADDRESS', message: 'Email: invalid email address: bad', fields: ['Email'] },
+  test('REQUIRED_FIELD_MISSING lists every missing field, only when no value was rejected (the first failing stage)', () => {
+    assert.deepEqual(validateRecord({ FirstName: 'Ada' }, CONTACT, 'insert'), [
       { statusCode: 'REQUIRED_FIELD_MISSING', message: 'Required fields are missing: [LastName]', fields: ['LastName'] },
     ]);
+    assert.deepEqual(validateRecord({ FirstName: 'Ada', Email: 'bad' }, CONTACT, 'insert'), [
+      { statusCode: 'INVALID_EMAIL_ADDRESS', message: 'Email: invalid email address: bad', fields: ['Email'] },
+    ]);
     assert.deepEqual(codes(validateRecord({ Name: '#N/A' }, ACCOUNT, 'insert')), ['REQUIRED_FIELD_MISSING']);
+    // A rejected value in a required field is reported once, not also as missing.
+    assert.deepEqual(codes(validateRecord({ Name: 'N'.repeat(256) }, ACCOUNT, 'insert')), ['STRING_TOO_LONG']);
   });
 
   test('STRING_TOO_LONG counts characters, with the label and the max length', () => {
