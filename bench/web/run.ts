@@ -66,7 +66,8 @@ const child = (entry: string, extra: Record<string, string> = {}) => {
   return proc;
 };
 const port = await freePort();
-child('src/server.ts', { PORT: String(port) });
+// BENCH_PROFILE=1 writes a CPU profile of the web process to bench/out/prof/ (open it in Chrome DevTools).
+child('src/server.ts', { PORT: String(port), ...(process.env.BENCH_PROFILE ? { NODE_OPTIONS: '--cpu-prof --cpu-prof-dir=bench/out/prof' } : {}) });
 child('workers/index.ts');
 const base = `http://127.0.0.1:${port}`;
 for (let i = 0; i < 300 && !(await fetch(`${base}/readyz`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 100));

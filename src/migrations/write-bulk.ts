@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  BULK_MAX_UPLOAD_BYTES, createIngestJob, csvLine, getJob, isTransientRowError, jobResults, setJobState, toSalesforceError, uploadJobData, waitForJob,
+  BULK_MAX_UPLOAD_BYTES, TERMINAL_STATES, createIngestJob, csvCell, csvLine, getJob, isTransientRowError, jobResults, setJobState, toSalesforceError, uploadJobData, waitForJob,
   type JobInfo, type ResultKind,
 } from '../salesforce/index.js';
 import { backoffMs, failRemaining, pendingRows, type BatchRun } from './batch-run.js';
@@ -13,74 +13,98 @@ import { mappingTargets } from './preflight.js';
 /** Header: the mapping's targets that any row of the part carries, in mapping order (deterministic, so a re-attached job matches). */
 function headerOf(run: BatchRun, rows: PreparedRow[]): string[] {
   const present = new Set<string>();
-  for (const r of rows) for (const key of Object.keys(r.record)) present.add(key);
+  for (const r of rows) for (const key in r.record) present.add(key);
   return mappingTargets(run.migration.template.mapping).filter((t) => present.has(t));
 }
 
-const lineOf = (header: string[], r: PreparedRow) => csvLine(header.map((h) => r.record[h]));
+/** One upload: each row's CSV line is made once and serves the size check, the body and the matching of results. */
+interface Part { header: string[]; rows: PreparedRow[]; lines: string[] }
+
+function partOf(run: BatchRun, rows: PreparedRow[], header = headerOf(run, rows), lines?: string[]): Part {
+  return { header, rows, lines: lines ?? rows.map((r) => csvLine(header.map((h) => r.record[h]))) };
+}
+
+const UPLOAD_LIMIT = BULK_MAX_UPLOAD_BYTES - 64 * 1024;
 
 /** Cuts pending rows into parts whose CSV stays under the upload limit. */
-function parts(run: BatchRun, rows: PreparedRow[]): PreparedRow[][] {
-  const header = headerOf(run, rows);
-  const out: PreparedRow[][] = [];
-  let current: PreparedRow[] = [];
+function parts(run: BatchRun, rows: PreparedRow[]): Part[] {
+  const all = partOf(run, rows);
+  let chars = 0;
+  for (const line of all.lines) chars += line.length;
+  if (chars * 3 <= UPLOAD_LIMIT) return [all]; // a UTF-16 unit is at most 3 bytes of UTF-8
+  const out: Part[] = [];
+  const cut = (from: number, to: number) => {
+    const slice = rows.slice(from, to);
+    const header = headerOf(run, slice);
+    out.push(header.join() === all.header.join() ? partOf(run, slice, header, all.lines.slice(from, to)) : partOf(run, slice, header));
+  };
+  let from = 0;
   let bytes = 0;
-  for (const r of rows) {
-    const size = Buffer.byteLength(lineOf(header, r));
-    if (current.length > 0 && bytes + size > BULK_MAX_UPLOAD_BYTES - 64 * 1024) {
-      out.push(current);
-      current = [];
+  for (let i = 0; i < rows.length; i++) {
+    const size = Buffer.byteLength(all.lines[i]);
+    if (i > from && bytes + size > UPLOAD_LIMIT) {
+      cut(from, i);
+      from = i;
       bytes = 0;
     }
-    current.push(r);
     bytes += size;
   }
-  if (current.length > 0) out.push(current);
+  if (from < rows.length) cut(from, rows.length);
   return out;
 }
 
-async function* csvBody(header: string[], rows: PreparedRow[]): AsyncGenerator<Uint8Array> {
-  yield Buffer.from(csvLine(header));
-  for (let i = 0; i < rows.length; i += 2000) {
-    yield Buffer.from(rows.slice(i, i + 2000).map((r) => lineOf(header, r)).join(''));
-  }
+async function* csvBody(part: Part): AsyncGenerator<Uint8Array> {
+  yield Buffer.from(csvLine(part.header));
+  for (let i = 0; i < part.lines.length; i += 2000) yield Buffer.from(part.lines.slice(i, i + 2000).join(''));
 }
 
 /** Matches result rows to dataset rows by the uploaded cells (Bulk results come back in any order). */
-async function collectResults(run: BatchRun, record: BulkJobRecord, rows: PreparedRow[], info: JobInfo): Promise<void> {
-  const header = headerOf(run, rows);
-  const byLine = new Map<string, number[]>();
-  for (const r of rows) {
-    const key = lineOf(header, r);
-    const list = byLine.get(key);
-    if (list) list.push(r.row);
-    else byLine.set(key, [r.row]);
-  }
-  const cancelled = ['cancelling', 'cancelled'].includes(await currentState(run.services, run.migration._id));
-  const take = (cells: string[], columns: string[]) => {
-    const key = csvLine(header.map((h) => cells[columns.indexOf(h)] ?? ''));
-    return byLine.get(key)?.shift();
+async function collectResults(run: BatchRun, record: BulkJobRecord, part: Part, info: JobInfo): Promise<void> {
+  // Identical lines share a list of rows; most lines are unique and keep a bare row number.
+  const byLine = new Map<string, number | number[]>();
+  part.lines.forEach((line, i) => {
+    const row = part.rows[i].row;
+    const seen = byLine.get(line);
+    if (seen === undefined) byLine.set(line, row);
+    else if (typeof seen === 'number') byLine.set(line, [seen, row]);
+    else seen.push(row);
+  });
+  const take = (key: string): number | undefined => {
+    const seen = byLine.get(key);
+    if (typeof seen === 'number') {
+      byLine.delete(key);
+      return seen;
+    }
+    return seen?.shift();
   };
+  const cancelled = ['cancelling', 'cancelled'].includes(await currentState(run.services, run.migration._id));
   const kinds: ResultKind[] = ['successfulResults', 'failedResults', 'unprocessedrecords'];
   for (const kind of kinds) {
-    let columns: string[] | undefined;
-    for await (const cells of jobResults(run.session, record.id, kind)) {
-      if (!columns) { columns = cells; continue; }
-      const row = take(cells, columns);
-      if (row === undefined) continue;
-      if (kind === 'successfulResults') {
-        run.outcomes.set(row, { status: 'ok', id: cells[columns.indexOf('sf__Id')], created: cells[columns.indexOf('sf__Created')] === 'true' });
-      } else if (kind === 'failedResults') {
-        const error = parseBulkError(cells[columns.indexOf('sf__Error')] ?? '');
-        if (!isTransientRowError(error.code)) run.outcomes.set(row, { status: 'fail', code: error.code, message: error.message, fields: error.fields });
-      } else if (cancelled) {
-        run.outcomes.set(row, { status: 'skip', code: 'CANCELLED', message: 'The migration was cancelled before this row was processed' });
+    let at: { cells: number[]; id: number; created: number; error: number } | undefined;
+    for await (const batch of jobResults(run.session, record.id, kind)) {
+      for (const cells of batch) {
+        if (!at) {
+          at = { cells: part.header.map((h) => cells.indexOf(h)), id: cells.indexOf('sf__Id'), created: cells.indexOf('sf__Created'), error: cells.indexOf('sf__Error') };
+          continue;
+        }
+        let key = '';
+        for (let c = 0; c < at.cells.length; c++) key += `${c > 0 ? ',' : ''}${csvCell(cells[at.cells[c]] ?? '')}`;
+        const row = take(`${key}\n`);
+        if (row === undefined) continue;
+        if (kind === 'successfulResults') {
+          run.outcomes.set(row, { status: 'ok', id: cells[at.id], created: cells[at.created] === 'true' });
+        } else if (kind === 'failedResults') {
+          const error = parseBulkError(cells[at.error] ?? '');
+          if (!isTransientRowError(error.code)) run.outcomes.set(row, { status: 'fail', code: error.code, message: error.message, fields: error.fields });
+        } else if (cancelled) {
+          run.outcomes.set(row, { status: 'skip', code: 'CANCELLED', message: 'The migration was cancelled before this row was processed' });
+        }
       }
     }
   }
   // A finished job that does not list a row processed it in a way we cannot tell: never send it twice.
   if (info.state === 'JobComplete') {
-    for (const list of byLine.values()) for (const row of list) {
+    for (const seen of byLine.values()) for (const row of typeof seen === 'number' ? [seen] : seen) {
       if (!run.outcomes.has(row)) run.outcomes.set(row, { status: 'doubt', code: 'DMS_IN_DOUBT', message: `Bulk job ${record.id} did not report this row` });
     }
   }
@@ -90,20 +114,23 @@ async function collectResults(run: BatchRun, record: BulkJobRecord, rows: Prepar
   await run.save({ salesforce: info.state, jobId: record.id });
 }
 
-async function finish(run: BatchRun, record: BulkJobRecord, rows: PreparedRow[]): Promise<void> {
+async function finish(run: BatchRun, record: BulkJobRecord, part: Part): Promise<void> {
   let last = record.state;
   const info = await waitForJob(run.session, record.id, {
     deadline: Date.parse(record.createdAt) + 24 * 3600_000,
+    // Short first polls, growing by a quarter: a finished job is noticed within ~25 % of its run time.
     initialMs: 100,
+    factor: 1.25,
     maxMs: 5000,
     onState: async (seen) => {
       if (seen.state === last) return;
       last = seen.state;
       record.state = seen.state;
-      await run.save({ salesforce: seen.state, jobId: record.id });
+      // A terminal state is saved with the results, right after.
+      if (!TERMINAL_STATES.has(seen.state)) await run.save({ salesforce: seen.state, jobId: record.id });
     },
   });
-  await collectResults(run, record, rows, info);
+  await collectResults(run, record, part, info);
 }
 
 const rowsOf = (run: BatchRun, record: BulkJobRecord) =>
@@ -114,7 +141,7 @@ const rowsOf = (run: BatchRun, record: BulkJobRecord) =>
  * send again. UploadComplete/InProgress: wait for it. Terminal: fetch its results. Gone: send again.
  */
 async function reattach(run: BatchRun, record: BulkJobRecord): Promise<void> {
-  const rows = rowsOf(run, record);
+  const part = partOf(run, rowsOf(run, record));
   let info: JobInfo;
   try {
     info = await getJob(run.session, record.id);
@@ -134,11 +161,11 @@ async function reattach(run: BatchRun, record: BulkJobRecord): Promise<void> {
     return;
   }
   record.state = info.state;
-  await finish(run, record, rows);
+  await finish(run, record, part);
 }
 
-async function runJob(run: BatchRun, rows: PreparedRow[]): Promise<void> {
-  const header = headerOf(run, rows);
+async function runJob(run: BatchRun, part: Part): Promise<void> {
+  const { rows } = part;
   const info = await createIngestJob(run.session, run.spec);
   const record: BulkJobRecord = {
     id: info.id, fromRow: rows[0].row, toRow: rows[rows.length - 1].row, rows: rows.length,
@@ -146,12 +173,12 @@ async function runJob(run: BatchRun, rows: PreparedRow[]): Promise<void> {
   };
   run.batch.bulkJobs.push(record);
   await run.save({ salesforce: info.state, jobId: info.id }); // the job id is durable before any data leaves
-  await uploadJobData(run.session, record.id, () => csvBody(header, rows));
+  await uploadJobData(run.session, record.id, () => csvBody(part));
   record.uploaded = true;
   record.state = (await setJobState(run.session, record.id, 'UploadComplete')).state;
   run.batch.calls += 3;
   await run.save({ salesforce: record.state, jobId: record.id });
-  await finish(run, record, rows);
+  await finish(run, record, part);
 }
 
 export async function writeThroughBulk(run: BatchRun): Promise<void> {

@@ -23,7 +23,8 @@ function planWriter(state: EmulatorState, job: IngestJob, header: string[], ctx:
     const key = at(externalIdFieldName ?? '');
     if (key < 0) return `InvalidBatch : Missing required column: ${externalIdFieldName}`;
     const fi = (columns[key] as Column).fi;
-    return (values) => upsertRecord(ctx, table, fi, columns, values, 'csv');
+    const keysInJob = new Set<string>();
+    return (values) => upsertRecord(ctx, table, fi, columns, values, 'csv', keysInJob);
   }
   const idAt = at('Id');
   if (idAt < 0) return 'InvalidBatch : Field name not found : Id';

@@ -2,7 +2,7 @@ import { keyPrefixOf, toId18 } from '../../salesforce/record-id.js';
 import { formatDateTime } from './coerce.js';
 import type { RecordsStore } from './records-store.js';
 import { ERR, SfError } from './sf-error.js';
-import type { Row, Table, Undo, Value } from './table.js';
+import { indexKey, type Row, type Table, type Undo, type Value } from './table.js';
 import { buildChanges, type Column, type Source } from './validate-record.js';
 
 /** Who writes, and the per-request fault settings that apply to each record. */
@@ -148,8 +148,12 @@ function updateFound(ctx: WriteContext, table: Table, id: string, row: Row, colu
   return { id, created: false, errors: null };
 }
 
-/** Upsert keyed on `extFi` (an external-id or idLookup field, or Id): one match updates, none inserts, several fail. */
-export function upsertRecord(ctx: WriteContext, table: Table, extFi: number, columns: Column[], values: unknown[], source: Source): WriteOutcome {
+/**
+ * Upsert keyed on `extFi` (an external-id or idLookup field, or Id): one match updates, none inserts, several fail.
+ * `keysInRequest` (one set per Collections call or Bulk job): a key repeated within the same request is
+ * refused with DUPLICATE_EXTERNAL_ID, as Salesforce does, instead of being applied twice.
+ */
+export function upsertRecord(ctx: WriteContext, table: Table, extFi: number, columns: Column[], values: unknown[], source: Source, keysInRequest?: Set<string>): WriteOutcome {
   const extField = table.schema.fields[extFi];
   const at = columns.findIndex((c) => c.kind === 'field' && c.fi === extFi);
   const raw = at < 0 ? undefined : values[at];
@@ -158,6 +162,11 @@ export function upsertRecord(ctx: WriteContext, table: Table, extFi: number, col
     return fail([new SfError('MISSING_ARGUMENT', `${extField.name} not specified`, [extField.name])]);
   }
   if (extField.type === 'id') return updateRecord(ctx, table, raw, columns, values, source);
+  const key = keysInRequest ? indexKey(extField, raw as Value) : null;
+  if (key !== null && keysInRequest) {
+    if (keysInRequest.has(key)) return fail([new SfError('DUPLICATE_EXTERNAL_ID', `Duplicate external id specified: ${String(raw)}`, [extField.name])]);
+    keysInRequest.add(key);
+  }
   const ids = table.lookup(extFi, raw as Value);
   if (ids.length > 1) {
     return fail([new SfError('DUPLICATE_EXTERNAL_ID', `${extField.label}: more than one record found for external id field: [${ids.join(', ')}]`, [extField.name])]);

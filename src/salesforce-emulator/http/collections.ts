@@ -86,8 +86,9 @@ export function collectionsRouter(state: EmulatorState): Router {
     }
     const prepared = prepare(state, res, req.body?.records, table);
     if (!prepared) return;
+    const keysInRequest = new Set<string>();
     run(state, res, prepared, allOrNoneOf(req), (p, journal) =>
-      upsertRecord(writeContext(state, res, journal), table, fi, p.columns, p.values, 'json'), true, true);
+      upsertRecord(writeContext(state, res, journal), table, fi, p.columns, p.values, 'json', keysInRequest), true, true);
   });
   router.delete('/composite/sobjects', (req, res) => {
     const ids = typeof req.query.ids === 'string' ? req.query.ids.split(',').filter(Boolean) : [];

@@ -52,6 +52,14 @@ describe('emulator Bulk API 2.0', () => {
     assert.equal((await conn.query(`SELECT Id FROM Account WHERE Id = '${ids[1]}'`, { scanAll: true })).totalSize, 0);
   });
 
+  test('upsert: a key repeated within one job is refused as DUPLICATE_EXTERNAL_ID, not applied twice', async () => {
+    const result = await load('upsert', 'Account', 'Name,External_Id__c\nFirst,DUP-1\nSecond,DUP-2\nAgain,dup-1\n', 'External_Id__c');
+    assert.deepEqual(result.successfulResults.map((r: Row) => r.Name).sort(), ['First', 'Second']);
+    assert.deepEqual(result.failedResults.map((r: Row) => r.sf__Error), ['DUPLICATE_EXTERNAL_ID:Duplicate external id specified: dup-1:External_Id__c']);
+    const stored = await conn.query<{ Name: string }>("SELECT Name FROM Account WHERE External_Id__c = 'DUP-1'");
+    assert.deepEqual(stored.records.map((r) => r.Name), ['First']);
+  });
+
   test('a header with an unknown field fails the job', async () => {
     await assert.rejects(load('insert', 'Account', 'Name,Bogus__c\nx,y\n'), /Ingest job failed to complete due to: InvalidBatch : Field name not found : Bogus__c/);
   });
