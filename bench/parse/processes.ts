@@ -15,6 +15,12 @@ export function rssMb(proc: ChildProcess): { now: number; peak: number } {
   return { now: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
 }
 
+/** CPU time used so far (user + system), in seconds: a figure that the machine's other load does not inflate much. */
+export function cpuSeconds(proc: ChildProcess): number {
+  const fields = readFileSync(`/proc/${proc.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 export async function startCouch(dir: string): Promise<Proc & { url: string }> {
   const bin = createRequire(import.meta.url).resolve('pouchdb-server/bin/pouchdb-server');
   const port = 20000 + Math.floor(Math.random() * 20000);

@@ -12,9 +12,9 @@ import { request } from 'node:http';
 import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { generateCsv } from './generate.js';
-import { rssMb, startBuilt, startCouch, stopAll, type Proc } from './processes.js';
+import { cpuSeconds, rssMb, startBuilt, startCouch, stopAll, type Proc } from './processes.js';
 
-interface Run { sizeMb: number; seconds: number; uploadSeconds: number; mbPerSecond: number; idle: number[]; peak: number[]; load: number }
+interface Run { sizeMb: number; seconds: number; uploadSeconds: number; mbPerSecond: number; idle: number[]; peak: number[]; cpu: number[]; load: number }
 const NAMES = ['web', 'worker', 'pouchdb-server'];
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
@@ -55,6 +55,7 @@ async function oneRun(file: string): Promise<Run> {
     await sleep(1500);
     const idle = procs.map((p) => rssMb(p.proc).now);
     const load = loadavg()[0];
+    const cpuBefore = procs.map((p) => cpuSeconds(p.proc));
     const port = Number(new URL(String(web.line.url)).port);
     const started = performance.now();
     const body = await post(port, `Basic ${Buffer.from(`bench:${password}`).toString('base64')}`, file, `bench${id}`);
@@ -69,7 +70,7 @@ async function oneRun(file: string): Promise<Run> {
     }
     const seconds = (performance.now() - started) / 1000;
     const sizeMb = statSync(file).size / 1e6;
-    return { sizeMb, seconds, uploadSeconds, mbPerSecond: sizeMb / seconds, idle, peak: procs.map((p) => rssMb(p.proc).peak), load };
+    return { sizeMb, seconds, uploadSeconds, mbPerSecond: sizeMb / seconds, idle, peak: procs.map((p) => rssMb(p.proc).peak), cpu: procs.map((p, i) => cpuSeconds(p.proc) - cpuBefore[i]), load };
   } finally {
     await stopAll(procs);
     rmSync(couchDir, { recursive: true, force: true });
@@ -112,7 +113,7 @@ async function main(): Promise<void> {
 function writeReport(r: { rows: number; runs: number; largeRuns: number; results: Run[]; largeResults: Run[]; ceiling: number; baseline: number }): void {
   const m = (list: Run[], pick: (run: Run) => number) => median(list.map(pick));
   const speed = m(r.results, (x) => x.mbPerSecond);
-  const procs = (list: Run[], key: 'idle' | 'peak') => NAMES.map((_, i) => m(list, (x) => x[key][i]).toFixed(0)).join(' / ');
+  const procs = (list: Run[], key: 'idle' | 'peak' | 'cpu', digits = 0) => NAMES.map((_, i) => m(list, (x) => x[key][i]).toFixed(digits)).join(' / ');
   const peakSmall = Math.max(...NAMES.map((_, i) => m(r.results, (x) => x.peak[i])));
   const peakLarge = r.largeResults.length ? Math.max(...NAMES.map((_, i) => m(r.largeResults, (x) => x.peak[i]))) : NaN;
   const loads = [...r.results, ...r.largeResults].map((x) => x.load.toFixed(1)).join(', ');
@@ -136,6 +137,7 @@ default of \`npm start\`), each a separate process. Time runs from the first byt
 | ceiling: udsv over the local file, same run (MB/s) | ${r.ceiling.toFixed(1)} |
 | DMS reader + profiler over the local file, same run (MB/s) | ${r.baseline.toFixed(1)} |
 | end to end / ceiling; end to end / reader + profiler | ${(speed / r.ceiling).toFixed(2)}x; ${(speed / r.baseline).toFixed(2)}x |
+| CPU seconds used, web / worker / pouchdb-server | ${procs(r.results, 'cpu', 1)} |
 | idle RSS before the upload, web / worker / pouchdb-server (MB) | ${procs(r.results, 'idle')} |
 | peak RSS web / worker / pouchdb-server (MB) | ${procs(r.results, 'peak')} |
 ${large}

@@ -20,12 +20,12 @@ export const OUTCOMES_ATTACHMENT = 'outcomes.json.gz';
 
 type Tuple = [number, RowStatus, string | null, boolean | null, string | null, string | null, string | null];
 
-/** Compact tuples in row order, gzipped: a 25,000-row batch is a few hundred kB. */
+/** Compact tuples in row order, gzipped at level 1 (several times faster than 6, a little larger): a 25,000-row batch is a few hundred kB. */
 export function encodeOutcomes(outcomes: Outcomes): Buffer {
   const rows = [...outcomes.entries()].sort((a, b) => a[0] - b[0]).map(([row, o]): Tuple => [
     row, o.status, o.id ?? null, o.created ?? null, o.code ?? null, o.message ?? null, o.fields?.length ? o.fields.join(',') : null,
   ]);
-  return gzipSync(JSON.stringify(rows), { level: 6 });
+  return gzipSync(JSON.stringify(rows), { level: 1 });
 }
 
 export function decodeOutcomes(data: Buffer): Outcomes {

@@ -34,8 +34,12 @@ export function buildPreflight(describe: DescribeSObjectResult, migration: Pick<
   }
   if (problems.length > 0) throw new AppError('MAPPING_INVALID', 400, `The mapping does not fit ${describe.name}: ${problems.join('; ')}.`, { details: problems });
   const options = { externalIdField: migration.externalIdField };
+  const types = new Map<string, string | undefined>(); // asked for every cell of every row
   return {
     check: (record) => validateRecord(record, describe, migration.operation, options),
-    fieldType: (key) => fieldByName(describe, key)?.type,
+    fieldType: (key) => {
+      if (!types.has(key)) types.set(key, fieldByName(describe, key)?.type);
+      return types.get(key);
+    },
   };
 }

@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Services } from '../services.js';
+import { streamProgress } from '../web/sse.js';
 import {
   deleteDataset, findDataset, getDataset, isFinal, listDatasets, parseOptionsFrom, readIssues, readRows, receiveUpload,
   reparseDataset, subscribeProgress, type DatasetDoc, type ParseProgress,
@@ -14,7 +15,6 @@ const ListQuery = z.object({
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(200).default(50),
 });
-const HEARTBEAT_MS = 15_000;
 
 export const datasetUrls = (id: string) => ({
   self: `/api/v1/datasets/${id}`,
@@ -42,35 +42,17 @@ export const progressOf = (doc: DatasetDoc): ParseProgress => ({
 });
 
 /** Server-Sent Events of a dataset's parse progress; the stream ends once the dataset is ready or failed. */
-async function streamProgress(services: Services, req: Request<{ id: string }>, res: Response): Promise<void> {
+async function streamParseProgress(services: Services, req: Request<{ id: string }>, res: Response): Promise<void> {
   const first = await getDataset(services.store, req.params.id);
-  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', 'x-accel-buffering': 'no' });
-  const state: { stop?: () => void; heartbeat?: NodeJS.Timeout; ended: boolean } = { ended: false };
-  const end = () => {
-    if (state.ended) return;
-    state.ended = true;
-    clearInterval(state.heartbeat);
-    state.stop?.();
-    res.end();
-  };
-  const send = (progress: ParseProgress) => {
-    if (state.ended) return;
-    res.write(`event: progress\ndata: ${JSON.stringify(progress)}\n\n`);
-    if (isFinal(progress.status)) end();
-  };
-  req.on('close', end);
-  if (isFinal(first.status)) return send(progressOf(first));
-  const stop = await subscribeProgress(services.redis, first._id, send);
-  if (state.ended) return stop();
-  state.stop = stop;
-  // Read again after subscribing: the parse may have finished in between.
-  const now = await findDataset(services.store, first._id);
-  if (!now) {
-    res.write('event: deleted\ndata: {}\n\n');
-    return end();
-  }
-  send(progressOf(now));
-  if (!state.ended) state.heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+  await streamProgress<ParseProgress>(req, res, {
+    current: progressOf(first),
+    isFinal: (progress) => isFinal(progress.status),
+    subscribe: (onEvent) => subscribeProgress(services.redis, first._id, onEvent),
+    reread: async () => {
+      const now = await findDataset(services.store, first._id);
+      return now ? progressOf(now) : undefined;
+    },
+  });
 }
 
 /** /api/v1/datasets: upload, list, read, re-parse and delete datasets. */
@@ -122,6 +104,6 @@ export function datasetApiRoutes(services: Services): Router {
     res.status(202).json(presentDataset(doc));
   });
 
-  router.get('/:id/events', (req, res) => streamProgress(services, req, res));
+  router.get('/:id/events', (req, res) => streamParseProgress(services, req, res));
   return router;
 }

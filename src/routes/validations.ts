@@ -7,34 +7,17 @@ import {
 } from '../preflight/index.js';
 import { uploaderOf } from './datasets.js';
 import { jsonField } from './templates.js';
-
-const HEARTBEAT_MS = 15_000;
+import { streamProgress } from '../web/sse.js';
 
 /** Server-Sent Events of a validation's progress; the stream ends when the run is done or failed. */
-async function streamProgress(services: Services, req: Request<{ id: string }>, res: Response): Promise<void> {
+async function streamValidationProgress(services: Services, req: Request<{ id: string }>, res: Response): Promise<void> {
   const first = await getValidation(services.store, req.params.id);
-  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', 'x-accel-buffering': 'no' });
-  const state: { stop?: () => void; heartbeat?: NodeJS.Timeout; ended: boolean } = { ended: false };
-  const end = () => {
-    if (state.ended) return;
-    state.ended = true;
-    clearInterval(state.heartbeat);
-    state.stop?.();
-    res.end();
-  };
-  const send = (progress: ValidationProgress) => {
-    if (state.ended) return;
-    res.write(`event: progress\ndata: ${JSON.stringify(progress)}\n\n`);
-    if (isFinished(progress.status)) end();
-  };
-  req.on('close', end);
-  if (isFinished(first.status)) return send(progressOf(first));
-  const stop = await subscribeValidation(services.redis, first._id, send);
-  if (state.ended) return stop();
-  state.stop = stop;
-  // Read again after subscribing: the run may have finished in between.
-  send(progressOf(await getValidation(services.store, first._id)));
-  if (!state.ended) state.heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+  await streamProgress<ValidationProgress>(req, res, {
+    current: progressOf(first),
+    isFinal: (progress) => isFinished(progress.status),
+    subscribe: (onEvent) => subscribeValidation(services.redis, first._id, onEvent),
+    reread: async () => progressOf(await getValidation(services.store, first._id)),
+  });
 }
 
 async function sendInvalidRows(services: Services, id: string, res: Response): Promise<void> {
@@ -62,7 +45,7 @@ export function validationApiRoutes(services: Services): Router {
   router.get('/:id', async (req, res) => {
     res.json(presentValidation(await getValidation(services.store, req.params.id)));
   });
-  router.get('/:id/events', (req, res) => streamProgress(services, req, res));
+  router.get('/:id/events', (req, res) => streamValidationProgress(services, req, res));
   router.get('/:id/invalid-rows.csv', (req, res) => sendInvalidRows(services, req.params.id, res));
   return router;
 }
