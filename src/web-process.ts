@@ -37,6 +37,8 @@ export async function startWeb(config: Config, options: Omit<AppOptions, 'readin
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
+        // Event streams never finish by themselves: cut what is still open after the grace period.
+        setTimeout(() => server.closeAllConnections(), Math.max(0, config.shutdownTimeoutMs - 1000)).unref();
       });
       await services.close();
     },

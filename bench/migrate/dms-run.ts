@@ -55,7 +55,7 @@ const ENDED = ['completed', 'failed', 'cancelled', 'paused'];
  * watching costs the store nothing; a slow poll of the document covers a missed message.
  */
 async function finishedAt(services: Services, migrationId: string): Promise<number> {
-  const subscriber = services.redis.duplicate();
+  const subscriber = services.redis.duplicate({ enableOfflineQueue: true });
   await subscriber.subscribe(eventsChannel(migrationId));
   return new Promise<number>((resolve) => {
     const done = () => {

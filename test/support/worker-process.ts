@@ -40,3 +40,22 @@ export async function startWorkerProcess(config: Config, extra: Record<string, s
   }
   return { child, output: () => output, exited };
 }
+
+/** Starts `src/server.ts` (the web process, Procfile `web:`) on a free port and waits until it listens. */
+export async function startWebProcess(config: Config, extra: Record<string, string> = {}): Promise<WorkerChild & { url: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { env: envFor(config, { PORT: '0', ...extra }), stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const deadline = Date.now() + 20_000;
+  let url: string | undefined;
+  while (!(url = /"url":"(http:\/\/[^"]+)","msg":"web listening"/.exec(output)?.[1])) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`web process did not start:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { child, output: () => output, exited, url };
+}

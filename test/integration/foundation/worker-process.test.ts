@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import request from 'supertest';
 import { createApp } from '../../../src/app.js';
 import { connectTestServices } from '../../support/services.js';
-import { startWorkerProcess, type WorkerChild } from '../../support/worker-process.js';
+import { startWebProcess, startWorkerProcess, type WorkerChild } from '../../support/worker-process.js';
 import { signIn } from '../../support/sign-in.js';
 
 type Services = Awaited<ReturnType<typeof connectTestServices>>;
@@ -57,6 +57,28 @@ describe('web and a separately started worker process, through real Redis', () =
     assert.equal(await finished?.getState(), 'completed');
     second.child.kill('SIGTERM');
     await second.exited;
+  });
+
+  test('web process alone + worker process alone; SIGTERM on web lets an in-flight request finish', async () => {
+    const worker = await startWorkerProcess(services.config);
+    children.push(worker);
+    const web = await startWebProcess(services.config, { SHUTDOWN_TIMEOUT_MS: '5000' });
+    children.push(web);
+    const operator = await signIn(services, 'operator');
+    const inFlight = fetch(`${web.url}/api/v1/diagnostics/ping`, {
+      method: 'POST',
+      headers: { authorization: operator.basic, 'content-type': 'application/json' },
+      body: JSON.stringify({ holdMs: 1500 }),
+    });
+    await new Promise((r) => setTimeout(r, 400));
+    web.child.kill('SIGTERM');
+    const res = await inFlight;
+    assert.equal(res.status, 200);
+    assert.equal(((await res.json()) as { answer: { pid: number } }).answer.pid, worker.child.pid);
+    assert.equal(await web.exited, 0);
+    await assert.rejects(fetch(`${web.url}/readyz`), 'the stopped web process no longer listens');
+    worker.child.kill('SIGTERM');
+    assert.equal(await worker.exited, 0);
   });
 
   async function waitForState(jobId: string, state: string): Promise<void> {
