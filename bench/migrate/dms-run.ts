@@ -2,7 +2,7 @@
 // chunks through the real reader (readDataset + writeChunk, as a dataset.parse job does, minus the blob),
 // two worker processes, then an insert migration timed from startMigration to state `completed`.
 import { randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, writeFileSync } from 'node:fs';
 import { loadConfig } from '../../src/config.js';
 import { connectServices, type Services } from '../../src/services.js';
 import { configureLogger } from '../../src/logger.js';
@@ -49,6 +49,8 @@ async function emulatorCount(url: string): Promise<number> {
 const workerNodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
 const ENDED = ['completed', 'failed', 'cancelled', 'paused'];
+/** The progress events of the last run, with their arrival time (written out with BENCH_WORKER_LOG_DIR). */
+const timeline: string[] = [];
 
 /**
  * When the run ends, from the engine's own progress events (Redis pub/sub, as the web page gets them), so that
@@ -66,6 +68,7 @@ async function finishedAt(services: Services, migrationId: string): Promise<numb
     };
     subscriber.on('message', (_channel: string, message: string) => {
       const event = JSON.parse(message) as MigrationEvent;
+      timeline.push(`${performance.now().toFixed(0)} ${message}`);
       if (event.type === 'state' && ENDED.includes(event.state)) done();
     });
     const poll = setInterval(() => {
@@ -74,7 +77,7 @@ async function finishedAt(services: Services, migrationId: string): Promise<numb
   });
 }
 
-export async function dmsRun(file: string, options: Partial<MigrationOptions>, workerCount = 2): Promise<DmsRun> {
+export async function dmsRun(file: string, options: Partial<MigrationOptions>, compiled: boolean, workerCount = 2): Promise<DmsRun> {
   const children: Child[] = [];
   let services: Services | undefined;
   const id = randomBytes(4).toString('hex');
@@ -87,13 +90,15 @@ export async function dmsRun(file: string, options: Partial<MigrationOptions>, w
       NODE_ENV: 'production', LOG_LEVEL: 'info', SECRET_KEY: randomBytes(32).toString('base64'),
       REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', COUCHDB_URL: couch.url, COUCHDB_DB_PREFIX: `bm${id}_`,
       QUEUE_PREFIX: `bench-migrate-${id}`, LOCAL_ORG_URL: emulator.url, DATA_DIR: 'bench/out/data',
+      // Experiments with the worker settings, e.g. BENCH_WORKER_ENV='{"WORKER_CONCURRENCY":"2"}'.
+      ...(JSON.parse(process.env.BENCH_WORKER_ENV ?? '{}') as Record<string, string>),
     };
     configureLogger({ level: 'warn' });
     services = await connectServices(loadConfig(env));
     const loadStarted = performance.now();
     const dataset = await loadDataset(services, file);
     const loadSeconds = (performance.now() - loadStarted) / 1000;
-    const workers = await Promise.all(Array.from({ length: workerCount }, () => startWorkerProcess(env, workerNodeArgs)));
+    const workers = await Promise.all(Array.from({ length: workerCount }, () => startWorkerProcess(env, { compiled, nodeArgs: workerNodeArgs })));
     children.push(...workers);
     const mapping = { object: 'Account', fields: COLUMNS.map((c) => ({ column: c, field: c })) };
     const created = await createMigration(services, { connectionId: 'local', datasetId: dataset.id, object: 'Account', operation: 'insert', template: { mapping }, options }, 'bench');
@@ -110,6 +115,12 @@ export async function dmsRun(file: string, options: Partial<MigrationOptions>, w
       workerRssMb: workers.map((w) => peakRssMb(w.proc.pid)), emulatorRssMb: peakRssMb(emulator.proc.pid), couchRssMb: peakRssMb(couch.proc.pid),
       cpu: { workers: cpuUsed.slice(0, workers.length).reduce((a, b) => a + b, 0), emulator: cpuUsed.at(-2) ?? 0, couch: cpuUsed.at(-1) ?? 0 },
     };
+    // Debugging aid: BENCH_WORKER_LOG_DIR=bench/out keeps the tail of each worker's output.
+    if (process.env.BENCH_WORKER_LOG_DIR) {
+      workers.forEach((w, i) => writeFileSync(`${process.env.BENCH_WORKER_LOG_DIR}/migrate-worker-${i}.log`, w.output()));
+      writeFileSync(`${process.env.BENCH_WORKER_LOG_DIR}/migrate-events.log`, `${started.toFixed(0)} start\n${timeline.join('\n')}\n`);
+    }
+    timeline.length = 0;
     if (result.succeeded !== dataset.rows || result.inEmulator !== dataset.rows) {
       throw new Error(`${dataset.rows} rows: ${result.succeeded} succeeded, ${result.inEmulator} records in the emulator`);
     }

@@ -1,6 +1,6 @@
 // The child processes of the migration benchmark: an in-memory pouchdb-server, the emulator (`dms emulator`),
 // DMS worker processes (workers/index.ts, as `npm run start:worker` runs it) and the jsforce floor script.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
@@ -59,9 +59,21 @@ export async function startEmulatorProcess(): Promise<Child & { url: string }> {
   return { ...child, url };
 }
 
-/** `nodeArgs`: extra node flags, e.g. ['--cpu-prof'] for profiling (not allowed in NODE_OPTIONS). */
-export async function startWorkerProcess(env: Record<string, string>, nodeArgs: string[] = []): Promise<Child> {
-  const child = start([...nodeArgs, '--import', 'tsx', 'workers/index.ts'], { ...process.env, ...env });
+/** Where `compileWorkers` puts the compiled project (bench/out is git-ignored; dist/ is left to `npm run build`). */
+export const COMPILED_DIR = 'bench/out/dist';
+
+/** Compiles src/ and workers/ as `npm run build` does, into COMPILED_DIR. */
+export function compileWorkers(): void {
+  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json', '--outDir', COMPILED_DIR], { stdio: 'inherit' });
+}
+
+/**
+ * A worker process: compiled JavaScript as the Procfile's `worker: node dist/workers/index.js` runs it, or
+ * `workers/index.ts` through tsx (`compiled` false). `nodeArgs`: extra node flags, e.g. ['--cpu-prof'].
+ */
+export async function startWorkerProcess(env: Record<string, string>, options: { compiled: boolean; nodeArgs?: string[] }): Promise<Child> {
+  const entry = options.compiled ? [`${COMPILED_DIR}/workers/index.js`] : ['--import', 'tsx', 'workers/index.ts'];
+  const child = start([...(options.nodeArgs ?? []), ...entry], { ...process.env, ...env });
   await until(child, () => child.output().includes('worker ready'), 'worker');
   return child;
 }

@@ -5,11 +5,16 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { dmsRun, type DmsRun } from './dms-run.js';
 import { defaultPath, generate } from './generate.js';
-import { runScript, startEmulatorProcess, stop } from './processes.js';
+import { compileWorkers, runScript, startEmulatorProcess, stop } from './processes.js';
 
 const rows = Number(process.argv[2] ?? 1_000_000);
 const runs = Number(process.argv[3] ?? 3);
 const only = (process.argv[4] ?? 'bulk,collections,small').split(',');
+/** Migration options on top of the defaults, for experiments: BENCH_OPTIONS='{"batchSize":50000}'. */
+const extraOptions = JSON.parse(process.env.BENCH_OPTIONS ?? '{}') as Record<string, unknown>;
+/** Workers run as compiled JavaScript, as in production (Procfile); BENCH_WORKERS=tsx runs workers/index.ts through tsx. */
+const compiled = process.env.BENCH_WORKERS !== 'tsx';
+if (compiled) compileWorkers();
 
 interface Scenario { key: string; title: string; rows: number; apiMode: 'auto' | 'collections'; floor: 'bulk' | 'collections' }
 const SCENARIOS: Scenario[] = [
@@ -40,7 +45,7 @@ for (const scenario of SCENARIOS.filter((s) => only.includes(s.key))) {
   if (!existsSync(file)) await generate(scenario.rows, file);
   const m: Measured = { scenario, dms: [], floor: [] };
   for (let i = 0; i < runs; i++) {
-    const dms = await dmsRun(file, { apiMode: scenario.apiMode });
+    const dms = await dmsRun(file, { apiMode: scenario.apiMode, ...extraOptions }, compiled);
     m.dms.push(dms);
     const floor = await floorRun(file, scenario.floor);
     m.floor.push(floor);

@@ -66,7 +66,7 @@ async function oneRun(file: string): Promise<Run> {
       const dataset = (await (await fetch(docUrl)).json()) as { status: string; error?: unknown };
       if (dataset.status === 'failed') throw new Error(`parse failed: ${JSON.stringify(dataset.error)}`);
       if (dataset.status === 'ready') break;
-      await sleep(25);
+      await sleep(50);
     }
     const seconds = (performance.now() - started) / 1000;
     const sizeMb = statSync(file).size / 1e6;

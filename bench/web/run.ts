@@ -66,8 +66,8 @@ const child = (entry: string, extra: Record<string, string> = {}) => {
   return proc;
 };
 const port = await freePort();
-// BENCH_PROFILE=1 writes a CPU profile of the web process to bench/out/prof/ (open it in Chrome DevTools).
-child('src/server.ts', { PORT: String(port), ...(process.env.BENCH_PROFILE ? { NODE_OPTIONS: '--cpu-prof --cpu-prof-dir=bench/out/prof' } : {}) });
+// BENCH_PROFILE=1 writes a CPU profile of the web process to bench/out/prof-web/ (open it in Chrome DevTools).
+child('src/server.ts', { PORT: String(port), ...(process.env.BENCH_PROFILE ? { NODE_OPTIONS: '--cpu-prof --cpu-prof-dir=bench/out/prof-web' } : {}) });
 child('workers/index.ts');
 const base = `http://127.0.0.1:${port}`;
 for (let i = 0; i < 300 && !(await fetch(`${base}/readyz`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 100));
@@ -117,8 +117,13 @@ const table = [
   '',
 ].join('\n');
 writeFileSync('bench/web/RESULTS.md', table);
+// The worker may be inside a slowed Salesforce call: SIGTERM first, SIGKILL after 5 s.
 for (const proc of children) proc.kill('SIGTERM');
-await Promise.all(children.map((proc) => new Promise((r) => (proc.exitCode === null ? proc.once('exit', r) : r(null)))));
+await Promise.all(children.map((proc) => new Promise((resolve) => {
+  if (proc.exitCode !== null) return resolve(null);
+  const timer = setTimeout(() => proc.kill('SIGKILL'), 5000);
+  proc.once('exit', () => resolve(clearTimeout(timer)));
+})));
 const keys = await services.redis.keys(`${env.QUEUE_PREFIX}:*`);
 if (keys.length > 0) await services.redis.del(...keys);
 await services.close();

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** A raw file kept in the `blobs` database: a manifest plus numbered parts of at most PART_BYTES each. */
-export const PART_BYTES = 4 * 1024 * 1024;
+export const PART_BYTES = 2 * 1024 * 1024;
 
 export const BlobManifest = z.object({
   _id: z.string(),
@@ -14,9 +14,13 @@ export const BlobManifest = z.object({
   sha256: z.string().optional(),
   contentType: z.string().optional(),
   complete: z.boolean(),
+  /** How the parts are stored: gzip (level 1) when the first part shrinks by a fifth or more; absent on older blobs. */
+  encoding: z.enum(['identity', 'gzip']).optional(),
   createdAt: z.string(),
 });
 export type BlobManifest = z.infer<typeof BlobManifest>;
+
+export type BlobEncoding = NonNullable<BlobManifest['encoding']>;
 
 export const BLOB_PART_ATTACHMENT = 'data';
 

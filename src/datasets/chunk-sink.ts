@@ -1,7 +1,7 @@
 import type { Store } from '../store/index.js';
 import type { RowBatch, RowIssue } from './readers/index.js';
-import { encodeChunkDoc, writeChunks, type EncodedChunk } from './chunk-store.js';
-import type { ChunkDoc, ChunkValue } from './model.js';
+import { ChunkEncoder, chunkFields, writeChunks, type EncodedChunk } from './chunk-store.js';
+import type { ChunkDoc } from './model.js';
 
 export const CHUNK_ROWS = 5000;
 /** Issues kept per chunk document (documents stay well under 1 MB); the count stays exact. */
@@ -16,13 +16,13 @@ export interface HeaderRename {
 const RENAME_MESSAGE = /"(.*)" is (?:named|column) "(.*)"\.$/s;
 
 /** Chunks per `_bulk_docs` request (about 1 MB of body) and requests in flight at once. */
-const CHUNKS_PER_WRITE = 4;
+const CHUNKS_PER_WRITE = 2;
 const WRITES_IN_FLIGHT = 2;
 
 /**
  * Cuts the readers' batches into chunks of exactly CHUNK_ROWS rows (so row n lives in chunk
- * floor((n-1)/CHUNK_ROWS)). Each chunk is encoded as soon as it is cut (gzip off the main thread, so its
- * rows are freed at once), and chunks are stored a few per request with two requests in flight.
+ * floor((n-1)/CHUNK_ROWS)). Rows are encoded as they arrive (feed it small batches: rows then die young),
+ * and chunks are stored a few per request with two requests in flight.
  */
 export class ChunkSink {
   columns: string[] = [];
@@ -30,7 +30,8 @@ export class ChunkSink {
   chunkCount = 0;
   rowCount = 0;
   issueCount = 0;
-  private rows: ChunkValue[][] = [];
+  private encoder?: ChunkEncoder;
+  private inChunk = 0;
   private issues: RowIssue[] = [];
   private group: Promise<EncodedChunk>[] = [];
   private writes: Promise<void>[] = [];
@@ -41,11 +42,16 @@ export class ChunkSink {
   async add(batch: RowBatch): Promise<number> {
     this.columns = batch.columns;
     for (const issue of batch.issues) this.takeIssue(issue);
-    for (const row of batch.rows) this.rows.push(row);
-    this.rowCount += batch.rows.length;
     let written = 0;
-    while (this.rows.length >= CHUNK_ROWS) {
-      await this.cut(CHUNK_ROWS);
+    for (let at = 0; at < batch.rows.length; ) {
+      const take = Math.min(CHUNK_ROWS - this.inChunk, batch.rows.length - at);
+      this.encoder ??= new ChunkEncoder(this.columns);
+      this.encoder.write(take === batch.rows.length ? batch.rows : batch.rows.slice(at, at + take));
+      at += take;
+      this.inChunk += take;
+      this.rowCount += take;
+      if (this.inChunk < CHUNK_ROWS) continue;
+      await this.cut();
       written++;
     }
     return written;
@@ -53,7 +59,7 @@ export class ChunkSink {
 
   /** Writes the last, partial chunk and waits for every write. */
   async end(): Promise<void> {
-    if (this.rows.length > 0) await this.cut(this.rows.length);
+    if (this.inChunk > 0) await this.cut();
     if (this.group.length > 0) this.dispatch();
     const writes = this.writes;
     this.writes = [];
@@ -70,16 +76,19 @@ export class ChunkSink {
     this.issues.push(issue);
   }
 
-  private async cut(count: number): Promise<void> {
-    const rows = this.rows.length === count ? this.rows : this.rows.slice(0, count);
-    this.rows = rows === this.rows ? [] : this.rows.slice(count);
+  private async cut(): Promise<void> {
     const index = this.chunkCount++;
     const firstRow = index * CHUNK_ROWS + 1;
-    const lastRow = firstRow + rows.length - 1;
+    const rowCount = this.inChunk;
+    const lastRow = firstRow + rowCount - 1;
     const mine = this.issues.filter((issue) => issue.row <= lastRow);
     this.issues = this.issues.filter((issue) => issue.row > lastRow);
     const issues: ChunkDoc['issues'] = mine.slice(0, ISSUES_PER_CHUNK).map((i) => ({ row: i.row, line: i.line, code: i.code, message: i.message }));
-    const encoded = encodeChunkDoc(this.datasetId, index, { columns: this.columns, rows, firstRow }, issues);
+    const fields = chunkFields(this.datasetId, index, firstRow, rowCount, issues);
+    const encoder = this.encoder;
+    this.encoder = undefined;
+    this.inChunk = 0;
+    const encoded = (async () => ({ fields, data: (await encoder?.end()) ?? Buffer.alloc(0) }))();
     encoded.catch(() => undefined); // awaited by its write
     this.group.push(encoded);
     if (this.group.length < CHUNKS_PER_WRITE) return;

@@ -13,7 +13,10 @@ import { readerOptionsFor } from './parse-options.js';
 import { publishProgress, type ParseProgress } from './progress.js';
 
 const DOC_UPDATE_EVERY_MS = 2000;
-const READ_BYTES = 256 * 1024;
+/** Rows per reader batch: small, so that rows are serialised into their chunk and freed while still young. */
+const READ_BATCH_ROWS = CHUNK_ROWS / 10;
+/** Small enough that the decoded text of a piece stays in V8's young generation (collected at once). */
+const READ_BYTES = 64 * 1024;
 
 export type ParseOutcome =
   | { outcome: 'ready'; rowCount: number; chunkCount: number }
@@ -42,9 +45,11 @@ export async function parseDataset(services: Services, datasetId: string, run: n
 
   let bytesRead = 0;
   let file: BlobManifest | undefined;
+  // Known once the upload has finished (the web records it); 0 while the file is still arriving.
+  let sizeBytes = started.sizeBytes;
   // The file may still be arriving: follow it part by part until its manifest says complete.
   const source = () => Readable.from(counted(followBlob(store, started.blobId, { onComplete: (m) => (file = m) })), { objectMode: false, highWaterMark: 1 });
-  // Blob parts are MBs; readers get 256 KB views of them (no copy), so their decoded text stays small.
+  // Blob parts are MBs; readers get 64 KB views of them (no copy), so their decoded text stays small.
   async function* counted(stream: Readable): AsyncGenerator<Buffer> {
     bytesRead = 0;
     for await (const part of stream) {
@@ -56,7 +61,7 @@ export async function parseDataset(services: Services, datasetId: string, run: n
     }
   }
   const progress = (status: ParseProgress['status'], sink: ChunkSink, error?: ParseProgress['error']): ParseProgress => ({
-    status, bytesRead, sizeBytes: file?.size ?? started.sizeBytes, rowsRead: sink.rowCount, chunks: sink.chunkCount, error,
+    status, bytesRead, sizeBytes: file?.size ?? sizeBytes, rowsRead: sink.rowCount, chunks: sink.chunkCount, error,
   });
   const publish = (event: ParseProgress) => publishProgress(redis, datasetId, event).catch((err: unknown) => log.warn({ err }, 'could not publish progress'));
 
@@ -65,7 +70,7 @@ export async function parseDataset(services: Services, datasetId: string, run: n
   let lastDocUpdate = Date.now();
   try {
     const format = DATASET_FORMATS.find((f) => f === started.format);
-    const options = { ...readerOptionsFor(started.parseOptions), format, batchSize: CHUNK_ROWS };
+    const options = { ...readerOptionsFor(started.parseOptions), format, batchSize: READ_BATCH_ROWS };
     for await (const batch of readDataset(source, options)) {
       profiler.add(batch);
       if ((await sink.add(batch)) === 0) continue;
@@ -74,6 +79,7 @@ export async function parseDataset(services: Services, datasetId: string, run: n
       lastDocUpdate = Date.now();
       const still = await updateDataset(store, datasetId, (doc) => (mine(doc) ? { ...doc, progress: { bytesRead, rowsRead: sink.rowCount } } : undefined));
       if (!still) throw new Stopped();
+      sizeBytes = still.sizeBytes;
     }
     await sink.end();
     await deleteChunks(store, datasetId, sink.chunkCount);

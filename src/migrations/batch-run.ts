@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Services } from '../services.js';
 import type { SalesforceSession, WriteSpec } from '../salesforce/index.js';
 import type { BatchDoc, MigrationDoc } from './model.js';
-import type { Outcomes } from './outcomes.js';
+import type { TrackedOutcomes } from './outcomes.js';
 import type { PreparedBatch, PreparedRow } from './prepare.js';
 
 /** The batch job asks to run later (paused, no free slot, budget spent): the job is delayed, not failed. */
@@ -29,7 +29,7 @@ export interface BatchRun {
   session: SalesforceSession;
   spec: WriteSpec;
   prepared: PreparedBatch;
-  outcomes: Outcomes;
+  readonly outcomes: TrackedOutcomes;
   /** A field that identifies inserted records (an external id in the mapping), for reconciling lost answers. */
   markerField?: string;
   /** Rows re-sent after an unknown outcome: ENTITY_IS_DELETED on a delete then means "done by us". */

@@ -16,6 +16,26 @@ export interface RowOutcome {
 /** Dataset row number -> outcome, for one batch. */
 export type Outcomes = Map<number, RowOutcome>;
 
+/** Outcomes that count their changes, so a save encodes and uploads them again only when they changed. */
+export class TrackedOutcomes extends Map<number, RowOutcome> {
+  changes = 0;
+
+  override set(row: number, outcome: RowOutcome): this {
+    this.changes++;
+    return super.set(row, outcome);
+  }
+
+  override delete(row: number): boolean {
+    this.changes++;
+    return super.delete(row);
+  }
+
+  override clear(): void {
+    this.changes++;
+    super.clear();
+  }
+}
+
 export const OUTCOMES_ATTACHMENT = 'outcomes.json.gz';
 
 type Tuple = [number, RowStatus, string | null, boolean | null, string | null, string | null, string | null];

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Services } from '../services.js';
 import { logger } from '../logger.js';
 import {
@@ -7,7 +8,7 @@ import { migrationJobId } from '../queue/jobs/migrations.js';
 import { Cancelled, Deferred, failRemaining, type BatchRun } from './batch-run.js';
 import { captureBeforeImages, BEFORE_ATTACHMENT } from './before-images.js';
 import { FINISHED_STATES, type BatchDoc, type MigrationDoc } from './model.js';
-import { totalsOf, type Outcomes } from './outcomes.js';
+import { totalsOf, TrackedOutcomes, type Outcomes } from './outcomes.js';
 import { buildPreflight } from './preflight.js';
 import { fieldByName } from '../mapping/index.js';
 import { prepareBatch } from './prepare.js';
@@ -19,6 +20,8 @@ import { writeThroughCollections } from './write-collections.js';
 const PAUSED_RECHECK_MS = 2000;
 /** A killed worker's slots free themselves after this; a live one extends its lease every third of it. */
 const SLOT_LEASE_MS = 15_000;
+const SLOT_WAIT_MS = 1500;
+const SLOT_RETRY_MS = 100;
 const doneKey = (id: string) => `dms:migration:${id}:done`;
 
 /** Pauses a running migration on the system's own initiative (API budget), keeping the reason. */
@@ -29,7 +32,15 @@ export async function systemPause(services: Services, migrationId: string, reaso
 
 async function acquireSlots(services: Services, migration: MigrationDoc): Promise<Slot[]> {
   const limit = migration.options.serial ? 1 : migration.options.concurrency;
-  const ownSlot = await new SlotLimiter(services.redis, `dms:slots:migration:${migration._id}`, limit, SLOT_LEASE_MS).tryAcquire();
+  const own = new SlotLimiter(services.redis, `dms:slots:migration:${migration._id}`, limit, SLOT_LEASE_MS);
+  // A slot of this run frees when one of its batches ends: wait for it here a little (a Redis call per
+  // try) rather than going through the delayed set at once, which re-reads the documents every time.
+  const waitUntil = Date.now() + SLOT_WAIT_MS;
+  let ownSlot = await own.tryAcquire();
+  while (!ownSlot && Date.now() < waitUntil) {
+    await sleep(SLOT_RETRY_MS);
+    ownSlot = await own.tryAcquire();
+  }
   if (!ownSlot) throw new Deferred(300 + Math.random() * 700, 'migration concurrency reached');
   const orgSlot = await new SlotLimiter(services.redis, orgSlotsKey(migration.connectionId), ORG_SLOTS, SLOT_LEASE_MS).tryAcquire();
   if (!orgSlot) {
@@ -86,15 +97,19 @@ export async function runBatch(services: Services, migrationId: string, n: numbe
     const describe = await describeObject(services.redis, session, migration.object);
     const preflight = buildPreflight(describe, migration, migration.template.mapping);
     const prepared = await prepareBatch(services, migration, batch, preflight);
-    const outcomes = await readOutcomes(services, batch);
+    const outcomes = new TrackedOutcomes(await readOutcomes(services, batch));
     for (const [row, outcome] of prepared.decided) if (!outcomes.has(row)) outcomes.set(row, outcome);
     const rows = batch.toRow - batch.fromRow + 1;
+    let savedChanges = -1;
     const markerField = migration.template.mapping.fields.find((f) => fieldByName(describe, f.field)?.externalId)?.field;
     const run: BatchRun = {
       services, migration, batch, session, prepared, outcomes, markerField, log, resent: new Set(),
       spec: { object: migration.object, operation: migration.operation, externalIdField: migration.externalIdField, allOrNone: migration.options.allOrNone, assignmentRuleId: migration.options.assignmentRuleId },
       async save(extra = {}) {
-        run.batch = await saveBatch(services, { ...run.batch, totals: totalsOf(run.outcomes, rows) }, outcomesAttachment(run.outcomes));
+        // Unchanged outcomes stay in the stored attachment (kept as a stub): a large batch is not encoded twice.
+        const changes = run.outcomes.changes;
+        run.batch = await saveBatch(services, { ...run.batch, totals: totalsOf(run.outcomes, rows) }, changes === savedChanges ? {} : outcomesAttachment(run.outcomes));
+        savedChanges = changes;
         await reportBatch(services, migrationId, { batch: n, state: run.batch.state, totals: run.batch.totals, ...extra });
       },
       async checkStop() {

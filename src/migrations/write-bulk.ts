@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  BULK_MAX_UPLOAD_BYTES, TERMINAL_STATES, createIngestJob, csvCell, csvLine, getJob, isTransientRowError, jobResults, setJobState, toSalesforceError, uploadJobData, waitForJob,
+  BULK_MAX_UPLOAD_BYTES, TERMINAL_STATES, createIngestJob, csvFields, csvLine, getJob, isTransientRowError, jobResults, setJobState, toSalesforceError, uploadJobData, waitForJob,
   type JobInfo, type ResultKind,
 } from '../salesforce/index.js';
 import { backoffMs, failRemaining, pendingRows, type BatchRun } from './batch-run.js';
@@ -17,11 +17,14 @@ function headerOf(run: BatchRun, rows: PreparedRow[]): string[] {
   return mappingTargets(run.migration.template.mapping).filter((t) => present.has(t));
 }
 
-/** One upload: each row's CSV line is made once and serves the size check, the body and the matching of results. */
+/**
+ * One upload: each row's CSV line (without its line break) is made once and serves the size check, the
+ * body and the matching of results.
+ */
 interface Part { header: string[]; rows: PreparedRow[]; lines: string[] }
 
 function partOf(run: BatchRun, rows: PreparedRow[], header = headerOf(run, rows), lines?: string[]): Part {
-  return { header, rows, lines: lines ?? rows.map((r) => csvLine(header.map((h) => r.record[h]))) };
+  return { header, rows, lines: lines ?? rows.map((r) => csvFields(header.map((h) => r.record[h]))) };
 }
 
 const UPLOAD_LIMIT = BULK_MAX_UPLOAD_BYTES - 64 * 1024;
@@ -30,7 +33,7 @@ const UPLOAD_LIMIT = BULK_MAX_UPLOAD_BYTES - 64 * 1024;
 function parts(run: BatchRun, rows: PreparedRow[]): Part[] {
   const all = partOf(run, rows);
   let chars = 0;
-  for (const line of all.lines) chars += line.length;
+  for (const line of all.lines) chars += line.length + 1;
   if (chars * 3 <= UPLOAD_LIMIT) return [all]; // a UTF-16 unit is at most 3 bytes of UTF-8
   const out: Part[] = [];
   const cut = (from: number, to: number) => {
@@ -41,7 +44,7 @@ function parts(run: BatchRun, rows: PreparedRow[]): Part[] {
   let from = 0;
   let bytes = 0;
   for (let i = 0; i < rows.length; i++) {
-    const size = Buffer.byteLength(all.lines[i]);
+    const size = Buffer.byteLength(all.lines[i]) + 1;
     if (i > from && bytes + size > UPLOAD_LIMIT) {
       cut(from, i);
       from = i;
@@ -55,27 +58,28 @@ function parts(run: BatchRun, rows: PreparedRow[]): Part[] {
 
 async function* csvBody(part: Part): AsyncGenerator<Uint8Array> {
   yield Buffer.from(csvLine(part.header));
-  for (let i = 0; i < part.lines.length; i += 2000) yield Buffer.from(part.lines.slice(i, i + 2000).join(''));
+  for (let i = 0; i < part.lines.length; i += 2000) yield Buffer.from(`${part.lines.slice(i, i + 2000).join('\n')}\n`);
 }
 
 /** Matches result rows to dataset rows by the uploaded cells (Bulk results come back in any order). */
 async function collectResults(run: BatchRun, record: BulkJobRecord, part: Part, info: JobInfo): Promise<void> {
-  // Identical lines share a list of rows; most lines are unique and keep a bare row number.
-  const byLine = new Map<string, number | number[]>();
-  part.lines.forEach((line, i) => {
-    const row = part.rows[i].row;
-    const seen = byLine.get(line);
-    if (seen === undefined) byLine.set(line, row);
-    else if (typeof seen === 'number') byLine.set(line, [seen, row]);
-    else seen.push(row);
-  });
+  // Line -> first index in the part; identical lines are chained through `next`. Taking a row flags it
+  // (the map is only written for repeated lines: deleting from a large Map costs more than the lookup).
+  const byLine = new Map<string, number>();
+  const next = new Int32Array(part.lines.length).fill(-1);
+  const taken = new Uint8Array(part.lines.length);
+  for (let i = part.lines.length - 1; i >= 0; i--) {
+    const later = byLine.get(part.lines[i]);
+    if (later !== undefined) next[i] = later;
+    byLine.set(part.lines[i], i);
+  }
   const take = (key: string): number | undefined => {
-    const seen = byLine.get(key);
-    if (typeof seen === 'number') {
-      byLine.delete(key);
-      return seen;
-    }
-    return seen?.shift();
+    let i = byLine.get(key) ?? -1;
+    while (i >= 0 && taken[i]) i = next[i];
+    if (i < 0) return undefined;
+    taken[i] = 1;
+    if (next[i] >= 0) byLine.set(key, next[i]);
+    return part.rows[i].row;
   };
   const cancelled = ['cancelling', 'cancelled'].includes(await currentState(run.services, run.migration._id));
   const kinds: ResultKind[] = ['successfulResults', 'failedResults', 'unprocessedrecords'];
@@ -87,9 +91,7 @@ async function collectResults(run: BatchRun, record: BulkJobRecord, part: Part, 
           at = { cells: part.header.map((h) => cells.indexOf(h)), id: cells.indexOf('sf__Id'), created: cells.indexOf('sf__Created'), error: cells.indexOf('sf__Error') };
           continue;
         }
-        let key = '';
-        for (let c = 0; c < at.cells.length; c++) key += `${c > 0 ? ',' : ''}${csvCell(cells[at.cells[c]] ?? '')}`;
-        const row = take(`${key}\n`);
+        const row = take(csvFields(at.cells.map((c) => cells[c] ?? '')));
         if (row === undefined) continue;
         if (kind === 'successfulResults') {
           run.outcomes.set(row, { status: 'ok', id: cells[at.id], created: cells[at.created] === 'true' });
@@ -104,9 +106,9 @@ async function collectResults(run: BatchRun, record: BulkJobRecord, part: Part, 
   }
   // A finished job that does not list a row processed it in a way we cannot tell: never send it twice.
   if (info.state === 'JobComplete') {
-    for (const seen of byLine.values()) for (const row of typeof seen === 'number' ? [seen] : seen) {
-      if (!run.outcomes.has(row)) run.outcomes.set(row, { status: 'doubt', code: 'DMS_IN_DOUBT', message: `Bulk job ${record.id} did not report this row` });
-    }
+    part.rows.forEach(({ row }, i) => {
+      if (!taken[i] && !run.outcomes.has(row)) run.outcomes.set(row, { status: 'doubt', code: 'DMS_IN_DOUBT', message: `Bulk job ${record.id} did not report this row` });
+    });
   }
   record.state = info.state;
   record.errorMessage = info.errorMessage;

@@ -8,7 +8,7 @@ export {
   createIngestJob, uploadJobData, setJobState, getJob, waitForJob, jobResults,
   BULK_MAX_UPLOAD_BYTES, TERMINAL_STATES, type JobInfo, type BulkJobState, type ResultKind,
 } from './bulk-ingest-writer.js';
-export { csvCell, csvLine, csvRows, CsvRowReader } from './csv.js';
+export { csvCell, csvFields, csvLine, csvRows, CsvRowReader } from './csv.js';
 export { readApiBudget, recordUsage, lastApiBudget, reserveOf, type ApiBudget } from './limits.js';
 export { SlotLimiter, ORG_SLOTS, orgSlotsKey, type Slot } from './concurrency.js';
 export { Operation, type WriteSpec, type FlatRecord, type WriteResult, type RecordError } from './write-spec.js';

@@ -1,11 +1,20 @@
 import type { CellValue, RowBatch } from '../readers/types.js';
 import { HyperLogLog } from './hyperloglog.js';
-import { inferValueType, widenType, type ColumnType } from './infer.js';
+import { inferTextType, inferValueType, widenType, type ColumnType } from './infer.js';
 import type { ColumnProfile } from './schema.js';
 
 const EXACT_DISTINCT_LIMIT = 10_000;
 const EXAMPLES = 5;
 const isNumeric = (type: ColumnType): boolean => type === 'integer' || type === 'number';
+
+/** Blank text (what trim() empties), checking the ends before trimming anything. */
+const isBlank = (text: string): boolean => {
+  const n = text.length;
+  if (n === 0) return true;
+  const first = text.charCodeAt(0);
+  const last = text.charCodeAt(n - 1);
+  return (first <= 32 || first === 0xa0 || first >= 0x1680 || last <= 32 || last === 0xa0 || last >= 0x1680) && text.trim() === '';
+};
 
 const asText = (value: Exclude<CellValue, null>): string => (value instanceof Date ? value.toISOString() : String(value));
 
@@ -31,17 +40,24 @@ class ColumnAccumulator {
       this.nulls += 1;
       return;
     }
-    if (typeof value !== 'string') this.onlyText = false;
-    // A repeated text (same type, min, max and examples as the first time) costs one lookup.
-    else if (this.onlyText && this.exact?.has(value)) return;
-    // Once a column is string, no value can narrow it again: skip inference.
-    const valueType = this.type === 'string' && typeof value === 'string' ? (value.trim() === '' ? 'empty' : 'string') : inferValueType(value);
+    let valueType: ColumnType;
+    let text: string;
+    if (typeof value === 'string') {
+      // A repeated text (same type, min, max and examples as the first time) costs one lookup.
+      if (this.onlyText && this.exact !== null && this.exact.has(value)) return;
+      // Once a column is string, no value can narrow it again: skip inference.
+      valueType = this.type === 'string' ? (isBlank(value) ? 'empty' : 'string') : inferTextType(value);
+      text = value;
+    } else {
+      this.onlyText = false;
+      valueType = inferValueType(value);
+      text = asText(value);
+    }
     if (valueType === 'empty') {
       this.nulls += 1;
       return;
     }
-    this.type = widenType(this.type, valueType);
-    const text = asText(value);
+    if (valueType !== this.type) this.type = widenType(this.type, valueType);
     if (this.exact) {
       this.exact.add(text);
       if (this.exact.size > EXACT_DISTINCT_LIMIT) this.switchToSketch();
