@@ -28,4 +28,5 @@ if (mode === 'bulk') {
   seconds = (performance.now() - started) / 1000;
   for (const r of results) if (r.success) succeeded++; else failed++;
 }
-console.log(JSON.stringify({ seconds, succeeded, failed, peakRssMb: process.resourceUsage().maxRSS / 1024 }));
+const usage = process.resourceUsage();
+console.log(JSON.stringify({ seconds, succeeded, failed, peakRssMb: usage.maxRSS / 1024, cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6 }));

@@ -28,15 +28,34 @@ export async function createSession(services: Services, user: AuthUser): Promise
   return { id, data };
 }
 
+/**
+ * Pages poll (live migration status): a session read is remembered in this process for 2 s, so a
+ * burst of requests costs one Redis round trip. Sign-out and role changes forget it here at once;
+ * another web instance may accept the old cookie for at most those 2 s.
+ */
+const MEMO_MS = 2000;
+const MEMO_MAX = 10_000;
+const memo = new Map<string, { at: number; data: SessionData }>();
+
 /** Reads a session and slides its expiry in one round trip (GETEX). */
 export async function readSession(services: Services, sessionId: string): Promise<SessionData | undefined> {
-  const raw = await services.redis.getex(sessionKey(services, sessionId), 'EX', SESSION_TTL_SECONDS);
-  if (!raw) return undefined;
-  const parsed = SessionData.safeParse(JSON.parse(raw));
-  return parsed.success ? parsed.data : undefined;
+  const key = sessionKey(services, sessionId);
+  const now = Date.now();
+  const hit = memo.get(key);
+  if (hit && now - hit.at < MEMO_MS) return hit.data;
+  const raw = await services.redis.getex(key, 'EX', SESSION_TTL_SECONDS);
+  const parsed = raw ? SessionData.safeParse(JSON.parse(raw)) : undefined;
+  if (!parsed?.success) {
+    memo.delete(key);
+    return undefined;
+  }
+  if (memo.size >= MEMO_MAX) memo.delete(memo.keys().next().value as string);
+  memo.set(key, { at: now, data: parsed.data });
+  return parsed.data;
 }
 
 export async function destroySession(services: Services, sessionId: string): Promise<void> {
+  memo.delete(sessionKey(services, sessionId));
   await services.redis.del(sessionKey(services, sessionId));
 }
 
@@ -45,5 +64,6 @@ export async function destroyUserSessions(services: Services, username: string):
   const key = userSessionsKey(services, username);
   const digests = await services.redis.smembers(key);
   const prefix = `${services.config.queue.prefix}:session:`;
+  for (const d of digests) memo.delete(`${prefix}${d}`);
   await services.redis.del(key, ...digests.map((d) => `${prefix}${d}`));
 }

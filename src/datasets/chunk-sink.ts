@@ -15,7 +15,7 @@ export interface HeaderRename {
 // The readers report renamed headers as row-0 issues: `... "from" is named "to".` (or `is column`).
 const RENAME_MESSAGE = /"(.*)" is (?:named|column) "(.*)"\.$/s;
 
-/** Chunks per `_bulk_docs` request (about 1 MB of body) and requests in flight at once. */
+/** Chunks per `_bulk_docs` request (a few hundred KB of body: pouchdb-server's heap grows with request size) and requests in flight. */
 const CHUNKS_PER_WRITE = 2;
 const WRITES_IN_FLIGHT = 2;
 

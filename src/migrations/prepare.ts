@@ -66,8 +66,8 @@ export async function prepareBatch(services: Services, migration: MigrationDoc, 
         return;
       }
       const record: FlatRecord = {};
-      for (const [key, value] of Object.entries(values)) {
-        const v = cell(value, preflight.fieldType(key));
+      for (const key in values) {
+        const v = cell(values[key], preflight.fieldType(key));
         if (v !== undefined) record[key] = v;
       }
       rows.push({ row, record });

@@ -18,10 +18,13 @@ async function orgAccounts(stack: Stack): Promise<{ Name: string; BillingCity: s
   return (await conn.query<{ Name: string; BillingCity: string }>('SELECT Id, Name, BillingCity FROM Account')).records;
 }
 
-/** Waits on the live page until the run has finished (the page reloads itself once at the end). */
+/**
+ * Waits on the live page until the run has finished: the page reloads itself once at the end, and only a page
+ * rendered finished by the server has #average-rate (a running one has the chart instead).
+ */
 async function watchToEnd(page: Page, state: RegExp): Promise<void> {
-  await page.waitForFunction((pattern) => new RegExp(pattern).test(document.querySelector('h1 [data-field="state"]')?.textContent ?? '')
-    && document.querySelector('#migration-live')?.getAttribute('data-state') !== 'running', state.source, { timeout: 60_000 });
+  await page.waitForFunction((pattern) => document.getElementById('average-rate') !== null
+    && new RegExp(pattern).test(document.querySelector('h1 [data-field="state"]')?.textContent ?? ''), state.source, { timeout: 60_000 });
   await page.waitForLoadState('load');
 }
 
