@@ -103,6 +103,7 @@ export function followBlob(store: Store, blobId: string, options: FollowOptions 
     let next = fetchNext(0);
     let delay = FOLLOW_MIN_DELAY_MS;
     let lastProgress = Date.now();
+    let recheckedPart = -1;
     for (let part = 0; ; ) {
       const current = await partIfStored(next);
       if (current) {
@@ -119,8 +120,14 @@ export function followBlob(store: Store, blobId: string, options: FollowOptions 
         options.onComplete?.(manifest);
         return;
       }
-      // A complete manifest lists stored parts only; a part missing below its count was deleted.
-      if (manifest.complete) throw missing(blobId);
+      if (manifest.complete) {
+        // The part may have been stored just before the manifest was completed: look once more. A part
+        // still missing below a complete manifest's count was deleted.
+        if (recheckedPart === part) throw missing(blobId);
+        recheckedPart = part;
+        next = fetchNext(part);
+        continue;
+      }
       if (Date.now() - lastProgress > stallMs) {
         throw new AppError('UPLOAD_STALLED', 410, `The upload of ${blobId} stopped arriving ${Math.round(stallMs / 1000)} s ago; upload the file again.`);
       }

@@ -37,6 +37,8 @@ export interface BatchRun {
   log: Logger;
   /** Persists the batch document with its outcomes attachment and reports progress. */
   save(extra?: { salesforce?: string; jobId?: string }): Promise<void>;
+  /** Reports progress only (Redis), for steps nothing would need after a crash (a Bulk job's poll states). */
+  report(extra: { salesforce?: string; jobId?: string }): Promise<void>;
   /** Throws Deferred (paused) or Cancelled; returns when the run may go on. */
   checkStop(): Promise<void>;
   /** Pauses the migration when the org's daily budget would not cover `calls` more. */

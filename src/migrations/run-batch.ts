@@ -110,6 +110,9 @@ export async function runBatch(services: Services, migrationId: string, n: numbe
         const changes = run.outcomes.changes;
         run.batch = await saveBatch(services, { ...run.batch, totals: totalsOf(run.outcomes, rows) }, changes === savedChanges ? {} : outcomesAttachment(run.outcomes));
         savedChanges = changes;
+        await run.report(extra);
+      },
+      async report(extra) {
         await reportBatch(services, migrationId, { batch: n, state: run.batch.state, totals: run.batch.totals, ...extra });
       },
       async checkStop() {

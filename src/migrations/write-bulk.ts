@@ -8,6 +8,7 @@ import type { BulkJobRecord } from './model.js';
 import { parseBulkError } from './outcomes.js';
 import type { PreparedRow } from './prepare.js';
 import { currentState } from './store.js';
+import { LineMatcher } from './line-matcher.js';
 import { mappingTargets } from './preflight.js';
 
 /** Header: the mapping's targets that any row of the part carries, in mapping order (deterministic, so a re-attached job matches). */
@@ -61,29 +62,20 @@ async function* csvBody(part: Part): AsyncGenerator<Uint8Array> {
   for (let i = 0; i < part.lines.length; i += 2000) yield Buffer.from(`${part.lines.slice(i, i + 2000).join('\n')}\n`);
 }
 
+/** The result files that can hold rows: none failed (as the job reports) or all processed leaves files empty; unknown counts fetch all. */
+function resultKinds(info: JobInfo, uploaded: number): ResultKind[] {
+  const kinds: ResultKind[] = ['successfulResults'];
+  if (info.numberRecordsFailed !== 0) kinds.push('failedResults');
+  if (info.state !== 'JobComplete' || info.numberRecordsProcessed !== uploaded) kinds.push('unprocessedrecords');
+  return kinds;
+}
+
 /** Matches result rows to dataset rows by the uploaded cells (Bulk results come back in any order). */
 async function collectResults(run: BatchRun, record: BulkJobRecord, part: Part, info: JobInfo): Promise<void> {
-  // Line -> first index in the part; identical lines are chained through `next`. Taking a row flags it
-  // (the map is only written for repeated lines: deleting from a large Map costs more than the lookup).
-  const byLine = new Map<string, number>();
-  const next = new Int32Array(part.lines.length).fill(-1);
-  const taken = new Uint8Array(part.lines.length);
-  for (let i = part.lines.length - 1; i >= 0; i--) {
-    const later = byLine.get(part.lines[i]);
-    if (later !== undefined) next[i] = later;
-    byLine.set(part.lines[i], i);
-  }
-  const take = (key: string): number | undefined => {
-    let i = byLine.get(key) ?? -1;
-    while (i >= 0 && taken[i]) i = next[i];
-    if (i < 0) return undefined;
-    taken[i] = 1;
-    if (next[i] >= 0) byLine.set(key, next[i]);
-    return part.rows[i].row;
-  };
+  const matcher = new LineMatcher(part.lines);
   const cancelled = ['cancelling', 'cancelled'].includes(await currentState(run.services, run.migration._id));
-  const kinds: ResultKind[] = ['successfulResults', 'failedResults', 'unprocessedrecords'];
-  for (const kind of kinds) {
+  for (const kind of resultKinds(info, part.rows.length)) {
+    matcher.restart();
     let at: { cells: number[]; id: number; created: number; error: number } | undefined;
     for await (const batch of jobResults(run.session, record.id, kind)) {
       for (const cells of batch) {
@@ -91,8 +83,9 @@ async function collectResults(run: BatchRun, record: BulkJobRecord, part: Part, 
           at = { cells: part.header.map((h) => cells.indexOf(h)), id: cells.indexOf('sf__Id'), created: cells.indexOf('sf__Created'), error: cells.indexOf('sf__Error') };
           continue;
         }
-        const row = take(csvFields(at.cells.map((c) => cells[c] ?? '')));
-        if (row === undefined) continue;
+        const index = matcher.take(csvFields(at.cells.map((c) => cells[c] ?? '')));
+        if (index === undefined) continue;
+        const { row } = part.rows[index];
         if (kind === 'successfulResults') {
           run.outcomes.set(row, { status: 'ok', id: cells[at.id], created: cells[at.created] === 'true' });
         } else if (kind === 'failedResults') {
@@ -107,7 +100,7 @@ async function collectResults(run: BatchRun, record: BulkJobRecord, part: Part, 
   // A finished job that does not list a row processed it in a way we cannot tell: never send it twice.
   if (info.state === 'JobComplete') {
     part.rows.forEach(({ row }, i) => {
-      if (!taken[i] && !run.outcomes.has(row)) run.outcomes.set(row, { status: 'doubt', code: 'DMS_IN_DOUBT', message: `Bulk job ${record.id} did not report this row` });
+      if (!matcher.taken[i] && !run.outcomes.has(row)) run.outcomes.set(row, { status: 'doubt', code: 'DMS_IN_DOUBT', message: `Bulk job ${record.id} did not report this row` });
     });
   }
   record.state = info.state;
@@ -128,8 +121,8 @@ async function finish(run: BatchRun, record: BulkJobRecord, part: Part): Promise
       if (seen.state === last) return;
       last = seen.state;
       record.state = seen.state;
-      // A terminal state is saved with the results, right after.
-      if (!TERMINAL_STATES.has(seen.state)) await run.save({ salesforce: seen.state, jobId: record.id });
+      // A state seen while polling is progress only: a restart asks Salesforce anyway; the terminal one is saved with the results.
+      if (!TERMINAL_STATES.has(seen.state)) await run.report({ salesforce: seen.state, jobId: record.id });
     },
   });
   await collectResults(run, record, part, info);
