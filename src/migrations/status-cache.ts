@@ -13,6 +13,8 @@ const LOCAL_MAX_ENTRIES = 1000;
 
 interface Entry { at: number; body: string; value?: MigrationStatus }
 const locals = new WeakMap<Services, Map<string, Entry>>();
+/** One refresh in flight per key and process: a burst of requests on a cold cache costs one CouchDB read. */
+const refreshing = new Map<string, Promise<Entry>>();
 
 export const statusCacheKey = (id: string, errors: boolean): string => statusCacheKeys(id)[errors ? 1 : 0];
 
@@ -41,18 +43,24 @@ export async function statusBody(services: Services, id: string, options: { erro
   const now = Date.now();
   const hit = map.get(key);
   if (hit && now - hit.at < LOCAL_TTL_MS) return cached(hit);
-  let entry: Entry;
-  const shared = await services.redis.get(key);
-  if (shared) {
-    entry = { at: now, body: shared };
-  } else {
-    const value = await migrationStatus(services, id, { errors });
-    entry = { at: now, body: JSON.stringify(value), value };
-    await services.redis.set(key, entry.body, 'EX', REDIS_TTL_SECONDS);
+  let pending = refreshing.get(key);
+  if (!pending) {
+    pending = refresh(services, id, errors, key).finally(() => refreshing.delete(key));
+    refreshing.set(key, pending);
   }
+  const entry = await pending;
   if (map.size >= LOCAL_MAX_ENTRIES) map.delete(map.keys().next().value as string);
   map.set(key, entry);
   return cached(entry);
+}
+
+async function refresh(services: Services, id: string, errors: boolean, key: string): Promise<Entry> {
+  const shared = await services.redis.get(key);
+  if (shared) return { at: Date.now(), body: shared };
+  const value = await migrationStatus(services, id, { errors });
+  const entry = { at: Date.now(), body: JSON.stringify(value), value };
+  await services.redis.set(key, entry.body, 'EX', REDIS_TTL_SECONDS);
+  return entry;
 }
 
 /** Drops this process's copies (after a control action here, or an event seen by the SSE stream). */
