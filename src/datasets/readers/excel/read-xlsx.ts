@@ -42,6 +42,8 @@ export async function* readXlsx(source: ByteSource, options: ReaderOptions): Asy
   const batcher = new Batcher(options.batchSize);
   let found = false;
   let sheetNames: string[] = [];
+  // exceljs can fail on its own while the iteration is being closed after our refusal: keep ours.
+  let refusal: unknown;
   try {
     for await (const sheet of reader as unknown as AsyncIterable<WorksheetLike>) {
       sheetNames = ((reader as unknown as { model?: { sheets?: { name: string }[] } }).model?.sheets ?? []).map((s) => s.name);
@@ -69,7 +71,7 @@ export async function* readXlsx(source: ByteSource, options: ReaderOptions): Asy
         if (cells.length > width) {
           const cell = `${columnLetter(width + 1)}${row.number}`;
           if (options.onRaggedRows === 'error') {
-            throw readerError('EXCEL_RAGGED_ROW', `Sheet "${sheet.name}", row ${row.number}, cell ${cell}: the row has values beyond the ${width} columns of the first row. Add a header for them, or choose to accept ragged rows.`, { sheet: sheet.name, row: row.number, cell });
+            throw (refusal = readerError('EXCEL_RAGGED_ROW', `Sheet "${sheet.name}", row ${row.number}, cell ${cell}: the row has values beyond the ${width} columns of the first row. Add a header for them, or choose to accept ragged rows.`, { sheet: sheet.name, row: row.number, cell }));
           }
           batcher.issue({ row: batcher.rowCount + 1, code: 'RAGGED_ROW', message: `Sheet "${sheet.name}", row ${row.number}: values from cell ${cell} on are beyond the ${width} columns and are dropped.` });
         }
@@ -78,6 +80,8 @@ export async function* readXlsx(source: ByteSource, options: ReaderOptions): Asy
       }
       break;
     }
+  } catch (error) {
+    throw refusal ?? error;
   } finally {
     (stream as { destroy?: () => void }).destroy?.();
   }
