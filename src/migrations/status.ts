@@ -1,7 +1,7 @@
 import type { Services } from '../services.js';
 import { lastApiBudget, type ApiBudget } from '../salesforce/index.js';
 import { migrationJobId } from '../queue/jobs/migrations.js';
-import { FINISHED_STATES, MigrationDoc, type Totals } from './model.js';
+import { FINISHED_STATES, MigrationDoc, type BatchDoc, type Totals } from './model.js';
 import { batchProgress, sumProgress, type BatchProgress } from './progress.js';
 import { docCacheKey, getMigration, listBatches, readOutcomes, saveMigration } from './store.js';
 
@@ -29,30 +29,43 @@ async function cachedDoc(services: Services, id: string): Promise<MigrationDoc> 
   return doc;
 }
 
-/**
- * Failed rows grouped by status code and fields, with the first examples. Cached per failed-row
- * count and state, so a running migration re-reads outcomes only when new failures arrived.
- */
-export async function errorGroups(services: Services, doc: MigrationDoc, failed: number, examples = 3): Promise<ErrorGroup[]> {
-  const key = `dms:migration:${doc._id}:errors:${doc.state}:${failed}`;
+/** One batch's failed rows grouped by status code and fields (cached while its failed count stays the same). */
+async function batchErrorGroups(services: Services, migrationId: string, batch: BatchDoc, examples: number): Promise<ErrorGroup[]> {
+  const key = `dms:migration:${migrationId}:batch:${batch.batch}:errors:${batch.state}:${batch.totals.failed}`;
   const cached = await services.redis.get(key);
   if (cached) return JSON.parse(cached) as ErrorGroup[];
   const groups = new Map<string, ErrorGroup>();
+  for (const [row, o] of await readOutcomes(services, batch)) {
+    if (o.status !== 'fail' && o.status !== 'doubt') continue;
+    const fields = (o.fields ?? []).join(', ');
+    const id = `${o.code}|${fields}`;
+    const group = groups.get(id) ?? { code: o.code ?? 'UNKNOWN', fields, count: 0, examples: [] };
+    group.count++;
+    if (group.examples.length < examples) group.examples.push({ row, message: o.message ?? '' });
+    groups.set(id, group);
+  }
+  const list = [...groups.values()];
+  await services.redis.set(key, JSON.stringify(list), 'EX', 3600);
+  return list;
+}
+
+/**
+ * Failed rows grouped by status code and fields, with the first examples. Each batch's groups are
+ * cached by its failed count, so a running migration re-reads only the batches with new failures.
+ */
+export async function errorGroups(services: Services, doc: MigrationDoc, examples = 3): Promise<ErrorGroup[]> {
+  const merged = new Map<string, ErrorGroup>();
   for (const batch of await listBatches(services, doc._id, doc.batchCount)) {
     if (batch.totals.failed === 0) continue;
-    for (const [row, o] of await readOutcomes(services, batch)) {
-      if (o.status !== 'fail' && o.status !== 'doubt') continue;
-      const fields = (o.fields ?? []).join(', ');
-      const id = `${o.code}|${fields}`;
-      const group = groups.get(id) ?? { code: o.code ?? 'UNKNOWN', fields, count: 0, examples: [] };
-      group.count++;
-      if (group.examples.length < examples) group.examples.push({ row, message: o.message ?? '' });
-      groups.set(id, group);
+    for (const group of await batchErrorGroups(services, doc._id, batch, examples)) {
+      const id = `${group.code}|${group.fields}`;
+      const into = merged.get(id) ?? { ...group, count: 0, examples: [] };
+      into.count += group.count;
+      for (const example of group.examples) if (into.examples.length < examples) into.examples.push(example);
+      merged.set(id, into);
     }
   }
-  const sorted = [...groups.values()].sort((a, b) => b.count - a.count);
-  await services.redis.set(key, JSON.stringify(sorted), 'EX', 3600);
-  return sorted;
+  return [...merged.values()].sort((a, b) => b.count - a.count);
 }
 
 /** The BullMQ state of every planned batch job ('unknown' once removed after its retention bound). */
@@ -76,7 +89,7 @@ export async function migrationStatus(services: Services, id: string, options: {
     percent: doc.rowCount === 0 ? 100 : Math.floor((processed / doc.rowCount) * 1000) / 10,
     batches: progress.map((b) => ({ ...b, queue: queue.get(b.batch) ?? 'unknown' })),
     apiBudget: budget ?? doc.apiBudget as ApiBudget | undefined,
-    errors: options.errors && totals.failed > 0 ? await errorGroups(services, doc, totals.failed) : undefined,
+    errors: options.errors && totals.failed > 0 ? await errorGroups(services, doc) : undefined,
   };
 }
 
