@@ -60,14 +60,14 @@ const migration = await createMigration(services, {
 }, 'bench');
 
 const children: ChildProcess[] = [];
-const child = (entry: string, extra: Record<string, string> = {}) => {
-  const proc = spawn(process.execPath, ['--import', 'tsx', entry], { env: { ...process.env, ...env, ...extra }, stdio: ['ignore', 'inherit', 'inherit'] });
+const child = (entry: string, extra: Record<string, string> = {}, nodeArgs: string[] = []) => {
+  const proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry], { env: { ...process.env, ...env, ...extra }, stdio: ['ignore', 'inherit', 'inherit'] });
   children.push(proc);
   return proc;
 };
 const port = await freePort();
 // BENCH_PROFILE=1 writes a CPU profile of the web process to bench/out/prof-web/ (open it in Chrome DevTools).
-child('src/server.ts', { PORT: String(port), ...(process.env.BENCH_PROFILE ? { NODE_OPTIONS: '--cpu-prof --cpu-prof-dir=bench/out/prof-web' } : {}) });
+child('src/server.ts', { PORT: String(port) }, process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=bench/out/prof-web'] : []);
 child('workers/index.ts');
 const base = `http://127.0.0.1:${port}`;
 for (let i = 0; i < 300 && !(await fetch(`${base}/readyz`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 100));
