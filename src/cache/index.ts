@@ -1,1 +1,2 @@
 export { createRedis, redisReady, redisVersion, type RedisRole } from './redis.js';
+export { publishChannel, subscribeChannel } from './channels.js';

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import { publishChannel, subscribeChannel } from '../cache/index.js';
 import { DatasetStatus } from './model.js';
 
 /** What the parse publishes and the page follows; durable totals live on the dataset document. */
@@ -18,25 +19,10 @@ export const progressChannel = (datasetId: string): string => `dms:datasets:${da
 export const isFinal = (status: string): boolean => status === 'ready' || status === 'failed';
 
 export async function publishProgress(redis: Redis, datasetId: string, progress: ParseProgress): Promise<void> {
-  await redis.publish(progressChannel(datasetId), JSON.stringify(progress));
+  await publishChannel(redis, progressChannel(datasetId), progress);
 }
 
-/**
- * Calls `onProgress` for each event published about one dataset, on a subscriber connection of its own
- * (a subscribed connection can do nothing else). Resolves once subscribed; call the returned stop().
- */
-export async function subscribeProgress(redis: Redis, datasetId: string, onProgress: (progress: ParseProgress) => void): Promise<() => void> {
-  const subscriber = redis.duplicate({ maxRetriesPerRequest: 3, enableOfflineQueue: true });
-  subscriber.on('error', () => undefined);
-  subscriber.on('message', (_channel: string, message: string) => {
-    const parsed = ParseProgress.safeParse(JSON.parse(message));
-    if (parsed.success) onProgress(parsed.data);
-  });
-  try {
-    await subscriber.subscribe(progressChannel(datasetId));
-  } catch (error) {
-    subscriber.disconnect();
-    throw error;
-  }
-  return () => subscriber.disconnect();
+/** Calls `onProgress` for each event published about one dataset; resolves once subscribed with stop(). */
+export function subscribeProgress(redis: Redis, datasetId: string, onProgress: (progress: ParseProgress) => void): Promise<() => void> {
+  return subscribeChannel(redis, progressChannel(datasetId), ParseProgress, onProgress);
 }

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { ValidationProgress, type ValidationDoc } from './model.js';
+import { publishChannel, subscribeChannel } from '../cache/index.js';
 
 export const validationChannel = (id: string): string => `dms:validations:${id}:progress`;
 
@@ -10,22 +11,10 @@ export function progressOf(doc: ValidationDoc): ValidationProgress {
 }
 
 export async function publishValidationProgress(redis: Redis, id: string, progress: ValidationProgress): Promise<void> {
-  await redis.publish(validationChannel(id), JSON.stringify(progress));
+  await publishChannel(redis, validationChannel(id), progress);
 }
 
-/** Calls `onProgress` for each event of one validation on a subscriber connection of its own; call the returned stop(). */
-export async function subscribeValidation(redis: Redis, id: string, onProgress: (progress: ValidationProgress) => void): Promise<() => void> {
-  const subscriber = redis.duplicate({ maxRetriesPerRequest: 3, enableOfflineQueue: true });
-  subscriber.on('error', () => undefined);
-  subscriber.on('message', (_channel: string, message: string) => {
-    const parsed = ValidationProgress.safeParse(JSON.parse(message));
-    if (parsed.success) onProgress(parsed.data);
-  });
-  try {
-    await subscriber.subscribe(validationChannel(id));
-  } catch (error) {
-    subscriber.disconnect();
-    throw error;
-  }
-  return () => subscriber.disconnect();
+/** Calls `onProgress` for each event of one validation; resolves once subscribed with stop(). */
+export function subscribeValidation(redis: Redis, id: string, onProgress: (progress: ValidationProgress) => void): Promise<() => void> {
+  return subscribeChannel(redis, validationChannel(id), ValidationProgress, onProgress);
 }
