@@ -6,6 +6,7 @@ import { startWeb } from '../web-process.js';
 import { startWorkers } from '../../workers/runtime.js';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
+import { ensureInitialAdmin } from '../auth/index.js';
 
 /**
  * `dms start` / `npm start`: web and worker in one process, with an embedded redis-server and
@@ -41,6 +42,8 @@ export async function startAllInOne(config: Config): Promise<void> {
     const workers = startWorkers(web.services);
     onShutdown([() => workers.close(config.shutdownTimeoutMs), () => web.stop(), stopEmbedded], { hardTimeoutMs: config.shutdownTimeoutMs + 8000 });
     const localOrg = config.emulator.localOrgUrl ? `\n  Local org (Salesforce emulator): ${config.emulator.localOrgUrl}  user admin@local.org / password` : '';
+    // Idempotent: the app also starts it; waiting here lets the banner say where the password is.
+    await ensureInitialAdmin(web.services);
     const adminFile = join(config.dataDir, 'initial-admin.txt');
     const signIn = existsSync(adminFile) ? `\n  sign in: the first admin's user name and password are in ${adminFile}` : '';
     process.stdout.write(`\nDMS is running at ${web.url}${signIn}${localOrg}\n  data: ${config.dataDir}\n  stop with Ctrl+C\n\n`);
