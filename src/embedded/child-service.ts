@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { logger } from '../logger.js';
@@ -13,6 +14,37 @@ export async function freePort(): Promise<number> {
       server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
     });
   });
+}
+
+/** Stops a process a previous run left behind (it holds the data folder's locks), if it is still that service. */
+async function stopLeftover(pidFile: string, name: string): Promise<void> {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(pidFile, 'utf8'));
+  } catch {
+    return;
+  }
+  const commandLine = (() => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    } catch {
+      return '';
+    }
+  })();
+  if (!Number.isInteger(pid) || pid <= 0 || !commandLine.includes(name)) return;
+  logger('app', { service: name }).warn({ pid }, 'stopping a copy left running by an earlier DMS');
+  process.kill(pid, 'SIGTERM');
+  for (let i = 0; i < 50 && isAlive(pid); i++) await sleep(100);
+  if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export interface ChildService {
@@ -31,6 +63,8 @@ export async function superviseChild(options: {
   cwd?: string;
   ready: () => Promise<boolean>;
   readyTimeoutMs?: number;
+  /** Where the child's pid is kept, so a copy left running by a killed DMS is stopped before a new one starts. */
+  pidFile?: string;
 }): Promise<ChildService> {
   const log = logger('app', { service: options.name });
   let child: ChildProcess | undefined;
@@ -38,8 +72,10 @@ export async function superviseChild(options: {
   let restarts = 0;
   let lastOutput = '';
 
+  if (options.pidFile) await stopLeftover(options.pidFile, options.name);
   const launch = () => {
     child = spawn(options.command, options.args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    if (options.pidFile && child.pid) writeFileSync(options.pidFile, String(child.pid));
     const keep = (chunk: Buffer) => {
       lastOutput = (lastOutput + chunk.toString()).slice(-2000);
     };

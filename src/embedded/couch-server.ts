@@ -50,6 +50,7 @@ export async function startEmbeddedCouch(dataDir: string | 'memory'): Promise<Ch
     args,
     cwd,
     ready: async () => (await fetch(url)).ok,
+    pidFile: dir ? join(dir, 'server.pid') : undefined,
     readyTimeoutMs: 30_000,
   });
   return Object.assign(service, { url });

@@ -53,6 +53,7 @@ export async function startEmbeddedRedis(dataDir: string, searchPath: string): P
     command: binary,
     args: ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', '', '--maxmemory-policy', 'noeviction', '--protected-mode', 'yes'],
     ready: () => answersPing(port),
+    pidFile: join(dir, 'server.pid'),
   });
   return Object.assign(service, { url: `redis://127.0.0.1:${port}` });
 }
