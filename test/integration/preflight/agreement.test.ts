@@ -1,7 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import jsforce from 'jsforce';
-import { startWorkers, type RunningWorkers } from '../../../workers/runtime.js';
 import { startHarness, waitForValidation, writeDataset, type Harness } from './support.js';
 
 /*
@@ -149,15 +148,10 @@ function assertAgreement(ours: Map<number, SfErr[]>, theirs: Map<number, SfErr[]
 
 describe('validation agrees with the emulator on the same rows', () => {
   let h: Harness;
-  let workers: RunningWorkers;
   before(async () => {
-    h = await startHarness();
-    workers = startWorkers(h.services);
+    h = await startHarness({ workers: true });
   });
-  after(async () => {
-    await workers.close(5000);
-    await h.close();
-  });
+  after(() => h.close());
 
   async function validate(object: string, columns: string[], rows: string[][], target: { operation: string; externalIdField?: string }): Promise<Map<number, SfErr[]>> {
     const datasetId = await writeDataset(h.services, columns, rows, 4);

@@ -7,6 +7,7 @@ import { DatasetDoc, writeChunk, type ChunkValue } from '../../../src/datasets/i
 import { startEmulator } from '../../../src/salesforce-emulator/index.js';
 import { connectTestServices } from '../../support/services.js';
 import { signIn, type TestUser } from '../../support/sign-in.js';
+import { startWorkers } from '../../../workers/runtime.js';
 
 export interface Harness {
   services: Services & { cleanup(): Promise<void> };
@@ -18,10 +19,11 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** Real Redis, the CouchDB-compatible server, and an emulator over HTTP as the Local org. */
-export async function startHarness(): Promise<Harness> {
+/** Real Redis, the CouchDB-compatible server, and an emulator over HTTP as the Local org; with `workers`, the queues are drained too. */
+export async function startHarness(options: { workers?: boolean } = {}): Promise<Harness> {
   const emulator = await startEmulator({ port: 0 });
   const services = await connectTestServices({ LOCAL_ORG_URL: emulator.url });
+  const workers = options.workers ? startWorkers(services) : undefined;
   const app = createApp(services);
   const user = await signIn(services, 'operator');
   return {
@@ -29,6 +31,7 @@ export async function startHarness(): Promise<Harness> {
     get: (url) => request(app).get(url).set(user.headers),
     post: (url, body) => request(app).post(url).set(user.headers).send(body),
     async close() {
+      await workers?.close(5000);
       await services.cleanup();
       await emulator.close();
     },

@@ -1,20 +1,14 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startWorkers, type RunningWorkers } from '../../../workers/runtime.js';
 import { subscribeValidation, type ValidationProgress } from '../../../src/preflight/index.js';
 import { codesByRow, startHarness, waitForValidation, writeDataset, type Harness } from './support.js';
 
 describe('the validation job over a multi-chunk dataset', () => {
   let h: Harness;
-  let workers: RunningWorkers;
   before(async () => {
-    h = await startHarness();
-    workers = startWorkers(h.services);
+    h = await startHarness({ workers: true });
   });
-  after(async () => {
-    await workers.close(5000);
-    await h.close();
-  });
+  after(() => h.close());
 
   test('streams every chunk, reports by status code and field, stores the invalid rows CSV, publishes progress', async () => {
     const rows = Array.from({ length: 12 }, (_, i) => [`  Person ${i + 1} `, `p${i + 1}@example.com`, `E${i + 1}`]);
