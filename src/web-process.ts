@@ -3,6 +3,7 @@ import type { Config } from './config.js';
 import { createApp, type AppOptions } from './app.js';
 import { connectServices, type Services } from './services.js';
 import { logger } from './logger.js';
+import { withResponseCache } from './web/response-cache.js';
 
 export interface WebProcess {
   server: Server;
@@ -17,7 +18,7 @@ export async function startWeb(config: Config, options: Omit<AppOptions, 'readin
   const services = await connectServices(config);
   const readiness = { ready: false };
   const app = createApp(services, { ...options, readiness });
-  const server = createServer(app);
+  const server = createServer(withResponseCache(services, app));
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

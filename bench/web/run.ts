@@ -10,7 +10,6 @@ import { loadConfig } from '../../src/config.js';
 import { connectServices } from '../../src/services.js';
 import { startEmbeddedCouch, freePort } from '../../src/embedded/index.js';
 import { createSession, createUser } from '../../src/auth/index.js';
-import { startEmulator } from '../../src/salesforce-emulator/index.js';
 import { createMigration, getMigration, startMigration } from '../../src/migrations/index.js';
 import { writeChunk } from '../../src/datasets/chunk-store.js';
 import { DatasetDoc } from '../../src/datasets/model.js';
@@ -21,8 +20,7 @@ const runs = Number(values.runs);
 const rowCount = Number(values.rows);
 
 const couch = await startEmbeddedCouch('memory');
-// Every Collections call waits 40 ms at the emulator: the run lasts minutes while using little CPU itself.
-const emulator = await startEmulator({ port: 0, faults: { latency: 40 } });
+const emulatorUrl = `http://127.0.0.1:${await freePort()}`;
 const stamp = Date.now();
 const env = {
   NODE_ENV: 'production',
@@ -30,10 +28,30 @@ const env = {
   LOG_LEVEL: 'warn',
   REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
   COUCHDB_URL: couch.url,
+  LOCAL_ORG_URL: emulatorUrl,
   COUCHDB_DB_PREFIX: `benchweb${stamp}_`,
   QUEUE_PREFIX: `bench-web-${stamp}`,
-  LOCAL_ORG_URL: emulator.url,
 };
+/** Polls every 100 ms, for 30 s at most. */
+async function waitFor(ready: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    if (await ready()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('bench setup timed out');
+}
+
+const children: ChildProcess[] = [];
+const child = (entry: string, extra: Record<string, string> = {}, nodeArgs: string[] = [], args: string[] = []) => {
+  const proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry, ...args], { env: { ...process.env, ...env, ...extra }, stdio: ['ignore', 'inherit', 'inherit'] });
+  children.push(proc);
+  return proc;
+};
+// The emulator is a process of its own (as `dms emulator`): the load generator shares its event loop with nothing it measures.
+child('src/cli/index.ts', {}, [], ['emulator', '--port', emulatorUrl.split(':')[2] as string, '--inspect']);
+await waitFor(() => fetch(`${emulatorUrl}/__emulator/faults`).then((r) => r.ok, () => false));
+// Every Collections call waits 40 ms at the emulator: the run lasts minutes while using little CPU itself.
+await fetch(`${emulatorUrl}/__emulator/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ latency: 40 }) });
 const config = loadConfig({ ...env, PATH: process.env.PATH });
 const services = await connectServices(config);
 await createUser(services, { username: 'bench', password: 'bench-password', role: 'operator' }, 'bench');
@@ -59,20 +77,14 @@ const migration = await createMigration(services, {
   options: { apiMode: 'collections', batchSize: 2000, concurrency: 2 },
 }, 'bench');
 
-const children: ChildProcess[] = [];
-const child = (entry: string, extra: Record<string, string> = {}, nodeArgs: string[] = []) => {
-  const proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry], { env: { ...process.env, ...env, ...extra }, stdio: ['ignore', 'inherit', 'inherit'] });
-  children.push(proc);
-  return proc;
-};
 const port = await freePort();
 // BENCH_PROFILE=1 writes a CPU profile of the web process to bench/out/prof-web/ (open it in Chrome DevTools).
-child('src/server.ts', { PORT: String(port) }, process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=bench/out/prof-web'] : []);
+child('src/server.ts', { PORT: String(port) }, [...(process.env.WEB_NODE_ARGS ?? '').split(' ').filter(Boolean), ...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=bench/out/prof-web'] : [])]);
 child('workers/index.ts');
 const base = `http://127.0.0.1:${port}`;
-for (let i = 0; i < 300 && !(await fetch(`${base}/readyz`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 100));
+await waitFor(() => fetch(`${base}/readyz`).then((r) => r.ok, () => false));
 await startMigration(services, migration._id, 'bench');
-for (let i = 0; i < 300 && (await getMigration(services, migration._id)).state !== 'running'; i++) await new Promise((r) => setTimeout(r, 100));
+await waitFor(async () => (await getMigration(services, migration._id)).state === 'running');
 
 const id = migration._id;
 const targets: { name: string; path: string; auth: boolean }[] = [
@@ -90,14 +102,16 @@ for (const target of targets) {
   const rps: number[] = [];
   const p99: number[] = [];
   let errors = 0;
+  let bytesPerResponse = 0;
   for (let i = 0; i < runs; i++) {
     const result = await autocannon({ url: `${base}${target.path}`, connections: 200, duration, headers: target.auth ? { cookie } : {} });
     rps.push(result.requests.average);
     p99.push(result.latency.p99);
     errors += result.non2xx + result.errors;
+    bytesPerResponse = result.throughput.total / Math.max(1, result.requests.total);
   }
   if (baselineRps === 0) baselineRps = median(rps);
-  rows.push(`| ${target.name} | \`${target.path.replace(id, ':id')}\` | ${Math.round(median(rps))} | ${median(p99)} | ${(median(rps) / baselineRps).toFixed(2)} | ${errors} |`);
+  rows.push(`| ${target.name} | \`${target.path.replace(id, ':id')}\` | ${(bytesPerResponse / 1024).toFixed(1)} | ${Math.round(median(rps))} | ${median(p99)} | ${(median(rps) / baselineRps).toFixed(2)} | ${errors} |`);
   process.stdout.write(`${rows.at(-1)}\n`);
 }
 const after = await getMigration(services, id);
@@ -111,8 +125,8 @@ const table = [
   `${after.state} at the end, ${status.processed.toLocaleString('en')} rows processed). Machine: 2 cores shared with the bench client, the worker, the emulator`,
   'and other engineers\' benchmarks, so absolute figures move with their load: compare the ratios to the static-file baseline.',
   '',
-  '| target | path | requests/s | p99 ms | ratio to baseline | non-2xx + errors |',
-  '|---|---|---|---|---|---|',
+  '| target | path | KB per response | requests/s | p99 ms | ratio to baseline | non-2xx + errors |',
+  '|---|---|---|---|---|---|---|',
   ...rows,
   '',
 ].join('\n');
@@ -127,5 +141,4 @@ await Promise.all(children.map((proc) => new Promise((resolve) => {
 const keys = await services.redis.keys(`${env.QUEUE_PREFIX}:*`);
 if (keys.length > 0) await services.redis.del(...keys);
 await services.close();
-await emulator.close();
 await couch.stop();

@@ -1,10 +1,10 @@
 export { ROLES, Role, hasRole, type AuthUser } from './roles.js';
-export { requireRole, assertRole, authorize, csrfProtection } from './policy.js';
+export { requireRole, requiredRole, assertRole, authorize, csrfProtection } from './policy.js';
 export { sessionMiddleware, currentUser, requestAuth, type RequestAuth } from './session-middleware.js';
-export { createSession, destroySession, destroyUserSessions, SESSION_TTL_SECONDS } from './sessions.js';
+export { createSession, readSession, destroySession, destroyUserSessions, SESSION_TTL_SECONDS } from './sessions.js';
 export { authenticate } from './authenticate.js';
 export { createUser, updateUser, findUser, listUsers, Username, NewPassword } from './users.js';
 export { ensureInitialAdmin } from './initial-admin.js';
-export { SESSION_COOKIE, cookieOptions } from './cookies.js';
+export { SESSION_COOKIE, cookieOptions, readCookie } from './cookies.js';
 export { LOGIN_LIMITS } from './rate-limit.js';
 export { hashPassword, verifyPassword } from './password.js';

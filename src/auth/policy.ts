@@ -51,15 +51,21 @@ export function assertRole(res: Response, role: Role): void {
   }
 }
 
+/** The role the central policy asks of a request (also used by the response cache in front of Express). */
+export function requiredRole(method: string, path: string): Role | 'public' {
+  if (PUBLIC_PATHS.some((p) => p.test(path))) return 'public';
+  const write = !SAFE_METHODS.has(method);
+  const adminArea = ADMIN_AREAS.some((a) => a.pattern.test(path) && (a.methods === 'all' || write));
+  return adminArea ? 'admin' : write && !SIGNED_IN_WRITES.some((p) => p.test(path)) ? 'operator' : 'viewer';
+}
+
 /**
  * The central policy, before every router: sign-in everywhere except PUBLIC_PATHS; viewer for
  * reads, operator for state changes, admin for ADMIN_AREAS. Routes may demand more with requireRole.
  */
 export const authorize: RequestHandler = (req, res, next) => {
-  if (PUBLIC_PATHS.some((p) => p.test(req.path))) return next();
-  const write = !SAFE_METHODS.has(req.method);
-  const adminArea = ADMIN_AREAS.some((a) => a.pattern.test(req.path) && (a.methods === 'all' || write));
-  const needed: Role = adminArea ? 'admin' : write && !SIGNED_IN_WRITES.some((p) => p.test(req.path)) ? 'operator' : 'viewer';
+  const needed = requiredRole(req.method, req.path);
+  if (needed === 'public') return next();
   const user = currentUser(res);
   if (user && hasRole(user.role, needed)) return next();
   refuse(req, res, needed);

@@ -1,6 +1,7 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { Services } from '../services.js';
+import { sendCacheable } from '../web/response-cache.js';
 import { withRetry } from '../store/index.js';
 import { badRequest } from '../errors.js';
 import { currentUser, hasRole } from '../auth/index.js';
@@ -94,12 +95,15 @@ export function migrationPageRoutes(services: Services): Router {
     }, actorOf(res));
     res.redirect(303, `/migrations/${doc._id}`);
   });
-  router.get('/:id', async (req, res) => {
+  router.get('/:id', async (req, res, next) => {
     const status = (await statusBody(services, req.params.id, { errors: true })).value();
     const controls = await allowedControls(services, res, status.migration.connectionId);
     const finished = FINISHED_STATES.has(status.migration.state);
     const fix = finished && status.totals.failed > 0 && controls.includes('retry-failed') ? await failedRowsSample(services, req.params.id) : undefined;
-    res.render('pages/migrations/show', { title: status.migration.name, status, controls, controlStates: CONTROL_STATES, fix });
+    res.render('pages/migrations/show', { title: status.migration.name, status, controls, controlStates: CONTROL_STATES, fix }, (error, html) => {
+      if (error) return next(error);
+      sendCacheable(res, html, 'session');
+    });
   });
   const actions: Record<string, (id: string, res: Response, body: Record<string, unknown>) => Promise<{ _id: string }>> = {
     start: (id, res) => startMigration(services, id, actorOf(res)),

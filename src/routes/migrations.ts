@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Services } from '../services.js';
+import { sendCacheable } from '../web/response-cache.js';
 import { assertRole } from '../auth/index.js';
 import { isProductionConnection } from '../connections/index.js';
 import {
@@ -67,7 +68,7 @@ export function migrationApiRoutes(services: Services): Router {
   });
   router.get('/:id', async (req, res) => {
     const status = await statusBody(services, req.params.id, { errors: req.query.errors === 'true' });
-    res.type('json').send(status.body);
+    sendCacheable(res.type('json'), status.body, 'shared');
   });
   router.get('/:id/batches', async (req, res) => {
     const doc = await getMigration(services, req.params.id);

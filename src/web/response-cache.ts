@@ -1,0 +1,151 @@
+import type { IncomingMessage, OutgoingHttpHeaders, RequestListener, ServerResponse } from 'node:http';
+import type { Response } from 'express';
+import type { Services } from '../services.js';
+import { SESSION_COOKIE, readCookie, readSession, requiredRole, hasRole } from '../auth/index.js';
+import { pickLocale } from '../i18n/index.js';
+import { logger } from '../logger.js';
+
+/**
+ * What operators poll (a migration's status JSON, its live page) is asked for thousands of times a second
+ * by a few sessions, and Express's own routing costs more than the answer. So those routes hand their
+ * finished response (status, headers, body: exactly what Express sent) to this cache, and a front door in
+ * front of Express replays it for a short while, once it has checked that the request's session is still
+ * signed in and allowed the path. Everything else, and every miss, goes through Express.
+ */
+const FRESH_MS = 300;
+/**
+ * An expired entry is still replayed for this long while the first request after its expiry refreshes it
+ * through Express: hundreds of waiting connections never all miss at once.
+ */
+const STALE_MS = 2000;
+/** Pages are tens of kilobytes: the cache keeps at most this much and drops the oldest first. */
+const MAX_BYTES = 32 * 1024 * 1024;
+
+/**
+ * `shared`: the same for every signed-in user allowed the path (status JSON). `session`: holds the
+ * session's own CSRF token and role-dependent controls (the live page), so only that session gets it back.
+ */
+export type CacheScope = 'shared' | 'session';
+
+interface Entry { at: number; status: number; headers: OutgoingHttpHeaders; body: Buffer; etag?: string }
+
+export class ResponseCache {
+  private readonly entries = new Map<string, Entry>();
+  private readonly refreshing = new Set<string>();
+  private bytes = 0;
+
+  static key(scope: CacheScope, url: string, sessionId: string, locale: string): string {
+    return scope === 'shared' ? `shared ${url}` : `session ${sessionId} ${locale} ${url}`;
+  }
+
+  /** An entry to replay; or `refresh` when this request should go through Express to renew an expired one. */
+  lookup(key: string, now: number): { entry?: Entry; refresh?: true } {
+    const entry = this.entries.get(key);
+    if (!entry || now - entry.at >= STALE_MS) return {};
+    if (now - entry.at < FRESH_MS || this.refreshing.has(key)) return { entry };
+    return { refresh: true };
+  }
+
+  /** Until `res` closes, the other requests for `key` are answered with the expired entry. */
+  refreshBy(key: string, res: ServerResponse): void {
+    this.refreshing.add(key);
+    res.once('close', () => this.refreshing.delete(key));
+  }
+
+  /** Entries stay in insertion order, which is age order: expired and excess ones go from the front. */
+  put(key: string, entry: Entry): void {
+    this.remove(key);
+    this.entries.set(key, entry);
+    this.bytes += entry.body.length;
+    for (const [oldest, old] of this.entries) {
+      if (entry.at - old.at < STALE_MS && this.bytes <= MAX_BYTES) break;
+      this.remove(oldest);
+    }
+  }
+
+  /** After any state change in this process (a control, an upload): the next reads see it at once. */
+  clear(): void {
+    this.entries.clear();
+    this.bytes = 0;
+  }
+
+  private remove(key: string): void {
+    const old = this.entries.get(key);
+    if (!old) return;
+    this.bytes -= old.body.length;
+    this.entries.delete(key);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+/** Where a request's cache key comes from: only signed-in browser sessions are answered from the cache. */
+function sessionOf(req: IncomingMessage): string | undefined {
+  return req.method === 'GET' ? readCookie(req, SESSION_COOKIE) : undefined;
+}
+
+/**
+ * Sends `body` (a rendered page or serialized JSON) through Express as usual, and, once it has gone out
+ * as a 200 without a cookie being set, keeps it for the front door.
+ */
+export function sendCacheable(res: Response, body: string, scope: CacheScope): void {
+  const cache = res.app.locals.responseCache as ResponseCache | undefined;
+  const sessionId = sessionOf(res.req);
+  if (cache && sessionId) {
+    const key = ResponseCache.key(scope, res.req.originalUrl, sessionId, res.locals.locale as string);
+    res.once('finish', () => {
+      const headers = res.getHeaders();
+      if (res.statusCode !== 200 || headers['set-cookie']) return;
+      cache.put(key, { at: Date.now(), status: res.statusCode, headers, body: Buffer.from(body), etag: headers.etag as string | undefined });
+    });
+  }
+  // A string: Express picks the content type (HTML unless the route set one) and the ETag.
+  res.send(body);
+}
+
+/**
+ * The front door: answers a GET from the cache when its session is valid and allowed the path (the same
+ * policy Express applies), and hands everything else to Express. A state change through this process
+ * empties the cache first.
+ */
+export function withResponseCache(services: Services, app: RequestListener & { locals: Record<string, unknown> }): RequestListener {
+  const cache = new ResponseCache();
+  app.locals.responseCache = cache;
+  const log = logger('http');
+  const replay = async (req: IncomingMessage, res: ServerResponse, started: number): Promise<boolean> => {
+    const sessionId = sessionOf(req);
+    if (!sessionId || cache.size === 0) return false;
+    const url = req.url ?? '/';
+    let key = ResponseCache.key('shared', url, sessionId, '');
+    let found = cache.lookup(key, started);
+    if (!found.entry && !found.refresh) {
+      key = ResponseCache.key('session', url, sessionId, pickLocale(req.headers.cookie, req.headers['accept-language']));
+      found = cache.lookup(key, started);
+    }
+    const session = found.entry || found.refresh ? await readSession(services, sessionId) : undefined;
+    const needed = requiredRole('GET', url.split('?', 1)[0] ?? url);
+    if (!session || (needed !== 'public' && !hasRole(session.role, needed))) return false;
+    if (found.refresh) cache.refreshBy(key, res);
+    const entry = found.entry;
+    if (!entry) return false;
+    if (entry.etag !== undefined && req.headers['if-none-match'] === entry.etag) {
+      const { 'content-type': _type, 'content-length': _length, ...headers } = entry.headers;
+      res.writeHead(304, headers).end();
+    } else {
+      res.writeHead(entry.status, entry.headers).end(entry.body);
+    }
+    if (log.isLevelEnabled('info')) {
+      log.info({ req: { method: req.method, url }, res: { statusCode: res.statusCode }, responseTime: Date.now() - started, cached: true }, 'request completed');
+    }
+    return true;
+  };
+  return (req, res) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') cache.clear();
+    replay(req, res, Date.now()).then(
+      (answered) => { if (!answered) app(req, res); },
+      () => app(req, res), // a Redis hiccup reading the session: Express answers, with its own error handling
+    );
+  };
+}

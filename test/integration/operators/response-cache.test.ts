@@ -1,0 +1,87 @@
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import request from 'supertest';
+import { createApp } from '../../../src/app.js';
+import { withResponseCache } from '../../../src/web/response-cache.js';
+import { destroySession } from '../../../src/auth/index.js';
+import { forgetStatus, getMigration, type MigrationDoc } from '../../../src/migrations/index.js';
+import { saveMigration } from '../../../src/migrations/status.js';
+import { startHarness, makeDataset, runMigration, accountMapping, type Harness } from '../migrations/harness.js';
+import { signIn, type TestUser } from '../../support/sign-in.js';
+
+/** Past the cache's freshness (300 ms): the next request refreshes through Express. */
+const EXPIRED_MS = 400;
+
+describe('the response cache in front of Express (what operators poll)', () => {
+  let h: Harness;
+  let front: ReturnType<typeof withResponseCache>;
+  let viewer: TestUser;
+  let operator: TestUser;
+  let done: MigrationDoc;
+
+  /** Renames the run behind the cache's back: Express would now answer with the new name. */
+  const rename = async (name: string) => {
+    await saveMigration(h.services, { ...(await getMigration(h.services, done._id)), name });
+    forgetStatus(h.services, done._id);
+  };
+
+  before(async () => {
+    h = await startHarness({ env: { SECRET_KEY: Buffer.alloc(32, 6).toString('base64') } });
+    front = withResponseCache(h.services, createApp(h.services, { localOrgUrl: h.emulator.url }));
+    [viewer, operator] = [await signIn(h.services, 'viewer'), await signIn(h.services, 'operator')];
+    const datasetId = await makeDataset(h.services, ['name', 'city'], [['Cached 1', 'Paris'], ['Cached 2', 'Lyon']]);
+    done = await runMigration(h.services, { datasetId, object: 'Account', operation: 'insert', template: { mapping: accountMapping(), pipeline: [] }, name: 'Cache run' });
+  });
+  after(async () => { await h.close(); });
+
+  test('status JSON: replayed with the same headers for every signed-in session while fresh, renewed after', async () => {
+    const url = `/api/v1/migrations/${done._id}`;
+    const first = await request(front).get(url).set('Cookie', viewer.cookie).expect(200);
+    assert.equal(first.body.migration.name, 'Cache run');
+    await rename('Renamed run');
+    const replayed = await request(front).get(url).set('Cookie', operator.cookie).expect(200);
+    assert.equal(replayed.body.migration.name, 'Cache run', 'another session gets the shared copy');
+    for (const header of ['content-type', 'content-length', 'etag', 'content-security-policy', 'x-content-type-options']) {
+      assert.equal(replayed.headers[header], first.headers[header], header);
+    }
+    await request(front).get(url).set('Cookie', viewer.cookie).set('If-None-Match', String(first.headers.etag)).expect(304);
+    await sleep(EXPIRED_MS);
+    const renewed = await request(front).get(url).set('Cookie', viewer.cookie).expect(200);
+    assert.equal(renewed.body.migration.name, 'Renamed run');
+  });
+
+  test('nothing is replayed without a valid session: signed out, unknown or ended sessions go through Express', async () => {
+    const url = `/api/v1/migrations/${done._id}`;
+    await request(front).get(url).set('Cookie', viewer.cookie).expect(200);
+    await request(front).get(url).expect(401);
+    await request(front).get(url).set('Cookie', 'dms_session=not-a-session').expect(401);
+    const leaving = await signIn(h.services, 'viewer');
+    await request(front).get(url).set('Cookie', leaving.cookie).expect(200);
+    await destroySession(h.services, leaving.cookie.split('=')[1] as string);
+    await request(front).get(url).set('Cookie', leaving.cookie).expect(401);
+  });
+
+  test('the live page is kept per session: each gets its own CSRF token and controls', async () => {
+    const url = `/migrations/${done._id}`;
+    const asOperator = await request(front).get(url).set('Cookie', operator.cookie).expect(200).expect('content-type', /html/);
+    assert.ok(asOperator.text.includes(operator.csrf));
+    assert.match(asOperator.text, /action="\/migrations\/[^"]+\/rollback"/);
+    const asViewer = await request(front).get(url).set('Cookie', viewer.cookie).expect(200);
+    assert.ok(!asViewer.text.includes(operator.csrf), 'another session never sees the cached page');
+    assert.doesNotMatch(asViewer.text, /action="\/migrations\/[^"]+\/rollback"/);
+    const zh = await request(front).get(url).set('Cookie', `${operator.cookie}; lang=zh-CN`).expect(200);
+    assert.match(zh.text, /已完成/, 'the language is part of the key');
+  });
+
+  test('a state change through this process empties the cache: the next read sees it at once', async () => {
+    const url = `/api/v1/migrations/${done._id}`;
+    await sleep(EXPIRED_MS);
+    const before = await request(front).get(url).set('Cookie', viewer.cookie).expect(200);
+    await rename('Changed by a control');
+    await request(front).post('/logout').set(operator.headers).expect(303);
+    const after = await request(front).get(url).set('Cookie', viewer.cookie).expect(200);
+    assert.notEqual(after.body.migration.name, before.body.migration.name);
+    assert.equal(after.body.migration.name, 'Changed by a control');
+  });
+});
