@@ -1,3 +1,4 @@
+import type { RequestListener } from 'node:http';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
@@ -23,6 +24,7 @@ import { connectionApiRoutes, connectionPageRoutes } from './routes/connections.
 import { adminApiRoutes, adminPageRoutes } from './routes/admin.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { vendorRoutes } from './routes/vendor.js';
+import { withResponseCache } from './web/response-cache.js';
 
 export interface AppOptions {
   readiness?: Readiness;
@@ -93,4 +95,9 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   app.use(notFoundHandler);
   app.use(errorHandler);
   return app;
+}
+
+/** What the HTTP server runs: the response cache for polled reads in front of the app (src/web/response-cache.ts). */
+export function createRequestListener(services: Services, options: AppOptions = {}): RequestListener {
+  return withResponseCache(services, createApp(services, options));
 }

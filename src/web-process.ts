@@ -1,9 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { Config } from './config.js';
-import { createApp, type AppOptions } from './app.js';
+import { createRequestListener, type AppOptions } from './app.js';
 import { connectServices, type Services } from './services.js';
 import { logger } from './logger.js';
-import { withResponseCache } from './web/response-cache.js';
 
 export interface WebProcess {
   server: Server;
@@ -17,8 +16,7 @@ export interface WebProcess {
 export async function startWeb(config: Config, options: Omit<AppOptions, 'readiness'> = {}): Promise<WebProcess> {
   const services = await connectServices(config);
   const readiness = { ready: false };
-  const app = createApp(services, { ...options, readiness });
-  const server = createServer(withResponseCache(services, app));
+  const server = createServer(createRequestListener(services, { ...options, readiness }));
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

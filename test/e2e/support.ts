@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { mkdirSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { createApp } from '../../src/app.js';
+import { createRequestListener } from '../../src/app.js';
 import { createUser, type Role } from '../../src/auth/index.js';
 import { startEmulator, type RunningEmulator } from '../../src/salesforce-emulator/index.js';
 import { startWorkers, type RunningWorkers } from '../../workers/runtime.js';
@@ -23,7 +23,7 @@ export async function startStack(): Promise<Stack> {
   const services = await connectTestServices({ LOCAL_ORG_URL: emulator.url, SECRET_KEY: Buffer.alloc(32, 9).toString('base64') });
   for (const role of ['viewer', 'operator', 'admin'] as Role[]) await createUser(services, { username: role, password: PASSWORD, role }, 'e2e');
   const workers: RunningWorkers = startWorkers(services);
-  const server: Server = createServer(createApp(services, { localOrgUrl: emulator.url }));
+  const server: Server = createServer(createRequestListener(services, { localOrgUrl: emulator.url }));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;

@@ -2,8 +2,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import request from 'supertest';
-import { createApp } from '../../../src/app.js';
-import { withResponseCache } from '../../../src/web/response-cache.js';
+import { createRequestListener } from '../../../src/app.js';
 import { destroySession } from '../../../src/auth/index.js';
 import { forgetStatus, getMigration, type MigrationDoc } from '../../../src/migrations/index.js';
 import { saveMigration } from '../../../src/migrations/status.js';
@@ -15,7 +14,7 @@ const EXPIRED_MS = 400;
 
 describe('the response cache in front of Express (what operators poll)', () => {
   let h: Harness;
-  let front: ReturnType<typeof withResponseCache>;
+  let front: ReturnType<typeof createRequestListener>;
   let viewer: TestUser;
   let operator: TestUser;
   let done: MigrationDoc;
@@ -28,7 +27,7 @@ describe('the response cache in front of Express (what operators poll)', () => {
 
   before(async () => {
     h = await startHarness({ env: { SECRET_KEY: Buffer.alloc(32, 6).toString('base64') } });
-    front = withResponseCache(h.services, createApp(h.services, { localOrgUrl: h.emulator.url }));
+    front = createRequestListener(h.services, { localOrgUrl: h.emulator.url });
     [viewer, operator] = [await signIn(h.services, 'viewer'), await signIn(h.services, 'operator')];
     const datasetId = await makeDataset(h.services, ['name', 'city'], [['Cached 1', 'Paris'], ['Cached 2', 'Lyon']]);
     done = await runMigration(h.services, { datasetId, object: 'Account', operation: 'insert', template: { mapping: accountMapping(), pipeline: [] }, name: 'Cache run' });
