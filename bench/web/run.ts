@@ -13,6 +13,7 @@ import { createSession, createUser } from '../../src/auth/index.js';
 import { createMigration, getMigration, startMigration } from '../../src/migrations/index.js';
 import { writeChunk } from '../../src/datasets/chunk-store.js';
 import { DatasetDoc } from '../../src/datasets/model.js';
+import { cpuSeconds } from '../parse/processes.js';
 
 const { values } = parseArgs({ options: { duration: { type: 'string', default: '5' }, runs: { type: 'string', default: '3' }, rows: { type: 'string', default: '150000' } } });
 const duration = Number(values.duration);
@@ -48,7 +49,7 @@ const child = (entry: string, extra: Record<string, string> = {}, nodeArgs: stri
   return proc;
 };
 // The emulator is a process of its own (as `dms emulator`): the load generator shares its event loop with nothing it measures.
-child('src/cli/index.ts', {}, [], ['emulator', '--port', emulatorUrl.split(':')[2] as string, '--inspect']);
+const emulatorProc = child('src/cli/index.ts', {}, [], ['emulator', '--port', emulatorUrl.split(':')[2] as string, '--inspect']);
 await waitFor(() => fetch(`${emulatorUrl}/__emulator/faults`).then((r) => r.ok, () => false));
 // Every Collections call waits 40 ms at the emulator: the run lasts minutes while using little CPU itself.
 await fetch(`${emulatorUrl}/__emulator/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ latency: 40 }) });
@@ -79,8 +80,8 @@ const migration = await createMigration(services, {
 
 const port = await freePort();
 // BENCH_PROFILE=1 writes a CPU profile of the web process to bench/out/prof-web/ (open it in Chrome DevTools).
-child('src/server.ts', { PORT: String(port) }, [...(process.env.WEB_NODE_ARGS ?? '').split(' ').filter(Boolean), ...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=bench/out/prof-web'] : [])]);
-child('workers/index.ts');
+const webProc = child('src/server.ts', { PORT: String(port) }, [...(process.env.WEB_NODE_ARGS ?? '').split(' ').filter(Boolean), ...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=bench/out/prof-web'] : [])]);
+const workerProc = child('workers/index.ts');
 const base = `http://127.0.0.1:${port}`;
 await waitFor(() => fetch(`${base}/readyz`).then((r) => r.ok, () => false));
 await startMigration(services, migration._id, 'bench');
@@ -96,20 +97,30 @@ const targets: { name: string; path: string; auth: boolean }[] = [
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 const rows: string[] = [];
+const cpuRows: string[] = [];
 let baselineRps = 0;
+// Where the two cores went during each target's runs: CPU seconds per process (the client is this process).
+const cpuOf = { web: webProc, worker: workerProc, emulator: emulatorProc, 'pouchdb-server': couch };
+const cpuNow = () => [...Object.values(cpuOf).map((proc) => cpuSeconds({ name: '', pid: proc.pid, stop: async () => undefined })),
+  (process.cpuUsage().user + process.cpuUsage().system) / 1e6];
 const processedBefore = (await getMigration(services, id)).state;
 for (const target of targets) {
   const rps: number[] = [];
   const p99: number[] = [];
   let errors = 0;
   let bytesPerResponse = 0;
+  let requests = 0;
+  const cpuBefore = cpuNow();
   for (let i = 0; i < runs; i++) {
     const result = await autocannon({ url: `${base}${target.path}`, connections: 200, duration, headers: target.auth ? { cookie } : {} });
     rps.push(result.requests.average);
     p99.push(result.latency.p99);
     errors += result.non2xx + result.errors;
     bytesPerResponse = result.throughput.total / Math.max(1, result.requests.total);
+    requests += result.requests.total;
   }
+  const cpu = cpuNow().map((after, i) => after - (cpuBefore[i] ?? 0));
+  cpuRows.push(`| ${target.name} | ${cpu.map((c) => c.toFixed(1)).join(' | ')} | ${Math.round(((cpu[0] ?? 0) * 1e6) / Math.max(1, requests))} |`);
   if (baselineRps === 0) baselineRps = median(rps);
   rows.push(`| ${target.name} | \`${target.path.replace(id, ':id')}\` | ${(bytesPerResponse / 1024).toFixed(1)} | ${Math.round(median(rps))} | ${median(p99)} | ${(median(rps) / baselineRps).toFixed(2)} | ${errors} |`);
   process.stdout.write(`${rows.at(-1)}\n`);
@@ -128,6 +139,12 @@ const table = [
   '| target | path | KB per response | requests/s | p99 ms | ratio to baseline | non-2xx + errors |',
   '|---|---|---|---|---|---|---|',
   ...rows,
+  '',
+  `CPU seconds used during each target's ${runs} x ${duration} s (of ${2 * runs * duration} available on 2 cores):`,
+  '',
+  `| target | ${Object.keys(cpuOf).join(' | ')} | client (autocannon) | web CPU µs per request |`,
+  `|---|${'---|'.repeat(Object.keys(cpuOf).length + 2)}`,
+  ...cpuRows,
   '',
 ].join('\n');
 writeFileSync('bench/web/RESULTS.md', table);

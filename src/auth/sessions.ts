@@ -35,27 +35,28 @@ export async function createSession(services: Services, user: AuthUser): Promise
  */
 const MEMO_MS = 2000;
 const MEMO_MAX = 10_000;
-const memo = new Map<string, { at: number; data: SessionData }>();
+/** By the cookie's session id (a hit costs no hashing); each entry knows its Redis key to be forgotten by it. */
+const memo = new Map<string, { at: number; key: string; data: SessionData }>();
 
 /** Reads a session and slides its expiry in one round trip (GETEX). */
 export async function readSession(services: Services, sessionId: string): Promise<SessionData | undefined> {
-  const key = sessionKey(services, sessionId);
   const now = Date.now();
-  const hit = memo.get(key);
+  const hit = memo.get(sessionId);
   if (hit && now - hit.at < MEMO_MS) return hit.data;
+  const key = sessionKey(services, sessionId);
   const raw = await services.redis.getex(key, 'EX', SESSION_TTL_SECONDS);
   const parsed = raw ? SessionData.safeParse(JSON.parse(raw)) : undefined;
   if (!parsed?.success) {
-    memo.delete(key);
+    memo.delete(sessionId);
     return undefined;
   }
   if (memo.size >= MEMO_MAX) memo.delete(memo.keys().next().value as string);
-  memo.set(key, { at: now, data: parsed.data });
+  memo.set(sessionId, { at: now, key, data: parsed.data });
   return parsed.data;
 }
 
 export async function destroySession(services: Services, sessionId: string): Promise<void> {
-  memo.delete(sessionKey(services, sessionId));
+  memo.delete(sessionId);
   await services.redis.del(sessionKey(services, sessionId));
 }
 
@@ -64,6 +65,7 @@ export async function destroyUserSessions(services: Services, username: string):
   const key = userSessionsKey(services, username);
   const digests = await services.redis.smembers(key);
   const prefix = `${services.config.queue.prefix}:session:`;
-  for (const d of digests) memo.delete(`${prefix}${d}`);
+  const keys = new Set(digests.map((d) => `${prefix}${d}`));
+  for (const [sessionId, entry] of memo) if (keys.has(entry.key)) memo.delete(sessionId);
   await services.redis.del(key, ...digests.map((d) => `${prefix}${d}`));
 }
