@@ -1,4 +1,5 @@
 import type { IncomingMessage, OutgoingHttpHeaders, RequestListener, ServerResponse } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import type { Response } from 'express';
 import type { Services } from '../services.js';
 import { SESSION_COOKIE, readCookie, readSession, requiredRole, hasRole } from '../auth/index.js';
@@ -27,7 +28,27 @@ const MAX_BYTES = 32 * 1024 * 1024;
  */
 export type CacheScope = 'shared' | 'session';
 
-interface Entry { at: number; status: number; headers: OutgoingHttpHeaders; body: Buffer; etag?: string }
+/** One response as Express sent it, and its gzip form (made once per entry, sent to clients that accept it). */
+interface Entry { at: number; status: number; headers: OutgoingHttpHeaders; body: Buffer; etag?: string; gzip: { headers: OutgoingHttpHeaders; body: Buffer } }
+
+function entryOf(status: number, headers: OutgoingHttpHeaders, text: string): Entry {
+  const body = Buffer.from(text);
+  const gzip = gzipSync(body, { level: 6 });
+  return {
+    at: Date.now(), status, headers, body, etag: headers.etag as string | undefined,
+    gzip: { headers: { ...headers, 'content-encoding': 'gzip', 'content-length': gzip.length }, body: gzip },
+  };
+}
+
+/** Whether Accept-Encoding lists gzip (or *) without q=0. */
+function acceptsGzip(header: string | undefined): boolean {
+  if (!header) return false;
+  return header.split(',').some((part) => {
+    const [coding, ...params] = part.trim().split(';');
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    return (coding === 'gzip' || coding === '*') && (q === undefined || Number(q.slice(2)) > 0);
+  });
+}
 
 export class ResponseCache {
   private readonly entries = new Map<string, Entry>();
@@ -56,7 +77,7 @@ export class ResponseCache {
   put(key: string, entry: Entry): void {
     this.remove(key);
     this.entries.set(key, entry);
-    this.bytes += entry.body.length;
+    this.bytes += entry.body.length + entry.gzip.body.length;
     for (const [oldest, old] of this.entries) {
       if (entry.at - old.at < STALE_MS && this.bytes <= MAX_BYTES) break;
       this.remove(oldest);
@@ -72,7 +93,7 @@ export class ResponseCache {
   private remove(key: string): void {
     const old = this.entries.get(key);
     if (!old) return;
-    this.bytes -= old.body.length;
+    this.bytes -= old.body.length + old.gzip.body.length;
     this.entries.delete(key);
   }
 
@@ -98,8 +119,10 @@ export function sendCacheable(res: Response, body: string, scope: CacheScope): v
     res.once('finish', () => {
       const headers = res.getHeaders();
       if (res.statusCode !== 200 || headers['set-cookie']) return;
-      cache.put(key, { at: Date.now(), status: res.statusCode, headers, body: Buffer.from(body), etag: headers.etag as string | undefined });
+      cache.put(key, entryOf(res.statusCode, headers, body));
     });
+    // Replays may be gzipped: shared caches on the way must keep the two forms apart.
+    res.vary('Accept-Encoding');
   }
   // A string: Express picks the content type (HTML unless the route set one) and the ETag.
   res.send(body);
@@ -134,7 +157,8 @@ export function withResponseCache(services: Services, app: RequestListener & { l
       const { 'content-type': _type, 'content-length': _length, ...headers } = entry.headers;
       res.writeHead(304, headers).end();
     } else {
-      res.writeHead(entry.status, entry.headers).end(entry.body);
+      const form = acceptsGzip(req.headers['accept-encoding']) ? entry.gzip : entry;
+      res.writeHead(entry.status, form.headers).end(form.body);
     }
     if (log.isLevelEnabled('info')) {
       log.info({ req: { method: req.method, url }, res: { statusCode: res.statusCode }, responseTime: Date.now() - started, cached: true }, 'request completed');

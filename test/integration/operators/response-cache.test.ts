@@ -36,14 +36,20 @@ describe('the response cache in front of Express (what operators poll)', () => {
 
   test('status JSON: replayed with the same headers for every signed-in session while fresh, renewed after', async () => {
     const url = `/api/v1/migrations/${done._id}`;
-    const first = await request(front).get(url).set('Cookie', viewer.cookie).expect(200);
+    const first = await request(front).get(url).set('Cookie', viewer.cookie).set('Accept-Encoding', 'identity').expect(200);
     assert.equal(first.body.migration.name, 'Cache run');
     await rename('Renamed run');
-    const replayed = await request(front).get(url).set('Cookie', operator.cookie).expect(200);
+    const replayed = await request(front).get(url).set('Cookie', operator.cookie).set('Accept-Encoding', 'identity').expect(200);
     assert.equal(replayed.body.migration.name, 'Cache run', 'another session gets the shared copy');
-    for (const header of ['content-type', 'content-length', 'etag', 'content-security-policy', 'x-content-type-options']) {
+    for (const header of ['content-type', 'content-length', 'etag', 'vary', 'content-security-policy', 'x-content-type-options']) {
       assert.equal(replayed.headers[header], first.headers[header], header);
     }
+    assert.match(String(first.headers.vary), /Accept-Encoding/);
+    const zipped = await request(front).get(url).set('Cookie', viewer.cookie).set('Accept-Encoding', 'br;q=1, gzip;q=0.8').expect(200);
+    assert.equal(zipped.headers['content-encoding'], 'gzip', 'a browser gets the gzip form');
+    assert.deepEqual(zipped.body, replayed.body);
+    const refused = await request(front).get(url).set('Cookie', viewer.cookie).set('Accept-Encoding', 'gzip;q=0').expect(200);
+    assert.equal(refused.headers['content-encoding'], undefined);
     await request(front).get(url).set('Cookie', viewer.cookie).set('If-None-Match', String(first.headers.etag)).expect(304);
     await sleep(EXPIRED_MS);
     const renewed = await request(front).get(url).set('Cookie', viewer.cookie).expect(200);
