@@ -67,9 +67,9 @@ async function oneRun(file: string): Promise<Run> {
     procs.unshift(web);
     procs.splice(1, 0, await startBuilt('worker', 'dist/workers/index.js', env, 'worker ready'));
     await sleep(1500);
-    const idle = procs.map((p) => rssMb(p.proc).now);
+    const idle = procs.map((p) => rssMb(p).now);
     const load = loadavg()[0];
-    const cpuBefore = procs.map((p) => cpuSeconds(p.proc));
+    const cpuBefore = procs.map((p) => cpuSeconds(p));
     const port = Number(new URL(String(web.line.url)).port);
     // The worker publishes ready/failed on Redis: following that costs the measured processes nothing
     // (polling the API would check a password per request, polling CouchDB would load pouchdb-server).
@@ -93,7 +93,7 @@ async function oneRun(file: string): Promise<Run> {
     if (final.status === 'failed') throw new Error(`parse failed: ${JSON.stringify(final.error)}`);
     const seconds = (final.at - started) / 1000;
     const sizeMb = statSync(file).size / 1e6;
-    return { sizeMb, seconds, uploadSeconds, mbPerSecond: sizeMb / seconds, idle, peak: procs.map((p) => rssMb(p.proc).peak), cpu: procs.map((p, i) => cpuSeconds(p.proc) - cpuBefore[i]), load };
+    return { sizeMb, seconds, uploadSeconds, mbPerSecond: sizeMb / seconds, idle, peak: procs.map((p) => rssMb(p).peak), cpu: procs.map((p, i) => cpuSeconds(p) - cpuBefore[i]), load };
   } finally {
     await stopAll(procs);
     rmSync(couchDir, { recursive: true, force: true });

@@ -1,8 +1,8 @@
-// bench/web: requests/s and p99 of what operators poll, at 200 connections, against the web process (a child,
+// bench/web: requests/s and p99 of what operators poll, at 200 connections, against the built web process (a child,
 // as in production) with a signed-in session, WHILE a migration runs (a worker child writes to the emulator,
 // slowed by its latency fault so the run outlasts the measurements). Baseline: a static file, same run.
 // Usage: node --import tsx bench/web/run.ts [--duration 5] [--runs 3] [--rows 150000] [--targets static,status,page,connections]
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
@@ -20,6 +20,7 @@ const duration = Number(values.duration);
 const runs = Number(values.runs);
 const rowCount = Number(values.rows);
 
+execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
 const couch = await startEmbeddedCouch('memory');
 const emulatorUrl = `http://127.0.0.1:${await freePort()}`;
 const stamp = Date.now();
@@ -43,13 +44,14 @@ async function waitFor(ready: () => Promise<boolean>): Promise<void> {
 }
 
 const children: ChildProcess[] = [];
+/** A built entry (`npm run build`), started as the Procfile starts it: no TypeScript loader in the measured processes. */
 const child = (entry: string, extra: Record<string, string> = {}, nodeArgs: string[] = [], args: string[] = []) => {
-  const proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry, ...args], { env: { ...process.env, ...env, ...extra }, stdio: ['ignore', 'inherit', 'inherit'] });
+  const proc = spawn(process.execPath, [...nodeArgs, `dist/${entry}`, ...args], { env: { ...process.env, ...env, ...extra }, stdio: ['ignore', 'inherit', 'inherit'] });
   children.push(proc);
   return proc;
 };
 // The emulator is a process of its own (as `dms emulator`): the load generator shares its event loop with nothing it measures.
-const emulatorProc = child('src/cli/index.ts', {}, [], ['emulator', '--port', emulatorUrl.split(':')[2] as string, '--inspect']);
+const emulatorProc = child('src/cli/index.js', {}, [], ['emulator', '--port', emulatorUrl.split(':')[2] as string, '--inspect']);
 await waitFor(() => fetch(`${emulatorUrl}/__emulator/faults`).then((r) => r.ok, () => false));
 // Every Collections call waits 40 ms at the emulator: the run lasts minutes while using little CPU itself.
 await fetch(`${emulatorUrl}/__emulator/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ latency: 40 }) });
@@ -80,8 +82,8 @@ const migration = await createMigration(services, {
 
 const port = await freePort();
 // BENCH_PROFILE=1 writes a CPU profile of the web process to bench/out/prof-web/ (open it in Chrome DevTools).
-const webProc = child('src/server.ts', { PORT: String(port) }, [...(process.env.WEB_NODE_ARGS ?? '').split(' ').filter(Boolean), ...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=bench/out/prof-web'] : [])]);
-const workerProc = child('workers/index.ts');
+const webProc = child('src/server.js', { PORT: String(port) }, [...(process.env.WEB_NODE_ARGS ?? '').split(' ').filter(Boolean), ...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=bench/out/prof-web'] : [])]);
+const workerProc = child('workers/index.js', {}, ['--max-old-space-size=400']);
 const base = `http://127.0.0.1:${port}`;
 await waitFor(() => fetch(`${base}/readyz`).then((r) => r.ok, () => false));
 await startMigration(services, migration._id, 'bench');

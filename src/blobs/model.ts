@@ -1,6 +1,11 @@
 import { z } from 'zod';
+import { idRange } from '../store/index.js';
 
-/** A raw file kept in the `blobs` database: a manifest plus numbered parts of at most PART_BYTES each. */
+/**
+ * A raw file kept in the `blobs` database: a manifest plus numbered parts of at most PART_BYTES each. A part is a
+ * document (id partId) holding only its bytes, as the attachment BLOB_PART_ATTACHMENT (parts written before
+ * 2026-11 also carry fields; they read the same).
+ */
 export const PART_BYTES = 2 * 1024 * 1024;
 
 export const BlobManifest = z.object({
@@ -24,5 +29,10 @@ export type BlobEncoding = NonNullable<BlobManifest['encoding']>;
 
 export const BLOB_PART_ATTACHMENT = 'data';
 
+/** What a part's bytes are (a gzip part says so, and no server tries to compress it again). */
+export const partContentType = (encoding: BlobEncoding | undefined): string => (encoding === 'gzip' ? 'application/gzip' : 'application/octet-stream');
+
 export const manifestId = (blobId: string): string => `${blobId}:manifest`;
 export const partId = (blobId: string, part: number): string => `${blobId}:part:${String(part).padStart(6, '0')}`;
+/** Every part id of a blob (the manifest's id is outside it). */
+export const partIds = (blobId: string) => idRange(`${blobId}:part:`);

@@ -15,8 +15,8 @@ export interface HeaderRename {
 // The readers report renamed headers as row-0 issues: `... "from" is named "to".` (or `is column`).
 const RENAME_MESSAGE = /"(.*)" is (?:named|column) "(.*)"\.$/s;
 
-/** Chunks per `_bulk_docs` request (a few hundred KB of body: pouchdb-server's heap grows with request size) and requests in flight. */
-const CHUNKS_PER_WRITE = 2;
+/** Chunks per `_bulk_docs` request (~600 KB of body; the embedded server's heap is capped, src/embedded) and requests in flight. */
+const CHUNKS_PER_WRITE = 4;
 const WRITES_IN_FLIGHT = 2;
 
 /**

@@ -49,6 +49,8 @@ function isAlive(pid: number): boolean {
 
 export interface ChildService {
   readonly name: string;
+  /** The running child's process id (a new one after a restart), for whoever watches its CPU and memory. */
+  readonly pid?: number;
   stop(): Promise<void>;
 }
 
@@ -101,6 +103,9 @@ export async function superviseChild(options: {
   }
   return {
     name: options.name,
+    get pid() {
+      return child?.pid;
+    },
     async stop() {
       stopping = true;
       const running = child;

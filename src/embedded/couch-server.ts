@@ -23,6 +23,27 @@ function pouchServerBin(): string {
 }
 
 /**
+ * Loaded into pouchdb-server before it starts: PouchDB's `deterministic_revs: false`, which pouchdb-server has no
+ * flag for. A deterministic revision is an MD5 over the whole document serialised as JSON, its attachment data
+ * included (a binary attachment as a JSON array of numbers): that costs more than storing the document. A random
+ * revision id is what CouchDB clients get from PouchDB before 7.0; nothing in DMS depends on revisions being equal
+ * across servers.
+ */
+function randomRevisions(bin: string): string {
+  const code = `import { createRequire } from 'node:module';
+const PouchDB = createRequire(${JSON.stringify(bin)})('pouchdb-core');
+const defaults = PouchDB.defaults.bind(PouchDB);
+PouchDB.defaults = (options) => defaults({ ...options, deterministic_revs: false });`;
+  return `data:text/javascript,${encodeURIComponent(code)}`;
+}
+
+/**
+ * V8's heap limit for the on-disk server: it keeps nothing large, but with the default limit its heap grows with the
+ * volume written (277 MB after 600 MB of parts, 197 MB with this limit). In memory, the heap holds the data: no limit.
+ */
+const DISK_HEAP_MB = 96;
+
+/**
  * Runs pouchdb-server (LevelDB under dataDir/couch, or in memory) as a supervised child on loopback.
  * It stays a separate process: one bad request can kill it, and then it is restarted.
  */
@@ -30,7 +51,7 @@ export async function startEmbeddedCouch(dataDir: string | 'memory'): Promise<Ch
   const bin = pouchServerBin();
   const port = await freePort();
   const dir = dataDir === 'memory' ? undefined : join(dataDir, 'couch');
-  const args = [bin, '--host', '127.0.0.1', '--port', String(port), '--no-stdout-logs', '--no-color'];
+  const args = [...(dir ? [`--max-old-space-size=${DISK_HEAP_MB}`] : []), '--import', randomRevisions(bin), bin, '--host', '127.0.0.1', '--port', String(port), '--no-stdout-logs', '--no-color'];
   let cwd: string | undefined;
   if (dir) {
     await mkdir(dir, { recursive: true });

@@ -61,6 +61,10 @@ export interface CouchClient {
   /** Call before a burst of requests: refreshes the IAM bearer header when IAM is in use. */
   authorize(): Promise<void>;
   displayUrl: string;
+  /** The server's URL without credentials, ending in `/`, for requests made without nano (binary attachments). */
+  baseUrl: string;
+  /** The credentials nano sends (basic auth from the URL, or the IAM bearer once authorized), for those requests. */
+  headers: Readonly<Record<string, string>>;
 }
 
 export function createCouchClient(settings: CouchSettings, iamTokenUrl?: string): CouchClient {
@@ -78,6 +82,8 @@ export function createCouchClient(settings: CouchSettings, iamTokenUrl?: string)
   return {
     server,
     displayUrl,
+    baseUrl: `${url.origin}${url.pathname.endsWith('/') ? url.pathname : `${url.pathname}/`}`,
+    headers,
     async authorize() {
       if (iam) headers.Authorization = `Bearer ${await iam.bearer()}`;
     },

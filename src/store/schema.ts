@@ -7,7 +7,7 @@ import { logger } from '../logger.js';
 /** Every database DMS keeps, with the Mango indexes its queries need. */
 export const DATABASES = {
   meta: [],
-  blobs: [{ name: 'by-blob', fields: ['blobId', 'part'] }],
+  blobs: [],
   datasets: [{ name: 'by-kind-created', fields: ['kind', 'createdAt'] }, { name: 'by-dataset-chunk', fields: ['datasetId', 'index'] }],
   templates: [{ name: 'by-kind-name', fields: ['kind', 'name'] }],
   validations: [{ name: 'by-dataset-created', fields: ['datasetId', 'createdAt'] }],
