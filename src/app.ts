@@ -1,10 +1,10 @@
 import type { RequestListener } from 'node:http';
 import express, { type Express } from 'express';
-import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Services } from './services.js';
 import { logger } from './logger.js';
 import { errorHandler, notFoundHandler } from './web/error-handler.js';
+import { securityHeaders } from './web/security-headers.js';
 import { healthRoutes, type Readiness } from './routes/health.js';
 import { homeRoutes } from './routes/home.js';
 import { diagnosticsRoutes } from './routes/diagnostics.js';
@@ -44,12 +44,7 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   app.locals.localOrgUrl = options.localOrgUrl;
 
   const behindTls = services.config.onCloudFoundry;
-  app.use(
-    helmet({
-      contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'img-src': ["'self'", 'data:'], 'upgrade-insecure-requests': behindTls ? [] : null } },
-      strictTransportSecurity: behindTls,
-    }),
-  );
+  app.use(securityHeaders(behindTls));
   app.use(
     pinoHttp({
       logger: logger('http'),

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import type { RequestHandler } from 'express';
 import { projectPath } from '../paths.js';
+import { memoByText } from '../memo.js';
 
 /**
  * English and Simplified Chinese. Messages live in locales/<locale>/<room>.json (flat key -> text,
@@ -32,7 +33,11 @@ export function translate(locale: Locale, key: string, params: Record<string, st
 export function pickLocale(cookieHeader: string | undefined, acceptLanguage: string | undefined): Locale {
   const cookie = /(?:^|;\s*)lang=([^;]+)/.exec(cookieHeader ?? '')?.[1];
   if (cookie && (LOCALES as readonly string[]).includes(decodeURIComponent(cookie))) return decodeURIComponent(cookie) as Locale;
-  const ranked = (acceptLanguage ?? '')
+  return localeOfAcceptLanguage(acceptLanguage ?? '');
+}
+
+const localeOfAcceptLanguage = memoByText((acceptLanguage): Locale => {
+  const ranked = acceptLanguage
     .split(',')
     .map((part) => {
       const [tag, q] = part.trim().split(';q=');
@@ -45,7 +50,7 @@ export function pickLocale(cookieHeader: string | undefined, acceptLanguage: str
     if (tag.startsWith('en')) return 'en';
   }
   return 'en';
-}
+});
 
 // Built once per locale: constructing Intl formatters costs more than the rest of a cached API request.
 interface Formatters { numbers: Intl.NumberFormat; dates: Intl.DateTimeFormat }

@@ -5,6 +5,7 @@ import type { Services } from '../services.js';
 import { SESSION_COOKIE, readCookie, readSession, requiredRole, hasRole } from '../auth/index.js';
 import { pickLocale } from '../i18n/index.js';
 import { logger } from '../logger.js';
+import { memoByText } from '../memo.js';
 
 /**
  * What operators poll (a migration's status JSON, its live page) is asked for thousands of times a second
@@ -19,6 +20,11 @@ const FRESH_MS = 300;
  * through Express: hundreds of waiting connections never all miss at once.
  */
 const STALE_MS = 2000;
+/**
+ * An entry too old to replay still marks its key as cacheable for this long: after a quiet spell, the first
+ * request renews it and the others for that key wait for it instead of all going through Express at once.
+ */
+const KEEP_MS = 60_000;
 /** Pages are tens of kilobytes: the cache keeps at most this much and drops the oldest first. */
 const MAX_BYTES = 32 * 1024 * 1024;
 
@@ -41,36 +47,49 @@ function entryOf(status: number, headers: OutgoingHttpHeaders, text: string): En
 }
 
 /** Whether Accept-Encoding lists gzip (or *) without q=0. */
-function acceptsGzip(header: string | undefined): boolean {
-  if (!header) return false;
-  return header.split(',').some((part) => {
+const acceptsGzip = memoByText((header) =>
+  header.split(',').some((part) => {
     const [coding, ...params] = part.trim().split(';');
     const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
     return (coding === 'gzip' || coding === '*') && (q === undefined || Number(q.slice(2)) > 0);
-  });
-}
+  }),
+);
 
 export class ResponseCache {
   private readonly entries = new Map<string, Entry>();
-  private readonly refreshing = new Set<string>();
+  /** Keys being renewed through Express, settled when that response closes. */
+  private readonly refreshing = new Map<string, Promise<void>>();
   private bytes = 0;
 
   static key(scope: CacheScope, url: string, sessionId: string, locale: string): string {
     return scope === 'shared' ? `shared ${url}` : `session ${sessionId} ${locale} ${url}`;
   }
 
-  /** An entry to replay; or `refresh` when this request should go through Express to renew an expired one. */
-  lookup(key: string, now: number): { entry?: Entry; refresh?: true } {
+  /**
+   * An entry to replay; `refresh` when this request should go through Express to renew an expired one; `renewed`
+   * (settles when the renewal is done: look up again) when another request is renewing one too old to replay.
+   */
+  lookup(key: string, now: number): { entry?: Entry; refresh?: true; renewed?: Promise<void> } {
     const entry = this.entries.get(key);
-    if (!entry || now - entry.at >= STALE_MS) return {};
-    if (now - entry.at < FRESH_MS || this.refreshing.has(key)) return { entry };
-    return { refresh: true };
+    if (!entry) return {};
+    const age = now - entry.at;
+    if (age < FRESH_MS) return { entry };
+    const renewing = this.refreshing.get(key);
+    if (!renewing) return { refresh: true };
+    return age < STALE_MS ? { entry } : { renewed: renewing };
   }
 
-  /** Until `res` closes, the other requests for `key` are answered with the expired entry. */
+  /**
+   * Until `res` closes, the other requests for `key` get the expired entry, or wait when it is too old. An entry
+   * that the response did not renew (the run was deleted, an error) is dropped: its key is not cacheable now.
+   */
   refreshBy(key: string, res: ServerResponse): void {
-    this.refreshing.add(key);
-    res.once('close', () => this.refreshing.delete(key));
+    const expired = this.entries.get(key);
+    this.refreshing.set(key, new Promise((resolve) => res.once('close', () => {
+      this.refreshing.delete(key);
+      if (this.entries.get(key) === expired) this.remove(key);
+      resolve();
+    })));
   }
 
   /** Entries stay in insertion order, which is age order: expired and excess ones go from the front. */
@@ -79,7 +98,7 @@ export class ResponseCache {
     this.entries.set(key, entry);
     this.bytes += entry.body.length + entry.gzip.body.length;
     for (const [oldest, old] of this.entries) {
-      if (entry.at - old.at < STALE_MS && this.bytes <= MAX_BYTES) break;
+      if (entry.at - old.at < KEEP_MS && this.bytes <= MAX_BYTES) break;
       this.remove(oldest);
     }
   }
@@ -137,27 +156,40 @@ export function withResponseCache(services: Services, app: RequestListener & { l
   const cache = new ResponseCache();
   app.locals.responseCache = cache;
   const log = logger('http');
+  /** The shared entry for the URL, else this session's own. */
+  const find = (req: IncomingMessage, url: string, sessionId: string, now: number) => {
+    const shared = ResponseCache.key('shared', url, sessionId, '');
+    const found = cache.lookup(shared, now);
+    if (found.entry || found.refresh || found.renewed) return { key: shared, found };
+    const own = ResponseCache.key('session', url, sessionId, pickLocale(req.headers.cookie, req.headers['accept-language']));
+    return { key: own, found: cache.lookup(own, now) };
+  };
   const replay = async (req: IncomingMessage, res: ServerResponse, started: number): Promise<boolean> => {
     const sessionId = sessionOf(req);
     if (!sessionId || cache.size === 0) return false;
     const url = req.url ?? '/';
-    let key = ResponseCache.key('shared', url, sessionId, '');
-    let found = cache.lookup(key, started);
-    if (!found.entry && !found.refresh) {
-      key = ResponseCache.key('session', url, sessionId, pickLocale(req.headers.cookie, req.headers['accept-language']));
-      found = cache.lookup(key, started);
-    }
-    const session = found.entry || found.refresh ? await readSession(services, sessionId) : undefined;
+    const cached = find(req, url, sessionId, started).found;
+    if (!cached.entry && !cached.refresh && !cached.renewed) return false;
+    const session = await readSession(services, sessionId);
     const needed = requiredRole('GET', url.split('?', 1)[0] ?? url);
     if (!session || (needed !== 'public' && !hasRole(session.role, needed))) return false;
+    // Looked up again after the await: deciding who renews must happen in one turn of the event loop.
+    const current = find(req, url, sessionId, Date.now());
+    const key = current.key;
+    let found = current.found;
     if (found.refresh) cache.refreshBy(key, res);
+    if (found.renewed) {
+      await found.renewed;
+      // Renewed: replay it. Not renewed: through Express, without renewing in turn (waiters never queue up behind each other).
+      found = cache.lookup(key, Date.now());
+    }
     const entry = found.entry;
     if (!entry) return false;
     if (entry.etag !== undefined && req.headers['if-none-match'] === entry.etag) {
       const { 'content-type': _type, 'content-length': _length, ...headers } = entry.headers;
       res.writeHead(304, headers).end();
     } else {
-      const form = acceptsGzip(req.headers['accept-encoding']) ? entry.gzip : entry;
+      const form = acceptsGzip(req.headers['accept-encoding'] ?? '') ? entry.gzip : entry;
       res.writeHead(entry.status, form.headers).end(form.body);
     }
     if (log.isLevelEnabled('info')) {

@@ -2,7 +2,11 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import request from 'supertest';
-import { createRequestListener } from '../../../src/app.js';
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp, createRequestListener } from '../../../src/app.js';
+import { withResponseCache } from '../../../src/web/response-cache.js';
 import { destroySession } from '../../../src/auth/index.js';
 import { forgetStatus, getMigration, type MigrationDoc } from '../../../src/migrations/index.js';
 import { saveMigration } from '../../../src/migrations/status.js';
@@ -11,6 +15,8 @@ import { signIn, type TestUser } from '../../support/sign-in.js';
 
 /** Past the cache's freshness (300 ms): the next request refreshes through Express. */
 const EXPIRED_MS = 400;
+/** Past the stale copy's 2 s: nothing is replayed until a request has renewed the entry. */
+const TOO_OLD_MS = 2100;
 
 describe('the response cache in front of Express (what operators poll)', () => {
   let h: Harness;
@@ -56,6 +62,22 @@ describe('the response cache in front of Express (what operators poll)', () => {
     assert.equal(renewed.body.migration.name, 'Renamed run');
   });
 
+  test('security headers: the full browser set on pages, the REST set on the JSON API, and replays keep them', async () => {
+    const page = await request(front).get(`/migrations/${done._id}`).set('Cookie', viewer.cookie).expect(200);
+    assert.match(String(page.headers['content-security-policy']), /script-src 'self'/);
+    assert.equal(page.headers['cross-origin-opener-policy'], 'same-origin');
+    assert.equal(page.headers['x-frame-options'], 'SAMEORIGIN');
+    for (let i = 0; i < 2; i++) {
+      const api = await request(front).get(`/api/v1/migrations/${done._id}`).set('Cookie', viewer.cookie).expect(200);
+      assert.equal(api.headers['content-security-policy'], "default-src 'none';frame-ancestors 'none'");
+      assert.equal(api.headers['x-content-type-options'], 'nosniff');
+      assert.equal(api.headers['x-frame-options'], 'DENY');
+      assert.equal(api.headers['referrer-policy'], 'no-referrer');
+      assert.equal(api.headers['cross-origin-resource-policy'], 'same-origin');
+      for (const pageOnly of ['cross-origin-opener-policy', 'origin-agent-cluster', 'x-xss-protection', 'x-download-options']) assert.equal(api.headers[pageOnly], undefined, pageOnly);
+    }
+  });
+
   test('nothing is replayed without a valid session: signed out, unknown or ended sessions go through Express', async () => {
     const url = `/api/v1/migrations/${done._id}`;
     await request(front).get(url).set('Cookie', viewer.cookie).expect(200);
@@ -88,5 +110,30 @@ describe('the response cache in front of Express (what operators poll)', () => {
     const after = await request(front).get(url).set('Cookie', viewer.cookie).expect(200);
     assert.notEqual(after.body.migration.name, before.body.migration.name);
     assert.equal(after.body.migration.name, 'Changed by a control');
+  });
+
+  test('after a quiet spell, many requests at once for an entry too old to replay go through Express once', async () => {
+    const app = createApp(h.services, { localOrgUrl: h.emulator.url });
+    let throughExpress = 0;
+    const counted = withResponseCache(h.services, Object.assign((req: IncomingMessage, res: ServerResponse) => {
+      throughExpress += 1;
+      app(req, res);
+    }, { locals: app.locals }));
+    const url = `/api/v1/migrations/${done._id}`;
+    await request(counted).get(url).set('Cookie', viewer.cookie).expect(200);
+    assert.equal(throughExpress, 1);
+    await sleep(TOO_OLD_MS);
+    await rename('After the quiet spell');
+    const server = createServer(counted).listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const { port } = server.address() as AddressInfo;
+      const answers = await Promise.all(Array.from({ length: 20 }, () =>
+        fetch(`http://127.0.0.1:${port}${url}`, { headers: { cookie: viewer.cookie } }).then(async (r) => ({ status: r.status, body: (await r.json()) as { migration: { name: string } } }))));
+      assert.deepEqual(new Set(answers.map((a) => `${a.status} ${a.body.migration.name}`)), new Set(['200 After the quiet spell']));
+      assert.equal(throughExpress, 2, 'one renewal through Express; the other 19 waited for it');
+    } finally {
+      server.close();
+    }
   });
 });
