@@ -18,16 +18,21 @@ import { cpuSeconds, rssMb, startBuilt, startCouch, stopAll, type Proc } from '.
 interface Run { sizeMb: number; seconds: number; uploadSeconds: number; mbPerSecond: number; idle: number[]; peak: number[]; cpu: number[]; load: number }
 const NAMES = ['web', 'worker', 'pouchdb-server'];
 const NOTES = `
-Notes (2026-11-27):
+Notes (2026-12-04; this machine measured slower than on 2026-11-27: udsv 136-214 MB/s on the same file):
+- Since 2026-11-27 blob parts are stored with a raw attachment PUT (no base64 JSON body), parts are listed and deleted
+  by id range (no Mango index), and the embedded pouchdb-server runs with random revision ids (a deterministic
+  revision hashed every attachment as JSON) and, on disk, a 96 MB V8 heap limit: its peak RSS went from 192 to
+  ~165 MB and its growth with the 5x file from 1.42x to ~1.1x; the end-to-end ratio to udsv from 0.12x to ~0.16x.
+- The critical path is the worker's main thread. Same bench with the profiler switched off (an experiment, not a
+  mode): 26.8 MB/s, worker 3.1 CPU seconds instead of ~4.1. So the profiler (~0.65 s per 1M rows x 8 columns:
+  a Set lookup or a HyperLogLog hash, type inference, min/max per value) is one quarter of the worker, and even
+  without it the three processes use ~6.2 CPU seconds per 100 MB: over 30 MB/s needs the total under ~6.5 s and
+  the worker's share under ~3 s.
+- Rest of the worker per 100 MB: CSV reader ~0.8 s (udsv alone ~0.5-0.75), chunk JSON ~0.55 s, GC ~0.4 s, fetching
+  and inflating parts and building request bodies. pouchdb-server ~2.1 s (LevelDB writes and compaction, MD5 of
+  attachments, JSON); web ~1.1 s (multipart parsing, gzip level 1 of the raw parts).
 - Before the follow-the-upload parse, compressed blob parts, bulk chunk writes and the profiler work, the
-  same bench measured 11.8 MB/s with 320 / 327 / 337 MB peak RSS (processes under tsx), and 6.7 MB/s,
-  276 / 296 / 360 MB and 1.6 / 4.4 / 5.5 CPU seconds with the built processes at load 7.
-- The critical path is the worker (~3.5 CPU seconds per 100 MB: CSV reader ~0.55, profiler ~0.5, chunk JSON +
-  gzip ~1.0, the rest fetching and inflating parts and building request bodies); the upload itself ends at ~2 s.
-  The figures move with the load other engineers put on the two cores: compare the CPU seconds.
-- Web and worker stay flat with the file size. pouchdb-server's peak creeps with the volume written: that is its
-  V8 heap sizing, not data it keeps (fed 600 MB of 1 MB parts alone it climbs from 217 to 277 MB; with
-  \`--max-old-space-size=96\` it stayed at 197 MB over 360 MB), so the embedded server could be started with that flag.
+  same bench measured 11.8 MB/s with 320 / 327 / 337 MB peak RSS (processes under tsx).
 `;
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
