@@ -63,7 +63,9 @@ export async function* readCsv(source: ByteSource, options: ReaderOptions): Asyn
       }
       batcher.columns = fields.map((_, index) => `column_${index + 1}`);
     }
-    const row: CellValue[] = new Array<CellValue>(width);
+    // The parser hands over a new array per row: a row of the right width becomes the row itself (a million rows
+    // are a million arrays less to collect); a ragged one is cut or padded to the width.
+    const row: CellValue[] = fields.length === width ? fields : new Array<CellValue>(width);
     for (let i = 0; i < width; i++) {
       const field = fields[i];
       row[i] = field === undefined || field === '' ? null : field;
