@@ -41,4 +41,28 @@ describe('column profile', () => {
     assert.deepEqual([even.type, even.distinct], ['boolean', 2]);
     assert.deepEqual([day.type, day.distinct, day.min], ['date', 10, '2020-01-01T00:00:00.000Z']);
   });
+
+  test('min and max of numeric text equal what Number() reads, for every form a decimal can take', () => {
+    const forms = ['-0.5', '+12.340', '007', '1e3', ' 7 ', '123456789012345678', '0.1', '.25', '5.', '-0', '999999999999999', '9007199254740993', '-.75', '3.14159265358979'];
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let i = 0; i < 2000; i++) {
+      const digits = String(Math.floor(random() * 10 ** (1 + Math.floor(random() * 15))));
+      const cut = Math.floor(random() * digits.length);
+      forms.push(`${random() < 0.3 ? '-' : ''}${digits.slice(0, cut)}${random() < 0.7 ? '.' : ''}${digits.slice(cut)}`);
+    }
+    const values = forms.filter((text) => inferTextType(text) === 'integer' || inferTextType(text) === 'number');
+    const profiler = new DatasetProfiler();
+    profiler.add(batch(['x'], values.map((text) => [text])));
+    const [x] = profiler.result();
+    const numbers = values.map(Number);
+    assert.equal(x.type, 'number');
+    assert.ok(Object.is(x.min, Math.min(...numbers)) && Object.is(x.max, Math.max(...numbers)), `${String(x.min)} ${String(x.max)}`);
+    // Each text alone: its min is exactly Number(text).
+    for (const text of values) {
+      const alone = new DatasetProfiler();
+      alone.add(batch(['x'], [[text]]));
+      assert.ok(Object.is(alone.result()[0].min, Number(text)), text);
+    }
+  });
 });
