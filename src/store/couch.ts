@@ -79,11 +79,17 @@ export function createCouchClient(settings: CouchSettings, iamTokenUrl?: string)
     parseUrl: url.pathname === '/' || url.pathname === '',
   } as Parameters<typeof nano>[0]);
   const iam = settings.iamApiKey ? new IamTokenSource(settings.iamApiKey, iamTokenUrl) : undefined;
+  // nano takes basic credentials from the URL itself; requests made without nano send them as a header.
+  const basic: Record<string, string> = url.username
+    ? { Authorization: `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}` }
+    : {};
   return {
     server,
     displayUrl,
     baseUrl: `${url.origin}${url.pathname.endsWith('/') ? url.pathname : `${url.pathname}/`}`,
-    headers,
+    get headers() {
+      return { ...basic, ...headers };
+    },
     async authorize() {
       if (iam) headers.Authorization = `Bearer ${await iam.bearer()}`;
     },
