@@ -32,7 +32,8 @@ Notes (2026-12-04; this machine measured slower than on 2026-11-27: udsv 136-214
   and inflating parts and building request bodies. pouchdb-server ~2 s (LevelDB writes and compaction, MD5 of
   attachments, JSON); web ~1 s (multipart parsing, gzip level 1 of the raw parts). Since then: no row copy in the
   CSV reader, a plain-loop date check in the chunk encoder (0.23 s less), numeric text read without Number() and
-  text min/max skipped when the first character decides (profiler ~15 % faster): 23.8 -> 25.3 MB/s.
+  text min/max skipped when the first character decides (profiler ~15 % faster): 23.8 -> 25.3 MB/s; then eight
+  chunks per \`_bulk_docs\` instead of four (bodies split at 8 MB for Cloudant): ~26-27 MB/s, pouchdb-server ~1.7 s.
 - Tried and dropped (same bench): raw parts stored uncompressed (16.7 MB/s: pouchdb-server 4.8 CPU seconds);
   LevelDB write buffer of 16 MB (no change); pouchdb-server heap limit 192 MB instead of 96 (no change here,
   though a PUT-only micro-benchmark spent ~30 % less CPU without the limit); no chunk writes at all (23.5 MB/s,

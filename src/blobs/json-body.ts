@@ -17,10 +17,29 @@ export function docWithAttachment(fields: Record<string, unknown>, name: string,
   return body;
 }
 
-/** A `_bulk_docs` request body from documents already serialised by docWithAttachment. */
-export function bulkBody(docs: Buffer[]): Buffer {
-  const parts: Buffer[] = [Buffer.from('{"docs":[')];
-  docs.forEach((doc, i) => parts.push(...(i > 0 ? [Buffer.from(','), doc] : [doc])));
-  parts.push(Buffer.from(']}'));
-  return Buffer.concat(parts);
+/** Cloudant refuses a request body over 10 MB (413); some of its pages say 11 MB or 64 MB: stay under the lowest. */
+export const BULK_BODY_BYTES = 8 * 1024 * 1024;
+
+/**
+ * `_bulk_docs` request bodies from documents already serialised by docWithAttachment, in order, each at most
+ * `limit` bytes (a document larger than that goes alone: the server then says what is wrong with it).
+ */
+export function bulkBodies(docs: Buffer[], limit = BULK_BODY_BYTES): Buffer[] {
+  const bodies: Buffer[] = [];
+  let parts: Buffer[] = [];
+  let bytes = 0;
+  const close = () => {
+    if (parts.length > 0) bodies.push(Buffer.concat([Buffer.from('{"docs":['), ...parts, Buffer.from(']}')]));
+    parts = [];
+    bytes = 0;
+  };
+  for (const doc of docs) {
+    // '{"docs":[' + ']}' is 11 bytes, and a comma separates documents.
+    if (parts.length > 0 && bytes + doc.length + 1 + 11 > limit) close();
+    if (parts.length > 0) parts.push(Buffer.from(','));
+    parts.push(doc);
+    bytes += doc.length + (parts.length > 1 ? 1 : 0);
+  }
+  close();
+  return bodies;
 }

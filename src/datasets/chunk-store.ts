@@ -2,7 +2,7 @@ import { promisify } from 'node:util';
 import { gunzipSync, gzip } from 'node:zlib';
 import type { Store } from '../store/index.js';
 import { getAttachment, isMissing, withRetry } from '../store/index.js';
-import { bulkBody, docWithAttachment } from '../blobs/index.js';
+import { bulkBodies, docWithAttachment } from '../blobs/index.js';
 import { AppError } from '../errors.js';
 import { ChunkDoc, chunkId, type Chunk, type ChunkValue } from './model.js';
 
@@ -104,17 +104,18 @@ const bodyOf = (chunk: EncodedChunk, rev?: string): Buffer =>
   docWithAttachment(rev ? { ...chunk.fields, _rev: rev } : chunk.fields, ATTACHMENT, 'application/gzip', chunk.data);
 
 /**
- * Stores chunks with one `_bulk_docs` request, rows inline as base64 (idempotent: a chunk written again, by a
- * re-run parse, replaces the stored revision). Measured against pouchdb-server, a few chunks of ~100 KB in one
- * request cost it half of what a document write plus a raw attachment PUT per chunk do: per request costs dominate.
+ * Stores chunks with `_bulk_docs`, rows inline as base64, as few requests as the body limit allows (idempotent: a
+ * chunk written again, by a re-run parse, replaces the stored revision). Measured against pouchdb-server, several
+ * chunks of ~100 KB in one request cost it half of what a document write plus a raw attachment PUT per chunk do:
+ * per request costs dominate.
  */
 export async function writeChunks(store: Store, chunks: EncodedChunk[]): Promise<void> {
   const db = store.db<ChunkDoc>('datasets');
   let pending = chunks.map((chunk) => ({ chunk, rev: undefined as string | undefined }));
   for (let attempt = 0; pending.length > 0; attempt++) {
     await store.client.authorize();
-    const body = bulkBody(pending.map(({ chunk, rev }) => bodyOf(chunk, rev)));
-    const results = await withRetry(() => db.bulk(body as never));
+    const results = [];
+    for (const body of bulkBodies(pending.map(({ chunk, rev }) => bodyOf(chunk, rev)))) results.push(...(await withRetry(() => db.bulk(body as never))));
     const conflicts = new Set(results.filter((r) => r.error === 'conflict').map((r) => r.id));
     const failed = results.find((r) => r.error && r.error !== 'conflict');
     if (failed || (conflicts.size > 0 && attempt >= 3)) {
