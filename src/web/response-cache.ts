@@ -1,4 +1,5 @@
 import type { IncomingMessage, OutgoingHttpHeaders, RequestListener, ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { gzipSync } from 'node:zlib';
 import type { Response } from 'express';
 import type { Services } from '../services.js';
@@ -25,6 +26,8 @@ const STALE_MS = 2000;
  * request renews it and the others for that key wait for it instead of all going through Express at once.
  */
 const KEEP_MS = 60_000;
+/** A request waiting for another one's renewal goes through Express itself after this long (a stuck renewal). */
+const RENEWAL_WAIT_MS = 5000;
 /** Pages are tens of kilobytes: the cache keeps at most this much and drops the oldest first. */
 const MAX_BYTES = 32 * 1024 * 1024;
 
@@ -179,7 +182,7 @@ export function withResponseCache(services: Services, app: RequestListener & { l
     let found = current.found;
     if (found.refresh) cache.refreshBy(key, res);
     if (found.renewed) {
-      await found.renewed;
+      await Promise.race([found.renewed, sleep(RENEWAL_WAIT_MS, undefined, { ref: false })]);
       // Renewed: replay it. Not renewed: through Express, without renewing in turn (waiters never queue up behind each other).
       found = cache.lookup(key, Date.now());
     }
