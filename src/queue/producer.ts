@@ -15,7 +15,7 @@ export interface Producer {
 
 export function createProducer(connection: Redis, prefix: string): Producer {
   const queues = new Map<QueueName, Queue>();
-  const events = new Map<QueueName, { events: QueueEvents; connection: Redis }>();
+  const events = new Map<QueueName, Promise<{ events: QueueEvents; connection: Redis }>>();
   const queue = (name: QueueName): Queue => {
     let q = queues.get(name);
     if (!q) {
@@ -25,18 +25,26 @@ export function createProducer(connection: Redis, prefix: string): Producer {
     }
     return q;
   };
+  /** One QueueEvents per queue, made on first use (concurrent first uses share it). */
   const queueEvents = async (name: QueueName): Promise<QueueEvents> => {
     let entry = events.get(name);
     if (!entry) {
-      // QueueEvents blocks on XREAD, so it needs its own connection that retries forever.
-      const eventsConnection = connection.duplicate({ maxRetriesPerRequest: null, enableOfflineQueue: true });
-      const queueEvents = new QueueEvents(name, { connection: eventsConnection, prefix });
-      queueEvents.on('error', (err) => logger('queue').error({ err, queue: name }, 'queue events error'));
-      entry = { events: queueEvents, connection: eventsConnection };
+      entry = (async () => {
+        // QueueEvents blocks on XREAD, so it needs its own connection that retries forever.
+        const eventsConnection = connection.duplicate({ maxRetriesPerRequest: null, enableOfflineQueue: true });
+        // Read from the stream's newest event now, not from '$' when the first XREAD happens to be sent: a job that
+        // finishes in between would be missed (waitUntilFinished checks the job once, possibly before it finished).
+        const [newest] = await connection.xrevrange(`${prefix}:${name}:events`, '+', '-', 'COUNT', 1);
+        const queueEvents = new QueueEvents(name, { connection: eventsConnection, prefix, lastEventId: newest?.[0] ?? '0-0' });
+        queueEvents.on('error', (err) => logger('queue').error({ err, queue: name }, 'queue events error'));
+        await queueEvents.waitUntilReady();
+        return { events: queueEvents, connection: eventsConnection };
+      })();
       events.set(name, entry);
-      await queueEvents.waitUntilReady();
+      // A failed start (Redis down) is not kept: the next wait tries again.
+      entry.catch(() => events.delete(name));
     }
-    return entry.events;
+    return (await entry).events;
   };
 
   return {
@@ -55,7 +63,9 @@ export function createProducer(connection: Redis, prefix: string): Producer {
     },
     queue,
     async close() {
-      await Promise.all([...events.values()].map(async (e) => {
+      await Promise.all([...events.values()].map(async (pending) => {
+        const e = await pending.catch(() => undefined);
+        if (!e) return;
         await e.events.close();
         e.connection.disconnect();
       }));
