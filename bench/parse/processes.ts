@@ -1,6 +1,6 @@
 // The processes of an upload bench run, started as in production: pouchdb-server on disk exactly as `npm start`
-// embeds it (src/embedded), and the BUILT web and worker entries (`npm run start:web|start:worker`), so no
-// TypeScript loader is counted in their speed or memory.
+// embeds it (src/embedded), and the BUILT web and worker entries with the Procfile's flags, so no TypeScript loader
+// is counted in their speed or memory.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { startEmbeddedCouch } from '../../src/embedded/index.js';
@@ -28,9 +28,20 @@ export function cpuSeconds(proc: Proc): number {
 /** The embedded pouchdb-server of `npm start`, with its data under dir/couch. */
 export const startCouch = (dir: string): Promise<Proc & { url: string }> => startEmbeddedCouch(dir);
 
-/** Starts a built entry (dist/...) and resolves with the first JSON log line whose msg is `readyMsg`. */
-export function startBuilt(name: string, entry: string, env: NodeJS.ProcessEnv, readyMsg: string): Promise<Proc & { line: Record<string, unknown> }> {
-  const proc = spawn(process.execPath, [entry], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+/** The node flags and built entry of a Procfile process (`web: node dist/src/server.js`). */
+function procfileArgs(name: 'web' | 'worker'): string[] {
+  const line = readFileSync('Procfile', 'utf8').split('\n').find((l) => l.startsWith(`${name}:`));
+  const [command, ...args] = (line ?? '').slice(name.length + 1).trim().split(/\s+/);
+  if (command !== 'node' || args.length === 0) throw new Error(`Procfile has no "${name}: node ..." line`);
+  return args;
+}
+
+/**
+ * Starts a Procfile process exactly as the Procfile does (its node flags, its built entry) and resolves with the
+ * first JSON log line whose msg is `readyMsg`.
+ */
+export function startProcfileProcess(name: 'web' | 'worker', env: NodeJS.ProcessEnv, readyMsg: string): Promise<Proc & { line: Record<string, unknown> }> {
+  const proc = spawn(process.execPath, procfileArgs(name), { env, stdio: ['ignore', 'pipe', 'inherit'] });
   const stop = async () => {
     if (proc.exitCode !== null) return;
     const exited = new Promise((resolve) => proc.once('exit', resolve));
