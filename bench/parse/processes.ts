@@ -3,7 +3,6 @@
 // is counted in their speed or memory.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { startEmbeddedCouch } from '../../src/embedded/index.js';
 
 export interface Proc {
   name: string;
@@ -13,23 +12,15 @@ export interface Proc {
 }
 
 /** Resident memory now (VmRSS) and at its peak so far (VmHWM), in MB. */
-export function rssMb(proc: Proc): { now: number; peak: number } {
-  const status = readFileSync(`/proc/${proc.pid}/status`, 'utf8');
+export function rssMb(pid: number | undefined): { now: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0);
   return { now: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
 }
 
-/** CPU time used so far (user + system), in seconds: a figure that the machine's other load does not inflate much. */
-export function cpuSeconds(proc: Proc): number {
-  const fields = readFileSync(`/proc/${proc.pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-/** The embedded pouchdb-server of `npm start`, with its data under dir/couch. */
-export const startCouch = (dir: string): Promise<Proc & { url: string }> => startEmbeddedCouch(dir);
 
 /** The node flags and built entry of a Procfile process (`web: node dist/src/server.js`). */
-function procfileArgs(name: 'web' | 'worker'): string[] {
+export function procfileArgs(name: 'web' | 'worker'): string[] {
   const line = readFileSync('Procfile', 'utf8').split('\n').find((l) => l.startsWith(`${name}:`));
   const [command, ...args] = (line ?? '').slice(name.length + 1).trim().split(/\s+/);
   if (command !== 'node' || args.length === 0) throw new Error(`Procfile has no "${name}: node ..." line`);

@@ -13,7 +13,9 @@ import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { generateCsv } from './generate.js';
-import { cpuSeconds, rssMb, startCouch, startProcfileProcess, stopAll, type Proc } from './processes.js';
+import { startEmbeddedCouch } from '../../src/embedded/index.js';
+import { cpuSeconds } from '../migrate/processes.js';
+import { rssMb, startProcfileProcess, stopAll, type Proc } from './processes.js';
 
 interface Run { sizeMb: number; seconds: number; uploadSeconds: number; mbPerSecond: number; idle: number[]; peak: number[]; cpu: number[]; load: number }
 const NAMES = ['web', 'worker', 'pouchdb-server'];
@@ -71,7 +73,7 @@ function post(port: number, auth: string, file: string, boundary: string): Promi
 async function oneRun(file: string): Promise<Run> {
   const id = randomBytes(4).toString('hex');
   const couchDir = `bench/out/upload-couch-${id}`;
-  const couch = await startCouch(couchDir);
+  const couch = await startEmbeddedCouch(couchDir);
   const password = randomBytes(12).toString('hex');
   const env = {
     ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'info', PORT: '0', COUCHDB_URL: couch.url, COUCHDB_DB_PREFIX: `b${id}_`, QUEUE_PREFIX: `bench-${id}`,
@@ -85,9 +87,9 @@ async function oneRun(file: string): Promise<Run> {
     procs.unshift(web);
     procs.splice(1, 0, await startProcfileProcess('worker', env, 'worker ready'));
     await sleep(1500);
-    const idle = procs.map((p) => rssMb(p).now);
+    const idle = procs.map((p) => rssMb(p.pid).now);
     const load = loadavg()[0];
-    const cpuBefore = procs.map((p) => cpuSeconds(p));
+    const cpuBefore = procs.map((p) => cpuSeconds(p.pid));
     const port = Number(new URL(String(web.line.url)).port);
     // The worker publishes ready/failed on Redis: following that costs the measured processes nothing
     // (polling the API would check a password per request, polling CouchDB would load pouchdb-server).
@@ -111,7 +113,7 @@ async function oneRun(file: string): Promise<Run> {
     if (final.status === 'failed') throw new Error(`parse failed: ${JSON.stringify(final.error)}`);
     const seconds = (final.at - started) / 1000;
     const sizeMb = statSync(file).size / 1e6;
-    return { sizeMb, seconds, uploadSeconds, mbPerSecond: sizeMb / seconds, idle, peak: procs.map((p) => rssMb(p).peak), cpu: procs.map((p, i) => cpuSeconds(p) - cpuBefore[i]), load };
+    return { sizeMb, seconds, uploadSeconds, mbPerSecond: sizeMb / seconds, idle, peak: procs.map((p) => rssMb(p.pid).peak), cpu: procs.map((p, i) => cpuSeconds(p.pid) - cpuBefore[i]), load };
   } finally {
     await stopAll(procs);
     rmSync(couchDir, { recursive: true, force: true });

@@ -13,7 +13,8 @@ import { createSession, createUser } from '../../src/auth/index.js';
 import { createMigration, getMigration, startMigration } from '../../src/migrations/index.js';
 import { writeChunk } from '../../src/datasets/chunk-store.js';
 import { DatasetDoc } from '../../src/datasets/model.js';
-import { cpuSeconds } from '../parse/processes.js';
+import { cpuSeconds } from '../migrate/processes.js';
+import { procfileArgs } from '../parse/processes.js';
 
 const { values } = parseArgs({ options: { duration: { type: 'string', default: '5' }, runs: { type: 'string', default: '3' }, rows: { type: 'string', default: '150000' }, targets: { type: 'string', default: 'static,status,page,connections' } } });
 const duration = Number(values.duration);
@@ -44,14 +45,14 @@ async function waitFor(ready: () => Promise<boolean>): Promise<void> {
 }
 
 const children: ChildProcess[] = [];
-/** A built entry (`npm run build`), started as the Procfile starts it: no TypeScript loader in the measured processes. */
-const child = (entry: string, extra: Record<string, string> = {}, nodeArgs: string[] = [], args: string[] = []) => {
-  const proc = spawn(process.execPath, [...nodeArgs, `dist/${entry}`, ...args], { env: { ...process.env, ...env, ...extra }, stdio: ['ignore', 'inherit', 'inherit'] });
+/** Built entries (`npm run build`), web and worker with the Procfile's flags: no TypeScript loader in the measured processes. */
+const child = (args: string[], extra: Record<string, string> = {}) => {
+  const proc = spawn(process.execPath, args, { env: { ...process.env, ...env, ...extra }, stdio: ['ignore', 'inherit', 'inherit'] });
   children.push(proc);
   return proc;
 };
 // The emulator is a process of its own (as `dms emulator`): the load generator shares its event loop with nothing it measures.
-const emulatorProc = child('src/cli/index.js', {}, [], ['emulator', '--port', emulatorUrl.split(':')[2] as string, '--inspect']);
+const emulatorProc = child(['dist/src/cli/index.js', 'emulator', '--port', emulatorUrl.split(':')[2] as string, '--inspect']);
 await waitFor(() => fetch(`${emulatorUrl}/__emulator/faults`).then((r) => r.ok, () => false));
 // Every Collections call waits 40 ms at the emulator: the run lasts minutes while using little CPU itself.
 await fetch(`${emulatorUrl}/__emulator/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ latency: 40 }) });
@@ -82,8 +83,8 @@ const migration = await createMigration(services, {
 
 const port = await freePort();
 // BENCH_PROFILE=1 writes a CPU profile of the web process to bench/out/prof-web/ (open it in Chrome DevTools).
-const webProc = child('src/server.js', { PORT: String(port) }, [...(process.env.WEB_NODE_ARGS ?? '').split(' ').filter(Boolean), ...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=bench/out/prof-web'] : [])]);
-const workerProc = child('workers/index.js', {}, ['--max-old-space-size=400']);
+const webProc = child([...(process.env.WEB_NODE_ARGS ?? '').split(' ').filter(Boolean), ...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=bench/out/prof-web'] : []), ...procfileArgs('web')], { PORT: String(port) });
+const workerProc = child(procfileArgs('worker'));
 const base = `http://127.0.0.1:${port}`;
 await waitFor(() => fetch(`${base}/readyz`).then((r) => r.ok, () => false));
 await startMigration(services, migration._id, 'bench');
@@ -105,7 +106,7 @@ const cpuRows: string[] = [];
 let baselineRps = 0;
 // Where the two cores went during each target's runs: CPU seconds per process (the client is this process).
 const cpuOf = { web: webProc, worker: workerProc, emulator: emulatorProc, 'pouchdb-server': couch };
-const cpuNow = () => [...Object.values(cpuOf).map((proc) => cpuSeconds({ name: '', pid: proc.pid, stop: async () => undefined })),
+const cpuNow = () => [...Object.values(cpuOf).map((proc) => cpuSeconds(proc.pid)),
   (process.cpuUsage().user + process.cpuUsage().system) / 1e6];
 const processedBefore = (await getMigration(services, id)).state;
 

@@ -7,11 +7,15 @@ import { isConflict, isMissing, putAttachment, withRetry } from '../store/index.
 import { BLOB_PART_ATTACHMENT, PART_BYTES, manifestId, partContentType, partId, type BlobEncoding, type BlobManifest } from './model.js';
 
 const gzipAsync = promisify(gzip);
+/**
+ * Gzip level 1 in the thread pool (about 4x faster than level 6 for ~20 % more bytes), in one go: output buffers of
+ * `outputChunkBytes` make a few round trips per call instead of one per 16 KB.
+ */
+export const gzipFast = (data: Buffer, outputChunkBytes: number): Promise<Buffer> => gzipAsync(data, { level: 1, chunkSize: outputChunkBytes });
+
 /** Text (CSV, JSON) shrinks 4-5x and then costs the store a quarter of the work; already-compressed files (xlsx, parquet) are kept as they are. */
 const GZIP_WORTH_IT = 0.8;
-/** Output buffers of a part's gzip: a few per part instead of one thread-pool round trip per 16 KB. */
-const GZIP_CHUNK_BYTES = 512 * 1024;
-const compress = (data: Buffer) => gzipAsync(data, { level: 1, chunkSize: GZIP_CHUNK_BYTES });
+const compress = (data: Buffer) => gzipFast(data, 512 * 1024);
 
 export interface BlobSummary {
   blobId: string;

@@ -17,6 +17,11 @@ export function docWithAttachment(fields: Record<string, unknown>, name: string,
   return body;
 }
 
+const BULK_OPEN = Buffer.from('{"docs":[');
+const BULK_CLOSE = Buffer.from(']}');
+const BULK_ENVELOPE = Buffer.concat([BULK_OPEN, BULK_CLOSE]);
+const COMMA = Buffer.from(',');
+
 /** Cloudant refuses a request body over 10 MB (413); some of its pages say 11 MB or 64 MB: stay under the lowest. */
 export const BULK_BODY_BYTES = 8 * 1024 * 1024;
 
@@ -25,21 +30,18 @@ export const BULK_BODY_BYTES = 8 * 1024 * 1024;
  * `limit` bytes (a document larger than that goes alone: the server then says what is wrong with it).
  */
 export function bulkBodies(docs: Buffer[], limit = BULK_BODY_BYTES): Buffer[] {
-  const bodies: Buffer[] = [];
-  let parts: Buffer[] = [];
-  let bytes = 0;
-  const close = () => {
-    if (parts.length > 0) bodies.push(Buffer.concat([Buffer.from('{"docs":['), ...parts, Buffer.from(']}')]));
-    parts = [];
-    bytes = 0;
-  };
+  const groups: Buffer[][] = [];
+  let size = 0;
   for (const doc of docs) {
-    // '{"docs":[' + ']}' is 11 bytes, and a comma separates documents.
-    if (parts.length > 0 && bytes + doc.length + 1 + 11 > limit) close();
-    if (parts.length > 0) parts.push(Buffer.from(','));
-    parts.push(doc);
-    bytes += doc.length + (parts.length > 1 ? 1 : 0);
+    const group = groups.at(-1);
+    // A document adds itself and a comma to a body that already holds the envelope and at least one document.
+    if (group && size + 1 + doc.length <= limit) {
+      group.push(doc);
+      size += 1 + doc.length;
+    } else {
+      groups.push([doc]);
+      size = BULK_ENVELOPE.length + doc.length;
+    }
   }
-  close();
-  return bodies;
+  return groups.map((group) => Buffer.concat([BULK_OPEN, ...group.flatMap((doc, i) => (i === 0 ? [doc] : [COMMA, doc])), BULK_CLOSE]));
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { idRange } from '../store/index.js';
 
 /** A dataset's life: the raw file arrives, a worker parses it into chunks, then it is ready (or failed). */
 export const DatasetStatus = z.enum(['uploading', 'uploaded', 'parsing', 'ready', 'failed']);
@@ -60,4 +61,7 @@ export interface Chunk {
   firstRow: number;
 }
 
-export const chunkId = (datasetId: string, index: number): string => `${datasetId}:chunk:${String(index).padStart(6, '0')}`;
+const chunkIndexKey = (index: number): string => String(index).padStart(6, '0');
+export const chunkId = (datasetId: string, index: number): string => `${datasetId}:chunk:${chunkIndexKey(index)}`;
+/** The ids of a dataset's chunks from `fromIndex` on, in order. */
+export const chunkIds = (datasetId: string, fromIndex = 0) => idRange(`${datasetId}:chunk:`, chunkIndexKey(fromIndex));

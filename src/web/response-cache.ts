@@ -70,11 +70,12 @@ export class ResponseCache {
 
   /**
    * An entry to replay; `refresh` when this request should go through Express to renew an expired one; `renewed`
-   * (settles when the renewal is done: look up again) when another request is renewing one too old to replay.
+   * (settles when the renewal is done: look up again) when another request is renewing one too old to replay;
+   * undefined when the key is not cached.
    */
-  lookup(key: string, now: number): { entry?: Entry; refresh?: true; renewed?: Promise<void> } {
+  lookup(key: string, now: number): { entry?: Entry; refresh?: true; renewed?: Promise<void> } | undefined {
     const entry = this.entries.get(key);
-    if (!entry) return {};
+    if (!entry) return undefined;
     const age = now - entry.at;
     if (age < FRESH_MS) return { entry };
     const renewing = this.refreshing.get(key);
@@ -159,34 +160,34 @@ export function withResponseCache(services: Services, app: RequestListener & { l
   const cache = new ResponseCache();
   app.locals.responseCache = cache;
   const log = logger('http');
-  /** The shared entry for the URL, else this session's own. */
-  const find = (req: IncomingMessage, url: string, sessionId: string, now: number) => {
-    const shared = ResponseCache.key('shared', url, sessionId, '');
-    const found = cache.lookup(shared, now);
-    if (found.entry || found.refresh || found.renewed) return { key: shared, found };
-    const own = ResponseCache.key('session', url, sessionId, pickLocale(req.headers.cookie, req.headers['accept-language']));
-    return { key: own, found: cache.lookup(own, now) };
-  };
   const replay = async (req: IncomingMessage, res: ServerResponse, started: number): Promise<boolean> => {
     const sessionId = sessionOf(req);
     if (!sessionId || cache.size === 0) return false;
     const url = req.url ?? '/';
-    const cached = find(req, url, sessionId, started).found;
-    if (!cached.entry && !cached.refresh && !cached.renewed) return false;
+    // The shared entry for the URL, else this session's own (its key, with the locale, made only when needed).
+    const shared = ResponseCache.key('shared', url, sessionId, '');
+    let own: string | undefined;
+    const find = (now: number) => {
+      const found = cache.lookup(shared, now);
+      if (found) return { key: shared, found };
+      own ??= ResponseCache.key('session', url, sessionId, pickLocale(req.headers.cookie, req.headers['accept-language']));
+      return { key: own, found: cache.lookup(own, now) };
+    };
+    if (!find(started).found) return false;
     const session = await readSession(services, sessionId);
     const needed = requiredRole('GET', url.split('?', 1)[0] ?? url);
     if (!session || (needed !== 'public' && !hasRole(session.role, needed))) return false;
     // Looked up again after the await: deciding who renews must happen in one turn of the event loop.
-    const current = find(req, url, sessionId, Date.now());
+    const current = find(Date.now());
     const key = current.key;
     let found = current.found;
-    if (found.refresh) cache.refreshBy(key, res);
-    if (found.renewed) {
+    if (found?.refresh) cache.refreshBy(key, res);
+    if (found?.renewed) {
       await Promise.race([found.renewed, sleep(RENEWAL_WAIT_MS, undefined, { ref: false })]);
       // Renewed: replay it. Not renewed: through Express, without renewing in turn (waiters never queue up behind each other).
       found = cache.lookup(key, Date.now());
     }
-    const entry = found.entry;
+    const entry = found?.entry;
     if (!entry) return false;
     if (entry.etag !== undefined && req.headers['if-none-match'] === entry.etag) {
       const { 'content-type': _type, 'content-length': _length, ...headers } = entry.headers;
