@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { resolve } from 'node:path';
 import { parseVcap, secretsFromVcap, type CouchSettings, type RedisSettings } from './config-vcap.js';
+import { QUEUE_NAMES, type QueueName } from './queue/catalogue.js';
 
 export type { CouchSettings, RedisSettings } from './config-vcap.js';
 
@@ -51,6 +52,22 @@ const boolFrom = (name: string, fallback: boolean) =>
       return z.NEVER;
     });
 
+/** A comma-separated subset of the job queues; unset or empty means every queue. */
+const queuesFrom = (name: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const names = (v ?? '').split(',').map((n) => n.trim()).filter(Boolean);
+      if (names.length === 0) return [...QUEUE_NAMES];
+      const unknown = names.filter((n) => !(QUEUE_NAMES as readonly string[]).includes(n));
+      if (unknown.length > 0) {
+        ctx.addIssue({ code: 'custom', message: `${name} names unknown queue(s) ${unknown.map((n) => `"${n}"`).join(', ')}; the queues are ${QUEUE_NAMES.join(', ')}` });
+        return z.NEVER;
+      }
+      return [...new Set(names)] as QueueName[];
+    });
+
 function redact(url: string): string {
   return url.replace(/\/\/([^:/@]+):([^@]+)@/, '//$1:***@');
 }
@@ -72,6 +89,7 @@ const EnvSchema = z.object({
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_{}:-]+$/, 'QUEUE_PREFIX may use letters, digits and _{}:-').default('dms'),
   WORKER_CONCURRENCY: intFrom('WORKER_CONCURRENCY', 4, 1),
   WORKER_LOCK_MS: intFrom('WORKER_LOCK_MS', 30_000, 1000),
+  WORKER_QUEUES: queuesFrom('WORKER_QUEUES'),
   SHUTDOWN_TIMEOUT_MS: intFrom('SHUTDOWN_TIMEOUT_MS', 8000, 100),
   UPLOAD_MAX_BYTES: intFrom('UPLOAD_MAX_BYTES', 1024 * 1024 * 1024, 1),
   SALESFORCE_EMULATOR: boolFrom('SALESFORCE_EMULATOR', true),
@@ -98,7 +116,8 @@ export interface Config {
   redis?: RedisSettings;
   couch?: CouchSettings & { dbPrefix: string };
   couchDbPrefix: string;
-  queue: { prefix: string; concurrency: number; lockMs: number };
+  /** `queues`: the ones this process's workers drain (WORKER_QUEUES; all by default). */
+  queue: { prefix: string; concurrency: number; lockMs: number; queues: QueueName[] };
   shutdownTimeoutMs: number;
   uploadMaxBytes: number;
   /** `enabled`: `npm start` embeds the emulator; `localOrgUrl`: where the Local org answers (set by start, or LOCAL_ORG_URL). */
@@ -156,7 +175,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     redis,
     couch: couch ? { ...couch, dbPrefix: e.COUCHDB_DB_PREFIX } : undefined,
     couchDbPrefix: e.COUCHDB_DB_PREFIX,
-    queue: { prefix: e.QUEUE_PREFIX, concurrency: e.WORKER_CONCURRENCY, lockMs: e.WORKER_LOCK_MS },
+    queue: { prefix: e.QUEUE_PREFIX, concurrency: e.WORKER_CONCURRENCY, lockMs: e.WORKER_LOCK_MS, queues: e.WORKER_QUEUES },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     uploadMaxBytes: e.UPLOAD_MAX_BYTES,
     emulator: { enabled: e.SALESFORCE_EMULATOR, port: e.EMULATOR_PORT, localOrgUrl: e.LOCAL_ORG_URL },

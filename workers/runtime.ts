@@ -1,7 +1,7 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createRedis } from '../src/cache/index.js';
-import { JOBS, QUEUE_NAMES, isJobName, type JobName } from '../src/queue/index.js';
+import { JOBS, isJobName, type JobName } from '../src/queue/index.js';
 import type { Services } from '../src/services.js';
 import { logger } from '../src/logger.js';
 import { PROCESSORS, type Processor } from './registry.js';
@@ -32,7 +32,7 @@ export function startWorkers(services: Services): RunningWorkers {
   const redisSettings = config.redis;
   if (!redisSettings) throw new Error('startWorkers needs Redis settings');
   const connections: Redis[] = [];
-  const workers = QUEUE_NAMES.map((queueName) => {
+  const workers = config.queue.queues.map((queueName) => {
     const connection = createRedis(redisSettings, 'worker');
     connections.push(connection);
     const worker = new Worker(queueName, (job) => dispatch(job, services), {

@@ -19,20 +19,34 @@ export function rssMb(pid: number | undefined): { now: number; peak: number } {
 }
 
 
-/** The node flags and built entry of a Procfile process (`web: node dist/src/server.js`). */
-export function procfileArgs(name: 'web' | 'worker'): string[] {
+export type ProcfileProcess = 'web' | 'worker' | 'parser';
+
+/**
+ * A Procfile process's command: its leading `NAME=value` settings and the node flags and built entry after `node`
+ * (`parser: WORKER_QUEUES=datasets node dist/workers/index.js`).
+ */
+export function procfileCommand(name: ProcfileProcess): { env: Record<string, string>; args: string[] } {
   const line = readFileSync('Procfile', 'utf8').split('\n').find((l) => l.startsWith(`${name}:`));
-  const [command, ...args] = (line ?? '').slice(name.length + 1).trim().split(/\s+/);
-  if (command !== 'node' || args.length === 0) throw new Error(`Procfile has no "${name}: node ..." line`);
-  return args;
+  const words = (line ?? '').slice(name.length + 1).trim().split(/\s+/);
+  const env: Record<string, string> = {};
+  while (/^[A-Z_][A-Z0-9_]*=/.test(words[0] ?? '')) {
+    const [key, ...value] = (words.shift() as string).split('=');
+    env[key] = value.join('=');
+  }
+  const [command, ...args] = words;
+  if (command !== 'node' || args.length === 0) throw new Error(`Procfile has no "${name}: [NAME=value ...] node ..." line`);
+  return { env, args };
 }
 
 /**
- * Starts a Procfile process exactly as the Procfile does (its node flags, its built entry) and resolves with the
- * first JSON log line whose msg is `readyMsg`.
+ * Starts a Procfile process exactly as the Procfile does (its settings, node flags and built entry) and resolves
+ * with the first JSON log line whose msg is `readyMsg`.
  */
-export function startProcfileProcess(name: 'web' | 'worker', env: NodeJS.ProcessEnv, readyMsg: string): Promise<Proc & { line: Record<string, unknown> }> {
-  const proc = spawn(process.execPath, procfileArgs(name), { env, stdio: ['ignore', 'pipe', 'inherit'] });
+export function startProcfileProcess(name: ProcfileProcess, env: NodeJS.ProcessEnv, readyMsg: string): Promise<Proc & { line: Record<string, unknown> }> {
+  const command = procfileCommand(name);
+  // BENCH_PROFILE=1 writes a CPU profile of each process to bench/out/prof-<name>/ when it exits (open it in Chrome DevTools).
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=bench/out/prof-${name}`] : [];
+  const proc = spawn(process.execPath, [...profile, ...command.args], { env: { ...env, ...command.env }, stdio: ['ignore', 'pipe', 'inherit'] });
   const stop = async () => {
     if (proc.exitCode !== null) return;
     const exited = new Promise((resolve) => proc.once('exit', resolve));

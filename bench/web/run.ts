@@ -14,7 +14,7 @@ import { createMigration, getMigration, startMigration } from '../../src/migrati
 import { writeChunk } from '../../src/datasets/chunk-store.js';
 import { DatasetDoc } from '../../src/datasets/model.js';
 import { cpuSeconds } from '../migrate/processes.js';
-import { procfileArgs } from '../parse/processes.js';
+import { procfileCommand } from '../parse/processes.js';
 
 const { values } = parseArgs({ options: { duration: { type: 'string', default: '5' }, runs: { type: 'string', default: '3' }, rows: { type: 'string', default: '150000' }, targets: { type: 'string', default: 'static,status,page,connections' } } });
 const duration = Number(values.duration);
@@ -83,8 +83,9 @@ const migration = await createMigration(services, {
 
 const port = await freePort();
 // BENCH_PROFILE=1 writes a CPU profile of the web process to bench/out/prof-web/ (open it in Chrome DevTools).
-const webProc = child([...(process.env.WEB_NODE_ARGS ?? '').split(' ').filter(Boolean), ...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=bench/out/prof-web'] : []), ...procfileArgs('web')], { PORT: String(port) });
-const workerProc = child(procfileArgs('worker'));
+const [web, worker] = [procfileCommand('web'), procfileCommand('worker')];
+const webProc = child([...(process.env.WEB_NODE_ARGS ?? '').split(' ').filter(Boolean), ...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=bench/out/prof-web'] : []), ...web.args], { ...web.env, PORT: String(port) });
+const workerProc = child(worker.args, worker.env);
 const base = `http://127.0.0.1:${port}`;
 await waitFor(() => fetch(`${base}/readyz`).then((r) => r.ok, () => false));
 await startMigration(services, migration._id, 'bench');

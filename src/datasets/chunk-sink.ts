@@ -34,6 +34,8 @@ export class ChunkSink {
   rowCount = 0;
   issueCount = 0;
   private encoder?: ChunkEncoder;
+  /** JSON bytes of the last chunk: the next one's encoder starts about that big. */
+  private chunkBytes = 64 * 1024;
   private inChunk = 0;
   private issues: RowIssue[] = [];
   private group: Promise<EncodedChunk>[] = [];
@@ -48,7 +50,7 @@ export class ChunkSink {
     let written = 0;
     for (let at = 0; at < batch.rows.length; ) {
       const take = Math.min(CHUNK_ROWS - this.inChunk, batch.rows.length - at);
-      this.encoder ??= new ChunkEncoder(this.columns);
+      this.encoder ??= new ChunkEncoder(this.columns, this.chunkBytes + (this.chunkBytes >> 3));
       this.encoder.write(take === batch.rows.length ? batch.rows : batch.rows.slice(at, at + take));
       at += take;
       this.inChunk += take;
@@ -90,6 +92,7 @@ export class ChunkSink {
     const fields = chunkFields(this.datasetId, index, firstRow, rowCount, issues);
     const encoder = this.encoder;
     this.encoder = undefined;
+    if (encoder) this.chunkBytes = encoder.size;
     this.inChunk = 0;
     const encoded = (async () => ({ fields, data: (await encoder?.end()) ?? Buffer.alloc(0) }))();
     encoded.catch(() => undefined); // awaited by its write
