@@ -20,32 +20,29 @@ import { rssMb, startProcfileProcess, stopAll, type Proc } from './processes.js'
 interface Run { sizeMb: number; seconds: number; uploadSeconds: number; mbPerSecond: number; idle: number[]; peak: number[]; cpu: number[]; load: number }
 const NAMES = ['web', 'parser', 'pouchdb-server'];
 const NOTES = `
-Notes (2026-12-04; this machine measured slower than on 2026-11-27: udsv 136-214 MB/s on the same file):
-- Since 2026-11-27 blob parts are stored with a raw attachment PUT (no base64 JSON body), parts are listed and deleted
-  by id range (no Mango index), and the embedded pouchdb-server runs with random revision ids (a deterministic
-  revision hashed every attachment as JSON) and, on disk, a 96 MB V8 heap limit: its peak RSS went from 192 to
-  ~165 MB and its growth with the 5x file from 1.42x to ~1.1x; the end-to-end ratio to udsv from 0.12x to ~0.16x.
-- The critical path is the worker's main thread. Same bench with the profiler switched off (an experiment, not a
-  mode): 26.8 MB/s, worker 3.1 CPU seconds instead of ~4.1. So the profiler (~0.65 s per 1M rows x 8 columns:
-  a Set lookup or a HyperLogLog hash, type inference, min/max per value) is one quarter of the worker, and even
-  without it the three processes use ~6.2 CPU seconds per 100 MB: over 30 MB/s needs the total under ~6.5 s and
-  the worker's share under ~3 s.
-- Rest of the worker per 100 MB: CSV reader ~0.8 s (udsv alone ~0.5-0.75), chunk JSON ~0.55 s, GC ~0.4 s, fetching
-  and inflating parts and building request bodies. pouchdb-server ~2 s (LevelDB writes and compaction, MD5 of
-  attachments, JSON); web ~1 s (multipart parsing, gzip level 1 of the raw parts). Since then: no row copy in the
-  CSV reader, a plain-loop date check in the chunk encoder (0.23 s less), numeric text read without Number() and
-  text min/max skipped when the first character decides (profiler ~15 % faster): 23.8 -> 25.3 MB/s; then eight
-  chunks per \`_bulk_docs\` instead of four (bodies split at 8 MB for Cloudant): ~26-27 MB/s, pouchdb-server ~1.7 s.
-- From this run on the worker is started with the Procfile's own flags (\`--max-old-space-size=400\`, set for
-  migrations: bench/migrate). Figures above 20 MB/s in earlier notes were measured without it. Same day, same
-  machine, 3 runs each: with the flag the worker used 5.1-6.1 CPU seconds per 100 MB and ~17-19 MB/s, without it
-  4.3-4.7 s and ~21 MB/s (peak RSS ~205 against ~230 MB). \`--max-old-space-size=1024\` or an added
-  \`--max-semi-space-size=16\` did not recover it. Next: parse jobs in a process without the cap (a Procfile
-  \`parser\` process), or V8 settings that keep migrations under 512 MB without taxing the parse.
-- Tried and dropped (same bench): raw parts stored uncompressed (16.7 MB/s: pouchdb-server 4.8 CPU seconds);
-  LevelDB write buffer of 16 MB (no change); pouchdb-server heap limit 192 MB instead of 96 (no change here,
-  though a PUT-only micro-benchmark spent ~30 % less CPU without the limit); no chunk writes at all (23.5 MB/s,
-  the store is not the bottleneck).
+Notes (2026-12-04, second session):
+- Parsing runs in its own process now: the Procfile's \`parser:\` (WORKER_QUEUES=datasets) drains the datasets queue
+  without the worker's \`--max-old-space-size=400\` (kept for migrations, bench/migrate). The cap shrinks V8's young
+  generation with the heap, and a parse allocates millions of short-lived strings: with it the parse used ~1-1.5 CPU
+  seconds more per 100 MB (same machine, same day: 17-19 MB/s capped against 21-27 uncapped). Uncapped the parser
+  measured 28.2 / 30.7 / 30.2 MB/s (3.0-3.2 CPU seconds); with \`--max-semi-space-size=32\` added (fewer scavenges,
+  GC ~320 -> ~190 ms in a profile) 31.3-33.6 MB/s at 2.7-2.9 s, peak ~240 MB; 64 MB semi-spaces were no better.
+- The chunk encoder writes each piece's UTF-8 into one growing buffer per chunk (no buffer per 250 rows, no
+  concatenation): ~0.1-0.2 CPU seconds less, 32.4 MB/s in a 3-run check.
+- Where the parser's ~2.7 CPU seconds per 100 MB go (CPU profile, BENCH_PROFILE=1): profiler ~0.75 s (HyperLogLog
+  hashing ~0.3 s, slower on the reader's sliced strings), CSV reader ~0.55 s, chunk JSON ~0.45 s and its UTF-8
+  ~0.2 s, gzip of chunks and gunzip of parts in the thread pool (on 2 cores their threads preempt the main thread,
+  so profiles show this under zlib's processChunk), GC ~0.2 s. With the profiler switched off (an experiment, not
+  a mode) the same bench measured 36.5 MB/s. Moving the profiler to a worker thread was costed and rejected: the
+  rows would have to cross threads, and JSON.parse of the chunk JSON (~1 s) or a structured clone (~0.6 s each
+  side) costs more than the profiler itself.
+- Earlier (first session, 2026-12-04, worker capped at 400 MB): raw part PUTs, id-range deletes, random revision ids
+  and a 96 MB heap for the embedded pouchdb-server, no row copy in the CSV reader, a plain-loop date check, a
+  profiler without Number() calls, eight chunks per \`_bulk_docs\`: 11.8 -> 19.3 MB/s capped (26.9 uncapped).
+- Tried and dropped: raw parts stored uncompressed (16.7 MB/s: pouchdb-server 4.8 CPU seconds); LevelDB write buffer
+  of 16 MB; pouchdb-server heap limit 192 MB instead of 96; 1 MB or 8 MB parts; more writes in flight; column-major
+  chunk JSON; column-major profiling (~20 % slower: rows are read across); HyperLogLog hashing two characters at a
+  time; a split-based CSV fast path.
 - Before the follow-the-upload parse, compressed blob parts, bulk chunk writes and the profiler work, the
   same bench measured 11.8 MB/s with 320 / 327 / 337 MB peak RSS (processes under tsx).
 `;
@@ -91,7 +88,7 @@ async function oneRun(file: string): Promise<Run> {
     const load = loadavg()[0];
     const cpuBefore = procs.map((p) => cpuSeconds(p.pid));
     const port = Number(new URL(String(web.line.url)).port);
-    // The worker publishes ready/failed on Redis: following that costs the measured processes nothing
+    // The parser publishes ready/failed on Redis: following that costs the measured processes nothing
     // (polling the API would check a password per request, polling CouchDB would load pouchdb-server).
     const finals = new Map<string, { at: number; status: string; error?: unknown }>();
     const subscriber = new Redis(env.REDIS_URL);
@@ -171,7 +168,7 @@ function writeReport(r: { rows: number; runs: number; largeRuns: number; results
 Generated by \`node --import tsx bench/parse/upload-bench.ts ${r.rows} ${r.runs} ${r.largeRuns}\` on ${new Date().toISOString().slice(0, 10)} (Node ${process.version},
 shared 2-core machine, medians of ${r.runs} runs; 1-minute load average at the start of each run: ${loads}). A
 ${m(r.results, (x) => x.sizeMb).toFixed(0)} MB CSV (${r.rows.toLocaleString('en')} rows x 8 columns, bench/parse/generate.ts) is POSTed as multipart to the
-built web process; the built parser process (Procfile \`parser:\`, no heap cap) parses it; both use Redis and a pouchdb-server on local disk (the embedded
+built web process; the built parser process (Procfile \`parser:\`: no heap cap, 32 MB semi-spaces) parses it; both use Redis and a pouchdb-server on local disk (the embedded
 default of \`npm start\`), each a separate process. Time runs from the first byte sent to status ready.
 
 | measure | value |
