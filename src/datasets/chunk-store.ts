@@ -85,11 +85,15 @@ export class ChunkEncoder {
   }
 
   private append(text: string): void {
-    const worst = this.used + text.length * UTF8_BYTES_PER_UNIT;
-    if (worst > this.buffer.length) {
-      const grown = Buffer.allocUnsafeSlow(Math.max(worst, this.buffer.length * 2));
-      this.buffer.copy(grown, 0, 0, this.used);
-      this.buffer = grown;
+    const free = this.buffer.length - this.used;
+    // The worst case decides without measuring; the exact size only when the worst case would not fit.
+    if (text.length * UTF8_BYTES_PER_UNIT > free) {
+      const needed = Buffer.byteLength(text);
+      if (needed > free) {
+        const grown = Buffer.allocUnsafeSlow(Math.max(this.used + needed, this.buffer.length * 2));
+        this.buffer.copy(grown, 0, 0, this.used);
+        this.buffer = grown;
+      }
     }
     this.used += this.buffer.write(text, this.used);
   }
