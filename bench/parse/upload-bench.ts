@@ -22,11 +22,13 @@ const NAMES = ['web', 'parser', 'pouchdb-server'];
 const NOTES = `
 Notes (2026-12-04, second session):
 - Parsing runs in its own process now: the Procfile's \`parser:\` (WORKER_QUEUES=datasets) drains the datasets queue
-  without the worker's \`--max-old-space-size=400\` (kept for migrations, bench/migrate). The cap shrinks V8's young
-  generation with the heap, and a parse allocates millions of short-lived strings: with it the parse used ~1-1.5 CPU
-  seconds more per 100 MB (same machine, same day: 17-19 MB/s capped against 21-27 uncapped). Uncapped the parser
+  without the worker's \`--max-old-space-size=400\` (kept for migrations, bench/migrate). A parse allocates millions of
+  short-lived strings; V8 sizes its young generation from the cap, and a cap costs even with the semi-spaces set
+  (below): with it the parse used ~1-1.5 CPU seconds more per 100 MB (same machine, same day: 17-19 MB/s capped against 21-27 uncapped). Uncapped the parser
   measured 28.2 / 30.7 / 30.2 MB/s (3.0-3.2 CPU seconds); with \`--max-semi-space-size=32\` added (fewer scavenges,
   GC ~320 -> ~190 ms in a profile) 31.3-33.6 MB/s at 2.7-2.9 s, peak ~240 MB; 64 MB semi-spaces were no better.
+  An old-space cap on top of the 32 MB semi-spaces still costs: 192 MB -> 26-27 MB/s (parser 3.8 CPU seconds),
+  400 MB -> 28-28.6 MB/s (3.4-3.6 s), with peaks no lower (235-244 MB; 5x file 244-246 MB). So the parser has none.
 - The chunk encoder writes each piece's UTF-8 into one growing buffer per chunk (no buffer per 250 rows, no
   concatenation): ~0.1-0.2 CPU seconds less, 32.4 MB/s in a 3-run check.
 - Where the parser's ~2.7 CPU seconds per 100 MB go (CPU profile, BENCH_PROFILE=1): profiler ~0.75 s (HyperLogLog
@@ -36,6 +38,11 @@ Notes (2026-12-04, second session):
   a mode) the same bench measured 36.5 MB/s. Moving the profiler to a worker thread was costed and rejected: the
   rows would have to cross threads, and JSON.parse of the chunk JSON (~1 s) or a structured clone (~0.6 s each
   side) costs more than the profiler itself.
+- Considered and left: a chunk form for text-only batches (fields joined by control characters instead of JSON)
+  measured ~0.13 CPU seconds less per 100 MB in a micro-benchmark, but a second stored format, with a fallback for
+  values holding the separators, is more risk to the rows than the 4 % it would buy.
+- The embedded pouchdb-server measures a database's disk_size at most once a second: its authentication middleware
+  asked \`_users\` for its info on every request, and each info walked the folder (lstat per file, ~0.15 s per 100 MB).
 - Earlier (first session, 2026-12-04, worker capped at 400 MB): raw part PUTs, id-range deletes, random revision ids
   and a 96 MB heap for the embedded pouchdb-server, no row copy in the CSV reader, a plain-loop date check, a
   profiler without Number() calls, eight chunks per \`_bulk_docs\`: 11.8 -> 19.3 MB/s capped (26.9 uncapped).
