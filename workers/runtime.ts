@@ -1,7 +1,7 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createRedis } from '../src/cache/index.js';
-import { JOBS, isJobName, type JobName } from '../src/queue/index.js';
+import { JOBS, isJobName, workerProcessName, type JobName } from '../src/queue/index.js';
 import type { Services } from '../src/services.js';
 import { logger } from '../src/logger.js';
 import { PROCESSORS, type Processor } from './registry.js';
@@ -36,6 +36,7 @@ export function startWorkers(services: Services): RunningWorkers {
     const connection = createRedis(redisSettings, 'worker');
     connections.push(connection);
     const worker = new Worker(queueName, (job) => dispatch(job, services), {
+      name: workerProcessName(),
       connection,
       prefix: config.queue.prefix,
       concurrency: config.queue.concurrency,

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Services } from '../services.js';
-import { QUEUE_NAMES } from '../queue/index.js';
+import { QUEUE_NAMES, workerProcessOf } from '../queue/index.js';
 import { withRetry } from '../store/index.js';
 
 const ACTIVE_STATES = ['queued', 'running', 'paused', 'cancelling', 'rolling_back'];
@@ -41,7 +41,7 @@ export async function dashboardSnapshot(services: Services): Promise<DashboardSn
       const queue = services.producer.queue(name);
       const [counts, workers, failed] = await Promise.all([
         queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed'),
-        queue.getWorkersCount(),
+        queue.getWorkers(),
         queue.getFailed(0, 4),
       ]);
       return { name, counts, workers, failed };
@@ -57,10 +57,10 @@ export async function dashboardSnapshot(services: Services): Promise<DashboardSn
       delayed: counts.delayed ?? 0,
       failed: counts.failed ?? 0,
       completed: counts.completed ?? 0,
-      workers,
+      workers: workers.length,
     })),
-    // Each worker process has one BullMQ Worker per queue: the largest count is the number of processes.
-    workers: Math.max(0, ...queues.map((q) => q.workers)),
+    // A process drains some or all queues (WORKER_QUEUES): count processes by the worker name they share.
+    workers: new Set(queues.flatMap((q) => q.workers.map(workerProcessOf))).size,
     failures: queues
       .flatMap(({ name, failed }) =>
         failed.map((job) => ({ queue: name, id: String(job.id), name: job.name, reason: (job.failedReason ?? '').slice(0, 300), at: new Date(job.finishedOn ?? job.timestamp).toISOString() })),

@@ -30,6 +30,25 @@ describe('web and a separately started worker process, through real Redis', () =
     assert.equal(await worker.exited, 0);
   });
 
+  test('WORKER_QUEUES splits the queues between processes; the dashboard counts each process once', async () => {
+    const parser = await startWorkerProcess(services.config, { WORKER_QUEUES: 'datasets' });
+    const worker = await startWorkerProcess(services.config, { WORKER_QUEUES: 'migrations,migration-batches,validations,diagnostics' });
+    children.push(parser, worker);
+    const viewer = await signIn(services, 'viewer');
+    const snapshot = await request(createApp(services)).get('/api/v1/dashboard').set('Authorization', viewer.basic).expect(200);
+    const workersOf = (name: string) => snapshot.body.queues.find((q: { name: string }) => q.name === name).workers;
+    assert.deepEqual(
+      ['datasets', 'migrations', 'migration-batches', 'validations', 'diagnostics'].map(workersOf),
+      [1, 1, 1, 1, 1],
+    );
+    assert.equal(snapshot.body.workers, 2, 'two processes, whatever the number of queues each drains');
+    const operator = await signIn(services, 'operator');
+    const ping = await request(createApp(services)).post('/api/v1/diagnostics/ping').set('Authorization', operator.basic).send({}).expect(200);
+    assert.equal(ping.body.answer.pid, worker.child.pid, 'only the process that drains diagnostics answers');
+    for (const child of [parser, worker]) child.child.kill('SIGTERM');
+    assert.deepEqual(await Promise.all([parser.exited, worker.exited]), [0, 0]);
+  });
+
   test('SIGTERM during a running job lets it finish before the worker exits', async () => {
     const worker = await startWorkerProcess(services.config, { SHUTDOWN_TIMEOUT_MS: '6000' });
     children.push(worker);
