@@ -91,11 +91,18 @@ export async function superviseChild(options: {
     });
   };
   launch();
+  // A DMS that exits without stopping its services (a shutdown that timed out, a fatal error) still takes the
+  // current child with it: 'exit' handlers run on process.exit, and sending a signal is synchronous.
+  const stopOnExit = () => {
+    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  };
+  process.once('exit', stopOnExit);
 
   const deadline = Date.now() + (options.readyTimeoutMs ?? 15_000);
   while (!(await options.ready().catch(() => false))) {
     if (Date.now() > deadline || (child?.exitCode !== null && child?.exitCode !== undefined && restarts > 2)) {
       stopping = true;
+      process.off('exit', stopOnExit);
       child?.kill('SIGKILL');
       throw new Error(`${options.name} did not start: ${lastOutput.trim().slice(-500) || 'no output'}`);
     }
@@ -108,6 +115,7 @@ export async function superviseChild(options: {
     },
     async stop() {
       stopping = true;
+      process.off('exit', stopOnExit);
       const running = child;
       if (!running || running.exitCode !== null) return;
       const exited = new Promise<void>((resolve) => running.once('exit', () => resolve()));

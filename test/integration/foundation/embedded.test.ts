@@ -52,3 +52,21 @@ test('a pouchdb-server left running by a killed DMS is stopped before the next s
     if (alive(leftover.pid!)) process.kill(leftover.pid!, 'SIGKILL');
   }
 });
+
+test('a DMS that exits without stopping its services takes the supervised children with it', async () => {
+  // A process that supervises a long-running child and then exits at once, as a shutdown that timed out does.
+  const script = `
+    import { superviseChild } from './src/embedded/child-service.ts';
+    const service = await superviseChild({ name: 'sleeper', command: process.execPath, args: ['-e', 'setInterval(() => {}, 1000)'], ready: async () => true });
+    process.stdout.write(String(service.pid));
+    process.exit(3);`;
+  const parent = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  parent.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  const code = await new Promise((resolve) => parent.once('exit', resolve));
+  assert.equal(code, 3);
+  const childPid = Number(out);
+  assert.ok(childPid > 0, `the parent printed its child's pid: "${out}"`);
+  for (let i = 0; i < 50 && alive(childPid); i++) await sleep(100);
+  assert.equal(alive(childPid), false, 'the supervised child is gone');
+});
