@@ -27,9 +27,9 @@ function pouchServerBin(): string {
  * flag for. A deterministic revision is an MD5 over the whole document serialised as JSON, its attachment data
  * included (a binary attachment as a JSON array of numbers): that costs more than storing the document. A random
  * revision id is what CouchDB clients get from PouchDB before 7.0; nothing in DMS depends on revisions being equal
- * across servers. (2) The `disk_size` of a database info at most once a second per folder: its authentication
+ * across servers. (2) A database's `disk_size` measured at most once a second: pouchdb-server's authentication
  * middleware asks the `_users` database for its info on every request, and pouchdb-size walks the folder (an lstat
- * per file) each time; ~0.15 CPU seconds per 100 MB uploaded (bench/parse).
+ * per file) for each info; ~0.15 CPU seconds per 100 MB uploaded (bench/parse).
  */
 function serverHooks(bin: string): string {
   const code = `import { createRequire } from 'node:module';
