@@ -41,6 +41,10 @@ Notes (2026-12-04, second session):
 - Considered and left: a chunk form for text-only batches (fields joined by control characters instead of JSON)
   measured ~0.13 CPU seconds less per 100 MB in a micro-benchmark, but a second stored format, with a fallback for
   values holding the separators, is more risk to the rows than the 4 % it would buy.
+- Also tried after this report's run and dropped (3 runs each against a baseline of ~31-32 MB/s the same hour):
+  chunk JSON sent to a compression thread by postMessage (parser +0.4 CPU seconds, 28-29 MB/s); blob parts in
+  Brotli quality 1 instead of gzip level 1 (1.4x faster and 7 % smaller in a micro-benchmark, no gain end to end:
+  29-31 MB/s); UV_THREADPOOL_SIZE 1 or 2 for the parser (no change).
 - The embedded pouchdb-server measures a database's disk_size at most once a second: its authentication middleware
   asked \`_users\` for its info on every request, and each info walked the folder (lstat per file, ~0.15 s per 100 MB).
 - Earlier (first session, 2026-12-04, worker capped at 400 MB): raw part PUTs, id-range deletes, random revision ids
