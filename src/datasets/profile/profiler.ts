@@ -18,6 +18,17 @@ const isBlank = (text: string): boolean => {
 
 const asText = (value: Exclude<CellValue, null>): string => (value instanceof Date ? value.toISOString() : String(value));
 
+/** V8 copies a slice shorter than this; a longer one is a view that keeps the whole string it was cut from alive. */
+const SLICE_MIN_LENGTH = 13;
+
+/**
+ * A copy of `text` that holds only its own characters. The readers' values are slices of the 64 KB text they were
+ * parsed from: kept as they are (a distinct value, an example, a min or max), each would keep its whole piece of
+ * the file alive, and a column whose distinct values arrive through the whole file (sorted data) kept ~all of it.
+ * Only values that are kept are copied: at most the exact-count limit per column, and the rare new min or max.
+ */
+const detached = (text: string): string => (text.length < SLICE_MIN_LENGTH ? text : (' ' + text).slice(1));
+
 /**
  * Number(text) for plain decimals of at most 15 digits (what numeric columns mostly hold) without a call into the
  * runtime; anything else goes to Number. Exact: an integer below 2^53 divided by a power of ten up to 10^15 is
@@ -93,12 +104,13 @@ class ColumnAccumulator {
     }
     if (valueType !== this.type) this.type = widenType(this.type, valueType);
     if (this.exact) {
+      text = detached(text);
       this.exact.add(text);
       if (this.exact.size > EXACT_DISTINCT_LIMIT) this.switchToSketch();
     } else {
       this.sketch?.add(text);
     }
-    if (this.examples.length < EXAMPLES && !this.examples.includes(text)) this.examples.push(text);
+    if (this.examples.length < EXAMPLES && !this.examples.includes(text)) this.examples.push(detached(text));
     if (isNumeric(valueType)) {
       const number = typeof value === 'number' ? value : toNumber(text);
       if (number < this.minNumber) this.minNumber = number;
@@ -106,11 +118,11 @@ class ColumnAccumulator {
     }
     const first = text.charCodeAt(0);
     if (this.minText === null || (first <= this.minFirst && text < this.minText)) {
-      this.minText = text;
+      this.minText = detached(text);
       this.minFirst = first;
     }
     if (this.maxText === null || (first >= this.maxFirst && text > this.maxText)) {
-      this.maxText = text;
+      this.maxText = detached(text);
       this.maxFirst = first;
     }
   }

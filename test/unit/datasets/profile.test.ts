@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ColumnProfile, DatasetProfiler, inferTextType, widenType } from '../../../src/datasets/profile/index.js';
 import type { RowBatch } from '../../../src/datasets/readers/index.js';
+import { readAllBatches } from './helpers.js';
 
 const batch = (columns: string[], rows: RowBatch['rows'], firstRowNumber = 1): RowBatch => ({ columns, rows, issues: [], firstRowNumber });
 
@@ -13,6 +14,17 @@ describe('column profile', () => {
     assert.equal(widenType('date', 'datetime'), 'datetime');
     assert.equal(widenType('integer', 'boolean'), 'string');
     assert.equal(widenType('empty', 'date'), 'date');
+  });
+
+  test('long values cut from the parsed text keep their exact content in distinct counts, examples and min/max', async () => {
+    const names = Array.from({ length: 40 }, (_, i) => `Company number ${String(i).padStart(4, '0')} Limited, Zoë & 客户`);
+    const csv = `id,company\n${Array.from({ length: 4000 }, (_, i) => `${i},"${names[Math.floor(i / 100)]}"`).join('\n')}\n`;
+    const profiler = new DatasetProfiler();
+    for (const read of (await readAllBatches(csv, {}, 4096)).batches) profiler.add(read);
+    const company = profiler.result()[1];
+    assert.deepEqual([company.type, company.count, company.distinct, company.distinctExact], ['string', 4000, 40, true]);
+    assert.deepEqual([company.min, company.max], [names[0], names[39]]);
+    assert.deepEqual(company.examples, names.slice(0, 5));
   });
 
   test('profiles batches incrementally: counts, nulls, min/max, distinct, examples', () => {
