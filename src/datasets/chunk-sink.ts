@@ -50,8 +50,10 @@ export class ChunkSink {
     let written = 0;
     for (let at = 0; at < batch.rows.length; ) {
       const take = Math.min(CHUNK_ROWS - this.inChunk, batch.rows.length - at);
-      this.encoder ??= new ChunkEncoder(this.columns, this.chunkBytes + (this.chunkBytes >> 3));
-      this.encoder.write(take === batch.rows.length ? batch.rows : batch.rows.slice(at, at + take));
+      this.encoder ??= new ChunkEncoder(this.columns, this.chunkBytes + (this.chunkBytes >> 3), batch.raw?.delimiter);
+      const whole = take === batch.rows.length;
+      const lines = batch.raw?.lines;
+      this.encoder.write(whole ? batch.rows : batch.rows.slice(at, at + take), whole ? lines : lines?.slice(at, at + take));
       at += take;
       this.inChunk += take;
       this.rowCount += take;

@@ -4,6 +4,7 @@ import { deleteIdRange, getAttachment, isMissing, withRetry } from '../store/ind
 import { bulkBodies, docWithAttachment, gzipFast } from '../blobs/index.js';
 import { AppError } from '../errors.js';
 import { ChunkDoc, chunkId, chunkIds, type Chunk, type ChunkValue } from './model.js';
+import { parseCsvRows } from './readers/index.js';
 
 const ATTACHMENT = 'rows.json.gz';
 
@@ -39,24 +40,42 @@ const COMMA = 0x2c;
 /** UTF-8 needs at most 3 bytes per UTF-16 unit (a surrogate pair: 4 bytes for 2 units). */
 const UTF8_BYTES_PER_UNIT = 3;
 
+/** The first line of a chunk stored as CSV: its columns and delimiter (a JSON chunk starts with `{"columns"`). */
+const CSV_CHUNK_HEADER = '{"format":"csv"';
+
 /**
- * One chunk's attachment, built as its rows arrive: they are serialised at once (and can be freed) and their UTF-8
- * written into one growing buffer (no buffer per piece, no concatenation), compressed in one go at the end off the
- * main thread (gzipFast). No chunk-sized string is ever built. The date replacer (2x slower) only runs for pieces
- * that hold dates.
+ * One chunk's attachment, built as its rows arrive, in one of two forms:
+ * - CSV, for rows that come with their own text (the CSV reader's): a JSON header line, then the rows' text as it
+ *   was in the file, one per line. Nothing is serialised; reading the chunk parses the rows back with the reader's
+ *   own parser and row fitting (parseCsvRows), so they come back exactly as the reader made them.
+ * - JSON `{"columns":[...],"rows":[[...]]}` for every other reader: rows are serialised at once (and can be freed),
+ *   dates as {"$date": iso} (the replacer, 2x slower, only runs for pieces that hold dates).
+ * Either way the UTF-8 goes into one growing buffer (no buffer per piece, no concatenation), compressed in one go
+ * at the end off the main thread (gzipFast). No chunk-sized string is ever built.
  */
 export class ChunkEncoder {
   private buffer: Buffer;
   private used = 0;
   private empty = true;
 
-  /** `expectedBytes`: the size of a previous chunk, so that the buffer rarely has to grow. */
-  constructor(columns: string[], expectedBytes = 64 * 1024) {
+  /**
+   * `expectedBytes`: the size of a previous chunk, so that the buffer rarely has to grow. `csvDelimiter`: store the
+   * rows as CSV (every write then brings the rows' own text).
+   */
+  constructor(columns: string[], expectedBytes = 64 * 1024, private readonly csvDelimiter?: string) {
     this.buffer = Buffer.allocUnsafeSlow(expectedBytes);
-    this.append(`{"columns":${JSON.stringify(columns)},"rows":[`);
+    this.append(csvDelimiter === undefined
+      ? `{"columns":${JSON.stringify(columns)},"rows":[`
+      : `${CSV_CHUNK_HEADER},"delimiter":${JSON.stringify(csvDelimiter)},"columns":${JSON.stringify(columns)}}\n`);
   }
 
-  write(rows: ChunkValue[][]): void {
+  /** `lines`: the rows' own text, for a CSV chunk (RowBatch.raw). */
+  write(rows: ChunkValue[][], lines?: string[]): void {
+    if (this.csvDelimiter !== undefined) {
+      if (lines?.length !== rows.length) throw new Error('a CSV chunk needs each row\'s own text');
+      if (lines.length > 0) this.append(`${lines.join('\n')}\n`);
+      return;
+    }
     for (let at = 0; at < rows.length; at += ROWS_PER_PIECE) {
       const slice = rows.length <= ROWS_PER_PIECE ? rows : rows.slice(at, at + ROWS_PER_PIECE);
       const json = holdsDates(slice) ? JSON.stringify(slice, replacer) : JSON.stringify(slice);
@@ -73,7 +92,7 @@ export class ChunkEncoder {
 
   /** The attachment's bytes, gzipped; the encoder is done. */
   end(): Promise<Buffer> {
-    this.append(']}');
+    if (this.csvDelimiter === undefined) this.append(']}');
     const json = this.buffer.subarray(0, this.used);
     // JSON rows shrink about 5x: an output buffer of a quarter of the input mostly holds the whole result.
     return gzipFast(json, Math.max(16 * 1024, json.length >> 2));
@@ -107,6 +126,11 @@ export function encodeChunk(chunk: Omit<Chunk, 'firstRow'>): Promise<Buffer> {
 
 export function decodeChunk(data: Buffer, firstRow: number): Chunk {
   const text = gunzipSync(data).toString('utf8');
+  if (text.startsWith(CSV_CHUNK_HEADER)) {
+    const headerEnd = text.indexOf('\n');
+    const header = JSON.parse(text.slice(0, headerEnd)) as { delimiter: string; columns: string[] };
+    return { columns: header.columns, rows: parseCsvRows(text.slice(headerEnd + 1), header.delimiter, header.columns.length), firstRow };
+  }
   // The reviver costs a call per value: only chunks that hold dates need it.
   const parsed = JSON.parse(text, text.includes('"$date"') ? reviver : undefined) as { columns: string[]; rows: ChunkValue[][] };
   return { columns: parsed.columns, rows: parsed.rows, firstRow };

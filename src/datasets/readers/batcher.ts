@@ -2,7 +2,10 @@ import type { CellValue, RowBatch, RowIssue } from './types.js';
 
 /** Collects rows into batches of a fixed size; the column list is fixed by the caller once known. */
 export class Batcher {
+  /** Set by the CSV reader: rows then come with their own text (see RowBatch.raw). */
+  rawDelimiter?: string;
   private rows: CellValue[][] = [];
+  private lines: string[] = [];
   private issues: RowIssue[] = [];
   private firstRow = 1;
   private count = 0;
@@ -17,8 +20,9 @@ export class Batcher {
     return this.count;
   }
 
-  push(row: CellValue[]): void {
+  push(row: CellValue[], raw?: string): void {
     this.rows.push(row);
+    if (this.rawDelimiter !== undefined) this.lines.push(raw ?? '');
     this.count += 1;
   }
 
@@ -35,10 +39,13 @@ export class Batcher {
     while (this.rows.length >= this.size || (all && this.rows.length > 0)) {
       const rows = this.rows.length > this.size ? this.rows.splice(0, this.size) : this.rows;
       if (rows === this.rows) this.rows = [];
+      const lines = this.lines.length > rows.length ? this.lines.splice(0, rows.length) : this.lines;
+      if (lines === this.lines) this.lines = [];
       const last = this.firstRow + rows.length - 1;
       const issues = this.issues.filter((issue) => issue.row <= last);
       this.issues = this.issues.filter((issue) => issue.row > last);
-      yield { columns: this.columns, rows, issues, firstRowNumber: this.firstRow };
+      const raw = this.rawDelimiter === undefined ? undefined : { delimiter: this.rawDelimiter, lines };
+      yield { columns: this.columns, rows, issues, firstRowNumber: this.firstRow, ...(raw ? { raw } : {}) };
       this.firstRow = last + 1;
     }
   }

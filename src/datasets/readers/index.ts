@@ -5,3 +5,4 @@ export {
   ReaderOptions, DATASET_FORMATS,
   type ReaderOptionsInput, type DatasetFormat, type RowBatch, type RowIssue, type CellValue, type ByteSource,
 } from './types.js';
+export { parseCsvRows } from './csv/read-csv.js';

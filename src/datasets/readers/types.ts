@@ -52,6 +52,11 @@ export interface RowBatch {
   issues: RowIssue[];
   /** 1-based data row number of rows[0]. */
   firstRowNumber: number;
+  /**
+   * CSV only: each row's own text (parallel to rows) and the delimiter, so that a chunk can store the rows as CSV
+   * (no JSON to build) and read them back through the same parser and the same row fitting.
+   */
+  raw?: { delimiter: string; lines: string[] };
 }
 
 /** A restartable byte source: each call opens the file again from its first byte. */

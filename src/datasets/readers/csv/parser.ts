@@ -12,7 +12,8 @@ const enum State {
   QuoteInQuoted,
 }
 
-export type RowSink = (fields: string[], line: number) => void;
+/** `raw`: the row's own text, without its line ending (only when the parser keeps raw rows). */
+export type RowSink = (fields: string[], line: number, raw: string) => void;
 
 /**
  * RFC 4180 CSV as a resumable state machine over decoded text chunks: quoted fields may hold
@@ -31,8 +32,12 @@ export class CsvParser {
   private quoteColumn = 0;
   private skipLf = false;
   private readonly delimiter: number;
+  /** The current row's text from earlier pushes, and where it goes on in the current one (raw rows kept only). */
+  private rawCarry = '';
+  private rawFrom = 0;
 
-  constructor(delimiter: string, private readonly onRow: RowSink) {
+  /** `keepRaw`: hand each row's own text to onRow too (a chunk can then store the rows as CSV). */
+  constructor(delimiter: string, private readonly onRow: RowSink, private readonly keepRaw = false) {
     this.delimiter = delimiter.charCodeAt(0);
   }
 
@@ -52,6 +57,7 @@ export class CsvParser {
         this.lineStart = this.offset + 1;
       }
     }
+    this.rawFrom = i;
     while (i < n) {
       if (this.state === State.FieldStart) {
         if (s.charCodeAt(i) === QUOTE) {
@@ -72,6 +78,7 @@ export class CsvParser {
         }
         if (j === n) {
           this.field += s.slice(i, n);
+          i = n;
           break;
         }
         this.fields.push(this.field === '' ? s.slice(i, j) : this.field + s.slice(i, j));
@@ -110,6 +117,7 @@ export class CsvParser {
         );
       }
     }
+    if (this.keepRaw && this.rawFrom < n) this.rawCarry += s.slice(this.rawFrom, n);
     this.offset += n;
   }
 
@@ -124,23 +132,24 @@ export class CsvParser {
     }
     if (this.state !== State.FieldStart || this.fields.length > 0) {
       this.fields.push(this.field);
-      this.emit();
+      this.emit(this.rawCarry);
     }
   }
 
-  private emit(): void {
+  private emit(raw: string): void {
     const fields = this.fields;
     this.fields = [];
     this.field = '';
     this.state = State.FieldStart;
+    this.rawCarry = '';
     // A blank line is not a row.
     if (fields.length === 1 && fields[0] === '') return;
-    this.onRow(fields, this.rowLine);
+    this.onRow(fields, this.rowLine, raw);
   }
 
   /** Ends the row at the newline character at index j; returns the index after the newline. */
   private endRow(s: string, j: number, c: number): number {
-    this.emit();
+    this.emit(this.keepRaw ? this.rawCarry + s.slice(this.rawFrom, j) : '');
     let next = j + 1;
     if (c === CR) {
       if (next < s.length) {
@@ -152,6 +161,7 @@ export class CsvParser {
     this.line += 1;
     this.rowLine = this.line;
     this.lineStart = this.offset + next;
+    this.rawFrom = next;
     return next;
   }
 

@@ -38,6 +38,29 @@ function undecodable(chunk: Buffer, bytesBefore: number, lineBefore: number, enc
   );
 }
 
+/**
+ * A parsed CSV row at the file's width: a row of the right width becomes the row itself (a million rows are a
+ * million arrays less to collect); a ragged one is cut or padded. Empty fields are null. Shared by the reader and
+ * by chunks stored as CSV, which read their rows back through the same parser and this.
+ */
+export function fitRow(fields: string[], width: number): CellValue[] {
+  const row: CellValue[] = fields.length === width ? fields : new Array<CellValue>(width);
+  for (let i = 0; i < width; i++) {
+    const field = fields[i];
+    row[i] = field === undefined || field === '' ? null : field;
+  }
+  return row;
+}
+
+/** Rows of CSV text without a header (a chunk's stored rows), fitted to `width`. */
+export function parseCsvRows(text: string, delimiter: string, width: number): CellValue[][] {
+  const rows: CellValue[][] = [];
+  const parser = new CsvParser(delimiter, (fields) => rows.push(fitRow(fields, width)));
+  parser.push(text);
+  parser.end();
+  return rows;
+}
+
 /** CSV / TSV / TXT, streamed: decode, parse, check row widths, batch. */
 export async function* readCsv(source: ByteSource, options: ReaderOptions): AsyncGenerator<RowBatch> {
   const head = await readHead(source, SNIFF_BYTES);
@@ -45,10 +68,11 @@ export async function* readCsv(source: ByteSource, options: ReaderOptions): Asyn
   const encoding = options.encoding ? normaliseEncoding(options.encoding) : detectEncoding(head);
   const delimiter = options.delimiter ?? sniffDelimiter(sampleText(head, encoding));
   const batcher = new Batcher(options.batchSize);
+  batcher.rawDelimiter = delimiter;
   let headerFields: string[] | undefined;
   let width = 0;
 
-  const onRow = (fields: string[], line: number): void => {
+  const onRow = (fields: string[], line: number, raw: string): void => {
     if (width === 0) {
       width = fields.length;
       const header = options.hasHeader === 'auto' ? looksLikeHeader(fields) : options.hasHeader;
@@ -63,13 +87,7 @@ export async function* readCsv(source: ByteSource, options: ReaderOptions): Asyn
       }
       batcher.columns = fields.map((_, index) => `column_${index + 1}`);
     }
-    // The parser hands over a new array per row: a row of the right width becomes the row itself (a million rows
-    // are a million arrays less to collect); a ragged one is cut or padded to the width.
-    const row: CellValue[] = fields.length === width ? fields : new Array<CellValue>(width);
-    for (let i = 0; i < width; i++) {
-      const field = fields[i];
-      row[i] = field === undefined || field === '' ? null : field;
-    }
+    const row = fitRow(fields, width);
     if (fields.length !== width) {
       const rowNumber = batcher.rowCount + 1;
       const problem = fields.length < width
@@ -81,10 +99,10 @@ export async function* readCsv(source: ByteSource, options: ReaderOptions): Asyn
       const fix = fields.length < width ? 'the missing cells are empty' : `the extra values (${fields.slice(width).join(delimiter)}) are dropped`;
       batcher.issue({ row: rowNumber, line, code: 'RAGGED_ROW', message: `Line ${line}: the row ${problem}; ${fix}.` });
     }
-    batcher.push(row);
+    batcher.push(row, raw);
   };
 
-  const parser = new CsvParser(delimiter, onRow);
+  const parser = new CsvParser(delimiter, onRow, true);
   const decoder = createTextDecoder(encoding);
   let bytes = 0;
   for await (const chunk of bufferChunks(source)) {
