@@ -98,7 +98,7 @@ export class ChunkEncoder {
     return gzipFast(json, Math.max(16 * 1024, json.length >> 2));
   }
 
-  /** Bytes of JSON written so far. */
+  /** Bytes written so far (before compression). */
   get size(): number {
     return this.used;
   }
@@ -124,13 +124,28 @@ export function encodeChunk(chunk: Omit<Chunk, 'firstRow'>): Promise<Buffer> {
   return encoder.end();
 }
 
-export function decodeChunk(data: Buffer, firstRow: number): Chunk {
-  const text = gunzipSync(data).toString('utf8');
-  if (text.startsWith(CSV_CHUNK_HEADER)) {
-    const headerEnd = text.indexOf('\n');
-    const header = JSON.parse(text.slice(0, headerEnd)) as { delimiter: string; columns: string[] };
-    return { columns: header.columns, rows: parseCsvRows(text.slice(headerEnd + 1), header.delimiter, header.columns.length), firstRow };
+/**
+ * A CSV chunk's rows as text of ~16 KB per string, cut after a newline (never inside a character). The parser's
+ * values are views into the string they come from: a value a caller keeps (an example, a group key) then keeps
+ * 16 KB alive, not the whole chunk.
+ */
+function* textPieces(body: Buffer, from: number): Generator<string> {
+  while (from < body.length) {
+    const newline = body.indexOf(0x0a, Math.min(from + 16 * 1024, body.length - 1));
+    const to = newline === -1 ? body.length : newline + 1;
+    yield body.toString('utf8', from, to);
+    from = to;
   }
+}
+
+export function decodeChunk(data: Buffer, firstRow: number): Chunk {
+  const body = gunzipSync(data);
+  if (body.subarray(0, CSV_CHUNK_HEADER.length).toString('latin1') === CSV_CHUNK_HEADER) {
+    const headerEnd = body.indexOf(0x0a);
+    const header = JSON.parse(body.toString('utf8', 0, headerEnd)) as { delimiter: string; columns: string[] };
+    return { columns: header.columns, rows: parseCsvRows(textPieces(body, headerEnd + 1), header.delimiter, header.columns.length), firstRow };
+  }
+  const text = body.toString('utf8');
   // The reviver costs a call per value: only chunks that hold dates need it.
   const parsed = JSON.parse(text, text.includes('"$date"') ? reviver : undefined) as { columns: string[]; rows: ChunkValue[][] };
   return { columns: parsed.columns, rows: parsed.rows, firstRow };

@@ -87,3 +87,10 @@ test('CSV chunks round-trip random files', async () => {
     assert.deepEqual(stored, read, JSON.stringify(csv));
   }
 });
+
+test('a CSV chunk larger than the pieces it is read back in keeps fields that span two pieces whole', async () => {
+  const rows = Array.from({ length: 3000 }, (_, i) => `${i},"line one ${i}\nline two, ""quoted"" ${'é'.repeat(i % 11)}",${i % 2 ? '' : 'x'.repeat(i % 40)}`);
+  const { read, stored } = await csvRoundTrip(`n,text,pad\n${rows.join('\r\n')}\r\n`, { batchSize: 3000 }, 64 * 1024);
+  assert.equal(read.length, 3000);
+  assert.deepEqual(stored, read);
+});

@@ -52,11 +52,11 @@ export function fitRow(fields: string[], width: number): CellValue[] {
   return row;
 }
 
-/** Rows of CSV text without a header (a chunk's stored rows), fitted to `width`. */
-export function parseCsvRows(text: string, delimiter: string, width: number): CellValue[][] {
+/** Rows of CSV text without a header (a chunk's stored rows), given in pieces, fitted to `width`. */
+export function parseCsvRows(pieces: Iterable<string>, delimiter: string, width: number): CellValue[][] {
   const rows: CellValue[][] = [];
   const parser = new CsvParser(delimiter, (fields) => rows.push(fitRow(fields, width)));
-  parser.push(text);
+  for (const piece of pieces) parser.push(piece);
   parser.end();
   return rows;
 }
