@@ -21,6 +21,10 @@ interface Run { sizeMb: number; seconds: number; uploadSeconds: number; mbPerSec
 const NAMES = ['web', 'parser', 'pouchdb-server'];
 const NOTES = `
 Notes (2026-12-04, second session):
+- This run came in a slow hour (udsv 140-160 MB/s, DMS reader + profiler 66-71, against ~170 and ~78 in a quiet one).
+- CSV chunks keep the file's own text: the parser hands each row's text over with its fields and a chunk stores
+  those lines, read back through the same parser. No chunk JSON: the parser's CPU per 100 MB fell by ~0.35 s
+  (2.4-2.7 s against 2.8-3.2 s in the same hour), 32.4 / 34.9 / 31.9 MB/s against 30.0 / 31.1 / 28.4.
 - Parsing runs in its own process now: the Procfile's \`parser:\` (WORKER_QUEUES=datasets) drains the datasets queue
   without the worker's \`--max-old-space-size=400\` (kept for migrations, bench/migrate). A parse allocates millions of
   short-lived strings; V8 sizes its young generation from the cap, and a cap costs even with the semi-spaces set
