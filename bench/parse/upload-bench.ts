@@ -42,9 +42,8 @@ Notes (2026-12-04, second session):
   a mode) the same bench measured 36.5 MB/s. Moving the profiler to a worker thread was costed and rejected: the
   rows would have to cross threads, and JSON.parse of the chunk JSON (~1 s) or a structured clone (~0.6 s each
   side) costs more than the profiler itself.
-- Considered and left: a chunk form for text-only batches (fields joined by control characters instead of JSON)
-  measured ~0.13 CPU seconds less per 100 MB in a micro-benchmark, but a second stored format, with a fallback for
-  values holding the separators, is more risk to the rows than the 4 % it would buy.
+- Before CSV chunks, a chunk form with fields joined by control characters was costed (~0.13 s less) and left: it
+  needed a fallback for values holding the separators. Storing each row's own text needs no separator at all.
 - Also tried after this report's run and dropped (3 runs each against a baseline of ~31-32 MB/s the same hour):
   chunk JSON sent to a compression thread by postMessage (parser +0.4 CPU seconds, 28-29 MB/s); blob parts in
   Brotli quality 1 instead of gzip level 1 (1.4x faster and 7 % smaller in a micro-benchmark, no gain end to end:
