@@ -33,18 +33,18 @@ Notes (2026-12-04, second session):
   GC ~320 -> ~190 ms in a profile) 31.3-33.6 MB/s at 2.7-2.9 s, peak ~240 MB; 64 MB semi-spaces were no better.
   An old-space cap on top of the 32 MB semi-spaces still costs: 192 MB -> 26-27 MB/s (parser 3.8 CPU seconds),
   400 MB -> 28-28.6 MB/s (3.4-3.6 s), with peaks no lower (235-244 MB; 5x file 244-246 MB). So the parser has none.
-- The chunk encoder writes each piece's UTF-8 into one growing buffer per chunk (no buffer per 250 rows, no
-  concatenation): ~0.1-0.2 CPU seconds less, 32.4 MB/s in a 3-run check.
-- Where the parser's ~2.7 CPU seconds per 100 MB go (CPU profile, BENCH_PROFILE=1): profiler ~0.75 s (HyperLogLog
-  hashing ~0.3 s, slower on the reader's sliced strings), CSV reader ~0.55 s, chunk JSON ~0.45 s and its UTF-8
-  ~0.2 s, gzip of chunks and gunzip of parts in the thread pool (on 2 cores their threads preempt the main thread,
-  so profiles show this under zlib's processChunk), GC ~0.2 s. With the profiler switched off (an experiment, not
-  a mode) the same bench measured 36.5 MB/s. Moving the profiler to a worker thread was costed and rejected: the
-  rows would have to cross threads, and JSON.parse of the chunk JSON (~1 s) or a structured clone (~0.6 s each
-  side) costs more than the profiler itself.
+- The chunk encoder writes its UTF-8 into one growing buffer per chunk (no buffer per piece, no concatenation):
+  ~0.1-0.2 CPU seconds less (before CSV chunks; JSON chunks of other formats still go this way).
+- Where the parser's CPU goes now (CPU profile, BENCH_PROFILE=1, per 100 MB): CSV reader ~0.6 s (now also cutting
+  each row's text), profiler ~0.85 s (HyperLogLog hashing ~0.3 s, slower on the reader's sliced strings), GC ~0.2 s,
+  gzip of chunks and gunzip of parts in the thread pool (on 2 cores their threads preempt the main thread, so
+  profiles show this under zlib's processChunk). Before CSV chunks, chunk JSON took another ~0.45 s and its UTF-8
+  ~0.2 s. With the profiler switched off (an experiment, not a mode; before CSV chunks) the bench measured 36.5
+  MB/s. Moving the profiler to a worker thread was costed and rejected: the rows would have to cross threads, and
+  JSON.parse (~1 s) or a structured clone (~0.6 s each side) costs more than the profiler itself.
 - Before CSV chunks, a chunk form with fields joined by control characters was costed (~0.13 s less) and left: it
   needed a fallback for values holding the separators. Storing each row's own text needs no separator at all.
-- Also tried after this report's run and dropped (3 runs each against a baseline of ~31-32 MB/s the same hour):
+- Also tried and dropped (before CSV chunks; 3 runs each against a baseline of ~31-32 MB/s the same hour):
   chunk JSON sent to a compression thread by postMessage (parser +0.4 CPU seconds, 28-29 MB/s); blob parts in
   Brotli quality 1 instead of gzip level 1 (1.4x faster and 7 % smaller in a micro-benchmark, no gain end to end:
   29-31 MB/s); UV_THREADPOOL_SIZE 1 or 2 for the parser (no change).
