@@ -1,12 +1,13 @@
 // One measured DMS run: fresh pouchdb-server (in memory) and emulator children, the dataset loaded into
-// chunks through the real reader (readDataset + writeChunk, as a dataset.parse job does, minus the blob),
+// chunks through the real reader and chunk sink (readDataset + ChunkSink, as a dataset.parse job does, minus the blob
+// and the profile; a CSV file's chunks keep the rows' own text),
 // two worker processes, then an insert migration timed from startMigration to state `completed`.
 import { randomBytes } from 'node:crypto';
 import { createReadStream, writeFileSync } from 'node:fs';
 import { loadConfig } from '../../src/config.js';
 import { connectServices, type Services } from '../../src/services.js';
 import { configureLogger } from '../../src/logger.js';
-import { CHUNK_ROWS, DatasetDoc, writeChunk } from '../../src/datasets/index.js';
+import { CHUNK_ROWS, ChunkSink, DatasetDoc } from '../../src/datasets/index.js';
 import { readDataset } from '../../src/datasets/readers/index.js';
 import { createMigration, eventsChannel, getMigration, startMigration, type MigrationEvent, type MigrationOptions } from '../../src/migrations/index.js';
 import { COLUMNS } from './generate.js';
@@ -21,23 +22,15 @@ export interface DmsRun {
 
 async function loadDataset(services: Services, file: string): Promise<{ id: string; rows: number }> {
   const id = `ds-bench-${randomBytes(4).toString('hex')}`;
-  let chunks = 0;
-  let rows = 0;
-  let columns: string[] = [];
-  let pending: Promise<void> = Promise.resolve();
-  for await (const batch of readDataset(() => createReadStream(file), { format: 'csv', batchSize: CHUNK_ROWS })) {
-    await pending; // one chunk write in flight while the next is read, as the parse job's ChunkSink does
-    columns = batch.columns;
-    pending = writeChunk(services.store, id, chunks++, { columns, rows: batch.rows, firstRow: rows + 1 });
-    rows += batch.rows.length;
-  }
-  await pending;
+  const sink = new ChunkSink(services.store, id);
+  for await (const batch of readDataset(() => createReadStream(file), { format: 'csv', batchSize: CHUNK_ROWS / 10 })) await sink.add(batch);
+  await sink.end();
   const now = new Date().toISOString();
   await services.store.db('datasets').insert(DatasetDoc.parse({
     _id: id, kind: 'dataset', name: id, fileName: file, sizeBytes: 0, blobId: '', uploadedBy: 'bench', createdAt: now, updatedAt: now,
-    status: 'ready', columns, rowCount: rows, chunkCount: chunks,
+    status: 'ready', columns: sink.columns, rowCount: sink.rowCount, chunkCount: sink.chunkCount,
   }) as never);
-  return { id, rows };
+  return { id, rows: sink.rowCount };
 }
 
 async function emulatorCount(url: string): Promise<number> {

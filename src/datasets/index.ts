@@ -7,5 +7,5 @@ export { reparseDataset } from './parse-job.js';
 export { ParseOptions, parseOptionsFrom } from './parse-options.js';
 export { readRows, readIssues, type RowsPage, type IssuesPage } from './preview.js';
 export { progressChannel, subscribeProgress, isFinal, ParseProgress } from './progress.js';
-export { CHUNK_ROWS } from './chunk-sink.js';
+export { CHUNK_ROWS, ChunkSink } from './chunk-sink.js';
 export { formatBytes } from './bytes.js';
