@@ -11,7 +11,7 @@ import { CHUNK_ROWS, ChunkSink, DatasetDoc } from '../../src/datasets/index.js';
 import { readDataset } from '../../src/datasets/readers/index.js';
 import { createMigration, eventsChannel, getMigration, startMigration, type MigrationEvent, type MigrationOptions } from '../../src/migrations/index.js';
 import { COLUMNS } from './generate.js';
-import { cpuSeconds, peakRssMb, startCouch, startEmulatorProcess, startWorkerProcess, stop, type Child } from './processes.js';
+import { cpuSeconds, rssMb, startCouch, startEmulatorProcess, startWorkerProcess, stop, type Child } from './processes.js';
 
 export interface DmsRun {
   seconds: number; loadSeconds: number; succeeded: number; inEmulator: number; batches: number;
@@ -105,7 +105,7 @@ export async function dmsRun(file: string, options: Partial<MigrationOptions>, c
     if (doc.state !== 'completed') throw new Error(`migration ended ${doc.state}: ${JSON.stringify(doc.history.at(-1))}\n${workers.map((w) => w.output()).join('\n')}`);
     const result: DmsRun = {
       seconds, loadSeconds, succeeded: doc.totals.succeeded, inEmulator: await emulatorCount(emulator.url), batches: doc.batchCount,
-      workerRssMb: workers.map((w) => peakRssMb(w.proc.pid)), emulatorRssMb: peakRssMb(emulator.proc.pid), couchRssMb: peakRssMb(couch.proc.pid),
+      workerRssMb: workers.map((w) => rssMb(w.proc.pid).peak), emulatorRssMb: rssMb(emulator.proc.pid).peak, couchRssMb: rssMb(couch.proc.pid).peak,
       cpu: { workers: cpuUsed.slice(0, workers.length).reduce((a, b) => a + b, 0), emulator: cpuUsed.at(-2) ?? 0, couch: cpuUsed.at(-1) ?? 0 },
     };
     // Debugging aid: BENCH_WORKER_LOG_DIR=bench/out keeps the tail of each worker's output.

@@ -87,10 +87,11 @@ export async function runScript(args: string[]): Promise<Record<string, number>>
   return JSON.parse(line) as Record<string, number>;
 }
 
-/** Peak resident set size of a live process (VmHWM), in MB. */
-export function peakRssMb(pid: number | undefined): number {
+/** Resident memory of a live process now (VmRSS) and at its peak so far (VmHWM), in MB. */
+export function rssMb(pid: number | undefined): { now: number; peak: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0);
+  return { now: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
 }
 
 /** CPU time (user + system) a live process has used so far, in seconds. */

@@ -11,30 +11,33 @@ export interface Proc {
   stop(): Promise<void>;
 }
 
-/** Resident memory now (VmRSS) and at its peak so far (VmHWM), in MB. */
-export function rssMb(pid: number | undefined): { now: number; peak: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0);
-  return { now: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+export type ProcfileProcess = 'web' | 'worker' | 'parser';
+
+/** `name: command` for each line of the Procfile. */
+export function procfileEntries(): Map<string, string> {
+  const lines = readFileSync('Procfile', 'utf8').split('\n').filter((l) => l.trim() !== '');
+  return new Map(lines.map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()]));
 }
 
-
-export type ProcfileProcess = 'web' | 'worker' | 'parser';
+/** A command's leading `NAME=value` settings, its program and the program's arguments. */
+export function commandParts(command: string): { env: Record<string, string>; program: string; args: string[] } {
+  const words = command.split(/\s+/);
+  const env: Record<string, string> = {};
+  while (/^[A-Z_][A-Z0-9_]*=/.test(words[0] ?? '')) {
+    const [key, ...value] = (words.shift() as string).split('=');
+    env[key] = value.join('=');
+  }
+  const [program = '', ...args] = words;
+  return { env, program, args };
+}
 
 /**
  * A Procfile process's command: its leading `NAME=value` settings and the node flags and built entry after `node`
  * (`parser: WORKER_QUEUES=datasets node dist/workers/index.js`).
  */
 export function procfileCommand(name: ProcfileProcess): { env: Record<string, string>; args: string[] } {
-  const line = readFileSync('Procfile', 'utf8').split('\n').find((l) => l.startsWith(`${name}:`));
-  const words = (line ?? '').slice(name.length + 1).trim().split(/\s+/);
-  const env: Record<string, string> = {};
-  while (/^[A-Z_][A-Z0-9_]*=/.test(words[0] ?? '')) {
-    const [key, ...value] = (words.shift() as string).split('=');
-    env[key] = value.join('=');
-  }
-  const [command, ...args] = words;
-  if (command !== 'node' || args.length === 0) throw new Error(`Procfile has no "${name}: [NAME=value ...] node ..." line`);
+  const { env, program, args } = commandParts(procfileEntries().get(name) ?? '');
+  if (program !== 'node' || args.length === 0) throw new Error(`Procfile has no "${name}: [NAME=value ...] node ..." line`);
   return { env, args };
 }
 

@@ -14,8 +14,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { generateCsv } from './generate.js';
 import { startEmbeddedCouch } from '../../src/embedded/index.js';
-import { cpuSeconds } from '../migrate/processes.js';
-import { rssMb, startProcfileProcess, stopAll, type Proc } from './processes.js';
+import { cpuSeconds, rssMb } from '../migrate/processes.js';
+import { startProcfileProcess, stopAll, type Proc } from './processes.js';
 
 interface Run { sizeMb: number; seconds: number; uploadSeconds: number; mbPerSecond: number; idle: number[]; peak: number[]; cpu: number[]; load: number }
 const NAMES = ['web', 'parser', 'pouchdb-server'];

@@ -34,7 +34,7 @@ export class ChunkSink {
   rowCount = 0;
   issueCount = 0;
   private encoder?: ChunkEncoder;
-  /** JSON bytes of the last chunk: the next one's encoder starts about that big. */
+  /** Bytes of the last chunk before compression: the next one's encoder starts about that big. */
   private chunkBytes = 64 * 1024;
   private inChunk = 0;
   private issues: RowIssue[] = [];

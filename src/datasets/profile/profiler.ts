@@ -103,26 +103,30 @@ class ColumnAccumulator {
       return;
     }
     if (valueType !== this.type) this.type = widenType(this.type, valueType);
+    const first = text.charCodeAt(0);
+    const newMin = this.minText === null || (first <= this.minFirst && text < this.minText);
+    const newMax = this.maxText === null || (first >= this.maxFirst && text > this.maxText);
+    const example = this.examples.length < EXAMPLES && !this.examples.includes(text);
+    // A text that is kept anywhere is copied out of the parsed text once.
+    if (this.exact || newMin || newMax || example) text = detached(text);
     if (this.exact) {
-      text = detached(text);
       this.exact.add(text);
       if (this.exact.size > EXACT_DISTINCT_LIMIT) this.switchToSketch();
     } else {
       this.sketch?.add(text);
     }
-    if (this.examples.length < EXAMPLES && !this.examples.includes(text)) this.examples.push(detached(text));
+    if (example) this.examples.push(text);
     if (isNumeric(valueType)) {
       const number = typeof value === 'number' ? value : toNumber(text);
       if (number < this.minNumber) this.minNumber = number;
       if (number > this.maxNumber) this.maxNumber = number;
     }
-    const first = text.charCodeAt(0);
-    if (this.minText === null || (first <= this.minFirst && text < this.minText)) {
-      this.minText = detached(text);
+    if (newMin) {
+      this.minText = text;
       this.minFirst = first;
     }
-    if (this.maxText === null || (first >= this.maxFirst && text > this.maxText)) {
-      this.maxText = detached(text);
+    if (newMax) {
+      this.maxText = text;
       this.maxFirst = first;
     }
   }

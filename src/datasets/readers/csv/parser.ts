@@ -78,7 +78,6 @@ export class CsvParser {
         }
         if (j === n) {
           this.field += s.slice(i, n);
-          i = n;
           break;
         }
         this.fields.push(this.field === '' ? s.slice(i, j) : this.field + s.slice(i, j));
