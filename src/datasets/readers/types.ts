@@ -28,6 +28,14 @@ export const ReaderOptions = z.object({
       /** Pickle and JSON elements are held in memory whole; these bound them. */
       maxPickleBytes: z.number().int().positive().default(512 * 1024 * 1024),
       maxJsonRecordBytes: z.number().int().positive().default(16 * 1024 * 1024),
+      /** Longest cell, in characters: Salesforce's largest field (long text area) holds 131,072. */
+      maxCellChars: z.number().int().positive().default(131_072),
+      /** Most columns: above an object's 800 fields, and what one dataset document can profile within 1 MB. */
+      maxColumns: z.number().int().positive().default(1000),
+      /** Deepest nesting of arrays and objects in a JSON or NDJSON file. */
+      maxJsonDepth: z.number().int().positive().default(64),
+      /** Most data rows of a worksheet: Excel's own sheet limit is 1,048,576 rows including the header. */
+      maxSheetRows: z.number().int().positive().default(1_048_576),
     })
     .prefault({}),
 });
