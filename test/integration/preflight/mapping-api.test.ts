@@ -98,6 +98,11 @@ describe('mapping API, preview and mapping page against the emulator', () => {
     assert.match(res.text, /<tr data-column="LastName">[\s\S]*?<option value="LastName" selected>[\s\S]*?data-score="1"[\s\S]*?100 %/);
     assert.match(res.text, /<tr data-column="Email Address">[\s\S]*?<option value="Email" selected>[\s\S]*?data-score="0.8"[\s\S]*?80 %/);
     assert.match(res.text, /<script src="\/public\/js\/pipeline-editor.js" defer><\/script>/);
+    // The editor's "bad value" choice is labelled and explained in the reader's language.
+    assert.match(res.text, /data-msg-on-invalid="Bad value" data-msg-on-invalid-help="What a value this step cannot convert does: [^"]+"/);
+    assert.match(res.text, /data-msg-on-invalid-fail="Fail the row" data-msg-on-invalid-null="Empty the cell and go on"/);
+    const zh = await h.get(`/datasets/${id}/map?connectionId=local&object=Contact`).set('Accept-Language', 'zh-CN').expect(200);
+    assert.match(zh.text, /data-msg-on-invalid="无效值" data-msg-on-invalid-help="此步骤无法转换的值如何处理[^"]+"/);
     assert.ok(!/<script>/.test(res.text), 'no inline scripts (CSP)');
   });
 });

@@ -55,7 +55,7 @@ describe('validation and the run agree on every row', () => {
     const done = await waitForValidation(h, res.body.id);
     assert.equal(done.status, 'done', JSON.stringify(done.error));
     const csv = await h.get(`/api/v1/validations/${res.body.id}/invalid-rows.csv`).expect(200);
-    return { report: done.report as { rows: number; pipelineIssues: { remarks: number } }, errors: errorsByRow(csv.text) };
+    return { id: res.body.id as string, report: done.report as { rows: number; pipelineIssues: { remarks: number } }, errors: errorsByRow(csv.text) };
   }
 
   async function run(datasetId: string, s: Pick<Scenario, 'object' | 'operation' | 'externalIdField' | 'mapping' | 'pipeline'>, mode: Mode) {
@@ -133,6 +133,8 @@ describe('validation and the run agree on every row', () => {
       const lenient = await validate(datasetId, { ...scenario, pipeline: relaxed });
       assert.deepEqual([...lenient.errors], [], mode);
       assert.equal(lenient.report.pipelineIssues.remarks, 1);
+      const page = await h.get(`/validations/${lenient.id}`).expect(200);
+      assert.match(page.text, /id="pipeline-remarks">[^<]*\b1 of them failed no row/);
       const passed = await run(datasetId, { ...scenario, pipeline: relaxed }, mode);
       assert.deepEqual([...passed.values()].map((o) => o.status), ['ok', 'ok'], mode);
     }
