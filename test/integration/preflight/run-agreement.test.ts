@@ -15,7 +15,8 @@ import { connect, errorsByRow, startHarness, waitForValidation, writeDataset, ty
  * same status code). Rows whose verdict needs the org's data are listed by the generator and asserted
  * as such. A failure names the seed: add it to SEEDS to replay it.
  */
-const SEEDS = [11, 12, 13, 14];
+/** Chosen so that together they meet every kind of verdict (the last case checks), two of each parity (mode per plan). */
+const SEEDS = [11, 12, 23, 28];
 const RANDOM_SEED = randomInt(1, 2 ** 31);
 const ROWS = 80;
 const CHUNK_ROWS = 25;
