@@ -84,7 +84,17 @@ export function sort(frame: Frame, step: StepOf<'sort'>): Frame {
   return takeRows(frame, index);
 }
 
-interface Group { first: number; keyValues: Value[]; count: number[]; sum: number[]; min: Value[]; max: Value[]; n: number[]; bad: (string | null)[] }
+interface Group {
+  first: number;
+  keyValues: Value[];
+  count: number[];
+  sum: number[];
+  min: Value[];
+  max: Value[];
+  n: number[];
+  /** Per aggregation, the first value left out of a sum or avg (`row <n>: why`). */
+  bad: (string | null)[];
+}
 
 /**
  * Group-and-aggregate for summaries; count(column) counts non-null cells, count() rows; sum/avg ignore
@@ -121,13 +131,17 @@ export function aggregate(frame: Frame, step: StepOf<'aggregate'>, out: StepOutp
       if (bad !== null) {
         out.issues.push(rowIssue(step.onInvalid, group.first, agg.as, CODES.aggregateNotANumber, `${bad}; left out of ${agg.fn}`));
       }
-      const value = bad !== null && step.onInvalid === 'null' ? null
-        : agg.fn === 'count' ? group.count[i] : agg.fn === 'sum' ? (group.n[i] ? group.sum[i] : null)
-          : agg.fn === 'avg' ? (group.n[i] ? group.sum[i] / group.n[i] : null) : agg.fn === 'min' ? group.min[i] : group.max[i];
-      data[step.groupBy.length + i].push(value);
+      data[step.groupBy.length + i].push(bad !== null && step.onInvalid === 'null' ? null : resultOf(group, i, agg.fn));
     });
   }
   return { columns, data, rows: list.map((g) => g.first) };
+
+  function resultOf(group: Group, i: number, fn: StepOf<'aggregate'>['aggregations'][number]['fn']): Value {
+    if (fn === 'count') return group.count[i];
+    if (fn === 'sum') return group.n[i] ? group.sum[i] : null;
+    if (fn === 'avg') return group.n[i] ? group.sum[i] / group.n[i] : null;
+    return fn === 'min' ? group.min[i] : group.max[i];
+  }
 
   function accumulate(group: Group, i: number, column: Value[] | null, r: number, row: number): void {
     const fn = step.aggregations[i].fn;

@@ -24,7 +24,9 @@ export interface StepOutput {
 }
 
 /** A row issue as a step with this `onInvalid` reports it ('null' makes it a remark). */
-export function rowIssue(onInvalid: OnInvalid | undefined, row: number, column: string, code: string, message: string): RowIssue {
+export function rowIssue(
+  onInvalid: OnInvalid | undefined, row: number, column: string, code: string, message: string,
+): RowIssue {
   return onInvalid === 'null' ? { row, column, code, message, remark: true } : { row, column, code, message };
 }
 

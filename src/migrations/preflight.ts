@@ -27,7 +27,10 @@ export type OrgLookups = Pick<ValidateOptions, 'keyPrefixes' | 'parents'>;
  * so a row fails with the same first error.
  */
 export function buildPreflight(
-  describe: DescribeSObjectResult, migration: Pick<MigrationDoc, 'operation' | 'externalIdField' | 'object'>, mapping: Mapping, lookups: OrgLookups = {},
+  describe: DescribeSObjectResult,
+  migration: Pick<MigrationDoc, 'operation' | 'externalIdField' | 'object'>,
+  mapping: Mapping,
+  lookups: OrgLookups = {},
 ): Preflight {
   const problems = checkMapping(mapping, describe).map((p) => `${p.entry}: ${p.message}`);
   for (const missing of requiredFieldsUnmapped(mapping, describe, migration.operation, migration.externalIdField)) {

@@ -30,8 +30,12 @@ function cell(value: Value, type: string | undefined): string | number | boolean
 }
 
 /** A row refused before sending: the first error's code, every message and field (the validation report's verdict). */
-const refused = (errors: RecordError[]): RowOutcome =>
-  ({ status: 'fail', code: errors[0].statusCode, message: errors.map((e) => e.message).join('; '), fields: errors.flatMap((e) => e.fields) });
+const refused = (errors: RecordError[]): RowOutcome => ({
+  status: 'fail',
+  code: errors[0].statusCode,
+  message: errors.map((e) => e.message).join('; '),
+  fields: errors.flatMap((e) => e.fields),
+});
 
 /**
  * Reads only this batch's rows, runs the pipeline (dedupe keys shared through Redis, `now` fixed

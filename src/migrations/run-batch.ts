@@ -96,8 +96,9 @@ export async function runBatch(services: Services, migrationId: string, n: numbe
   try {
     const session = await sessionFor(services, migration.connectionId);
     const describe = await describeObject(services.redis, session, migration.object);
-    const { keyPrefixes, parents } = await describeContext(services, migration.connectionId, migration.object, migration.template.mapping);
-    const preflight = buildPreflight(describe, migration, migration.template.mapping, { keyPrefixes, parents });
+    const { mapping } = migration.template;
+    const { keyPrefixes, parents } = await describeContext(services, migration.connectionId, migration.object, mapping);
+    const preflight = buildPreflight(describe, migration, mapping, { keyPrefixes, parents });
     const prepared = await prepareBatch(services, migration, batch, preflight);
     const outcomes = new TrackedOutcomes(await readOutcomes(services, batch));
     for (const [row, outcome] of prepared.decided) if (!outcomes.has(row)) outcomes.set(row, outcome);

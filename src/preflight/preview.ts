@@ -92,19 +92,20 @@ export async function previewRows(services: Services, body: unknown): Promise<Pr
   const mapping = request.mapping;
   const { failures, remarks } = classifyRowIssues(rowIssues, mapping ?? { fields: [], relationships: [] });
   const remarked = new Set(remarks);
-  const invalid: InvalidCell[] = rowIssues.filter((issue) => !remarked.has(issue)).map((issue) => ({
-    row: issue.row, column: issue.column, field: mapping ? fieldOf(mapping, issue.column) : null, code: issue.code, message: issue.message,
+  const invalid: InvalidCell[] = rowIssues.filter((issue) => !remarked.has(issue)).map(({ row, column, code, message }) => ({
+    row, column, field: mapping ? fieldOf(mapping, column) : null, code, message,
   }));
   let unmappedRequired: UnmappedRequirement[] = [];
   if (mapping) {
-    const target = { object: request.object ?? mapping.object, operation: request.operation, externalIdField: request.externalIdField };
+    const { operation, externalIdField } = request;
+    const target = { object: request.object ?? mapping.object, operation, externalIdField };
     const ctx = await describeContext(services, request.connectionId, target.object, mapping);
     const canonical = canonicalMapping(mapping, ctx.describe);
     assertMappingFits(canonical, ctx.describe, target);
     unmappedRequired = requiredFieldsUnmapped(canonical, ctx.describe, target.operation, target.externalIdField);
     const duplicates = uniqueFields(canonical, ctx.describe, target).map((f) => new DuplicateTracker(f, new InMemorySeenKeys()));
     const { errors } = await validateFrame(frame, {
-      mapping: canonical, describe: ctx.describe, operation: target.operation, rowIssues, options: validateOptions(ctx, target), duplicates,
+      mapping: canonical, describe: ctx.describe, operation, rowIssues, options: validateOptions(ctx, target), duplicates,
     });
     // Rows a pipeline issue fails are marked on that cell above; their errors say the same.
     errors.forEach((list, r) => {
@@ -113,7 +114,8 @@ export async function previewRows(services: Services, body: unknown): Promise<Pr
   }
   const rows = shown.map((row, r) => ({ row, values: frame.data.map((column) => column[r]) }));
   return {
-    columns: frame.columns, rows, invalid, remarks: remarks.map(({ row, column, code, message }) => ({ row, column, code, message })),
+    columns: frame.columns, rows, invalid,
+    remarks: remarks.map(({ row, column, code, message }) => ({ row, column, code, message })),
     skipped: result.skipped.length, unmappedRequired, elapsedMs: Math.round(performance.now() - started),
   };
 }

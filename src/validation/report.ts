@@ -87,7 +87,8 @@ export class ValidationReportBuilder {
       p.total++;
       bump(p.byCode, issue.code);
       bump(p.byColumn, issue.column);
-      if (p.examples.length < 50) p.examples.push({ row: issue.row, column: issue.column, code: issue.code, message: issue.message });
+      const { row, column, code, message } = issue;
+      if (p.examples.length < 50) p.examples.push({ row, column, code, message });
     }
   }
 

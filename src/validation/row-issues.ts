@@ -24,7 +24,9 @@ export const rowIssueError = (issue: RowIssue): RecordError =>
  * fails its row when the mapping reads its column, unless the step set onInvalid 'null' (a remark).
  * A failed row is never checked further nor sent: its pipeline errors are its verdict.
  */
-export function classifyRowIssues(issues: readonly RowIssue[], mapping: Pick<Mapping, 'fields' | 'relationships'>): ClassifiedIssues {
+export function classifyRowIssues(
+  issues: readonly RowIssue[], mapping: Pick<Mapping, 'fields' | 'relationships'>,
+): ClassifiedIssues {
   const mapped = mappedColumns(mapping);
   const failures = new Map<number, RecordError[]>();
   const remarks: RowIssue[] = [];

@@ -16,9 +16,10 @@ import { connect, errorsByRow, startHarness, waitForValidation, writeDataset, ty
  * as such. A failure names the seed: add it to SEEDS to replay it.
  */
 /** Chosen so that together they meet every kind of verdict (the last case checks), two of each parity (mode per plan). */
-const SEEDS = [11, 12, 23, 28];
+const SEEDS = [12, 15, 20, 21];
 const RANDOM_SEED = randomInt(1, 2 ** 31);
-const ROWS = 80;
+/** Random rows after each scenario's tour of every invalid cell (about 20 rows for Contact, 35 for Account). */
+const ROWS = 60;
 const CHUNK_ROWS = 25;
 
 type Mode = 'collections' | 'bulk';
@@ -87,7 +88,7 @@ describe('validation and the run agree on every row', () => {
       const ours = errors.get(row)?.[0]?.statusCode ?? 'valid';
       const theirs = runVerdict(outcomes.get(row));
       const orgDependent = scenario.orgDependent.get(row);
-      seen.add(orgDependent ? theirs : ours);
+      if (SEEDS.includes(seed)) seen.add(orgDependent ? theirs : ours);
       if (orgDependent ? ours === 'valid' && theirs === orgDependent.code : ours === theirs) return;
       const expected = orgDependent ? ` (${orgDependent.why}: expected valid / ${orgDependent.code})` : '';
       disagreements.push(`row ${row}: validation ${ours}, run ${theirs}${expected}; cells ${JSON.stringify(cells)}`);
@@ -141,7 +142,7 @@ describe('validation and the run agree on every row', () => {
     }
   });
 
-  test('the generated rows met every kind of verdict', () => {
+  test('the fixed seeds met every kind of verdict', () => {
     const expected = [
       'valid', 'REQUIRED_FIELD_MISSING', 'STRING_TOO_LONG', 'INVALID_TYPE_ON_FIELD_IN_RECORD', 'NUMBER_OUTSIDE_VALID_RANGE',
       'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', 'INVALID_EMAIL_ADDRESS', 'MALFORMED_ID', 'MISSING_ARGUMENT', 'DUPLICATE_VALUE',
