@@ -24,9 +24,9 @@ async function fullRun(seen: () => SeenKeys): Promise<Record<string, unknown>> {
     if (mode === 'copy') return;
     const piped = await applyPipeline(frame, PIPELINE, { seenKeys: dedupe });
     report.addSkipped(piped.skipped);
-    report.addPipelineIssues(piped.rowIssues);
     await validateFrame(piped.frame, {
-      mapping: MAPPING, describe: CONTACT, operation: 'upsert', options: { externalIdField: 'Legacy_Id__c' }, duplicates: [tracker], report,
+      mapping: MAPPING, describe: CONTACT, operation: 'upsert', rowIssues: piped.rowIssues, options: { externalIdField: 'Legacy_Id__c' },
+      duplicates: [tracker], report,
     });
   });
   const built = report.build();
@@ -43,7 +43,9 @@ async function preview(): Promise<Record<string, unknown>> {
     // An edit: the step list changes every time, so nothing can be cached between previews.
     const edited = [...PIPELINE, { op: 'derive' as const, column: 'note', expression: `concat(upper(left(first_name, ${1 + (i % 5)})), '-', quantity * 2)` }];
     const result = await previewPipeline(header, sample.slice(0, 100), edited);
-    await validateFrame(result.frame, { mapping: MAPPING, describe: CONTACT, operation: 'upsert', options: { externalIdField: 'Legacy_Id__c' } });
+    await validateFrame(result.frame, {
+      mapping: MAPPING, describe: CONTACT, operation: 'upsert', rowIssues: result.rowIssues, options: { externalIdField: 'Legacy_Id__c' },
+    });
     timings.push(performance.now() - start);
   }
   return { first: timings[0], timings: timings.slice(1) };

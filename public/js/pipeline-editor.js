@@ -8,26 +8,29 @@
   var pipeline = JSON.parse(root.dataset.pipeline || '[]');
 
   // Per step type: its fields. Kinds: list (comma-separated names), text, select, bool, pairs (one "a -> b" per line),
-  // literal (text read as true/false/null/number when it looks like one), sort ("col desc, col2"), aggs ("count() as n, sum(x) as total").
+  // literal (text read as true/false/null/number when it looks like one), sort ("col desc, col2"), aggs ("count() as n, sum(x) as total"),
+  // onInvalid (what a bad value does to its row: a translated select with a one-line help; 'fail', the default, is left out of the JSON).
   var CAST_TYPES = ['string', 'number', 'integer', 'boolean', 'date', 'datetime'];
   var SPECS = {
     select: [['columns', 'list']], drop: [['columns', 'list']], reorder: [['columns', 'list']],
     rename: [['mapping', 'pairs']],
     cast: [['columns', 'list'], ['to', 'select', CAST_TYPES], ['format', 'text'], ['order', 'select', ['', 'DMY', 'MDY']], ['timeZone', 'text'],
-      ['decimalSeparator', 'select', ['', '.', ',']], ['thousandsSeparator', 'select', ['', ',', '.', ' ', "'"]]],
+      ['decimalSeparator', 'select', ['', '.', ',']], ['thousandsSeparator', 'select', ['', ',', '.', ' ', "'"]],
+      ['onInvalid', 'onInvalid']],
     trim: [['columns', 'list']], collapseWhitespace: [['columns', 'list']],
     case: [['columns', 'list'], ['mode', 'select', ['upper', 'lower', 'title']]],
     replace: [['columns', 'list'], ['find', 'text'], ['replacement', 'text']],
-    regexReplace: [['columns', 'list'], ['pattern', 'text'], ['flags', 'text'], ['replacement', 'text']],
-    valueMap: [['columns', 'list'], ['map', 'pairs'], ['caseInsensitive', 'bool'], ['otherwise', 'select', ['keep', 'null']]],
+    regexReplace: [['columns', 'list'], ['pattern', 'text'], ['flags', 'text'], ['replacement', 'text'], ['onInvalid', 'onInvalid']],
+    valueMap: [['columns', 'list'], ['map', 'pairs'], ['caseInsensitive', 'bool'], ['otherwise', 'select', ['keep', 'null']],
+      ['onInvalid', 'onInvalid']],
     fillNull: [['columns', 'list'], ['value', 'literal'], ['blankAsNull', 'bool']],
     filter: [['expression', 'text']],
-    derive: [['column', 'text'], ['expression', 'text']],
+    derive: [['column', 'text'], ['expression', 'text'], ['onInvalid', 'onInvalid']],
     concat: [['columns', 'list'], ['into', 'text'], ['separator', 'text'], ['skipNulls', 'bool']],
     split: [['column', 'text'], ['separator', 'text'], ['into', 'list']],
     dedupe: [['keys', 'list'], ['caseInsensitive', 'bool']],
     sort: [['by', 'sort']],
-    aggregate: [['groupBy', 'list'], ['aggregations', 'aggs']]
+    aggregate: [['groupBy', 'list'], ['aggregations', 'aggs'], ['onInvalid', 'onInvalid']]
   };
   var DEFAULTS = { cast: { to: 'string' }, case: { mode: 'upper' }, concat: { separator: ' ', skipNulls: true }, valueMap: { map: {} }, rename: { mapping: {} } };
 
@@ -77,9 +80,35 @@
     document.dispatchEvent(new window.CustomEvent('dms:pipeline-changed', { detail: pipeline }));
   }
 
+  // What a bad value does: fail the row (default, not written) or empty the cell and go on ('null').
+  function onInvalidInput(step) {
+    var el = document.createElement('select');
+    [['fail', msg.msgOnInvalidFail], ['null', msg.msgOnInvalidNull]].forEach(function (choice) {
+      var o = document.createElement('option');
+      o.value = choice[0];
+      o.textContent = choice[1];
+      el.appendChild(o);
+    });
+    el.name = 'onInvalid';
+    el.value = step.onInvalid === 'null' ? 'null' : 'fail';
+    el.addEventListener('change', function () {
+      if (el.value === 'null') step.onInvalid = 'null'; else delete step.onInvalid;
+      save();
+    });
+    var label = document.createElement('label');
+    label.textContent = msg.msgOnInvalid + ' ';
+    label.appendChild(el);
+    var help = document.createElement('small');
+    help.className = 'muted';
+    help.textContent = msg.msgOnInvalidHelp;
+    label.appendChild(help);
+    return label;
+  }
+
   function input(step, spec) {
     var key = spec[0];
     var kind = spec[1];
+    if (kind === 'onInvalid') return onInvalidInput(step);
     var el;
     if (kind === 'select') {
       el = document.createElement('select');

@@ -1,5 +1,6 @@
 // The live preview: after each pipeline or mapping edit, the first rows after the pipeline with every
 // invalid cell marked (class `invalid`, the reason in its title). Row-level errors mark the row number.
+// Remarks (pipeline issues that fail no row: unmapped column, or the step's onInvalid is 'null') get class `remark`.
 (function () {
   'use strict';
   var section = document.getElementById('preview-section');
@@ -17,9 +18,14 @@
 
   function render(preview) {
     var marks = {};
+    var remarks = {};
     preview.invalid.forEach(function (cell) {
       var key = cell.row + '\u0000' + (cell.column === null ? '' : cell.column);
       (marks[key] = marks[key] || []).push(cell.code + ': ' + cell.message);
+    });
+    preview.remarks.forEach(function (cell) {
+      var key = cell.row + '\u0000' + cell.column;
+      (remarks[key] = remarks[key] || []).push(cell.code + ': ' + cell.message);
     });
     var table = document.createElement('table');
     var head = table.createTHead().insertRow();
@@ -35,8 +41,10 @@
       r.values.forEach(function (v, c) {
         var td = tr.insertCell();
         td.textContent = text(v);
-        var cellMarks = marks[r.row + '\u0000' + preview.columns[c]];
-        if (cellMarks) { td.className = 'invalid'; td.title = cellMarks.join('\n'); }
+        var key = r.row + '\u0000' + preview.columns[c];
+        var cellMarks = marks[key];
+        if (cellMarks) { td.className = 'invalid'; td.title = cellMarks.concat(remarks[key] || []).join('\n'); }
+        else if (remarks[key]) { td.className = 'remark'; td.title = remarks[key].join('\n'); }
       });
     });
     holder.textContent = '';
@@ -47,7 +55,8 @@
       .replace('{rows}', preview.rows.length)
       .replace('{invalid}', Object.keys(invalidRows).length)
       .replace('{skipped}', preview.skipped)
-      .replace('{ms}', preview.elapsedMs);
+      .replace('{ms}', preview.elapsedMs) +
+      (preview.remarks.length > 0 ? ' ' + section.dataset.msgRemarks.replace('{count}', preview.remarks.length) : '');
     document.dispatchEvent(new window.CustomEvent('dms:columns', { detail: preview.columns }));
   }
 

@@ -1,10 +1,11 @@
 import type { Value } from './frame.js';
 import type { CastStep } from './steps.js';
+import { ROW_ISSUE_CODES as CODES } from './step-context.js';
 import {
   compileDateFormat, formatDate, parseWallTime, wallTimeToEpoch, zonedParts, type CompiledFormat,
 } from './dates.js';
 
-/** Why a value could not be cast; the cell becomes null and this becomes a row issue. */
+/** Why a value could not be cast; the cell becomes null and this becomes a row issue (code: ROW_ISSUE_CODES.cast*). */
 export class CastFailure {
   constructor(readonly code: string, readonly message: string) {}
 }
@@ -44,17 +45,17 @@ function numberCaster(step: CastStep, integer: boolean): Caster {
     let result: number;
     if (typeof value === 'number') result = value;
     else if (typeof value === 'boolean') result = value ? 1 : 0;
-    else if (value instanceof Date) return new CastFailure('NOT_A_NUMBER', `a date is not ${what}`);
+    else if (value instanceof Date) return new CastFailure(CODES.castNotANumber, `a date is not ${what}`);
     else {
       let text = (value as string).trim();
       if (thousands) text = text.split(thousands).join('');
       if (decimal === ',') text = text.replace(',', '.');
-      if (!shape.test(text)) return new CastFailure('NOT_A_NUMBER', `'${value}' is not ${what}`);
+      if (!shape.test(text)) return new CastFailure(CODES.castNotANumber, `'${value}' is not ${what}`);
       result = Number(text);
     }
-    if (!Number.isFinite(result)) return new CastFailure('NOT_A_NUMBER', `'${String(value)}' is not a finite number`);
+    if (!Number.isFinite(result)) return new CastFailure(CODES.castNotANumber, `'${String(value)}' is not a finite number`);
     if (integer && !Number.isSafeInteger(result)) {
-      return new CastFailure('NOT_AN_INTEGER', `'${String(value)}' is not a whole number within ±2^53`);
+      return new CastFailure(CODES.castNotAnInteger, `'${String(value)}' is not a whole number within ±2^53`);
     }
     return result;
   };
@@ -70,7 +71,7 @@ function booleanCaster(step: CastStep): Caster {
     const text = typeof value === 'string' ? value.trim().toLowerCase() : '';
     if (truthy.has(text)) return true;
     if (falsy.has(text)) return false;
-    return new CastFailure('NOT_A_BOOLEAN', `'${toText(value as Exclude<Value, null>)}' is not a yes/no value`);
+    return new CastFailure(CODES.castNotABoolean, `'${toText(value as Exclude<Value, null>)}' is not a yes/no value`);
   };
 }
 
@@ -83,16 +84,16 @@ function dateCaster(step: CastStep, withTime: boolean): Caster {
     if (isBlank(value)) return null;
     if (value instanceof Date) {
       const ms = value.getTime();
-      if (Number.isNaN(ms)) return new CastFailure('INVALID_DATE', 'invalid date value');
+      if (Number.isNaN(ms)) return new CastFailure(CODES.castInvalidDate, 'invalid date value');
       if (withTime) return value.toISOString();
       const p = zonedParts(ms, timeZone);
       return formatDate(p.year, p.month, p.day);
     }
     if (typeof value !== 'string') {
-      return new CastFailure('INVALID_DATE', `'${String(value)}' is not a ${what} (expected ${expected})`);
+      return new CastFailure(CODES.castInvalidDate, `'${String(value)}' is not a ${what} (expected ${expected})`);
     }
     const wall = parseWallTime(value, { format, order: step.order });
-    if (!wall) return new CastFailure('INVALID_DATE', `'${value}' is not a valid ${what} (expected ${expected})`);
+    if (!wall) return new CastFailure(CODES.castInvalidDate, `'${value}' is not a valid ${what} (expected ${expected})`);
     // A date is the calendar day as written: no zone arithmetic can move it.
     if (!withTime) return formatDate(wall.year, wall.month, wall.day);
     return new Date(wallTimeToEpoch(wall, timeZone)).toISOString();

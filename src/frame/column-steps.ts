@@ -1,6 +1,6 @@
 import type { Frame, Value } from './frame.js';
 import type { StepOf } from './steps.js';
-import { columnIndex, pipelineError, withColumn } from './step-context.js';
+import { columnIndex, pipelineError, withColumn, type StepOutput } from './step-context.js';
 import { asText } from './expression/values.js';
 
 function pick(frame: Frame, indexes: number[]): Frame {
@@ -22,11 +22,14 @@ export function reorder(frame: Frame, step: StepOf<'reorder'>): Frame {
   return pick(frame, [...first, ...rest]);
 }
 
-export function rename(frame: Frame, step: StepOf<'rename'>): Frame {
+/** Earlier steps' issues follow the rename, so they name the column the mapping reads. */
+export function rename(frame: Frame, step: StepOf<'rename'>, out: StepOutput): Frame {
   for (const from of Object.keys(step.mapping)) columnIndex(frame, from, 'rename');
   const columns = frame.columns.map((name) => step.mapping[name] ?? name);
   const duplicate = columns.find((name, i) => columns.indexOf(name) !== i);
   if (duplicate) throw pipelineError(`Step 'rename' would make two columns named '${duplicate}'.`);
+  const renamed = new Map(Object.entries(step.mapping));
+  for (const issue of out.issues) issue.column = renamed.get(issue.column) ?? issue.column;
   return { ...frame, columns };
 }
 

@@ -12,12 +12,20 @@ export interface Frame {
   rows: number[];
 }
 
-/** A bad value found by a step: the value became null (or stayed as it was) and the row goes on. */
+/**
+ * A bad value found by a step: the value became null (or stayed as it was). Whether it fails the row
+ * is decided in one place (validation room, `classifyRowIssues`): it does when `column` is mapped,
+ * unless the step said `onInvalid: 'null'`, which makes it a `remark`.
+ */
 export interface RowIssue {
   row: number;
+  /** The column as the mapping names it: renames after the step carry over. */
   column: string;
+  /** One of ROW_ISSUE_CODES. */
   code: string;
   message: string;
+  /** The step's onInvalid was 'null': the cell became null and the row goes on. */
+  remark?: true;
 }
 
 /** A row removed by a step (filter, dedupe), so totals still add up to the dataset's row count. */

@@ -94,7 +94,7 @@ function applyStep(frame: Frame, step: PipelineStep, run: Run): Frame | Promise<
   switch (step.op) {
     case 'select': return select(frame, step);
     case 'drop': return drop(frame, step);
-    case 'rename': return rename(frame, step);
+    case 'rename': return rename(frame, step, run.out);
     case 'reorder': return reorder(frame, step);
     case 'cast': return cast(frame, step, run.out);
     case 'trim': return trim(frame, step);

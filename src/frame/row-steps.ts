@@ -1,7 +1,7 @@
 import type { Frame, Value } from './frame.js';
 import { keepRows, takeRows } from './frame.js';
 import type { StepOf } from './steps.js';
-import { columnIndex, pipelineError, withColumn, type StepOutput } from './step-context.js';
+import { columnIndex, pipelineError, ROW_ISSUE_CODES as CODES, rowIssue, withColumn, type StepOutput } from './step-context.js';
 import { ExpressionError, RowEvalError, compileExpression, type RowEvaluator } from './expression/evaluate.js';
 import type { EvalEnv } from './expression/functions.js';
 import { asNumber, asText, compare, truthy } from './expression/values.js';
@@ -38,7 +38,7 @@ export function derive(frame: Frame, step: StepOf<'derive'>, env: EvalEnv, out: 
       return typeof value === 'number' && !Number.isFinite(value) ? null : value;
     } catch (error) {
       if (!(error instanceof RowEvalError)) throw error;
-      out.issues.push({ row, column: step.column, code: 'EXPRESSION_ERROR', message: error.message });
+      out.issues.push(rowIssue(step.onInvalid, row, step.column, CODES.deriveExpressionError, error.message));
       return null;
     }
   });
@@ -84,9 +84,22 @@ export function sort(frame: Frame, step: StepOf<'sort'>): Frame {
   return takeRows(frame, index);
 }
 
-interface Group { first: number; keyValues: Value[]; count: number[]; sum: number[]; min: Value[]; max: Value[]; n: number[] }
+interface Group {
+  first: number;
+  keyValues: Value[];
+  count: number[];
+  sum: number[];
+  min: Value[];
+  max: Value[];
+  n: number[];
+  /** Per aggregation, the first value left out of a sum or avg (`row <n>: why`). */
+  bad: (string | null)[];
+}
 
-/** Group-and-aggregate for summaries; count(column) counts non-null cells, count() rows; sum/avg ignore nulls. */
+/**
+ * Group-and-aggregate for summaries; count(column) counts non-null cells, count() rows; sum/avg ignore
+ * nulls. A non-number left out of a sum or avg is an issue on the group's row and the aggregate's column.
+ */
 export function aggregate(frame: Frame, step: StepOf<'aggregate'>, out: StepOutput): Frame {
   const groupCols = step.groupBy.map((name) => frame.data[columnIndex(frame, name, 'aggregate')]);
   const aggCols = step.aggregations.map((a) => (a.column ? frame.data[columnIndex(frame, a.column, 'aggregate')] : null));
@@ -100,10 +113,13 @@ export function aggregate(frame: Frame, step: StepOf<'aggregate'>, out: StepOutp
     const key = JSON.stringify(keyValues.map((v) => (v === null ? null : asText(v))));
     let group = groups.get(key);
     if (!group) {
-      group = { first: row, keyValues, count: Array(k).fill(0), sum: Array(k).fill(0), min: Array(k).fill(null), max: Array(k).fill(null), n: Array(k).fill(0) };
+      group = {
+        first: row, keyValues, count: Array(k).fill(0), sum: Array(k).fill(0), min: Array(k).fill(null), max: Array(k).fill(null),
+        n: Array(k).fill(0), bad: Array(k).fill(null),
+      };
       groups.set(key, group);
     }
-    step.aggregations.forEach((agg, i) => accumulate(group, i, aggCols[i], r, row, agg.column ?? '', out));
+    step.aggregations.forEach((_, i) => accumulate(group, i, aggCols[i], r, row));
   });
   const columns = [...step.groupBy, ...step.aggregations.map((a) => a.as)];
   const list = [...groups.values()];
@@ -111,14 +127,23 @@ export function aggregate(frame: Frame, step: StepOf<'aggregate'>, out: StepOutp
   for (const group of list) {
     group.keyValues.forEach((v, c) => data[c].push(v));
     step.aggregations.forEach((agg, i) => {
-      const value = agg.fn === 'count' ? group.count[i] : agg.fn === 'sum' ? (group.n[i] ? group.sum[i] : null)
-        : agg.fn === 'avg' ? (group.n[i] ? group.sum[i] / group.n[i] : null) : agg.fn === 'min' ? group.min[i] : group.max[i];
-      data[step.groupBy.length + i].push(value);
+      const bad = group.bad[i];
+      if (bad !== null) {
+        out.issues.push(rowIssue(step.onInvalid, group.first, agg.as, CODES.aggregateNotANumber, `${bad}; left out of ${agg.fn}`));
+      }
+      data[step.groupBy.length + i].push(bad !== null && step.onInvalid === 'null' ? null : resultOf(group, i, agg.fn));
     });
   }
   return { columns, data, rows: list.map((g) => g.first) };
 
-  function accumulate(group: Group, i: number, column: Value[] | null, r: number, row: number, name: string, output: StepOutput): void {
+  function resultOf(group: Group, i: number, fn: StepOf<'aggregate'>['aggregations'][number]['fn']): Value {
+    if (fn === 'count') return group.count[i];
+    if (fn === 'sum') return group.n[i] ? group.sum[i] : null;
+    if (fn === 'avg') return group.n[i] ? group.sum[i] / group.n[i] : null;
+    return fn === 'min' ? group.min[i] : group.max[i];
+  }
+
+  function accumulate(group: Group, i: number, column: Value[] | null, r: number, row: number): void {
     const fn = step.aggregations[i].fn;
     const value = column ? column[r] : true;
     if (value === null) return;
@@ -134,7 +159,7 @@ export function aggregate(frame: Frame, step: StepOf<'aggregate'>, out: StepOutp
         if (n !== null) { group.sum[i] += n; group.n[i]++; }
       } catch (error) {
         if (!(error instanceof RowEvalError)) throw error;
-        output.issues.push({ row, column: name, code: 'NOT_A_NUMBER', message: `${error.message}; left out of ${fn}` });
+        group.bad[i] ??= `row ${row}: ${error.message}`;
       }
     }
   }

@@ -1,10 +1,33 @@
 import { AppError } from '../errors.js';
 import type { Frame, RowIssue, SkippedRow } from './frame.js';
+import type { OnInvalid } from './steps.js';
+
+/**
+ * The codes of row issues, by step. Stable: they are the status code of a row the issue fails (in
+ * reports, invalid-rows and results files), so a new meaning gets a new code.
+ */
+export const ROW_ISSUE_CODES = {
+  castNotANumber: 'CAST_NOT_A_NUMBER',
+  castNotAnInteger: 'CAST_NOT_AN_INTEGER',
+  castNotABoolean: 'CAST_NOT_A_BOOLEAN',
+  castInvalidDate: 'CAST_INVALID_DATE',
+  regexValueTooLong: 'REGEX_VALUE_TOO_LONG',
+  valueMapUnmapped: 'VALUE_MAP_UNMAPPED',
+  deriveExpressionError: 'DERIVE_EXPRESSION_ERROR',
+  aggregateNotANumber: 'AGGREGATE_NOT_A_NUMBER',
+} as const;
 
 /** What a step produces besides the new frame; issues and skipped rows accumulate over steps. */
 export interface StepOutput {
   issues: RowIssue[];
   skipped: SkippedRow[];
+}
+
+/** A row issue as a step with this `onInvalid` reports it ('null' makes it a remark). */
+export function rowIssue(
+  onInvalid: OnInvalid | undefined, row: number, column: string, code: string, message: string,
+): RowIssue {
+  return onInvalid === 'null' ? { row, column, code, message, remark: true } : { row, column, code, message };
 }
 
 export function pipelineError(message: string, details?: unknown): AppError {

@@ -8,6 +8,14 @@ const columns = z.array(columnName).min(1);
 
 export const CastType = z.enum(['string', 'number', 'integer', 'boolean', 'date', 'datetime']);
 
+/**
+ * What a bad value does to its row (steps that can meet one: cast, regexReplace, valueMap, derive,
+ * aggregate). 'fail' (the default): the row issue fails the row when its column is mapped. 'null':
+ * the cell becomes null and the issue stays a remark; the row goes on.
+ */
+export const OnInvalid = z.enum(['fail', 'null']);
+const onInvalid = { onInvalid: OnInvalid.optional() };
+
 export const CastStep = z.object({
   op: z.literal('cast'),
   columns,
@@ -22,6 +30,7 @@ export const CastStep = z.object({
   thousandsSeparator: z.enum([',', '.', ' ', "'"]).optional(),
   trueValues: z.array(z.string()).optional(),
   falseValues: z.array(z.string()).optional(),
+  ...onInvalid,
 });
 
 const textColumns = { columns };
@@ -39,7 +48,7 @@ export const PipelineStep = z.discriminatedUnion('op', [
   z.object({ op: z.literal('replace'), ...textColumns, find: z.string().min(1), replacement: z.string() }),
   z.object({
     op: z.literal('regexReplace'), ...textColumns,
-    pattern: z.string().min(1).max(200), flags: z.string().regex(/^[gims]*$/).optional(), replacement: z.string(),
+    pattern: z.string().min(1).max(200), flags: z.string().regex(/^[gims]*$/).optional(), replacement: z.string(), ...onInvalid,
   }),
   z.object({
     op: z.literal('valueMap'), ...textColumns,
@@ -47,6 +56,7 @@ export const PipelineStep = z.discriminatedUnion('op', [
     caseInsensitive: z.boolean().optional(),
     /** What unmapped values become: kept as they are (default), or null with a row issue. */
     otherwise: z.enum(['keep', 'null']).optional(),
+    ...onInvalid,
   }),
   z.object({
     op: z.literal('fillNull'), ...textColumns, value: Literal,
@@ -54,7 +64,7 @@ export const PipelineStep = z.discriminatedUnion('op', [
     blankAsNull: z.boolean().optional(),
   }),
   z.object({ op: z.literal('filter'), expression: z.string().min(1).max(2000) }),
-  z.object({ op: z.literal('derive'), column: columnName, expression: z.string().min(1).max(2000) }),
+  z.object({ op: z.literal('derive'), column: columnName, expression: z.string().min(1).max(2000), ...onInvalid }),
   z.object({
     op: z.literal('concat'), columns, into: columnName, separator: z.string().default(' '),
     skipNulls: z.boolean().default(true),
@@ -76,12 +86,14 @@ export const PipelineStep = z.discriminatedUnion('op', [
       column: columnName.optional(),
       as: columnName,
     })).min(1),
+    ...onInvalid,
   }),
 ]);
 
 export type PipelineStep = z.infer<typeof PipelineStep>;
 export type CastStep = z.infer<typeof CastStep>;
 export type CastType = z.infer<typeof CastType>;
+export type OnInvalid = z.infer<typeof OnInvalid>;
 export type StepOf<K extends PipelineStep['op']> = Extract<PipelineStep, { op: K }>;
 
 export const Pipeline = z.array(PipelineStep).max(100);

@@ -1,6 +1,6 @@
 import type { Frame, Value } from './frame.js';
 import type { StepOf } from './steps.js';
-import { columnIndex, pipelineError, type StepOutput } from './step-context.js';
+import { columnIndex, pipelineError, ROW_ISSUE_CODES as CODES, rowIssue, type StepOutput } from './step-context.js';
 import { CastFailure, compileCaster } from './cast.js';
 import { MAX_REGEX_INPUT, collapseWhitespace, compileSafeRegex, titleCase } from './text.js';
 
@@ -30,7 +30,7 @@ export function cast(frame: Frame, step: StepOf<'cast'>, out: StepOutput): Frame
   return mapColumns(frame, step.columns, 'cast', (value, r, column) => {
     const result = caster(value);
     if (!(result instanceof CastFailure)) return result;
-    out.issues.push({ row: frame.rows[r], column, code: result.code, message: result.message });
+    out.issues.push(rowIssue(step.onInvalid, frame.rows[r], column, result.code, result.message));
     return null;
   });
 }
@@ -54,11 +54,10 @@ export function regexReplace(frame: Frame, step: StepOf<'regexReplace'>, out: St
   return mapColumns(frame, step.columns, 'regexReplace', (v, r, column) => {
     if (typeof v !== 'string') return v;
     if (v.length > MAX_REGEX_INPUT) {
-      out.issues.push({
-        row: frame.rows[r], column, code: 'VALUE_TOO_LONG_FOR_REGEX',
-        message: `value of ${v.length} characters is longer than ${MAX_REGEX_INPUT}; left unchanged`,
-      });
-      return v;
+      const nulled = step.onInvalid === 'null';
+      const message = `value of ${v.length} characters is longer than ${MAX_REGEX_INPUT}; ${nulled ? 'emptied' : 'left unchanged'}`;
+      out.issues.push(rowIssue(step.onInvalid, frame.rows[r], column, CODES.regexValueTooLong, message));
+      return nulled ? null : v;
     }
     regex.lastIndex = 0;
     return v.replace(regex, step.replacement);
@@ -81,7 +80,7 @@ export function valueMap(frame: Frame, step: StepOf<'valueMap'>, out: StepOutput
     const mapped = map.get(key);
     if (mapped !== undefined) return mapped;
     if (step.otherwise !== 'null') return v;
-    out.issues.push({ row: frame.rows[r], column, code: 'UNMAPPED_VALUE', message: `'${key}' has no mapping` });
+    out.issues.push(rowIssue(step.onInvalid, frame.rows[r], column, CODES.valueMapUnmapped, `'${key}' has no mapping`));
     return null;
   });
 }

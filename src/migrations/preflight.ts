@@ -3,7 +3,7 @@ import type { Value } from '../frame/index.js';
 import {
   checkMapping, fieldByName, relationshipKey, requiredFieldsUnmapped, type DescribeSObjectResult, type Mapping,
 } from '../mapping/index.js';
-import { validateRecord, type RecordError } from '../validation/index.js';
+import { validateRecord, type RecordError, type ValidateOptions } from '../validation/index.js';
 import type { MigrationDoc } from './model.js';
 
 export interface Preflight {
@@ -18,11 +18,20 @@ export function mappingTargets(mapping: Mapping): string[] {
   return [...new Set([...mapping.fields.map((f) => f.field), ...mapping.relationships.map(relationshipKey), ...mapping.constants.map((c) => c.field)])];
 }
 
+/** What the org tells about lookups (describeGlobal's key prefixes, parent describes): the validation job's options too. */
+export type OrgLookups = Pick<ValidateOptions, 'keyPrefixes' | 'parents'>;
+
 /**
  * Checks the mapping against describe before anything runs (a wrong field would fail every row),
- * then gives the per-row check of the validation room.
+ * then gives the per-row check of the validation room, with the same options as the validation job
+ * so a row fails with the same first error.
  */
-export function buildPreflight(describe: DescribeSObjectResult, migration: Pick<MigrationDoc, 'operation' | 'externalIdField' | 'object'>, mapping: Mapping): Preflight {
+export function buildPreflight(
+  describe: DescribeSObjectResult,
+  migration: Pick<MigrationDoc, 'operation' | 'externalIdField' | 'object'>,
+  mapping: Mapping,
+  lookups: OrgLookups = {},
+): Preflight {
   const problems = checkMapping(mapping, describe).map((p) => `${p.entry}: ${p.message}`);
   for (const missing of requiredFieldsUnmapped(mapping, describe, migration.operation, migration.externalIdField)) {
     problems.push(`${missing.field} is not mapped (${missing.reason})`);
@@ -33,7 +42,7 @@ export function buildPreflight(describe: DescribeSObjectResult, migration: Pick<
     if (!ext || !(ext.externalId || ext.idLookup || ext.type === 'id')) problems.push(`${migration.externalIdField} is not an external id field of ${describe.name}`);
   }
   if (problems.length > 0) throw new AppError('MAPPING_INVALID', 400, `The mapping does not fit ${describe.name}: ${problems.join('; ')}.`, { details: problems });
-  const options = { externalIdField: migration.externalIdField };
+  const options = { externalIdField: migration.externalIdField, ...lookups };
   const types = new Map<string, string | undefined>(); // asked for every cell of every row
   return {
     check: (record) => validateRecord(record, describe, migration.operation, options),

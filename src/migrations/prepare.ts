@@ -3,8 +3,9 @@ import { readChunk } from '../datasets/chunk-store.js';
 import { applyPipeline, frameFromRows, parsePipeline, RedisSeenKeys, type Value } from '../frame/index.js';
 import { compileRecordBuilder } from '../mapping/index.js';
 import type { FlatRecord } from '../salesforce/index.js';
+import { classifyRowIssues, type RecordError } from '../validation/index.js';
 import type { BatchDoc, MigrationDoc } from './model.js';
-import type { Outcomes } from './outcomes.js';
+import type { Outcomes, RowOutcome } from './outcomes.js';
 import type { Preflight } from './preflight.js';
 
 export interface PreparedRow { row: number; record: FlatRecord }
@@ -28,6 +29,14 @@ function cell(value: Value, type: string | undefined): string | number | boolean
   return value;
 }
 
+/** A row refused before sending: the first error's code, every message and field (the validation report's verdict). */
+const refused = (errors: RecordError[]): RowOutcome => ({
+  status: 'fail',
+  code: errors[0].statusCode,
+  message: errors.map((e) => e.message).join('; '),
+  fields: errors.flatMap((e) => e.fields),
+});
+
 /**
  * Reads only this batch's rows, runs the pipeline (dedupe keys shared through Redis, `now` fixed
  * per run so a re-run batch produces the same records) and the mapping, and checks every record.
@@ -39,7 +48,6 @@ export async function prepareBatch(services: Services, migration: MigrationDoc, 
   const rows: PreparedRow[] = [];
   const decided: Outcomes = new Map();
   const { mapping } = migration.template;
-  const mappedSources = new Set([...mapping.fields, ...mapping.relationships].map((e) => e.column));
   for (const index of batch.chunks) {
     const chunk = await readChunk(services.store, migration.datasetId, index);
     const from = Math.max(batch.fromRow - chunk.firstRow, 0);
@@ -48,21 +56,14 @@ export async function prepareBatch(services: Services, migration: MigrationDoc, 
     const frame = frameFromRows(chunk.columns, chunk.rows.slice(from, to) as Value[][], chunk.firstRow + from);
     const result = await applyPipeline(frame, pipeline, { seenKeys, now });
     for (const skipped of result.skipped) decided.set(skipped.row, { status: 'skip', code: 'SKIPPED', message: skipped.reason });
-    const badValues = new Map<number, string>();
-    for (const issue of result.rowIssues) {
-      if (mappedSources.has(issue.column) && !badValues.has(issue.row)) badValues.set(issue.row, `${issue.column}: ${issue.message}`);
-    }
+    // The same rule as the validation job: a pipeline issue on a mapped column fails the row, unsent.
+    const { failures } = classifyRowIssues(result.rowIssues, mapping);
     const build = compileRecordBuilder(mapping, result.frame.columns);
     result.frame.rows.forEach((row, r) => {
-      const bad = badValues.get(row);
-      if (bad) {
-        decided.set(row, { status: 'fail', code: 'DMS_BAD_VALUE', message: bad });
-        return;
-      }
       const values = build(result.frame, r);
-      const errors = preflight.check(values);
+      const errors = failures.get(row) ?? preflight.check(values);
       if (errors.length > 0) {
-        decided.set(row, { status: 'fail', code: errors[0].statusCode, message: errors.map((e) => e.message).join('; '), fields: errors.flatMap((e) => e.fields) });
+        decided.set(row, refused(errors));
         return;
       }
       const record: FlatRecord = {};

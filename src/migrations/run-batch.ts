@@ -12,6 +12,7 @@ import { totalsOf, TrackedOutcomes, type Outcomes } from './outcomes.js';
 import { buildPreflight } from './preflight.js';
 import { fieldByName } from '../mapping/index.js';
 import { prepareBatch } from './prepare.js';
+import { describeContext } from '../preflight/index.js';
 import { reportBatch, reportState } from './progress.js';
 import { currentState, getBatch, getMigration, outcomesAttachment, readOutcomes, saveBatch, updateMigration, withState } from './store.js';
 import { writeThroughBulk } from './write-bulk.js';
@@ -95,7 +96,9 @@ export async function runBatch(services: Services, migrationId: string, n: numbe
   try {
     const session = await sessionFor(services, migration.connectionId);
     const describe = await describeObject(services.redis, session, migration.object);
-    const preflight = buildPreflight(describe, migration, migration.template.mapping);
+    const { mapping } = migration.template;
+    const { keyPrefixes, parents } = await describeContext(services, migration.connectionId, migration.object, mapping);
+    const preflight = buildPreflight(describe, migration, mapping, { keyPrefixes, parents });
     const prepared = await prepareBatch(services, migration, batch, preflight);
     const outcomes = new TrackedOutcomes(await readOutcomes(services, batch));
     for (const [row, outcome] of prepared.decided) if (!outcomes.has(row)) outcomes.set(row, outcome);

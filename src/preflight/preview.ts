@@ -4,7 +4,7 @@ import { AppError } from '../errors.js';
 import { getDataset, readChunk } from '../datasets/index.js';
 import { InMemorySeenKeys, previewPipeline, type Value } from '../frame/index.js';
 import { Mapping, requiredFieldsUnmapped, WriteOperation, type UnmappedRequirement } from '../mapping/index.js';
-import { DuplicateTracker, validateFrame, type RecordError } from '../validation/index.js';
+import { classifyRowIssues, DuplicateTracker, validateFrame, type RecordError } from '../validation/index.js';
 import { assertMappingFits, canonicalMapping, uniqueFields, validateOptions } from './checks.js';
 import { describeContext } from './describe.js';
 
@@ -24,10 +24,14 @@ export type PreviewRequest = z.input<typeof PreviewRequest>;
 /** A marked cell: `column` is null when the error names no mapped column (e.g. a required field left unmapped). */
 export interface InvalidCell { row: number; column: string | null; field: string | null; code: string; message: string }
 
+/** A pipeline issue that fails no row: its column is not mapped, or its step said onInvalid 'null'. */
+export interface RemarkCell { row: number; column: string; code: string; message: string }
+
 export interface Preview {
   columns: string[];
   rows: { row: number; values: Value[] }[];
   invalid: InvalidCell[];
+  remarks: RemarkCell[];
   skipped: number;
   unmappedRequired: UnmappedRequirement[];
   elapsedMs: number;
@@ -55,6 +59,11 @@ async function sampleOf(services: Services, datasetId: string) {
   return sample;
 }
 
+/** The field a column feeds (the first, when it feeds several). */
+function fieldOf(mapping: Mapping, column: string): string | null {
+  return [...mapping.fields, ...mapping.relationships].find((e) => e.column === column)?.field ?? null;
+}
+
 /** Which columns feed a field: the cells to mark for an error naming it. */
 function columnsOf(mapping: Mapping, field: string): string[] {
   return [...mapping.fields, ...mapping.relationships].filter((e) => e.field === field).map((e) => e.column);
@@ -78,20 +87,35 @@ export async function previewRows(services: Services, body: unknown): Promise<Pr
   const shown = result.frame.rows.slice(0, request.limit);
   const frame = { columns: result.frame.columns, rows: shown, data: result.frame.data.map((column) => column.slice(0, shown.length)) };
   const visible = new Set(shown);
-  const invalid: InvalidCell[] = result.rowIssues
-    .filter((issue) => visible.has(issue.row))
-    .map((issue) => ({ row: issue.row, column: issue.column, field: null, code: issue.code, message: issue.message }));
+  const rowIssues = result.rowIssues.filter((issue) => visible.has(issue.row));
+  // The run's rule: without a mapping no column is mapped yet, so every issue is a remark.
+  const mapping = request.mapping;
+  const { failures, remarks } = classifyRowIssues(rowIssues, mapping ?? { fields: [], relationships: [] });
+  const remarked = new Set(remarks);
+  const invalid: InvalidCell[] = rowIssues.filter((issue) => !remarked.has(issue)).map(({ row, column, code, message }) => ({
+    row, column, field: mapping ? fieldOf(mapping, column) : null, code, message,
+  }));
   let unmappedRequired: UnmappedRequirement[] = [];
-  if (request.mapping) {
-    const target = { object: request.object ?? request.mapping.object, operation: request.operation, externalIdField: request.externalIdField };
-    const ctx = await describeContext(services, request.connectionId, target.object, request.mapping);
-    const mapping = canonicalMapping(request.mapping, ctx.describe);
-    assertMappingFits(mapping, ctx.describe, target);
-    unmappedRequired = requiredFieldsUnmapped(mapping, ctx.describe, target.operation, target.externalIdField);
-    const duplicates = uniqueFields(mapping, ctx.describe, target).map((f) => new DuplicateTracker(f, new InMemorySeenKeys()));
-    const { errors } = await validateFrame(frame, { mapping, describe: ctx.describe, operation: target.operation, options: validateOptions(ctx, target), duplicates });
-    errors.forEach((list, r) => list.forEach((error) => invalid.push(...cellsOf(shown[r], error, mapping))));
+  if (mapping) {
+    const { operation, externalIdField } = request;
+    const target = { object: request.object ?? mapping.object, operation, externalIdField };
+    const ctx = await describeContext(services, request.connectionId, target.object, mapping);
+    const canonical = canonicalMapping(mapping, ctx.describe);
+    assertMappingFits(canonical, ctx.describe, target);
+    unmappedRequired = requiredFieldsUnmapped(canonical, ctx.describe, target.operation, target.externalIdField);
+    const duplicates = uniqueFields(canonical, ctx.describe, target).map((f) => new DuplicateTracker(f, new InMemorySeenKeys()));
+    const { errors } = await validateFrame(frame, {
+      mapping: canonical, describe: ctx.describe, operation, rowIssues, options: validateOptions(ctx, target), duplicates,
+    });
+    // Rows a pipeline issue fails are marked on that cell above; their errors say the same.
+    errors.forEach((list, r) => {
+      if (!failures.has(shown[r])) list.forEach((error) => invalid.push(...cellsOf(shown[r], error, canonical)));
+    });
   }
   const rows = shown.map((row, r) => ({ row, values: frame.data.map((column) => column[r]) }));
-  return { columns: frame.columns, rows, invalid, skipped: result.skipped.length, unmappedRequired, elapsedMs: Math.round(performance.now() - started) };
+  return {
+    columns: frame.columns, rows, invalid,
+    remarks: remarks.map(({ row, column, code, message }) => ({ row, column, code, message })),
+    skipped: result.skipped.length, unmappedRequired, elapsedMs: Math.round(performance.now() - started),
+  };
 }

@@ -55,9 +55,11 @@ export async function runValidation(services: Services, id: string, finalAttempt
     const pipelineContext = { seenKeys: seen, now: new Date(start.now) };
     for await (const chunk of datasetChunks(services.store, dataset._id, dataset.chunkCount)) {
       const result = await applyPipeline(frameFromRows(chunk.columns, chunk.rows, chunk.firstRow), start.pipeline, pipelineContext);
-      report.addPipelineIssues(result.rowIssues);
       report.addSkipped(result.skipped);
-      await validateFrame(result.frame, { mapping: start.mapping, describe: ctx.describe, operation: start.operation, options: validateOptions(ctx, target), duplicates, report });
+      await validateFrame(result.frame, {
+        mapping: start.mapping, describe: ctx.describe, operation: start.operation, rowIssues: result.rowIssues,
+        options: validateOptions(ctx, target), duplicates, report,
+      });
       const sofar = report.build();
       Object.assign(progress, { chunksDone: chunk.index + 1, rowsDone: chunk.firstRow + chunk.rows.length - 1, invalid: sofar.invalid });
       await publishValidationProgress(services.redis, id, { status: 'running', ...progress });

@@ -7,10 +7,14 @@ export const COLLECTIONS_MAX = 200;
 
 interface RawResult { id?: string; success: boolean; created?: boolean; errors?: { statusCode?: string; errorCode?: string; message: string; fields?: string[] }[] }
 
-/** `Account.External_Id__c: X` becomes `Account: {External_Id__c: X}` in JSON. */
+/** Salesforce's CSV null: Bulk reads it as null, so JSON gets null (not set on insert, cleared on update). */
+const CSV_NULL = '#N/A';
+
+/** `Account.External_Id__c: X` becomes `Account: {External_Id__c: X}` in JSON; `#N/A` becomes null, as in a Bulk CSV. */
 export function toJsonRecord(object: string, record: FlatRecord, idKey: 'id' | 'Id' | null): Record<string, unknown> {
   const out: Record<string, unknown> = { attributes: { type: object } };
-  for (const [field, value] of Object.entries(record)) {
+  for (const [field, cell] of Object.entries(record)) {
+    const value = cell === CSV_NULL ? null : cell;
     if (field === 'Id') {
       if (idKey) out[idKey] = value;
       continue;

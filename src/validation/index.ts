@@ -6,3 +6,4 @@ export {
   ValidationReport, ValidationReportBuilder, invalidRowCsvLine, invalidRowsCsvHeader, type InvalidRow,
 } from './report.js';
 export { validateFrame, type FrameValidation } from './validate-frame.js';
+export { classifyRowIssues, mappedColumns, rowIssueError, type ClassifiedIssues } from './row-issues.js';

@@ -19,9 +19,13 @@ export const ValidationReport = z.object({
   /** `<field>` -> errors naming it; errors naming no field count under '(record)'. */
   byField: z.record(z.string(), z.number().int()),
   examples: z.array(Example),
-  /** Cells the pipeline could not convert (they became null), by `<code>` and by column. */
+  /**
+   * Bad values the pipeline met, by `<code>` and by column. Those on mapped columns fail their rows
+   * (counted above under the same code) unless their step said onInvalid 'null'; `remarks` failed no row.
+   */
   pipelineIssues: z.object({
     total: z.number().int(),
+    remarks: z.number().int().default(0),
     byCode: z.record(z.string(), z.number().int()),
     byColumn: z.record(z.string(), z.number().int()),
     examples: z.array(z.object({ row: z.number().int(), column: z.string(), code: z.string(), message: z.string() })),
@@ -43,7 +47,7 @@ const bump = (counts: Record<string, number>, key: string): void => { counts[key
 export class ValidationReportBuilder {
   private readonly report: ValidationReport = {
     rows: 0, valid: 0, invalid: 0, skipped: 0, byStatusCode: {}, byField: {}, examples: [],
-    pipelineIssues: { total: 0, byCode: {}, byColumn: {}, examples: [] }, skippedReasons: {},
+    pipelineIssues: { total: 0, remarks: 0, byCode: {}, byColumn: {}, examples: [] }, skippedReasons: {},
   };
   private readonly exampleCounts = new Map<string, number>();
 
@@ -75,13 +79,16 @@ export class ValidationReportBuilder {
     }
   }
 
-  addPipelineIssues(issues: RowIssue[]): void {
+  /** A chunk's issues; `remarks` of them failed no row. */
+  addPipelineIssues(issues: readonly RowIssue[], remarks: number): void {
     const p = this.report.pipelineIssues;
+    p.remarks += remarks;
     for (const issue of issues) {
       p.total++;
       bump(p.byCode, issue.code);
       bump(p.byColumn, issue.column);
-      if (p.examples.length < 50) p.examples.push(issue);
+      const { row, column, code, message } = issue;
+      if (p.examples.length < 50) p.examples.push({ row, column, code, message });
     }
   }
 

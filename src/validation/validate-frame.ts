@@ -1,25 +1,34 @@
-import type { Frame, Value } from '../frame/index.js';
+import type { Frame, RowIssue, Value } from '../frame/index.js';
 import { compileRecordBuilder, type DescribeSObjectResult, type Mapping, type WriteOperation } from '../mapping/index.js';
 import type { DuplicateTracker } from './duplicate-tracker.js';
 import type { RecordError } from './record-error.js';
 import type { ValidationReportBuilder } from './report.js';
+import { classifyRowIssues } from './row-issues.js';
 import { validateRecord, type ValidateOptions } from './validate-record.js';
 
 export interface FrameValidation {
   mapping: Mapping;
   describe: DescribeSObjectResult;
   operation: WriteOperation;
+  /** The pipeline's issues for this frame (`[]` without a pipeline): those on mapped columns fail their rows. */
+  rowIssues: readonly RowIssue[];
   options?: ValidateOptions;
   /** Duplicate checks (the upsert key, unique fields); each reads its own field from the records, in this order. */
   duplicates?: DuplicateTracker[];
   report?: ValidationReportBuilder;
 }
 
-/** Maps and validates every row of a (pipeline output) chunk; returns each row's errors, in row order. */
+/**
+ * Maps and validates every row of a (pipeline output) chunk; returns each row's errors, in row order.
+ * A row failed by a pipeline issue gets those errors alone (the run never sends it), then Salesforce's
+ * rules, then duplicates: the stages a run goes through.
+ */
 export async function validateFrame(frame: Frame, v: FrameValidation): Promise<{ records: Record<string, Value>[]; errors: RecordError[][] }> {
   const build = compileRecordBuilder(v.mapping, frame.columns);
+  const { failures, remarks } = classifyRowIssues(v.rowIssues, v.mapping);
   const records = frame.rows.map((_, r) => build(frame, r));
-  const errors = records.map((record) => validateRecord(record, v.describe, v.operation, v.options));
+  const errors = records.map((record, r) =>
+    failures.get(frame.rows[r]) ?? validateRecord(record, v.describe, v.operation, v.options));
   const upsertKey = v.operation === 'upsert' ? (v.options?.externalIdField ?? 'Id').toLowerCase() : null;
   // The org checks uniqueness only for a record it would otherwise accept, and a refused record takes no value.
   for (const tracker of v.duplicates ?? []) {
@@ -27,6 +36,9 @@ export async function validateFrame(frame: Frame, v: FrameValidation): Promise<{
     const verdicts = await tracker.check(values, frame.rows, tracker.fieldName.toLowerCase() === upsertKey);
     verdicts.forEach((error, i) => { if (error) errors[i].push(error); });
   }
-  if (v.report) records.forEach((record, i) => v.report?.addRecord(frame.rows[i], record, errors[i]));
+  if (v.report) {
+    v.report.addPipelineIssues(v.rowIssues, remarks.length);
+    records.forEach((record, i) => v.report?.addRecord(frame.rows[i], record, errors[i]));
+  }
   return { records, errors };
 }

@@ -68,6 +68,16 @@ describe('a new operator walks the whole path in a browser', () => {
     await step.locator('input[name=columns]').dispatchEvent('change');
     await step.locator('select[name=mode]').selectOption('upper');
     assert.match(await page.inputValue('#validate-form .pipeline-json'), /"op":"case".*BillingCity/);
+    // A cast step offers the "bad value" choice: 'fail' (the default) stays out of the JSON, 'null' is written.
+    await page.selectOption('#step-type', 'cast');
+    await page.click('#add-step');
+    const cast = page.locator('#pipeline-editor fieldset.step').last();
+    await cast.locator('input[name=columns]').fill('BillingCity');
+    await cast.locator('input[name=columns]').dispatchEvent('change');
+    assert.match(await cast.locator('label:has(select[name=onInvalid])').textContent() ?? '', /^Bad value .*cannot convert/);
+    assert.doesNotMatch(await page.inputValue('#validate-form .pipeline-json'), /onInvalid/);
+    await cast.locator('select[name=onInvalid]').selectOption('null');
+    assert.match(await page.inputValue('#validate-form .pipeline-json'), /"op":"cast","to":"string","columns":\["BillingCity"\],"onInvalid":"null"/);
     await shot(page, 'flow-mapping');
 
     // Validate (dry run): the report counts the invalid rows; then run from it.

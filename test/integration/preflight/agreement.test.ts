@@ -1,7 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import jsforce from 'jsforce';
-import { startHarness, waitForValidation, writeDataset, type Harness } from './support.js';
+import { connect, errorsByRow, startHarness, waitForValidation, writeDataset, type Harness, type SfErr } from './support.js';
 
 /*
  * THE AGREEMENT TEST (issue 5): the same mixed file goes through the validation job and, as sObject
@@ -10,7 +9,6 @@ import { startHarness, waitForValidation, writeDataset, type Harness } from './s
  * stay true): dry-run limits (the verdict needs the org's data: validation passes the row, the
  * emulator refuses it) and the emulator's departures from Salesforce.
  */
-interface SfErr { statusCode: string; message: string; fields: string[] }
 interface Exception { row: number; validation: string[]; emulator: string[]; why: string }
 
 const ACCOUNT_LIMITS: Exception[] = [
@@ -54,39 +52,6 @@ const CONTACT_ROWS = [
   ['', 'bad@', '', '', 'C-9', ''], // 9 a rejected value hides the missing required field
 ];
 
-/** Minimal RFC 4180 reader: quoted cells may hold commas, quotes and line breaks. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (ch === '"') quoted = false; else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') { row.push(cell); cell = ''; } else if (ch === '\r' && text[i + 1] === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; i++; } else cell += ch;
-  }
-  if (cell !== '' || row.length > 0) rows.push([...row, cell]);
-  return rows;
-}
-
-/** The invalid-rows CSV as {row -> errors}; reasons are `CODE:message:fields` (`--` for none) joined by ' | '. */
-function errorsByRow(csv: string): Map<number, SfErr[]> {
-  const out = new Map<number, SfErr[]>();
-  for (const cells of parseCsv(csv).slice(1)) {
-    out.set(Number(cells[0]), cells[cells.length - 1].split(' | ').map((reason) => {
-      const fields = reason.slice(reason.lastIndexOf(':') + 1);
-      return {
-        statusCode: reason.slice(0, reason.indexOf(':')),
-        message: reason.slice(reason.indexOf(':') + 1, reason.lastIndexOf(':')),
-        fields: fields === '--' ? [] : fields.split(','),
-      };
-    }));
-  }
-  return out;
-}
-
 /** CSV rules: an empty cell sets nothing; a relationship column becomes a nested parent key. */
 function toRecords(columns: string[], rows: string[][]): Record<string, unknown>[] {
   return rows.map((row) => {
@@ -98,14 +63,6 @@ function toRecords(columns: string[], rows: string[][]): Record<string, unknown>
     });
     return record;
   });
-}
-
-async function connect(url: string): Promise<jsforce.Connection> {
-  const token = await fetch(`${url}/services/oauth2/token`, {
-    method: 'POST',
-    body: new URLSearchParams({ grant_type: 'password', client_id: 'dms-local', client_secret: 'dms-local-secret', username: 'admin@local.org', password: 'password' }),
-  }).then((r) => r.json() as Promise<{ access_token: string }>);
-  return new jsforce.Connection({ instanceUrl: url, accessToken: token.access_token, version: '62.0' });
 }
 
 /** Per failed row (1-based), the emulator's errors. */

@@ -47,7 +47,8 @@ describe('mapping API, preview and mapping page against the emulator', () => {
   test('preview marks each invalid cell with its Salesforce status code, within 200 ms once warm', async () => {
     const body = {
       datasetId, connectionId: 'local', object: 'Contact',
-      pipeline: [{ op: 'trim', columns: ['Last Name'] }, { op: 'cast', columns: ['Birth date'], to: 'date' }],
+      // onInvalid 'null': the dates that do not cast are remarks, so the rows' other values are checked.
+      pipeline: [{ op: 'trim', columns: ['Last Name'] }, { op: 'cast', columns: ['Birth date'], to: 'date', onInvalid: 'null' }],
       mapping: {
         object: 'Contact',
         fields: [{ column: 'Last Name', field: 'LastName' }, { column: 'E-Mail', field: 'Email' }, { column: 'Level', field: 'Level__c' }, { column: 'Birth date', field: 'Birthdate' }],
@@ -64,15 +65,22 @@ describe('mapping API, preview and mapping page against the emulator', () => {
     for (const expected of [
       '2|E-Mail|INVALID_EMAIL_ADDRESS',
       '2|Level|INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
-      '2|Birth date|INVALID_DATE', // the cast step's issue (30 February)
       '3|Last Name|STRING_TOO_LONG',
-      '3|Birth date|INVALID_DATE', // 03/04/2001 without an order is not a date
     ]) assert.ok(cells.has(expected), `${expected} is marked (got ${[...cells].join(', ')})`);
+    const remarks = res.body.remarks.map((c: { row: number; column: string; code: string }) => `${c.row}|${c.column}|${c.code}`);
+    // 30 February, and 03/04/2001 without an order: not dates.
+    assert.deepEqual(remarks, ['2|Birth date|CAST_INVALID_DATE', '3|Birth date|CAST_INVALID_DATE']);
     // Row 2 also lacks LastName, but an org checks required fields only when every value was accepted.
     assert.equal(cells.has('2|Last Name|REQUIRED_FIELD_MISSING'), false);
     assert.equal(res.body.invalid.some((c: { row: number }) => c.row === 1), false, 'row 1 is valid');
     const message = res.body.invalid.find((c: { code: string }) => c.code === 'INVALID_EMAIL_ADDRESS').message;
     assert.equal(message, 'Email: invalid email address: not-an-email');
+
+    // By default a bad value in a mapped column fails its row, as the run does: that cell alone is marked.
+    const failing = await h.post('/api/v1/preview', { ...body, pipeline: [{ op: 'cast', columns: ['Birth date'], to: 'date' }] }).expect(200);
+    const marked = failing.body.invalid.map((c: { row: number; column: string; field: string; code: string }) => `${c.row}|${c.column}|${c.field}|${c.code}`);
+    assert.deepEqual(marked.sort(), ['2|Birth date|Birthdate|CAST_INVALID_DATE', '3|Birth date|Birthdate|CAST_INVALID_DATE']);
+    assert.deepEqual(failing.body.remarks, []);
   });
 
   test('preview of a pipeline naming a missing column answers 400 with the reason', async () => {
@@ -90,6 +98,11 @@ describe('mapping API, preview and mapping page against the emulator', () => {
     assert.match(res.text, /<tr data-column="LastName">[\s\S]*?<option value="LastName" selected>[\s\S]*?data-score="1"[\s\S]*?100 %/);
     assert.match(res.text, /<tr data-column="Email Address">[\s\S]*?<option value="Email" selected>[\s\S]*?data-score="0.8"[\s\S]*?80 %/);
     assert.match(res.text, /<script src="\/public\/js\/pipeline-editor.js" defer><\/script>/);
+    // The editor's "bad value" choice is labelled and explained in the reader's language.
+    assert.match(res.text, /data-msg-on-invalid="Bad value" data-msg-on-invalid-help="What a value this step cannot convert does: [^"]+"/);
+    assert.match(res.text, /data-msg-on-invalid-fail="Fail the row" data-msg-on-invalid-null="Empty the cell and go on"/);
+    const zh = await h.get(`/datasets/${id}/map?connectionId=local&object=Contact`).set('Accept-Language', 'zh-CN').expect(200);
+    assert.match(zh.text, /data-msg-on-invalid="无效值" data-msg-on-invalid-help="此步骤无法转换的值如何处理[^"]+"/);
     assert.ok(!/<script>/.test(res.text), 'no inline scripts (CSP)');
   });
 });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Express } from 'express';
+import jsforce from 'jsforce';
 import request from 'supertest';
 import { createApp } from '../../../src/app.js';
 import type { Services } from '../../../src/services.js';
@@ -76,4 +77,49 @@ export function codesByRow(csv: string): Map<number, string[]> {
     out.set(row, reasons.split(' | ').map((r) => r.slice(0, r.indexOf(':'))).sort());
   }
   return out;
+}
+
+/** A per-record error as Salesforce and the invalid-rows CSV give it. */
+export interface SfErr { statusCode: string; message: string; fields: string[] }
+
+/** Minimal RFC 4180 reader: quoted cells may hold commas, quotes and line breaks. */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (ch === '"') quoted = false; else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') { row.push(cell); cell = ''; } else if (ch === '\r' && text[i + 1] === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; i++; } else cell += ch;
+  }
+  if (cell !== '' || row.length > 0) rows.push([...row, cell]);
+  return rows;
+}
+
+/** The invalid-rows CSV as {row -> errors}; reasons are `CODE:message:fields` (`--` for none) joined by ' | '. */
+export function errorsByRow(csv: string): Map<number, SfErr[]> {
+  const out = new Map<number, SfErr[]>();
+  for (const cells of parseCsv(csv).slice(1)) {
+    out.set(Number(cells[0]), cells[cells.length - 1].split(' | ').map((reason) => {
+      const fields = reason.slice(reason.lastIndexOf(':') + 1);
+      return {
+        statusCode: reason.slice(0, reason.indexOf(':')),
+        message: reason.slice(reason.indexOf(':') + 1, reason.lastIndexOf(':')),
+        fields: fields === '--' ? [] : fields.split(','),
+      };
+    }));
+  }
+  return out;
+}
+
+/** A jsforce connection to the emulator as its demo user (OAuth password grant). */
+export async function connect(url: string): Promise<jsforce.Connection> {
+  const token = await fetch(`${url}/services/oauth2/token`, {
+    method: 'POST',
+    body: new URLSearchParams({ grant_type: 'password', client_id: 'dms-local', client_secret: 'dms-local-secret', username: 'admin@local.org', password: 'password' }),
+  }).then((r) => r.json() as Promise<{ access_token: string }>);
+  return new jsforce.Connection({ instanceUrl: url, accessToken: token.access_token, version: '62.0' });
 }

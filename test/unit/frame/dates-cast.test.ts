@@ -47,7 +47,7 @@ describe('cast step', () => {
   test('date: bad values become null with a row issue, never an exception', async () => {
     const { values, issues } = await castColumn(['31/02/2024', 'soon', 42, true], { to: 'date', format: 'DD/MM/YYYY' });
     assert.deepEqual(values, [null, null, null, null]);
-    assert.deepEqual(issues.map((i) => [i.row, i.code]), [[1, 'INVALID_DATE'], [2, 'INVALID_DATE'], [3, 'INVALID_DATE'], [4, 'INVALID_DATE']]);
+    assert.deepEqual(issues.map((i) => [i.row, i.code]), [[1, 'CAST_INVALID_DATE'], [2, 'CAST_INVALID_DATE'], [3, 'CAST_INVALID_DATE'], [4, 'CAST_INVALID_DATE']]);
     assert.match(issues[0].message, /expected DD\/MM\/YYYY/);
   });
 
@@ -65,19 +65,19 @@ describe('cast step', () => {
       { to: 'number', decimalSeparator: ',', thousandsSeparator: ' ' },
     );
     assert.deepEqual(values, [1234.5, -0.25, null, null, 7, 1, null, null, 1000]);
-    assert.deepEqual(issues.map((i) => i.code), ['NOT_A_NUMBER', 'NOT_A_NUMBER']);
+    assert.deepEqual(issues.map((i) => i.code), ['CAST_NOT_A_NUMBER', 'CAST_NOT_A_NUMBER']);
   });
 
   test('integer: whole numbers only, no silent rounding', async () => {
     const { values, issues } = await castColumn(['12', '12.0', '12.5', '9007199254740993'], { to: 'integer' });
     assert.deepEqual(values, [12, 12, null, null]);
-    assert.deepEqual(issues.map((i) => i.code), ['NOT_AN_INTEGER', 'NOT_AN_INTEGER']);
+    assert.deepEqual(issues.map((i) => i.code), ['CAST_NOT_AN_INTEGER', 'CAST_NOT_AN_INTEGER']);
   });
 
   test('boolean: default and custom vocabularies, case-insensitive; others are issues', async () => {
     const base = await castColumn(['Yes', 'N', ' TRUE ', '0', 1, 'oui', null], { to: 'boolean' });
     assert.deepEqual(base.values, [true, false, true, false, true, null, null]);
-    assert.equal(base.issues[0].code, 'NOT_A_BOOLEAN');
+    assert.equal(base.issues[0].code, 'CAST_NOT_A_BOOLEAN');
     const custom = await castColumn(['Oui', 'non'], { to: 'boolean', trueValues: ['oui'], falseValues: ['non'] });
     assert.deepEqual(custom.values, [true, false]);
   });

@@ -59,7 +59,7 @@ describe('row steps', () => {
   test('derive writes a new column; a bad row gets null and an issue', async () => {
     const result = await applyPipeline(people(), [{ op: 'derive', column: 'Double', expression: 'Amount * 2' }]);
     assert.deepEqual(result.frame.data[5], [20, null, 60]);
-    assert.deepEqual(result.rowIssues, [{ row: 2, column: 'Double', code: 'EXPRESSION_ERROR', message: "value 'n/a' is not a number" }]);
+    assert.deepEqual(result.rowIssues, [{ row: 2, column: 'Double', code: 'DERIVE_EXPRESSION_ERROR', message: "value 'n/a' is not a number" }]);
   });
 
   test('dedupe holds across chunks through the shared SeenKeys, case-insensitively on request', async () => {

@@ -41,7 +41,7 @@ describe('text steps', () => {
     const long = 'a'.repeat(2_001);
     const { values, issues } = await run([long], [{ op: 'regexReplace', columns: ['v'], pattern: 'a', replacement: 'b' }]);
     assert.equal(values[0], long);
-    assert.equal(issues[0].code, 'VALUE_TOO_LONG_FOR_REGEX');
+    assert.equal(issues[0].code, 'REGEX_VALUE_TOO_LONG');
   });
 
   test('unsafe or invalid regexes are refused when the pipeline is validated', () => {
@@ -61,7 +61,7 @@ describe('text steps', () => {
       { op: 'valueMap', columns: ['v'], map: { y: true, n: false }, caseInsensitive: true, otherwise: 'null' },
     ]);
     assert.deepEqual(values, [true, false, null, null]);
-    assert.deepEqual(issues.map((i) => [i.row, i.code]), [[3, 'UNMAPPED_VALUE']]);
+    assert.deepEqual(issues.map((i) => [i.row, i.code]), [[3, 'VALUE_MAP_UNMAPPED']]);
     const kept = await run(['Prospect', 'Other'], [{ op: 'valueMap', columns: ['v'], map: { Prospect: 'Prospect__c' } }]);
     assert.deepEqual(kept.values, ['Prospect__c', 'Other']);
   });

@@ -66,4 +66,9 @@ describe('wire formats', () => {
       attributes: { type: 'Contact' }, id: '003000000000001AAA', LastName: 'X', Account: { External_Id__c: 'A1' },
     });
   });
+  test("#N/A is null in JSON too, as Bulk reads it in a CSV (a literal '#N/A' would be a wrong value)", () => {
+    assert.deepEqual(toJsonRecord('Account', { Name: 'X', NumberOfEmployees: '#N/A', 'Parent.External_Id__c': '#N/A' }, null), {
+      attributes: { type: 'Account' }, Name: 'X', NumberOfEmployees: null, Parent: { External_Id__c: null },
+    });
+  });
 });

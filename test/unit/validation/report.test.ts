@@ -53,22 +53,24 @@ describe('validateFrame and the report', () => {
     const invalid: InvalidRow[] = [];
     const report = new ValidationReportBuilder({ examplesPer: 1, onInvalidRow: (row) => invalid.push(row) });
     report.addSkipped(piped.skipped);
-    report.addPipelineIssues(piped.rowIssues);
     assert.ok(externalId);
     const { errors } = await validateFrame(piped.frame, {
-      mapping, describe: ACCOUNT, operation: 'upsert', options: { externalIdField: 'External_Id__c' },
+      mapping, describe: ACCOUNT, operation: 'upsert', rowIssues: piped.rowIssues, options: { externalIdField: 'External_Id__c' },
       duplicates: [new DuplicateTracker(externalId, new InMemorySeenKeys())], report,
     });
+    // Row 2's cast issue on a mapped column is its verdict (its missing Name is never reached, as in a run).
     // Row 3 is refused for its picklist value, so it neither gets nor takes the key: row 5 duplicates row 1.
     assert.deepEqual(errors.map((e) => e.map((x) => x.statusCode)), [
-      [], ['REQUIRED_FIELD_MISSING'], ['INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST'], [], ['DUPLICATE_EXTERNAL_ID'],
+      [], ['CAST_NOT_A_NUMBER'], ['INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST'], [], ['DUPLICATE_EXTERNAL_ID'],
     ]);
+    assert.deepEqual(errors[1], [{ statusCode: 'CAST_NOT_A_NUMBER', message: "employees: 'ten' is not an integer", fields: ['employees'] }]);
     const built = ValidationReport.parse(report.build());
     assert.equal(built.rows, 6);
     assert.deepEqual([built.valid, built.invalid, built.skipped], [2, 3, 1]);
-    assert.deepEqual(built.byStatusCode, { REQUIRED_FIELD_MISSING: 1, INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST: 1, DUPLICATE_EXTERNAL_ID: 1 });
-    assert.deepEqual(built.byField, { Name: 1, Industry: 1, External_Id__c: 1 });
-    assert.deepEqual(built.pipelineIssues.byCode, { NOT_A_NUMBER: 1 });
+    assert.deepEqual(built.byStatusCode, { CAST_NOT_A_NUMBER: 1, INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST: 1, DUPLICATE_EXTERNAL_ID: 1 });
+    assert.deepEqual(built.byField, { employees: 1, Industry: 1, External_Id__c: 1 });
+    assert.deepEqual(built.pipelineIssues.byCode, { CAST_NOT_A_NUMBER: 1 });
+    assert.equal(built.pipelineIssues.remarks, 0);
     assert.equal(built.examples.length, 3);
     assert.deepEqual(invalid.map((r) => r.row), [2, 3, 5]);
     const keys = Object.keys(invalid[0].record);
@@ -82,7 +84,8 @@ describe('validateFrame and the report', () => {
     const frame = frameFromRows(['name', 'ext'], [['A', 'E1'], ['B', 'E2'], ['C', 'e1']], 10);
     const mapping = Mapping.parse({ object: 'Account', fields: [{ column: 'name', field: 'Name' }, { column: 'ext', field: 'External_Id__c' }] });
     const report = new ValidationReportBuilder();
-    const { errors } = await validateFrame(frame, { mapping, describe: ACCOUNT, operation: 'insert', duplicates: [new DuplicateTracker(externalId, new InMemorySeenKeys())], report });
+    const duplicates = [new DuplicateTracker(externalId, new InMemorySeenKeys())];
+    const { errors } = await validateFrame(frame, { mapping, describe: ACCOUNT, operation: 'insert', rowIssues: [], duplicates, report });
     assert.deepEqual(errors, [[], [], [{ statusCode: 'DUPLICATE_VALUE', message: 'duplicate value found: External_Id__c duplicates value on row 10 of this file', fields: [] }]]);
     assert.deepEqual(report.build().byField, { '(record)': 1 });
   });
