@@ -1,9 +1,12 @@
 import { readerError } from '../reader-error.js';
 import { RecordTabulator } from '../records.js';
-import { bufferChunks } from '../source.js';
 import type { ByteSource, ReaderOptions, RowBatch } from '../types.js';
+import { tooDeep, tooDeepAt } from './depth.js';
+import { jsonText } from './text.js';
 
-function parseLine(text: string, line: number): Record<string, unknown> {
+function parseLine(text: string, line: number, maxDepth: number): Record<string, unknown> {
+  const deep = tooDeepAt(text, maxDepth);
+  if (deep !== -1) throw tooDeep(line, deep + 1, maxDepth);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -19,7 +22,6 @@ function parseLine(text: string, line: number): Record<string, unknown> {
 /** Newline-delimited JSON: one object a line, streamed; blank lines are skipped. */
 export async function* readNdjson(source: ByteSource, options: ReaderOptions): AsyncGenerator<RowBatch> {
   const tabulator = new RecordTabulator(options.batchSize);
-  const decoder = new TextDecoder('utf-8', { fatal: true });
   let rest = '';
   let line = 0;
   const take = (text: string): void => {
@@ -27,15 +29,11 @@ export async function* readNdjson(source: ByteSource, options: ReaderOptions): A
     if (text.length > options.limits.maxJsonRecordBytes) {
       throw readerError('NDJSON_LINE_TOO_LONG', `Line ${line} is longer than ${options.limits.maxJsonRecordBytes} characters.`, { line });
     }
-    if (text.trim() !== '') tabulator.add(parseLine(text, line), line);
+    if (text.trim() !== '') tabulator.add(parseLine(text, line, options.limits.maxJsonDepth), line);
   };
-  for await (const chunk of bufferChunks(source)) {
-    let text: string;
-    try {
-      text = rest + decoder.decode(chunk, { stream: true });
-    } catch {
-      throw readerError('NDJSON_UNDECODABLE', `After line ${line} the file holds bytes that are not valid UTF-8; JSON must be UTF-8.`, { line });
-    }
+  const position = () => ({ line: line + 1, column: rest.length + 1 });
+  for await (const piece of jsonText(source, options, 'NDJSON', position)) {
+    const text = rest + piece;
     let start = 0;
     for (let newline = text.indexOf('\n'); newline !== -1; newline = text.indexOf('\n', start)) {
       take(text.slice(start, newline));
@@ -46,6 +44,6 @@ export async function* readNdjson(source: ByteSource, options: ReaderOptions): A
     yield* tabulator.drain();
   }
   if (rest.trim() !== '') take(rest);
-  if (tabulator.rowCount === 0) throw readerError('EMPTY_FILE', 'The file holds no JSON objects.');
+  if (tabulator.rowCount === 0) throw readerError('EMPTY_FILE', 'The file holds no JSON objects, only whitespace or blank lines.');
   yield* tabulator.drain(true);
 }
