@@ -70,6 +70,8 @@ describe('a file of whitespace is empty, not a one-row dataset', () => {
     ['utf-8', Buffer.from(blank)],
     ['utf-8 + BOM', Buffer.from(`\ufeff${blank}`)],
     ['utf-16le + BOM', iconv.encode(`\ufeff${blank}`, 'utf-16le')],
+    // Whose units, read as UTF-32, would be U+A0020 and U+A0009: still UTF-16.
+    ['utf-16le + BOM, short', iconv.encode('\ufeff \n\t\n', 'utf-16le')],
     ['utf-32be + BOM', iconv.encode(`\ufeff${blank}`, 'utf-32be')],
   ];
 

@@ -12,9 +12,13 @@ const unitAt = (bytes: Uint8Array, at: number, bigEndian: boolean): number =>
     ? ((bytes[at] << 24) | (bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3]) >>> 0
     : ((bytes[at + 3] << 24) | (bytes[at + 2] << 16) | (bytes[at + 1] << 8) | bytes[at]) >>> 0;
 
-/** Text characters: no C0 control but tab, line feed and carriage return, no DEL or C1 control. */
+/**
+ * Text characters: no C0 control but tab, line feed and carriage return, no DEL or C1 control, and within planes
+ * 0-3, where every assigned character but tags and private use lives. (UTF-16 text read as UTF-32 gives units in
+ * the empty planes 4-13, or controls: whitespace "20 00 0A 00" would be U+A0020.)
+ */
 const isTextCharacter = (value: number): boolean =>
-  (value >= 0x20 && (value < 0x7f || value > 0x9f)) || value === 0x09 || value === 0x0a || value === 0x0d;
+  (value >= 0x20 && (value < 0x7f || value > 0x9f) && value < 0x40000) || value === 0x09 || value === 0x0a || value === 0x0d;
 
 /**
  * Whether `bytes` have the shape of UTF-32 text: at least two whole 4-byte units, each a Unicode scalar value that
