@@ -11,7 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { startEmbeddedCouch } from '../../src/embedded/index.js';
 import { rssMb } from '../migrate/processes.js';
-import { startProcfileProcess, stopAll, type Proc } from '../parse/processes.js';
+import { benchEnv, startProcfileProcess, stopAll, type Proc } from '../parse/processes.js';
 import { FILES, generate } from './generate.js';
 
 interface Outcome { file: string; mb: number; status: string; code: string; seconds: number; peakMb: number }
@@ -45,17 +45,13 @@ async function main(): Promise<void> {
   const couchDir = `bench/out/hostile-couch-${id}`;
   const couch = await startEmbeddedCouch(couchDir);
   const password = randomBytes(12).toString('hex');
-  const env = {
-    ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', PORT: '0', COUCHDB_URL: couch.url, COUCHDB_DB_PREFIX: `h${id}_`, QUEUE_PREFIX: `hostile-${id}`,
-    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', SECRET_KEY: randomBytes(32).toString('base64'), SESSION_SECRET: randomBytes(16).toString('hex'),
-    DMS_ADMIN_USER: 'bench', DMS_ADMIN_PASSWORD: password,
-  };
+  const env = benchEnv(couch.url, id, password);
   const procs: Proc[] = [couch];
   const outcomes: Outcome[] = [];
   const subscriber = new Redis(env.REDIS_URL);
   try {
-    const web = await startProcfileProcess('web', { ...env, LOG_LEVEL: 'info' }, 'web listening');
-    const parser = await startProcfileProcess('parser', { ...env, LOG_LEVEL: 'info' }, 'worker ready');
+    const web = await startProcfileProcess('web', env, 'web listening');
+    const parser = await startProcfileProcess('parser', env, 'worker ready');
     procs.unshift(web, parser);
     const port = Number(new URL(String(web.line.url)).port);
     const auth = `Basic ${Buffer.from(`bench:${password}`).toString('base64')}`;

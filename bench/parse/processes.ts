@@ -2,6 +2,7 @@
 // embeds it (src/embedded), and the BUILT web and worker entries with the Procfile's flags, so no TypeScript loader
 // is counted in their speed or memory.
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
 export interface Proc {
@@ -80,3 +81,13 @@ export function startProcfileProcess(name: ProcfileProcess, env: NodeJS.ProcessE
 export async function stopAll(procs: Proc[]): Promise<void> {
   await Promise.all(procs.map((proc) => proc.stop()));
 }
+
+/** The environment of a bench's DMS processes: its own CouchDB prefix and queue prefix, an admin user `bench`. */
+export function benchEnv(couchUrl: string, id: string, password: string): NodeJS.ProcessEnv & { REDIS_URL: string } {
+  return {
+    ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'info', PORT: '0', COUCHDB_URL: couchUrl, COUCHDB_DB_PREFIX: `b${id}_`, QUEUE_PREFIX: `bench-${id}`,
+    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', SECRET_KEY: randomBytes(32).toString('base64'), SESSION_SECRET: randomBytes(16).toString('hex'),
+    DMS_ADMIN_USER: 'bench', DMS_ADMIN_PASSWORD: password,
+  };
+}
+

@@ -15,7 +15,7 @@ import { Redis } from 'ioredis';
 import { generateCsv } from './generate.js';
 import { startEmbeddedCouch } from '../../src/embedded/index.js';
 import { cpuSeconds, rssMb } from '../migrate/processes.js';
-import { startProcfileProcess, stopAll, type Proc } from './processes.js';
+import { benchEnv, startProcfileProcess, stopAll, type Proc } from './processes.js';
 
 interface Run { sizeMb: number; seconds: number; uploadSeconds: number; mbPerSecond: number; idle: number[]; peak: number[]; cpu: number[]; load: number }
 const NAMES = ['web', 'parser', 'pouchdb-server'];
@@ -86,11 +86,7 @@ async function oneRun(file: string): Promise<Run> {
   const couchDir = `bench/out/upload-couch-${id}`;
   const couch = await startEmbeddedCouch(couchDir);
   const password = randomBytes(12).toString('hex');
-  const env = {
-    ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'info', PORT: '0', COUCHDB_URL: couch.url, COUCHDB_DB_PREFIX: `b${id}_`, QUEUE_PREFIX: `bench-${id}`,
-    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', SECRET_KEY: randomBytes(32).toString('base64'), SESSION_SECRET: randomBytes(16).toString('hex'),
-    DMS_ADMIN_USER: 'bench', DMS_ADMIN_PASSWORD: password,
-  };
+  const env = benchEnv(couch.url, id, password);
   const procs: Proc[] = [couch];
   let uploadSeconds = 0;
   try {

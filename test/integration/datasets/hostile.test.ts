@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import iconv from 'iconv-lite';
-import { makeZip } from '../../unit/datasets/helpers.js';
+import { makeZip } from '../../support/zip.js';
 import { rows, settled, startHarness, upload, uploadReady, type DatasetHarness } from './support.js';
 
 const CSV = 'name,city\nZoë,東京\nBob,Paris\n';

@@ -118,7 +118,9 @@ async function* entryBytes(cursor: ByteCursor, entry: ZipEntry, budget: InflateB
   }
 }
 
-function decoderFor(first: Buffer): TextDecoder {
+type Decoder = InstanceType<typeof TextDecoder>;
+
+function decoderFor(first: Buffer): Decoder {
   if (first[0] === 0xff && first[1] === 0xfe) return new TextDecoder('utf-16le', { fatal: true });
   if (first[0] === 0xfe && first[1] === 0xff) return new TextDecoder('utf-16be', { fatal: true });
   return new TextDecoder('utf-8', { fatal: true });
@@ -126,7 +128,7 @@ function decoderFor(first: Buffer): TextDecoder {
 
 /** One entry's XML as text pieces (UTF-8, or UTF-16 by its mark), strictly decoded. */
 async function* entryText(cursor: ByteCursor, entry: ZipEntry, budget: InflateBudget): AsyncGenerator<string> {
-  let decoder: TextDecoder | undefined;
+  let decoder: Decoder | undefined;
   try {
     for await (const piece of entryBytes(cursor, entry, budget)) {
       decoder ??= decoderFor(piece);
