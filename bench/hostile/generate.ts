@@ -68,22 +68,26 @@ function* batched(count: number, row: (i: number) => string): Generator<string> 
 
 const inline = (value: string) => `<c t="inlineStr"><is><t>${value}</t></is></c>`;
 
+/** `count` distinct strings of ~120 bytes (random enough to compress ~5:1, as real text does), 1,000 rows using them. */
+const sharedStrings = (name: string, count: number) => workbook(`${FOLDER}/${name}`, () => batched(1000, (i) => `<row><c t="s"><v>${i * 1000}</v></c></row>`), {
+  strings: () => batched(count, (i) => `<si><t>${randomBytes(15).toString('base64')} ${i} ${'lorem ipsum dolor sit amet '.repeat(3)}</t></si>`),
+});
+
 export const FILES: Record<string, () => Promise<void>> = {
   // As issue 12 found it: 38,100,514 tiny rows (no r attributes: they are optional) behind headers that declare 1 KB.
   'row-bomb-lying-headers.xlsx': () => workbook(`${FOLDER}/row-bomb-lying-headers.xlsx`, () => batched(38_100_514, () => '<row><c><v>1</v></c></row>'), { declaredSize: 1024 }),
   // Rows that compress like real data (under the ratio limit), also behind lying headers: the row limit stops them.
   'row-bomb-real-ratio.xlsx': () => workbook(`${FOLDER}/row-bomb-real-ratio.xlsx`, () => batched(1_200_000, () => `<row>${inline(randomBytes(6).toString('base64'))}<c><v>${Math.random()}</v></c></row>`), { declaredSize: 4096 }),
-  // One 2.2 GB cell value.
+  // One 2.2 GB cell value, behind headers that declare 4 KB.
   'cell-2.2gb.xlsx': () => workbook(`${FOLDER}/cell-2.2gb.xlsx`, function* () {
     yield `<row>${inline('a')}</row><row><c><v>`;
     const block = '7'.repeat(1024 * 1024);
     for (let i = 0; i < 2200; i++) yield block;
     yield '</v></c></row>';
-  }),
-  // 1.5 million distinct shared strings, ~180 MB of text (the table's limit is 192 MB), used by 1,000 rows.
-  'shared-strings-180mb.xlsx': () => workbook(`${FOLDER}/shared-strings-180mb.xlsx`, () => batched(1000, (i) => `<row><c t="s"><v>${i * 1000}</v></c></row>`), {
-    strings: () => batched(1_500_000, (i) => `<si><t>${randomBytes(15).toString('base64')} ${i} ${'lorem ipsum dolor sit amet '.repeat(3)}</t></si>`),
-  }),
+  }, { declaredSize: 4096 }),
+  // Distinct shared strings used by 1,000 rows: ~180 MB of text (the table's limit is 192 MB), and ~250 MB.
+  'shared-strings-180mb.xlsx': () => sharedStrings('shared-strings-180mb.xlsx', 1_500_000),
+  'shared-strings-250mb.xlsx': () => sharedStrings('shared-strings-250mb.xlsx', 2_100_000),
   'deep-1m.json': async () => writeFileSync(`${FOLDER}/deep-1m.json`, `[{"a":${'['.repeat(1_000_000)}${']'.repeat(1_000_000)}}]`),
   'deep-1m.ndjson': async () => writeFileSync(`${FOLDER}/deep-1m.ndjson`, `{"a":1}\n{"a":${'{"b":'.repeat(1_000_000)}1${'}'.repeat(1_000_000)}}\n`),
   'whitespace-100mb.csv': async () => {

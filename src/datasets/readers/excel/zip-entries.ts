@@ -5,6 +5,7 @@ import type { ByteSource, ReaderOptions } from '../types.js';
 import { RATIO_FLOOR, type ZipDirectory, type ZipEntry } from './zip-directory.js';
 
 const LOCAL_HEADER = 0x04034b50;
+const INPUT_PIECE = 16 * 1024;
 
 /** Reads a stream forward only: skip to an offset, read a few bytes, or hand on a range piece by piece. */
 class ByteCursor {
@@ -88,24 +89,23 @@ async function* entryBytes(cursor: ByteCursor, entry: ZipEntry, budget: InflateB
   if (header.readUInt32LE(0) !== LOCAL_HEADER) throw readerError('XLSX_CORRUPT', `The workbook part ${entry.name} is not where its zip directory says: the file is damaged.`, { part: entry.name });
   if (entry.flags & 1) throw readerError('XLSX_ENCRYPTED', `The workbook part ${entry.name} is encrypted. Remove the password in Excel (File > Info > Protect Workbook) and upload it again.`, { part: entry.name });
   await cursor.skipTo(cursor.position + header.readUInt16LE(26) + header.readUInt16LE(28));
-  let fed = 0;
+  // Small input pieces: zlib inflates a whole input piece before the consumer can look (1 KB may become 1 MB).
   const compressed = async function* (): AsyncGenerator<Buffer> {
     for await (const part of cursor.take(entry.compressedSize)) {
-      fed += part.length;
-      yield part;
+      for (let at = 0; at < part.length; at += INPUT_PIECE) yield part.subarray(at, at + INPUT_PIECE);
     }
   };
   if (entry.method !== 0 && entry.method !== 8) {
     throw readerError('XLSX_UNSUPPORTED_COMPRESSION', `The workbook part ${entry.name} is compressed with zip method ${entry.method}; Excel files use deflate. Save the workbook again from Excel or LibreOffice.`, { part: entry.name });
   }
-  const stream = entry.method === 0
-    ? Readable.from(compressed())
-    : pipeline(Readable.from(compressed()), createInflateRaw({ chunkSize: 64 * 1024 }), () => undefined);
+  const inflater = entry.method === 8 ? createInflateRaw({ chunkSize: 64 * 1024 }) : undefined;
+  const stream = inflater ? pipeline(Readable.from(compressed()), inflater, () => undefined) : Readable.from(compressed());
   let out = 0;
   try {
     for await (const piece of stream as AsyncIterable<Buffer>) {
       out += piece.length;
-      budget.count(entry, out, fed, piece.length);
+      // bytesWritten: the compressed bytes zlib has consumed so far (not merely been handed).
+      budget.count(entry, out, inflater ? inflater.bytesWritten : out, piece.length);
       yield piece;
     }
   } catch (error) {
