@@ -71,7 +71,12 @@ function contentFormat(head: Buffer, fileName: string, hints: DetectHints): Data
   if (looksLikeOldPickle(head)) return 'pickle';
   const encoding = hints.encoding ? normaliseEncoding(hints.encoding, head) : unicodeForm(head);
   if (!(encoding && isWideUnicode(encoding)) && head.subarray(0, 4096).includes(0)) {
-    throw readerError('UNSUPPORTED_FORMAT', `${fileName} is a binary file of an unknown kind (it holds NUL bytes). Upload CSV, Excel (.xlsx), JSON, NDJSON, Parquet or a Python pickle; a UTF-16 or UTF-32 text file without a byte-order mark needs its encoding chosen.`);
+    throw readerError(
+      'UNSUPPORTED_FORMAT',
+      `${fileName} is a binary file of an unknown kind (it holds NUL bytes). Upload CSV, Excel (.xlsx), ` +
+        `JSON, NDJSON, Parquet or a Python pickle; a UTF-16 or UTF-32 text file without a byte-order mark ` +
+        `needs its encoding chosen.`,
+    );
   }
   return textFormat(head, encoding, hints);
 }

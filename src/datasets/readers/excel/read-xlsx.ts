@@ -11,12 +11,19 @@ import { readZipDirectory } from './zip-directory.js';
 
 function chooseSheet(book: Workbook, wanted: string | undefined): SheetEntry {
   const names = book.sheets.map((sheet) => `"${sheet.name}"`).join(', ') || 'none';
-  const sheet = wanted === undefined ? book.sheets.find((s) => s.kind === 'worksheet') : book.sheets.find((s) => s.name === wanted);
+  const sheet = book.sheets.find((s) => (wanted === undefined ? s.kind === 'worksheet' : s.name === wanted));
   if (!sheet) {
-    throw readerError('EXCEL_SHEET_NOT_FOUND', `The workbook has no ${wanted === undefined ? 'worksheet' : `sheet named "${wanted}"`}. Its sheets: ${names}.`, { sheets: book.sheets.map((s) => s.name) });
+    const what = wanted === undefined ? 'worksheet' : `sheet named "${wanted}"`;
+    throw readerError('EXCEL_SHEET_NOT_FOUND', `The workbook has no ${what}. Its sheets: ${names}.`, {
+      sheets: book.sheets.map((s) => s.name),
+    });
   }
   if (sheet.kind !== 'worksheet') {
-    throw readerError('EXCEL_SHEET_NOT_FOUND', `The sheet "${sheet.name}" is a ${sheet.kind}, not a worksheet with cells. Its sheets: ${names}.`, { sheets: book.sheets.map((s) => s.name) });
+    throw readerError(
+      'EXCEL_SHEET_NOT_FOUND',
+      `The sheet "${sheet.name}" is a ${sheet.kind}, not a worksheet with cells. Its sheets: ${names}.`,
+      { sheets: book.sheets.map((s) => s.name) },
+    );
   }
   return sheet;
 }
@@ -39,12 +46,15 @@ class RowTable {
     if (cells.length === 0) return;
     if (this.width === 0) {
       this.width = cells.length;
-      const header = options.hasHeader === 'auto' ? cells.every((cell) => cell === null || inferValueType(cell) === 'string') : options.hasHeader;
+      const allText = cells.every((cell) => cell === null || inferValueType(cell) === 'string');
+      const header = options.hasHeader === 'auto' ? allText : options.hasHeader;
       if (header) {
         const { columns, renames } = dedupeHeaders(cells);
         batcher.columns = columns;
         for (const rename of renames) {
-          batcher.issue({ row: 0, code: 'HEADER_RENAMED', message: `Sheet "${sheet}", cell ${columnLetter(rename.column)}${row.number}: "${rename.from}" is named "${rename.to}".` });
+          const cell = `${columnLetter(rename.column)}${row.number}`;
+          const message = `Sheet "${sheet}", cell ${cell}: "${rename.from}" is named "${rename.to}".`;
+          batcher.issue({ row: 0, code: 'HEADER_RENAMED', message });
         }
         return;
       }
@@ -54,12 +64,19 @@ class RowTable {
     if (cells.length > this.width) {
       const cell = `${columnLetter(this.width + 1)}${row.number}`;
       if (options.onRaggedRows === 'error') {
-        throw readerError('EXCEL_RAGGED_ROW', `Sheet "${sheet}", row ${row.number}, cell ${cell}: the row has values beyond the ${this.width} columns of the first row. Add a header for them, or choose to accept ragged rows.`, { sheet, row: row.number, cell });
+        throw readerError(
+          'EXCEL_RAGGED_ROW',
+          `Sheet "${sheet}", row ${row.number}, cell ${cell}: the row has values beyond the ${this.width} ` +
+            `columns of the first row. Add a header for them, or choose to accept ragged rows.`,
+          { sheet, row: row.number, cell },
+        );
       }
-      batcher.issue({ row: dataRow, code: 'RAGGED_ROW', message: `Sheet "${sheet}", row ${row.number}: values from cell ${cell} on are beyond the ${this.width} columns and are dropped.` });
+      const message = `Sheet "${sheet}", row ${row.number}: values from cell ${cell} on are beyond the ${this.width} columns and are dropped.`;
+      batcher.issue({ row: dataRow, code: 'RAGGED_ROW', message });
     }
     for (const { column, error } of row.errors) {
-      batcher.issue({ row: dataRow, code: 'EXCEL_ERROR_VALUE', message: `Sheet "${sheet}", cell ${columnLetter(column + 1)}${row.number} holds the error ${error}; it is read as empty.` });
+      const message = `Sheet "${sheet}", cell ${columnLetter(column + 1)}${row.number} holds the error ${error}; it is read as empty.`;
+      batcher.issue({ row: dataRow, code: 'EXCEL_ERROR_VALUE', message });
     }
     batcher.push(cells.length === this.width ? cells : Array.from({ length: this.width }, (_, i) => cells[i] ?? null));
   }
@@ -76,7 +93,8 @@ export async function* readXlsx(source: ByteSource, options: ReaderOptions): Asy
   const book = await readWorkbook(source, directory, budget, options.limits);
   const sheet = chooseSheet(book, options.sheet);
   const table = new RowTable(sheet.name, options);
-  const context = { sheet: sheet.name, strings: book.strings, dateStyles: book.dateStyles, date1904: book.date1904, limits: options.limits };
+  const { strings, dateStyles, date1904 } = book;
+  const context = { sheet: sheet.name, strings, dateStyles, date1904, limits: options.limits };
   const reader = new SheetReader(context, (row) => table.add(row));
   let found = false;
   for await (const { entry, text } of zipParts(source, directory, [sheet.part], budget)) {
@@ -89,10 +107,15 @@ export async function* readXlsx(source: ByteSource, options: ReaderOptions): Asy
     }
     tokenizer.end();
   }
-  if (!found) throw readerError('XLSX_CORRUPT', `The sheet "${sheet.name}" has no ${sheet.part} part: the workbook is damaged.`);
+  if (!found) {
+    throw readerError('XLSX_CORRUPT', `The sheet "${sheet.name}" has no ${sheet.part} part: the workbook is damaged.`);
+  }
   if (table.batcher.columns.length === 0) throw readerError('EMPTY_FILE', `The sheet "${sheet.name}" is empty.`);
   if (table.batcher.rowCount === 0) {
-    throw readerError('HEADER_ONLY', `The sheet has a header row (${table.batcher.columns.join(', ')}) but no data rows.`);
+    throw readerError(
+      'HEADER_ONLY',
+      `The sheet has a header row (${table.batcher.columns.join(', ')}) but no data rows.`,
+    );
   }
   yield* table.batcher.drain(true);
 }

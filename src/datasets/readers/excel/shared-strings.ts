@@ -30,7 +30,12 @@ export class SharedStrings {
     const length = Buffer.byteLength(text);
     this.bytes += length + 12;
     if (this.bytes > MAX_SHARED_STRINGS_BYTES) {
-      throw readerError('XLSX_TOO_LARGE', `The workbook's shared text holds more than ${MAX_SHARED_STRINGS_BYTES / 1024 / 1024} MB (at string ${index + 1}); DMS reads workbooks up to that. Save the sheet as CSV (UTF-8) and upload that instead.`);
+      throw readerError(
+        'XLSX_TOO_LARGE',
+        `The workbook's shared text holds more than ${MAX_SHARED_STRINGS_BYTES / 1024 / 1024} MB (at string ` +
+          `${index + 1}); DMS reads workbooks up to that. Save the sheet as CSV (UTF-8) and upload that ` +
+          `instead.`,
+      );
     }
     if (this.used + length > BLOCK_BYTES) {
       this.blocks.push(Buffer.allocUnsafe(Math.max(BLOCK_BYTES, length)));

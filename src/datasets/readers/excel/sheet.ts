@@ -99,7 +99,13 @@ export class SheetReader implements XmlHandler {
     this.rowNumber = r ? Number(r) : this.rowNumber + 1;
     // One row for the header, maxSheetRows for data: more is past Excel's own grid, a row bomb.
     if (this.rowsSeen > limits.maxSheetRows + 1 || !(this.rowNumber <= limits.maxSheetRows + 1)) {
-      throw readerError('XLSX_TOO_MANY_ROWS', `Sheet "${sheet}" has more than ${limits.maxSheetRows + 1} rows (row ${this.rowNumber}): DMS reads at most ${limits.maxSheetRows} data rows a sheet, as Excel does. Split the sheet, or export it as CSV.`, { sheet, row: this.rowNumber });
+      throw readerError(
+        'XLSX_TOO_MANY_ROWS',
+        `Sheet "${sheet}" has more than ${limits.maxSheetRows + 1} rows (row ${this.rowNumber}): DMS reads ` +
+          `at most ${limits.maxSheetRows} data rows a sheet, as Excel does. Split the sheet, or export it as ` +
+          `CSV.`,
+        { sheet, row: this.rowNumber },
+      );
     }
     this.row = { number: this.rowNumber, cells: [], errors: [] };
     this.column = 0;
@@ -111,7 +117,12 @@ export class SheetReader implements XmlHandler {
     this.column = attributes.r ? columnOf(attributes.r) : this.column + 1;
     if (this.column === 0 || this.column > MAX_COLUMN || this.cellsInRow > MAX_COLUMN) {
       const sheet = this.context.sheet;
-      throw readerError('XLSX_CORRUPT', `Sheet "${sheet}", row ${this.rowNumber}: a cell (${attributes.r ?? `number ${this.cellsInRow}`}) lies outside Excel's columns A to XFD: the file is damaged.`, { sheet, row: this.rowNumber });
+      const cell = attributes.r ?? `number ${this.cellsInRow}`;
+      throw readerError(
+        'XLSX_CORRUPT',
+        `Sheet "${sheet}", row ${this.rowNumber}: a cell (${cell}) lies outside Excel's columns A to XFD: the file is damaged.`,
+        { sheet, row: this.rowNumber },
+      );
     }
     this.type = attributes.t ?? 'n';
     this.style = attributes.s ? Number(attributes.s) : 0;
@@ -127,7 +138,12 @@ export class SheetReader implements XmlHandler {
   private tooLarge(): never {
     const { sheet, limits } = this.context;
     const cell = this.reference;
-    throw readerError('CELL_TOO_LARGE', `Sheet "${sheet}", cell ${cell} holds more than ${limits.maxCellChars} characters, more than any Salesforce field (a long text area) can hold. Shorten the cell, or move its text out of the sheet.`, { sheet, cell, maxCellChars: limits.maxCellChars });
+    throw readerError(
+      'CELL_TOO_LARGE',
+      `Sheet "${sheet}", cell ${cell} holds more than ${limits.maxCellChars} characters, more than any ` +
+        `Salesforce field (a long text area) can hold. Shorten the cell, or move its text out of the sheet.`,
+      { sheet, cell, maxCellChars: limits.maxCellChars },
+    );
   }
 
   private endCell(row: SheetRow): void {
@@ -143,7 +159,12 @@ export class SheetReader implements XmlHandler {
         const value = this.context.strings.get(Number(text));
         if (value === null) this.tooLarge();
         if (value === undefined) {
-          throw readerError('XLSX_CORRUPT', `Sheet "${this.context.sheet}", cell ${this.reference} refers to shared string ${text}, which the workbook does not have: the file is damaged.`, { sheet: this.context.sheet, cell: this.reference });
+          throw readerError(
+            'XLSX_CORRUPT',
+            `Sheet "${this.context.sheet}", cell ${this.reference} refers to shared string ${text}, which the ` +
+              `workbook does not have: the file is damaged.`,
+            { sheet: this.context.sheet, cell: this.reference },
+          );
         }
         return value === '' ? null : value;
       }

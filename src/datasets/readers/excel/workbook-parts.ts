@@ -35,7 +35,8 @@ export class RelationshipsReader implements XmlHandler {
     const type = attributes.Type ?? '';
     // The part that holds the relationships is the .rels file's owner: _rels/x.rels belongs to x.
     const owner = this.source.replace(/_rels\/([^/]*)\.rels$/, '$1');
-    this.relationships.push({ id: attributes.Id ?? '', kind: type.slice(type.lastIndexOf('/') + 1), target: resolvePart(owner, attributes.Target) });
+    const kind = type.slice(type.lastIndexOf('/') + 1);
+    this.relationships.push({ id: attributes.Id ?? '', kind, target: resolvePart(owner, attributes.Target) });
   }
 
   end(): void {}
@@ -63,7 +64,9 @@ export class WorkbookReader implements XmlHandler {
 }
 
 /** Excel's built-in number formats that show dates or times. */
-const BUILT_IN_DATES = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58]);
+const BUILT_IN_DATES = new Set([
+  14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58,
+]);
 /** Excel keeps at most 64,000 cell formats; a styles part with more is not read past them. */
 const MAX_STYLES = 65_536;
 

@@ -26,7 +26,12 @@ export interface Workbook {
 type PartReader = XmlHandler & { tokenizer?: XmlTokenizer };
 
 /** Reads the given parts in one pass over the file, each through its reader. */
-async function readParts(source: ByteSource, directory: ZipDirectory, readers: Map<string, PartReader>, budget: InflateBudget): Promise<void> {
+async function readParts(
+  source: ByteSource,
+  directory: ZipDirectory,
+  readers: Map<string, PartReader>,
+  budget: InflateBudget,
+): Promise<void> {
   for await (const { entry, text } of zipParts(source, directory, [...readers.keys()], budget)) {
     const reader = readers.get(entry.name.toLowerCase()) as PartReader;
     const tokenizer = new XmlTokenizer(reader, entry.name);
@@ -36,7 +41,12 @@ async function readParts(source: ByteSource, directory: ZipDirectory, readers: M
     for await (const piece of text) {
       chars += piece.length;
       if (listsOnly && chars > MAX_LIST_PART_CHARS) {
-        throw readerError('XLSX_CORRUPT', `The workbook part ${entry.name} is larger than ${MAX_LIST_PART_CHARS / 1024 / 1024} MB, which no real workbook's is: the file is damaged or built to deceive.`, { part: entry.name });
+        throw readerError(
+          'XLSX_CORRUPT',
+          `The workbook part ${entry.name} is larger than ${MAX_LIST_PART_CHARS / 1024 / 1024} MB, which no ` +
+            `real workbook's is: the file is damaged or built to deceive.`,
+          { part: entry.name },
+        );
       }
       tokenizer.push(piece);
     }
@@ -51,7 +61,12 @@ const target = (relationships: Relationship[], kind: string): string | undefined
  * The workbook's sheets, shared strings, date styles and date system. The usual part names are read in one pass;
  * a workbook that keeps its parts elsewhere (its relationships say where) costs a pass more for those.
  */
-export async function readWorkbook(source: ByteSource, directory: ZipDirectory, budget: InflateBudget, limits: ReaderOptions['limits']): Promise<Workbook> {
+export async function readWorkbook(
+  source: ByteSource,
+  directory: ZipDirectory,
+  budget: InflateBudget,
+  limits: ReaderOptions['limits'],
+): Promise<Workbook> {
   const root = new RelationshipsReader('_rels/.rels');
   let book = new WorkbookReader();
   let bookRels = new RelationshipsReader('xl/_rels/workbook.xml.rels');
@@ -65,18 +80,24 @@ export async function readWorkbook(source: ByteSource, directory: ZipDirectory, 
 
   const bookPart = target(root.relationships, 'officeDocument') ?? 'xl/workbook.xml';
   if (!directory.byName.has(bookPart.toLowerCase())) {
-    throw readerError('XLSX_CORRUPT', `The workbook has no ${bookPart} part: it is not an Excel workbook, or it is damaged.`);
+    throw readerError(
+      'XLSX_CORRUPT',
+      `The workbook has no ${bookPart} part: it is not an Excel workbook, or it is damaged.`,
+    );
   }
   if (bookPart.toLowerCase() !== 'xl/workbook.xml') {
     book = new WorkbookReader();
     bookRels = new RelationshipsReader(relsPathOf(bookPart));
-    await readParts(source, directory, new Map<string, PartReader>([[bookPart.toLowerCase(), book], [relsPathOf(bookPart).toLowerCase(), bookRels]]), budget);
+    const parts = new Map<string, PartReader>([[bookPart.toLowerCase(), book], [relsPathOf(bookPart).toLowerCase(), bookRels]]);
+    await readParts(source, directory, parts, budget);
   }
   const elsewhere = new Map<string, PartReader>();
   const stylesPart = target(bookRels.relationships, 'styles')?.toLowerCase();
   if (stylesPart && stylesPart !== 'xl/styles.xml') elsewhere.set(stylesPart, (styles = new StylesReader()));
   const stringsPart = target(bookRels.relationships, 'sharedStrings')?.toLowerCase();
-  if (stringsPart && stringsPart !== 'xl/sharedstrings.xml') elsewhere.set(stringsPart, (strings = new SharedStringsReader(limits.maxCellChars)));
+  if (stringsPart && stringsPart !== 'xl/sharedstrings.xml') {
+    elsewhere.set(stringsPart, (strings = new SharedStringsReader(limits.maxCellChars)));
+  }
   if (elsewhere.size > 0) await readParts(source, directory, elsewhere, budget);
 
   const byId = new Map(bookRels.relationships.map((relationship) => [relationship.id, relationship]));

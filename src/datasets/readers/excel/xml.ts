@@ -100,7 +100,11 @@ export class XmlTokenizer {
   }
 
   private corrupt(what: string): Error {
-    return readerError('XLSX_CORRUPT', `The workbook part ${this.part} ${what}: the file is damaged.`, { part: this.part });
+    return readerError(
+      'XLSX_CORRUPT',
+      `The workbook part ${this.part} ${what}: the file is damaged.`,
+      { part: this.part },
+    );
   }
 
   private text(raw: string, atEnd: boolean): void {

@@ -39,16 +39,29 @@ async function tailOf(source: ByteSource): Promise<{ tail: Buffer; length: numbe
   return { tail: tail.length > TAIL_BYTES ? tail.subarray(tail.length - TAIL_BYTES) : tail, length };
 }
 
-const corrupt = (what: string) => readerError('XLSX_CORRUPT', `The workbook ${what}: it is truncated or damaged. Open it in Excel or LibreOffice and save it again.`);
+const corrupt = (what: string) => readerError(
+  'XLSX_CORRUPT',
+  `The workbook ${what}: it is truncated or damaged. Open it in Excel or LibreOffice and save it again.`,
+);
 
 /** Refuses early what the directory itself admits to: more than maxDecompressedBytes, or a part compressed like a bomb. */
 function checkDeclared(entry: ZipEntry, total: number, limits: ReaderOptions['limits']): void {
   if (total > limits.maxDecompressedBytes) {
-    throw readerError('XLSX_ZIP_BOMB', `The workbook would unpack to more than ${limits.maxDecompressedBytes} bytes (reached at part ${entry.name}); it was not opened. Split the data or export it as CSV.`, { part: entry.name });
+    throw readerError(
+      'XLSX_ZIP_BOMB',
+      `The workbook would unpack to more than ${limits.maxDecompressedBytes} bytes (reached at part ` +
+        `${entry.name}); it was not opened. Split the data or export it as CSV.`,
+      { part: entry.name },
+    );
   }
   const ratio = entry.declaredSize / Math.max(entry.compressedSize, 1);
   if (entry.declaredSize > RATIO_FLOOR && ratio > limits.maxCompressionRatio) {
-    throw readerError('XLSX_ZIP_BOMB', `The workbook part ${entry.name} is compressed ${Math.round(ratio)}:1 (limit ${limits.maxCompressionRatio}:1), a sign of a zip bomb; it was not opened.`, { part: entry.name });
+    throw readerError(
+      'XLSX_ZIP_BOMB',
+      `The workbook part ${entry.name} is compressed ${Math.round(ratio)}:1 (limit ` +
+        `${limits.maxCompressionRatio}:1), a sign of a zip bomb; it was not opened.`,
+      { part: entry.name },
+    );
   }
 }
 
@@ -70,10 +83,11 @@ export async function readZipDirectory(source: ByteSource, limits: ReaderOptions
   const count = tail.readUInt16LE(eocd + 10);
   const directoryOffset = tail.readUInt32LE(eocd + 16);
   if (directoryOffset === 0xffffffff || count === 0xffff) {
-    throw readerError('XLSX_TOO_LARGE', 'The workbook is a zip64 archive (over 4 GB or 65,535 parts); DMS does not read workbooks that large.');
+    const message = 'The workbook is a zip64 archive (over 4 GB or 65,535 parts); DMS does not read workbooks that large.';
+    throw readerError('XLSX_TOO_LARGE', message);
   }
   let at = directoryOffset - tailStart;
-  if (at < 0) throw readerError('XLSX_CORRUPT', 'The workbook\'s zip directory is larger than 4 MB; this is not a normal Excel file.');
+  if (at < 0) throw corrupt('has a zip directory larger than 4 MB, which no normal Excel file has');
   const entries: ZipEntry[] = [];
   let total = 0;
   for (let n = 0; n < count; n++) {
@@ -87,8 +101,12 @@ export async function readZipDirectory(source: ByteSource, limits: ReaderOptions
       declaredSize: tail.readUInt32LE(at + 24),
       localHeaderOffset: tail.readUInt32LE(at + 42),
     };
-    if (entry.declaredSize === 0xffffffff) throw readerError('XLSX_TOO_LARGE', `The workbook part ${entry.name} is over 4 GB uncompressed.`);
-    if (entry.localHeaderOffset + 30 + entry.compressedSize > directoryOffset) throw corrupt(`part ${entry.name} claims bytes past its zip directory`);
+    if (entry.declaredSize === 0xffffffff) {
+      throw readerError('XLSX_TOO_LARGE', `The workbook part ${entry.name} is over 4 GB uncompressed.`);
+    }
+    if (entry.localHeaderOffset + 30 + entry.compressedSize > directoryOffset) {
+      throw corrupt(`part ${entry.name} claims bytes past its zip directory`);
+    }
     total += entry.declaredSize;
     checkDeclared(entry, total, limits);
     entries.push(entry);

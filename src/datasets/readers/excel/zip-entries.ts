@@ -28,7 +28,7 @@ class ByteCursor {
   }
 
   async skipTo(offset: number): Promise<void> {
-    if (offset < this.position) throw readerError('XLSX_CORRUPT', 'The workbook\'s zip parts overlap: the file is damaged or built to deceive.');
+    if (offset < this.position) throw damaged("'s zip parts overlap: it is damaged or built to deceive");
     while (this.position + this.pending.length <= offset) {
       if (!(await this.fill())) throw truncated();
     }
@@ -59,7 +59,9 @@ class ByteCursor {
   }
 }
 
-const truncated = () => readerError('XLSX_CORRUPT', 'The workbook ends before its last part: it is truncated or damaged. Upload the whole file again.');
+const damaged = (what: string, details?: Record<string, unknown>) =>
+  readerError('XLSX_CORRUPT', `The workbook${what}. Save it again from Excel or LibreOffice, or upload the whole file again.`, details);
+const truncated = () => damaged(' ends before its last part: it is truncated or damaged');
 
 /**
  * Every byte inflated from the workbook, counted as it comes out, whatever the zip headers claim: past
@@ -74,10 +76,20 @@ export class InflateBudget {
   count(entry: ZipEntry, entryOut: number, entryIn: number, bytes: number): void {
     this.used += bytes;
     if (this.used > this.limits.maxDecompressedBytes) {
-      throw readerError('XLSX_ZIP_BOMB', `The workbook unpacks to more than ${this.limits.maxDecompressedBytes} bytes (reached in part ${entry.name}), whatever its zip headers say; reading stopped. Split the data or export it as CSV.`, { part: entry.name });
+      throw readerError(
+        'XLSX_ZIP_BOMB',
+        `The workbook unpacks to more than ${this.limits.maxDecompressedBytes} bytes (reached in part ` +
+          `${entry.name}), whatever its zip headers say; reading stopped. Split the data or export it as CSV.`,
+        { part: entry.name },
+      );
     }
     if (entryOut > RATIO_FLOOR && entryOut > this.limits.maxCompressionRatio * Math.max(entryIn, 1)) {
-      throw readerError('XLSX_ZIP_BOMB', `The workbook part ${entry.name} inflates more than ${this.limits.maxCompressionRatio} times its compressed size (limit ${this.limits.maxCompressionRatio}:1), a sign of a zip bomb; reading stopped.`, { part: entry.name });
+      throw readerError(
+        'XLSX_ZIP_BOMB',
+        `The workbook part ${entry.name} inflates more than ${this.limits.maxCompressionRatio} times its ` +
+          `compressed size (limit ${this.limits.maxCompressionRatio}:1), a sign of a zip bomb; reading stopped.`,
+        { part: entry.name },
+      );
     }
   }
 }
@@ -86,8 +98,12 @@ export class InflateBudget {
 async function* entryBytes(cursor: ByteCursor, entry: ZipEntry, budget: InflateBudget): AsyncGenerator<Buffer> {
   await cursor.skipTo(entry.localHeaderOffset);
   const header = await cursor.read(30);
-  if (header.readUInt32LE(0) !== LOCAL_HEADER) throw readerError('XLSX_CORRUPT', `The workbook part ${entry.name} is not where its zip directory says: the file is damaged.`, { part: entry.name });
-  if (entry.flags & 1) throw readerError('XLSX_ENCRYPTED', `The workbook part ${entry.name} is encrypted. Remove the password in Excel (File > Info > Protect Workbook) and upload it again.`, { part: entry.name });
+  const part = { part: entry.name };
+  if (header.readUInt32LE(0) !== LOCAL_HEADER) throw damaged(` part ${entry.name} is not where its zip directory says`, part);
+  if (entry.flags & 1) {
+    const advice = 'Remove the password in Excel (File > Info > Protect Workbook) and upload it again.';
+    throw readerError('XLSX_ENCRYPTED', `The workbook part ${entry.name} is encrypted. ${advice}`, part);
+  }
   await cursor.skipTo(cursor.position + header.readUInt16LE(26) + header.readUInt16LE(28));
   // Small input pieces: zlib inflates a whole input piece before the consumer can look (1 KB may become 1 MB).
   const compressed = async function* (): AsyncGenerator<Buffer> {
@@ -96,7 +112,12 @@ async function* entryBytes(cursor: ByteCursor, entry: ZipEntry, budget: InflateB
     }
   };
   if (entry.method !== 0 && entry.method !== 8) {
-    throw readerError('XLSX_UNSUPPORTED_COMPRESSION', `The workbook part ${entry.name} is compressed with zip method ${entry.method}; Excel files use deflate. Save the workbook again from Excel or LibreOffice.`, { part: entry.name });
+    throw readerError(
+      'XLSX_UNSUPPORTED_COMPRESSION',
+      `The workbook part ${entry.name} is compressed with zip method ${entry.method}; Excel files use ` +
+        `deflate. Save the workbook again from Excel or LibreOffice.`,
+      { part: entry.name },
+    );
   }
   const inflater = entry.method === 8 ? createInflateRaw({ chunkSize: 64 * 1024 }) : undefined;
   const stream = inflater ? pipeline(Readable.from(compressed()), inflater, () => undefined) : Readable.from(compressed());
@@ -109,9 +130,8 @@ async function* entryBytes(cursor: ByteCursor, entry: ZipEntry, budget: InflateB
       yield piece;
     }
   } catch (error) {
-    if (error instanceof Error && 'errno' in error) {
-      throw readerError('XLSX_CORRUPT', `The workbook part ${entry.name} cannot be inflated (${error.message}): the file is damaged. Save it again from Excel.`, { part: entry.name });
-    }
+    // zlib's own errors (bad deflate data) carry an errno; ours and the cursor's are AppErrors.
+    if (error instanceof Error && 'errno' in error) throw damaged(` part ${entry.name} cannot be inflated`, { part: entry.name });
     throw error;
   } finally {
     stream.destroy();
@@ -138,7 +158,7 @@ async function* entryText(cursor: ByteCursor, entry: ZipEntry, budget: InflateBu
     const rest = decoder?.decode() ?? '';
     if (rest !== '') yield rest;
   } catch (error) {
-    if (error instanceof TypeError) throw readerError('XLSX_CORRUPT', `The workbook part ${entry.name} is not valid UTF-8 XML: the file is damaged.`, { part: entry.name });
+    if (error instanceof TypeError) throw damaged(` part ${entry.name} is not valid UTF-8 XML`, { part: entry.name });
     throw error;
   }
 }
@@ -150,7 +170,12 @@ export interface ZipPart {
 }
 
 /** The named entries' text in one forward pass over the file, in the order they are stored. */
-export async function* zipParts(source: ByteSource, directory: ZipDirectory, names: string[], budget: InflateBudget): AsyncGenerator<ZipPart> {
+export async function* zipParts(
+  source: ByteSource,
+  directory: ZipDirectory,
+  names: string[],
+  budget: InflateBudget,
+): AsyncGenerator<ZipPart> {
   const wanted = names
     .map((name) => directory.byName.get(name.toLowerCase()))
     .filter((entry): entry is ZipEntry => entry !== undefined)

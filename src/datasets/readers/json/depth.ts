@@ -4,7 +4,9 @@ import { readerError } from '../reader-error.js';
 export function tooDeep(line: number, column: number, maxDepth: number): Error {
   return readerError(
     'JSON_TOO_DEEP',
-    `Line ${line}, column ${column}: arrays and objects are nested more than ${maxDepth} levels deep here (the outermost array or object is level 1). DMS reads records of plain values, with nested values kept as JSON text; flatten the data before uploading it.`,
+    `Line ${line}, column ${column}: arrays and objects are nested more than ${maxDepth} levels deep here ` +
+      '(the outermost array or object is level 1). DMS reads records of plain values, with nested values kept as ' +
+      'JSON text; flatten the data before uploading it.',
     { line, column, maxDepth },
   );
 }

@@ -72,7 +72,11 @@ class ArrayScanner {
       this.size += s.length - start;
       if (this.size > this.limits.maxJsonRecordBytes) {
         const max = this.limits.maxJsonRecordBytes;
-        throw readerError('JSON_RECORD_TOO_LARGE', `The object that starts at line ${this.elementLine} is larger than ${max} characters.`, { line: this.elementLine });
+        throw readerError(
+          'JSON_RECORD_TOO_LARGE',
+          `The object that starts at line ${this.elementLine} is larger than ${max} characters.`,
+          { line: this.elementLine },
+        );
       }
     }
   }
@@ -100,7 +104,11 @@ class ArrayScanner {
       [Where.InElement]: 'more of the object',
     }[this.where];
     const hint = this.where === Where.BeforeArray ? ' The file must be an array of objects, [{...}, {...}].' : '';
-    return readerError('JSON_UNEXPECTED', `Line ${this.line}, column ${this.column}: expected ${expected} but found "${c}".${hint}`, { line: this.line, column: this.column });
+    return readerError(
+      'JSON_UNEXPECTED',
+      `Line ${this.line}, column ${this.column}: expected ${expected} but found "${c}".${hint}`,
+      { line: this.line, column: this.column },
+    );
   }
 }
 
@@ -111,7 +119,11 @@ export async function* readJson(source: ByteSource, options: ReaderOptions): Asy
     try {
       value = JSON.parse(text);
     } catch (error) {
-      throw readerError('JSON_BAD_RECORD', `The object that starts at line ${line} is not valid JSON (${(error as Error).message}).`, { line });
+      throw readerError(
+        'JSON_BAD_RECORD',
+        `The object that starts at line ${line} is not valid JSON (${(error as Error).message}).`,
+        { line },
+      );
     }
     tabulator.add(value as Record<string, unknown>, line);
   });
@@ -120,9 +132,15 @@ export async function* readJson(source: ByteSource, options: ReaderOptions): Asy
     scanner.push(text);
     yield* tabulator.drain();
   }
-  if (scanner.where === Where.BeforeArray) throw readerError('EMPTY_FILE', 'The file holds only whitespace: there is no JSON array to read.');
+  if (scanner.where === Where.BeforeArray) {
+    throw readerError('EMPTY_FILE', 'The file holds only whitespace: there is no JSON array to read.');
+  }
   if (scanner.where !== Where.Done) {
-    throw readerError('JSON_TRUNCATED', `The file ends at line ${scanner.line} before the array is closed: it is incomplete.`, { line: scanner.line });
+    throw readerError(
+      'JSON_TRUNCATED',
+      `The file ends at line ${scanner.line} before the array is closed: it is incomplete.`,
+      { line: scanner.line },
+    );
   }
   if (tabulator.rowCount === 0) throw readerError('EMPTY_FILE', 'The JSON array is empty: there are no rows.');
   yield* tabulator.drain(true);

@@ -11,10 +11,19 @@ function parseLine(text: string, line: number, maxDepth: number): Record<string,
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw readerError('NDJSON_BAD_LINE', `Line ${line} is not valid JSON (${(error as Error).message}). Each line must hold one JSON object.`, { line });
+    throw readerError(
+      'NDJSON_BAD_LINE',
+      `Line ${line} is not valid JSON (${(error as Error).message}). Each line must hold one JSON object.`,
+      { line },
+    );
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw readerError('NDJSON_NOT_OBJECT', `Line ${line} holds ${Array.isArray(value) ? 'an array' : JSON.stringify(value)?.slice(0, 40)}, not a JSON object. Each line must hold one object.`, { line });
+    throw readerError(
+      'NDJSON_NOT_OBJECT',
+      `Line ${line} holds ${Array.isArray(value) ? 'an array' : JSON.stringify(value)?.slice(0, 40)}, not ` +
+        `a JSON object. Each line must hold one object.`,
+      { line },
+    );
   }
   return value as Record<string, unknown>;
 }

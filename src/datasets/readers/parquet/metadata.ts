@@ -17,11 +17,17 @@ export const COMPRESSORS: Compressors = {
 const READABLE_CODECS = new Set(['UNCOMPRESSED', 'SNAPPY', ...Object.keys(COMPRESSORS)]);
 
 export const damaged = (where: string, details?: Record<string, unknown>): Error =>
-  readerError('PARQUET_CORRUPT', `The Parquet file is damaged: ${where} cannot be decoded. Export the data to Parquet again, or upload it as CSV.`, details);
+  readerError(
+    'PARQUET_CORRUPT',
+    `The Parquet file is damaged: ${where} cannot be decoded. Export the data to Parquet again, or upload it as CSV.`,
+    details,
+  );
 
 /** The footer's frame checked by hand first (magic bytes, metadata length), so a cut file says so. */
 async function checkFrame(path: string, size: number): Promise<void> {
-  if (size < 12) throw readerError('PARQUET_TRUNCATED', `The Parquet file is only ${size} bytes: it was cut off. Upload the whole file again.`);
+  if (size < 12) {
+    throw readerError('PARQUET_TRUNCATED', `The Parquet file is only ${size} bytes: it was cut off. Upload the whole file again.`);
+  }
   const handle = await open(path);
   try {
     const head = Buffer.alloc(4);
@@ -30,7 +36,11 @@ async function checkFrame(path: string, size: number): Promise<void> {
     await handle.read(tail, 0, 8, size - 8);
     if (head.toString('latin1') !== MAGIC) throw damaged('its first bytes (not "PAR1")');
     if (tail.toString('latin1', 4) !== MAGIC) {
-      throw readerError('PARQUET_TRUNCATED', `The Parquet file ends without its closing "PAR1" footer (${size} bytes): it was cut off or damaged. Upload the whole file again.`);
+      throw readerError(
+        'PARQUET_TRUNCATED',
+        `The Parquet file ends without its closing "PAR1" footer (${size} bytes): it was cut off or damaged. ` +
+          `Upload the whole file again.`,
+      );
     }
     if (tail.readUInt32LE(0) > size - 12) throw damaged('its footer (the metadata length is larger than the file)');
   } finally {
@@ -45,13 +55,27 @@ function checkColumn(chunk: ColumnChunk, group: number, size: number): void {
   const column = meta?.path_in_schema?.join('.') ?? '?';
   if (!meta || !Array.isArray(meta.encodings)) throw damaged(`the metadata of row group ${group + 1}`, { rowGroup: group });
   if (!READABLE_CODECS.has(String(meta.codec))) {
-    throw readerError('PARQUET_UNSUPPORTED_COMPRESSION', `Column "${column}" of the Parquet file is compressed with ${String(meta.codec ?? 'an unknown codec')}, which DMS cannot read. Write the file again with snappy, gzip, brotli or no compression (pandas: to_parquet(compression="snappy"); polars: write_parquet(compression="snappy")).`, { column, codec: meta.codec });
+    throw readerError(
+      'PARQUET_UNSUPPORTED_COMPRESSION',
+      `Column "${column}" of the Parquet file is compressed with ` +
+        `${String(meta.codec ?? 'an unknown codec')}, which DMS cannot read. Write the file again with ` +
+        `snappy, gzip, brotli or no compression (pandas: to_parquet(compression="snappy"); polars: ` +
+        `write_parquet(compression="snappy")).`,
+      { column, codec: meta.codec },
+    );
   }
   if (!meta.encodings.every((encoding) => KNOWN_ENCODINGS.has(String(encoding)))) {
-    throw readerError('PARQUET_UNSUPPORTED_ENCODING', `Column "${column}" of the Parquet file uses an encoding DMS cannot read. Write the file again with a current pandas, polars or pyarrow.`, { column });
+    throw readerError(
+      'PARQUET_UNSUPPORTED_ENCODING',
+      `Column "${column}" of the Parquet file uses an encoding DMS cannot read. Write the file again with ` +
+        `a current pandas, polars or pyarrow.`,
+      { column },
+    );
   }
   const end = Number(meta.dictionary_page_offset ?? meta.data_page_offset) + Number(meta.total_compressed_size);
-  if (!(end <= size)) throw damaged(`column "${column}" of row group ${group + 1} (it points past the end of the file)`, { rowGroup: group, column });
+  if (!(end <= size)) {
+    throw damaged(`column "${column}" of row group ${group + 1} (it points past the end of the file)`, { rowGroup: group, column });
+  }
 }
 
 /** The file's metadata, checked to be whole and readable before any row is: every refusal names what and where. */
@@ -63,9 +87,12 @@ export async function readMetadata(file: AsyncBuffer, path: string): Promise<Fil
   } catch {
     throw damaged('its footer (the metadata that describes its columns)');
   }
-  if (!Array.isArray(metadata.row_groups) || !Array.isArray(metadata.schema) || metadata.schema.length < 2) throw damaged('its schema');
+  const { row_groups: groups, schema } = metadata;
+  if (!Array.isArray(groups) || !Array.isArray(schema) || schema.length < 2) throw damaged('its schema');
   metadata.row_groups.forEach((group, index) => {
-    if (!Array.isArray(group.columns) || !(Number(group.num_rows) >= 0)) throw damaged(`the metadata of row group ${index + 1}`, { rowGroup: index });
+    if (!Array.isArray(group.columns) || !(Number(group.num_rows) >= 0)) {
+      throw damaged(`the metadata of row group ${index + 1}`, { rowGroup: index });
+    }
     for (const chunk of group.columns) checkColumn(chunk, index, file.byteLength);
   });
   return metadata;

@@ -36,7 +36,8 @@ export async function* readParquet(source: ByteSource, options: ReaderOptions): 
       const rowEnd = rowStart + Number(rowGroup.num_rows);
       let rows: unknown[][] = [];
       try {
-        await parquetRead({ file, metadata, rowStart, rowEnd, compressors: COMPRESSORS, onComplete: (result: unknown[][]) => (rows = result) });
+        const onComplete = (result: unknown[][]) => (rows = result);
+        await parquetRead({ file, metadata, rowStart, rowEnd, compressors: COMPRESSORS, onComplete });
       } catch {
         throw damaged(`row group ${group + 1} (rows ${rowStart + 1}-${rowEnd})`, { rowGroup: group });
       }

@@ -34,7 +34,9 @@ function undecodable(options: DecodeOptions, chunk: Buffer, bytesBefore: number)
   const byte = bytesBefore + Buffer.byteLength(lenient.slice(0, index));
   return readerError(
     `${options.format}_UNDECODABLE`,
-    `Line ${line}, column ${column} (near byte ${byte}) holds bytes that are not valid ${options.encoding}. Choose the file's real encoding (for example windows-1252, gb18030, shift_jis, utf-16le or utf-32le) in the encoding option, or save the file as UTF-8.`,
+    `Line ${line}, column ${column} (near byte ${byte}) holds bytes that are not valid ${options.encoding}. ` +
+      "Choose the file's real encoding (for example windows-1252, gb18030, shift_jis, utf-16le or utf-32le) " +
+      'in the encoding option, or save the file as UTF-8.',
     { line, column, byte, encoding: options.encoding },
   );
 }
@@ -43,7 +45,9 @@ function nulCharacter(options: DecodeOptions, text: string, index: number): Erro
   const { line, column } = positionIn(text, index, options.position());
   return readerError(
     'TEXT_NUL_CHARACTER',
-    `Line ${line}, column ${column}: read as ${options.encoding}, the text holds a NUL character (U+0000). No Salesforce field can hold one, and it usually means the encoding is wrong (UTF-16 or UTF-32 text read as another). Choose the file's real encoding in the encoding option, or remove the NUL characters.`,
+    `Line ${line}, column ${column}: read as ${options.encoding}, the text holds a NUL character (U+0000). ` +
+      'No Salesforce field can hold one, and it usually means the encoding is wrong (UTF-16 or UTF-32 text ' +
+      "read as another). Choose the file's real encoding in the encoding option, or remove the NUL characters.",
     { line, column, encoding: options.encoding },
   );
 }

@@ -69,7 +69,11 @@ export function normaliseEncoding(encoding: string, head: Buffer): string {
     return bits === '32' ? 'utf-32be' : 'utf-16le';
   }
   if (!iconv.encodingExists(name)) {
-    throw readerError('UNKNOWN_ENCODING', `"${encoding}" is not an encoding DMS knows. Use e.g. utf-8, utf-16le, utf-32le, gb18030, big5, shift_jis or windows-1252.`);
+    throw readerError(
+      'UNKNOWN_ENCODING',
+      `"${encoding}" is not an encoding DMS knows. Use e.g. utf-8, utf-16le, utf-32le, gb18030, big5, ` +
+        `shift_jis or windows-1252.`,
+    );
   }
   return name;
 }
