@@ -9,9 +9,8 @@ import { createReadStream, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
-import { startEmbeddedCouch } from '../../src/embedded/index.js';
 import { rssMb } from '../migrate/processes.js';
-import { benchEnv, startProcfileProcess, stopAll, type Proc } from '../parse/processes.js';
+import { startBenchCouch, startProcfileProcess, stopAll, type Proc } from '../parse/processes.js';
 import { FILES, generate } from './generate.js';
 
 interface Outcome { file: string; mb: number; status: string; code: string; seconds: number; idleMb: number; peakMb: number }
@@ -41,11 +40,7 @@ async function main(): Promise<void> {
   const paths = [];
   for (const name of names) paths.push(await generate(name));
   execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
-  const id = randomBytes(4).toString('hex');
-  const couchDir = `bench/out/hostile-couch-${id}`;
-  const couch = await startEmbeddedCouch(couchDir);
-  const password = randomBytes(12).toString('hex');
-  const env = benchEnv(couch.url, id, password);
+  const { couch, couchDir, auth, env } = await startBenchCouch('hostile');
   const procs: Proc[] = [couch];
   const outcomes: Outcome[] = [];
   const subscriber = new Redis(env.REDIS_URL);
@@ -53,7 +48,6 @@ async function main(): Promise<void> {
     const web = await startProcfileProcess('web', env, 'web listening');
     procs.unshift(web);
     const port = Number(new URL(String(web.line.url)).port);
-    const auth = `Basic ${Buffer.from(`bench:${password}`).toString('base64')}`;
     const finals = new Map<string, { status: string; error?: { code: string } }>();
     subscriber.on('pmessage', (_pattern: string, channel: string, message: string) => {
       const event = JSON.parse(message) as { status: string; error?: { code: string } };
