@@ -2,7 +2,9 @@
 // embeds it (src/embedded), and the BUILT web and worker entries with the Procfile's flags, so no TypeScript loader
 // is counted in their speed or memory.
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { startEmbeddedCouch } from '../../src/embedded/index.js';
 
 export interface Proc {
   name: string;
@@ -79,4 +81,21 @@ export function startProcfileProcess(name: ProcfileProcess, env: NodeJS.ProcessE
 
 export async function stopAll(procs: Proc[]): Promise<void> {
   await Promise.all(procs.map((proc) => proc.stop()));
+}
+
+/**
+ * A bench's stack before its DMS processes: an embedded pouchdb-server on disk under bench/out/<name>-couch-<id>, and
+ * the environment for the processes (their own CouchDB and queue prefixes, an admin user `bench` with `auth`).
+ */
+export async function startBenchCouch(name: string): Promise<{ id: string; couch: Proc; couchDir: string; auth: string; env: NodeJS.ProcessEnv & { REDIS_URL: string } }> {
+  const id = randomBytes(4).toString('hex');
+  const couchDir = `bench/out/${name}-couch-${id}`;
+  const couch = await startEmbeddedCouch(couchDir);
+  const password = randomBytes(12).toString('hex');
+  const env = {
+    ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'info', PORT: '0', COUCHDB_URL: couch.url, COUCHDB_DB_PREFIX: `b${id}_`, QUEUE_PREFIX: `bench-${id}`,
+    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', SECRET_KEY: randomBytes(32).toString('base64'), SESSION_SECRET: randomBytes(16).toString('hex'),
+    DMS_ADMIN_USER: 'bench', DMS_ADMIN_PASSWORD: password,
+  };
+  return { id, couch, couchDir, auth: `Basic ${Buffer.from(`bench:${password}`).toString('base64')}`, env };
 }

@@ -6,16 +6,14 @@
 // Needs Redis at REDIS_URL (default 127.0.0.1:6379). Builds dist/ first (npm run build).
 // Usage: node --import tsx bench/parse/upload-bench.ts [rows=1000000] [runs=3] [largeRuns=1]
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { createReadStream, existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { generateCsv } from './generate.js';
-import { startEmbeddedCouch } from '../../src/embedded/index.js';
 import { cpuSeconds, rssMb } from '../migrate/processes.js';
-import { startProcfileProcess, stopAll, type Proc } from './processes.js';
+import { startBenchCouch, startProcfileProcess, stopAll, type Proc } from './processes.js';
 
 interface Run { sizeMb: number; seconds: number; uploadSeconds: number; mbPerSecond: number; idle: number[]; peak: number[]; cpu: number[]; load: number }
 const NAMES = ['web', 'parser', 'pouchdb-server'];
@@ -82,15 +80,7 @@ function post(port: number, auth: string, file: string, boundary: string): Promi
 }
 
 async function oneRun(file: string): Promise<Run> {
-  const id = randomBytes(4).toString('hex');
-  const couchDir = `bench/out/upload-couch-${id}`;
-  const couch = await startEmbeddedCouch(couchDir);
-  const password = randomBytes(12).toString('hex');
-  const env = {
-    ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'info', PORT: '0', COUCHDB_URL: couch.url, COUCHDB_DB_PREFIX: `b${id}_`, QUEUE_PREFIX: `bench-${id}`,
-    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', SECRET_KEY: randomBytes(32).toString('base64'), SESSION_SECRET: randomBytes(16).toString('hex'),
-    DMS_ADMIN_USER: 'bench', DMS_ADMIN_PASSWORD: password,
-  };
+  const { id, couch, couchDir, auth, env } = await startBenchCouch('upload');
   const procs: Proc[] = [couch];
   let uploadSeconds = 0;
   try {
@@ -114,7 +104,7 @@ async function oneRun(file: string): Promise<Run> {
     const started = performance.now();
     let final;
     try {
-      const body = await post(port, `Basic ${Buffer.from(`bench:${password}`).toString('base64')}`, file, `bench${id}`);
+      const body = await post(port, auth, file, `bench${id}`);
       uploadSeconds = (performance.now() - started) / 1000;
       const datasetId = (JSON.parse(body) as { id: string }).id;
       while (!(final = finals.get(datasetId))) await sleep(20);

@@ -1,6 +1,6 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import { AppError, isAppError } from '../errors.js';
-import { detectFormat, type DatasetFormat } from './readers/index.js';
+import { detectFormat, type DatasetFormat, type DetectHints } from './readers/index.js';
 
 const HEAD_BYTES = 64 * 1024;
 
@@ -10,10 +10,10 @@ export interface FormatVerdict {
 }
 
 /** detectFormat's verdict as the upload answers it: content that DMS cannot read is 415. */
-export function judgeFormat(head: Buffer, fileName: string): FormatVerdict {
+export function judgeFormat(head: Buffer, fileName: string, hints: DetectHints = {}): FormatVerdict {
   let detected;
   try {
-    detected = detectFormat(head, fileName);
+    detected = detectFormat(head, fileName, hints);
   } catch (error) {
     if (isAppError(error) && error.code === 'UNSUPPORTED_FORMAT') throw new AppError(error.code, 415, error.message, { details: error.details });
     throw error;
@@ -33,7 +33,11 @@ export class FormatCheck extends Transform {
   private head: Buffer[] = [];
   private headBytes = 0;
 
-  constructor(private readonly fileName: string) {
+  /** `encoding`: the one the user chose, if any (a UTF-16 or UTF-32 file without a mark is then text, not binary). */
+  constructor(
+    private readonly fileName: string,
+    private readonly encoding?: string,
+  ) {
     super();
   }
 
@@ -48,19 +52,20 @@ export class FormatCheck extends Transform {
       callback();
       return;
     }
-    this.release(callback);
+    this.release(callback, false);
   }
 
   override _flush(callback: TransformCallback): void {
     if (this.verdict) callback();
-    else this.release(callback);
+    else this.release(callback, true);
   }
 
-  private release(callback: TransformCallback): void {
+  /** `complete`: the head is the whole file (it ended within the first 64 KB). */
+  private release(callback: TransformCallback, complete: boolean): void {
     const head = Buffer.concat(this.head, this.headBytes);
     this.head = [];
     try {
-      this.verdict = judgeFormat(head, this.fileName);
+      this.verdict = judgeFormat(head, this.fileName, { encoding: this.encoding, complete });
     } catch (error) {
       callback(error as Error);
       return;

@@ -95,7 +95,7 @@ async function storeFile(services: Services, stream: Readable, fileName: string,
   const id = newDatasetId();
   const blobId = `raw-${id}`;
   const now = new Date().toISOString();
-  const check = new FormatCheck(fileName);
+  const check = new FormatCheck(fileName, fields.encoding);
   const name = (fields.name ?? '').trim() || fileName;
   // The parse starts once the first part is stored and follows the file while it arrives.
   const writer = new BlobWriter(store, blobId, undefined, PART_BYTES, () => startParse(services, id, name, fields, check));

@@ -1,4 +1,5 @@
 import { readerError } from './reader-error.js';
+import { isWideUnicode, normaliseEncoding, sampleText, unicodeForm } from './text/index.js';
 import type { DatasetFormat } from './types.js';
 
 const DESCRIPTIONS: Record<DatasetFormat, string> = {
@@ -39,12 +40,20 @@ function looksLikeOldPickle(head: Buffer): boolean {
   return /^(\((d|l|t|i[A-Za-z_])|c[A-Za-z_][\w.]*\n[A-Za-z_]|\(dp\d|\(lp\d)/.test(text) || (/^[\]}]q/.test(text) && text.charCodeAt(2) === 0);
 }
 
-function textFormat(head: Buffer): DatasetFormat {
-  let text: string;
-  if (startsWith(head, [0xff, 0xfe])) text = head.subarray(2).toString('utf16le');
-  else if (startsWith(head, [0xfe, 0xff])) text = Buffer.from(head.subarray(2)).swap16().toString('utf16le');
-  else text = head.toString('latin1').replace(/^\xef\xbb\xbf/, '');
+export interface DetectHints {
+  /** The encoding the user chose: it decides how text is read here too, and UTF-16/32 NUL bytes are not binary. */
+  encoding?: string;
+  /** Set when `head` is the whole file: a file of only whitespace is then refused as empty at once. */
+  complete?: boolean;
+}
+
+function textFormat(head: Buffer, encoding: string | undefined, hints: DetectHints): DatasetFormat {
+  // Non-Unicode encodings spell [ { and whitespace in ASCII, which latin1 reads byte for byte.
+  const text = sampleText(head, encoding && encoding !== 'utf-8' ? encoding : 'latin1').replace(/^(\ufeff|\xef\xbb\xbf)/, '');
   const trimmed = text.replace(/^\s+/, '');
+  if (trimmed === '' && hints.complete) {
+    throw readerError('EMPTY_FILE', 'The file holds only whitespace (spaces, tabs or blank lines): there are no rows to read.');
+  }
   if (trimmed.startsWith('[')) return 'json';
   if (trimmed.startsWith('{')) {
     const firstLine = trimmed.split(/\r?\n/, 1)[0].trimEnd();
@@ -53,18 +62,23 @@ function textFormat(head: Buffer): DatasetFormat {
   return 'csv';
 }
 
-function contentFormat(head: Buffer, fileName: string): DatasetFormat {
+function contentFormat(head: Buffer, fileName: string, hints: DetectHints): DatasetFormat {
   if (startsWith(head, [0x50, 0x4b, 0x03, 0x04]) && /xl\/|\[Content_Types\]\.xml/.test(head.toString('latin1'))) return 'xlsx';
   if (startsWith(head, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])) return 'xls';
   if (head.subarray(0, 4).toString('latin1') === 'PAR1') return 'parquet';
   if (head[0] === 0x80 && head[1] >= 2 && head[1] <= 5) return 'pickle';
   refuseKnownBinary(head, fileName);
   if (looksLikeOldPickle(head)) return 'pickle';
-  const utf16 = startsWith(head, [0xff, 0xfe]) || startsWith(head, [0xfe, 0xff]);
-  if (!utf16 && head.subarray(0, 4096).includes(0)) {
-    throw readerError('UNSUPPORTED_FORMAT', `${fileName} is a binary file of an unknown kind (it holds NUL bytes). Upload CSV, Excel (.xlsx), JSON, NDJSON, Parquet or a Python pickle.`);
+  const encoding = hints.encoding ? normaliseEncoding(hints.encoding, head) : unicodeForm(head);
+  if (!(encoding && isWideUnicode(encoding)) && head.subarray(0, 4096).includes(0)) {
+    throw readerError(
+      'UNSUPPORTED_FORMAT',
+      `${fileName} is a binary file of an unknown kind (it holds NUL bytes). Upload CSV, Excel (.xlsx), ` +
+        `JSON, NDJSON, Parquet or a Python pickle; a UTF-16 or UTF-32 text file without a byte-order mark ` +
+        `needs its encoding chosen.`,
+    );
   }
-  return textFormat(head);
+  return textFormat(head, encoding, hints);
 }
 
 export interface DetectedFormat {
@@ -74,9 +88,9 @@ export interface DetectedFormat {
 }
 
 /** The format from the first bytes (64 KB is plenty), explained when the name disagrees. */
-export function detectFormat(head: Buffer, fileName: string): DetectedFormat {
+export function detectFormat(head: Buffer, fileName: string, hints: DetectHints = {}): DetectedFormat {
   if (head.length === 0) throw readerError('EMPTY_FILE', `${fileName} is empty (0 bytes).`);
-  const format = contentFormat(head, fileName);
+  const format = contentFormat(head, fileName, hints);
   const extension = /\.([A-Za-z0-9]+)$/.exec(fileName)?.[1]?.toLowerCase();
   const named = extension ? EXTENSIONS[extension] : undefined;
   const jsonFamily = new Set<DatasetFormat>(['json', 'ndjson']);

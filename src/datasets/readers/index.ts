@@ -1,4 +1,4 @@
-export { detectFormat, type DetectedFormat } from './detect.js';
+export { detectFormat, type DetectedFormat, type DetectHints } from './detect.js';
 export { readDataset } from './read-dataset.js';
 export { dedupeHeaders, type HeaderRename } from './headers.js';
 export {

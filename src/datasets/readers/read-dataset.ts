@@ -30,6 +30,6 @@ const READERS: Record<DatasetFormat, Reader> = {
  */
 export async function* readDataset(source: ByteSource, input: ReaderOptionsInput = {}): AsyncGenerator<RowBatch> {
   const options = ReaderOptions.parse(input);
-  const format = options.format ?? detectFormat(await readHead(source, 64 * 1024), 'the file').format;
+  const format = options.format ?? detectFormat(await readHead(source, 64 * 1024), 'the file', { encoding: options.encoding }).format;
   yield* READERS[format](source, options);
 }

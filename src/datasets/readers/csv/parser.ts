@@ -46,6 +46,11 @@ export class CsvParser {
     return this.line;
   }
 
+  /** The column (1-based, in characters) the next pushed character will have. */
+  get currentColumn(): number {
+    return this.offset - this.lineStart + 1;
+  }
+
   push(s: string): void {
     const n = s.length;
     const d = this.delimiter;

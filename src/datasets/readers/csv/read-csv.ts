@@ -2,9 +2,9 @@ import { inferTextType } from '../../profile/index.js';
 import { Batcher } from '../batcher.js';
 import { dedupeHeaders } from '../headers.js';
 import { readerError } from '../reader-error.js';
-import { bufferChunks, readHead } from '../source.js';
+import { readHead } from '../source.js';
+import { decodeText, detectEncoding, normaliseEncoding, sampleText } from '../text/index.js';
 import type { ByteSource, CellValue, ReaderOptions, RowBatch } from '../types.js';
-import { createTextDecoder, detectEncoding, normaliseEncoding } from './encoding.js';
 import { CsvParser } from './parser.js';
 import { sniffDelimiter } from './sniff.js';
 
@@ -19,24 +19,14 @@ function looksLikeHeader(fields: string[]): boolean {
   return filled.length > 0 && filled.every((field) => inferTextType(field) === 'string');
 }
 
-function sampleText(head: Buffer, encoding: string): string {
-  // Lenient on purpose: the sample only guides the delimiter; the real read reports bad bytes.
-  const text = encoding === 'utf-8' ? new TextDecoder().decode(head) : createTextDecoder(encoding).write(head);
+/** The sample up to its last complete line: it only guides the delimiter. */
+function sampleLines(head: Buffer, encoding: string): string {
+  const text = sampleText(head, encoding);
   const lastNewline = text.lastIndexOf('\n');
   return lastNewline > 0 ? text.slice(0, lastNewline) : text;
 }
 
-function undecodable(chunk: Buffer, bytesBefore: number, lineBefore: number, encoding: string): Error {
-  const lenient = new TextDecoder().decode(chunk);
-  const prefix = lenient.slice(0, Math.max(0, lenient.indexOf('\uFFFD')));
-  const line = lineBefore + (prefix.match(/\n/g)?.length ?? 0);
-  const byte = bytesBefore + Buffer.byteLength(prefix);
-  return readerError(
-    'CSV_UNDECODABLE',
-    `Line ${line} (near byte ${byte}) holds bytes that are not valid ${encoding}. Choose the file's real encoding (for example windows-1252, gb18030 or shift_jis) in the encoding option, or save the file as UTF-8.`,
-    { line, byte, encoding },
-  );
-}
+const isBlank = (field: string): boolean => field.trim() === '';
 
 /**
  * A parsed CSV row at the file's width: a row of the right width becomes the row itself (a million rows are a
@@ -65,8 +55,8 @@ export function parseCsvRows(pieces: Iterable<string>, delimiter: string, width:
 export async function* readCsv(source: ByteSource, options: ReaderOptions): AsyncGenerator<RowBatch> {
   const head = await readHead(source, SNIFF_BYTES);
   if (head.length === 0) throw readerError('EMPTY_FILE', 'The file is empty (0 bytes).');
-  const encoding = options.encoding ? normaliseEncoding(options.encoding) : detectEncoding(head);
-  const delimiter = options.delimiter ?? sniffDelimiter(sampleText(head, encoding));
+  const encoding = options.encoding ? normaliseEncoding(options.encoding, head) : detectEncoding(head);
+  const delimiter = options.delimiter ?? sniffDelimiter(sampleLines(head, encoding));
   const batcher = new Batcher(options.batchSize);
   batcher.rawDelimiter = delimiter;
   let headerFields: string[] | undefined;
@@ -74,6 +64,8 @@ export async function* readCsv(source: ByteSource, options: ReaderOptions): Asyn
 
   const onRow = (fields: string[], line: number, raw: string): void => {
     if (width === 0) {
+      // Lines of only spaces and tabs before the first row are blank lines: a file of whitespace holds no rows.
+      if (fields.every(isBlank)) return;
       width = fields.length;
       const header = options.hasHeader === 'auto' ? looksLikeHeader(fields) : options.hasHeader;
       if (header) {
@@ -103,28 +95,13 @@ export async function* readCsv(source: ByteSource, options: ReaderOptions): Asyn
   };
 
   const parser = new CsvParser(delimiter, onRow, true);
-  const decoder = createTextDecoder(encoding);
-  let bytes = 0;
-  for await (const chunk of bufferChunks(source)) {
-    let text: string;
-    try {
-      text = decoder.write(chunk);
-    } catch (error) {
-      if (error instanceof TypeError) throw undecodable(chunk, bytes, parser.currentLine, encoding);
-      throw error;
-    }
-    bytes += chunk.length;
+  const position = () => ({ line: parser.currentLine, column: parser.currentColumn });
+  for await (const text of decodeText(source, { encoding, format: 'CSV', position })) {
     parser.push(text);
     yield* batcher.drain();
   }
-  try {
-    parser.push(decoder.end());
-  } catch (error) {
-    if (error instanceof TypeError) throw undecodable(Buffer.alloc(0), bytes, parser.currentLine, encoding);
-    throw error;
-  }
   parser.end();
-  if (width === 0) throw readerError('EMPTY_FILE', 'The file holds no rows (only blank lines or whitespace).');
+  if (width === 0) throw readerError('EMPTY_FILE', 'The file holds no rows: only blank lines, spaces or tabs.');
   if (batcher.rowCount === 0) {
     throw readerError('HEADER_ONLY', `The file has a header row (${batcher.columns.join(', ')}) but no data rows.`);
   }
