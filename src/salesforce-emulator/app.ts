@@ -16,7 +16,7 @@ import { soapRouter } from './http/soap-login.js';
 import { inspectionRouter } from './inspection.js';
 import { EmulatorOptions, type EmulatorOptionsInput } from './options.js';
 import { loadState } from './persistence.js';
-import { createState, seedUsers, type EmulatorState, type Session } from './state.js';
+import { createState, seedOrg, type EmulatorState, type Session } from './state.js';
 
 
 function apiRouter(state: EmulatorState, jobs: BulkJobs): Router {
@@ -51,16 +51,25 @@ function errorHandler(error: unknown, _req: Request, res: Response, _next: NextF
   else res.end();
 }
 
+/** `//services/data` (an instance URL saved with a trailing slash, as the sf CLI does) is `/services/data`. */
+function collapseSlashes(req: Request, _res: Response, next: NextFunction): void {
+  const query = req.url.indexOf('?');
+  const path = query < 0 ? req.url : req.url.slice(0, query);
+  if (path.includes('//')) req.url = path.replace(/\/{2,}/g, '/') + (query < 0 ? '' : req.url.slice(query));
+  next();
+}
+
 /** Builds the emulator's state (schema, saved records, seeded users) and its Express app, without listening. */
 export async function createEmulatorApp(input: EmulatorOptionsInput = {}): Promise<{ app: Express; state: EmulatorState }> {
   const options = EmulatorOptions.parse(input);
   const state = await createState(options);
   if (options.dataDir) await loadState(state, options.dataDir);
-  seedUsers(state);
+  seedOrg(state);
   const jobs = new BulkJobs(state);
   state.jobs = jobs;
   const app = express();
   app.disable('x-powered-by');
+  app.use(collapseSlashes);
   app.use(oauthRouter(state), soapRouter(state), identityRouter(state));
   app.use('/services/data/:version', apiRouter(state, jobs));
   if (options.enableInspection) app.use('/__emulator', inspectionRouter(state));

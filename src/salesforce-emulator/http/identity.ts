@@ -53,5 +53,17 @@ export function identityRouter(state: EmulatorState): Router {
       },
     });
   });
+  router.get('/services/oauth2/userinfo', requireSession(state), (req, res) => {
+    const session = res.locals.session as Session;
+    const entry = state.users.get(session.username.toLowerCase())!;
+    const origin = originOf(req);
+    res.json({
+      sub: `${origin}/id/${state.options.orgId}/${entry.id}`, user_id: entry.id, organization_id: state.options.orgId,
+      preferred_username: entry.user.username, nickname: entry.user.username.split('@')[0],
+      name: `${entry.user.firstName} ${entry.user.lastName}`, email: entry.user.email, email_verified: true,
+      given_name: entry.user.firstName, family_name: entry.user.lastName, zoneinfo: 'GMT', active: true, user_type: 'STANDARD',
+      language: 'en_US', locale: 'en_US', utcOffset: 0, updated_at: new Date().toISOString(), is_app_installed: true,
+    });
+  });
   return router;
 }
