@@ -6,6 +6,7 @@ import { bulkQueryRouter } from './bulk/query-routes.js';
 import { faultMiddleware } from './faults.js';
 import { oauthRouter, originOf, requireSession } from './http/auth.js';
 import { collectionsRouter } from './http/collections.js';
+import { compositeTreeRouter } from './http/composite-tree.js';
 import { versionOf } from './http/context.js';
 import { identityRouter } from './http/identity.js';
 import { limitMiddleware, limitsBody } from './http/limits.js';
@@ -35,7 +36,8 @@ function apiRouter(state: EmulatorState, jobs: BulkJobs): Router {
   api.get('/limits', (_req, res) => {
     res.json(limitsBody(state));
   });
-  api.use(sobjectsRouter(state), collectionsRouter(state), queryRouter(state), ingestRouter(state, jobs), bulkQueryRouter(state, jobs));
+  api.use(sobjectsRouter(state), collectionsRouter(state), compositeTreeRouter(state), queryRouter(state));
+  api.use(ingestRouter(state, jobs), bulkQueryRouter(state, jobs));
   api.use((_req, res) => notFound(res));
   return api;
 }
