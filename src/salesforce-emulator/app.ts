@@ -14,6 +14,7 @@ import { notFound, sendErrors } from './http/respond.js';
 import { queryRouter } from './http/rest-query.js';
 import { sobjectsRouter } from './http/rest-sobjects.js';
 import { soapRouter } from './http/soap-login.js';
+import { versionGate } from './http/versions.js';
 import { inspectionRouter } from './inspection.js';
 import { EmulatorOptions, type EmulatorOptionsInput } from './options.js';
 import { loadState } from './persistence.js';
@@ -22,7 +23,7 @@ import { createState, seedOrg, type EmulatorState, type Session } from './state.
 
 function apiRouter(state: EmulatorState, jobs: BulkJobs): Router {
   const api = Router({ mergeParams: true });
-  api.use((req, res, next) => (/^v\d+\.\d$/.test(String(req.params.version)) ? next() : notFound(res)));
+  api.use(versionGate);
   api.use(faultMiddleware(state.faults), requireSession(state), limitMiddleware(state));
   api.use(express.json({ limit: '50mb' }));
   api.get('/', (req, res) => {

@@ -16,6 +16,8 @@ export interface Session {
   username: string;
   calls: number;
   expired: boolean;
+  /** Epoch ms after which the token is refused; every call moves it on by the session timeout. */
+  expiresAt: number;
 }
 
 /** Everything the emulator holds in memory: schema, records, sessions, API usage, faults, jobs and cursors. */
@@ -26,6 +28,8 @@ export interface EmulatorState {
   faults: Faults;
   sessions: Map<string, Session>;
   refreshTokens: Map<string, string>;
+  /** Set when sessions or refresh tokens change, so persistence saves them. */
+  sessionsChanged: boolean;
   users: Map<string, { user: EmulatorUser; id: string }>;
   apiUsage: { used: number };
   /** REST query cursors for nextRecordsUrl, by locator. */
@@ -87,6 +91,7 @@ export async function createState(options: EmulatorOptions): Promise<EmulatorSta
     faults: new Faults(options.faults, options.seed),
     sessions: new Map(),
     refreshTokens: new Map(),
+    sessionsChanged: false,
     users: new Map(options.users.map((user) => [user.username.toLowerCase(), { user, id: '' }])),
     apiUsage: { used: 0 },
     cursors: new Map(),

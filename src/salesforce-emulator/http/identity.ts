@@ -1,20 +1,7 @@
 import { Router } from 'express';
 import type { EmulatorState, Session } from '../state.js';
 import { originOf, requireSession } from './auth.js';
-
-const FIRST_VERSION = 31;
-const LATEST_VERSION = 64;
-const SEASONS = ['Spring', 'Summer', 'Winter'];
-
-/** `GET /services/data`: the API versions the emulator answers (no session needed, as in an org). */
-export function versionList(): { label: string; url: string; version: string }[] {
-  const list = [];
-  for (let v = FIRST_VERSION; v <= LATEST_VERSION; v++) {
-    const year = 2014 + Math.floor((v - 30) / 3);
-    list.push({ label: `${SEASONS[(v - 30) % 3]} '${String(year).slice(2)}`, url: `/services/data/v${v}.0`, version: `${v}.0` });
-  }
-  return list;
-}
+import { versionList } from './versions.js';
 
 /** Identity URL (`/id/{orgId}/{userId}`) and the versions list. */
 export function identityRouter(state: EmulatorState): Router {
