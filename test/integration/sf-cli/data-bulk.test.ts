@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { passwordToken, start, type Emulator } from '../salesforce-emulator/helpers.js';
+import { connect, passwordToken, start, type Emulator } from '../salesforce-emulator/helpers.js';
 import { SfCli } from './sf-cli.js';
 
 type IngestResult = { jobId: string; processedRecords: number; successfulRecords: number; failedRecords: number };
@@ -51,10 +51,9 @@ describe('sf CLI: Bulk API 2.0 import, upsert, update, delete, export and result
   });
 
   test('update bulk and delete bulk by Id; results of a job with a failed row', async () => {
-    await writeFile(file('seed.csv'), 'Name,NumberOfEmployees\nSeed A,1\nSeed B,2\nSeed C,3\n');
-    await cli.ok(['data', 'import', 'bulk', ...org, '--sobject', 'Account', '--file', file('seed.csv'), '--wait', '5']);
-    await cli.ok(['data', 'export', 'bulk', ...org, '--query', "SELECT Id FROM Account WHERE Name LIKE 'Seed%' ORDER BY Name", '--output-file', file('seed-ids.csv'), '--wait', '5']);
-    const ids = csvLines(await readFile(file('seed-ids.csv'), 'utf8')).slice(1).map((l) => l.replace(/"/g, ''));
+    const conn = await connect(emulator);
+    const seeded = await conn.sobject('Account').create([{ Name: 'Seed A' }, { Name: 'Seed B' }, { Name: 'Seed C' }]);
+    const ids = seeded.map((r) => r.id!);
     await writeFile(file('update.csv'), `Id,NumberOfEmployees\n${ids.slice(1).map((id) => `${id},99`).join('\n')}\n`);
     await writeFile(file('delete.csv'), `Id\n${ids[0]}\n`);
     const [updated, deleted] = await Promise.all([
@@ -62,9 +61,7 @@ describe('sf CLI: Bulk API 2.0 import, upsert, update, delete, export and result
       cli.ok<{ jobInfo: { numberRecordsProcessed: number; numberRecordsFailed: number } }>(['data', 'delete', 'bulk', ...org, '--sobject', 'Account', '--file', file('delete.csv'), '--wait', '5']),
     ]);
     assert.deepEqual([updated.successfulRecords, deleted.jobInfo.numberRecordsProcessed, deleted.jobInfo.numberRecordsFailed], [2, 1, 0]);
-    const left = await cli.ok<{ records: { Name: string; NumberOfEmployees: number }[] }>([
-      'data', 'query', ...org, '--query', "SELECT Name, NumberOfEmployees FROM Account WHERE Name LIKE 'Seed%' ORDER BY Name",
-    ]);
+    const left = await conn.query<{ Name: string; NumberOfEmployees: number }>("SELECT Name, NumberOfEmployees FROM Account WHERE Name LIKE 'Seed%' ORDER BY Name");
     assert.deepEqual(left.records.map((r) => [r.Name, r.NumberOfEmployees]), [['Seed B', 99], ['Seed C', 99]]);
     await writeFile(file('mixed.csv'), 'Name,NumberOfEmployees\nGood,5\nBad,many\n');
     const mixed = await cli.run(['data', 'import', 'bulk', ...org, '--sobject', 'Account', '--file', file('mixed.csv'), '--wait', '5']);

@@ -12,6 +12,7 @@ export const NODE_VERSION = '22.23.5';
 const STALE_LOCK_MS = 15 * 60_000;
 
 export interface SfInstall {
+  dir: string;
   node: string;
   run: string;
   /** Milliseconds the install took in this process (0 when the cache was ready). */
@@ -40,9 +41,10 @@ function nodePackage(): string | null {
   return `node-${process.platform}-${process.arch}@${NODE_VERSION}`;
 }
 
-function layout(dir: string): { node: string; run: string } {
+function layout(dir: string): { dir: string; node: string; run: string } {
   const modules = join(dir, 'node_modules');
   return {
+    dir,
     node: nodePackage() ? join(modules, `node-${process.platform}-${process.arch}`, 'bin', 'node') : process.execPath,
     run: join(modules, '@salesforce', 'cli', 'bin', 'run.js'),
   };

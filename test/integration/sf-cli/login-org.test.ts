@@ -21,10 +21,12 @@ describe('sf CLI: org login, display and limits against the Local org', () => {
   });
 
   test('org login access-token saves the org; a bad token is refused', async () => {
-    const bad = await cli.run(['org', 'login', 'access-token', '--instance-url', emulator.url, '--no-prompt'], { env: { SF_ACCESS_TOKEN: '00D000000000001!nope' } });
+    const [bad, orgs] = await Promise.all([
+      cli.run(['org', 'login', 'access-token', '--instance-url', emulator.url, '--no-prompt'], { env: { SF_ACCESS_TOKEN: '00D000000000001!nope' } }),
+      cli.ok<{ other: { username: string; alias?: string }[] }>(['org', 'list']),
+    ]);
     assert.equal(bad.exitCode, 1);
-    assert.match(String(bad.json.message), /Could not retrieve the username|Session expired or invalid/);
-    const orgs = await cli.ok<{ other: { username: string; alias?: string }[] }>(['org', 'list']);
+    assert.match(String(bad.json.message), /Could not retrieve the username/);
     assert.ok(orgs.other.some((o) => o.username === USERNAME && o.alias === 'local'));
   });
 
@@ -42,7 +44,7 @@ describe('sf CLI: org login, display and limits against the Local org', () => {
     assert.ok(limits.some((l) => l.name === 'DailyBulkV2QueryJobs'));
   });
 
-  test('org login jwt with the key whose certificate the org holds', async () => {
+  test('org login jwt with the key whose certificate the org holds (a wrong key: auth.test.ts)', async () => {
     const keyFile = join(cli.home, 'server.key');
     await writeFile(keyFile, keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
     const login = await cli.ok<{ username: string; orgId: string }>([
@@ -50,11 +52,7 @@ describe('sf CLI: org login, display and limits against the Local org', () => {
       '--instance-url', emulator.url, '--alias', 'jwt',
     ]);
     assert.deepEqual([login.username, login.orgId], [USERNAME, '00D000000000001AAA']);
-    const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
-    const wrongKey = join(cli.home, 'other.key');
-    await writeFile(wrongKey, other.export({ type: 'pkcs8', format: 'pem' }).toString());
-    const refused = await cli.run(['org', 'login', 'jwt', '--client-id', CLIENT_ID, '--jwt-key-file', wrongKey, '--username', USERNAME, '--instance-url', emulator.url]);
-    assert.equal(refused.exitCode, 1);
-    assert.match(String(refused.json.message), /signature verification failed/);
+    const display = await cli.ok<{ username: string; connectedStatus: string }>(['org', 'display', '--target-org', 'jwt']);
+    assert.deepEqual([display.username, display.connectedStatus], [USERNAME, 'Connected']);
   });
 });
