@@ -23,7 +23,8 @@ export async function runEmulatorCli(argv: string[]): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, got ${values.port}`);
   const jwtCertificate = values['jwt-cert'] ? await readFile(values['jwt-cert'], 'utf8') : undefined;
   const emulator = await startEmulator({
-    port, host: values.host, dataDir: values.data, describeDir: values.describe, enableInspection: values.inspect, jwtCertificate,
+    port, host: values.host, dataDir: values.data, describeDir: values.describe, jwtCertificate,
+    enableInspection: values.inspect,
   });
   const { options } = emulator.state;
   const user = options.users[0];

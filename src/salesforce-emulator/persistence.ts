@@ -42,7 +42,10 @@ async function loadSessions(state: EmulatorState, dir: string): Promise<void> {
   for (const { token, username } of saved.refreshTokens) state.refreshTokens.set(token, username);
 }
 
-/** Writes every object's records as JSON lines (`<Object>.jsonl`), meta.json and sessions.json, each via a temp file and rename. */
+/**
+ * Writes every object's records as JSON lines (`<Object>.jsonl`), meta.json and sessions.json, each via a
+ * temp file and rename.
+ */
 export async function saveState(state: EmulatorState, dir: string): Promise<void> {
   await mkdir(dir, { recursive: true });
   state.store.dirty = false;

@@ -54,8 +54,9 @@ function seedOrganization(state: EmulatorState): void {
   if (!table || table.rows.has(id)) return;
   const row: Row = [];
   const values: Record<string, Value> = {
-    Id: id, Name: state.options.organizationName, InstanceName: 'LOCAL', IsSandbox: false, OrganizationType: 'Developer Edition',
-    LanguageLocaleKey: 'en_US', TimeZoneSidKey: 'GMT', DefaultLocaleSidKey: 'en_US', CreatedDate: formatDateTime(Date.now()),
+    Id: id, Name: state.options.organizationName, InstanceName: 'LOCAL', IsSandbox: false,
+    OrganizationType: 'Developer Edition', LanguageLocaleKey: 'en_US', TimeZoneSidKey: 'GMT', DefaultLocaleSidKey: 'en_US',
+    CreatedDate: formatDateTime(Date.now()),
   };
   for (const [name, value] of Object.entries(values)) table.set(row, table.schema.byLower.get(name.toLowerCase())!, value);
   table.insert(id, row);

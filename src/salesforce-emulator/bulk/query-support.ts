@@ -8,7 +8,8 @@ export function bulkQueryRefusal(outcome: QueryOutcome): { errorCode: string; me
   const { query } = outcome;
   const refuse = (what: string) => ({ errorCode: 'API_ERROR', message: `${what} is not supported by Bulk API 2.0 query` });
   if (outcome.columns.some((c) => c.kind === 'child')) {
-    return { errorCode: 'FEATURENOTENABLED', message: 'Aggregate Relationships not supported in Bulk V2 Query with CSV content type.' };
+    const message = 'Aggregate Relationships not supported in Bulk V2 Query with CSV content type.';
+    return { errorCode: 'FEATURENOTENABLED', message };
   }
   if (query.groupBy.length > 0) return refuse('GROUP BY');
   if (query.countOnly || outcome.kind === 'aggregate') return refuse('An aggregate function (COUNT(), SUM, ...)');

@@ -98,14 +98,17 @@ export class Schema {
   }
 }
 
-const STANDARD_CHILD_NAMES: Record<string, string> = { 'Account.ParentId': 'ChildAccounts', 'User.ManagerId': 'ManagedUsers' };
+const STANDARD_CHILD_NAMES: Record<string, string> = {
+  'Account.ParentId': 'ChildAccounts',
+  'User.ManagerId': 'ManagedUsers',
+};
 
 function childRelationshipName(child: ObjectSchema, field: string, target: string): string | null {
   const known = STANDARD_CHILD_NAMES[`${child.name}.${field}`];
   if (known) return known;
   if (field === 'OwnerId' || child.name === target) return null;
-  const plural = child.spec.labelPlural.replace(/\W+/g, '');
-  return field.endsWith('__c') || child.spec.custom ? `${child.spec.labelPlural.replace(/\W+/g, '_')}__r` : plural;
+  const plural = child.spec.labelPlural;
+  return field.endsWith('__c') || child.spec.custom ? `${plural.replace(/\W+/g, '_')}__r` : plural.replace(/\W+/g, '');
 }
 
 function nextCustomPrefix(taken: Set<string>): string {
@@ -133,7 +136,8 @@ function mergeSpec(existing: ObjectSpec | undefined, file: z.infer<typeof Descri
 
 /** Standard objects plus those (or extra fields) from describe JSON files in `describeDir`. */
 export async function loadSchema(describeDir?: string): Promise<Schema> {
-  const specs = new Map([ACCOUNT, CONTACT, LEAD, OPPORTUNITY, CASE, USER, ORGANIZATION].map((s) => [s.name.toLowerCase(), s]));
+  const standard = [ACCOUNT, CONTACT, LEAD, OPPORTUNITY, CASE, USER, ORGANIZATION];
+  const specs = new Map(standard.map((s) => [s.name.toLowerCase(), s]));
   if (describeDir) {
     const names = (await readdir(describeDir)).filter((n) => n.endsWith('.json')).sort();
     for (const fileName of names) {

@@ -82,7 +82,9 @@ export const ORGANIZATION: ObjectSpec = {
     field('TrialExpirationDate', 'datetime', { readOnly: true, label: 'Trial Expiration Date' }),
     field('OrganizationType', 'picklist', {
       readOnly: true, label: 'Edition',
-      picklist: ['Team Edition', 'Professional Edition', 'Enterprise Edition', 'Developer Edition', 'Unlimited Edition', 'Base Edition'],
+      picklist: [
+        'Team Edition', 'Professional Edition', 'Enterprise Edition', 'Developer Edition', 'Unlimited Edition', 'Base Edition',
+      ],
     }),
     field('NamespacePrefix', 'string', { length: 15, readOnly: true, label: 'Namespace Prefix' }),
     field('LanguageLocaleKey', 'picklist', { picklist: ['en_US'], readOnly: true, label: 'Language' }),

@@ -1,6 +1,6 @@
 import { Router, type Response } from 'express';
 import { insertRecord } from '../data/dml.js';
-import { SfError } from '../data/sf-error.js';
+import { ERR, SfError } from '../data/sf-error.js';
 import type { Table, Undo } from '../data/table.js';
 import { jsonColumns, resolveColumn, type Column } from '../data/validate-record.js';
 import type { EmulatorState } from '../state.js';
@@ -20,19 +20,27 @@ interface TreeNode {
 class TreeError extends Error {}
 
 /** Reads one record and its nested child records (`Contacts: {records: [...]}`), checking the limits. */
-function readNode(state: EmulatorState, table: Table, raw: unknown, depth: number, seen: { refs: Set<string>; types: Set<string>; count: number }): TreeNode {
-  if (!isPlainObject(raw) || !isPlainObject(raw.attributes)) throw new TreeError('Every record needs an attributes object with type and referenceId');
+type Seen = { refs: Set<string>; types: Set<string>; count: number };
+
+function readNode(state: EmulatorState, table: Table, raw: unknown, depth: number, seen: Seen): TreeNode {
+  if (!isPlainObject(raw) || !isPlainObject(raw.attributes)) {
+    throw new TreeError('Every record needs an attributes object with type and referenceId');
+  }
   const { type, referenceId } = raw.attributes;
   if (typeof type !== 'string' || type.toLowerCase() !== table.schema.name.toLowerCase()) {
     throw new TreeError(`Record of type ${String(type)} cannot be inserted as ${table.schema.name}`);
   }
-  if (typeof referenceId !== 'string' || referenceId === '') throw new TreeError(`A ${table.schema.name} record has no referenceId`);
+  if (typeof referenceId !== 'string' || referenceId === '') {
+    throw new TreeError(`A ${table.schema.name} record has no referenceId`);
+  }
   if (seen.refs.has(referenceId)) throw new TreeError(`Duplicate referenceId ${referenceId}`);
   if (depth > TREE_LIMITS.depth) throw new TreeError(`Records can be nested at most ${TREE_LIMITS.depth} levels deep`);
   seen.refs.add(referenceId);
   seen.types.add(table.schema.name);
   if (++seen.count > TREE_LIMITS.records) throw new TreeError(`A request can hold at most ${TREE_LIMITS.records} records`);
-  if (seen.types.size > TREE_LIMITS.types) throw new TreeError(`A request can hold at most ${TREE_LIMITS.types} object types`);
+  if (seen.types.size > TREE_LIMITS.types) {
+    throw new TreeError(`A request can hold at most ${TREE_LIMITS.types} object types`);
+  }
   const record: Record<string, unknown> = {};
   const children: TreeNode['children'] = [];
   for (const [key, value] of Object.entries(raw)) {
@@ -41,9 +49,10 @@ function readNode(state: EmulatorState, table: Table, raw: unknown, depth: numbe
       record[key] = value;
       continue;
     }
-    const relation = state.schema.childrenOf(table.schema.name).find((c) => c.relationshipName?.toLowerCase() === key.toLowerCase());
+    const relation = state.schema.childrenOf(table.schema.name)
+      .find((c) => c.relationshipName?.toLowerCase() === key.toLowerCase());
     const child = relation && state.store.table(relation.childSObject);
-    if (!relation || !child) throw new SfError('INVALID_FIELD', `No such column '${key}' on sobject of type ${table.schema.name}`);
+    if (!relation || !child) throw ERR.invalidField(key, table.schema.name);
     const fkColumn = resolveColumn(state.store, child, relation.field) as Column;
     children.push({ fkColumn, nodes: value.records.map((r) => readNode(state, child, r, depth + 1, seen)) });
   }
@@ -61,7 +70,8 @@ export function compositeTreeRouter(state: EmulatorState): Router {
     if (!table) return;
     const roots = isPlainObject(req.body) ? req.body.records : undefined;
     if (!Array.isArray(roots) || roots.length === 0) {
-      return sendErrors(res, 400, [{ errorCode: 'INVALID_INPUT', message: 'The request body needs a non-empty records array' }]);
+      const message = 'The request body needs a non-empty records array';
+      return sendErrors(res, 400, [{ errorCode: 'INVALID_INPUT', message }]);
     }
     let nodes: TreeNode[];
     try {
@@ -69,7 +79,9 @@ export function compositeTreeRouter(state: EmulatorState): Router {
       nodes = roots.map((r) => readNode(state, table, r, 1, seen));
     } catch (error) {
       if (error instanceof SfError) return sendSfErrors(res, 400, [error]);
-      if (error instanceof TreeError) return sendErrors(res, 400, [{ errorCode: 'INVALID_INPUT', message: error.message }]);
+      if (error instanceof TreeError) {
+        return sendErrors(res, 400, [{ errorCode: 'INVALID_INPUT', message: error.message }]);
+      }
       throw error;
     }
     const journal: Undo[] = [];

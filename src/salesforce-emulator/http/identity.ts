@@ -48,7 +48,8 @@ export function identityRouter(state: EmulatorState): Router {
       sub: `${origin}/id/${state.options.orgId}/${entry.id}`, user_id: entry.id, organization_id: state.options.orgId,
       preferred_username: entry.user.username, nickname: entry.user.username.split('@')[0],
       name: `${entry.user.firstName} ${entry.user.lastName}`, email: entry.user.email, email_verified: true,
-      given_name: entry.user.firstName, family_name: entry.user.lastName, zoneinfo: 'GMT', active: true, user_type: 'STANDARD',
+      given_name: entry.user.firstName, family_name: entry.user.lastName, zoneinfo: 'GMT', active: true,
+      user_type: 'STANDARD',
       language: 'en_US', locale: 'en_US', utcOffset: 0, updated_at: new Date().toISOString(), is_app_installed: true,
     });
   });

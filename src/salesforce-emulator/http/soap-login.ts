@@ -30,7 +30,9 @@ export function soapRouter(state: EmulatorState): Router {
   router.post('/services/Soap/u/:version', express.text({ type: () => true, limit: '1mb' }), (req, res) => {
     const body = typeof req.body === 'string' ? req.body : '';
     const version = String(req.params.version);
-    if (typeof servedVersion(`v${version}`) !== 'number') return fault(res, 'UNSUPPORTED_API_VERSION', 'Invalid Api version specified on URL');
+    if (typeof servedVersion(`v${version}`) !== 'number') {
+      return fault(res, 'UNSUPPORTED_API_VERSION', 'Invalid Api version specified on URL');
+    }
     if (/<(?:\w+:)?logout\b/.test(body)) {
       const sessionId = element(body, 'sessionId');
       if (sessionId && state.sessions.delete(sessionId)) state.sessionsChanged = true;

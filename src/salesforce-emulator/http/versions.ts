@@ -11,7 +11,8 @@ export function versionList(): { label: string; url: string; version: string }[]
   const list = [];
   for (let v = FIRST_VERSION; v <= LATEST_VERSION; v++) {
     const year = 2014 + Math.floor((v - 30) / 3);
-    list.push({ label: `${SEASONS[(v - 30) % 3]} '${String(year).slice(2)}`, url: `/services/data/v${v}.0`, version: `${v}.0` });
+    const label = `${SEASONS[(v - 30) % 3]} '${String(year).slice(2)}`;
+    list.push({ label, url: `/services/data/v${v}.0`, version: `${v}.0` });
   }
   return list;
 }
@@ -32,7 +33,8 @@ export function servedVersion(segment: string): number | 'retired' | null {
 export function versionGate(req: Request, res: Response, next: NextFunction): void {
   const served = servedVersion(String(req.params.version));
   if (served === 'retired') {
-    return sendErrors(res, 410, [{ errorCode: 'UNSUPPORTED_API_VERSION', message: `API version ${String(req.params.version).slice(1)} has been retired and is no longer available` }]);
+    const message = `API version ${String(req.params.version).slice(1)} has been retired and is no longer available`;
+    return sendErrors(res, 410, [{ errorCode: 'UNSUPPORTED_API_VERSION', message }]);
   }
   if (served === null) return notFound(res);
   next();

@@ -14,7 +14,7 @@ export interface Group {
 
 const NUMERIC_ONLY = new Set(['SUM', 'AVG']);
 
-/** The field that describes an aggregate's result (COUNT is an integer, SUM/AVG a double, MIN/MAX the field's own type). */
+/** The field describing an aggregate's result: COUNT is an integer, SUM/AVG a double, MIN/MAX the field's own type. */
 export function resultField(call: AggregateCall, path: FieldPath | null): FieldDescribe {
   if (call.fn === 'COUNT' || call.fn === 'COUNT_DISTINCT') return describeField(`${call.fn}()`, 'int');
   if (NUMERIC_ONLY.has(call.fn) || !path) return describeField(`${call.fn}()`, 'double');
@@ -26,8 +26,11 @@ export function checkAggregate(source: SoqlSource, call: AggregateCall, path: Fi
   if (!path) return;
   const kind = kindOf(path.field);
   const longText = path.field.type === 'textarea' || path.field.type === 'base64';
-  const refused = longText || (NUMERIC_ONLY.has(call.fn) && kind !== 'number') || ((call.fn === 'MIN' || call.fn === 'MAX') && kind === 'boolean');
-  if (refused) throw source.malformed(call.argAt, `field ${path.field.name} does not support aggregate operator ${call.fn}`);
+  const minMax = call.fn === 'MIN' || call.fn === 'MAX';
+  const refused = longText || (NUMERIC_ONLY.has(call.fn) && kind !== 'number') || (minMax && kind === 'boolean');
+  if (refused) {
+    throw source.malformed(call.argAt, `field ${path.field.name} does not support aggregate operator ${call.fn}`);
+  }
 }
 
 /** Computes one aggregate over a group's rows. */

@@ -49,8 +49,9 @@ function columnOf(list: ColumnMetadata[], column: SelectColumn): void {
   if (column.kind === 'group') return void list.push(entry(column.key, column.path.field));
   if (column.kind === 'aggregate') {
     const display = `${column.call.written.toLowerCase()}(${column.path?.name ?? ''})`;
-    const numeric = column.call.fn !== 'MIN' && column.call.fn !== 'MAX';
-    return void list.push({ ...entry(column.key, null), aggregate: true, displayName: display, numberType: numeric || (column.path !== null && kindOf(column.path.field) === 'number') });
+    const counted = column.call.fn !== 'MIN' && column.call.fn !== 'MAX';
+    const numeric = counted || (column.path !== null && kindOf(column.path.field) === 'number');
+    return void list.push({ ...entry(column.key, null), aggregate: true, displayName: display, numberType: numeric });
   }
   const joins: ColumnMetadata[] = [];
   for (const path of column.child.columns) addPath(joins, path);

@@ -7,23 +7,22 @@ type Unit = 'day' | 'week' | 'month' | 'quarter' | 'year';
 type Rule = { unit: Unit; from: number; count: number } | { unit: Unit; n: 'last' | 'next' | 'ago' };
 
 const DAY = 86_400_000;
+const period = (unit: Unit, from: number, count = 1): Rule => ({ unit, from, count });
 const FIXED: Record<string, Rule> = {
-  YESTERDAY: { unit: 'day', from: -1, count: 1 }, TODAY: { unit: 'day', from: 0, count: 1 }, TOMORROW: { unit: 'day', from: 1, count: 1 },
-  LAST_WEEK: { unit: 'week', from: -1, count: 1 }, THIS_WEEK: { unit: 'week', from: 0, count: 1 }, NEXT_WEEK: { unit: 'week', from: 1, count: 1 },
-  LAST_MONTH: { unit: 'month', from: -1, count: 1 }, THIS_MONTH: { unit: 'month', from: 0, count: 1 }, NEXT_MONTH: { unit: 'month', from: 1, count: 1 },
-  LAST_90_DAYS: { unit: 'day', from: -90, count: 91 }, NEXT_90_DAYS: { unit: 'day', from: 1, count: 90 },
-  LAST_QUARTER: { unit: 'quarter', from: -1, count: 1 }, THIS_QUARTER: { unit: 'quarter', from: 0, count: 1 },
-  NEXT_QUARTER: { unit: 'quarter', from: 1, count: 1 },
-  LAST_YEAR: { unit: 'year', from: -1, count: 1 }, THIS_YEAR: { unit: 'year', from: 0, count: 1 }, NEXT_YEAR: { unit: 'year', from: 1, count: 1 },
+  YESTERDAY: period('day', -1), TODAY: period('day', 0), TOMORROW: period('day', 1),
+  LAST_WEEK: period('week', -1), THIS_WEEK: period('week', 0), NEXT_WEEK: period('week', 1),
+  LAST_MONTH: period('month', -1), THIS_MONTH: period('month', 0), NEXT_MONTH: period('month', 1),
+  LAST_90_DAYS: period('day', -90, 91), NEXT_90_DAYS: period('day', 1, 90),
+  LAST_QUARTER: period('quarter', -1), THIS_QUARTER: period('quarter', 0), NEXT_QUARTER: period('quarter', 1),
+  LAST_YEAR: period('year', -1), THIS_YEAR: period('year', 0), NEXT_YEAR: period('year', 1),
 };
-const WITH_N: Record<string, Rule> = {
-  LAST_N_DAYS: { unit: 'day', n: 'last' }, NEXT_N_DAYS: { unit: 'day', n: 'next' }, N_DAYS_AGO: { unit: 'day', n: 'ago' },
-  LAST_N_WEEKS: { unit: 'week', n: 'last' }, NEXT_N_WEEKS: { unit: 'week', n: 'next' }, N_WEEKS_AGO: { unit: 'week', n: 'ago' },
-  LAST_N_MONTHS: { unit: 'month', n: 'last' }, NEXT_N_MONTHS: { unit: 'month', n: 'next' }, N_MONTHS_AGO: { unit: 'month', n: 'ago' },
-  LAST_N_QUARTERS: { unit: 'quarter', n: 'last' }, NEXT_N_QUARTERS: { unit: 'quarter', n: 'next' },
-  N_QUARTERS_AGO: { unit: 'quarter', n: 'ago' },
-  LAST_N_YEARS: { unit: 'year', n: 'last' }, NEXT_N_YEARS: { unit: 'year', n: 'next' }, N_YEARS_AGO: { unit: 'year', n: 'ago' },
-};
+const WITH_N: Record<string, Rule> = {};
+const UNITS = [['DAYS', 'day'], ['WEEKS', 'week'], ['MONTHS', 'month'], ['QUARTERS', 'quarter'], ['YEARS', 'year']] as const;
+for (const [plural, unit] of UNITS) {
+  WITH_N[`LAST_N_${plural}`] = { unit, n: 'last' };
+  WITH_N[`NEXT_N_${plural}`] = { unit, n: 'next' };
+  WITH_N[`N_${plural}_AGO`] = { unit, n: 'ago' };
+}
 for (const [name, rule] of Object.entries({ ...FIXED, ...WITH_N })) {
   if (rule.unit === 'quarter' || rule.unit === 'year') {
     const fiscal = name.replace('QUARTER', 'FISCAL_QUARTER').replace('YEAR', 'FISCAL_YEAR');

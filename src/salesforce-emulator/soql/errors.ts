@@ -20,7 +20,8 @@ export class SoqlSource {
     let row = 1;
     for (let i = this.text.indexOf('\n'); i >= 0 && i < offset; i = this.text.indexOf('\n', i + 1)) row++;
     const column = offset - lineStart + 1;
-    return new SoqlError(errorCode, `\n${line}\n${' '.repeat(column - 1)}^\nERROR at Row:${row}:Column:${column}\n${reason}`);
+    const caret = `${' '.repeat(column - 1)}^`;
+    return new SoqlError(errorCode, `\n${line}\n${caret}\nERROR at Row:${row}:Column:${column}\n${reason}`);
   }
 
   malformed(at: number, reason: string): SoqlError {

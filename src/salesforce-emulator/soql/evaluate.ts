@@ -24,8 +24,9 @@ export class Evaluator {
   tableOf(name: string, at: number): Table {
     const table = this.store.table(name);
     if (!table) {
-      throw this.source.error(at, 'INVALID_TYPE', `sObject type '${name}' is not supported. If you are attempting to use a custom object, `
-        + 'be sure to append the \'__c\' after the entity name. Please reference your WSDL or the describe call for the appropriate names.');
+      throw this.source.error(at, 'INVALID_TYPE', `sObject type '${name}' is not supported. If you are attempting to use a custom `
+        + 'object, be sure to append the \'__c\' after the entity name. Please reference your WSDL or the describe call for the '
+        + 'appropriate names.');
     }
     return table;
   }
@@ -41,7 +42,9 @@ export class Evaluator {
     const ctx: FilterContext<Row> = {
       source: this.source,
       operand: (ref) => {
-        if (ref.kind === 'aggregate') throw this.source.malformed(ref.at, 'Aggregate functions are not supported in the WHERE clause: use HAVING');
+        if (ref.kind === 'aggregate') {
+          throw this.source.malformed(ref.at, 'Aggregate functions are not supported in the WHERE clause: use HAVING');
+        }
         const path = resolve(ref.path, ref.at);
         return { field: path.field, get: path.get };
       },
@@ -53,11 +56,18 @@ export class Evaluator {
   private semiJoin(outer: Table, inner: SoqlQuery, at: number, depth: number): () => Set<string> {
     if (depth > 0) throw this.source.malformed(at, 'Nesting of semi join sub-selects is not supported');
     const table = this.tableOf(inner.object, inner.objectAt);
-    if (table === outer) throw this.source.error(inner.objectAt, 'INVALID_QUERY_FILTER_OPERATOR', 'The inner and outer selects should not be on the same object type');
+    if (table === outer) {
+      const reason = 'The inner and outer selects should not be on the same object type';
+      throw this.source.error(inner.objectAt, 'INVALID_QUERY_FILTER_OPERATOR', reason);
+    }
     const item = inner.select[0];
-    if (inner.select.length !== 1 || item.kind !== 'field') throw this.source.malformed(item.at, 'semi join sub selects can only query one id field');
+    if (inner.select.length !== 1 || item.kind !== 'field') {
+      throw this.source.malformed(item.at, 'semi join sub selects can only query one id field');
+    }
     const path = this.resolver(table, inner.alias)(item.path, item.at);
-    if (kindOf(path.field) !== 'id') throw this.source.invalidField(item.at, `semi join sub selects can only query id fields, cannot use: '${path.name}'`);
+    if (kindOf(path.field) !== 'id') {
+      throw this.source.invalidField(item.at, `semi join sub selects can only query id fields, cannot use: '${path.name}'`);
+    }
     const where = this.rowFilter(table, inner.where, inner.alias, depth + 1);
     let ids: Set<string> | undefined;
     return () => {
@@ -75,7 +85,9 @@ export class Evaluator {
   rowOrder(table: Table, orderBy: OrderItem[], alias?: string): SortKey<Row>[] {
     const resolve = this.resolver(table, alias);
     return orderBy.map((o) => {
-      if (o.operand.kind === 'aggregate') throw this.source.malformed(o.operand.at, 'Aggregate functions in ORDER BY need GROUP BY or another aggregate function');
+      if (o.operand.kind === 'aggregate') {
+        throw this.source.malformed(o.operand.at, 'Aggregate functions in ORDER BY need GROUP BY or another aggregate function');
+      }
       const path = resolve(o.operand.path, o.operand.at);
       if ((path.field as { sortable?: boolean }).sortable === false) {
         throw this.source.invalidField(o.operand.at, `field '${path.field.name}' can not be sorted in a query call`);
@@ -93,18 +105,23 @@ export class Evaluator {
   /** A parent-to-child subquery: FROM names a child relationship of `parent`; one level only. */
   child(parent: Table, inner: SoqlQuery, at: number): ChildQuery {
     const { name, child, fi } = resolveChild(this.store, parent, inner.object, inner.objectAt, this.source);
-    if (inner.groupBy.length > 0 || inner.having || inner.countOnly) throw this.source.malformed(at, 'Aggregate functions are not supported in parent-to-child subqueries');
-    const scope = { source: this.source, table: child, resolve: this.resolver(child, inner.alias), child: () => {
+    if (inner.groupBy.length > 0 || inner.having || inner.countOnly) {
+      throw this.source.malformed(at, 'Aggregate functions are not supported in parent-to-child subqueries');
+    }
+    const nested = () => {
       throw this.source.malformed(at, 'Only one level of parent-to-child subquery is supported');
-    } };
-    const columns = compileRowSelect(scope, inner).map((c) => (c.kind === 'field' ? c.path : null)).filter((p): p is FieldPath => p !== null);
+    };
+    const scope = { source: this.source, table: child, resolve: this.resolver(child, inner.alias), child: nested };
+    const columns = compileRowSelect(scope, inner).flatMap((c) => (c.kind === 'field' ? [c.path] : []));
     const where = this.rowFilter(child, inner.where, inner.alias);
     const order = this.rowOrder(child, inner.orderBy, inner.alias);
     this.checkPaging(inner);
     return {
       name, table: child, columns,
       rowsOf: (parentId) => {
-        const rows = child.lookup(fi, parentId).map((id) => child.rows.get(id)).filter((r): r is Row => r !== undefined && where(r));
+        const rows = child.lookup(fi, parentId)
+          .map((id) => child.rows.get(id))
+          .filter((r): r is Row => r !== undefined && where(r));
         return page(sortBy(rows, order), inner.offset, inner.limit);
       },
     };
@@ -113,12 +130,15 @@ export class Evaluator {
   run(): QueryOutcome {
     const query = parseSoql(this.source);
     const table = this.tableOf(query.object, query.objectAt);
-    if (query.forClause?.kind === 'UPDATE') throw this.source.malformed(query.forClause.at, 'FOR UPDATE is only available in Apex, not through the API');
+    if (query.forClause?.kind === 'UPDATE') {
+      throw this.source.malformed(query.forClause.at, 'FOR UPDATE is only available in Apex, not through the API');
+    }
     this.checkPaging(query);
     const aggregate = query.groupBy.length > 0 || query.having !== undefined
       || query.select.some((s) => s.kind === 'aggregate' && s.path !== null);
     if (query.countOnly && (query.select.length > 1 || aggregate)) {
-      throw this.source.malformed(query.objectAt, 'COUNT() must be the only item of the select list and cannot be used with GROUP BY');
+      const reason = 'COUNT() must be the only item of the select list and cannot be used with GROUP BY';
+      throw this.source.malformed(query.objectAt, reason);
     }
     const where = this.rowFilter(table, query.where, query.alias);
     if (aggregate) return aggregateGroups(this, query, table, this.rows(table).filter(where));
@@ -126,10 +146,13 @@ export class Evaluator {
       const count = page(this.rows(table).filter(where), query.offset, query.limit).length;
       return { query, table, kind: 'count', columns: [], rows: [], groups: [], totalSize: count };
     }
-    const columns = compileRowSelect({
-      source: this.source, table, resolve: this.resolver(table, query.alias), child: (inner, at) => this.child(table, inner, at),
-    }, query);
-    const rows = page(sortBy(this.rows(table).filter(where), this.rowOrder(table, query.orderBy, query.alias)), query.offset, query.limit);
+    const scope = {
+      source: this.source, table, resolve: this.resolver(table, query.alias),
+      child: (inner: SoqlQuery, at: number) => this.child(table, inner, at),
+    };
+    const columns = compileRowSelect(scope, query);
+    const sorted = sortBy(this.rows(table).filter(where), this.rowOrder(table, query.orderBy, query.alias));
+    const rows = page(sorted, query.offset, query.limit);
     return { query, table, kind: 'rows', columns, rows, groups: [], totalSize: rows.length };
   }
 }

@@ -35,7 +35,8 @@ function checkFilterable(source: SoqlSource, field: FieldDescribe, at: number): 
 function like<T>(ctx: FilterContext<T>, left: OperandRef, value: Literal): Predicate<T> {
   const { field, get } = ctx.operand(left);
   if (kindOf(field) !== 'string' || value.kind !== 'string') {
-    throw ctx.source.invalidField(value.at, `invalid operator on field '${field.name}': LIKE compares string fields with a quoted pattern`);
+    const reason = `invalid operator on field '${field.name}': LIKE compares string fields with a quoted pattern`;
+    throw ctx.source.invalidField(value.at, reason);
   }
   const regex = likeRegex(value.value);
   return (item) => {
@@ -47,9 +48,11 @@ function like<T>(ctx: FilterContext<T>, left: OperandRef, value: Literal): Predi
 function includes<T>(ctx: FilterContext<T>, left: FieldRef, values: Literal[], negate: boolean): Predicate<T> {
   const { field, get } = ctx.operand(left);
   if (field.type !== 'multipicklist') {
-    throw ctx.source.invalidField(left.at, `INCLUDES and EXCLUDES can only be used with multi-select picklist fields: '${field.name}'`);
+    const reason = `INCLUDES and EXCLUDES can only be used with multi-select picklist fields: '${field.name}'`;
+    throw ctx.source.invalidField(left.at, reason);
   }
-  const wanted = values.map((v) => String(typedLiteral(ctx.source, field, v) ?? '').split(';').map((s) => s.trim()).filter(Boolean));
+  const parts = (v: Literal) => String(typedLiteral(ctx.source, field, v) ?? '').split(';').map((s) => s.trim());
+  const wanted = values.map((v) => parts(v).filter(Boolean));
   return (item) => {
     const v = get(item);
     const held = new Set(v === null ? [] : String(v).toLowerCase().split(';').map((s) => s.trim()));
@@ -73,7 +76,10 @@ export function compileFilter<T>(ctx: FilterContext<T>, c: Condition): Predicate
       return includes(ctx, c.left, c.values, c.negate);
     case 'semiJoin': {
       const { field, get } = ctx.operand(c.left);
-      if (kindOf(field) !== 'id') throw ctx.source.invalidField(c.left.at, `semi join sub selects can only be compared with id fields, cannot use: '${field.name}'`);
+      if (kindOf(field) !== 'id') {
+        const reason = `semi join sub selects can only be compared with id fields, cannot use: '${field.name}'`;
+        throw ctx.source.invalidField(c.left.at, reason);
+      }
       const ids = ctx.semiJoin(c.left, c.query, c.at);
       return (item) => {
         const v = get(item);

@@ -11,7 +11,11 @@ import { compileAggregateSelect } from './select.js';
 
 type GroupOperand = { field: FieldDescribe; get: (g: Group) => Value };
 
-function groupOperand(evaluator: Evaluator, resolve: (path: string, at: number) => FieldPath, grouped: FieldPath[], ref: Operand, where: string): GroupOperand {
+type Resolve = (path: string, at: number) => FieldPath;
+
+function groupOperand(
+  evaluator: Evaluator, resolve: Resolve, grouped: FieldPath[], ref: Operand, where: string,
+): GroupOperand {
   if (ref.kind === 'aggregate') {
     const path = ref.path === null ? null : resolve(ref.path, ref.argAt);
     checkAggregate(evaluator.source, ref, path);
@@ -31,23 +35,32 @@ export function aggregateGroups(evaluator: Evaluator, query: SoqlQuery, table: T
   const resolve = evaluator.resolver(table, query.alias);
   const grouped = query.groupBy.map((ref) => {
     const path = resolve(ref.path, ref.at);
-    if ((path.field as { groupable?: boolean }).groupable === false) throw source.malformed(ref.at, `field '${path.field.name}' can not be grouped in a query call`);
+    if ((path.field as { groupable?: boolean }).groupable === false) {
+      throw source.malformed(ref.at, `field '${path.field.name}' can not be grouped in a query call`);
+    }
     return path;
   });
   if (grouped.length === 0 && query.limit !== undefined) {
     throw source.malformed(query.limitAt, 'A query with aggregate functions and a LIMIT clause needs a GROUP BY clause');
   }
-  const columns = compileAggregateSelect({ source, table, resolve, child: () => { throw new Error('unreachable'); } }, query, grouped);
+  const noChildren = () => {
+    throw new Error('child subqueries are refused in aggregate queries before they are compiled');
+  };
+  const columns = compileAggregateSelect({ source, table, resolve, child: noChildren }, query, grouped);
   let groups = groupRows(rows, grouped);
   if (query.having) {
     const ctx: FilterContext<Group> = {
       source,
       operand: (ref) => groupOperand(evaluator, resolve, grouped, ref, 'Having'),
-      semiJoin: (_left, _inner, at) => { throw source.malformed(at, 'Semi join sub-selects are not allowed in HAVING'); },
+      semiJoin: (_left, _inner, at) => {
+        throw source.malformed(at, 'Semi join sub-selects are not allowed in HAVING');
+      },
     };
     groups = groups.filter(compileFilter(ctx, query.having));
   }
-  const keys = query.orderBy.map((o) => ({ ...groupOperand(evaluator, resolve, grouped, o.operand, 'Ordered'), descending: o.descending, nullsLast: o.nullsLast }));
+  const keys = query.orderBy.map((o) => ({
+    ...groupOperand(evaluator, resolve, grouped, o.operand, 'Ordered'), descending: o.descending, nullsLast: o.nullsLast,
+  }));
   groups = page(sortBy(groups, keys), query.offset, query.limit);
   const results = groups.map((g) => {
     const record: Record<string, Value> = {};

@@ -14,5 +14,6 @@ export function parseAggregate(stream: TokenStream): AggregateCall {
 
 export function isAggregateAhead(stream: TokenStream): boolean {
   const t = stream.peek();
-  return t?.kind === 'ident' && AGGREGATE_FUNCTIONS.includes(t.text.toUpperCase() as AggregateFunction) && stream.isPunct('(', 1);
+  const named = t?.kind === 'ident' && AGGREGATE_FUNCTIONS.includes(t.text.toUpperCase() as AggregateFunction);
+  return named && stream.isPunct('(', 1);
 }

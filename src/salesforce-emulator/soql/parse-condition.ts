@@ -16,7 +16,9 @@ function literal(stream: TokenStream): Literal {
     if (word === 'TRUE' || word === 'FALSE') return { kind: 'boolean', value: word === 'TRUE', at: t.at };
     if (isDateLiteral(word)) {
       if (!takesN(word)) return { kind: 'dateLiteral', name: word, n: null, at: t.at };
-      if (!stream.isPunct(':')) throw stream.source.malformed(stream.at, `expecting a colon, found '${stream.peek()?.text ?? '<EOF>'}'`);
+      if (!stream.isPunct(':')) {
+        throw stream.source.malformed(stream.at, `expecting a colon, found '${stream.peek()?.text ?? '<EOF>'}'`);
+      }
       stream.punct(':');
       return { kind: 'dateLiteral', name: word, n: stream.integer().value, at: t.at };
     }
@@ -38,7 +40,9 @@ function operand(stream: TokenStream, allowAggregates: boolean): Operand {
   const at = stream.at;
   if (isAggregateAhead(stream)) {
     const call = parseAggregate(stream);
-    if (!allowAggregates) throw stream.source.malformed(at, 'Aggregate functions are not supported in the WHERE clause: use HAVING');
+    if (!allowAggregates) {
+      throw stream.source.malformed(at, 'Aggregate functions are not supported in the WHERE clause: use HAVING');
+    }
     return call;
   }
   return { kind: 'field', path: stream.ident().text, at };

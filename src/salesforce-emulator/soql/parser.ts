@@ -28,7 +28,9 @@ function selectItem(stream: TokenStream, query: SoqlQuery): SelectItem {
     stream.next();
     stream.punct('(');
     const which = stream.next().text.toUpperCase();
-    if (which !== 'ALL' && which !== 'STANDARD' && which !== 'CUSTOM') throw stream.source.malformed(at, `unexpected token: '${which}'`);
+    if (which !== 'ALL' && which !== 'STANDARD' && which !== 'CUSTOM') {
+      throw stream.source.malformed(at, `unexpected token: '${which}'`);
+    }
     stream.punct(')');
     return { kind: 'fields', which, at };
   }
@@ -51,7 +53,9 @@ function selectItem(stream: TokenStream, query: SoqlQuery): SelectItem {
 
 function orderItem(stream: TokenStream): OrderItem {
   const at = stream.at;
-  const operand = isAggregateAhead(stream) ? parseAggregate(stream) : { kind: 'field' as const, path: stream.ident().text, at };
+  const operand = isAggregateAhead(stream)
+    ? parseAggregate(stream)
+    : { kind: 'field' as const, path: stream.ident().text, at };
   let descending = false;
   if (stream.accept('DESC')) descending = true;
   else stream.accept('ASC');
@@ -115,7 +119,9 @@ function parseQuery(stream: TokenStream, nested: boolean): SoqlQuery {
   if (!nested && stream.isKeyword('FOR')) {
     const at = stream.keyword('FOR');
     const kind = stream.next().text.toUpperCase();
-    if (kind !== 'VIEW' && kind !== 'REFERENCE' && kind !== 'UPDATE') throw stream.source.malformed(at, `unexpected token: '${kind}'`);
+    if (kind !== 'VIEW' && kind !== 'REFERENCE' && kind !== 'UPDATE') {
+      throw stream.source.malformed(at, `unexpected token: '${kind}'`);
+    }
     query.forClause = { kind, at };
     if (stream.accept('UPDATE')) stream.next();
   }

@@ -32,12 +32,15 @@ export function follow(hop: Hop, row: Row | null): Row | null {
 }
 
 function unknownColumn(source: SoqlSource, at: number, name: string, entity: string): Error {
-  return source.invalidField(at, `No such column '${name}' on entity '${entity}'. If you are attempting to use a custom field, `
-    + 'be sure to append the \'__c\' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.');
+  return source.invalidField(at, `No such column '${name}' on entity '${entity}'. If you are attempting to use a custom `
+    + 'field, be sure to append the \'__c\' after the custom field name. Please reference your WSDL or the describe call '
+    + 'for the appropriate names.');
 }
 
 /** Resolves `path` from `table` (an alias prefix is dropped), or throws the error an org gives for it. */
-export function resolvePath(store: RecordsStore, table: Table, path: string, at: number, source: SoqlSource, alias?: string): FieldPath {
+export function resolvePath(
+  store: RecordsStore, table: Table, path: string, at: number, source: SoqlSource, alias?: string,
+): FieldPath {
   let parts = path.split('.');
   if (alias && parts.length > 1 && parts[0].toLowerCase() === alias.toLowerCase()) parts = parts.slice(1);
   if (parts.length - 1 > MAX_PARENT_LEVELS) {
@@ -50,8 +53,9 @@ export function resolvePath(store: RecordsStore, table: Table, path: string, at:
     const lookup = fi === undefined ? undefined : current.schema.fields[fi];
     const parent = lookup ? store.table(lookup.referenceTo[0]) : undefined;
     if (fi === undefined || !lookup || !parent) {
-      throw source.invalidField(at, `Didn't understand relationship '${part}' in field path. If you are attempting to use a custom `
-        + 'relationship, be sure to append the \'__r\' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.');
+      throw source.invalidField(at, `Didn't understand relationship '${part}' in field path. If you are attempting to use a `
+        + 'custom relationship, be sure to append the \'__r\' after the custom relationship name. Please reference your WSDL '
+        + 'or the describe call for the appropriate names.');
     }
     hops.push({ relationshipName: lookup.relationshipName ?? part, fi, from: current, to: parent });
     current = parent;
@@ -73,13 +77,17 @@ export function resolvePath(store: RecordsStore, table: Table, path: string, at:
 }
 
 /** A child relationship of `table` named in a subquery's FROM (`Contacts`), or the error an org gives. */
-export function resolveChild(store: RecordsStore, table: Table, name: string, at: number, source: SoqlSource): { name: string; child: Table; fi: number } {
-  const entry = store.schema.childrenOf(table.schema.name).find((c) => c.relationshipName?.toLowerCase() === name.toLowerCase());
+export function resolveChild(
+  store: RecordsStore, table: Table, name: string, at: number, source: SoqlSource,
+): { name: string; child: Table; fi: number } {
+  const entry = store.schema.childrenOf(table.schema.name)
+    .find((c) => c.relationshipName?.toLowerCase() === name.toLowerCase());
   const child = entry && store.table(entry.childSObject);
   const fi = child?.schema.byLower.get(entry!.field.toLowerCase());
   if (!entry || !child || fi === undefined) {
-    throw source.error(at, 'INVALID_TYPE', `Didn't understand relationship '${name}' in FROM part of query call. If you are attempting `
-      + 'to use a custom relationship, be sure to append the \'__r\' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.');
+    throw source.error(at, 'INVALID_TYPE', `Didn't understand relationship '${name}' in FROM part of query call. If you are `
+      + 'attempting to use a custom relationship, be sure to append the \'__r\' after the custom relationship name. Please '
+      + 'reference your WSDL or the describe call for the appropriate names.');
   }
   return { name: entry.relationshipName!, child, fi };
 }

@@ -38,7 +38,9 @@ export function compileRowSelect(scope: SelectScope, query: SoqlQuery): SelectCo
       }
     } else if (item.kind === 'field') {
       const path = scope.resolve(item.path, item.at);
-      if (seen.has(path.name.toLowerCase())) throw scope.source.malformed(item.at, `duplicate field selected: ${path.name}`);
+      if (seen.has(path.name.toLowerCase())) {
+        throw scope.source.malformed(item.at, `duplicate field selected: ${path.name}`);
+      }
       seen.add(path.name.toLowerCase());
       columns.push({ kind: 'field', path });
     } else {

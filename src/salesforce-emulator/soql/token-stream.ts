@@ -82,6 +82,7 @@ export class TokenStream {
 
   unexpected(): Error {
     const t = this.peek();
-    return this.source.malformed(this.at, t ? `unexpected token: '${t.kind === 'string' ? `'${t.text}'` : t.text}'` : 'unexpected token: <EOF>');
+    const text = t?.kind === 'string' ? `'${t.text}'` : t?.text;
+    return this.source.malformed(this.at, t ? `unexpected token: '${text}'` : 'unexpected token: <EOF>');
   }
 }

@@ -22,7 +22,8 @@ function readString(source: SoqlSource, start: number): { text: string; end: num
     if (ch === '\\') {
       const next = soql[i + 1];
       if (next === undefined || !(next in ESCAPES)) {
-        throw source.malformed(start, `Invalid string literal '${soql.slice(start + 1, i + 2)}'. Illegal character sequence '\\${next ?? ''}' in string literal.`);
+        const literal = soql.slice(start + 1, i + 2);
+        throw source.malformed(start, `Invalid string literal '${literal}'. Illegal character sequence '\\${next ?? ''}' in string literal.`);
       }
       text += ESCAPES[next];
       i++;

@@ -46,8 +46,9 @@ export function normalize(kind: Kind, value: Value): string | number | boolean |
 
 function wrongType(source: SoqlSource, field: FieldDescribe, literal: Literal): Error {
   const quoted = kindOf(field) === 'string' || kindOf(field) === 'id';
-  return source.invalidField(literal.at, `value of filter criterion for field '${field.name}' must be of type ${typeName(field)} `
-    + `and should ${quoted ? '' : 'not '}be enclosed in quotes`);
+  const reason = `value of filter criterion for field '${field.name}' must be of type ${typeName(field)} `
+    + `and should ${quoted ? '' : 'not '}be enclosed in quotes`;
+  return source.invalidField(literal.at, reason);
 }
 
 /** Checks a literal against the field's type as an org does and converts it; a wrong type is an INVALID_FIELD error. */
@@ -95,15 +96,21 @@ export function comparison(op: string, operand: Operand): (value: string | numbe
     const { start, end } = operand;
     const within = (v: string | number | boolean) => compareValues(v, start) >= 0 && compareValues(v, end) < 0;
     const tests: Record<string, (v: string | number | boolean) => boolean> = {
-      '=': within, '!=': (v) => !within(v), '<': (v) => compareValues(v, start) < 0, '<=': (v) => compareValues(v, end) < 0,
-      '>': (v) => compareValues(v, end) >= 0, '>=': (v) => compareValues(v, start) >= 0,
+      '=': within,
+      '!=': (v) => !within(v),
+      '<': (v) => compareValues(v, start) < 0,
+      '<=': (v) => compareValues(v, end) < 0,
+      '>': (v) => compareValues(v, end) >= 0,
+      '>=': (v) => compareValues(v, start) >= 0,
     };
     const test = tests[op];
     return op === '!=' ? (v) => v === null || test(v) : (v) => v !== null && test(v);
   }
   if (op === '=') return (v) => (operand === null ? v === null : v !== null && compareValues(v, operand) === 0);
   if (op === '!=') return (v) => (operand === null ? v !== null : v === null || compareValues(v, operand) !== 0);
-  const sign: Record<string, (n: number) => boolean> = { '<': (n) => n < 0, '<=': (n) => n <= 0, '>': (n) => n > 0, '>=': (n) => n >= 0 };
+  const sign: Record<string, (n: number) => boolean> = {
+    '<': (n) => n < 0, '<=': (n) => n <= 0, '>': (n) => n > 0, '>=': (n) => n >= 0,
+  };
   const test = sign[op];
   return (v) => v !== null && operand !== null && test(compareValues(v, operand));
 }
