@@ -6,6 +6,7 @@ import { bulkQueryRouter } from './bulk/query-routes.js';
 import { faultMiddleware } from './faults.js';
 import { oauthRouter, originOf, requireSession } from './http/auth.js';
 import { collectionsRouter } from './http/collections.js';
+import { compositeTreeRouter } from './http/composite-tree.js';
 import { versionOf } from './http/context.js';
 import { identityRouter } from './http/identity.js';
 import { limitMiddleware, limitsBody } from './http/limits.js';
@@ -13,15 +14,16 @@ import { notFound, sendErrors } from './http/respond.js';
 import { queryRouter } from './http/rest-query.js';
 import { sobjectsRouter } from './http/rest-sobjects.js';
 import { soapRouter } from './http/soap-login.js';
+import { versionGate } from './http/versions.js';
 import { inspectionRouter } from './inspection.js';
 import { EmulatorOptions, type EmulatorOptionsInput } from './options.js';
 import { loadState } from './persistence.js';
-import { createState, seedUsers, type EmulatorState, type Session } from './state.js';
+import { createState, seedOrg, type EmulatorState, type Session } from './state.js';
 
 
 function apiRouter(state: EmulatorState, jobs: BulkJobs): Router {
   const api = Router({ mergeParams: true });
-  api.use((req, res, next) => (/^v\d+\.\d$/.test(String(req.params.version)) ? next() : notFound(res)));
+  api.use(versionGate);
   api.use(faultMiddleware(state.faults), requireSession(state), limitMiddleware(state));
   api.use(express.json({ limit: '50mb' }));
   api.get('/', (req, res) => {
@@ -35,7 +37,8 @@ function apiRouter(state: EmulatorState, jobs: BulkJobs): Router {
   api.get('/limits', (_req, res) => {
     res.json(limitsBody(state));
   });
-  api.use(sobjectsRouter(state), collectionsRouter(state), queryRouter(state), ingestRouter(state, jobs), bulkQueryRouter(state, jobs));
+  api.use(sobjectsRouter(state), collectionsRouter(state), compositeTreeRouter(state), queryRouter(state));
+  api.use(ingestRouter(state, jobs), bulkQueryRouter(state, jobs));
   api.use((_req, res) => notFound(res));
   return api;
 }
@@ -51,16 +54,25 @@ function errorHandler(error: unknown, _req: Request, res: Response, _next: NextF
   else res.end();
 }
 
+/** `//services/data` (an instance URL saved with a trailing slash, as the sf CLI does) is `/services/data`. */
+function collapseSlashes(req: Request, _res: Response, next: NextFunction): void {
+  const query = req.url.indexOf('?');
+  const path = query < 0 ? req.url : req.url.slice(0, query);
+  if (path.includes('//')) req.url = path.replace(/\/{2,}/g, '/') + (query < 0 ? '' : req.url.slice(query));
+  next();
+}
+
 /** Builds the emulator's state (schema, saved records, seeded users) and its Express app, without listening. */
 export async function createEmulatorApp(input: EmulatorOptionsInput = {}): Promise<{ app: Express; state: EmulatorState }> {
   const options = EmulatorOptions.parse(input);
   const state = await createState(options);
   if (options.dataDir) await loadState(state, options.dataDir);
-  seedUsers(state);
+  seedOrg(state);
   const jobs = new BulkJobs(state);
   state.jobs = jobs;
   const app = express();
   app.disable('x-powered-by');
+  app.use(collapseSlashes);
   app.use(oauthRouter(state), soapRouter(state), identityRouter(state));
   app.use('/services/data/:version', apiRouter(state, jobs));
   if (options.enableInspection) app.use('/__emulator', inspectionRouter(state));

@@ -39,7 +39,8 @@ export async function startEmulator({ port = 0, host = '127.0.0.1', ...input }: 
     saving = saving.then(() => saveState(state, dataDir)).catch((err: unknown) => logger('emulator').error({ err }, 'saving emulator state failed'));
     return saving;
   };
-  const timer = dataDir ? setInterval(() => state.store.dirty && void save(), state.options.saveIntervalMs) : undefined;
+  const changed = () => state.store.dirty || state.sessionsChanged;
+  const timer = dataDir ? setInterval(() => changed() && void save(), state.options.saveIntervalMs) : undefined;
   timer?.unref();
   logger('emulator').info({ url, dataDir }, 'Salesforce emulator listening');
   return {

@@ -1,6 +1,6 @@
 import express, { Router } from 'express';
 import { FaultSettings } from './options.js';
-import { seedUsers, type EmulatorState } from './state.js';
+import { seedOrg, type EmulatorState } from './state.js';
 import { recordJson } from './http/record-json.js';
 
 /** `/__emulator/`: look inside the org, reset it and change faults at runtime. Mounted only when enabled. */
@@ -42,7 +42,7 @@ export function inspectionRouter(state: EmulatorState): Router {
     state.cursors.clear();
     state.apiUsage.used = 0;
     state.faults.replace(state.options.faults);
-    seedUsers(state);
+    seedOrg(state);
     res.json({ reset: true, counts: counts() });
   });
   router.get('/faults', (_req, res) => {

@@ -41,6 +41,8 @@ export const EmulatorOptions = z.object({
   orgId: z.string().default('00D000000000001AAA'),
   organizationName: z.string().default('DMS Local Org'),
   dailyApiRequests: z.number().int().positive().default(100_000),
+  /** An access token expires after this many minutes without a call (an org's default session timeout: 2 hours). */
+  sessionTimeoutMinutes: z.number().positive().default(120),
   faults: FaultSettings.partial().default({}),
   /** Seed for the fault randomness, so ratios are reproducible. */
   seed: z.number().int().default(42),

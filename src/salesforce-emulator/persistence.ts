@@ -8,8 +8,44 @@ import type { Row } from './data/table.js';
 import type { EmulatorState } from './state.js';
 
 const Meta = z.object({ sequence: z.number().int(), salt: z.string() });
+/** Access tokens (with their expiry) and refresh tokens, so clients stay logged in across a restart. */
+const SavedSessions = z.object({
+  sessions: z.array(z.object({ token: z.string(), userId: z.string(), username: z.string(), expiresAt: z.number() })),
+  refreshTokens: z.array(z.object({ token: z.string(), username: z.string() })),
+});
 
-/** Writes every object's records as JSON lines (`<Object>.jsonl`) plus meta.json, each via a temp file and rename. */
+async function saveSessions(state: EmulatorState, dir: string): Promise<void> {
+  state.sessionsChanged = false;
+  const now = Date.now();
+  const body: z.infer<typeof SavedSessions> = {
+    sessions: [...state.sessions].filter(([, s]) => !s.expired && s.expiresAt > now)
+      .map(([token, s]) => ({ token, userId: s.userId, username: s.username, expiresAt: s.expiresAt })),
+    refreshTokens: [...state.refreshTokens].map(([token, username]) => ({ token, username })),
+  };
+  const path = join(dir, 'sessions.json');
+  await writeFile(`${path}.tmp`, JSON.stringify(body));
+  await rename(`${path}.tmp`, path);
+}
+
+async function loadSessions(state: EmulatorState, dir: string): Promise<void> {
+  let text: string;
+  try {
+    text = await readFile(join(dir, 'sessions.json'), 'utf8');
+  } catch {
+    return;
+  }
+  const saved = SavedSessions.parse(JSON.parse(text));
+  const now = Date.now();
+  for (const { token, expiresAt, userId, username } of saved.sessions) {
+    if (expiresAt > now) state.sessions.set(token, { userId, username, expiresAt, calls: 0, expired: false });
+  }
+  for (const { token, username } of saved.refreshTokens) state.refreshTokens.set(token, username);
+}
+
+/**
+ * Writes every object's records as JSON lines (`<Object>.jsonl`), meta.json and sessions.json, each via a
+ * temp file and rename.
+ */
 export async function saveState(state: EmulatorState, dir: string): Promise<void> {
   await mkdir(dir, { recursive: true });
   state.store.dirty = false;
@@ -32,10 +68,12 @@ export async function saveState(state: EmulatorState, dir: string): Promise<void
     await rename(`${path}.tmp`, path);
   }
   await writeFile(join(dir, 'meta.json'), JSON.stringify({ sequence: state.store.sequence, salt: state.store.salt }));
+  await saveSessions(state, dir);
 }
 
 /** Loads what saveState wrote; a missing folder or file is an empty org. */
 export async function loadState(state: EmulatorState, dir: string): Promise<void> {
+  await loadSessions(state, dir);
   let metaText: string;
   try {
     metaText = await readFile(join(dir, 'meta.json'), 'utf8');

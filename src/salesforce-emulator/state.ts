@@ -1,19 +1,23 @@
 import { randomBytes } from 'node:crypto';
 import { makeId } from '../salesforce/record-id.js';
 import type { BulkJobs } from './bulk/jobs.js';
+import { formatDateTime } from './data/coerce.js';
 import { insertRecord, type WriteContext } from './data/dml.js';
 import { RecordsStore } from './data/records-store.js';
+import type { Row, Value } from './data/table.js';
 import { resolveColumn, type Column } from './data/validate-record.js';
 import { loadSchema, type Schema } from './describe/schema.js';
 import { Faults } from './faults.js';
 import type { EmulatorOptions, EmulatorUser } from './options.js';
-import type { QueryOutcome } from './soql/evaluate.js';
+import type { QueryOutcome } from './soql/index.js';
 
 export interface Session {
   userId: string;
   username: string;
   calls: number;
   expired: boolean;
+  /** Epoch ms after which the token is refused; every call moves it on by the session timeout. */
+  expiresAt: number;
 }
 
 /** Everything the emulator holds in memory: schema, records, sessions, API usage, faults, jobs and cursors. */
@@ -24,6 +28,8 @@ export interface EmulatorState {
   faults: Faults;
   sessions: Map<string, Session>;
   refreshTokens: Map<string, string>;
+  /** Set when sessions or refresh tokens change, so persistence saves them. */
+  sessionsChanged: boolean;
   users: Map<string, { user: EmulatorUser; id: string }>;
   apiUsage: { used: number };
   /** REST query cursors for nextRecordsUrl, by locator. */
@@ -36,8 +42,28 @@ export function newToken(orgId: string): string {
   return `${orgId.slice(0, 15)}!${randomBytes(24).toString('base64url')}`;
 }
 
-/** Seeds one User record per configured user, so OwnerId and CreatedById point at real records. */
-export function seedUsers(state: EmulatorState): void {
+/** Seeds the Organization record (its Id is the org id) and one User per configured user. */
+export function seedOrg(state: EmulatorState): void {
+  seedOrganization(state);
+  seedUsers(state);
+}
+
+function seedOrganization(state: EmulatorState): void {
+  const table = state.store.table('Organization');
+  const id = state.options.orgId;
+  if (!table || table.rows.has(id)) return;
+  const row: Row = [];
+  const values: Record<string, Value> = {
+    Id: id, Name: state.options.organizationName, InstanceName: 'LOCAL', IsSandbox: false,
+    OrganizationType: 'Developer Edition', LanguageLocaleKey: 'en_US', TimeZoneSidKey: 'GMT', DefaultLocaleSidKey: 'en_US',
+    CreatedDate: formatDateTime(Date.now()),
+  };
+  for (const [name, value] of Object.entries(values)) table.set(row, table.schema.byLower.get(name.toLowerCase())!, value);
+  table.insert(id, row);
+}
+
+/** One User record per configured user, so OwnerId and CreatedById point at real records. */
+function seedUsers(state: EmulatorState): void {
   const table = state.store.table('User');
   if (!table) return;
   const names = ['Username', 'LastName', 'FirstName', 'Email', 'Alias', 'TimeZoneSidKey', 'LocaleSidKey', 'EmailEncodingKey', 'LanguageLocaleKey', 'ProfileId', 'IsActive'];
@@ -66,6 +92,7 @@ export async function createState(options: EmulatorOptions): Promise<EmulatorSta
     faults: new Faults(options.faults, options.seed),
     sessions: new Map(),
     refreshTokens: new Map(),
+    sessionsChanged: false,
     users: new Map(options.users.map((user) => [user.username.toLowerCase(), { user, id: '' }])),
     apiUsage: { used: 0 },
     cursors: new Map(),

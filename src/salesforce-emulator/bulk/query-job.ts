@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { formatDateTime } from '../data/coerce.js';
 import type { Value } from '../data/table.js';
-import type { QueryOutcome } from '../soql/evaluate.js';
+import { flatColumns, type QueryOutcome } from '../soql/index.js';
 import { DELIMITERS, quoteCsv } from './csv-reader.js';
 
 export const CreateQueryJob = z.object({
@@ -48,7 +48,8 @@ export class QueryJob {
   page(from: number, max: number): { csv: string; count: number; next: number | null } {
     const d = DELIMITERS[this.spec.columnDelimiter];
     const eol = this.spec.lineEnding === 'CRLF' ? '\r\n' : '\n';
-    const { columns, rows } = this.outcome;
+    const { rows } = this.outcome;
+    const columns = flatColumns(this.outcome);
     const end = Math.min(rows.length, from + max);
     const lines = [columns.map((c) => quoteCsv(c.name)).join(d)];
     for (let i = from; i < end; i++) lines.push(columns.map((c) => csvValue(c.get(rows[i]))).join(d));

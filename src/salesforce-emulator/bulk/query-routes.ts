@@ -1,7 +1,8 @@
 import { Router, type Response } from 'express';
 import { sendErrors } from '../http/respond.js';
 import { apiVersionOf } from '../http/context.js';
-import { runSoql, SoqlError } from '../soql/evaluate.js';
+import { runSoql, SoqlError } from '../soql/index.js';
+import { bulkQueryRefusal } from './query-support.js';
 import type { EmulatorState, Session } from '../state.js';
 import type { BulkJobs } from './jobs.js';
 import { CreateQueryJob, QueryJob } from './query-job.js';
@@ -31,7 +32,8 @@ export function bulkQueryRouter(state: EmulatorState, jobs: BulkJobs): Router {
       if (!(error instanceof SoqlError)) throw error;
       return bulkError(res, 400, error.errorCode, error.message);
     }
-    if (outcome.count) return bulkError(res, 400, 'API_ERROR', 'Aggregate queries are not supported by Bulk API 2.0 query');
+    const refusal = bulkQueryRefusal(outcome);
+    if (refusal) return bulkError(res, 400, refusal.errorCode, refusal.message);
     const session = res.locals.session as Session;
     const job = new QueryJob(jobs.nextId(), parsed.data, outcome, apiVersionOf(req), session.userId);
     jobs.query.set(job.id, job);

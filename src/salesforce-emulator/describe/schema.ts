@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { FieldDescribe, systemFields } from './field.js';
 import type { ObjectSpec } from './object-spec.js';
 import { ACCOUNT, CONTACT, LEAD } from './standard-objects.js';
-import { CASE, OPPORTUNITY, USER } from './standard-objects-more.js';
+import { CASE, OPPORTUNITY, ORGANIZATION, USER } from './standard-objects-more.js';
 
 /** A describe file: a DescribeSObjectResult, or the `{status, result}` wrapper of `sf sobject describe --json`. */
 const DescribeFile = z.object({
@@ -80,12 +80,35 @@ export class Schema {
     return [...this.objects.values()].sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  /** Objects (and their lookup fields) that point at `target`, for childRelationships. */
+  /**
+   * Objects (and their lookup fields) that point at `target`, for childRelationships and SOQL subqueries.
+   * Names follow an org's: `Contacts` for Contact.AccountId, `ChildAccounts` for Account.ParentId,
+   * `<Plural>__r` for custom lookups; owner and audit lookups have none.
+   */
   childrenOf(target: string): { childSObject: string; field: string; relationshipName: string | null }[] {
+    const taken = new Set<string>();
     return this.list().flatMap((o) => o.fields
       .filter((f) => f.type === 'reference' && f.referenceTo.includes(target) && f.createable)
-      .map((f) => ({ childSObject: o.name, field: f.name, relationshipName: o.spec.custom ? null : `${o.name}s` })));
+      .map((f) => {
+        const name = childRelationshipName(o, f.name, target);
+        const relationshipName = name && !taken.has(name.toLowerCase()) ? name : null;
+        if (relationshipName) taken.add(relationshipName.toLowerCase());
+        return { childSObject: o.name, field: f.name, relationshipName };
+      }));
   }
+}
+
+const STANDARD_CHILD_NAMES: Record<string, string> = {
+  'Account.ParentId': 'ChildAccounts',
+  'User.ManagerId': 'ManagedUsers',
+};
+
+function childRelationshipName(child: ObjectSchema, field: string, target: string): string | null {
+  const known = STANDARD_CHILD_NAMES[`${child.name}.${field}`];
+  if (known) return known;
+  if (field === 'OwnerId' || child.name === target) return null;
+  const plural = child.spec.labelPlural;
+  return field.endsWith('__c') || child.spec.custom ? `${plural.replace(/\W+/g, '_')}__r` : plural.replace(/\W+/g, '');
 }
 
 function nextCustomPrefix(taken: Set<string>): string {
@@ -113,7 +136,8 @@ function mergeSpec(existing: ObjectSpec | undefined, file: z.infer<typeof Descri
 
 /** Standard objects plus those (or extra fields) from describe JSON files in `describeDir`. */
 export async function loadSchema(describeDir?: string): Promise<Schema> {
-  const specs = new Map([ACCOUNT, CONTACT, LEAD, OPPORTUNITY, CASE, USER].map((s) => [s.name.toLowerCase(), s]));
+  const standard = [ACCOUNT, CONTACT, LEAD, OPPORTUNITY, CASE, USER, ORGANIZATION];
+  const specs = new Map(standard.map((s) => [s.name.toLowerCase(), s]));
   if (describeDir) {
     const names = (await readdir(describeDir)).filter((n) => n.endsWith('.json')).sort();
     for (const fileName of names) {

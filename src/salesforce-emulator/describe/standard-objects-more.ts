@@ -67,3 +67,28 @@ export const USER: ObjectSpec = {
     field('ManagerId', 'reference', { referenceTo: ['User'], relationshipName: 'Manager', label: 'Manager ID' }),
   ],
 };
+
+/** The org itself: one read-only record whose Id is the org id (the CLI reads it after every login). */
+export const ORGANIZATION: ObjectSpec = {
+  name: 'Organization', label: 'Organization', labelPlural: 'Organizations', keyPrefix: '00D', custom: false,
+  extra: { createable: false, deletable: false, updateable: false },
+  fields: [
+    ...systemFields(false).filter((f) => f.name !== 'IsDeleted'),
+    field('Name', 'string', { length: 80, readOnly: true, nameField: true }),
+    field('Division', 'string', { length: 80, readOnly: true }),
+    field('Country', 'string', { length: 80, readOnly: true }),
+    field('InstanceName', 'string', { length: 5, readOnly: true, label: 'Instance Name' }),
+    field('IsSandbox', 'boolean', { readOnly: true, label: 'Is Sandbox' }),
+    field('TrialExpirationDate', 'datetime', { readOnly: true, label: 'Trial Expiration Date' }),
+    field('OrganizationType', 'picklist', {
+      readOnly: true, label: 'Edition',
+      picklist: [
+        'Team Edition', 'Professional Edition', 'Enterprise Edition', 'Developer Edition', 'Unlimited Edition', 'Base Edition',
+      ],
+    }),
+    field('NamespacePrefix', 'string', { length: 15, readOnly: true, label: 'Namespace Prefix' }),
+    field('LanguageLocaleKey', 'picklist', { picklist: ['en_US'], readOnly: true, label: 'Language' }),
+    field('TimeZoneSidKey', 'picklist', { picklist: ['GMT'], readOnly: true, label: 'Time Zone' }),
+    field('DefaultLocaleSidKey', 'picklist', { picklist: ['en_US'], readOnly: true, label: 'Locale' }),
+  ],
+};

@@ -22,7 +22,9 @@ export function checkPassword(state: EmulatorState, username: string, password: 
 /** Opens a session for the user and returns its access token. */
 export function openSession(state: EmulatorState, user: { id: string; username: string }): string {
   const token = newToken(state.options.orgId);
-  state.sessions.set(token, { userId: user.id, username: user.username, calls: 0, expired: false });
+  const expiresAt = Date.now() + state.options.sessionTimeoutMinutes * 60_000;
+  state.sessions.set(token, { userId: user.id, username: user.username, calls: 0, expired: false, expiresAt });
+  state.sessionsChanged = true;
   return token;
 }
 
@@ -42,6 +44,7 @@ function tokenResponse(state: EmulatorState, req: Request, user: { id: string; u
   if (withRefresh) {
     const refresh = newToken(state.options.orgId);
     state.refreshTokens.set(refresh, user.username.toLowerCase());
+    state.sessionsChanged = true;
     body.refresh_token = refresh;
   }
   return body;
@@ -99,6 +102,7 @@ export function oauthRouter(state: EmulatorState): Router {
     const token = String(req.body?.token ?? '');
     state.sessions.delete(token);
     state.refreshTokens.delete(token);
+    state.sessionsChanged = true;
     res.status(200).end();
   });
   return router;
@@ -117,6 +121,13 @@ export function requireSession(state: EmulatorState) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const token = tokenOf(req);
     const session = token ? state.sessions.get(token) : undefined;
+    const now = Date.now();
+    if (session && !session.expired && session.expiresAt < now) {
+      session.expired = true;
+      state.sessions.delete(token!);
+      state.sessionsChanged = true;
+    }
+    if (session && !session.expired) session.expiresAt = now + state.options.sessionTimeoutMinutes * 60_000;
     const expireAfter = (res.locals.faults ?? state.faults.settings).sessionExpiryAfter;
     if (session && !session.expired) {
       session.calls += 1;

@@ -1,20 +1,7 @@
 import { Router } from 'express';
 import type { EmulatorState, Session } from '../state.js';
 import { originOf, requireSession } from './auth.js';
-
-const FIRST_VERSION = 31;
-const LATEST_VERSION = 64;
-const SEASONS = ['Spring', 'Summer', 'Winter'];
-
-/** `GET /services/data`: the API versions the emulator answers (no session needed, as in an org). */
-export function versionList(): { label: string; url: string; version: string }[] {
-  const list = [];
-  for (let v = FIRST_VERSION; v <= LATEST_VERSION; v++) {
-    const year = 2014 + Math.floor((v - 30) / 3);
-    list.push({ label: `${SEASONS[(v - 30) % 3]} '${String(year).slice(2)}`, url: `/services/data/v${v}.0`, version: `${v}.0` });
-  }
-  return list;
-}
+import { versionList } from './versions.js';
 
 /** Identity URL (`/id/{orgId}/{userId}`) and the versions list. */
 export function identityRouter(state: EmulatorState): Router {
@@ -51,6 +38,19 @@ export function identityRouter(state: EmulatorState): Router {
         recent: `${base}/recent/`, limits: `${base}/limits/`, profile: `${origin}/${entry.id}`,
         partner: `${origin}/services/Soap/u/{version}/${state.options.orgId}`,
       },
+    });
+  });
+  router.get('/services/oauth2/userinfo', requireSession(state), (req, res) => {
+    const session = res.locals.session as Session;
+    const entry = state.users.get(session.username.toLowerCase())!;
+    const origin = originOf(req);
+    res.json({
+      sub: `${origin}/id/${state.options.orgId}/${entry.id}`, user_id: entry.id, organization_id: state.options.orgId,
+      preferred_username: entry.user.username, nickname: entry.user.username.split('@')[0],
+      name: `${entry.user.firstName} ${entry.user.lastName}`, email: entry.user.email, email_verified: true,
+      given_name: entry.user.firstName, family_name: entry.user.lastName, zoneinfo: 'GMT', active: true,
+      user_type: 'STANDARD',
+      language: 'en_US', locale: 'en_US', utcOffset: 0, updated_at: new Date().toISOString(), is_app_installed: true,
     });
   });
   return router;

@@ -1,6 +1,7 @@
 import express, { Router, type Response } from 'express';
 import type { EmulatorState } from '../state.js';
 import { checkPassword, openSession, originOf } from './auth.js';
+import { servedVersion } from './versions.js';
 
 const unescapeXml = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, '\'').replace(/&amp;/g, '&');
 const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -29,9 +30,12 @@ export function soapRouter(state: EmulatorState): Router {
   router.post('/services/Soap/u/:version', express.text({ type: () => true, limit: '1mb' }), (req, res) => {
     const body = typeof req.body === 'string' ? req.body : '';
     const version = String(req.params.version);
+    if (typeof servedVersion(`v${version}`) !== 'number') {
+      return fault(res, 'UNSUPPORTED_API_VERSION', 'Invalid Api version specified on URL');
+    }
     if (/<(?:\w+:)?logout\b/.test(body)) {
       const sessionId = element(body, 'sessionId');
-      if (sessionId) state.sessions.delete(sessionId);
+      if (sessionId && state.sessions.delete(sessionId)) state.sessionsChanged = true;
       res.type('text/xml').send(envelope('<logoutResponse/>'));
       return;
     }

@@ -1,153 +1,163 @@
-import { formatDateTime } from '../data/coerce.js';
 import type { RecordsStore } from '../data/records-store.js';
-import type { Row, Table, Value } from '../data/table.js';
-import type { FieldDescribe } from '../describe/field.js';
-import { parseSoql, type Condition, type Literal } from './parser.js';
-import { SoqlSyntaxError } from './tokenizer.js';
+import type { Row, Table } from '../data/table.js';
+import type { Condition, OrderItem, SoqlQuery } from './ast.js';
+import { SoqlSource } from './errors.js';
+import { compileFilter, type FilterContext, type Predicate } from './filter.js';
+import { aggregateGroups } from './grouping.js';
+import { page, sortBy, type SortKey } from './order.js';
+import type { ChildQuery, QueryOutcome } from './outcome.js';
+import { parseSoql } from './parser.js';
+import { resolveChild, resolvePath, type FieldPath } from './paths.js';
+import { compileRowSelect } from './select.js';
+import { kindOf } from './values.js';
 
-/** A query error with the REST error code an org gives (MALFORMED_QUERY, INVALID_FIELD, INVALID_TYPE). */
-export class SoqlError extends Error {
-  constructor(readonly errorCode: string, message: string) {
-    super(message);
+const MAX_OFFSET = 2000;
+
+/** Compiles and runs queries over the store; one per query text. */
+export class Evaluator {
+  readonly source: SoqlSource;
+
+  constructor(readonly store: RecordsStore, soql: string, readonly queryAll = false) {
+    this.source = new SoqlSource(soql);
   }
-}
 
-/** A compiled select path: a field of the object, or a field of a parent through a relationship. */
-export interface Column {
-  /** The column name with API casing, e.g. `Account.Name`. */
-  name: string;
-  relationship?: { name: string; table: Table; fi: number };
-  field: FieldDescribe;
-  get: (row: Row) => Value;
-}
-
-export interface QueryOutcome {
-  table: Table;
-  columns: Column[];
-  rows: Row[];
-  count: boolean;
-  totalSize: number;
-}
-
-function compilePath(store: RecordsStore, table: Table, path: string): Column {
-  const parts = path.split('.');
-  const unknown = () => new SoqlError('INVALID_FIELD', `No such column '${path}' on entity '${table.schema.name}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name.`);
-  if (parts.length === 1) {
-    const fi = table.schema.byLower.get(parts[0].toLowerCase());
-    if (fi === undefined) throw unknown();
-    return { name: table.schema.fields[fi].name, field: table.schema.fields[fi], get: (row) => table.get(row, fi) };
-  }
-  if (parts.length !== 2) throw new SoqlError('INVALID_FIELD', `Only one level of parent relationship is supported: '${path}'`);
-  const fi = table.schema.relationshipByLower.get(parts[0].toLowerCase());
-  const lookup = fi === undefined ? undefined : table.schema.fields[fi];
-  const parent = lookup ? store.table(lookup.referenceTo[0]) : undefined;
-  const pfi = parent?.schema.byLower.get(parts[1].toLowerCase());
-  if (fi === undefined || !lookup || !parent || pfi === undefined) throw unknown();
-  const relationshipName = lookup.relationshipName ?? parts[0];
-  return {
-    name: `${relationshipName}.${parent.schema.fields[pfi].name}`,
-    field: parent.schema.fields[pfi],
-    relationship: { name: relationshipName, table: parent, fi },
-    get: (row) => {
-      const id = table.get(row, fi);
-      const parentRow = typeof id === 'string' ? parent.rows.get(id) : undefined;
-      return parentRow ? parent.get(parentRow, pfi) : null;
-    },
-  };
-}
-
-function normalizeLiteral(field: FieldDescribe, literal: Literal): Value {
-  if (literal !== null && typeof literal === 'object') {
-    if (field.type === 'datetime') return formatDateTime(Date.parse(literal.date.length === 10 ? `${literal.date}T00:00:00Z` : literal.date));
-    return literal.date;
-  }
-  if (typeof literal === 'string' && (field.type === 'id' || field.type === 'reference') && literal.length === 15) return literal;
-  return literal;
-}
-
-function compare(a: Value, b: Value): number {
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
-  const x = String(a).toLowerCase();
-  const y = String(b).toLowerCase();
-  return x < y ? -1 : x > y ? 1 : 0;
-}
-
-function likeRegex(pattern: string): RegExp {
-  let source = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const ch = pattern[i];
-    if (ch === '\\' && (pattern[i + 1] === '%' || pattern[i + 1] === '_')) source += pattern[++i];
-    else if (ch === '%') source += '[\\s\\S]*';
-    else if (ch === '_') source += '[\\s\\S]';
-    else source += ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${source}$`, 'i');
-}
-
-function compileCondition(store: RecordsStore, table: Table, c: Condition): (row: Row) => boolean {
-  if (c.kind === 'and' || c.kind === 'or') {
-    const left = compileCondition(store, table, c.left);
-    const right = compileCondition(store, table, c.right);
-    return c.kind === 'and' ? (row) => left(row) && right(row) : (row) => left(row) || right(row);
-  }
-  if (c.kind === 'not') {
-    const inner = compileCondition(store, table, c.inner);
-    return (row) => !inner(row);
-  }
-  const column = compilePath(store, table, c.path);
-  const match = (v: Value, lit: Value) => (lit === null ? v === null : v !== null && compare(v, lit) === 0);
-  if (c.kind === 'in') {
-    const values = c.values.map((v) => normalizeLiteral(column.field, v));
-    return (row) => values.some((lit) => match(column.get(row), lit)) !== c.negate;
-  }
-  const lit = normalizeLiteral(column.field, c.value);
-  const get = column.get;
-  switch (c.op) {
-    case '=': return (row) => match(get(row), lit);
-    case '!=': return (row) => !match(get(row), lit);
-    case 'LIKE': {
-      const regex = likeRegex(String(lit));
-      return (row) => { const v = get(row); return v !== null && regex.test(String(v)); };
+  tableOf(name: string, at: number): Table {
+    const table = this.store.table(name);
+    if (!table) {
+      throw this.source.error(at, 'INVALID_TYPE', `sObject type '${name}' is not supported. If you are attempting to use a custom `
+        + 'object, be sure to append the \'__c\' after the entity name. Please reference your WSDL or the describe call for the '
+        + 'appropriate names.');
     }
-    default: {
-      const tests: Record<string, (n: number) => boolean> = { '<': (n: number) => n < 0, '>': (n: number) => n > 0, '<=': (n: number) => n <= 0, '>=': (n: number) => n >= 0 };
-      const test = tests[c.op];
-      if (!test || lit === null) throw new SoqlError('MALFORMED_QUERY', `invalid operator ${c.op} for ${String(lit)}`);
-      return (row) => { const v = get(row); return v !== null && test(compare(v, lit)); };
+    return table;
+  }
+
+  resolver(table: Table, alias?: string): (path: string, at: number) => FieldPath {
+    return (path, at) => resolvePath(this.store, table, path, at, this.source, alias);
+  }
+
+  /** The WHERE predicate over rows; semi-join subqueries run once, lazily (depth 1 only, as in an org). */
+  rowFilter(table: Table, where: Condition | undefined, alias?: string, depth = 0): Predicate<Row> {
+    if (!where) return () => true;
+    const resolve = this.resolver(table, alias);
+    const ctx: FilterContext<Row> = {
+      source: this.source,
+      operand: (ref) => {
+        if (ref.kind === 'aggregate') {
+          throw this.source.malformed(ref.at, 'Aggregate functions are not supported in the WHERE clause: use HAVING');
+        }
+        const path = resolve(ref.path, ref.at);
+        return { field: path.field, get: path.get };
+      },
+      semiJoin: (_left, inner, at) => this.semiJoin(table, inner, at, depth),
+    };
+    return compileFilter(ctx, where);
+  }
+
+  private semiJoin(outer: Table, inner: SoqlQuery, at: number, depth: number): () => Set<string> {
+    if (depth > 0) throw this.source.malformed(at, 'Nesting of semi join sub-selects is not supported');
+    const table = this.tableOf(inner.object, inner.objectAt);
+    if (table === outer) {
+      const reason = 'The inner and outer selects should not be on the same object type';
+      throw this.source.error(inner.objectAt, 'INVALID_QUERY_FILTER_OPERATOR', reason);
     }
+    const item = inner.select[0];
+    if (inner.select.length !== 1 || item.kind !== 'field') {
+      throw this.source.malformed(item.at, 'semi join sub selects can only query one id field');
+    }
+    const path = this.resolver(table, inner.alias)(item.path, item.at);
+    if (kindOf(path.field) !== 'id') {
+      throw this.source.invalidField(item.at, `semi join sub selects can only query id fields, cannot use: '${path.name}'`);
+    }
+    const where = this.rowFilter(table, inner.where, inner.alias, depth + 1);
+    let ids: Set<string> | undefined;
+    return () => {
+      ids ??= new Set(this.rows(table).filter(where).map(path.get).filter((v): v is string => typeof v === 'string'));
+      return ids;
+    };
+  }
+
+  rows(table: Table): Row[] {
+    const rows = [...table.rows.values()];
+    if (this.queryAll) rows.push(...table.bin.values());
+    return rows;
+  }
+
+  rowOrder(table: Table, orderBy: OrderItem[], alias?: string): SortKey<Row>[] {
+    const resolve = this.resolver(table, alias);
+    return orderBy.map((o) => {
+      if (o.operand.kind === 'aggregate') {
+        throw this.source.malformed(o.operand.at, 'Aggregate functions in ORDER BY need GROUP BY or another aggregate function');
+      }
+      const path = resolve(o.operand.path, o.operand.at);
+      if ((path.field as { sortable?: boolean }).sortable === false) {
+        throw this.source.invalidField(o.operand.at, `field '${path.field.name}' can not be sorted in a query call`);
+      }
+      return { field: path.field, get: path.get, descending: o.descending, nullsLast: o.nullsLast };
+    });
+  }
+
+  checkPaging(query: SoqlQuery): void {
+    if (query.offset !== undefined && query.offset > MAX_OFFSET) {
+      throw this.source.error(query.offsetAt, 'NUMBER_OUTSIDE_VALID_RANGE', `Maximum SOQL offset allowed is ${MAX_OFFSET}`);
+    }
+  }
+
+  /** A parent-to-child subquery: FROM names a child relationship of `parent`; one level only. */
+  child(parent: Table, inner: SoqlQuery, at: number): ChildQuery {
+    const { name, child, fi } = resolveChild(this.store, parent, inner.object, inner.objectAt, this.source);
+    if (inner.groupBy.length > 0 || inner.having || inner.countOnly) {
+      throw this.source.malformed(at, 'Aggregate functions are not supported in parent-to-child subqueries');
+    }
+    const nested = () => {
+      throw this.source.malformed(at, 'Only one level of parent-to-child subquery is supported');
+    };
+    const scope = { source: this.source, table: child, resolve: this.resolver(child, inner.alias), child: nested };
+    const columns = compileRowSelect(scope, inner).flatMap((c) => (c.kind === 'field' ? [c.path] : []));
+    const where = this.rowFilter(child, inner.where, inner.alias);
+    const order = this.rowOrder(child, inner.orderBy, inner.alias);
+    this.checkPaging(inner);
+    return {
+      name, table: child, columns,
+      rowsOf: (parentId) => {
+        const rows = child.lookup(fi, parentId)
+          .map((id) => child.rows.get(id))
+          .filter((r): r is Row => r !== undefined && where(r));
+        return page(sortBy(rows, order), inner.offset, inner.limit);
+      },
+    };
+  }
+
+  run(): QueryOutcome {
+    const query = parseSoql(this.source);
+    const table = this.tableOf(query.object, query.objectAt);
+    if (query.forClause?.kind === 'UPDATE') {
+      throw this.source.malformed(query.forClause.at, 'FOR UPDATE is only available in Apex, not through the API');
+    }
+    this.checkPaging(query);
+    const aggregate = query.groupBy.length > 0 || query.having !== undefined
+      || query.select.some((s) => s.kind === 'aggregate' && s.path !== null);
+    if (query.countOnly && (query.select.length > 1 || aggregate)) {
+      const reason = 'COUNT() must be the only item of the select list and cannot be used with GROUP BY';
+      throw this.source.malformed(query.objectAt, reason);
+    }
+    const where = this.rowFilter(table, query.where, query.alias);
+    if (aggregate) return aggregateGroups(this, query, table, this.rows(table).filter(where));
+    if (query.countOnly) {
+      const count = page(this.rows(table).filter(where), query.offset, query.limit).length;
+      return { query, table, kind: 'count', columns: [], rows: [], groups: [], totalSize: count };
+    }
+    const scope = {
+      source: this.source, table, resolve: this.resolver(table, query.alias),
+      child: (inner: SoqlQuery, at: number) => this.child(table, inner, at),
+    };
+    const columns = compileRowSelect(scope, query);
+    const sorted = sortBy(this.rows(table).filter(where), this.rowOrder(table, query.orderBy, query.alias));
+    const rows = page(sorted, query.offset, query.limit);
+    return { query, table, kind: 'rows', columns, rows, groups: [], totalSize: rows.length };
   }
 }
 
 /** Parses and runs a SOQL query over the store; queryAll also sees deleted (recycle-bin) records. */
 export function runSoql(store: RecordsStore, soql: string, queryAll = false): QueryOutcome {
-  let query;
-  try {
-    query = parseSoql(soql);
-  } catch (error) {
-    if (error instanceof SoqlSyntaxError) throw new SoqlError('MALFORMED_QUERY', error.message);
-    throw error;
-  }
-  const table = store.table(query.object);
-  if (!table) throw new SoqlError('INVALID_TYPE', `sObject type '${query.object}' is not supported.`);
-  const columns = query.fields.map((path) => compilePath(store, table, path));
-  const where = query.where ? compileCondition(store, table, query.where) : () => true;
-  let rows: Row[] = [];
-  for (const row of table.rows.values()) if (where(row)) rows.push(row);
-  if (queryAll) for (const row of table.bin.values()) if (where(row)) rows.push(row);
-  if (query.orderBy.length > 0) {
-    const keys = query.orderBy.map((o) => ({ ...o, get: compilePath(store, table, o.path).get }));
-    rows.sort((a, b) => {
-      for (const key of keys) {
-        const x = key.get(a);
-        const y = key.get(b);
-        if (x === y) continue;
-        if (x === null || y === null) return (x === null) === key.nullsLast ? 1 : -1;
-        const n = compare(x, y);
-        if (n !== 0) return key.descending ? -n : n;
-      }
-      return 0;
-    });
-  }
-  rows = rows.slice(query.offset ?? 0, query.limit === undefined ? undefined : (query.offset ?? 0) + query.limit);
-  return { table, columns, rows, count: query.count, totalSize: rows.length };
+  return new Evaluator(store, soql, queryAll).run();
 }

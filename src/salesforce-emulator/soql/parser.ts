@@ -1,186 +1,134 @@
-import { SoqlSyntaxError, tokenize, type Token } from './tokenizer.js';
+import type { OrderItem, SelectItem, SoqlQuery } from './ast.js';
+import type { SoqlSource } from './errors.js';
+import { isAggregateAhead, parseAggregate } from './parse-aggregate.js';
+import { parseCondition } from './parse-condition.js';
+import { RESERVED, TokenStream } from './token-stream.js';
 
-export type Literal = string | number | boolean | null | { date: string };
-export type Condition =
-  | { kind: 'and'; left: Condition; right: Condition }
-  | { kind: 'or'; left: Condition; right: Condition }
-  | { kind: 'not'; inner: Condition }
-  | { kind: 'compare'; path: string; op: string; value: Literal }
-  | { kind: 'in'; path: string; values: Literal[]; negate: boolean };
+/** Functions SOQL has that the Local org does not evaluate: refused by name rather than misread. */
+const UNSUPPORTED_FUNCTIONS = new Set([
+  'TOLABEL', 'FORMAT', 'CONVERTCURRENCY', 'CONVERTTIMEZONE', 'GROUPING', 'DISTANCE', 'GEOLOCATION', 'CALENDAR_MONTH',
+  'CALENDAR_QUARTER', 'CALENDAR_YEAR', 'DAY_IN_MONTH', 'DAY_IN_WEEK', 'DAY_IN_YEAR', 'DAY_ONLY', 'FISCAL_MONTH',
+  'FISCAL_QUARTER', 'FISCAL_YEAR', 'HOUR_IN_DAY', 'WEEK_IN_MONTH', 'WEEK_IN_YEAR', 'ROLLUP', 'CUBE',
+]);
 
-export interface OrderItem {
-  path: string;
-  descending: boolean;
-  nullsLast: boolean;
+function unsupported(stream: TokenStream, what: string): Error {
+  return stream.source.malformed(stream.at, `${what} is not supported by the Local org (DMS Salesforce emulator)`);
 }
 
-export interface SoqlQuery {
-  fields: string[];
-  count: boolean;
-  object: string;
-  where?: Condition;
-  orderBy: OrderItem[];
-  limit?: number;
-  offset?: number;
+function selectItem(stream: TokenStream, query: SoqlQuery): SelectItem {
+  const at = stream.at;
+  if (stream.isPunct('(')) {
+    stream.punct('(');
+    const inner = parseQuery(stream, true);
+    stream.punct(')');
+    return { kind: 'subquery', query: inner, at };
+  }
+  if (stream.isKeyword('TYPEOF')) throw unsupported(stream, 'TYPEOF');
+  if (stream.isKeyword('FIELDS') && stream.isPunct('(', 1)) {
+    stream.next();
+    stream.punct('(');
+    const which = stream.next().text.toUpperCase();
+    if (which !== 'ALL' && which !== 'STANDARD' && which !== 'CUSTOM') {
+      throw stream.source.malformed(at, `unexpected token: '${which}'`);
+    }
+    stream.punct(')');
+    return { kind: 'fields', which, at };
+  }
+  if (isAggregateAhead(stream)) {
+    const call = parseAggregate(stream);
+    if (call.path === null) {
+      query.countOnly = true;
+      return call;
+    }
+    const alias = stream.peek();
+    if (alias?.kind === 'ident' && !RESERVED.has(alias.text.toUpperCase())) return { ...call, alias: stream.next().text };
+    return call;
+  }
+  const t = stream.peek();
+  if (t?.kind === 'ident' && stream.isPunct('(', 1) && UNSUPPORTED_FUNCTIONS.has(t.text.toUpperCase())) {
+    throw unsupported(stream, `${t.text.toUpperCase()}()`);
+  }
+  return { kind: 'field', path: stream.ident().text, at };
 }
 
-/** A recursive-descent parser for the SOQL subset: SELECT fields|COUNT() FROM obj [WHERE] [ORDER BY] [LIMIT] [OFFSET]. */
-class Parser {
-  private pos = 0;
-  constructor(private readonly tokens: Token[]) {}
-
-  private peek(): Token | undefined {
-    return this.tokens[this.pos];
+function orderItem(stream: TokenStream): OrderItem {
+  const at = stream.at;
+  const operand = isAggregateAhead(stream)
+    ? parseAggregate(stream)
+    : { kind: 'field' as const, path: stream.ident().text, at };
+  let descending = false;
+  if (stream.accept('DESC')) descending = true;
+  else stream.accept('ASC');
+  let nullsLast = descending;
+  if (stream.accept('NULLS')) {
+    if (stream.accept('LAST')) nullsLast = true;
+    else if (stream.accept('FIRST')) nullsLast = false;
+    else throw stream.unexpected();
   }
-
-  private isKeyword(word: string): boolean {
-    const t = this.peek();
-    return t?.kind === 'ident' && t.text.toUpperCase() === word;
-  }
-
-  private keyword(word: string): void {
-    if (!this.isKeyword(word)) throw new SoqlSyntaxError(`expecting '${word}', found '${this.peek()?.text ?? 'end of query'}'`);
-    this.pos++;
-  }
-
-  private punct(text: string): void {
-    const t = this.peek();
-    if (t?.kind !== 'punct' || t.text !== text) throw new SoqlSyntaxError(`expecting '${text}', found '${t?.text ?? 'end of query'}'`);
-    this.pos++;
-  }
-
-  private ident(): string {
-    const t = this.peek();
-    if (t?.kind !== 'ident') throw new SoqlSyntaxError(`unexpected token: '${t?.text ?? 'end of query'}'`);
-    this.pos++;
-    return t.text;
-  }
-
-  private integer(): number {
-    const t = this.peek();
-    if (t?.kind !== 'number' || !/^\d+$/.test(t.text)) throw new SoqlSyntaxError(`expecting a number, found '${t?.text ?? 'end of query'}'`);
-    this.pos++;
-    return Number(t.text);
-  }
-
-  parse(): SoqlQuery {
-    this.keyword('SELECT');
-    const query: SoqlQuery = { fields: [], count: false, object: '', orderBy: [] };
-    if (this.isKeyword('COUNT') && this.tokens[this.pos + 1]?.text === '(') {
-      this.pos++;
-      this.punct('(');
-      this.punct(')');
-      query.count = true;
-    } else {
-      do query.fields.push(this.ident()); while (this.peek()?.text === ',' && ++this.pos);
-    }
-    this.keyword('FROM');
-    query.object = this.ident();
-    if (this.isKeyword('WHERE')) {
-      this.pos++;
-      query.where = this.orExpr();
-    }
-    if (this.isKeyword('ORDER')) {
-      this.pos++;
-      this.keyword('BY');
-      do query.orderBy.push(this.orderItem()); while (this.peek()?.text === ',' && ++this.pos);
-    }
-    if (this.isKeyword('LIMIT')) {
-      this.pos++;
-      query.limit = this.integer();
-    }
-    if (this.isKeyword('OFFSET')) {
-      this.pos++;
-      query.offset = this.integer();
-    }
-    if (this.peek()) throw new SoqlSyntaxError(`unexpected token: '${this.peek()!.text}'`);
-    return query;
-  }
-
-  private orderItem(): OrderItem {
-    const path = this.ident();
-    let descending = false;
-    if (this.isKeyword('ASC')) this.pos++;
-    else if (this.isKeyword('DESC')) {
-      this.pos++;
-      descending = true;
-    }
-    let nullsLast = descending;
-    if (this.isKeyword('NULLS')) {
-      this.pos++;
-      nullsLast = this.isKeyword('LAST');
-      this.pos++;
-    }
-    return { path, descending, nullsLast };
-  }
-
-  private orExpr(): Condition {
-    let left = this.andExpr();
-    while (this.isKeyword('OR')) {
-      this.pos++;
-      left = { kind: 'or', left, right: this.andExpr() };
-    }
-    return left;
-  }
-
-  private andExpr(): Condition {
-    let left = this.unary();
-    while (this.isKeyword('AND')) {
-      this.pos++;
-      left = { kind: 'and', left, right: this.unary() };
-    }
-    return left;
-  }
-
-  private unary(): Condition {
-    if (this.isKeyword('NOT')) {
-      this.pos++;
-      return { kind: 'not', inner: this.unary() };
-    }
-    if (this.peek()?.text === '(') {
-      this.pos++;
-      const inner = this.orExpr();
-      this.punct(')');
-      return inner;
-    }
-    const path = this.ident();
-    if (this.isKeyword('IN') || (this.isKeyword('NOT') && this.tokens[this.pos + 1]?.text.toUpperCase() === 'IN')) {
-      const negate = this.isKeyword('NOT');
-      this.pos += negate ? 2 : 1;
-      this.punct('(');
-      const values: Literal[] = [this.literal()];
-      while (this.peek()?.text === ',') {
-        this.pos++;
-        values.push(this.literal());
-      }
-      this.punct(')');
-      return { kind: 'in', path, values, negate };
-    }
-    if (this.isKeyword('LIKE')) {
-      this.pos++;
-      return { kind: 'compare', path, op: 'LIKE', value: this.literal() };
-    }
-    const op = this.peek();
-    if (op?.kind !== 'op') throw new SoqlSyntaxError(`unexpected token: '${op?.text ?? 'end of query'}'`);
-    this.pos++;
-    return { kind: 'compare', path, op: op.text, value: this.literal() };
-  }
-
-  private literal(): Literal {
-    const t = this.peek();
-    this.pos++;
-    if (t?.kind === 'string') return t.text;
-    if (t?.kind === 'number') return Number(t.text);
-    if (t?.kind === 'date') return { date: t.text };
-    if (t?.kind === 'ident') {
-      const word = t.text.toLowerCase();
-      if (word === 'null') return null;
-      if (word === 'true' || word === 'false') return word === 'true';
-    }
-    throw new SoqlSyntaxError(`unexpected token: '${t?.text ?? 'end of query'}'`);
-  }
+  return { operand, descending, nullsLast };
 }
 
-export function parseSoql(soql: string): SoqlQuery {
-  return new Parser(tokenize(soql)).parse();
+function list<T>(stream: TokenStream, item: () => T): T[] {
+  const items = [item()];
+  while (stream.isPunct(',')) {
+    stream.punct(',');
+    items.push(item());
+  }
+  return items;
+}
+
+/** SELECT ... FROM ... [WHERE] [GROUP BY] [HAVING] [ORDER BY] [LIMIT] [OFFSET] [FOR VIEW|REFERENCE|UPDATE]. */
+function parseQuery(stream: TokenStream, nested: boolean): SoqlQuery {
+  stream.keyword('SELECT');
+  const query: SoqlQuery = {
+    select: [], countOnly: false, object: '', objectAt: 0, groupBy: [], groupByAt: 0, havingAt: 0,
+    orderBy: [], limitAt: 0, offsetAt: 0,
+  };
+  query.select = list(stream, () => selectItem(stream, query));
+  stream.keyword('FROM');
+  const object = stream.ident();
+  query.object = object.text;
+  query.objectAt = object.at;
+  const alias = stream.peek();
+  if (alias?.kind === 'ident' && !RESERVED.has(alias.text.toUpperCase())) query.alias = stream.next().text;
+  if (stream.isKeyword('USING')) throw unsupported(stream, 'USING SCOPE');
+  if (stream.accept('WHERE')) query.where = parseCondition(stream, false, () => parseQuery(stream, true));
+  if (stream.isKeyword('WITH')) throw unsupported(stream, 'WITH');
+  if (stream.isKeyword('GROUP')) {
+    query.groupByAt = stream.keyword('GROUP');
+    stream.keyword('BY');
+    if (stream.isKeyword('ROLLUP') || stream.isKeyword('CUBE')) throw unsupported(stream, 'GROUP BY ROLLUP/CUBE');
+    query.groupBy = list(stream, () => ({ kind: 'field' as const, at: stream.at, path: stream.ident().text }));
+  }
+  if (stream.isKeyword('HAVING')) {
+    query.havingAt = stream.keyword('HAVING');
+    query.having = parseCondition(stream, true, () => parseQuery(stream, true));
+  }
+  if (stream.accept('ORDER')) {
+    stream.keyword('BY');
+    query.orderBy = list(stream, () => orderItem(stream));
+  }
+  if (stream.isKeyword('LIMIT')) {
+    query.limitAt = stream.keyword('LIMIT');
+    query.limit = stream.integer().value;
+  }
+  if (stream.isKeyword('OFFSET')) {
+    query.offsetAt = stream.keyword('OFFSET');
+    query.offset = stream.integer().value;
+  }
+  if (!nested && stream.isKeyword('FOR')) {
+    const at = stream.keyword('FOR');
+    const kind = stream.next().text.toUpperCase();
+    if (kind !== 'VIEW' && kind !== 'REFERENCE' && kind !== 'UPDATE') {
+      throw stream.source.malformed(at, `unexpected token: '${kind}'`);
+    }
+    query.forClause = { kind, at };
+    if (stream.accept('UPDATE')) stream.next();
+  }
+  if (!nested && !stream.done) throw stream.unexpected();
+  return query;
+}
+
+export function parseSoql(source: SoqlSource): SoqlQuery {
+  return parseQuery(new TokenStream(source), false);
 }

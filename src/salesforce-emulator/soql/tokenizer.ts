@@ -1,26 +1,30 @@
-/** SOQL tokens: identifiers (dotted paths included), string/number/date literals, operators and punctuation. */
+import type { SoqlSource } from './errors.js';
+
+/** SOQL tokens: identifiers (dotted paths included), literals, operators and punctuation, each with its offset. */
 export type Token =
-  | { kind: 'ident'; text: string; at: number }
-  | { kind: 'string'; text: string; at: number }
-  | { kind: 'number'; text: string; at: number }
-  | { kind: 'date'; text: string; at: number }
-  | { kind: 'op'; text: string; at: number }
-  | { kind: 'punct'; text: string; at: number };
+  | { kind: 'ident' | 'string' | 'number' | 'date' | 'datetime' | 'op' | 'punct'; text: string; at: number };
 
-export class SoqlSyntaxError extends Error {}
-
-const DATE_LITERAL = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2}))?/;
-const NUMBER_LITERAL = /^[+-]?(?:\d+\.?\d*|\.\d+)/;
+const DATE_LIKE = /^\d{4}-\d{2}-\d{2}(?:T[0-9:.]*(?:Z|[+-][0-9:]*)?)?/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?(?:Z|[+-]\d{2}:\d{2})$/;
+const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)/;
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*/;
-const ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', b: '\b', f: '\f', '"': '"', '\'': '\'', '\\': '\\', '%': '\\%', _: '\\_' };
+const OPERATOR = /^(?:!=|<>|<=|>=|=|<|>)/;
+const ESCAPES: Record<string, string> = {
+  n: '\n', r: '\r', t: '\t', b: '\b', f: '\f', '"': '"', '\'': '\'', '\\': '\\', '%': '\\%', _: '\\_',
+};
 
-function readString(soql: string, start: number): { text: string; end: number } {
+function readString(source: SoqlSource, start: number): { text: string; end: number } {
+  const soql = source.text;
   let text = '';
   for (let i = start + 1; i < soql.length; i++) {
     const ch = soql[i];
     if (ch === '\\') {
       const next = soql[i + 1];
-      if (next === undefined || !(next in ESCAPES)) throw new SoqlSyntaxError(`Invalid escape sequence at ${i}`);
+      if (next === undefined || !(next in ESCAPES)) {
+        const literal = soql.slice(start + 1, i + 2);
+        throw source.malformed(start, `Invalid string literal '${literal}'. Illegal character sequence '\\${next ?? ''}' in string literal.`);
+      }
       text += ESCAPES[next];
       i++;
     } else if (ch === '\'') {
@@ -29,10 +33,16 @@ function readString(soql: string, start: number): { text: string; end: number } 
       text += ch;
     }
   }
-  throw new SoqlSyntaxError('Unterminated string literal');
+  throw source.malformed(start, `Invalid string literal '${soql.slice(start + 1)}': a closing quote is missing.`);
 }
 
-export function tokenize(soql: string): Token[] {
+/** A sign belongs to a number only where a value is expected (after an operator, `(` or `,`). */
+function signAllowed(previous: Token | undefined): boolean {
+  return previous?.kind === 'op' || (previous?.kind === 'punct' && (previous.text === '(' || previous.text === ','));
+}
+
+export function tokenize(source: SoqlSource): Token[] {
+  const soql = source.text;
   const tokens: Token[] = [];
   let i = 0;
   while (i < soql.length) {
@@ -42,42 +52,42 @@ export function tokenize(soql: string): Token[] {
       continue;
     }
     const rest = soql.slice(i, i + 40);
+    const push = (kind: Token['kind'], text: string, length: number) => {
+      tokens.push({ kind, text, at: i });
+      i += length;
+    };
     if (ch === '\'') {
-      const { text, end } = readString(soql, i);
-      tokens.push({ kind: 'string', text, at: i });
-      i = end;
+      const { text, end } = readString(source, i);
+      push('string', text, end - i);
       continue;
     }
-    const date = DATE_LITERAL.exec(rest);
+    const date = DATE_LIKE.exec(rest);
     if (date) {
-      tokens.push({ kind: 'date', text: date[0], at: i });
-      i += date[0].length;
+      const kind = DATE.test(date[0]) ? 'date' : DATETIME.test(date[0]) ? 'datetime' : null;
+      if (!kind) throw source.malformed(i, `invalid date or dateTime literal: ${date[0]}`);
+      push(kind, date[0], date[0].length);
       continue;
     }
-    const op = /^(?:!=|<>|<=|>=|=|<|>)/.exec(rest);
+    const op = OPERATOR.exec(rest);
     if (op) {
-      tokens.push({ kind: 'op', text: op[0] === '<>' ? '!=' : op[0], at: i });
-      i += op[0].length;
+      push('op', op[0] === '<>' ? '!=' : op[0], op[0].length);
       continue;
     }
-    const number = NUMBER_LITERAL.exec(rest);
-    if (number && (ch !== '+' && ch !== '-' || tokens.at(-1)?.kind === 'op')) {
-      tokens.push({ kind: 'number', text: number[0], at: i });
-      i += number[0].length;
+    const number = NUMBER.exec(rest);
+    if (number && ((ch !== '+' && ch !== '-') || signAllowed(tokens.at(-1)))) {
+      push('number', number[0], number[0].length);
       continue;
     }
-    if ('(),'.includes(ch)) {
-      tokens.push({ kind: 'punct', text: ch, at: i });
-      i++;
+    if ('(),:'.includes(ch)) {
+      push('punct', ch, 1);
       continue;
     }
     const ident = IDENT.exec(soql.slice(i));
     if (ident) {
-      tokens.push({ kind: 'ident', text: ident[0], at: i });
-      i += ident[0].length;
+      push('ident', ident[0], ident[0].length);
       continue;
     }
-    throw new SoqlSyntaxError(`unexpected token: '${ch}'`);
+    throw source.malformed(i, `unexpected token: '${ch}'`);
   }
   return tokens;
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import jsforce from 'jsforce';
-import { CLIENT_ID, CLIENT_SECRET, PASSWORD, USERNAME, VERSION, connect, inspect, start, type Emulator } from './helpers.js';
+import { CLIENT_ID, CLIENT_SECRET, PASSWORD, USERNAME, VERSION, connect, inspect, passwordToken, start, type Emulator } from './helpers.js';
 
 const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const publicPem = keys.publicKey.export({ type: 'spki', format: 'pem' }).toString();
@@ -76,6 +76,23 @@ describe('emulator auth', () => {
     assert.deepEqual(await res.json(), [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }]);
     const versions = (await (await fetch(`${emulator.url}/services/data`)).json()) as { version: string }[];
     assert.ok(versions.some((v) => v.version === VERSION));
+  });
+
+  test('only listed API versions are served: a retired one answers 410, an unknown one 404', async () => {
+    const versions = (await (await fetch(`${emulator.url}/services/data`)).json()) as { version: string }[];
+    const [oldest, latest] = [versions[0].version, versions.at(-1)!.version];
+    const token = await passwordToken(emulator.url);
+    const get = (version: string) => fetch(`${emulator.url}/services/data/v${version}/limits`, { headers: { Authorization: `Bearer ${token}` } });
+    assert.equal((await get(oldest)).status, 200);
+    assert.equal((await get(latest)).status, 200);
+    const retired = await get(`${Number(oldest) - 1}.0`);
+    assert.equal(retired.status, 410);
+    assert.equal(((await retired.json()) as { errorCode: string }[])[0].errorCode, 'UNSUPPORTED_API_VERSION');
+    const future = await get(`${Number(latest) + 1}.0`);
+    assert.equal(future.status, 404);
+    assert.deepEqual(await future.json(), [{ message: 'The requested resource does not exist', errorCode: 'NOT_FOUND' }]);
+    assert.equal((await get(`${latest.slice(0, -2)}.5`)).status, 404);
+    await assert.rejects(new jsforce.Connection({ loginUrl: emulator.url, version: `${Number(latest) + 1}.0` }).login(USERNAME, PASSWORD), /UNSUPPORTED_API_VERSION/);
   });
 
   test('injected session expiry: jsforce (conn.login) logs in again and the call succeeds', async () => {

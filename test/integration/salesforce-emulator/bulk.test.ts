@@ -133,4 +133,20 @@ describe('emulator Bulk API 2.0', () => {
     }
     assert.deepEqual(pages, [7, 7, 6]);
   });
+
+  test('Bulk 2.0 query refuses what its guide lists: aggregates, GROUP BY, OFFSET, subqueries, FOR VIEW', async () => {
+    const refusal = async (query: string) => {
+      const res = await api(emulator, 'POST', '/jobs/query', { operation: 'query', query });
+      assert.equal(res.status, 400, query);
+      const [error] = (await res.json()) as { errorCode: string; message: string }[];
+      return `${error.errorCode}: ${error.message}`;
+    };
+    assert.equal(await refusal('SELECT COUNT() FROM Account'), 'API_ERROR: An aggregate function (COUNT(), SUM, ...) is not supported by Bulk API 2.0 query');
+    assert.equal(await refusal('SELECT Industry, COUNT(Id) FROM Account GROUP BY Industry'), 'API_ERROR: GROUP BY is not supported by Bulk API 2.0 query');
+    assert.equal(await refusal('SELECT Id FROM Account OFFSET 5'), 'API_ERROR: OFFSET is not supported by Bulk API 2.0 query');
+    assert.equal(await refusal('SELECT Id FROM Account FOR VIEW'), 'API_ERROR: FOR VIEW is not supported by Bulk API 2.0 query');
+    assert.equal(await refusal('SELECT Name, (SELECT LastName FROM Contacts) FROM Account'),
+      'FEATURENOTENABLED: Aggregate Relationships not supported in Bulk V2 Query with CSV content type.');
+    assert.match(await refusal('SELECT Id FROM Account WHERE Name = 1'), /^INVALID_FIELD: \nSELECT Id FROM Account WHERE Name = 1\n +\^\nERROR at Row:1:Column:37/);
+  });
 });
