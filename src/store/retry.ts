@@ -16,11 +16,14 @@ export function isMissing(error: unknown): boolean {
   return couchStatus(error) === 404;
 }
 
+/** How nano reports a connection that failed (refused, reset, cut): a plain Error, no code, no status. */
+const NANO_CONNECTION_FAILED = 'error happened in your connection';
+
 /** A failure that may pass: the server unreachable, busy (429) or failing (5xx). */
 export function isTransient(error: unknown): boolean {
   const status = couchStatus(error);
-  if (status === undefined) return (error as { code?: string })?.code !== undefined;
-  return RETRYABLE.has(status);
+  if (status !== undefined) return RETRYABLE.has(status);
+  return (error as { code?: string })?.code !== undefined || String((error as Error)?.message).startsWith(NANO_CONNECTION_FAILED);
 }
 
 /** The wait before retry `attempt` (1-based): exponential from 250 ms up to 8 s, jittered. */
