@@ -5,7 +5,8 @@
 // profiler alone (bench/parse/measure.ts), then one run over a 5x file to check that memory stays flat.
 // Needs Redis at REDIS_URL (default 127.0.0.1:6379). Builds dist/ first (npm run build).
 // Usage: node --import tsx bench/parse/upload-bench.ts [rows=1000000] [runs=3] [largeRuns=1]
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { createReadStream, existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
@@ -13,12 +14,14 @@ import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { generateCsv } from './generate.js';
-import { startEmbeddedCouch } from '../../src/embedded/index.js';
+import { freePort, startEmbeddedCouch } from '../../src/embedded/index.js';
 import { cpuSeconds, rssMb } from '../migrate/processes.js';
 import { startProcfileProcess, stopAll, type Proc } from './processes.js';
 
 interface Run { sizeMb: number; seconds: number; uploadSeconds: number; mbPerSecond: number; idle: number[]; peak: number[]; cpu: number[]; load: number }
-const NAMES = ['web', 'parser', 'pouchdb-server'];
+// BENCH_CLOUDANT_LIMITS=1 puts the Cloudant-limits front (its own process, as `npm start` would run it) before pouchdb-server.
+const WITH_LIMITS = process.env.BENCH_CLOUDANT_LIMITS === '1';
+const NAMES = ['web', 'parser', 'pouchdb-server', ...(WITH_LIMITS ? ['cloudant-limits'] : [])];
 const NOTES = `
 Notes (2026-12-04, second session):
 - This run came in a slow hour (udsv 140-160 MB/s, DMS reader + profiler 66-71, against ~170 and ~78 in a quiet one).
@@ -85,13 +88,14 @@ async function oneRun(file: string): Promise<Run> {
   const id = randomBytes(4).toString('hex');
   const couchDir = `bench/out/upload-couch-${id}`;
   const couch = await startEmbeddedCouch(couchDir);
+  const limits = WITH_LIMITS ? await startLimitsProcess(couch.url) : undefined;
   const password = randomBytes(12).toString('hex');
   const env = {
-    ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'info', PORT: '0', COUCHDB_URL: couch.url, COUCHDB_DB_PREFIX: `b${id}_`, QUEUE_PREFIX: `bench-${id}`,
+    ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'info', PORT: '0', COUCHDB_URL: limits?.url ?? couch.url, COUCHDB_DB_PREFIX: `b${id}_`, QUEUE_PREFIX: `bench-${id}`,
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', SECRET_KEY: randomBytes(32).toString('base64'), SESSION_SECRET: randomBytes(16).toString('hex'),
     DMS_ADMIN_USER: 'bench', DMS_ADMIN_PASSWORD: password,
   };
-  const procs: Proc[] = [couch];
+  const procs: Proc[] = [couch, ...(limits ? [limits] : [])];
   let uploadSeconds = 0;
   try {
     const web = await startProcfileProcess('web', env, 'web listening');
@@ -129,6 +133,20 @@ async function oneRun(file: string): Promise<Run> {
     await stopAll(procs);
     rmSync(couchDir, { recursive: true, force: true });
   }
+}
+
+/** The built Cloudant-limits front in front of `target`, as a process of its own. */
+async function startLimitsProcess(target: string): Promise<Proc & { url: string }> {
+  const proc = spawn(process.execPath, ['dist/src/embedded/cloudant-limits-main.js', target, String(await freePort())], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const [line] = (await once(proc.stdout, 'data')) as [Buffer];
+  const { url } = JSON.parse(line.toString()) as { url: string };
+  const stop = async () => {
+    if (proc.exitCode !== null) return;
+    const exited = once(proc, 'exit');
+    proc.kill('SIGTERM');
+    await exited;
+  };
+  return { name: 'cloudant-limits', pid: proc.pid, url, stop };
 }
 
 const measure = (mode: string, file: string): { mbPerSecond: number; peakRssMb: number } =>
@@ -175,7 +193,7 @@ function writeReport(r: { rows: number; runs: number; largeRuns: number; results
   const loads = [...r.results, ...r.largeResults].map((x) => x.load.toFixed(1)).join(', ');
   const large = r.largeResults.length
     ? `| ${m(r.largeResults, (x) => x.sizeMb).toFixed(0)} MB file (${r.largeRuns} run): first byte to ready (s) / MB/s | ${m(r.largeResults, (x) => x.seconds).toFixed(2)} / ${m(r.largeResults, (x) => x.mbPerSecond).toFixed(1)} |
-| ${m(r.largeResults, (x) => x.sizeMb).toFixed(0)} MB file: peak RSS web / parser / pouchdb-server (MB) | ${procs(r.largeResults, 'peak')} |`
+| ${m(r.largeResults, (x) => x.sizeMb).toFixed(0)} MB file: peak RSS ${NAMES.join(' / ')} (MB) | ${procs(r.largeResults, 'peak')} |`
     : '';
   const report = `# From upload to a ready dataset (bench/parse/upload-bench.ts)
 
@@ -193,16 +211,16 @@ default of \`npm start\`), each a separate process. Time runs from the first byt
 | ceiling: udsv over the local file, same run (MB/s) | ${r.ceiling.toFixed(1)} |
 | DMS reader + profiler over the local file, same run (MB/s) | ${r.baseline.toFixed(1)} |
 | end to end / ceiling; end to end / reader + profiler | ${(speed / r.ceiling).toFixed(2)}x; ${(speed / r.baseline).toFixed(2)}x |
-| CPU seconds used, web / parser / pouchdb-server | ${procs(r.results, 'cpu', 1)} |
-| idle RSS before the upload, web / parser / pouchdb-server (MB) | ${procs(r.results, 'idle')} |
-| peak RSS web / parser / pouchdb-server (MB) | ${procs(r.results, 'peak')} |
+| CPU seconds used, ${NAMES.join(' / ')} | ${procs(r.results, 'cpu', 1)} |
+| idle RSS before the upload, ${NAMES.join(' / ')} (MB) | ${procs(r.results, 'idle')} |
+| peak RSS ${NAMES.join(' / ')} (MB) | ${procs(r.results, 'peak')} |
 ${large}
 
 - Target >= 30 MB/s end to end: **${speed >= 30 ? 'met' : 'NOT met'}** (${speed.toFixed(1)} MB/s). The three processes used ${cpu.toFixed(1)} CPU
   seconds in all; on an idle 2-core machine the best case is ${(sizeMb / (cpu / 2)).toFixed(1)} MB/s (total CPU / 2 cores, an upper bound, not a measurement).
 - Peak RSS of any process <= 300 MB: **${Math.max(peakSmall, peakLarge || 0) <= 300 ? 'met' : 'NOT met'}** (${peakSmall.toFixed(0)} MB${r.largeResults.length ? `; ${peakLarge.toFixed(0)} MB with the 5x file` : ''}).
 ${r.largeResults.length ? `- Flat between the two sizes: largest peak 5x file / 1x file = **${(peakLarge / peakSmall).toFixed(2)}x**.\n` : ''}${NOTES}`;
-  writeFileSync('bench/parse/UPLOAD-RESULTS.md', report);
+  writeFileSync(WITH_LIMITS ? 'bench/parse/CLOUDANT-LIMITS-RESULTS.md' : 'bench/parse/UPLOAD-RESULTS.md', report);
   console.log(report);
 }
 

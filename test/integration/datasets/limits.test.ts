@@ -70,7 +70,8 @@ describe('datasets: limits a file cannot pass, and documents that fit Cloudant w
       headerRenames: [], rowCount: 0, chunkCount: 0, issueCount: 0, profile: [], notices: [], parseRun: 0,
     };
     await insertDataset(h.services.store, base);
-    const result = { ...sink, columns: sink.columns, headerRenames: sink.headerRenames, profile: profiler.result(), bytesRead: 655_360_000, rowCount: 5 };
+    const { columns, headerRenames, issueCount } = sink;
+    const result = { columns, headerRenames, issueCount, rowCount: 5, chunkCount: 1, profile: profiler.result(), bytesRead: 655_360_000 };
     const ready = await updateDataset(h.services.store, base._id, (doc) => readyState(doc, result));
     assert.ok(ready, 'stored through the Cloudant-limits front');
     const size = documentSize(ready);
@@ -89,5 +90,9 @@ describe('datasets: limits a file cannot pass, and documents that fit Cloudant w
     assert.ok(Object.values(chunk._attachments).every((a) => a.length <= 8_000_000));
     const page = await rows(h, res.body.id, 4998, 3);
     assert.deepEqual(page.rows, lines.slice(4998, 5001).map((l) => l.split(',')));
+    // Its profile keeps the values cut, and the page says so in either language.
+    assert.ok((dataset.profile as { examples: string[] }[])[1].examples.every((e) => e.length === 65 && e.endsWith('…')));
+    assert.match((await h.get(`/datasets/${res.body.id}`).set('accept', 'text/html').expect(200)).text, /Long texts are shortened here and end in …/);
+    assert.match((await h.get(`/datasets/${res.body.id}`).set('accept', 'text/html').set('accept-language', 'zh-CN').expect(200)).text, /较长的文本在此处被截短/);
   });
 });
