@@ -1,7 +1,7 @@
 import type { Store } from '../store/index.js';
 import type { RowBatch, RowIssue } from './readers/index.js';
 import { ChunkEncoder, chunkFields, writeChunks, type EncodedChunk } from './chunk-store.js';
-import { cutText } from './cut-text.js';
+import { cutText } from '../cut-text.js';
 import type { ChunkDoc } from './model.js';
 
 export const CHUNK_ROWS = 5000;

@@ -1,7 +1,7 @@
 import type { Store } from '../store/index.js';
 import { withRetryWithin } from '../store/index.js';
 import { logger } from '../logger.js';
-import { cutText } from './cut-text.js';
+import { cutText } from '../cut-text.js';
 import { deleteChunks } from './chunk-store.js';
 import { findDataset, updateDataset } from './dataset-store.js';
 import type { DatasetDoc } from './model.js';

@@ -1,5 +1,5 @@
 import type { CellValue, RowBatch } from '../readers/types.js';
-import { CUT_MARK, cutText, textPrefix } from '../cut-text.js';
+import { CUT_MARK, cutText, textPrefix } from '../../cut-text.js';
 import { HyperLogLog } from './hyperloglog.js';
 import { inferTextType, inferValueType, widenType, type ColumnType } from './infer.js';
 import type { ColumnProfile } from './schema.js';
