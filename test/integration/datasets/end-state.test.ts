@@ -31,6 +31,31 @@ async function appAnswers(h: DatasetHarness, id: string, text: string) {
   await h.get('/healthz').expect(200);
 }
 
+/**
+ * A harness whose own workers (and so the sweeper) take no parses, and `count` parser processes (2 s job locks);
+ * `startParser` adds one. Everything is stopped after `body`.
+ */
+async function withParsers(
+  count: number,
+  body: (h: DatasetHarness, parsers: WorkerChild[], startParser: () => Promise<WorkerChild>) => Promise<void>,
+): Promise<void> {
+  const lock = { WORKER_LOCK_MS: '2000' };
+  const h = await startHarness({ env: { ...lock, WORKER_QUEUES: 'diagnostics' } });
+  const parsers: WorkerChild[] = [];
+  const startParser = async () => {
+    const parser = await startWorkerProcess(h.services.config, { ...lock, WORKER_QUEUES: 'datasets' });
+    parsers.push(parser);
+    return parser;
+  };
+  try {
+    for (let i = 0; i < count; i++) await startParser();
+    await body(h, parsers, startParser);
+  } finally {
+    for (const parser of parsers) if (parser.child.exitCode === null) parser.child.kill('SIGKILL');
+    await h.close();
+  }
+}
+
 describe('datasets: a parse always ends ready or failed', () => {
   test('the store killed mid-parse and back 15 s later: the last attempt still ends failed, then deletes its chunks', async () => {
     const couch = await startCouchProcess();
@@ -58,16 +83,11 @@ describe('datasets: a parse always ends ready or failed', () => {
   });
 
   test('the parser process killed mid-parse with no other parser: the sweeper fails the dataset within a minute', async () => {
-    const lock = { WORKER_LOCK_MS: '2000' };
-    // Workers in this process (and so the sweeper), but none for parses.
-    const h = await startHarness({ env: { ...lock, WORKER_QUEUES: 'diagnostics' } });
-    const children: WorkerChild[] = [];
-    try {
-      children.push(await startWorkerProcess(h.services.config, { ...lock, WORKER_QUEUES: 'datasets' }));
+    await withParsers(1, async (h, parsers, startParser) => {
       const res = await upload(h, 'parser-dies.csv', csvOfRows(1_000_000)).expect(202);
       await parsing(h, res.body.id);
-      children[0].child.kill('SIGKILL');
-      await children[0].exited;
+      parsers[0].child.kill('SIGKILL');
+      await parsers[0].exited;
       const killedAt = Date.now();
       const dataset = await settled(h, res.body.id, 60_000);
       assert.ok(Date.now() - killedAt < 60_000);
@@ -76,35 +96,25 @@ describe('datasets: a parse always ends ready or failed', () => {
       assert.match(dataset.error?.message ?? '', /the parser process running it stopped/);
       await appAnswers(h, res.body.id, 'PARSE_ABANDONED');
       // Re-parsed once a parser runs again, it ends ready.
-      children.push(await startWorkerProcess(h.services.config, { ...lock, WORKER_QUEUES: 'datasets' }));
+      await startParser();
       await request(h.app).post(`/api/v1/datasets/${res.body.id}/reparse`).set(h.user.headers).send({}).expect(202);
       const again = await settled(h, res.body.id, 60_000);
       assert.equal(again.status, 'ready', JSON.stringify(again.error));
       assert.equal(again.rowCount, 1_000_000);
-    } finally {
-      for (const c of children) if (c.child.exitCode === null) c.child.kill('SIGKILL');
-      await h.close();
-    }
+    });
   });
 
   test('the parser process killed mid-parse while another parser runs: that one takes the parse over and it ends ready', async () => {
-    const lock = { WORKER_LOCK_MS: '2000' };
-    const h = await startHarness({ env: { ...lock, WORKER_QUEUES: 'diagnostics' } });
-    const children: WorkerChild[] = [];
-    try {
-      for (let i = 0; i < 2; i++) children.push(await startWorkerProcess(h.services.config, { ...lock, WORKER_QUEUES: 'datasets' }));
+    await withParsers(2, async (h, parsers) => {
       const res = await upload(h, 'parser-dies-twice.csv', csvOfRows(1_000_000)).expect(202);
       await parsing(h, res.body.id);
       const job = await h.services.producer.queue('datasets').getJob(`${res.body.id}-parse-0`);
-      const runner = children.find((c) => job?.processedBy?.endsWith(`-${c.child.pid}`));
+      const runner = parsers.find((c) => job?.processedBy?.endsWith(`-${c.child.pid}`));
       assert.ok(runner, `the job runs in one of the parsers (${job?.processedBy})`);
       runner.child.kill('SIGKILL');
       const dataset = await settled(h, res.body.id, 60_000);
       assert.equal(dataset.status, 'ready', JSON.stringify(dataset.error));
       assert.equal(dataset.rowCount, 1_000_000);
-    } finally {
-      for (const c of children) if (c.child.exitCode === null) c.child.kill('SIGKILL');
-      await h.close();
-    }
+    });
   });
 });
