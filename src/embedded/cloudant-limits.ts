@@ -58,6 +58,8 @@ function documentPath(segments: string[]): { id: string; rest: string[] } | unde
  * `PUT /db/doc/attachment` (raw bytes); a body that is not JSON is left for the server to refuse.
  */
 export function checkWrite(method: string, pathname: string, contentType: string, body: Buffer, limits: StoreLimits): LimitRefusal | undefined {
+  // A document is never larger than its JSON text, nor an attachment than the body that carries it.
+  if (body.length <= Math.min(limits.documentBytes, limits.attachmentBytes)) return undefined;
   const segments = pathname.split('/').filter(Boolean).map((s) => decodeURIComponent(s));
   if (segments.length === 0) return undefined;
   const parse = (): unknown => {
