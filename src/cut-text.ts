@@ -9,4 +9,5 @@ export function textPrefix(text: string, maxChars: number): string {
 }
 
 /** `text` at most `maxChars` long, ending in CUT_MARK when it was longer. */
-export const cutText = (text: string, maxChars: number): string => (text.length <= maxChars ? text : `${textPrefix(text, maxChars)}${CUT_MARK}`);
+export const cutText = (text: string, maxChars: number): string =>
+  text.length <= maxChars ? text : `${textPrefix(text, maxChars)}${CUT_MARK}`;

@@ -15,13 +15,15 @@ if (PIECE_BYTES >= STORE_LIMITS.attachmentBytes) throw new Error('a chunk piece 
 /** Piece 0 keeps the name chunks always had, so chunks stored before pieces read the same. */
 const pieceName = (piece: number): string => (piece === 0 ? CHUNK_ATTACHMENT : `${CHUNK_ATTACHMENT}.${piece}`);
 
+type StoredChunk = { _rev: string; _attachments?: Record<string, { length?: number }> };
+
 /** Stores one piece; a retried PUT that meets its own stored first attempt (409) counts as stored. */
 async function putPiece(store: Store, id: string, piece: number, data: Buffer, rev: string): Promise<string> {
   try {
     return await withRetry(() => putAttachment(store, 'datasets', id, pieceName(piece), data, 'application/gzip', rev));
   } catch (error) {
     if (!isConflict(error)) throw error;
-    const doc = (await withRetry(() => store.db('datasets').get(id))) as { _rev: string; _attachments?: Record<string, { length?: number }> };
+    const doc = (await withRetry(() => store.db('datasets').get(id))) as StoredChunk;
     if (doc._attachments?.[pieceName(piece)]?.length !== data.length) throw error;
     return doc._rev;
   }
@@ -51,6 +53,8 @@ export async function writeChunkInPieces(store: Store, fields: Omit<ChunkDoc, '_
 /** A chunk's gzip bytes, from its one attachment or its pieces in order. */
 export async function readChunkBytes(store: Store, doc: ChunkDoc): Promise<Buffer> {
   const pieces: Buffer[] = [];
-  for (let piece = 0; piece < doc.pieces; piece++) pieces.push(await withRetry(() => getAttachment(store, 'datasets', doc._id, pieceName(piece))));
+  for (let piece = 0; piece < doc.pieces; piece++) {
+    pieces.push(await withRetry(() => getAttachment(store, 'datasets', doc._id, pieceName(piece))));
+  }
   return pieces.length === 1 ? pieces[0] : Buffer.concat(pieces);
 }

@@ -165,8 +165,9 @@ const bodyOf = (chunk: EncodedChunk, rev?: string): Buffer =>
  */
 export async function writeChunks(store: Store, chunks: EncodedChunk[]): Promise<void> {
   const db = store.db<ChunkDoc>('datasets');
-  for (const chunk of chunks) if (chunk.data.length > INLINE_CHUNK_BYTES) await writeChunkInPieces(store, chunk.fields, chunk.data);
-  let pending = chunks.filter((chunk) => chunk.data.length <= INLINE_CHUNK_BYTES).map((chunk) => ({ chunk, rev: undefined as string | undefined }));
+  const inline = chunks.filter((chunk) => chunk.data.length <= INLINE_CHUNK_BYTES);
+  for (const chunk of chunks) if (!inline.includes(chunk)) await writeChunkInPieces(store, chunk.fields, chunk.data);
+  let pending = inline.map((chunk) => ({ chunk, rev: undefined as string | undefined }));
   for (let attempt = 0; pending.length > 0; attempt++) {
     await store.client.authorize();
     const results = [];
@@ -214,5 +215,5 @@ export async function* datasetChunks(store: Store, datasetId: string, chunkCount
  * Deletes every chunk of a dataset from `fromIndex` on (all by default: delete, failed parse; the tail: a shorter
  * re-parse); `goOn` is asked before each page (see deleteIdRange).
  */
-export const deleteChunks = (store: Store, datasetId: string, fromIndex = 0, goOn?: () => Promise<boolean>): Promise<number> =>
+export const deleteChunks = (store: Store, datasetId: string, fromIndex = 0, goOn?: () => Promise<boolean>) =>
   deleteIdRange(store, 'datasets', chunkIds(datasetId, fromIndex), goOn);

@@ -83,7 +83,7 @@ export async function listDatasets(store: Store, page: number, pageSize: number)
  * Every dataset in `status`, least recently updated first, a page at a time (`_find` with an explicit limit; paged by
  * `updatedAt`, as pouchdb-server has no bookmarks). Documents that change meanwhile may be met again or missed.
  */
-export async function* datasetsInStatus(store: Store, status: DatasetDoc['status'], pageSize = 100): AsyncGenerator<DatasetDoc> {
+export async function* datasetsInStatus(store: Store, status: DatasetDoc['status'], pageSize = 100) {
   let from = '';
   let metAtFrom = new Set<string>();
   for (;;) {
@@ -110,7 +110,8 @@ export async function* datasetsInStatus(store: Store, status: DatasetDoc['status
 /** Datasets whose finished run still has chunks to delete (at most `limit`; the sweeper comes back for more). */
 export async function datasetsWithCleanup(store: Store, limit = 100): Promise<DatasetDoc[]> {
   await store.client.authorize();
-  const result = await withRetry(() => db(store).find({ selector: { 'cleanup.run': { $gte: 0 } }, use_index: 'by-cleanup', limit }));
+  const selector = { 'cleanup.run': { $gte: 0 } };
+  const result = await withRetry(() => db(store).find({ selector, use_index: 'by-cleanup', limit }));
   return result.docs.map((d) => DatasetDoc.parse(d));
 }
 

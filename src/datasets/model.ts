@@ -57,7 +57,7 @@ export const ChunkDoc = z.object({
   rowCount: z.number().int().nonnegative(),
   /** Accepted rows with remarks (ragged rows padded, ...), kept with their chunk. */
   issues: z.array(z.object({ row: z.number(), line: z.number().optional(), code: z.string(), message: z.string() })).default([]),
-  /** Attachments the rows are split over (a chunk's gzip over one attachment's limit): rows.json.gz, then .1, .2, ... */
+  /** Attachments the rows are split over (a gzip over one attachment's limit): rows.json.gz, then .1, .2, ... */
   pieces: z.number().int().positive().default(1),
 });
 export type ChunkDoc = z.infer<typeof ChunkDoc>;

@@ -3,6 +3,8 @@ import type { Services } from '../services.js';
 import { followBlob, type BlobManifest } from '../blobs/index.js';
 import { isAppError } from '../errors.js';
 import { logger } from '../logger.js';
+
+type Logger = ReturnType<typeof logger>;
 import { couchStatus } from '../store/index.js';
 import { DatasetProfiler } from './profile/index.js';
 import { DATASET_FORMATS, readDataset } from './readers/index.js';
@@ -37,11 +39,17 @@ function failureOf(error: unknown): ParseFailure {
   if (isStoreRefusal(error)) {
     return {
       code: 'STORE_LIMIT',
-      message: 'The store refused what the parse wrote as too large (Cloudant takes 1 MB a document, 10 MB an attachment or ' +
-        'a request). This is a fault in DMS and was logged: tell an administrator which file it was.',
+      message:
+        'The store refused what the parse wrote as too large (Cloudant takes 1 MB a document, 10 MB an attachment ' +
+        'or a request). This is a fault in DMS and was logged: tell an administrator which file it was.',
     };
   }
-  return { code: 'PARSE_FAILED', message: 'The file could not be parsed because of a problem on our side (it was logged). Re-parse it, or contact an administrator.' };
+  return {
+    code: 'PARSE_FAILED',
+    message:
+      'The file could not be parsed because of a problem on our side (it was logged). ' +
+      'Re-parse it, or contact an administrator.',
+  };
 }
 
 /**
@@ -56,9 +64,9 @@ export async function parseDataset(services: Services, datasetId: string, run: n
   // A dataset failed by someone else (the web, for an upload cut off while this run followed it; the sweeper, for a
   // parse it found abandoned) is not ours to touch, nor is one re-parsed since.
   const mine = (doc: DatasetDoc) => doc.parseRun === run && doc.status !== 'failed';
-  const started = await updateDataset(store, datasetId, (doc) =>
-    mine(doc) ? { ...doc, status: 'parsing', error: undefined, cleanup: undefined, progress: { bytesRead: 0, rowsRead: 0 } } : undefined,
-  );
+  const start = (doc: DatasetDoc): DatasetDoc =>
+    ({ ...doc, status: 'parsing', error: undefined, cleanup: undefined, progress: { bytesRead: 0, rowsRead: 0 } });
+  const started = await updateDataset(store, datasetId, (doc) => (mine(doc) ? start(doc) : undefined));
   if (!started) return { outcome: 'skipped', reason: 'the dataset was deleted or re-parsed since' };
 
   let bytesRead = 0;
@@ -102,7 +110,8 @@ export async function parseDataset(services: Services, datasetId: string, run: n
     }
     await sink.end();
     const { columns, headerRenames, rowCount, chunkCount, issueCount } = sink;
-    const result = { columns, headerRenames, rowCount, chunkCount, issueCount, profile: profiler.result(), bytesRead, file };
+    const profile = profiler.result();
+    const result = { columns, headerRenames, rowCount, chunkCount, issueCount, profile, bytesRead, file };
     ready = await writeEndState(store, datasetId, (doc) => (mine(doc) ? readyState(doc, result) : undefined));
   } catch (error) {
     await sink.end().catch(() => undefined);
@@ -110,7 +119,8 @@ export async function parseDataset(services: Services, datasetId: string, run: n
     const final = isFileProblem(error) || isStoreRefusal(error);
     if (!final && !lastAttempt) throw error;
     if (!isFileProblem(error)) log.error({ err: error }, 'parse failed');
-    const failed = await writeEndState(store, datasetId, (doc) => (mine(doc) ? failedState(doc, failureOf(error)) : undefined));
+    const failure = failureOf(error);
+    const failed = await writeEndState(store, datasetId, (doc) => (mine(doc) ? failedState(doc, failure) : undefined));
     if (!failed?.error) return stopped(services, datasetId, run, log);
     await publish(progress('failed', sink, failed.error));
     await cleanUpChunks(store, failed);
@@ -128,7 +138,7 @@ export async function parseDataset(services: Services, datasetId: string, run: n
  * A deleted dataset, or this run's own dataset failed by someone else, loses the chunks this run wrote; a re-parsed
  * one keeps them for the newer run to replace.
  */
-async function stopped(services: Services, datasetId: string, run: number, log: ReturnType<typeof logger>): Promise<ParseOutcome> {
+async function stopped(services: Services, datasetId: string, run: number, log: Logger): Promise<ParseOutcome> {
   const doc = await findDataset(services.store, datasetId);
   if (!doc || (doc.parseRun === run && doc.status === 'failed')) await deleteChunks(services.store, datasetId);
   log.info('parse stopped: the dataset was deleted, failed or re-parsed meanwhile');

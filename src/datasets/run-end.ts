@@ -21,7 +21,7 @@ export interface ParseFailure {
  * it comes before any cleanup, so a dataset never stays `parsing` because a deletion failed. Undefined when the
  * dataset is gone or `change` declines (another run owns it now).
  */
-export const writeEndState = (store: Store, id: string, change: (doc: DatasetDoc) => DatasetDoc | undefined): Promise<DatasetDoc | undefined> =>
+export const writeEndState = (store: Store, id: string, change: (doc: DatasetDoc) => DatasetDoc | undefined) =>
   withRetryWithin(END_STATE_RETRY_MS, () => updateDataset(store, id, change));
 
 /** What a parse that read the whole file knows. */
@@ -81,12 +81,13 @@ export async function cleanUpChunks(store: Store, doc: DatasetDoc): Promise<bool
   };
   try {
     await deleteChunks(store, doc._id, cleanup.fromChunk, sameRun);
-    await updateDataset(store, doc._id, (current) =>
-      current.cleanup?.run === cleanup.run && current.cleanup.fromChunk === cleanup.fromChunk ? { ...current, cleanup: undefined } : undefined,
-    );
+    const same = (current: DatasetDoc) =>
+      current.cleanup?.run === cleanup.run && current.cleanup.fromChunk === cleanup.fromChunk;
+    await updateDataset(store, doc._id, (current) => (same(current) ? { ...current, cleanup: undefined } : undefined));
     return true;
   } catch (err) {
-    logger('datasets', { datasetId: doc._id, run: cleanup.run }).warn({ err }, 'chunks a finished parse left are not deleted yet; the sweeper retries');
+    const log = logger('datasets', { datasetId: doc._id, run: cleanup.run });
+    log.warn({ err }, 'chunks a finished parse left are not deleted yet; the sweeper retries');
     return false;
   }
 }

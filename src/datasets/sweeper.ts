@@ -14,7 +14,7 @@ export const SWEEP_EVERY_MS = 10_000;
 const UPLOAD_STALL_MS = 5 * 60_000;
 /** A dataset waiting for a parse job that does not exist: the job is enqueued right after the document is written. */
 const NOT_ENQUEUED_MS = 30_000;
-/** A running parse whose progress has not moved for this long is stopped (a parse following a slow upload ends by itself at 5 minutes). */
+/** A running parse whose progress has not moved for this long is stopped (one following an upload stops itself at 5). */
 const PARSE_STALL_MS = 15 * 60_000;
 /** A finished run cleans up after itself at once; the sweeper retries only what is older. */
 const CLEANUP_RETRY_AFTER_MS = 60_000;
@@ -23,7 +23,8 @@ const ACTIVE: readonly DatasetStatus[] = ['uploading', 'uploaded', 'parsing'];
 
 const abandoned = (why: string): ParseFailure => ({
   code: 'PARSE_ABANDONED',
-  message: `The parse stopped and will not resume: ${why}. Re-parse the dataset; if that fails again, contact an administrator.`,
+  message: `The parse stopped and will not resume: ${why}. ` +
+    'Re-parse the dataset; if that fails again, contact an administrator.',
 });
 
 /**
@@ -37,10 +38,15 @@ export function judgeParse(doc: DatasetDoc, job: JobLiveness, now: number, lockM
       return undefined;
     case 'running':
       if (idleMs <= PARSE_STALL_MS) return undefined;
-      return { code: 'PARSE_STALLED', message: 'The parse made no progress for 15 minutes and was stopped. Re-parse the dataset; if it stalls again, contact an administrator.' };
+      return {
+        code: 'PARSE_STALLED',
+        message:
+          'The parse made no progress for 15 minutes and was stopped. ' +
+          'Re-parse the dataset; if it stalls again, contact an administrator.',
+      };
     case 'orphaned':
       if (job.workersLeft > 0 && idleMs <= 2 * lockMs + SWEEP_EVERY_MS) return undefined;
-      return abandoned('the parser process running it stopped (killed, or out of memory) and no other parser took it over');
+      return abandoned('the parser process running it stopped (killed, or out of memory) and no other took it over');
     case 'failed':
       return abandoned(`its retries are used up (last error: ${job.reason.slice(0, 200) || 'unknown'})`);
     case 'completed':
@@ -48,7 +54,8 @@ export function judgeParse(doc: DatasetDoc, job: JobLiveness, now: number, lockM
     case 'missing':
       if (doc.status === 'uploading') {
         if (idleMs <= UPLOAD_STALL_MS) return undefined;
-        return { code: 'UPLOAD_STALLED', message: 'The upload stopped before the end: nothing arrived for 5 minutes. Upload the file again.' };
+        const message = 'The upload stopped before the end: nothing arrived for 5 minutes. Upload the file again.';
+        return { code: 'UPLOAD_STALLED', message };
       }
       return idleMs > NOT_ENQUEUED_MS ? abandoned('its job is gone from the queue') : undefined;
   }
@@ -65,14 +72,18 @@ export async function sweepDatasets(services: Services, now = Date.now()): Promi
   const report: SweepReport = { failed: [], cleaned: [] };
   for (const status of ACTIVE) {
     for await (const doc of datasetsInStatus(store, status)) {
-      const failure = judgeParse(doc, await jobLiveness(producer, 'dataset.parse', parseJobId(doc)), now, config.queue.lockMs);
+      const job = await jobLiveness(producer, 'dataset.parse', parseJobId(doc));
+      const failure = judgeParse(doc, job, now, config.queue.lockMs);
       if (!failure) continue;
+      const stillActive = (current: DatasetDoc) => current.parseRun === doc.parseRun && ACTIVE.includes(current.status);
       const failed = await updateDataset(store, doc._id, (current) =>
-        current.parseRun === doc.parseRun && ACTIVE.includes(current.status) ? failedState(current, failure) : undefined,
+        stillActive(current) ? failedState(current, failure) : undefined,
       );
       if (!failed) continue;
       report.failed.push({ id: doc._id, code: failure.code });
-      const progress = { status: 'failed' as const, bytesRead: doc.progress?.bytesRead ?? 0, sizeBytes: doc.sizeBytes, rowsRead: 0, chunks: 0, error: failed.error };
+      const bytesRead = doc.progress?.bytesRead ?? 0;
+      const { sizeBytes, error } = failed;
+      const progress = { status: 'failed' as const, bytesRead, sizeBytes, rowsRead: 0, chunks: 0, error };
       await publishProgress(redis, doc._id, progress).catch(() => undefined);
       await cleanUpChunks(store, failed);
     }
@@ -96,7 +107,8 @@ export function startDatasetSweeper(services: Services, everyMs = SWEEP_EVERY_MS
   const sweep = async () => {
     if (!(await tryLock(services.redis, lockKey, everyMs - 200, workerProcessName()))) return;
     const report = await sweepDatasets(services);
-    if (report.failed.length > 0 || report.cleaned.length > 0) log.warn(report, 'dataset sweep: abandoned parses failed, left-over chunks deleted');
+    if (report.failed.length === 0 && report.cleaned.length === 0) return;
+    log.warn(report, 'dataset sweep: abandoned parses failed, left-over chunks deleted');
   };
   const timer = setInterval(() => {
     running ??= sweep()

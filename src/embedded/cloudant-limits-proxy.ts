@@ -1,4 +1,5 @@
-import { Agent as HttpAgent, createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import { Agent as HttpAgent, createServer, request as httpRequest } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { STORE_LIMITS, type StoreLimits } from '../store/limits.js';
@@ -14,11 +15,15 @@ export interface CloudantLimitsProxy {
 
 function refuse(res: ServerResponse, refusal: LimitRefusal): void {
   const body = JSON.stringify({ error: refusal.error, reason: refusal.reason });
-  res.writeHead(413, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'cache-control': 'must-revalidate' });
+  res.writeHead(413, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+    'cache-control': 'must-revalidate',
+  });
   res.end(body);
 }
 
-/** The request body, or undefined once it passes `limit` (the rest is read and dropped, so the client hears the 413). */
+/** The request body, or undefined past `limit` (the rest is read and dropped, so that the client hears the 413). */
 async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
   const parts: Buffer[] = [];
   let size = 0;
@@ -43,7 +48,8 @@ export async function startCloudantLimitsProxy(
   const limits = options.limits ?? STORE_LIMITS;
   const upstream = new URL(target);
   const secure = upstream.protocol === 'https:';
-  const agent = secure ? new HttpsAgent({ keepAlive: true, maxSockets: 64 }) : new HttpAgent({ keepAlive: true, maxSockets: 64 });
+  const pool = { keepAlive: true, maxSockets: 64 };
+  const agent = secure ? new HttpsAgent(pool) : new HttpAgent(pool);
   const send = secure ? httpsRequest : httpRequest;
   const prefix = upstream.pathname.replace(/\/$/, '');
   const refused: CloudantLimitsProxy['refused'] = { too_large: 0, document_too_large: 0, attachment_too_large: 0 };
@@ -54,7 +60,9 @@ export async function startCloudantLimitsProxy(
       delete headers['transfer-encoding'];
       headers['content-length'] = String(body.length);
     }
-    const out = send({ protocol: upstream.protocol, hostname: upstream.hostname, port: upstream.port, method: req.method, path: `${prefix}${req.url ?? '/'}`, headers, agent }, (answer) => {
+    const { protocol, hostname, port } = upstream;
+    const path = `${prefix}${req.url ?? '/'}`;
+    const out = send({ protocol, hostname, port, method: req.method, path, headers, agent }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(res);
     });
@@ -69,7 +77,8 @@ export async function startCloudantLimitsProxy(
     if (!hasBody) return forward(req, res);
     const body = await readBody(req, limits.requestBytes);
     const pathname = new URL(req.url ?? '/', 'http://proxy').pathname;
-    const refusal = body ? checkWrite(req.method ?? 'GET', pathname, req.headers['content-type'] ?? '', body, limits) : requestTooLarge;
+    const contentType = req.headers['content-type'] ?? '';
+    const refusal = body ? checkWrite(req.method ?? 'GET', pathname, contentType, body, limits) : requestTooLarge;
     if (!refusal) return forward(req, res, body);
     refused[refusal.error]++;
     refuse(res, refusal);

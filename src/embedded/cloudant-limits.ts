@@ -48,7 +48,8 @@ function multipartDoc(body: Buffer, contentType: string): unknown {
 function documentPath(segments: string[]): { id: string; rest: string[] } | undefined {
   const [, first, ...after] = segments;
   if (first === undefined || (first.startsWith('_') && !/^_(design|local)/.test(first))) return undefined;
-  if ((first === '_design' || first === '_local') && after.length > 0) return { id: `${first}/${after[0]}`, rest: after.slice(1) };
+  const special = (first === '_design' || first === '_local') && after.length > 0;
+  if (special) return { id: `${first}/${after[0]}`, rest: after.slice(1) };
   return { id: first, rest: after };
 }
 
@@ -57,14 +58,21 @@ function documentPath(segments: string[]): { id: string; rest: string[] } | unde
  * Writes are `POST /db`, `POST /db/_bulk_docs`, `PUT /db/doc` (JSON or multipart/related) and
  * `PUT /db/doc/attachment` (raw bytes); a body that is not JSON is left for the server to refuse.
  */
-export function checkWrite(method: string, pathname: string, contentType: string, body: Buffer, limits: StoreLimits): LimitRefusal | undefined {
+export function checkWrite(
+  method: string,
+  pathname: string,
+  contentType: string,
+  body: Buffer,
+  limits: StoreLimits,
+): LimitRefusal | undefined {
   // A document is never larger than its JSON text, nor an attachment than the body that carries it.
   if (body.length <= Math.min(limits.documentBytes, limits.attachmentBytes)) return undefined;
   const segments = pathname.split('/').filter(Boolean).map((s) => decodeURIComponent(s));
   if (segments.length === 0) return undefined;
   const parse = (): unknown => {
     try {
-      return contentType.startsWith('multipart/related') ? multipartDoc(body, contentType) : JSON.parse(body.toString('utf8'));
+      if (contentType.startsWith('multipart/related')) return multipartDoc(body, contentType);
+      return JSON.parse(body.toString('utf8'));
     } catch {
       return undefined;
     }
@@ -82,5 +90,6 @@ export function checkWrite(method: string, pathname: string, contentType: string
   const target = method === 'PUT' ? documentPath(segments) : undefined;
   if (!target) return undefined;
   if (target.rest.length === 0) return checkDoc(parse(), target.id, limits);
-  return body.length > limits.attachmentBytes ? { error: 'attachment_too_large', reason: target.rest.join('/') } : undefined;
+  if (body.length <= limits.attachmentBytes) return undefined;
+  return { error: 'attachment_too_large', reason: target.rest.join('/') };
 }

@@ -8,7 +8,7 @@ export type JobLiveness =
   | { state: 'queued' }
   /** Active, and its worker still renews its lock. */
   | { state: 'running' }
-  /** Active, but its lock expired: its worker died. A live worker of the queue takes it back (BullMQ's stalled check). */
+  /** Active with its lock expired: its worker died. A live worker of the queue takes it back (stalled check). */
   | { state: 'orphaned'; workersLeft: number }
   | { state: 'completed' }
   /** Failed with no attempt left. */

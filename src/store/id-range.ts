@@ -13,7 +13,12 @@ export const idRange = (prefix: string, from = ''): { start: string; end: string
  * index and counts as a plain read on Cloudant (a `_find` is a costlier global query). `goOn`, asked before each
  * page, stops the deletion early. A document rewritten after its page was listed is kept (its revision changed).
  */
-export async function deleteIdRange(store: Store, db: DatabaseName, range: { start: string; end: string }, goOn?: () => Promise<boolean>): Promise<number> {
+export async function deleteIdRange(
+  store: Store,
+  db: DatabaseName,
+  range: { start: string; end: string },
+  goOn?: () => Promise<boolean>,
+): Promise<number> {
   const scope = store.db(db);
   let deleted = 0;
   for (;;) {

@@ -23,7 +23,8 @@ const NANO_CONNECTION_FAILED = 'error happened in your connection';
 export function isTransient(error: unknown): boolean {
   const status = couchStatus(error);
   if (status !== undefined) return RETRYABLE.has(status);
-  return (error as { code?: string })?.code !== undefined || String((error as Error)?.message).startsWith(NANO_CONNECTION_FAILED);
+  if ((error as { code?: string })?.code !== undefined) return true;
+  return String((error as Error)?.message).startsWith(NANO_CONNECTION_FAILED);
 }
 
 /** The wait before retry `attempt` (1-based): exponential from 250 ms up to 8 s, jittered. */

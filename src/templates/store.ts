@@ -89,8 +89,11 @@ export async function saveTemplate(store: Store, input: TemplateInput, createdBy
     const doc: TemplateDoc = { ...parsed, _id: templateDocId(parsed.name, version), kind: 'template', version, createdBy, createdAt: new Date().toISOString() };
     const size = documentSize(doc);
     if (size > TEMPLATE_MAX_BYTES) {
-      throw new AppError('TEMPLATE_TOO_LARGE', 413, `Template "${parsed.name}" takes ${size.toLocaleString('en-US')} bytes; a template may take at most ` +
-        `${TEMPLATE_MAX_BYTES.toLocaleString('en-US')}, as every validation and migration that uses it keeps a copy. Shorten its value maps, or split it.`);
+      const message =
+        `Template "${parsed.name}" takes ${size.toLocaleString('en-US')} bytes; a template may take at most ` +
+        `${TEMPLATE_MAX_BYTES.toLocaleString('en-US')}, as every validation and migration that uses it keeps a copy. ` +
+        'Shorten its value maps, or split it.';
+      throw new AppError('TEMPLATE_TOO_LARGE', 413, message);
     }
     try {
       const result = await withRetry(() => db(store).insert(doc));

@@ -68,7 +68,8 @@ export class ValidationReportBuilder {
       const seen = this.exampleCounts.get(key) ?? 0;
       if (seen < (this.options.examplesPer ?? 5) && this.report.examples.length < MAX_EXAMPLES) {
         this.exampleCounts.set(key, seen + 1);
-        this.report.examples.push({ row, statusCode: error.statusCode, field: error.fields[0] ?? null, message: cutText(error.message, EXAMPLE_MESSAGE_CHARS) });
+        const message = cutText(error.message, EXAMPLE_MESSAGE_CHARS);
+        this.report.examples.push({ row, statusCode: error.statusCode, field: error.fields[0] ?? null, message });
       }
     }
     this.options.onInvalidRow?.({ row, record, errors });

@@ -57,7 +57,8 @@ export class Batcher {
       if (rows === this.rows) this.rows = [];
       const lines = this.lines.length > rows.length ? this.lines.splice(0, rows.length) : this.lines;
       if (lines === this.lines) this.lines = [];
-      const lineNumbers = this.lineNumbers.length > rows.length ? this.lineNumbers.splice(0, rows.length) : this.lineNumbers;
+      const lineNumbers =
+        this.lineNumbers.length > rows.length ? this.lineNumbers.splice(0, rows.length) : this.lineNumbers;
       if (lineNumbers === this.lineNumbers) this.lineNumbers = [];
       const last = this.firstRow + rows.length - 1;
       const issues = this.issues.filter((issue) => issue.row <= last);

@@ -13,8 +13,9 @@ function checkHeader(columns: string[], limits: Limits): void {
     const first = limits.maxColumns + 1;
     throw readerError(
       'TOO_MANY_COLUMNS',
-      `The file has ${count(columns.length)} columns; DMS reads at most ${count(limits.maxColumns)} (a Salesforce object has at most 800 fields). ` +
-        `Column ${count(first)} (${quoted(columns[first - 1])}) is the first one too many: remove the columns you do not migrate, or split the file.`,
+      `The file has ${count(columns.length)} columns; DMS reads at most ${count(limits.maxColumns)} ` +
+        `(a Salesforce object has at most 800 fields). Column ${count(first)} (${quoted(columns[first - 1])}) ` +
+        'is the first one too many: remove the columns you do not migrate, or split the file.',
       { columns: columns.length, column: first, maxColumns: limits.maxColumns },
     );
   }
@@ -24,8 +25,8 @@ function checkHeader(columns: string[], limits: Limits): void {
     if (name.length > limits.maxHeaderChars) {
       throw readerError(
         'HEADER_TOO_LONG',
-        `Column ${count(index + 1)}'s name (${quoted(name)}) is ${count(name.length)} characters long; a column name may have at most ` +
-          `${count(limits.maxHeaderChars)}. Shorten it in the header row.`,
+        `Column ${count(index + 1)}'s name (${quoted(name)}) is ${count(name.length)} characters long; ` +
+          `a column name may have at most ${count(limits.maxHeaderChars)}. Shorten it in the header row.`,
         { column: index + 1, length: name.length, maxHeaderChars: limits.maxHeaderChars },
       );
     }
@@ -34,8 +35,9 @@ function checkHeader(columns: string[], limits: Limits): void {
   if (bytes > limits.maxHeaderBytes) {
     throw readerError(
       'HEADER_TOO_LARGE',
-      `The ${count(columns.length)} column names take ${count(bytes)} bytes together; at most ${count(limits.maxHeaderBytes)} fit ` +
-        'in the dataset\'s record. Shorten the longest names, or remove the columns you do not migrate.',
+      `The ${count(columns.length)} column names take ${count(bytes)} bytes together; ` +
+        `at most ${count(limits.maxHeaderBytes)} fit in the dataset's record. ` +
+        'Shorten the longest names, or remove the columns you do not migrate.',
       { columns: columns.length, bytes, maxHeaderBytes: limits.maxHeaderBytes },
     );
   }
@@ -44,11 +46,12 @@ function checkHeader(columns: string[], limits: Limits): void {
 function cellTooLarge(batch: RowBatch, index: number, column: number, chars: number, max: number): Error {
   const row = batch.firstRowNumber + index;
   const line = batch.raw?.lineNumbers[index];
-  const where = `Row ${count(row)}${line ? ` (line ${count(line)})` : ''}, column ${count(column + 1)} (${quoted(batch.columns[column] ?? '')})`;
+  const name = quoted(batch.columns[column] ?? '');
+  const where = `Row ${count(row)}${line ? ` (line ${count(line)})` : ''}, column ${count(column + 1)} (${name})`;
   return readerError(
     'CELL_TOO_LARGE',
-    `${where}: the cell holds ${count(chars)} characters; a cell may hold at most ${count(max)} (the most a Salesforce field ` +
-      'holds, a long text area). Shorten the value, or leave the column out of the file.',
+    `${where}: the cell holds ${count(chars)} characters; a cell may hold at most ${count(max)} ` +
+      '(the most a Salesforce field holds, a long text area). Shorten the value, or leave the column out of the file.',
     { row, ...(line ? { line } : {}), column: column + 1, columnName: batch.columns[column], chars, maxCellChars: max },
   );
 }

@@ -34,7 +34,7 @@ export const ReaderOptions = z.object({
       maxColumns: z.number().int().positive().default(1000),
       /** Longest column name, in characters: a transform step names a column with at most 255 (src/frame/steps.ts). */
       maxHeaderChars: z.number().int().positive().default(255),
-      /** All column names together, in UTF-8 bytes: the dataset's one document (1 MB) holds each name up to three times. */
+      /** All column names together, in UTF-8 bytes: the dataset's document (1 MB) holds each name up to 3 times. */
       maxHeaderBytes: z.number().int().positive().default(65_536),
       /** Deepest nesting of arrays and objects in a JSON or NDJSON file. */
       maxJsonDepth: z.number().int().positive().default(64),
