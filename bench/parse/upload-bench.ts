@@ -149,7 +149,8 @@ async function oneRun(file: string): Promise<Run> {
 
 /** The built Cloudant-limits front in front of `target`, as a process of its own. */
 async function startLimitsProcess(target: string): Promise<Proc & { url: string }> {
-  const proc = spawn(process.execPath, ['dist/src/embedded/cloudant-limits-main.js', target, String(await freePort())], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const args = ['dist/src/embedded/cloudant-limits-main.js', target, String(await freePort())];
+  const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const [line] = (await once(proc.stdout, 'data')) as [Buffer];
   const { url } = JSON.parse(line.toString()) as { url: string };
   const stop = async () => {

@@ -8,7 +8,8 @@ import { startWorkerProcess, type WorkerChild } from '../../support/worker-proce
 import { chunkDocs, cleanedUp, settled, startHarness, upload, type DatasetHarness } from './support.js';
 
 /** `rows` rows of ~20 bytes: long enough to parse that a process or the store can be killed meanwhile. */
-const csvOfRows = (rows: number) => `id,name,amount\n${Array.from({ length: rows }, (_, i) => `${i},name ${i % 997},${i % 89}.5`).join('\n')}\n`;
+const csvOfRows = (rows: number) =>
+  `id,name,amount\n${Array.from({ length: rows }, (_, i) => `${i},name ${i % 997},${i % 89}.5`).join('\n')}\n`;
 
 async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -32,7 +32,8 @@ describe('datasets: the sweeper', () => {
       assert.match(failed?.error?.message ?? '', /its job is gone from the queue/);
       assert.equal((await findDataset(store, queued._id))?.status, 'uploaded');
       assert.deepEqual(await Promise.all([lost, leftover, tail].map((d) => chunkDocs(h.services, d._id))), [0, 0, 1]);
-      assert.deepEqual([(await findDataset(store, leftover._id))?.cleanup, (await findDataset(store, tail._id))?.cleanup], [undefined, undefined]);
+      const marks = await Promise.all([leftover, tail].map(async (d) => (await findDataset(store, d._id))?.cleanup));
+      assert.deepEqual(marks, [undefined, undefined]);
     } finally {
       await h.close();
     }

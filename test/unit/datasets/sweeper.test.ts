@@ -5,7 +5,8 @@ import type { JobLiveness } from '../../../src/queue/index.js';
 
 const NOW = Date.parse('2026-12-06T12:00:00Z');
 const LOCK_MS = 30_000;
-const idleFor = (ms: number, status: DatasetDoc['status'] = 'parsing') => ({ status, updatedAt: new Date(NOW - ms).toISOString() }) as DatasetDoc;
+const idleFor = (ms: number, status: DatasetDoc['status'] = 'parsing') =>
+  ({ status, updatedAt: new Date(NOW - ms).toISOString() }) as DatasetDoc;
 const codeOf = (doc: DatasetDoc, job: JobLiveness) => judgeParse(doc, job, NOW, LOCK_MS)?.code;
 
 test('a parse that is queued, or running and moving, is left alone; one still for 15 minutes is stopped', () => {

@@ -91,7 +91,8 @@ describe('validateFrame and the report', () => {
     const report = new ValidationReportBuilder({ examplesPer: 5 });
     const long = `data value too large: ${'v'.repeat(131_072)} (max length=255)`;
     for (let field = 0; field < 100; field++) {
-      for (let row = 1; row <= 5; row++) report.addRecord(row, {}, [{ statusCode: 'STRING_TOO_LONG', message: long, fields: [`F${field}__c`] }]);
+      const error = { statusCode: 'STRING_TOO_LONG', message: long, fields: [`F${field}__c`] };
+      for (let row = 1; row <= 5; row++) report.addRecord(row, {}, [error]);
     }
     report.addPipelineIssues([{ row: 1, column: 'c', code: 'CAST_FAILED', message: long }]);
     const built = report.build();
