@@ -3,8 +3,6 @@ import type { Services } from '../services.js';
 import { followBlob, type BlobManifest } from '../blobs/index.js';
 import { isAppError } from '../errors.js';
 import { logger } from '../logger.js';
-
-type Logger = ReturnType<typeof logger>;
 import { couchStatus } from '../store/index.js';
 import { DatasetProfiler } from './profile/index.js';
 import { DATASET_FORMATS, readDataset } from './readers/index.js';
@@ -15,6 +13,8 @@ import type { DatasetDoc } from './model.js';
 import { cleanUpChunks, failedState, readyState, writeEndState, type ParseFailure } from './run-end.js';
 import { readerOptionsFor } from './parse-options.js';
 import { publishProgress, type ParseProgress } from './progress.js';
+
+type Logger = ReturnType<typeof logger>;
 
 const DOC_UPDATE_EVERY_MS = 2000;
 /** Rows per reader batch: small, so that rows are serialised into their chunk and freed while still young. */
