@@ -9,3 +9,4 @@ export { readRows, readIssues, type RowsPage, type IssuesPage } from './preview.
 export { progressChannel, subscribeProgress, isFinal, ParseProgress } from './progress.js';
 export { CHUNK_ROWS, ChunkSink } from './chunk-sink.js';
 export { formatBytes } from './bytes.js';
+export { sweepDatasets, startDatasetSweeper, judgeParse, SWEEP_EVERY_MS, type SweepReport } from './sweeper.js';
