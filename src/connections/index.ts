@@ -1,6 +1,7 @@
 export { LOCAL_ORG_CONNECTION_ID, ConnectionMethod, CONNECTION_METHODS, type ConnectionSummary } from './model.js';
 export { loadCredentials } from './credentials.js';
 export {
+  connectionSummary,
   createConnection,
   deleteConnection,
   listConnections,

@@ -78,6 +78,12 @@ export async function listConnections(services: Services): Promise<ConnectionSum
   return local ? [local, ...stored] : stored;
 }
 
+/** One connection as the pages name it (the Local org included). */
+export async function connectionSummary(services: Services, id: string): Promise<ConnectionSummary> {
+  const local = id === LOCAL_ORG_CONNECTION_ID ? localOrgSummary(services) : undefined;
+  return local ?? summarize(await getConnectionDoc(services, id));
+}
+
 /** Whether roll back on this connection's org needs the admin role. */
 export async function isProductionConnection(services: Services, id: string): Promise<boolean> {
   if (id === LOCAL_ORG_CONNECTION_ID) return false;

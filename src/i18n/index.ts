@@ -56,12 +56,20 @@ const localeOfAcceptLanguage = memoByText((acceptLanguage): Locale => {
 interface Formatters { numbers: Intl.NumberFormat; dates: Intl.DateTimeFormat }
 const formatters = new Map<Locale, Formatters>(LOCALES.map((l) => [l, { numbers: new Intl.NumberFormat(l), dates: new Intl.DateTimeFormat(l, { dateStyle: 'medium', timeStyle: 'short' }) }]));
 
-/** Sets res.locals.locale, t(key, params), formatNumber(n) and formatDate(d) for views. */
+/** A catalogue sentence with its numbers formatted for the locale (9000 -> "9,000"). */
+export function say(locale: Locale, message: { key: string; params?: Record<string, string | number> }): string {
+  const { numbers } = formatters.get(locale) as Formatters;
+  const params = Object.fromEntries(Object.entries(message.params ?? {}).map(([k, v]) => [k, typeof v === 'number' ? numbers.format(v) : v]));
+  return translate(locale, message.key, params);
+}
+
+/** Sets res.locals.locale, t(key, params), say(message), formatNumber(n) and formatDate(d) for views. */
 export const i18nMiddleware: RequestHandler = (req, res, next) => {
   const locale = pickLocale(req.headers.cookie, req.headers['accept-language']);
   const { numbers, dates } = formatters.get(locale) as Formatters;
   res.locals.locale = locale;
   res.locals.t = (key: string, params?: Record<string, string | number>) => translate(locale, key, params);
+  res.locals.say = (message: { key: string; params?: Record<string, string | number> }) => say(locale, message);
   res.locals.formatNumber = (n: number) => numbers.format(n);
   res.locals.formatDate = (d: string | Date) => dates.format(typeof d === 'string' ? new Date(d) : d);
   next();

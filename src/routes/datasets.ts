@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Services } from '../services.js';
 import { streamProgress } from '../web/sse.js';
+import { assertConfirmed, datasetImpact } from '../confirmations/index.js';
 import {
   deleteDataset, findDataset, getDataset, isFinal, listDatasets, parseOptionsFrom, readIssues, readRows, receiveUpload,
   reparseDataset, subscribeProgress, type DatasetDoc, type ParseProgress,
@@ -94,8 +95,11 @@ export function datasetApiRoutes(services: Services): Router {
     res.json(await readIssues(store, await getDataset(store, req.params.id), offset, limit));
   });
 
+  // DELETE bodies are optional in HTTP: the flag may come as ?confirm=true as well.
   router.delete('/:id', async (req, res) => {
-    await deleteDataset(store, await getDataset(store, req.params.id));
+    const dataset = await getDataset(store, req.params.id);
+    assertConfirmed({ ...req.query, ...(req.body ?? {}) }, datasetImpact(dataset));
+    await deleteDataset(store, dataset);
     res.status(204).end();
   });
 

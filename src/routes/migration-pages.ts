@@ -5,13 +5,14 @@ import { sendCacheable } from '../web/response-cache.js';
 import { withRetry } from '../store/index.js';
 import { badRequest } from '../errors.js';
 import { currentUser, hasRole } from '../auth/index.js';
-import { isProductionConnection, listConnections } from '../connections/index.js';
+import { connectionSummary, isProductionConnection, listConnections } from '../connections/index.js';
+import { migrationImpact } from '../confirmations/index.js';
 import { getValidation } from '../preflight/index.js';
 import {
   FINISHED_STATES, MigrationSearch, cancelMigration, createMigration, failedRowsSample, forgetStatus, pauseMigration, resumeMigration, retryFailedRows,
   rollbackRequest, searchMigrations, startMigration, statusBody, type MigrationState,
 } from '../migrations/index.js';
-import { actorOf, assertMayRollBack } from './migrations.js';
+import { actorOf, assertControlConfirmed, assertMayRollBack } from './migrations.js';
 
 const NewMigrationForm = z.object({
   datasetId: z.string().min(1), connectionId: z.string().min(1).default('local'), object: z.string().min(1),
@@ -98,9 +99,12 @@ export function migrationPageRoutes(services: Services): Router {
   router.get('/:id', async (req, res, next) => {
     const status = (await statusBody(services, req.params.id, { errors: true })).value();
     const controls = await allowedControls(services, res, status.migration.connectionId);
+    const org = await connectionSummary(services, status.migration.connectionId);
+    // Which forms ask first; the dialog reads the sentence with the figures of the moment from /impact/:action.
+    const asks = controls.filter((c) => migrationImpact(status.migration, c, org) !== undefined);
     const finished = FINISHED_STATES.has(status.migration.state);
     const fix = finished && status.totals.failed > 0 && controls.includes('retry-failed') ? await failedRowsSample(services, req.params.id) : undefined;
-    res.render('pages/migrations/show', { title: status.migration.name, status, controls, controlStates: CONTROL_STATES, fix }, (error, html) => {
+    res.render('pages/migrations/show', { title: status.migration.name, status, controls, controlStates: CONTROL_STATES, fix, asks, org }, (error, html) => {
       if (error) return next(error);
       sendCacheable(res, html, 'session');
     });
@@ -110,10 +114,7 @@ export function migrationPageRoutes(services: Services): Router {
     pause: (id, res) => pauseMigration(services, id, actorOf(res)),
     resume: (id, res) => resumeMigration(services, id, actorOf(res)),
     cancel: (id, res) => cancelMigration(services, id, actorOf(res)),
-    rollback: async (id, res) => {
-      await assertMayRollBack(services, res, id);
-      return rollbackRequest(services, id, actorOf(res));
-    },
+    rollback: (id, res) => rollbackRequest(services, id, actorOf(res)),
     'retry-failed': async (id, res, body) => {
       const child = await retryFailedRows(services, id, actorOf(res), editsOf(body));
       return body.start === 'on' ? startMigration(services, child._id, actorOf(res)) : child;
@@ -122,7 +123,10 @@ export function migrationPageRoutes(services: Services): Router {
   router.post('/:id/:action', async (req, res) => {
     const action = actions[req.params.action];
     if (!action) throw badRequest(`Unknown action ${req.params.action}`);
-    const doc = await action(req.params.id, res, (req.body ?? {}) as Record<string, unknown>);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    if (req.params.action === 'rollback') await assertMayRollBack(services, res, req.params.id);
+    await assertControlConfirmed(services, req.params.id, req.params.action, body);
+    const doc = await action(req.params.id, res, body);
     forgetStatus(services, req.params.id);
     res.redirect(303, `/migrations/${doc._id}`);
   });

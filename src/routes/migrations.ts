@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { Services } from '../services.js';
 import { sendCacheable } from '../web/response-cache.js';
 import { assertRole } from '../auth/index.js';
-import { isProductionConnection } from '../connections/index.js';
+import { connectionSummary, isProductionConnection } from '../connections/index.js';
+import { assertConfirmed, migrationImpact, type Impact } from '../confirmations/index.js';
 import {
   cancelMigration, createMigration, forgetStatus, getMigration, listBatches, migrationStatus, pauseMigration, resumeMigration, retryFailedRows,
   rollbackRequest, searchMigrations, startMigration, statusBody, subscribeMigration, writeResultsCsv,
@@ -18,6 +19,16 @@ const HEARTBEAT_MS = 15_000;
 export async function assertMayRollBack(services: Services, res: Response, id: string): Promise<void> {
   const doc = await getMigration(services, id);
   if (await isProductionConnection(services, doc.connectionId)) assertRole(res, 'admin');
+}
+
+/**
+ * The confirmation a control asks (400 CONFIRMATION_REQUIRED / _MISMATCH when the body lacks it): roll back
+ * and cancel always, start and retry on a production org, whose object name is also typed back.
+ */
+export async function assertControlConfirmed(services: Services, id: string, action: string, body: unknown): Promise<void> {
+  const doc = await getMigration(services, id);
+  const impact = migrationImpact(doc, action, await connectionSummary(services, doc.connectionId));
+  if (impact) assertConfirmed(body, impact);
 }
 
 /** Streams one results CSV with back-pressure. */
@@ -77,6 +88,8 @@ export function migrationApiRoutes(services: Services): Router {
   const control = (name: string, action: (id: string, res: Response) => Promise<unknown>) =>
     router.post(`/:id/${name}`, async (req, res) => {
       const id = String(req.params.id);
+      if (name === 'rollback') await assertMayRollBack(services, res, id);
+      await assertControlConfirmed(services, id, name, req.body);
       await action(id, res);
       forgetStatus(services, id);
       res.json(await migrationStatus(services, id));
@@ -85,15 +98,19 @@ export function migrationApiRoutes(services: Services): Router {
   control('pause', (id, res) => pauseMigration(services, id, actorOf(res)));
   control('resume', (id, res) => resumeMigration(services, id, actorOf(res)));
   control('cancel', (id, res) => cancelMigration(services, id, actorOf(res)));
-  control('rollback', async (id, res) => {
-    await assertMayRollBack(services, res, id);
-    return rollbackRequest(services, id, actorOf(res));
-  });
+  control('rollback', (id, res) => rollbackRequest(services, id, actorOf(res)));
   router.post('/:id/retry-failed', async (req, res) => {
     const body = RetryRequest.parse(req.body ?? {});
+    await assertControlConfirmed(services, req.params.id, 'retry-failed', req.body);
     const child = await retryFailedRows(services, req.params.id, actorOf(res), body.edits);
     if (body.start) await startMigration(services, child._id, actorOf(res));
     res.status(201).json(await migrationStatus(services, child._id));
+  });
+  router.get('/:id/impact/:action', async (req, res) => {
+    const doc = await getMigration(services, req.params.id);
+    const impact = migrationImpact(doc, req.params.action, await connectionSummary(services, doc.connectionId));
+    const say = res.locals.say as (message: Impact) => string;
+    res.json({ action: req.params.action, confirm: impact !== undefined, message: impact ? say(impact) : null, typeBack: impact?.typeBack ?? null });
   });
   router.get('/:id/results/success.csv', (req, res) => sendResults(services, req, res, 'success'));
   router.get('/:id/results/errors.csv', (req, res) => sendResults(services, req, res, 'errors'));

@@ -3,8 +3,9 @@ import { z } from 'zod';
 import type { Services } from '../services.js';
 import { getDataset, listDatasets, type DatasetDoc } from '../datasets/index.js';
 import {
-  checkCompatibility, diffVersions, getTemplate, listTemplates, listVersions, presentTemplate, saveTemplate, TemplateInput,
+  checkCompatibility, deleteTemplate, diffVersions, getTemplate, listTemplates, listVersions, presentTemplate, saveTemplate, TemplateInput,
 } from '../templates/index.js';
+import { assertConfirmed, templateImpact } from '../confirmations/index.js';
 import { uploaderOf } from './datasets.js';
 
 const Version = z.coerce.number().int().positive();
@@ -45,6 +46,13 @@ export function templateApiRoutes(services: Services): Router {
 
   router.get('/:name', async (req, res) => {
     res.json(presentTemplate(await getTemplate(store, req.params.name)));
+  });
+
+  router.delete('/:name', async (req, res) => {
+    const versions = await listVersions(store, req.params.name);
+    assertConfirmed({ ...req.query, ...(req.body ?? {}) }, templateImpact(req.params.name, versions.length));
+    await deleteTemplate(store, req.params.name);
+    res.status(204).end();
   });
 
   router.get('/:name/versions', async (req, res) => {
@@ -102,7 +110,17 @@ export function templatePageRoutes(services: Services): Router {
     const dataset = query.datasetId ? await getDataset(store, query.datasetId) : undefined;
     const check = dataset ? checkCompatibility(template, columnsOf(dataset)) : undefined;
     const datasets = (await listDatasets(store, 1, 100)).datasets.filter((d) => d.status === 'ready');
-    res.render('pages/templates/show', { title: template.name, template, versions, datasets, dataset, check, saved: query.saved !== undefined });
+    res.render('pages/templates/show', {
+      title: template.name, template, versions, datasets, dataset, check, saved: query.saved !== undefined,
+      deleteImpact: templateImpact(template.name, versions.length),
+    });
+  });
+
+  router.post('/:name/delete', async (req, res) => {
+    const versions = await listVersions(store, req.params.name);
+    assertConfirmed(req.body, templateImpact(req.params.name, versions.length));
+    await deleteTemplate(store, req.params.name);
+    res.redirect(303, '/templates');
   });
 
   router.get('/:name/diff', async (req, res) => {

@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
-import { AppError, isAppError } from '../errors.js';
+import { AppError, isAppError, type Translatable } from '../errors.js';
 import { logger } from '../logger.js';
 
 function toAppError(error: unknown): AppError {
@@ -29,7 +29,9 @@ export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
     res.end();
     return;
   }
-  const message = appError.expose ? appError.message : 'Something went wrong on our side. The error was logged; please try again or contact an administrator.';
+  const sayIt = res.locals.say as ((message: Translatable) => string) | undefined;
+  const localized = appError.i18n && sayIt ? appError.i18n.map(sayIt).join(' ') : appError.message;
+  const message = appError.expose ? localized : 'Something went wrong on our side. The error was logged; please try again or contact an administrator.';
   res.status(appError.status);
   const wantsHtml = !req.path.startsWith('/api/') && req.accepts(['json', 'html']) === 'html';
   if (wantsHtml) {

@@ -58,7 +58,7 @@ describe('migration controls over the API', () => {
     await request(app).post(`/api/v1/migrations/${id}/start`).set(user.headers).expect(200);
     await waitForState(h.services, id, ['running']);
     await new Promise((r) => setTimeout(r, 500));
-    await request(app).post(`/api/v1/migrations/${id}/cancel`).set(user.headers).expect(200);
+    await request(app).post(`/api/v1/migrations/${id}/cancel`).set(user.headers).send({ confirm: true }).expect(200);
     const done = await waitForState(h.services, id, ['cancelled']);
     await setFaults(h.emulator, { latency: 0 });
     assert.ok(done.totals.skipped > 0);
