@@ -12,7 +12,9 @@ import { migrationApiRoutes } from './routes/migrations.js';
 import { migrationPageRoutes } from './routes/migration-pages.js';
 import { datasetApiRoutes } from './routes/datasets.js';
 import { datasetPageRoutes } from './routes/dataset-pages.js';
-import { mappingApiRoutes, mappingPageRoutes } from './routes/mapping.js';
+import { mappingApiRoutes } from './routes/mapping.js';
+import { flowPageRoutes } from './routes/flow-pages.js';
+import { draftApiRoutes } from './routes/drafts.js';
 import { templateApiRoutes, templatePageRoutes } from './routes/templates.js';
 import { validationApiRoutes, validationPageRoutes } from './routes/validations.js';
 import { APP_VERSION, projectPath } from './paths.js';
@@ -72,7 +74,9 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   app.use(homeRoutes(services, { localOrgUrl: options.localOrgUrl }));
   app.use('/api/v1/diagnostics', diagnosticsRoutes(services));
   app.use('/api/v1/migrations', migrationApiRoutes(services));
+  app.use('/migrations', flowPageRoutes(services));
   app.use('/migrations', migrationPageRoutes(services));
+  app.use('/api/v1/drafts', draftApiRoutes(services));
   app.use('/api/v1/connections', connectionApiRoutes(services));
   app.use('/connections', connectionPageRoutes(services));
   app.use('/admin', adminPageRoutes(services));
@@ -80,7 +84,6 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   app.use(dashboardRoutes(services));
   app.use('/api/v1/datasets', datasetApiRoutes(services));
   app.use('/datasets', datasetPageRoutes(services));
-  app.use('/datasets', mappingPageRoutes(services));
   app.use('/api/v1', mappingApiRoutes(services));
   app.use('/api/v1/templates', templateApiRoutes(services));
   app.use('/templates', templatePageRoutes(services));

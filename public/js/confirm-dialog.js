@@ -55,6 +55,7 @@
     var form = event.target;
     if (!(form instanceof window.HTMLFormElement) || form === dialog.querySelector('form')) return;
     if (form.dataset.confirmed === 'true') { delete form.dataset.confirmed; return; }
+    if (event.submitter && event.submitter.hasAttribute('data-no-confirm')) return;
     if (form.dataset.confirm) {
       event.preventDefault();
       open(form, { message: form.dataset.confirm, typeBack: form.dataset.confirmType });

@@ -77,7 +77,7 @@
   function save() {
     var text = JSON.stringify(pipeline);
     document.querySelectorAll('.pipeline-json').forEach(function (input) { input.value = text; });
-    document.dispatchEvent(new window.CustomEvent('dms:pipeline-changed', { detail: pipeline }));
+    document.dispatchEvent(new window.CustomEvent('dms:pipeline-changed', { detail: { steps: pipeline, complete: pipeline } }));
   }
 
   // What a bad value does: fail the row (default, not written) or empty the cell and go on ('null').

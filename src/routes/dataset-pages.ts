@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Services } from '../services.js';
 import { CHUNK_ROWS, deleteDataset, formatBytes, getDataset, listDatasets, parseOptionsFrom, readIssues, readRows, reparseDataset } from '../datasets/index.js';
 import { assertConfirmed, datasetImpact } from '../confirmations/index.js';
+import { listValidations } from '../preflight/index.js';
 import { uploaderOf } from './datasets.js';
 
 const PREVIEW_ROWS = 100;
@@ -36,8 +37,10 @@ export function datasetPageRoutes(services: Services): Router {
     const current = Math.min(page, pages);
     const preview = ready ? await readRows(store, dataset, (current - 1) * PREVIEW_ROWS, PREVIEW_ROWS) : undefined;
     const issues = ready && dataset.issueCount > 0 ? await readIssues(store, dataset, 0, ISSUES_SHOWN) : undefined;
+    const validations = ready ? await listValidations(store, dataset._id, 10) : [];
     res.render('pages/datasets/show', {
-      title: dataset.name, dataset, preview, issues, page: current, pages, chunkRows: CHUNK_ROWS, deleteImpact: datasetImpact(dataset),
+      title: dataset.name, dataset, preview, issues, page: current, pages, chunkRows: CHUNK_ROWS, validations,
+      deleteImpact: datasetImpact(dataset),
     });
   });
 

@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import request from 'supertest';
 import { startHarness, writeDataset, type Harness } from './support.js';
 
 describe('mapping API, preview and mapping page against the emulator', () => {
@@ -89,20 +90,25 @@ describe('mapping API, preview and mapping page against the emulator', () => {
     assert.match(res.body.error.message, /Nope/);
   });
 
-  test('the mapping page renders suggestions with scores and escapes a hostile header', async () => {
+  test('the flow\'s mapping and transform pages render suggestions with scores and escape a hostile header', async () => {
     const hostile = '<img src=x onerror=alert(1)>';
     const id = await writeDataset(h.services, ['LastName', 'Email Address', hostile], [['Doe', 'd@example.com', 'x']]);
-    const res = await h.get(`/datasets/${id}/map?connectionId=local&object=Contact`).expect(200);
+    const draft = await h.post('/api/v1/drafts', { datasetId: id }).expect(201);
+    await request(h.app).patch(draft.body.urls.self).set(h.user.headers).send({ object: 'Contact' }).expect(200);
+    const res = await h.get(`/migrations/drafts/${draft.body.id}/mapping`).expect(200);
     assert.ok(!res.text.includes(hostile), 'the header is never written raw');
     assert.ok(res.text.includes('&lt;img src=x onerror=alert(1)&gt;'));
     assert.match(res.text, /<tr data-column="LastName">[\s\S]*?<option value="LastName" selected>[\s\S]*?data-score="1"[\s\S]*?100 %/);
     assert.match(res.text, /<tr data-column="Email Address">[\s\S]*?<option value="Email" selected>[\s\S]*?data-score="0.8"[\s\S]*?80 %/);
-    assert.match(res.text, /<script src="\/public\/js\/pipeline-editor.js" defer><\/script>/);
+    const transform = await h.get(`/migrations/drafts/${draft.body.id}/pipeline`).expect(200);
+    assert.match(transform.text, /<script src="\/public\/js\/pipeline-editor.js" defer><\/script>/);
     // The editor's "bad value" choice is labelled and explained in the reader's language.
-    assert.match(res.text, /data-msg-on-invalid="Bad value" data-msg-on-invalid-help="What a value this step cannot convert does: [^"]+"/);
-    assert.match(res.text, /data-msg-on-invalid-fail="Fail the row" data-msg-on-invalid-null="Empty the cell and go on"/);
-    const zh = await h.get(`/datasets/${id}/map?connectionId=local&object=Contact`).set('Accept-Language', 'zh-CN').expect(200);
+    assert.match(transform.text, /data-msg-on-invalid="Bad value" data-msg-on-invalid-help="What a value this step cannot convert does: [^"]+"/);
+    assert.match(transform.text, /data-msg-on-invalid-fail="Fail the row" data-msg-on-invalid-null="Empty the cell and go on"/);
+    const zh = await h.get(`/migrations/drafts/${draft.body.id}/pipeline`).set('Accept-Language', 'zh-CN').expect(200);
     assert.match(zh.text, /data-msg-on-invalid="无效值" data-msg-on-invalid-help="此步骤无法转换的值如何处理[^"]+"/);
-    assert.ok(!/<script>/.test(res.text), 'no inline scripts (CSP)');
+    const zhMapping = await h.get(`/migrations/drafts/${draft.body.id}/mapping`).set('Accept-Language', 'zh-CN').expect(200);
+    assert.match(zhMapping.text, /API 名称相同/, 'the reason of a suggestion is translated');
+    assert.ok(!/<script>/.test(res.text + transform.text), 'no inline scripts (CSP)');
   });
 });
