@@ -29,6 +29,15 @@ export function translate(locale: Locale, key: string, params: Record<string, st
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
 
+/** Every message whose key starts with `prefix` (English where a locale lacks one): what a page script needs. */
+export function catalogueSection(locale: Locale, prefix: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const source of [catalogues.get('en'), catalogues.get(locale)]) {
+    for (const [key, text] of source ?? []) if (key.startsWith(prefix)) out[key] = text;
+  }
+  return out;
+}
+
 /** Picks the locale: the remembered `lang` cookie first, then Accept-Language, then English. */
 export function pickLocale(cookieHeader: string | undefined, acceptLanguage: string | undefined): Locale {
   const cookie = /(?:^|;\s*)lang=([^;]+)/.exec(cookieHeader ?? '')?.[1];
@@ -69,6 +78,7 @@ export const i18nMiddleware: RequestHandler = (req, res, next) => {
   const { numbers, dates } = formatters.get(locale) as Formatters;
   res.locals.locale = locale;
   res.locals.t = (key: string, params?: Record<string, string | number>) => translate(locale, key, params);
+  res.locals.section = (prefix: string) => catalogueSection(locale, prefix);
   res.locals.say = (message: { key: string; params?: Record<string, string | number> }) => say(locale, message);
   res.locals.formatNumber = (n: number) => numbers.format(n);
   res.locals.formatDate = (d: string | Date) => dates.format(typeof d === 'string' ? new Date(d) : d);

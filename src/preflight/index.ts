@@ -8,3 +8,4 @@ export { describeContext, describeFor, objectChoices, type DescribeContext } fro
 export { getValidation, listValidations, readInvalidRows } from './store.js';
 export { isFinished, progressOf, subscribeValidation, validationChannel } from './progress.js';
 export { fieldChoices, suggestForDataset, SuggestRequest, type FieldChoice, type SuggestResult } from './suggest.js';
+export { stepSuggestionsFor, suggestSteps, type StepSuggestion } from './step-suggestions.js';

@@ -5,7 +5,8 @@ import { connectionSummary, listConnections } from '../connections/index.js';
 import { migrationImpact } from '../confirmations/index.js';
 import { DRAFT_STEPS, completeSteps, type DraftDoc, type DraftStep } from '../drafts/index.js';
 import { emptyTotals } from '../migrations/index.js';
-import { describeFor, fieldChoices, getValidation, objectChoices, suggestForDataset, validationUrls } from '../preflight/index.js';
+import { describeFor, fieldChoices, getValidation, objectChoices, stepSuggestionsFor, suggestForDataset, validationUrls } from '../preflight/index.js';
+import { fieldByName } from '../mapping/index.js';
 import { listTemplates } from '../templates/index.js';
 
 export const OPERATIONS = ['insert', 'update', 'upsert', 'delete', 'hardDelete'] as const;
@@ -27,6 +28,24 @@ async function mappingView(services: Services, draft: DraftDoc) {
     mapping: draft.mapping ?? suggested.mapping,
     previewPipeline: completeSteps(draft.pipeline),
   };
+}
+
+/** The transform step: suggestions from the file, and the picklist values a value map can offer, by column. */
+async function pipelineView(services: Services, draft: DraftDoc) {
+  const object = draft.object as string;
+  const mapping = draft.mapping ?? { object, fields: [], relationships: [], constants: [] };
+  const [describe, suggestions] = await Promise.all([
+    describeFor(services, draft.connectionId, object),
+    stepSuggestionsFor(services, { datasetId: draft.datasetId, connectionId: draft.connectionId, object, mapping }),
+  ]);
+  const picklists: Record<string, string[]> = {};
+  for (const entry of mapping.fields) {
+    const field = fieldByName(describe, entry.field);
+    if (field?.type === 'picklist' || field?.type === 'multipicklist') {
+      picklists[entry.column] = field.picklistValues.filter((p) => p.active).map((p) => p.value);
+    }
+  }
+  return { previewPipeline: completeSteps(draft.pipeline), suggestions, picklists };
 }
 
 async function validationView(services: Services, draft: DraftDoc) {
@@ -63,7 +82,7 @@ async function stepData(services: Services, draft: DraftDoc, step: DraftStep): P
     case 'start': return startView(services);
     case 'target': return targetView(services, draft);
     case 'mapping': return mappingView(services, draft);
-    case 'pipeline': return { previewPipeline: completeSteps(draft.pipeline) };
+    case 'pipeline': return pipelineView(services, draft);
     case 'validate': return validationView(services, draft);
     case 'run': return runView(services, draft);
   }

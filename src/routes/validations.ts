@@ -1,12 +1,10 @@
 import { Router, type Request, type Response } from 'express';
-import { z } from 'zod';
 import type { Services } from '../services.js';
 import {
   createValidation, getValidation, isFinished, presentValidation, progressOf, readInvalidRows, subscribeValidation, validationUrls,
   type ValidationProgress,
 } from '../preflight/index.js';
 import { uploaderOf } from './datasets.js';
-import { jsonField } from './templates.js';
 import { streamProgress } from '../web/sse.js';
 
 /** Server-Sent Events of a validation's progress; the stream ends when the run is done or failed. */
@@ -50,20 +48,9 @@ export function validationApiRoutes(services: Services): Router {
   return router;
 }
 
-/** Hidden fields of the mapping page's "Validate" form: JSON documents as text. */
-const ValidateForm = z.object({
-  datasetId: z.string(), connectionId: z.string(), object: z.string(), operation: z.string(),
-  externalIdField: z.string().optional().transform((v) => (v ? v : undefined)),
-  mapping: jsonField(z.unknown()), pipeline: jsonField(z.unknown()),
-});
-
-/** /validations/:id: the report page (progress while running); POST /validations from the mapping page. */
+/** /validations/:id: the report page (progress while running). */
 export function validationPageRoutes(services: Services): Router {
   const router = Router();
-  router.post('/', async (req, res) => {
-    const doc = await createValidation(services, ValidateForm.parse(req.body), uploaderOf(res));
-    res.redirect(303, validationUrls(doc._id).page);
-  });
   router.get('/:id', async (req, res) => {
     const validation = await getValidation(services.store, req.params.id);
     res.render('pages/preflight/report', { title: res.locals.t('preflight.title', { name: validation.datasetName }), validation, urls: validationUrls(validation._id) });
