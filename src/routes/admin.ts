@@ -36,7 +36,7 @@ export function adminPageRoutes(services: Services): Router {
 
   router.post('/users', async (req, res) => {
     const created = await createUser(services, NewUserRequest.parse(req.body), actor(res));
-    res.locals.audit = { action: 'users.create', target: { type: 'user', id: created.username }, details: { role: created.role } };
+    res.locals.audit = { target: { type: 'user', id: created.username }, details: { role: created.role } };
     res.redirect(303, '/admin');
   });
 
@@ -45,7 +45,7 @@ export function adminPageRoutes(services: Services): Router {
     const updated = await updateUser(services, req.params.username, change);
     // A new role or password takes effect at once: the user signs in again.
     await destroyUserSessions(services, updated.username);
-    res.locals.audit = { action: 'users.update', target: { type: 'user', id: updated.username }, details: { role: updated.role, passwordChanged: change.password !== undefined } };
+    res.locals.audit = { details: { role: updated.role, passwordChanged: change.password !== undefined, disabled: change.disabled ?? null } };
     res.redirect(303, '/admin');
   });
 

@@ -68,7 +68,7 @@ export function connectionPageRoutes(services: Services): Router {
 
   router.post('/', async (req, res) => {
     const created = await createConnection(services, toNewConnection(req.body), actor(res));
-    res.locals.audit = { action: 'connections.create', target: { type: 'connection', id: created.id }, details: { method: created.method, name: created.name } };
+    res.locals.audit = { target: { type: 'connection', id: created.id }, details: { method: created.method, name: created.name, production: created.production } };
     res.redirect(303, '/connections');
   });
 
@@ -81,19 +81,21 @@ export function connectionPageRoutes(services: Services): Router {
     const { state, code, error_description: denied } = z.object({ state: text(200), code: optional(2000), error_description: optional(500) }).parse(req.query);
     if (denied || !code) return render(res.status(400), { error: denied ?? 'Salesforce sent no authorization code.' });
     const created = await finishOAuth(services, { state, code, actor: actor(res) });
-    await recordAudit(services, { actor: actor(res), action: 'connections.create', target: { type: 'connection', id: created.id }, address: req.ip, details: { method: 'oauth', name: created.name } });
+    await recordAudit(services, {
+      actor: actor(res), action: 'connection.create', target: { type: 'connection', id: created.id }, address: req.ip,
+      details: { method: 'oauth', name: created.name, production: created.production },
+    });
     res.redirect(303, '/connections');
   });
 
   router.post('/:id/test', async (req, res) => {
     const check = await testConnection(services, req.params.id).catch((error: Error) => ({ failed: error.message }));
-    res.locals.audit = { action: 'connections.test', target: { type: 'connection', id: req.params.id }, outcome: 'failed' in check ? 'failed' : 'ok' };
+    res.locals.audit = { outcome: 'failed' in check ? 'failed' : 'ok' };
     await render(res, { check: { id: req.params.id, ...check } });
   });
 
   router.post('/:id/delete', async (req, res) => {
     await deleteConnection(services, req.params.id);
-    res.locals.audit = { action: 'connections.delete', target: { type: 'connection', id: req.params.id } };
     res.redirect(303, '/connections');
   });
   return router;
@@ -107,7 +109,7 @@ export function connectionApiRoutes(services: Services): Router {
   });
   router.post('/', async (req, res) => {
     const created = await createConnection(services, toNewConnection(req.body), actor(res));
-    res.locals.audit = { target: { type: 'connection', id: created.id } };
+    res.locals.audit = { target: { type: 'connection', id: created.id }, details: { method: created.method, name: created.name, production: created.production } };
     res.status(201).json(created);
   });
   router.post('/:id/test', async (req, res) => {

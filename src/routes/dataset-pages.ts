@@ -4,7 +4,7 @@ import type { Services } from '../services.js';
 import { CHUNK_ROWS, deleteDataset, formatBytes, getDataset, listDatasets, parseOptionsFrom, readIssues, readRows, reparseDataset } from '../datasets/index.js';
 import { assertConfirmed, datasetImpact } from '../confirmations/index.js';
 import { listValidations } from '../preflight/index.js';
-import { uploaderOf } from './datasets.js';
+import { deletedDataset, uploaderOf } from './datasets.js';
 
 const PREVIEW_ROWS = 100;
 const ISSUES_SHOWN = 200;
@@ -46,6 +46,7 @@ export function datasetPageRoutes(services: Services): Router {
 
   router.post('/:id/delete', async (req, res) => {
     const dataset = await getDataset(store, req.params.id);
+    res.locals.audit = { details: deletedDataset(dataset) };
     assertConfirmed(req.body, datasetImpact(dataset));
     await deleteDataset(store, dataset);
     res.redirect(303, '/datasets');

@@ -31,6 +31,9 @@ export function presentDataset(doc: DatasetDoc) {
   return { id: _id, ...rest, urls: datasetUrls(_id) };
 }
 
+/** What the audit log keeps of a deleted dataset. */
+export const deletedDataset = (d: DatasetDoc) => ({ name: d.name, rows: d.rowCount, sha256: d.sha256 ?? null });
+
 export const uploaderOf = (res: Response): string => (res.locals.user as { username?: string } | undefined)?.username ?? 'anonymous';
 
 export const progressOf = (doc: DatasetDoc): ParseProgress => ({
@@ -64,6 +67,7 @@ export function datasetApiRoutes(services: Services): Router {
   router.post('/', async (req, res) => {
     try {
       const doc = await receiveUpload(services, req, uploaderOf(res));
+      res.locals.audit = { target: { type: 'dataset', id: doc._id }, sha256: doc.sha256, details: { name: doc.name, bytes: doc.sizeBytes } };
       res.status(202).location(datasetUrls(doc._id).self).json(presentDataset(doc));
     } catch (error) {
       // Refused before the end of the body: read and drop the rest so the client sees the answer, then close.
@@ -98,6 +102,7 @@ export function datasetApiRoutes(services: Services): Router {
   // DELETE bodies are optional in HTTP: the flag may come as ?confirm=true as well.
   router.delete('/:id', async (req, res) => {
     const dataset = await getDataset(store, req.params.id);
+    res.locals.audit = { details: deletedDataset(dataset) };
     assertConfirmed({ ...req.query, ...(req.body ?? {}) }, datasetImpact(dataset));
     await deleteDataset(store, dataset);
     res.status(204).end();

@@ -8,8 +8,8 @@ import {
   DRAFT_STEPS, DraftStep, changeDraft, createDraft, draftUrl, getDraft, listOpenDrafts, pipelineProblems, runDraft,
   saveDraftAsTemplate, stepIndex, validateDraft, type DraftDoc,
 } from '../drafts/index.js';
-import { jsonField } from './templates.js';
-import { actorOf } from './migrations.js';
+import { jsonField, savedTemplate } from './templates.js';
+import { actorOf, createdMigration } from './migrations.js';
 import { renderStep, startFacts } from './flow-steps.js';
 
 const blankToNull = z.string().trim().max(200).optional().transform((v) => (v === undefined ? undefined : v || null));
@@ -90,22 +90,25 @@ export function flowPageRoutes(services: Services): Router {
 
   router.post('/drafts/:id/dry-run', async (req, res) => {
     const draft = await validateDraft(services, await getDraft(services, req.params.id), actorOf(res));
+    res.locals.audit = { target: { type: 'validation', id: draft.validationId }, details: { object: draft.object ?? '', operation: draft.operation } };
     res.redirect(303, draftUrl(draft._id, 'validate'));
   });
 
   router.post('/drafts/:id/template', async (req, res) => {
     const draft = await getDraft(services, req.params.id);
     const template = await saveDraftAsTemplate(services, draft, req.body, actorOf(res));
+    res.locals.audit = savedTemplate(template);
     const step = DraftStep.catch('pipeline').parse((req.body as { step?: unknown }).step);
     res.redirect(303, `${draftUrl(draft._id, step)}?saved=${encodeURIComponent(`${template.name} v${template.version}`)}`);
   });
 
   // The run step's form carries its options: saved first, so the run gets exactly what the page showed.
-  router.post('/drafts/:id/start', async (req, res) => {
+  router.post('/drafts/:id/launch', async (req, res) => {
     const draft = await changeDraft(services, req.params.id, stepForm('run', req.body));
     const { startImpact } = await startFacts(services, draft);
     if (startImpact) assertConfirmed(req.body, startImpact);
     const migration = await runDraft(services, draft, actorOf(res));
+    res.locals.audit = createdMigration(migration);
     res.redirect(303, `/migrations/${encodeURIComponent(migration._id)}`);
   });
 

@@ -79,7 +79,7 @@ export function migrationPageRoutes(services: Services): Router {
     if (!action) throw badRequest(`Unknown action ${req.params.action}`);
     const body = (req.body ?? {}) as Record<string, unknown>;
     if (req.params.action === 'rollback') await assertMayRollBack(services, res, req.params.id);
-    await assertControlConfirmed(services, req.params.id, req.params.action, body);
+    await assertControlConfirmed(services, res, req.params.id, req.params.action, body);
     const doc = await action(req.params.id, res, body);
     forgetStatus(services, req.params.id);
     res.redirect(303, `/migrations/${doc._id}`);

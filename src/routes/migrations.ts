@@ -7,7 +7,7 @@ import { connectionSummary, isProductionConnection } from '../connections/index.
 import { assertConfirmed, migrationImpact, type Impact } from '../confirmations/index.js';
 import {
   cancelMigration, createMigration, forgetStatus, getMigration, listBatches, migrationStatus, pauseMigration, resumeMigration, retryFailedRows,
-  rollbackRequest, searchMigrations, startMigration, statusBody, subscribeMigration, writeResultsCsv,
+  rollbackRequest, searchMigrations, startMigration, statusBody, subscribeMigration, writeResultsCsv, type MigrationDoc,
 } from '../migrations/index.js';
 
 export const actorOf = (res: Response): string => (res.locals.user as { username?: string } | undefined)?.username ?? 'anonymous';
@@ -25,11 +25,19 @@ export async function assertMayRollBack(services: Services, res: Response, id: s
  * The confirmation a control asks (400 CONFIRMATION_REQUIRED / _MISMATCH when the body lacks it): roll back
  * and cancel always, start and retry on a production org, whose object name is also typed back.
  */
-export async function assertControlConfirmed(services: Services, id: string, action: string, body: unknown): Promise<void> {
+export async function assertControlConfirmed(services: Services, res: Response, id: string, action: string, body: unknown): Promise<void> {
   const doc = await getMigration(services, id);
   const impact = migrationImpact(doc, action, await connectionSummary(services, doc.connectionId));
+  // The audit log says what the person was told would happen.
+  res.locals.audit = { details: { object: doc.object, ...impact?.params } };
   if (impact) assertConfirmed(body, impact);
 }
+
+/** What the audit log keeps of a new run. */
+export const createdMigration = (doc: MigrationDoc) => ({
+  target: { type: 'migration' as const, id: doc._id },
+  details: { name: doc.name, dataset: doc.datasetName, object: doc.object, operation: doc.operation, rows: doc.rowCount, connection: doc.connectionId },
+});
 
 /** Streams one results CSV with back-pressure. */
 export async function sendResults(services: Services, req: Request, res: Response, kind: 'success' | 'errors'): Promise<void> {
@@ -75,6 +83,7 @@ export function migrationApiRoutes(services: Services): Router {
   });
   router.post('/', async (req, res) => {
     const doc = await createMigration(services, req.body, actorOf(res));
+    res.locals.audit = createdMigration(doc);
     res.status(201).json(await migrationStatus(services, doc._id));
   });
   router.get('/:id', async (req, res) => {
@@ -89,7 +98,7 @@ export function migrationApiRoutes(services: Services): Router {
     router.post(`/:id/${name}`, async (req, res) => {
       const id = String(req.params.id);
       if (name === 'rollback') await assertMayRollBack(services, res, id);
-      await assertControlConfirmed(services, id, name, req.body);
+      await assertControlConfirmed(services, res, id, name, req.body);
       await action(id, res);
       forgetStatus(services, id);
       res.json(await migrationStatus(services, id));
@@ -101,9 +110,10 @@ export function migrationApiRoutes(services: Services): Router {
   control('rollback', (id, res) => rollbackRequest(services, id, actorOf(res)));
   router.post('/:id/retry-failed', async (req, res) => {
     const body = RetryRequest.parse(req.body ?? {});
-    await assertControlConfirmed(services, req.params.id, 'retry-failed', req.body);
+    await assertControlConfirmed(services, res, req.params.id, 'retry-failed', req.body);
     const child = await retryFailedRows(services, req.params.id, actorOf(res), body.edits);
     if (body.start) await startMigration(services, child._id, actorOf(res));
+    res.locals.audit = { details: { ...(res.locals.audit as { details?: object } | undefined)?.details, retry: child._id } };
     res.status(201).json(await migrationStatus(services, child._id));
   });
   router.get('/:id/impact/:action', async (req, res) => {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Services } from '../services.js';
 import { getDataset, listDatasets, type DatasetDoc } from '../datasets/index.js';
 import {
-  checkCompatibility, deleteTemplate, diffVersions, getTemplate, listTemplates, listVersions, presentTemplate, saveTemplate, TemplateInput,
+  checkCompatibility, deleteTemplate, diffVersions, type TemplateDoc, getTemplate, listTemplates, listVersions, presentTemplate, saveTemplate, TemplateInput,
 } from '../templates/index.js';
 import { assertConfirmed, templateImpact } from '../confirmations/index.js';
 import { uploaderOf } from './datasets.js';
@@ -29,6 +29,11 @@ async function diffOf(services: Services, name: string, query: unknown) {
   return { versions, a, b, diff: diffVersions(a, b) };
 }
 
+/** What the audit log keeps of a saved version. */
+export const savedTemplate = (doc: TemplateDoc) => ({
+  target: { type: 'template' as const, id: doc.name }, details: { version: doc.version, object: doc.object, operation: doc.operation },
+});
+
 /** /api/v1/templates: named, versioned mapping + pipeline. */
 export function templateApiRoutes(services: Services): Router {
   const router = Router();
@@ -40,6 +45,7 @@ export function templateApiRoutes(services: Services): Router {
 
   router.post('/', async (req, res) => {
     const doc = await saveTemplate(store, TemplateInput.parse(req.body), uploaderOf(res));
+    res.locals.audit = savedTemplate(doc);
     const view = presentTemplate(doc);
     res.status(201).location(view.urls.self).json(view);
   });
@@ -50,6 +56,7 @@ export function templateApiRoutes(services: Services): Router {
 
   router.delete('/:name', async (req, res) => {
     const versions = await listVersions(store, req.params.name);
+    res.locals.audit = { details: { versions: versions.length } };
     assertConfirmed({ ...req.query, ...(req.body ?? {}) }, templateImpact(req.params.name, versions.length));
     await deleteTemplate(store, req.params.name);
     res.status(204).end();
@@ -100,6 +107,7 @@ export function templatePageRoutes(services: Services): Router {
   router.post('/', async (req, res) => {
     const form = TemplateForm.parse(req.body);
     const doc = await saveTemplate(store, TemplateInput.parse({ ...form, mapping: { ...(form.mapping as object), object: form.object } }), uploaderOf(res));
+    res.locals.audit = savedTemplate(doc);
     res.redirect(303, `/templates/${encodeURIComponent(doc.name)}?version=${doc.version}&saved=1`);
   });
 
@@ -118,6 +126,7 @@ export function templatePageRoutes(services: Services): Router {
 
   router.post('/:name/delete', async (req, res) => {
     const versions = await listVersions(store, req.params.name);
+    res.locals.audit = { details: { versions: versions.length } };
     assertConfirmed(req.body, templateImpact(req.params.name, versions.length));
     await deleteTemplate(store, req.params.name);
     res.redirect(303, '/templates');

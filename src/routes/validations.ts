@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import type { Services } from '../services.js';
 import {
   createValidation, getValidation, isFinished, presentValidation, progressOf, readInvalidRows, subscribeValidation, validationUrls,
-  type ValidationProgress,
+  type ValidationDoc, type ValidationProgress,
 } from '../preflight/index.js';
 import { uploaderOf } from './datasets.js';
 import { streamProgress } from '../web/sse.js';
@@ -33,11 +33,17 @@ async function sendInvalidRows(services: Services, id: string, res: Response): P
   res.send(gzip);
 }
 
+/** What the audit log keeps of a requested dry run. */
+export const startedValidation = (doc: ValidationDoc) => ({
+  target: { type: 'validation' as const, id: doc._id }, details: { dataset: doc.datasetName, object: doc.object, operation: doc.operation },
+});
+
 /** /api/v1/validations: request a dry run (202 + job), read its report, follow it, download the invalid rows. */
 export function validationApiRoutes(services: Services): Router {
   const router = Router();
   router.post('/', async (req, res) => {
     const doc = await createValidation(services, req.body, uploaderOf(res));
+    res.locals.audit = startedValidation(doc);
     res.status(202).location(validationUrls(doc._id).self).json({ ...presentValidation(doc), job: { name: 'validation.run', id: doc._id } });
   });
   router.get('/:id', async (req, res) => {

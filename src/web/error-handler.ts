@@ -33,6 +33,8 @@ export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
   const localized = appError.i18n && sayIt ? appError.i18n.map(sayIt).join(' ') : appError.message;
   const message = appError.expose ? localized : 'Something went wrong on our side. The error was logged; please try again or contact an administrator.';
   res.status(appError.status);
+  // The audit trail records why a change was refused.
+  res.locals.errorCode = appError.code;
   const wantsHtml = !req.path.startsWith('/api/') && req.accepts(['json', 'html']) === 'html';
   if (wantsHtml) {
     res.render('pages/error', { title: `Error ${appError.status}`, status: appError.status, code: appError.code, message });

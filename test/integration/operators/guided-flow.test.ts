@@ -76,7 +76,7 @@ describe('the guided flow keeps its state on the server, step by step', () => {
     const run = await page(`/migrations/drafts/${id}/run`).expect(200);
     assert.match(run.text, /6 rows valid, 0 invalid/);
     assert.doesNotMatch(run.text, /data-confirm=/, 'the Local org is not production: starting asks nothing');
-    const started = await form(`/migrations/drafts/${id}/start`, { name: 'Guided run', apiMode: 'collections', batchSize: '2' }).expect(303);
+    const started = await form(`/migrations/drafts/${id}/launch`, { name: 'Guided run', apiMode: 'collections', batchSize: '2' }).expect(303);
     const migrationId = /\/migrations\/(mig-[^/]+)$/.exec(started.headers.location)?.[1] ?? '';
     const done = await waitForState(h.services, migrationId, ['completed']);
     assert.deepEqual([done.name, done.options.batchSize, done.totals.succeeded], ['Guided run', 2, 6]);
