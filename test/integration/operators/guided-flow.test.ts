@@ -93,6 +93,11 @@ describe('the guided flow keeps its state on the server, step by step', () => {
     assert.deepEqual([draft.object, draft.mapping?.fields, draft.template], ['Account', mapping.fields, { name: 'Flow tpl', version: 1 }]);
     const fromDraft = await page(`/migrations/drafts/${draft._id}/mapping`).expect(200);
     assert.match(fromDraft.text, /<tr data-column="City">[\s\S]*?<option value="" selected>|<tr data-column="City">(?:(?!selected)[\s\S])*?<\/tr>/);
+    // Back on the first step, another dataset can be chosen: the form saves, it does not start anything.
+    const other = await makeDataset(h.services, ['Account Name'], [['Other']]);
+    await form(`/migrations/drafts/${draft._id}/start`, { datasetId: other, nav: 'next' })
+      .expect(303).expect('location', `/migrations/drafts/${draft._id}/target`);
+    assert.deepEqual([(await getDraft(h.services, draft._id)).datasetId, (await getDraft(h.services, draft._id)).migrationId], [other, undefined]);
     const listed = await page('/migrations/new').expect(200);
     assert.match(listed.text, new RegExp(`href="/migrations/drafts/${draft._id}"`), 'open drafts are offered again');
   });
