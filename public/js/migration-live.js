@@ -31,7 +31,8 @@
     return td;
   }
 
-  // rows/s: one point per status sample at least a second after the previous one.
+  // rows/s: one point per status sample at least half a second after the previous one. The run's start is the
+  // first sample, so even a run that ends within two seconds draws its rate (clock skew is clamped).
   const samples = [];
   let chart;
   function ensureChart() {
@@ -50,8 +51,10 @@
 
   function sample(status) {
     const now = Date.now();
+    const started = Date.parse(status.migration.startedAt || '');
+    if (samples.length === 0 && started && status.processed > 0) samples.push({ t: Math.min(started, now - 500), processed: 0 });
     const last = samples[samples.length - 1];
-    if (last && now - last.t < 1000) return;
+    if (last && now - last.t < 500) return;
     samples.push({ t: now, processed: status.processed });
     if (samples.length > 300) samples.shift();
     if (!last || !ensureChart()) return;

@@ -11,7 +11,8 @@ export { migrationStatus, type MigrationStatus, type BatchStatus, type ErrorGrou
 export { searchMigrations, MigrationSearch, type MigrationPage } from './search.js';
 export { statusBody, forgetStatus, statusCacheKey } from './status-cache.js';
 export { subscribeMigration } from './event-hub.js';
-export { writeResultsCsv } from './results.js';
+export { ResultLayout, writeResultsCsv, type ResultKind } from './results.js';
+export { writeResultsXlsx } from './results-xlsx.js';
 export { eventsChannel, type MigrationEvent } from './progress.js';
 export { getMigration, listBatches, readOutcomes } from './store.js';
 export { encodeOutcomes, decodeOutcomes, totalsOf, parseBulkError, type RowOutcome, type Outcomes } from './outcomes.js';

@@ -24,7 +24,9 @@ export async function retryFailedRows(services: Services, parentId: string, acto
   const edits = new Map(RowEdits.parse(input).map((e) => [e.row, e.values]));
   const parent = await getMigration(services, parentId);
   if (!FINISHED_STATES.has(parent.state)) throw new AppError('MIGRATION_STATE', 409, `Migration is ${parent.state}; retry needs a finished run.`);
-  const columns = [...parent.columns, SOURCE_ROW_COLUMN];
+  // A retry of a retry keeps the first file's row numbers (the column is already there).
+  const carried = parent.columns.includes(SOURCE_ROW_COLUMN);
+  const columns = carried ? parent.columns : [...parent.columns, SOURCE_ROW_COLUMN];
   const datasetId = `ds-retry-${parentId}-${parent.childIds.length + 1}`;
   let buffer: ChunkValue[][] = [];
   let chunkCount = 0;
@@ -45,7 +47,8 @@ export async function retryFailedRows(services: Services, parentId: string, acto
         const row = chunk.firstRow + i;
         if (row < batch.fromRow || row > batch.toRow || !failed.has(row)) return;
         const edit = edits.get(row) ?? {};
-        buffer.push([...chunk.columns.map((c, ci) => (c in edit ? edit[c] : values[ci])), row]);
+        const edited = chunk.columns.map((c, ci) => (c in edit ? edit[c] : values[ci]));
+        buffer.push(carried ? edited : [...edited, row]);
         rowCount++;
       });
       if (buffer.length >= CHUNK_ROWS) await flush();

@@ -7,7 +7,8 @@ import { connectionSummary, isProductionConnection } from '../connections/index.
 import { assertConfirmed, migrationImpact, type Impact } from '../confirmations/index.js';
 import {
   cancelMigration, createMigration, forgetStatus, getMigration, listBatches, migrationStatus, pauseMigration, resumeMigration, retryFailedRows,
-  rollbackRequest, searchMigrations, startMigration, statusBody, subscribeMigration, writeResultsCsv, type MigrationDoc,
+  rollbackRequest, searchMigrations, startMigration, statusBody, subscribeMigration, writeResultsCsv, writeResultsXlsx,
+  ResultLayout, type MigrationDoc, type ResultKind,
 } from '../migrations/index.js';
 
 export const actorOf = (res: Response): string => (res.locals.user as { username?: string } | undefined)?.username ?? 'anonymous';
@@ -39,13 +40,21 @@ export const createdMigration = (doc: MigrationDoc) => ({
   details: { name: doc.name, dataset: doc.datasetName, object: doc.object, operation: doc.operation, rows: doc.rowCount, connection: doc.connectionId },
 });
 
-/** Streams one results CSV with back-pressure. */
-export async function sendResults(services: Services, req: Request, res: Response, kind: 'success' | 'errors'): Promise<void> {
+/** Streams one results file with back-pressure: CSV or .xlsx, DMS's layout or Data Loader's (?layout=dataloader). */
+export async function sendResults(services: Services, req: Request, res: Response, kind: ResultKind, format: 'csv' | 'xlsx'): Promise<void> {
   const id = String(req.params.id);
   await getMigration(services, id);
+  const layout = ResultLayout.parse(req.query.layout);
+  const name = `${id}-${kind}${layout === 'dataloader' ? '-dataloader' : ''}.${format}`;
+  res.setHeader('content-disposition', `attachment; filename="${name}"`);
+  if (format === 'xlsx') {
+    res.setHeader('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    await writeResultsXlsx(services, id, kind, res, layout);
+    return;
+  }
   res.setHeader('content-type', 'text/csv; charset=utf-8');
-  res.setHeader('content-disposition', `attachment; filename="${id}-${kind}.csv"`);
-  await writeResultsCsv(services, id, kind, (text) => (res.write(text) ? Promise.resolve() : new Promise((resolve) => res.once('drain', () => resolve()))));
+  const write = (text: string) => (res.write(text) ? Promise.resolve() : new Promise<void>((resolve) => res.once('drain', () => resolve())));
+  await writeResultsCsv(services, id, kind, write, layout);
   res.end();
 }
 
@@ -122,8 +131,9 @@ export function migrationApiRoutes(services: Services): Router {
     const say = res.locals.say as (message: Impact) => string;
     res.json({ action: req.params.action, confirm: impact !== undefined, message: impact ? say(impact) : null, typeBack: impact?.typeBack ?? null });
   });
-  router.get('/:id/results/success.csv', (req, res) => sendResults(services, req, res, 'success'));
-  router.get('/:id/results/errors.csv', (req, res) => sendResults(services, req, res, 'errors'));
+  for (const kind of ['success', 'errors'] as const) {
+    for (const format of ['csv', 'xlsx'] as const) router.get(`/:id/results/${kind}.${format}`, (req, res) => sendResults(services, req, res, kind, format));
+  }
   router.get('/:id/events', (req, res) => streamEvents(services, req, res));
   return router;
 }
