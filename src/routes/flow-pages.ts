@@ -39,6 +39,11 @@ function stepForm(step: DraftStep, body: unknown): Record<string, unknown> {
   return form.data;
 }
 
+/** What a step page shows after a redirect: a template saved, an .sdl file imported. */
+const StepQuery = z.object({
+  saved: z.string().max(200).optional(), sdl: z.coerce.number().int().min(0).optional(), unknown: z.string().max(2000).optional(),
+});
+
 const Nav = z.object({ nav: z.enum(['back', 'next', 'stay']).default('next') });
 
 /** What a step needs before Next: the target an object, the pipeline whole steps. */
@@ -85,7 +90,8 @@ export function flowPageRoutes(services: Services): Router {
     if (!draft) return;
     // A step needs what the steps before it chose: an object before the mapping.
     if (stepIndex(step) >= stepIndex('mapping') && !draft.object) return res.redirect(303, draftUrl(draft._id, 'target'));
-    await renderStep(services, res, draft, step, { saved: typeof req.query.saved === 'string' ? req.query.saved : undefined });
+    const { saved, sdl, unknown } = StepQuery.parse(req.query);
+    await renderStep(services, res, draft, step, { saved, sdlResult: sdl === undefined ? undefined : { count: sdl, unknown } });
   });
 
   router.post('/drafts/:id/dry-run', async (req, res) => {

@@ -7,6 +7,7 @@ import {
 } from '../templates/index.js';
 import { assertConfirmed, templateImpact } from '../confirmations/index.js';
 import { uploaderOf } from './datasets.js';
+import { mappingToSdl } from '../mapping/index.js';
 
 const Version = z.coerce.number().int().positive();
 const DiffQuery = z.object({ from: Version.optional(), to: Version.optional() });
@@ -60,6 +61,11 @@ export function templateApiRoutes(services: Services): Router {
     assertConfirmed({ ...req.query, ...(req.body ?? {}) }, templateImpact(req.params.name, versions.length));
     await deleteTemplate(store, req.params.name);
     res.status(204).end();
+  });
+
+  router.get('/:name/mapping.sdl', async (req, res) => {
+    const template = await getTemplate(store, req.params.name, Version.optional().parse(req.query.version));
+    res.attachment(`${template.name}.sdl`).type('text/plain').send(mappingToSdl(template.mapping));
   });
 
   router.get('/:name/versions', async (req, res) => {

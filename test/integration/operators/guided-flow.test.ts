@@ -93,6 +93,18 @@ describe('the guided flow keeps its state on the server, step by step', () => {
     assert.deepEqual([draft.object, draft.mapping?.fields, draft.template], ['Account', mapping.fields, { name: 'Flow tpl', version: 1 }]);
     const fromDraft = await page(`/migrations/drafts/${draft._id}/mapping`).expect(200);
     assert.match(fromDraft.text, /<tr data-column="City">[\s\S]*?<option value="" selected>|<tr data-column="City">(?:(?!selected)[\s\S])*?<\/tr>/);
+    // A Data Loader mapping file comes in, and goes out, through the draft.
+    const sdl = '#Mapping values\nACCOUNT\\ NAME=Name\nCITY=BillingCity\nNope=Name\n';
+    const imported = await request(app).post(`/api/v1/drafts/${draft._id}/sdl`).set(user.headers).send({ sdl }).expect(200);
+    assert.deepEqual([imported.body.mapping.fields, imported.body.unknownColumns], [
+      [{ column: 'Account Name', field: 'Name' }, { column: 'City', field: 'BillingCity' }], ['Nope'],
+    ]);
+    assert.deepEqual((await getDraft(h.services, draft._id)).mapping?.fields, imported.body.mapping.fields);
+    const shown = await page(`/migrations/drafts/${draft._id}/mapping?sdl=2&unknown=Nope`).expect(200);
+    assert.match(shown.text, /Imported 2 mappings from the .sdl file. Not found in this file or object: Nope./);
+    const exported = await page(`/api/v1/drafts/${draft._id}/mapping.sdl`).expect(200);
+    assert.match(exported.text, /^#Mapping values\n#.*\nAccount\\ Name=Name\nCity=BillingCity\n$/);
+
     // Back on the first step, another dataset can be chosen: the form saves, it does not start anything.
     const other = await makeDataset(h.services, ['Account Name'], [['Other']]);
     await form(`/migrations/drafts/${draft._id}/start`, { datasetId: other, nav: 'next' })
