@@ -11,6 +11,8 @@
   var pipeline = JSON.parse(root.dataset.pipeline || '[]');
   var sourceColumns = JSON.parse(root.dataset.columns || '[]');
   var picklists = JSON.parse(root.dataset.picklists || '{}');
+  // The connection's defaults for new conversions: day or month first, the zone of date-times.
+  var castDefaults = JSON.parse(root.dataset.castDefaults || '{}');
   var el = P.el;
   var timer;
 
@@ -34,6 +36,13 @@
       return messages['pipeline.value.' + group + '.' + value] || value;
     }
   };
+
+  // A conversion to a date takes the connection's day/month order, to a date-time also its zone, unless set.
+  function withCastDefaults(step) {
+    var dated = step.to === 'date' || step.to === 'datetime';
+    if (dated && step.order === undefined && castDefaults.order) step.order = castDefaults.order;
+    if (step.to === 'datetime' && step.timeZone === undefined && castDefaults.timeZone) step.timeZone = castDefaults.timeZone;
+  }
 
   var complete = function (step) { return P.missing(step, t).length === 0; };
 
@@ -69,6 +78,7 @@
     // `structural`: the change alters what later steps see (columns, shown options): redraw after it.
     var set = function (value, structural) {
       if (value === undefined) delete step[key]; else step[key] = value;
+      if (step.op === 'cast' && key === 'to') withCastDefaults(step);
       status(card, step);
       if (structural) render(index);
       later();

@@ -31,6 +31,7 @@ const RULES: { pattern: RegExp; action: string; target: AuditTarget['type'] }[] 
   { pattern: /^POST (\/api\/v1)?\/connections$/, action: 'connection.create', target: 'connection' },
   { pattern: /^(DELETE \/api\/v1\/connections\/([^/]+)|POST \/connections\/([^/]+)\/delete)$/, action: 'connection.delete', target: 'connection' },
   { pattern: /^POST (?:\/api\/v1)?\/connections\/([^/]+)\/test$/, action: 'connection.test', target: 'connection' },
+  { pattern: /^(PATCH \/api\/v1\/connections\/([^/]+)|POST \/connections\/([^/]+)\/settings)$/, action: 'connection.settings', target: 'connection' },
   { pattern: /^POST (\/admin|\/api\/v1)\/users$/, action: 'user.create', target: 'user' },
   { pattern: /^(POST \/admin|PATCH \/api\/v1)\/users\/([^/]+)$/, action: 'user.update', target: 'user' },
 ];

@@ -1,4 +1,4 @@
-export { LOCAL_ORG_CONNECTION_ID, ConnectionMethod, CONNECTION_METHODS, type ConnectionSummary } from './model.js';
+export { LOCAL_ORG_CONNECTION_ID, ConnectionDefaults, ConnectionMethod, CONNECTION_METHODS, type ConnectionSummary } from './model.js';
 export { loadCredentials } from './credentials.js';
 export {
   connectionSummary,
@@ -8,6 +8,7 @@ export {
   getConnectionDoc,
   isProductionConnection,
   updateConnectionOrg,
+  updateConnectionSettings,
   type NewConnection,
 } from './store.js';
 export { testConnection, type ConnectionCheck } from './test-connection.js';

@@ -2,7 +2,9 @@ import { z } from 'zod';
 import type { Services } from '../services.js';
 import { AppError } from '../errors.js';
 import { getDataset } from '../datasets/index.js';
-import { parsePipeline } from '../frame/index.js';
+import { parsePipeline, type PipelineStep } from '../frame/index.js';
+import { connectionSummary } from '../connections/index.js';
+import type { Mapping } from '../mapping/index.js';
 import { createMigration, startMigration, type MigrationDoc } from '../migrations/index.js';
 import { createValidation, getValidation } from '../preflight/index.js';
 import { getTemplate, saveTemplate, TemplateInput, type TemplateDoc } from '../templates/index.js';
@@ -47,17 +49,33 @@ export async function createDraft(services: Services, input: unknown, actor: str
   }));
 }
 
-/** Mapping and a whole pipeline, or a 409 saying which step to finish. */
-function runnable(draft: DraftDoc) {
+/** Whether blank cells clear fields: the draft's choice, else its connection's default. */
+export async function insertsNulls(services: Services, draft: DraftDoc): Promise<boolean> {
+  return draft.insertNulls ?? (await connectionSummary(services, draft.connectionId)).defaults.insertNulls;
+}
+
+/**
+ * Data Loader's "insert null values" as one last, visible step: blank cells of mapped columns become #N/A,
+ * which the writers send as null (clearing the field on update) and validation reads as such.
+ */
+function nullStep(mapping: Mapping): PipelineStep[] {
+  const columns = [...new Set([...mapping.fields, ...mapping.relationships].map((e) => e.column))];
+  return columns.length > 0 ? [{ op: 'fillNull', columns, value: '#N/A', blankAsNull: true }] : [];
+}
+
+/** Mapping and a whole pipeline (with the null step when asked), or a 409 saying which step to finish. */
+async function runnable(services: Services, draft: DraftDoc) {
   if (!draft.object || !draft.mapping) {
     throw new AppError('DRAFT_INCOMPLETE', 409, 'Choose the object and map the columns first.', { i18n: [{ key: 'flow.incomplete' }] });
   }
-  return { object: draft.object, mapping: draft.mapping, pipeline: parsePipeline(draft.pipeline) };
+  const pipeline = parsePipeline(draft.pipeline);
+  const nulls = (await insertsNulls(services, draft)) ? nullStep(draft.mapping) : [];
+  return { object: draft.object, mapping: draft.mapping, pipeline: [...pipeline, ...nulls] };
 }
 
 /** The dry run of the draft as it stands; the draft remembers it until its mapping or pipeline changes. */
 export async function validateDraft(services: Services, draft: DraftDoc, actor: string): Promise<DraftDoc> {
-  const { object, mapping, pipeline } = runnable(draft);
+  const { object, mapping, pipeline } = await runnable(services, draft);
   const validation = await createValidation(services, {
     datasetId: draft.datasetId, connectionId: draft.connectionId, object, operation: draft.operation,
     externalIdField: draft.externalIdField, mapping, pipeline,
@@ -68,7 +86,7 @@ export async function validateDraft(services: Services, draft: DraftDoc, actor: 
 /** Creates the migration from the draft and starts it; the draft is then done. */
 export async function runDraft(services: Services, draft: DraftDoc, actor: string): Promise<MigrationDoc> {
   if (draft.migrationId) throw new AppError('DRAFT_DONE', 409, 'This draft was already started.', { i18n: [{ key: 'flow.done' }] });
-  const { object, mapping, pipeline } = runnable(draft);
+  const { object, mapping, pipeline } = await runnable(services, draft);
   const doc = await createMigration(services, {
     name: draft.name, datasetId: draft.datasetId, connectionId: draft.connectionId, object, operation: draft.operation,
     externalIdField: draft.externalIdField, template: { mapping, pipeline }, options: draft.options,
@@ -82,7 +100,8 @@ export const TemplateSave = z.object({ name: z.string(), description: z.string()
 /** Saves the draft's mapping and pipeline as the next version of a named template. */
 export async function saveDraftAsTemplate(services: Services, draft: DraftDoc, input: unknown, actor: string): Promise<TemplateDoc> {
   const { name, description } = TemplateSave.parse(input);
-  const { object, mapping, pipeline } = runnable(draft);
+  const { object, mapping } = await runnable(services, draft);
+  const pipeline = parsePipeline(draft.pipeline);
   const dataset = await getDataset(services.store, draft.datasetId);
   const sourceColumns = dataset.profile.map((p) => ({ name: String(p.name), type: typeof p.type === 'string' ? p.type : undefined }));
   return saveTemplate(services.store, TemplateInput.parse({

@@ -28,6 +28,7 @@ export const DraftChange = z.object({
   mapping: Mapping,
   pipeline: DraftPipeline,
   options: RunChoices,
+  insertNulls: z.boolean(),
   name: z.string().trim().max(200).nullable(),
 }).partial();
 export type DraftChange = z.infer<typeof DraftChange>;
@@ -46,6 +47,8 @@ export const DraftDoc = z.object({
   mapping: Mapping.optional(),
   pipeline: DraftPipeline.default([]),
   options: RunChoices.default(RunChoices.parse({})),
+  /** Blank cells clear their fields (sent as #N/A); unset: the connection's default. */
+  insertNulls: z.boolean().optional(),
   name: z.string().optional(),
   /** The dry run of exactly this mapping and pipeline; any change to them forgets it. */
   validationId: z.string().optional(),

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Services } from '../services.js';
 import { currentUser } from '../auth/index.js';
 import { recordAudit } from '../audit/index.js';
+import { isValidTimeZone } from '../frame/index.js';
 import {
   createConnection,
   deleteConnection,
@@ -10,6 +11,7 @@ import {
   listConnections,
   startOAuth,
   testConnection,
+  updateConnectionSettings,
   type NewConnection,
 } from '../connections/index.js';
 
@@ -41,6 +43,14 @@ export const ConnectionRequest = z.discriminatedUnion('method', [
     production: checkbox,
   }),
 ]);
+
+/** The production marker and the org's defaults: the page's form (text, checkboxes) and the JSON API alike. */
+const ConnectionSettings = z.object({
+  production: checkbox,
+  timeZone: optional(64).refine((v) => v === undefined || isValidTimeZone(v), 'is not a known IANA time zone (e.g. Europe/Berlin)'),
+  dateOrder: z.enum(['', 'DMY', 'MDY']).optional().transform((v) => v || undefined),
+  insertNulls: checkbox,
+}).transform(({ production, ...defaults }) => ({ production, defaults }));
 
 const OAuthStartForm = z.object({ name: text(100).min(1), loginUrl, clientId: text(300).min(1), clientSecret: optional(300), production: checkbox });
 
@@ -94,6 +104,12 @@ export function connectionPageRoutes(services: Services): Router {
     await render(res, { check: { id: req.params.id, ...check } });
   });
 
+  router.post('/:id/settings', async (req, res) => {
+    const changed = await updateConnectionSettings(services, req.params.id, ConnectionSettings.parse(req.body));
+    res.locals.audit = { details: { production: changed.production, insertNulls: changed.defaults.insertNulls, dateOrder: changed.defaults.dateOrder ?? null, timeZone: changed.defaults.timeZone ?? null } };
+    res.redirect(303, '/connections');
+  });
+
   router.post('/:id/delete', async (req, res) => {
     await deleteConnection(services, req.params.id);
     res.redirect(303, '/connections');
@@ -114,6 +130,9 @@ export function connectionApiRoutes(services: Services): Router {
   });
   router.post('/:id/test', async (req, res) => {
     res.json(await testConnection(services, req.params.id));
+  });
+  router.patch('/:id', async (req, res) => {
+    res.json(await updateConnectionSettings(services, req.params.id, ConnectionSettings.parse(req.body)));
   });
   router.delete('/:id', async (req, res) => {
     await deleteConnection(services, req.params.id);

@@ -27,9 +27,9 @@ const STEP_FORMS: Record<DraftStep, z.ZodType<Record<string, unknown>>> = {
   validate: z.object({}),
   run: z.object({
     name: blankToNull, batchSize: z.string().trim().optional(), apiMode: z.enum(['auto', 'collections', 'bulk']).default('auto'),
-    serial: checkbox, allOrNone: checkbox,
-  }).transform(({ name, batchSize, apiMode, serial, allOrNone }) => ({
-    name, options: { batchSize: batchSize ? Number(batchSize) : undefined, apiMode, serial, allOrNone },
+    serial: checkbox, allOrNone: checkbox, insertNulls: checkbox,
+  }).transform(({ name, batchSize, apiMode, serial, allOrNone, insertNulls }) => ({
+    name, insertNulls, options: { batchSize: batchSize ? Number(batchSize) : undefined, apiMode, serial, allOrNone },
   })),
 };
 

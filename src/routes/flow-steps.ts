@@ -3,7 +3,7 @@ import type { Services } from '../services.js';
 import { getDataset, listDatasets } from '../datasets/index.js';
 import { connectionSummary, listConnections } from '../connections/index.js';
 import { migrationImpact } from '../confirmations/index.js';
-import { DRAFT_STEPS, completeSteps, type DraftDoc, type DraftStep } from '../drafts/index.js';
+import { DRAFT_STEPS, completeSteps, insertsNulls, type DraftDoc, type DraftStep } from '../drafts/index.js';
 import { emptyTotals } from '../migrations/index.js';
 import { describeFor, fieldChoices, getValidation, objectChoices, stepSuggestionsFor, suggestForDataset, validationUrls } from '../preflight/index.js';
 import { fieldByName } from '../mapping/index.js';
@@ -45,7 +45,9 @@ async function pipelineView(services: Services, draft: DraftDoc) {
       picklists[entry.column] = field.picklistValues.filter((p) => p.active).map((p) => p.value);
     }
   }
-  return { previewPipeline: completeSteps(draft.pipeline), suggestions, picklists };
+  const { defaults } = await connectionSummary(services, draft.connectionId);
+  const castDefaults = { ...(defaults.dateOrder ? { order: defaults.dateOrder } : {}), ...(defaults.timeZone ? { timeZone: defaults.timeZone } : {}) };
+  return { previewPipeline: completeSteps(draft.pipeline), suggestions, picklists, castDefaults };
 }
 
 async function validationView(services: Services, draft: DraftDoc) {
@@ -61,7 +63,8 @@ export async function startFacts(services: Services, draft: DraftDoc) {
 }
 
 async function runView(services: Services, draft: DraftDoc) {
-  return { ...(await startFacts(services, draft)), ...(await validationView(services, draft)) };
+  const [facts, validation, insertNulls] = await Promise.all([startFacts(services, draft), validationView(services, draft), insertsNulls(services, draft)]);
+  return { ...facts, ...validation, insertNulls };
 }
 
 async function startView(services: Services) {

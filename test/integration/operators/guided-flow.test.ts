@@ -5,7 +5,7 @@ import { createApp } from '../../../src/app.js';
 import { getDraft } from '../../../src/drafts/index.js';
 import { getValidation } from '../../../src/preflight/index.js';
 import { saveTemplate, TemplateInput } from '../../../src/templates/index.js';
-import { startHarness, makeDataset, waitForState, emulatorRecords, accountMapping, type Harness } from '../migrations/harness.js';
+import { startHarness, makeDataset, runMigration, waitForState, emulatorRecords, accountMapping, type Harness } from '../migrations/harness.js';
 import { signIn, type TestUser } from '../../support/sign-in.js';
 
 /** Migrations -> New without JSON: one draft on the server, a page per step with Back and Next. */
@@ -13,16 +13,20 @@ describe('the guided flow keeps its state on the server, step by step', () => {
   let h: Harness;
   let app: ReturnType<typeof createApp>;
   let user: TestUser;
+  let admin: TestUser;
   let datasetId: string;
+  const runMigrationOf = (id: string, operation: 'insert') =>
+    runMigration(h.services, { datasetId: id, object: 'Account', operation, template: { mapping: { object: 'Account', fields: [{ column: 'Account Name', field: 'Name' }, { column: 'City', field: 'BillingCity' }] } } });
   const form = (url: string, body: Record<string, string>) =>
     request(app).post(url).set('Cookie', user.cookie).type('form').send({ _csrf: user.csrf, ...body });
   const page = (url: string) => request(app).get(url).set('Cookie', user.cookie);
   const draftIdOf = (location: string) => /\/migrations\/drafts\/([^/]+)\//.exec(location)?.[1] ?? '';
 
   before(async () => {
-    h = await startHarness();
+    h = await startHarness({ env: { SECRET_KEY: Buffer.alloc(32, 3).toString('base64') } });
     app = createApp(h.services, { localOrgUrl: h.emulator.url });
     user = await signIn(h.services, 'operator');
+    admin = await signIn(h.services, 'admin');
     datasetId = await makeDataset(h.services, ['Account Name', 'City'], Array.from({ length: 6 }, (_, i) => [`Flow ${i}`, ` town ${i} `]));
   });
   after(async () => { await h.close(); });
@@ -112,5 +116,36 @@ describe('the guided flow keeps its state on the server, step by step', () => {
     assert.deepEqual([(await getDraft(h.services, draft._id)).datasetId, (await getDraft(h.services, draft._id)).migrationId], [other, undefined]);
     const listed = await page('/migrations/new').expect(200);
     assert.match(listed.text, new RegExp(`href="/migrations/drafts/${draft._id}"`), 'open drafts are offered again');
+  });
+
+  test('insert null values: blank cells clear fields on update; a connection carries the defaults', async () => {
+    const seed = await makeDataset(h.services, ['Account Name', 'City'], [['Null A', 'Old'], ['Null B', 'Old'], ['Null C', 'Old']]);
+    await runMigrationOf(seed, 'insert');
+    const ids = (await emulatorRecords(h.emulator, 'Account')).filter((r) => String(r.Name).startsWith('Null ')).map((r) => String(r.Id));
+    const updates = await makeDataset(h.services, ['Id', 'City'], [[ids[0] ?? '', ''], [ids[1] ?? '', 'New'], [ids[2] ?? '', '']]);
+    const draft = await request(app).post('/api/v1/drafts').set(user.headers).send({ datasetId: updates }).expect(201);
+    const mapping = { object: 'Account', fields: [{ column: 'Id', field: 'Id' }, { column: 'City', field: 'BillingCity' }] };
+    await request(app).patch(draft.body.urls.self).set(user.headers).send({ object: 'Account', operation: 'update', mapping }).expect(200);
+    const run = await page(`/migrations/drafts/${draft.body.id}/run`).expect(200);
+    assert.match(run.text, /<input name="insertNulls" type="checkbox">/, 'the Local org does not insert nulls by default');
+    const started = await form(`/migrations/drafts/${draft.body.id}/launch`, { insertNulls: 'on', apiMode: 'collections' }).expect(303);
+    const migration = await waitForState(h.services, /(mig-[^/]+)$/.exec(started.headers.location)?.[1] ?? '', ['completed']);
+    assert.deepEqual(migration.template.pipeline.at(-1), { op: 'fillNull', columns: ['Id', 'City'], value: '#N/A', blankAsNull: true });
+    const cities = new Map((await emulatorRecords(h.emulator, 'Account')).map((r) => [String(r.Id), r.BillingCity ?? null]));
+    assert.deepEqual(ids.map((id) => cities.get(id)), [null, 'New', null]);
+
+    const created = await request(app).post('/api/v1/connections').set(admin.headers).send({
+      method: 'password', name: 'Berlin org', loginUrl: h.emulator.url, username: 'admin@local.org', password: 'password',
+      clientId: 'dms-local', clientSecret: 'dms-local-secret', production: true,
+    }).expect(201);
+    await request(app).patch(`/api/v1/connections/${created.body.id}`).set(admin.headers).send({ timeZone: 'Mars/Olympus' }).expect(400);
+    const changed = await request(app).patch(`/api/v1/connections/${created.body.id}`).set(admin.headers)
+      .send({ production: false, timeZone: 'Europe/Berlin', dateOrder: 'DMY', insertNulls: true }).expect(200);
+    assert.deepEqual([changed.body.production, changed.body.defaults], [false, { timeZone: 'Europe/Berlin', dateOrder: 'DMY', insertNulls: true }]);
+    const onBerlin = await request(app).post('/api/v1/drafts').set(user.headers).send({ datasetId: updates }).expect(201);
+    await request(app).patch(onBerlin.body.urls.self).set(user.headers).send({ connectionId: created.body.id, object: 'Account', mapping }).expect(200);
+    assert.match((await page(`/migrations/drafts/${onBerlin.body.id}/run`).expect(200)).text, /<input name="insertNulls" type="checkbox" checked>/);
+    const transform = await page(`/migrations/drafts/${onBerlin.body.id}/pipeline`).expect(200);
+    assert.match(transform.text, /data-cast-defaults="\{&#34;order&#34;:&#34;DMY&#34;,&#34;timeZone&#34;:&#34;Europe\/Berlin&#34;\}"/);
   });
 });
