@@ -58,6 +58,8 @@ export function createApp(services: Services, options: AppOptions = {}): Express
     }),
   );
   app.use('/public', express.static(projectPath('public'), { maxAge: services.config.env === 'production' ? '1d' : 0 }));
+  // Browsers ask for /favicon.ico whatever the page says; the pages link the SVG.
+  app.get('/favicon.ico', (_req, res) => res.redirect(301, '/public/favicon.svg'));
   app.use('/public/vendor', vendorRoutes({ maxAgeMs: services.config.env === 'production' ? 86_400_000 : 0 }));
   // i18n first: the error page rendered for a malformed body needs t().
   app.use(i18nMiddleware);

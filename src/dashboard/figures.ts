@@ -18,8 +18,8 @@ const RunFacts = z.object({
 });
 export type RunFacts = z.infer<typeof RunFacts>;
 
-export interface OrgObjectDay { connection: string; object: string; succeeded: number; failed: number }
-export interface ApiUse { connection: string; used: number; max: number; at: string }
+export interface OrgObjectDay { connectionId: string; connection: string; object: string; succeeded: number; failed: number }
+export interface ApiUse { connectionId: string; connection: string; used: number; max: number; at: string }
 
 export interface RunFigures {
   recent: RunFacts[];
@@ -55,7 +55,7 @@ export async function runFigures(services: Services, now = new Date()): Promise<
   for (const run of runs.filter((r) => r.startedAt && r.startedAt >= midnight)) {
     const connection = names.get(run.connectionId) ?? run.connectionId;
     const key = `${connection}\u0000${run.object}`;
-    const day = byKey.get(key) ?? { connection, object: run.object, succeeded: 0, failed: 0 };
+    const day = byKey.get(key) ?? { connectionId: run.connectionId, connection, object: run.object, succeeded: 0, failed: 0 };
     day.succeeded += run.totals.succeeded;
     day.failed += run.totals.failed;
     byKey.set(key, day);
@@ -64,6 +64,6 @@ export async function runFigures(services: Services, now = new Date()): Promise<
   const written = today.reduce((n, d) => n + d.succeeded, 0);
   const failed = today.reduce((n, d) => n + d.failed, 0);
   const budgets = await Promise.all(connections.map(async (c) => ({ c, budget: await lastApiBudget(services.redis, c.id) })));
-  const apiUse = budgets.flatMap(({ c, budget }) => (budget ? [{ connection: c.name, used: budget.max - budget.remaining, max: budget.max, at: budget.at }] : []));
+  const apiUse = budgets.flatMap(({ c, budget }) => (budget ? [{ connectionId: c.id, connection: c.name, used: budget.max - budget.remaining, max: budget.max, at: budget.at }] : []));
   return { recent: runs.slice(0, RECENT), today, written, failureRate: written + failed > 0 ? failed / (written + failed) : null, apiUse };
 }

@@ -83,12 +83,12 @@ export async function validateDraft(services: Services, draft: DraftDoc, actor: 
   return changeDraft(services, draft._id, {}, { validationId: validation._id, reached: 'validate' });
 }
 
-/** Creates the migration from the draft and starts it; the draft is then done. */
-export async function runDraft(services: Services, draft: DraftDoc, actor: string): Promise<MigrationDoc> {
+/** Creates the migration from the draft and starts it; the draft is then done. `defaultName`: in the reader's language. */
+export async function runDraft(services: Services, draft: DraftDoc, actor: string, defaultName?: string): Promise<MigrationDoc> {
   if (draft.migrationId) throw new AppError('DRAFT_DONE', 409, 'This draft was already started.', { i18n: [{ key: 'flow.done' }] });
   const { object, mapping, pipeline } = await runnable(services, draft);
   const doc = await createMigration(services, {
-    name: draft.name, datasetId: draft.datasetId, connectionId: draft.connectionId, object, operation: draft.operation,
+    name: draft.name ?? defaultName, datasetId: draft.datasetId, connectionId: draft.connectionId, object, operation: draft.operation,
     externalIdField: draft.externalIdField, template: { mapping, pipeline }, options: draft.options,
   }, actor);
   await changeDraft(services, draft._id, {}, { migrationId: doc._id });

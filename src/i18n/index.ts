@@ -78,6 +78,8 @@ export const i18nMiddleware: RequestHandler = (req, res, next) => {
   const { numbers, dates } = formatters.get(locale) as Formatters;
   res.locals.locale = locale;
   res.locals.t = (key: string, params?: Record<string, string | number>) => translate(locale, key, params);
+  // The Local org is DMS's own connection: its name is said in the reader's language.
+  res.locals.orgName = (c: { id: string; name: string }) => (c.id === 'local' ? translate(locale, 'home.localOrg') : c.name);
   res.locals.section = (prefix: string) => catalogueSection(locale, prefix);
   res.locals.say = (message: { key: string; params?: Record<string, string | number> }) => say(locale, message);
   res.locals.formatNumber = (n: number) => numbers.format(n);

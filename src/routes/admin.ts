@@ -21,7 +21,9 @@ const actor = (res: Response) => currentUser(res)?.username ?? 'anonymous';
 export function queueBoard(services: Services, basePath: string): Router {
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(basePath);
-  createBullBoard({ queues: QUEUE_NAMES.map((name) => new BullMQAdapter(services.producer.queue(name))), serverAdapter });
+  // bull-board is its own page: its header links back to DMS.
+  const uiConfig = { boardTitle: 'DMS queues', miscLinks: [{ text: '← DMS dashboard', url: '/dashboard' }, { text: 'Audit log', url: '/admin/audit' }] };
+  createBullBoard({ queues: QUEUE_NAMES.map((name) => new BullMQAdapter(services.producer.queue(name))), serverAdapter, options: { uiConfig } });
   return serverAdapter.getRouter() as Router;
 }
 

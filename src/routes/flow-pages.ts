@@ -4,6 +4,7 @@ import type { Services } from '../services.js';
 import { badRequest } from '../errors.js';
 import { assertConfirmed } from '../confirmations/index.js';
 import { currentUser } from '../auth/index.js';
+import { getDataset } from '../datasets/index.js';
 import {
   DRAFT_STEPS, DraftStep, changeDraft, createDraft, draftUrl, getDraft, listOpenDrafts, pipelineProblems, runDraft,
   saveDraftAsTemplate, stepIndex, validateDraft, type DraftDoc,
@@ -113,7 +114,10 @@ export function flowPageRoutes(services: Services): Router {
     const draft = await changeDraft(services, req.params.id, stepForm('run', req.body));
     const { startImpact } = await startFacts(services, draft);
     if (startImpact) assertConfirmed(req.body, startImpact);
-    const migration = await runDraft(services, draft, actorOf(res));
+    const dataset = await getDataset(services.store, draft.datasetId);
+    const t = res.locals.t as (key: string, params: Record<string, string>) => string;
+    const defaultName = t('flow.run.defaultName', { operation: t(`flow.op.${draft.operation}`, {}), object: draft.object ?? '', dataset: dataset.name });
+    const migration = await runDraft(services, draft, actorOf(res), defaultName.slice(0, 200));
     res.locals.audit = createdMigration(migration);
     res.redirect(303, `/migrations/${encodeURIComponent(migration._id)}`);
   });

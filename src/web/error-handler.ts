@@ -37,7 +37,8 @@ export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
   res.locals.errorCode = appError.code;
   const wantsHtml = !req.path.startsWith('/api/') && req.accepts(['json', 'html']) === 'html';
   if (wantsHtml) {
-    res.render('pages/error', { title: `Error ${appError.status}`, status: appError.status, code: appError.code, message });
+    const title = typeof res.locals.t === 'function' ? (res.locals.t as (k: string, p: object) => string)('error.title', { status: appError.status }) : `Error ${appError.status}`;
+    res.render('pages/error', { title, status: appError.status, code: appError.code, message });
     return;
   }
   res.json({ error: { code: appError.code, message, ...(appError.expose && appError.details !== undefined ? { details: appError.details } : {}) } });

@@ -26,7 +26,7 @@ describe('the dashboard counts the day', () => {
     const { figures } = res.body;
     assert.deepEqual(figures.recent.map((r: { _id: string }) => r._id).slice(0, 2), [second._id, first._id]);
     assert.deepEqual(figures.recent[0].totals, { rows: 9, succeeded: 8, failed: 1, skipped: 0 });
-    assert.deepEqual(figures.today, [{ connection: 'Local org', object: 'Account', succeeded: 16, failed: 2 }]);
+    assert.deepEqual(figures.today, [{ connectionId: 'local', connection: 'Local org', object: 'Account', succeeded: 16, failed: 2 }]);
     assert.equal(figures.written, 16);
     assert.equal(figures.failureRate, 2 / 18);
     assert.equal(figures.apiUse.length, 1);
@@ -38,6 +38,7 @@ describe('the dashboard counts the day', () => {
     assert.match(page.text, /<table id="today-by-org">[\s\S]*?<td>Local org<\/td><td>Account<\/td><td>16<\/td><td>2<\/td>/);
     const zh = await request(app).get('/dashboard').set('Cookie', `${viewer.cookie}; lang=zh-CN`).expect(200);
     assert.match(zh.text, /今日写入行数/);
+    assert.match(zh.text, /<td>本地组织<\/td><td>Account<\/td>/);
     assert.match(zh.text, /已完成/);
   });
 });
