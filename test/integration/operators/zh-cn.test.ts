@@ -89,4 +89,18 @@ describe('every page in 简体中文', () => {
     for (const [english, key] of pieces) if (signedOut.includes(english)) found.push(`/login: "${english}" (${key})`);
     assert.deepEqual(found, []);
   });
+
+  test('the small things: a favicon, one chunk, only the options of the file\'s format', async () => {
+    await request(app).get('/favicon.ico').expect(301).expect('location', '/public/favicon.svg');
+    await request(app).get('/public/favicon.svg').expect(200).expect('content-type', /svg/);
+    const dataset = pages.find((p) => p.startsWith('/datasets/ds-')) ?? '';
+    const db = h.services.store.db<Record<string, unknown>>('datasets');
+    await db.insert({ ...(await db.get(dataset.slice('/datasets/'.length))), format: 'csv' });
+    const shown = await request(app).get(dataset).set('Cookie', admin.cookie).expect(200);
+    assert.match(shown.text, /\(1 chunk\)/);
+    assert.match(shown.text, /<label data-formats="xlsx" hidden>/, 'no sheet option for a CSV');
+    assert.match(shown.text, /<label data-formats="csv">/);
+    const upload = await request(app).get('/datasets/new').set('Cookie', admin.cookie).expect(200);
+    assert.equal((upload.text.match(/<label data-formats="[^"]+" hidden>/g) ?? []).length, 6, 'options wait for the file');
+  });
 });
