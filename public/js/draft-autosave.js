@@ -7,7 +7,12 @@
   var status = document.getElementById('autosave-status');
   var csrf = document.querySelector('meta[name="csrf-token"]').getAttribute('content');
   var pending = {};
+  // What the server has: the editors wrote the page's own state into the hidden inputs before this script ran.
   var saved = {};
+  ['mapping', 'pipeline'].forEach(function (key) {
+    var input = form.querySelector('.' + key + '-json');
+    if (input) saved[key] = input.value;
+  });
   var timer;
 
   function send() {
@@ -30,7 +35,6 @@
 
   function queue(key, value) {
     var text = JSON.stringify(value);
-    if (saved[key] === undefined) { saved[key] = text; return; }
     if (saved[key] === text) return;
     saved[key] = text;
     pending[key] = value;
@@ -38,7 +42,6 @@
     timer = setTimeout(send, 400);
   }
 
-  // The first event of each editor is the page's own state: remembered, not saved.
   document.addEventListener('dms:mapping-changed', function (event) { queue('mapping', event.detail); });
   document.addEventListener('dms:pipeline-changed', function (event) { queue('pipeline', event.detail.steps); });
   // Leaving by Next or Back posts the same state with the form; a pending save is not needed then.

@@ -32,14 +32,15 @@
   }
 
   // rows/s: one point per status sample at least half a second after the previous one. The run's start is the
-  // first sample, so even a run that ends within two seconds draws its rate (clock skew is clamped).
+  // first sample, so even a run that ends within two seconds draws its rate (clock skew is clamped); points are
+  // drawn, so the first rate shows before there is a line.
   const samples = [];
   let chart;
   function ensureChart() {
     if (chart || !window.Chart) return chart;
     chart = new window.Chart(document.getElementById('rate-chart'), {
       type: 'line',
-      data: { labels: [], datasets: [{ label: i18n.rate, data: [], borderColor: '#0b5cad', backgroundColor: 'rgba(11,92,173,.15)', fill: true, tension: 0.25, pointRadius: 0 }] },
+      data: { labels: [], datasets: [{ label: i18n.rate, data: [], borderColor: '#0b5cad', backgroundColor: 'rgba(11,92,173,.15)', fill: true, tension: 0.25, pointRadius: 3 }] },
       options: {
         animation: false, responsive: true, maintainAspectRatio: false,
         plugins: { legend: { display: false } },

@@ -6,7 +6,7 @@ export { Deferred } from './batch-run.js';
 export { finalizeMigration } from './finalize.js';
 export { rollbackMigration } from './rollback.js';
 export { pauseMigration, resumeMigration, cancelMigration, rollbackRequest } from './controls.js';
-export { retryFailedRows, RowEdits, SOURCE_ROW_COLUMN } from './retry.js';
+export { retryFailedRows, RowEdits, SOURCE_ROW_COLUMN, type RetryNames } from './retry.js';
 export { migrationStatus, type MigrationStatus, type BatchStatus, type ErrorGroup } from './status.js';
 export { searchMigrations, MigrationSearch, type MigrationPage } from './search.js';
 export { statusBody, forgetStatus, statusCacheKey } from './status-cache.js';

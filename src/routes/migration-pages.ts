@@ -9,7 +9,7 @@ import {
   FINISHED_STATES, MigrationSearch, cancelMigration, failedRowsSample, forgetStatus, pauseMigration, resumeMigration, retryFailedRows,
   rollbackRequest, searchMigrations, startMigration, statusBody, type MigrationState,
 } from '../migrations/index.js';
-import { actorOf, assertControlConfirmed, assertMayRollBack } from './migrations.js';
+import { actorOf, assertControlConfirmed, assertMayRollBack, retryNames } from './migrations.js';
 
 /** The run controls, and in which states each one applies (the live page shows only the current ones). */
 export const CONTROL_STATES: Record<string, MigrationState[]> = {
@@ -70,7 +70,7 @@ export function migrationPageRoutes(services: Services): Router {
     cancel: (id, res) => cancelMigration(services, id, actorOf(res)),
     rollback: (id, res) => rollbackRequest(services, id, actorOf(res)),
     'retry-failed': async (id, res, body) => {
-      const child = await retryFailedRows(services, id, actorOf(res), editsOf(body));
+      const child = await retryFailedRows(services, id, actorOf(res), editsOf(body), retryNames(res));
       return body.start === 'on' ? startMigration(services, child._id, actorOf(res)) : child;
     },
   };

@@ -8,7 +8,7 @@ import { assertConfirmed, migrationImpact, type Impact } from '../confirmations/
 import {
   cancelMigration, createMigration, forgetStatus, getMigration, listBatches, migrationStatus, pauseMigration, resumeMigration, retryFailedRows,
   rollbackRequest, searchMigrations, startMigration, statusBody, subscribeMigration, writeResultsCsv, writeResultsXlsx,
-  ResultLayout, type MigrationDoc, type ResultKind,
+  ResultLayout, type MigrationDoc, type ResultKind, type RetryNames,
 } from '../migrations/index.js';
 
 export const actorOf = (res: Response): string => (res.locals.user as { username?: string } | undefined)?.username ?? 'anonymous';
@@ -32,6 +32,15 @@ export async function assertControlConfirmed(services: Services, res: Response, 
   // The audit log says what the person was told would happen.
   res.locals.audit = { details: { object: doc.object, ...impact?.params } };
   if (impact) assertConfirmed(body, impact);
+}
+
+/** A retry's dataset and run named in the reader's language. */
+export function retryNames(res: Response): RetryNames {
+  const t = res.locals.t as (key: string, params: Record<string, string>) => string;
+  return {
+    dataset: (dataset, run) => t('migrations.retry.datasetName', { dataset, run }).slice(0, 200),
+    run: (run) => t('migrations.retry.runName', { run }).slice(0, 200),
+  };
 }
 
 /** What the audit log keeps of a new run. */
@@ -120,7 +129,7 @@ export function migrationApiRoutes(services: Services): Router {
   router.post('/:id/retry-failed', async (req, res) => {
     const body = RetryRequest.parse(req.body ?? {});
     await assertControlConfirmed(services, res, req.params.id, 'retry-failed', req.body);
-    const child = await retryFailedRows(services, req.params.id, actorOf(res), body.edits);
+    const child = await retryFailedRows(services, req.params.id, actorOf(res), body.edits, retryNames(res));
     if (body.start) await startMigration(services, child._id, actorOf(res));
     res.locals.audit = { details: { ...(res.locals.audit as { details?: object } | undefined)?.details, retry: child._id } };
     res.status(201).json(await migrationStatus(services, child._id));
