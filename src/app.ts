@@ -12,7 +12,9 @@ import { migrationApiRoutes } from './routes/migrations.js';
 import { migrationPageRoutes } from './routes/migration-pages.js';
 import { datasetApiRoutes } from './routes/datasets.js';
 import { datasetPageRoutes } from './routes/dataset-pages.js';
-import { mappingApiRoutes, mappingPageRoutes } from './routes/mapping.js';
+import { mappingApiRoutes } from './routes/mapping.js';
+import { flowPageRoutes } from './routes/flow-pages.js';
+import { draftApiRoutes } from './routes/drafts.js';
 import { templateApiRoutes, templatePageRoutes } from './routes/templates.js';
 import { validationApiRoutes, validationPageRoutes } from './routes/validations.js';
 import { APP_VERSION, projectPath } from './paths.js';
@@ -56,6 +58,8 @@ export function createApp(services: Services, options: AppOptions = {}): Express
     }),
   );
   app.use('/public', express.static(projectPath('public'), { maxAge: services.config.env === 'production' ? '1d' : 0 }));
+  // Browsers ask for /favicon.ico whatever the page says; the pages link the SVG.
+  app.get('/favicon.ico', (_req, res) => res.redirect(301, '/public/favicon.svg'));
   app.use('/public/vendor', vendorRoutes({ maxAgeMs: services.config.env === 'production' ? 86_400_000 : 0 }));
   // i18n first: the error page rendered for a malformed body needs t().
   app.use(i18nMiddleware);
@@ -72,7 +76,9 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   app.use(homeRoutes(services, { localOrgUrl: options.localOrgUrl }));
   app.use('/api/v1/diagnostics', diagnosticsRoutes(services));
   app.use('/api/v1/migrations', migrationApiRoutes(services));
+  app.use('/migrations', flowPageRoutes(services));
   app.use('/migrations', migrationPageRoutes(services));
+  app.use('/api/v1/drafts', draftApiRoutes(services));
   app.use('/api/v1/connections', connectionApiRoutes(services));
   app.use('/connections', connectionPageRoutes(services));
   app.use('/admin', adminPageRoutes(services));
@@ -80,7 +86,6 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   app.use(dashboardRoutes(services));
   app.use('/api/v1/datasets', datasetApiRoutes(services));
   app.use('/datasets', datasetPageRoutes(services));
-  app.use('/datasets', mappingPageRoutes(services));
   app.use('/api/v1', mappingApiRoutes(services));
   app.use('/api/v1/templates', templateApiRoutes(services));
   app.use('/templates', templatePageRoutes(services));

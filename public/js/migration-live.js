@@ -31,14 +31,16 @@
     return td;
   }
 
-  // rows/s: one point per status sample at least a second after the previous one.
+  // rows/s: one point per status sample at least half a second after the previous one. The run's start is the
+  // first sample, so even a run that ends within two seconds draws its rate (clock skew is clamped); points are
+  // drawn, so the first rate shows before there is a line.
   const samples = [];
   let chart;
   function ensureChart() {
     if (chart || !window.Chart) return chart;
     chart = new window.Chart(document.getElementById('rate-chart'), {
       type: 'line',
-      data: { labels: [], datasets: [{ label: i18n.rate, data: [], borderColor: '#0b5cad', backgroundColor: 'rgba(11,92,173,.15)', fill: true, tension: 0.25, pointRadius: 0 }] },
+      data: { labels: [], datasets: [{ label: i18n.rate, data: [], borderColor: '#0b5cad', backgroundColor: 'rgba(11,92,173,.15)', fill: true, tension: 0.25, pointRadius: 3 }] },
       options: {
         animation: false, responsive: true, maintainAspectRatio: false,
         plugins: { legend: { display: false } },
@@ -50,8 +52,10 @@
 
   function sample(status) {
     const now = Date.now();
+    const started = Date.parse(status.migration.startedAt || '');
+    if (samples.length === 0 && started && status.processed > 0) samples.push({ t: Math.min(started, now - 500), processed: 0 });
     const last = samples[samples.length - 1];
-    if (last && now - last.t < 1000) return;
+    if (last && now - last.t < 500) return;
     samples.push({ t: now, processed: status.processed });
     if (samples.length > 300) samples.shift();
     if (!last || !ensureChart()) return;

@@ -1,182 +1,173 @@
-// The pipeline editor: add, remove, reorder and configure steps with a form per step type.
-// The pipeline is kept as JSON in the hidden `.pipeline-json` inputs; every edit fires `dms:pipeline-changed`.
+// The pipeline editor: add, remove, reorder and configure steps, each option with its translated label and
+// help, columns picked from those the step can see. Edits apply as they are typed; a half-filled step waits
+// (it is kept, but not applied) until its required options are filled. Every change writes the steps into
+// the hidden `.pipeline-json` inputs and fires `dms:pipeline-changed` with { steps, complete }.
 (function () {
   'use strict';
   var root = document.getElementById('pipeline-editor');
-  if (!root) return;
-  var msg = root.dataset;
+  var P = window.DMSPipeline;
+  if (!root || !P) return;
+  var messages = JSON.parse(root.dataset.i18n || '{}');
   var pipeline = JSON.parse(root.dataset.pipeline || '[]');
+  var sourceColumns = JSON.parse(root.dataset.columns || '[]');
+  var picklists = JSON.parse(root.dataset.picklists || '{}');
+  // The connection's defaults for new conversions: day or month first, the zone of date-times.
+  var castDefaults = JSON.parse(root.dataset.castDefaults || '{}');
+  var el = P.el;
+  var timer;
 
-  // Per step type: its fields. Kinds: list (comma-separated names), text, select, bool, pairs (one "a -> b" per line),
-  // literal (text read as true/false/null/number when it looks like one), sort ("col desc, col2"), aggs ("count() as n, sum(x) as total"),
-  // onInvalid (what a bad value does to its row: a translated select with a one-line help; 'fail', the default, is left out of the JSON).
-  var CAST_TYPES = ['string', 'number', 'integer', 'boolean', 'date', 'datetime'];
-  var SPECS = {
-    select: [['columns', 'list']], drop: [['columns', 'list']], reorder: [['columns', 'list']],
-    rename: [['mapping', 'pairs']],
-    cast: [['columns', 'list'], ['to', 'select', CAST_TYPES], ['format', 'text'], ['order', 'select', ['', 'DMY', 'MDY']], ['timeZone', 'text'],
-      ['decimalSeparator', 'select', ['', '.', ',']], ['thousandsSeparator', 'select', ['', ',', '.', ' ', "'"]],
-      ['onInvalid', 'onInvalid']],
-    trim: [['columns', 'list']], collapseWhitespace: [['columns', 'list']],
-    case: [['columns', 'list'], ['mode', 'select', ['upper', 'lower', 'title']]],
-    replace: [['columns', 'list'], ['find', 'text'], ['replacement', 'text']],
-    regexReplace: [['columns', 'list'], ['pattern', 'text'], ['flags', 'text'], ['replacement', 'text'], ['onInvalid', 'onInvalid']],
-    valueMap: [['columns', 'list'], ['map', 'pairs'], ['caseInsensitive', 'bool'], ['otherwise', 'select', ['keep', 'null']],
-      ['onInvalid', 'onInvalid']],
-    fillNull: [['columns', 'list'], ['value', 'literal'], ['blankAsNull', 'bool']],
-    filter: [['expression', 'text']],
-    derive: [['column', 'text'], ['expression', 'text'], ['onInvalid', 'onInvalid']],
-    concat: [['columns', 'list'], ['into', 'text'], ['separator', 'text'], ['skipNulls', 'bool']],
-    split: [['column', 'text'], ['separator', 'text'], ['into', 'list']],
-    dedupe: [['keys', 'list'], ['caseInsensitive', 'bool']],
-    sort: [['by', 'sort']],
-    aggregate: [['groupBy', 'list'], ['aggregations', 'aggs'], ['onInvalid', 'onInvalid']]
-  };
-  var DEFAULTS = { cast: { to: 'string' }, case: { mode: 'upper' }, concat: { separator: ' ', skipNulls: true }, valueMap: { map: {} }, rename: { mapping: {} } };
-
-  function literal(text) {
-    if (text === 'true') return true;
-    if (text === 'false') return false;
-    if (text === 'null') return null;
-    if (text.trim() !== '' && !isNaN(Number(text))) return Number(text);
-    return text;
-  }
-  var list = function (text) { return text.split(',').map(function (s) { return s.trim(); }).filter(Boolean); };
-
-  // Field value -> text in the form, and back.
-  var TO_TEXT = {
-    list: function (v) { return (v || []).join(', '); },
-    pairs: function (v) { return Object.keys(v || {}).map(function (k) { return k + ' -> ' + (v[k] === null ? 'null' : String(v[k])); }).join('\n'); },
-    literal: function (v) { return v === undefined ? '' : v === null ? 'null' : String(v); },
-    sort: function (v) { return (v || []).map(function (b) { return b.column + (b.descending ? ' desc' : ''); }).join(', '); },
-    aggs: function (v) { return (v || []).map(function (a) { return a.fn + '(' + (a.column || '') + ') as ' + a.as; }).join(', '); }
-  };
-  var FROM_TEXT = {
-    list: list,
-    pairs: function (text, key) {
-      var out = {};
-      text.split('\n').forEach(function (line) {
-        var at = line.indexOf('->');
-        if (at < 0) return;
-        var from = line.slice(0, at).trim();
-        var to = line.slice(at + 2).trim();
-        out[from] = key === 'map' ? literal(to) : to;
-      });
-      return out;
+  var t = {
+    text: function (key, params) {
+      var text = messages[key] || key;
+      Object.keys(params || {}).forEach(function (k) { text = text.replace('{' + k + '}', params[k]); });
+      return text;
     },
-    literal: literal,
-    sort: function (text) { return list(text).map(function (part) { var bits = part.split(/\s+/); return bits[1] === 'desc' ? { column: bits[0], descending: true } : { column: bits[0] }; }); },
-    aggs: function (text) {
-      return list(text).map(function (part) {
-        var m = /^(\w+)\(([^)]*)\)\s+as\s+(.+)$/.exec(part);
-        return m ? (m[2].trim() ? { fn: m[1], column: m[2].trim(), as: m[3].trim() } : { fn: m[1], as: m[3].trim() }) : { fn: 'count', as: part };
-      });
+    option: function (op, key) {
+      if (key === 'onInvalid') return messages['mapping.onInvalid'];
+      return messages['pipeline.opt.' + op + '.' + key] || messages['pipeline.opt.' + key] || key;
+    },
+    help: function (op, key) {
+      if (key === 'onInvalid') return messages['mapping.onInvalid.help'];
+      return messages['pipeline.opt.' + op + '.' + key + '.help'] || messages['pipeline.opt.' + key + '.help'] || '';
+    },
+    value: function (key, value) {
+      if (value === '') return messages['pipeline.value.none'];
+      var group = /Separator$/.test(key) ? 'separator' : key;
+      return messages['pipeline.value.' + group + '.' + value] || value;
     }
   };
+
+  // A conversion to a date takes the connection's day/month order, to a date-time also its zone, unless set.
+  function withCastDefaults(step) {
+    var dated = step.to === 'date' || step.to === 'datetime';
+    if (dated && step.order === undefined && castDefaults.order) step.order = castDefaults.order;
+    if (step.to === 'datetime' && step.timeZone === undefined && castDefaults.timeZone) step.timeZone = castDefaults.timeZone;
+  }
+
+  var complete = function (step) { return P.missing(step, t).length === 0; };
+
+  function columnsBefore(index) {
+    return pipeline.slice(0, index).reduce(function (cols, step) { return P.columnsAfter(step, cols); }, sourceColumns);
+  }
 
   function save() {
     var text = JSON.stringify(pipeline);
     document.querySelectorAll('.pipeline-json').forEach(function (input) { input.value = text; });
-    document.dispatchEvent(new window.CustomEvent('dms:pipeline-changed', { detail: pipeline }));
+    var detail = { steps: pipeline, complete: pipeline.filter(complete) };
+    document.dispatchEvent(new window.CustomEvent('dms:pipeline-changed', { detail: detail }));
+    refreshSuggestions();
   }
 
-  // What a bad value does: fail the row (default, not written) or empty the cell and go on ('null').
-  function onInvalidInput(step) {
-    var el = document.createElement('select');
-    [['fail', msg.msgOnInvalidFail], ['null', msg.msgOnInvalidNull]].forEach(function (choice) {
-      var o = document.createElement('option');
-      o.value = choice[0];
-      o.textContent = choice[1];
-      el.appendChild(o);
-    });
-    el.name = 'onInvalid';
-    el.value = step.onInvalid === 'null' ? 'null' : 'fail';
-    el.addEventListener('change', function () {
-      if (el.value === 'null') step.onInvalid = 'null'; else delete step.onInvalid;
-      save();
-    });
-    var label = document.createElement('label');
-    label.textContent = msg.msgOnInvalid + ' ';
-    label.appendChild(el);
-    var help = document.createElement('small');
-    help.className = 'muted';
-    help.textContent = msg.msgOnInvalidHelp;
-    label.appendChild(help);
-    return label;
+  function later() {
+    clearTimeout(timer);
+    timer = setTimeout(save, 250);
   }
 
-  function input(step, spec) {
+  function status(card, step) {
+    var waiting = P.missing(step, t);
+    card.classList.toggle('incomplete', waiting.length > 0);
+    card.querySelector('.step-status').textContent = waiting.length ? t.text('pipeline.ui.waiting', { options: waiting.join(', ') }) : '';
+  }
+
+  function field(step, spec, index, card) {
     var key = spec[0];
-    var kind = spec[1];
-    if (kind === 'onInvalid') return onInvalidInput(step);
-    var el;
-    if (kind === 'select') {
-      el = document.createElement('select');
-      spec[2].forEach(function (value) { var o = document.createElement('option'); o.value = value; o.textContent = value === '' ? '—' : value; el.appendChild(o); });
-      el.value = step[key] === undefined ? '' : step[key];
-    } else if (kind === 'bool') {
-      el = document.createElement('input');
-      el.type = 'checkbox';
-      el.checked = step[key] === true;
-    } else {
-      el = document.createElement(kind === 'pairs' ? 'textarea' : 'input');
-      el.value = TO_TEXT[kind] ? TO_TEXT[kind](step[key]) : (step[key] === undefined ? '' : step[key]);
-    }
-    el.name = key;
-    el.addEventListener('change', function () {
-      var value = kind === 'bool' ? el.checked : FROM_TEXT[kind] ? FROM_TEXT[kind](el.value, key) : el.value;
-      if (value === '' && kind !== 'text') delete step[key]; else step[key] = value;
-      if (kind === 'text' && value === '' && ['format', 'timeZone', 'flags'].indexOf(key) >= 0) delete step[key];
-      save();
-    });
-    var label = document.createElement('label');
-    label.textContent = key + ' ';
-    label.appendChild(el);
+    var label = el('label', { className: 'option' });
+    label.dataset.option = key;
+    label.appendChild(el('span', { className: 'option-name', textContent: t.option(step.op, key) }));
+    var ctx = { columns: columnsBefore(index), picklists: picklists, t: t };
+    // `structural`: the change alters what later steps see (columns, shown options): redraw after it.
+    var set = function (value, structural) {
+      if (value === undefined) delete step[key]; else step[key] = value;
+      if (step.op === 'cast' && key === 'to') withCastDefaults(step);
+      status(card, step);
+      if (structural) render(index);
+      later();
+    };
+    label.appendChild(P.WIDGETS[spec[1]](step, key, set, ctx, spec));
+    var help = t.help(step.op, key);
+    if (help) label.appendChild(el('small', { className: 'muted', textContent: help }));
     return label;
   }
 
   function button(text, onClick, disabled) {
-    var b = document.createElement('button');
-    b.type = 'button';
-    b.className = 'secondary';
-    b.textContent = text;
-    b.disabled = disabled;
+    var b = el('button', { type: 'button', className: 'secondary small', textContent: text, disabled: disabled });
     b.addEventListener('click', onClick);
     return b;
   }
 
-  function render() {
-    root.textContent = '';
-    if (pipeline.length === 0) { var p = document.createElement('p'); p.className = 'muted'; p.textContent = msg.msgEmpty; root.appendChild(p); }
-    pipeline.forEach(function (step, i) {
-      var card = document.createElement('fieldset');
-      card.className = 'step';
-      card.dataset.op = step.op;
-      var legend = document.createElement('legend');
-      legend.textContent = msg.msgStep + ' ' + (i + 1) + ': ' + step.op;
-      card.appendChild(legend);
-      (SPECS[step.op] || []).forEach(function (spec) { card.appendChild(input(step, spec)); });
-      var tools = document.createElement('div');
-      tools.className = 'step-tools';
-      tools.appendChild(button(msg.msgUp, function () { pipeline.splice(i - 1, 0, pipeline.splice(i, 1)[0]); render(); save(); }, i === 0));
-      tools.appendChild(button(msg.msgDown, function () { pipeline.splice(i + 1, 0, pipeline.splice(i, 1)[0]); render(); save(); }, i === pipeline.length - 1));
-      tools.appendChild(button(msg.msgRemove, function () { pipeline.splice(i, 1); render(); save(); }, false));
-      card.appendChild(tools);
-      root.appendChild(card);
+  function move(from, to) {
+    pipeline.splice(to, 0, pipeline.splice(from, 1)[0]);
+    render(0);
+    save();
+  }
+
+  function card(step, i) {
+    var box = el('fieldset', { className: 'step' });
+    box.dataset.op = step.op;
+    box.dataset.index = String(i);
+    box.appendChild(el('legend', { textContent: t.text('mapping.step') + ' ' + (i + 1) + ': ' + (messages['mapping.op.' + step.op] || step.op) }));
+    (P.SPECS[step.op] || []).forEach(function (spec) {
+      var shown = typeof spec[3] === 'function' ? spec[3] : spec[4];
+      if (typeof shown !== 'function' || shown(step)) box.appendChild(field(step, spec, i, box));
     });
+    box.appendChild(el('p', { className: 'step-status muted' }));
+    var tools = el('div', { className: 'step-tools' });
+    tools.appendChild(button(t.text('mapping.step.up'), function () { move(i, i - 1); }, i === 0));
+    tools.appendChild(button(t.text('mapping.step.down'), function () { move(i, i + 1); }, i === pipeline.length - 1));
+    tools.appendChild(button(t.text('mapping.remove'), function () { pipeline.splice(i, 1); render(0); save(); }, false));
+    box.appendChild(tools);
+    status(box, step);
+    return box;
+  }
+
+  /** Redraws the steps from `from` on (the ones before keep their inputs and focus). */
+  function render(from) {
+    var cards = root.querySelectorAll('fieldset.step');
+    for (var c = cards.length - 1; c >= 0; c--) if (Number(cards[c].dataset.index) >= from) cards[c].remove();
+    var empty = root.querySelector('p.empty');
+    if (empty) empty.remove();
+    if (pipeline.length === 0) root.appendChild(el('p', { className: 'muted empty', textContent: messages['mapping.pipeline.empty'] }));
+    for (var i = from; i < pipeline.length; i++) root.appendChild(card(pipeline[i], i));
+  }
+
+  function add(step) {
+    pipeline.push(step);
+    render(pipeline.length - 1);
+    var first = root.querySelector('fieldset.step:last-of-type').querySelector('input, select, textarea');
+    if (first) first.focus();
+    save();
   }
 
   document.getElementById('add-step').addEventListener('click', function () {
     var op = document.getElementById('step-type').value;
-    var step = Object.assign({ op: op }, JSON.parse(JSON.stringify(DEFAULTS[op] || {})));
-    pipeline.push(step);
-    render();
-    var cards = root.querySelectorAll('fieldset.step');
-    var first = cards[cards.length - 1].querySelector('input, select, textarea');
-    if (first) first.focus();
-    save();
+    add(Object.assign({ op: op }, JSON.parse(JSON.stringify(P.DEFAULTS[op] || {}))));
   });
 
-  render();
+  // A suggestion disappears once a step doing the same is in the pipeline.
+  function covered(suggested) {
+    return pipeline.some(function (step) {
+      if (step.op !== suggested.op) return false;
+      var cols = step.columns || [];
+      var all = (suggested.columns || []).every(function (c) { return cols.indexOf(c) >= 0; });
+      return all && (step.op !== 'cast' || (step.to === suggested.to && step.order === suggested.order));
+    });
+  }
+
+  function refreshSuggestions() {
+    var box = document.getElementById('step-suggestions');
+    if (!box) return;
+    var open = 0;
+    box.querySelectorAll('li').forEach(function (li) {
+      li.hidden = covered(JSON.parse(li.dataset.step));
+      if (!li.hidden) open++;
+    });
+    box.hidden = open === 0;
+  }
+
+  document.querySelectorAll('#step-suggestions .add-suggestion').forEach(function (b) {
+    b.addEventListener('click', function () { add(JSON.parse(b.closest('li').dataset.step)); });
+  });
+
+  render(0);
   save();
 })();

@@ -8,7 +8,9 @@
   var status = document.getElementById('preview-status');
   var holder = document.getElementById('preview-table');
   var csrf = document.querySelector('meta[name="csrf-token"]').getAttribute('content');
-  var form = document.getElementById('validate-form');
+  var form = document.getElementById('flow-form');
+  // The pipeline editor sends its whole steps; a half-filled one waits there and is not previewed.
+  var pipeline = null;
   var timer;
   var sequence = 0;
 
@@ -68,7 +70,7 @@
       connectionId: field('connectionId'),
       object: field('object'),
       operation: field('operation'),
-      pipeline: JSON.parse(field('pipeline') || '[]'),
+      pipeline: pipeline || JSON.parse(field('pipeline') || '[]'),
       mapping: JSON.parse(field('mapping') || 'null') || undefined
     };
     if (field('externalIdField')) body.externalIdField = field('externalIdField');
@@ -99,7 +101,10 @@
     timer = setTimeout(refresh, 250);
   }
 
-  document.addEventListener('dms:pipeline-changed', later);
+  document.addEventListener('dms:pipeline-changed', function (event) {
+    pipeline = event.detail.complete;
+    later();
+  });
   document.addEventListener('dms:mapping-changed', later);
   later();
 })();

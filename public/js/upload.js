@@ -16,9 +16,22 @@
   var msg = form.dataset;
   var progress = window.DmsDatasetProgress;
 
+  // Only the options of the chosen file's format (by its name; the parser still reads the content).
+  function formatOf(name) {
+    var ext = (/\.([^.]+)$/.exec(name.toLowerCase()) || [])[1] || '';
+    if (['csv', 'tsv', 'txt', 'tab'].indexOf(ext) >= 0) return 'csv';
+    if (['xlsx', 'xlsm'].indexOf(ext) >= 0) return 'xlsx';
+    if (['pkl', 'pickle'].indexOf(ext) >= 0) return 'pickle';
+    return 'other';
+  }
+
   function showChosen() {
     var file = input.files && input.files[0];
     chosen.textContent = file ? file.name + ' (' + progress.formatBytes(file.size) + ')' : '';
+    var format = file ? formatOf(file.name) : 'none';
+    form.querySelectorAll('#parse-options [data-formats]').forEach(function (label) {
+      label.hidden = label.dataset.formats.split(' ').indexOf(format) < 0;
+    });
   }
 
   function duration(seconds) {

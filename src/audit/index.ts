@@ -1,3 +1,4 @@
 export { recordAudit, listAudit } from './log.js';
-export { auditTrail, describeRequest } from './middleware.js';
+export { auditTrail } from './middleware.js';
+export { describeRequest } from './actions.js';
 export { AuditEntry, AuditFilter, AuditDoc, AUDIT_TARGETS, type AuditInput, type AuditTarget } from './model.js';

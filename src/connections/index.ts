@@ -1,12 +1,14 @@
-export { LOCAL_ORG_CONNECTION_ID, ConnectionMethod, CONNECTION_METHODS, type ConnectionSummary } from './model.js';
+export { LOCAL_ORG_CONNECTION_ID, ConnectionDefaults, ConnectionMethod, CONNECTION_METHODS, type ConnectionSummary } from './model.js';
 export { loadCredentials } from './credentials.js';
 export {
+  connectionSummary,
   createConnection,
   deleteConnection,
   listConnections,
   getConnectionDoc,
   isProductionConnection,
   updateConnectionOrg,
+  updateConnectionSettings,
   type NewConnection,
 } from './store.js';
 export { testConnection, type ConnectionCheck } from './test-connection.js';

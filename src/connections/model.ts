@@ -18,6 +18,18 @@ export const ConnectionSecrets = z.object({
 });
 export type ConnectionSecrets = z.infer<typeof ConnectionSecrets>;
 
+/**
+ * What a Data Loader user sets once per org: the zone of date-times without an offset, whether dates are day
+ * first (European) or month first, and whether blank cells clear fields (Data Loader's "insert null values").
+ * New cast steps and new runs on this connection start from them.
+ */
+export const ConnectionDefaults = z.object({
+  timeZone: z.string().min(1).max(64).optional(),
+  dateOrder: z.enum(['DMY', 'MDY']).optional(),
+  insertNulls: z.boolean().default(false),
+});
+export type ConnectionDefaults = z.infer<typeof ConnectionDefaults>;
+
 export const ConnectionDoc = z.object({
   _id: z.string().startsWith('connection:'),
   _rev: z.string().optional(),
@@ -29,6 +41,7 @@ export const ConnectionDoc = z.object({
   clientId: z.string().optional(),
   /** Roll back on a production org needs the admin role. */
   production: z.boolean(),
+  defaults: ConnectionDefaults.default({ insertNulls: false }),
   instanceUrl: z.string().optional(),
   orgId: z.string().optional(),
   createdAt: z.string(),
@@ -46,6 +59,7 @@ export interface ConnectionSummary {
   loginUrl: string;
   username?: string;
   production: boolean;
+  defaults: ConnectionDefaults;
   orgId?: string;
   createdAt?: string;
   createdBy?: string;
@@ -59,6 +73,7 @@ export function summarize(doc: ConnectionDoc): ConnectionSummary {
     loginUrl: doc.loginUrl,
     username: doc.username,
     production: doc.production,
+    defaults: doc.defaults,
     orgId: doc.orgId,
     createdAt: doc.createdAt,
     createdBy: doc.createdBy,

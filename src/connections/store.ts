@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Services } from '../services.js';
 import { AppError, notFound } from '../errors.js';
 import { isMissing, withRetry } from '../store/index.js';
-import { ConnectionDoc, ConnectionSecrets, LOCAL_ORG_CONNECTION_ID, docId, summarize, type ConnectionMethod, type ConnectionSummary } from './model.js';
+import {
+  ConnectionDoc, ConnectionSecrets, LOCAL_ORG_CONNECTION_ID, docId, summarize, type ConnectionDefaults, type ConnectionMethod, type ConnectionSummary,
+} from './model.js';
 import { open, seal } from './secret-box.js';
 import { secretKey } from './secret-key.js';
 
@@ -26,6 +28,7 @@ export async function createConnection(services: Services, input: NewConnection,
   const doc: ConnectionDoc = {
     _id: docId(id),
     kind: 'connection',
+    defaults: { insertNulls: false },
     ...fields,
     createdAt: now,
     createdBy: actor,
@@ -55,6 +58,17 @@ export async function updateConnectionOrg(services: Services, id: string, org: {
   await withRetry(() => db(services).insert({ ...doc, ...org, updatedAt: new Date().toISOString() }));
 }
 
+/** Changes the production marker and the defaults of a stored connection (the Local org has none to change). */
+export async function updateConnectionSettings(
+  services: Services, id: string, settings: { production: boolean; defaults: ConnectionDefaults },
+): Promise<ConnectionSummary> {
+  if (id === LOCAL_ORG_CONNECTION_ID) throw new AppError('LOCAL_ORG_FIXED', 409, 'The Local org is part of DMS and cannot be changed.');
+  const doc = await getConnectionDoc(services, id);
+  const next = ConnectionDoc.parse({ ...doc, ...settings, updatedAt: new Date().toISOString() });
+  await withRetry(() => db(services).insert(next));
+  return summarize(next);
+}
+
 export async function deleteConnection(services: Services, id: string): Promise<void> {
   if (id === LOCAL_ORG_CONNECTION_ID) throw new AppError('LOCAL_ORG_FIXED', 409, 'The Local org is part of DMS and cannot be removed.');
   const doc = await getConnectionDoc(services, id);
@@ -64,7 +78,7 @@ export async function deleteConnection(services: Services, id: string): Promise<
 export function localOrgSummary(services: Services): ConnectionSummary | undefined {
   const url = services.config.emulator.localOrgUrl;
   if (!url) return undefined;
-  return { id: LOCAL_ORG_CONNECTION_ID, name: 'Local org', method: 'local', loginUrl: url, production: false };
+  return { id: LOCAL_ORG_CONNECTION_ID, name: 'Local org', method: 'local', loginUrl: url, production: false, defaults: { insertNulls: false } };
 }
 
 /** The Local org (when it runs) first, then stored connections by name. */
@@ -76,6 +90,12 @@ export async function listConnections(services: Services): Promise<ConnectionSum
   const stored = result.docs.map((d) => summarize(ConnectionDoc.parse(d)));
   const local = localOrgSummary(services);
   return local ? [local, ...stored] : stored;
+}
+
+/** One connection as the pages name it (the Local org included). */
+export async function connectionSummary(services: Services, id: string): Promise<ConnectionSummary> {
+  const local = id === LOCAL_ORG_CONNECTION_ID ? localOrgSummary(services) : undefined;
+  return local ?? summarize(await getConnectionDoc(services, id));
 }
 
 /** Whether roll back on this connection's org needs the admin role. */

@@ -29,6 +29,15 @@ export function translate(locale: Locale, key: string, params: Record<string, st
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
 
+/** Every message whose key starts with `prefix` (English where a locale lacks one): what a page script needs. */
+export function catalogueSection(locale: Locale, prefix: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const source of [catalogues.get('en'), catalogues.get(locale)]) {
+    for (const [key, text] of source ?? []) if (key.startsWith(prefix)) out[key] = text;
+  }
+  return out;
+}
+
 /** Picks the locale: the remembered `lang` cookie first, then Accept-Language, then English. */
 export function pickLocale(cookieHeader: string | undefined, acceptLanguage: string | undefined): Locale {
   const cookie = /(?:^|;\s*)lang=([^;]+)/.exec(cookieHeader ?? '')?.[1];
@@ -56,12 +65,23 @@ const localeOfAcceptLanguage = memoByText((acceptLanguage): Locale => {
 interface Formatters { numbers: Intl.NumberFormat; dates: Intl.DateTimeFormat }
 const formatters = new Map<Locale, Formatters>(LOCALES.map((l) => [l, { numbers: new Intl.NumberFormat(l), dates: new Intl.DateTimeFormat(l, { dateStyle: 'medium', timeStyle: 'short' }) }]));
 
-/** Sets res.locals.locale, t(key, params), formatNumber(n) and formatDate(d) for views. */
+/** A catalogue sentence with its numbers formatted for the locale (9000 -> "9,000"). */
+export function say(locale: Locale, message: { key: string; params?: Record<string, string | number> }): string {
+  const { numbers } = formatters.get(locale) as Formatters;
+  const params = Object.fromEntries(Object.entries(message.params ?? {}).map(([k, v]) => [k, typeof v === 'number' ? numbers.format(v) : v]));
+  return translate(locale, message.key, params);
+}
+
+/** Sets res.locals.locale, t(key, params), say(message), formatNumber(n) and formatDate(d) for views. */
 export const i18nMiddleware: RequestHandler = (req, res, next) => {
   const locale = pickLocale(req.headers.cookie, req.headers['accept-language']);
   const { numbers, dates } = formatters.get(locale) as Formatters;
   res.locals.locale = locale;
   res.locals.t = (key: string, params?: Record<string, string | number>) => translate(locale, key, params);
+  // The Local org is DMS's own connection: its name is said in the reader's language.
+  res.locals.orgName = (c: { id: string; name: string }) => (c.id === 'local' ? translate(locale, 'home.localOrg') : c.name);
+  res.locals.section = (prefix: string) => catalogueSection(locale, prefix);
+  res.locals.say = (message: { key: string; params?: Record<string, string | number> }) => say(locale, message);
   res.locals.formatNumber = (n: number) => numbers.format(n);
   res.locals.formatDate = (d: string | Date) => dates.format(typeof d === 'string' ? new Date(d) : d);
   next();

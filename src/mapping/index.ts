@@ -6,3 +6,4 @@ export {
   requiredFieldsUnmapped, type MappingProblem, type UnmappedRequirement,
 } from './mapping.js';
 export { mappingFromSuggestions, normalise, similarity, suggestMapping, type Suggestion } from './suggest.js';
+export { mappingToSdl, sdlToMapping, type SdlImport } from './sdl.js';

@@ -6,7 +6,9 @@ export interface Suggestion {
   field: string;
   /** 0..1: 1 exact API name, 0.95 label, 0.9 normalised, 0.8 synonym, below that string similarity. */
   score: number;
+  /** In English for the API; `why` is the same as a catalogue sentence for the pages. */
   reason: string;
+  why: { key: string; params?: Record<string, string | number> };
   relationship?: { relationshipName: string; externalIdField: string };
 }
 
@@ -66,18 +68,24 @@ const SIMILARITY_FLOOR = 0.6;
 
 function scoreField(column: string, field: Field): Omit<Suggestion, 'column'> | null {
   const col = column.trim();
-  if (col.toLowerCase() === field.name.toLowerCase()) return { field: field.name, score: 1, reason: 'same API name' };
-  if (field.label && col.toLowerCase() === field.label.toLowerCase()) return { field: field.name, score: 0.95, reason: 'same label' };
+  if (col.toLowerCase() === field.name.toLowerCase()) {
+    return { field: field.name, score: 1, reason: 'same API name', why: { key: 'mapping.why.apiName' } };
+  }
+  if (field.label && col.toLowerCase() === field.label.toLowerCase()) {
+    return { field: field.name, score: 0.95, reason: 'same label', why: { key: 'mapping.why.label' } };
+  }
   const n = normalise(col);
   const names = [normalise(field.name), normalise(field.label)];
-  if (n && names.includes(n)) return { field: field.name, score: 0.9, reason: 'same name once normalised' };
+  if (n && names.includes(n)) return { field: field.name, score: 0.9, reason: 'same name once normalised', why: { key: 'mapping.why.normalised' } };
   if (SYNONYMS[n]?.includes(names[0])) {
     const rank = SYNONYMS[n].indexOf(names[0]);
-    return { field: field.name, score: 0.8 - rank * 0.01, reason: `'${col}' is a common name for ${field.name}` };
+    const params = { column: col, field: field.name };
+    return { field: field.name, score: 0.8 - rank * 0.01, reason: `'${col}' is a common name for ${field.name}`, why: { key: 'mapping.why.synonym', params } };
   }
   const best = Math.max(...names.map((name) => similarity(n, name)));
   if (best < SIMILARITY_FLOOR) return null;
-  return { field: field.name, score: Math.round(best * 75) / 100, reason: `similar name (${Math.round(best * 100)} %)` };
+  const percent = Math.round(best * 100);
+  return { field: field.name, score: Math.round(best * 75) / 100, reason: `similar name (${percent} %)`, why: { key: 'mapping.why.similar', params: { percent } } };
 }
 
 /**
@@ -100,6 +108,7 @@ function relationshipSuggestion(
   }
   return {
     column, field: field.name, score: 1, reason: `relationship ${field.relationshipName} by ${externalIdField}`,
+    why: { key: 'mapping.why.relationship', params: { relationship: field.relationshipName, key: externalIdField } },
     relationship: { relationshipName: field.relationshipName, externalIdField },
   };
 }

@@ -14,17 +14,25 @@ export const RowEdits = z.array(z.object({ row: z.number().int().positive(), val
 export type RowEdits = z.infer<typeof RowEdits>;
 
 export const SOURCE_ROW_COLUMN = 'DMS Source Row';
+
+/** How the retry's dataset and run are named (the pages pass them in the reader's language). */
+export interface RetryNames { dataset: (dataset: string, run: string) => string; run: (run: string) => string }
+const defaultNames: RetryNames = { dataset: (dataset, run) => `${dataset} (failed rows of ${run})`, run: (run) => `Retry of ${run}` };
 const CHUNK_ROWS = 5000;
 
 /**
  * The failed rows (edited where the operator fixed them) become a dataset of their own, and a new
  * migration over it, linked to its parent, with the same template, object, operation and options.
  */
-export async function retryFailedRows(services: Services, parentId: string, actor: string, input: unknown = []): Promise<MigrationDoc> {
+export async function retryFailedRows(
+  services: Services, parentId: string, actor: string, input: unknown = [], names: RetryNames = defaultNames,
+): Promise<MigrationDoc> {
   const edits = new Map(RowEdits.parse(input).map((e) => [e.row, e.values]));
   const parent = await getMigration(services, parentId);
   if (!FINISHED_STATES.has(parent.state)) throw new AppError('MIGRATION_STATE', 409, `Migration is ${parent.state}; retry needs a finished run.`);
-  const columns = [...parent.columns, SOURCE_ROW_COLUMN];
+  // A retry of a retry keeps the first file's row numbers (the column is already there).
+  const carried = parent.columns.includes(SOURCE_ROW_COLUMN);
+  const columns = carried ? parent.columns : [...parent.columns, SOURCE_ROW_COLUMN];
   const datasetId = `ds-retry-${parentId}-${parent.childIds.length + 1}`;
   let buffer: ChunkValue[][] = [];
   let chunkCount = 0;
@@ -45,7 +53,8 @@ export async function retryFailedRows(services: Services, parentId: string, acto
         const row = chunk.firstRow + i;
         if (row < batch.fromRow || row > batch.toRow || !failed.has(row)) return;
         const edit = edits.get(row) ?? {};
-        buffer.push([...chunk.columns.map((c, ci) => (c in edit ? edit[c] : values[ci])), row]);
+        const edited = chunk.columns.map((c, ci) => (c in edit ? edit[c] : values[ci]));
+        buffer.push(carried ? edited : [...edited, row]);
         rowCount++;
       });
       if (buffer.length >= CHUNK_ROWS) await flush();
@@ -55,13 +64,13 @@ export async function retryFailedRows(services: Services, parentId: string, acto
   if (rowCount === 0) throw new AppError('NOTHING_TO_RETRY', 409, 'This migration has no failed rows.');
   const now = new Date().toISOString();
   const dataset: DatasetDoc = DatasetDoc.parse({
-    _id: datasetId, kind: 'dataset', name: `${parent.datasetName} (failed rows of ${parent.name})`, fileName: `${datasetId}.json`,
+    _id: datasetId, kind: 'dataset', name: names.dataset(parent.datasetName, parent.name), fileName: `${datasetId}.json`,
     sizeBytes: 0, blobId: '', uploadedBy: actor, createdAt: now, updatedAt: now, status: 'ready', parseOptions: { retryOf: parentId },
     columns, headerRenames: [], rowCount, chunkCount, issueCount: 0, profile: [], notices: [], parseRun: 0,
   });
   await withRetry(() => services.store.db('datasets').insert(dataset as never));
   const child = await createMigration(services, {
-    name: `Retry of ${parent.name}`, datasetId, template: parent.template, connectionId: parent.connectionId, object: parent.object,
+    name: names.run(parent.name), datasetId, template: parent.template, connectionId: parent.connectionId, object: parent.object,
     operation: parent.operation, externalIdField: parent.externalIdField, options: parent.options,
   }, actor, { parentId });
   await updateMigration(services, parentId, (m) => ({ ...m, childIds: [...m.childIds, child._id] }));

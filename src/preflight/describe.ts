@@ -12,19 +12,36 @@ export interface DescribeContext {
 }
 
 const GLOBAL_TTL_SECONDS = 15 * 60;
-const DescribeGlobal = z.object({ sobjects: z.array(z.looseObject({ name: z.string(), keyPrefix: z.string().nullish() })) });
+const GlobalObject = z.object({
+  name: z.string(), label: z.string().default(''), keyPrefix: z.string().nullish(),
+  createable: z.boolean().default(false), updateable: z.boolean().default(false), deletable: z.boolean().default(false),
+});
+export type GlobalObject = z.infer<typeof GlobalObject>;
+const DescribeGlobal = z.object({ sobjects: z.array(GlobalObject) });
 
-/** describeGlobal's key prefixes, cached in Redis like describe (one API call per connection per TTL). */
-async function keyPrefixes(services: Services, connectionId: string): Promise<Record<string, string>> {
-  const key = `dms:describe-global:${connectionId}:prefixes`;
+/** describeGlobal's objects, cached in Redis like describe (one API call per connection per TTL). */
+async function globalObjects(services: Services, connectionId: string): Promise<GlobalObject[]> {
+  const key = `dms:describe-global:${connectionId}:objects`;
   const cached = await services.redis.get(key);
-  if (cached) return JSON.parse(cached) as Record<string, string>;
+  if (cached) return JSON.parse(cached) as GlobalObject[];
   const session = await sessionFor(services, connectionId);
-  const global = DescribeGlobal.parse(await sfJson(session, { method: 'GET', path: '/sobjects' }));
+  const objects = DescribeGlobal.parse(await sfJson(session, { method: 'GET', path: '/sobjects' })).sobjects;
+  await services.redis.set(key, JSON.stringify(objects), 'EX', GLOBAL_TTL_SECONDS);
+  return objects;
+}
+
+async function keyPrefixes(services: Services, connectionId: string): Promise<Record<string, string>> {
   const prefixes: Record<string, string> = {};
-  for (const o of global.sobjects) if (o.keyPrefix && !(o.keyPrefix in prefixes)) prefixes[o.keyPrefix] = o.name;
-  await services.redis.set(key, JSON.stringify(prefixes), 'EX', GLOBAL_TTL_SECONDS);
+  for (const o of await globalObjects(services, connectionId)) if (o.keyPrefix && !(o.keyPrefix in prefixes)) prefixes[o.keyPrefix] = o.name;
   return prefixes;
+}
+
+/** The objects DMS can write to in this org, by label: what the flow offers to pick from. */
+export async function objectChoices(services: Services, connectionId: string): Promise<{ name: string; label: string }[]> {
+  return (await globalObjects(services, connectionId))
+    .filter((o) => o.createable || o.updateable || o.deletable)
+    .map((o) => ({ name: o.name, label: o.label || o.name }))
+    .sort((a, b) => a.label.localeCompare(b.label));
 }
 
 /** The object's describe (Redis-cached by the salesforce room). */

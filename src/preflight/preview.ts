@@ -43,7 +43,7 @@ const SAMPLE_TTL_MS = 60_000;
 const samples = new Map<string, { at: number; columns: string[]; rows: Value[][]; firstRow: number }>();
 
 /** The first chunk's head, kept in memory a minute per parse run: a person edits a step every few seconds. */
-async function sampleOf(services: Services, datasetId: string) {
+export async function previewSample(services: Services, datasetId: string) {
   const dataset = await getDataset(services.store, datasetId);
   if (dataset.status !== 'ready' || dataset.chunkCount === 0) {
     throw new AppError('DATASET_NOT_READY', 409, `Dataset ${dataset.name} is ${dataset.status} with ${dataset.rowCount} rows: nothing to preview yet.`);
@@ -82,7 +82,7 @@ function cellsOf(row: number, error: RecordError, mapping: Mapping): InvalidCell
 export async function previewRows(services: Services, body: unknown): Promise<Preview> {
   const started = performance.now();
   const request = PreviewRequest.parse(body);
-  const sample = await sampleOf(services, request.datasetId);
+  const sample = await previewSample(services, request.datasetId);
   const result = await previewPipeline(sample.columns, sample.rows, request.pipeline);
   const shown = result.frame.rows.slice(0, request.limit);
   const frame = { columns: result.frame.columns, rows: shown, data: result.frame.data.map((column) => column.slice(0, shown.length)) };
@@ -104,12 +104,14 @@ export async function previewRows(services: Services, body: unknown): Promise<Pr
     assertMappingFits(canonical, ctx.describe, target);
     unmappedRequired = requiredFieldsUnmapped(canonical, ctx.describe, target.operation, target.externalIdField);
     const duplicates = uniqueFields(canonical, ctx.describe, target).map((f) => new DuplicateTracker(f, new InMemorySeenKeys()));
-    const { errors } = await validateFrame(frame, {
+    const { errors, also } = await validateFrame(frame, {
       mapping: canonical, describe: ctx.describe, operation, rowIssues, options: validateOptions(ctx, target), duplicates,
     });
-    // Rows a pipeline issue fails are marked on that cell above; their errors say the same.
+    // Rows a pipeline issue fails are marked on that cell above; their errors say the same. Every other problem
+    // of an invalid row is marked too, so one pass over the file fixes them all.
     errors.forEach((list, r) => {
-      if (!failures.has(shown[r])) list.forEach((error) => invalid.push(...cellsOf(shown[r], error, canonical)));
+      const mine = failures.has(shown[r]) ? also[r] : [...list, ...also[r]];
+      mine.forEach((error) => invalid.push(...cellsOf(shown[r], error, canonical)));
     });
   }
   const rows = shown.map((row, r) => ({ row, values: frame.data.map((column) => column[r]) }));

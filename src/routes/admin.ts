@@ -21,7 +21,9 @@ const actor = (res: Response) => currentUser(res)?.username ?? 'anonymous';
 export function queueBoard(services: Services, basePath: string): Router {
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(basePath);
-  createBullBoard({ queues: QUEUE_NAMES.map((name) => new BullMQAdapter(services.producer.queue(name))), serverAdapter });
+  // bull-board is its own page: its header links back to DMS.
+  const uiConfig = { boardTitle: 'DMS queues', miscLinks: [{ text: '← DMS dashboard', url: '/dashboard' }, { text: 'Audit log', url: '/admin/audit' }] };
+  createBullBoard({ queues: QUEUE_NAMES.map((name) => new BullMQAdapter(services.producer.queue(name))), serverAdapter, options: { uiConfig } });
   return serverAdapter.getRouter() as Router;
 }
 
@@ -36,7 +38,7 @@ export function adminPageRoutes(services: Services): Router {
 
   router.post('/users', async (req, res) => {
     const created = await createUser(services, NewUserRequest.parse(req.body), actor(res));
-    res.locals.audit = { action: 'users.create', target: { type: 'user', id: created.username }, details: { role: created.role } };
+    res.locals.audit = { target: { type: 'user', id: created.username }, details: { role: created.role } };
     res.redirect(303, '/admin');
   });
 
@@ -45,7 +47,7 @@ export function adminPageRoutes(services: Services): Router {
     const updated = await updateUser(services, req.params.username, change);
     // A new role or password takes effect at once: the user signs in again.
     await destroyUserSessions(services, updated.username);
-    res.locals.audit = { action: 'users.update', target: { type: 'user', id: updated.username }, details: { role: updated.role, passwordChanged: change.password !== undefined } };
+    res.locals.audit = { details: { role: updated.role, passwordChanged: change.password !== undefined, disabled: change.disabled ?? null } };
     res.redirect(303, '/admin');
   });
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Services } from '../services.js';
 import { currentUser } from '../auth/index.js';
 import { recordAudit } from '../audit/index.js';
+import { isValidTimeZone } from '../frame/index.js';
 import {
   createConnection,
   deleteConnection,
@@ -10,6 +11,7 @@ import {
   listConnections,
   startOAuth,
   testConnection,
+  updateConnectionSettings,
   type NewConnection,
 } from '../connections/index.js';
 
@@ -42,6 +44,14 @@ export const ConnectionRequest = z.discriminatedUnion('method', [
   }),
 ]);
 
+/** The production marker and the org's defaults: the page's form (text, checkboxes) and the JSON API alike. */
+const ConnectionSettings = z.object({
+  production: checkbox,
+  timeZone: optional(64).refine((v) => v === undefined || isValidTimeZone(v), 'is not a known IANA time zone (e.g. Europe/Berlin)'),
+  dateOrder: z.enum(['', 'DMY', 'MDY']).optional().transform((v) => v || undefined),
+  insertNulls: checkbox,
+}).transform(({ production, ...defaults }) => ({ production, defaults }));
+
 const OAuthStartForm = z.object({ name: text(100).min(1), loginUrl, clientId: text(300).min(1), clientSecret: optional(300), production: checkbox });
 
 function toNewConnection(body: unknown): NewConnection {
@@ -68,7 +78,7 @@ export function connectionPageRoutes(services: Services): Router {
 
   router.post('/', async (req, res) => {
     const created = await createConnection(services, toNewConnection(req.body), actor(res));
-    res.locals.audit = { action: 'connections.create', target: { type: 'connection', id: created.id }, details: { method: created.method, name: created.name } };
+    res.locals.audit = { target: { type: 'connection', id: created.id }, details: { method: created.method, name: created.name, production: created.production } };
     res.redirect(303, '/connections');
   });
 
@@ -81,19 +91,27 @@ export function connectionPageRoutes(services: Services): Router {
     const { state, code, error_description: denied } = z.object({ state: text(200), code: optional(2000), error_description: optional(500) }).parse(req.query);
     if (denied || !code) return render(res.status(400), { error: denied ?? 'Salesforce sent no authorization code.' });
     const created = await finishOAuth(services, { state, code, actor: actor(res) });
-    await recordAudit(services, { actor: actor(res), action: 'connections.create', target: { type: 'connection', id: created.id }, address: req.ip, details: { method: 'oauth', name: created.name } });
+    await recordAudit(services, {
+      actor: actor(res), action: 'connection.create', target: { type: 'connection', id: created.id }, address: req.ip,
+      details: { method: 'oauth', name: created.name, production: created.production },
+    });
     res.redirect(303, '/connections');
   });
 
   router.post('/:id/test', async (req, res) => {
     const check = await testConnection(services, req.params.id).catch((error: Error) => ({ failed: error.message }));
-    res.locals.audit = { action: 'connections.test', target: { type: 'connection', id: req.params.id }, outcome: 'failed' in check ? 'failed' : 'ok' };
+    res.locals.audit = { outcome: 'failed' in check ? 'failed' : 'ok' };
     await render(res, { check: { id: req.params.id, ...check } });
+  });
+
+  router.post('/:id/settings', async (req, res) => {
+    const changed = await updateConnectionSettings(services, req.params.id, ConnectionSettings.parse(req.body));
+    res.locals.audit = { details: { production: changed.production, insertNulls: changed.defaults.insertNulls, dateOrder: changed.defaults.dateOrder ?? null, timeZone: changed.defaults.timeZone ?? null } };
+    res.redirect(303, '/connections');
   });
 
   router.post('/:id/delete', async (req, res) => {
     await deleteConnection(services, req.params.id);
-    res.locals.audit = { action: 'connections.delete', target: { type: 'connection', id: req.params.id } };
     res.redirect(303, '/connections');
   });
   return router;
@@ -107,11 +125,14 @@ export function connectionApiRoutes(services: Services): Router {
   });
   router.post('/', async (req, res) => {
     const created = await createConnection(services, toNewConnection(req.body), actor(res));
-    res.locals.audit = { target: { type: 'connection', id: created.id } };
+    res.locals.audit = { target: { type: 'connection', id: created.id }, details: { method: created.method, name: created.name, production: created.production } };
     res.status(201).json(created);
   });
   router.post('/:id/test', async (req, res) => {
     res.json(await testConnection(services, req.params.id));
+  });
+  router.patch('/:id', async (req, res) => {
+    res.json(await updateConnectionSettings(services, req.params.id, ConnectionSettings.parse(req.body)));
   });
   router.delete('/:id', async (req, res) => {
     await deleteConnection(services, req.params.id);

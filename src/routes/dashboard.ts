@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Services } from '../services.js';
 import { QUEUE_NAMES, workerProcessOf } from '../queue/index.js';
 import { withRetry } from '../store/index.js';
+import { runFigures } from '../dashboard/index.js';
 
 const ACTIVE_STATES = ['queued', 'running', 'paused', 'cancelling', 'rolling_back'];
 
@@ -73,10 +74,12 @@ export async function dashboardSnapshot(services: Services): Promise<DashboardSn
 export function dashboardRoutes(services: Services): Router {
   const router = Router();
   router.get('/dashboard', async (_req, res) => {
-    res.render('pages/dashboard/index', { title: res.locals.t('dashboard.title'), ...(await dashboardSnapshot(services)) });
+    const [snapshot, figures] = await Promise.all([dashboardSnapshot(services), runFigures(services)]);
+    res.render('pages/dashboard/index', { title: res.locals.t('dashboard.title'), ...snapshot, figures });
   });
   router.get('/api/v1/dashboard', async (_req, res) => {
-    res.json(await dashboardSnapshot(services));
+    const [snapshot, figures] = await Promise.all([dashboardSnapshot(services), runFigures(services)]);
+    res.json({ ...snapshot, figures });
   });
   return router;
 }

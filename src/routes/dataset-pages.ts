@@ -2,7 +2,9 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Services } from '../services.js';
 import { CHUNK_ROWS, deleteDataset, formatBytes, getDataset, listDatasets, parseOptionsFrom, readIssues, readRows, reparseDataset } from '../datasets/index.js';
-import { uploaderOf } from './datasets.js';
+import { assertConfirmed, datasetImpact } from '../confirmations/index.js';
+import { listValidations } from '../preflight/index.js';
+import { deletedDataset, uploaderOf } from './datasets.js';
 
 const PREVIEW_ROWS = 100;
 const ISSUES_SHOWN = 200;
@@ -35,11 +37,18 @@ export function datasetPageRoutes(services: Services): Router {
     const current = Math.min(page, pages);
     const preview = ready ? await readRows(store, dataset, (current - 1) * PREVIEW_ROWS, PREVIEW_ROWS) : undefined;
     const issues = ready && dataset.issueCount > 0 ? await readIssues(store, dataset, 0, ISSUES_SHOWN) : undefined;
-    res.render('pages/datasets/show', { title: dataset.name, dataset, preview, issues, page: current, pages, chunkRows: CHUNK_ROWS });
+    const validations = ready ? await listValidations(store, dataset._id, 10) : [];
+    res.render('pages/datasets/show', {
+      title: dataset.name, dataset, preview, issues, page: current, pages, chunkRows: CHUNK_ROWS, validations,
+      deleteImpact: datasetImpact(dataset),
+    });
   });
 
   router.post('/:id/delete', async (req, res) => {
-    await deleteDataset(store, await getDataset(store, req.params.id));
+    const dataset = await getDataset(store, req.params.id);
+    res.locals.audit = { details: deletedDataset(dataset) };
+    assertConfirmed(req.body, datasetImpact(dataset));
+    await deleteDataset(store, dataset);
     res.redirect(303, '/datasets');
   });
 

@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Services } from '../services.js';
 import { streamProgress } from '../web/sse.js';
+import { assertConfirmed, datasetImpact } from '../confirmations/index.js';
 import {
   deleteDataset, findDataset, getDataset, isFinal, listDatasets, parseOptionsFrom, readIssues, readRows, receiveUpload,
   reparseDataset, subscribeProgress, type DatasetDoc, type ParseProgress,
@@ -29,6 +30,9 @@ export function presentDataset(doc: DatasetDoc) {
   const { _id, _rev: _ignored, kind: _kind, ...rest } = doc;
   return { id: _id, ...rest, urls: datasetUrls(_id) };
 }
+
+/** What the audit log keeps of a deleted dataset. */
+export const deletedDataset = (d: DatasetDoc) => ({ name: d.name, rows: d.rowCount, sha256: d.sha256 ?? null });
 
 export const uploaderOf = (res: Response): string => (res.locals.user as { username?: string } | undefined)?.username ?? 'anonymous';
 
@@ -63,6 +67,7 @@ export function datasetApiRoutes(services: Services): Router {
   router.post('/', async (req, res) => {
     try {
       const doc = await receiveUpload(services, req, uploaderOf(res));
+      res.locals.audit = { target: { type: 'dataset', id: doc._id }, sha256: doc.sha256, details: { name: doc.name, bytes: doc.sizeBytes } };
       res.status(202).location(datasetUrls(doc._id).self).json(presentDataset(doc));
     } catch (error) {
       // Refused before the end of the body: read and drop the rest so the client sees the answer, then close.
@@ -94,8 +99,12 @@ export function datasetApiRoutes(services: Services): Router {
     res.json(await readIssues(store, await getDataset(store, req.params.id), offset, limit));
   });
 
+  // DELETE bodies are optional in HTTP: the flag may come as ?confirm=true as well.
   router.delete('/:id', async (req, res) => {
-    await deleteDataset(store, await getDataset(store, req.params.id));
+    const dataset = await getDataset(store, req.params.id);
+    res.locals.audit = { details: deletedDataset(dataset) };
+    assertConfirmed({ ...req.query, ...(req.body ?? {}) }, datasetImpact(dataset));
+    await deleteDataset(store, dataset);
     res.status(204).end();
   });
 

@@ -3,10 +3,12 @@ import { z } from 'zod';
 import type { Services } from '../services.js';
 import { sendCacheable } from '../web/response-cache.js';
 import { assertRole } from '../auth/index.js';
-import { isProductionConnection } from '../connections/index.js';
+import { connectionSummary, isProductionConnection } from '../connections/index.js';
+import { assertConfirmed, migrationImpact, type Impact } from '../confirmations/index.js';
 import {
   cancelMigration, createMigration, forgetStatus, getMigration, listBatches, migrationStatus, pauseMigration, resumeMigration, retryFailedRows,
-  rollbackRequest, searchMigrations, startMigration, statusBody, subscribeMigration, writeResultsCsv,
+  rollbackRequest, searchMigrations, startMigration, statusBody, subscribeMigration, writeResultsCsv, writeResultsXlsx,
+  ResultLayout, type MigrationDoc, type ResultKind, type RetryNames,
 } from '../migrations/index.js';
 
 export const actorOf = (res: Response): string => (res.locals.user as { username?: string } | undefined)?.username ?? 'anonymous';
@@ -20,13 +22,48 @@ export async function assertMayRollBack(services: Services, res: Response, id: s
   if (await isProductionConnection(services, doc.connectionId)) assertRole(res, 'admin');
 }
 
-/** Streams one results CSV with back-pressure. */
-export async function sendResults(services: Services, req: Request, res: Response, kind: 'success' | 'errors'): Promise<void> {
+/**
+ * The confirmation a control asks (400 CONFIRMATION_REQUIRED / _MISMATCH when the body lacks it): roll back
+ * and cancel always, start and retry on a production org, whose object name is also typed back.
+ */
+export async function assertControlConfirmed(services: Services, res: Response, id: string, action: string, body: unknown): Promise<void> {
+  const doc = await getMigration(services, id);
+  const impact = migrationImpact(doc, action, await connectionSummary(services, doc.connectionId));
+  // The audit log says what the person was told would happen.
+  res.locals.audit = { details: { object: doc.object, ...impact?.params } };
+  if (impact) assertConfirmed(body, impact);
+}
+
+/** A retry's dataset and run named in the reader's language. */
+export function retryNames(res: Response): RetryNames {
+  const t = res.locals.t as (key: string, params: Record<string, string>) => string;
+  return {
+    dataset: (dataset, run) => t('migrations.retry.datasetName', { dataset, run }).slice(0, 200),
+    run: (run) => t('migrations.retry.runName', { run }).slice(0, 200),
+  };
+}
+
+/** What the audit log keeps of a new run. */
+export const createdMigration = (doc: MigrationDoc) => ({
+  target: { type: 'migration' as const, id: doc._id },
+  details: { name: doc.name, dataset: doc.datasetName, object: doc.object, operation: doc.operation, rows: doc.rowCount, connection: doc.connectionId },
+});
+
+/** Streams one results file with back-pressure: CSV or .xlsx, DMS's layout or Data Loader's (?layout=dataloader). */
+export async function sendResults(services: Services, req: Request, res: Response, kind: ResultKind, format: 'csv' | 'xlsx'): Promise<void> {
   const id = String(req.params.id);
   await getMigration(services, id);
+  const layout = ResultLayout.parse(req.query.layout);
+  const name = `${id}-${kind}${layout === 'dataloader' ? '-dataloader' : ''}.${format}`;
+  res.setHeader('content-disposition', `attachment; filename="${name}"`);
+  if (format === 'xlsx') {
+    res.setHeader('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    await writeResultsXlsx(services, id, kind, res, layout);
+    return;
+  }
   res.setHeader('content-type', 'text/csv; charset=utf-8');
-  res.setHeader('content-disposition', `attachment; filename="${id}-${kind}.csv"`);
-  await writeResultsCsv(services, id, kind, (text) => (res.write(text) ? Promise.resolve() : new Promise((resolve) => res.once('drain', () => resolve()))));
+  const write = (text: string) => (res.write(text) ? Promise.resolve() : new Promise<void>((resolve) => res.once('drain', () => resolve())));
+  await writeResultsCsv(services, id, kind, write, layout);
   res.end();
 }
 
@@ -64,6 +101,7 @@ export function migrationApiRoutes(services: Services): Router {
   });
   router.post('/', async (req, res) => {
     const doc = await createMigration(services, req.body, actorOf(res));
+    res.locals.audit = createdMigration(doc);
     res.status(201).json(await migrationStatus(services, doc._id));
   });
   router.get('/:id', async (req, res) => {
@@ -77,6 +115,8 @@ export function migrationApiRoutes(services: Services): Router {
   const control = (name: string, action: (id: string, res: Response) => Promise<unknown>) =>
     router.post(`/:id/${name}`, async (req, res) => {
       const id = String(req.params.id);
+      if (name === 'rollback') await assertMayRollBack(services, res, id);
+      await assertControlConfirmed(services, res, id, name, req.body);
       await action(id, res);
       forgetStatus(services, id);
       res.json(await migrationStatus(services, id));
@@ -85,18 +125,24 @@ export function migrationApiRoutes(services: Services): Router {
   control('pause', (id, res) => pauseMigration(services, id, actorOf(res)));
   control('resume', (id, res) => resumeMigration(services, id, actorOf(res)));
   control('cancel', (id, res) => cancelMigration(services, id, actorOf(res)));
-  control('rollback', async (id, res) => {
-    await assertMayRollBack(services, res, id);
-    return rollbackRequest(services, id, actorOf(res));
-  });
+  control('rollback', (id, res) => rollbackRequest(services, id, actorOf(res)));
   router.post('/:id/retry-failed', async (req, res) => {
     const body = RetryRequest.parse(req.body ?? {});
-    const child = await retryFailedRows(services, req.params.id, actorOf(res), body.edits);
+    await assertControlConfirmed(services, res, req.params.id, 'retry-failed', req.body);
+    const child = await retryFailedRows(services, req.params.id, actorOf(res), body.edits, retryNames(res));
     if (body.start) await startMigration(services, child._id, actorOf(res));
+    res.locals.audit = { details: { ...(res.locals.audit as { details?: object } | undefined)?.details, retry: child._id } };
     res.status(201).json(await migrationStatus(services, child._id));
   });
-  router.get('/:id/results/success.csv', (req, res) => sendResults(services, req, res, 'success'));
-  router.get('/:id/results/errors.csv', (req, res) => sendResults(services, req, res, 'errors'));
+  router.get('/:id/impact/:action', async (req, res) => {
+    const doc = await getMigration(services, req.params.id);
+    const impact = migrationImpact(doc, req.params.action, await connectionSummary(services, doc.connectionId));
+    const say = res.locals.say as (message: Impact) => string;
+    res.json({ action: req.params.action, confirm: impact !== undefined, message: impact ? say(impact) : null, typeBack: impact?.typeBack ?? null });
+  });
+  for (const kind of ['success', 'errors'] as const) {
+    for (const format of ['csv', 'xlsx'] as const) router.get(`/:id/results/${kind}.${format}`, (req, res) => sendResults(services, req, res, kind, format));
+  }
   router.get('/:id/events', (req, res) => streamEvents(services, req, res));
   return router;
 }

@@ -3,9 +3,11 @@ import { z } from 'zod';
 import type { Services } from '../services.js';
 import { getDataset, listDatasets, type DatasetDoc } from '../datasets/index.js';
 import {
-  checkCompatibility, diffVersions, getTemplate, listTemplates, listVersions, presentTemplate, saveTemplate, TemplateInput,
+  checkCompatibility, deleteTemplate, diffVersions, type TemplateDoc, getTemplate, listTemplates, listVersions, presentTemplate, saveTemplate, TemplateInput,
 } from '../templates/index.js';
+import { assertConfirmed, templateImpact } from '../confirmations/index.js';
 import { uploaderOf } from './datasets.js';
+import { mappingToSdl } from '../mapping/index.js';
 
 const Version = z.coerce.number().int().positive();
 const DiffQuery = z.object({ from: Version.optional(), to: Version.optional() });
@@ -28,6 +30,11 @@ async function diffOf(services: Services, name: string, query: unknown) {
   return { versions, a, b, diff: diffVersions(a, b) };
 }
 
+/** What the audit log keeps of a saved version. */
+export const savedTemplate = (doc: TemplateDoc) => ({
+  target: { type: 'template' as const, id: doc.name }, details: { version: doc.version, object: doc.object, operation: doc.operation },
+});
+
 /** /api/v1/templates: named, versioned mapping + pipeline. */
 export function templateApiRoutes(services: Services): Router {
   const router = Router();
@@ -39,12 +46,26 @@ export function templateApiRoutes(services: Services): Router {
 
   router.post('/', async (req, res) => {
     const doc = await saveTemplate(store, TemplateInput.parse(req.body), uploaderOf(res));
+    res.locals.audit = savedTemplate(doc);
     const view = presentTemplate(doc);
     res.status(201).location(view.urls.self).json(view);
   });
 
   router.get('/:name', async (req, res) => {
     res.json(presentTemplate(await getTemplate(store, req.params.name)));
+  });
+
+  router.delete('/:name', async (req, res) => {
+    const versions = await listVersions(store, req.params.name);
+    res.locals.audit = { details: { versions: versions.length } };
+    assertConfirmed({ ...req.query, ...(req.body ?? {}) }, templateImpact(req.params.name, versions.length));
+    await deleteTemplate(store, req.params.name);
+    res.status(204).end();
+  });
+
+  router.get('/:name/mapping.sdl', async (req, res) => {
+    const template = await getTemplate(store, req.params.name, Version.optional().parse(req.query.version));
+    res.attachment(`${template.name}.sdl`).type('text/plain').send(mappingToSdl(template.mapping));
   });
 
   router.get('/:name/versions', async (req, res) => {
@@ -92,6 +113,7 @@ export function templatePageRoutes(services: Services): Router {
   router.post('/', async (req, res) => {
     const form = TemplateForm.parse(req.body);
     const doc = await saveTemplate(store, TemplateInput.parse({ ...form, mapping: { ...(form.mapping as object), object: form.object } }), uploaderOf(res));
+    res.locals.audit = savedTemplate(doc);
     res.redirect(303, `/templates/${encodeURIComponent(doc.name)}?version=${doc.version}&saved=1`);
   });
 
@@ -102,7 +124,18 @@ export function templatePageRoutes(services: Services): Router {
     const dataset = query.datasetId ? await getDataset(store, query.datasetId) : undefined;
     const check = dataset ? checkCompatibility(template, columnsOf(dataset)) : undefined;
     const datasets = (await listDatasets(store, 1, 100)).datasets.filter((d) => d.status === 'ready');
-    res.render('pages/templates/show', { title: template.name, template, versions, datasets, dataset, check, saved: query.saved !== undefined });
+    res.render('pages/templates/show', {
+      title: template.name, template, versions, datasets, dataset, check, saved: query.saved !== undefined,
+      deleteImpact: templateImpact(template.name, versions.length),
+    });
+  });
+
+  router.post('/:name/delete', async (req, res) => {
+    const versions = await listVersions(store, req.params.name);
+    res.locals.audit = { details: { versions: versions.length } };
+    assertConfirmed(req.body, templateImpact(req.params.name, versions.length));
+    await deleteTemplate(store, req.params.name);
+    res.redirect(303, '/templates');
   });
 
   router.get('/:name/diff', async (req, res) => {

@@ -1,12 +1,10 @@
 import { Router, type Request, type Response } from 'express';
-import { z } from 'zod';
 import type { Services } from '../services.js';
 import {
   createValidation, getValidation, isFinished, presentValidation, progressOf, readInvalidRows, subscribeValidation, validationUrls,
-  type ValidationProgress,
+  type ValidationDoc, type ValidationProgress,
 } from '../preflight/index.js';
 import { uploaderOf } from './datasets.js';
-import { jsonField } from './templates.js';
 import { streamProgress } from '../web/sse.js';
 
 /** Server-Sent Events of a validation's progress; the stream ends when the run is done or failed. */
@@ -35,11 +33,17 @@ async function sendInvalidRows(services: Services, id: string, res: Response): P
   res.send(gzip);
 }
 
+/** What the audit log keeps of a requested dry run. */
+export const startedValidation = (doc: ValidationDoc) => ({
+  target: { type: 'validation' as const, id: doc._id }, details: { dataset: doc.datasetName, object: doc.object, operation: doc.operation },
+});
+
 /** /api/v1/validations: request a dry run (202 + job), read its report, follow it, download the invalid rows. */
 export function validationApiRoutes(services: Services): Router {
   const router = Router();
   router.post('/', async (req, res) => {
     const doc = await createValidation(services, req.body, uploaderOf(res));
+    res.locals.audit = startedValidation(doc);
     res.status(202).location(validationUrls(doc._id).self).json({ ...presentValidation(doc), job: { name: 'validation.run', id: doc._id } });
   });
   router.get('/:id', async (req, res) => {
@@ -50,20 +54,9 @@ export function validationApiRoutes(services: Services): Router {
   return router;
 }
 
-/** Hidden fields of the mapping page's "Validate" form: JSON documents as text. */
-const ValidateForm = z.object({
-  datasetId: z.string(), connectionId: z.string(), object: z.string(), operation: z.string(),
-  externalIdField: z.string().optional().transform((v) => (v ? v : undefined)),
-  mapping: jsonField(z.unknown()), pipeline: jsonField(z.unknown()),
-});
-
-/** /validations/:id: the report page (progress while running); POST /validations from the mapping page. */
+/** /validations/:id: the report page (progress while running). */
 export function validationPageRoutes(services: Services): Router {
   const router = Router();
-  router.post('/', async (req, res) => {
-    const doc = await createValidation(services, ValidateForm.parse(req.body), uploaderOf(res));
-    res.redirect(303, validationUrls(doc._id).page);
-  });
   router.get('/:id', async (req, res) => {
     const validation = await getValidation(services.store, req.params.id);
     res.render('pages/preflight/report', { title: res.locals.t('preflight.title', { name: validation.datasetName }), validation, urls: validationUrls(validation._id) });

@@ -21,6 +21,7 @@ export const DATABASES = {
   connections: [{ name: 'by-kind-name', fields: ['kind', 'name'] }],
   users: [{ name: 'by-username', fields: ['username'] }],
   audit: [{ name: 'by-at', fields: ['at'] }],
+  drafts: [{ name: 'by-kind-updated', fields: ['kind', 'updatedAt'] }],
 } as const satisfies Record<string, readonly { name: string; fields: readonly string[] }[]>;
 
 export type DatabaseName = keyof typeof DATABASES;

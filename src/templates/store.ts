@@ -103,3 +103,11 @@ export async function saveTemplate(store: Store, input: TemplateInput, createdBy
     }
   }
 }
+
+/** Deletes every version of `name` in one bulk request; 404 when none exists. Runs keep their own copy. */
+export async function deleteTemplate(store: Store, name: string): Promise<number> {
+  const versions = await listVersions(store, name);
+  const tombstones = versions.map((v) => ({ _id: v._id, _rev: v._rev ?? '', _deleted: true }));
+  await withRetry(() => db(store).bulk({ docs: tombstones as never[] }));
+  return versions.length;
+}

@@ -5,5 +5,5 @@ export { DuplicateTracker } from './duplicate-tracker.js';
 export {
   ValidationReport, ValidationReportBuilder, invalidRowCsvLine, invalidRowsCsvHeader, type InvalidRow,
 } from './report.js';
-export { validateFrame, type FrameValidation } from './validate-frame.js';
+export { validateFrame, type FrameValidation, type FrameVerdicts } from './validate-frame.js';
 export { classifyRowIssues, mappedColumns, rowIssueError, type ClassifiedIssues } from './row-issues.js';

@@ -35,7 +35,8 @@ export const ValidationReport = z.object({
 });
 export type ValidationReport = z.infer<typeof ValidationReport>;
 
-export interface InvalidRow { row: number; record: Record<string, Value>; errors: RecordError[] }
+/** `errors`: the row's verdict; `also`: its other problems, listed for people fixing the file (not counted). */
+export interface InvalidRow { row: number; record: Record<string, Value>; errors: RecordError[]; also: RecordError[] }
 
 const RECORD = '(record)';
 /**
@@ -60,7 +61,7 @@ export class ValidationReportBuilder {
 
   constructor(private readonly options: { examplesPer?: number; onInvalidRow?: (row: InvalidRow) => void } = {}) {}
 
-  addRecord(row: number, record: Record<string, Value>, errors: RecordError[]): void {
+  addRecord(row: number, record: Record<string, Value>, errors: RecordError[], also: RecordError[] = []): void {
     this.report.rows++;
     if (errors.length === 0) { this.report.valid++; return; }
     this.report.invalid++;
@@ -76,7 +77,7 @@ export class ValidationReportBuilder {
         this.report.examples.push({ row, statusCode: error.statusCode, field: error.fields[0] ?? null, message });
       }
     }
-    this.options.onInvalidRow?.({ row, record, errors });
+    this.options.onInvalidRow?.({ row, record, errors, also });
   }
 
   addSkipped(skipped: SkippedRow[]): void {
@@ -110,13 +111,17 @@ function csvCell(value: unknown): string {
   return /[",\r\n]/.test(text) || /^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** The header of the invalid-rows CSV: row number, the record's keys, then the reasons. */
+/** The header of the invalid-rows CSV: row number, the record's keys, the row's verdict, then its other problems. */
 export function invalidRowsCsvHeader(keys: string[]): string {
-  return `${['row', ...keys, 'errors'].map(csvCell).join(',')}\r\n`;
+  return `${['row', ...keys, 'errors', 'otherErrors'].map(csvCell).join(',')}\r\n`;
 }
 
-/** One CSV line; reasons use the Bulk API's `CODE:message:fields` form, joined by ' | '. */
+const reasons = (errors: RecordError[]) => errors.map((e) => `${e.statusCode}:${e.message}:${e.fields.length ? e.fields.join(',') : '--'}`).join(' | ');
+
+/**
+ * One CSV line: the verdict (what the run reports) and every other problem of the row, each in the Bulk API's
+ * `CODE:message:fields` form, joined by ' | '.
+ */
 export function invalidRowCsvLine(keys: string[], row: InvalidRow): string {
-  const reasons = row.errors.map((e) => `${e.statusCode}:${e.message}:${e.fields.length ? e.fields.join(',') : '--'}`).join(' | ');
-  return `${[row.row, ...keys.map((k) => row.record[k] ?? null), reasons].map(csvCell).join(',')}\r\n`;
+  return `${[row.row, ...keys.map((k) => row.record[k] ?? null), reasons(row.errors), reasons(row.also)].map(csvCell).join(',')}\r\n`;
 }

@@ -17,6 +17,13 @@ export interface ValidateOptions {
 
 type Mode = 'insert' | 'update';
 
+/**
+ * How far to look. An org reports the first failing stage; a person fixing a file wants every problem
+ * at once (`all`: required fields too when a value was refused). `settled`: keys already failed
+ * (by the pipeline) that count as given and are not checked again.
+ */
+interface Stages { all?: boolean; settled?: ReadonlySet<string> }
+
 /** Values as they will be sent: a Date as ISO text, everything else as is. */
 const sent = (value: Value): unknown => (value instanceof Date ? value.toISOString() : value);
 
@@ -31,6 +38,7 @@ const isEmpty = (value: unknown): boolean => value === null || value === undefin
  */
 export function validateRecord(
   record: Record<string, Value>, describe: DescribeSObjectResult, operation: WriteOperation, options: ValidateOptions = {},
+  stages: Stages = {},
 ): RecordError[] {
   const idKey = Object.keys(record).find((k) => k.toLowerCase() === 'id');
   const idValue = idKey === undefined ? undefined : sent(record[idKey]);
@@ -54,10 +62,20 @@ export function validateRecord(
     const id = toId18(String(idValue).trim());
     if (!id || (describe.keyPrefix && keyPrefixOf(id) !== describe.keyPrefix)) return [ERRORS.malformedId('Record ID', String(idValue), 'Id')];
   }
-  return checkFields(record, describe, mode, options);
+  return checkFields(record, describe, mode, options, stages);
 }
 
-function checkFields(record: Record<string, Value>, describe: DescribeSObjectResult, mode: Mode, options: ValidateOptions): RecordError[] {
+/** Every problem of a record, for people: all stages, with `settled` keys (failed before) left alone. */
+export function everyRecordError(
+  record: Record<string, Value>, describe: DescribeSObjectResult, operation: WriteOperation, options: ValidateOptions,
+  settled: ReadonlySet<string>,
+): RecordError[] {
+  return validateRecord(record, describe, operation, options, { all: true, settled });
+}
+
+function checkFields(
+  record: Record<string, Value>, describe: DescribeSObjectResult, mode: Mode, options: ValidateOptions, stages: Stages,
+): RecordError[] {
   const errors: RecordError[] = [];
   const given = new Set<string>();
   const columns: [string, Field, boolean][] = [];
@@ -69,6 +87,7 @@ function checkFields(record: Record<string, Value>, describe: DescribeSObjectRes
   }
   for (const [key, f, relation] of columns) {
     if (f.type === 'id') continue;
+    if (stages.settled?.has(key)) { given.add(f.name); continue; }
     let raw = sent(record[key]);
     if (isEmpty(raw)) continue;
     if (raw === '#N/A') raw = null;
@@ -80,11 +99,12 @@ function checkFields(record: Record<string, Value>, describe: DescribeSObjectRes
     } else if (!relation) {
       error = checkFieldValue(f, raw) ?? (f.type === 'reference' ? checkPrefix(f, toId18(String(raw).trim()) as string, options) : null);
     }
+    // A refused value is a value all the same: never also "missing".
     if (error) errors.push(error);
-    else given.add(f.name);
+    given.add(f.name);
   }
   // An org reports the first failing stage: required fields only when every value was accepted.
-  if (mode === 'insert' && errors.length === 0) {
+  if (mode === 'insert' && (errors.length === 0 || stages.all)) {
     const missing = requiredOnInsert(describe).filter((f) => !given.has(f.name)).map((f) => f.name);
     if (missing.length > 0) errors.push(ERRORS.required(missing));
   }

@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
-import { AppError, isAppError } from '../errors.js';
+import { AppError, isAppError, type Translatable } from '../errors.js';
 import { logger } from '../logger.js';
 
 function toAppError(error: unknown): AppError {
@@ -29,11 +29,16 @@ export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
     res.end();
     return;
   }
-  const message = appError.expose ? appError.message : 'Something went wrong on our side. The error was logged; please try again or contact an administrator.';
+  const sayIt = res.locals.say as ((message: Translatable) => string) | undefined;
+  const localized = appError.i18n && sayIt ? appError.i18n.map(sayIt).join(' ') : appError.message;
+  const message = appError.expose ? localized : 'Something went wrong on our side. The error was logged; please try again or contact an administrator.';
   res.status(appError.status);
+  // The audit trail records why a change was refused.
+  res.locals.errorCode = appError.code;
   const wantsHtml = !req.path.startsWith('/api/') && req.accepts(['json', 'html']) === 'html';
   if (wantsHtml) {
-    res.render('pages/error', { title: `Error ${appError.status}`, status: appError.status, code: appError.code, message });
+    const title = typeof res.locals.t === 'function' ? (res.locals.t as (k: string, p: object) => string)('error.title', { status: appError.status }) : `Error ${appError.status}`;
+    res.render('pages/error', { title, status: appError.status, code: appError.code, message });
     return;
   }
   res.json({ error: { code: appError.code, message, ...(appError.expose && appError.details !== undefined ? { details: appError.details } : {}) } });

@@ -9,13 +9,28 @@ import type { Page } from 'playwright-core';
 import { startStack, signedIn, shot, type Stack } from './support.js';
 
 const ROWS = 40;
-const INVALID = [7, 23];
+const NO_NAME = [7, 23];
+const LEVELS = ['primary', 'Secondary', 'tertiary'];
+
+/** A day-first file a Data Loader user might bring: padded names, 13/04/1990 dates, Y/N, picklist values in the wrong case. */
+function contactsCsv(dir: string): string {
+  const lines = Array.from({ length: ROWS }, (_, i) => {
+    const row = i + 1;
+    const name = NO_NAME.includes(row) ? '' : row % 2 ? `Walker ${row}` : `  Walker ${row} `;
+    const date = `${10 + (i % 18)}/${String(1 + (i % 12)).padStart(2, '0')}/1990`;
+    return `"${name}",walker${row}@example.com,${date},${LEVELS[i % 3]},${i % 2 ? 'Y' : 'N'}`;
+  });
+  const file = join(dir, 'contacts.csv');
+  writeFileSync(file, `Last Name,Email,Birthdate,Level,Do Not Call\n${lines.join('\n')}\n`);
+  return file;
+}
 
 /** The Local org as an outside observer sees it: jsforce over the emulator's OAuth password flow. */
-async function orgAccounts(stack: Stack): Promise<{ Name: string; BillingCity: string }[]> {
+async function orgContacts(stack: Stack): Promise<{ LastName: string; Birthdate: string; Level__c: string; DoNotCall: boolean }[]> {
   const conn = new jsforce.Connection({ oauth2: { loginUrl: stack.services.config.emulator.localOrgUrl, clientId: 'dms-local', clientSecret: 'dms-local-secret' }, version: '62.0' });
   await conn.login('admin@local.org', 'password');
-  return (await conn.query<{ Name: string; BillingCity: string }>('SELECT Id, Name, BillingCity FROM Account')).records;
+  const soql = "SELECT Id, LastName, Birthdate, Level__c, DoNotCall FROM Contact WHERE Email LIKE 'walker%'";
+  return (await conn.query<{ LastName: string; Birthdate: string; Level__c: string; DoNotCall: boolean }>(soql)).records;
 }
 
 /**
@@ -28,118 +43,160 @@ async function watchToEnd(page: Page, state: RegExp): Promise<void> {
   await page.waitForLoadState('load');
 }
 
-describe('a new operator walks the whole path in a browser', () => {
+/** Resolves when the editors' autosave has reached the server. */
+const saved = (page: Page) => page.waitForResponse((r) => r.request().method() === 'PATCH' && /\/api\/v1\/drafts\//.test(r.url()) && r.ok());
+
+const next = (page: Page, url: RegExp) => Promise.all([page.waitForURL(url), page.click('#flow-next')]);
+
+/** The preview's summary once it has answered for the latest edit. */
+async function previewSays(page: Page, pattern: RegExp): Promise<string> {
+  await page.waitForFunction((source) => new RegExp(source).test(document.getElementById('preview-status')?.textContent ?? ''), pattern.source, { timeout: 15_000 });
+  return (await page.textContent('#preview-status')) ?? '';
+}
+
+describe('a first-time user migrates a real file in a browser', () => {
   let stack: Stack;
   before(async () => {
     stack = await startStack();
   });
   after(() => stack.close());
 
-  test('upload -> map -> pipeline -> validate -> run -> watch -> error file -> fix and retry -> roll back', async () => {
+  test('upload -> guided flow with suggestions -> validate -> run -> files -> fix and retry -> confirmed roll back -> 简体中文', async () => {
     const page = await signedIn(stack, 'operator');
     const dir = mkdtempSync(join(tmpdir(), 'dms-e2e-flow-'));
-    const file = join(dir, 'accounts.csv');
-    const lines = Array.from({ length: ROWS }, (_, i) => `${INVALID.includes(i + 1) ? '' : `Flow Account ${i + 1}`},city ${i % 4},+1 555 01${String(i).padStart(2, '0')}`);
-    writeFileSync(file, `Name,BillingCity,Phone\n${lines.join('\n')}\n`);
 
-    // Upload with the progress bar, then follow the dataset page's own link to the mapping page.
-    await page.click('nav a[href="/datasets"]');
+    // Upload: only the CSV options are offered for a CSV.
     await page.goto(`${stack.url}/datasets/new`);
-    await page.setInputFiles('#file-input', file);
-    const progressShown = page.waitForFunction(() => document.getElementById('upload-progress')?.hidden === false, undefined, { polling: 10 });
+    assert.equal(await page.locator('#parse-options label[data-formats]:visible').count(), 0);
+    await page.setInputFiles('#file-input', contactsCsv(dir));
+    assert.equal(await page.locator('#parse-options label[data-formats="xlsx"]').isVisible(), false);
+    assert.equal(await page.locator('#parse-options label[data-formats="csv"]').first().isVisible(), true);
+    await shot(page, 'flow-1-upload');
     await page.click('#upload-button');
-    await progressShown;
     await page.waitForURL(/\/datasets\/[^/]+$/, { timeout: 30_000 });
     await page.waitForSelector('#next-step a', { timeout: 30_000 });
-    await Promise.all([page.waitForURL(/\/map$/), page.click('#next-step a')]);
+    await Promise.all([page.waitForURL(/\/migrations\/new\?datasetId=/), page.click('#next-step a')]);
 
-    // Map to Account: the suggestions pre-select Name, BillingCity and Phone.
-    await page.fill('#target-form input[name=object]', 'Account');
-    await Promise.all([page.waitForURL(/object=Account/), page.click('#target-form button[type=submit]')]);
-    assert.equal(await page.inputValue('tr[data-column="Name"] .field-select'), 'Name');
-    assert.equal(await page.inputValue('tr[data-column="BillingCity"] .field-select'), 'BillingCity');
-    assert.equal(await page.getAttribute('tr[data-column="Name"] [data-score]', 'data-suggested'), 'Name');
+    // Dataset, then org and object: no JSON anywhere.
+    assert.equal(await page.locator('textarea').count(), 0);
+    await shot(page, 'flow-2-dataset');
+    await next(page, /\/target$/);
+    await page.selectOption('#target-object', 'Contact');
+    await page.check('input[name=operation][value=insert]');
+    await shot(page, 'flow-3-target');
+    await next(page, /\/mapping$/);
 
-    // One pipeline step: upper-case the city.
+    // Mapping: the suggestions with their scores, every column matched.
+    for (const [column, field] of [['Last Name', 'LastName'], ['Email', 'Email'], ['Birthdate', 'Birthdate'], ['Level', 'Level__c'], ['Do Not Call', 'DoNotCall']]) {
+      assert.equal(await page.inputValue(`tr[data-column="${column}"] .field-select`), field, column);
+    }
+    assert.match(await page.textContent('tr[data-column="Last Name"] .score') ?? '', /95 %\s+same label/);
+    await previewSays(page, /40 rows shown, 40 with problems/);
+    await shot(page, 'flow-4-mapping');
+    await next(page, /\/pipeline$/);
+
+    // Transform: four suggestions from the file, each added in one click; the preview turns clean but for the two nameless rows.
+    const suggestions = page.locator('#step-suggestions li');
+    assert.deepEqual(await suggestions.evaluateAll((items) => items.map((li) => (li as HTMLElement).dataset.kind)), ['trim', 'dayFirstDates', 'picklist', 'boolean']);
+    assert.match(await suggestions.nth(1).textContent() ?? '', /Birthdate holds dates with the day first \(e\.g\. \d\d\/\d\d\/1990\)/);
+    await previewSays(page, /40 rows shown, 40 with problems/);
+    await shot(page, 'flow-5-transform-suggested');
+    for (let i = 0; i < 4; i++) await page.locator('#step-suggestions li:not([hidden]) .add-suggestion').first().click();
+    assert.equal(await page.locator('#step-suggestions').isVisible(), false);
+    assert.equal(await page.locator('#pipeline-editor fieldset.step').count(), 4);
+    assert.equal(await page.inputValue('fieldset.step[data-index="1"] label[data-option="order"] select'), 'DMY');
+    assert.equal(await page.inputValue('fieldset.step[data-index="2"] .rows .row:first-child select'), 'Primary', 'the picklist value offered');
+    // A half-filled step waits quietly, saying what it needs; the preview does not complain.
     await page.selectOption('#step-type', 'case');
-    await page.click('#add-step');
-    const step = page.locator('#pipeline-editor fieldset.step').last();
-    await step.locator('input[name=columns]').fill('BillingCity');
-    await step.locator('input[name=columns]').dispatchEvent('change');
-    await step.locator('select[name=mode]').selectOption('upper');
-    assert.match(await page.inputValue('#validate-form .pipeline-json'), /"op":"case".*BillingCity/);
-    // A cast step offers the "bad value" choice: 'fail' (the default) stays out of the JSON, 'null' is written.
-    await page.selectOption('#step-type', 'cast');
-    await page.click('#add-step');
-    const cast = page.locator('#pipeline-editor fieldset.step').last();
-    await cast.locator('input[name=columns]').fill('BillingCity');
-    await cast.locator('input[name=columns]').dispatchEvent('change');
-    assert.match(await cast.locator('label:has(select[name=onInvalid])').textContent() ?? '', /^Bad value .*cannot convert/);
-    assert.doesNotMatch(await page.inputValue('#validate-form .pipeline-json'), /onInvalid/);
-    await cast.locator('select[name=onInvalid]').selectOption('null');
-    assert.match(await page.inputValue('#validate-form .pipeline-json'), /"op":"cast","to":"string","columns":\["BillingCity"\],"onInvalid":"null"/);
-    await shot(page, 'flow-mapping');
+    await Promise.all([saved(page), page.click('#add-step')]);
+    assert.match(await page.textContent('fieldset.step[data-index="4"] .step-status') ?? '', /Not complete yet, so not applied: fill in Columns/);
+    await previewSays(page, /40 rows shown, 2 with problems/);
+    assert.match(await page.textContent('#autosave-status') ?? '', /Saved: a reload or another tab keeps these changes/);
+    await shot(page, 'flow-5-transform');
+    // The draft is on the server: a reload (or another tab) shows the same steps.
+    await page.reload();
+    assert.equal(await page.locator('#pipeline-editor fieldset.step').count(), 5);
+    await Promise.all([saved(page), page.click('fieldset.step[data-index="4"] .step-tools button:text("Remove")')]);
+    await next(page, /\/validate$/);
 
-    // Validate (dry run): the report counts the invalid rows; then run from it.
-    await Promise.all([page.waitForURL(/\/validations\//), page.click('#validate-form button[type=submit]')]);
-    await page.waitForSelector('#next-step a', { timeout: 30_000 });
-    assert.match(await page.textContent('#totals') ?? '', /2/);
-    await shot(page, 'flow-validation');
-    await Promise.all([page.waitForURL(/\/migrations\/new\?validationId=/), page.click('#next-step a')]);
-    assert.equal(await page.inputValue('#new-migration input[name=object]'), 'Account');
-    assert.match(await page.inputValue('#new-migration textarea[name=pipeline]'), /"case"/);
-    await Promise.all([page.waitForURL(/\/migrations\/mig-[^/?]+$/), page.click('#new-migration button[type=submit]')]);
+    // Validate: a dry run of every row.
+    await Promise.all([page.waitForURL(/\/validate$/), page.click('#dry-run-form button')]);
+    await page.waitForSelector('#totals', { timeout: 30_000 });
+    assert.match(await page.textContent('#totals') ?? '', /40\s*Rows[\s\S]*38\s*Valid[\s\S]*2\s*Invalid/i);
+    await shot(page, 'flow-6-validate');
+    await next(page, /\/run$/);
+    assert.match(await page.textContent('#run-validation') ?? '', /38 rows valid, 2 invalid/);
+    await shot(page, 'flow-7-run');
+    await Promise.all([page.waitForURL(/\/migrations\/mig-[^/?]+$/), page.click('#flow-next')]);
     const parentUrl = page.url();
-
-    // Start, and watch the live page to the end.
-    await Promise.all([page.waitForURL(parentUrl), page.click('form[data-action=start] button')]);
     await watchToEnd(page, /Completed/);
-    assert.equal(await page.textContent('[data-total="succeeded"]'), String(ROWS - INVALID.length));
-    assert.equal(await page.textContent('[data-total="failed"]'), String(INVALID.length));
-    assert.match(await page.textContent('#error-groups') ?? '', /REQUIRED_FIELD_MISSING/);
-    assert.match(await page.textContent('#batches') ?? '', /Completed/);
-    assert.equal(await page.locator('form[data-action=rollback]:not([hidden])').count(), 1);
-    await shot(page, 'flow-live-completed');
-    const cities = new Set((await orgAccounts(stack)).map((a) => a.BillingCity));
-    assert.deepEqual([...cities].sort(), ['CITY 0', 'CITY 1', 'CITY 2', 'CITY 3']);
+    assert.equal(await page.textContent('[data-total="succeeded"]'), String(ROWS - NO_NAME.length));
+    assert.equal(await page.textContent('[data-total="failed"]'), String(NO_NAME.length));
+    await shot(page, 'flow-8-live-completed');
+    const contacts = await orgContacts(stack);
+    const walker2 = contacts.find((c) => c.LastName === 'Walker 2');
+    assert.deepEqual([walker2?.Birthdate, walker2?.Level__c, walker2?.DoNotCall], ['1990-02-11', 'Secondary', true]);
 
-    // The error file.
-    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-errors')]);
-    const errors = readFileSync(await download.path(), 'utf8').trim().split(/\r?\n/);
-    assert.equal(errors.length, 1 + INVALID.length);
-    assert.match(errors[0] ?? '', /^Name,BillingCity,Phone,StatusCode,Message,Fields$/);
-    assert.match(errors[1] ?? '', /REQUIRED_FIELD_MISSING/);
+    // The files: the source row in both, Data Loader's layout as an option.
+    const [errorsDownload] = await Promise.all([page.waitForEvent('download'), page.click('#download-errors')]);
+    const errors = readFileSync(await errorsDownload.path(), 'utf8').trim().split(/\r?\n/);
+    assert.equal(errors[0], 'Last Name,Email,Birthdate,Level,Do Not Call,StatusCode,Message,Fields,Source Row');
+    assert.deepEqual(errors.slice(1).map((l) => l.split(',').at(-1)), NO_NAME.map(String));
+    const [loaderDownload] = await Promise.all([page.waitForEvent('download'), page.click('#download-success-dataloader')]);
+    assert.match(readFileSync(await loaderDownload.path(), 'utf8'), /^ID,Last Name,Email,Birthdate,Level,Do Not Call,STATUS\n003\w{15},Walker 1,/);
 
-    // Fix the failed rows on the page and retry them: a linked run, started at once.
-    for (const row of INVALID) await page.fill(`input[name="cell:${row}:Name"]`, `Fixed Account ${row}`);
-    await shot(page, 'flow-fix');
+    // Fix the nameless rows on the page and retry them as a linked run.
+    for (const row of NO_NAME) await page.fill(`input[name="cell:${row}:Last Name"]`, `Fixed ${row}`);
     await Promise.all([page.waitForURL((url) => url.href !== parentUrl && /\/migrations\/mig-/.test(url.href)), page.click('#fix-form button[type=submit]')]);
     const childUrl = page.url();
     await watchToEnd(page, /Completed/);
-    assert.equal(await page.textContent('[data-total="succeeded"]'), String(INVALID.length));
-    assert.equal(await page.textContent('[data-total="failed"]'), '0');
-    assert.equal((await orgAccounts(stack)).length, ROWS);
+    assert.equal((await orgContacts(stack)).length, ROWS);
 
-    // Roll back the retry, then the first run: the org is empty again.
-    for (const url of [childUrl, parentUrl]) {
+    // Roll back asks first, with the numbers; nothing happens on Cancel.
+    for (const [url, created] of [[childUrl, NO_NAME.length], [parentUrl, ROWS - NO_NAME.length]] as const) {
       await page.goto(url);
-      await Promise.all([page.waitForURL(url), page.click('form[data-action=rollback] button')]);
+      await page.click('form[data-action=rollback] button');
+      await page.waitForSelector('#confirm-dialog[open]');
+      assert.match(await page.textContent('#confirm-message') ?? '', new RegExp(`delete ${created} records created by this run in Contact and restore 0`));
+      if (url === parentUrl) {
+        await shot(page, 'flow-9-rollback-dialog');
+        await page.click('#confirm-no');
+        assert.equal(await page.locator('#confirm-dialog[open]').count(), 0);
+        assert.equal((await orgContacts(stack)).length, ROWS - NO_NAME.length, 'a cancelled dialog changes nothing');
+        await page.click('form[data-action=rollback] button');
+        await page.waitForSelector('#confirm-dialog[open]');
+      }
+      await Promise.all([page.waitForURL(url), page.click('#confirm-yes')]);
       await watchToEnd(page, /Rolled back/);
     }
-    await shot(page, 'flow-rolled-back');
-    assert.equal((await orgAccounts(stack)).length, 0);
-    await page.goto(`${stack.url}/migrations?state=rolled_back`);
-    assert.equal(await page.locator('#migrations tbody tr[data-migration]').count(), 2);
-    await shot(page, 'flow-migrations-list');
+    await shot(page, 'flow-10-rolled-back');
+    assert.equal((await orgContacts(stack)).length, 0);
     await page.context().close();
 
-    // A viewer reading in Chinese: translated, downloads only.
+    // In Chinese: a viewer sees the run, translated, with downloads only; the flow's pages speak Chinese too.
     const viewer = await signedIn(stack, 'viewer', 'zh-CN');
     await viewer.goto(`${stack.url}/lang/zh-CN?next=${encodeURIComponent(new URL(parentUrl).pathname)}`);
     await viewer.waitForSelector('h1 [data-field="state"]:text("已回滚")');
     assert.equal(await viewer.locator('#controls form').count(), 0);
     assert.equal(await viewer.locator('#download-errors').count(), 1);
-    await shot(viewer, 'flow-live-zh-CN');
+    await shot(viewer, 'flow-zh-CN-live');
+    await viewer.goto(`${stack.url}/dashboard`);
+    assert.match(await viewer.textContent('#today') ?? '', /今日写入行数/);
+    await shot(viewer, 'flow-zh-CN-dashboard');
     await viewer.context().close();
+    const operator = await signedIn(stack, 'operator', 'zh-CN');
+    await operator.goto(`${stack.url}/lang/zh-CN?next=%2Fmigrations%2Fnew`);
+    await operator.selectOption('select[name=datasetId]', { label: `contacts.csv · ${ROWS} 行` });
+    await next(operator, /\/target$/);
+    await operator.selectOption('#target-object', 'Contact');
+    await next(operator, /\/mapping$/);
+    await next(operator, /\/pipeline$/);
+    assert.match(await operator.textContent('#step-suggestions') ?? '', /Birthdate 中的日期是日在前/);
+    await operator.selectOption('#step-type', 'cast');
+    await operator.click('#add-step');
+    assert.match(await operator.textContent('fieldset.step') ?? '', /转换为[\s\S]*尚未填写完整，暂不生效：请填写 列/);
+    await operator.waitForSelector('#preview-table table');
+    await shot(operator, 'flow-zh-CN-transform');
+    await operator.context().close();
   });
 });

@@ -5,6 +5,8 @@ import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startStack, signedIn, shot, type Stack } from './support.js';
+import { makeDataset } from '../integration/migrations/harness.js';
+import { createMigration, startMigration } from '../../src/migrations/index.js';
 
 const XSS_HEADER = '<img src=x onerror="window.__xss=1">';
 const XSS_CELL = '<script>window.__xss=2</script>';
@@ -107,6 +109,33 @@ describe('operators in a browser', () => {
     await page.click('tr[data-connection="local"] button:text("Test connection")');
     assert.match(await page.textContent('#connection-check') ?? '', /00D000000000001AAA/);
     await shot(page, 'connection-test');
+    await page.context().close();
+  });
+
+  test('the rows/s chart draws while a run goes', async () => {
+    const page = await signedIn(stack, 'operator');
+    const rows = Array.from({ length: 4000 }, (_, i) => [`Chart ${i}`, 'Town']);
+    const datasetId = await makeDataset(stack.services, ['name', 'city'], rows, 1000);
+    const template = { mapping: { object: 'Account', fields: [{ column: 'name', field: 'Name' }, { column: 'city', field: 'BillingCity' }] } };
+    const options = { apiMode: 'collections', batchSize: 200, concurrency: 1 };
+    const doc = await createMigration(stack.services, { datasetId, connectionId: 'local', object: 'Account', operation: 'insert', template, options }, 'operator');
+    await page.goto(`${stack.url}/migrations/${doc._id}`);
+    await startMigration(stack.services, doc._id, 'operator');
+    await page.waitForFunction(() => {
+      const charts = (window as unknown as { Chart?: { instances: Record<string, { data: { datasets: { data: number[] }[] } }> } }).Chart;
+      return Object.values(charts?.instances ?? {}).some((c) => c.data.datasets[0]?.data.some((rate) => rate > 0));
+    }, undefined, { timeout: 30_000 });
+    // Drawn, not only computed: the canvas holds pixels of the line's colour (#0b5cad).
+    await page.waitForTimeout(200);
+    const drawn = await page.evaluate(() => {
+      const canvas = document.getElementById('rate-chart') as HTMLCanvasElement;
+      const pixels = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data ?? new Uint8ClampedArray();
+      let count = 0;
+      for (let i = 0; i < pixels.length; i += 4) if (Math.abs(pixels[i] - 11) < 20 && Math.abs(pixels[i + 1] - 92) < 20 && Math.abs(pixels[i + 2] - 173) < 20 && pixels[i + 3] > 200) count++;
+      return count;
+    });
+    assert.ok(drawn > 10, `the chart drew ${drawn} pixels of its line`);
+    await shot(page, 'live-chart');
     await page.context().close();
   });
 });

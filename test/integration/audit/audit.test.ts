@@ -5,6 +5,7 @@ import { createApp } from '../../../src/app.js';
 import { connectTestServices } from '../../support/services.js';
 import { signIn, type TestUser } from '../../support/sign-in.js';
 import { listAudit, recordAudit, AuditFilter } from '../../../src/audit/index.js';
+import { writeDataset } from '../preflight/support.js';
 
 type TestServices = Awaited<ReturnType<typeof connectTestServices>>;
 
@@ -31,10 +32,34 @@ describe('audit log', () => {
     const app = createApp(services);
     await request(app).post('/api/v1/migrations/m-42/pause').set(operator.headers).send({}).expect(404);
     const entry = await eventually(async () => (await listAudit(services, AuditFilter.parse({ actor: operator.username }))).entries[0]);
-    assert.equal(entry.action, 'migrations.pause');
+    assert.equal(entry.action, 'migration.pause');
     assert.deepEqual(entry.target, { type: 'migration', id: 'm-42' });
     assert.equal(entry.outcome, 'failed');
+    assert.deepEqual(entry.details, { status: 404, error: 'NOT_FOUND' });
     assert.ok(Date.now() - Date.parse(entry.at) < 10_000);
+  });
+
+  test('an entry names its target and what changed; a refusal keeps its code; previews and drafts leave none', async () => {
+    const app = createApp(services);
+    const user = await signIn(services, 'operator');
+    const datasetId = await writeDataset(services, ['Name'], [['Acme']]);
+    await request(app).post('/api/v1/preview').set(user.headers).send({ datasetId, pipeline: [{ op: 'trim', columns: ['Name'] }] }).expect(200);
+    const draft = await request(app).post('/api/v1/drafts').set(user.headers).send({ datasetId }).expect(201);
+    await request(app).patch(draft.body.urls.self).set(user.headers).send({ pipeline: [{ op: 'trim' }] }).expect(200);
+    const mapping = { object: 'Account', fields: [{ column: 'Name', field: 'Name' }] };
+    await request(app).post('/api/v1/templates').set(user.headers).send({ name: 'Audited', object: 'Account', operation: 'insert', mapping }).expect(201);
+    await request(app).delete('/api/v1/templates/Audited').set(user.headers).send({}).expect(400);
+    const entries = await eventually(async () => {
+      const page = await listAudit(services, AuditFilter.parse({ actor: user.username }));
+      return page.entries.length >= 2 ? page.entries : undefined;
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    const all = (await listAudit(services, AuditFilter.parse({ actor: user.username }))).entries;
+    assert.deepEqual(all.map((e) => [e.action, e.target, e.outcome, e.details]), [
+      ['template.delete', { type: 'template', id: 'Audited' }, 'failed', { versions: 1, status: 400, error: 'CONFIRMATION_REQUIRED' }],
+      ['template.save', { type: 'template', id: 'Audited' }, 'ok', { version: 1, object: 'Account', operation: 'insert' }],
+    ]);
+    assert.equal(entries.length, 2);
   });
 
   test('entries carry an uploaded file\'s SHA-256 and cannot be changed or deleted', async () => {
@@ -50,9 +75,11 @@ describe('audit log', () => {
 
   test('admins filter the log in the viewer; sign-ins are recorded', async () => {
     const app = createApp(services);
-    await recordAudit(services, { actor: 'erin', action: 'templates.create', target: { type: 'template', id: 't<script>' } });
+    await recordAudit(services, { actor: 'erin', action: 'template.save', target: { type: 'template', id: 't<script>' }, details: { version: 3 } });
     const page = await request(app).get('/admin/audit?targetType=template&actor=erin').set(admin.headers).expect(200);
-    assert.match(page.text, /templates\.create/);
+    assert.match(page.text, /Saved a template version <code class="muted">template\.save<\/code>/);
+    assert.match(page.text, /<a href="\/templates\/t%3Cscript%3E"><code>t&lt;script&gt;<\/code><\/a>/);
+    assert.match(page.text, /version: <strong>3<\/strong>/);
     assert.match(page.text, /t&lt;script&gt;/);
     assert.doesNotMatch(page.text, /datasets\.upload/);
     const agent = request.agent(app);

@@ -69,13 +69,13 @@ describe('datasets: pages, progress, re-runs and delete', () => {
     const { upload: up, dataset } = await uploadReady(h, 'gone.csv', `a\n${'x\n'.repeat(6000)}`);
     assert.equal(await chunkDocs(h.services, up.id), 2);
     assert.ok((await blobDocs(h.services, String(dataset.blobId))) >= 2);
-    await request(h.app).delete(up.urls.self).set(h.user.headers).expect(204);
+    await request(h.app).delete(`${up.urls.self}?confirm=true`).set(h.user.headers).expect(204);
     assert.equal(await chunkDocs(h.services, up.id), 0);
     assert.equal(await blobDocs(h.services, String(dataset.blobId)), 0);
     await h.get(up.urls.self).expect(404);
 
     const second = await uploadReady(h, 'form.csv', 'a\n1\n');
-    await request(h.app).post(`/datasets/${second.upload.id}/delete`).set('Cookie', h.user.cookie).type('form').send({ _csrf: h.user.csrf }).expect(303).expect('location', '/datasets');
+    await request(h.app).post(`/datasets/${second.upload.id}/delete`).set('Cookie', h.user.cookie).type('form').send({ _csrf: h.user.csrf, confirm: 'true' }).expect(303).expect('location', '/datasets');
     await h.get(second.upload.urls.self).expect(404);
     assert.equal(await blobDocs(h.services, String(second.dataset.blobId)), 0);
   });

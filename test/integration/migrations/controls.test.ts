@@ -43,9 +43,9 @@ describe('migration controls over the API', () => {
     assert.equal(status.body.percent, 100);
     const csv = await request(app).get(`/api/v1/migrations/${id}/results/success.csv`).set(user.headers).expect(200);
     const lines = csv.text.trim().split('\n');
-    assert.equal(lines[0], 'ext,name,Id,Created');
+    assert.equal(lines[0], 'ext,name,Id,Created,Source Row');
     assert.equal(lines.length, 2001);
-    assert.match(lines[1], new RegExp(`^${tag}-0,Name 0,001\\w{15},true$`));
+    assert.match(lines[1], new RegExp(`^${tag}-0,Name 0,001\\w{15},true,1$`));
   });
 
   test('cancel drops the remaining batches; totals still add up', async () => {
@@ -58,7 +58,7 @@ describe('migration controls over the API', () => {
     await request(app).post(`/api/v1/migrations/${id}/start`).set(user.headers).expect(200);
     await waitForState(h.services, id, ['running']);
     await new Promise((r) => setTimeout(r, 500));
-    await request(app).post(`/api/v1/migrations/${id}/cancel`).set(user.headers).expect(200);
+    await request(app).post(`/api/v1/migrations/${id}/cancel`).set(user.headers).send({ confirm: true }).expect(200);
     const done = await waitForState(h.services, id, ['cancelled']);
     await setFaults(h.emulator, { latency: 0 });
     assert.ok(done.totals.skipped > 0);

@@ -130,7 +130,7 @@ describe('live migration page, status JSON, history search, role-guarded control
     await request(app).post(`/api/v1/migrations/${prod._id}/rollback`).set(operator.headers).expect(403);
     const asAdmin = await request(app).get(`/migrations/${prod._id}`).set('Cookie', admin.cookie).expect(200);
     assert.match(asAdmin.text, /\/rollback"/);
-    await request(app).post(`/api/v1/migrations/${prod._id}/rollback`).set(admin.headers).expect(200);
+    await request(app).post(`/api/v1/migrations/${prod._id}/rollback`).set(admin.headers).send({ confirm: true, confirmObject: 'Account' }).expect(200);
     assert.equal((await waitForState(h.services, prod._id, ['rolled_back'])).state, 'rolled_back');
   });
 });

@@ -1,6 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import request from 'supertest';
 import { startHarness, writeDataset, type Harness } from './support.js';
+
+/** The text of an attribute EJS escaped. */
+const unescape = (text: string) => text.replace(/&#34;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 
 describe('mapping API, preview and mapping page against the emulator', () => {
   let h: Harness;
@@ -70,16 +74,19 @@ describe('mapping API, preview and mapping page against the emulator', () => {
     const remarks = res.body.remarks.map((c: { row: number; column: string; code: string }) => `${c.row}|${c.column}|${c.code}`);
     // 30 February, and 03/04/2001 without an order: not dates.
     assert.deepEqual(remarks, ['2|Birth date|CAST_INVALID_DATE', '3|Birth date|CAST_INVALID_DATE']);
-    // Row 2 also lacks LastName, but an org checks required fields only when every value was accepted.
-    assert.equal(cells.has('2|Last Name|REQUIRED_FIELD_MISSING'), false);
+    // Row 2 also lacks LastName: an org would say so only once its other values are accepted; the preview says it at once.
+    assert.equal(cells.has('2|Last Name|REQUIRED_FIELD_MISSING'), true);
     assert.equal(res.body.invalid.some((c: { row: number }) => c.row === 1), false, 'row 1 is valid');
     const message = res.body.invalid.find((c: { code: string }) => c.code === 'INVALID_EMAIL_ADDRESS').message;
     assert.equal(message, 'Email: invalid email address: not-an-email');
 
-    // By default a bad value in a mapped column fails its row, as the run does: that cell alone is marked.
+    // By default a bad value in a mapped column fails its row, as the run does; the row's other problems are marked too.
     const failing = await h.post('/api/v1/preview', { ...body, pipeline: [{ op: 'cast', columns: ['Birth date'], to: 'date' }] }).expect(200);
     const marked = failing.body.invalid.map((c: { row: number; column: string; field: string; code: string }) => `${c.row}|${c.column}|${c.field}|${c.code}`);
-    assert.deepEqual(marked.sort(), ['2|Birth date|Birthdate|CAST_INVALID_DATE', '3|Birth date|Birthdate|CAST_INVALID_DATE']);
+    assert.deepEqual(marked.sort(), [
+      '2|Birth date|Birthdate|CAST_INVALID_DATE', '2|E-Mail|Email|INVALID_EMAIL_ADDRESS', '2|Last Name|LastName|REQUIRED_FIELD_MISSING',
+      '2|Level|Level__c|INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', '3|Birth date|Birthdate|CAST_INVALID_DATE', '3|Last Name|LastName|STRING_TOO_LONG',
+    ]);
     assert.deepEqual(failing.body.remarks, []);
   });
 
@@ -89,20 +96,32 @@ describe('mapping API, preview and mapping page against the emulator', () => {
     assert.match(res.body.error.message, /Nope/);
   });
 
-  test('the mapping page renders suggestions with scores and escapes a hostile header', async () => {
+  test('the flow\'s mapping and transform pages render suggestions with scores and escape a hostile header', async () => {
     const hostile = '<img src=x onerror=alert(1)>';
     const id = await writeDataset(h.services, ['LastName', 'Email Address', hostile], [['Doe', 'd@example.com', 'x']]);
-    const res = await h.get(`/datasets/${id}/map?connectionId=local&object=Contact`).expect(200);
+    const draft = await h.post('/api/v1/drafts', { datasetId: id }).expect(201);
+    await request(h.app).patch(draft.body.urls.self).set(h.user.headers).send({ object: 'Contact' }).expect(200);
+    const res = await h.get(`/migrations/drafts/${draft.body.id}/mapping`).expect(200);
     assert.ok(!res.text.includes(hostile), 'the header is never written raw');
     assert.ok(res.text.includes('&lt;img src=x onerror=alert(1)&gt;'));
     assert.match(res.text, /<tr data-column="LastName">[\s\S]*?<option value="LastName" selected>[\s\S]*?data-score="1"[\s\S]*?100 %/);
     assert.match(res.text, /<tr data-column="Email Address">[\s\S]*?<option value="Email" selected>[\s\S]*?data-score="0.8"[\s\S]*?80 %/);
-    assert.match(res.text, /<script src="\/public\/js\/pipeline-editor.js" defer><\/script>/);
-    // The editor's "bad value" choice is labelled and explained in the reader's language.
-    assert.match(res.text, /data-msg-on-invalid="Bad value" data-msg-on-invalid-help="What a value this step cannot convert does: [^"]+"/);
-    assert.match(res.text, /data-msg-on-invalid-fail="Fail the row" data-msg-on-invalid-null="Empty the cell and go on"/);
-    const zh = await h.get(`/datasets/${id}/map?connectionId=local&object=Contact`).set('Accept-Language', 'zh-CN').expect(200);
-    assert.match(zh.text, /data-msg-on-invalid="无效值" data-msg-on-invalid-help="此步骤无法转换的值如何处理[^"]+"/);
-    assert.ok(!/<script>/.test(res.text), 'no inline scripts (CSP)');
+    const transform = await h.get(`/migrations/drafts/${draft.body.id}/pipeline`).expect(200);
+    assert.match(transform.text, /<script src="\/public\/js\/pipeline-editor.js" defer><\/script>/);
+    // Every option of the editor is labelled and explained in the reader's language, the "bad value" choice too.
+    const messages = (html: string) => JSON.parse(unescape(/data-i18n="([^"]+)"/.exec(html)?.[1] ?? '{}')) as Record<string, string>;
+    const en = messages(transform.text);
+    assert.equal(en['mapping.onInvalid'], 'Bad value');
+    assert.match(en['mapping.onInvalid.help'] ?? '', /^What a value this step cannot convert does: /);
+    assert.deepEqual([en['mapping.onInvalid.fail'], en['mapping.onInvalid.null']], ['Fail the row', 'Empty the cell and go on']);
+    assert.equal(en['pipeline.opt.timeZone'], 'Time zone');
+    assert.equal(en['pipeline.opt.thousandsSeparator'], 'Thousands separator');
+    const zh = messages((await h.get(`/migrations/drafts/${draft.body.id}/pipeline`).set('Accept-Language', 'zh-CN').expect(200)).text);
+    assert.equal(zh['mapping.onInvalid'], '无效值');
+    assert.match(zh['mapping.onInvalid.help'] ?? '', /^此步骤无法转换的值如何处理/);
+    assert.equal(zh['pipeline.opt.timeZone'], '时区');
+    const zhMapping = await h.get(`/migrations/drafts/${draft.body.id}/mapping`).set('Accept-Language', 'zh-CN').expect(200);
+    assert.match(zhMapping.text, /API 名称相同/, 'the reason of a suggestion is translated');
+    assert.ok(!/<script>/.test(res.text + transform.text), 'no inline scripts (CSP)');
   });
 });

@@ -69,14 +69,7 @@ export async function waitForValidation(h: Harness, id: string, timeoutMs = 30_0
 
 /** The invalid-rows CSV as {row -> status codes}; reasons are `CODE:message:fields` joined by ' | '. */
 export function codesByRow(csv: string): Map<number, string[]> {
-  const lines = csv.trim().split('\r\n').slice(1);
-  const out = new Map<number, string[]>();
-  for (const line of lines) {
-    const row = Number(line.slice(0, line.indexOf(',')));
-    const reasons = line.slice(line.lastIndexOf(',') + 1).replace(/^"|"$/g, '');
-    out.set(row, reasons.split(' | ').map((r) => r.slice(0, r.indexOf(':'))).sort());
-  }
-  return out;
+  return new Map([...errorsByRow(csv)].map(([row, errors]) => [row, errors.map((e) => e.statusCode).sort()]));
 }
 
 /** A per-record error as Salesforce and the invalid-rows CSV give it. */
@@ -102,8 +95,10 @@ export function parseCsv(text: string): string[][] {
 /** The invalid-rows CSV as {row -> errors}; reasons are `CODE:message:fields` (`--` for none) joined by ' | '. */
 export function errorsByRow(csv: string): Map<number, SfErr[]> {
   const out = new Map<number, SfErr[]>();
-  for (const cells of parseCsv(csv).slice(1)) {
-    out.set(Number(cells[0]), cells[cells.length - 1].split(' | ').map((reason) => {
+  const [header, ...lines] = parseCsv(csv);
+  const verdict = header.indexOf('errors');
+  for (const cells of lines) {
+    out.set(Number(cells[0]), cells[verdict].split(' | ').map((reason) => {
       const fields = reason.slice(reason.lastIndexOf(':') + 1);
       return {
         statusCode: reason.slice(0, reason.indexOf(':')),

@@ -25,11 +25,20 @@ describe('roles', () => {
 });
 
 describe('audit descriptions', () => {
-  test('the action and target come from the path', () => {
-    assert.deepEqual(describeRequest('POST', '/api/v1/migrations/m1/retry-failed'), { action: 'migrations.retry-failed', target: { type: 'migration', id: 'm1' } });
-    assert.deepEqual(describeRequest('POST', '/datasets'), { action: 'datasets.create', target: { type: 'dataset' } });
-    assert.deepEqual(describeRequest('DELETE', '/api/v1/connections/c1'), { action: 'connections.delete', target: { type: 'connection', id: 'c1' } });
-    assert.deepEqual(describeRequest('POST', '/admin/users/bob'), { action: 'users.create', target: { type: 'user', id: 'bob' } });
+  test('the action in stable words and the target come from the whole path; previews and drafts are not audited', () => {
+    assert.deepEqual(describeRequest('POST', '/api/v1/migrations/m1/retry-failed'), { action: 'migration.retry-failed', target: { type: 'migration', id: 'm1' } });
+    assert.deepEqual(describeRequest('POST', '/migrations/m%201/rollback'), { action: 'migration.rollback', target: { type: 'migration', id: 'm 1' } });
+    assert.deepEqual(describeRequest('POST', '/api/v1/datasets'), { action: 'dataset.upload', target: { type: 'dataset' } });
+    assert.deepEqual(describeRequest('POST', '/datasets/d1/delete'), { action: 'dataset.delete', target: { type: 'dataset', id: 'd1' } });
+    assert.deepEqual(describeRequest('DELETE', '/api/v1/templates/Accounts'), { action: 'template.delete', target: { type: 'template', id: 'Accounts' } });
+    assert.deepEqual(describeRequest('POST', '/migrations/drafts/draft-1/template'), { action: 'template.save', target: { type: 'template' } });
+    assert.deepEqual(describeRequest('POST', '/migrations/drafts/draft-1/launch'), { action: 'migration.create', target: { type: 'migration' } });
+    assert.deepEqual(describeRequest('DELETE', '/api/v1/connections/c1'), { action: 'connection.delete', target: { type: 'connection', id: 'c1' } });
+    assert.deepEqual(describeRequest('POST', '/admin/users/bob'), { action: 'user.update', target: { type: 'user', id: 'bob' } });
+    for (const [method, path] of [['POST', '/api/v1/preview'], ['POST', '/api/v1/mapping/suggest'], ['PATCH', '/api/v1/drafts/draft-1'],
+      ['POST', '/migrations/drafts'], ['POST', '/migrations/drafts/draft-1/mapping'], ['POST', '/api/v1/templates/T/check']]) {
+      assert.equal(describeRequest(method, path), undefined, `${method} ${path}`);
+    }
   });
 });
 

@@ -74,9 +74,33 @@ describe('validateFrame and the report', () => {
     assert.equal(built.examples.length, 3);
     assert.deepEqual(invalid.map((r) => r.row), [2, 3, 5]);
     const keys = Object.keys(invalid[0].record);
-    assert.equal(invalidRowsCsvHeader(keys), 'row,Name,External_Id__c,NumberOfEmployees,Industry,errors\r\n');
-    assert.equal(invalidRowCsvLine(keys, invalid[1]), '3,Globex,x1,5,Oil,INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST:Industry: bad value for restricted picklist field: Oil:Industry\r\n');
-    assert.equal(invalidRowCsvLine(keys, invalid[2]), '5,Hooli,x1,3,Banking,DUPLICATE_EXTERNAL_ID:Duplicate external id specified: x1:External_Id__c\r\n');
+    assert.equal(invalidRowsCsvHeader(keys), 'row,Name,External_Id__c,NumberOfEmployees,Industry,errors,otherErrors\r\n');
+    assert.equal(invalidRowCsvLine(keys, invalid[1]), '3,Globex,x1,5,Oil,INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST:Industry: bad value for restricted picklist field: Oil:Industry,\r\n');
+    assert.equal(invalidRowCsvLine(keys, invalid[2]), '5,Hooli,x1,3,Banking,DUPLICATE_EXTERNAL_ID:Duplicate external id specified: x1:External_Id__c,\r\n');
+  });
+
+  test('every problem of an invalid row is listed besides its verdict; counts stay the verdict\'s', async () => {
+    const frame = frameFromRows(['name', 'employees', 'industry'], [
+      ['', 'ten', 'Oil'],
+      ['Acme', '10', 'Oil'],
+      ['', '3', 'Banking'],
+      ['Good', '1', 'Banking'],
+    ]);
+    const piped = await applyPipeline(frame, [{ op: 'cast', columns: ['employees'], to: 'integer' }]);
+    const mapping = Mapping.parse({
+      object: 'Account',
+      fields: [{ column: 'name', field: 'Name' }, { column: 'employees', field: 'NumberOfEmployees' }, { column: 'industry', field: 'Industry' }],
+    });
+    const invalid: InvalidRow[] = [];
+    const report = new ValidationReportBuilder({ onInvalidRow: (row) => invalid.push(row) });
+    const { errors, also } = await validateFrame(piped.frame, { mapping, describe: ACCOUNT, operation: 'insert', rowIssues: piped.rowIssues, report });
+    const codes = (lists: { statusCode: string }[][]) => lists.map((list) => list.map((e) => e.statusCode));
+    // Row 1: the cast fails it; its bad picklist value and its missing Name are listed too (not its cast column again).
+    assert.deepEqual(codes(errors), [['CAST_NOT_A_NUMBER'], ['INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST'], ['REQUIRED_FIELD_MISSING'], []]);
+    assert.deepEqual(codes(also), [['INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', 'REQUIRED_FIELD_MISSING'], [], [], []]);
+    assert.deepEqual(report.build().byStatusCode, { CAST_NOT_A_NUMBER: 1, INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST: 1, REQUIRED_FIELD_MISSING: 1 });
+    const line = invalidRowCsvLine(Object.keys(invalid[0].record), invalid[0]);
+    assert.match(line, /^1,,,Oil,CAST_NOT_A_NUMBER:employees: 'ten' is not an integer:employees,INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST:[^|]+:Industry \| REQUIRED_FIELD_MISSING:/);
   });
 
   test('on insert a repeated unique value is DUPLICATE_VALUE naming the first row; record-level in the report', async () => {

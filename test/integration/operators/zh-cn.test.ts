@@ -1,0 +1,106 @@
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import request from 'supertest';
+import { createApp } from '../../../src/app.js';
+import { getDraft } from '../../../src/drafts/index.js';
+import { getValidation } from '../../../src/preflight/index.js';
+import { saveTemplate, TemplateInput } from '../../../src/templates/index.js';
+import { startHarness, makeDataset, runMigration, type Harness } from '../migrations/harness.js';
+import { signIn, type TestUser } from '../../support/sign-in.js';
+
+const catalogue = (locale: string): Map<string, string> => new Map(
+  readdirSync(`locales/${locale}`).filter((f) => f.endsWith('.json'))
+    .flatMap((f) => Object.entries(JSON.parse(readFileSync(`locales/${locale}/${f}`, 'utf8')) as Record<string, string>)),
+);
+
+/**
+ * The English texts a Chinese page must not show: every catalogue message with a different Chinese text, cut at
+ * its placeholders; pieces of at least two words (a lone word such as "Name" may be data).
+ */
+function englishPieces(): Map<string, string> {
+  const zh = catalogue('zh-CN');
+  const out = new Map<string, string>();
+  for (const [key, text] of catalogue('en')) {
+    if (zh.get(key) === text) continue;
+    for (const piece of text.split(/\{\w+\}/)) {
+      const words = piece.trim().replace(/^[^\p{L}]+|[^\p{L}]+$/gu, '');
+      if (/\p{L}+\s+\p{L}+/u.test(words) && words.length >= 6) out.set(words, key);
+    }
+  }
+  return out;
+}
+
+const entities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#34': '"', '#39': "'", nbsp: ' ' };
+const decode = (text: string) => text.replace(/&(amp|lt|gt|quot|#34|#39|nbsp);/g, (_, e: string) => entities[e] ?? '');
+
+/** What a reader sees or hears of a page: text, placeholders, titles, labels, and the messages page scripts show. */
+function readable(html: string): string {
+  const attributes = [...html.matchAll(/\s(?:placeholder|title|aria-label|data-msg-[\w-]+|data-confirm)="([^"]*)"/g)].map((m) => m[1]);
+  const scriptMessages = [...html.matchAll(/\sdata-i18n="([^"]*)"/g)].flatMap((m) => Object.values(JSON.parse(decode(m[1] ?? '{}')) as Record<string, unknown>))
+    .flatMap((v) => (typeof v === 'string' ? [v] : typeof v === 'object' && v ? Object.values(v as Record<string, string>) : []));
+  const text = html.replace(/<script[\s\S]*?<\/script>/g, ' ').replace(/<style[\s\S]*?<\/style>/g, ' ').replace(/<[^>]+>/g, ' ');
+  return decode([text, ...attributes, ...scriptMessages].join(' ')).replace(/\s+/g, ' ');
+}
+
+/** Every page in Simplified Chinese: no English text that has a translation. */
+describe('every page in 简体中文', () => {
+  let h: Harness;
+  let app: ReturnType<typeof createApp>;
+  let admin: TestUser;
+  const pages: string[] = ['/', '/dashboard', '/datasets', '/datasets/new', '/migrations', '/migrations/new', '/templates', '/connections',
+    '/admin', '/admin/audit', '/no-such-page'];
+
+  before(async () => {
+    h = await startHarness({ env: { SECRET_KEY: Buffer.alloc(32, 4).toString('base64') } });
+    app = createApp(h.services, { localOrgUrl: h.emulator.url });
+    admin = await signIn(h.services, 'admin');
+    const datasetId = await makeDataset(h.services, ['Account Name', 'City'], Array.from({ length: 6 }, (_, i) => [i === 2 ? '' : `Zh ${i}`, ' Town ']));
+    const mapping = { object: 'Account', fields: [{ column: 'Account Name', field: 'Name' }, { column: 'City', field: 'BillingCity' }] };
+    const done = await runMigration(h.services, { datasetId, object: 'Account', operation: 'insert', template: { mapping } });
+    await saveTemplate(h.services.store, TemplateInput.parse({ name: 'Zh', object: 'Account', operation: 'insert', mapping }), 'test');
+    await saveTemplate(h.services.store, TemplateInput.parse({ name: 'Zh', object: 'Account', operation: 'upsert', externalIdField: 'External_Id__c', mapping }), 'test');
+    await request(app).post('/api/v1/connections').set(admin.headers).send({
+      method: 'password', name: 'Prod', loginUrl: h.emulator.url, username: 'admin@local.org', password: 'password',
+      clientId: 'dms-local', clientSecret: 'dms-local-secret', production: true,
+    }).expect(201);
+    const draft = await request(app).post('/api/v1/drafts').set(admin.headers).send({ datasetId }).expect(201);
+    await request(app).patch(draft.body.urls.self).set(admin.headers).send({ object: 'Account', mapping, pipeline: [{ op: 'cast', columns: ['City'], to: 'date' }] }).expect(200);
+    await request(app).post(`/migrations/drafts/${draft.body.id}/dry-run`).set(admin.headers).expect(303);
+    const validationId = (await getDraft(h.services, draft.body.id)).validationId ?? '';
+    for (let i = 0; i < 100 && (await getValidation(h.services.store, validationId)).status !== 'done'; i++) await new Promise((r) => setTimeout(r, 100));
+    // A half-filled step, so the transform page says what it waits for.
+    await request(app).patch(draft.body.urls.self).set(admin.headers).send({ pipeline: [{ op: 'cast', columns: ['City'], to: 'date' }, { op: 'trim' }] }).expect(200);
+    pages.push(`/datasets/${datasetId}`, `/migrations/${done._id}`, `/validations/${validationId}`, '/templates/Zh', '/templates/Zh/diff',
+      ...['start', 'target', 'mapping', 'pipeline', 'validate', 'run'].map((step) => `/migrations/drafts/${draft.body.id}/${step}`));
+  });
+  after(async () => { await h.close(); });
+
+  test('no page shows English text that has a Chinese translation', async () => {
+    const pieces = englishPieces();
+    const found: string[] = [];
+    for (const path of pages) {
+      const res = await request(app).get(path).set('Cookie', `${admin.cookie}; lang=zh-CN`).set('accept', 'text/html');
+      assert.ok(res.status === 200 || path === '/no-such-page', `${path} answered ${res.status}`);
+      const text = readable(res.text);
+      for (const [english, key] of pieces) if (text.includes(english)) found.push(`${path}: "${english}" (${key})`);
+    }
+    const signedOut = readable((await request(app).get('/login').set('Cookie', 'lang=zh-CN')).text);
+    for (const [english, key] of pieces) if (signedOut.includes(english)) found.push(`/login: "${english}" (${key})`);
+    assert.deepEqual(found, []);
+  });
+
+  test('the small things: a favicon, one chunk, only the options of the file\'s format', async () => {
+    await request(app).get('/favicon.ico').expect(301).expect('location', '/public/favicon.svg');
+    await request(app).get('/public/favicon.svg').expect(200).expect('content-type', /svg/);
+    const dataset = pages.find((p) => p.startsWith('/datasets/ds-')) ?? '';
+    const db = h.services.store.db<Record<string, unknown>>('datasets');
+    await db.insert({ ...(await db.get(dataset.slice('/datasets/'.length))), format: 'csv' });
+    const shown = await request(app).get(dataset).set('Cookie', admin.cookie).expect(200);
+    assert.match(shown.text, /\(1 chunk\)/);
+    assert.match(shown.text, /<label data-formats="xlsx" hidden>/, 'no sheet option for a CSV');
+    assert.match(shown.text, /<label data-formats="csv">/);
+    const upload = await request(app).get('/datasets/new').set('Cookie', admin.cookie).expect(200);
+    assert.equal((upload.text.match(/<label data-formats="[^"]+" hidden>/g) ?? []).length, 6, 'options wait for the file');
+  });
+});
