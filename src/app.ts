@@ -5,6 +5,7 @@ import type { Services } from './services.js';
 import { logger } from './logger.js';
 import { errorHandler, notFoundHandler } from './web/error-handler.js';
 import { securityHeaders } from './web/security-headers.js';
+import { requestId } from './web/request-id.js';
 import { healthRoutes, type Readiness } from './routes/health.js';
 import { homeRoutes } from './routes/home.js';
 import { diagnosticsRoutes } from './routes/diagnostics.js';
@@ -25,6 +26,7 @@ import { adminApiRoutes, adminPageRoutes } from './routes/admin.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { vendorRoutes } from './routes/vendor.js';
 import { withResponseCache } from './web/response-cache.js';
+import { apiDocsRoutes } from './routes/api-docs.js';
 
 export interface AppOptions {
   readiness?: Readiness;
@@ -48,6 +50,7 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   app.use(
     pinoHttp({
       logger: logger('http'),
+      genReqId: requestId,
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
       serializers: {
         req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
@@ -56,7 +59,8 @@ export function createApp(services: Services, options: AppOptions = {}): Express
     }),
   );
   app.use('/public', express.static(projectPath('public'), { maxAge: services.config.env === 'production' ? '1d' : 0 }));
-  app.use('/public/vendor', vendorRoutes({ maxAgeMs: services.config.env === 'production' ? 86_400_000 : 0 }));
+  const vendorMaxAgeMs = services.config.env === 'production' ? 86_400_000 : 0;
+  app.use('/public/vendor', vendorRoutes({ maxAgeMs: vendorMaxAgeMs }));
   // i18n first: the error page rendered for a malformed body needs t().
   app.use(i18nMiddleware);
   app.use(express.json({ limit: '2mb' }));
@@ -69,6 +73,7 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   app.use(authRoutes(services));
 
   app.use(healthRoutes(services, readiness));
+  app.use(apiDocsRoutes({ maxAgeMs: vendorMaxAgeMs }));
   app.use(homeRoutes(services, { localOrgUrl: options.localOrgUrl }));
   app.use('/api/v1/diagnostics', diagnosticsRoutes(services));
   app.use('/api/v1/migrations', migrationApiRoutes(services));

@@ -7,7 +7,7 @@ import { currentUser, requestAuth } from './session-middleware.js';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** Reachable without signing in. */
-const PUBLIC_PATHS = [/^\/login$/, /^\/healthz$/, /^\/readyz$/, /^\/lang\/[\w-]+$/, /^\/public\//, /^\/favicon\.ico$/];
+const PUBLIC_PATHS = [/^\/login$/, /^\/healthz$/, /^\/readyz$/, /^\/api\/v1\/openapi\.json$/, /^\/lang\/[\w-]+$/, /^\/public\//, /^\/favicon\.ico$/];
 
 /** State changes any signed-in user may make (a viewer can still sign out). */
 const SIGNED_IN_WRITES = [/^\/logout$/];
