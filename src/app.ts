@@ -27,6 +27,7 @@ import { dashboardRoutes } from './routes/dashboard.js';
 import { vendorRoutes } from './routes/vendor.js';
 import { withResponseCache } from './web/response-cache.js';
 import { apiDocsRoutes } from './routes/api-docs.js';
+import { tokenApiRoutes, tokenPageRoutes } from './routes/tokens.js';
 
 export interface AppOptions {
   readiness?: Readiness;
@@ -90,6 +91,8 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   app.use('/api/v1/templates', templateApiRoutes(services));
   app.use('/templates', templatePageRoutes(services));
   app.use('/api/v1/validations', validationApiRoutes(services));
+  app.use('/api/v1', tokenApiRoutes(services));
+  app.use('/account', tokenPageRoutes(services));
   app.use('/validations', validationPageRoutes(services));
 
   app.use(notFoundHandler);

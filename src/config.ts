@@ -102,6 +102,7 @@ const EnvSchema = z.object({
   SESSION_SECRET: z.string().min(16, 'SESSION_SECRET must be at least 16 characters').optional(),
   DMS_ADMIN_USER: z.string().optional(),
   DMS_ADMIN_PASSWORD: z.string().min(8, 'DMS_ADMIN_PASSWORD must be at least 8 characters').optional(),
+  API_BASIC_AUTH: z.string().optional(),
   VCAP_SERVICES: z.string().optional(),
   PATH: z.string().default(''),
   VCAP_APPLICATION: z.string().optional(),
@@ -125,6 +126,8 @@ export interface Config {
   secretKey?: Buffer;
   sessionSecret?: string;
   initialAdmin?: { user: string; password: string };
+  /** HTTP Basic with a password on /api/v1 (API_BASIC_AUTH; off by default in production: scripts use API tokens). */
+  apiBasicAuth: boolean;
   /** Where to look for a redis-server binary when Redis is embedded. */
   searchPath: string;
 }
@@ -157,6 +160,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.NODE_ENV === 'production' && !e.SECRET_KEY) {
     problems.push('SECRET_KEY is required in production (32 random bytes, base64): it encrypts Salesforce credentials at rest');
   }
+  const basicAuth = boolFrom('API_BASIC_AUTH', e.NODE_ENV !== 'production').safeParse(e.API_BASIC_AUTH);
+  if (!basicAuth.success) problems.push(...basicAuth.error.issues.map((i) => i.message));
   if (problems.length > 0) throw new ConfigError(problems);
 
   const redis: RedisSettings | undefined = e.REDIS_URL
@@ -182,6 +187,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secretKey: e.SECRET_KEY ? Buffer.from(e.SECRET_KEY, 'base64') : undefined,
     sessionSecret: e.SESSION_SECRET,
     initialAdmin: e.DMS_ADMIN_USER && e.DMS_ADMIN_PASSWORD ? { user: e.DMS_ADMIN_USER, password: e.DMS_ADMIN_PASSWORD } : undefined,
+    apiBasicAuth: basicAuth.data ?? false,
     searchPath: e.PATH,
   };
 }

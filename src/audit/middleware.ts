@@ -47,6 +47,9 @@ export function auditTrail(services: Services): RequestHandler {
         details: { method: req.method, path: req.path.slice(0, 200), status: res.statusCode },
         ...extra,
       };
+      // A request made with an API token names it, whatever details the route added.
+      const tokenId = (res.locals.auth as { tokenId?: string } | undefined)?.tokenId;
+      if (tokenId) entry.details = { ...entry.details, token: tokenId };
       recordAudit(services, entry).catch((err: unknown) => logger('http').error({ err, action: entry.action }, 'audit entry could not be written'));
     });
     next();

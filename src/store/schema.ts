@@ -15,6 +15,8 @@ export const DATABASES = {
   connections: [{ name: 'by-kind-name', fields: ['kind', 'name'] }],
   users: [{ name: 'by-username', fields: ['username'] }],
   audit: [{ name: 'by-at', fields: ['at'] }],
+  tokens: [],
+  schedules: [],
 } as const satisfies Record<string, readonly { name: string; fields: readonly string[] }[]>;
 
 export type DatabaseName = keyof typeof DATABASES;

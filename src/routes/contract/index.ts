@@ -6,6 +6,7 @@ import { datasetOperations } from './datasets.js';
 import { migrationOperations } from './migrations.js';
 import { preflightOperations } from './preflight.js';
 import { templateOperations } from './templates.js';
+import { tokenOperations } from './tokens.js';
 
 /** Every route of /api/v1 with its schemas: the OpenAPI document and the contract test read this list. */
 export const API_OPERATIONS: readonly ApiOperation[] = [
@@ -16,4 +17,5 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
   ...adminOperations,
   ...preflightOperations,
   ...templateOperations,
+  ...tokenOperations,
 ];

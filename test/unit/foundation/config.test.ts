@@ -77,6 +77,14 @@ describe('config', () => {
     assert.equal(config.secretKey?.length, 32);
   });
 
+  test('HTTP Basic on the API is on in development, off in production unless API_BASIC_AUTH says otherwise', () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    assert.equal(loadConfig({}).apiBasicAuth, true);
+    assert.equal(loadConfig({ NODE_ENV: 'production', SECRET_KEY: key }).apiBasicAuth, false);
+    assert.equal(loadConfig({ NODE_ENV: 'production', SECRET_KEY: key, API_BASIC_AUTH: 'true' }).apiBasicAuth, true);
+    assert.ok(problemsOf({ API_BASIC_AUTH: 'maybe' }).some((p) => p.startsWith('API_BASIC_AUTH')));
+  });
+
   test('admin user and password must come together', () => {
     assert.ok(problemsOf({ DMS_ADMIN_USER: 'root' }).some((p) => p.includes('DMS_ADMIN_USER and DMS_ADMIN_PASSWORD')));
   });
