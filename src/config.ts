@@ -213,3 +213,21 @@ export function requireBackingServices(config: Config): { redis: RedisSettings; 
   if (problems.length > 0 || !config.redis || !config.couch) throw new ConfigError(problems);
   return { redis: config.redis, couch: config.couch };
 }
+
+const ClientEnvSchema = z.object({
+  DMS_URL: urlFrom('DMS_URL', ['http:', 'https:']),
+  DMS_TOKEN: z.string().optional(),
+  XDG_CONFIG_HOME: z.string().optional(),
+  HOME: z.string().optional(),
+});
+
+/** What the `dms` client commands read: a server and token that override the saved login (CI), and where configs live. */
+export interface ClientEnvironment { url?: string; token?: string; configDir: string }
+
+export function loadClientEnvironment(env: Record<string, string | undefined> = process.env): ClientEnvironment {
+  const parsed = ClientEnvSchema.safeParse(env);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => i.message));
+  const e = parsed.data;
+  const base = e.XDG_CONFIG_HOME || resolve(e.HOME ?? '.', '.config');
+  return { url: e.DMS_URL, token: e.DMS_TOKEN || undefined, configDir: resolve(base, 'dms') };
+}

@@ -1,0 +1,41 @@
+import { openAsBlob } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { ApiClient } from './api.js';
+import { CliError, EXIT } from './exit.js';
+import type { Progress } from './progress.js';
+import { waitUntil } from './wait.js';
+
+export interface DatasetView {
+  id: string; name: string; status: string; rowCount: number; sizeBytes: number; format?: string; createdAt: string;
+  error?: { code: string; message: string }; progress?: { bytesRead: number; rowsRead: number };
+}
+
+/** Streams a file to POST /api/v1/datasets (multipart; the file is read as it is sent, never whole into memory). */
+export async function uploadDataset(api: ApiClient, file: string, progress: Progress): Promise<DatasetView> {
+  const size = await stat(file).then((s) => s.size, () => {
+    throw new CliError(EXIT.usage, `Cannot read ${file}: no such file.`);
+  });
+  const form = new FormData();
+  form.append('file', await openAsBlob(file), basename(file));
+  progress.note(`uploading ${basename(file)} (${size} bytes)`);
+  const res = await api.send('POST', '/api/v1/datasets', form);
+  return (await res.json()) as DatasetView;
+}
+
+/** Waits for the parse: ready, or exit 3 with the reader's message (which names the line and column). */
+export async function waitForDataset(api: ApiClient, id: string, progress: Progress, timeoutSeconds?: number): Promise<DatasetView> {
+  const done = await waitUntil(() => api.json<DatasetView>('GET', `/api/v1/datasets/${encodeURIComponent(id)}`), (d) => d.status === 'ready' || d.status === 'failed', {
+    what: `dataset ${id} to be parsed`,
+    timeoutSeconds,
+    intervalMs: 500,
+    onValue: (d) => progress.update('parsing', d.progress?.bytesRead ?? (d.status === 'ready' ? d.sizeBytes : 0), d.sizeBytes),
+  });
+  progress.end();
+  if (done.status === 'failed') throw new CliError(EXIT.refused, `Dataset ${id} failed to parse: ${done.error?.code}: ${done.error?.message}`);
+  return done;
+}
+
+export async function listDatasets(api: ApiClient): Promise<DatasetView[]> {
+  return (await api.json<{ datasets: DatasetView[] }>('GET', '/api/v1/datasets?pageSize=200')).datasets;
+}
