@@ -28,6 +28,7 @@ import { vendorRoutes } from './routes/vendor.js';
 import { withResponseCache } from './web/response-cache.js';
 import { apiDocsRoutes } from './routes/api-docs.js';
 import { tokenApiRoutes, tokenPageRoutes } from './routes/tokens.js';
+import { httpMetricsMiddleware, metricsRoutes } from './routes/metrics.js';
 
 export interface AppOptions {
   readiness?: Readiness;
@@ -47,6 +48,7 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   app.locals.localOrgUrl = options.localOrgUrl;
 
   const behindTls = services.config.onCloudFoundry;
+  app.use(httpMetricsMiddleware(services));
   app.use(securityHeaders(behindTls));
   app.use(
     pinoHttp({
@@ -75,6 +77,7 @@ export function createApp(services: Services, options: AppOptions = {}): Express
 
   app.use(healthRoutes(services, readiness));
   app.use(apiDocsRoutes({ maxAgeMs: vendorMaxAgeMs }));
+  app.use(metricsRoutes(services));
   app.use(homeRoutes(services, { localOrgUrl: options.localOrgUrl }));
   app.use('/api/v1/diagnostics', diagnosticsRoutes(services));
   app.use('/api/v1/migrations', migrationApiRoutes(services));

@@ -23,7 +23,7 @@ const ADMIN_AREAS: { pattern: RegExp; methods: 'all' | 'write' }[] = [
 /** Pages whose own scripts (bull-board's) cannot send our token: a same-origin check stands in for it. */
 const SAME_ORIGIN_ONLY = [/^\/admin\/queues(\/|$)/];
 
-const wantsJson = (req: Request) => req.path.startsWith('/api/') || req.accepts(['html', 'json']) === 'json';
+const wantsJson = (req: Request) => req.path.startsWith('/api/') || req.path === '/metrics' || req.accepts(['html', 'json']) === 'json';
 
 function refuse(req: Request, res: Response, needed: Role): void {
   const user = currentUser(res);
