@@ -29,6 +29,7 @@ import { withResponseCache } from './web/response-cache.js';
 import { apiDocsRoutes } from './routes/api-docs.js';
 import { tokenApiRoutes, tokenPageRoutes } from './routes/tokens.js';
 import { httpMetricsMiddleware, metricsRoutes } from './routes/metrics.js';
+import { scheduleApiRoutes, schedulePageRoutes } from './routes/schedules.js';
 
 export interface AppOptions {
   readiness?: Readiness;
@@ -96,6 +97,8 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   app.use('/api/v1/validations', validationApiRoutes(services));
   app.use('/api/v1', tokenApiRoutes(services));
   app.use('/account', tokenPageRoutes(services));
+  app.use('/api/v1', scheduleApiRoutes(services));
+  app.use('/schedules', schedulePageRoutes(services));
   app.use('/validations', validationPageRoutes(services));
 
   app.use(notFoundHandler);

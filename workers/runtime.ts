@@ -5,6 +5,7 @@ import { JOBS, isJobName, workerProcessName, type JobName } from '../src/queue/i
 import type { Services } from '../src/services.js';
 import { logger } from '../src/logger.js';
 import { observeMetric } from '../src/metrics/index.js';
+import { listScheduleDocs, restoreMissing } from '../src/schedules/index.js';
 import { PROCESSORS, type Processor } from './registry.js';
 
 export interface RunningWorkers {
@@ -63,6 +64,13 @@ export function startWorkers(services: Services): RunningWorkers {
     });
     return worker;
   });
+  if (config.queue.queues.includes('schedules')) {
+    // Schedules whose BullMQ scheduler Redis lost (a restart without persistence) are scheduled again.
+    listScheduleDocs(services)
+      .then((docs) => restoreMissing(services, docs))
+      .then((restored) => restored > 0 && logger('worker').warn({ restored }, 'schedules restored in Redis'))
+      .catch((err: unknown) => logger('worker').error({ err }, 'schedules could not be checked'));
+  }
   return {
     workers,
     async close(timeoutMs) {

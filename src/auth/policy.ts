@@ -18,6 +18,7 @@ const ADMIN_AREAS: { pattern: RegExp; methods: 'all' | 'write' }[] = [
   { pattern: /^\/api\/v1\/(users|audit)(\/|$)/, methods: 'all' },
   { pattern: /^\/(api\/v1\/)?connections(\/|$)/, methods: 'write' },
   { pattern: /^\/metrics$/, methods: 'all' },
+  { pattern: /^\/(api\/v1\/)?webhooks(\/|$)/, methods: 'all' },
 ];
 
 /** Pages whose own scripts (bull-board's) cannot send our token: a same-origin check stands in for it. */

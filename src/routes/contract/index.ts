@@ -7,6 +7,7 @@ import { migrationOperations } from './migrations.js';
 import { preflightOperations } from './preflight.js';
 import { templateOperations } from './templates.js';
 import { tokenOperations } from './tokens.js';
+import { scheduleOperations } from './schedules.js';
 
 /** Every route of /api/v1 with its schemas: the OpenAPI document and the contract test read this list. */
 export const API_OPERATIONS: readonly ApiOperation[] = [
@@ -18,4 +19,5 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
   ...preflightOperations,
   ...templateOperations,
   ...tokenOperations,
+  ...scheduleOperations,
 ];
