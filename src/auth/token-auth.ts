@@ -28,7 +28,8 @@ export async function authenticateToken(services: Services, presented: string, a
     throw new AppError('TOKEN_INVALID', 401, `The owner of this API token (${token.owner}) is disabled or no longer exists.`);
   }
   const role = roleOfScope(token.scope, owner.role, rank);
-  return { user: role ? { username: owner.username, role } : undefined, owner: owner.username, tokenId: token._id.slice('token:'.length), scope: token.scope };
+  const user = role ? { username: owner.username, role } : undefined;
+  return { user, owner: owner.username, tokenId: token._id.slice('token:'.length), scope: token.scope };
 }
 
 /**

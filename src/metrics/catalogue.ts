@@ -3,8 +3,13 @@
  * its own buffer (no Redis round trip where work happens) and flushes it into Redis every few seconds.
  */
 export const SHARED_METRICS = {
-  dms_job_duration_seconds: { type: 'histogram', help: 'Time a worker spent on a job, by queue, job name and outcome', labels: ['queue', 'name', 'outcome'] },
-  dms_rows_total: { type: 'counter', help: 'Rows of finished migrations by connection (org), object, operation and outcome', labels: ['connection', 'object', 'operation', 'outcome'] },
+  dms_job_duration_seconds: {
+    type: 'histogram', help: 'Time a worker spent on a job, by queue, job name and outcome', labels: ['queue', 'name', 'outcome'],
+  },
+  dms_rows_total: {
+    type: 'counter', help: 'Rows of finished migrations by connection (org), object, operation and outcome',
+    labels: ['connection', 'object', 'operation', 'outcome'],
+  },
   dms_salesforce_api_calls_total: { type: 'counter', help: 'REST and Bulk API calls DMS made, by connection (org)', labels: ['connection'] },
   dms_parse_bytes_total: { type: 'counter', help: 'Bytes of uploaded files parsed, by format', labels: ['format'] },
   dms_parse_rows_total: { type: 'counter', help: 'Rows read from uploaded files, by format', labels: ['format'] },

@@ -39,7 +39,8 @@ function responseOf(status: number, spec: ResponseSpec, components: Record<strin
   const description = STATUS_TEXT[status] ?? String(status);
   if (spec === null) return { description };
   if (isMediaBody(spec)) {
-    return { description: spec.description, content: { [spec.contentType]: spec.schema ? { schema: toOpenApiSchema(spec.schema, 'output', components) } : {} } };
+    const media = spec.schema ? { schema: toOpenApiSchema(spec.schema, 'output', components) } : {};
+    return { description: spec.description, content: { [spec.contentType]: media } };
   }
   return { description, content: { 'application/json': { schema: toOpenApiSchema(spec, 'output', components) } } };
 }
@@ -47,12 +48,14 @@ function responseOf(status: number, spec: ResponseSpec, components: Record<strin
 function operationOf(op: ApiOperation, components: Record<string, Json>): Json {
   const responses: Json = {};
   for (const [status, spec] of Object.entries(op.responses)) responses[status] = responseOf(Number(status), spec, components);
-  responses.default = { description: 'An error, in the one error shape', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+  const errorSchema = { schema: { $ref: '#/components/schemas/Error' } };
+  responses.default = { description: 'An error, in the one error shape', content: { 'application/json': errorSchema } };
   const parameters = parametersOf(op, components);
+  const mediaOf = (schema: z.ZodType | undefined) => (schema ? { schema: toOpenApiSchema(schema, 'input', components) } : {});
   const body = op.body === undefined
     ? undefined
     : isMediaBody(op.body)
-      ? { required: true, description: op.body.description, content: { [op.body.contentType]: op.body.schema ? { schema: toOpenApiSchema(op.body.schema, 'input', components) } : {} } }
+      ? { required: true, description: op.body.description, content: { [op.body.contentType]: mediaOf(op.body.schema) } }
       : { required: true, content: { 'application/json': { schema: toOpenApiSchema(op.body, 'input', components) } } };
   return {
     operationId: `${op.method}${op.path.replace(/[{}]/g, '').replace(/(^|[/_.-])(\w)/g, (_m, _s, c: string) => c.toUpperCase())}`,
@@ -90,7 +93,7 @@ export function buildOpenApiDocument(operations: readonly ApiOperation[]): Json 
       schemas: components,
       securitySchemes: {
         bearerToken: { type: 'http', scheme: 'bearer', description: 'A personal API token (dms_...) with a scope: read, operate or admin' },
-        basicAuth: { type: 'http', scheme: 'basic', description: 'User name and password; off when DMS_API_BASIC_AUTH=false (the default in production)' },
+        basicAuth: { type: 'http', scheme: 'basic', description: 'User name and password; off when API_BASIC_AUTH=false (production default)' },
         sessionCookie: { type: 'apiKey', in: 'cookie', name: 'dms_session', description: 'A browser session (state changes also need x-csrf-token)' },
       },
     },

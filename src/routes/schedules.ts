@@ -57,8 +57,10 @@ export function schedulePageRoutes(services: Services): Router {
   router.get('/', async (_req, res) => {
     const admin = hasRole(currentUser(res)?.role ?? 'viewer', 'admin');
     const hooks = admin ? await listWebhookDocs(services) : [];
-    const webhooks = await Promise.all(hooks.map(async (h) => ({ ...presentWebhook(h), deliveries: await listDeliveries(services, webhookIdOf(h), 10) })));
-    res.render('pages/schedules/index', { title: res.locals.t('schedules.title'), schedules: await listSchedules(services), webhooks, admin, events: WEBHOOK_EVENTS });
+    const withLog = async (h: (typeof hooks)[number]) => ({ ...presentWebhook(h), deliveries: await listDeliveries(services, webhookIdOf(h), 10) });
+    const webhooks = await Promise.all(hooks.map(withLog));
+    const schedules = await listSchedules(services);
+    res.render('pages/schedules/index', { title: res.locals.t('schedules.title'), schedules, webhooks, admin, events: WEBHOOK_EVENTS });
   });
   router.post('/:id/:action', async (req, res) => {
     const { action, id } = req.params;

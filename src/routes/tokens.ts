@@ -26,7 +26,8 @@ export function tokenApiRoutes(services: Services): Router {
   router.get('/me', (_req, res) => {
     const user = signedIn(res);
     const auth = requestAuth(res);
-    res.json({ username: user.username, role: user.role, via: auth.via, ...(auth.tokenId ? { token: { id: auth.tokenId, scope: auth.scope } } : {}) });
+    const token = auth.tokenId ? { token: { id: auth.tokenId, scope: auth.scope } } : {};
+    res.json({ username: user.username, role: user.role, via: auth.via, ...token });
   });
   router.get('/tokens', async (req, res) => {
     const { all } = TokenListQuery.parse(req.query);

@@ -35,7 +35,10 @@ export const ScheduledMigration = z.object({
   externalIdField: z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/).optional(),
   templateName: z.string().min(1).max(100),
   options: MigrationOptions.partial().optional(),
-}).refine((m) => (m.datasetId === undefined) !== (m.datasetName === undefined), { message: 'give exactly one of datasetId or datasetName', path: ['datasetId'] });
+}).refine((m) => (m.datasetId === undefined) !== (m.datasetName === undefined), {
+  message: 'give exactly one of datasetId or datasetName',
+  path: ['datasetId'],
+});
 export const ScheduledJob = z.discriminatedUnion('kind', [ScheduledMigration]);
 export type ScheduledJob = z.infer<typeof ScheduledJob>;
 

@@ -13,7 +13,8 @@ const queue = (services: Services) => services.producer.queue(JOBS['schedule.run
 export async function activate(services: Services, doc: ScheduleDoc): Promise<void> {
   const id = scheduleIdOf(doc);
   const { options } = JOBS['schedule.run'];
-  await queue(services).upsertJobScheduler(id, { pattern: doc.cron, tz: doc.timezone }, { name: 'schedule.run', data: { scheduleId: id }, opts: options });
+  const template = { name: 'schedule.run', data: { scheduleId: id }, opts: options };
+  await queue(services).upsertJobScheduler(id, { pattern: doc.cron, tz: doc.timezone }, template);
 }
 
 export async function deactivate(services: Services, doc: Pick<ScheduleDoc, '_id'>): Promise<void> {

@@ -15,7 +15,9 @@ export const presentWebhook = (doc: WebhookDoc): WebhookView => {
   return { id: webhookIdOf(doc), ...rest };
 };
 
-async function range<T>(services: Services, prefix: string, parse: (doc: unknown) => T, options: { descending?: boolean; limit?: number } = {}): Promise<T[]> {
+interface RangeOptions { descending?: boolean; limit?: number }
+
+async function range<T>(services: Services, prefix: string, parse: (doc: unknown) => T, options: RangeOptions = {}): Promise<T[]> {
   await services.store.client.authorize();
   const [startkey, endkey] = options.descending ? [`${prefix}\ufff0`, prefix] : [prefix, `${prefix}\ufff0`];
   const order = options.descending ? { descending: true } : {};

@@ -12,7 +12,8 @@ async function failure(res: Response, what: string): Promise<CliError> {
   const text = await res.text().catch(() => '');
   try {
     const { error } = JSON.parse(text) as { error: { code: string; message: string; requestId?: string } };
-    return new CliError(EXIT.refused, `${what}: ${res.status} ${error.code}: ${error.message}${error.requestId ? ` (request ${error.requestId})` : ''}`);
+    const request = error.requestId ? ` (request ${error.requestId})` : '';
+    return new CliError(EXIT.refused, `${what}: ${res.status} ${error.code}: ${error.message}${request}`);
   } catch {
     return new CliError(EXIT.refused, `${what}: HTTP ${res.status} ${text.slice(0, 200)}`);
   }

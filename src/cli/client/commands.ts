@@ -105,7 +105,8 @@ async function status(argv: string[]): Promise<ExitCode> {
   const { values, positionals } = parse(argv, { wait: { type: 'boolean' } });
   if (!positionals[0]) throw usage('Usage: dms status MIGRATION_ID [--wait] [--timeout S] [--json]');
   const ctx = await context(values, positionals);
-  const current = values.wait ? await waitForMigration(ctx.api, positionals[0], ctx.progress, ctx.timeoutSeconds) : await readStatus(ctx.api, positionals[0]);
+  const id = positionals[0];
+  const current = values.wait ? await waitForMigration(ctx.api, id, ctx.progress, ctx.timeoutSeconds) : await readStatus(ctx.api, id);
   return report(ctx, current);
 }
 

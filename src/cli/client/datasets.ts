@@ -25,7 +25,8 @@ export async function uploadDataset(api: ApiClient, file: string, progress: Prog
 
 /** Waits for the parse: ready, or exit 3 with the reader's message (which names the line and column). */
 export async function waitForDataset(api: ApiClient, id: string, progress: Progress, timeoutSeconds?: number): Promise<DatasetView> {
-  const done = await waitUntil(() => api.json<DatasetView>('GET', `/api/v1/datasets/${encodeURIComponent(id)}`), (d) => d.status === 'ready' || d.status === 'failed', {
+  const read = () => api.json<DatasetView>('GET', `/api/v1/datasets/${encodeURIComponent(id)}`);
+  const done = await waitUntil(read, (d) => d.status === 'ready' || d.status === 'failed', {
     what: `dataset ${id} to be parsed`,
     timeoutSeconds,
     intervalMs: 500,

@@ -33,7 +33,9 @@ export function exitCodeOf(status: StatusView): ExitCode {
 interface Template { object: string; operation: string; externalIdField?: string; mapping: unknown; pipeline: unknown[] }
 
 /** The mapping and pipeline: a saved template's newest version, or DMS's suggestions for the dataset's columns. */
-async function templateFor(api: ApiClient, options: MigrateOptions, progress: Progress): Promise<Pick<Template, 'mapping' | 'pipeline'> & { externalIdField?: string }> {
+type RunTemplate = Pick<Template, 'mapping' | 'pipeline' | 'externalIdField'>;
+
+async function templateFor(api: ApiClient, options: MigrateOptions, progress: Progress): Promise<RunTemplate> {
   if (options.template) {
     const template = await api.json<Template>('GET', `/api/v1/templates/${encodeURIComponent(options.template)}`);
     return { mapping: template.mapping, pipeline: template.pipeline, externalIdField: template.externalIdField };

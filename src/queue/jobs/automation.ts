@@ -16,7 +16,11 @@ const bounded = { removeOnComplete: { age: 7 * 24 * 3600, count: 5000 }, removeO
 
 export const AUTOMATION_JOBS = {
   // A run that cannot start is recorded on the schedule; only a store or Redis outage is retried.
-  'schedule.run': { queue: 'schedules', payload: ScheduleRunPayload, options: { ...bounded, attempts: 3, backoff: { type: 'exponential', delay: 5000 } } },
+  'schedule.run': {
+    queue: 'schedules', payload: ScheduleRunPayload, options: { ...bounded, attempts: 3, backoff: { type: 'exponential', delay: 5000 } },
+  },
   // 8 attempts from 10 s doubling: the last one about 21 minutes after the first.
-  'webhook.deliver': { queue: 'webhooks', payload: WebhookDeliverPayload, options: { ...bounded, attempts: 8, backoff: { type: 'exponential', delay: 10_000 } } },
+  'webhook.deliver': {
+    queue: 'webhooks', payload: WebhookDeliverPayload, options: { ...bounded, attempts: 8, backoff: { type: 'exponential', delay: 10_000 } },
+  },
 } as const satisfies Record<string, { queue: string; payload: z.ZodType; options: JobsOptions }>;

@@ -13,18 +13,31 @@ const QueueDepth = z.object({
 });
 
 export const adminOperations = defineOperations([
-  { method: 'get', path: '/api/v1/users', tag: 'admin', scope: 'admin', summary: 'Users and roles', responses: { 200: z.object({ users: z.array(UserView) }) } },
-  { method: 'post', path: '/api/v1/users', tag: 'admin', scope: 'admin', summary: 'Add a user', body: NewUserRequest, responses: { 201: UserView } },
   {
-    method: 'patch', path: '/api/v1/users/{username}', tag: 'admin', scope: 'admin', summary: 'Change a role or password, or disable (ends their sessions)',
+    method: 'get', path: '/api/v1/users', tag: 'admin', scope: 'admin',
+    summary: 'Users and roles',
+    responses: { 200: z.object({ users: z.array(UserView) }) },
+  },
+  {
+    method: 'post', path: '/api/v1/users', tag: 'admin', scope: 'admin',
+    summary: 'Add a user',
+    body: NewUserRequest,
+    responses: { 201: UserView },
+  },
+  {
+    method: 'patch', path: '/api/v1/users/{username}', tag: 'admin', scope: 'admin',
+    summary: 'Change a role or password, or disable (ends their sessions)',
     params: z.object({ username: z.string() }), body: UserChange, responses: { 200: UserView },
   },
   {
-    method: 'get', path: '/api/v1/audit', tag: 'admin', scope: 'admin', summary: 'The audit log, newest first', query: AuditFilter,
+    method: 'get', path: '/api/v1/audit', tag: 'admin', scope: 'admin',
+    summary: 'The audit log, newest first',
+    query: AuditFilter,
     responses: { 200: z.object({ entries: z.array(AuditView), next: z.string().optional() }) },
   },
   {
-    method: 'get', path: '/api/v1/dashboard', tag: 'operations', scope: 'read', summary: 'Runs in progress, queue depths, workers, latest failures',
+    method: 'get', path: '/api/v1/dashboard', tag: 'operations', scope: 'read',
+    summary: 'Runs in progress, queue depths, workers, latest failures',
     responses: {
       200: z.looseObject({
         runs: z.array(z.looseObject({ _id: z.string(), name: z.string(), state: z.string() })),

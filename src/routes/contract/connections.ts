@@ -15,10 +15,21 @@ export const ConnectionView = z.looseObject({
 
 const tag = 'connections';
 export const connectionOperations = defineOperations([
-  { method: 'get', path: '/api/v1/connections', tag, scope: 'read', summary: 'Connections (never their secrets)', responses: { 200: z.object({ connections: z.array(ConnectionView) }) } },
-  { method: 'post', path: '/api/v1/connections', tag, scope: 'admin', summary: 'Add an org (password or JWT)', body: ConnectionRequest, responses: { 201: ConnectionView } },
   {
-    method: 'post', path: '/api/v1/connections/{id}/test', tag, scope: 'admin', summary: 'Log in and read the org\'s limits', params: IdParams,
+    method: 'get', path: '/api/v1/connections', tag, scope: 'read',
+    summary: 'Connections (never their secrets)',
+    responses: { 200: z.object({ connections: z.array(ConnectionView) }) },
+  },
+  {
+    method: 'post', path: '/api/v1/connections', tag, scope: 'admin',
+    summary: 'Add an org (password or JWT)',
+    body: ConnectionRequest,
+    responses: { 201: ConnectionView },
+  },
+  {
+    method: 'post', path: '/api/v1/connections/{id}/test', tag, scope: 'admin',
+    summary: 'Log in and read the org\'s limits',
+    params: IdParams,
     responses: {
       200: z.object({
         orgId: z.string(), userId: z.string(), username: z.string(), instanceUrl: z.string(),
@@ -26,5 +37,10 @@ export const connectionOperations = defineOperations([
       }),
     },
   },
-  { method: 'delete', path: '/api/v1/connections/{id}', tag, scope: 'admin', summary: 'Remove a connection', params: IdParams, responses: { 204: null } },
+  {
+    method: 'delete', path: '/api/v1/connections/{id}', tag, scope: 'admin',
+    summary: 'Remove a connection',
+    params: IdParams,
+    responses: { 204: null },
+  },
 ]);

@@ -32,14 +32,29 @@ const upload = {
 };
 
 export const datasetOperations = defineOperations([
-  { method: 'post', path: '/api/v1/datasets', tag, scope: 'operate', summary: 'Upload a file; a job parses it', body: upload, responses: { 202: DatasetView } },
   {
-    method: 'get', path: '/api/v1/datasets', tag, scope: 'read', summary: 'List datasets, newest first', query: ListQuery,
+    method: 'post', path: '/api/v1/datasets', tag, scope: 'operate',
+    summary: 'Upload a file; a job parses it',
+    body: upload,
+    responses: { 202: DatasetView },
+  },
+  {
+    method: 'get', path: '/api/v1/datasets', tag, scope: 'read',
+    summary: 'List datasets, newest first',
+    query: ListQuery,
     responses: { 200: z.looseObject({ datasets: z.array(DatasetView), page: z.number().int(), pageSize: z.number().int(), hasMore: z.boolean() }) },
   },
-  { method: 'get', path: '/api/v1/datasets/{id}', tag, scope: 'read', summary: 'One dataset', params: IdParams, responses: { 200: DatasetView } },
   {
-    method: 'get', path: '/api/v1/datasets/{id}/rows', tag, scope: 'read', summary: 'A page of rows', params: IdParams, query: Paging,
+    method: 'get', path: '/api/v1/datasets/{id}', tag, scope: 'read',
+    summary: 'One dataset',
+    params: IdParams,
+    responses: { 200: DatasetView },
+  },
+  {
+    method: 'get', path: '/api/v1/datasets/{id}/rows', tag, scope: 'read',
+    summary: 'A page of rows',
+    params: IdParams,
+    query: Paging,
     responses: {
       200: z.object({
         columns: z.array(z.string()), firstRow: z.number().int(), rows: z.array(z.array(Cell)),
@@ -48,13 +63,27 @@ export const datasetOperations = defineOperations([
     },
   },
   {
-    method: 'get', path: '/api/v1/datasets/{id}/issues', tag, scope: 'read', summary: 'Accepted rows with remarks', params: IdParams, query: Paging,
+    method: 'get', path: '/api/v1/datasets/{id}/issues', tag, scope: 'read',
+    summary: 'Accepted rows with remarks',
+    params: IdParams,
+    query: Paging,
     responses: { 200: z.looseObject({ issues: z.array(z.looseObject({ row: z.number(), code: z.string(), message: z.string() })) }) },
   },
-  { method: 'delete', path: '/api/v1/datasets/{id}', tag, scope: 'operate', summary: 'Delete a dataset, its chunks and file', params: IdParams, responses: { 204: null } },
   {
-    method: 'post', path: '/api/v1/datasets/{id}/reparse', tag, scope: 'operate', summary: 'Parse again with other reader options',
+    method: 'delete', path: '/api/v1/datasets/{id}', tag, scope: 'operate',
+    summary: 'Delete a dataset, its chunks and file',
+    params: IdParams,
+    responses: { 204: null },
+  },
+  {
+    method: 'post', path: '/api/v1/datasets/{id}/reparse', tag, scope: 'operate',
+    summary: 'Parse again with other reader options',
     params: IdParams, body: z.record(z.string(), z.unknown()), responses: { 202: DatasetView },
   },
-  { method: 'get', path: '/api/v1/datasets/{id}/events', tag, scope: 'read', summary: 'Parse progress', params: IdParams, responses: { 200: eventStream('parse progress until ready or failed') } },
+  {
+    method: 'get', path: '/api/v1/datasets/{id}/events', tag, scope: 'read',
+    summary: 'Parse progress',
+    params: IdParams,
+    responses: { 200: eventStream('parse progress until ready or failed') },
+  },
 ]);

@@ -22,7 +22,8 @@ const ValidationView = z.looseObject({
 
 export const preflightOperations = defineOperations([
   {
-    method: 'get', path: '/api/v1/describe/{connectionId}/{object}', tag: 'mapping', scope: 'read', summary: 'An object\'s writable fields',
+    method: 'get', path: '/api/v1/describe/{connectionId}/{object}', tag: 'mapping', scope: 'read',
+    summary: 'An object\'s writable fields',
     params: z.object({ connectionId: z.string(), object: z.string() }),
     responses: {
       200: z.object({
@@ -32,7 +33,9 @@ export const preflightOperations = defineOperations([
     },
   },
   {
-    method: 'post', path: '/api/v1/mapping/suggest', tag: 'mapping', scope: 'operate', summary: 'Column -> field suggestions with scores', body: SuggestRequest,
+    method: 'post', path: '/api/v1/mapping/suggest', tag: 'mapping', scope: 'operate',
+    summary: 'Column -> field suggestions with scores',
+    body: SuggestRequest,
     responses: {
       200: z.looseObject({
         object: z.string(), columns: z.array(z.string()),
@@ -42,7 +45,9 @@ export const preflightOperations = defineOperations([
     },
   },
   {
-    method: 'post', path: '/api/v1/preview', tag: 'mapping', scope: 'operate', summary: 'Rows through the pipeline, invalid cells marked', body: PreviewRequest,
+    method: 'post', path: '/api/v1/preview', tag: 'mapping', scope: 'operate',
+    summary: 'Rows through the pipeline, invalid cells marked',
+    body: PreviewRequest,
     responses: {
       200: z.looseObject({
         columns: z.array(z.string()), rows: z.array(z.object({ row: z.number().int(), values: z.array(z.unknown()) })),
@@ -52,17 +57,32 @@ export const preflightOperations = defineOperations([
     },
   },
   {
-    method: 'post', path: '/api/v1/validations', tag: 'validations', scope: 'operate', summary: 'A dry run of every row (a job)', body: ValidationRequest,
+    method: 'post', path: '/api/v1/validations', tag: 'validations', scope: 'operate',
+    summary: 'A dry run of every row (a job)',
+    body: ValidationRequest,
     responses: { 202: ValidationView.extend({ job: z.object({ name: z.string(), id: z.string() }) }) },
   },
-  { method: 'get', path: '/api/v1/validations/{id}', tag: 'validations', scope: 'read', summary: 'A validation and its report', params: IdParams, responses: { 200: ValidationView } },
-  { method: 'get', path: '/api/v1/validations/{id}/events', tag: 'validations', scope: 'read', summary: 'Validation progress', params: IdParams, responses: { 200: eventStream('progress until done or failed') } },
   {
-    method: 'get', path: '/api/v1/validations/{id}/invalid-rows.csv', tag: 'validations', scope: 'read', summary: 'The invalid rows with their reasons',
+    method: 'get', path: '/api/v1/validations/{id}', tag: 'validations', scope: 'read',
+    summary: 'A validation and its report',
+    params: IdParams,
+    responses: { 200: ValidationView },
+  },
+  {
+    method: 'get', path: '/api/v1/validations/{id}/events', tag: 'validations', scope: 'read',
+    summary: 'Validation progress',
+    params: IdParams,
+    responses: { 200: eventStream('progress until done or failed') },
+  },
+  {
+    method: 'get', path: '/api/v1/validations/{id}/invalid-rows.csv', tag: 'validations', scope: 'read',
+    summary: 'The invalid rows with their reasons',
     params: IdParams, responses: { 200: csvFile('gzip-encoded CSV of the invalid rows') },
   },
   {
-    method: 'post', path: '/api/v1/diagnostics/ping', tag: 'operations', scope: 'operate', summary: 'A round trip through the queue to a worker', body: PingRequest,
+    method: 'post', path: '/api/v1/diagnostics/ping', tag: 'operations', scope: 'operate',
+    summary: 'A round trip through the queue to a worker',
+    body: PingRequest,
     responses: { 200: z.object({ jobId: z.string(), answer: z.unknown() }) },
   },
 ]);

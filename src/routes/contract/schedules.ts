@@ -17,24 +17,56 @@ const Delivery = z.object({
 });
 const tag = 'schedules';
 const toggle = (action: 'pause' | 'resume', summary: string) => ({
-  method: 'post' as const, path: `/api/v1/schedules/{id}/${action}`, tag, scope: 'operate' as const, summary, params: IdParams, responses: { 200: ScheduleView },
+  method: 'post' as const, path: `/api/v1/schedules/{id}/${action}`, tag, scope: 'operate' as const, summary,
+  params: IdParams,
+  responses: { 200: ScheduleView },
 });
 
 export const scheduleOperations = defineOperations([
-  { method: 'get', path: '/api/v1/schedules', tag, scope: 'read', summary: 'Schedules with their next run', responses: { 200: z.object({ schedules: z.array(ScheduleView) }) } },
-  { method: 'post', path: '/api/v1/schedules', tag, scope: 'operate', summary: 'A recurring migration (cron in a time zone)', body: ScheduleRequest, responses: { 201: ScheduleView } },
-  { method: 'get', path: '/api/v1/schedules/{id}', tag, scope: 'read', summary: 'One schedule', params: IdParams, responses: { 200: ScheduleView } },
+  {
+    method: 'get', path: '/api/v1/schedules', tag, scope: 'read',
+    summary: 'Schedules with their next run',
+    responses: { 200: z.object({ schedules: z.array(ScheduleView) }) },
+  },
+  {
+    method: 'post', path: '/api/v1/schedules', tag, scope: 'operate',
+    summary: 'A recurring migration (cron in a time zone)',
+    body: ScheduleRequest,
+    responses: { 201: ScheduleView },
+  },
+  {
+    method: 'get', path: '/api/v1/schedules/{id}', tag, scope: 'read',
+    summary: 'One schedule',
+    params: IdParams,
+    responses: { 200: ScheduleView },
+  },
   toggle('pause', 'Pause: nothing runs until resumed'),
   toggle('resume', 'Resume from the next cron time'),
-  { method: 'delete', path: '/api/v1/schedules/{id}', tag, scope: 'operate', summary: 'Delete a schedule', params: IdParams, responses: { 204: null } },
-  { method: 'get', path: '/api/v1/webhooks', tag: 'webhooks', scope: 'admin', summary: 'Webhooks (never their secrets)', responses: { 200: z.object({ webhooks: z.array(WebhookView) }) } },
   {
-    method: 'post', path: '/api/v1/webhooks', tag: 'webhooks', scope: 'admin', summary: 'A webhook on run ends; its secret is answered this once',
+    method: 'delete', path: '/api/v1/schedules/{id}', tag, scope: 'operate',
+    summary: 'Delete a schedule',
+    params: IdParams,
+    responses: { 204: null },
+  },
+  {
+    method: 'get', path: '/api/v1/webhooks', tag: 'webhooks', scope: 'admin',
+    summary: 'Webhooks (never their secrets)',
+    responses: { 200: z.object({ webhooks: z.array(WebhookView) }) },
+  },
+  {
+    method: 'post', path: '/api/v1/webhooks', tag: 'webhooks', scope: 'admin',
+    summary: 'A webhook on run ends; its secret is answered this once',
     body: WebhookRequest, responses: { 201: WebhookView.extend({ secret: z.string() }) },
   },
-  { method: 'delete', path: '/api/v1/webhooks/{id}', tag: 'webhooks', scope: 'admin', summary: 'Remove a webhook', params: IdParams, responses: { 204: null } },
   {
-    method: 'get', path: '/api/v1/webhooks/{id}/deliveries', tag: 'webhooks', scope: 'admin', summary: 'The delivery log, newest first',
+    method: 'delete', path: '/api/v1/webhooks/{id}', tag: 'webhooks', scope: 'admin',
+    summary: 'Remove a webhook',
+    params: IdParams,
+    responses: { 204: null },
+  },
+  {
+    method: 'get', path: '/api/v1/webhooks/{id}/deliveries', tag: 'webhooks', scope: 'admin',
+    summary: 'The delivery log, newest first',
     params: IdParams, responses: { 200: z.object({ deliveries: z.array(Delivery) }) },
   },
 ]);

@@ -29,10 +29,22 @@ export const tokenOperations = defineOperations([
       }),
     },
   },
-  { method: 'get', path: '/api/v1/tokens', tag, scope: 'read', summary: 'Your API tokens with their last use', query: TokenListQuery, responses: { 200: z.object({ tokens: z.array(TokenView) }) } },
   {
-    method: 'post', path: '/api/v1/tokens', tag, scope: 'read', summary: 'Create a token: the answer is the only time its secret is shown (not with a token)',
-    body: NewTokenRequest, responses: { 201: TokenView.extend({ token: z.string().meta({ description: 'dms_<id>_<secret>' }) }) },
+    method: 'get', path: '/api/v1/tokens', tag, scope: 'read',
+    summary: 'Your API tokens with their last use',
+    query: TokenListQuery,
+    responses: { 200: z.object({ tokens: z.array(TokenView) }) },
   },
-  { method: 'delete', path: '/api/v1/tokens/{id}', tag, scope: 'read', summary: 'Revoke one of your tokens (admins: anyone\'s)', params: IdParams, responses: { 200: TokenView } },
+  {
+    method: 'post', path: '/api/v1/tokens', tag, scope: 'read',
+    summary: 'Create a token: the answer is the only time its secret is shown (not with a token)',
+    body: NewTokenRequest,
+    responses: { 201: TokenView.extend({ token: z.string().meta({ description: 'dms_<id>_<secret>' }) }) },
+  },
+  {
+    method: 'delete', path: '/api/v1/tokens/{id}', tag, scope: 'read',
+    summary: 'Revoke one of your tokens (admins: anyone\'s)',
+    params: IdParams,
+    responses: { 200: TokenView },
+  },
 ]);
