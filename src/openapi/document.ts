@@ -84,7 +84,7 @@ export function buildOpenApiDocument(operations: readonly ApiOperation[]): Json 
       title: 'DMS API',
       version: APP_VERSION,
       description: 'Data Migration System: datasets, templates, validations and migrations into Salesforce. ' +
-        'Authenticate with `Authorization: Bearer <token>` (a personal API token from your profile page).',
+        'Authenticate with `Authorization: Bearer <token>` (a personal API token from the API tokens page, /account/tokens).',
     },
     servers: [{ url: '/' }],
     security: [{ bearerToken: [] }, { basicAuth: [] }, { sessionCookie: [] }],
