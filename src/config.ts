@@ -219,15 +219,20 @@ const ClientEnvSchema = z.object({
   DMS_TOKEN: z.string().optional(),
   XDG_CONFIG_HOME: z.string().optional(),
   HOME: z.string().optional(),
+  LC_ALL: z.string().optional(),
+  LC_MESSAGES: z.string().optional(),
+  LANG: z.string().optional(),
 });
 
 /** What the `dms` client commands read: a server and token that override the saved login (CI), and where configs live. */
-export interface ClientEnvironment { url?: string; token?: string; configDir: string }
+export interface ClientEnvironment { url?: string; token?: string; configDir: string; locale: 'en' | 'zh-CN' }
 
 export function loadClientEnvironment(env: Record<string, string | undefined> = process.env): ClientEnvironment {
   const parsed = ClientEnvSchema.safeParse(env);
   if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => i.message));
   const e = parsed.data;
   const base = e.XDG_CONFIG_HOME || resolve(e.HOME ?? '.', '.config');
-  return { url: e.DMS_URL, token: e.DMS_TOKEN || undefined, configDir: resolve(base, 'dms') };
+  const language = e.LC_ALL || e.LC_MESSAGES || e.LANG || '';
+  const locale = /^zh/i.test(language) ? 'zh-CN' : 'en';
+  return { url: e.DMS_URL, token: e.DMS_TOKEN || undefined, configDir: resolve(base, 'dms'), locale };
 }

@@ -1,4 +1,5 @@
 import { CliError, EXIT } from './exit.js';
+import { say } from './say.js';
 import type { SavedLogin } from './settings.js';
 
 export interface ApiClient {
@@ -29,7 +30,7 @@ export function apiClient(login: Pick<SavedLogin, 'url' | 'token'>): ApiClient {
       res = await fetch(`${base}${path}`, { method, headers, body });
     } catch (error) {
       const cause = (error as { cause?: { code?: string } }).cause;
-      throw new CliError(EXIT.refused, `Cannot reach DMS at ${base}: ${cause?.code ?? (error as Error).message}`);
+      throw new CliError(EXIT.refused, say('cli.unreachable', { url: base, reason: cause?.code ?? (error as Error).message }));
     }
     if (!res.ok) throw await failure(res, `${method} ${path}`);
     return res;

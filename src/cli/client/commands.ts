@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline/promises';
 import { apiClient, type ApiClient } from './api.js';
 import { CliError, EXIT, usage, type ExitCode } from './exit.js';
 import { progressReporter, type Progress } from './progress.js';
+import { say } from './say.js';
 import { currentLogin, saveLogin } from './settings.js';
 import { listDatasets, uploadDataset, waitForDataset } from './datasets.js';
 import { downloadResults, exitCodeOf, readStatus, startMigration, summaryLine, waitForMigration, type StatusView } from './migrations.js';
@@ -22,7 +23,7 @@ function parse<O extends NonNullable<ParseArgsConfig['options']>>(argv: string[]
 function timeoutOf(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const seconds = Number(text);
-  if (!Number.isFinite(seconds) || seconds <= 0) throw usage(`--timeout takes seconds, got "${text}"`);
+  if (!Number.isFinite(seconds) || seconds <= 0) throw usage(say('cli.badTimeout', { value: text }));
   return seconds;
 }
 
@@ -48,13 +49,13 @@ async function readSecret(prompt: string): Promise<string> {
 async function login(argv: string[]): Promise<ExitCode> {
   const { values, positionals } = parse(argv, { token: { type: 'string' } });
   const url = positionals[0];
-  if (!url || !/^https?:\/\//.test(url)) throw usage('Usage: dms login URL [--token TOKEN]   (without --token, the token is read from stdin)');
-  const token = values.token ?? (await readSecret('API token (from the API tokens page): '));
-  if (!token) throw usage('No token given.');
+  if (!url || !/^https?:\/\//.test(url)) throw usage(say('cli.usage.login'));
+  const token = values.token ?? (await readSecret(say('cli.tokenPrompt')));
+  if (!token) throw usage(say('cli.noToken'));
   const me = await apiClient({ url, token }).json<{ username: string; role: string; token?: { scope: string } }>('GET', '/api/v1/me');
   const path = await saveLogin({ url, token, username: me.username });
   if (values.json) print(JSON.stringify({ ...me, url, saved: path }));
-  else print(`logged in to ${url} as ${me.username} (${me.role}, token scope ${me.token?.scope ?? '-'}); saved in ${path}`);
+  else print(say('cli.loggedIn', { url, username: me.username, role: me.role, scope: me.token?.scope ?? '-', path }));
   return EXIT.ok;
 }
 
@@ -65,13 +66,14 @@ async function datasets(argv: string[]): Promise<ExitCode> {
   if (sub === 'list') {
     const list = await listDatasets(ctx.api);
     if (ctx.json) print(JSON.stringify(list));
-    else for (const d of list) print(`${d.id}\t${d.status}\t${d.rowCount} rows\t${d.name}`);
+    else for (const d of list) print(`${d.id}\t${d.status}\t${say('cli.rows', { rows: d.rowCount })}\t${d.name}`);
     return EXIT.ok;
   }
-  if (sub !== 'upload' || !positionals[0]) throw usage('Usage: dms datasets upload FILE [--wait] [--json] | dms datasets list [--json]');
+  if (sub !== 'upload' || !positionals[0]) throw usage(say('cli.usage.datasets'));
   let dataset = await uploadDataset(ctx.api, positionals[0], ctx.progress);
   if (values.wait) dataset = await waitForDataset(ctx.api, dataset.id, ctx.progress, ctx.timeoutSeconds);
-  print(ctx.json ? JSON.stringify(dataset) : `${dataset.id} ${dataset.status}${dataset.status === 'ready' ? ` (${dataset.rowCount} rows)` : ''}`);
+  const rows = dataset.status === 'ready' ? ` (${say('cli.rows', { rows: dataset.rowCount })})` : '';
+  print(ctx.json ? JSON.stringify(dataset) : `${dataset.id} ${dataset.status}${rows}`);
   return EXIT.ok;
 }
 
@@ -87,8 +89,7 @@ async function migrate(argv: string[]): Promise<ExitCode> {
     name: { type: 'string' }, wait: { type: 'boolean' },
   });
   if ((values.dataset === undefined) === (values.file === undefined) || !values.object || !values.operation) {
-    throw usage('Usage: dms migrate (--dataset ID | --file FILE) --object OBJECT --operation insert|update|upsert|delete|hardDelete '
-      + '[--template NAME] [--external-id FIELD] [--connection ID] [--wait] [--timeout S] [--json]');
+    throw usage(say('cli.usage.migrate'));
   }
   const ctx = await context(values, positionals);
   const datasetId = values.dataset
@@ -103,7 +104,7 @@ async function migrate(argv: string[]): Promise<ExitCode> {
 
 async function status(argv: string[]): Promise<ExitCode> {
   const { values, positionals } = parse(argv, { wait: { type: 'boolean' } });
-  if (!positionals[0]) throw usage('Usage: dms status MIGRATION_ID [--wait] [--timeout S] [--json]');
+  if (!positionals[0]) throw usage(say('cli.usage.status'));
   const ctx = await context(values, positionals);
   const id = positionals[0];
   const current = values.wait ? await waitForMigration(ctx.api, id, ctx.progress, ctx.timeoutSeconds) : await readStatus(ctx.api, id);
@@ -113,11 +114,11 @@ async function status(argv: string[]): Promise<ExitCode> {
 async function results(argv: string[]): Promise<ExitCode> {
   const { values, positionals } = parse(argv, { success: { type: 'boolean' }, errors: { type: 'boolean' }, output: { type: 'string', short: 'o' } });
   if (!positionals[0] || values.success === values.errors || !values.output) {
-    throw usage('Usage: dms results MIGRATION_ID (--success | --errors) -o FILE   (-o - writes to stdout)');
+    throw usage(say('cli.usage.results'));
   }
   const ctx = await context(values, positionals);
   await downloadResults(ctx.api, positionals[0], values.success ? 'success' : 'errors', values.output);
-  if (values.output !== '-') ctx.progress.note(`saved ${values.output}`);
+  if (values.output !== '-') ctx.progress.note(say('cli.saved', { file: values.output }));
   return EXIT.ok;
 }
 
@@ -126,7 +127,7 @@ export const CLIENT_COMMANDS: Record<string, (argv: string[]) => Promise<ExitCod
 /** Runs a client command; a CliError becomes one line on stderr and its exit code. */
 export async function runClientCommand(name: string, argv: string[]): Promise<ExitCode> {
   const command = CLIENT_COMMANDS[name];
-  if (!command) throw usage(`Unknown command ${name}`);
+  if (!command) throw usage(say('cli.unknownCommand', { name }));
   try {
     return await command(argv);
   } catch (error) {

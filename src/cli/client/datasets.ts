@@ -5,6 +5,7 @@ import type { ApiClient } from './api.js';
 import { CliError, EXIT } from './exit.js';
 import type { Progress } from './progress.js';
 import { waitUntil } from './wait.js';
+import { say } from './say.js';
 
 export interface DatasetView {
   id: string; name: string; status: string; rowCount: number; sizeBytes: number; format?: string; createdAt: string;
@@ -14,11 +15,11 @@ export interface DatasetView {
 /** Streams a file to POST /api/v1/datasets (multipart; the file is read as it is sent, never whole into memory). */
 export async function uploadDataset(api: ApiClient, file: string, progress: Progress): Promise<DatasetView> {
   const size = await stat(file).then((s) => s.size, () => {
-    throw new CliError(EXIT.usage, `Cannot read ${file}: no such file.`);
+    throw new CliError(EXIT.usage, say('cli.noFile', { file }));
   });
   const form = new FormData();
   form.append('file', await openAsBlob(file), basename(file));
-  progress.note(`uploading ${basename(file)} (${size} bytes)`);
+  progress.note(say('cli.uploading', { file: basename(file), bytes: size }));
   const res = await api.send('POST', '/api/v1/datasets', form);
   return (await res.json()) as DatasetView;
 }
@@ -27,13 +28,15 @@ export async function uploadDataset(api: ApiClient, file: string, progress: Prog
 export async function waitForDataset(api: ApiClient, id: string, progress: Progress, timeoutSeconds?: number): Promise<DatasetView> {
   const read = () => api.json<DatasetView>('GET', `/api/v1/datasets/${encodeURIComponent(id)}`);
   const done = await waitUntil(read, (d) => d.status === 'ready' || d.status === 'failed', {
-    what: `dataset ${id} to be parsed`,
+    what: say('cli.waitDataset', { id }),
     timeoutSeconds,
     intervalMs: 500,
-    onValue: (d) => progress.update('parsing', d.progress?.bytesRead ?? (d.status === 'ready' ? d.sizeBytes : 0), d.sizeBytes),
+    onValue: (d) => progress.update(say('cli.parsing'), d.progress?.bytesRead ?? (d.status === 'ready' ? d.sizeBytes : 0), d.sizeBytes),
   });
   progress.end();
-  if (done.status === 'failed') throw new CliError(EXIT.refused, `Dataset ${id} failed to parse: ${done.error?.code}: ${done.error?.message}`);
+  if (done.status === 'failed') {
+    throw new CliError(EXIT.refused, say('cli.parseFailed', { id, code: done.error?.code ?? '', message: done.error?.message ?? '' }));
+  }
   return done;
 }
 

@@ -6,6 +6,7 @@ import type { ApiClient } from './api.js';
 import { CliError, EXIT, type ExitCode } from './exit.js';
 import type { Progress } from './progress.js';
 import { waitUntil } from './wait.js';
+import { say } from './say.js';
 
 interface Totals { rows: number; succeeded: number; failed: number; skipped: number }
 export interface StatusView {
@@ -43,7 +44,8 @@ async function templateFor(api: ApiClient, options: MigrateOptions, progress: Pr
   const suggested = await api.json<{ mapping: { fields: { column: string; field: string }[] } }>('POST', '/api/v1/mapping/suggest', {
     datasetId: options.datasetId, connectionId: options.connection, object: options.object,
   });
-  progress.note(`mapping suggested by DMS: ${suggested.mapping.fields.map((f) => `${f.column} -> ${f.field}`).join(', ') || 'no column matched'}`);
+  const pairs = suggested.mapping.fields.map((f) => `${f.column} -> ${f.field}`).join(', ');
+  progress.note(say('cli.suggested', { pairs: pairs || say('cli.noColumnMatched') }));
   return { mapping: suggested.mapping, pipeline: [] };
 }
 
@@ -56,7 +58,7 @@ export async function startMigration(api: ApiClient, options: MigrateOptions, pr
     ...(options.name ? { name: options.name } : {}),
   });
   const id = created.migration.id;
-  progress.note(`migration ${id} created: ${created.migration.name}`);
+  progress.note(say('cli.created', { id, name: created.migration.name }));
   return api.json<StatusView>('POST', `/api/v1/migrations/${encodeURIComponent(id)}/start`);
 }
 
@@ -64,7 +66,7 @@ export const readStatus = (api: ApiClient, id: string) => api.json<StatusView>('
 
 export async function waitForMigration(api: ApiClient, id: string, progress: Progress, timeoutSeconds?: number): Promise<StatusView> {
   const status = await waitUntil(() => readStatus(api, id), isEnded, {
-    what: `migration ${id} to finish`,
+    what: say('cli.waitMigration', { id }),
     timeoutSeconds,
     onValue: (s) => progress.update(s.migration.state, s.processed, s.totals.rows),
   });
@@ -75,7 +77,7 @@ export async function waitForMigration(api: ApiClient, id: string, progress: Pro
 /** Streams a results CSV to a file, or to stdout for `-o -`. */
 export async function downloadResults(api: ApiClient, id: string, kind: 'success' | 'errors', output: string): Promise<void> {
   const res = await api.send('GET', `/api/v1/migrations/${encodeURIComponent(id)}/results/${kind}.csv`);
-  if (!res.body) throw new CliError(EXIT.refused, `The ${kind} file of ${id} came back empty.`);
+  if (!res.body) throw new CliError(EXIT.refused, say('cli.emptyResults', { kind, id }));
   const source = Readable.fromWeb(res.body as WebReadableStream<Uint8Array>);
   await pipeline(source, output === '-' ? process.stdout : createWriteStream(output));
 }
@@ -83,5 +85,5 @@ export async function downloadResults(api: ApiClient, id: string, kind: 'success
 export function summaryLine(status: StatusView): string {
   const { migration: m, totals: t } = status;
   const error = m.error ? ` (${m.error.code}: ${m.error.message})` : '';
-  return `${m.id} ${m.state}${error}: ${t.succeeded} succeeded, ${t.failed} failed, ${t.skipped} skipped of ${t.rows} rows`;
+  return say('cli.summary', { id: m.id, state: m.state, error, succeeded: t.succeeded, failed: t.failed, skipped: t.skipped, rows: t.rows });
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { loadClientEnvironment } from '../../config.js';
 import { CliError, EXIT } from './exit.js';
+import { say } from './say.js';
 
 const SavedLogin = z.object({ url: z.string().url(), token: z.string().min(1), username: z.string().optional() });
 export type SavedLogin = z.infer<typeof SavedLogin>;
@@ -30,6 +31,6 @@ export async function currentLogin(): Promise<SavedLogin> {
   }
   const url = env.url ?? saved.url;
   const token = env.token ?? saved.token;
-  if (!url || !token) throw new CliError(EXIT.usage, 'Not logged in: run `dms login URL` first, or set DMS_URL and DMS_TOKEN.');
+  if (!url || !token) throw new CliError(EXIT.usage, say('cli.notLoggedIn'));
   return { url, token, username: saved.username };
 }

@@ -96,6 +96,9 @@ describe('the dms command as a client of a running DMS', () => {
   test('usage errors exit 2, a refused request 3, a wait past --timeout 4', async () => {
     assert.equal((await dms('migrate', '--object', 'Account')).code, 2);
     assert.equal((await dms('status')).code, 2);
+    const chinese = await runCli(['status'], { home, env: { LANG: 'zh_CN.UTF-8' } });
+    assert.equal(chinese.code, 2);
+    assert.match(chinese.stderr, /用法：dms status MIGRATION_ID/, 'the terminal\'s language');
     assert.equal((await dms('results', 'x', '--success', '--errors', '-o', 'f')).code, 2);
     assert.equal((await dms('nonsense')).code, 2);
     assert.equal((await runCli(['datasets', 'list'], { home: await mkdtemp(join(tmpdir(), 'dms-nohome-')) })).code, 2, 'not logged in');
