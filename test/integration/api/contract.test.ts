@@ -84,6 +84,31 @@ describe('the OpenAPI contract of /api/v1', () => {
     await call('delete', `/api/v1/datasets/${await writeDataset(h.services, ['a'], [['1']])}`);
   });
 
+  test('run controls, retries, roll back, users, re-parse and the worker ping match their schemas too', async () => {
+    const mapping = { object: 'Account', fields: [{ column: 'name', field: 'Name' }] };
+    const create = () => call('post', '/api/v1/migrations', { datasetId, connectionId: 'local', object: 'Account', operation: 'insert', template: { mapping } });
+    const idle = (await create()).body.migration.id;
+    await call('post', `/api/v1/migrations/${idle}/cancel`);
+    const refused = await call('post', `/api/v1/migrations/${idle}/pause`);
+    assert.equal(refused.status, 409);
+    const run = (await create()).body.migration.id;
+    await call('post', `/api/v1/migrations/${run}/start`);
+    for (let i = 0; i < 300 && (await call('get', `/api/v1/migrations/${run}`)).body.migration.state !== 'completed'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await call('get', `/api/v1/migrations/${run}/results/success.csv`);
+    const child = await call('post', `/api/v1/migrations/${run}/retry-failed`, { edits: [] });
+    assert.equal(child.status, 201);
+    await call('post', `/api/v1/migrations/${run}/rollback`);
+    await call('post', `/api/v1/migrations/${child.body.migration.id}/resume`);
+
+    await call('post', '/api/v1/users', { username: 'contract-user', password: 'contract-password', role: 'viewer' });
+    await call('patch', '/api/v1/users/contract-user', { role: 'operator' });
+    await call('post', `/api/v1/datasets/${datasetId}/reparse`, {});
+    const ping = await call('post', '/api/v1/diagnostics/ping', {});
+    assert.equal(ping.status, 200);
+  });
+
   test('errors come in one shape with a request id, also in the X-Request-Id header', async () => {
     const missing = await call('get', '/api/v1/datasets/nope');
     assert.equal(missing.status, 404);
