@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { logger } from '../logger.js';
 import { flushMetrics } from './recorder.js';
-import { reportProcessMemory } from './process-memory.js';
+import { forgetProcess, reportProcessMemory } from './process-memory.js';
 
 /** How often a process moves its metrics into Redis and reports its memory. */
 export const METRICS_FLUSH_MS = 5000;
@@ -25,7 +25,9 @@ export function startMetricsFlush(redis: Redis, prefix: string, role: string): M
     now,
     async stop() {
       clearInterval(timer);
-      await now().catch((err: unknown) => log.warn({ err }, 'last metrics flush failed'));
+      // The last counts go in; the process leaves the memory gauges at once rather than after PROCESS_STALE_MS.
+      await flushMetrics(redis, prefix).catch((err: unknown) => log.warn({ err }, 'last metrics flush failed'));
+      await forgetProcess(redis, prefix).catch(() => undefined);
     },
   };
 }

@@ -13,6 +13,10 @@ export async function reportProcessMemory(redis: Redis, prefix: string, role: st
   await redis.hset(processKey(prefix), workerProcessName(), JSON.stringify(report));
 }
 
+export async function forgetProcess(redis: Redis, prefix: string): Promise<void> {
+  await redis.hdel(processKey(prefix), workerProcessName());
+}
+
 /** Every process that reported recently (older reports are deleted). */
 export async function readProcessMemory(redis: Redis, prefix: string): Promise<Map<string, ProcessReport>> {
   const all = await redis.hgetall(processKey(prefix));
