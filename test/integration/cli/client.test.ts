@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
-import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequestListener } from '../../../src/app.js';
@@ -35,6 +35,7 @@ describe('the dms command as a client of a running DMS', () => {
   after(async () => {
     await new Promise((resolve) => server.close(resolve));
     await h.close();
+    await rm(home, { recursive: true, force: true });
   });
 
   const dms = (...args: string[]) => runCli(args, { home });
@@ -101,7 +102,7 @@ describe('the dms command as a client of a running DMS', () => {
     assert.match(chinese.stderr, /用法：dms status MIGRATION_ID/, 'the terminal\'s language');
     assert.equal((await dms('results', 'x', '--success', '--errors', '-o', 'f')).code, 2);
     assert.equal((await dms('nonsense')).code, 2);
-    assert.equal((await runCli(['datasets', 'list'], { home: await mkdtemp(join(tmpdir(), 'dms-nohome-')) })).code, 2, 'not logged in');
+    assert.equal((await runCli(['datasets', 'list'], { home: join(home, 'elsewhere') })).code, 2, 'not logged in');
 
     const refused = await runCli(['datasets', 'upload', csv], { home, env: { DMS_URL: url, DMS_TOKEN: readToken } });
     assert.equal(refused.code, 3);
