@@ -5,6 +5,7 @@ import type { Services } from './services.js';
 import { logger } from './logger.js';
 import { errorHandler, notFoundHandler } from './web/error-handler.js';
 import { securityHeaders } from './web/security-headers.js';
+import { requestId } from './web/request-id.js';
 import { healthRoutes, type Readiness } from './routes/health.js';
 import { homeRoutes } from './routes/home.js';
 import { diagnosticsRoutes } from './routes/diagnostics.js';
@@ -27,6 +28,10 @@ import { adminApiRoutes, adminPageRoutes } from './routes/admin.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { vendorRoutes } from './routes/vendor.js';
 import { withResponseCache } from './web/response-cache.js';
+import { apiDocsRoutes } from './routes/api-docs.js';
+import { tokenApiRoutes, tokenPageRoutes } from './routes/tokens.js';
+import { httpMetricsMiddleware, metricsRoutes } from './routes/metrics.js';
+import { scheduleApiRoutes, schedulePageRoutes } from './routes/schedules.js';
 
 export interface AppOptions {
   readiness?: Readiness;
@@ -46,10 +51,12 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   app.locals.localOrgUrl = options.localOrgUrl;
 
   const behindTls = services.config.onCloudFoundry;
+  app.use(httpMetricsMiddleware(services));
   app.use(securityHeaders(behindTls));
   app.use(
     pinoHttp({
       logger: logger('http'),
+      genReqId: requestId,
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
       serializers: {
         req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
@@ -60,7 +67,8 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   app.use('/public', express.static(projectPath('public'), { maxAge: services.config.env === 'production' ? '1d' : 0 }));
   // Browsers ask for /favicon.ico whatever the page says; the pages link the SVG.
   app.get('/favicon.ico', (_req, res) => res.redirect(301, '/public/favicon.svg'));
-  app.use('/public/vendor', vendorRoutes({ maxAgeMs: services.config.env === 'production' ? 86_400_000 : 0 }));
+  const vendorMaxAgeMs = services.config.env === 'production' ? 86_400_000 : 0;
+  app.use('/public/vendor', vendorRoutes({ maxAgeMs: vendorMaxAgeMs }));
   // i18n first: the error page rendered for a malformed body needs t().
   app.use(i18nMiddleware);
   app.use(express.json({ limit: '2mb' }));
@@ -73,6 +81,8 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   app.use(authRoutes(services));
 
   app.use(healthRoutes(services, readiness));
+  app.use(apiDocsRoutes({ maxAgeMs: vendorMaxAgeMs }));
+  app.use(metricsRoutes(services));
   app.use(homeRoutes(services, { localOrgUrl: options.localOrgUrl }));
   app.use('/api/v1/diagnostics', diagnosticsRoutes(services));
   app.use('/api/v1/migrations', migrationApiRoutes(services));
@@ -90,6 +100,10 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   app.use('/api/v1/templates', templateApiRoutes(services));
   app.use('/templates', templatePageRoutes(services));
   app.use('/api/v1/validations', validationApiRoutes(services));
+  app.use('/api/v1', tokenApiRoutes(services));
+  app.use('/account', tokenPageRoutes(services));
+  app.use('/api/v1', scheduleApiRoutes(services));
+  app.use('/schedules', schedulePageRoutes(services));
   app.use('/validations', validationPageRoutes(services));
 
   app.use(notFoundHandler);

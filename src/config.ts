@@ -102,6 +102,7 @@ const EnvSchema = z.object({
   SESSION_SECRET: z.string().min(16, 'SESSION_SECRET must be at least 16 characters').optional(),
   DMS_ADMIN_USER: z.string().optional(),
   DMS_ADMIN_PASSWORD: z.string().min(8, 'DMS_ADMIN_PASSWORD must be at least 8 characters').optional(),
+  API_BASIC_AUTH: z.string().optional(),
   VCAP_SERVICES: z.string().optional(),
   PATH: z.string().default(''),
   VCAP_APPLICATION: z.string().optional(),
@@ -125,6 +126,8 @@ export interface Config {
   secretKey?: Buffer;
   sessionSecret?: string;
   initialAdmin?: { user: string; password: string };
+  /** HTTP Basic with a password on /api/v1 (API_BASIC_AUTH; off by default in production: scripts use API tokens). */
+  apiBasicAuth: boolean;
   /** Where to look for a redis-server binary when Redis is embedded. */
   searchPath: string;
 }
@@ -157,6 +160,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.NODE_ENV === 'production' && !e.SECRET_KEY) {
     problems.push('SECRET_KEY is required in production (32 random bytes, base64): it encrypts Salesforce credentials at rest');
   }
+  const basicAuth = boolFrom('API_BASIC_AUTH', e.NODE_ENV !== 'production').safeParse(e.API_BASIC_AUTH);
+  if (!basicAuth.success) problems.push(...basicAuth.error.issues.map((i) => i.message));
   if (problems.length > 0) throw new ConfigError(problems);
 
   const redis: RedisSettings | undefined = e.REDIS_URL
@@ -182,6 +187,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secretKey: e.SECRET_KEY ? Buffer.from(e.SECRET_KEY, 'base64') : undefined,
     sessionSecret: e.SESSION_SECRET,
     initialAdmin: e.DMS_ADMIN_USER && e.DMS_ADMIN_PASSWORD ? { user: e.DMS_ADMIN_USER, password: e.DMS_ADMIN_PASSWORD } : undefined,
+    apiBasicAuth: basicAuth.data ?? false,
     searchPath: e.PATH,
   };
 }
@@ -206,4 +212,27 @@ export function requireBackingServices(config: Config): { redis: RedisSettings; 
   if (!config.couch) problems.push('COUCHDB_URL is not set and VCAP_SERVICES has no Cloudant binding (or run `npm start`, which embeds one)');
   if (problems.length > 0 || !config.redis || !config.couch) throw new ConfigError(problems);
   return { redis: config.redis, couch: config.couch };
+}
+
+const ClientEnvSchema = z.object({
+  DMS_URL: urlFrom('DMS_URL', ['http:', 'https:']),
+  DMS_TOKEN: z.string().optional(),
+  XDG_CONFIG_HOME: z.string().optional(),
+  HOME: z.string().optional(),
+  LC_ALL: z.string().optional(),
+  LC_MESSAGES: z.string().optional(),
+  LANG: z.string().optional(),
+});
+
+/** What the `dms` client commands read: a server and token that override the saved login (CI), and where configs live. */
+export interface ClientEnvironment { url?: string; token?: string; configDir: string; locale: 'en' | 'zh-CN' }
+
+export function loadClientEnvironment(env: Record<string, string | undefined> = process.env): ClientEnvironment {
+  const parsed = ClientEnvSchema.safeParse(env);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => i.message));
+  const e = parsed.data;
+  const base = e.XDG_CONFIG_HOME || resolve(e.HOME ?? '.', '.config');
+  const language = e.LC_ALL || e.LC_MESSAGES || e.LANG || '';
+  const locale = /^zh/i.test(language) ? 'zh-CN' : 'en';
+  return { url: e.DMS_URL, token: e.DMS_TOKEN || undefined, configDir: resolve(base, 'dms'), locale };
 }

@@ -14,7 +14,7 @@ export interface WebProcess {
 
 /** Connects, builds the app and listens: shared by `dms web` (Procfile web:) and `dms start`. */
 export async function startWeb(config: Config, options: Omit<AppOptions, 'readiness'> = {}): Promise<WebProcess> {
-  const services = await connectServices(config);
+  const services = await connectServices(config, { role: 'web' });
   const readiness = { ready: false };
   const server = createServer(createRequestListener(services, { ...options, readiness }));
   server.keepAliveTimeout = 65_000;

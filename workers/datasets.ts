@@ -1,6 +1,10 @@
 import { parseDataset } from '../src/datasets/index.js';
 import type { Processor } from './registry.js';
+import { countParse } from './metrics.js';
 
 /** Parses an uploaded file into row chunks and a profile; the outcome is also on the dataset document. */
-export const parse: Processor<'dataset.parse'> = async (payload, { job, services }) =>
-  parseDataset(services, payload.datasetId, payload.run, job.attemptsMade + 1 >= (job.opts.attempts ?? 1));
+export const parse: Processor<'dataset.parse'> = async (payload, { job, services }) => {
+  const outcome = await parseDataset(services, payload.datasetId, payload.run, job.attemptsMade + 1 >= (job.opts.attempts ?? 1));
+  if (outcome.outcome === 'ready') await countParse(services, payload.datasetId);
+  return outcome;
+};

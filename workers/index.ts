@@ -8,7 +8,7 @@ import { startWorkers } from './runtime.js';
 async function main(): Promise<void> {
   const config = configOrExit();
   configureLogger({ level: config.logLevel });
-  const services = await connectServices(config);
+  const services = await connectServices(config, { role: 'worker' });
   const running = startWorkers(services);
   logger('worker').info({ queues: running.workers.map((w) => w.name), concurrency: config.queue.concurrency, pid: process.pid }, 'worker ready');
   onShutdown([() => running.close(config.shutdownTimeoutMs), () => services.close()], { hardTimeoutMs: config.shutdownTimeoutMs + 1500 });

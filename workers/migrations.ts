@@ -1,6 +1,8 @@
 import { DelayedError } from 'bullmq';
 import { Deferred, finalizeMigration, planMigration, rollbackMigration, runBatch } from '../src/migrations/index.js';
 import type { Processor } from './registry.js';
+import { countRows } from './metrics.js';
+import { notifyEnd } from './notify.js';
 
 export const plan: Processor<'migration.plan'> = (payload, { services }) => planMigration(services, payload.migrationId);
 
@@ -15,6 +17,11 @@ export const batch: Processor<'migration.batch'> = async (payload, { services, j
   }
 };
 
-export const finalize: Processor<'migration.finalize'> = (payload, { services }) => finalizeMigration(services, payload.migrationId);
+export const finalize: Processor<'migration.finalize'> = async (payload, { services }) => {
+  const result = await finalizeMigration(services, payload.migrationId);
+  await countRows(services, payload.migrationId);
+  await notifyEnd(services, payload.migrationId);
+  return result;
+};
 
 export const rollback: Processor<'migration.rollback'> = (payload, { services }) => rollbackMigration(services, payload.migrationId);

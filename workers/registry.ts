@@ -5,6 +5,7 @@ import { ping } from './diagnostics.js';
 import { parse as parseDataset } from './datasets.js';
 import * as migrations from './migrations.js';
 import { validate } from './preflight.js';
+import { scheduleRun, webhookDeliver } from './automation.js';
 
 export type Processor<N extends JobName> = (payload: JobPayload<N>, context: { job: Job; services: Services }) => Promise<unknown>;
 
@@ -13,5 +14,6 @@ export const PROCESSORS: { [N in JobName]: Processor<N> } = {
   'diagnostics.ping': ping,
   'dataset.parse': parseDataset,
   'validation.run': validate,
+  'schedule.run': scheduleRun, 'webhook.deliver': webhookDeliver,
   'migration.plan': migrations.plan, 'migration.batch': migrations.batch, 'migration.finalize': migrations.finalize, 'migration.rollback': migrations.rollback,
 };

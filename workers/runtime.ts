@@ -5,6 +5,8 @@ import { startDatasetSweeper } from '../src/datasets/index.js';
 import { JOBS, isJobName, workerProcessName, type JobName } from '../src/queue/index.js';
 import type { Services } from '../src/services.js';
 import { logger } from '../src/logger.js';
+import { observeMetric } from '../src/metrics/index.js';
+import { listScheduleDocs, restoreMissing } from '../src/schedules/index.js';
 import { PROCESSORS, type Processor } from './registry.js';
 
 export interface RunningWorkers {
@@ -27,6 +29,12 @@ async function dispatch(job: Job, services: Services): Promise<unknown> {
   return processor(parsed.data as never, { job, services });
 }
 
+/** dms_job_duration_seconds: from the moment a worker took the job to its end. */
+function observeJob(queue: string, job: Job, outcome: 'completed' | 'failed'): void {
+  if (job.processedOn === undefined) return;
+  observeMetric('dms_job_duration_seconds', { queue, name: job.name, outcome }, ((job.finishedOn ?? Date.now()) - job.processedOn) / 1000);
+}
+
 export function startWorkers(services: Services): RunningWorkers {
   checkRegistry();
   const { config } = services;
@@ -47,12 +55,25 @@ export function startWorkers(services: Services): RunningWorkers {
     });
     const log = logger('worker', { queue: queueName });
     worker.on('error', (err) => log.error({ err }, 'worker error'));
-    worker.on('failed', (job, err) => log.warn({ jobId: job?.id, job: job?.name, err: err.message }, 'job failed'));
-    worker.on('completed', (job) => log.debug({ jobId: job.id, job: job.name }, 'job completed'));
+    worker.on('failed', (job, err) => {
+      log.warn({ jobId: job?.id, job: job?.name, err: err.message }, 'job failed');
+      if (job) observeJob(queueName, job, 'failed');
+    });
+    worker.on('completed', (job) => {
+      log.debug({ jobId: job.id, job: job.name }, 'job completed');
+      observeJob(queueName, job, 'completed');
+    });
     return worker;
   });
   // Every worker process takes part: parses whose job is gone end `failed`, left-over chunks are deleted.
   const sweeper = startDatasetSweeper(services);
+  if (config.queue.queues.includes('schedules')) {
+    // Schedules whose BullMQ scheduler Redis lost (a restart without persistence) are scheduled again.
+    listScheduleDocs(services)
+      .then((docs) => restoreMissing(services, docs))
+      .then((restored) => restored > 0 && logger('worker').warn({ restored }, 'schedules restored in Redis'))
+      .catch((err: unknown) => logger('worker').error({ err }, 'schedules could not be checked'));
+  }
   return {
     workers,
     async close(timeoutMs) {

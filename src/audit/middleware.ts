@@ -30,6 +30,9 @@ export function auditTrail(services: Services): RequestHandler {
         target: { ...described?.target, ...extra.target } as AuditTarget,
         details: { ...extra.details, ...(res.statusCode >= 400 ? { status: res.statusCode } : {}), ...(failed ? { error: failed } : {}) },
       };
+      // A request made with an API token names it, whatever details the route added.
+      const tokenId = (res.locals.auth as { tokenId?: string } | undefined)?.tokenId;
+      if (tokenId) entry.details = { ...entry.details, token: tokenId };
       recordAudit(services, entry).catch((err: unknown) => logger('http').error({ err, action: entry.action }, 'audit entry could not be written'));
     });
     next();

@@ -8,3 +8,5 @@ export { ensureInitialAdmin } from './initial-admin.js';
 export { SESSION_COOKIE, cookieOptions, readCookie } from './cookies.js';
 export { LOGIN_LIMITS } from './rate-limit.js';
 export { hashPassword, verifyPassword } from './password.js';
+export { TOKEN_SCOPES, TokenScope } from './scopes.js';
+export { TOKEN_LIMITS, NewTokenRequest, createToken, listTokens, revokeToken, type TokenSummary } from './tokens.js';

@@ -7,27 +7,33 @@ import { currentUser, requestAuth } from './session-middleware.js';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** Reachable without signing in. */
-const PUBLIC_PATHS = [/^\/login$/, /^\/healthz$/, /^\/readyz$/, /^\/lang\/[\w-]+$/, /^\/public\//, /^\/favicon\.ico$/];
+const PUBLIC_PATHS = [/^\/login$/, /^\/healthz$/, /^\/readyz$/, /^\/api\/v1\/openapi\.json$/, /^\/lang\/[\w-]+$/, /^\/public\//, /^\/favicon\.ico$/];
 
-/** State changes any signed-in user may make (a viewer can still sign out). */
-const SIGNED_IN_WRITES = [/^\/logout$/];
+/** State changes any signed-in user may make (a viewer can still sign out and manage their own API tokens). */
+const SIGNED_IN_WRITES = [/^\/logout$/, /^\/(api\/v1|account)\/tokens(\/|$)/];
 
 /** Areas that need the admin role: every method, or only state changes ('write'). */
 const ADMIN_AREAS: { pattern: RegExp; methods: 'all' | 'write' }[] = [
   { pattern: /^\/admin(\/|$)/, methods: 'all' },
   { pattern: /^\/api\/v1\/(users|audit)(\/|$)/, methods: 'all' },
   { pattern: /^\/(api\/v1\/)?connections(\/|$)/, methods: 'write' },
+  { pattern: /^\/metrics$/, methods: 'all' },
+  { pattern: /^\/(api\/v1\/)?webhooks(\/|$)/, methods: 'all' },
 ];
 
 /** Pages whose own scripts (bull-board's) cannot send our token: a same-origin check stands in for it. */
 const SAME_ORIGIN_ONLY = [/^\/admin\/queues(\/|$)/];
 
-const wantsJson = (req: Request) => req.path.startsWith('/api/') || req.accepts(['html', 'json']) === 'json';
+const wantsJson = (req: Request) => req.path.startsWith('/api/') || req.path === '/metrics' || req.accepts(['html', 'json']) === 'json';
 
 function refuse(req: Request, res: Response, needed: Role): void {
   const user = currentUser(res);
+  const auth = requestAuth(res);
+  if (auth?.via === 'token' && !user) {
+    throw new AppError('TOKEN_SCOPE', 403, `This API token's scope (${auth.scope}) reaches /metrics only.`);
+  }
   if (!user) {
-    if (wantsJson(req)) throw new AppError('UNAUTHENTICATED', 401, 'Sign in first: send the session cookie, or HTTP Basic credentials to /api/v1.');
+    if (wantsJson(req)) throw new AppError('UNAUTHENTICATED', 401, 'Sign in first: send an API token (Authorization: Bearer), or the session cookie.');
     res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
     return;
   }
@@ -66,6 +72,7 @@ export function requiredRole(method: string, path: string): Role | 'public' {
 export const authorize: RequestHandler = (req, res, next) => {
   const needed = requiredRole(req.method, req.path);
   if (needed === 'public') return next();
+  if (req.path === '/metrics' && requestAuth(res).scope === 'metrics') return next();
   const user = currentUser(res);
   if (user && hasRole(user.role, needed)) return next();
   refuse(req, res, needed);
@@ -95,7 +102,7 @@ function sameOrigin(req: Request): boolean {
 export const csrfProtection: RequestHandler = (req, res, next) => {
   if (SAFE_METHODS.has(req.method)) return next();
   const auth = requestAuth(res);
-  if (auth.via === 'basic') return next();
+  if (auth.via === 'basic' || auth.via === 'token') return next();
   if (SAME_ORIGIN_ONLY.some((p) => p.test(req.path)) && sameOrigin(req)) return next();
   const sent = req.get('x-csrf-token') ?? (req.body as { _csrf?: unknown } | undefined)?._csrf;
   if (typeof sent === 'string' && sameToken(sent, auth.csrf)) return next();

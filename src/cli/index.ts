@@ -11,6 +11,15 @@ Commands:
   worker     a worker process only (same settings as web)
   create-user NAME --role viewer|operator|admin [--password-stdin]   add a user (the first admin, for instance)
   emulator   the Salesforce emulator alone: dms emulator [--port N] [--data DIR] [--describe DIR] [--jwt-cert FILE] [--inspect]
+
+Client commands (against a running DMS; see docs/automation.md):
+  login URL [--token TOKEN]                     save the server and an API token (read from stdin without --token)
+  datasets upload FILE [--wait] | datasets list  upload a file (and wait for the parse) or list datasets
+  migrate (--dataset ID | --file FILE) --object O --operation OP [--template NAME] [--external-id F] [--wait]
+  status ID [--wait]                            a migration's totals (waits until it ends with --wait)
+  results ID (--success | --errors) -o FILE     download a results CSV
+  Every client command takes --json (one JSON document on stdout) and --timeout SECONDS.
+  Exit codes: 0 all rows succeeded, 1 some rows failed, 2 usage, 3 refused or server error, 4 timeout.
 `;
 
 async function main(argv: string[]): Promise<void> {
@@ -38,9 +47,18 @@ async function main(argv: string[]): Promise<void> {
       await runEmulatorCli(rest);
       return;
     }
+    case 'login':
+    case 'datasets':
+    case 'migrate':
+    case 'status':
+    case 'results': {
+      const { runClientCommand } = await import('./client/commands.js');
+      process.exitCode = await runClientCommand(command, rest);
+      return;
+    }
     default:
       process.stdout.write(USAGE);
-      process.exit(command === undefined || command === 'help' || command === '--help' ? 0 : 64);
+      process.exit(command === undefined || command === 'help' || command === '--help' ? 0 : 2);
   }
 }
 

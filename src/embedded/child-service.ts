@@ -76,7 +76,9 @@ export async function superviseChild(options: {
 
   if (options.pidFile) await stopLeftover(options.pidFile, options.name);
   const launch = () => {
-    child = spawn(options.command, options.args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    // A process group of its own: Ctrl+C (or a SIGTERM to DMS's group) reaches DMS alone, which stops the workers and
+    // the web process while Redis and CouchDB still answer, and then stops this child itself.
+    child = spawn(options.command, options.args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     if (options.pidFile && child.pid) writeFileSync(options.pidFile, String(child.pid));
     const keep = (chunk: Buffer) => {
       lastOutput = (lastOutput + chunk.toString()).slice(-2000);
@@ -87,7 +89,8 @@ export async function superviseChild(options: {
       if (stopping) return;
       restarts++;
       log.error({ code, signal, restarts, output: lastOutput.slice(-500) }, 'embedded service exited; restarting');
-      if (restarts <= 20) setTimeout(launch, Math.min(restarts * 500, 5000)).unref();
+      // Decided again when the timer fires: a stop that began meanwhile restarts nothing.
+      if (restarts <= 20) setTimeout(() => stopping || launch(), Math.min(restarts * 500, 5000)).unref();
     });
   };
   launch();

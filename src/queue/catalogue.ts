@@ -3,6 +3,7 @@ import type { JobsOptions } from 'bullmq';
 import { MIGRATION_JOBS } from './jobs/migrations.js';
 import { DATASET_JOBS } from './jobs/datasets.js';
 import { PREFLIGHT_JOBS } from './jobs/preflight.js';
+import { AUTOMATION_JOBS } from './jobs/automation.js';
 
 /**
  * The job catalogue: every job DMS runs, its queue, its payload schema and its default options.
@@ -24,6 +25,7 @@ export const JOBS = {
   ...MIGRATION_JOBS,
   ...DATASET_JOBS,
   ...PREFLIGHT_JOBS,
+  ...AUTOMATION_JOBS,
   'diagnostics.ping': {
     queue: 'diagnostics',
     payload: PingPayload,

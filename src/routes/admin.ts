@@ -8,8 +8,8 @@ import { QUEUE_NAMES } from '../queue/index.js';
 import { AUDIT_TARGETS, AuditFilter, listAudit } from '../audit/index.js';
 import { Role, createUser, currentUser, destroyUserSessions, listUsers, updateUser, ROLES } from '../auth/index.js';
 
-const NewUserRequest = z.object({ username: z.string(), password: z.string(), role: Role });
-const UserChange = z.object({
+export const NewUserRequest = z.object({ username: z.string(), password: z.string(), role: Role });
+export const UserChange = z.object({
   role: Role.optional(),
   password: z.string().trim().transform((v) => v || undefined).optional(),
   disabled: z.union([z.literal('on'), z.literal('true'), z.literal('false'), z.boolean()]).optional().transform((v) => (v === undefined ? undefined : v === true || v === 'on' || v === 'true')),

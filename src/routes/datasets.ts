@@ -8,11 +8,11 @@ import {
   reparseDataset, subscribeProgress, type DatasetDoc, type ParseProgress,
 } from '../datasets/index.js';
 
-const Paging = z.object({
+export const Paging = z.object({
   offset: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
-const ListQuery = z.object({
+export const ListQuery = z.object({
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(200).default(50),
 });

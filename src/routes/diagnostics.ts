@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { AppError } from '../errors.js';
 import type { Services } from '../services.js';
 
-const PingRequest = z.object({ holdMs: z.number().int().min(0).max(60_000).default(0) }).default({ holdMs: 0 });
+export const PingRequest = z.object({ holdMs: z.number().int().min(0).max(60_000).default(0) }).default({ holdMs: 0 });
 
 /** POST /api/v1/diagnostics/ping: round trip through the queue to a worker; answers which worker took it. */
 export function diagnosticsRoutes(services: Services): Router {

@@ -13,7 +13,7 @@ import {
 
 export const actorOf = (res: Response): string => (res.locals.user as { username?: string } | undefined)?.username ?? 'anonymous';
 
-const RetryRequest = z.object({ edits: z.array(z.unknown()).default([]), start: z.boolean().default(false) }).default({ edits: [], start: false });
+export const RetryRequest = z.object({ edits: z.array(z.unknown()).default([]), start: z.boolean().default(false) }).default({ edits: [], start: false });
 const HEARTBEAT_MS = 15_000;
 
 /** Rolling back writes to the org again: on a production org only an admin may do it. */

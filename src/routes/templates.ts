@@ -9,9 +9,9 @@ import { assertConfirmed, templateImpact } from '../confirmations/index.js';
 import { uploaderOf } from './datasets.js';
 import { mappingToSdl } from '../mapping/index.js';
 
-const Version = z.coerce.number().int().positive();
-const DiffQuery = z.object({ from: Version.optional(), to: Version.optional() });
-const CheckBody = z.object({ datasetId: z.string().min(1).max(100), version: Version.optional() });
+export const Version = z.coerce.number().int().positive();
+export const DiffQuery = z.object({ from: Version.optional(), to: Version.optional() });
+export const CheckBody = z.object({ datasetId: z.string().min(1).max(100), version: Version.optional() });
 
 /** A dataset's columns with their profiled types, as compatibility checks compare them. */
 const columnsOf = (dataset: DatasetDoc) => {

@@ -1,5 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { Services } from '../services.js';
+import { AppError } from '../errors.js';
 import {
   createValidation, getValidation, isFinished, presentValidation, progressOf, readInvalidRows, subscribeValidation, validationUrls,
   type ValidationDoc, type ValidationProgress,
@@ -22,8 +23,7 @@ async function sendInvalidRows(services: Services, id: string, res: Response): P
   const doc = await getValidation(services.store, id);
   const gzip = doc.status === 'done' ? await readInvalidRows(services.store, id) : undefined;
   if (!gzip) {
-    res.status(409).json({ error: { code: 'VALIDATION_NOT_DONE', message: `Validation ${id} is ${doc.status}: the invalid rows are there once it is done.` } });
-    return;
+    throw new AppError('VALIDATION_NOT_DONE', 409, `Validation ${id} is ${doc.status}: the invalid rows are there once it is done.`);
   }
   res.set({
     'content-type': 'text/csv; charset=utf-8',

@@ -1,4 +1,5 @@
 import { API_VERSION, type SalesforceSession } from './connection-factory.js';
+import { countMetric } from '../metrics/index.js';
 import { errorFromNetwork, errorFromResponse } from './errors.js';
 
 export interface SfRequest {
@@ -37,6 +38,7 @@ export async function sfFetch(session: SalesforceSession, request: SfRequest): P
       headers['content-type'] = request.contentType ?? 'text/csv';
     }
     let response: Response;
+    countMetric('dms_salesforce_api_calls_total', { connection: session.connectionId });
     try {
       response = await fetch(url, {
         method: request.method,

@@ -22,6 +22,8 @@ export const DATABASES = {
   users: [{ name: 'by-username', fields: ['username'] }],
   audit: [{ name: 'by-at', fields: ['at'] }],
   drafts: [{ name: 'by-kind-updated', fields: ['kind', 'updatedAt'] }],
+  tokens: [],
+  schedules: [],
 } as const satisfies Record<string, readonly { name: string; fields: readonly string[] }[]>;
 
 export type DatabaseName = keyof typeof DATABASES;

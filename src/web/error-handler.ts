@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
 import { AppError, isAppError, type Translatable } from '../errors.js';
 import { logger } from '../logger.js';
+import type { ErrorBody } from '../openapi/error-body.js';
 
 function toAppError(error: unknown): AppError {
   if (isAppError(error)) return error;
@@ -24,7 +25,9 @@ export const notFoundHandler: RequestHandler = (req, _res, next) => {
 /** One error handler: JSON for API clients, the EJS error page for browsers (by Accept). */
 export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
   const appError = toAppError(error);
-  if (appError.status >= 500) logger('http').error({ err: appError.cause ?? error, method: req.method, url: req.originalUrl }, 'request failed');
+  if (appError.status >= 500) {
+    logger('http').error({ err: appError.cause ?? error, reqId: req.id, method: req.method, url: req.originalUrl }, 'request failed');
+  }
   if (res.headersSent) {
     res.end();
     return;
@@ -41,5 +44,7 @@ export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
     res.render('pages/error', { title, status: appError.status, code: appError.code, message });
     return;
   }
-  res.json({ error: { code: appError.code, message, ...(appError.expose && appError.details !== undefined ? { details: appError.details } : {}) } });
+  const details = appError.expose && appError.details !== undefined ? { details: appError.details } : {};
+  const body: ErrorBody = { error: { code: appError.code, message, ...details, requestId: String(req.id ?? '') } };
+  res.json(body);
 };

@@ -57,11 +57,12 @@ describe('config', () => {
   });
 
   test('WORKER_QUEUES picks the queues a worker process drains; every queue when unset; unknown names listed', () => {
-    assert.deepEqual(loadConfig({}).queue.queues, ['migrations', 'migration-batches', 'datasets', 'validations', 'diagnostics']);
+    const all = ['migrations', 'migration-batches', 'datasets', 'validations', 'schedules', 'webhooks', 'diagnostics'];
+    assert.deepEqual(loadConfig({}).queue.queues, all);
     assert.deepEqual(loadConfig({ WORKER_QUEUES: ' datasets , diagnostics,datasets' }).queue.queues, ['datasets', 'diagnostics']);
     const problems = problemsOf({ WORKER_QUEUES: 'datasets,parse,imports' });
     assert.equal(problems.length, 1);
-    assert.match(problems[0], /WORKER_QUEUES names unknown queue\(s\) "parse", "imports"; the queues are migrations, migration-batches, datasets, validations, diagnostics/);
+    assert.match(problems[0], /WORKER_QUEUES names unknown queue\(s\) "parse", "imports"; the queues are migrations, migration-batches, datasets, validations, schedules, webhooks, diagnostics/);
   });
 
   test('secrets in a bad URL are not echoed back', () => {
@@ -75,6 +76,14 @@ describe('config', () => {
     assert.ok(problemsOf({ SECRET_KEY: Buffer.alloc(16).toString('base64') }).some((p) => p.includes('SECRET_KEY must be 32 bytes')));
     const config = loadConfig({ NODE_ENV: 'production', SECRET_KEY: Buffer.alloc(32, 7).toString('base64') });
     assert.equal(config.secretKey?.length, 32);
+  });
+
+  test('HTTP Basic on the API is on in development, off in production unless API_BASIC_AUTH says otherwise', () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    assert.equal(loadConfig({}).apiBasicAuth, true);
+    assert.equal(loadConfig({ NODE_ENV: 'production', SECRET_KEY: key }).apiBasicAuth, false);
+    assert.equal(loadConfig({ NODE_ENV: 'production', SECRET_KEY: key, API_BASIC_AUTH: 'true' }).apiBasicAuth, true);
+    assert.ok(problemsOf({ API_BASIC_AUTH: 'maybe' }).some((p) => p.startsWith('API_BASIC_AUTH')));
   });
 
   test('admin user and password must come together', () => {

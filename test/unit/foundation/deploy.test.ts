@@ -1,6 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { loadConfig } from '../../../src/config.js';
 import { QUEUE_NAMES } from '../../../src/queue/index.js';
 import { commandParts, procfileEntries } from '../../../bench/parse/processes.js';
@@ -32,5 +33,17 @@ describe('deployment files', () => {
       .filter((command) => command.includes('dist/workers/index.js'))
       .flatMap((command) => loadConfig(commandParts(command).env).queue.queues);
     assert.deepEqual([...drained].sort(), [...QUEUE_NAMES].sort());
+  });
+
+  test('every production dependency is used by src/ or workers/ (benchmark and test packages are devDependencies)', () => {
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { dependencies: Record<string, string> };
+    const files = (dir: string): string[] => readdirSync(dir).flatMap((name) => {
+      const path = join(dir, name);
+      return statSync(path).isDirectory() ? files(path) : path.endsWith('.ts') ? [path] : [];
+    });
+    const code = ['src', 'workers'].flatMap(files).map((f) => readFileSync(f, 'utf8')).join('\n');
+    // ejs is loaded by Express's view engine by name ('view engine', 'ejs').
+    const used = (name: string) => name === 'ejs' || new RegExp(`['"]${name.replace(/[/.]/g, '\\$&')}(/[^'"]*)?['"]`).test(code);
+    assert.deepEqual(Object.keys(pkg.dependencies).filter((name) => !used(name)), []);
   });
 });

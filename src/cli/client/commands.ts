@@ -1,0 +1,139 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { createInterface } from 'node:readline/promises';
+import { apiClient, type ApiClient } from './api.js';
+import { CliError, EXIT, usage, type ExitCode } from './exit.js';
+import { progressReporter, type Progress } from './progress.js';
+import { say } from './say.js';
+import { currentLogin, saveLogin } from './settings.js';
+import { listDatasets, uploadDataset, waitForDataset } from './datasets.js';
+import { downloadResults, exitCodeOf, readStatus, startMigration, summaryLine, waitForMigration, type StatusView } from './migrations.js';
+
+const COMMON = { json: { type: 'boolean' }, timeout: { type: 'string' } } as const satisfies ParseArgsConfig['options'];
+
+interface Context { api: ApiClient; progress: Progress; json: boolean; timeoutSeconds?: number; positionals: string[] }
+
+function parse<O extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: O) {
+  try {
+    return parseArgs({ args: argv, options: { ...COMMON, ...options }, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw usage((error as Error).message);
+  }
+}
+
+function timeoutOf(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const seconds = Number(text);
+  if (!Number.isFinite(seconds) || seconds <= 0) throw usage(say('cli.badTimeout', { value: text }));
+  return seconds;
+}
+
+async function context(values: { json?: boolean; timeout?: string }, positionals: string[]): Promise<Context> {
+  const json = values.json ?? false;
+  return { api: apiClient(await currentLogin()), progress: progressReporter({ json }), json, timeoutSeconds: timeoutOf(values.timeout), positionals };
+}
+
+const print = (text: string) => process.stdout.write(`${text}\n`);
+
+async function readSecret(prompt: string): Promise<string> {
+  const rl = createInterface({ input: process.stdin, output: process.stdin.isTTY ? process.stderr : undefined, terminal: false });
+  if (process.stdin.isTTY) process.stderr.write(prompt);
+  try {
+    for await (const line of rl) return line.trim();
+    return '';
+  } finally {
+    rl.close();
+  }
+}
+
+/** `dms login URL`: reads a token (made on the API tokens page), checks it with the server, saves both. */
+async function login(argv: string[]): Promise<ExitCode> {
+  const { values, positionals } = parse(argv, { token: { type: 'string' } });
+  const url = positionals[0];
+  if (!url || !/^https?:\/\//.test(url)) throw usage(say('cli.usage.login'));
+  const token = values.token ?? (await readSecret(say('cli.tokenPrompt')));
+  if (!token) throw usage(say('cli.noToken'));
+  const me = await apiClient({ url, token }).json<{ username: string; role: string; token?: { scope: string } }>('GET', '/api/v1/me');
+  const path = await saveLogin({ url, token, username: me.username });
+  if (values.json) print(JSON.stringify({ ...me, url, saved: path }));
+  else print(say('cli.loggedIn', { url, username: me.username, role: me.role, scope: me.token?.scope ?? '-', path }));
+  return EXIT.ok;
+}
+
+async function datasets(argv: string[]): Promise<ExitCode> {
+  const [sub, ...rest] = argv;
+  const { values, positionals } = parse(rest, { wait: { type: 'boolean' } });
+  const ctx = await context(values, positionals);
+  if (sub === 'list') {
+    const list = await listDatasets(ctx.api);
+    if (ctx.json) print(JSON.stringify(list));
+    else for (const d of list) print(`${d.id}\t${d.status}\t${say('cli.rows', { rows: d.rowCount })}\t${d.name}`);
+    return EXIT.ok;
+  }
+  if (sub !== 'upload' || !positionals[0]) throw usage(say('cli.usage.datasets'));
+  let dataset = await uploadDataset(ctx.api, positionals[0], ctx.progress);
+  if (values.wait) dataset = await waitForDataset(ctx.api, dataset.id, ctx.progress, ctx.timeoutSeconds);
+  const rows = dataset.status === 'ready' ? ` (${say('cli.rows', { rows: dataset.rowCount })})` : '';
+  print(ctx.json ? JSON.stringify(dataset) : `${dataset.id} ${dataset.status}${rows}`);
+  return EXIT.ok;
+}
+
+function report(ctx: Context, status: StatusView): ExitCode {
+  print(ctx.json ? JSON.stringify(status) : summaryLine(status));
+  return exitCodeOf(status);
+}
+
+async function migrate(argv: string[]): Promise<ExitCode> {
+  const { values, positionals } = parse(argv, {
+    dataset: { type: 'string' }, file: { type: 'string' }, object: { type: 'string' }, operation: { type: 'string' },
+    template: { type: 'string' }, 'external-id': { type: 'string' }, connection: { type: 'string', default: 'local' },
+    name: { type: 'string' }, wait: { type: 'boolean' },
+  });
+  if ((values.dataset === undefined) === (values.file === undefined) || !values.object || !values.operation) {
+    throw usage(say('cli.usage.migrate'));
+  }
+  const ctx = await context(values, positionals);
+  const datasetId = values.dataset
+    ?? (await waitForDataset(ctx.api, (await uploadDataset(ctx.api, values.file as string, ctx.progress)).id, ctx.progress, ctx.timeoutSeconds)).id;
+  const started = await startMigration(ctx.api, {
+    datasetId, object: values.object, operation: values.operation, connection: values.connection ?? 'local',
+    template: values.template, externalId: values['external-id'], name: values.name,
+  }, ctx.progress);
+  if (!values.wait) return report(ctx, started);
+  return report(ctx, await waitForMigration(ctx.api, started.migration.id, ctx.progress, ctx.timeoutSeconds));
+}
+
+async function status(argv: string[]): Promise<ExitCode> {
+  const { values, positionals } = parse(argv, { wait: { type: 'boolean' } });
+  if (!positionals[0]) throw usage(say('cli.usage.status'));
+  const ctx = await context(values, positionals);
+  const id = positionals[0];
+  const current = values.wait ? await waitForMigration(ctx.api, id, ctx.progress, ctx.timeoutSeconds) : await readStatus(ctx.api, id);
+  return report(ctx, current);
+}
+
+async function results(argv: string[]): Promise<ExitCode> {
+  const { values, positionals } = parse(argv, { success: { type: 'boolean' }, errors: { type: 'boolean' }, output: { type: 'string', short: 'o' } });
+  if (!positionals[0] || values.success === values.errors || !values.output) {
+    throw usage(say('cli.usage.results'));
+  }
+  const ctx = await context(values, positionals);
+  await downloadResults(ctx.api, positionals[0], values.success ? 'success' : 'errors', values.output);
+  if (values.output !== '-') ctx.progress.note(say('cli.saved', { file: values.output }));
+  return EXIT.ok;
+}
+
+export const CLIENT_COMMANDS: Record<string, (argv: string[]) => Promise<ExitCode>> = { login, datasets, migrate, status, results };
+
+/** Runs a client command; a CliError becomes one line on stderr and its exit code. */
+export async function runClientCommand(name: string, argv: string[]): Promise<ExitCode> {
+  const command = CLIENT_COMMANDS[name];
+  if (!command) throw usage(say('cli.unknownCommand', { name }));
+  try {
+    return await command(argv);
+  } catch (error) {
+    process.stderr.write(`dms ${name}: ${(error as Error).message}\n`);
+    return error instanceof CliError ? error.exitCode : EXIT.refused;
+  }
+}
+
+export { CliError, EXIT };

@@ -1,0 +1,45 @@
+import { openAsBlob } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { ApiClient } from './api.js';
+import { CliError, EXIT } from './exit.js';
+import type { Progress } from './progress.js';
+import { waitUntil } from './wait.js';
+import { say } from './say.js';
+
+export interface DatasetView {
+  id: string; name: string; status: string; rowCount: number; sizeBytes: number; format?: string; createdAt: string;
+  error?: { code: string; message: string }; progress?: { bytesRead: number; rowsRead: number };
+}
+
+/** Streams a file to POST /api/v1/datasets (multipart; the file is read as it is sent, never whole into memory). */
+export async function uploadDataset(api: ApiClient, file: string, progress: Progress): Promise<DatasetView> {
+  const size = await stat(file).then((s) => s.size, () => {
+    throw new CliError(EXIT.usage, say('cli.noFile', { file }));
+  });
+  const form = new FormData();
+  form.append('file', await openAsBlob(file), basename(file));
+  progress.note(say('cli.uploading', { file: basename(file), bytes: size }));
+  const res = await api.send('POST', '/api/v1/datasets', form);
+  return (await res.json()) as DatasetView;
+}
+
+/** Waits for the parse: ready, or exit 3 with the reader's message (which names the line and column). */
+export async function waitForDataset(api: ApiClient, id: string, progress: Progress, timeoutSeconds?: number): Promise<DatasetView> {
+  const read = () => api.json<DatasetView>('GET', `/api/v1/datasets/${encodeURIComponent(id)}`);
+  const done = await waitUntil(read, (d) => d.status === 'ready' || d.status === 'failed', {
+    what: say('cli.waitDataset', { id }),
+    timeoutSeconds,
+    intervalMs: 500,
+    onValue: (d) => progress.update(say('cli.parsing'), d.progress?.bytesRead ?? (d.status === 'ready' ? d.sizeBytes : 0), d.sizeBytes),
+  });
+  progress.end();
+  if (done.status === 'failed') {
+    throw new CliError(EXIT.refused, say('cli.parseFailed', { id, code: done.error?.code ?? '', message: done.error?.message ?? '' }));
+  }
+  return done;
+}
+
+export async function listDatasets(api: ApiClient): Promise<DatasetView[]> {
+  return (await api.json<{ datasets: DatasetView[] }>('GET', '/api/v1/datasets?pageSize=200')).datasets;
+}

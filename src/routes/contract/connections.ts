@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { defineOperations } from '../../openapi/index.js';
+import { ConnectionRequest } from '../connections.js';
+import { IdParams } from './shapes.js';
+
+export const ConnectionView = z.looseObject({
+  id: z.string(),
+  name: z.string(),
+  method: z.string(),
+  loginUrl: z.string(),
+  username: z.string().optional(),
+  production: z.boolean(),
+  orgId: z.string().optional(),
+}).meta({ id: 'Connection' });
+
+const tag = 'connections';
+export const connectionOperations = defineOperations([
+  {
+    method: 'get', path: '/api/v1/connections', tag, scope: 'read',
+    summary: 'Connections (never their secrets)',
+    responses: { 200: z.object({ connections: z.array(ConnectionView) }) },
+  },
+  {
+    method: 'post', path: '/api/v1/connections', tag, scope: 'admin',
+    summary: 'Add an org (password or JWT)',
+    body: ConnectionRequest,
+    responses: { 201: ConnectionView },
+  },
+  {
+    method: 'post', path: '/api/v1/connections/{id}/test', tag, scope: 'admin',
+    summary: 'Log in and read the org\'s limits',
+    params: IdParams,
+    responses: {
+      200: z.object({
+        orgId: z.string(), userId: z.string(), username: z.string(), instanceUrl: z.string(),
+        limits: z.array(z.object({ name: z.string(), max: z.number(), remaining: z.number() })),
+      }),
+    },
+  },
+  {
+    method: 'delete', path: '/api/v1/connections/{id}', tag, scope: 'admin',
+    summary: 'Remove a connection',
+    params: IdParams,
+    responses: { 204: null },
+  },
+]);

@@ -1,0 +1,23 @@
+import type { ApiOperation } from '../../openapi/index.js';
+import { adminOperations } from './admin.js';
+import { apiDocsOperations } from './api-docs.js';
+import { connectionOperations } from './connections.js';
+import { datasetOperations } from './datasets.js';
+import { migrationOperations } from './migrations.js';
+import { preflightOperations } from './preflight.js';
+import { templateOperations } from './templates.js';
+import { tokenOperations } from './tokens.js';
+import { scheduleOperations } from './schedules.js';
+
+/** Every route of /api/v1 with its schemas: the OpenAPI document and the contract test read this list. */
+export const API_OPERATIONS: readonly ApiOperation[] = [
+  ...apiDocsOperations,
+  ...datasetOperations,
+  ...migrationOperations,
+  ...connectionOperations,
+  ...adminOperations,
+  ...preflightOperations,
+  ...templateOperations,
+  ...tokenOperations,
+  ...scheduleOperations,
+];

@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { defineOperations } from '../../openapi/index.js';
+import { MigrationRequest, MigrationSearch, MigrationState } from '../../migrations/index.js';
+import { RetryRequest } from '../migrations.js';
+import { Failure, IdParams, Totals, csvFile, eventStream } from './shapes.js';
+
+export const MigrationView = z.looseObject({
+  id: z.string(),
+  name: z.string(),
+  datasetId: z.string(),
+  connectionId: z.string(),
+  object: z.string(),
+  operation: z.string(),
+  externalIdField: z.string().optional(),
+  state: MigrationState,
+  totals: Totals,
+  error: Failure.optional(),
+  createdBy: z.string(),
+  createdAt: z.string(),
+  startedAt: z.string().optional(),
+  finishedAt: z.string().optional(),
+}).meta({ id: 'Migration' });
+
+/** The live view: the page, its polling and scripts read the same JSON. */
+export const MigrationStatusView = z.looseObject({
+  migration: MigrationView,
+  totals: Totals,
+  processed: z.number().int(),
+  percent: z.number(),
+  batches: z.array(z.looseObject({ batch: z.number().int(), state: z.string(), totals: Totals, queue: z.string() })),
+  apiBudget: z.looseObject({ max: z.number(), remaining: z.number() }).optional(),
+  errors: z.array(z.looseObject({ code: z.string(), fields: z.string(), count: z.number().int() })).optional(),
+}).meta({ id: 'MigrationStatus' });
+
+const tag = 'migrations';
+const control = (name: string, summary: string) => ({
+  method: 'post' as const, path: `/api/v1/migrations/{id}/${name}`, tag, scope: 'operate' as const, summary,
+  params: IdParams,
+  responses: { 200: MigrationStatusView },
+});
+
+export const migrationOperations = defineOperations([
+  {
+    method: 'get', path: '/api/v1/migrations', tag, scope: 'read',
+    summary: 'Search migrations, newest first',
+    query: MigrationSearch,
+    responses: { 200: z.looseObject({ migrations: z.array(MigrationView), page: z.number().int(), size: z.number().int(), hasNext: z.boolean() }) },
+  },
+  {
+    method: 'post', path: '/api/v1/migrations', tag, scope: 'operate',
+    summary: 'Create a migration (state created)',
+    body: MigrationRequest,
+    responses: { 201: MigrationStatusView },
+  },
+  {
+    method: 'get', path: '/api/v1/migrations/{id}', tag, scope: 'read',
+    summary: 'Live status: totals, batches, error groups',
+    params: IdParams,
+    query: z.object({ errors: z.enum(['true', 'false']).optional().meta({ description: 'true adds the error groups' }) }),
+    responses: { 200: MigrationStatusView },
+  },
+  {
+    method: 'get', path: '/api/v1/migrations/{id}/batches', tag, scope: 'read',
+    summary: 'Every planned batch',
+    params: IdParams,
+    responses: { 200: z.object({ batches: z.array(z.looseObject({ batch: z.number().int(), state: z.string(), totals: Totals })) }) },
+  },
+  control('start', 'Start a created migration'),
+  control('pause', 'Pause: running batches finish, no new ones start'),
+  control('resume', 'Resume a paused migration'),
+  control('cancel', 'Cancel: nothing more is written'),
+  control('rollback', 'Roll back: delete inserted records, restore updated fields'),
+  {
+    method: 'post', path: '/api/v1/migrations/{id}/retry-failed', tag, scope: 'operate',
+    summary: 'A child migration of the failed rows (optionally edited)',
+    params: IdParams, body: RetryRequest, responses: { 201: MigrationStatusView },
+  },
+  {
+    method: 'get', path: '/api/v1/migrations/{id}/results/success.csv', tag, scope: 'read',
+    summary: 'Rows written, with their Salesforce ids',
+    params: IdParams,
+    responses: { 200: csvFile('Data Loader-style success file') },
+  },
+  {
+    method: 'get', path: '/api/v1/migrations/{id}/results/errors.csv', tag, scope: 'read',
+    summary: 'Rows failed, with the error',
+    params: IdParams,
+    responses: { 200: csvFile('Data Loader-style error file') },
+  },
+  {
+    method: 'get', path: '/api/v1/migrations/{id}/events', tag, scope: 'read',
+    summary: 'Progress events',
+    params: IdParams,
+    responses: { 200: eventStream('the status, then every progress event') },
+  },
+]);

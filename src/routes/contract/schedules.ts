@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { defineOperations } from '../../openapi/index.js';
+import { ScheduleRequest, ScheduledJob } from '../../schedules/index.js';
+import { WebhookEvent, WebhookRequest } from '../../webhooks/index.js';
+import { IdParams } from './shapes.js';
+
+const ScheduleView = z.object({
+  id: z.string(), name: z.string(), cron: z.string(), timezone: z.string(), job: ScheduledJob, paused: z.boolean(),
+  nextRunAt: z.string().optional(), createdBy: z.string(), createdAt: z.string(), updatedAt: z.string(),
+  lastRun: z.object({ at: z.string(), migrationId: z.string().optional(), error: z.string().optional() }).optional(),
+}).meta({ id: 'Schedule' });
+const WebhookView = z.object({ id: z.string(), name: z.string(), url: z.string(), events: z.array(WebhookEvent), createdBy: z.string(), createdAt: z.string() })
+  .meta({ id: 'Webhook' });
+const Delivery = z.object({
+  _id: z.string(), webhookId: z.string(), event: WebhookEvent, migrationId: z.string(), state: z.enum(['pending', 'delivered', 'failed']),
+  attempts: z.array(z.object({ at: z.string(), status: z.number().int().optional(), error: z.string().optional(), ms: z.number() })), createdAt: z.string(),
+});
+const tag = 'schedules';
+const toggle = (action: 'pause' | 'resume', summary: string) => ({
+  method: 'post' as const, path: `/api/v1/schedules/{id}/${action}`, tag, scope: 'operate' as const, summary,
+  params: IdParams,
+  responses: { 200: ScheduleView },
+});
+
+export const scheduleOperations = defineOperations([
+  {
+    method: 'get', path: '/api/v1/schedules', tag, scope: 'read',
+    summary: 'Schedules with their next run',
+    responses: { 200: z.object({ schedules: z.array(ScheduleView) }) },
+  },
+  {
+    method: 'post', path: '/api/v1/schedules', tag, scope: 'operate',
+    summary: 'A recurring migration (cron in a time zone)',
+    body: ScheduleRequest,
+    responses: { 201: ScheduleView },
+  },
+  {
+    method: 'get', path: '/api/v1/schedules/{id}', tag, scope: 'read',
+    summary: 'One schedule',
+    params: IdParams,
+    responses: { 200: ScheduleView },
+  },
+  toggle('pause', 'Pause: nothing runs until resumed'),
+  toggle('resume', 'Resume from the next cron time'),
+  {
+    method: 'delete', path: '/api/v1/schedules/{id}', tag, scope: 'operate',
+    summary: 'Delete a schedule',
+    params: IdParams,
+    responses: { 204: null },
+  },
+  {
+    method: 'get', path: '/api/v1/webhooks', tag: 'webhooks', scope: 'admin',
+    summary: 'Webhooks (never their secrets)',
+    responses: { 200: z.object({ webhooks: z.array(WebhookView) }) },
+  },
+  {
+    method: 'post', path: '/api/v1/webhooks', tag: 'webhooks', scope: 'admin',
+    summary: 'A webhook on run ends; its secret is answered this once',
+    body: WebhookRequest, responses: { 201: WebhookView.extend({ secret: z.string() }) },
+  },
+  {
+    method: 'delete', path: '/api/v1/webhooks/{id}', tag: 'webhooks', scope: 'admin',
+    summary: 'Remove a webhook',
+    params: IdParams,
+    responses: { 204: null },
+  },
+  {
+    method: 'get', path: '/api/v1/webhooks/{id}/deliveries', tag: 'webhooks', scope: 'admin',
+    summary: 'The delivery log, newest first',
+    params: IdParams, responses: { 200: z.object({ deliveries: z.array(Delivery) }) },
+  },
+]);

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { CronExpressionParser } from 'cron-parser';
+import { MigrationOptions } from '../migrations/index.js';
+import { Operation } from '../salesforce/index.js';
+
+const validZone = (tz: string) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const validCron = (pattern: string, tz: string) => {
+  try {
+    CronExpressionParser.parse(pattern, { tz });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * What a schedule starts, by kind. Migrations now; exports and transfers (issues 15 and 16) join as kinds of their
+ * own. A recurring migration reads a fixed dataset, or the newest ready dataset of a name (a nightly upload from CI).
+ */
+export const ScheduledMigration = z.object({
+  kind: z.literal('migration'),
+  datasetId: z.string().min(1).optional(),
+  datasetName: z.string().min(1).max(200).optional(),
+  connectionId: z.string().min(1).default('local'),
+  object: z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/),
+  operation: Operation,
+  externalIdField: z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/).optional(),
+  templateName: z.string().min(1).max(100),
+  options: MigrationOptions.partial().optional(),
+}).refine((m) => (m.datasetId === undefined) !== (m.datasetName === undefined), {
+  message: 'give exactly one of datasetId or datasetName',
+  path: ['datasetId'],
+});
+export const ScheduledJob = z.discriminatedUnion('kind', [ScheduledMigration]);
+export type ScheduledJob = z.infer<typeof ScheduledJob>;
+
+export const ScheduleRequest = z.object({
+  name: z.string().trim().min(1).max(100),
+  cron: z.string().trim().min(1).max(100).meta({ description: 'Five fields (minute hour day month weekday), or six with seconds first' }),
+  timezone: z.string().default('UTC').refine(validZone, 'an IANA time zone, e.g. Europe/Berlin'),
+  job: ScheduledJob,
+  paused: z.boolean().default(false),
+}).refine((s) => validCron(s.cron, s.timezone), { message: 'not a cron expression DMS can read', path: ['cron'] });
+export type ScheduleRequest = z.infer<typeof ScheduleRequest>;
+
+export const ScheduleDoc = z.object({
+  _id: z.string().startsWith('schedule:'),
+  _rev: z.string().optional(),
+  kind: z.literal('schedule'),
+  name: z.string(),
+  cron: z.string(),
+  timezone: z.string(),
+  job: ScheduledJob,
+  paused: z.boolean(),
+  createdBy: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  lastRun: z.object({ at: z.string(), migrationId: z.string().optional(), error: z.string().optional() }).optional(),
+});
+export type ScheduleDoc = z.infer<typeof ScheduleDoc>;
+
+export const scheduleIdOf = (doc: Pick<ScheduleDoc, '_id'>) => doc._id.slice('schedule:'.length);
