@@ -45,7 +45,7 @@ export const ConnectionRequest = z.discriminatedUnion('method', [
 ]);
 
 /** The production marker and the org's defaults: the page's form (text, checkboxes) and the JSON API alike. */
-const ConnectionSettings = z.object({
+export const ConnectionSettings = z.object({
   production: checkbox,
   timeZone: optional(64).refine((v) => v === undefined || isValidTimeZone(v), 'is not a known IANA time zone (e.g. Europe/Berlin)'),
   dateOrder: z.enum(['', 'DMY', 'MDY']).optional().transform((v) => v || undefined),

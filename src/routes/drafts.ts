@@ -8,7 +8,7 @@ import { getDataset } from '../datasets/index.js';
 import { describeFor } from '../preflight/index.js';
 import { mappingToSdl, sdlToMapping } from '../mapping/index.js';
 
-const SdlUpload = z.object({ sdl: z.string().max(1_000_000) });
+export const SdlUpload = z.object({ sdl: z.string().max(1_000_000) });
 
 function presentDraft(doc: DraftDoc) {
   const { _id, _rev: _ignored, kind: _kind, ...rest } = doc;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineOperations } from '../../openapi/index.js';
-import { ConnectionRequest } from '../connections.js';
+import { ConnectionRequest, ConnectionSettings } from '../connections.js';
 import { IdParams } from './shapes.js';
 
 export const ConnectionView = z.looseObject({
@@ -36,6 +36,13 @@ export const connectionOperations = defineOperations([
         limits: z.array(z.object({ name: z.string(), max: z.number(), remaining: z.number() })),
       }),
     },
+  },
+  {
+    method: 'patch', path: '/api/v1/connections/{id}', tag, scope: 'admin',
+    summary: 'The production marker and the org\'s defaults (time zone, date order, insert null values)',
+    params: IdParams,
+    body: ConnectionSettings,
+    responses: { 200: ConnectionView },
   },
   {
     method: 'delete', path: '/api/v1/connections/{id}', tag, scope: 'admin',

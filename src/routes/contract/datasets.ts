@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ConfirmFields } from '../../confirmations/index.js';
 import { defineOperations } from '../../openapi/index.js';
 import { DatasetStatus } from '../../datasets/model.js';
 import { ListQuery, Paging } from '../datasets.js';
@@ -71,8 +72,9 @@ export const datasetOperations = defineOperations([
   },
   {
     method: 'delete', path: '/api/v1/datasets/{id}', tag, scope: 'operate',
-    summary: 'Delete a dataset, its chunks and file',
+    summary: 'Delete a dataset, its chunks and file (confirm: true)',
     params: IdParams,
+    body: ConfirmFields,
     responses: { 204: null },
   },
   {

@@ -3,6 +3,7 @@ import { adminOperations } from './admin.js';
 import { apiDocsOperations } from './api-docs.js';
 import { connectionOperations } from './connections.js';
 import { datasetOperations } from './datasets.js';
+import { draftOperations } from './drafts.js';
 import { migrationOperations } from './migrations.js';
 import { preflightOperations } from './preflight.js';
 import { templateOperations } from './templates.js';
@@ -14,6 +15,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
   ...apiDocsOperations,
   ...datasetOperations,
   ...migrationOperations,
+  ...draftOperations,
   ...connectionOperations,
   ...adminOperations,
   ...preflightOperations,

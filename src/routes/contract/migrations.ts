@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { defineOperations } from '../../openapi/index.js';
 import { MigrationRequest, MigrationSearch, MigrationState } from '../../migrations/index.js';
 import { RetryRequest } from '../migrations.js';
-import { Failure, IdParams, Totals, csvFile, eventStream } from './shapes.js';
+import { ConfirmFields } from '../../confirmations/index.js';
+import { Failure, IdParams, Totals, csvFile, eventStream, xlsxFile } from './shapes.js';
 
 export const MigrationView = z.looseObject({
   id: z.string(),
@@ -36,10 +37,25 @@ const tag = 'migrations';
 const control = (name: string, summary: string) => ({
   method: 'post' as const, path: `/api/v1/migrations/{id}/${name}`, tag, scope: 'operate' as const, summary,
   params: IdParams,
+  body: ConfirmFields,
   responses: { 200: MigrationStatusView },
 });
 
 export const migrationOperations = defineOperations([
+  {
+    method: 'get', path: '/api/v1/migrations/{id}/impact/{action}', tag, scope: 'read',
+    summary: 'What an action would do, in numbers, and whether it must be confirmed (the object typed back on production)',
+    params: IdParams.extend({ action: z.string() }),
+    responses: {
+      200: z.object({ action: z.string(), confirm: z.boolean(), message: z.string().nullable(), typeBack: z.string().nullable() }),
+    },
+  },
+  ...(['success', 'errors'] as const).map((kind) => ({
+    method: 'get' as const, path: `/api/v1/migrations/{id}/results/${kind}.xlsx`, tag, scope: 'read' as const,
+    summary: `The ${kind} file as an .xlsx workbook (?layout=dataloader for Data Loader's columns)`,
+    params: IdParams,
+    responses: { 200: xlsxFile(`${kind} rows`) },
+  })),
   {
     method: 'get', path: '/api/v1/migrations', tag, scope: 'read',
     summary: 'Search migrations, newest first',

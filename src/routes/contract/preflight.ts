@@ -22,6 +22,12 @@ const ValidationView = z.looseObject({
 
 export const preflightOperations = defineOperations([
   {
+    method: 'get', path: '/api/v1/describe/{connectionId}', tag: 'mapping', scope: 'read',
+    summary: 'The org\'s objects DMS can write',
+    params: z.object({ connectionId: z.string() }),
+    responses: { 200: z.object({ objects: z.array(z.object({ name: z.string(), label: z.string() })) }) },
+  },
+  {
     method: 'get', path: '/api/v1/describe/{connectionId}/{object}', tag: 'mapping', scope: 'read',
     summary: 'An object\'s writable fields',
     params: z.object({ connectionId: z.string(), object: z.string() }),

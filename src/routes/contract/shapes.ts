@@ -15,3 +15,6 @@ export const Totals = z.looseObject({
 /** A Server-Sent Events stream: `event:`/`data:` lines, kept open until the work ends. */
 export const eventStream = (what: string): MediaBody => ({ contentType: 'text/event-stream', description: `Server-Sent Events: ${what}` });
 export const csvFile = (what: string): MediaBody => ({ contentType: 'text/csv', description: what });
+export const xlsxFile = (what: string): MediaBody => ({
+  contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', description: what,
+});

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineOperations } from '../../openapi/index.js';
 import { TemplateInput } from '../../templates/index.js';
 import { CheckBody, DiffQuery } from '../templates.js';
+import { ConfirmFields } from '../../confirmations/index.js';
 import { Urls } from './shapes.js';
 
 const TemplateView = TemplateInput.extend({ version: z.number().int(), createdBy: z.string(), createdAt: z.string(), urls: Urls })
@@ -26,6 +27,19 @@ export const templateOperations = defineOperations([
     summary: 'The newest version',
     params: NameParams,
     responses: { 200: TemplateView },
+  },
+  {
+    method: 'delete', path: '/api/v1/templates/{name}', tag, scope: 'operate',
+    summary: 'Delete every version of a template (confirm: true)',
+    params: NameParams,
+    body: ConfirmFields,
+    responses: { 204: null },
+  },
+  {
+    method: 'get', path: '/api/v1/templates/{name}/mapping.sdl', tag, scope: 'read',
+    summary: 'The mapping as a Data Loader .sdl file (?version=n)',
+    params: NameParams,
+    responses: { 200: { contentType: 'text/plain', description: 'A Data Loader mapping file (.sdl)' } },
   },
   {
     method: 'get', path: '/api/v1/templates/{name}/versions', tag, scope: 'read',
