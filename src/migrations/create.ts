@@ -5,6 +5,7 @@ import { isMissing, withRetry } from '../store/index.js';
 import { DatasetDoc } from '../datasets/model.js';
 import { parsePipeline } from '../frame/index.js';
 import { describeObject, sessionFor } from '../salesforce/index.js';
+import { followColumns } from '../templates/index.js';
 import { migrationJobId } from '../queue/jobs/migrations.js';
 import { MigrationRequest, MigrationTemplate, emptyTotals, type MigrationDoc } from './model.js';
 import { buildPreflight } from './preflight.js';
@@ -51,6 +52,15 @@ export async function createMigration(services: Services, input: unknown, actor:
   const template = request.template ?? (await readTemplate(services, request.templateId as string));
   const pipeline = parsePipeline(template.pipeline);
   if (pipeline.some((step) => step.op === 'aggregate')) throw badRequest('An aggregate step summarises rows; a migration writes rows one to one. Remove it from the pipeline.');
+  // A column the pipeline or the mapping reads that the dataset lacks would fail every batch: refuse it here.
+  const { missing } = followColumns(dataset.columns, pipeline, template.mapping);
+  if (missing.length > 0) {
+    const where = missing.map((m) => `'${m.column}' (${m.usedBy})`).join(', ');
+    const params = { dataset: dataset.name, columns: where };
+    throw new AppError('MAPPING_COLUMN_MISSING', 400, `Dataset ${dataset.name} has no column ${where}. Map or rename an existing column.`, {
+      details: missing, i18n: [{ key: 'migrations.errors.columnMissing', params }],
+    });
+  }
   const session = await sessionFor(services, request.connectionId);
   const describe = await describeObject(services.redis, session, request.object);
   const doc: MigrationDoc = {

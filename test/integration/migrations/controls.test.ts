@@ -48,6 +48,18 @@ describe('migration controls over the API', () => {
     assert.match(lines[1], new RegExp(`^${tag}-0,Name 0,001\\w{15},true,1$`));
   });
 
+  test('a mapping that reads a column the dataset lacks is refused at creation, not left running', async () => {
+    const app = createApp(h.services);
+    const datasetId = await makeDataset(h.services, ['ext', 'name'], rows(`m${Date.now().toString(36)}`, 3));
+    const wrong = { object: 'Account', fields: [{ column: 'ext', field: 'External_Id__c' }, { column: 'Company', field: 'Name' }] };
+    const body = { datasetId, connectionId: 'local', object: 'Account', operation: 'insert', template: { mapping: wrong } };
+    const refused = await request(app).post('/api/v1/migrations').set(user.headers).send(body).expect(400);
+    assert.equal(refused.body.error.code, 'MAPPING_COLUMN_MISSING');
+    assert.match(refused.body.error.message, /'Company' \(mapping to Name\)/);
+    const renamed = { ...body, template: { mapping: wrong, pipeline: [{ op: 'rename', mapping: { name: 'Company' } }] } };
+    await request(app).post('/api/v1/migrations').set(user.headers).send(renamed).expect(201);
+  });
+
   test('cancel drops the remaining batches; totals still add up', async () => {
     const app = createApp(h.services);
     const tag = `c${Date.now().toString(36)}`;
