@@ -12,6 +12,7 @@ import { migrationApiRoutes } from './routes/migrations.js';
 import { migrationPageRoutes } from './routes/migration-pages.js';
 import { datasetApiRoutes } from './routes/datasets.js';
 import { datasetPageRoutes } from './routes/dataset-pages.js';
+import { exportApiRoutes, exportPageRoutes } from './routes/exports.js';
 import { mappingApiRoutes, mappingPageRoutes } from './routes/mapping.js';
 import { templateApiRoutes, templatePageRoutes } from './routes/templates.js';
 import { validationApiRoutes, validationPageRoutes } from './routes/validations.js';
@@ -80,6 +81,8 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   app.use(dashboardRoutes(services));
   app.use('/api/v1/datasets', datasetApiRoutes(services));
   app.use('/datasets', datasetPageRoutes(services));
+  app.use('/api/v1/exports', exportApiRoutes(services));
+  app.use('/exports', exportPageRoutes(services));
   app.use('/datasets', mappingPageRoutes(services));
   app.use('/api/v1', mappingApiRoutes(services));
   app.use('/api/v1/templates', templateApiRoutes(services));

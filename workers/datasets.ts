@@ -1,6 +1,11 @@
 import { parseDataset } from '../src/datasets/index.js';
+import { runExport } from '../src/exports/index.js';
 import type { Processor } from './registry.js';
 
 /** Parses an uploaded file into row chunks and a profile; the outcome is also on the dataset document. */
 export const parse: Processor<'dataset.parse'> = async (payload, { job, services }) =>
   parseDataset(services, payload.datasetId, payload.run, job.attemptsMade + 1 >= (job.opts.attempts ?? 1));
+
+/** Exports a Salesforce query into a dataset's chunks and profile; the outcome is also on the dataset document. */
+export const exportQuery: Processor<'dataset.export'> = async (payload, { job, services }) =>
+  runExport(services, payload.datasetId, payload.run, job.attemptsMade + 1 >= (job.opts.attempts ?? 1));

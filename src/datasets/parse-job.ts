@@ -12,6 +12,9 @@ export async function enqueueParse(services: Services, doc: DatasetDoc): Promise
 /** Parses the kept raw file again with new options, as a new run (an older run still going stops itself). */
 export async function reparseDataset(services: Services, id: string, parseOptions: ParseOptions): Promise<DatasetDoc> {
   const current = await getDataset(services.store, id);
+  if (current.source) {
+    throw new AppError('DATASET_IS_EXPORT', 409, `Dataset ${current.name} is an export from Salesforce: there is no file to parse. Export it again instead.`);
+  }
   if (current.status === 'uploading') throw new AppError('DATASET_UPLOADING', 409, 'The file is still being uploaded; re-parse it once the upload has finished.');
   if (current.error?.code === 'UPLOAD_INCOMPLETE') throw new AppError('DATASET_INCOMPLETE', 409, 'The upload of this dataset was cut off, so there is no file to parse. Delete it and upload the file again.');
   const doc = await updateDataset(services.store, id, (d) => ({ ...d, status: 'uploaded', error: undefined, parseOptions, parseRun: d.parseRun + 1 }));

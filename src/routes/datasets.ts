@@ -4,13 +4,32 @@ import type { Services } from '../services.js';
 import { streamProgress } from '../web/sse.js';
 import {
   deleteDataset, findDataset, getDataset, isFinal, listDatasets, parseOptionsFrom, readIssues, readRows, receiveUpload,
-  reparseDataset, subscribeProgress, type DatasetDoc, type ParseProgress,
+  reparseDataset, subscribeProgress, DOWNLOAD_FORMATS, downloadOf, writeDownload, type DatasetDoc, type ParseProgress,
 } from '../datasets/index.js';
 
 const Paging = z.object({
   offset: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
+const DownloadQuery = z.object({ format: z.enum(DOWNLOAD_FORMATS).default('csv') });
+
+/** Writes a piece of a download; resolves once the socket drained, or rejects when the client went away. */
+function sendPiece(res: Response, bytes: string | Uint8Array): Promise<void> {
+  if (res.destroyed) return Promise.reject(new Error('the client closed the download'));
+  if (res.write(bytes)) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const done = (error?: Error) => {
+      res.off('drain', done);
+      res.off('close', closed);
+      if (error) reject(error);
+      else resolve();
+    };
+    const closed = () => done(new Error('the client closed the download'));
+    res.on('drain', done);
+    res.on('close', closed);
+  });
+}
+
 const ListQuery = z.object({
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(200).default(50),
@@ -21,6 +40,7 @@ export const datasetUrls = (id: string) => ({
   rows: `/api/v1/datasets/${id}/rows`,
   issues: `/api/v1/datasets/${id}/issues`,
   events: `/api/v1/datasets/${id}/events`,
+  download: `/api/v1/datasets/${id}/download`,
   page: `/datasets/${id}`,
 });
 
@@ -38,6 +58,7 @@ export const progressOf = (doc: DatasetDoc): ParseProgress => ({
   sizeBytes: doc.sizeBytes,
   rowsRead: doc.status === 'ready' ? doc.rowCount : (doc.progress?.rowsRead ?? 0),
   chunks: doc.chunkCount,
+  totalRows: doc.source?.totalRows,
   error: doc.error,
 });
 
@@ -102,6 +123,15 @@ export function datasetApiRoutes(services: Services): Router {
   router.post('/:id/reparse', async (req, res) => {
     const doc = await reparseDataset(services, req.params.id, parseOptionsFrom(req.body));
     res.status(202).json(presentDataset(doc));
+  });
+
+  router.get('/:id/download', async (req, res) => {
+    const { format } = DownloadQuery.parse(req.query);
+    const doc = await getDataset(store, req.params.id);
+    const { fileName, contentType } = downloadOf(doc, format);
+    res.status(200).type(contentType).attachment(fileName);
+    await writeDownload(store, doc, format, (bytes) => sendPiece(res, bytes));
+    res.end();
   });
 
   router.get('/:id/events', (req, res) => streamParseProgress(services, req, res));

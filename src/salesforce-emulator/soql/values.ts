@@ -3,7 +3,7 @@ import type { FieldDescribe } from '../describe/field.js';
 import type { Literal } from '../../soql/ast.js';
 import { dateLiteralRange } from '../../soql/date-literals.js';
 import type { SoqlSource } from '../../soql/errors.js';
-import { checkLiteral, kindOf, type Kind } from '../../soql/literal-types.js';
+import { checkLiteral, type Kind } from '../../soql/literal-types.js';
 
 export { kindOf, type Kind } from '../../soql/literal-types.js';
 
