@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Services } from '../services.js';
 import { streamProgress } from '../web/sse.js';
+import { logger } from '../logger.js';
 import {
   deleteDataset, findDataset, getDataset, isFinal, listDatasets, parseOptionsFrom, readIssues, readRows, receiveUpload,
   reparseDataset, subscribeProgress, DOWNLOAD_FORMATS, downloadOf, writeDownload, type DatasetDoc, type ParseProgress,
@@ -130,7 +131,14 @@ export function datasetApiRoutes(services: Services): Router {
     const doc = await getDataset(store, req.params.id);
     const { fileName, contentType } = downloadOf(doc, format);
     res.status(200).type(contentType).attachment(fileName);
-    await writeDownload(store, doc, format, (bytes) => sendPiece(res, bytes));
+    try {
+      await writeDownload(store, doc, format, (bytes) => sendPiece(res, bytes));
+    } catch (error) {
+      // The headers are gone: cut the connection so that a half file is never taken for a whole one.
+      logger('http').warn({ err: error, datasetId: doc._id, format }, 'download cut off');
+      res.destroy();
+      return;
+    }
     res.end();
   });
 

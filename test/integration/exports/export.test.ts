@@ -1,0 +1,116 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { allRows, seed, settled, startExportHarness, type ExportHarness } from './support.js';
+
+const ACCOUNTS = 12_345;
+
+describe('exports from the Local org', () => {
+  let h: ExportHarness;
+  let accountIds: string[];
+  let contactIds: string[];
+
+  before(async () => {
+    // Small Bulk pages, so that a 12,345-record export is several Sforce-Locator pages.
+    h = await startExportHarness({ bulkQueryPageSize: 4000 });
+    const accounts = Array.from({ length: ACCOUNTS }, (_, i) => [`Acct ${String(i).padStart(5, '0')}`, `N-${i}`, i % 3 === 0 ? 'Energy' : 'Retail']);
+    accountIds = await seed(h.conn, 'Account', ['Name', 'AccountNumber', 'Industry'], accounts);
+    const contacts = Array.from({ length: 30 }, (_, i) => [`Smith ${i}`, accountIds[i], `s${i}@example.com`]);
+    contactIds = await seed(h.conn, 'Contact', ['LastName', 'AccountId', 'Email'], contacts);
+  });
+  after(async () => h.close());
+
+  it('exports a large result through Bulk API 2.0, every page, every record once, in chunks with a profile', async () => {
+    const started = await h.post('/api/v1/exports')
+      .send({ object: 'Account', fields: ['Id', 'Name', 'AccountNumber', 'Industry'], orderBy: 'AccountNumber' })
+      .expect(202);
+    assert.equal(started.body.status, 'exporting');
+    assert.deepEqual(started.body.columns, ['Id', 'Name', 'AccountNumber', 'Industry']);
+    const done = await settled(h, started.body.id);
+    assert.equal(done.status, 'ready', JSON.stringify(done.error));
+    assert.equal(done.source?.api, 'bulk');
+    assert.equal(done.source?.totalRows, ACCOUNTS);
+    assert.equal(done.rowCount, ACCOUNTS);
+    const rows = await allRows(h, done.id);
+    assert.deepEqual(new Set(rows.map((r) => r[0])), new Set(accountIds));
+    const byId = new Map(rows.map((r) => [r[0], r]));
+    assert.deepEqual(byId.get(accountIds[7]), [accountIds[7], 'Acct 00007', 'N-7', 'Retail']);
+    assert.equal(done.profile.find((p) => p.name === 'Industry')?.count, ACCOUNTS);
+    // The Bulk query job is deleted once its results are stored.
+    const job = await fetch(`${h.emulator.url}/services/data/v62.0/jobs/query/${done.source?.bulkJobId}`, {
+      headers: { authorization: `Bearer ${h.conn.accessToken}` },
+    });
+    assert.equal(job.status, 404);
+  });
+
+  it('exports a small result through REST with relationship fields, a built filter and an order', async () => {
+    const started = await h.post('/api/v1/exports')
+      .send({
+        object: 'Contact', fields: ['Id', 'LastName', 'Account.Name', 'Account.AccountNumber'],
+        conditions: [{ field: 'LastName', operator: 'LIKE', value: 'Smith 1%' }, { field: 'Account.Industry', operator: '=', value: 'Energy' }],
+        orderBy: 'LastName',
+      })
+      .expect(202);
+    const done = await settled(h, started.body.id);
+    assert.equal(done.status, 'ready', JSON.stringify(done.error));
+    assert.equal(done.source?.api, 'rest');
+    assert.match(done.source?.soql ?? '', /WHERE LastName LIKE 'Smith 1%' AND Account\.Industry = 'Energy' ORDER BY LastName$/);
+    const rows = await allRows(h, done.id);
+    // Smith 1, 10..19 whose account index is a multiple of 3 (Energy): 12, 15, 18.
+    assert.deepEqual(rows, [12, 15, 18].map((i) => [contactIds[i], `Smith ${i}`, `Acct 000${i}`, `N-${i}`]));
+  });
+
+  it('Export All includes deleted records; a plain export does not', async () => {
+    const gone = await h.conn.sobject('Contact').destroy([contactIds[28], contactIds[29]]);
+    assert.ok(gone.every((r) => r.success));
+    const soql = "SELECT Id, LastName, IsDeleted FROM Contact WHERE LastName LIKE 'Smith 2%'";
+    const [plain, all] = await Promise.all([
+      h.post('/api/v1/exports').send({ soql, api: 'bulk' }).expect(202),
+      h.post('/api/v1/exports').send({ soql, api: 'bulk', queryAll: true }).expect(202),
+    ]);
+    const plainRows = await allRows(h, (await settled(h, plain.body.id)).id);
+    const allDone = await settled(h, all.body.id);
+    assert.equal(allDone.source?.queryAll, true);
+    const allRowsOf = await allRows(h, allDone.id);
+    // Smith 2 and Smith 20..29: 11 contacts, two of them deleted.
+    assert.equal(plainRows.length, 9);
+    assert.equal(allRowsOf.length, 11);
+    assert.deepEqual(allRowsOf.filter((r) => r[2] === 'true').map((r) => r[0]).sort(), [contactIds[28], contactIds[29]].sort());
+  });
+
+  it('refuses a query that describe rejects before anything runs, saying where', async () => {
+    const before = (await h.get('/api/v1/datasets').expect(200)).body.datasets.length;
+    const badField = await h.post('/api/v1/exports').send({ soql: 'SELECT Id, Name FROM Account WHERE Industri = \'Energy\'' }).expect(400);
+    assert.equal(badField.body.error.code, 'SOQL_INVALID');
+    assert.match(badField.body.error.message, /INVALID_FIELD/);
+    assert.match(badField.body.error.message, /ERROR at Row:1:Column:36/);
+    assert.match(badField.body.error.message, /No such column 'Industri' on entity 'Account'/);
+    const badType = await h.post('/api/v1/exports/check').send({ object: 'Account', fields: ['Id'], where: 'NumberOfEmployees = \'ten\'' }).expect(400);
+    assert.match(badType.body.error.message, /value of filter criterion for field 'NumberOfEmployees' must be of type integer and should not be enclosed in quotes/);
+    const badRelation = await h.post('/api/v1/exports/check').send({ object: 'Contact', fields: ['Id', 'Acount.Name'] }).expect(400);
+    assert.match(badRelation.body.error.message, /Didn't understand relationship 'Acount'/);
+    const badCondition = await h.post('/api/v1/exports').send({
+      object: 'Account', fields: ['Id'], conditions: [{ field: 'NumberOfEmployees', operator: '>', value: 'many' }],
+    }).expect(400);
+    assert.equal(badCondition.body.error.code, 'EXPORT_CONDITION_INVALID');
+    assert.match(badCondition.body.error.message, /Condition 1 \(NumberOfEmployees >\): "many" is not a number/);
+    const subquery = await h.post('/api/v1/exports/check').send({ soql: 'SELECT Id, (SELECT Id FROM Contacts) FROM Account' }).expect(400);
+    assert.match(subquery.body.error.message, /EXPORT_UNSUPPORTED/);
+    const after = (await h.get('/api/v1/datasets').expect(200)).body.datasets.length;
+    assert.equal(after, before);
+    const checked = await h.post('/api/v1/exports/check').send({ soql: 'select id, account.name from contact c where c.Email != null' }).expect(200);
+    assert.deepEqual(checked.body.columns, ['Id', 'Account.Name']);
+    assert.equal(checked.body.object, 'Contact');
+  });
+
+  it('an org that answers 503 for a while: the reads are tried again and the export completes with every record', async () => {
+    await fetch(`${h.emulator.url}/__emulator/faults`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status503Next: 3 }),
+    });
+    const started = await h.post('/api/v1/exports').send({ object: 'Account', fields: ['Id'], where: "Industry = 'Energy'", api: 'bulk' }).expect(202);
+    const done = await settled(h, started.body.id, 90_000);
+    assert.equal(done.status, 'ready', JSON.stringify(done.error));
+    assert.equal(done.rowCount, Math.ceil(ACCOUNTS / 3));
+    const ids = (await allRows(h, done.id)).map((r) => r[0]);
+    assert.equal(new Set(ids).size, ids.length);
+  });
+});
