@@ -1,6 +1,7 @@
 import type { QuerySource } from '../datasets/index.js';
 import {
-  createQueryJob, deleteQueryJob, queryResultsPage, restQueryPages, waitForQueryJob, type SalesforceSession,
+  createQueryJob, deleteQueryJob, queryResultsPage, restQueryPages, waitForQueryJob,
+  type QueryResultsPage, type SalesforceSession,
 } from '../salesforce/index.js';
 import { AppError } from '../errors.js';
 import { logger } from '../logger.js';
@@ -45,12 +46,19 @@ async function fromBulk(session: SalesforceSession, source: QuerySource, sink: E
     throw new AppError('EXPORT_QUERY_FAILED', 502, `Salesforce did not complete Bulk query job ${jobId}: ${reason}.`);
   }
   await progress.record({ totalRows: info.numberRecordsProcessed ?? 0 });
-  let locator: string | null = null;
-  do {
-    const page = await queryResultsPage(session, jobId, locator, BULK_PAGE_RECORDS);
-    await sink.addCsvPage(page.body);
-    locator = page.next;
-  } while (locator);
+  // The next page is asked for as soon as this one's headers (and locator) arrive: the org prepares it while DMS
+  // stores this one. Its body waits, paused, for its turn (socket back-pressure), so two pages at most are in flight.
+  let next: Promise<QueryResultsPage> | undefined = queryResultsPage(session, jobId, null, BULK_PAGE_RECORDS);
+  try {
+    while (next) {
+      const page: QueryResultsPage = await next;
+      next = page.next ? queryResultsPage(session, jobId, page.next, BULK_PAGE_RECORDS) : undefined;
+      next?.catch(() => undefined); // awaited in the next turn, or dropped below
+      await sink.addCsvPage(page.body);
+    }
+  } finally {
+    void next?.then((page) => page.body?.cancel(), () => undefined);
+  }
 }
 
 /**

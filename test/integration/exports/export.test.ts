@@ -113,4 +113,25 @@ describe('exports from the Local org', () => {
     const ids = (await allRows(h, done.id)).map((r) => r[0]);
     assert.equal(new Set(ids).size, ids.length);
   });
+
+  it('the export page: fields from describe with parent fields, a refusal shown on the form, a start that leads to the dataset', async () => {
+    const form = await h.get('/exports/new?connectionId=local&object=contact').set('accept', 'text/html').expect(200);
+    assert.match(form.text, /value="LastName"/);
+    assert.match(form.text, /value="Account\.Name"/);
+    const refused = await h.post('/exports').type('form').set('accept', 'text/html')
+      .send({ connectionId: 'local', object: 'Contact', fields: ['Id', 'LastName'], conditionField: 'Emial', conditionOperator: '=', conditionValue: 'x' })
+      .expect(400);
+    assert.match(refused.text, /Condition 1 \(Emial =\): No such column &#39;Emial&#39; on entity &#39;Contact&#39;/);
+    const started = await h.post('/exports').type('form').set('accept', 'text/html')
+      .send({ connectionId: 'local', object: 'Contact', fields: ['Id', 'Account.Name'], conditionField: ['LastName', ''], conditionOperator: ['=', '='],
+        conditionValue: ['Smith 3', ''], queryAll: 'true' })
+      .expect(303);
+    const id = String(started.headers.location).replace('/datasets/', '');
+    const done = await settled(h, id);
+    assert.equal(done.source?.queryAll, true);
+    assert.deepEqual(await allRows(h, id), [[contactIds[3], 'Acct 00003']]);
+    const page = await h.get(`/datasets/${id}`).set('accept', 'text/html').expect(200);
+    assert.match(page.text, /download\?format=parquet/);
+    assert.match(page.text, /SELECT Id, Account\.Name FROM Contact WHERE LastName = &#39;Smith 3&#39;/);
+  });
 });
