@@ -37,7 +37,9 @@ const EXPECTED: Record<Kind, string> = {
   datetime: 'a date and time as 2024-12-31T23:59:59Z or a date literal such as TODAY',
 };
 
-async function compileCondition(condition: ExportCondition, index: number, object: string, describeOf: DescribeLoader): Promise<string> {
+async function compileCondition(
+  condition: ExportCondition, index: number, object: string, describeOf: DescribeLoader,
+): Promise<string> {
   const root = await describeOf(object);
   if (!root) throw new AppError('EXPORT_OBJECT_UNKNOWN', 400, `Object ${object} does not exist in this org.`);
   const where = `Condition ${index + 1} (${condition.field} ${condition.operator})`;
@@ -49,22 +51,26 @@ async function compileCondition(condition: ExportCondition, index: number, objec
     throw new AppError('EXPORT_CONDITION_INVALID', 400, `${where}: ${error.message.split('\n').at(-1)}`);
   }
   const kind = kindOf(field);
-  const values = condition.operator.endsWith('IN') ? condition.value.split(',').map((v) => v.trim()) : [condition.value.trim()];
-  const literals = values.map((text) => (text === '' && !condition.operator.endsWith('IN') ? 'null' : literal(kind, text)));
+  const list = condition.operator.endsWith('IN');
+  const values = list ? condition.value.split(',').map((v) => v.trim()) : [condition.value.trim()];
+  const literals = values.map((text) => (text === '' && !list ? 'null' : literal(kind, text)));
   const bad = literals.findIndex((l) => l === undefined);
   if (bad >= 0) {
-    throw new AppError('EXPORT_CONDITION_INVALID', 400, `${where}: "${values[bad]}" is not ${EXPECTED[kind]} (field ${field.name} is ${field.type}).`);
+    const message = `${where}: "${values[bad]}" is not ${EXPECTED[kind]} (field ${field.name} is ${field.type}).`;
+    throw new AppError('EXPORT_CONDITION_INVALID', 400, message);
   }
-  const right = condition.operator.endsWith('IN') ? `(${literals.join(', ')})` : literals[0];
+  const right = list ? `(${literals.join(', ')})` : literals[0];
   return `${condition.field} ${condition.operator} ${right}`;
 }
 
-/** The SOQL of an export built in the form: SELECT fields FROM object [WHERE conditions AND (where)] [ORDER BY] [LIMIT]. */
+/** The SOQL of a form's export: SELECT fields FROM object [WHERE conditions AND (where)] [ORDER BY] [LIMIT]. */
 export async function buildSoql(request: ExportRequest, describeOf: DescribeLoader): Promise<string> {
   if (request.soql !== undefined) return request.soql.trim();
   const object = request.object ?? '';
   const filters = [];
-  for (const [index, condition] of request.conditions.entries()) filters.push(await compileCondition(condition, index, object, describeOf));
+  for (const [index, condition] of request.conditions.entries()) {
+    filters.push(await compileCondition(condition, index, object, describeOf));
+  }
   if (request.where) filters.push(filters.length > 0 ? `(${request.where.trim()})` : request.where.trim());
   return [
     `SELECT ${request.fields.join(', ')} FROM ${object}`,

@@ -1,6 +1,8 @@
 import { AppError } from '../errors.js';
 import type { DescribeSObjectResult, Field } from '../mapping/index.js';
-import { SoqlError, SoqlSource, checkLiteral, parseSoql, type Condition, type Operand, type SoqlQuery } from '../soql/index.js';
+import {
+  SoqlError, SoqlSource, checkLiteral, parseSoql, type Condition, type Operand, type SoqlQuery,
+} from '../soql/index.js';
 import { resolvePath, type DescribeLoader } from './field-paths.js';
 
 /** A query DMS will export: its text, its object as the org names it, and its columns in the order of the SELECT. */
@@ -17,14 +19,16 @@ function refuseShapes(source: SoqlSource, query: SoqlQuery): void {
   const refuse = (at: number, reason: string) => source.error(at, 'EXPORT_UNSUPPORTED', reason);
   for (const item of query.select) {
     if (item.kind === 'subquery') {
-      throw refuse(item.at, 'A parent-to-child subquery is not exported: export the child object with its lookup field instead.');
+      throw refuse(item.at, 'A parent-to-child subquery is not exported: export the child object with its lookup instead.');
     }
-    if (item.kind === 'fields') throw refuse(item.at, `FIELDS(${item.which}) is not exported: list the fields to export.`);
-    if (item.kind === 'aggregate') throw refuse(item.at, 'Aggregates are not exported: an export gives one row per record.');
+    if (item.kind === 'fields') throw refuse(item.at, `FIELDS(${item.which}) is not exported: list the fields.`);
+    if (item.kind === 'aggregate') throw refuse(item.at, 'Aggregates are not exported: an export is one row per record.');
   }
-  if (query.groupBy.length > 0 || query.having) throw refuse(query.groupByAt || query.havingAt, 'GROUP BY is not exported.');
+  if (query.groupBy.length > 0 || query.having) {
+    throw refuse(query.groupByAt || query.havingAt, 'GROUP BY is not exported.');
+  }
   if (query.offset !== undefined) {
-    throw refuse(query.offsetAt, 'OFFSET is not exported (Bulk API 2.0 refuses it): filter on Id or CreatedDate instead.');
+    throw refuse(query.offsetAt, 'OFFSET is not exported (Bulk API 2.0 refuses it): filter on Id or CreatedDate.');
   }
   if (query.forClause) throw refuse(query.forClause.at, `FOR ${query.forClause.kind} is not exported.`);
 }
@@ -36,8 +40,9 @@ class QueryChecker {
   async root(query: SoqlQuery): Promise<DescribeSObjectResult> {
     const root = await this.describeOf(query.object);
     if (!root) {
-      const reason = `sObject type '${query.object}' is not supported. If you are attempting to use a custom object, be sure `
-        + "to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.";
+      const reason = `sObject type '${query.object}' is not supported. If you are attempting to use a custom object, `
+        + "be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the "
+        + 'appropriate names.';
       throw this.source.error(query.objectAt, 'INVALID_TYPE', reason);
     }
     return root;
@@ -96,8 +101,9 @@ class QueryChecker {
     const columns = await this.columns(query, root);
     if (query.where) await this.condition(query, root, query.where);
     for (const item of query.orderBy) {
-      if (item.operand.kind !== 'field') throw this.source.malformed(item.operand.at, 'ORDER BY an aggregate is not exported.');
-      await resolvePath(this.source, item.operand.at, root, this.path(query, item.operand.path), this.describeOf);
+      const { operand } = item;
+      if (operand.kind !== 'field') throw this.source.malformed(operand.at, 'ORDER BY an aggregate is not exported.');
+      await resolvePath(this.source, operand.at, root, this.path(query, operand.path), this.describeOf);
     }
     return columns;
   }
@@ -119,6 +125,7 @@ export async function checkQuery(soql: string, describeOf: DescribeLoader): Prom
     return { soql, object: root.name, columns };
   } catch (error) {
     if (!(error instanceof SoqlError)) throw error;
-    throw new AppError('SOQL_INVALID', 400, `${error.errorCode}: ${error.message.trim()}`, { details: { errorCode: error.errorCode } });
+    const details = { errorCode: error.errorCode };
+    throw new AppError('SOQL_INVALID', 400, `${error.errorCode}: ${error.message.trim()}`, { details });
   }
 }

@@ -19,7 +19,9 @@ export function describeLoader(services: Services, connectionId: string): Descri
 }
 
 /** The SOQL an export request stands for, checked against the org's describe; nothing runs. */
-export async function checkExport(services: Services, input: unknown): Promise<CheckedQuery & { request: ExportRequest }> {
+export async function checkExport(
+  services: Services, input: unknown,
+): Promise<CheckedQuery & { request: ExportRequest }> {
   const request = ExportRequest.parse(input);
   const describeOf = describeLoader(services, request.connectionId);
   return { ...(await checkQuery(await buildSoql(request, describeOf), describeOf)), request };
@@ -27,18 +29,23 @@ export async function checkExport(services: Services, input: unknown): Promise<C
 
 /** One job per dataset and run: enqueueing the same run twice is harmless. */
 export async function enqueueExport(services: Services, doc: DatasetDoc): Promise<void> {
-  await services.producer.enqueue('dataset.export', { datasetId: doc._id, run: doc.parseRun }, { jobId: `${doc._id}-export-${doc.parseRun}` });
+  const payload = { datasetId: doc._id, run: doc.parseRun };
+  await services.producer.enqueue('dataset.export', payload, { jobId: `${doc._id}-export-${doc.parseRun}` });
 }
 
-/** Checks an export and starts it: its dataset exists at once (status exporting, columns known) and a worker fills it. */
+/** Checks an export and starts it: its dataset exists at once (exporting, columns known); a worker fills it. */
 export async function createExport(services: Services, input: unknown, requestedBy: string): Promise<DatasetDoc> {
   const { request, soql, object, columns } = await checkExport(services, input);
   const now = new Date().toISOString();
+  const name = request.name ?? `${object} ${request.queryAll ? 'Export All' : 'export'} ${now.slice(0, 16)}`;
+  const source = {
+    kind: 'salesforce-query' as const, connectionId: request.connectionId, object, soql, queryAll: request.queryAll,
+    requestedApi: request.api,
+  };
   const doc = await insertDataset(services.store, {
-    _id: newDatasetId(), kind: 'dataset', name: request.name ?? `${object} ${request.queryAll ? 'Export All' : 'export'} ${now.slice(0, 16)}`,
-    fileName: `${object}.csv`, sizeBytes: 0, blobId: '', uploadedBy: requestedBy, createdAt: now, updatedAt: now, status: 'exporting',
-    source: { kind: 'salesforce-query', connectionId: request.connectionId, object, soql, queryAll: request.queryAll, requestedApi: request.api },
-    parseOptions: {}, columns, headerRenames: [], rowCount: 0, chunkCount: 0, issueCount: 0, profile: [], notices: [], parseRun: 0,
+    _id: newDatasetId(), kind: 'dataset', name, fileName: `${object}.csv`, sizeBytes: 0, blobId: '', uploadedBy: requestedBy,
+    createdAt: now, updatedAt: now, status: 'exporting', source, parseOptions: {}, columns, headerRenames: [],
+    rowCount: 0, chunkCount: 0, issueCount: 0, profile: [], notices: [], parseRun: 0,
   });
   await enqueueExport(services, doc);
   return doc;

@@ -4,13 +4,14 @@ import { Batcher, ChunkSink, CsvPages, DatasetProfiler, type ChunkValue, type Ro
 /** Rows per batch: small, so that rows are encoded into their chunk and freed young (as the parse job does). */
 const BATCH_ROWS = 500;
 
-/** A REST record's value at `Account.Owner.Name` (keys matched without case: the org spells them, the query may not). */
+/** A REST record's value at `Account.Owner.Name` (keys matched without case: the query may spell them otherwise). */
 function valueAt(record: Record<string, unknown>, path: string): ChunkValue {
   let value: unknown = record;
   for (const segment of path.split('.')) {
     if (value === null || typeof value !== 'object') return null;
     const object = value as Record<string, unknown>;
-    const key = segment in object ? segment : Object.keys(object).find((k) => k.toLowerCase() === segment.toLowerCase());
+    const lower = segment.toLowerCase();
+    const key = segment in object ? segment : Object.keys(object).find((k) => k.toLowerCase() === lower);
     value = key === undefined ? null : object[key];
   }
   if (value === null || value === undefined) return null;
@@ -31,7 +32,9 @@ export class ExportSink {
   /** Bytes received from Salesforce (CSV, or REST JSON as parsed). */
   bytes = 0;
 
-  constructor(store: Store, datasetId: string, readonly columns: string[], private readonly onChunks: () => Promise<void>) {
+  constructor(
+    store: Store, datasetId: string, readonly columns: string[], private readonly onChunks: () => Promise<void>,
+  ) {
     this.chunks = new ChunkSink(store, datasetId);
     this.chunks.columns = columns;
     this.pages = new CsvPages(columns, BATCH_ROWS);

@@ -11,13 +11,16 @@ export interface FieldChoice {
 }
 
 /** A parent's fields worth offering by default: its name, its id lookups and external ids (any other can be typed). */
-const offeredOnParent = (field: Field): boolean => field.type === 'id' || field.nameField || field.idLookup || field.externalId;
+const offeredOnParent = (field: Field): boolean =>
+  field.type === 'id' || field.nameField || field.idLookup || field.externalId;
 
 /**
  * The export form's field picker: every field of the object, then for each lookup its parent's Id, name and external
  * ids (one level up; deeper paths such as `Account.Owner.Username` can be typed and are checked like any other).
  */
-export async function exportFieldChoices(describe: DescribeSObjectResult, describeOf: DescribeLoader): Promise<FieldChoice[]> {
+export async function exportFieldChoices(
+  describe: DescribeSObjectResult, describeOf: DescribeLoader,
+): Promise<FieldChoice[]> {
   const own = describe.fields.map((f) => ({ path: f.name, label: f.label, type: f.type, via: '' }));
   const parents: FieldChoice[] = [];
   for (const lookup of describe.fields.filter((f) => f.type === 'reference' && f.relationshipName)) {
@@ -25,7 +28,8 @@ export async function exportFieldChoices(describe: DescribeSObjectResult, descri
     const parent = target ? await describeOf(target) : undefined;
     for (const field of parent?.fields.filter(offeredOnParent) ?? []) {
       const path = `${lookup.relationshipName}.${field.name}`;
-      parents.push({ path, label: `${lookup.label} > ${field.label}`, type: field.type, via: lookup.relationshipName ?? '' });
+      const label = `${lookup.label} > ${field.label}`;
+      parents.push({ path, label, type: field.type, via: lookup.relationshipName ?? '' });
     }
   }
   return [...own, ...parents];

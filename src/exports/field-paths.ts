@@ -11,11 +11,12 @@ export interface ResolvedPath {
 }
 
 const noSuchColumn = (segment: string, object: string) =>
-  `No such column '${segment}' on entity '${object}'. If you are attempting to use a custom field, be sure to append the '__c' `
-  + 'after the custom field name. Please reference your WSDL or the describe call for the appropriate names.';
+  `No such column '${segment}' on entity '${object}'. If you are attempting to use a custom field, be sure to `
+  + "append the '__c' after the custom field name. Please reference your WSDL or the describe call for the "
+  + 'appropriate names.';
 const noSuchRelationship = (segment: string, object: string) =>
-  `Didn't understand relationship '${segment}' in field path on entity '${object}'. If you are attempting to use a custom `
-  + "relationship, be sure to append the '__r' after the custom relationship name.";
+  `Didn't understand relationship '${segment}' in field path on entity '${object}'. If you are attempting to use a `
+  + "custom relationship, be sure to append the '__r' after the custom relationship name.";
 
 /**
  * Resolves `Name`, `Account.Name` or `Account.Owner.Username` (an alias prefix already removed) from `root`, as an org
@@ -31,10 +32,13 @@ export async function resolvePath(
   for (const [i, segment] of segments.entries()) {
     const last = i === segments.length - 1;
     const found = objects
-      .map((describe) => ({ describe, field: last ? fieldByName(describe, segment) : fieldByRelationship(describe, segment) }))
+      .map((describe) => ({
+        describe, field: last ? fieldByName(describe, segment) : fieldByRelationship(describe, segment),
+      }))
       .find((candidate) => candidate.field);
     if (!found?.field) {
-      throw source.invalidField(at, last ? noSuchColumn(segment, objects[0].name) : noSuchRelationship(segment, objects[0].name));
+      const object = objects[0].name;
+      throw source.invalidField(at, last ? noSuchColumn(segment, object) : noSuchRelationship(segment, object));
     }
     if (last) return { field: found.field, path: [...names, found.field.name].join('.') };
     names.push(found.field.relationshipName ?? segment);

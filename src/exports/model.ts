@@ -13,7 +13,7 @@ export const CONDITION_OPERATORS = ['=', '!=', '<', '<=', '>', '>=', 'LIKE', 'IN
 export const ExportCondition = z.object({
   field: z.string().trim().min(1).max(255),
   operator: z.enum(CONDITION_OPERATORS),
-  /** Typed by the field: quoted for text and ids, bare for numbers, booleans and dates; empty is null; IN takes a, b, c. */
+  /** Written as its field's type asks (quoted for text and ids, bare otherwise); empty is null; IN takes a, b, c. */
   value: z.string().max(4000).default(''),
 });
 export type ExportCondition = z.infer<typeof ExportCondition>;
@@ -21,7 +21,7 @@ export type ExportCondition = z.infer<typeof ExportCondition>;
 
 /**
  * What to export: an object with fields (relationship paths such as `Account.Name` included), conditions and/or a
- * WHERE clause, ORDER BY and LIMIT; or a whole SOQL query. Export All (`queryAll`) includes deleted and archived records.
+ * WHERE clause, ORDER BY and LIMIT; or a whole SOQL query. Export All (`queryAll`) adds deleted and archived records.
  */
 export const ExportRequest = z
   .object({

@@ -23,9 +23,12 @@ const isQueryProblem = (error: unknown): boolean =>
   || (isAppError(error) && error.code === 'EXPORT_QUERY_FAILED');
 
 function failureOf(error: unknown): { code: string; message: string } {
-  if (error instanceof SalesforceError) return { code: error.errorCode, message: `Salesforce refused the query: ${error.message}` };
+  if (error instanceof SalesforceError) {
+    return { code: error.errorCode, message: `Salesforce refused the query: ${error.message}` };
+  }
   if (isAppError(error) && error.expose) return { code: error.code, message: error.message };
-  return { code: 'EXPORT_FAILED', message: 'The export failed because of a problem on our side (it was logged). Run it again, or contact an administrator.' };
+  const message = 'The export failed because of a problem on our side (it was logged). Run it again, or contact an administrator.';
+  return { code: 'EXPORT_FAILED', message };
 }
 
 /**
@@ -33,7 +36,9 @@ function failureOf(error: unknown): { code: string; message: string } {
  * published as chunks are stored. Safe to run again for the same run (chunk writes replace, extra chunks are
  * deleted, a Bulk job already made is read again); a dataset deleted meanwhile stops at the next progress check.
  */
-export async function runExport(services: Services, datasetId: string, run: number, lastAttempt: boolean): Promise<ExportOutcome> {
+export async function runExport(
+  services: Services, datasetId: string, run: number, lastAttempt: boolean,
+): Promise<ExportOutcome> {
   const { store, redis } = services;
   const log = logger('datasets', { datasetId, run });
   const mine = (doc: DatasetDoc) => doc.parseRun === run && doc.source !== undefined;
@@ -45,12 +50,16 @@ export async function runExport(services: Services, datasetId: string, run: numb
 
   let lastDocUpdate = Date.now();
   const progress = (status: ParseProgress['status'], error?: ParseProgress['error']): ParseProgress => ({
-    status, bytesRead: sink.bytes, sizeBytes: 0, rowsRead: sink.rowCount, chunks: sink.chunks.chunkCount, totalRows: source.totalRows, error,
+    status, bytesRead: sink.bytes, sizeBytes: 0, rowsRead: sink.rowCount, chunks: sink.chunks.chunkCount,
+    totalRows: source.totalRows, error,
   });
-  const publish = (event: ParseProgress) => publishProgress(redis, datasetId, event).catch((err: unknown) => log.warn({ err }, 'could not publish progress'));
+  const publish = (event: ParseProgress) => publishProgress(redis, datasetId, event).catch((err: unknown) => {
+    log.warn({ err }, 'could not publish progress');
+  });
+  const counts = () => ({ bytesRead: sink.bytes, rowsRead: sink.rowCount });
   const keep = async (change: Partial<QuerySource> = {}) => {
     const kept = await updateDataset(store, datasetId, (doc) =>
-      mine(doc) && doc.source ? { ...doc, source: { ...doc.source, ...change }, progress: { bytesRead: sink.bytes, rowsRead: sink.rowCount } } : undefined,
+      mine(doc) && doc.source ? { ...doc, source: { ...doc.source, ...change }, progress: counts() } : undefined,
     );
     if (!kept?.source) throw new Stopped();
     source = kept.source;
@@ -85,8 +94,8 @@ export async function runExport(services: Services, datasetId: string, run: numb
   const ready = await updateDataset(store, datasetId, (doc) =>
     mine(doc)
       ? {
-          ...doc, status: 'ready', error: undefined, sizeBytes: sink.bytes, rowCount: sink.rowCount, chunkCount: sink.chunks.chunkCount,
-          profile: sink.profiler.result(), progress: { bytesRead: sink.bytes, rowsRead: sink.rowCount },
+          ...doc, status: 'ready', error: undefined, sizeBytes: sink.bytes, rowCount: sink.rowCount,
+          chunkCount: sink.chunks.chunkCount, profile: sink.profiler.result(), progress: counts(),
         }
       : undefined,
   );

@@ -12,7 +12,7 @@ export interface RestQueryPage {
   records: Record<string, unknown>[];
 }
 
-/** Tries of a query call that Salesforce answered with a transient error (503, 5xx, lock, network), 0.5 s to 4 s apart. */
+/** Tries of a query call answered with a transient error (503, 5xx, lock, network), 0.5 s to 4 s apart. */
 const QUERY_TRIES = 5;
 
 /**
@@ -37,7 +37,9 @@ const read = <T>(session: SalesforceSession, request: SfRequest) => retried(() =
 const underVersion = (url: string): string => url.replace(/^\/services\/data\/v\d+\.\d+/, '');
 
 /** REST /query (or /queryAll with deleted and archived records), page after page through nextRecordsUrl. */
-export async function* restQueryPages(session: SalesforceSession, soql: string, queryAll: boolean): AsyncGenerator<RestQueryPage> {
+export async function* restQueryPages(
+  session: SalesforceSession, soql: string, queryAll: boolean,
+): AsyncGenerator<RestQueryPage> {
   let path: string | undefined = `/${queryAll ? 'queryAll' : 'query'}?q=${encodeURIComponent(soql)}`;
   while (path) {
     const page: RestQueryPage = await read<RestQueryPage>(session, { method: 'GET', path });
@@ -48,13 +50,14 @@ export async function* restQueryPages(session: SalesforceSession, soql: string, 
 
 /** Creates a Bulk API 2.0 query job (`queryAll` includes deleted and archived records); Salesforce runs it at once. */
 export function createQueryJob(session: SalesforceSession, soql: string, queryAll: boolean): Promise<JobInfo> {
-  const json = { operation: queryAll ? 'queryAll' : 'query', query: soql, contentType: 'CSV', columnDelimiter: 'COMMA', lineEnding: 'LF' };
+  const operation = queryAll ? 'queryAll' : 'query';
+  const json = { operation, query: soql, contentType: 'CSV', columnDelimiter: 'COMMA', lineEnding: 'LF' };
   return retried(() => sfJson<JobInfo>(session, { method: 'POST', path: '/jobs/query', json }), true);
 }
 
 /** Polls a query job until it is JobComplete, Failed or Aborted (never deletes it on the way). */
-export function waitForQueryJob(session: SalesforceSession, jobId: string, deadline: number, onState?: (info: JobInfo) => void): Promise<JobInfo> {
-  return retried(() => waitForJob(session, jobId, { deadline, kind: 'query', initialMs: 100, factor: 1.5, maxMs: 5000, onState }));
+export function waitForQueryJob(session: SalesforceSession, jobId: string, deadline: number): Promise<JobInfo> {
+  return retried(() => waitForJob(session, jobId, { deadline, kind: 'query', initialMs: 100, factor: 1.5, maxMs: 5000 }));
 }
 
 /** One page of results: its CSV body (header first) as it arrives, and the locator of the next page (null: last). */
@@ -67,7 +70,9 @@ export interface QueryResultsPage {
  * One results page, from `locator` (the first page without). Follows `Sforce-Locator` itself: jsforce 3.10.16's
  * bulk2.query breaks on results of more than one page. `maxRecords` bounds the page; Salesforce may send fewer.
  */
-export async function queryResultsPage(session: SalesforceSession, jobId: string, locator: string | null, maxRecords: number): Promise<QueryResultsPage> {
+export async function queryResultsPage(
+  session: SalesforceSession, jobId: string, locator: string | null, maxRecords: number,
+): Promise<QueryResultsPage> {
   const params = new URLSearchParams({ maxRecords: String(maxRecords) });
   if (locator) params.set('locator', locator);
   const path = `${jobPath(jobId, 'query')}/results?${params}`;

@@ -10,7 +10,9 @@ import { XLSX_MAX_ROWS, writeXlsx } from './xlsx.js';
 export const DOWNLOAD_FORMATS = ['csv', 'xlsx', 'parquet', 'ndjson'] as const;
 export type DownloadFormat = (typeof DOWNLOAD_FORMATS)[number];
 
-const WRITERS: Record<DownloadFormat, { write: (store: Store, doc: DatasetDoc, write: Write) => Promise<void>; type: string }> = {
+type Writer = (store: Store, doc: DatasetDoc, write: Write) => Promise<void>;
+
+const WRITERS: Record<DownloadFormat, { write: Writer; type: string }> = {
   csv: { write: writeCsv, type: 'text/csv; charset=utf-8' },
   xlsx: { write: writeXlsx, type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
   parquet: { write: writeParquet, type: 'application/vnd.apache.parquet' },
@@ -19,9 +21,12 @@ const WRITERS: Record<DownloadFormat, { write: (store: Store, doc: DatasetDoc, w
 
 /** The file name and type of a download, checked before the first byte is sent. */
 export function downloadOf(doc: DatasetDoc, format: DownloadFormat): { fileName: string; contentType: string } {
-  if (doc.status !== 'ready') throw new AppError('DATASET_NOT_READY', 409, `Dataset ${doc.name} is ${doc.status}; it can be downloaded once it is ready.`);
+  if (doc.status !== 'ready') {
+    throw new AppError('DATASET_NOT_READY', 409, `Dataset ${doc.name} is ${doc.status}; it can be downloaded once it is ready.`);
+  }
   if (format === 'xlsx' && doc.rowCount > XLSX_MAX_ROWS) {
-    const message = `Dataset ${doc.name} has ${doc.rowCount} rows: an Excel sheet holds at most ${XLSX_MAX_ROWS} below its header. Download CSV or Parquet instead.`;
+    const message = `Dataset ${doc.name} has ${doc.rowCount} rows: an Excel sheet holds at most ${XLSX_MAX_ROWS} below `
+      + 'its header. Download CSV or Parquet instead.';
     throw new AppError('XLSX_TOO_MANY_ROWS', 422, message);
   }
   const base = (doc.source?.object ?? doc.fileName.replace(/\.[^.]+$/, '')) || 'dataset';

@@ -6,7 +6,9 @@ import { rowsOf, type Write } from './rows.js';
 export async function writeNdjson(store: Store, doc: DatasetDoc, write: Write): Promise<void> {
   for await (const rows of rowsOf(store, doc)) {
     let text = '';
-    for (const row of rows) text += `${JSON.stringify(Object.fromEntries(doc.columns.map((column, i) => [column, row[i] ?? null])))}\n`;
+    for (const row of rows) {
+      text += `${JSON.stringify(Object.fromEntries(doc.columns.map((column, i) => [column, row[i] ?? null])))}\n`;
+    }
     await write(text);
   }
 }

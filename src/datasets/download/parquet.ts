@@ -19,16 +19,20 @@ class StreamingWriter extends ByteWriter {
   }
 }
 
-/** Every column as an optional UTF-8 string (what every reader and Salesforce value round-trips), one row group per chunk. */
+/** Every column an optional UTF-8 string (any reader's or Salesforce's value round-trips), a row group per chunk. */
 export async function writeParquet(store: Store, doc: DatasetDoc, write: Write): Promise<void> {
   const writer = new StreamingWriter(write);
   const schema = [
     { name: 'root', num_children: doc.columns.length },
-    ...doc.columns.map((name) => ({ name, type: 'BYTE_ARRAY' as const, converted_type: 'UTF8' as const, repetition_type: 'OPTIONAL' as const })),
+    ...doc.columns.map((name) => ({
+      name, type: 'BYTE_ARRAY' as const, converted_type: 'UTF8' as const, repetition_type: 'OPTIONAL' as const,
+    })),
   ];
   const parquet = new ParquetWriter({ writer, schema, codec: 'SNAPPY', createdBy: 'DMS' });
   for await (const rows of rowsOf(store, doc)) {
-    const columnData = doc.columns.map((name, c) => ({ name, data: rows.map((row) => (row[c] === null ? null : cellText(row[c]))) }));
+    const columnData = doc.columns.map((name, c) => ({
+      name, data: rows.map((row) => (row[c] === null ? null : cellText(row[c]))),
+    }));
     await parquet.write({ columnData, rowGroupSize: rows.length });
   }
   await parquet.finish();

@@ -4,7 +4,9 @@ import type { ChunkValue, DatasetDoc } from '../model.js';
 
 /** A cell as text: dates in ISO 8601, booleans as true/false, null as empty. */
 export const cellText = (value: ChunkValue): string =>
-  value === null ? '' : value instanceof Date ? (Number.isNaN(value.getTime()) ? '' : value.toISOString()) : String(value);
+  value === null ? ''
+    : value instanceof Date ? (Number.isNaN(value.getTime()) ? '' : value.toISOString())
+      : String(value);
 
 /** A download's destination: resolves once it can take more (back-pressure). */
 export type Write = (bytes: string | Uint8Array) => Promise<void>;

@@ -11,7 +11,10 @@ export const XLSX_MAX_ROWS = 1_048_576 - 1;
 const writableOf = (write: Write): Writable =>
   new Writable({ write: (chunk: Buffer, _encoding, callback) => void write(chunk).then(() => callback(), callback) });
 
-/** One sheet (downloadOf refuses more rows than it holds) named after the dataset's object or file, streamed (exceljs WorkbookWriter: rows are committed as they go). */
+/**
+ * One sheet named after the object (downloadOf refuses more rows than a sheet holds), streamed: exceljs's
+ * WorkbookWriter commits rows as they go.
+ */
 export async function writeXlsx(store: Store, doc: DatasetDoc, write: Write): Promise<void> {
   const stream = writableOf(write);
   const finished = new Promise<void>((resolve, reject) => stream.on('finish', resolve).on('error', reject));

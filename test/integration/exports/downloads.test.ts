@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import request from 'supertest';
+import type request from 'supertest';
 import { updateDataset } from '../../../src/datasets/index.js';
-import { readDataset, type CellValue } from '../../../src/datasets/readers/index.js';
+import { readDataset } from '../../../src/datasets/readers/index.js';
+import type { CellValue } from '../../../src/datasets/readers/index.js';
 import { allRows, seed, settled, startExportHarness, type ExportHarness } from './support.js';
 
 /** A binary response body as a Buffer (supertest buffers text bodies only). */

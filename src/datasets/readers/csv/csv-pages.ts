@@ -56,7 +56,8 @@ export class CsvPages {
       return;
     }
     if (fields.length !== width) {
-      const message = `Page ${this.page}, line ${line}: a result row has ${fields.length} fields where the query selects ${width}.`;
+      const message = `Page ${this.page}, line ${line}: a result row has ${fields.length} fields where the query `
+        + `selects ${width}.`;
       throw readerError('QUERY_RESULT_MALFORMED', message, { line, column: 1 });
     }
     this.batcher.push(fitRow(fields, width), raw);
