@@ -1,7 +1,9 @@
 // Runs the test tiers with node's own test runner (through tsx for TypeScript).
 // Usage: node scripts/run-tests.mjs [unit|integration|e2e ...] [-- extra test files]; no tier runs all three.
 // Integration tests need Redis (REDIS_URL, default 127.0.0.1:6379) and a CouchDB-compatible server:
-// when COUCHDB_URL is unset, an in-memory pouchdb-server is started here for the whole run.
+// when COUCHDB_URL is unset, an in-memory pouchdb-server is started here for the whole run. Either way the tests reach
+// it through a front that refuses what Cloudant refuses (1 MB documents, 10 MB attachments and request bodies:
+// src/embedded/cloudant-limits-proxy.ts), so code that would fail on Cloudant fails here.
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync, existsSync, mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -60,10 +62,17 @@ if (files.length === 0) {
 const env = { ...process.env, NODE_ENV: 'test', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' };
 env.REDIS_URL ??= 'redis://127.0.0.1:6379';
 let couch;
-if (!env.COUCHDB_URL && files.some((f) => !f.includes(`${join('test', 'unit')}`))) {
-  couch = await startCouch();
-  env.COUCHDB_URL = couch.url;
-  console.log(`# test CouchDB-compatible server at ${couch.url}`);
+let limitsProxy;
+if (files.some((f) => !f.includes(`${join('test', 'unit')}`))) {
+  if (!env.COUCHDB_URL) {
+    couch = await startCouch();
+    env.COUCHDB_URL = couch.url;
+  }
+  const { tsImport } = await import('tsx/esm/api');
+  const { startCloudantLimitsProxy } = await tsImport('../src/embedded/cloudant-limits-proxy.ts', import.meta.url);
+  limitsProxy = await startCloudantLimitsProxy(env.COUCHDB_URL);
+  console.log(`# test CouchDB-compatible server at ${env.COUCHDB_URL}, with Cloudant's limits at ${limitsProxy.url}`);
+  env.COUCHDB_URL = limitsProxy.url;
 }
 const child = spawn(
   process.execPath,
@@ -72,5 +81,8 @@ const child = spawn(
 );
 child.on('exit', (code, signal) => {
   couch?.child.kill('SIGTERM');
+  if (limitsProxy && Object.values(limitsProxy.refused).some((n) => n > 0)) {
+    console.log(`# Cloudant's limits refused: ${JSON.stringify(limitsProxy.refused)}`);
+  }
   process.exit(signal ? 1 : code ?? 1);
 });

@@ -1,6 +1,7 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createRedis } from '../src/cache/index.js';
+import { startDatasetSweeper } from '../src/datasets/index.js';
 import { JOBS, isJobName, workerProcessName, type JobName } from '../src/queue/index.js';
 import type { Services } from '../src/services.js';
 import { logger } from '../src/logger.js';
@@ -50,9 +51,12 @@ export function startWorkers(services: Services): RunningWorkers {
     worker.on('completed', (job) => log.debug({ jobId: job.id, job: job.name }, 'job completed'));
     return worker;
   });
+  // Every worker process takes part: parses whose job is gone end `failed`, left-over chunks are deleted.
+  const sweeper = startDatasetSweeper(services);
   return {
     workers,
     async close(timeoutMs) {
+      await sweeper.stop();
       const graceful = Promise.all(workers.map((w) => w.close()));
       const timedOut = await Promise.race([
         graceful.then(() => false),

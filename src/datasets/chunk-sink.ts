@@ -1,11 +1,21 @@
 import type { Store } from '../store/index.js';
 import type { RowBatch, RowIssue } from './readers/index.js';
 import { ChunkEncoder, chunkFields, writeChunks, type EncodedChunk } from './chunk-store.js';
+import { cutText } from '../cut-text.js';
 import type { ChunkDoc } from './model.js';
 
 export const CHUNK_ROWS = 5000;
-/** Issues kept per chunk document (documents stay well under 1 MB); the count stays exact. */
+/**
+ * Issues kept per chunk document, each message cut to ISSUE_MESSAGE_CHARS (a ragged row's message quotes its extra
+ * values): at most ~0.8 MB, under Cloudant's 1 MB per document. The count stays exact.
+ */
 const ISSUES_PER_CHUNK = 1000;
+const ISSUE_MESSAGE_CHARS = 250;
+/**
+ * A renamed header's name as it was in the file, as kept on the dataset (shown beside its new name, which is kept
+ * whole): cut, so that a thousand long renamed names still fit the dataset's one document.
+ */
+const RENAMED_ORIGINAL_CHARS = 32;
 
 export interface HeaderRename {
   original: string;
@@ -76,7 +86,7 @@ export class ChunkSink {
   private takeIssue(issue: RowIssue): void {
     const rename = issue.code === 'HEADER_RENAMED' ? RENAME_MESSAGE.exec(issue.message) : null;
     if (rename) {
-      this.headerRenames.push({ original: rename[1], renamed: rename[2] });
+      this.headerRenames.push({ original: cutText(rename[1], RENAMED_ORIGINAL_CHARS), renamed: rename[2] });
       return;
     }
     this.issueCount++;
@@ -90,7 +100,9 @@ export class ChunkSink {
     const lastRow = firstRow + rowCount - 1;
     const mine = this.issues.filter((issue) => issue.row <= lastRow);
     this.issues = this.issues.filter((issue) => issue.row > lastRow);
-    const issues: ChunkDoc['issues'] = mine.slice(0, ISSUES_PER_CHUNK).map((i) => ({ row: i.row, line: i.line, code: i.code, message: i.message }));
+    const issues: ChunkDoc['issues'] = mine
+      .slice(0, ISSUES_PER_CHUNK)
+      .map((i) => ({ row: i.row, line: i.line, code: i.code, message: cutText(i.message, ISSUE_MESSAGE_CHARS) }));
     const fields = chunkFields(this.datasetId, index, firstRow, rowCount, issues);
     const encoder = this.encoder;
     this.encoder = undefined;

@@ -1,12 +1,11 @@
 import { gunzipSync } from 'node:zlib';
 import type { Store } from '../store/index.js';
-import { deleteIdRange, getAttachment, isMissing, withRetry } from '../store/index.js';
+import { deleteIdRange, isMissing, withRetry } from '../store/index.js';
 import { bulkBodies, docWithAttachment, gzipFast } from '../blobs/index.js';
 import { AppError } from '../errors.js';
+import { CHUNK_ATTACHMENT, INLINE_CHUNK_BYTES, readChunkBytes, writeChunkInPieces } from './chunk-pieces.js';
 import { ChunkDoc, chunkId, chunkIds, type Chunk, type ChunkValue } from './model.js';
 import { parseCsvRows } from './readers/index.js';
-
-const ATTACHMENT = 'rows.json.gz';
 
 /** Dates survive the JSON round trip as {"$date": iso}. */
 function replacer(this: unknown, key: string, value: unknown): unknown {
@@ -153,10 +152,10 @@ export interface EncodedChunk {
 }
 
 export const chunkFields = (datasetId: string, index: number, firstRow: number, rowCount: number, issues: ChunkDoc['issues'] = []): EncodedChunk['fields'] =>
-  ({ _id: chunkId(datasetId, index), kind: 'chunk', datasetId, index, firstRow, rowCount, issues });
+  ({ _id: chunkId(datasetId, index), kind: 'chunk', datasetId, index, firstRow, rowCount, issues, pieces: 1 });
 
 const bodyOf = (chunk: EncodedChunk, rev?: string): Buffer =>
-  docWithAttachment(rev ? { ...chunk.fields, _rev: rev } : chunk.fields, ATTACHMENT, 'application/gzip', chunk.data);
+  docWithAttachment(rev ? { ...chunk.fields, _rev: rev } : chunk.fields, CHUNK_ATTACHMENT, 'application/gzip', chunk.data);
 
 /**
  * Stores chunks with `_bulk_docs`, rows inline as base64, as few requests as the body limit allows (idempotent: a
@@ -166,7 +165,9 @@ const bodyOf = (chunk: EncodedChunk, rev?: string): Buffer =>
  */
 export async function writeChunks(store: Store, chunks: EncodedChunk[]): Promise<void> {
   const db = store.db<ChunkDoc>('datasets');
-  let pending = chunks.map((chunk) => ({ chunk, rev: undefined as string | undefined }));
+  const inline = chunks.filter((chunk) => chunk.data.length <= INLINE_CHUNK_BYTES);
+  for (const chunk of chunks) if (!inline.includes(chunk)) await writeChunkInPieces(store, chunk.fields, chunk.data);
+  let pending = inline.map((chunk) => ({ chunk, rev: undefined as string | undefined }));
   for (let attempt = 0; pending.length > 0; attempt++) {
     await store.client.authorize();
     const results = [];
@@ -202,8 +203,7 @@ export async function readChunkDoc(store: Store, datasetId: string, index: numbe
 /** Reads one chunk's rows; a batch reads only the chunks it writes. */
 export async function readChunk(store: Store, datasetId: string, index: number): Promise<Chunk> {
   const doc = await readChunkDoc(store, datasetId, index);
-  const data = await withRetry(() => getAttachment(store, 'datasets', doc._id, ATTACHMENT));
-  return decodeChunk(data, doc.firstRow);
+  return decodeChunk(await readChunkBytes(store, doc), doc.firstRow);
 }
 
 /** Chunks in order, one at a time (bounded memory). */
@@ -211,5 +211,9 @@ export async function* datasetChunks(store: Store, datasetId: string, chunkCount
   for (let index = from; index < chunkCount; index++) yield { ...(await readChunk(store, datasetId, index)), index };
 }
 
-/** Deletes every chunk of a dataset from `fromIndex` on (all by default: delete, failed parse; the tail: a shorter re-parse). */
-export const deleteChunks = (store: Store, datasetId: string, fromIndex = 0): Promise<number> => deleteIdRange(store, 'datasets', chunkIds(datasetId, fromIndex));
+/**
+ * Deletes every chunk of a dataset from `fromIndex` on (all by default: delete, failed parse; the tail: a shorter
+ * re-parse); `goOn` is asked before each page (see deleteIdRange).
+ */
+export const deleteChunks = (store: Store, datasetId: string, fromIndex = 0, goOn?: () => Promise<boolean>) =>
+  deleteIdRange(store, 'datasets', chunkIds(datasetId, fromIndex), goOn);

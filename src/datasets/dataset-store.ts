@@ -79,6 +79,42 @@ export async function listDatasets(store: Store, page: number, pageSize: number)
   return { datasets: docs.slice(0, pageSize), page, pageSize, hasMore: docs.length > pageSize };
 }
 
+/**
+ * Every dataset in `status`, least recently updated first, a page at a time (`_find` with an explicit limit; paged by
+ * `updatedAt`, as pouchdb-server has no bookmarks). Documents that change meanwhile may be met again or missed.
+ */
+export async function* datasetsInStatus(store: Store, status: DatasetDoc['status'], pageSize = 100) {
+  let from = '';
+  let metAtFrom = new Set<string>();
+  for (;;) {
+    await store.client.authorize();
+    const result = await withRetry(() =>
+      db(store).find({
+        selector: { status: { $eq: status }, updatedAt: { $gte: from } },
+        sort: [{ status: 'asc' }, { updatedAt: 'asc' }],
+        use_index: 'by-status-updated',
+        limit: pageSize,
+      }),
+    );
+    const docs = result.docs.map((d) => DatasetDoc.parse(d)).filter((d) => !metAtFrom.has(d._id));
+    yield* docs;
+    const last = docs.at(-1);
+    if (result.docs.length < pageSize || !last) return;
+    // The next page starts at this page's last time: the documents of that time seen already are skipped.
+    const atLast = docs.filter((d) => d.updatedAt === last.updatedAt).map((d) => d._id);
+    metAtFrom = new Set(last.updatedAt === from ? [...metAtFrom, ...atLast] : atLast);
+    from = last.updatedAt;
+  }
+}
+
+/** Datasets whose finished run still has chunks to delete (at most `limit`; the sweeper comes back for more). */
+export async function datasetsWithCleanup(store: Store, limit = 100): Promise<DatasetDoc[]> {
+  await store.client.authorize();
+  const selector = { 'cleanup.run': { $gte: 0 } };
+  const result = await withRetry(() => db(store).find({ selector, use_index: 'by-cleanup', limit }));
+  return result.docs.map((d) => DatasetDoc.parse(d));
+}
+
 /** Removes a dataset with its chunks and its raw file. */
 export async function deleteDataset(store: Store, doc: Pick<DatasetDoc, '_id' | 'blobId'>): Promise<void> {
   await deleteChunks(store, doc._id);

@@ -14,3 +14,4 @@ export { formatBytes } from './bytes.js';
 export { CsvPages, Batcher, type RowBatch } from './readers/index.js';
 export { DatasetProfiler } from './profile/index.js';
 export { DOWNLOAD_FORMATS, downloadOf, writeDownload, type DownloadFormat } from './download/index.js';
+export { sweepDatasets, startDatasetSweeper, judgeParse, SWEEP_EVERY_MS, type SweepReport } from './sweeper.js';

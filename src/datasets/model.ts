@@ -63,6 +63,11 @@ export const DatasetDoc = z.object({
   notices: z.array(z.string()).default([]),
   /** Incremented by each re-parse; the parse job id carries it so a re-parse is a new job. */
   parseRun: z.number().int().nonnegative().default(0),
+  /**
+   * Chunks a finished run still has to delete (all of a failed run's, those past a ready run's end). The end state
+   * is written first; the deletion comes after, and the sweeper retries it when it failed.
+   */
+  cleanup: z.object({ run: z.number().int().nonnegative(), fromChunk: z.number().int().nonnegative() }).optional(),
 });
 export type DatasetDoc = z.infer<typeof DatasetDoc>;
 
@@ -80,6 +85,8 @@ export const ChunkDoc = z.object({
   rowCount: z.number().int().nonnegative(),
   /** Accepted rows with remarks (ragged rows padded, ...), kept with their chunk. */
   issues: z.array(z.object({ row: z.number(), line: z.number().optional(), code: z.string(), message: z.string() })).default([]),
+  /** Attachments the rows are split over (a gzip over one attachment's limit): rows.json.gz, then .1, .2, ... */
+  pieces: z.number().int().positive().default(1),
 });
 export type ChunkDoc = z.infer<typeof ChunkDoc>;
 

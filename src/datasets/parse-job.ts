@@ -5,8 +5,11 @@ import { getDataset, updateDataset } from './dataset-store.js';
 import type { ParseOptions } from './parse-options.js';
 
 /** One job per dataset and run: enqueueing the same run twice is harmless. */
+export const parseJobId = (doc: Pick<DatasetDoc, '_id' | 'parseRun'>): string => `${doc._id}-parse-${doc.parseRun}`;
+
 export async function enqueueParse(services: Services, doc: DatasetDoc): Promise<void> {
-  await services.producer.enqueue('dataset.parse', { datasetId: doc._id, run: doc.parseRun }, { jobId: `${doc._id}-parse-${doc.parseRun}` });
+  const payload = { datasetId: doc._id, run: doc.parseRun };
+  await services.producer.enqueue('dataset.parse', payload, { jobId: parseJobId(doc) });
 }
 
 /** Parses the kept raw file again with new options, as a new run (an older run still going stops itself). */

@@ -10,12 +10,19 @@ export const idRange = (prefix: string, from = ''): { start: string; end: string
 
 /**
  * Deletes every document of an id range, a page at a time; returns how many. Reads `_all_docs`, which needs no
- * index and counts as a plain read on Cloudant (a `_find` is a costlier global query).
+ * index and counts as a plain read on Cloudant (a `_find` is a costlier global query). `goOn`, asked before each
+ * page, stops the deletion early. A document rewritten after its page was listed is kept (its revision changed).
  */
-export async function deleteIdRange(store: Store, db: DatabaseName, range: { start: string; end: string }): Promise<number> {
+export async function deleteIdRange(
+  store: Store,
+  db: DatabaseName,
+  range: { start: string; end: string },
+  goOn?: () => Promise<boolean>,
+): Promise<number> {
   const scope = store.db(db);
   let deleted = 0;
   for (;;) {
+    if (goOn && !(await goOn())) return deleted;
     await store.client.authorize();
     const page = await withRetry(() => scope.list({ start_key: range.start, end_key: range.end, limit: 500 }));
     if (page.rows.length === 0) return deleted;

@@ -8,7 +8,13 @@ import { logger } from '../logger.js';
 export const DATABASES = {
   meta: [],
   blobs: [],
-  datasets: [{ name: 'by-kind-created', fields: ['kind', 'createdAt'] }, { name: 'by-dataset-chunk', fields: ['datasetId', 'index'] }],
+  datasets: [
+    { name: 'by-kind-created', fields: ['kind', 'createdAt'] },
+    { name: 'by-dataset-chunk', fields: ['datasetId', 'index'] },
+    // The sweeper's: datasets by status, least recently updated first; datasets with chunks left to delete.
+    { name: 'by-status-updated', fields: ['status', 'updatedAt'] },
+    { name: 'by-cleanup', fields: ['cleanup.run'] },
+  ],
   templates: [{ name: 'by-kind-name', fields: ['kind', 'name'] }],
   validations: [{ name: 'by-dataset-created', fields: ['datasetId', 'createdAt'] }],
   migrations: [{ name: 'by-kind-created', fields: ['kind', 'createdAt'] }, { name: 'by-migration-batch', fields: ['migrationId', 'batch'] }],

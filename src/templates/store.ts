@@ -1,6 +1,6 @@
 import type { Store } from '../store/index.js';
-import { isConflict, isMissing, withRetry } from '../store/index.js';
-import { notFound } from '../errors.js';
+import { documentSize, isConflict, isMissing, withRetry } from '../store/index.js';
+import { AppError, notFound } from '../errors.js';
 import { TemplateDoc, TemplateInput, templateDocId } from './model.js';
 
 /*
@@ -74,6 +74,12 @@ export async function listTemplates(store: Store): Promise<TemplateSummary[]> {
   });
 }
 
+/**
+ * Largest template, as stored (documentSize): its mapping and pipeline are copied into every validation and
+ * migration that uses it, each one document of at most 1 MB on Cloudant, so a template keeps to a quarter of that.
+ */
+export const TEMPLATE_MAX_BYTES = 262_144;
+
 /** Saves a new immutable version (1 for a new name); two concurrent saves get consecutive versions. */
 export async function saveTemplate(store: Store, input: TemplateInput, createdBy: string): Promise<TemplateDoc> {
   const parsed = TemplateInput.parse(input);
@@ -81,6 +87,14 @@ export async function saveTemplate(store: Store, input: TemplateInput, createdBy
     const latest = await findLatest(store, parsed.name);
     const version = (latest?.version ?? 0) + 1;
     const doc: TemplateDoc = { ...parsed, _id: templateDocId(parsed.name, version), kind: 'template', version, createdBy, createdAt: new Date().toISOString() };
+    const size = documentSize(doc);
+    if (size > TEMPLATE_MAX_BYTES) {
+      const message =
+        `Template "${parsed.name}" takes ${size.toLocaleString('en-US')} bytes; a template may take at most ` +
+        `${TEMPLATE_MAX_BYTES.toLocaleString('en-US')}, as every validation and migration that uses it keeps a copy. ` +
+        'Shorten its value maps, or split it.';
+      throw new AppError('TEMPLATE_TOO_LARGE', 413, message);
+    }
     try {
       const result = await withRetry(() => db(store).insert(doc));
       return { ...doc, _rev: result.rev };

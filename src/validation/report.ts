@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { RowIssue, SkippedRow, Value } from '../frame/index.js';
+import { cutText } from '../cut-text.js';
 import type { RecordError } from './record-error.js';
 
 const Example = z.object({
@@ -37,6 +38,12 @@ export type ValidationReport = z.infer<typeof ValidationReport>;
 export interface InvalidRow { row: number; record: Record<string, Value>; errors: RecordError[] }
 
 const RECORD = '(record)';
+/**
+ * A report is stored in its validation's one document (Cloudant: 1 MB), with the template it ran: examples are
+ * kept 200 at most, each message (which may quote the value, STRING_TOO_LONG) cut to 300 characters.
+ */
+const MAX_EXAMPLES = 200;
+const EXAMPLE_MESSAGE_CHARS = 300;
 const bump = (counts: Record<string, number>, key: string): void => { counts[key] = (counts[key] ?? 0) + 1; };
 
 /**
@@ -63,9 +70,10 @@ export class ValidationReportBuilder {
       for (const field of fields) bump(this.report.byField, field);
       const key = `${error.statusCode}\u0000${fields[0]}`;
       const seen = this.exampleCounts.get(key) ?? 0;
-      if (seen < (this.options.examplesPer ?? 5)) {
+      if (seen < (this.options.examplesPer ?? 5) && this.report.examples.length < MAX_EXAMPLES) {
         this.exampleCounts.set(key, seen + 1);
-        this.report.examples.push({ row, statusCode: error.statusCode, field: error.fields[0] ?? null, message: error.message });
+        const message = cutText(error.message, EXAMPLE_MESSAGE_CHARS);
+        this.report.examples.push({ row, statusCode: error.statusCode, field: error.fields[0] ?? null, message });
       }
     }
     this.options.onInvalidRow?.({ row, record, errors });
@@ -88,7 +96,7 @@ export class ValidationReportBuilder {
       bump(p.byCode, issue.code);
       bump(p.byColumn, issue.column);
       const { row, column, code, message } = issue;
-      if (p.examples.length < 50) p.examples.push({ row, column, code, message });
+      if (p.examples.length < 50) p.examples.push({ row, column, code, message: cutText(message, EXAMPLE_MESSAGE_CHARS) });
     }
   }
 

@@ -1,10 +1,23 @@
 import type { CellValue, RowBatch } from '../readers/types.js';
+import { CUT_MARK, cutText, textPrefix } from '../../cut-text.js';
 import { HyperLogLog } from './hyperloglog.js';
 import { inferTextType, inferValueType, widenType, type ColumnType } from './infer.js';
 import type { ColumnProfile } from './schema.js';
 
 const EXACT_DISTINCT_LIMIT = 10_000;
 const EXAMPLES = 5;
+/** Texts kept per column: min, max and the examples. */
+const KEPT_TEXTS = 2 + EXAMPLES;
+/** Longest min, max or example kept; cut ones end in CUT_MARK. */
+export const PROFILE_TEXT_CHARS = 64;
+/**
+ * All kept texts of all columns together stay within this many characters (at most 3 bytes each in a CouchDB
+ * document): a file with more than 223 columns gets shorter texts (14 characters at 1,000 columns), so that the
+ * dataset document stays under Cloudant's 1 MB whatever the cells hold.
+ */
+export const PROFILE_TEXT_BUDGET = 100_000;
+/** The distinct count keeps a text longer than this as its start, length and a 64-bit hash (memory stays bounded). */
+const DISTINCT_KEY_CHARS = 64;
 const isNumeric = (type: ColumnType): boolean => type === 'integer' || type === 'number';
 
 /** Blank text (what trim() empties), checking the ends before trimming anything. */
@@ -28,6 +41,22 @@ const SLICE_MIN_LENGTH = 13;
  * Only values that are kept are copied: at most the exact-count limit per column, and the rare new min or max.
  */
 const detached = (text: string): string => (text.length < SLICE_MIN_LENGTH ? text : (' ' + text).slice(1));
+
+/** Two 32-bit FNV-1a hashes (different offsets) of a long text, with its start and length: a distinct-count key. */
+function distinctKey(text: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x01000193;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+  }
+  return detached(`${textPrefix(text, 32)}\u0000${text.length}:${(a >>> 0).toString(36)}:${(b >>> 0).toString(36)}`);
+}
+
+/** The length of each kept text, for a file of `columns` columns (see PROFILE_TEXT_BUDGET). */
+export const profileTextChars = (columns: number): number =>
+  Math.max(4, Math.min(PROFILE_TEXT_CHARS, Math.floor(PROFILE_TEXT_BUDGET / (KEPT_TEXTS * Math.max(1, columns)))));
 
 /**
  * Number(text) for plain decimals of at most 15 digits (what numeric columns mostly hold) without a call into the
@@ -64,20 +93,28 @@ class ColumnAccumulator {
   private type: ColumnType = 'empty';
   private count = 0;
   private nulls = 0;
+  /** Texts as they are, or as distinctKey when longer than DISTINCT_KEY_CHARS. */
   private exact: Set<string> | null = new Set();
   private sketch: HyperLogLog | null = null;
   private minNumber = Infinity;
   private maxNumber = -Infinity;
+  /**
+   * Kept cut to textChars (without the mark). Comparing a whole value with a cut one still ends on the cut of the
+   * true min or max: a value between a cut text and the text it was cut from starts with the cut text.
+   */
   private minText: string | null = null;
   private maxText: string | null = null;
+  private minCut = false;
+  private maxCut = false;
   /** First character codes of minText and maxText: most values differ from both there, and need no string comparison. */
   private minFirst = 0;
   private maxFirst = 0;
+  /** Cut and marked already (cutText). */
   private readonly examples: string[] = [];
   /** Whether every value so far was text: then a value already counted exactly cannot change anything but the count. */
   private onlyText = true;
 
-  constructor(private readonly name: string) {}
+  constructor(private readonly name: string, private readonly textChars: number) {}
 
   add(value: CellValue | undefined): void {
     this.count += 1;
@@ -87,9 +124,11 @@ class ColumnAccumulator {
     }
     let valueType: ColumnType;
     let text: string;
+    let key: string;
     if (typeof value === 'string') {
+      key = value.length > DISTINCT_KEY_CHARS ? distinctKey(value) : value;
       // A repeated text (same type, min, max and examples as the first time) costs one lookup.
-      if (this.onlyText && this.exact !== null && this.exact.has(value)) return;
+      if (this.onlyText && this.exact !== null && this.exact.has(key)) return;
       // Once a column is string, no value can narrow it again: skip inference.
       valueType = this.type === 'string' ? (isBlank(value) ? 'empty' : 'string') : inferTextType(value);
       text = value;
@@ -97,6 +136,7 @@ class ColumnAccumulator {
       this.onlyText = false;
       valueType = inferValueType(value);
       text = asText(value);
+      key = text.length > DISTINCT_KEY_CHARS ? distinctKey(text) : text;
     }
     if (valueType === 'empty') {
       this.nulls += 1;
@@ -106,27 +146,33 @@ class ColumnAccumulator {
     const first = text.charCodeAt(0);
     const newMin = this.minText === null || (first <= this.minFirst && text < this.minText);
     const newMax = this.maxText === null || (first >= this.maxFirst && text > this.maxText);
-    const example = this.examples.length < EXAMPLES && !this.examples.includes(text);
-    // A text that is kept anywhere is copied out of the parsed text once.
-    if (this.exact || newMin || newMax || example) text = detached(text);
+    const example = this.examples.length < EXAMPLES ? cutText(text, this.textChars) : undefined;
+    const isExample = example !== undefined && !this.examples.includes(example);
+    // A text that is kept anywhere is copied out of the parsed text once (a short text: one copy for every use).
+    const whole = key === text && (this.exact || newMin || newMax || isExample) ? detached(text) : undefined;
     if (this.exact) {
-      this.exact.add(text);
+      this.exact.add(whole ?? key);
       if (this.exact.size > EXACT_DISTINCT_LIMIT) this.switchToSketch();
     } else {
-      this.sketch?.add(text);
+      this.sketch?.add(whole ?? key);
     }
-    if (example) this.examples.push(text);
+    if (isExample) this.examples.push(text.length <= this.textChars && whole !== undefined ? whole : detached(example));
     if (isNumeric(valueType)) {
       const number = typeof value === 'number' ? value : toNumber(text);
       if (number < this.minNumber) this.minNumber = number;
       if (number > this.maxNumber) this.maxNumber = number;
     }
+    if (!newMin && !newMax) return;
+    const cut = text.length > this.textChars;
+    const kept = !cut && whole !== undefined ? whole : detached(textPrefix(text, this.textChars));
     if (newMin) {
-      this.minText = text;
+      this.minText = kept;
+      this.minCut = cut;
       this.minFirst = first;
     }
     if (newMax) {
-      this.maxText = text;
+      this.maxText = kept;
+      this.maxCut = cut;
       this.maxFirst = first;
     }
   }
@@ -148,8 +194,8 @@ class ColumnAccumulator {
       nullCount: this.nulls,
       distinct: this.exact ? this.exact.size : (this.sketch?.estimate() ?? 0),
       distinctExact: this.exact !== null,
-      min: numeric ? this.minNumber : this.minText,
-      max: numeric ? this.maxNumber : this.maxText,
+      min: numeric ? this.minNumber : this.minCut ? `${this.minText}${CUT_MARK}` : this.minText,
+      max: numeric ? this.maxNumber : this.maxCut ? `${this.maxText}${CUT_MARK}` : this.maxText,
       examples: [...this.examples],
     };
   }
@@ -160,7 +206,10 @@ export class DatasetProfiler {
   private columns: ColumnAccumulator[] = [];
 
   add(batch: RowBatch): void {
-    if (this.columns.length === 0) this.columns = batch.columns.map((name) => new ColumnAccumulator(name));
+    if (this.columns.length === 0) {
+      const textChars = profileTextChars(batch.columns.length);
+      this.columns = batch.columns.map((name) => new ColumnAccumulator(name, textChars));
+    }
     for (const row of batch.rows) {
       for (let i = 0; i < this.columns.length; i++) this.columns[i].add(row[i]);
     }

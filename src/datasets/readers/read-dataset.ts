@@ -2,6 +2,7 @@ import { readCsv } from './csv/read-csv.js';
 import { detectFormat } from './detect.js';
 import { readXlsx } from './excel/read-xlsx.js';
 import { readJson } from './json/read-json.js';
+import { withinLimits } from './limits.js';
 import { readNdjson } from './json/read-ndjson.js';
 import { readParquet } from './parquet/read-parquet.js';
 import { readPickle } from './pickle/read-pickle.js';
@@ -26,10 +27,10 @@ const READERS: Record<DatasetFormat, Reader> = {
 /**
  * Reads any supported file as batches of rows. `source` is called again for each pass
  * (sniffing the first 64 KB, a zip directory check, the read itself). The format comes from
- * options.format, else from the content.
+ * options.format, else from the content. Columns, column names and cells over options.limits are refused here.
  */
 export async function* readDataset(source: ByteSource, input: ReaderOptionsInput = {}): AsyncGenerator<RowBatch> {
   const options = ReaderOptions.parse(input);
   const format = options.format ?? detectFormat(await readHead(source, 64 * 1024), 'the file', { encoding: options.encoding }).format;
-  yield* READERS[format](source, options);
+  yield* withinLimits(READERS[format](source, options), options.limits);
 }

@@ -32,6 +32,10 @@ export const ReaderOptions = z.object({
       maxCellChars: z.number().int().positive().default(131_072),
       /** Most columns: above an object's 800 fields, and what one dataset document can profile within 1 MB. */
       maxColumns: z.number().int().positive().default(1000),
+      /** Longest column name, in characters: a transform step names a column with at most 255 (src/frame/steps.ts). */
+      maxHeaderChars: z.number().int().positive().default(255),
+      /** All column names together, in UTF-8 bytes: the dataset's document (1 MB) holds each name up to 3 times. */
+      maxHeaderBytes: z.number().int().positive().default(65_536),
       /** Deepest nesting of arrays and objects in a JSON or NDJSON file. */
       maxJsonDepth: z.number().int().positive().default(64),
       /** Most data rows of a worksheet: Excel's own sheet limit is 1,048,576 rows including the header. */
@@ -61,10 +65,10 @@ export interface RowBatch {
   /** 1-based data row number of rows[0]. */
   firstRowNumber: number;
   /**
-   * CSV only: each row's own text (parallel to rows) and the delimiter, so that a chunk can store the rows as CSV
-   * (no JSON to build) and read them back through the same parser and the same row fitting.
+   * CSV only: each row's own text and the physical line it starts on (parallel to rows), and the delimiter, so that
+   * a chunk can store the rows as CSV (no JSON to build) and read them back through the same parser and row fitting.
    */
-  raw?: { delimiter: string; lines: string[] };
+  raw?: { delimiter: string; lines: string[]; lineNumbers: number[] };
 }
 
 /** A restartable byte source: each call opens the file again from its first byte. */

@@ -35,7 +35,8 @@ describe('following a blob while it is written, and parsing it meanwhile', () =>
     const data = Buffer.from(Array.from({ length: 3000 }, (_, i) => `row ${i},value ${i % 7}\n`).join(''));
     const writer = new BlobWriter(services.store, 'follow-a', 'text/csv', 8000);
     const writing = slowWrite(writer, data, 10, 60);
-    await sleep(100);
+    // The follower starts once the upload has begun (the web enqueues the parse after the manifest exists).
+    while (!(await readManifest(services.store, 'follow-a'))) await sleep(20);
     let complete: BlobManifest | undefined;
     const back = await collect(followBlob(services.store, 'follow-a', { onComplete: (m) => (complete = m) }));
     await writing;

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import request from 'supertest';
-import { blobDocs, settled, startHarness, upload, type DatasetHarness } from './support.js';
+import { blobDocs, chunkDocs, cleanedUp, settled, startHarness, upload, type DatasetHarness } from './support.js';
 
 const LIMIT = 200_000;
 
@@ -104,8 +104,10 @@ describe('datasets: bad input gets a clear answer and leaves nothing half-done',
     assert.match(dataset.error?.message ?? '', /[Ll]ine 6002/);
     assert.match(dataset.error?.message ?? '', /column/i);
     assert.equal(dataset.chunkCount, 0);
-    const chunks = await h.services.store.db('datasets').list({ start_key: `${res.body.id}:chunk:`, end_key: `${res.body.id}:chunk:\ufff0` });
-    assert.equal(chunks.rows.length, 0);
+    // `failed` is written first; the chunks go right after, and the dataset's `cleanup` mark with them.
+    const cleaned = await cleanedUp(h, res.body.id);
+    assert.equal(cleaned.cleanup, undefined);
+    assert.equal(await chunkDocs(h.services, res.body.id), 0);
   });
 
   test('ragged rows: an error by default, accepted with per-row issues on re-parse', async () => {

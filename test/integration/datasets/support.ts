@@ -63,6 +63,17 @@ export async function settled(h: DatasetHarness, id: string, timeoutMs = 30_000)
   }
 }
 
+/** Waits until a settled dataset's finished run has deleted the chunks it left (its `cleanup` mark is gone). */
+export async function cleanedUp(h: DatasetHarness, id: string, timeoutMs = 10_000): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await h.get(`/api/v1/datasets/${id}`).expect(200);
+    if (res.body.cleanup === undefined) return res.body;
+    assert.ok(Date.now() < deadline, `dataset ${id} still has chunks to delete after ${timeoutMs} ms`);
+    await sleep(100);
+  }
+}
+
 /** Uploads and waits for the parse; asserts 202 on the way. */
 export async function uploadReady(h: DatasetHarness, fileName: string, data: Buffer | string, fields: Record<string, string> = {}) {
   const res = await upload(h, fileName, data, fields).expect(202);

@@ -71,4 +71,13 @@ describe('templates over the API and pages', () => {
     }).type('form').expect(303);
     assert.equal(res.headers.location, '/templates/From%20form?version=1&saved=1');
   });
+
+  test('a template too large for the records that copy it is refused with its size (413), and nothing is saved', async () => {
+    const map = Object.fromEntries(Array.from({ length: 12_000 }, (_, i) => [`code-${i}`, `Value number ${i}`]));
+    const big = { ...v1, name: 'Huge map', pipeline: [{ op: 'valueMap', columns: ['last'], map }] };
+    const res = await h.post('/api/v1/templates', big).expect(413);
+    assert.equal(res.body.error.code, 'TEMPLATE_TOO_LARGE');
+    assert.match(res.body.error.message, /^Template "Huge map" takes [\d,]+ bytes; a template may take at most 262,144/);
+    await h.get('/api/v1/templates/Huge%20map').expect(404);
+  });
 });

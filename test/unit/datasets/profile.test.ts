@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ColumnProfile, DatasetProfiler, inferTextType, widenType } from '../../../src/datasets/profile/index.js';
+import { profileTextChars } from '../../../src/datasets/profile/profiler.js';
 import type { RowBatch } from '../../../src/datasets/readers/index.js';
 import { readAllBatches } from './helpers.js';
 
@@ -25,6 +26,34 @@ describe('column profile', () => {
     assert.deepEqual([company.type, company.count, company.distinct, company.distinctExact], ['string', 4000, 40, true]);
     assert.deepEqual([company.min, company.max], [names[0], names[39]]);
     assert.deepEqual(company.examples, names.slice(0, 5));
+  });
+
+  test('long texts are kept cut to 64 characters and marked; the distinct count still tells them apart', () => {
+    // 300 values of 100,000 characters that differ only in their last five.
+    const values = Array.from({ length: 300 }, (_, i) => `${'k'.repeat(99_995)}${String(299 - i).padStart(5, '0')}`);
+    const profiler = new DatasetProfiler();
+    profiler.add(batch(['long', 'short'], values.map((value, i) => [value, `v${i % 3}`])));
+    const [long, short] = profiler.result();
+    assert.deepEqual([long.distinct, long.distinctExact], [300, true]);
+    assert.equal(long.min, `${'k'.repeat(64)}…`);
+    assert.equal(long.max, `${'k'.repeat(64)}…`);
+    assert.deepEqual(long.examples, [`${'k'.repeat(64)}…`]);
+    assert.deepEqual([short.min, short.max, short.examples], ['v0', 'v2', ['v0', 'v1', 'v2']]);
+    const mixed = new DatasetProfiler();
+    mixed.add(batch(['t'], [[`b${'x'.repeat(80)}`], ['a'], [`c${'😀'.repeat(40)}`], ['z']]));
+    const [t] = mixed.result();
+    assert.deepEqual([t.min, t.max], ['a', 'z']);
+    // A cut never splits a surrogate pair: 63 units (31 emoji after the c), then the mark.
+    assert.deepEqual(t.examples, [`b${'x'.repeat(63)}…`, 'a', `c${'😀'.repeat(31)}…`, 'z']);
+  });
+
+  test('a wide file keeps shorter texts: 100,000 characters over all columns', () => {
+    assert.deepEqual([10, 223, 224, 1000].map(profileTextChars), [64, 64, 63, 14]);
+    const columns = Array.from({ length: 1000 }, (_, i) => `c${i}`);
+    const profiler = new DatasetProfiler();
+    profiler.add(batch(columns, [columns.map(() => 'q'.repeat(500))]));
+    const profile = profiler.result();
+    assert.equal(profile[999].min, `${'q'.repeat(14)}…`);
   });
 
   test('profiles batches incrementally: counts, nulls, min/max, distinct, examples', () => {

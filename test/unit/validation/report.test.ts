@@ -90,6 +90,21 @@ describe('validateFrame and the report', () => {
     assert.deepEqual(report.build().byField, { '(record)': 1 });
   });
 
+  test('examples stay few and short enough for the validation document: 200 at most, messages cut to 300 characters', () => {
+    const report = new ValidationReportBuilder({ examplesPer: 5 });
+    const long = `data value too large: ${'v'.repeat(131_072)} (max length=255)`;
+    for (let field = 0; field < 100; field++) {
+      const error = { statusCode: 'STRING_TOO_LONG', message: long, fields: [`F${field}__c`] };
+      for (let row = 1; row <= 5; row++) report.addRecord(row, {}, [error]);
+    }
+    report.addPipelineIssues([{ row: 1, column: 'c', code: 'CAST_NOT_A_NUMBER', message: long }], 0);
+    const built = report.build();
+    assert.equal(built.examples.length, 200);
+    assert.equal(built.byStatusCode.STRING_TOO_LONG, 500);
+    assert.ok(built.examples.every((e) => e.message.length === 301 && e.message.endsWith('…')));
+    assert.equal(built.pipelineIssues.examples[0].message.length, 301);
+  });
+
   test('the examples are capped per status code and field', () => {
     const report = new ValidationReportBuilder({ examplesPer: 2 });
     for (let row = 1; row <= 10; row++) {

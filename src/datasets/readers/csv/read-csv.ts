@@ -91,7 +91,7 @@ export async function* readCsv(source: ByteSource, options: ReaderOptions): Asyn
       const fix = fields.length < width ? 'the missing cells are empty' : `the extra values (${fields.slice(width).join(delimiter)}) are dropped`;
       batcher.issue({ row: rowNumber, line, code: 'RAGGED_ROW', message: `Line ${line}: the row ${problem}; ${fix}.` });
     }
-    batcher.push(row, raw);
+    batcher.push(row, raw, line);
   };
 
   const parser = new CsvParser(delimiter, onRow, true);

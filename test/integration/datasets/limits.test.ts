@@ -1,0 +1,101 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { ChunkSink, type DatasetDoc } from '../../../src/datasets/index.js';
+import { insertDataset, updateDataset } from '../../../src/datasets/dataset-store.js';
+import { DatasetProfiler } from '../../../src/datasets/profile/index.js';
+import { readDataset, type RowBatch } from '../../../src/datasets/readers/index.js';
+import { readyState } from '../../../src/datasets/run-end.js';
+import { STORE_LIMITS, documentSize } from '../../../src/store/index.js';
+import { chunkDocs, cleanedUp, rows, settled, startHarness, upload, type DatasetHarness } from './support.js';
+
+describe('datasets: limits a file cannot pass, and documents that fit Cloudant whatever the file holds', () => {
+  let h: DatasetHarness;
+  before(async () => {
+    h = await startHarness();
+  });
+  after(() => h.close());
+
+  /** The app still answers: the list, the dataset's page with its error, and health. */
+  async function appAnswers(id: string, code: string) {
+    const page = await h.get(`/datasets/${id}`).set('accept', 'text/html').expect(200);
+    assert.match(page.text, new RegExp(code));
+    await h.get('/api/v1/datasets').expect(200);
+    await h.get('/healthz').expect(200);
+  }
+
+  test('a CSV with one 50 MB cell ends failed (CELL_TOO_LARGE) naming its row, line and column', async () => {
+    const csv = Buffer.concat([Buffer.from('id,note\n1,short\n2,"'), Buffer.alloc(50 * 1024 * 1024, 'x'), Buffer.from('"\n3,after\n')]);
+    const res = await upload(h, 'one-big-cell.csv', csv).expect(202);
+    const dataset = await settled(h, res.body.id, 120_000);
+    assert.equal(dataset.status, 'failed');
+    assert.equal(dataset.error?.code, 'CELL_TOO_LARGE');
+    const where = /^Row 2 \(line 3\), column 2 \("note"\): the cell holds 52,428,800 characters; a cell may hold at most 131,072/;
+    assert.match(dataset.error?.message ?? '', where);
+    await cleanedUp(h, res.body.id);
+    assert.equal(await chunkDocs(h.services, res.body.id), 0);
+    await appAnswers(res.body.id, 'CELL_TOO_LARGE');
+  });
+
+  test('a CSV header of 100,000 columns ends failed (TOO_MANY_COLUMNS) at once', async () => {
+    const columns = 100_000;
+    const line = (make: (i: number) => string) => Array.from({ length: columns }, (_, i) => make(i)).join(',');
+    const csv = `${line((i) => `col${i}`)}\n${Array.from({ length: 3 }, (_, r) => line((i) => String(i + r))).join('\n')}\n`;
+    const res = await upload(h, 'wide.csv', csv).expect(202);
+    const dataset = await settled(h, res.body.id, 60_000);
+    assert.equal(dataset.status, 'failed');
+    assert.equal(dataset.error?.code, 'TOO_MANY_COLUMNS');
+    assert.match(dataset.error?.message ?? '', /^The file has 100,000 columns; DMS reads at most 1,000 .*Column 1,001 \("col1000"\)/);
+    await appAnswers(res.body.id, 'TOO_MANY_COLUMNS');
+  });
+
+  test('at the limits (1,000 long renamed columns, 131,072-character Chinese values) the dataset document fits in 1 MB', async (t) => {
+    // 1,000 names of 64 UTF-8 bytes (the header's 64 KB), each padded with ideographic spaces, so every one is renamed.
+    const names = Array.from({ length: 1000 }, (_, i) => `${'名'.repeat(20)}${String(i).padStart(4, '0')}`);
+    const pad = '\u3000'.repeat(6);
+    const header = `${names.map((name) => `${pad}${name}${pad}`).join(',')}\n${names.map(() => 'v').join(',')}\n`;
+    const sink = new ChunkSink(h.services.store, 'ds-limits');
+    for await (const batch of readDataset(() => Readable.from([Buffer.from(header)]))) await sink.add(batch);
+    assert.deepEqual(sink.columns, names);
+    assert.equal(sink.headerRenames.length, 1000);
+    // Five values per column at the cell limit, three bytes a character; distinct, so min, max and five examples differ.
+    const values = Array.from({ length: 5 }, (_, i) => String.fromCharCode(0x4e00 + i).repeat(131_072));
+    const profiler = new DatasetProfiler();
+    const batch: RowBatch = { columns: names, rows: values.map((value) => names.map(() => value)), issues: [], firstRowNumber: 1 };
+    profiler.add(batch);
+    const now = new Date().toISOString();
+    const base: DatasetDoc = {
+      _id: `ds-limits-${randomBytes(4).toString('hex')}`, kind: 'dataset', name: 'limits', fileName: 'limits.csv', sizeBytes: 655_360_000,
+      blobId: 'raw-limits', uploadedBy: 'test', createdAt: now, updatedAt: now, status: 'parsing', parseOptions: {}, columns: [],
+      headerRenames: [], rowCount: 0, chunkCount: 0, issueCount: 0, profile: [], notices: [], parseRun: 0,
+    };
+    await insertDataset(h.services.store, base);
+    const { columns, headerRenames, issueCount } = sink;
+    const result = { columns, headerRenames, issueCount, rowCount: 5, chunkCount: 1, profile: profiler.result(), bytesRead: 655_360_000 };
+    const ready = await updateDataset(h.services.store, base._id, (doc) => readyState(doc, result));
+    assert.ok(ready, 'stored through the Cloudant-limits front');
+    const size = documentSize(ready);
+    assert.ok(size < STORE_LIMITS.documentBytes && size > 700_000, `document size ${size}`);
+    t.diagnostic(`dataset document at the limits: ${size} bytes`);
+  });
+
+  test('rows that compress to more than one request holds are stored in pieces and read back whole', async () => {
+    // 5,000 rows of 3 KB of random text: ~11.5 MB of gzip in one chunk, over the 6 MB sent inline and one attachment.
+    const lines = Array.from({ length: 5001 }, (_, i) => `${i},${randomBytes(2304).toString('base64')}`);
+    const res = await upload(h, 'noisy.csv', `id,noise\n${lines.join('\n')}\n`).expect(202);
+    const dataset = await settled(h, res.body.id, 60_000);
+    assert.equal(dataset.status, 'ready', JSON.stringify(dataset.error));
+    type StoredChunk = { pieces: number; _attachments: Record<string, { length: number }> };
+    const chunk = (await h.services.store.db('datasets').get(`${res.body.id}:chunk:000000`)) as unknown as StoredChunk;
+    assert.equal(chunk.pieces, 2);
+    assert.ok(Object.values(chunk._attachments).every((a) => a.length <= 8_000_000));
+    const page = await rows(h, res.body.id, 4998, 3);
+    assert.deepEqual(page.rows, lines.slice(4998, 5001).map((l) => l.split(',')));
+    // Its profile keeps the values cut, and the page says so in either language.
+    assert.ok((dataset.profile as { examples: string[] }[])[1].examples.every((e) => e.length === 65 && e.endsWith('…')));
+    const pageIn = (language: string) => h.get(`/datasets/${res.body.id}`).set('accept', 'text/html').set('accept-language', language).expect(200);
+    assert.match((await pageIn('en')).text, /Long texts are shortened here and end in …/);
+    assert.match((await pageIn('zh-CN')).text, /较长的文本在此处被截短/);
+  });
+});
