@@ -5,7 +5,8 @@ export {
 } from './dataset-store.js';
 export { receiveUpload } from './upload.js';
 export { parseDataset, type ParseOutcome } from './parse.js';
-export { reparseDataset } from './parse-job.js';
+export { reparseDataset, exportJobId } from './parse-job.js';
+export { cleanUpChunks, failedState, readyState, writeEndState } from './run-end.js';
 export { ParseOptions, parseOptionsFrom } from './parse-options.js';
 export { readRows, readIssues, type RowsPage, type IssuesPage } from './preview.js';
 export { progressChannel, subscribeProgress, publishProgress, isFinal, ParseProgress } from './progress.js';

@@ -5,6 +5,8 @@ import { getDataset, updateDataset } from './dataset-store.js';
 import type { ParseOptions } from './parse-options.js';
 
 /** One job per dataset and run: enqueueing the same run twice is harmless. */
+/** An export's job for its run (exports run on the datasets queue too; src/exports enqueues them). */
+export const exportJobId = (doc: Pick<DatasetDoc, '_id' | 'parseRun'>): string => `${doc._id}-export-${doc.parseRun}`;
 export const parseJobId = (doc: Pick<DatasetDoc, '_id' | 'parseRun'>): string => `${doc._id}-parse-${doc.parseRun}`;
 
 export async function enqueueParse(services: Services, doc: DatasetDoc): Promise<void> {

@@ -1,5 +1,5 @@
 import type { Services } from '../services.js';
-import { insertDataset, newDatasetId, type DatasetDoc } from '../datasets/index.js';
+import { exportJobId, insertDataset, newDatasetId, type DatasetDoc } from '../datasets/index.js';
 import { SalesforceError, describeObject, sessionFor } from '../salesforce/index.js';
 import { buildSoql } from './build-soql.js';
 import { checkQuery, type CheckedQuery } from './check-query.js';
@@ -30,7 +30,7 @@ export async function checkExport(
 /** One job per dataset and run: enqueueing the same run twice is harmless. */
 export async function enqueueExport(services: Services, doc: DatasetDoc): Promise<void> {
   const payload = { datasetId: doc._id, run: doc.parseRun };
-  await services.producer.enqueue('dataset.export', payload, { jobId: `${doc._id}-export-${doc.parseRun}` });
+  await services.producer.enqueue('dataset.export', payload, { jobId: exportJobId(doc) });
 }
 
 /** Checks an export and starts it: its dataset exists at once (exporting, columns known); a worker fills it. */

@@ -3,7 +3,8 @@ import { isAppError } from '../errors.js';
 import { logger } from '../logger.js';
 import { SalesforceError, sessionFor } from '../salesforce/index.js';
 import {
-  deleteChunks, findDataset, publishProgress, updateDataset, type DatasetDoc, type ParseProgress, type QuerySource,
+  cleanUpChunks, deleteChunks, failedState, findDataset, publishProgress, readyState, updateDataset, writeEndState,
+  type DatasetDoc, type ParseProgress, type QuerySource,
 } from '../datasets/index.js';
 import { ExportSink } from './export-sink.js';
 import { dropBulkJob, runQuery } from './query-source.js';
@@ -74,34 +75,32 @@ export async function runExport(
   try {
     await runQuery(session, source, sink, { record: keep });
     await sink.end();
-    await deleteChunks(store, datasetId, sink.chunks.chunkCount);
   } catch (error) {
     await sink.end().catch(() => undefined);
     if (error instanceof Stopped) return stopped(services, datasetId, log);
     if (!isQueryProblem(error) && !lastAttempt) throw error;
     const failure = failureOf(error);
     if (!isQueryProblem(error)) log.error({ err: error }, 'export failed');
-    await deleteChunks(store, datasetId);
+    // The end state first (retried while the store is unreachable), the cleanup after: never left exporting.
+    const failed = await writeEndState(store, datasetId, (doc) => (mine(doc) ? failedState(doc, failure) : undefined));
     await dropBulkJob(session, source.bulkJobId);
-    const failed = await updateDataset(store, datasetId, (doc) =>
-      mine(doc) ? { ...doc, status: 'failed', error: failure, rowCount: 0, chunkCount: 0, profile: [] } : undefined,
-    );
-    if (failed) await publish(progress('failed', failure));
+    if (failed) {
+      await publish(progress('failed', failure));
+      await cleanUpChunks(store, failed);
+    }
     if (!isQueryProblem(error)) throw error;
     return { outcome: 'failed', code: failure.code };
   }
 
-  const ready = await updateDataset(store, datasetId, (doc) =>
-    mine(doc)
-      ? {
-          ...doc, status: 'ready', error: undefined, sizeBytes: sink.bytes, rowCount: sink.rowCount,
-          chunkCount: sink.chunks.chunkCount, profile: sink.profiler.result(), progress: counts(),
-        }
-      : undefined,
-  );
+  const result = {
+    columns: started.columns, headerRenames: [], rowCount: sink.rowCount, chunkCount: sink.chunks.chunkCount, issueCount: 0,
+    profile: sink.profiler.result(), bytesRead: sink.bytes, file: { size: sink.bytes },
+  };
+  const ready = await writeEndState(store, datasetId, (doc) => (mine(doc) ? readyState(doc, result) : undefined));
   await dropBulkJob(session, source.bulkJobId);
   if (!ready) return stopped(services, datasetId, log);
   await publish(progress('ready'));
+  await cleanUpChunks(store, ready);
   log.info({ rows: sink.rowCount, chunks: sink.chunks.chunkCount, api: source.api }, 'export ready');
   return { outcome: 'ready', rowCount: sink.rowCount, chunkCount: sink.chunks.chunkCount };
 }

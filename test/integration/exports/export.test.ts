@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { findDataset, insertDataset, newDatasetId, sweepDatasets } from '../../../src/datasets/index.js';
 import { allRows, seed, settled, startExportHarness, type ExportHarness } from './support.js';
 
 const ACCOUNTS = 12_345;
@@ -133,5 +134,24 @@ describe('exports from the Local org', () => {
     const page = await h.get(`/datasets/${id}`).set('accept', 'text/html').expect(200);
     assert.match(page.text, /download\?format=parquet/);
     assert.match(page.text, /SELECT Id, Account\.Name FROM Contact WHERE LastName = &#39;Smith 3&#39;/);
+  });
+
+  it('an export whose job is gone is failed by the dataset sweeper, not left exporting', async () => {
+    const now = new Date().toISOString();
+    const source = {
+      kind: 'salesforce-query' as const, connectionId: 'local', object: 'Account', soql: 'SELECT Id FROM Account', queryAll: false,
+      requestedApi: 'auto' as const,
+    };
+    // An export whose job never reached the queue (a web process that died between the two writes).
+    const doc = await insertDataset(h.services.store, {
+      _id: newDatasetId(), kind: 'dataset', name: 'lost export', fileName: 'Account.csv', sizeBytes: 0, blobId: '', uploadedBy: 'test',
+      createdAt: now, updatedAt: now, status: 'exporting', source, parseOptions: {}, columns: ['Id'], headerRenames: [],
+      rowCount: 0, chunkCount: 0, issueCount: 0, profile: [], notices: [], parseRun: 0,
+    });
+    const report = await sweepDatasets(h.services, Date.now() + 60_000);
+    assert.deepEqual(report.failed.filter((f) => f.id === doc._id), [{ id: doc._id, code: 'PARSE_ABANDONED' }]);
+    const swept = await findDataset(h.services.store, doc._id);
+    assert.equal(swept?.status, 'failed');
+    assert.match(swept?.error?.message ?? '', /^The export stopped and will not resume: its job is gone from the queue\. Start the export again/);
   });
 });
