@@ -1,0 +1,2 @@
+export { orderObjects, type PlanOrder, type DeferredLookup } from './order.js';
+export { writeIdMapChunk, IdMapReader, deleteIdMap, ID_MAP_CHUNK_PAIRS } from './id-map.js';
