@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { findDataset, insertDataset, newDatasetId, sweepDatasets } from '../../../src/datasets/index.js';
+import { createMigration, getMigration, startMigration } from '../../../src/migrations/index.js';
 import { allRows, seed, settled, startExportHarness, type ExportHarness } from './support.js';
 
 const ACCOUNTS = 12_345;
@@ -153,5 +154,34 @@ describe('exports from the Local org', () => {
     const swept = await findDataset(h.services.store, doc._id);
     assert.equal(swept?.status, 'failed');
     assert.match(swept?.error?.message ?? '', /^The export stopped and will not resume: its job is gone from the queue\. Start the export again/);
+  });
+
+  it('an exported dataset is the source of a migration like an upload (both its REST and its Bulk chunks)', async () => {
+    const soql = "SELECT Name, AccountNumber, Industry FROM Account WHERE Name LIKE 'Acct 0001%'";
+    const datasets = [];
+    for (const api of ['rest', 'bulk'] as const) {
+      const started = await h.post('/api/v1/exports').send({ soql, api }).expect(202);
+      datasets.push({ api, dataset: await settled(h, started.body.id) });
+    }
+    for (const { api, dataset } of datasets) {
+      assert.equal(dataset.rowCount, 10, api); // Acct 00010 .. 00019
+      const mapping = {
+        object: 'Account',
+        fields: [{ column: 'Name', field: 'Name' }, { column: 'AccountNumber', field: 'AccountNumber' }, { column: 'Industry', field: 'Industry' }],
+      };
+      const created = await createMigration(h.services, {
+        connectionId: 'local', datasetId: dataset.id, object: 'Account', operation: 'insert', template: { mapping },
+      }, 'test');
+      await startMigration(h.services, created._id, 'test');
+      let migration = await getMigration(h.services, created._id);
+      for (const deadline = Date.now() + 60_000; !['completed', 'failed'].includes(migration.state) && Date.now() < deadline;) {
+        await new Promise((r) => setTimeout(r, 100));
+        migration = await getMigration(h.services, created._id);
+      }
+      assert.equal(migration.state, 'completed', api);
+      assert.equal(migration.totals.succeeded, 10, api);
+    }
+    const copies = await h.conn.query<{ Id: string }>("SELECT Id FROM Account WHERE Name LIKE 'Acct 0001%'");
+    assert.equal(copies.totalSize, 30, 'the 10 originals and two copies of each');
   });
 });
