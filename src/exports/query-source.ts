@@ -1,6 +1,6 @@
 import type { QuerySource } from '../datasets/index.js';
 import {
-  createQueryJob, deleteQueryJob, queryResultsPage, restQueryPages, waitForQueryJob, type SalesforceSession,
+  createQueryJob, deleteQueryJob, queryResultsPage, restQueryPages, waitForQueryJob, type QueryResultsPage, type SalesforceSession,
 } from '../salesforce/index.js';
 import { AppError } from '../errors.js';
 import { logger } from '../logger.js';
@@ -47,14 +47,20 @@ const fromBulk: QueryRun<void> = async (session, source, sink, progress) => {
     throw new AppError('EXPORT_QUERY_FAILED', 502, `Salesforce did not complete Bulk query job ${jobId}: ${reason}.`);
   }
   await progress.record({ totalRows: info.numberRecordsProcessed ?? 0 });
-  // One page at a time, each streamed. Asking for the next page early was tried: against the Local org (one thread,
-  // which builds a whole page before sending it) bench/export gained nothing measurable on this loaded machine.
-  let locator: string | null = null;
-  do {
-    const page = await queryResultsPage(session, jobId, locator, BULK_PAGE_RECORDS);
-    await sink.addCsvPage(page.body);
-    locator = page.next;
-  } while (locator);
+  // The next page is asked for as soon as this one's headers (and locator) arrive, so the org prepares it while DMS
+  // stores this one; its body waits, paused by socket back-pressure. 300,000 records: 3.0 s against 4.0-5.0 s one
+  // page at a time (bench/export, same hour).
+  let next: Promise<QueryResultsPage> | undefined = queryResultsPage(session, jobId, null, BULK_PAGE_RECORDS);
+  try {
+    while (next) {
+      const page: QueryResultsPage = await next;
+      next = page.next ? queryResultsPage(session, jobId, page.next, BULK_PAGE_RECORDS) : undefined;
+      next?.catch(() => undefined); // awaited in the next turn, or dropped below
+      await sink.addCsvPage(page.body);
+    }
+  } finally {
+    void next?.then((page) => page.body?.cancel(), () => undefined);
+  }
 };
 
 /**

@@ -42,11 +42,12 @@ export async function runExport(
 ): Promise<ExportOutcome> {
   const { store, redis } = services;
   const log = logger('datasets', { datasetId, run });
-  const mine = (doc: DatasetDoc) => doc.parseRun === run && doc.source !== undefined;
+  // This run's, and still exporting: a dataset failed meanwhile (by the sweeper) or deleted is left alone.
+  const mine = (doc: DatasetDoc) => doc.parseRun === run && doc.source !== undefined && doc.status === 'exporting';
   const started = await updateDataset(store, datasetId, (doc) =>
     mine(doc) ? { ...doc, status: 'exporting', error: undefined, progress: { bytesRead: 0, rowsRead: 0 } } : undefined,
   );
-  if (!started?.source) return { outcome: 'skipped', reason: 'the dataset was deleted or exported again since' };
+  if (!started?.source) return { outcome: 'skipped', reason: 'the dataset was deleted, failed or exported again since' };
   let source: QuerySource = started.source;
 
   let lastDocUpdate = Date.now();
@@ -105,9 +106,12 @@ export async function runExport(
   return { outcome: 'ready', rowCount: sink.rowCount, chunkCount: sink.chunks.chunkCount };
 }
 
-/** A deleted dataset loses the chunks this run wrote; one exported again keeps them for the newer run to replace. */
+/**
+ * A deleted dataset loses the chunks this run wrote; one failed meanwhile has its cleanup mark (the sweeper's); one
+ * exported again keeps them for the newer run to replace.
+ */
 async function stopped(services: Services, datasetId: string, log: ReturnType<typeof logger>): Promise<ExportOutcome> {
   if (!(await findDataset(services.store, datasetId))) await deleteChunks(services.store, datasetId);
-  log.info('export stopped: the dataset was deleted or exported again meanwhile');
-  return { outcome: 'skipped', reason: 'the dataset was deleted or exported again meanwhile' };
+  log.info('export stopped: the dataset was deleted, failed or exported again meanwhile');
+  return { outcome: 'skipped', reason: 'the dataset was deleted, failed or exported again meanwhile' };
 }

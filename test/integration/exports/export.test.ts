@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { findDataset, insertDataset, newDatasetId, sweepDatasets } from '../../../src/datasets/index.js';
+import {
+  exportJobId, failedState, findDataset, insertDataset, newDatasetId, sweepDatasets, writeEndState,
+} from '../../../src/datasets/index.js';
+import { createExport } from '../../../src/exports/index.js';
 import { createMigration, getMigration, startMigration } from '../../../src/migrations/index.js';
 import { allRows, seed, settled, startExportHarness, type ExportHarness } from './support.js';
 
@@ -183,5 +186,37 @@ describe('exports from the Local org', () => {
     }
     const copies = await h.conn.query<{ Id: string }>("SELECT Id FROM Account WHERE Name LIKE 'Acct 0001%'");
     assert.equal(copies.totalSize, 30, 'the 10 originals and two copies of each');
+  });
+
+  it('an export failed meanwhile (by the sweeper) is not revived by its still running job', async () => {
+    await fetch(`${h.emulator.url}/__emulator/faults`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ latency: 300 }),
+    });
+    try {
+      const doc = await createExport(h.services, { object: 'Account', fields: ['Id', 'Name'], api: 'bulk' }, 'test');
+      // Salesforce has run the query (its total is recorded) and the pages are being read, 300 ms a request.
+      for (const deadline = Date.now() + 60_000; ;) {
+        if ((await findDataset(h.services.store, doc._id))?.source?.totalRows !== undefined) break;
+        assert.ok(Date.now() < deadline, 'the export never started');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const failure = { code: 'PARSE_STALLED', message: 'The export made no progress for 15 minutes and was stopped.' };
+      const failed = await writeEndState(h.services.store, doc._id, (current) =>
+        (current.status === 'exporting' ? failedState(current, failure) : undefined));
+      assert.ok(failed, 'the dataset was still exporting when it was failed');
+      const job = await h.services.producer.queue('datasets').getJob(exportJobId(doc));
+      assert.ok(job);
+      for (const deadline = Date.now() + 60_000; !(await job.isCompleted()) && !(await job.isFailed());) {
+        assert.ok(Date.now() < deadline, 'the export job never ended');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const after = await findDataset(h.services.store, doc._id);
+      assert.equal(after?.status, 'failed');
+      assert.equal(after?.error?.code, 'PARSE_STALLED');
+    } finally {
+      await fetch(`${h.emulator.url}/__emulator/faults`, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ latency: 0 }),
+      });
+    }
   });
 });
