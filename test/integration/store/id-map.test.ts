@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { toId18 } from '../../../src/salesforce/index.js';
-import { IdMapReader, deleteIdMap, writeIdMapChunk } from '../../../src/org-plans/index.js';
+import { DatasetDoc, readRows, writeChunk } from '../../../src/datasets/index.js';
+import { IdMapReader, deleteIdMap, remapLookups, writeIdMapChunk } from '../../../src/org-plans/index.js';
 import { connectTestServices } from '../../support/services.js';
 
 /** A 15-character Salesforce-like id: key prefix, then a base-62 counter. */
@@ -40,5 +41,31 @@ describe('the Id map of a plan run: source Ids to target Ids, in chunks in Couch
     assert.equal((await new IdMapReader(services.store, 'run-b', 'Account').lookup([pairs[5][0]])).size, 0);
     assert.equal(await deleteIdMap(services.store, run), 3);
     assert.equal((await new IdMapReader(services.store, run, 'Account').lookup([pairs[5][0]])).size, 0);
+  });
+
+  it('rewrites a dataset\'s lookup columns through the map, emptying and counting the Ids it does not hold', async () => {
+    const run = 'run-c';
+    const accounts = Array.from({ length: 12 }, (_, i): [string, string] => [fakeId('001', 100 + i), fakeId('001', 5000 + i)]);
+    await writeIdMapChunk(services.store, run, 'Account', 0, accounts);
+    const missing = fakeId('001', 99);
+    const rows = Array.from({ length: 7_000 }, (_, i) => [`Contact ${i}`, i % 100 === 0 ? missing : accounts[i % 12][0], null]);
+    const now = new Date().toISOString();
+    await writeChunk(services.store, 'ds-remap-src', 0, { columns: ['LastName', 'AccountId', 'ReportsToId'], rows: rows.slice(0, 5000), firstRow: 1 });
+    await writeChunk(services.store, 'ds-remap-src', 1, { columns: ['LastName', 'AccountId', 'ReportsToId'], rows: rows.slice(5000), firstRow: 5001 });
+    const source = DatasetDoc.parse({
+      _id: 'ds-remap-src', kind: 'dataset', name: 'Contacts', fileName: 'Contact.csv', sizeBytes: 0, blobId: '', uploadedBy: 'test',
+      createdAt: now, updatedAt: now, status: 'ready', columns: ['LastName', 'AccountId', 'ReportsToId'], rowCount: 7000, chunkCount: 2,
+    });
+    const { dataset, unmapped } = await remapLookups(services.store, run, source, [
+      { column: 'AccountId', object: 'Account' }, { column: 'ReportsToId', object: 'Contact' },
+    ]);
+    assert.equal(dataset.rowCount, 7000);
+    assert.deepEqual(unmapped, [{ column: 'AccountId', count: 70, examples: Array(5).fill(missing) }]);
+    const page = await readRows(services.store, dataset, 4995, 10);
+    assert.deepEqual(page.rows.map((r) => r[1]), Array.from({ length: 10 }, (_, k) => {
+      const i = 4995 + k;
+      return i % 100 === 0 ? null : toId18(accounts[i % 12][1]);
+    }));
+    assert.deepEqual(page.rows.map((r) => r[0]), Array.from({ length: 10 }, (_, k) => `Contact ${4995 + k}`));
   });
 });
