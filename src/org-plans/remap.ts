@@ -56,8 +56,8 @@ export async function remapLookups(
   const now = new Date().toISOString();
   const dataset = await insertDataset(store, {
     ...from, _id: id, _rev: undefined, name: `${from.name} (lookups remapped)`, createdAt: now, updatedAt: now,
-    status: 'ready', columns: from.columns, rowCount: sink.rowCount, chunkCount: sink.chunkCount, profile: profiler.result(),
-    cleanup: undefined,
+    status: 'ready', columns: from.columns, rowCount: sink.rowCount, chunkCount: sink.chunkCount,
+    profile: profiler.result(), cleanup: undefined,
   });
   return { dataset, unmapped: unmapped.filter((u) => u.count > 0) };
 }
