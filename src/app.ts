@@ -16,6 +16,7 @@ import { datasetPageRoutes } from './routes/dataset-pages.js';
 import { mappingApiRoutes } from './routes/mapping.js';
 import { flowPageRoutes } from './routes/flow-pages.js';
 import { draftApiRoutes } from './routes/drafts.js';
+import { exportApiRoutes, exportPageRoutes } from './routes/exports.js';
 import { templateApiRoutes, templatePageRoutes } from './routes/templates.js';
 import { validationApiRoutes, validationPageRoutes } from './routes/validations.js';
 import { APP_VERSION, projectPath } from './paths.js';
@@ -96,6 +97,8 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   app.use(dashboardRoutes(services));
   app.use('/api/v1/datasets', datasetApiRoutes(services));
   app.use('/datasets', datasetPageRoutes(services));
+  app.use('/api/v1/exports', exportApiRoutes(services));
+  app.use('/exports', exportPageRoutes(services));
   app.use('/api/v1', mappingApiRoutes(services));
   app.use('/api/v1/templates', templateApiRoutes(services));
   app.use('/templates', templatePageRoutes(services));

@@ -1,4 +1,5 @@
 import { parseDataset } from '../src/datasets/index.js';
+import { runExport } from '../src/exports/index.js';
 import type { Processor } from './registry.js';
 import { countParse } from './metrics.js';
 
@@ -8,3 +9,7 @@ export const parse: Processor<'dataset.parse'> = async (payload, { job, services
   if (outcome.outcome === 'ready') await countParse(services, payload.datasetId);
   return outcome;
 };
+
+/** Exports a Salesforce query into a dataset's chunks and profile; the outcome is also on the dataset document. */
+export const exportQuery: Processor<'dataset.export'> = async (payload, { job, services }) =>
+  runExport(services, payload.datasetId, payload.run, job.attemptsMade + 1 >= (job.opts.attempts ?? 1));

@@ -2,7 +2,7 @@ import type { Job } from 'bullmq';
 import type { JobName, JobPayload } from '../src/queue/index.js';
 import type { Services } from '../src/services.js';
 import { ping } from './diagnostics.js';
-import { parse as parseDataset } from './datasets.js';
+import { exportQuery, parse as parseDataset } from './datasets.js';
 import * as migrations from './migrations.js';
 import { validate } from './preflight.js';
 import { scheduleRun, webhookDeliver } from './automation.js';
@@ -13,6 +13,7 @@ export type Processor<N extends JobName> = (payload: JobPayload<N>, context: { j
 export const PROCESSORS: { [N in JobName]: Processor<N> } = {
   'diagnostics.ping': ping,
   'dataset.parse': parseDataset,
+  'dataset.export': exportQuery,
   'validation.run': validate,
   'schedule.run': scheduleRun, 'webhook.deliver': webhookDeliver,
   'migration.plan': migrations.plan, 'migration.batch': migrations.batch, 'migration.finalize': migrations.finalize, 'migration.rollback': migrations.rollback,

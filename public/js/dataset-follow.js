@@ -6,7 +6,8 @@
   var bar = document.getElementById('parse-bar');
   var status = document.getElementById('parse-status');
   window.DmsDatasetProgress.follow(section.dataset.datasetId, function (progress) {
-    window.DmsDatasetProgress.render(progress, bar, status, section.dataset.msgParsing);
+    var exportTexts = { known: section.dataset.msgExporting, unknown: section.dataset.msgExportingUnknown };
+    window.DmsDatasetProgress.render(progress, bar, status, section.dataset.msgParsing, exportTexts);
   }, function () {
     window.location.reload();
   });

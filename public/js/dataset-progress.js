@@ -12,7 +12,8 @@
 
   function fromDataset(d) {
     var p = d.progress || {};
-    return { status: d.status, bytesRead: p.bytesRead || 0, sizeBytes: d.sizeBytes, rowsRead: d.status === 'ready' ? d.rowCount : (p.rowsRead || 0), chunks: d.chunkCount, error: d.error };
+    var total = d.source ? d.source.totalRows : undefined;
+    return { status: d.status, bytesRead: p.bytesRead || 0, sizeBytes: d.sizeBytes, rowsRead: d.status === 'ready' ? d.rowCount : (p.rowsRead || 0), chunks: d.chunkCount, totalRows: total, error: d.error };
   }
 
   // Calls onProgress(progress) for each update and onDone(progress) once the dataset is ready or failed.
@@ -48,8 +49,16 @@
     };
   }
 
-  // Shows a progress object in a <progress> bar and a status line.
-  function render(progress, bar, status, parsingText) {
+  // Shows a progress object in a <progress> bar and a status line (an export counts rows against the query's total).
+  function render(progress, bar, status, parsingText, exportTexts) {
+    if (progress.status === 'exporting' && exportTexts) {
+      var known = typeof progress.totalRows === 'number';
+      bar.value = known && progress.totalRows > 0 ? Math.round(Math.min(1, progress.rowsRead / progress.totalRows) * 100) : 0;
+      status.textContent = (known ? exportTexts.known : exportTexts.unknown)
+        .replace('{rows}', Number(progress.rowsRead).toLocaleString())
+        .replace('{total}', known ? Number(progress.totalRows).toLocaleString() : '');
+      return;
+    }
     var fraction = progress.sizeBytes > 0 ? Math.min(1, progress.bytesRead / progress.sizeBytes) : 0;
     if (progress.status === 'ready') fraction = 1;
     bar.value = Math.round(fraction * 100);

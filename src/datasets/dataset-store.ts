@@ -118,7 +118,7 @@ export async function datasetsWithCleanup(store: Store, limit = 100): Promise<Da
 /** Removes a dataset with its chunks and its raw file. */
 export async function deleteDataset(store: Store, doc: Pick<DatasetDoc, '_id' | 'blobId'>): Promise<void> {
   await deleteChunks(store, doc._id);
-  await deleteBlob(store, doc.blobId);
+  if (doc.blobId) await deleteBlob(store, doc.blobId);
   await store.client.authorize();
   try {
     const current = await withRetry(() => db(store).get(doc._id));

@@ -1,9 +1,34 @@
 import { z } from 'zod';
 import { idRange } from '../store/index.js';
 
-/** A dataset's life: the raw file arrives, a worker parses it into chunks, then it is ready (or failed). */
-export const DatasetStatus = z.enum(['uploading', 'uploaded', 'parsing', 'ready', 'failed']);
+/**
+ * A dataset's life: the raw file arrives, a worker parses it into chunks, then it is ready (or failed). An export
+ * has no file: it is `exporting` while a worker queries Salesforce straight into chunks.
+ */
+export const DatasetStatus = z.enum(['uploading', 'uploaded', 'parsing', 'exporting', 'ready', 'failed']);
 export type DatasetStatus = z.infer<typeof DatasetStatus>;
+
+/** Bulk API 2.0 query, REST query, or REST first and Bulk once the result is larger than REST should carry. */
+export const ExportApi = z.enum(['auto', 'bulk', 'rest']);
+export type ExportApi = z.infer<typeof ExportApi>;
+
+/** Where an exported dataset came from: what ran, how, and how far it got (see src/exports). */
+export const QuerySource = z.object({
+  kind: z.literal('salesforce-query'),
+  connectionId: z.string(),
+  object: z.string(),
+  soql: z.string(),
+  /** Export All: deleted and archived records too (queryAll). */
+  queryAll: z.boolean(),
+  requestedApi: ExportApi,
+  /** The API the run used (auto decides after the first REST page). */
+  api: z.enum(['bulk', 'rest']).optional(),
+  /** Persisted before its results are read: a retried job reads the same results instead of querying again. */
+  bulkJobId: z.string().optional(),
+  /** Records the query returns (known once Salesforce has run it). */
+  totalRows: z.number().int().nonnegative().optional(),
+});
+export type QuerySource = z.infer<typeof QuerySource>;
 
 export const DatasetDoc = z.object({
   _id: z.string(),
@@ -15,7 +40,10 @@ export const DatasetDoc = z.object({
   format: z.string().optional(),
   sizeBytes: z.number().int().nonnegative(),
   sha256: z.string().optional(),
+  /** The raw file's blob; empty for an export (its rows come from a query, not a file). */
   blobId: z.string(),
+  /** Set for an export: the query its rows came from. */
+  source: QuerySource.optional(),
   uploadedBy: z.string(),
   createdAt: z.string(),
   updatedAt: z.string(),

@@ -10,6 +10,8 @@ export const ParseProgress = z.object({
   sizeBytes: z.number(),
   rowsRead: z.number(),
   chunks: z.number(),
+  /** An export: the records the query returns, once Salesforce has said (the bar then counts rows, not bytes). */
+  totalRows: z.number().optional(),
   error: z.object({ code: z.string(), message: z.string() }).optional(),
 });
 export type ParseProgress = z.infer<typeof ParseProgress>;

@@ -4,7 +4,7 @@ import { logger } from '../logger.js';
 import { jobLiveness, workerProcessName, type JobLiveness } from '../queue/index.js';
 import { datasetsInStatus, datasetsWithCleanup, updateDataset } from './dataset-store.js';
 import type { DatasetDoc, DatasetStatus } from './model.js';
-import { parseJobId } from './parse-job.js';
+import { exportJobId, parseJobId } from './parse-job.js';
 import { publishProgress } from './progress.js';
 import { cleanUpChunks, failedState, type ParseFailure } from './run-end.js';
 
@@ -19,12 +19,16 @@ const PARSE_STALL_MS = 15 * 60_000;
 /** A finished run cleans up after itself at once; the sweeper retries only what is older. */
 const CLEANUP_RETRY_AFTER_MS = 60_000;
 
-const ACTIVE: readonly DatasetStatus[] = ['uploading', 'uploaded', 'parsing'];
+const ACTIVE: readonly DatasetStatus[] = ['uploading', 'uploaded', 'parsing', 'exporting'];
 
-const abandoned = (why: string): ParseFailure => ({
+/** What the messages call the run: a parse, or an export (which is started again, not re-parsed). */
+const runOf = (doc: DatasetDoc) =>
+  doc.source ? { what: 'export', again: 'Start the export again' } : { what: 'parse', again: 'Re-parse the dataset' };
+
+const abandoned = (why: string, doc: DatasetDoc): ParseFailure => ({
   code: 'PARSE_ABANDONED',
-  message: `The parse stopped and will not resume: ${why}. ` +
-    'Re-parse the dataset; if that fails again, contact an administrator.',
+  message: `The ${runOf(doc).what} stopped and will not resume: ${why}. ` +
+    `${runOf(doc).again}; if that fails again, contact an administrator.`,
 });
 
 /**
@@ -41,23 +45,23 @@ export function judgeParse(doc: DatasetDoc, job: JobLiveness, now: number, lockM
       return {
         code: 'PARSE_STALLED',
         message:
-          'The parse made no progress for 15 minutes and was stopped. ' +
-          'Re-parse the dataset; if it stalls again, contact an administrator.',
+          `The ${runOf(doc).what} made no progress for 15 minutes and was stopped. ` +
+          `${runOf(doc).again}; if it stalls again, contact an administrator.`,
       };
     case 'orphaned':
       if (job.workersLeft > 0 && idleMs <= 2 * lockMs + SWEEP_EVERY_MS) return undefined;
-      return abandoned('the parser process running it stopped (killed, or out of memory) and no other took it over');
+      return abandoned('the parser process running it stopped (killed, or out of memory) and no other took it over', doc);
     case 'failed':
-      return abandoned(`its retries are used up (last error: ${job.reason.slice(0, 200) || 'unknown'})`);
+      return abandoned(`its retries are used up (last error: ${job.reason.slice(0, 200) || 'unknown'})`, doc);
     case 'completed':
-      return abandoned('its job ended without recording the result');
+      return abandoned('its job ended without recording the result', doc);
     case 'missing':
       if (doc.status === 'uploading') {
         if (idleMs <= UPLOAD_STALL_MS) return undefined;
         const message = 'The upload stopped before the end: nothing arrived for 5 minutes. Upload the file again.';
         return { code: 'UPLOAD_STALLED', message };
       }
-      return idleMs > NOT_ENQUEUED_MS ? abandoned('its job is gone from the queue') : undefined;
+      return idleMs > NOT_ENQUEUED_MS ? abandoned('its job is gone from the queue', doc) : undefined;
   }
 }
 
@@ -72,7 +76,9 @@ export async function sweepDatasets(services: Services, now = Date.now()): Promi
   const report: SweepReport = { failed: [], cleaned: [] };
   for (const status of ACTIVE) {
     for await (const doc of datasetsInStatus(store, status)) {
-      const job = await jobLiveness(producer, 'dataset.parse', parseJobId(doc));
+      const job = doc.status === 'exporting'
+        ? await jobLiveness(producer, 'dataset.export', exportJobId(doc))
+        : await jobLiveness(producer, 'dataset.parse', parseJobId(doc));
       const failure = judgeParse(doc, job, now, config.queue.lockMs);
       if (!failure) continue;
       const stillActive = (current: DatasetDoc) => current.parseRun === doc.parseRun && ACTIVE.includes(current.status);

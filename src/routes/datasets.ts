@@ -3,15 +3,35 @@ import { z } from 'zod';
 import type { Services } from '../services.js';
 import { streamProgress } from '../web/sse.js';
 import { assertConfirmed, datasetImpact } from '../confirmations/index.js';
+import { logger } from '../logger.js';
 import {
   deleteDataset, findDataset, getDataset, isFinal, listDatasets, parseOptionsFrom, readIssues, readRows, receiveUpload,
-  reparseDataset, subscribeProgress, type DatasetDoc, type ParseProgress,
+  reparseDataset, subscribeProgress, DOWNLOAD_FORMATS, downloadOf, writeDownload, type DatasetDoc, type ParseProgress,
 } from '../datasets/index.js';
 
 export const Paging = z.object({
   offset: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
+const DownloadQuery = z.object({ format: z.enum(DOWNLOAD_FORMATS).default('csv') });
+
+/** Writes a piece of a download; resolves once the socket drained, or rejects when the client went away. */
+function sendPiece(res: Response, bytes: string | Uint8Array): Promise<void> {
+  if (res.destroyed) return Promise.reject(new Error('the client closed the download'));
+  if (res.write(bytes)) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const done = (error?: Error) => {
+      res.off('drain', done);
+      res.off('close', closed);
+      if (error) reject(error);
+      else resolve();
+    };
+    const closed = () => done(new Error('the client closed the download'));
+    res.on('drain', done);
+    res.on('close', closed);
+  });
+}
+
 export const ListQuery = z.object({
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(200).default(50),
@@ -22,6 +42,7 @@ export const datasetUrls = (id: string) => ({
   rows: `/api/v1/datasets/${id}/rows`,
   issues: `/api/v1/datasets/${id}/issues`,
   events: `/api/v1/datasets/${id}/events`,
+  download: `/api/v1/datasets/${id}/download`,
   page: `/datasets/${id}`,
 });
 
@@ -42,6 +63,7 @@ export const progressOf = (doc: DatasetDoc): ParseProgress => ({
   sizeBytes: doc.sizeBytes,
   rowsRead: doc.status === 'ready' ? doc.rowCount : (doc.progress?.rowsRead ?? 0),
   chunks: doc.chunkCount,
+  totalRows: doc.source?.totalRows,
   error: doc.error,
 });
 
@@ -111,6 +133,22 @@ export function datasetApiRoutes(services: Services): Router {
   router.post('/:id/reparse', async (req, res) => {
     const doc = await reparseDataset(services, req.params.id, parseOptionsFrom(req.body));
     res.status(202).json(presentDataset(doc));
+  });
+
+  router.get('/:id/download', async (req, res) => {
+    const { format } = DownloadQuery.parse(req.query);
+    const doc = await getDataset(store, req.params.id);
+    const { fileName, contentType } = downloadOf(doc, format);
+    res.status(200).type(contentType).attachment(fileName);
+    try {
+      await writeDownload(store, doc, format, (bytes) => sendPiece(res, bytes));
+    } catch (error) {
+      // The headers are gone: cut the connection so that a half file is never taken for a whole one.
+      logger('http').warn({ err: error, datasetId: doc._id, format }, 'download cut off');
+      res.destroy();
+      return;
+    }
+    res.end();
   });
 
   router.get('/:id/events', (req, res) => streamParseProgress(services, req, res));

@@ -21,7 +21,9 @@ export interface JobInfo {
   errorMessage?: string;
 }
 
-const jobPath = (id: string) => `/jobs/ingest/${encodeURIComponent(id)}`;
+/** Ingest jobs write, query jobs read; both have the same job resource shape and states. */
+export type BulkJobKind = 'ingest' | 'query';
+export const jobPath = (id: string, kind: BulkJobKind = 'ingest') => `/jobs/${kind}/${encodeURIComponent(id)}`;
 
 export function createIngestJob(session: SalesforceSession, spec: WriteSpec): Promise<JobInfo> {
   return sfJson<JobInfo>(session, {
@@ -48,7 +50,8 @@ export async function uploadJobData(session: SalesforceSession, jobId: string, b
 export const setJobState = (session: SalesforceSession, jobId: string, state: 'UploadComplete' | 'Aborted'): Promise<JobInfo> =>
   sfJson<JobInfo>(session, { method: 'PATCH', path: jobPath(jobId), json: { state } });
 
-export const getJob = (session: SalesforceSession, jobId: string): Promise<JobInfo> => sfJson<JobInfo>(session, { method: 'GET', path: jobPath(jobId) });
+export const getJob = (session: SalesforceSession, jobId: string, kind: BulkJobKind = 'ingest'): Promise<JobInfo> =>
+  sfJson<JobInfo>(session, { method: 'GET', path: jobPath(jobId, kind) });
 
 export interface PollOptions {
   /** Give up (throw JOB_DEADLINE) after this instant; the job itself is left alone. */
@@ -59,13 +62,15 @@ export interface PollOptions {
   factor?: number;
   /** Called with every state seen, e.g. to persist it or to notice a cancel. */
   onState?: (info: JobInfo) => Promise<void> | void;
+  /** An ingest job (the default) or a query job. */
+  kind?: BulkJobKind;
 }
 
 /** Polls with exponential backoff until the job is terminal. Never deletes or aborts on timeout (unlike jsforce). */
 export async function waitForJob(session: SalesforceSession, jobId: string, options: PollOptions): Promise<JobInfo> {
   let delay = options.initialMs ?? 200;
   for (;;) {
-    const info = await getJob(session, jobId);
+    const info = await getJob(session, jobId, options.kind);
     await options.onState?.(info);
     if (TERMINAL_STATES.has(info.state)) return info;
     if (Date.now() + delay > options.deadline) {

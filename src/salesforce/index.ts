@@ -8,6 +8,9 @@ export {
   createIngestJob, uploadJobData, setJobState, getJob, waitForJob, jobResults,
   BULK_MAX_UPLOAD_BYTES, TERMINAL_STATES, type JobInfo, type BulkJobState, type ResultKind,
 } from './bulk-ingest-writer.js';
+export {
+  restQueryPages, createQueryJob, waitForQueryJob, queryResultsPage, deleteQueryJob, type RestQueryPage, type QueryResultsPage,
+} from './query.js';
 export { csvCell, csvFields, csvLine, csvRows, CsvRowReader } from './csv.js';
 export { readApiBudget, recordUsage, lastApiBudget, reserveOf, type ApiBudget } from './limits.js';
 export { SlotLimiter, ORG_SLOTS, orgSlotsKey, type Slot } from './concurrency.js';

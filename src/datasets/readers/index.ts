@@ -6,3 +6,5 @@ export {
   type ReaderOptionsInput, type DatasetFormat, type RowBatch, type RowIssue, type CellValue, type ByteSource,
 } from './types.js';
 export { parseCsvRows } from './csv/read-csv.js';
+export { CsvPages } from './csv/csv-pages.js';
+export { Batcher } from './batcher.js';

@@ -7,16 +7,28 @@ export const DatasetParsePayload = z.object({
   run: z.number().int().nonnegative().default(0),
 });
 
+/** An export's run: the dataset's parseRun when enqueued (an export run again is a new job). */
+export const DatasetExportPayload = DatasetParsePayload;
+
+const datasetJobOptions: JobsOptions = {
+  attempts: 3,
+  backoff: { type: 'exponential', delay: 5000 },
+  removeOnComplete: { age: 7 * 24 * 3600, count: 5000 },
+  removeOnFail: { age: 30 * 24 * 3600, count: 20000 },
+};
+
 export const DATASET_JOBS = {
   'dataset.parse': {
     queue: 'datasets',
     payload: DatasetParsePayload,
     // Reader errors fail the dataset at once; retries cover a store or worker that went away.
-    options: {
-      attempts: 3,
-      backoff: { type: 'exponential', delay: 5000 },
-      removeOnComplete: { age: 7 * 24 * 3600, count: 5000 },
-      removeOnFail: { age: 30 * 24 * 3600, count: 20000 },
-    },
+    options: datasetJobOptions,
+  },
+  /** An export from Salesforce into a dataset; the parser process drains it (no heap cap, as parses). */
+  'dataset.export': {
+    queue: 'datasets',
+    payload: DatasetExportPayload,
+    // A query Salesforce refuses fails the dataset at once; retries cover a worker or an org that went away.
+    options: datasetJobOptions,
   },
 } as const satisfies Record<string, { queue: string; payload: z.ZodType; options: JobsOptions }>;

@@ -56,7 +56,9 @@ export function bulkQueryRouter(state: EmulatorState, jobs: BulkJobs): Router {
     const locator = typeof req.query.locator === 'string' && req.query.locator !== '' ? decodeLocator(req.query.locator) : 0;
     if (!Number.isFinite(locator)) return bulkError(res, 400, 'INVALIDLOCATOR', 'Invalid locator');
     const requested = Number(req.query.maxRecords);
-    const max = Number.isInteger(requested) && requested > 0 ? requested : state.options.bulkQueryPageSize;
+    // maxRecords is a maximum: as an org does when a page would be too large, the page size caps it.
+    const pageSize = state.options.bulkQueryPageSize;
+    const max = Number.isInteger(requested) && requested > 0 ? Math.min(requested, pageSize) : pageSize;
     const page = job.page(locator, max);
     res.set('Sforce-Locator', page.next === null ? 'null' : encodeLocator(page.next));
     res.set('Sforce-NumberOfRecords', String(page.count));

@@ -1,7 +1,7 @@
 import type { Row, Value } from '../data/table.js';
 import { field as describeField, type FieldDescribe } from '../describe/field.js';
-import type { AggregateCall } from './ast.js';
-import type { SoqlSource } from './errors.js';
+import type { AggregateCall } from '../../soql/ast.js';
+import type { SoqlSource } from '../../soql/errors.js';
 import type { FieldPath } from './paths.js';
 import { compareValues, kindOf, normalize } from './values.js';
 

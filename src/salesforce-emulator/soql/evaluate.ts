@@ -1,12 +1,12 @@
 import type { RecordsStore } from '../data/records-store.js';
 import type { Row, Table } from '../data/table.js';
-import type { Condition, OrderItem, SoqlQuery } from './ast.js';
-import { SoqlSource } from './errors.js';
+import type { Condition, OrderItem, SoqlQuery } from '../../soql/ast.js';
+import { SoqlSource } from '../../soql/errors.js';
 import { compileFilter, type FilterContext, type Predicate } from './filter.js';
 import { aggregateGroups } from './grouping.js';
 import { page, sortBy, type SortKey } from './order.js';
 import type { ChildQuery, QueryOutcome } from './outcome.js';
-import { parseSoql } from './parser.js';
+import { parseSoql } from '../../soql/parser.js';
 import { resolveChild, resolvePath, type FieldPath } from './paths.js';
 import { compileRowSelect } from './select.js';
 import { kindOf } from './values.js';

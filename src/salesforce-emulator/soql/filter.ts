@@ -1,7 +1,7 @@
 import type { Value } from '../data/table.js';
 import type { FieldDescribe } from '../describe/field.js';
-import type { Condition, FieldRef, Literal, Operand as OperandRef, SoqlQuery } from './ast.js';
-import type { SoqlSource } from './errors.js';
+import type { Condition, FieldRef, Literal, Operand as OperandRef, SoqlQuery } from '../../soql/ast.js';
+import type { SoqlSource } from '../../soql/errors.js';
 import { comparison, kindOf, normalize, typedLiteral } from './values.js';
 
 /** How a filter reads an operand from the items it filters (rows for WHERE, groups for HAVING). */

@@ -1,6 +1,6 @@
 import type { Row, Table, Value } from '../data/table.js';
 import type { FieldDescribe } from '../describe/field.js';
-import type { Operand, SoqlQuery } from './ast.js';
+import type { Operand, SoqlQuery } from '../../soql/ast.js';
 import { aggregateOf, checkAggregate, groupRows, resultField, type Group } from './aggregate.js';
 import type { Evaluator } from './evaluate.js';
 import { compileFilter, type FilterContext } from './filter.js';

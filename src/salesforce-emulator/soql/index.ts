@@ -1,6 +1,6 @@
-export type { SoqlQuery } from './ast.js';
+export type { SoqlQuery } from '../../soql/ast.js';
 export { columnsMetadata } from './columns.js';
-export { SoqlError } from './errors.js';
+export { SoqlError } from '../../soql/errors.js';
 export { runSoql } from './evaluate.js';
 export type { QueryOutcome } from './outcome.js';
 export { flatColumns, recordJson, resultCount } from './records.js';

@@ -1,5 +1,5 @@
 import type { Row, Table, Value } from '../data/table.js';
-import type { AggregateCall, SoqlQuery } from './ast.js';
+import type { AggregateCall, SoqlQuery } from '../../soql/ast.js';
 import type { FieldPath } from './paths.js';
 
 /** A parent-to-child subquery (`(SELECT LastName FROM Contacts)`), compiled against the child object. */

@@ -1,7 +1,7 @@
 import type { RecordsStore } from '../data/records-store.js';
 import type { Row, Table, Value } from '../data/table.js';
 import type { FieldDescribe } from '../describe/field.js';
-import type { SoqlSource } from './errors.js';
+import type { SoqlSource } from '../../soql/errors.js';
 
 /** One step from a record to its parent: the lookup field on `from` and the parent's table. */
 export interface Hop {

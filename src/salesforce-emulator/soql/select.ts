@@ -1,7 +1,7 @@
 import type { Table } from '../data/table.js';
-import type { SelectItem, SoqlQuery } from './ast.js';
+import type { SelectItem, SoqlQuery } from '../../soql/ast.js';
 import { checkAggregate } from './aggregate.js';
-import type { SoqlSource } from './errors.js';
+import type { SoqlSource } from '../../soql/errors.js';
 import type { ChildQuery, SelectColumn } from './outcome.js';
 import type { FieldPath } from './paths.js';
 

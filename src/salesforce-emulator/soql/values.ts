@@ -1,33 +1,14 @@
-import { toId18 } from '../../salesforce/record-id.js';
 import type { Value } from '../data/table.js';
 import type { FieldDescribe } from '../describe/field.js';
-import type { Literal } from './ast.js';
-import { dateLiteralRange } from './date-literals.js';
-import type { SoqlSource } from './errors.js';
+import type { Literal } from '../../soql/ast.js';
+import { dateLiteralRange } from '../../soql/date-literals.js';
+import type { SoqlSource } from '../../soql/errors.js';
+import { checkLiteral, type Kind } from '../../soql/literal-types.js';
 
-/** How a field's values compare in a filter; each kind has its own literal form. */
-export type Kind = 'string' | 'id' | 'boolean' | 'number' | 'date' | 'datetime';
+export { kindOf, type Kind } from '../../soql/literal-types.js';
 
 /** A value ready to compare with normalized field values, or a date literal's range. */
 export type Operand = string | number | boolean | null | { start: string | number; end: string | number };
-
-const NUMBER_TYPES = new Set(['int', 'double', 'currency', 'percent', 'long']);
-
-export function kindOf(field: FieldDescribe): Kind {
-  if (field.type === 'id' || field.type === 'reference') return 'id';
-  if (field.type === 'boolean') return 'boolean';
-  if (NUMBER_TYPES.has(field.type)) return 'number';
-  if (field.type === 'date' || field.type === 'datetime') return field.type;
-  return 'string';
-}
-
-/** The type name an org's filter errors use. */
-function typeName(field: FieldDescribe): string {
-  const kind = kindOf(field);
-  if (kind === 'datetime') return 'dateTime';
-  if (kind === 'number') return field.type === 'int' ? 'integer' : 'double';
-  return kind;
-}
 
 /** Stored datetimes look like 2024-03-20T21:42:13.000+0000. */
 export function dateTimeMs(text: string): number {
@@ -44,43 +25,19 @@ export function normalize(kind: Kind, value: Value): string | number | boolean |
   return value;
 }
 
-function wrongType(source: SoqlSource, field: FieldDescribe, literal: Literal): Error {
-  const quoted = kindOf(field) === 'string' || kindOf(field) === 'id';
-  const reason = `value of filter criterion for field '${field.name}' must be of type ${typeName(field)} `
-    + `and should ${quoted ? '' : 'not '}be enclosed in quotes`;
-  return source.invalidField(literal.at, reason);
-}
-
 /** Checks a literal against the field's type as an org does and converts it; a wrong type is an INVALID_FIELD error. */
 export function typedLiteral(source: SoqlSource, field: FieldDescribe, literal: Literal): Operand {
   if (literal.kind === 'null') return null;
-  const kind = kindOf(field);
-  switch (kind) {
-    case 'string':
-      if (literal.kind !== 'string') throw wrongType(source, field, literal);
-      return literal.value.toLowerCase();
-    case 'id': {
-      if (literal.kind !== 'string') throw wrongType(source, field, literal);
-      const id = toId18(literal.value);
-      if (!id) throw source.error(literal.at, 'INVALID_QUERY_FILTER_OPERATOR', `invalid ID field: ${literal.value}`);
-      return id;
-    }
-    case 'boolean':
-      if (literal.kind !== 'boolean') throw wrongType(source, field, literal);
-      return literal.value;
-    case 'number':
-      if (literal.kind !== 'number') throw wrongType(source, field, literal);
-      return Number(literal.text);
-    case 'date':
-    case 'datetime': {
-      if (literal.kind === 'dateLiteral') {
-        const range = dateLiteralRange(literal.name, literal.n);
-        return kind === 'date' ? { start: isoDate(range.start), end: isoDate(range.end) } : range;
-      }
-      if (literal.kind !== kind) throw wrongType(source, field, literal);
-      return kind === 'date' ? literal.text : Date.parse(literal.text);
-    }
+  const { kind, id18 } = checkLiteral(source, field, literal);
+  if (id18) return id18;
+  if (literal.kind === 'string') return literal.value.toLowerCase();
+  if (literal.kind === 'boolean') return literal.value;
+  if (literal.kind === 'number') return Number(literal.text);
+  if (literal.kind === 'dateLiteral') {
+    const range = dateLiteralRange(literal.name, literal.n);
+    return kind === 'date' ? { start: isoDate(range.start), end: isoDate(range.end) } : range;
   }
+  return kind === 'date' ? literal.text : Date.parse(literal.text);
 }
 
 export function compareValues(a: string | number | boolean, b: string | number | boolean): number {

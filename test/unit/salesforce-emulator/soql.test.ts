@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { SoqlSource } from '../../../src/salesforce-emulator/soql/errors.js';
-import { parseSoql } from '../../../src/salesforce-emulator/soql/parser.js';
-import { dateLiteralRange } from '../../../src/salesforce-emulator/soql/date-literals.js';
+import { SoqlSource } from '../../../src/soql/errors.js';
+import { parseSoql } from '../../../src/soql/parser.js';
+import { dateLiteralRange } from '../../../src/soql/date-literals.js';
 
 const parse = (soql: string) => parseSoql(new SoqlSource(soql));
 const errorOf = (soql: string) => {

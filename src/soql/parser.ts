@@ -12,7 +12,7 @@ const UNSUPPORTED_FUNCTIONS = new Set([
 ]);
 
 function unsupported(stream: TokenStream, what: string): Error {
-  return stream.source.malformed(stream.at, `${what} is not supported by the Local org (DMS Salesforce emulator)`);
+  return stream.source.malformed(stream.at, `${what} is not supported by ${stream.source.refuser}`);
 }
 
 function selectItem(stream: TokenStream, query: SoqlQuery): SelectItem {

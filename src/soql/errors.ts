@@ -10,7 +10,8 @@ export class SoqlError extends Error {
  * holding the problem, a caret under it, `ERROR at Row:r:Column:c` (1-based) and the reason.
  */
 export class SoqlSource {
-  constructor(readonly text: string) {}
+  /** `refuser`: who refuses what the parser does not take (the Local org, or DMS checking a query before it runs). */
+  constructor(readonly text: string, readonly refuser = 'the Local org (DMS Salesforce emulator)') {}
 
   error(at: number, errorCode: string, reason: string): SoqlError {
     const offset = Math.max(0, Math.min(at, this.text.length));
