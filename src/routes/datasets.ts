@@ -13,7 +13,7 @@ export const Paging = z.object({
   offset: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
-const DownloadQuery = z.object({ format: z.enum(DOWNLOAD_FORMATS).default('csv') });
+export const DownloadQuery = z.object({ format: z.enum(DOWNLOAD_FORMATS).default('csv') });
 
 /** Writes a piece of a download; resolves once the socket drained, or rejects when the client went away. */
 function sendPiece(res: Response, bytes: string | Uint8Array): Promise<void> {

@@ -4,6 +4,7 @@ import { apiDocsOperations } from './api-docs.js';
 import { connectionOperations } from './connections.js';
 import { datasetOperations } from './datasets.js';
 import { draftOperations } from './drafts.js';
+import { exportOperations } from './exports.js';
 import { migrationOperations } from './migrations.js';
 import { preflightOperations } from './preflight.js';
 import { templateOperations } from './templates.js';
@@ -16,6 +17,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
   ...datasetOperations,
   ...migrationOperations,
   ...draftOperations,
+  ...exportOperations,
   ...connectionOperations,
   ...adminOperations,
   ...preflightOperations,
