@@ -98,8 +98,8 @@ describe('personal API tokens', () => {
       actions = (await listAudit(services, { actor: user.username, limit: 50 })).entries.map((e) => e.action);
     }
     assert.deepEqual(actions.filter((a) => a === 'tokens.use').length, 1, 'two reads within ten minutes: one use entry');
-    for (const action of ['tokens.create', 'tokens.revoke', 'nowhere.create']) assert.ok(actions.includes(action), `${action} in ${actions}`);
-    const write = (await listAudit(services, { actor: user.username, action: 'nowhere.create', limit: 5 })).entries[0];
+    for (const action of ['tokens.create', 'tokens.revoke', 'nowhere.post']) assert.ok(actions.includes(action), `${action} in ${actions}`);
+    const write = (await listAudit(services, { actor: user.username, action: 'nowhere.post', limit: 5 })).entries[0];
     assert.equal(write?.details?.token, created.body.id, 'a state change names its token');
   });
 
