@@ -18,6 +18,8 @@ Client commands (against a running DMS; see docs/automation.md):
   migrate (--dataset ID | --file FILE) --object O --operation OP [--template NAME] [--external-id F] [--wait]
   status ID [--wait]                            a migration's totals (waits until it ends with --wait)
   results ID (--success | --errors) -o FILE     download a results CSV
+  export [--connection ID|NAME] (--object O --fields a,b [--where W] | --soql Q) [--all] [--api auto|rest|bulk] [--wait]
+         [-o FILE [--format csv|xlsx|parquet|ndjson]]   a Salesforce query into a dataset (-o waits and downloads it)
   Every client command takes --json (one JSON document on stdout) and --timeout SECONDS.
   Exit codes: 0 all rows succeeded, 1 some rows failed, 2 usage, 3 refused or server error, 4 timeout.
 `;
@@ -51,7 +53,8 @@ async function main(argv: string[]): Promise<void> {
     case 'datasets':
     case 'migrate':
     case 'status':
-    case 'results': {
+    case 'results':
+    case 'export': {
       const { runClientCommand } = await import('./client/commands.js');
       process.exitCode = await runClientCommand(command, rest);
       return;

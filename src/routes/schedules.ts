@@ -1,11 +1,16 @@
 import { Router, type Response } from 'express';
+import { ZodError } from 'zod';
 import type { Services } from '../services.js';
 import { currentUser, hasRole } from '../auth/index.js';
-import { badRequest } from '../errors.js';
-import { createSchedule, deleteSchedule, getSchedule, listScheduleDocs, presentSchedule, setPaused } from '../schedules/index.js';
+import { listConnections } from '../connections/index.js';
+import { badRequest, isAppError } from '../errors.js';
+import { type ScheduleDoc, createSchedule, deleteSchedule, getSchedule, listScheduleDocs, presentSchedule, setPaused } from '../schedules/index.js';
 import { WEBHOOK_EVENTS, createWebhook, deleteWebhook, listDeliveries, listWebhookDocs, presentWebhook, webhookIdOf } from '../webhooks/index.js';
 
 const actor = (res: Response) => currentUser(res)?.username ?? 'anonymous';
+const auditCreated = (res: Response, doc: ScheduleDoc) => {
+  res.locals.audit = { action: 'schedules.create', target: { type: 'schedule', id: doc._id }, details: { name: doc.name, cron: doc.cron } };
+};
 const listSchedules = async (services: Services) => Promise.all((await listScheduleDocs(services)).map((d) => presentSchedule(services, d)));
 
 /** /api/v1/schedules (operators change them) and /api/v1/webhooks (admins; the central policy). */
@@ -16,7 +21,7 @@ export function scheduleApiRoutes(services: Services): Router {
   });
   router.post('/schedules', async (req, res) => {
     const doc = await createSchedule(services, req.body, actor(res));
-    res.locals.audit = { action: 'schedules.create', target: { type: 'schedule', id: doc._id }, details: { name: doc.name, cron: doc.cron } };
+    auditCreated(res, doc);
     res.status(201).json(await presentSchedule(services, doc));
   });
   router.get('/schedules/:id', async (req, res) => {
@@ -51,16 +56,48 @@ export function scheduleApiRoutes(services: Services): Router {
   return router;
 }
 
-/** /schedules: every schedule with its next run, pause and resume; for admins the webhooks and their delivery log. */
+type ExportForm = Record<string, string | undefined>;
+
+/** The page's recurring-export form as a schedule request: fields typed comma-separated, the rest as the API takes it. */
+function exportScheduleOf(form: ExportForm) {
+  const { name, cron, timezone, fields, ...query } = form;
+  const fieldList = (fields ?? '').split(',').map((f) => f.trim()).filter((f) => f !== '');
+  return { name, cron, timezone: timezone || undefined, job: { kind: 'export', ...query, fields: fieldList } };
+}
+
+/** Why the form was refused, as the API would say it (code and message). */
+function refusalOf(error: unknown): { code: string; message: string } | undefined {
+  if (error instanceof ZodError) {
+    return { code: 'VALIDATION_FAILED', message: error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('\n') };
+  }
+  return isAppError(error) && error.status < 500 ? { code: error.code, message: error.message } : undefined;
+}
+
+/** /schedules: every schedule with its next run, pause and resume, a recurring export's form; for admins the webhooks. */
 export function schedulePageRoutes(services: Services): Router {
   const router = Router();
-  router.get('/', async (_req, res) => {
+  const render = async (res: Response, form: ExportForm = {}, formError?: { code: string; message: string }) => {
     const admin = hasRole(currentUser(res)?.role ?? 'viewer', 'admin');
     const hooks = admin ? await listWebhookDocs(services) : [];
     const withLog = async (h: (typeof hooks)[number]) => ({ ...presentWebhook(h), deliveries: await listDeliveries(services, webhookIdOf(h), 10) });
     const webhooks = await Promise.all(hooks.map(withLog));
-    const schedules = await listSchedules(services);
-    res.render('pages/schedules/index', { title: res.locals.t('schedules.title'), schedules, webhooks, admin, events: WEBHOOK_EVENTS });
+    const [schedules, connections] = await Promise.all([listSchedules(services), listConnections(services)]);
+    res.status(formError ? 400 : 200).render('pages/schedules/index', {
+      title: res.locals.t('schedules.title'), schedules, webhooks, admin, events: WEBHOOK_EVENTS, connections, form, formError,
+    });
+  };
+  router.get('/', async (_req, res) => render(res));
+  router.post('/', async (req, res) => {
+    const { _csrf: _token, ...form } = (req.body ?? {}) as ExportForm;
+    try {
+      const doc = await createSchedule(services, exportScheduleOf(form), actor(res));
+      auditCreated(res, doc);
+      res.redirect(303, '/schedules');
+    } catch (error) {
+      const refusal = refusalOf(error);
+      if (!refusal) throw error;
+      await render(res, form, refusal);
+    }
   });
   router.post('/:id/:action', async (req, res) => {
     const { action, id } = req.params;

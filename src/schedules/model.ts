@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CronExpressionParser } from 'cron-parser';
+import { ExportRequest } from '../exports/index.js';
 import { MigrationOptions } from '../migrations/index.js';
 import { Operation } from '../salesforce/index.js';
 
@@ -22,8 +23,8 @@ const validCron = (pattern: string, tz: string) => {
 };
 
 /**
- * What a schedule starts, by kind. Migrations now; exports and transfers (issues 15 and 16) join as kinds of their
- * own. A recurring migration reads a fixed dataset, or the newest ready dataset of a name (a nightly upload from CI).
+ * What a schedule starts, by kind: a migration or an export (transfers, issue 16, join as a kind of their own). A
+ * recurring migration reads a fixed dataset, or the newest ready dataset of a name (a nightly upload from CI).
  */
 export const ScheduledMigration = z.object({
   kind: z.literal('migration'),
@@ -39,7 +40,13 @@ export const ScheduledMigration = z.object({
   message: 'give exactly one of datasetId or datasetName',
   path: ['datasetId'],
 });
-export const ScheduledJob = z.discriminatedUnion('kind', [ScheduledMigration]);
+export type ScheduledMigration = z.infer<typeof ScheduledMigration>;
+
+/** A recurring export: the body of POST /api/v1/exports; each run makes a new dataset named with its time. */
+export const ScheduledExport = ExportRequest.safeExtend({ kind: z.literal('export') });
+export type ScheduledExport = z.infer<typeof ScheduledExport>;
+
+export const ScheduledJob = z.discriminatedUnion('kind', [ScheduledMigration, ScheduledExport]);
 export type ScheduledJob = z.infer<typeof ScheduledJob>;
 
 export const ScheduleRequest = z.object({
@@ -50,6 +57,15 @@ export const ScheduleRequest = z.object({
   paused: z.boolean().default(false),
 }).refine((s) => validCron(s.cron, s.timezone), { message: 'not a cron expression DMS can read', path: ['cron'] });
 export type ScheduleRequest = z.infer<typeof ScheduleRequest>;
+
+/** A schedule's last run: what it started (a migration, an export's dataset), or why it could not start. */
+export const LastRun = z.object({
+  at: z.string(),
+  migrationId: z.string().optional(),
+  datasetId: z.string().optional(),
+  error: z.string().optional(),
+});
+export type LastRun = z.infer<typeof LastRun>;
 
 export const ScheduleDoc = z.object({
   _id: z.string().startsWith('schedule:'),
@@ -63,7 +79,7 @@ export const ScheduleDoc = z.object({
   createdBy: z.string(),
   createdAt: z.string(),
   updatedAt: z.string(),
-  lastRun: z.object({ at: z.string(), migrationId: z.string().optional(), error: z.string().optional() }).optional(),
+  lastRun: LastRun.optional(),
 });
 export type ScheduleDoc = z.infer<typeof ScheduleDoc>;
 

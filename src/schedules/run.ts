@@ -4,9 +4,13 @@ import { AppError } from '../errors.js';
 import { logger } from '../logger.js';
 import { withRetry } from '../store/index.js';
 import { getTemplate } from '../templates/index.js';
+import { createExport } from '../exports/index.js';
 import { createMigration, startMigration } from '../migrations/index.js';
 import { saveSchedule, getSchedule } from './store.js';
-import type { ScheduleDoc, ScheduledJob } from './model.js';
+import type { LastRun, ScheduleDoc, ScheduledExport, ScheduledMigration } from './model.js';
+
+/** What a run started: a migration, or an export's dataset. */
+type Started = Pick<LastRun, 'migrationId' | 'datasetId'>;
 
 /** The newest ready dataset of a name (a recurring upload from CI keeps its name). */
 async function newestDataset(services: Services, name: string): Promise<string> {
@@ -23,8 +27,7 @@ async function newestDataset(services: Services, name: string): Promise<string> 
   return id;
 }
 
-/** Starts what a schedule names; answers the run's id. */
-async function startJob(services: Services, job: ScheduledJob, actor: string): Promise<string> {
+async function startScheduledMigration(services: Services, job: ScheduledMigration, actor: string): Promise<Started> {
   const template = await getTemplate(services.store, job.templateName);
   const datasetId = job.datasetId ?? (await newestDataset(services, job.datasetName as string));
   const doc = await createMigration(services, {
@@ -34,14 +37,26 @@ async function startJob(services: Services, job: ScheduledJob, actor: string): P
     ...(job.options ? { options: job.options } : {}),
   }, actor);
   await startMigration(services, doc._id, actor);
-  return doc._id;
+  return { migrationId: doc._id };
+}
+
+/** `2026-12-06 19:00:00`: a run's time in its schedule's zone, as the cron reads it. */
+const localTime = (at: string, timeZone: string) =>
+  new Intl.DateTimeFormat('sv-SE', { timeZone, dateStyle: 'short', timeStyle: 'medium' }).format(new Date(at));
+
+/** Each run of a recurring export is a new dataset, named with the run's time (`Nightly accounts 2026-12-06 02:00:00`). */
+async function startScheduledExport(services: Services, schedule: ScheduleDoc, job: ScheduledExport, at: string): Promise<Started> {
+  const { kind: _kind, name, ...request } = job;
+  const runName = `${name ?? schedule.name} ${localTime(at, schedule.timezone)}`;
+  const dataset = await createExport(services, { ...request, name: runName }, `schedule:${schedule.name}`);
+  return { datasetId: dataset._id };
 }
 
 /**
  * The `schedule.run` job: one run of a schedule. A paused or deleted schedule starts nothing; a run that cannot start
  * (its template or dataset is gone) is recorded on the schedule and does not stop later runs.
  */
-export async function runSchedule(services: Services, scheduleId: string): Promise<{ migrationId?: string; skipped?: string }> {
+export async function runSchedule(services: Services, scheduleId: string): Promise<Started & { skipped?: string }> {
   let doc: ScheduleDoc;
   try {
     doc = await getSchedule(services, scheduleId);
@@ -52,9 +67,12 @@ export async function runSchedule(services: Services, scheduleId: string): Promi
   if (doc.paused) return { skipped: 'paused' };
   const at = new Date().toISOString();
   try {
-    const migrationId = await startJob(services, doc.job, `schedule:${doc.name}`);
-    await saveSchedule(services, { ...doc, lastRun: { at, migrationId } });
-    return { migrationId };
+    const { job } = doc;
+    const started = job.kind === 'export'
+      ? await startScheduledExport(services, doc, job, at)
+      : await startScheduledMigration(services, job, `schedule:${doc.name}`);
+    await saveSchedule(services, { ...doc, lastRun: { at, ...started } });
+    return started;
   } catch (error) {
     if (!(error instanceof AppError) && !(error instanceof ZodError)) throw error;
     const code = error instanceof AppError ? error.code : 'VALIDATION_FAILED';

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Services } from '../services.js';
 import { notFound } from '../errors.js';
+import { checkExport } from '../exports/index.js';
 import { isMissing, withRetry } from '../store/index.js';
 import { ScheduleDoc, ScheduleRequest, scheduleIdOf } from './model.js';
 import { activate, deactivate, nextRunAt } from './scheduler.js';
@@ -38,6 +39,8 @@ export async function saveSchedule(services: Services, doc: ScheduleDoc): Promis
 
 export async function createSchedule(services: Services, input: unknown, actor: string): Promise<ScheduleDoc> {
   const request = ScheduleRequest.parse(input);
+  // An export's query is checked against the org's describe now rather than refused at its first run.
+  if (request.job.kind === 'export') await checkExport(services, request.job);
   const now = new Date().toISOString();
   const doc = await saveSchedule(services, {
     _id: `schedule:${randomBytes(6).toString('hex')}`, kind: 'schedule', ...request, createdBy: actor, createdAt: now, updatedAt: now,

@@ -5,7 +5,8 @@ import { CliError, EXIT, usage, type ExitCode } from './exit.js';
 import { progressReporter, type Progress } from './progress.js';
 import { say } from './say.js';
 import { currentLogin, saveLogin } from './settings.js';
-import { listDatasets, uploadDataset, waitForDataset } from './datasets.js';
+import { listDatasets, uploadDataset, waitForDataset, type DatasetView } from './datasets.js';
+import { downloadDataset, formatOf, startExport } from './exports.js';
 import { downloadResults, exitCodeOf, readStatus, startMigration, summaryLine, waitForMigration, type StatusView } from './migrations.js';
 
 const COMMON = { json: { type: 'boolean' }, timeout: { type: 'string' } } as const satisfies ParseArgsConfig['options'];
@@ -59,6 +60,11 @@ async function login(argv: string[]): Promise<ExitCode> {
   return EXIT.ok;
 }
 
+function printDataset(ctx: Context, dataset: DatasetView): void {
+  const rows = dataset.status === 'ready' ? ` (${say('cli.rows', { rows: dataset.rowCount })})` : '';
+  print(ctx.json ? JSON.stringify(dataset) : `${dataset.id} ${dataset.status}${rows}`);
+}
+
 async function datasets(argv: string[]): Promise<ExitCode> {
   const [sub, ...rest] = argv;
   const { values, positionals } = parse(rest, { wait: { type: 'boolean' } });
@@ -72,8 +78,7 @@ async function datasets(argv: string[]): Promise<ExitCode> {
   if (sub !== 'upload' || !positionals[0]) throw usage(say('cli.usage.datasets'));
   let dataset = await uploadDataset(ctx.api, positionals[0], ctx.progress);
   if (values.wait) dataset = await waitForDataset(ctx.api, dataset.id, ctx.progress, ctx.timeoutSeconds);
-  const rows = dataset.status === 'ready' ? ` (${say('cli.rows', { rows: dataset.rowCount })})` : '';
-  print(ctx.json ? JSON.stringify(dataset) : `${dataset.id} ${dataset.status}${rows}`);
+  printDataset(ctx, dataset);
   return EXIT.ok;
 }
 
@@ -122,7 +127,31 @@ async function results(argv: string[]): Promise<ExitCode> {
   return EXIT.ok;
 }
 
-export const CLIENT_COMMANDS: Record<string, (argv: string[]) => Promise<ExitCode>> = { login, datasets, migrate, status, results };
+/** `dms export`: a Salesforce query into a new dataset; `-o` waits for it and downloads it. */
+async function exportCommand(argv: string[]): Promise<ExitCode> {
+  const { values, positionals } = parse(argv, {
+    connection: { type: 'string', default: 'local' }, object: { type: 'string' }, fields: { type: 'string' },
+    soql: { type: 'string' }, where: { type: 'string' }, all: { type: 'boolean' }, api: { type: 'string' },
+    name: { type: 'string' }, wait: { type: 'boolean' }, output: { type: 'string', short: 'o' }, format: { type: 'string' },
+  });
+  const format = values.output === undefined ? undefined : formatOf(values.output, values.format);
+  if (values.format !== undefined && values.output === undefined) throw usage(say('cli.usage.export'));
+  const ctx = await context(values, positionals);
+  const options = { ...values, connection: values.connection ?? 'local', all: values.all ?? false };
+  let dataset = await startExport(ctx.api, options, ctx.progress);
+  if (values.wait || format) dataset = await waitForDataset(ctx.api, dataset.id, ctx.progress, ctx.timeoutSeconds, 'export');
+  if (format && values.output) {
+    await downloadDataset(ctx.api, dataset.id, format, values.output);
+    if (values.output !== '-') ctx.progress.note(say('cli.saved', { file: values.output }));
+  }
+  if (values.output === '-') return EXIT.ok;
+  printDataset(ctx, dataset);
+  return EXIT.ok;
+}
+
+export const CLIENT_COMMANDS: Record<string, (argv: string[]) => Promise<ExitCode>> = {
+  login, datasets, migrate, status, results, export: exportCommand,
+};
 
 /** Runs a client command; a CliError becomes one line on stderr and its exit code. */
 export async function runClientCommand(name: string, argv: string[]): Promise<ExitCode> {

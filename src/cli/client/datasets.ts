@@ -10,6 +10,18 @@ import { say } from './say.js';
 export interface DatasetView {
   id: string; name: string; status: string; rowCount: number; sizeBytes: number; format?: string; createdAt: string;
   error?: { code: string; message: string }; progress?: { bytesRead: number; rowsRead: number };
+  /** Set on an exported dataset: the query, the API it ran with and the records Salesforce counted. */
+  source?: { soql: string; api?: string; totalRows?: number };
+}
+
+/** An upload's progress is bytes parsed; an export's is records stored against the query's total. */
+function reportProgress(progress: Progress, d: DatasetView): void {
+  if (!d.source) {
+    progress.update(say('cli.parsing'), d.progress?.bytesRead ?? (d.status === 'ready' ? d.sizeBytes : 0), d.sizeBytes);
+    return;
+  }
+  const stored = d.status === 'ready' ? d.rowCount : (d.progress?.rowsRead ?? 0);
+  progress.update(say('cli.exporting'), stored, d.source.totalRows ?? stored);
 }
 
 /** Streams a file to POST /api/v1/datasets (multipart; the file is read as it is sent, never whole into memory). */
@@ -24,18 +36,24 @@ export async function uploadDataset(api: ApiClient, file: string, progress: Prog
   return (await res.json()) as DatasetView;
 }
 
-/** Waits for the parse: ready, or exit 3 with the reader's message (which names the line and column). */
-export async function waitForDataset(api: ApiClient, id: string, progress: Progress, timeoutSeconds?: number): Promise<DatasetView> {
+/**
+ * Waits for a parse (an upload) or an export to end: ready, or exit 3 with the reader's message (which names the line
+ * and column) or Salesforce's.
+ */
+export async function waitForDataset(
+  api: ApiClient, id: string, progress: Progress, timeoutSeconds?: number, kind: 'parse' | 'export' = 'parse',
+): Promise<DatasetView> {
   const read = () => api.json<DatasetView>('GET', `/api/v1/datasets/${encodeURIComponent(id)}`);
   const done = await waitUntil(read, (d) => d.status === 'ready' || d.status === 'failed', {
-    what: say('cli.waitDataset', { id }),
+    what: say(kind === 'parse' ? 'cli.waitDataset' : 'cli.waitExport', { id }),
     timeoutSeconds,
     intervalMs: 500,
-    onValue: (d) => progress.update(say('cli.parsing'), d.progress?.bytesRead ?? (d.status === 'ready' ? d.sizeBytes : 0), d.sizeBytes),
+    onValue: (d) => reportProgress(progress, d),
   });
   progress.end();
   if (done.status === 'failed') {
-    throw new CliError(EXIT.refused, say('cli.parseFailed', { id, code: done.error?.code ?? '', message: done.error?.message ?? '' }));
+    const failure = { id, code: done.error?.code ?? '', message: done.error?.message ?? '' };
+    throw new CliError(EXIT.refused, say(kind === 'parse' ? 'cli.parseFailed' : 'cli.exportFailed', failure));
   }
   return done;
 }

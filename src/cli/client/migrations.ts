@@ -1,9 +1,6 @@
-import { createWriteStream } from 'node:fs';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { ApiClient } from './api.js';
-import { CliError, EXIT, type ExitCode } from './exit.js';
+import { saveBody } from './download.js';
+import { EXIT, type ExitCode } from './exit.js';
 import type { Progress } from './progress.js';
 import { waitUntil } from './wait.js';
 import { say } from './say.js';
@@ -77,9 +74,7 @@ export async function waitForMigration(api: ApiClient, id: string, progress: Pro
 /** Streams a results CSV to a file, or to stdout for `-o -`. */
 export async function downloadResults(api: ApiClient, id: string, kind: 'success' | 'errors', output: string): Promise<void> {
   const res = await api.send('GET', `/api/v1/migrations/${encodeURIComponent(id)}/results/${kind}.csv`);
-  if (!res.body) throw new CliError(EXIT.refused, say('cli.emptyResults', { kind, id }));
-  const source = Readable.fromWeb(res.body as WebReadableStream<Uint8Array>);
-  await pipeline(source, output === '-' ? process.stdout : createWriteStream(output));
+  await saveBody(res, output, say('cli.emptyResults', { kind, id }));
 }
 
 export function summaryLine(status: StatusView): string {

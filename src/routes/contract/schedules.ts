@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { defineOperations } from '../../openapi/index.js';
-import { ScheduleRequest, ScheduledJob } from '../../schedules/index.js';
+import { LastRun, ScheduleRequest, ScheduledJob } from '../../schedules/index.js';
 import { WebhookEvent, WebhookRequest } from '../../webhooks/index.js';
 import { IdParams } from './shapes.js';
 
 const ScheduleView = z.object({
   id: z.string(), name: z.string(), cron: z.string(), timezone: z.string(), job: ScheduledJob, paused: z.boolean(),
   nextRunAt: z.string().optional(), createdBy: z.string(), createdAt: z.string(), updatedAt: z.string(),
-  lastRun: z.object({ at: z.string(), migrationId: z.string().optional(), error: z.string().optional() }).optional(),
+  lastRun: LastRun.optional(),
 }).meta({ id: 'Schedule' });
 const WebhookView = z.object({ id: z.string(), name: z.string(), url: z.string(), events: z.array(WebhookEvent), createdBy: z.string(), createdAt: z.string() })
   .meta({ id: 'Webhook' });
@@ -30,7 +30,7 @@ export const scheduleOperations = defineOperations([
   },
   {
     method: 'post', path: '/api/v1/schedules', tag, scope: 'operate',
-    summary: 'A recurring migration (cron in a time zone)',
+    summary: 'A recurring migration or export (cron in a time zone)',
     body: ScheduleRequest,
     responses: { 201: ScheduleView },
   },
