@@ -20,6 +20,7 @@ Client commands (against a running DMS; see docs/automation.md):
   results ID (--success | --errors) -o FILE     download a results CSV
   export [--connection ID|NAME] (--object O --fields a,b [--where W] | --soql Q) [--all] [--api auto|rest|bulk] [--wait]
          [-o FILE [--format csv|xlsx|parquet|ndjson]]   a Salesforce query into a dataset (-o waits and downloads it)
+  schedules list | schedules pause|resume ID|NAME  schedules with their next run; pause or resume one
   Every client command takes --json (one JSON document on stdout) and --timeout SECONDS.
   Exit codes: 0 all rows succeeded, 1 some rows failed, 2 usage, 3 refused or server error, 4 timeout.
 `;
@@ -54,7 +55,8 @@ async function main(argv: string[]): Promise<void> {
     case 'migrate':
     case 'status':
     case 'results':
-    case 'export': {
+    case 'export':
+    case 'schedules': {
       const { runClientCommand } = await import('./client/commands.js');
       process.exitCode = await runClientCommand(command, rest);
       return;

@@ -7,6 +7,7 @@ import { say } from './say.js';
 import { currentLogin, saveLogin } from './settings.js';
 import { listDatasets, uploadDataset, waitForDataset, type DatasetView } from './datasets.js';
 import { downloadDataset, formatOf, startExport } from './exports.js';
+import { listSchedules, scheduleLine, setSchedulePaused } from './schedules.js';
 import { downloadResults, exitCodeOf, readStatus, startMigration, summaryLine, waitForMigration, type StatusView } from './migrations.js';
 
 const COMMON = { json: { type: 'boolean' }, timeout: { type: 'string' } } as const satisfies ParseArgsConfig['options'];
@@ -149,8 +150,26 @@ async function exportCommand(argv: string[]): Promise<ExitCode> {
   return EXIT.ok;
 }
 
+/** `dms schedules list | pause ID|NAME | resume ID|NAME`. */
+async function schedules(argv: string[]): Promise<ExitCode> {
+  const [sub, ...rest] = argv;
+  const { values, positionals } = parse(rest, {});
+  const target = positionals[0];
+  if (sub !== 'list' && !((sub === 'pause' || sub === 'resume') && target)) throw usage(say('cli.usage.schedules'));
+  const ctx = await context(values, positionals);
+  if (sub === 'list') {
+    const list = await listSchedules(ctx.api);
+    if (ctx.json) print(JSON.stringify(list));
+    else for (const s of list) print(scheduleLine(s));
+    return EXIT.ok;
+  }
+  const changed = await setSchedulePaused(ctx.api, target as string, sub === 'pause');
+  print(ctx.json ? JSON.stringify(changed) : scheduleLine(changed));
+  return EXIT.ok;
+}
+
 export const CLIENT_COMMANDS: Record<string, (argv: string[]) => Promise<ExitCode>> = {
-  login, datasets, migrate, status, results, export: exportCommand,
+  login, datasets, migrate, status, results, export: exportCommand, schedules,
 };
 
 /** Runs a client command; a CliError becomes one line on stderr and its exit code. */

@@ -23,6 +23,8 @@ describe('dms export: a Salesforce query into a dataset, downloaded', () => {
   let h: ExportHarness;
   let server: Server;
   let home: string;
+  let url: string;
+  let token: string;
   let ids: string[];
   const names = ['CLI Acme', 'CLI "Quoted", Inc.', 'CLI Zürich 北京'];
 
@@ -31,8 +33,8 @@ describe('dms export: a Salesforce query into a dataset, downloaded', () => {
     h = await startExportHarness();
     server = createServer(createRequestListener(h.services));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-    const { token } = await createToken(h.services, h.user.username, { name: 'cli export', scope: 'operate' });
+    url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    token = (await createToken(h.services, h.user.username, { name: 'cli export', scope: 'operate' })).token;
     home = await mkdtemp(join(tmpdir(), 'dms-cli-export-'));
     const login = await runCli(['login', url, '--token', token], { home });
     assert.equal(login.code, 0, login.stderr);
@@ -104,5 +106,35 @@ describe('dms export: a Salesforce query into a dataset, downloaded', () => {
     const nowhere = await dms('export', '--connection', 'Production', '--soql', 'SELECT Id FROM Account');
     assert.equal(nowhere.code, 3);
     assert.match(nowhere.stderr, /No connection has the id or name "Production"\. Connections: local \(Local org\)/);
+  });
+
+  test('schedules list shows the next run; pause and resume by name or id', async () => {
+    const job = { kind: 'export', soql: 'SELECT Id FROM Account' };
+    const created = await fetch(`${url}/api/v1/schedules`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Nightly CLI', cron: '0 2 * * *', timezone: 'Asia/Tokyo', job }),
+    });
+    assert.equal(created.status, 201);
+    const { id } = (await created.json()) as { id: string };
+    const list = await dms('schedules', 'list');
+    assert.equal(list.code, 0, list.stderr);
+    const line = list.stdout.split('\n').find((l) => l.startsWith(`${id}\t`))?.split('\t');
+    // 2 a.m. in Tokyo (UTC+9, no summer time) is 17:00 UTC.
+    assert.deepEqual(line?.map((cell, i) => (i === 3 ? cell.slice(10) : cell)), [id, 'active', '0 2 * * * Asia/Tokyo', 'T17:00:00.000Z', 'export', 'Nightly CLI']);
+
+    const paused = await dms('schedules', 'pause', 'Nightly CLI');
+    assert.equal(paused.code, 0, paused.stderr);
+    assert.equal(paused.stdout, `${id}\tpaused\t0 2 * * * Asia/Tokyo\t-\texport\tNightly CLI\n`);
+    const listed = JSON.parse((await dms('schedules', 'list', '--json')).stdout) as { id: string; paused: boolean }[];
+    assert.equal(listed.find((s) => s.id === id)?.paused, true);
+    const resumed = JSON.parse((await dms('schedules', 'resume', id, '--json')).stdout);
+    assert.deepEqual([resumed.paused, typeof resumed.nextRunAt], [false, 'string']);
+
+    assert.equal((await dms('schedules')).code, 2);
+    assert.equal((await dms('schedules', 'pause')).code, 2);
+    const unknown = await dms('schedules', 'pause', 'Weekly');
+    assert.equal(unknown.code, 3);
+    assert.match(unknown.stderr, /No schedule has the id or name "Weekly"/);
   });
 });
