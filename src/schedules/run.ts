@@ -47,7 +47,8 @@ const localTime = (at: string, timeZone: string) =>
 /** Each run of a recurring export is a new dataset, named with the run's time (`Nightly accounts 2026-12-06 02:00:00`). */
 async function startScheduledExport(services: Services, schedule: ScheduleDoc, job: ScheduledExport, at: string): Promise<Started> {
   const { kind: _kind, name, ...request } = job;
-  const runName = `${name ?? schedule.name} ${localTime(at, schedule.timezone)}`;
+  // A dataset's name is at most 200 characters: the time must survive.
+  const runName = `${(name ?? schedule.name).slice(0, 180)} ${localTime(at, schedule.timezone)}`;
   const dataset = await createExport(services, { ...request, name: runName }, `schedule:${schedule.name}`);
   return { datasetId: dataset._id };
 }
