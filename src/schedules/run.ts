@@ -44,20 +44,26 @@ async function startScheduledMigration(services: Services, job: ScheduledMigrati
 const localTime = (at: string, timeZone: string) =>
   new Intl.DateTimeFormat('sv-SE', { timeZone, dateStyle: 'short', timeStyle: 'medium' }).format(new Date(at));
 
-/** Each run of a recurring export is a new dataset, named with the run's time (`Nightly accounts 2026-12-06 02:00:00`). */
-async function startScheduledExport(services: Services, schedule: ScheduleDoc, job: ScheduledExport, at: string): Promise<Started> {
+/**
+ * Each run of a recurring export is a new dataset, named with the cron time it runs for (`Nightly accounts 2026-12-06
+ * 02:00:00`): unique per run even when a busy worker takes two runs within one second.
+ */
+async function startScheduledExport(services: Services, schedule: ScheduleDoc, job: ScheduledExport, dueAt: string): Promise<Started> {
   const { kind: _kind, name, ...request } = job;
   // A dataset's name is at most 200 characters: the time must survive.
-  const runName = `${(name ?? schedule.name).slice(0, 180)} ${localTime(at, schedule.timezone)}`;
+  const runName = `${(name ?? schedule.name).slice(0, 180)} ${localTime(dueAt, schedule.timezone)}`;
   const dataset = await createExport(services, { ...request, name: runName }, `schedule:${schedule.name}`);
   return { datasetId: dataset._id };
 }
 
 /**
- * The `schedule.run` job: one run of a schedule. A paused or deleted schedule starts nothing; a run that cannot start
- * (its template or dataset is gone) is recorded on the schedule and does not stop later runs.
+ * The `schedule.run` job: one run of a schedule, due at `dueAtMs` (its cron time). A paused or deleted schedule starts
+ * nothing; a run that cannot start (its template or dataset is gone) is recorded on the schedule and does not stop
+ * later runs.
  */
-export async function runSchedule(services: Services, scheduleId: string): Promise<Started & { skipped?: string }> {
+export async function runSchedule(
+  services: Services, scheduleId: string, dueAtMs = Date.now(),
+): Promise<Started & { skipped?: string }> {
   let doc: ScheduleDoc;
   try {
     doc = await getSchedule(services, scheduleId);
@@ -70,7 +76,7 @@ export async function runSchedule(services: Services, scheduleId: string): Promi
   try {
     const { job } = doc;
     const started = job.kind === 'export'
-      ? await startScheduledExport(services, doc, job, at)
+      ? await startScheduledExport(services, doc, job, new Date(dueAtMs).toISOString())
       : await startScheduledMigration(services, job, `schedule:${doc.name}`);
     await saveSchedule(services, { ...doc, lastRun: { at, ...started } });
     return started;
