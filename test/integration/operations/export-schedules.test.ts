@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import request from 'supertest';
 import { assertMatchesContract } from '../../support/contract.js';
+import { scheduleRunsSettled } from './schedule-runs.js';
 import { seed, startExportHarness, type DatasetBody, type ExportHarness } from '../exports/support.js';
 
 interface Listed extends DatasetBody { name: string; uploadedBy: string }
@@ -61,7 +62,7 @@ describe('schedules of exports', () => {
     assert.ok(listed.lastRun.datasetId?.startsWith('ds-'), 'the last run names its dataset');
     const page = await h.get('/schedules').expect(200);
     assert.match(page.text, new RegExp(`data-schedule="${created.body.id}"[\\s\\S]*?export · Account \\(Id, Name\\)[\\s\\S]*?href="/datasets/${listed.lastRun.datasetId}"`));
-    await sleep(300);
+    await scheduleRunsSettled(h.services);
     const paused = (await datasetsOf('Nightly export')).length;
     await sleep(2500);
     assert.equal((await datasetsOf('Nightly export')).length, paused, 'nothing ran while paused');

@@ -8,6 +8,7 @@ import { startWorkers, type RunningWorkers } from '../../../workers/runtime.js';
 import { searchMigrations } from '../../../src/migrations/index.js';
 import { signIn, type TestUser } from '../../support/sign-in.js';
 import { assertMatchesContract } from '../../support/contract.js';
+import { scheduleRunsSettled } from './schedule-runs.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const mapping = { object: 'Account', fields: [{ column: 'name', field: 'Name' }] };
@@ -76,7 +77,7 @@ describe('schedules and webhooks', () => {
     assert.ok(Date.parse(mine.nextRunAt) > Date.now() - 1000 && Date.parse(mine.nextRunAt) < Date.now() + 2000);
 
     await request(h.app).post(`/schedules/${created.body.id}/pause`).set(h.user.headers).type('form').send({ _csrf: h.user.csrf }).expect(303);
-    await sleep(300);
+    await scheduleRunsSettled(h.services);
     const paused = (await runsOf('seconds')).length;
     await sleep(2500);
     assert.equal((await runsOf('seconds')).length, paused, 'nothing ran while paused');
