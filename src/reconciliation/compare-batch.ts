@@ -58,15 +58,18 @@ function compareRecord(ctx: ReconcileContext, sent: FlatRecord, stored: StoredRe
 export async function compareBatch(ctx: ReconcileContext, batch: BatchDoc): Promise<RecordResult[]> {
   if (batch.totals.succeeded === 0) return [];
   const written = new Map<number, string>();
+  let allCreated = true;
   for (const [row, o] of await readOutcomes(ctx.services, batch)) {
-    if (o.status === 'ok' && o.id) written.set(row, toId18(o.id) ?? o.id);
+    if (o.status !== 'ok' || !o.id) continue;
+    written.set(row, toId18(o.id) ?? o.id);
+    allCreated &&= o.created === true;
   }
   if (written.size === 0) return [];
   const prepared = await prepareBatch(ctx.services, ctx.migration, batch, rebuildPreflight(ctx.describe), EVERY_ROW_KEPT);
   const sent = new Map(prepared.rows.map((r) => [r.row, r.record]));
   const fields = new Set<string>();
   for (const row of written.keys()) for (const key of Object.keys(sent.get(row) ?? {})) fields.add(key);
-  const stored = await queryRecords(ctx.session, ctx.migration.object, [...written.values()], [...fields]);
+  const stored = await queryRecords(ctx.session, ctx.migration.object, [...written.values()], [...fields], allCreated);
   const finishedAt = Date.parse(batch.finishedAt ?? batch.updatedAt);
   const results: RecordResult[] = [];
   for (const [row, id] of written) {

@@ -50,21 +50,29 @@ async function bulkQuery(session: SalesforceSession, soql: string, fields: strin
 
 const quoted = (id: string) => `'${id}'`;
 
+/** Whether the Ids' range holds few records besides them (a COUNT() through REST). */
+async function rangeIsNarrow(session: SalesforceSession, object: string, range: string, ids: number): Promise<boolean> {
+  const counted = await sfJson<{ totalSize: number }>(session, {
+    method: 'GET', path: `/query?q=${encodeURIComponent(`SELECT COUNT() FROM ${object} WHERE ${range}`)}`,
+  });
+  return counted.totalSize <= ids * RANGE_SLACK + 100;
+}
+
 /**
  * The org's records of `ids` (18-character, of one batch) with `fields`: one query over the Ids' range when the
- * range holds few other records (inserted records have near Ids), otherwise `Id IN (...)` queries of 2,000 Ids.
+ * range holds few other records, otherwise `Id IN (...)` queries of 2,000 Ids. Records one batch `created` have near
+ * Ids (the org hands them out in order, others' inserts at the same time aside): their range is not counted first.
  */
-export async function queryRecords(session: SalesforceSession, object: string, ids: string[], fields: string[]): Promise<Map<string, StoredRecord>> {
+export async function queryRecords(
+  session: SalesforceSession, object: string, ids: string[], fields: string[], created: boolean,
+): Promise<Map<string, StoredRecord>> {
   const select = ['Id', ...fields.filter((f) => f.toLowerCase() !== 'id'), ...AUDIT_FIELDS];
   const unique = [...new Map(select.map((f) => [f.toLowerCase(), f])).values()];
   const found = new Map<string, StoredRecord>();
   const sorted = [...ids].sort();
   const from = `SELECT ${unique.join(', ')} FROM ${object} WHERE`;
   const range = `Id >= ${quoted(sorted[0]!)} AND Id <= ${quoted(sorted.at(-1)!)}`;
-  const counted = await sfJson<{ totalSize: number }>(session, {
-    method: 'GET', path: `/query?q=${encodeURIComponent(`SELECT COUNT() FROM ${object} WHERE ${range}`)}`,
-  });
-  if (counted.totalSize <= ids.length * RANGE_SLACK + 100) {
+  if (created || (await rangeIsNarrow(session, object, range, ids.length))) {
     await bulkQuery(session, `${from} ${range}`, unique, found);
   } else {
     for (let i = 0; i < sorted.length; i += IDS_PER_QUERY) {

@@ -75,7 +75,7 @@ describe('reconciliation', () => {
 
   test('finds a value changed behind DMS\'s back, a deleted record, and records others changed since', async () => {
     const other = await otherWriter(h.emulator.url);
-    await other.sobject('Account').update([{ Id: ids.get('Reconciled 1'), Name: 'Renamed 1' }, { Id: ids.get('Reconciled 2'), Rating: 'Cold' }]);
+    await other.sobject('Account').update([{ Id: ids.get('Reconciled 1')!, Name: 'Renamed 1' }, { Id: ids.get('Reconciled 2')!, Rating: 'Cold' }]);
     await other.sobject('Account').destroy(ids.get('Reconciled 3')!);
     // A before-save trigger inside DMS's own write: the value changes, the modstamp and the last modifier do not.
     const silent = await fetch(`${h.emulator.url}/__emulator/objects/Account/records/${ids.get('Reconciled 4')}`, {
