@@ -1,5 +1,6 @@
 import type { Services } from '../services.js';
 import { AppError } from '../errors.js';
+import { logger } from '../logger.js';
 import { migrationJobId } from '../queue/jobs/migrations.js';
 import type { MigrationDoc } from '../migrations/model.js';
 import { emptyCounts, reconciliationId, type ReconciliationDoc } from './model.js';
@@ -33,8 +34,13 @@ export async function requestReconciliation(services: Services, migration: Migra
   return doc;
 }
 
-/** After a run completes: reconciles it unless its options turned that off. */
+/**
+ * After a run completes: reconciles it unless its options turned that off. A failure to queue it is logged, not
+ * thrown: the run is complete either way, and the page offers the reconciliation again.
+ */
 export async function reconcileAfterRun(services: Services, migration: MigrationDoc): Promise<void> {
   if (migration.state !== 'completed' || !migration.options.reconcile || !reconcilable(migration)) return;
-  await requestReconciliation(services, migration, 'system');
+  await requestReconciliation(services, migration, 'system').catch((err: unknown) => {
+    logger('migrations', { migrationId: migration._id }).error({ err }, 'could not queue the reconciliation of a completed run');
+  });
 }
