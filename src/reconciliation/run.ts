@@ -33,11 +33,10 @@ export async function reconcileMigration(services: Services, migrationId: string
   const migration = await getMigration(services, migrationId);
   const found = await findReconciliation(services, migrationId);
   let doc: ReconciliationDoc = {
-    ...(found ?? { _id: '', kind: 'reconciliation', migrationId, requestedBy: 'system', requestedAt: new Date().toISOString() }),
-    state: 'running', startedAt: new Date().toISOString(), finishedAt: undefined, error: undefined,
-    counts: emptyCounts(), differences: [], normalisations: [], pieces: [], batchesDone: 0,
-  } as ReconciliationDoc;
-  doc._id = reconciliationId(migrationId);
+    _id: reconciliationId(migrationId), _rev: found?._rev, kind: 'reconciliation', migrationId,
+    requestedBy: found?.requestedBy ?? 'system', requestedAt: found?.requestedAt ?? new Date().toISOString(),
+    state: 'running', startedAt: new Date().toISOString(), counts: emptyCounts(), differences: [], normalisations: [], pieces: [], batchesDone: 0,
+  };
   doc = await saveReconciliation(services, doc);
   try {
     await deletePieces(services, migrationId);
@@ -46,10 +45,17 @@ export async function reconcileMigration(services: Services, migrationId: string
       services, migration, session, describe: await describeObject(services.redis, session, migration.object), writerId: await writerOf(session),
     };
     const tally = new ReconciliationTally(services, migrationId);
+    // Progress for the page, saved in order after each batch (the lanes never write the document at once).
+    let progress = Promise.resolve();
     await eachBatch(await listBatches(services, migrationId, migration.batchCount), async (batch) => {
       for (const result of await compareBatch(ctx, batch)) tally.add(result);
-      doc.batchesDone++;
+      const snapshot = { ...doc, batchesDone: doc.batchesDone + 1, counts: { ...tally.counts } };
+      doc.batchesDone = snapshot.batchesDone;
+      progress = progress.then(async () => {
+        doc._rev = (await saveReconciliation(services, { ...snapshot, _rev: doc._rev }))._rev;
+      });
     });
+    await progress;
     await tally.end();
     doc = await saveReconciliation(services, {
       ...doc, state: 'done', finishedAt: new Date().toISOString(), writerId: ctx.writerId, counts: tally.counts,
