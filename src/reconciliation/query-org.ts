@@ -1,5 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  createQueryJob, csvRows, deleteQueryJob, queryResultsPage, sfJson, waitForQueryJob, type SalesforceSession,
+  createQueryJob, csvRows, deleteQueryJob, queryResultsPage, sfJson, toSalesforceError, waitForQueryJob, type SalesforceSession,
 } from '../salesforce/index.js';
 import { AppError } from '../errors.js';
 
@@ -11,6 +12,11 @@ const IDS_PER_QUERY = 2000;
 /** A range query is used while the range holds at most this many records per written one (others' records are read and dropped). */
 const RANGE_SLACK = 1.5;
 const QUERY_DEADLINE_MS = 30 * 60_000;
+/**
+ * Tries of a batch's whole read: a connection cut while a results page streams (a busy org closing a kept-alive
+ * socket) fails no single call that could be retried alone, so the batch is read again from its first query.
+ */
+const BATCH_TRIES = 4;
 const PAGE_RECORDS = 50_000;
 
 /** A record as a Bulk query returns it: CSV text by field name (as asked for), empty for null. */
@@ -64,6 +70,19 @@ async function rangeIsNarrow(session: SalesforceSession, object: string, range: 
  * Ids (the org hands them out in order, others' inserts at the same time aside): their range is not counted first.
  */
 export async function queryRecords(
+  session: SalesforceSession, object: string, ids: string[], fields: string[], created: boolean,
+): Promise<Map<string, StoredRecord>> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await readRecords(session, object, ids, fields, created);
+    } catch (error) {
+      if (attempt >= BATCH_TRIES || !toSalesforceError(error).transient) throw error;
+      await sleep(1000 * attempt);
+    }
+  }
+}
+
+async function readRecords(
   session: SalesforceSession, object: string, ids: string[], fields: string[], created: boolean,
 ): Promise<Map<string, StoredRecord>> {
   const select = ['Id', ...fields.filter((f) => f.toLowerCase() !== 'id'), ...AUDIT_FIELDS];
