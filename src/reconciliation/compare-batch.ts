@@ -32,10 +32,19 @@ function rebuildPreflight(describe: DescribeSObjectResult): Preflight {
   };
 }
 
-const shapeOf = (describe: DescribeSObjectResult, key: string): FieldShape => {
-  const field = fieldByName(describe, key);
-  return field ? { type: field.type, scale: field.scale } : { type: 'string', scale: 0 };
-};
+/** Field shapes by record key, looked up once per batch rather than once per value. */
+function shapesOf(describe: DescribeSObjectResult): (key: string) => FieldShape {
+  const shapes = new Map<string, FieldShape>();
+  return (key) => {
+    let shape = shapes.get(key);
+    if (!shape) {
+      const field = fieldByName(describe, key);
+      shape = field ? { type: field.type, scale: field.scale } : { type: 'string', scale: 0 };
+      shapes.set(key, shape);
+    }
+    return shape;
+  };
+}
 
 /** Written after the batch finished, or by another user: someone else changed the record since DMS wrote it. */
 function changedSince(stored: StoredRecord, finishedAt: number, writerId: string | undefined): boolean {
@@ -44,12 +53,12 @@ function changedSince(stored: StoredRecord, finishedAt: number, writerId: string
   return writerId !== undefined && stored.LastModifiedById !== undefined && toId18(stored.LastModifiedById) !== writerId;
 }
 
-function compareRecord(ctx: ReconcileContext, sent: FlatRecord, stored: StoredRecord): ComparedField[] {
+function compareRecord(shapeOf: (key: string) => FieldShape, sent: FlatRecord, stored: StoredRecord): ComparedField[] {
   const fields: ComparedField[] = [];
   for (const [field, value] of Object.entries(sent)) {
     if (field === 'Id') continue;
     const storedText = stored[field] ?? '';
-    fields.push({ field, verdict: compareValue(shapeOf(ctx.describe, field), value, storedText), sent: String(value ?? ''), stored: storedText });
+    fields.push({ field, verdict: compareValue(shapeOf(field), value, storedText), sent: String(value ?? ''), stored: storedText });
   }
   return fields;
 }
@@ -72,13 +81,14 @@ export async function compareBatch(ctx: ReconcileContext, batch: BatchDoc): Prom
   const stored = await queryRecords(ctx.session, ctx.migration.object, [...written.values()], [...fields], allCreated);
   const finishedAt = Date.parse(batch.finishedAt ?? batch.updatedAt);
   const results: RecordResult[] = [];
+  const shapeOf = shapesOf(ctx.describe);
   for (const [row, id] of written) {
     const found = stored.get(id);
     if (!found) {
       results.push({ row, id, outcome: 'missing', fields: [] });
       continue;
     }
-    const compared = compareRecord(ctx, sent.get(row) ?? {}, found);
+    const compared = compareRecord(shapeOf, sent.get(row) ?? {}, found);
     const differs = compared.some((f) => f.verdict.verdict === 'differs' || f.verdict.verdict === 'emptied');
     const outcome = changedSince(found, finishedAt, ctx.writerId) ? 'changedSince' : differs ? 'differing' : 'matched';
     results.push({ row, id, outcome, fields: compared, audit: { lastModifiedDate: found.LastModifiedDate ?? '', lastModifiedById: found.LastModifiedById ?? '' } });
