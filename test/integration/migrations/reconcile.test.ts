@@ -73,7 +73,7 @@ describe('reconciliation', () => {
     assert.equal(example?.stored, '2024-03-20T08:00:00.000+0000');
   });
 
-  test('finds a value changed behind DMS\'s back, a deleted record, and records others changed since', async () => {
+  test('finds a value changed behind DMS\'s back, a deleted record, and records others changed during or after the run', async () => {
     const other = await otherWriter(h.emulator.url);
     await other.sobject('Account').update([{ Id: ids.get('Reconciled 1')!, Name: 'Renamed 1' }, { Id: ids.get('Reconciled 2')!, Rating: 'Cold' }]);
     await other.sobject('Account').destroy(ids.get('Reconciled 3')!);
@@ -82,13 +82,19 @@ describe('reconciliation', () => {
       method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ Phone: '555-0199' }),
     });
     assert.equal(silent.status, 200);
+    // Another user's change while the run was still writing (before its batch finished): only LastModifiedById tells.
+    const otherId = (await emulatorRecords(h.emulator, 'User')).find((u) => u.Username === OTHER.username)?.Id;
+    const during = await fetch(`${h.emulator.url}/__emulator/objects/Account/records/${ids.get('Reconciled 6')}`, {
+      method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ Name: 'Touched 6', LastModifiedById: otherId }),
+    });
+    assert.equal(during.status, 200);
 
     const asked = await request(app).post(`/api/v1/migrations/${id}/reconcile`).set(user.headers).expect(202);
     assert.equal(asked.body.state, 'queued');
     assert.equal(asked.body.requestedBy, user.username);
     const again = await waitForReconciliation(h.services, id, first.requestedAt);
     assert.equal(again.state, 'done');
-    assert.deepEqual(again.counts, { written: 8, matched: 4, differing: 1, missing: 1, changedSince: 2 });
+    assert.deepEqual(again.counts, { written: 8, matched: 3, differing: 1, missing: 1, changedSince: 3 });
     assert.equal(again.differences.length, 1);
     const [phone] = again.differences;
     assert.deepEqual({ field: phone?.field, kind: phone?.kind, count: phone?.count }, { field: 'Phone', kind: 'differs', count: 1 });
@@ -103,12 +109,13 @@ describe('reconciliation', () => {
       `2,${ids.get('Reconciled 2')},changedSince,Rating,differs,Hot,Cold`,
       `3,${ids.get('Reconciled 3')},missing,,,,`,
       `4,${ids.get('Reconciled 4')},differing,Phone,differs,(555) 010-0004,555-0199`,
+      `6,${ids.get('Reconciled 6')},changedSince,Name,differs,Reconciled 6,Touched 6`,
     ]);
 
     const page = await request(app).get(`/migrations/${id}`).set(user.headers).expect(200);
     assert.match(page.text, /id="reconciliation"/);
     assert.match(page.text, /data-count="differing">1</);
-    assert.match(page.text, /data-count="changedSince">2</);
+    assert.match(page.text, /data-count="changedSince">3</);
     assert.match(page.text, /Reconcile again/);
   });
 
