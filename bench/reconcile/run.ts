@@ -1,7 +1,7 @@
 // Reconciliation benchmark (issue 19): a run inserts N Account rows through Bulk API 2.0 into a fresh emulator, then a
 // reconciliation reads every written record back and compares it; its time as a ratio to the run's, same processes.
 // Needs Redis at REDIS_URL (default 127.0.0.1:6379); starts its own in-memory pouchdb-server, emulator and 2 workers.
-// Usage: node --import tsx bench/reconcile/run.ts [rows=100000] [runs=3]; `--full` for 1,000,000 rows (the issue's size).
+// Usage: node --import tsx bench/reconcile/run.ts [rows=100000] [runs=3], or `--full [runs=3]` for 1,000,000 rows (the issue's size).
 import { existsSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -11,9 +11,11 @@ import { dmsRun, type AfterRun } from '../migrate/dms-run.js';
 import { defaultPath, generate } from '../migrate/generate.js';
 import { compileWorkers, rssMb } from '../migrate/processes.js';
 
+const full = process.argv.includes('--full');
 const args = process.argv.slice(2).filter((a) => a !== '--full');
-const rows = process.argv.includes('--full') ? 1_000_000 : Number(args[0] ?? 100_000);
-const runs = Number(args[1] ?? 3);
+// `[rows] [runs]`, or `--full [runs]`.
+const rows = full ? 1_000_000 : Number(args[0] ?? 100_000);
+const runs = Number((full ? args[0] : args[1]) ?? 3);
 compileWorkers();
 
 interface Measured { run: number; reconcile: number; workerRssMb: number; counts: ReconciliationDoc['counts'] }
@@ -89,7 +91,7 @@ const text = [
   '',
   '## Reproduce',
   '',
-  `\`node --import tsx bench/reconcile/run.ts ${process.argv.includes('--full') ? '--full' : rows} ${runs}\` (the file is bench/migrate's generator output).`,
+  `\`node --import tsx bench/reconcile/run.ts ${full ? '--full' : rows} ${runs}\` (the file is bench/migrate's generator output).`,
   '',
 ];
 writeFileSync(process.env.BENCH_RESULTS ?? 'bench/reconcile/RESULTS.md', text.join('\n'));
