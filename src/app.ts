@@ -10,6 +10,7 @@ import { healthRoutes, type Readiness } from './routes/health.js';
 import { homeRoutes } from './routes/home.js';
 import { diagnosticsRoutes } from './routes/diagnostics.js';
 import { migrationApiRoutes } from './routes/migrations.js';
+import { reconciliationApiRoutes, reconciliationPageRoutes } from './routes/reconciliation.js';
 import { migrationPageRoutes } from './routes/migration-pages.js';
 import { datasetApiRoutes } from './routes/datasets.js';
 import { datasetPageRoutes } from './routes/dataset-pages.js';
@@ -87,6 +88,8 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   app.use(homeRoutes(services, { localOrgUrl: options.localOrgUrl }));
   app.use('/api/v1/diagnostics', diagnosticsRoutes(services));
   app.use('/api/v1/migrations', migrationApiRoutes(services));
+  app.use('/api/v1/migrations', reconciliationApiRoutes(services));
+  app.use('/migrations', reconciliationPageRoutes(services));
   app.use('/migrations', flowPageRoutes(services));
   app.use('/migrations', migrationPageRoutes(services));
   app.use('/api/v1/drafts', draftApiRoutes(services));

@@ -1,5 +1,6 @@
 import { DelayedError } from 'bullmq';
 import { Deferred, finalizeMigration, planMigration, rollbackMigration, runBatch } from '../src/migrations/index.js';
+import { reconcileMigration } from '../src/reconciliation/index.js';
 import type { Processor } from './registry.js';
 import { countRows } from './metrics.js';
 import { notifyEnd } from './notify.js';
@@ -25,3 +26,5 @@ export const finalize: Processor<'migration.finalize'> = async (payload, { servi
 };
 
 export const rollback: Processor<'migration.rollback'> = (payload, { services }) => rollbackMigration(services, payload.migrationId);
+
+export const reconcile: Processor<'migration.reconcile'> = (payload, { services }) => reconcileMigration(services, payload.migrationId);

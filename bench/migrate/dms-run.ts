@@ -70,7 +70,10 @@ async function finishedAt(services: Services, migrationId: string): Promise<numb
   });
 }
 
-export async function dmsRun(file: string, options: Partial<MigrationOptions>, compiled: boolean, workerCount = 2): Promise<DmsRun> {
+/** What a bench measures after the run, with its processes still up (bench/reconcile times a reconciliation there). */
+export type AfterRun = (services: Services, migrationId: string, workers: Child[]) => Promise<void>;
+
+export async function dmsRun(file: string, options: Partial<MigrationOptions>, compiled: boolean, workerCount = 2, afterRun?: AfterRun): Promise<DmsRun> {
   const children: Child[] = [];
   let services: Services | undefined;
   const id = randomBytes(4).toString('hex');
@@ -117,6 +120,7 @@ export async function dmsRun(file: string, options: Partial<MigrationOptions>, c
     if (result.succeeded !== dataset.rows || result.inEmulator !== dataset.rows) {
       throw new Error(`${dataset.rows} rows: ${result.succeeded} succeeded, ${result.inEmulator} records in the emulator`);
     }
+    await afterRun?.(services, created._id, workers);
     const keys = await services.redis.keys(`dms:migration*:${created._id}:*`);
     await services.redis.del(`dms:slots:migration:${created._id}`, ...keys);
     return result;

@@ -5,6 +5,7 @@ import { addTotals } from './outcomes.js';
 import { reportState } from './progress.js';
 import { getMigration, listBatches, updateMigration, withState } from './store.js';
 import { seenKeysKey } from './prepare.js';
+import { reconcileAfterRun } from '../reconciliation/index.js';
 
 /**
  * Runs once every batch is done: durable totals from the batch documents (never from Redis), the
@@ -31,6 +32,7 @@ export async function finalizeMigration(services: Services, migrationId: string)
   });
   await services.redis.del(seenKeysKey(migrationId));
   await reportState(services, saved);
+  await reconcileAfterRun(services, saved);
   log.info({ totals, state: saved.state }, 'migration finalized');
   return { state: saved.state };
 }

@@ -23,6 +23,8 @@ export const MigrationOptions = z.object({
   serial: z.boolean().default(false),
   /** Rounds for rows that fail transiently (UNABLE_TO_LOCK_ROW, unprocessed Bulk rows) and for calls that fail transiently. */
   maxAttempts: z.number().int().min(1).max(10).default(5),
+  /** Query the org back after the run completes and compare what it holds with what was sent (docs/reconciliation.md). */
+  reconcile: z.boolean().default(true),
 });
 export type MigrationOptions = z.infer<typeof MigrationOptions>;
 

@@ -1,6 +1,6 @@
 import type { Services } from '../services.js';
 import { readChunk } from '../datasets/chunk-store.js';
-import { applyPipeline, frameFromRows, parsePipeline, RedisSeenKeys, type Value } from '../frame/index.js';
+import { applyPipeline, frameFromRows, parsePipeline, RedisSeenKeys, type SeenKeys, type Value } from '../frame/index.js';
 import { compileRecordBuilder } from '../mapping/index.js';
 import type { FlatRecord } from '../salesforce/index.js';
 import { classifyRowIssues, type RecordError } from '../validation/index.js';
@@ -40,10 +40,13 @@ const refused = (errors: RecordError[]): RowOutcome => ({
 /**
  * Reads only this batch's rows, runs the pipeline (dedupe keys shared through Redis, `now` fixed
  * per run so a re-run batch produces the same records) and the mapping, and checks every record.
+ * Reconciliation passes its own `seenKeys` to rebuild the records a finished run sent.
  */
-export async function prepareBatch(services: Services, migration: MigrationDoc, batch: BatchDoc, preflight: Preflight): Promise<PreparedBatch> {
+export async function prepareBatch(
+  services: Services, migration: MigrationDoc, batch: BatchDoc, preflight: Preflight,
+  seenKeys: SeenKeys = new RedisSeenKeys(services.redis, seenKeysKey(migration._id)),
+): Promise<PreparedBatch> {
   const pipeline = parsePipeline(migration.template.pipeline);
-  const seenKeys = new RedisSeenKeys(services.redis, seenKeysKey(migration._id));
   const now = new Date(migration.startedAt ?? migration.createdAt);
   const rows: PreparedRow[] = [];
   const decided: Outcomes = new Map();

@@ -21,6 +21,8 @@ export const MIGRATION_JOBS = {
   'migration.batch': { queue: 'migration-batches', payload: BatchPayload, options: bounded },
   'migration.finalize': { queue: 'migrations', payload: MigrationPayload, options: bounded },
   'migration.rollback': { queue: 'migrations', payload: MigrationPayload, options: bounded },
+  /** Reads the org back after a run; a failed one is asked for again from the run's page. */
+  'migration.reconcile': { queue: 'migrations', payload: MigrationPayload, options: { ...bounded, attempts: 3 } },
 } as const;
 
 export const migrationJobId = {
@@ -28,4 +30,5 @@ export const migrationJobId = {
   batch: (id: string, n: number) => `${id}:batch:${n}`,
   finalize: (id: string) => `${id}:finalize:0`,
   rollback: (id: string, attempt: number) => `${id}:rollback:${attempt}`,
+  reconcile: (id: string, requestedAt: number) => `${id}:reconcile:${requestedAt}`,
 };

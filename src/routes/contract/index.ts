@@ -6,6 +6,7 @@ import { datasetOperations } from './datasets.js';
 import { draftOperations } from './drafts.js';
 import { exportOperations } from './exports.js';
 import { migrationOperations } from './migrations.js';
+import { reconciliationOperations } from './reconciliation.js';
 import { preflightOperations } from './preflight.js';
 import { templateOperations } from './templates.js';
 import { tokenOperations } from './tokens.js';
@@ -16,6 +17,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
   ...apiDocsOperations,
   ...datasetOperations,
   ...migrationOperations,
+  ...reconciliationOperations,
   ...draftOperations,
   ...exportOperations,
   ...connectionOperations,
