@@ -15,6 +15,9 @@ export const ROW_ISSUE_CODES = {
   valueMapUnmapped: 'VALUE_MAP_UNMAPPED',
   deriveExpressionError: 'DERIVE_EXPRESSION_ERROR',
   aggregateNotANumber: 'AGGREGATE_NOT_A_NUMBER',
+  lookupNotFound: 'LOOKUP_NOT_FOUND',
+  lookupAmbiguous: 'LOOKUP_AMBIGUOUS',
+  lookupNoConnection: 'LOOKUP_NO_CONNECTION',
 } as const;
 
 /** What a step produces besides the new frame; issues and skipped rows accumulate over steps. */

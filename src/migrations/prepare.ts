@@ -1,6 +1,7 @@
 import type { Services } from '../services.js';
 import { readChunk } from '../datasets/chunk-store.js';
 import { applyPipeline, frameFromRows, parsePipeline, RedisSeenKeys, type Value } from '../frame/index.js';
+import { OrgLookupResolver } from '../lookups/index.js';
 import { compileRecordBuilder } from '../mapping/index.js';
 import type { FlatRecord } from '../salesforce/index.js';
 import { classifyRowIssues, type RecordError } from '../validation/index.js';
@@ -45,6 +46,7 @@ export async function prepareBatch(services: Services, migration: MigrationDoc, 
   const pipeline = parsePipeline(migration.template.pipeline);
   const seenKeys = new RedisSeenKeys(services.redis, seenKeysKey(migration._id));
   const now = new Date(migration.startedAt ?? migration.createdAt);
+  const lookups = new OrgLookupResolver(services, migration.connectionId);
   const rows: PreparedRow[] = [];
   const decided: Outcomes = new Map();
   const { mapping } = migration.template;
@@ -54,7 +56,7 @@ export async function prepareBatch(services: Services, migration: MigrationDoc, 
     const to = Math.min(batch.toRow - chunk.firstRow + 1, chunk.rows.length);
     if (to <= from) continue;
     const frame = frameFromRows(chunk.columns, chunk.rows.slice(from, to) as Value[][], chunk.firstRow + from);
-    const result = await applyPipeline(frame, pipeline, { seenKeys, now });
+    const result = await applyPipeline(frame, pipeline, { seenKeys, now, lookups });
     for (const skipped of result.skipped) decided.set(skipped.row, { status: 'skip', code: 'SKIPPED', message: skipped.reason });
     // The same rule as the validation job: a pipeline issue on a mapped column fails the row, unsent.
     const { failures } = classifyRowIssues(result.rowIssues, mapping);

@@ -3,6 +3,7 @@ import { isAppError } from '../errors.js';
 import { logger } from '../logger.js';
 import { datasetChunks, getDataset } from '../datasets/index.js';
 import { applyPipeline, frameFromRows, RedisSeenKeys } from '../frame/index.js';
+import { OrgLookupResolver } from '../lookups/index.js';
 import { relationshipKey, type Mapping } from '../mapping/index.js';
 import { DuplicateTracker, ValidationReportBuilder, validateFrame } from '../validation/index.js';
 import type { ValidationDoc } from './model.js';
@@ -52,7 +53,8 @@ export async function runValidation(services: Services, id: string, finalAttempt
     const progress = { chunksDone: 0, chunkCount: dataset.chunkCount, rowsDone: 0, rowCount: dataset.rowCount, invalid: 0 };
     await finish(services, id, (doc) => ({ ...doc, status: 'running', progress, error: undefined }));
     let persistedAt = Date.now();
-    const pipelineContext = { seenKeys: seen, now: new Date(start.now) };
+    const lookups = new OrgLookupResolver(services, start.connectionId);
+    const pipelineContext = { seenKeys: seen, now: new Date(start.now), lookups };
     for await (const chunk of datasetChunks(services.store, dataset._id, dataset.chunkCount)) {
       const result = await applyPipeline(frameFromRows(chunk.columns, chunk.rows, chunk.firstRow), start.pipeline, pipelineContext);
       report.addSkipped(result.skipped);

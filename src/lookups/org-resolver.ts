@@ -1,0 +1,103 @@
+import type { Services } from '../services.js';
+import { AppError } from '../errors.js';
+import type { LookupResolver } from '../frame/index.js';
+import { fieldByName } from '../mapping/index.js';
+import { describeObject, restQueryPages, sessionFor } from '../salesforce/index.js';
+import { answerKey, lookupFieldType, soqlLiteral, type LiteralOf } from './soql-literal.js';
+
+/** Encoded query text per call: a GET URI stays well under Salesforce's 16,384 bytes with the path and headers. */
+export const MAX_ENCODED_SOQL = 10_000;
+
+interface Target { object: string; field: string; type: string }
+
+const lookupError = (message: string): AppError => new AppError('PIPELINE_INVALID', 400, `Step 'lookup': ${message}`);
+
+/** `SELECT Id, F FROM O WHERE F IN (...)` statements, each within MAX_ENCODED_SOQL once URL-encoded. */
+export function lookupQueries(target: Pick<Target, 'object' | 'field'>, literals: readonly string[]): string[] {
+  const head = `SELECT Id, ${target.field} FROM ${target.object} WHERE ${target.field} IN (`;
+  const budget = MAX_ENCODED_SOQL - encodeURIComponent(`${head})`).length;
+  const queries: string[] = [];
+  let batch: string[] = [];
+  let size = 0;
+  for (const literal of literals) {
+    const cost = encodeURIComponent(`${literal},`).length;
+    if (batch.length > 0 && size + cost > budget) {
+      queries.push(`${head}${batch.join(',')})`);
+      batch = [];
+      size = 0;
+    }
+    batch.push(literal);
+    size += cost;
+  }
+  if (batch.length > 0) queries.push(`${head}${batch.join(',')})`);
+  return queries;
+}
+
+/**
+ * Lookups against one connection, for one run (a validation, a preview, a batch): each distinct value is
+ * asked once, in as few URL-sized queries as it takes, and the answer is kept for the next chunk.
+ */
+export class OrgLookupResolver implements LookupResolver {
+  private readonly targets = new Map<string, Promise<Target>>();
+  /** `Object.Field` -> value key -> the matching Ids. */
+  private readonly answers = new Map<string, Map<string, string[]>>();
+  /** SOQL queries sent so far (what the cache saves is visible in tests and logs). */
+  queries = 0;
+
+  constructor(private readonly services: Services, private readonly connectionId: string) {}
+
+  async resolve(object: string, field: string, values: readonly string[]): Promise<Map<string, string[]>> {
+    const target = await this.target(object, field);
+    const known = this.answersOf(target);
+    const literals = new Map<string, LiteralOf | null>(values.map((v) => [v, soqlLiteral(target.type, v)]));
+    const missing = new Map<string, string>();
+    for (const literal of literals.values()) if (literal && !known.has(literal.key)) missing.set(literal.key, literal.literal);
+    if (missing.size > 0) await this.ask(target, missing, known);
+    return new Map(values.map((v) => [v, known.get(literals.get(v)?.key ?? '') ?? []]));
+  }
+
+  private answersOf(target: Target): Map<string, string[]> {
+    const name = `${target.object}.${target.field}`;
+    let known = this.answers.get(name);
+    if (!known) this.answers.set(name, (known = new Map()));
+    return known;
+  }
+
+  private async ask(target: Target, missing: Map<string, string>, known: Map<string, string[]>): Promise<void> {
+    const session = await sessionFor(this.services, this.connectionId);
+    const found = new Map<string, string[]>([...missing.keys()].map((key) => [key, []]));
+    for (const soql of lookupQueries(target, [...missing.values()])) {
+      this.queries++;
+      for await (const page of restQueryPages(session, soql, false)) {
+        for (const record of page.records) {
+          const key = answerKey(target.type, record[target.field]);
+          if (key !== null) found.get(key)?.push(String(record.Id));
+        }
+      }
+    }
+    for (const [key, ids] of found) known.set(key, ids);
+  }
+
+  /** The object and field as describe spells them, checked once per run: a typo stops the run with its name. */
+  private target(object: string, field: string): Promise<Target> {
+    const name = `${object}.${field}`.toLowerCase();
+    let target = this.targets.get(name);
+    if (!target) {
+      target = this.describeTarget(object, field);
+      this.targets.set(name, target);
+    }
+    return target;
+  }
+
+  private async describeTarget(object: string, field: string): Promise<Target> {
+    const session = await sessionFor(this.services, this.connectionId);
+    const describe = await describeObject(this.services.redis, session, object);
+    const info = fieldByName(describe, field);
+    if (!info) throw lookupError(`${describe.name} has no field ${field}.`);
+    const filterable = (info as { filterable?: boolean }).filterable !== false;
+    if (!filterable || !lookupFieldType(info.type)) {
+      throw lookupError(`${describe.name}.${info.name} (${info.type}) cannot be compared in a query; pick another field.`);
+    }
+    return { object: describe.name, field: info.name, type: info.type };
+  }
+}
