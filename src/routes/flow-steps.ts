@@ -6,6 +6,7 @@ import { migrationImpact } from '../confirmations/index.js';
 import { DRAFT_STEPS, completeSteps, insertsNulls, type DraftDoc, type DraftStep } from '../drafts/index.js';
 import { emptyTotals } from '../migrations/index.js';
 import { describeFor, fieldChoices, getValidation, objectChoices, stepSuggestionsFor, suggestForDataset, validationUrls } from '../preflight/index.js';
+import { lookupChoices } from '../lookups/index.js';
 import { fieldByName } from '../mapping/index.js';
 import { listTemplates } from '../templates/index.js';
 
@@ -45,9 +46,11 @@ async function pipelineView(services: Services, draft: DraftDoc) {
       picklists[entry.column] = field.picklistValues.filter((p) => p.active).map((p) => p.value);
     }
   }
-  const { defaults } = await connectionSummary(services, draft.connectionId);
+  const [{ defaults }, lookups] = await Promise.all([
+    connectionSummary(services, draft.connectionId), lookupChoices(services, draft.connectionId, describe),
+  ]);
   const castDefaults = { ...(defaults.dateOrder ? { order: defaults.dateOrder } : {}), ...(defaults.timeZone ? { timeZone: defaults.timeZone } : {}) };
-  return { previewPipeline: completeSteps(draft.pipeline), suggestions, picklists, castDefaults };
+  return { previewPipeline: completeSteps(draft.pipeline), suggestions, picklists, castDefaults, lookups };
 }
 
 async function validationView(services: Services, draft: DraftDoc) {
