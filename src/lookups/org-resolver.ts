@@ -1,5 +1,6 @@
 import type { Services } from '../services.js';
 import { AppError } from '../errors.js';
+import { translate } from '../i18n/index.js';
 import type { LookupResolver } from '../frame/index.js';
 import { fieldByName } from '../mapping/index.js';
 import { describeObject, restQueryPages, sessionFor } from '../salesforce/index.js';
@@ -10,7 +11,9 @@ export const MAX_ENCODED_SOQL = 10_000;
 
 interface Target { object: string; field: string; type: string }
 
-const lookupError = (message: string): AppError => new AppError('PIPELINE_INVALID', 400, `Step 'lookup': ${message}`);
+/** A lookup that cannot be asked: stops the run (400) with the sentence in both languages. */
+const lookupError = (key: string, params: Record<string, string>): AppError =>
+  new AppError('PIPELINE_INVALID', 400, translate('en', key, params), { i18n: [{ key, params }] });
 
 /** `SELECT Id, F FROM O WHERE F IN (...)` statements, each within MAX_ENCODED_SOQL once URL-encoded. */
 export function lookupQueries(target: Pick<Target, 'object' | 'field'>, literals: readonly string[]): string[] {
@@ -93,10 +96,10 @@ export class OrgLookupResolver implements LookupResolver {
     const session = await sessionFor(this.services, this.connectionId);
     const describe = await describeObject(this.services.redis, session, object);
     const info = fieldByName(describe, field);
-    if (!info) throw lookupError(`${describe.name} has no field ${field}.`);
+    if (!info) throw lookupError('pipeline.error.lookupNoField', { object: describe.name, field });
     const filterable = (info as { filterable?: boolean }).filterable !== false;
     if (!filterable || !lookupFieldType(info.type)) {
-      throw lookupError(`${describe.name}.${info.name} (${info.type}) cannot be compared in a query; pick another field.`);
+      throw lookupError('pipeline.error.lookupNotComparable', { object: describe.name, field: info.name, type: info.type });
     }
     return { object: describe.name, field: info.name, type: info.type };
   }

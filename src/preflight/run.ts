@@ -1,5 +1,6 @@
 import type { Services } from '../services.js';
 import { isAppError } from '../errors.js';
+import { translate } from '../i18n/index.js';
 import { logger } from '../logger.js';
 import { datasetChunks, getDataset } from '../datasets/index.js';
 import { applyPipeline, frameFromRows, RedisSeenKeys } from '../frame/index.js';
@@ -83,7 +84,9 @@ export async function runValidation(services: Services, id: string, finalAttempt
   } catch (error) {
     const clientError = isAppError(error) && error.status < 500;
     if (!clientError && !finalAttempt) throw error;
-    const failure = isAppError(error) ? { code: error.code, message: error.message } : { code: 'VALIDATION_FAILED', message: 'The validation failed; see the worker log.' };
+    const failure = isAppError(error)
+      ? { code: error.code, message: error.message, i18n: error.i18n }
+      : { code: 'VALIDATION_FAILED', message: translate('en', 'preflight.failed'), i18n: [{ key: 'preflight.failed' }] };
     log.error({ err: error }, 'validation failed');
     return finish(services, id, (doc) => ({ ...doc, status: 'failed', error: failure, finishedAt: new Date().toISOString() }));
   } finally {
