@@ -6,6 +6,7 @@ import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import jsforce from 'jsforce';
+import type { Page } from 'playwright-core';
 import { startStack, signedIn, shot, type Stack } from './support.js';
 
 const tag = randomBytes(3).toString('hex');
@@ -24,7 +25,7 @@ function contactsCsv(dir: string): string {
   return file;
 }
 
-const next = (page: import('playwright-core').Page, url: RegExp) => Promise.all([page.waitForURL(url), page.click('#flow-next')]);
+const next = (page: Page, url: RegExp) => Promise.all([page.waitForURL(url), page.click('#flow-next')]);
 
 describe('a lookup step in the browser', () => {
   let stack: Stack;
