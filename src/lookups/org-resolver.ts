@@ -38,7 +38,9 @@ export function lookupQueries(target: Pick<Target, 'object' | 'field'>, literals
 
 /**
  * Lookups against one connection, for one run (a validation, a preview, a batch): each distinct value is
- * asked once, in as few URL-sized queries as it takes, and the answer is kept for the next chunk.
+ * asked once, in as few URL-sized queries as it takes, and the answer is kept for the next chunk. With
+ * `shared` (a migration's Redis key) the answers are kept for the whole run too: a batch on any worker
+ * asks only what no batch before it asked.
  */
 export class OrgLookupResolver implements LookupResolver {
   private readonly targets = new Map<string, Promise<Target>>();
@@ -47,7 +49,10 @@ export class OrgLookupResolver implements LookupResolver {
   /** SOQL queries sent so far (what the cache saves is visible in tests and logs). */
   queries = 0;
 
-  constructor(private readonly services: Services, private readonly connectionId: string) {}
+  constructor(
+    private readonly services: Services, private readonly connectionId: string,
+    private readonly shared?: { key: string; ttlSeconds: number },
+  ) {}
 
   async resolve(object: string, field: string, values: readonly string[]): Promise<Map<string, string[]>> {
     const target = await this.target(object, field);
@@ -55,6 +60,7 @@ export class OrgLookupResolver implements LookupResolver {
     const literals = new Map<string, LiteralOf | null>(values.map((v) => [v, soqlLiteral(target.type, v)]));
     const missing = new Map<string, string>();
     for (const literal of literals.values()) if (literal && !known.has(literal.key)) missing.set(literal.key, literal.literal);
+    if (missing.size > 0) await this.recall(target, missing, known);
     if (missing.size > 0) await this.ask(target, missing, known);
     return new Map(values.map((v) => [v, known.get(literals.get(v)?.key ?? '') ?? []]));
   }
@@ -64,6 +70,29 @@ export class OrgLookupResolver implements LookupResolver {
     let known = this.answers.get(name);
     if (!known) this.answers.set(name, (known = new Map()));
     return known;
+  }
+
+  private sharedKey(target: Target): string {
+    return `${this.shared?.key}:${target.object}.${target.field}`;
+  }
+
+  /** Takes what earlier batches of the run learnt (one Redis hash per object and field) out of `missing`. */
+  private async recall(target: Target, missing: Map<string, string>, known: Map<string, string[]>): Promise<void> {
+    if (!this.shared) return;
+    const keys = [...missing.keys()];
+    const stored = await this.services.redis.hmget(this.sharedKey(target), ...keys);
+    stored.forEach((ids, i) => {
+      if (ids === null) return;
+      known.set(keys[i], JSON.parse(ids) as string[]);
+      missing.delete(keys[i]);
+    });
+  }
+
+  private async remember(target: Target, found: Map<string, string[]>): Promise<void> {
+    if (!this.shared) return;
+    const key = this.sharedKey(target);
+    const entries = [...found].flatMap(([value, ids]) => [value, JSON.stringify(ids)]);
+    await this.services.redis.multi().hset(key, ...entries).expire(key, this.shared.ttlSeconds).exec();
   }
 
   private async ask(target: Target, missing: Map<string, string>, known: Map<string, string[]>): Promise<void> {
@@ -79,6 +108,7 @@ export class OrgLookupResolver implements LookupResolver {
       }
     }
     for (const [key, ids] of found) known.set(key, ids);
+    await this.remember(target, found);
   }
 
   /** The object and field as describe spells them, checked once per run: a typo stops the run with its name. */

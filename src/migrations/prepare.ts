@@ -19,6 +19,8 @@ export interface PreparedBatch {
 }
 
 export const seenKeysKey = (migrationId: string) => `dms:migration:${migrationId}:seen`;
+/** The run's lookup answers, shared by its batches (a retried batch finds the same parents). */
+export const lookupsKey = (migrationId: string) => `dms:migration:${migrationId}:lookups`;
 
 function cell(value: Value, type: string | undefined): string | number | boolean | undefined {
   if (value === null || value === undefined) return undefined;
@@ -46,7 +48,7 @@ export async function prepareBatch(services: Services, migration: MigrationDoc, 
   const pipeline = parsePipeline(migration.template.pipeline);
   const seenKeys = new RedisSeenKeys(services.redis, seenKeysKey(migration._id));
   const now = new Date(migration.startedAt ?? migration.createdAt);
-  const lookups = new OrgLookupResolver(services, migration.connectionId);
+  const lookups = new OrgLookupResolver(services, migration.connectionId, { key: lookupsKey(migration._id), ttlSeconds: 7 * 24 * 3600 });
   const rows: PreparedRow[] = [];
   const decided: Outcomes = new Map();
   const { mapping } = migration.template;

@@ -48,6 +48,21 @@ describe('lookup step against the Local org', () => {
     assert.equal(resolver.queries, 2, 'acme was known from the first chunk; only Twin and Gone were asked');
   });
 
+  test('batches of one migration share the answers through Redis: a later batch on another worker asks nothing known', async () => {
+    const shared = { key: `test:lookups:${tag}:${randomBytes(3).toString('hex')}`, ttlSeconds: 60 };
+    const frame = () => frameFromRows(['Company'], [[`Acme ${tag}`], [`Gone ${tag}`]]);
+    const first = new OrgLookupResolver(h.services, 'local', shared);
+    const a = await applyPipeline(frame(), [byName], { lookups: first });
+    const second = new OrgLookupResolver(h.services, 'local', shared);
+    const b = await applyPipeline(frame(), [byName], { lookups: second });
+    assert.deepEqual([first.queries, second.queries], [1, 0]);
+    assert.deepEqual(b.frame.data[1], a.frame.data[1]);
+    assert.deepEqual(b.frame.data[1], [ids.account0, null]);
+    assert.deepEqual(b.rowIssues.map((i) => i.code), ['LOOKUP_NOT_FOUND'], 'a value no parent has is remembered too');
+    const ttl = await h.services.redis.ttl(`${shared.key}:Account.Name`);
+    assert.ok(ttl > 0 && ttl <= 60, 'the answers expire with the run');
+  });
+
   test('by an email of Contact and by a number field; a value the field cannot hold is not found without a query', async () => {
     const resolver = new OrgLookupResolver(h.services, 'local');
     const frame = frameFromRows(['Manager', 'Size'], [[`ANN.${tag}@example.com`, '4200'], ['nobody@example.com', 'many']]);
