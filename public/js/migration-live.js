@@ -116,7 +116,9 @@
     section.hidden = groups.length === 0;
     document.querySelector('#error-groups tbody').replaceChildren(...groups.map((g) => {
       const tr = document.createElement('tr');
-      cell(tr, g.code, true);
+      const code = cell(tr, g.code, true);
+      // What the code means, in the reader's language, after the code itself (DMS's own codes and the common ones).
+      if (i18n.codes['code.' + g.code]) code.append(' ', Object.assign(document.createElement('small'), { className: 'muted', textContent: i18n.codes['code.' + g.code] }));
       cell(tr, g.fields);
       cell(tr, numbers.format(g.count));
       const td = cell(tr, '');

@@ -108,8 +108,12 @@ describe('every page in 简体中文', () => {
     assert.deepEqual(found, []);
   });
 
-  test('a pause reason and a failed dry run\'s error are said in Chinese', async () => {
+  test('a pause reason, a failed dry run\'s error and what each status code means are said in Chinese', async () => {
     const get = (path: string) => request(app).get(path).set('Cookie', `${admin.cookie}; lang=zh-CN`).expect(200);
+    const report = pages.find((p) => p.startsWith('/validations/') && p !== failedValidation) ?? '';
+    assert.match((await get(report)).text, /<code>CAST_INVALID_DATE<\/code><\/td><td>[^<]+<\/td><td class="muted">转换步骤无法读取日期/);
+    const run = pages.find((p) => /^\/migrations\/mig-/.test(p) && p !== pausedPage) ?? '';
+    assert.match((await get(run)).text, /<code>REQUIRED_FIELD_MISSING<\/code> <small class="muted">必填字段为空。<\/small>/);
     assert.match((await get(pausedPage)).text, new RegExp(`data-field="pauseReason">由 ${admin.username} 暂停<`));
     assert.match((await get(failedValidation)).text, /查找步骤：Account 没有字段 Nmae。/);
     const english = await request(app).get(pausedPage).set('Cookie', admin.cookie).expect(200);
