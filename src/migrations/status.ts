@@ -77,14 +77,13 @@ async function queueStates(services: Services, doc: MigrationDoc): Promise<Map<n
 
 /**
  * Every planned batch in order, so the live table never skips a number: one that has not reported yet is
- * running when its job is active, else pending, with no rows so far.
+ * pending with no rows (its job may be active, waiting for a slot: the queue column says so).
  */
 function everyBatch(doc: MigrationDoc, progress: BatchProgress[], queue: Map<number, string>): BatchStatus[] {
   const reported = new Map(progress.map((b) => [b.batch, b]));
   return Array.from({ length: doc.batchCount }, (_, n): BatchStatus => {
-    const state = queue.get(n) ?? 'unknown';
-    const own = reported.get(n) ?? { batch: n, state: state === 'active' ? 'running' : 'pending', totals: emptyTotals() };
-    return { ...own, queue: state };
+    const own = reported.get(n) ?? { batch: n, state: 'pending', totals: emptyTotals() };
+    return { ...own, queue: queue.get(n) ?? 'unknown' };
   });
 }
 
