@@ -63,6 +63,9 @@ describe('a lookup step in the browser', () => {
     // The preview asks the org: the Ids appear in the new column as the step is filled in.
     await page.waitForFunction((id) => document.getElementById('preview-table')?.textContent?.includes(id), String(acme.id), { timeout: 15_000 });
     assert.ok((await page.textContent('#preview-table'))?.includes(String(globex.id)));
+    // Once saved, the Id column is mapped to AccountId by itself: the preview fails the unknown name as the run will.
+    await page.waitForFunction(() => /3 rows shown, 1 with problems/.test(document.getElementById('preview-status')?.textContent ?? ''), undefined, { timeout: 15_000 });
+    assert.match(await page.getAttribute('#preview-table td.invalid', 'title') ?? '', new RegExp(`LOOKUP_NOT_FOUND|no Account has Name 'Nobody ${tag}'`));
     await shot(page, 'lookup-1-step');
 
     await next(page, /\/validate$/);
