@@ -27,10 +27,21 @@
     }).then(function (response) {
       if (!response.ok) throw new Error(String(response.status));
       status.textContent = form.dataset.msgSaved;
+      return response.json().then(adoptMapping);
     }).catch(function () {
       Object.keys(body).forEach(function (key) { saved[key] = undefined; });
       status.textContent = form.dataset.msgFailed;
     });
+  }
+
+  // The server may map a column the new steps add (a lookup's Id): the transform page takes that mapping, and
+  // its preview follows. The mapping page keeps its own (its table is what the person edits).
+  function adoptMapping(draft) {
+    var input = form.querySelector('input[name="mapping"]:not(.mapping-json)');
+    var text = JSON.stringify(draft.mapping || null);
+    if (!input || input.value === text) return;
+    input.value = text;
+    document.dispatchEvent(new window.CustomEvent('dms:mapping-changed', { detail: draft.mapping }));
   }
 
   function queue(key, value) {

@@ -81,6 +81,16 @@
     return duration + ' · ' + fill(i18n.finishAt, { time: clock.format(Date.now() + seconds * 1000) }) + ' · ' + decimals.format(rate) + ' ' + i18n.rate;
   }
 
+  // The pause reason in the reader's language when DMS wrote it by key (numbers formatted), else as stored.
+  function pauseText(m) {
+    const message = m.pauseMessage;
+    const template = message && i18n.reasons[message.key];
+    if (!template) return m.pauseReason || '';
+    const params = {};
+    for (const [k, v] of Object.entries(message.params || {})) params[k] = typeof v === 'number' ? numbers.format(v) : v;
+    return fill(template, params);
+  }
+
   function renderBatches(batches) {
     const body = document.querySelector('#batches tbody');
     if (!body) return;
@@ -106,7 +116,9 @@
     section.hidden = groups.length === 0;
     document.querySelector('#error-groups tbody').replaceChildren(...groups.map((g) => {
       const tr = document.createElement('tr');
-      cell(tr, g.code, true);
+      const code = cell(tr, g.code, true);
+      // What the code means, in the reader's language, after the code itself (DMS's own codes and the common ones).
+      if (i18n.codes['code.' + g.code]) code.append(' ', Object.assign(document.createElement('small'), { className: 'muted', textContent: i18n.codes['code.' + g.code] }));
       cell(tr, g.fields);
       cell(tr, numbers.format(g.count));
       const td = cell(tr, '');
@@ -125,7 +137,7 @@
     if (badge) badge.className = 'badge' + (state === 'completed' ? ' ok' : state === 'failed' || state === 'cancelled' ? ' bad' : '');
     root.dataset.state = state;
     text('[data-field="state"]', i18n.states[state] || state);
-    text('[data-field="pauseReason"]', status.migration.pauseReason || '');
+    text('[data-field="pauseReason"]', pauseText(status.migration));
     const bar = root.querySelector('[data-field="percent"]');
     if (bar) bar.value = status.percent;
     text('[data-field="percentText"]', decimals.format(status.percent) + ' %');

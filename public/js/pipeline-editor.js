@@ -13,6 +13,8 @@
   var picklists = JSON.parse(root.dataset.picklists || '{}');
   // The connection's defaults for new conversions: day or month first, the zone of date-times.
   var castDefaults = JSON.parse(root.dataset.castDefaults || '{}');
+  // The parents a lookup step can find (objects the target's lookups point to), with their comparable fields.
+  var lookups = JSON.parse(root.dataset.lookups || '[]');
   var el = P.el;
   var timer;
 
@@ -74,7 +76,7 @@
     var label = el('label', { className: 'option' });
     label.dataset.option = key;
     label.appendChild(el('span', { className: 'option-name', textContent: t.option(step.op, key) }));
-    var ctx = { columns: columnsBefore(index), picklists: picklists, t: t };
+    var ctx = { columns: columnsBefore(index), picklists: picklists, lookups: lookups, t: t };
     // `structural`: the change alters what later steps see (columns, shown options): redraw after it.
     var set = function (value, structural) {
       if (value === undefined) delete step[key]; else step[key] = value;

@@ -25,6 +25,7 @@
     derive: [['column', 'newColumn', true], ['expression', 'expression', true], ['onInvalid', 'onInvalid']],
     concat: [['columns', 'columns', true], ['into', 'newColumn', true], ['separator', 'text'], ['skipNulls', 'bool']],
     split: [['column', 'column', true], ['separator', 'text', true], ['into', 'words', true]],
+    lookup: [['column', 'column', true], ['object', 'parentObject', true], ['field', 'parentField', true], ['into', 'newColumn', true]],
     dedupe: [['keys', 'columns', true], ['caseInsensitive', 'bool']],
     sort: [['by', 'sortBy', true]],
     aggregate: [['groupBy', 'columns'], ['aggregations', 'aggs', true], ['onInvalid', 'onInvalid']]
@@ -60,7 +61,7 @@
       case 'rename': return cols.map(function (c) { return (step.mapping || {})[c] || c; });
       case 'reorder': return adding(chosen.filter(function (c) { return cols.indexOf(c) >= 0; }), cols);
       case 'derive': return step.column ? adding(cols, [step.column]) : cols;
-      case 'concat': return step.into ? adding(cols, [step.into]) : cols;
+      case 'concat': case 'lookup': return step.into ? adding(cols, [step.into]) : cols;
       case 'split': return adding(cols, step.into || []);
       case 'aggregate': return (step.groupBy || []).concat((step.aggregations || []).map(function (a) { return a.as; }).filter(Boolean));
       default: return cols;
@@ -239,6 +240,34 @@
         row.read = function () { return column.value ? { fn: fn.value, column: column.value, as: as.value.trim() } : { fn: fn.value, as: as.value.trim() }; };
         return row;
       }, function (list) { set(list.filter(function (a) { return a.as; }), true); }, ctx.t);
+    },
+    // A lookup's parent: one of the objects the target's lookups point to (from describe). Picking it also
+    // picks the target field it usually fills (AccountId) as the new column, unless one was typed.
+    parentObject: function (step, key, set, ctx) {
+      var names = ctx.lookups.map(function (p) { return p.object; });
+      var s = select([''].concat(names), step[key] || '', function (v) {
+        var parent = ctx.lookups[names.indexOf(v)];
+        return parent ? parent.label + ' (' + parent.object + ')' : ctx.t.text('pipeline.value.none');
+      });
+      s.addEventListener('change', function () {
+        var parent = ctx.lookups[names.indexOf(s.value)];
+        if (!parent || !parent.fields.some(function (f) { return f.name === step.field; })) delete step.field;
+        if (parent && !step.into) step.into = parent.into[0];
+        set(s.value || undefined, true);
+      });
+      return s;
+    },
+    parentField: function (step, key, set, ctx) {
+      var parent = ctx.lookups.filter(function (p) { return p.object === step.object; })[0];
+      var fields = parent ? parent.fields : [];
+      var names = fields.map(function (f) { return f.name; });
+      var s = select([''].concat(names), step[key] || '', function (v) {
+        var f = fields[names.indexOf(v)];
+        return f ? f.label + ' (' + f.name + ')' : ctx.t.text(parent ? 'pipeline.value.none' : 'pipeline.ui.pickObject');
+      });
+      s.disabled = !parent;
+      s.addEventListener('change', function () { set(s.value || undefined, true); });
+      return s;
     },
     onInvalid: function (step, key, set, ctx) {
       var s = select(['fail', 'null'], step.onInvalid === 'null' ? 'null' : 'fail', function (v) { return ctx.t.text('mapping.onInvalid.' + v); });

@@ -2,3 +2,4 @@ export { DRAFT_STEPS, DraftChange, DraftDoc, DraftStep, RunChoices, draftUrl, st
 export { changeDraft, getDraft, listOpenDrafts } from './store.js';
 export { createDraft, DraftStart, insertsNulls, runDraft, saveDraftAsTemplate, validateDraft } from './flow.js';
 export { completeSteps, pipelineProblems } from './pipeline.js';
+export { addedColumns, mapAddedColumns, mapColumnsAdded } from './pipeline-columns.js';

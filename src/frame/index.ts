@@ -1,6 +1,7 @@
 export type { Frame, RowIssue, SkippedRow, Value } from './frame.js';
 export { frameFromRecords, frameFromRows, frameToRecords, frameToRows, rowCount } from './frame.js';
-export { CastType, Literal, OnInvalid, Pipeline, PipelineStep } from './steps.js';
+export { CastType, Literal, LookupStep, OnInvalid, Pipeline, PipelineStep } from './steps.js';
+export type { LookupResolver } from './lookup-step.js';
 export { ROW_ISSUE_CODES } from './step-context.js';
 export type { StepOf } from './steps.js';
 export {

@@ -8,6 +8,7 @@ import { aggregate, dedupe, derive, filter, sort } from './row-steps.js';
 import { InMemorySeenKeys, type SeenKeys } from './seen-keys.js';
 import { checkExpression, ExpressionError } from './expression/evaluate.js';
 import { compileDateFormat, isValidTimeZone } from './dates.js';
+import { lookup, type LookupResolver } from './lookup-step.js';
 
 export interface PipelineContext {
   /** Shared across chunks (Redis) for a run; an in-memory one is made when absent. */
@@ -16,6 +17,8 @@ export interface PipelineContext {
   now?: Date;
   /** Zone of today() (default UTC). */
   timeZone?: string;
+  /** Queries the org for lookup steps; without one (a preview with no connection) they only remark. */
+  lookups?: LookupResolver;
 }
 
 export interface PipelineResult {
@@ -83,12 +86,12 @@ export async function applyPipeline(frame: Frame, pipeline: Pipeline, ctx: Pipel
   const seen = ctx.seenKeys ?? new InMemorySeenKeys();
   let current = frame;
   for (const step of pipeline) {
-    current = await applyStep(current, step, { env, seen, out });
+    current = await applyStep(current, step, { env, seen, out, lookups: ctx.lookups });
   }
   return { frame: current, rowIssues: out.issues, skipped: out.skipped };
 }
 
-interface Run { env: { now: Date; timeZone: string }; seen: SeenKeys; out: StepOutput }
+interface Run { env: { now: Date; timeZone: string }; seen: SeenKeys; out: StepOutput; lookups?: LookupResolver }
 
 function applyStep(frame: Frame, step: PipelineStep, run: Run): Frame | Promise<Frame> {
   switch (step.op) {
@@ -111,6 +114,7 @@ function applyStep(frame: Frame, step: PipelineStep, run: Run): Frame | Promise<
     case 'dedupe': return dedupe(frame, step, run.seen, run.out);
     case 'sort': return sort(frame, step);
     case 'aggregate': return aggregate(frame, step, run.out);
+    case 'lookup': return lookup(frame, step, run.lookups, run.out);
   }
 }
 
@@ -119,7 +123,8 @@ function applyStep(frame: Frame, step: PipelineStep, run: Run): Frame | Promise<
  * set, so editing a step never touches a run's Redis state.
  */
 export async function previewPipeline(
-  columns: string[], sampleRows: Value[][], pipeline: unknown, options: { now?: Date; timeZone?: string } = {},
+  columns: string[], sampleRows: Value[][], pipeline: unknown,
+  options: { now?: Date; timeZone?: string; lookups?: LookupResolver } = {},
 ): Promise<PipelineResult> {
   const checked = parsePipeline(pipeline);
   return applyPipeline(frameFromRows(columns, sampleRows), checked, { ...options, seenKeys: new InMemorySeenKeys() });

@@ -1,4 +1,4 @@
-import { AppError } from '../errors.js';
+import { AppError, type Translatable } from '../errors.js';
 import type { Frame, RowIssue, SkippedRow } from './frame.js';
 import type { OnInvalid } from './steps.js';
 
@@ -15,6 +15,9 @@ export const ROW_ISSUE_CODES = {
   valueMapUnmapped: 'VALUE_MAP_UNMAPPED',
   deriveExpressionError: 'DERIVE_EXPRESSION_ERROR',
   aggregateNotANumber: 'AGGREGATE_NOT_A_NUMBER',
+  lookupNotFound: 'LOOKUP_NOT_FOUND',
+  lookupAmbiguous: 'LOOKUP_AMBIGUOUS',
+  lookupNoConnection: 'LOOKUP_NO_CONNECTION',
 } as const;
 
 /** What a step produces besides the new frame; issues and skipped rows accumulate over steps. */
@@ -30,15 +33,18 @@ export function rowIssue(
   return onInvalid === 'null' ? { row, column, code, message, remark: true } : { row, column, code, message };
 }
 
-export function pipelineError(message: string, details?: unknown): AppError {
-  return new AppError('PIPELINE_INVALID', 400, message, { details });
+/** `i18n`: the same sentence by its catalogue key, so a page (or a failed dry run) says it in the reader's language. */
+export function pipelineError(message: string, details?: unknown, i18n?: Translatable[]): AppError {
+  return new AppError('PIPELINE_INVALID', 400, message, { details, i18n });
 }
 
 /** The position of a column a step names; a missing column stops the pipeline with a clear message. */
 export function columnIndex(frame: Frame, name: string, step: string): number {
   const c = frame.columns.indexOf(name);
   if (c < 0) {
-    throw pipelineError(`Step '${step}' names column '${name}', which is not in the data (columns: ${frame.columns.join(', ')}).`);
+    const params = { step, name, columns: frame.columns.join(', ') };
+    const message = `Step '${step}' names column '${name}', which is not in the data (columns: ${params.columns}).`;
+    throw pipelineError(message, undefined, [{ key: 'pipeline.error.missingColumn', params }]);
   }
   return c;
 }

@@ -35,6 +35,17 @@ export const CastStep = z.object({
 
 const textColumns = { columns };
 
+/** An API name (object or field) as SOQL takes it unquoted: letters, digits, underscores. */
+const apiName = z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,79}$/, 'an API name: letters, digits and underscores');
+
+/**
+ * Resolves a relationship by any field of the parent: the Id of the one `object` record whose `field`
+ * equals the cell of `column` goes into `into` (e.g. Company -> Account.Name -> AccountId).
+ */
+export const LookupStep = z.object({
+  op: z.literal('lookup'), column: columnName, object: apiName, field: apiName, into: columnName,
+});
+
 export const PipelineStep = z.discriminatedUnion('op', [
   z.object({ op: z.literal('select'), columns }),
   z.object({ op: z.literal('drop'), columns }),
@@ -78,6 +89,7 @@ export const PipelineStep = z.discriminatedUnion('op', [
     op: z.literal('sort'),
     by: z.array(z.object({ column: columnName, descending: z.boolean().optional() })).min(1),
   }),
+  LookupStep,
   z.object({
     op: z.literal('aggregate'),
     groupBy: z.array(columnName),
@@ -92,6 +104,7 @@ export const PipelineStep = z.discriminatedUnion('op', [
 
 export type PipelineStep = z.infer<typeof PipelineStep>;
 export type CastStep = z.infer<typeof CastStep>;
+export type LookupStep = z.infer<typeof LookupStep>;
 export type CastType = z.infer<typeof CastType>;
 export type OnInvalid = z.infer<typeof OnInvalid>;
 export type StepOf<K extends PipelineStep['op']> = Extract<PipelineStep, { op: K }>;

@@ -4,6 +4,7 @@ import type { SalesforceSession, WriteSpec } from '../salesforce/index.js';
 import type { BatchDoc, MigrationDoc } from './model.js';
 import type { TrackedOutcomes } from './outcomes.js';
 import type { PreparedBatch, PreparedRow } from './prepare.js';
+import type { Reason } from './reasons.js';
 
 /** The batch job asks to run later (paused, no free slot, budget spent): the job is delayed, not failed. */
 export class Deferred extends Error {
@@ -43,8 +44,8 @@ export interface BatchRun {
   checkStop(): Promise<void>;
   /** Pauses the migration when the org's daily budget would not cover `calls` more. */
   ensureBudget(calls: number): Promise<void>;
-  /** Pauses the migration because Salesforce said the daily limit is exhausted. */
-  pauseForLimit(message: string): Promise<never>;
+  /** Pauses the migration for an API budget reason (the reserve reached, or Salesforce's daily limit). */
+  pauseFor(why: Reason): Promise<never>;
 }
 
 export function pendingRows(run: BatchRun): PreparedRow[] {

@@ -5,12 +5,16 @@ import { readApiBudget, sessionFor, setJobState, TERMINAL_STATES, type BulkJobSt
 import { migrationJobId } from '../queue/jobs/migrations.js';
 import type { MigrationDoc, MigrationState } from './model.js';
 import { reportState } from './progress.js';
-import { listBatches, updateMigration, withState } from './store.js';
+import { pausedBy } from './reasons.js';
+import { listBatches, updateMigration, withPause, withState } from './store.js';
 
-function transition(services: Services, id: string, from: MigrationState[], to: MigrationState, actor: string, patch: Partial<MigrationDoc> = {}) {
+function transition(
+  services: Services, id: string, from: MigrationState[], to: MigrationState, actor: string,
+  change: (m: MigrationDoc) => MigrationDoc = (m) => withState(m, to, actor),
+) {
   return updateMigration(services, id, (m) => {
     if (!from.includes(m.state)) throw new AppError('MIGRATION_STATE', 409, `Migration is ${m.state}; this needs it to be ${from.join(' or ')}.`);
-    return { ...withState(m, to, actor), ...patch };
+    return change(m);
   });
 }
 
@@ -24,14 +28,15 @@ async function wakeBatches(services: Services, doc: MigrationDoc): Promise<void>
 }
 
 export async function pauseMigration(services: Services, id: string, actor: string): Promise<MigrationDoc> {
-  const doc = await transition(services, id, ['queued', 'running'], 'paused', actor, { pauseReason: `Paused by ${actor}` });
+  const doc = await transition(services, id, ['queued', 'running'], 'paused', actor, (m) => withPause(m, actor, pausedBy(actor)));
   await reportState(services, doc);
   return doc;
 }
 
 /** Resumes, reading /limits again first (a budget pause resumes on a fresh figure). */
 export async function resumeMigration(services: Services, id: string, actor: string): Promise<MigrationDoc> {
-  const doc = await transition(services, id, ['paused'], 'running', actor, { pauseReason: undefined });
+  const resumed = (m: MigrationDoc): MigrationDoc => ({ ...withState(m, 'running', actor), pauseReason: undefined, pauseMessage: undefined });
+  const doc = await transition(services, id, ['paused'], 'running', actor, resumed);
   try {
     const budget = await readApiBudget(services.redis, await sessionFor(services, doc.connectionId));
     await updateMigration(services, id, (m) => ({ ...m, apiBudget: budget }));

@@ -1,3 +1,4 @@
+import { reason } from './reasons.js';
 import type { Services } from '../services.js';
 import { logger } from '../logger.js';
 import { FINISHED_STATES, emptyTotals } from './model.js';
@@ -26,7 +27,8 @@ export async function finalizeMigration(services: Services, migrationId: string)
     if (FINISHED_STATES.has(m.state)) return undefined;
     const finished = { ...m, totals, finishedAt: new Date().toISOString() };
     if (accounted !== m.rowCount) {
-      return { ...withState(finished, 'failed', 'system', 'totals do not add up'), error: { code: 'TOTALS_MISMATCH', message: `${accounted} rows accounted for, the dataset has ${m.rowCount}` } };
+      const why = reason('migrations.reason.totalsMismatch', { accounted, rows: m.rowCount });
+      return { ...withState(finished, 'failed', 'system', why), error: { code: 'TOTALS_MISMATCH', message: why.text, i18n: why.message } };
     }
     return withState(finished, m.state === 'cancelling' ? 'cancelled' : 'completed', 'system');
   });

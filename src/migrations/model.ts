@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Operation } from '../salesforce/index.js';
 import { Mapping } from '../mapping/index.js';
+import { RunMessage } from './reasons.js';
 
 export const MigrationState = z.enum([
   'created', 'queued', 'running', 'paused', 'cancelling', 'cancelled', 'completed', 'failed', 'rolling_back', 'rolled_back',
@@ -57,7 +58,9 @@ export const Totals = z.object({
 export type Totals = z.infer<typeof Totals>;
 export const emptyTotals = (): Totals => Totals.parse({});
 
-const HistoryEntry = z.object({ state: MigrationState, at: z.string(), by: z.string(), reason: z.string().optional() });
+const HistoryEntry = z.object({
+  state: MigrationState, at: z.string(), by: z.string(), reason: z.string().optional(), message: RunMessage.optional(),
+});
 
 export const MigrationDoc = z.object({
   _id: z.string(),
@@ -80,13 +83,15 @@ export const MigrationDoc = z.object({
   state: MigrationState,
   history: z.array(HistoryEntry),
   pauseReason: z.string().optional(),
+  /** The pause reason by its catalogue key, for pages in the reader's language. */
+  pauseMessage: RunMessage.optional(),
   batchCount: z.number().int().default(0),
   totals: Totals,
   apiBudget: z.object({ max: z.number(), remaining: z.number(), at: z.string(), source: z.string() }).optional(),
   parentId: z.string().optional(),
   childIds: z.array(z.string()).default([]),
   rollback: z.object({ deleted: z.number(), restored: z.number(), failed: z.number() }).optional(),
-  error: z.object({ code: z.string(), message: z.string() }).optional(),
+  error: z.object({ code: z.string(), message: z.string(), i18n: RunMessage.optional() }).optional(),
   createdBy: z.string(),
   createdAt: z.string(),
   updatedAt: z.string(),

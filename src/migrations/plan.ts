@@ -6,7 +6,8 @@ import { migrationJobId } from '../queue/jobs/migrations.js';
 import { logger } from '../logger.js';
 import { batchId, emptyTotals, type BatchDoc, type MigrationDoc } from './model.js';
 import { reportState } from './progress.js';
-import { getMigration, saveMigration, withState } from './store.js';
+import { budgetShort } from './reasons.js';
+import { getMigration, saveMigration, withPause, withState } from './store.js';
 
 export interface PlannedBatch { batch: number; fromRow: number; toRow: number; chunks: number[] }
 interface ChunkMeta { index: number; firstRow: number; rowCount: number }
@@ -76,10 +77,14 @@ export async function planMigration(services: Services, migrationId: string): Pr
   });
   const needed = estimateCalls(apiMode, migration.rowCount, planned.length);
   const short = budget.remaining - needed < reserveOf(budget);
-  const reason = short ? `API_BUDGET: the run needs about ${needed} API calls, ${budget.remaining} of ${budget.max} remain (reserve ${reserveOf(budget)})` : undefined;
+
   try {
     migration = { ...migration, apiMode, batchCount: planned.length, apiBudget: budget, totals: { ...emptyTotals(), rows: migration.rowCount } };
-    if (migration.state === 'queued') migration = short ? { ...withState(migration, 'paused', 'system', reason), pauseReason: reason } : withState(migration, 'running', 'system');
+    if (migration.state === 'queued') {
+      migration = short
+        ? withPause(migration, 'system', budgetShort(needed, budget.remaining, budget.max, reserveOf(budget)))
+        : withState(migration, 'running', 'system');
+    }
     migration = await saveMigration(services, migration);
   } catch (error) {
     if (!isConflict(error)) throw error;

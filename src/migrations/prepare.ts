@@ -1,6 +1,7 @@
 import type { Services } from '../services.js';
 import { readChunk } from '../datasets/chunk-store.js';
 import { applyPipeline, frameFromRows, parsePipeline, RedisSeenKeys, type SeenKeys, type Value } from '../frame/index.js';
+import { OrgLookupResolver } from '../lookups/index.js';
 import { compileRecordBuilder } from '../mapping/index.js';
 import type { FlatRecord } from '../salesforce/index.js';
 import { classifyRowIssues, type RecordError } from '../validation/index.js';
@@ -18,6 +19,8 @@ export interface PreparedBatch {
 }
 
 export const seenKeysKey = (migrationId: string) => `dms:migration:${migrationId}:seen`;
+/** The run's lookup answers, shared by its batches (a retried batch finds the same parents). */
+export const lookupsKey = (migrationId: string) => `dms:migration:${migrationId}:lookups`;
 
 function cell(value: Value, type: string | undefined): string | number | boolean | undefined {
   if (value === null || value === undefined) return undefined;
@@ -48,6 +51,7 @@ export async function prepareBatch(
 ): Promise<PreparedBatch> {
   const pipeline = parsePipeline(migration.template.pipeline);
   const now = new Date(migration.startedAt ?? migration.createdAt);
+  const lookups = new OrgLookupResolver(services, migration.connectionId, { key: lookupsKey(migration._id), ttlSeconds: 7 * 24 * 3600 });
   const rows: PreparedRow[] = [];
   const decided: Outcomes = new Map();
   const { mapping } = migration.template;
@@ -57,7 +61,7 @@ export async function prepareBatch(
     const to = Math.min(batch.toRow - chunk.firstRow + 1, chunk.rows.length);
     if (to <= from) continue;
     const frame = frameFromRows(chunk.columns, chunk.rows.slice(from, to) as Value[][], chunk.firstRow + from);
-    const result = await applyPipeline(frame, pipeline, { seenKeys, now });
+    const result = await applyPipeline(frame, pipeline, { seenKeys, now, lookups });
     for (const skipped of result.skipped) decided.set(skipped.row, { status: 'skip', code: 'SKIPPED', message: skipped.reason });
     // The same rule as the validation job: a pipeline issue on a mapped column fails the row, unsent.
     const { failures } = classifyRowIssues(result.rowIssues, mapping);

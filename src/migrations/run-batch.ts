@@ -14,7 +14,8 @@ import { fieldByName } from '../mapping/index.js';
 import { prepareBatch } from './prepare.js';
 import { describeContext } from '../preflight/index.js';
 import { reportBatch, reportState } from './progress.js';
-import { currentState, getBatch, getMigration, outcomesAttachment, readOutcomes, saveBatch, updateMigration, withState } from './store.js';
+import { currentState, getBatch, getMigration, outcomesAttachment, readOutcomes, saveBatch, updateMigration, withPause } from './store.js';
+import { budgetLow, type Reason } from './reasons.js';
 import { writeThroughBulk } from './write-bulk.js';
 import { writeThroughCollections } from './write-collections.js';
 
@@ -26,8 +27,8 @@ const SLOT_RETRY_MS = 100;
 const doneKey = (id: string) => `dms:migration:${id}:done`;
 
 /** Pauses a running migration on the system's own initiative (API budget), keeping the reason. */
-export async function systemPause(services: Services, migrationId: string, reason: string): Promise<void> {
-  const doc = await updateMigration(services, migrationId, (d) => (d.state === 'running' ? { ...withState(d, 'paused', 'system', reason), pauseReason: reason } : undefined));
+export async function systemPause(services: Services, migrationId: string, why: Reason): Promise<void> {
+  const doc = await updateMigration(services, migrationId, (d) => (d.state === 'running' ? withPause(d, 'system', why) : undefined));
   await reportState(services, doc);
 }
 
@@ -126,11 +127,11 @@ export async function runBatch(services: Services, migrationId: string, n: numbe
       async ensureBudget(calls) {
         const budget = (await recordUsage(services.redis, session)) ?? (await lastApiBudget(services.redis, migration.connectionId));
         if (budget && budget.remaining - calls < reserveOf(budget)) {
-          await run.pauseForLimit(`Only ${budget.remaining} of ${budget.max} daily API calls remain (reserve ${reserveOf(budget)})`);
+          await run.pauseFor(budgetLow(budget.remaining, budget.max, reserveOf(budget)));
         }
       },
-      async pauseForLimit(message) {
-        await systemPause(services, migrationId, `API_BUDGET: ${message}`);
+      async pauseFor(why) {
+        await systemPause(services, migrationId, why);
         throw new Deferred(PAUSED_RECHECK_MS, 'API budget');
       },
     };

@@ -1,7 +1,7 @@
 import type { Services } from '../services.js';
 import { lastApiBudget, type ApiBudget } from '../salesforce/index.js';
 import { migrationJobId } from '../queue/jobs/migrations.js';
-import { FINISHED_STATES, MigrationDoc, type BatchDoc, type Totals } from './model.js';
+import { emptyTotals, FINISHED_STATES, MigrationDoc, type BatchDoc, type Totals } from './model.js';
 import { batchProgress, sumProgress, type BatchProgress } from './progress.js';
 import { docCacheKey, getMigration, listBatches, readOutcomes, saveMigration } from './store.js';
 
@@ -75,6 +75,18 @@ async function queueStates(services: Services, doc: MigrationDoc): Promise<Map<n
   return new Map(states.map((s, n) => [n, s]));
 }
 
+/**
+ * Every planned batch in order, so the live table never skips a number: one that has not reported yet is
+ * pending with no rows (its job may be active, waiting for a slot: the queue column says so).
+ */
+function everyBatch(doc: MigrationDoc, progress: BatchProgress[], queue: Map<number, string>): BatchStatus[] {
+  const reported = new Map(progress.map((b) => [b.batch, b]));
+  return Array.from({ length: doc.batchCount }, (_, n): BatchStatus => {
+    const own = reported.get(n) ?? { batch: n, state: 'pending', totals: emptyTotals() };
+    return { ...own, queue: queue.get(n) ?? 'unknown' };
+  });
+}
+
 /** Fast: the document mirrored in Redis plus live per-batch figures; durable totals once finished. */
 export async function migrationStatus(services: Services, id: string, options: { errors?: boolean } = {}): Promise<MigrationStatus> {
   const doc = await cachedDoc(services, id);
@@ -87,7 +99,7 @@ export async function migrationStatus(services: Services, id: string, options: {
     totals,
     processed,
     percent: doc.rowCount === 0 ? 100 : Math.floor((processed / doc.rowCount) * 1000) / 10,
-    batches: progress.map((b) => ({ ...b, queue: queue.get(b.batch) ?? 'unknown' })),
+    batches: everyBatch(doc, progress, queue),
     apiBudget: budget ?? doc.apiBudget as ApiBudget | undefined,
     errors: options.errors && totals.failed > 0 ? await errorGroups(services, doc) : undefined,
   };

@@ -4,6 +4,7 @@ import { isMissing, withRetry } from '../store/index.js';
 import { notFound } from '../errors.js';
 import { BatchDoc, MigrationDoc, batchId, type MigrationState } from './model.js';
 import { decodeOutcomes, encodeOutcomes, OUTCOMES_ATTACHMENT, type Outcomes } from './outcomes.js';
+import type { Reason } from './reasons.js';
 
 /** Where the live view reads from (status must be fast): the migration document mirrored in Redis. */
 export const docCacheKey = (id: string) => `dms:migration:${id}:doc`;
@@ -51,10 +52,14 @@ export async function updateMigration(services: Services, id: string, change: (d
   }
 }
 
-export function withState(doc: MigrationDoc, state: MigrationState, by: string, reason?: string): MigrationDoc {
+export function withState(doc: MigrationDoc, state: MigrationState, by: string, reason?: Reason): MigrationDoc {
   const at = new Date().toISOString();
-  return { ...doc, state, history: [...doc.history, { state, at, by, ...(reason ? { reason } : {}) }] };
+  return { ...doc, state, history: [...doc.history, { state, at, by, ...(reason ? { reason: reason.text, message: reason.message } : {}) }] };
 }
+
+/** Paused for a reason, kept in the history and as the run's pause reason. */
+export const withPause = (doc: MigrationDoc, by: string, why: Reason): MigrationDoc =>
+  ({ ...withState(doc, 'paused', by, why), pauseReason: why.text, pauseMessage: why.message });
 
 /** The current state, from Redis (set on every save), falling back to CouchDB. */
 export async function currentState(services: Services, id: string): Promise<MigrationState> {

@@ -10,6 +10,7 @@ import type { PreparedRow } from './prepare.js';
 import { currentState } from './store.js';
 import { LineMatcher } from './line-matcher.js';
 import { mappingTargets } from './preflight.js';
+import { limitReached } from './reasons.js';
 
 /** Header: the mapping's targets that any row of the part carries, in mapping order (deterministic, so a re-attached job matches). */
 function headerOf(run: BatchRun, rows: PreparedRow[]): string[] {
@@ -193,7 +194,7 @@ export async function writeThroughBulk(run: BatchRun): Promise<void> {
         await runJob(run, part);
       } catch (thrown) {
         const error = toSalesforceError(thrown);
-        if (error.dailyLimit) await run.pauseForLimit(error.message);
+        if (error.dailyLimit) await run.pauseFor(limitReached(error.message));
         if (!error.transient) throw error;
         // The job (if any) is recorded: the next round re-attaches or aborts it before sending again.
         run.log.warn({ code: error.errorCode, round }, 'transient Bulk failure; backing off');

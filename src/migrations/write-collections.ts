@@ -3,6 +3,7 @@ import { COLLECTIONS_MAX, isTransientRowError, toSalesforceError, writeCollectio
 import { backoffMs, failRemaining, pendingRows, type BatchRun } from './batch-run.js';
 import { findByField, markerOf } from './reconcile.js';
 import type { PreparedRow } from './prepare.js';
+import { limitReached } from './reasons.js';
 
 /**
  * A call whose answer was lost (crash, timeout, 500): update and upsert are simply sent again
@@ -62,7 +63,7 @@ async function send(run: BatchRun, rows: PreparedRow[]): Promise<WriteResult[] |
       return await writeCollection(run.session, run.spec, rows.map((r) => r.record));
     } catch (thrown) {
       const error = toSalesforceError(thrown);
-      if (error.dailyLimit) await run.pauseForLimit(error.message);
+      if (error.dailyLimit) await run.pauseFor(limitReached(error.message));
       if (error.transient && error.outcome === 'unknown') return 'unknown';
       if (!error.transient || attempt + 1 >= run.migration.options.maxAttempts) {
         for (const r of rows) run.outcomes.set(r.row, { status: 'fail', code: error.errorCode, message: error.message, fields: error.options.fields });

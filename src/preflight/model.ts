@@ -23,6 +23,12 @@ export const ValidationRequest = z.object({
 });
 export type ValidationRequest = z.infer<typeof ValidationRequest>;
 
+/** Why a dry run failed; `i18n` says it by catalogue keys for the report page. */
+const ValidationError = z.object({
+  code: z.string(), message: z.string(),
+  i18n: z.array(z.object({ key: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])).optional() })).optional(),
+});
+
 export const ValidationStatus = z.enum(['queued', 'running', 'done', 'failed']);
 export type ValidationStatus = z.infer<typeof ValidationStatus>;
 
@@ -33,7 +39,7 @@ export const ValidationProgress = z.object({
   rowsDone: z.number().int(),
   rowCount: z.number().int(),
   invalid: z.number().int(),
-  error: z.object({ code: z.string(), message: z.string() }).optional(),
+  error: ValidationError.optional(),
 });
 export type ValidationProgress = z.infer<typeof ValidationProgress>;
 
@@ -57,7 +63,7 @@ export const ValidationDoc = z.object({
   progress: ValidationProgress.omit({ status: true, error: true }),
   report: ValidationReport.optional(),
   invalidRows: z.object({ written: z.number().int(), truncated: z.boolean(), bytes: z.number().int() }).optional(),
-  error: z.object({ code: z.string(), message: z.string() }).optional(),
+  error: ValidationError.optional(),
   createdBy: z.string(),
   createdAt: z.string(),
   updatedAt: z.string(),

@@ -3,6 +3,7 @@ import type { Services } from '../services.js';
 import { AppError } from '../errors.js';
 import { getDataset, readChunk } from '../datasets/index.js';
 import { InMemorySeenKeys, previewPipeline, type Value } from '../frame/index.js';
+import { OrgLookupResolver } from '../lookups/index.js';
 import { Mapping, requiredFieldsUnmapped, WriteOperation, type UnmappedRequirement } from '../mapping/index.js';
 import { classifyRowIssues, DuplicateTracker, validateFrame, type RecordError } from '../validation/index.js';
 import { assertMappingFits, canonicalMapping, uniqueFields, validateOptions } from './checks.js';
@@ -14,7 +15,8 @@ export const PreviewRequest = z.object({
   pipeline: z.unknown().default([]),
   mapping: Mapping.optional(),
   object: z.string().min(1).max(80).optional(),
-  connectionId: z.string().min(1).max(100).default('local'),
+  /** The org describe and lookup steps ask; without it (and without a mapping) lookups only remark. Default: the Local org. */
+  connectionId: z.string().min(1).max(100).optional(),
   operation: WriteOperation.default('insert'),
   externalIdField: z.string().min(1).max(80).optional(),
   limit: z.number().int().min(1).max(500).default(100),
@@ -83,7 +85,11 @@ export async function previewRows(services: Services, body: unknown): Promise<Pr
   const started = performance.now();
   const request = PreviewRequest.parse(body);
   const sample = await previewSample(services, request.datasetId);
-  const result = await previewPipeline(sample.columns, sample.rows, request.pipeline);
+  const connectionId = request.connectionId ?? 'local';
+  // A preview knows its org once the person chose a connection (or a mapping, which implies one).
+  const known = request.connectionId !== undefined || request.mapping !== undefined;
+  const lookups = known ? new OrgLookupResolver(services, connectionId) : undefined;
+  const result = await previewPipeline(sample.columns, sample.rows, request.pipeline, { lookups });
   const shown = result.frame.rows.slice(0, request.limit);
   const frame = { columns: result.frame.columns, rows: shown, data: result.frame.data.map((column) => column.slice(0, shown.length)) };
   const visible = new Set(shown);
@@ -99,7 +105,7 @@ export async function previewRows(services: Services, body: unknown): Promise<Pr
   if (mapping) {
     const { operation, externalIdField } = request;
     const target = { object: request.object ?? mapping.object, operation, externalIdField };
-    const ctx = await describeContext(services, request.connectionId, target.object, mapping);
+    const ctx = await describeContext(services, connectionId, target.object, mapping);
     const canonical = canonicalMapping(mapping, ctx.describe);
     assertMappingFits(canonical, ctx.describe, target);
     unmappedRequired = requiredFieldsUnmapped(canonical, ctx.describe, target.operation, target.externalIdField);

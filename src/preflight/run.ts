@@ -1,8 +1,10 @@
 import type { Services } from '../services.js';
 import { isAppError } from '../errors.js';
+import { translate } from '../i18n/index.js';
 import { logger } from '../logger.js';
 import { datasetChunks, getDataset } from '../datasets/index.js';
 import { applyPipeline, frameFromRows, RedisSeenKeys } from '../frame/index.js';
+import { OrgLookupResolver } from '../lookups/index.js';
 import { relationshipKey, type Mapping } from '../mapping/index.js';
 import { DuplicateTracker, ValidationReportBuilder, validateFrame } from '../validation/index.js';
 import type { ValidationDoc } from './model.js';
@@ -52,7 +54,8 @@ export async function runValidation(services: Services, id: string, finalAttempt
     const progress = { chunksDone: 0, chunkCount: dataset.chunkCount, rowsDone: 0, rowCount: dataset.rowCount, invalid: 0 };
     await finish(services, id, (doc) => ({ ...doc, status: 'running', progress, error: undefined }));
     let persistedAt = Date.now();
-    const pipelineContext = { seenKeys: seen, now: new Date(start.now) };
+    const lookups = new OrgLookupResolver(services, start.connectionId);
+    const pipelineContext = { seenKeys: seen, now: new Date(start.now), lookups };
     for await (const chunk of datasetChunks(services.store, dataset._id, dataset.chunkCount)) {
       const result = await applyPipeline(frameFromRows(chunk.columns, chunk.rows, chunk.firstRow), start.pipeline, pipelineContext);
       report.addSkipped(result.skipped);
@@ -81,7 +84,9 @@ export async function runValidation(services: Services, id: string, finalAttempt
   } catch (error) {
     const clientError = isAppError(error) && error.status < 500;
     if (!clientError && !finalAttempt) throw error;
-    const failure = isAppError(error) ? { code: error.code, message: error.message } : { code: 'VALIDATION_FAILED', message: 'The validation failed; see the worker log.' };
+    const failure = isAppError(error)
+      ? { code: error.code, message: error.message, i18n: error.i18n }
+      : { code: 'VALIDATION_FAILED', message: translate('en', 'preflight.failed'), i18n: [{ key: 'preflight.failed' }] };
     log.error({ err: error }, 'validation failed');
     return finish(services, id, (doc) => ({ ...doc, status: 'failed', error: failure, finishedAt: new Date().toISOString() }));
   } finally {

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Services } from '../services.js';
-import { changeDraft, createDraft, getDraft, type DraftDoc } from '../drafts/index.js';
+import { changeDraft, createDraft, type DraftDoc, getDraft, mapColumnsAdded } from '../drafts/index.js';
 import { actorOf } from './migrations.js';
 import { AppError } from '../errors.js';
 import { getDataset } from '../datasets/index.js';
@@ -39,8 +39,12 @@ export function draftApiRoutes(services: Services): Router {
     await changeDraft(services, draft._id, { mapping: imported.mapping });
     res.json(imported);
   });
+  // New steps may add a column named as a field (a lookup into AccountId): it joins the mapping at once, and the
+  // answer carries the mapping so the transform page's preview judges rows as the run will.
   router.patch('/:id', async (req, res) => {
-    res.json(presentDraft(await changeDraft(services, req.params.id, req.body)));
+    const changed = await changeDraft(services, req.params.id, req.body);
+    const steps = (req.body as { pipeline?: unknown } | undefined)?.pipeline !== undefined;
+    res.json(presentDraft(steps ? await mapColumnsAdded(services, changed) : changed));
   });
   return router;
 }

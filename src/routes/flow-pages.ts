@@ -6,7 +6,7 @@ import { assertConfirmed } from '../confirmations/index.js';
 import { currentUser } from '../auth/index.js';
 import { getDataset } from '../datasets/index.js';
 import {
-  DRAFT_STEPS, DraftStep, changeDraft, createDraft, draftUrl, getDraft, listOpenDrafts, pipelineProblems, runDraft,
+  DRAFT_STEPS, DraftStep, changeDraft, createDraft, draftUrl, getDraft, listOpenDrafts, mapColumnsAdded, pipelineProblems, runDraft,
   saveDraftAsTemplate, stepIndex, validateDraft, type DraftDoc,
 } from '../drafts/index.js';
 import { jsonField, savedTemplate } from './templates.js';
@@ -127,7 +127,8 @@ export function flowPageRoutes(services: Services): Router {
     const form = stepForm(step, req.body);
     const { nav } = Nav.parse(req.body ?? {});
     const next = neighbour(step, 1);
-    const draft = await changeDraft(services, req.params.id, form);
+    const changed = await changeDraft(services, req.params.id, form);
+    const draft = step === 'pipeline' ? await mapColumnsAdded(services, changed) : changed;
     const problems = nav === 'next' ? refusal(draft, step) : [];
     if (problems.length > 0) return renderStep(services, res.status(422), draft, step, { problems });
     if (nav === 'next' && stepIndex(next) > stepIndex(draft.reached)) await changeDraft(services, draft._id, {}, { reached: next });

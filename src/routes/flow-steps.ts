@@ -3,10 +3,11 @@ import type { Services } from '../services.js';
 import { getDataset, listDatasets } from '../datasets/index.js';
 import { connectionSummary, listConnections } from '../connections/index.js';
 import { migrationImpact } from '../confirmations/index.js';
-import { DRAFT_STEPS, completeSteps, insertsNulls, type DraftDoc, type DraftStep } from '../drafts/index.js';
+import { DRAFT_STEPS, addedColumns, completeSteps, insertsNulls, mapAddedColumns, type DraftDoc, type DraftStep } from '../drafts/index.js';
 import { emptyTotals } from '../migrations/index.js';
 import { describeFor, fieldChoices, getValidation, objectChoices, stepSuggestionsFor, suggestForDataset, validationUrls } from '../preflight/index.js';
-import { fieldByName } from '../mapping/index.js';
+import { lookupChoices } from '../lookups/index.js';
+import { fieldByName, suggestMapping } from '../mapping/index.js';
 import { listTemplates } from '../templates/index.js';
 
 export const OPERATIONS = ['insert', 'update', 'upsert', 'delete', 'hardDelete'] as const;
@@ -18,14 +19,18 @@ async function upsertKeys(services: Services, draft: DraftDoc): Promise<{ name: 
   return describe.fields.filter((f) => f.externalId || f.type === 'id').map((f) => ({ name: f.name, label: f.label }));
 }
 
+/** The file's columns and those the steps add (mapped at once when named as a field), with suggestions. */
 async function mappingView(services: Services, draft: DraftDoc) {
   const object = draft.object as string;
   const describe = await describeFor(services, draft.connectionId, object);
   const suggested = await suggestForDataset(services, { datasetId: draft.datasetId, connectionId: draft.connectionId, object });
+  const added = addedColumns(suggested.columns, draft.pipeline);
+  const addedSuggestions = suggestMapping(added, describe, {});
   return {
     fields: await fieldChoices(services, draft.connectionId, describe),
-    suggestions: suggested.suggestions,
-    mapping: draft.mapping ?? suggested.mapping,
+    columns: [...suggested.columns, ...added],
+    suggestions: [...suggested.suggestions, ...addedSuggestions],
+    mapping: mapAddedColumns(draft.mapping ?? suggested.mapping, addedSuggestions),
     previewPipeline: completeSteps(draft.pipeline),
   };
 }
@@ -45,9 +50,11 @@ async function pipelineView(services: Services, draft: DraftDoc) {
       picklists[entry.column] = field.picklistValues.filter((p) => p.active).map((p) => p.value);
     }
   }
-  const { defaults } = await connectionSummary(services, draft.connectionId);
+  const [{ defaults }, lookups] = await Promise.all([
+    connectionSummary(services, draft.connectionId), lookupChoices(services, draft.connectionId, describe),
+  ]);
   const castDefaults = { ...(defaults.dateOrder ? { order: defaults.dateOrder } : {}), ...(defaults.timeZone ? { timeZone: defaults.timeZone } : {}) };
-  return { previewPipeline: completeSteps(draft.pipeline), suggestions, picklists, castDefaults };
+  return { previewPipeline: completeSteps(draft.pipeline), suggestions, picklists, castDefaults, lookups };
 }
 
 async function validationView(services: Services, draft: DraftDoc) {

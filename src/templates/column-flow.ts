@@ -28,7 +28,7 @@ function reads(step: PipelineStep): { names: string[]; loose: boolean } {
   switch (step.op) {
     case 'rename': return { names: Object.keys(step.mapping), loose: false };
     case 'filter': case 'derive': return { names: expressionColumns(step.expression), loose: true };
-    case 'split': return { names: [step.column], loose: false };
+    case 'split': case 'lookup': return { names: [step.column], loose: false };
     case 'dedupe': return { names: step.keys, loose: false };
     case 'sort': return { names: step.by.map((b) => b.column), loose: false };
     case 'aggregate': return { names: [...step.groupBy, ...step.aggregations.flatMap((a) => (a.column ? [a.column] : []))], loose: false };
@@ -44,7 +44,7 @@ function after(step: PipelineStep, current: string[]): string[] {
     case 'drop': return current.filter((c) => !step.columns.includes(c));
     case 'rename': return current.map((c) => step.mapping[c] ?? c);
     case 'derive': return add([step.column]);
-    case 'concat': return add([step.into]);
+    case 'concat': case 'lookup': return add([step.into]);
     case 'split': return add(step.into);
     case 'aggregate': return [...step.groupBy, ...step.aggregations.map((a) => a.as)];
     default: return current;

@@ -30,6 +30,11 @@ describe('migration controls over the API', () => {
     await waitForState(h.services, id, ['running']);
     await request(app).post(`/api/v1/migrations/${id}/pause`).set(user.headers).expect(200);
     await new Promise((r) => setTimeout(r, 1500));
+    // The live table lists every batch in order, those not begun as pending with no rows (it once skipped them).
+    const paused = await request(app).get(`/api/v1/migrations/${id}`).set(user.headers).expect(200);
+    const listed: { batch: number; state: string; totals: { succeeded: number } }[] = paused.body.batches;
+    assert.deepEqual(listed.map((b) => b.batch), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    assert.ok(listed.some((b) => b.state === 'pending' && b.totals.succeeded === 0), JSON.stringify(listed));
     const frozen = await count(tag);
     await new Promise((r) => setTimeout(r, 1500));
     assert.equal(await count(tag), frozen, 'nothing written while paused');

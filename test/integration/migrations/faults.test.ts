@@ -44,6 +44,7 @@ describe('faults injected through the emulator end in the right states', () => {
     await startMigration(h.services, doc._id, 'test');
     const paused = await waitForState(h.services, doc._id, ['paused']);
     assert.match(String(paused.pauseReason), /API_BUDGET/);
+    assert.equal(paused.pauseMessage?.key, 'migrations.reason.budgetShort', 'the page says the reason in the reader\'s language');
     assert.equal(await countOf(tag), 0);
     await fetch(`${h.emulator.url}/__emulator/api-usage`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ used: 0 }) });
     await resumeMigration(h.services, doc._id, 'test');

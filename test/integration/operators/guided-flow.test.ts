@@ -89,6 +89,21 @@ describe('the guided flow keeps its state on the server, step by step', () => {
     await page(`/migrations/drafts/${id}/mapping`).expect(303).expect('location', `/migrations/${migrationId}`);
   });
 
+  test('a column the transform adds under a field\'s name (a lookup into ParentId) is mapped by itself and listed on the mapping page', async () => {
+    const created = await form('/migrations/drafts', { datasetId }).expect(303);
+    const id = draftIdOf(created.headers.location);
+    await form(`/migrations/drafts/${id}/target`, { connectionId: 'local', object: 'Account', operation: 'insert', nav: 'next' }).expect(303);
+    const mapping = { ...accountMapping(), fields: [{ column: 'Account Name', field: 'Name' }] };
+    await form(`/migrations/drafts/${id}/mapping`, { mapping: JSON.stringify(mapping), nav: 'next' }).expect(303);
+    const lookup = [{ op: 'lookup', column: 'City', object: 'Account', field: 'Name', into: 'ParentId' }];
+    await form(`/migrations/drafts/${id}/pipeline`, { pipeline: JSON.stringify(lookup), mapping: JSON.stringify(mapping), nav: 'next' })
+      .expect(303).expect('location', `/migrations/drafts/${id}/validate`);
+    const draft = await getDraft(h.services, id);
+    assert.deepEqual(draft.mapping?.fields, [{ column: 'Account Name', field: 'Name' }, { column: 'ParentId', field: 'ParentId' }]);
+    const back = await page(`/migrations/drafts/${id}/mapping`).expect(200);
+    assert.match(back.text, /<tr data-column="ParentId">[\s\S]*?<option value="ParentId" selected>[\s\S]*?data-score="1"/);
+  });
+
   test('a saved template fills the draft; a finished dry run becomes a draft at the run step', async () => {
     const mapping = { object: 'Account', fields: [{ column: 'Account Name', field: 'Name' }] };
     await saveTemplate(h.services.store, TemplateInput.parse({ name: 'Flow tpl', object: 'Account', operation: 'insert', mapping }), 'test');

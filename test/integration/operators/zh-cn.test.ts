@@ -6,7 +6,7 @@ import { createApp } from '../../../src/app.js';
 import { getDraft } from '../../../src/drafts/index.js';
 import { getValidation } from '../../../src/preflight/index.js';
 import { saveTemplate, TemplateInput } from '../../../src/templates/index.js';
-import { startHarness, makeDataset, runMigration, type Harness } from '../migrations/harness.js';
+import { startHarness, makeDataset, runMigration, setFaults, type Harness } from '../migrations/harness.js';
 import { signIn, type TestUser } from '../../support/sign-in.js';
 
 const catalogue = (locale: string): Map<string, string> => new Map(
@@ -48,6 +48,8 @@ describe('every page in 简体中文', () => {
   let h: Harness;
   let app: ReturnType<typeof createApp>;
   let admin: TestUser;
+  let pausedPage = '';
+  let failedValidation = '';
   const pages: string[] = ['/', '/dashboard', '/datasets', '/datasets/new', '/migrations', '/migrations/new', '/templates', '/connections',
     '/admin', '/admin/audit', '/no-such-page'];
 
@@ -71,6 +73,22 @@ describe('every page in 简体中文', () => {
     for (let i = 0; i < 100 && (await getValidation(h.services.store, validationId)).status !== 'done'; i++) await new Promise((r) => setTimeout(r, 100));
     // A half-filled step, so the transform page says what it waits for.
     await request(app).patch(draft.body.urls.self).set(admin.headers).send({ pipeline: [{ op: 'cast', columns: ['City'], to: 'date' }, { op: 'trim' }] }).expect(200);
+    // What a user sees during a run: a run paused by a person (the reason DMS writes), and a dry run that failed
+    // on an older code path's error (a lookup step naming a field the parent lacks).
+    await setFaults(h.emulator, { latency: 1500 });
+    const slow = await request(app).post('/api/v1/migrations').set(admin.headers)
+      .send({ datasetId, connectionId: 'local', object: 'Account', operation: 'insert', template: { mapping } }).expect(201);
+    const paused = slow.body.migration.id as string;
+    await request(app).post(`/api/v1/migrations/${paused}/start`).set(admin.headers).expect(200);
+    await request(app).post(`/api/v1/migrations/${paused}/pause`).set(admin.headers).expect(200);
+    await setFaults(h.emulator, { latency: 0 });
+    const lookup = [{ op: 'lookup', column: 'City', object: 'Account', field: 'Nmae', into: 'ParentId' }];
+    const failing = await request(app).post('/api/v1/validations').set(admin.headers)
+      .send({ datasetId, object: 'Account', operation: 'insert', mapping, pipeline: lookup }).expect(202);
+    for (let i = 0; i < 100 && (await getValidation(h.services.store, failing.body.id)).status !== 'failed'; i++) await new Promise((r) => setTimeout(r, 100));
+    pausedPage = `/migrations/${paused}`;
+    failedValidation = `/validations/${failing.body.id}`;
+    pages.push(pausedPage, failedValidation);
     pages.push(`/datasets/${datasetId}`, `/migrations/${done._id}`, `/validations/${validationId}`, '/templates/Zh', '/templates/Zh/diff',
       ...['start', 'target', 'mapping', 'pipeline', 'validate', 'run'].map((step) => `/migrations/drafts/${draft.body.id}/${step}`));
   });
@@ -88,6 +106,18 @@ describe('every page in 简体中文', () => {
     const signedOut = readable((await request(app).get('/login').set('Cookie', 'lang=zh-CN')).text);
     for (const [english, key] of pieces) if (signedOut.includes(english)) found.push(`/login: "${english}" (${key})`);
     assert.deepEqual(found, []);
+  });
+
+  test('a pause reason, a failed dry run\'s error and what each status code means are said in Chinese', async () => {
+    const get = (path: string) => request(app).get(path).set('Cookie', `${admin.cookie}; lang=zh-CN`).expect(200);
+    const report = pages.find((p) => p.startsWith('/validations/') && p !== failedValidation) ?? '';
+    assert.match((await get(report)).text, /<code>CAST_INVALID_DATE<\/code><\/td><td>[^<]+<\/td><td class="muted">转换步骤无法读取日期/);
+    const run = pages.find((p) => /^\/migrations\/mig-/.test(p) && p !== pausedPage) ?? '';
+    assert.match((await get(run)).text, /<code>REQUIRED_FIELD_MISSING<\/code> <small class="muted">必填字段为空。<\/small>/);
+    assert.match((await get(pausedPage)).text, new RegExp(`data-field="pauseReason">由 ${admin.username} 暂停<`));
+    assert.match((await get(failedValidation)).text, /查找步骤：Account 没有字段 Nmae。/);
+    const english = await request(app).get(pausedPage).set('Cookie', admin.cookie).expect(200);
+    assert.match(english.text, new RegExp(`data-field="pauseReason">Paused by ${admin.username}<`));
   });
 
   test('the small things: a favicon, one chunk, only the options of the file\'s format', async () => {

@@ -116,10 +116,19 @@ describe('mapping API, preview and mapping page against the emulator', () => {
     assert.deepEqual([en['mapping.onInvalid.fail'], en['mapping.onInvalid.null']], ['Fail the row', 'Empty the cell and go on']);
     assert.equal(en['pipeline.opt.timeZone'], 'Time zone');
     assert.equal(en['pipeline.opt.thousandsSeparator'], 'Thousands separator');
+    assert.equal(en['pipeline.opt.lookup.field'], 'Find by field');
+    // The lookup step offers the parents of Contact from describe, each with the fields it can be found by.
+    const lookups = JSON.parse(unescape(/data-lookups="([^"]+)"/.exec(transform.text)?.[1] ?? '[]')) as { object: string; into: string[]; fields: { name: string }[] }[];
+    const account = lookups.find((p) => p.object === 'Account');
+    assert.deepEqual(account?.into, ['AccountId']);
+    assert.equal(account?.fields[0].name, 'Name', 'the name field comes first');
+    assert.ok(account?.fields.some((f) => f.name === 'External_Id__c'));
+    assert.ok(!account?.fields.some((f) => f.name === 'Description'), 'a long text area cannot be compared in a query');
     const zh = messages((await h.get(`/migrations/drafts/${draft.body.id}/pipeline`).set('Accept-Language', 'zh-CN').expect(200)).text);
     assert.equal(zh['mapping.onInvalid'], '无效值');
     assert.match(zh['mapping.onInvalid.help'] ?? '', /^此步骤无法转换的值如何处理/);
     assert.equal(zh['pipeline.opt.timeZone'], '时区');
+    assert.equal(zh['mapping.op.lookup'], '查找父记录');
     const zhMapping = await h.get(`/migrations/drafts/${draft.body.id}/mapping`).set('Accept-Language', 'zh-CN').expect(200);
     assert.match(zhMapping.text, /API 名称相同/, 'the reason of a suggestion is translated');
     assert.ok(!/<script>/.test(res.text + transform.text), 'no inline scripts (CSP)');

@@ -33,12 +33,13 @@ describe('validation and the run agree on every row', () => {
   let h: Harness;
   let worker: WorkerChild;
   let org: OrgFixture;
+  let conn: Awaited<ReturnType<typeof connect>>;
   const seen = new Set<Verdict>();
 
   before(async () => {
     h = await startHarness();
     worker = await startWorkerProcess(h.services.config);
-    const conn = await connect(h.emulatorUrl);
+    conn = await connect(h.emulatorUrl);
     const tag = randomBytes(3).toString('hex');
     const parentKeys = [1, 2, 3, 4].map((k) => `P-${tag}-${k}`);
     const parents = await conn.sobject('Account').create(parentKeys.map((key) => ({ Name: key, External_Id__c: key })) as never[]);
@@ -139,6 +140,38 @@ describe('validation and the run agree on every row', () => {
       assert.match(page.text, /id="pipeline-remarks">[^<]*\b1 of them failed no row/);
       const passed = await run(datasetId, { ...scenario, pipeline: relaxed }, mode);
       assert.deepEqual([...passed.values()].map((o) => o.status), ['ok', 'ok'], mode);
+    }
+  });
+
+  test('fixed: a lookup by Account Name gives the Id, and fails missing and ambiguous names alike in validation and the run', async () => {
+    const tag = randomBytes(3).toString('hex');
+    const [acme, twinA, twinB] = await conn.sobject('Account').create(
+      [`Acme ${tag}`, `Twin ${tag}`, `Twin ${tag}`].map((Name) => ({ Name })) as never[],
+    );
+    assert.ok(acme.success && twinA.success && twinB.success);
+    const columns = ['LastName', 'Company'];
+    const rows = [['Found', `acme ${tag}`], ['Missing', `Nobody ${tag}`], ['Twice', `Twin ${tag}`], ['Blank', ''], ['Again', `Acme ${tag}`]];
+    const mapping = { object: 'Contact', fields: [{ column: 'LastName', field: 'LastName' }, { column: 'AccountId', field: 'AccountId' }], relationships: [] };
+    const pipeline: PipelineStep[] = [{ op: 'lookup', column: 'Company', object: 'Account', field: 'Name', into: 'AccountId' }];
+    const missing: SfErr = {
+      statusCode: 'LOOKUP_NOT_FOUND', message: `AccountId: no Account has Name 'Nobody ${tag}' (column Company)`, fields: ['AccountId'],
+    };
+    const ambiguous: SfErr = {
+      statusCode: 'LOOKUP_AMBIGUOUS', message: `AccountId: 2 Account records have Name 'Twin ${tag}' (column Company)`, fields: ['AccountId'],
+    };
+    for (const mode of ['collections', 'bulk'] as const) {
+      const datasetId = await writeDataset(h.services, columns, rows, 2);
+      const scenario = { object: 'Contact', operation: 'insert', mapping, pipeline } as const;
+      const { errors } = await validate(datasetId, scenario);
+      assert.deepEqual([...errors], [[2, [missing]], [3, [ambiguous]]], mode);
+      const outcomes = await run(datasetId, scenario, mode);
+      assert.deepEqual([1, 2, 3, 4, 5].map((row) => runVerdict(outcomes.get(row))), ['valid', missing.statusCode, ambiguous.statusCode, 'valid', 'valid'], mode);
+      assert.deepEqual(outcomes.get(3), { status: 'fail', code: ambiguous.statusCode, message: ambiguous.message, fields: ambiguous.fields }, mode);
+      const written = await conn.query<{ LastName: string; AccountId: string | null }>(
+        `SELECT LastName, AccountId FROM Contact WHERE Id IN ('${[1, 4, 5].map((row) => outcomes.get(row)?.id).join("','")}')`,
+      );
+      const accountOf = Object.fromEntries(written.records.map((r) => [r.LastName, r.AccountId]));
+      assert.deepEqual(accountOf, { Found: acme.id, Blank: null, Again: acme.id }, mode);
     }
   });
 
