@@ -5,7 +5,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Services } from '../services.js';
 import { QUEUE_NAMES } from '../queue/index.js';
-import { AUDIT_TARGETS, AuditFilter, listAudit } from '../audit/index.js';
+import { AUDIT_TARGETS, AuditFilter, exportAudit, listAudit, verifyAuditChain } from '../audit/index.js';
 import { Role, createUser, currentUser, destroyUserSessions, listUsers, updateUser, ROLES } from '../auth/index.js';
 
 export const NewUserRequest = z.object({ username: z.string(), password: z.string(), role: Role });
@@ -54,7 +54,11 @@ export function adminPageRoutes(services: Services): Router {
   router.get('/audit', async (req, res) => {
     const filter = AuditFilter.parse(Object.fromEntries(Object.entries(req.query).filter(([, v]) => v !== '')));
     const page = await listAudit(services, filter);
-    res.render('pages/admin/audit', { title: res.locals.t('admin.audit'), ...page, filter, targets: AUDIT_TARGETS, query: new URLSearchParams(req.query as Record<string, string>) });
+    // The "Verify the chain" button sends verify=1: the walk reads every entry, so only on demand.
+    const chain = req.query.verify === '1' ? await verifyAuditChain(services) : undefined;
+    const query = new URLSearchParams(req.query as Record<string, string>);
+    query.delete('verify');
+    res.render('pages/admin/audit', { title: res.locals.t('admin.audit'), ...page, filter, targets: AUDIT_TARGETS, query, chain });
   });
   return router;
 }
@@ -76,6 +80,17 @@ export function adminApiRoutes(services: Services): Router {
   });
   router.get('/audit', async (req, res) => {
     res.json(await listAudit(services, AuditFilter.parse(req.query)));
+  });
+  router.get('/audit/verify', async (_req, res) => {
+    res.json(await verifyAuditChain(services));
+  });
+  router.get('/audit/export', async (_req, res) => {
+    res.setHeader('content-type', 'application/x-ndjson; charset=utf-8');
+    res.setHeader('content-disposition', `attachment; filename="audit-${new Date().toISOString().slice(0, 10)}.ndjson"`);
+    // A client that goes away ends the wait as a drain would; the walk stops at the next page.
+    const afterDrain = () => new Promise<void>((resolve) => res.once('drain', resolve).once('close', resolve));
+    await exportAudit(services, (line) => (res.destroyed ? Promise.reject(new Error('client went away')) : res.write(line) ? Promise.resolve() : afterDrain()));
+    res.end();
   });
   return router;
 }

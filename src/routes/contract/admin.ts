@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineOperations } from '../../openapi/index.js';
-import { AuditDoc, AuditFilter } from '../../audit/index.js';
+import { AuditDoc, AuditFilter, ChainReport } from '../../audit/index.js';
 import { Role } from '../../auth/index.js';
 import { QUEUE_NAMES } from '../../queue/index.js';
 import { NewUserRequest, UserChange } from '../admin.js';
@@ -34,6 +34,16 @@ export const adminOperations = defineOperations([
     summary: 'The audit log, newest first',
     query: AuditFilter,
     responses: { 200: z.object({ entries: z.array(AuditView), next: z.string().optional() }) },
+  },
+  {
+    method: 'get', path: '/api/v1/audit/verify', tag: 'admin', scope: 'admin',
+    summary: 'Walk the hash chain of the audit log and name the first entry that does not match',
+    responses: { 200: ChainReport.meta({ id: 'AuditChainReport' }) },
+  },
+  {
+    method: 'get', path: '/api/v1/audit/export', tag: 'admin', scope: 'admin',
+    summary: 'Every audit entry as NDJSON, oldest first (streamed)',
+    responses: { 200: { contentType: 'application/x-ndjson', description: 'One audit entry (with seq, prevHash and hash) per line' } },
   },
   {
     method: 'get', path: '/api/v1/dashboard', tag: 'operations', scope: 'read',
