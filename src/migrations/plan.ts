@@ -7,6 +7,7 @@ import { logger } from '../logger.js';
 import { batchId, emptyTotals, type BatchDoc, type MigrationDoc } from './model.js';
 import { reportState } from './progress.js';
 import { getMigration, saveMigration, withState } from './store.js';
+import { approvalHolds } from './approval.js';
 
 export interface PlannedBatch { batch: number; fromRow: number; toRow: number; chunks: number[] }
 interface ChunkMeta { index: number; firstRow: number; rowCount: number }
@@ -55,6 +56,8 @@ async function chunkMeta(services: Services, migration: MigrationDoc): Promise<C
 export async function planMigration(services: Services, migrationId: string): Promise<{ batches: number }> {
   let migration = await getMigration(services, migrationId);
   if (migration.state !== 'queued' && migration.state !== 'running') return { batches: migration.batchCount };
+  // A production run starts only while its approval holds (not expired, dataset and template unchanged).
+  if (migration.state === 'queued' && !(await approvalHolds(services, migration))) return { batches: 0 };
   const apiMode = resolveApiMode(migration);
   const batchSize = migration.options.batchSize ?? (apiMode === 'collections' ? 2000 : 25_000);
   const planned = planBatches(await chunkMeta(services, migration), batchSize);

@@ -8,11 +8,19 @@ import { QUEUE_NAMES } from '../queue/index.js';
 import { AUDIT_TARGETS, AuditFilter, exportAudit, listAudit, verifyAuditChain } from '../audit/index.js';
 import { Role, createUser, currentUser, destroyUserSessions, listUsers, updateUser, ROLES } from '../auth/index.js';
 
-export const NewUserRequest = z.object({ username: z.string(), password: z.string(), role: Role });
+/** A form's select or checkbox ('on', 'true', 'false') or a JSON boolean; absent stays undefined (no change). */
+const FlagField = z
+  .union([z.literal('on'), z.literal('true'), z.literal('false'), z.boolean()])
+  .optional()
+  .transform((v) => (v === undefined ? undefined : v === true || v === 'on' || v === 'true'));
+
+export const NewUserRequest = z.object({ username: z.string(), password: z.string(), role: Role, approver: FlagField });
 export const UserChange = z.object({
   role: Role.optional(),
   password: z.string().trim().transform((v) => v || undefined).optional(),
-  disabled: z.union([z.literal('on'), z.literal('true'), z.literal('false'), z.boolean()]).optional().transform((v) => (v === undefined ? undefined : v === true || v === 'on' || v === 'true')),
+  disabled: FlagField,
+  /** May approve production runs someone else asked for (src/migrations/approval.ts). */
+  approver: FlagField,
 });
 
 const actor = (res: Response) => currentUser(res)?.username ?? 'anonymous';
@@ -38,7 +46,7 @@ export function adminPageRoutes(services: Services): Router {
 
   router.post('/users', async (req, res) => {
     const created = await createUser(services, NewUserRequest.parse(req.body), actor(res));
-    res.locals.audit = { target: { type: 'user', id: created.username }, details: { role: created.role } };
+    res.locals.audit = { target: { type: 'user', id: created.username }, details: { role: created.role, approver: created.approver } };
     res.redirect(303, '/admin');
   });
 
@@ -47,7 +55,9 @@ export function adminPageRoutes(services: Services): Router {
     const updated = await updateUser(services, req.params.username, change);
     // A new role or password takes effect at once: the user signs in again.
     await destroyUserSessions(services, updated.username);
-    res.locals.audit = { details: { role: updated.role, passwordChanged: change.password !== undefined, disabled: change.disabled ?? null } };
+    res.locals.audit = {
+      details: { role: updated.role, passwordChanged: change.password !== undefined, disabled: change.disabled ?? null, approver: updated.approver },
+    };
     res.redirect(303, '/admin');
   });
 
@@ -76,6 +86,7 @@ export function adminApiRoutes(services: Services): Router {
   router.patch('/users/:username', async (req, res) => {
     const updated = await updateUser(services, req.params.username, UserChange.parse(req.body));
     await destroyUserSessions(services, updated.username);
+    res.locals.audit = { details: { role: updated.role, approver: updated.approver } };
     res.json(updated);
   });
   router.get('/audit', async (req, res) => {

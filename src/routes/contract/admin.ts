@@ -5,7 +5,7 @@ import { Role } from '../../auth/index.js';
 import { QUEUE_NAMES } from '../../queue/index.js';
 import { NewUserRequest, UserChange } from '../admin.js';
 
-const UserView = z.looseObject({ username: z.string(), role: Role, disabled: z.boolean().optional() }).meta({ id: 'User' });
+const UserView = z.looseObject({ username: z.string(), role: Role, disabled: z.boolean().optional(), approver: z.boolean() }).meta({ id: 'User' });
 const AuditView = AuditDoc.omit({ _rev: true }).meta({ id: 'AuditEntry' });
 const QueueDepth = z.object({
   name: z.enum(QUEUE_NAMES as [string, ...string[]]), waiting: z.number().int(), active: z.number().int(), delayed: z.number().int(),
@@ -26,7 +26,7 @@ export const adminOperations = defineOperations([
   },
   {
     method: 'patch', path: '/api/v1/users/{username}', tag: 'admin', scope: 'admin',
-    summary: 'Change a role or password, or disable (ends their sessions)',
+    summary: 'Change a role, the approver right or a password, or disable (ends their sessions)',
     params: z.object({ username: z.string() }), body: UserChange, responses: { 200: UserView },
   },
   {
