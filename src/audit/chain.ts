@@ -32,7 +32,7 @@ const db = (services: Services) => services.store.db<AuditDoc>('audit');
 const headKey = (services: Services) => `${services.config.queue.prefix}:audit:head`;
 const lockKey = (services: Services) => `${services.config.queue.prefix}:audit:lock`;
 /** Generous: an append is one CouchDB write; the TTL only frees the chain when its holder died. */
-const LOCK = { ttlMs: 10_000, waitMs: 20_000 };
+const LOCK = { ttlMs: 30_000, waitMs: 60_000 };
 
 /** The last entry in the store (a fresh Redis, or a head that lagged behind a writer that died before updating it). */
 async function headFromStore(services: Services): Promise<ChainHead> {
@@ -55,14 +55,12 @@ function link(input: AuditInput, head: ChainHead): AuditDoc {
   return { ...doc, hash: entryHash(doc) };
 }
 
-/**
- * Appends one entry to the chain. Web and worker processes all write, so the head (seq and hash of the last entry)
- * is read and moved under one Redis lock: the chain never forks. Should the Redis head lag, the entry's id (its seq)
- * already exists, CouchDB answers a conflict, and the head is read again from the store.
- */
-export async function appendToChain(services: Services, input: AuditInput): Promise<AuditDoc> {
-  return withLock(services.redis, lockKey(services), async () => {
-    let doc = link(input, (await readChainHead(services)) ?? (await headFromStore(services)));
+/** Appends entries in order under the lock: one head read and one head write for the lot. */
+async function appendInOrder(services: Services, inputs: AuditInput[]): Promise<AuditDoc[]> {
+  let head = (await readChainHead(services)) ?? (await headFromStore(services));
+  const docs: AuditDoc[] = [];
+  for (const input of inputs) {
+    let doc = link(input, head);
     try {
       await withRetry(() => db(services).insert(doc));
     } catch (error) {
@@ -70,7 +68,51 @@ export async function appendToChain(services: Services, input: AuditInput): Prom
       doc = link(input, await headFromStore(services));
       await withRetry(() => db(services).insert(doc));
     }
-    await services.redis.set(headKey(services), JSON.stringify({ seq: doc.seq, hash: doc.hash }));
-    return doc;
-  }, LOCK);
+    docs.push(doc);
+    head = { seq: doc.seq as number, hash: doc.hash as string };
+  }
+  await services.redis.set(headKey(services), JSON.stringify(head));
+  return docs;
+}
+
+interface Pending { input: AuditInput; resolve(doc: AuditDoc): void; reject(error: unknown): void }
+interface Writer { pending: Pending[]; draining: boolean }
+const writers = new WeakMap<Services, Writer>();
+/** Entries appended per lock hold at most (a burst of requests waits for one lock, not one each). */
+const BATCH = 20;
+
+async function drain(services: Services, writer: Writer): Promise<void> {
+  writer.draining = true;
+  try {
+    while (writer.pending.length > 0) {
+      const batch = writer.pending.splice(0, BATCH);
+      try {
+        const docs = await withLock(services.redis, lockKey(services), () => appendInOrder(services, batch.map((p) => p.input)), LOCK);
+        batch.forEach((p, i) => p.resolve(docs[i] as AuditDoc));
+      } catch (error) {
+        batch.forEach((p) => p.reject(error));
+      }
+    }
+  } finally {
+    writer.draining = false;
+  }
+}
+
+/**
+ * Appends one entry to the chain. Web and worker processes all write, so the head (seq and hash of the last entry)
+ * is read and moved under one Redis lock: the chain never forks. Within a process, entries queue and are appended
+ * in turn by one writer, several per lock hold. Should the Redis head lag (a holder died after writing), the entry's
+ * id (its seq) already exists, CouchDB answers a conflict, and the head is read again from the store.
+ */
+export function appendToChain(services: Services, input: AuditInput): Promise<AuditDoc> {
+  let writer = writers.get(services);
+  if (!writer) {
+    writer = { pending: [], draining: false };
+    writers.set(services, writer);
+  }
+  const queued = writer;
+  return new Promise((resolve, reject) => {
+    queued.pending.push({ input, resolve, reject });
+    if (!queued.draining) void drain(services, queued);
+  });
 }
