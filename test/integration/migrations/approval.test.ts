@@ -5,7 +5,7 @@ import { createApp } from '../../../src/app.js';
 import { connectServices, type Services } from '../../../src/services.js';
 import { loadConfig } from '../../../src/config.js';
 import { envFor } from '../../support/worker-process.js';
-import { updateUser } from '../../../src/auth/index.js';
+import { createSession, SESSION_COOKIE, updateUser } from '../../../src/auth/index.js';
 import { listAudit, AuditFilter } from '../../../src/audit/index.js';
 import { getMigration } from '../../../src/migrations/index.js';
 import { startHarness, makeDataset, waitForState, emulatorRecords, accountMapping, type Harness } from './harness.js';
@@ -92,6 +92,24 @@ describe('approval gate for production orgs', () => {
     assert.equal(rejected.body.migration.approval.reason, 'Wrong file for production');
     await request(app).post(`/api/v1/migrations/${id}/approve`).set(approver.headers).send({}).expect(409);
     assert.equal(await named('NO'), 0);
+  });
+
+  test('from the pages: an admin grants the approver right, who rejects with the form', async () => {
+    const reviewer = await signIn(h.services, 'operator');
+    await request(app).post(`/admin/users/${reviewer.username}`).set('Cookie', admin.cookie).type('form')
+      .send({ _csrf: admin.csrf, role: 'operator', disabled: 'false', approver: 'true' }).expect(303);
+    const users = await request(app).get('/api/v1/users').set(admin.headers).expect(200);
+    assert.equal(users.body.users.find((u: { username: string }) => u.username === reviewer.username)?.approver, true);
+    const id = await awaiting('FORM');
+    const session = await createSession(h.services, { username: reviewer.username, role: 'operator' });
+    const cookie = `${SESSION_COOKIE}=${session.id}`;
+    const page = await request(app).get(`/migrations/${id}`).set('Cookie', cookie).expect(200);
+    assert.match(page.text, /id="reject-form"/);
+    const form = (reason: string) => request(app).post(`/migrations/${id}/reject`).set('Cookie', cookie).type('form').send({ _csrf: session.data.csrf, reason });
+    await form('').set('accept', 'text/html').expect(400);
+    await form('Not this week').expect(303);
+    const rejected = await request(app).get(`/migrations/${id}`).set('Cookie', cookie).expect(200);
+    assert.match(rejected.text, /Rejected by [^<]+:\s*<strong>Not this week<\/strong>/);
   });
 
   test('an approval that expired before the run started needs a new one', async () => {
