@@ -1,7 +1,7 @@
 // The cost of the audit hash chain: N entries appended by C concurrent writers through recordAudit (Redis lock, head,
 // seq id, SHA-256) against the same entries inserted unchained (what recordAudit did before: one insert, random id),
 // alternating, medians of `runs`; then one verify walk over everything written. Writes bench/audit/RESULTS.md.
-// Usage: node --import tsx bench/audit/run.ts [entries=2000] [writers=8] [runs=3]   (Redis on REDIS_URL or 127.0.0.1:6379)
+// Usage: node --import tsx bench/audit/run.ts [entries=500] [writers=8] [runs=3]   (Redis on REDIS_URL or 127.0.0.1:6379)
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { loadConfig } from '../../src/config.js';
@@ -9,7 +9,7 @@ import { connectServices, type Services } from '../../src/services.js';
 import { AuditDoc, recordAudit, verifyAuditChain, type AuditInput } from '../../src/audit/index.js';
 import { startCouch, stop } from '../migrate/processes.js';
 
-const [entries = 2000, writers = 8, runs = 3] = process.argv.slice(2).map(Number);
+const [entries = 500, writers = 8, runs = 3] = process.argv.slice(2).map(Number);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))] ?? 0;
 
