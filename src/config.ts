@@ -24,6 +24,21 @@ const intFrom = (name: string, fallback: number, min = 0) =>
       return n;
     });
 
+/** A positive number, fractions allowed (hours: a test gives an approval a few seconds). */
+const positiveFrom = (name: string, fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return fallback;
+      const n = Number(v);
+      if (!Number.isFinite(n) || n <= 0) {
+        ctx.addIssue({ code: 'custom', message: `${name} must be a number > 0, got "${v}"` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
 const urlFrom = (name: string, protocols: string[]) =>
   z
     .string()
@@ -103,6 +118,7 @@ const EnvSchema = z.object({
   DMS_ADMIN_USER: z.string().optional(),
   DMS_ADMIN_PASSWORD: z.string().min(8, 'DMS_ADMIN_PASSWORD must be at least 8 characters').optional(),
   API_BASIC_AUTH: z.string().optional(),
+  APPROVAL_TTL_HOURS: positiveFrom('APPROVAL_TTL_HOURS', 24),
   VCAP_SERVICES: z.string().optional(),
   PATH: z.string().default(''),
   VCAP_APPLICATION: z.string().optional(),
@@ -128,6 +144,8 @@ export interface Config {
   initialAdmin?: { user: string; password: string };
   /** HTTP Basic with a password on /api/v1 (API_BASIC_AUTH; off by default in production: scripts use API tokens). */
   apiBasicAuth: boolean;
+  /** How long an approval of a run against a production org stays good (APPROVAL_TTL_HOURS, default 24). */
+  approvalTtlHours: number;
   /** Where to look for a redis-server binary when Redis is embedded. */
   searchPath: string;
 }
@@ -188,6 +206,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionSecret: e.SESSION_SECRET,
     initialAdmin: e.DMS_ADMIN_USER && e.DMS_ADMIN_PASSWORD ? { user: e.DMS_ADMIN_USER, password: e.DMS_ADMIN_PASSWORD } : undefined,
     apiBasicAuth: basicAuth.data ?? false,
+    approvalTtlHours: e.APPROVAL_TTL_HOURS,
     searchPath: e.PATH,
   };
 }

@@ -7,7 +7,7 @@
   const i18n = JSON.parse(root.dataset.i18n);
   const statusUrl = root.dataset.statusUrl + '?errors=true';
   const eventsUrl = root.dataset.eventsUrl;
-  const FINISHED = ['completed', 'cancelled', 'failed', 'rolled_back'];
+  const FINISHED = ['completed', 'cancelled', 'failed', 'rejected', 'rolled_back'];
   const lang = document.documentElement.lang || undefined;
   const numbers = new Intl.NumberFormat(lang);
   const decimals = new Intl.NumberFormat(lang, { maximumFractionDigits: 1 });

@@ -15,7 +15,7 @@ const NOT_AUDITED: RegExp[] = [
   /^POST \/connections\/oauth\/start$/,
 ];
 
-const MIGRATION_CONTROLS = 'start|pause|resume|cancel|rollback|retry-failed|reconcile';
+const MIGRATION_CONTROLS = 'start|pause|resume|cancel|rollback|retry-failed|reconcile|approve|reject';
 
 /** What each state-changing request is, in a stable action name, and which target its path names. */
 const RULES: { pattern: RegExp; action: string; target: AuditTarget['type'] }[] = [

@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import type { MangoSelector } from 'nano';
 import type { Services } from '../services.js';
 import { withRetry, isConflict } from '../store/index.js';
-import { AuditDoc, AuditEntry, type AuditFilter, type AuditInput } from './model.js';
+import { AuditDoc, type AuditFilter, type AuditInput } from './model.js';
+import { appendToChain } from './chain.js';
 
 /**
  * CouchDB enforces append-only itself: this validate_doc_update refuses any change to an existing
@@ -35,13 +35,10 @@ function ensureGuard(services: Services): Promise<void> {
   return ready;
 }
 
-/** Appends one audit entry. The id sorts by time; the random tail keeps concurrent entries apart. */
+/** Appends one audit entry to the hash chain (see chain.ts). */
 export async function recordAudit(services: Services, input: AuditInput): Promise<AuditDoc> {
   await ensureGuard(services);
-  const at = new Date().toISOString();
-  const doc = AuditDoc.parse({ ...AuditEntry.parse(input), _id: `audit:${at}:${randomBytes(4).toString('hex')}`, kind: 'audit', at });
-  await withRetry(() => db(services).insert(doc));
-  return doc;
+  return appendToChain(services, input);
 }
 
 /** Newest first, filtered; `next` is the `before` value of the following page. */

@@ -20,7 +20,22 @@ export const AuditEntry = z.object({
 export type AuditEntry = z.infer<typeof AuditEntry>;
 export type AuditInput = z.input<typeof AuditEntry>;
 
-export const AuditDoc = AuditEntry.extend({ _id: z.string(), _rev: z.string().optional(), kind: z.literal('audit'), at: z.string() });
+const Sha256 = z.string().regex(/^[0-9a-f]{64}$/);
+
+/**
+ * A stored entry. `seq` orders the chain (its id is `audit:seq:<seq, 12 digits>`); `hash` is the SHA-256 of the
+ * entry's canonical content including `prevHash`, the hash of entry `seq - 1` (64 zeros for the first). Entries
+ * written before the chain existed have none of the three.
+ */
+export const AuditDoc = AuditEntry.extend({
+  _id: z.string(),
+  _rev: z.string().optional(),
+  kind: z.literal('audit'),
+  at: z.string(),
+  seq: z.number().int().min(1).optional(),
+  prevHash: Sha256.optional(),
+  hash: Sha256.optional(),
+});
 export type AuditDoc = z.infer<typeof AuditDoc>;
 
 export const AuditFilter = z.object({
@@ -35,3 +50,28 @@ export const AuditFilter = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
 export type AuditFilter = z.infer<typeof AuditFilter>;
+
+/** The first entry of the chain that does not match, and how (GET /api/v1/audit/verify). */
+export const ChainBreak = z.object({
+  /** content: its fields do not give its hash; link: its prevHash is not the previous entry's hash; missing: entries are gone. */
+  problem: z.enum(['content', 'link', 'missing']),
+  id: z.string(),
+  seq: z.number().int(),
+  at: z.string().optional(),
+  message: z.string(),
+  expected: z.string().optional(),
+  found: z.string().optional(),
+});
+export type ChainBreak = z.infer<typeof ChainBreak>;
+
+export const ChainReport = z.object({
+  ok: z.boolean(),
+  /** Chained entries checked, in order, before the first break. */
+  checked: z.number().int(),
+  /** Entries written before the chain existed (no seq or hash): exported, not verifiable. */
+  unchained: z.number().int(),
+  head: z.object({ seq: z.number().int(), hash: z.string() }).optional(),
+  firstBreak: ChainBreak.optional(),
+  verifiedAt: z.string(),
+});
+export type ChainReport = z.infer<typeof ChainReport>;

@@ -3,7 +3,7 @@ export { requireRole, requiredRole, assertRole, authorize, csrfProtection } from
 export { sessionMiddleware, currentUser, requestAuth, type RequestAuth } from './session-middleware.js';
 export { createSession, readSession, destroySession, destroyUserSessions, SESSION_TTL_SECONDS } from './sessions.js';
 export { authenticate } from './authenticate.js';
-export { createUser, updateUser, findUser, listUsers, Username, NewPassword } from './users.js';
+export { createUser, updateUser, findUser, listUsers, Username, NewPassword, type UserSummary } from './users.js';
 export { ensureInitialAdmin } from './initial-admin.js';
 export { SESSION_COOKIE, cookieOptions, readCookie } from './cookies.js';
 export { LOGIN_LIMITS } from './rate-limit.js';

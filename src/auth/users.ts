@@ -20,11 +20,16 @@ export const UserDoc = z.object({
   role: Role,
   passwordHash: z.string(),
   disabled: z.boolean().default(false),
+  /** May approve runs (and roll backs) against production orgs that someone else asked for. */
+  approver: z.boolean().default(false),
   createdAt: z.string(),
   createdBy: z.string(),
   updatedAt: z.string(),
 });
 export type UserDoc = z.infer<typeof UserDoc>;
+
+/** A user as the users API answers for a change. */
+export type UserSummary = AuthUser & { approver: boolean };
 
 const db = (services: Services) => services.store.db<UserDoc>('users');
 const userId = (username: string) => `user:${username}`;
@@ -40,7 +45,7 @@ export async function findUser(services: Services, username: string): Promise<Us
   }
 }
 
-export async function createUser(services: Services, input: { username: string; password: string; role: Role }, actor: string): Promise<AuthUser> {
+export async function createUser(services: Services, input: { username: string; password: string; role: Role; approver?: boolean }, actor: string): Promise<UserSummary> {
   const username = Username.parse(input.username);
   const now = new Date().toISOString();
   const doc: UserDoc = {
@@ -50,6 +55,7 @@ export async function createUser(services: Services, input: { username: string; 
     role: Role.parse(input.role),
     passwordHash: await hashPassword(NewPassword.parse(input.password)),
     disabled: false,
+    approver: input.approver ?? false,
     createdAt: now,
     createdBy: actor,
     updatedAt: now,
@@ -60,25 +66,26 @@ export async function createUser(services: Services, input: { username: string; 
     if (isConflict(error)) throw new AppError('USER_EXISTS', 409, `A user named ${username} already exists.`);
     throw error;
   }
-  return { username, role: doc.role };
+  return { username, role: doc.role, approver: doc.approver };
 }
 
 export async function updateUser(
   services: Services,
   username: string,
-  change: { role?: Role; password?: string; disabled?: boolean },
-): Promise<AuthUser> {
+  change: { role?: Role; password?: string; disabled?: boolean; approver?: boolean },
+): Promise<UserSummary> {
   const doc = await findUser(services, username);
   if (!doc) throw notFound(`User ${username}`);
   const next: UserDoc = {
     ...doc,
     role: change.role ?? doc.role,
     disabled: change.disabled ?? doc.disabled,
+    approver: change.approver ?? doc.approver,
     passwordHash: change.password === undefined ? doc.passwordHash : await hashPassword(NewPassword.parse(change.password)),
     updatedAt: new Date().toISOString(),
   };
   await withRetry(() => db(services).insert(next));
-  return { username: next.username, role: next.role };
+  return { username: next.username, role: next.role, approver: next.approver };
 }
 
 export async function listUsers(services: Services): Promise<Omit<UserDoc, 'passwordHash' | '_rev'>[]> {

@@ -3,10 +3,12 @@ import { AppError } from '../errors.js';
 import { logger } from '../logger.js';
 import { readApiBudget, sessionFor, setJobState, TERMINAL_STATES, type BulkJobState } from '../salesforce/index.js';
 import { migrationJobId } from '../queue/jobs/migrations.js';
-import type { MigrationDoc, MigrationState } from './model.js';
+import { isProductionConnection } from '../connections/index.js';
+import { ROLLBACK_FROM, type MigrationDoc, type MigrationState } from './model.js';
+import { requestApproval } from './approval.js';
 import { reportState } from './progress.js';
 import { pausedBy } from './reasons.js';
-import { listBatches, updateMigration, withPause, withState } from './store.js';
+import { getMigration, listBatches, updateMigration, withPause, withState } from './store.js';
 
 function transition(
   services: Services, id: string, from: MigrationState[], to: MigrationState, actor: string,
@@ -51,7 +53,8 @@ export async function resumeMigration(services: Services, id: string, actor: str
 /** Remaining batches are dropped (their rows skipped); Bulk jobs in flight are aborted at Salesforce. */
 export async function cancelMigration(services: Services, id: string, actor: string): Promise<MigrationDoc> {
   const doc = await updateMigration(services, id, (m) => {
-    if (m.state === 'created') return withState(m, 'cancelled', actor);
+    // A run waiting for approval to start has written nothing: its creator (or anyone) may withdraw it.
+    if (m.state === 'created' || (m.state === 'awaiting_approval' && m.approval?.action === 'start')) return withState(m, 'cancelled', actor);
     if (!['queued', 'running', 'paused'].includes(m.state)) throw new AppError('MIGRATION_STATE', 409, `Migration is ${m.state}; it cannot be cancelled.`);
     return withState(m, 'cancelling', actor);
   });
@@ -68,12 +71,26 @@ export async function cancelMigration(services: Services, id: string, actor: str
   return doc;
 }
 
-/** Deletes what the run inserted and restores what it updated, as a job. */
+function assertMayRollBack(m: MigrationDoc, from: readonly MigrationState[]): void {
+  if (m.operation === 'delete' || m.operation === 'hardDelete') throw new AppError('ROLLBACK_UNSUPPORTED', 409, 'A delete cannot be rolled back by DMS; restore the records from the Recycle Bin.');
+  if (!from.includes(m.state)) throw new AppError('MIGRATION_STATE', 409, `Migration is ${m.state}; roll back needs a finished run.`);
+}
+
+/** Deletes what the run inserted and restores what it updated, as a job; on a production org after a second person's approval. */
 export async function rollbackRequest(services: Services, id: string, actor: string): Promise<MigrationDoc> {
+  const current = await getMigration(services, id);
+  assertMayRollBack(current, ROLLBACK_FROM);
+  if (await isProductionConnection(services, current.connectionId)) return requestApproval(services, id, 'rollback', actor);
+  return beginRollback(services, id, actor, ROLLBACK_FROM);
+}
+
+/** `from` -> rolling_back and the roll back job; `patch` is saved with the new state (an approval). */
+export async function beginRollback(
+  services: Services, id: string, actor: string, from: readonly MigrationState[], patch: Partial<MigrationDoc> = {},
+): Promise<MigrationDoc> {
   const doc = await updateMigration(services, id, (m) => {
-    if (m.operation === 'delete' || m.operation === 'hardDelete') throw new AppError('ROLLBACK_UNSUPPORTED', 409, 'A delete cannot be rolled back by DMS; restore the records from the Recycle Bin.');
-    if (!['completed', 'cancelled', 'failed'].includes(m.state)) throw new AppError('MIGRATION_STATE', 409, `Migration is ${m.state}; roll back needs a finished run.`);
-    return withState(m, 'rolling_back', actor);
+    assertMayRollBack(m, from);
+    return { ...withState(m, 'rolling_back', actor), ...patch };
   });
   await reportState(services, doc);
   const attempt = doc.history.filter((h) => h.state === 'rolling_back').length;

@@ -7,10 +7,12 @@ import { parsePipeline } from '../frame/index.js';
 import { describeObject, sessionFor } from '../salesforce/index.js';
 import { followColumns } from '../templates/index.js';
 import { migrationJobId } from '../queue/jobs/migrations.js';
-import { MigrationRequest, MigrationTemplate, emptyTotals, type MigrationDoc } from './model.js';
+import { isProductionConnection } from '../connections/index.js';
+import { MigrationRequest, MigrationTemplate, emptyTotals, type MigrationDoc, type MigrationState } from './model.js';
+import { requestApproval } from './approval.js';
 import { buildPreflight } from './preflight.js';
 import { reportState } from './progress.js';
-import { saveMigration, updateMigration, withState } from './store.js';
+import { getMigration, saveMigration, updateMigration, withState } from './store.js';
 
 export const newMigrationId = () => `mig-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
 
@@ -76,13 +78,27 @@ export async function createMigration(services: Services, input: unknown, actor:
   return saveMigration(services, withState(doc, 'created', actor));
 }
 
-/** created -> queued, and the plan job (deterministic id: pressing start twice plans once). */
-export async function startMigration(services: Services, id: string, actor: string): Promise<MigrationDoc> {
+/**
+ * `from` -> queued, and the plan job (deterministic id per attempt: pressing start twice plans once). `patch` is
+ * saved with the new state (an approval).
+ */
+export async function queueRun(
+  services: Services, id: string, actor: string, from: MigrationState, patch: Partial<MigrationDoc> = {},
+): Promise<MigrationDoc> {
   const doc = await updateMigration(services, id, (m) => {
-    if (m.state !== 'created') throw new AppError('MIGRATION_STATE', 409, `Migration is ${m.state}; only a new migration can be started.`);
-    return { ...withState(m, 'queued', actor), startedAt: new Date().toISOString() };
+    if (m.state !== from) throw new AppError('MIGRATION_STATE', 409, `Migration is ${m.state}; this needs it to be ${from}.`);
+    return { ...withState(m, 'queued', actor), startedAt: new Date().toISOString(), ...patch };
   });
   await reportState(services, doc);
-  await services.producer.enqueue('migration.plan', { migrationId: id }, { jobId: migrationJobId.plan(id) });
+  const attempt = doc.history.filter((h) => h.state === 'queued').length - 1;
+  await services.producer.enqueue('migration.plan', { migrationId: id }, { jobId: migrationJobId.plan(id, attempt) });
   return doc;
+}
+
+/** created -> queued; on a production org created -> awaiting_approval instead (a second person approves). */
+export async function startMigration(services: Services, id: string, actor: string): Promise<MigrationDoc> {
+  const doc = await getMigration(services, id);
+  if (doc.state !== 'created') throw new AppError('MIGRATION_STATE', 409, `Migration is ${doc.state}; only a new migration can be started.`);
+  if (await isProductionConnection(services, doc.connectionId)) return requestApproval(services, id, 'start', actor);
+  return queueRun(services, id, actor, 'created');
 }

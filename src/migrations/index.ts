@@ -1,5 +1,7 @@
 export * from './model.js';
 export { createMigration, startMigration } from './create.js';
+export { approvalHolds, approvalProblem, currentRevisions } from './approval.js';
+export { approveMigration, rejectMigration, RejectRequest } from './decide.js';
 export { planMigration, planBatches, resolveApiMode } from './plan.js';
 export { runBatch, systemPause } from './run-batch.js';
 export { Deferred } from './batch-run.js';

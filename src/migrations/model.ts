@@ -3,12 +3,37 @@ import { Operation } from '../salesforce/index.js';
 import { Mapping } from '../mapping/index.js';
 import { RunMessage } from './reasons.js';
 
-export const MigrationState = z.enum([
-  'created', 'queued', 'running', 'paused', 'cancelling', 'cancelled', 'completed', 'failed', 'rolling_back', 'rolled_back',
-]);
+export const MIGRATION_STATES = [
+  'created', 'awaiting_approval', 'queued', 'running', 'paused', 'cancelling', 'cancelled', 'completed', 'failed', 'rejected', 'rolling_back',
+  'rolled_back',
+] as const;
+export const MigrationState = z.enum(MIGRATION_STATES);
 export type MigrationState = z.infer<typeof MigrationState>;
 /** States in which no batch will write again. */
-export const FINISHED_STATES: ReadonlySet<MigrationState> = new Set(['cancelled', 'completed', 'failed', 'rolled_back']);
+export const FINISHED_STATES: ReadonlySet<MigrationState> = new Set(['cancelled', 'completed', 'failed', 'rejected', 'rolled_back']);
+
+/** The states a finished run can be rolled back from (and returns to when a production roll back is rejected). */
+export const ROLLBACK_FROM = ['completed', 'cancelled', 'failed'] as const;
+
+/**
+ * A second person's decision on a run against a production org (or on its roll back). `datasetRevision` and
+ * `templateRevision` are what the approver saw: a change to either before the run starts voids the approval.
+ */
+export const Approval = z.object({
+  action: z.enum(['start', 'rollback']),
+  decision: z.enum(['pending', 'approved', 'rejected', 'void']),
+  requestedBy: z.string(),
+  requestedAt: z.string(),
+  /** Where a rejected roll back leaves the run. */
+  returnTo: z.enum(ROLLBACK_FROM).optional(),
+  decidedBy: z.string().optional(),
+  decidedAt: z.string().optional(),
+  expiresAt: z.string().optional(),
+  reason: z.string().optional(),
+  datasetRevision: z.string().optional(),
+  templateRevision: z.string().optional(),
+});
+export type Approval = z.infer<typeof Approval>;
 
 export const MigrationOptions = z.object({
   /** Rows per batch job; default 2,000 through Collections and 25,000 through Bulk. */
@@ -92,6 +117,7 @@ export const MigrationDoc = z.object({
   childIds: z.array(z.string()).default([]),
   rollback: z.object({ deleted: z.number(), restored: z.number(), failed: z.number() }).optional(),
   error: z.object({ code: z.string(), message: z.string(), i18n: RunMessage.optional() }).optional(),
+  approval: Approval.optional(),
   createdBy: z.string(),
   createdAt: z.string(),
   updatedAt: z.string(),

@@ -8,6 +8,7 @@ import { batchId, emptyTotals, type BatchDoc, type MigrationDoc } from './model.
 import { reportState } from './progress.js';
 import { budgetShort } from './reasons.js';
 import { getMigration, saveMigration, withPause, withState } from './store.js';
+import { approvalHolds } from './approval.js';
 
 export interface PlannedBatch { batch: number; fromRow: number; toRow: number; chunks: number[] }
 interface ChunkMeta { index: number; firstRow: number; rowCount: number }
@@ -56,6 +57,8 @@ async function chunkMeta(services: Services, migration: MigrationDoc): Promise<C
 export async function planMigration(services: Services, migrationId: string): Promise<{ batches: number }> {
   let migration = await getMigration(services, migrationId);
   if (migration.state !== 'queued' && migration.state !== 'running') return { batches: migration.batchCount };
+  // A production run starts only while its approval holds (not expired, dataset and template unchanged).
+  if (migration.state === 'queued' && !(await approvalHolds(services, migration))) return { batches: 0 };
   const apiMode = resolveApiMode(migration);
   const batchSize = migration.options.batchSize ?? (apiMode === 'collections' ? 2000 : 25_000);
   const planned = planBatches(await chunkMeta(services, migration), batchSize);

@@ -27,3 +27,6 @@ export const budgetLow = (remaining: number, max: number, reserve: number): Reas
 
 /** Salesforce refused a call for the org's daily limit; its own words follow. */
 export const limitReached = (salesforce: string): Reason => reason('migrations.reason.limitReached', { salesforce });
+
+/** An approver rejected the run (or its roll back); their reason follows. */
+export const rejectedBy = (actor: string, why: string): Reason => reason('migrations.reason.rejectedBy', { actor, reason: why });

@@ -2,6 +2,7 @@ import type { Services } from '../services.js';
 import { logger } from '../logger.js';
 import { sessionFor, toId18, writeCollection, type FlatRecord, type SalesforceSession, type WriteSpec } from '../salesforce/index.js';
 import { readBeforeImages } from './before-images.js';
+import { approvalHolds } from './approval.js';
 import { reportState } from './progress.js';
 import { getMigration, listBatches, readOutcomes, saveBatch, updateMigration, withState } from './store.js';
 
@@ -30,6 +31,7 @@ export async function rollbackMigration(services: Services, migrationId: string)
   const migration = await getMigration(services, migrationId);
   const tally: Tally = { deleted: 0, restored: 0, failed: 0 };
   if (migration.state !== 'rolling_back') return tally;
+  if (migration.approval?.action === 'rollback' && !(await approvalHolds(services, migration))) return tally;
   const session = await sessionFor(services, migration.connectionId);
   const base = { object: migration.object, allOrNone: false };
   for (const batch of await listBatches(services, migrationId, migration.batchCount)) {

@@ -5,14 +5,22 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Services } from '../services.js';
 import { QUEUE_NAMES } from '../queue/index.js';
-import { AUDIT_TARGETS, AuditFilter, listAudit } from '../audit/index.js';
+import { AUDIT_TARGETS, AuditFilter, exportAudit, listAudit, verifyAuditChain } from '../audit/index.js';
 import { Role, createUser, currentUser, destroyUserSessions, listUsers, updateUser, ROLES } from '../auth/index.js';
 
-export const NewUserRequest = z.object({ username: z.string(), password: z.string(), role: Role });
+/** A form's select or checkbox ('on', 'true', 'false') or a JSON boolean; absent stays undefined (no change). */
+const FlagField = z
+  .union([z.literal('on'), z.literal('true'), z.literal('false'), z.boolean()])
+  .optional()
+  .transform((v) => (v === undefined ? undefined : v === true || v === 'on' || v === 'true'));
+
+export const NewUserRequest = z.object({ username: z.string(), password: z.string(), role: Role, approver: FlagField });
 export const UserChange = z.object({
   role: Role.optional(),
   password: z.string().trim().transform((v) => v || undefined).optional(),
-  disabled: z.union([z.literal('on'), z.literal('true'), z.literal('false'), z.boolean()]).optional().transform((v) => (v === undefined ? undefined : v === true || v === 'on' || v === 'true')),
+  disabled: FlagField,
+  /** May approve production runs someone else asked for (src/migrations/approval.ts). */
+  approver: FlagField,
 });
 
 const actor = (res: Response) => currentUser(res)?.username ?? 'anonymous';
@@ -38,7 +46,7 @@ export function adminPageRoutes(services: Services): Router {
 
   router.post('/users', async (req, res) => {
     const created = await createUser(services, NewUserRequest.parse(req.body), actor(res));
-    res.locals.audit = { target: { type: 'user', id: created.username }, details: { role: created.role } };
+    res.locals.audit = { target: { type: 'user', id: created.username }, details: { role: created.role, approver: created.approver } };
     res.redirect(303, '/admin');
   });
 
@@ -47,14 +55,20 @@ export function adminPageRoutes(services: Services): Router {
     const updated = await updateUser(services, req.params.username, change);
     // A new role or password takes effect at once: the user signs in again.
     await destroyUserSessions(services, updated.username);
-    res.locals.audit = { details: { role: updated.role, passwordChanged: change.password !== undefined, disabled: change.disabled ?? null } };
+    res.locals.audit = {
+      details: { role: updated.role, passwordChanged: change.password !== undefined, disabled: change.disabled ?? null, approver: updated.approver },
+    };
     res.redirect(303, '/admin');
   });
 
   router.get('/audit', async (req, res) => {
     const filter = AuditFilter.parse(Object.fromEntries(Object.entries(req.query).filter(([, v]) => v !== '')));
     const page = await listAudit(services, filter);
-    res.render('pages/admin/audit', { title: res.locals.t('admin.audit'), ...page, filter, targets: AUDIT_TARGETS, query: new URLSearchParams(req.query as Record<string, string>) });
+    // The "Verify the chain" button sends verify=1: the walk reads every entry, so only on demand.
+    const chain = req.query.verify === '1' ? await verifyAuditChain(services) : undefined;
+    const query = new URLSearchParams(req.query as Record<string, string>);
+    query.delete('verify');
+    res.render('pages/admin/audit', { title: res.locals.t('admin.audit'), ...page, filter, targets: AUDIT_TARGETS, query, chain });
   });
   return router;
 }
@@ -72,10 +86,22 @@ export function adminApiRoutes(services: Services): Router {
   router.patch('/users/:username', async (req, res) => {
     const updated = await updateUser(services, req.params.username, UserChange.parse(req.body));
     await destroyUserSessions(services, updated.username);
+    res.locals.audit = { details: { role: updated.role, approver: updated.approver } };
     res.json(updated);
   });
   router.get('/audit', async (req, res) => {
     res.json(await listAudit(services, AuditFilter.parse(req.query)));
+  });
+  router.get('/audit/verify', async (_req, res) => {
+    res.json(await verifyAuditChain(services));
+  });
+  router.get('/audit/export', async (_req, res) => {
+    res.setHeader('content-type', 'application/x-ndjson; charset=utf-8');
+    res.setHeader('content-disposition', `attachment; filename="audit-${new Date().toISOString().slice(0, 10)}.ndjson"`);
+    // A client that goes away ends the wait as a drain would; the walk stops at the next page.
+    const afterDrain = () => new Promise<void>((resolve) => res.once('drain', resolve).once('close', resolve));
+    await exportAudit(services, (line) => (res.destroyed ? Promise.reject(new Error('client went away')) : res.write(line) ? Promise.resolve() : afterDrain()));
+    res.end();
   });
   return router;
 }

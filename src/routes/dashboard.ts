@@ -5,7 +5,7 @@ import { QUEUE_NAMES, workerProcessOf } from '../queue/index.js';
 import { withRetry } from '../store/index.js';
 import { runFigures } from '../dashboard/index.js';
 
-const ACTIVE_STATES = ['queued', 'running', 'paused', 'cancelling', 'rolling_back'];
+const ACTIVE_STATES = ['awaiting_approval', 'queued', 'running', 'paused', 'cancelling', 'rolling_back'];
 
 /** The few migration fields the dashboard shows (the migrations room owns the full document). */
 const RunSummary = z.object({

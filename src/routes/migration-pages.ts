@@ -2,21 +2,22 @@ import { Router, type Response } from 'express';
 import type { Services } from '../services.js';
 import { sendCacheable } from '../web/response-cache.js';
 import { badRequest } from '../errors.js';
-import { currentUser, hasRole } from '../auth/index.js';
+import { currentUser, findUser, hasRole } from '../auth/index.js';
+import { listValidations } from '../preflight/index.js';
 import { connectionSummary, isProductionConnection, listConnections } from '../connections/index.js';
 import { migrationImpact } from '../confirmations/index.js';
 import {
-  FINISHED_STATES, MigrationSearch, cancelMigration, failedRowsSample, forgetStatus, pauseMigration, resumeMigration, retryFailedRows,
-  rollbackRequest, searchMigrations, startMigration, statusBody, type MigrationState,
+  FINISHED_STATES, MIGRATION_STATES, MigrationSearch, RejectRequest, approveMigration, cancelMigration, getMigration, rejectMigration, failedRowsSample, forgetStatus, pauseMigration, resumeMigration, retryFailedRows,
+  rollbackRequest, searchMigrations, startMigration, statusBody, type MigrationState, type MigrationStatus,
 } from '../migrations/index.js';
-import { actorOf, assertControlConfirmed, assertMayRollBack, retryNames } from './migrations.js';
+import { actorOf, approvalAudit, assertControlConfirmed, assertMayRollBack, retryNames } from './migrations.js';
 
 /** The run controls, and in which states each one applies (the live page shows only the current ones). */
 export const CONTROL_STATES: Record<string, MigrationState[]> = {
   start: ['created'],
   pause: ['queued', 'running'],
   resume: ['paused'],
-  cancel: ['created', 'queued', 'running', 'paused'],
+  cancel: ['created', 'awaiting_approval', 'queued', 'running', 'paused'],
   'retry-failed': ['completed', 'cancelled', 'failed'],
   rollback: ['completed', 'cancelled', 'failed'],
 };
@@ -28,6 +29,21 @@ async function allowedControls(services: Services, res: Response, connectionId: 
   const all = Object.keys(CONTROL_STATES);
   if (hasRole(user.role, 'admin')) return all;
   return (await isProductionConnection(services, connectionId)) ? all.filter((c) => c !== 'rollback') : all;
+}
+
+/**
+ * What the approval panel shows: whether this user may decide (the approver right, and neither creator nor requester),
+ * and the newest finished dry run of the same dataset, object and operation (its summary and link).
+ */
+async function approvalReview(services: Services, res: Response, migration: MigrationStatus['migration']) {
+  const user = currentUser(res);
+  const account = user ? await findUser(services, user.username) : undefined;
+  const self = user?.username === migration.createdBy || user?.username === migration.approval?.requestedBy;
+  const canDecide = Boolean(account?.approver) && hasRole(account?.role ?? 'viewer', 'operator') && !self;
+  const dryRuns = canDecide ? await listValidations(services.store, migration.datasetId) : [];
+  const dryRun = dryRuns.find((v) => v.status === 'done' && v.object === migration.object && v.operation === migration.operation);
+  const template = canDecide ? (await getMigration(services, migration.id)).template : undefined;
+  return { canDecide, self, dryRun, template };
 }
 
 /** The "fix and retry" form names its inputs `cell:<row>:<column>`. */
@@ -48,7 +64,8 @@ export function migrationPageRoutes(services: Services): Router {
   router.get('/', async (req, res) => {
     const filters = MigrationSearch.parse(req.query);
     const [page, connections] = await Promise.all([searchMigrations(services, filters), listConnections(services)]);
-    res.render('pages/migrations/list', { title: res.locals.t('migrations.title'), page, filters, connections, query: req.query });
+    const view = { title: res.locals.t('migrations.title'), page, filters, connections, query: req.query, migrationStates: MIGRATION_STATES };
+    res.render('pages/migrations/list', view);
   });
   router.get('/:id', async (req, res, next) => {
     const status = (await statusBody(services, req.params.id, { errors: true })).value();
@@ -58,7 +75,9 @@ export function migrationPageRoutes(services: Services): Router {
     const asks = controls.filter((c) => migrationImpact(status.migration, c, org) !== undefined);
     const finished = FINISHED_STATES.has(status.migration.state);
     const fix = finished && status.totals.failed > 0 && controls.includes('retry-failed') ? await failedRowsSample(services, req.params.id) : undefined;
-    res.render('pages/migrations/show', { title: status.migration.name, status, controls, controlStates: CONTROL_STATES, fix, asks, org }, (error, html) => {
+    const review = status.migration.state === 'awaiting_approval' ? await approvalReview(services, res, status.migration) : undefined;
+    const view = { title: status.migration.name, status, controls, controlStates: CONTROL_STATES, fix, asks, org, review, migrationStates: MIGRATION_STATES };
+    res.render('pages/migrations/show', view, (error, html) => {
       if (error) return next(error);
       sendCacheable(res, html, 'session');
     });
@@ -69,6 +88,16 @@ export function migrationPageRoutes(services: Services): Router {
     resume: (id, res) => resumeMigration(services, id, actorOf(res)),
     cancel: (id, res) => cancelMigration(services, id, actorOf(res)),
     rollback: (id, res) => rollbackRequest(services, id, actorOf(res)),
+    approve: async (id, res) => {
+      const doc = await approveMigration(services, id, actorOf(res));
+      res.locals.audit = approvalAudit(doc);
+      return doc;
+    },
+    reject: async (id, res, body) => {
+      const doc = await rejectMigration(services, id, actorOf(res), RejectRequest.parse(body).reason);
+      res.locals.audit = approvalAudit(doc);
+      return doc;
+    },
     'retry-failed': async (id, res, body) => {
       const child = await retryFailedRows(services, id, actorOf(res), editsOf(body), retryNames(res));
       return body.start === 'on' ? startMigration(services, child._id, actorOf(res)) : child;

@@ -6,7 +6,7 @@ import { assertRole } from '../auth/index.js';
 import { connectionSummary, isProductionConnection } from '../connections/index.js';
 import { assertConfirmed, migrationImpact, type Impact } from '../confirmations/index.js';
 import {
-  cancelMigration, createMigration, forgetStatus, getMigration, listBatches, migrationStatus, pauseMigration, resumeMigration, retryFailedRows,
+  approveMigration, cancelMigration, createMigration, rejectMigration, RejectRequest, forgetStatus, getMigration, listBatches, migrationStatus, pauseMigration, resumeMigration, retryFailedRows,
   rollbackRequest, searchMigrations, startMigration, statusBody, subscribeMigration, writeResultsCsv, writeResultsXlsx,
   ResultLayout, type MigrationDoc, type ResultKind, type RetryNames,
 } from '../migrations/index.js';
@@ -42,6 +42,14 @@ export function retryNames(res: Response): RetryNames {
     run: (run) => t('migrations.retry.runName', { run }).slice(0, 200),
   };
 }
+
+/** What the audit log keeps of an approval or a rejection. */
+export const approvalAudit = (doc: MigrationDoc) => ({
+  details: {
+    action: doc.approval?.action ?? null, requestedBy: doc.approval?.requestedBy ?? null, createdBy: doc.createdBy,
+    reason: doc.approval?.reason ?? null, expiresAt: doc.approval?.expiresAt ?? null, object: doc.object, rows: doc.rowCount,
+  },
+});
 
 /** What the audit log keeps of a new run. */
 export const createdMigration = (doc: MigrationDoc) => ({
@@ -126,6 +134,19 @@ export function migrationApiRoutes(services: Services): Router {
   control('resume', (id, res) => resumeMigration(services, id, actorOf(res)));
   control('cancel', (id, res) => cancelMigration(services, id, actorOf(res)));
   control('rollback', (id, res) => rollbackRequest(services, id, actorOf(res)));
+  router.post('/:id/approve', async (req, res) => {
+    const doc = await approveMigration(services, req.params.id, actorOf(res));
+    res.locals.audit = approvalAudit(doc);
+    forgetStatus(services, doc._id);
+    res.json(await migrationStatus(services, doc._id));
+  });
+  router.post('/:id/reject', async (req, res) => {
+    const { reason } = RejectRequest.parse(req.body ?? {});
+    const doc = await rejectMigration(services, req.params.id, actorOf(res), reason);
+    res.locals.audit = approvalAudit(doc);
+    forgetStatus(services, doc._id);
+    res.json(await migrationStatus(services, doc._id));
+  });
   router.post('/:id/retry-failed', async (req, res) => {
     const body = RetryRequest.parse(req.body ?? {});
     await assertControlConfirmed(services, res, req.params.id, 'retry-failed', req.body);

@@ -7,7 +7,10 @@ import { say } from './say.js';
 
 interface Totals { rows: number; succeeded: number; failed: number; skipped: number }
 export interface StatusView {
-  migration: { id: string; name: string; state: string; object: string; operation: string; error?: { code: string; message: string } };
+  migration: {
+    id: string; name: string; state: string; object: string; operation: string; error?: { code: string; message: string };
+    approval?: { action: string; decision: string; requestedBy: string; decidedBy?: string; reason?: string };
+  };
   totals: Totals;
   processed: number;
   percent: number;
@@ -18,7 +21,7 @@ export interface MigrateOptions {
   template?: string; externalId?: string; name?: string;
 }
 
-const ENDED = new Set(['completed', 'failed', 'cancelled', 'rolled_back']);
+const ENDED = new Set(['completed', 'failed', 'cancelled', 'rejected', 'rolled_back']);
 export const isEnded = (status: StatusView) => ENDED.has(status.migration.state);
 
 /** 0: every row succeeded; 1: some rows failed; 3: the run itself failed or was cancelled (see docs/automation.md). */
@@ -79,6 +82,13 @@ export async function downloadResults(api: ApiClient, id: string, kind: 'success
 
 export function summaryLine(status: StatusView): string {
   const { migration: m, totals: t } = status;
-  const error = m.error ? ` (${m.error.code}: ${m.error.message})` : '';
+  const a = m.approval;
+  const error = m.error
+    ? ` (${m.error.code}: ${m.error.message})`
+    : m.state === 'awaiting_approval' && a
+      ? ` (${say('cli.awaitingApproval', { user: a.requestedBy, id: m.id })}${a.reason ? `: ${a.reason}` : ''})`
+      : m.state === 'rejected' && a
+        ? ` (${say('cli.rejected', { user: a.decidedBy ?? '', reason: a.reason ?? '' })})`
+        : '';
   return say('cli.summary', { id: m.id, state: m.state, error, succeeded: t.succeeded, failed: t.failed, skipped: t.skipped, rows: t.rows });
 }

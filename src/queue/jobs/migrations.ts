@@ -26,7 +26,8 @@ export const MIGRATION_JOBS = {
 } as const;
 
 export const migrationJobId = {
-  plan: (id: string) => `${id}:plan:0`,
+  /** `attempt`: how many times the run was queued before (a voided approval queues it again after a new one). */
+  plan: (id: string, attempt = 0) => `${id}:plan:${attempt}`,
   batch: (id: string, n: number) => `${id}:batch:${n}`,
   finalize: (id: string) => `${id}:finalize:0`,
   rollback: (id: string, attempt: number) => `${id}:rollback:${attempt}`,

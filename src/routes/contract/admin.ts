@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { defineOperations } from '../../openapi/index.js';
-import { AuditDoc, AuditFilter } from '../../audit/index.js';
+import { AuditDoc, AuditFilter, ChainReport } from '../../audit/index.js';
 import { Role } from '../../auth/index.js';
 import { QUEUE_NAMES } from '../../queue/index.js';
 import { NewUserRequest, UserChange } from '../admin.js';
 
-const UserView = z.looseObject({ username: z.string(), role: Role, disabled: z.boolean().optional() }).meta({ id: 'User' });
+const UserView = z.looseObject({ username: z.string(), role: Role, disabled: z.boolean().optional(), approver: z.boolean() }).meta({ id: 'User' });
 const AuditView = AuditDoc.omit({ _rev: true }).meta({ id: 'AuditEntry' });
 const QueueDepth = z.object({
   name: z.enum(QUEUE_NAMES as [string, ...string[]]), waiting: z.number().int(), active: z.number().int(), delayed: z.number().int(),
@@ -26,7 +26,7 @@ export const adminOperations = defineOperations([
   },
   {
     method: 'patch', path: '/api/v1/users/{username}', tag: 'admin', scope: 'admin',
-    summary: 'Change a role or password, or disable (ends their sessions)',
+    summary: 'Change a role, the approver right or a password, or disable (ends their sessions)',
     params: z.object({ username: z.string() }), body: UserChange, responses: { 200: UserView },
   },
   {
@@ -34,6 +34,16 @@ export const adminOperations = defineOperations([
     summary: 'The audit log, newest first',
     query: AuditFilter,
     responses: { 200: z.object({ entries: z.array(AuditView), next: z.string().optional() }) },
+  },
+  {
+    method: 'get', path: '/api/v1/audit/verify', tag: 'admin', scope: 'admin',
+    summary: 'Walk the hash chain of the audit log and name the first entry that does not match',
+    responses: { 200: ChainReport.meta({ id: 'AuditChainReport' }) },
+  },
+  {
+    method: 'get', path: '/api/v1/audit/export', tag: 'admin', scope: 'admin',
+    summary: 'Every audit entry as NDJSON, oldest first (streamed)',
+    responses: { 200: { contentType: 'application/x-ndjson', description: 'One audit entry (with seq, prevHash and hash) per line' } },
   },
   {
     method: 'get', path: '/api/v1/dashboard', tag: 'operations', scope: 'read',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineOperations } from '../../openapi/index.js';
-import { MigrationRequest, MigrationSearch, MigrationState } from '../../migrations/index.js';
+import { Approval, MigrationRequest, MigrationSearch, MigrationState, RejectRequest } from '../../migrations/index.js';
 import { RetryRequest } from '../migrations.js';
 import { ConfirmFields } from '../../confirmations/index.js';
 import { Failure, IdParams, Totals, csvFile, eventStream, xlsxFile } from './shapes.js';
@@ -20,6 +20,7 @@ export const MigrationView = z.looseObject({
   createdAt: z.string(),
   startedAt: z.string().optional(),
   finishedAt: z.string().optional(),
+  approval: Approval.meta({ id: 'Approval' }).optional(),
 }).meta({ id: 'Migration' });
 
 /** The live view: the page, its polling and scripts read the same JSON. */
@@ -85,7 +86,17 @@ export const migrationOperations = defineOperations([
   control('pause', 'Pause: running batches finish, no new ones start'),
   control('resume', 'Resume a paused migration'),
   control('cancel', 'Cancel: nothing more is written'),
-  control('rollback', 'Roll back: delete inserted records, restore updated fields'),
+  control('rollback', 'Roll back: delete inserted records, restore updated fields (on a production org: awaits approval)'),
+  {
+    method: 'post', path: '/api/v1/migrations/{id}/approve', tag, scope: 'operate',
+    summary: 'Approve a run (or roll back) awaiting approval: needs the approver right, never the creator or requester (403 APPROVAL_SELF)',
+    params: IdParams, responses: { 200: MigrationStatusView },
+  },
+  {
+    method: 'post', path: '/api/v1/migrations/{id}/reject', tag, scope: 'operate',
+    summary: 'Reject a run awaiting approval, with a reason: a start ends `rejected`, a roll back leaves the run as it was',
+    params: IdParams, body: RejectRequest, responses: { 200: MigrationStatusView },
+  },
   {
     method: 'post', path: '/api/v1/migrations/{id}/retry-failed', tag, scope: 'operate',
     summary: 'A child migration of the failed rows (optionally edited)',

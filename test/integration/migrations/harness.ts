@@ -3,7 +3,8 @@ import { connectTestServices } from '../../support/services.js';
 import { startWorkers, type RunningWorkers } from '../../../workers/runtime.js';
 import { writeChunk } from '../../../src/datasets/chunk-store.js';
 import { DatasetDoc, type ChunkValue } from '../../../src/datasets/model.js';
-import { createMigration, startMigration, getMigration, type MigrationDoc, type MigrationState } from '../../../src/migrations/index.js';
+import { approveMigration, createMigration, startMigration, getMigration, type MigrationDoc, type MigrationState } from '../../../src/migrations/index.js';
+import { createUser, findUser } from '../../../src/auth/index.js';
 import type { Services } from '../../../src/services.js';
 
 export interface Harness {
@@ -57,6 +58,13 @@ export async function runMigration(services: Services, request: Record<string, u
   const doc = await createMigration(services, { connectionId: 'local', ...request }, 'test');
   await startMigration(services, doc._id, 'test');
   return waitForState(services, doc._id, ['completed', 'failed', 'cancelled'], timeoutMs);
+}
+
+/** A second person with the approver right approves a run waiting on a production org (src/migrations/decide.ts). */
+export async function approveAsSecondPerson(services: Services, id: string): Promise<MigrationDoc> {
+  const name = 'second-approver';
+  if (!(await findUser(services, name))) await createUser(services, { username: name, password: 'approver-password', role: 'operator', approver: true }, 'test');
+  return approveMigration(services, id, name);
 }
 
 /** Records of an object as the emulator holds them (inspection API). */

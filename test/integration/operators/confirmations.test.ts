@@ -4,7 +4,9 @@ import request from 'supertest';
 import { createApp } from '../../../src/app.js';
 import { createMigration, getMigration, type MigrationDoc } from '../../../src/migrations/index.js';
 import { saveTemplate, TemplateInput } from '../../../src/templates/index.js';
-import { startHarness, makeDataset, runMigration, waitForState, emulatorRecords, accountMapping, type Harness } from '../migrations/harness.js';
+import {
+  startHarness, makeDataset, runMigration, waitForState, emulatorRecords, accountMapping, approveAsSecondPerson, type Harness,
+} from '../migrations/harness.js';
 import { signIn, type TestUser } from '../../support/sign-in.js';
 
 /** Nothing destructive on one click: the server asks for confirm (and the object name on production) itself. */
@@ -83,7 +85,9 @@ describe('destructive actions need a confirmation in the request', () => {
     const wrong = await request(app).post(start).set(operator.headers).send({ confirm: true, confirmObject: 'Contact' }).expect(400);
     assert.equal(wrong.body.error.code, 'CONFIRMATION_MISMATCH');
     assert.equal((await getMigration(h.services, id)).state, 'created');
-    await request(app).post(start).set(operator.headers).send({ confirm: true, confirmObject: 'account' }).expect(200);
+    const waiting = await request(app).post(start).set(operator.headers).send({ confirm: true, confirmObject: 'account' }).expect(200);
+    assert.equal(waiting.body.migration.state, 'awaiting_approval');
+    await approveAsSecondPerson(h.services, id);
     const done = await waitForState(h.services, id, ['completed']);
     assert.equal(done.totals.failed, 1);
     const retry = `/api/v1/migrations/${id}/retry-failed`;

@@ -3,8 +3,10 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import request from 'supertest';
 import { createApp } from '../../../src/app.js';
-import { eventsChannel, getMigration, statusCacheKey, type MigrationDoc } from '../../../src/migrations/index.js';
-import { startHarness, makeDataset, runMigration, waitForState, emulatorRecords, accountMapping, type Harness } from '../migrations/harness.js';
+import { createMigration, eventsChannel, getMigration, startMigration, statusCacheKey, type MigrationDoc } from '../../../src/migrations/index.js';
+import {
+  startHarness, makeDataset, runMigration, waitForState, emulatorRecords, accountMapping, approveAsSecondPerson, type Harness,
+} from '../migrations/harness.js';
 import { signIn, type TestUser } from '../../support/sign-in.js';
 
 describe('live migration page, status JSON, history search, role-guarded controls', () => {
@@ -123,14 +125,18 @@ describe('live migration page, status JSON, history search, role-guarded control
     }).expect(201);
     const rows = Array.from({ length: 5 }, (_, i) => [`Prod ${i}`, 'Prod City']);
     const datasetId = await makeDataset(h.services, ['name', 'city'], rows);
-    const prod = await runMigration(h.services, { datasetId, object: 'Account', operation: 'insert', template, connectionId: created.body.id });
-    assert.equal(prod.state, 'completed');
+    const run = await createMigration(h.services, { datasetId, object: 'Account', operation: 'insert', template, connectionId: created.body.id }, 'test');
+    assert.equal((await startMigration(h.services, run._id, 'test')).state, 'awaiting_approval');
+    await approveAsSecondPerson(h.services, run._id);
+    const prod = await waitForState(h.services, run._id, ['completed']);
     const asOperator = await request(app).get(`/migrations/${prod._id}`).set('Cookie', operator.cookie).expect(200);
     assert.doesNotMatch(asOperator.text, /\/rollback"/);
     await request(app).post(`/api/v1/migrations/${prod._id}/rollback`).set(operator.headers).expect(403);
     const asAdmin = await request(app).get(`/migrations/${prod._id}`).set('Cookie', admin.cookie).expect(200);
     assert.match(asAdmin.text, /\/rollback"/);
-    await request(app).post(`/api/v1/migrations/${prod._id}/rollback`).set(admin.headers).send({ confirm: true, confirmObject: 'Account' }).expect(200);
+    const asked = await request(app).post(`/api/v1/migrations/${prod._id}/rollback`).set(admin.headers).send({ confirm: true, confirmObject: 'Account' }).expect(200);
+    assert.equal(asked.body.migration.state, 'awaiting_approval');
+    await approveAsSecondPerson(h.services, prod._id);
     assert.equal((await waitForState(h.services, prod._id, ['rolled_back'])).state, 'rolled_back');
   });
 });
