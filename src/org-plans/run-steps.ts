@@ -1,0 +1,153 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Services } from '../services.js';
+import { AppError } from '../errors.js';
+import { getDataset, type DatasetDoc } from '../datasets/index.js';
+import { createExport } from '../exports/index.js';
+import {
+  FINISHED_STATES, MigrationOptions, createMigration, getMigration, startMigration, type MigrationDoc, type MigrationRequest,
+} from '../migrations/index.js';
+import { createValidation, getValidation, type ValidationDoc } from '../preflight/index.js';
+import { mapMigrationOutcomes } from './map-outcomes.js';
+import { remapLookups } from './remap.js';
+import type { PlanRunDoc, PlanStep, ResolvedObject } from './run-model.js';
+
+const POLL_MS = 250;
+
+/** Polls until `done` holds for what `read` returns (a job keeps its lock meanwhile; a restart polls again). */
+export async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    await sleep(POLL_MS);
+  }
+}
+
+/** Saves a change to the step being worked on; returns the step as stored. */
+export type SaveStep = (patch: Partial<PlanStep>) => Promise<PlanStep>;
+
+export interface StepContext {
+  services: Services;
+  run: PlanRunDoc;
+  step: PlanStep;
+  save: SaveStep;
+}
+
+const objectOf = (run: PlanRunDoc, name: string): ResolvedObject => {
+  const found = run.objects.find((o) => o.object === name);
+  if (!found) throw new AppError('PLAN_RUN_INVALID', 500, `Run ${run.runId} has no object ${name}.`);
+  return found;
+};
+
+const stepFailure = (code: string, message: string) => new AppError(code, 409, message);
+
+async function exported(ctx: StepContext, object: ResolvedObject): Promise<DatasetDoc> {
+  let { step } = ctx;
+  if (!step.exportId) {
+    const request = {
+      connectionId: ctx.run.sourceConnectionId, name: `${ctx.run.planName}: ${object.object}`, object: object.object,
+      fields: object.exportFields, where: object.where, orderBy: 'Id',
+    };
+    const doc = await createExport(ctx.services, request, ctx.run.createdBy);
+    step = await ctx.save({ status: 'exporting', exportId: doc._id });
+  }
+  const id = step.exportId as string;
+  const doc = await waitFor(() => getDataset(ctx.services.store, id), (d) => d.status === 'ready' || d.status === 'failed');
+  if (doc.status === 'failed') throw stepFailure('PLAN_EXPORT_FAILED', `The export of ${object.object} failed: ${doc.error?.message ?? 'see its dataset'}.`);
+  return doc;
+}
+
+/** Starts the migration the step stored (or creates it first) and waits for its end. */
+async function migrated(ctx: StepContext, request: MigrationRequest): Promise<MigrationDoc> {
+  let { step } = ctx;
+  if (!step.migrationId) {
+    const doc = await createMigration(ctx.services, request, ctx.run.createdBy);
+    step = await ctx.save({ status: 'writing', migrationId: doc._id });
+  }
+  const id = step.migrationId as string;
+  if ((await getMigration(ctx.services, id)).state === 'created') await startMigration(ctx.services, id, ctx.run.createdBy);
+  const doc = await waitFor(() => getMigration(ctx.services, id), (m) => FINISHED_STATES.has(m.state));
+  await ctx.save({ totals: { rows: doc.totals.rows, succeeded: doc.totals.succeeded, failed: doc.totals.failed } });
+  if (doc.state !== 'completed') throw stepFailure('PLAN_MIGRATION_FAILED', `The migration of ${request.object} ended ${doc.state}: see its page.`);
+  return doc;
+}
+
+async function validated(ctx: StepContext, object: ResolvedObject, datasetId: string): Promise<ValidationDoc> {
+  let { step } = ctx;
+  if (!step.validationId) {
+    const request = {
+      datasetId, connectionId: ctx.run.targetConnectionId, object: object.object, operation: object.operation,
+      externalIdField: object.externalIdField, mapping: object.loadMapping, pipeline: object.pipeline,
+    };
+    const doc = await createValidation(ctx.services, request, ctx.run.createdBy);
+    step = await ctx.save({ status: 'writing', validationId: doc._id });
+  }
+  const id = step.validationId as string;
+  const doc = await waitFor(() => getValidation(ctx.services.store, id), (v) => v.status === 'done' || v.status === 'failed');
+  if (doc.status === 'failed') throw stepFailure('PLAN_VALIDATION_FAILED', `The dry run of ${object.object} failed: ${doc.error?.message ?? ''}`);
+  return doc;
+}
+
+/**
+ * An object's load: its export from the source (Id order), its lookups rewritten through the Id map, its migration
+ * into the target (a dry run validates instead and writes nothing), then its own Id map from the outcomes.
+ */
+export async function loadStep(ctx: StepContext): Promise<void> {
+  const object = objectOf(ctx.run, ctx.step.object);
+  const source = await exported(ctx, object);
+  if (ctx.run.dryRun) {
+    const validation = await validated(ctx, object, source._id);
+    await ctx.save({ status: 'done', datasetId: source._id, invalid: validation.report?.invalid ?? 0 });
+    return;
+  }
+  let step = ctx.step.datasetId ? ctx.step : await ctx.save({ status: 'remapping' });
+  if (!step.datasetId) {
+    const remapped = object.lookups.length > 0 ? await remapLookups(ctx.services.store, ctx.run.runId, source, object.lookups) : undefined;
+    step = await ctx.save({ datasetId: remapped?.dataset._id ?? source._id, unmapped: remapped?.unmapped ?? [] });
+  }
+  const request: MigrationRequest = {
+    name: `${ctx.run.planName}: ${object.object}`, datasetId: step.datasetId as string,
+    template: { mapping: object.loadMapping, pipeline: object.pipeline }, connectionId: ctx.run.targetConnectionId,
+    object: object.object, operation: object.operation, externalIdField: object.externalIdField,
+    options: MigrationOptions.parse({}),
+  };
+  const migration = await migrated({ ...ctx, step }, request);
+  await ctx.save({ status: 'mapping' });
+  await mapMigrationOutcomes(ctx.services, ctx.run.runId, object.object, migration._id);
+  await ctx.save({ status: 'done' });
+}
+
+/**
+ * The second pass of an object's deferred lookups (a self-lookup such as Account.ParentId, or one that breaks a
+ * cycle): its export with the Id and those lookups rewritten through the Id map, loaded as an update. Rows without a
+ * target Id or without any of the lookups are skipped by a filter step.
+ */
+export async function lookupsStep(ctx: StepContext): Promise<void> {
+  if (ctx.run.dryRun) {
+    await ctx.save({ status: 'skipped' });
+    return;
+  }
+  const object = objectOf(ctx.run, ctx.step.object);
+  const load = ctx.run.steps.find((s) => s.pass === 'load' && s.object === object.object);
+  if (!load?.exportId) throw stepFailure('PLAN_RUN_INVALID', `${object.object} has no export to take its lookups from.`);
+  let step = ctx.step;
+  if (!step.datasetId) {
+    await ctx.save({ status: 'remapping' });
+    const lookups = [{ column: 'Id', object: object.object }, ...object.deferred.map((d) => ({ column: d.field, object: d.references }))];
+    const source = await getDataset(ctx.services.store, load.exportId);
+    const remapped = await remapLookups(ctx.services.store, ctx.run.runId, source, lookups);
+    step = await ctx.save({ datasetId: remapped.dataset._id, unmapped: remapped.unmapped.filter((u) => u.column !== 'Id') });
+  }
+  const fields = object.deferred.map((d) => d.field);
+  const anyLookup = fields.map((f) => `not isnull([${f}])`).join(' or ');
+  const request: MigrationRequest = {
+    name: `${ctx.run.planName}: ${object.object} lookups (${fields.join(', ')})`, datasetId: step.datasetId as string,
+    template: {
+      mapping: { object: object.object, fields: ['Id', ...fields].map((f) => ({ column: f, field: f })), relationships: [], constants: [] },
+      pipeline: [{ op: 'filter', expression: `not isnull([Id]) and (${anyLookup})` }],
+    },
+    connectionId: ctx.run.targetConnectionId, object: object.object, operation: 'update',
+    options: MigrationOptions.parse({}),
+  };
+  await migrated({ ...ctx, step }, request);
+  await ctx.save({ status: 'done' });
+}
