@@ -6,6 +6,7 @@ import { datasetOperations } from './datasets.js';
 import { draftOperations } from './drafts.js';
 import { exportOperations } from './exports.js';
 import { migrationOperations } from './migrations.js';
+import { planOperations } from './plans.js';
 import { preflightOperations } from './preflight.js';
 import { templateOperations } from './templates.js';
 import { tokenOperations } from './tokens.js';
@@ -18,6 +19,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
   ...migrationOperations,
   ...draftOperations,
   ...exportOperations,
+  ...planOperations,
   ...connectionOperations,
   ...adminOperations,
   ...preflightOperations,
