@@ -49,32 +49,34 @@ function checkTargetFields(object: string, mapping: Mapping, target: DescribeSOb
  */
 export async function resolvePlan(services: Services, plan: PlanInput): Promise<ResolvedPlan> {
   const described = await describeBoth(services, plan);
-  const { order, deferred } = orderObjects(described.map((d) => d.target));
   const planObjects = new Map(described.map((d) => [d.target.name.toLowerCase(), d.target.name]));
-  const resolved = new Map<string, ResolvedObject>();
-  for (const { plan: o, source, target } of described) {
-    const name = target.name;
-    const lookupFields = source.fields.flatMap((f) => {
-      const to = f.type === 'reference' ? f.referenceTo.map((t) => planObjects.get(t.toLowerCase())).find(Boolean) : undefined;
-      return to ? [{ column: f.name, object: to }] : [];
-    });
+  const copied = described.map(({ plan: o, source, target }) => {
     const chosen = o.fields.length > 0 ? o.fields : defaultFields(source, target, new Set(planObjects.keys()));
-    const wanted = ['Id', ...chosen, ...lookupFields.map((l) => l.column), ...(o.externalIdField ? [o.externalIdField] : [])];
-    const exportFields = [...new Map(wanted.map((f) => [f.toLowerCase(), f])).values()];
+    const wanted = ['Id', ...chosen, ...(o.externalIdField ? [o.externalIdField] : [])];
+    return { o, source, target, fields: [...new Map(wanted.map((f) => [f.toLowerCase(), f])).values()] };
+  });
+  // Only the lookups a plan copies order it: a lookup left out (Contact.ReportsToId) neither orders nor defers.
+  const isCopied = (fields: string[]) => (f: Field) => fields.some((name) => name.toLowerCase() === f.name.toLowerCase());
+  const { order, deferred } = orderObjects(copied.map((c) => ({ ...c.target, fields: c.target.fields.filter(isCopied(c.fields)) })));
+  const resolved = new Map<string, ResolvedObject>();
+  for (const { o, source, target, fields } of copied) {
+    const name = target.name;
     const checked = await checkExport(services, {
-      connectionId: plan.sourceConnectionId, object: name, fields: exportFields, where: o.where, orderBy: 'Id',
+      connectionId: plan.sourceConnectionId, object: name, fields, where: o.where, orderBy: 'Id',
     });
     const own = deferred.filter((d) => d.object === name);
     const isDeferred = (field: string) => own.some((d) => d.field.toLowerCase() === field.toLowerCase());
+    const lookups = source.fields.filter(isCopied(checked.columns)).flatMap((f) => {
+      const to = f.type === 'reference' ? f.referenceTo.map((t) => planObjects.get(t.toLowerCase())).find(Boolean) : undefined;
+      return to && !isDeferred(f.name) ? [{ column: f.name, object: to }] : [];
+    });
     const mapping = o.mapping ?? {
       object: name, relationships: [], constants: [],
       fields: checked.columns.filter((c) => c !== 'Id').map((c) => ({ column: c, field: c })),
     };
     checkTargetFields(name, mapping, target);
     resolved.set(name, {
-      object: name, exportFields: checked.columns, where: o.where,
-      lookups: lookupFields.filter((l) => !isDeferred(l.column)),
-      deferred: own,
+      object: name, exportFields: checked.columns, where: o.where, lookups, deferred: own,
       loadMapping: { ...mapping, object: name, fields: mapping.fields.filter((e) => !isDeferred(e.field)) },
       pipeline: o.pipeline, operation: o.operation, externalIdField: o.externalIdField,
     });

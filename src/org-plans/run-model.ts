@@ -8,7 +8,7 @@ const Deferred = z.object({ object: z.string(), field: z.string(), references: z
 /** One plan object as a run carries it out, worked out and checked once when the run is requested. */
 export const ResolvedObject = z.object({
   object: z.string(),
-  /** Id first, then the copied fields and every lookup to another plan object. */
+  /** Id first, then the copied fields (the external id field included). */
   exportFields: z.array(z.string()),
   where: z.string().optional(),
   /** Lookups to plan objects loaded before this one: rewritten through the Id map before the load. */
