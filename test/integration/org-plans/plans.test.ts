@@ -3,17 +3,14 @@ import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { getMigration } from '../../../src/migrations/index.js';
 import { assertMatchesContract } from '../../support/contract.js';
-import { load, queryAll, runSettled, startTwoOrgs, type RunBody, type TwoOrgs } from './support.js';
+import {
+  assertLookups, load, queryAll, runSettled, seedSource, startTwoOrgs, targetCounts, type RunBody, type TwoOrgs,
+} from './support.js';
 
 /** 1,000 in CI; PLAN_ACCOUNTS=10000 for the issue's size. */
 const ACCOUNTS = Number(process.env.PLAN_ACCOUNTS ?? 1000);
 const TARGET_OWN = 7;
 
-interface AccountRow extends Record<string, unknown> { Id: string; External_Id__c: string; Parent: { External_Id__c: string } | null }
-interface ChildRow extends Record<string, unknown> { Id: string; External_Id__c: string; Account: { External_Id__c: string } | null }
-
-/** Account i's parent: the first of its ten (Account 0, 10, 20, ... have none). */
-const parentOf = (i: number): number | undefined => (i % 10 === 0 ? undefined : Math.floor(i / 10) * 10);
 
 describe('org-to-org plans between two Local orgs', () => {
   let h: TwoOrgs;
@@ -25,26 +22,12 @@ describe('org-to-org plans between two Local orgs', () => {
     assertMatchesContract(method, url, res.status, res.body, String(res.headers['content-type'] ?? ''));
     return res;
   };
-  const targetCounts = async () => {
-    const [accounts, contacts, opportunities] = await Promise.all(['Account', 'Contact', 'Opportunity'].map(
-      async (o) => (await queryAll<{ Id: string }>(h.target.conn, `SELECT Id FROM ${o}`)).length,
-    ));
-    return { accounts, contacts, opportunities };
-  };
-
   before(async () => {
     h = await startTwoOrgs();
     // The target has records of its own first, so its Ids differ from the source's for the same records.
     const own = Array.from({ length: TARGET_OWN }, (_, i) => [`T-${i}`, `Target own ${i}`]);
     await load(h.target.conn, 'Account', 'insert', ['External_Id__c', 'Name'], own);
-    const accounts = Array.from({ length: ACCOUNTS }, (_, i) => [`A-${i}`, `Acct ${i}`, `N-${i}`]);
-    const accountIds = await load(h.source.conn, 'Account', 'insert', ['External_Id__c', 'Name', 'AccountNumber'], accounts);
-    const parents = accountIds.flatMap((id, i) => (parentOf(i) === undefined ? [] : [[id, accountIds[parentOf(i) as number]]]));
-    await load(h.source.conn, 'Account', 'update', ['Id', 'ParentId'], parents);
-    const contacts = accountIds.map((id, i) => [`C-${i}`, `Smith ${i}`, id]);
-    await load(h.source.conn, 'Contact', 'insert', ['External_Id__c', 'LastName', 'AccountId'], contacts);
-    const deals = accountIds.filter((_, i) => i % 2 === 0).map((id, k) => [`O-${k * 2}`, `Deal ${k * 2}`, 'Prospecting', '2026-12-31', id]);
-    await load(h.source.conn, 'Opportunity', 'insert', ['External_Id__c', 'Name', 'StageName', 'CloseDate', 'AccountId'], deals);
+    await seedSource(h, ACCOUNTS);
   });
   after(async () => h.close());
 
@@ -89,18 +72,9 @@ describe('org-to-org plans between two Local orgs', () => {
     const deals = Math.ceil(ACCOUNTS / 2);
     assert.deepEqual(firstRun.steps.map((s) => s.totals?.succeeded), [ACCOUNTS, deals, ACCOUNTS, ACCOUNTS - Math.ceil(ACCOUNTS / 10)]);
     assert.ok(firstRun.steps.every((s) => s.totals?.failed === 0 && s.unmapped.length === 0));
-    assert.deepEqual(await targetCounts(), { accounts: ACCOUNTS + TARGET_OWN, contacts: ACCOUNTS, opportunities: deals });
+    assert.deepEqual(await targetCounts(h), { accounts: ACCOUNTS + TARGET_OWN, contacts: ACCOUNTS, opportunities: deals });
 
-    const accounts = await queryAll<AccountRow>(h.target.conn, "SELECT Id, External_Id__c, Parent.External_Id__c FROM Account WHERE External_Id__c LIKE 'A-%'");
-    assert.equal(accounts.length, ACCOUNTS);
-    for (const a of accounts) {
-      const parent = parentOf(Number(a.External_Id__c.slice(2)));
-      assert.equal(a.Parent?.External_Id__c ?? null, parent === undefined ? null : `A-${parent}`, a.External_Id__c);
-    }
-    const contacts = await queryAll<ChildRow>(h.target.conn, 'SELECT External_Id__c, Account.External_Id__c FROM Contact');
-    assert.ok(contacts.every((c) => c.Account?.External_Id__c === `A-${c.External_Id__c.slice(2)}`));
-    const opportunities = await queryAll<ChildRow>(h.target.conn, 'SELECT External_Id__c, Account.External_Id__c FROM Opportunity');
-    assert.ok(opportunities.every((o) => o.Account?.External_Id__c === `A-${o.External_Id__c.slice(2)}`));
+    await assertLookups(h, ACCOUNTS);
     // Each object's migration has its own live page and result files.
     const [account] = firstRun.steps;
     assert.equal(account.urls?.page, `/migrations/${account.migrationId}`);
@@ -113,7 +87,7 @@ describe('org-to-org plans between two Local orgs', () => {
     const started = await call('post', `/api/v1/plans/${planId}/runs`, {});
     const run = await runSettled(h, planId, started.body.id);
     assert.equal(run.state, 'completed', JSON.stringify(run));
-    assert.deepEqual(await targetCounts(), { accounts: ACCOUNTS + TARGET_OWN, contacts: ACCOUNTS, opportunities: Math.ceil(ACCOUNTS / 2) });
+    assert.deepEqual(await targetCounts(h), { accounts: ACCOUNTS + TARGET_OWN, contacts: ACCOUNTS, opportunities: Math.ceil(ACCOUNTS / 2) });
     const after = await queryAll<{ Id: string }>(h.target.conn, 'SELECT Id FROM Contact');
     assert.deepEqual(new Set(after.map((c) => c.Id)), new Set(before.map((c) => c.Id)));
     const contactLoad = await getMigration(h.services, run.steps[2].migrationId as string);
@@ -122,14 +96,14 @@ describe('org-to-org plans between two Local orgs', () => {
   });
 
   it('a dry run validates every object and writes nothing', async () => {
-    const counts = await targetCounts();
+    const counts = await targetCounts(h);
     const started = await call('post', `/api/v1/plans/${planId}/runs`, { dryRun: true });
     const run = await runSettled(h, planId, started.body.id);
     assert.equal(run.state, 'completed', JSON.stringify(run));
     assert.deepEqual(run.steps.map((s) => s.status), ['done', 'done', 'done', 'skipped']);
     assert.deepEqual(run.steps.slice(0, 3).map((s) => s.invalid), [0, 0, 0]);
     assert.ok(run.steps.every((s) => s.migrationId === undefined));
-    assert.deepEqual(await targetCounts(), counts);
+    assert.deepEqual(await targetCounts(h), counts);
     const refused = await call('post', `/api/v1/plans/${planId}/runs/${run.id}/rollback`);
     assert.equal(refused.status, 409);
   });
@@ -139,7 +113,7 @@ describe('org-to-org plans between two Local orgs', () => {
     assert.equal(res.status, 202, JSON.stringify(res.body));
     const run = await runSettled(h, planId, firstRun.id);
     assert.equal(run.state, 'rolled_back', JSON.stringify(run));
-    assert.deepEqual(await targetCounts(), { accounts: TARGET_OWN, contacts: 0, opportunities: 0 });
+    assert.deepEqual(await targetCounts(h), { accounts: TARGET_OWN, contacts: 0, opportunities: 0 });
     const rolledBackAt = await Promise.all(run.steps.map(async (s) => {
       const doc = await getMigration(h.services, s.migrationId as string);
       assert.equal(doc.state, 'rolled_back');

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Express } from 'express';
 import jsforce from 'jsforce';
@@ -110,5 +111,50 @@ export async function runSettled(h: TwoOrgs, planId: string, runId: string, time
     if (!['queued', 'running', 'rolling_back'].includes(res.body.state)) return res.body as RunBody;
     if (Date.now() > deadline) throw new Error(`run ${runId} is still ${res.body.state}: ${JSON.stringify(res.body.steps)}`);
     await sleep(200);
+  }
+}
+
+/** Account i's parent: the first of its ten (Account 0, 10, 20, ... have none). */
+const parentOf = (i: number): number | undefined => (i % 10 === 0 ? undefined : Math.floor(i / 10) * 10);
+
+/**
+ * The source org's data: `accounts` Accounts (External_Id__c A-i, ParentId to the first of their ten), a Contact for
+ * each (C-i) and an Opportunity for every second one (O-i).
+ */
+export async function seedSource(h: TwoOrgs, accounts: number): Promise<void> {
+  const rows = Array.from({ length: accounts }, (_, i) => [`A-${i}`, `Acct ${i}`, `N-${i}`]);
+  const accountIds = await load(h.source.conn, 'Account', 'insert', ['External_Id__c', 'Name', 'AccountNumber'], rows);
+  const parents = accountIds.flatMap((id, i) => (parentOf(i) === undefined ? [] : [[id, accountIds[parentOf(i) as number]]]));
+  await load(h.source.conn, 'Account', 'update', ['Id', 'ParentId'], parents);
+  const contacts = accountIds.map((id, i) => [`C-${i}`, `Smith ${i}`, id]);
+  await load(h.source.conn, 'Contact', 'insert', ['External_Id__c', 'LastName', 'AccountId'], contacts);
+  const deals = accountIds.filter((_, i) => i % 2 === 0).map((id, k) => [`O-${k * 2}`, `Deal ${k * 2}`, 'Prospecting', '2026-12-31', id]);
+  await load(h.source.conn, 'Opportunity', 'insert', ['External_Id__c', 'Name', 'StageName', 'CloseDate', 'AccountId'], deals);
+}
+
+export async function targetCounts(h: TwoOrgs): Promise<{ accounts: number; contacts: number; opportunities: number }> {
+  const [accounts, contacts, opportunities] = await Promise.all(['Account', 'Contact', 'Opportunity'].map(
+    async (o) => (await queryAll<{ Id: string }>(h.target.conn, `SELECT Id FROM ${o}`)).length,
+  ));
+  return { accounts, contacts, opportunities };
+}
+
+interface AccountRow extends Record<string, unknown> { External_Id__c: string; Parent: { External_Id__c: string } | null }
+interface ChildRow extends Record<string, unknown> { External_Id__c: string; Account: { External_Id__c: string } | null }
+
+/** In the target, every copied record once, every lookup pointing at the copy of its source parent (by external id). */
+export async function assertLookups(h: TwoOrgs, accounts: number): Promise<void> {
+  const soql = "SELECT External_Id__c, Parent.External_Id__c FROM Account WHERE External_Id__c LIKE 'A-%'";
+  const copied = await queryAll<AccountRow>(h.target.conn, soql);
+  assert.equal(new Set(copied.map((a) => a.External_Id__c)).size, accounts);
+  assert.equal(copied.length, accounts);
+  for (const a of copied) {
+    const parent = parentOf(Number(a.External_Id__c.slice(2)));
+    assert.equal(a.Parent?.External_Id__c ?? null, parent === undefined ? null : `A-${parent}`, a.External_Id__c);
+  }
+  for (const object of ['Contact', 'Opportunity']) {
+    const children = await queryAll<ChildRow>(h.target.conn, `SELECT External_Id__c, Account.External_Id__c FROM ${object}`);
+    assert.equal(children.length, object === 'Contact' ? accounts : Math.ceil(accounts / 2));
+    for (const c of children) assert.equal(c.Account?.External_Id__c, `A-${c.External_Id__c.slice(2)}`, c.External_Id__c);
   }
 }
