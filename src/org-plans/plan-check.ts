@@ -2,7 +2,9 @@ import type { Services } from '../services.js';
 import { AppError } from '../errors.js';
 import { checkExport, describeLoader } from '../exports/index.js';
 import { fieldByName, type DescribeSObjectResult, type Field, type Mapping } from '../mapping/index.js';
+import { sessionFor } from '../salesforce/index.js';
 import { orderObjects, type DeferredLookup } from './order.js';
+import { OWNER_COLUMN, targetUserId } from './owners.js';
 import type { ResolvedObject } from './run-model.js';
 import type { PlanInput } from './plan-model.js';
 
@@ -52,7 +54,8 @@ export async function resolvePlan(services: Services, plan: PlanInput): Promise<
   const planObjects = new Map(described.map((d) => [d.target.name.toLowerCase(), d.target.name]));
   const copied = described.map(({ plan: o, source, target }) => {
     const chosen = o.fields.length > 0 ? o.fields : defaultFields(source, target, new Set(planObjects.keys()));
-    const wanted = ['Id', ...chosen, ...(o.externalIdField ? [o.externalIdField] : [])];
+    const extra = [...(o.externalIdField ? [o.externalIdField] : []), ...(o.ownerByUsername ? [OWNER_COLUMN] : [])];
+    const wanted = ['Id', ...chosen, ...extra];
     return { o, source, target, fields: [...new Map(wanted.map((f) => [f.toLowerCase(), f])).values()] };
   });
   // Only the lookups a plan copies order it: a lookup left out (Contact.ReportsToId) neither orders nor defers.
@@ -70,15 +73,19 @@ export async function resolvePlan(services: Services, plan: PlanInput): Promise<
       const to = f.type === 'reference' ? f.referenceTo.map((t) => planObjects.get(t.toLowerCase())).find(Boolean) : undefined;
       return to && !isDeferred(f.name) ? [{ column: f.name, object: to }] : [];
     });
+    const defaultOwnerId = o.defaultOwner ? await targetUserId(await sessionFor(services, plan.targetConnectionId), o.defaultOwner) : undefined;
     const mapping = o.mapping ?? {
-      object: name, relationships: [], constants: [],
-      fields: checked.columns.filter((c) => c !== 'Id').map((c) => ({ column: c, field: c })),
+      object: name, relationships: [],
+      fields: checked.columns.filter((c) => c !== 'Id').map((c) => ({ column: c, field: c === OWNER_COLUMN ? 'OwnerId' : c })),
+      // A default owner without owners by name owns every record.
+      constants: defaultOwnerId && !o.ownerByUsername ? [{ field: 'OwnerId', value: defaultOwnerId }] : [],
     };
     checkTargetFields(name, mapping, target);
     resolved.set(name, {
       object: name, exportFields: checked.columns, where: o.where, lookups, deferred: own,
       loadMapping: { ...mapping, object: name, fields: mapping.fields.filter((e) => !isDeferred(e.field)) },
       pipeline: o.pipeline, operation: o.operation, externalIdField: o.externalIdField,
+      owners: o.ownerByUsername ? { column: OWNER_COLUMN, defaultOwnerId } : undefined,
     });
   }
   return { objects: order.map((n) => resolved.get(n) as ResolvedObject), deferred };

@@ -19,6 +19,10 @@ export const PlanObject = z
     /** Upsert matches target records by an external id field, so running the plan again updates them. */
     operation: z.enum(['insert', 'upsert']).default('insert'),
     externalIdField: z.preprocess(blankToUndefined, ApiName.max(80).optional()),
+    /** Owners by `User.Username`: each record owned by the target user of its source owner's user name. */
+    ownerByUsername: z.preprocess((v) => v === true || v === 'true' || v === 'on', z.boolean()).default(false),
+    /** The target user (by user name) who owns records whose owner the target lacks, or every record without the above. */
+    defaultOwner: z.preprocess(blankToUndefined, z.string().trim().max(80).optional()),
   })
   .refine((o) => o.operation !== 'upsert' || o.externalIdField !== undefined, {
     message: 'upsert needs an external id field', path: ['externalIdField'],

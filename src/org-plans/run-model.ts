@@ -19,6 +19,8 @@ export const ResolvedObject = z.object({
   pipeline: Pipeline,
   operation: z.enum(['insert', 'upsert']),
   externalIdField: z.string().optional(),
+  /** Owners by user name: the export's `Owner.Username` column rewritten to target user Ids (or the default owner). */
+  owners: z.object({ column: z.string(), defaultOwnerId: z.string().optional() }).optional(),
 });
 export type ResolvedObject = z.infer<typeof ResolvedObject>;
 

@@ -7,7 +7,9 @@ import {
   FINISHED_STATES, MigrationOptions, createMigration, getMigration, startMigration, type MigrationDoc, type MigrationRequest,
 } from '../migrations/index.js';
 import { createValidation, getValidation, type ValidationDoc } from '../preflight/index.js';
+import { sessionFor } from '../salesforce/index.js';
 import { mapMigrationOutcomes } from './map-outcomes.js';
+import { OwnerResolver } from './owners.js';
 import { remapLookups } from './remap.js';
 import type { PlanRunDoc, PlanStep, ResolvedObject } from './run-model.js';
 
@@ -88,21 +90,33 @@ async function validated(ctx: StepContext, object: ResolvedObject, datasetId: st
 }
 
 /**
+ * The export with its lookups rewritten through the Id map (not in a dry run: nothing was written, the map is empty)
+ * and its owners by user name; the export itself when there is nothing to rewrite.
+ */
+async function rewritten(ctx: StepContext, object: ResolvedObject, source: DatasetDoc): Promise<PlanStep> {
+  if (ctx.step.datasetId) return ctx.step;
+  await ctx.save({ status: 'remapping' });
+  const lookups = ctx.run.dryRun ? [] : object.lookups;
+  const session = object.owners ? await sessionFor(ctx.services, ctx.run.targetConnectionId) : undefined;
+  const owners = object.owners && session
+    ? [{ column: object.owners.column, resolver: new OwnerResolver(session, object.owners.defaultOwnerId) }]
+    : [];
+  if (lookups.length + owners.length === 0) return ctx.save({ datasetId: source._id });
+  const remapped = await remapLookups(ctx.services.store, ctx.run.runId, source, lookups, owners);
+  return ctx.save({ datasetId: remapped.dataset._id, unmapped: remapped.unmapped });
+}
+
+/**
  * An object's load: its export from the source (Id order), its lookups rewritten through the Id map, its migration
  * into the target (a dry run validates instead and writes nothing), then its own Id map from the outcomes.
  */
 export async function loadStep(ctx: StepContext): Promise<void> {
   const object = objectOf(ctx.run, ctx.step.object);
-  const source = await exported(ctx, object);
+  const step = await rewritten(ctx, object, await exported(ctx, object));
   if (ctx.run.dryRun) {
-    const validation = await validated(ctx, object, source._id);
-    await ctx.save({ status: 'done', datasetId: source._id, invalid: validation.report?.invalid ?? 0 });
+    const validation = await validated({ ...ctx, step }, object, step.datasetId as string);
+    await ctx.save({ status: 'done', invalid: validation.report?.invalid ?? 0 });
     return;
-  }
-  let step = ctx.step.datasetId ? ctx.step : await ctx.save({ status: 'remapping' });
-  if (!step.datasetId) {
-    const remapped = object.lookups.length > 0 ? await remapLookups(ctx.services.store, ctx.run.runId, source, object.lookups) : undefined;
-    step = await ctx.save({ datasetId: remapped?.dataset._id ?? source._id, unmapped: remapped?.unmapped ?? [] });
   }
   const request: MigrationRequest = {
     name: `${ctx.run.planName}: ${object.object}`, datasetId: step.datasetId as string,

@@ -123,6 +123,37 @@ describe('org-to-org plans between two Local orgs', () => {
     assert.deepEqual([...rolledBackAt].sort().reverse(), rolledBackAt);
   });
 
+  it('gives records the target user of their owner\'s user name, or the default owner', async () => {
+    const user = (username: string) => ({
+      Username: username, LastName: username.split('@')[0], Email: username, Alias: username.slice(0, 8), TimeZoneSidKey: 'GMT',
+      LocaleSidKey: 'en_US', EmailEncodingKey: 'UTF-8', LanguageLocaleKey: 'en_US',
+    });
+    const make = async (conn: TwoOrgs['source']['conn'], username: string) => {
+      // A user needs a profile: the admin's (the Local org has no Profile object to query).
+      const [admin] = await queryAll<{ ProfileId: string }>(conn, "SELECT ProfileId FROM User WHERE Username = 'admin@local.org'");
+      const created = await conn.sobject('User').create({ ...user(username), ProfileId: admin.ProfileId });
+      assert.ok(created.success);
+      return created.id;
+    };
+    const [rep, gone] = [await make(h.source.conn, 'rep@example.com'), await make(h.source.conn, 'gone@example.com')];
+    await make(h.target.conn, 'fallback@example.com');
+    await make(h.target.conn, 'rep@example.com');
+    const sourceAccounts = await queryAll<{ Id: string; External_Id__c: string }>(h.source.conn, "SELECT Id, External_Id__c FROM Account WHERE External_Id__c IN ('A-1', 'A-2', 'A-3')");
+    const idOf = new Map(sourceAccounts.map((a) => [a.External_Id__c, a.Id]));
+    await h.source.conn.sobject('Account').update([{ Id: idOf.get('A-1') as string, OwnerId: rep }, { Id: idOf.get('A-2') as string, OwnerId: gone }]);
+    const object = { object: 'Account', fields: ['Name', 'External_Id__c'], where: "External_Id__c IN ('A-1', 'A-2', 'A-3')", ownerByUsername: true };
+    const input = { name: 'Owners', sourceConnectionId: 'local', targetConnectionId: h.targetConnectionId };
+    const unknown = await call('post', '/api/v1/plans', { ...input, objects: [{ ...object, defaultOwner: 'nobody@example.com' }] });
+    assert.equal(unknown.body.error.code, 'PLAN_OWNER_MISSING');
+    const plan = await call('post', '/api/v1/plans', { ...input, objects: [{ ...object, defaultOwner: 'fallback@example.com' }] });
+    const started = await call('post', `/api/v1/plans/${plan.body.id}/runs`, {});
+    const run = await runSettled(h, plan.body.id, started.body.id);
+    assert.equal(run.state, 'completed', JSON.stringify(run));
+    const copied = await queryAll<{ External_Id__c: string; Owner: { Username: string } }>(h.target.conn, "SELECT External_Id__c, Owner.Username FROM Account WHERE External_Id__c LIKE 'A-%'");
+    const owners = Object.fromEntries(copied.map((a) => [a.External_Id__c, a.Owner.Username]));
+    assert.deepEqual(owners, { 'A-1': 'rep@example.com', 'A-2': 'fallback@example.com', 'A-3': 'admin@local.org' });
+  });
+
   it('lists, creates (form) and shows plans in the pages', async () => {
     const list = await h.get('/plans').set('Accept', 'text/html').expect(200);
     assert.match(list.text, /Sandbox seed/);
