@@ -69,11 +69,13 @@ export function planApiRoutes(services: Services): Router {
 /** The form's repeated columns (objectName[i], objectFields[i], ...) as the API's objects; empty rows dropped. */
 function fromForm(body: Record<string, unknown>): Record<string, unknown> {
   const all = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)]);
-  const [fields, where, operation, externalId] = ['objectFields', 'objectWhere', 'objectOperation', 'objectExternalId'].map((k) => all(body[k]));
+  const columns = ['objectFields', 'objectWhere', 'objectOperation', 'objectExternalId', 'objectOwners', 'objectDefaultOwner'];
+  const [fields, where, operation, externalId, owners, defaultOwner] = columns.map((k) => all(body[k]));
   const objects = all(body.objectName).flatMap((name, i) => (name.trim() === '' ? [] : [{
     object: name.trim(),
     fields: (fields[i] ?? '').split(/[\s,]+/).filter(Boolean),
     where: where[i], operation: operation[i] || 'insert', externalIdField: externalId[i],
+    ownerByUsername: owners[i] === 'username', defaultOwner: defaultOwner[i],
   }]));
   const { name, description, sourceConnectionId, targetConnectionId } = body;
   return { name, description, sourceConnectionId, targetConnectionId, objects };

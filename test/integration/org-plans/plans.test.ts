@@ -162,11 +162,13 @@ describe('org-to-org plans between two Local orgs', () => {
       _csrf: h.user.csrf, name: 'From the form', sourceConnectionId: 'local', targetConnectionId: h.targetConnectionId,
       objectName: ['Contact', 'Account', ''], objectFields: ['LastName, AccountId', 'Name', ''], objectWhere: ["LastName LIKE 'Smith 1%'", '', ''],
       objectOperation: ['insert', 'insert', 'insert'], objectExternalId: ['', '', ''],
+      objectOwners: ['', 'username', ''], objectDefaultOwner: ['', 'fallback@example.com', ''],
     };
     const saved = await h.post('/plans').type('form').send(form).expect(303);
     const shown = await h.get(saved.headers.location as string).set('Accept', 'text/html').expect(200);
     assert.match(shown.text, /From the form/);
     assert.match(shown.text, /LastName LIKE &#39;Smith 1%&#39;/);
+    assert.match(shown.text, /by user name \(User\.Username\); Default owner \(user name\): fallback@example\.com/);
     const refused = await h.post('/plans').type('form').send({ ...form, objectWhere: ['Missing__c = 1', '', ''] }).expect(400);
     assert.match(refused.text, /Missing__c/);
   });
