@@ -10,6 +10,8 @@ import {
 /** 1,000 in CI; PLAN_ACCOUNTS=10000 for the issue's size. */
 const ACCOUNTS = Number(process.env.PLAN_ACCOUNTS ?? 1000);
 const TARGET_OWN = 7;
+/** How long a run may take: about 10 s per 1,000 accounts on a quiet machine; room for a shared one. */
+const RUN_MS = Math.max(120_000, ACCOUNTS * 60);
 
 
 describe('org-to-org plans between two Local orgs', () => {
@@ -66,7 +68,7 @@ describe('org-to-org plans between two Local orgs', () => {
     const steps = started.body.steps.map((s: { object: string; pass: string }) => `${s.pass} ${s.object}`);
     // Parents first; objects that do not depend on each other keep the plan's order.
     assert.deepEqual(steps, ['load Account', 'load Opportunity', 'load Contact', 'lookups Account']);
-    firstRun = await runSettled(h, planId, started.body.id);
+    firstRun = await runSettled(h, planId, started.body.id, RUN_MS);
     assert.equal(firstRun.state, 'completed', JSON.stringify(firstRun));
     assertMatchesContract('get', `/api/v1/plans/${planId}/runs/${firstRun.id}`, 200, firstRun);
     const deals = Math.ceil(ACCOUNTS / 2);
@@ -85,7 +87,7 @@ describe('org-to-org plans between two Local orgs', () => {
   it('a second run updates the same records instead of duplicating them', async () => {
     const before = await queryAll<{ Id: string }>(h.target.conn, 'SELECT Id FROM Contact');
     const started = await call('post', `/api/v1/plans/${planId}/runs`, {});
-    const run = await runSettled(h, planId, started.body.id);
+    const run = await runSettled(h, planId, started.body.id, RUN_MS);
     assert.equal(run.state, 'completed', JSON.stringify(run));
     assert.deepEqual(await targetCounts(h), { accounts: ACCOUNTS + TARGET_OWN, contacts: ACCOUNTS, opportunities: Math.ceil(ACCOUNTS / 2) });
     const after = await queryAll<{ Id: string }>(h.target.conn, 'SELECT Id FROM Contact');
@@ -98,7 +100,7 @@ describe('org-to-org plans between two Local orgs', () => {
   it('a dry run validates every object and writes nothing', async () => {
     const counts = await targetCounts(h);
     const started = await call('post', `/api/v1/plans/${planId}/runs`, { dryRun: true });
-    const run = await runSettled(h, planId, started.body.id);
+    const run = await runSettled(h, planId, started.body.id, RUN_MS);
     assert.equal(run.state, 'completed', JSON.stringify(run));
     assert.deepEqual(run.steps.map((s) => s.status), ['done', 'done', 'done', 'skipped']);
     assert.deepEqual(run.steps.slice(0, 3).map((s) => s.invalid), [0, 0, 0]);
@@ -111,7 +113,7 @@ describe('org-to-org plans between two Local orgs', () => {
   it('rolls a run back object by object, last first', async () => {
     const res = await call('post', `/api/v1/plans/${planId}/runs/${firstRun.id}/rollback`);
     assert.equal(res.status, 202, JSON.stringify(res.body));
-    const run = await runSettled(h, planId, firstRun.id);
+    const run = await runSettled(h, planId, firstRun.id, RUN_MS);
     assert.equal(run.state, 'rolled_back', JSON.stringify(run));
     assert.deepEqual(await targetCounts(h), { accounts: TARGET_OWN, contacts: 0, opportunities: 0 });
     const rolledBackAt = await Promise.all(run.steps.map(async (s) => {
