@@ -22,8 +22,9 @@ async function usersByName(session: SalesforceSession, names: string[]): Promise
 /** The target user a plan's default owner names; refused when the target has no such user. */
 export async function targetUserId(session: SalesforceSession, username: string): Promise<string> {
   const id = (await usersByName(session, [username])).get(username.toLowerCase());
-  if (!id) throw new AppError('PLAN_OWNER_MISSING', 400, `The target org has no user ${username}: name a user it has as the default owner.`);
-  return id;
+  if (id) return id;
+  const message = `The target org has no user ${username}: name a user it has as the default owner.`;
+  throw new AppError('PLAN_OWNER_MISSING', 400, message);
 }
 
 /**

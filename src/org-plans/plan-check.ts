@@ -42,7 +42,8 @@ async function describeBoth(services: Services, plan: PlanInput) {
 function checkTargetFields(object: string, mapping: Mapping, target: DescribeSObjectResult): void {
   const missing = mapping.fields.filter((e) => !fieldByName(target, e.field)).map((e) => e.field);
   if (missing.length === 0) return;
-  throw new AppError('PLAN_FIELD_MISSING', 400, `The target's ${object} has no field ${missing.join(', ')}: map it to a field it has.`);
+  const message = `The target's ${object} has no field ${missing.join(', ')}: map it to a field it has.`;
+  throw new AppError('PLAN_FIELD_MISSING', 400, message);
 }
 
 /**
@@ -73,7 +74,9 @@ export async function resolvePlan(services: Services, plan: PlanInput): Promise<
       const to = f.type === 'reference' ? f.referenceTo.map((t) => planObjects.get(t.toLowerCase())).find(Boolean) : undefined;
       return to && !isDeferred(f.name) ? [{ column: f.name, object: to }] : [];
     });
-    const defaultOwnerId = o.defaultOwner ? await targetUserId(await sessionFor(services, plan.targetConnectionId), o.defaultOwner) : undefined;
+    const defaultOwnerId = o.defaultOwner
+      ? await targetUserId(await sessionFor(services, plan.targetConnectionId), o.defaultOwner)
+      : undefined;
     const mapping = o.mapping ?? {
       object: name, relationships: [],
       fields: checked.columns.filter((c) => c !== 'Id').map((c) => ({ column: c, field: c === OWNER_COLUMN ? 'OwnerId' : c })),

@@ -73,26 +73,39 @@ async function runSteps(services: Services, planId: string, runId: string): Prom
   return updateRun(services.store, planId, runId, (r) => ({ ...r, state: 'completed', finishedAt: new Date().toISOString() }));
 }
 
+const ROLLBACK_FROM = new Set(['completed', 'cancelled', 'failed']);
+
 /** Each step's migration rolled back, last step first, one at a time (a parent is removed after its children). */
 async function rollBack(services: Services, run: PlanRunDoc): Promise<PlanRunDoc> {
   for (const step of [...run.steps].reverse()) {
     if (!step.migrationId) continue;
     const id = step.migrationId;
     const before = await getMigration(services, id);
-    if (before.state === 'rolled_back') continue;
+    // Never started (created), or already undone: nothing of it to roll back.
+    if (!ROLLBACK_FROM.has(before.state) && before.state !== 'rolling_back') continue;
     if (before.state !== 'rolling_back') await rollbackRequest(services, id, run.createdBy);
     await waitFor(() => getMigration(services, id), (m) => m.state !== 'rolling_back');
   }
-  return updateRun(services.store, run.planId, run.runId, (r) => ({ ...r, state: 'rolled_back', finishedAt: new Date().toISOString() }));
+  const finished = { state: 'rolled_back' as const, finishedAt: new Date().toISOString() };
+  return updateRun(services.store, run.planId, run.runId, (r) => ({ ...r, ...finished }));
 }
 
 /**
  * What the `plan.run` job does: carries a run on from where its stored state says (finished steps are not redone,
  * a step's export and migration are picked up by id), or rolls it back when that was asked.
  */
-export async function runPlan(services: Services, planId: string, runId: string): Promise<PlanRunDoc> {
+export async function runPlan(services: Services, planId: string, runId: string, lastAttempt = false): Promise<PlanRunDoc> {
   const run = await getRun(services.store, planId, runId);
-  if (run.state === 'rolling_back') return rollBack(services, run);
-  if (run.state === 'queued' || run.state === 'running') return runSteps(services, planId, runId);
-  return run;
+  try {
+    if (run.state === 'rolling_back') return await rollBack(services, run);
+    if (run.state === 'queued' || run.state === 'running') return await runSteps(services, planId, runId);
+    return run;
+  } catch (error) {
+    // Retries carry the run on; when none is left, the run says why it stopped instead of staying "running".
+    if (lastAttempt) {
+      const failed = { state: 'failed' as const, error: failureOf(error), finishedAt: new Date().toISOString() };
+      await updateRun(services.store, planId, runId, (r) => ({ ...r, ...failed }));
+    }
+    throw error;
+  }
 }

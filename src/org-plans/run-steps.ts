@@ -54,8 +54,9 @@ async function exported(ctx: StepContext, object: ResolvedObject): Promise<Datas
   }
   const id = step.exportId as string;
   const doc = await waitFor(() => getDataset(ctx.services.store, id), (d) => d.status === 'ready' || d.status === 'failed');
-  if (doc.status === 'failed') throw stepFailure('PLAN_EXPORT_FAILED', `The export of ${object.object} failed: ${doc.error?.message ?? 'see its dataset'}.`);
-  return doc;
+  if (doc.status !== 'failed') return doc;
+  const message = `The export of ${object.object} failed: ${doc.error?.message ?? 'see its dataset'}.`;
+  throw stepFailure('PLAN_EXPORT_FAILED', message);
 }
 
 /** Starts the migration the step stored (or creates it first) and waits for its end. */
@@ -69,8 +70,8 @@ async function migrated(ctx: StepContext, request: MigrationRequest): Promise<Mi
   if ((await getMigration(ctx.services, id)).state === 'created') await startMigration(ctx.services, id, ctx.run.createdBy);
   const doc = await waitFor(() => getMigration(ctx.services, id), (m) => FINISHED_STATES.has(m.state));
   await ctx.save({ totals: { rows: doc.totals.rows, succeeded: doc.totals.succeeded, failed: doc.totals.failed } });
-  if (doc.state !== 'completed') throw stepFailure('PLAN_MIGRATION_FAILED', `The migration of ${request.object} ended ${doc.state}: see its page.`);
-  return doc;
+  if (doc.state === 'completed') return doc;
+  throw stepFailure('PLAN_MIGRATION_FAILED', `The migration of ${request.object} ended ${doc.state}: see its page.`);
 }
 
 async function validated(ctx: StepContext, object: ResolvedObject, datasetId: string): Promise<ValidationDoc> {
@@ -85,8 +86,8 @@ async function validated(ctx: StepContext, object: ResolvedObject, datasetId: st
   }
   const id = step.validationId as string;
   const doc = await waitFor(() => getValidation(ctx.services.store, id), (v) => v.status === 'done' || v.status === 'failed');
-  if (doc.status === 'failed') throw stepFailure('PLAN_VALIDATION_FAILED', `The dry run of ${object.object} failed: ${doc.error?.message ?? ''}`);
-  return doc;
+  if (doc.status !== 'failed') return doc;
+  throw stepFailure('PLAN_VALIDATION_FAILED', `The dry run of ${object.object} failed: ${doc.error?.message ?? ''}`);
 }
 
 /**
@@ -146,7 +147,8 @@ export async function lookupsStep(ctx: StepContext): Promise<void> {
   let step = ctx.step;
   if (!step.datasetId) {
     await ctx.save({ status: 'remapping' });
-    const lookups = [{ column: 'Id', object: object.object }, ...object.deferred.map((d) => ({ column: d.field, object: d.references }))];
+    const deferred = object.deferred.map((d) => ({ column: d.field, object: d.references }));
+    const lookups = [{ column: 'Id', object: object.object }, ...deferred];
     const source = await getDataset(ctx.services.store, load.exportId);
     const remapped = await remapLookups(ctx.services.store, ctx.run.runId, source, lookups);
     step = await ctx.save({ datasetId: remapped.dataset._id, unmapped: remapped.unmapped.filter((u) => u.column !== 'Id') });
@@ -156,7 +158,9 @@ export async function lookupsStep(ctx: StepContext): Promise<void> {
   const request: MigrationRequest = {
     name: `${ctx.run.planName}: ${object.object} lookups (${fields.join(', ')})`, datasetId: step.datasetId as string,
     template: {
-      mapping: { object: object.object, fields: ['Id', ...fields].map((f) => ({ column: f, field: f })), relationships: [], constants: [] },
+      mapping: {
+        object: object.object, fields: ['Id', ...fields].map((f) => ({ column: f, field: f })), relationships: [], constants: [],
+      },
       pipeline: [{ op: 'filter', expression: `not isnull([Id]) and (${anyLookup})` }],
     },
     connectionId: ctx.run.targetConnectionId, object: object.object, operation: 'update',

@@ -46,7 +46,9 @@ export async function updateRun(
 /** A plan's runs, newest first. */
 export async function listRuns(store: Store, planId: string): Promise<PlanRunDoc[]> {
   await store.client.authorize();
-  const query = { startkey: `planrun:${planId}:${HIGH}`, endkey: `planrun:${planId}:`, descending: true, include_docs: true, limit: 100 };
+  const query = {
+    startkey: `planrun:${planId}:${HIGH}`, endkey: `planrun:${planId}:`, descending: true, include_docs: true, limit: 100,
+  };
   const page = await withRetry(() => db(store).list(query));
   return page.rows.flatMap((row) => (row.doc ? [PlanRunDoc.parse(row.doc)] : []));
 }
