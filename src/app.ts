@@ -19,6 +19,7 @@ import { flowPageRoutes } from './routes/flow-pages.js';
 import { draftApiRoutes } from './routes/drafts.js';
 import { exportApiRoutes, exportPageRoutes } from './routes/exports.js';
 import { templateApiRoutes, templatePageRoutes } from './routes/templates.js';
+import { planApiRoutes, planPageRoutes } from './routes/plans.js';
 import { validationApiRoutes, validationPageRoutes } from './routes/validations.js';
 import { APP_VERSION, projectPath } from './paths.js';
 import { i18nMiddleware } from './i18n/index.js';
@@ -105,6 +106,8 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   app.use('/api/v1', mappingApiRoutes(services));
   app.use('/api/v1/templates', templateApiRoutes(services));
   app.use('/templates', templatePageRoutes(services));
+  app.use('/api/v1/plans', planApiRoutes(services));
+  app.use('/plans', planPageRoutes(services));
   app.use('/api/v1/validations', validationApiRoutes(services));
   app.use('/api/v1', tokenApiRoutes(services));
   app.use('/account', tokenPageRoutes(services));

@@ -12,7 +12,8 @@ const isDateWord = (text: string): boolean => {
   return isDateLiteral(word) && (n === undefined || /^\d+$/.test(n));
 };
 
-const quoted = (text: string): string => `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+/** A SOQL string literal: quoted, with backslashes and quotes escaped. */
+export const quoted = (text: string): string => `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
 /** One value in the SOQL form its field's type asks for, or undefined when it cannot be one. */
 function literal(kind: Kind, text: string): string | undefined {

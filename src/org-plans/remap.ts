@@ -10,6 +10,17 @@ export interface LookupColumn {
   object: string;
 }
 
+/** Turns source values (Ids, user names) into target Ids; values it cannot turn are absent from the answer. */
+export interface IdResolver {
+  lookup(values: Iterable<string>): Promise<Map<string, string>>;
+}
+
+/** A column rewritten by a resolver of its own (owners by user name) rather than by a plan object's Id map. */
+export interface ResolvedColumn {
+  column: string;
+  resolver: IdResolver;
+}
+
 /** Lookups whose source record has no target Id (not in the plan run's map): emptied, counted, a few examples kept. */
 export interface UnmappedLookups {
   column: string;
@@ -25,12 +36,14 @@ const EXAMPLES = 5;
  * the migration writes the record without that lookup rather than with an Id of the wrong org.
  */
 export async function remapLookups(
-  store: Store, runId: string, from: DatasetDoc, lookups: LookupColumn[],
+  store: Store, runId: string, from: DatasetDoc, lookupColumns: LookupColumn[], resolved: ResolvedColumn[] = [],
 ): Promise<{ dataset: DatasetDoc; unmapped: UnmappedLookups[] }> {
+  const lookups: ResolvedColumn[] = [
+    ...lookupColumns.map((l) => ({ column: l.column, resolver: new IdMapReader(store, runId, l.object) })), ...resolved,
+  ];
   const id = newDatasetId();
   const sink = new ChunkSink(store, id);
   const profiler = new DatasetProfiler();
-  const readers = new Map(lookups.map((l) => [l.column, new IdMapReader(store, runId, l.object)]));
   const unmapped = lookups.map((l) => ({ column: l.column, count: 0, examples: [] as string[] }));
   for await (const chunk of datasetChunks(store, from._id, from.chunkCount)) {
     const rows: ChunkValue[][] = chunk.rows.map((row) => [...row]);
@@ -38,7 +51,7 @@ export async function remapLookups(
       const at = chunk.columns.indexOf(lookup.column);
       if (at < 0) continue;
       const ids = new Set(rows.map((row) => row[at]).filter((v): v is string => typeof v === 'string' && v !== ''));
-      const found = await (readers.get(lookup.column) as IdMapReader).lookup(ids);
+      const found = await lookup.resolver.lookup(ids);
       for (const row of rows) {
         const source = row[at];
         if (typeof source !== 'string' || source === '') continue;

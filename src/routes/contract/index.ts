@@ -7,6 +7,7 @@ import { draftOperations } from './drafts.js';
 import { exportOperations } from './exports.js';
 import { migrationOperations } from './migrations.js';
 import { reconciliationOperations } from './reconciliation.js';
+import { planOperations } from './plans.js';
 import { preflightOperations } from './preflight.js';
 import { templateOperations } from './templates.js';
 import { tokenOperations } from './tokens.js';
@@ -20,6 +21,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
   ...reconciliationOperations,
   ...draftOperations,
   ...exportOperations,
+  ...planOperations,
   ...connectionOperations,
   ...adminOperations,
   ...preflightOperations,

@@ -1,0 +1,54 @@
+import { randomBytes } from 'node:crypto';
+import type { Store } from '../store/index.js';
+import { isConflict, isMissing, withRetry } from '../store/index.js';
+import { notFound } from '../errors.js';
+import { PlanRunDoc } from './run-model.js';
+
+/* Runs live in the `migrations` database beside the migrations they start: `planrun:<planId>:<runId>`. */
+const db = (store: Store) => store.db<PlanRunDoc>('migrations');
+const docId = (planId: string, runId: string) => `planrun:${planId}:${runId}`;
+const HIGH = '\ufff0';
+
+export const newRunId = () => `run-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+
+export async function insertRun(store: Store, doc: Omit<PlanRunDoc, '_id'>): Promise<PlanRunDoc> {
+  const stored: PlanRunDoc = { ...doc, _id: docId(doc.planId, doc.runId) };
+  await store.client.authorize();
+  const result = await withRetry(() => db(store).insert(stored));
+  return { ...stored, _rev: result.rev };
+}
+
+export async function getRun(store: Store, planId: string, runId: string): Promise<PlanRunDoc> {
+  await store.client.authorize();
+  try {
+    return PlanRunDoc.parse(await withRetry(() => db(store).get(docId(planId, runId))));
+  } catch (error) {
+    if (isMissing(error)) throw notFound(`Run ${runId} of plan ${planId}`);
+    throw error;
+  }
+}
+
+/** Reads, changes and saves a run, reading again when another writer got there first. */
+export async function updateRun(
+  store: Store, planId: string, runId: string, change: (doc: PlanRunDoc) => PlanRunDoc,
+): Promise<PlanRunDoc> {
+  for (let attempt = 0; ; attempt++) {
+    const next = { ...change(await getRun(store, planId, runId)), updatedAt: new Date().toISOString() };
+    try {
+      const result = await withRetry(() => db(store).insert(next));
+      return { ...next, _rev: result.rev };
+    } catch (error) {
+      if (!isConflict(error) || attempt >= 10) throw error;
+    }
+  }
+}
+
+/** A plan's runs, newest first. */
+export async function listRuns(store: Store, planId: string): Promise<PlanRunDoc[]> {
+  await store.client.authorize();
+  const query = {
+    startkey: `planrun:${planId}:${HIGH}`, endkey: `planrun:${planId}:`, descending: true, include_docs: true, limit: 100,
+  };
+  const page = await withRetry(() => db(store).list(query));
+  return page.rows.flatMap((row) => (row.doc ? [PlanRunDoc.parse(row.doc)] : []));
+}
