@@ -1,5 +1,5 @@
 import { DelayedError } from 'bullmq';
-import { Deferred, finalizeMigration, planMigration, rollbackMigration, runBatch } from '../src/migrations/index.js';
+import { Deferred, finalizeMigration, planMigration, rollbackMigration, runBatch, watchMigrations } from '../src/migrations/index.js';
 import type { Processor } from './registry.js';
 import { countRows } from './metrics.js';
 import { notifyEnd } from './notify.js';
@@ -25,3 +25,5 @@ export const finalize: Processor<'migration.finalize'> = async (payload, { servi
 };
 
 export const rollback: Processor<'migration.rollback'> = (payload, { services }) => rollbackMigration(services, payload.migrationId);
+
+export const watchdog: Processor<'migration.watchdog'> = (_payload, { services }) => watchMigrations(services);

@@ -17,4 +17,5 @@ export const PROCESSORS: { [N in JobName]: Processor<N> } = {
   'validation.run': validate,
   'schedule.run': scheduleRun, 'webhook.deliver': webhookDeliver,
   'migration.plan': migrations.plan, 'migration.batch': migrations.batch, 'migration.finalize': migrations.finalize, 'migration.rollback': migrations.rollback,
+  'migration.watchdog': migrations.watchdog,
 };

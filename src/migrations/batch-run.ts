@@ -51,11 +51,6 @@ export function pendingRows(run: BatchRun): PreparedRow[] {
   return run.prepared.rows.filter((r) => !run.outcomes.has(r.row));
 }
 
-export function backoffMs(attempt: number): number {
-  const base = Math.min(500 * 2 ** attempt, 15_000);
-  return base / 2 + Math.random() * (base / 2);
-}
-
 /** Rows that could not be written after every attempt keep the last reason. */
 export function failRemaining(run: BatchRun, code: string, message: string): void {
   for (const r of pendingRows(run)) run.outcomes.set(r.row, { status: 'fail', code, message });

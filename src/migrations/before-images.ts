@@ -32,7 +32,7 @@ export async function captureBeforeImages(run: BatchRun, describe: DescribeSObje
     for (let i = 0; i < ids.length; i += 200) {
       const slice = ids.slice(i, i + 200);
       const found = await sfJson<(Record<string, unknown> | null)[]>(run.session, {
-        method: 'POST', path: `/composite/sobjects/${run.spec.object}`, json: { ids: slice, fields: ['Id', ...fields] },
+        method: 'POST', path: `/composite/sobjects/${run.spec.object}`, json: { ids: slice, fields: ['Id', ...fields] }, idempotent: true,
       });
       for (const rec of found) if (rec?.Id) records[toId18(String(rec.Id)) ?? String(rec.Id)] = pick(rec, fields);
     }

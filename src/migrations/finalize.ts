@@ -5,6 +5,7 @@ import { addTotals } from './outcomes.js';
 import { reportState } from './progress.js';
 import { getMigration, listBatches, updateMigration, withState } from './store.js';
 import { seenKeysKey } from './prepare.js';
+import { BATCH_LOST } from './revive.js';
 
 /**
  * Runs once every batch is done: durable totals from the batch documents (never from Redis), the
@@ -21,12 +22,15 @@ export async function finalizeMigration(services: Services, migrationId: string)
   }
   const totals = batches.reduce((sum, b) => addTotals(sum, b.totals), emptyTotals());
   const accounted = totals.succeeded + totals.failed + totals.skipped;
+  const lost = batches.find((b) => b.error?.code === BATCH_LOST)?.error;
   const saved = await updateMigration(services, migrationId, (m) => {
     if (FINISHED_STATES.has(m.state)) return undefined;
     const finished = { ...m, totals, finishedAt: new Date().toISOString() };
     if (accounted !== m.rowCount) {
       return { ...withState(finished, 'failed', 'system', 'totals do not add up'), error: { code: 'TOTALS_MISMATCH', message: `${accounted} rows accounted for, the dataset has ${m.rowCount}` } };
     }
+    // Rows of a batch DMS gave up on were not written as asked: the run failed, with the reason on its page.
+    if (lost && m.state !== 'cancelling') return { ...withState(finished, 'failed', 'system', lost.message), error: lost };
     return withState(finished, m.state === 'cancelling' ? 'cancelled' : 'completed', 'system');
   });
   await services.redis.del(seenKeysKey(migrationId));

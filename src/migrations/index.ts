@@ -4,6 +4,8 @@ export { planMigration, planBatches, resolveApiMode } from './plan.js';
 export { runBatch, systemPause } from './run-batch.js';
 export { Deferred } from './batch-run.js';
 export { finalizeMigration } from './finalize.js';
+export { reviveBatch, BATCH_LOST } from './revive.js';
+export { watchMigrations, startMigrationWatch, type WatchReport } from './watchdog.js';
 export { rollbackMigration } from './rollback.js';
 export { pauseMigration, resumeMigration, cancelMigration, rollbackRequest } from './controls.js';
 export { retryFailedRows, RowEdits, SOURCE_ROW_COLUMN, type RetryNames } from './retry.js';

@@ -59,7 +59,7 @@ function skipRest(batch: BatchDoc, outcomes: Outcomes): void {
 }
 
 /** Records the batch as finished for progress, and enqueues finalize once every batch is. */
-async function afterBatch(services: Services, migration: MigrationDoc, batch: BatchDoc): Promise<void> {
+export async function afterBatch(services: Services, migration: MigrationDoc, batch: BatchDoc): Promise<void> {
   await reportBatch(services, migration._id, { batch: batch.batch, state: batch.state, totals: batch.totals, salesforce: batch.bulkJobs.at(-1)?.state ?? (batch.apiMode === 'collections' ? 'collections' : undefined), jobId: batch.bulkJobs.at(-1)?.id });
   const [, [, count]] = (await services.redis.multi().sadd(doneKey(migration._id), String(batch.batch)).scard(doneKey(migration._id)).expire(doneKey(migration._id), 30 * 24 * 3600).exec()) as [unknown, [unknown, number], unknown];
   if (count >= migration.batchCount) {

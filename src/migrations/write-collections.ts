@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { COLLECTIONS_MAX, isTransientRowError, toSalesforceError, writeCollection, type WriteResult } from '../salesforce/index.js';
-import { backoffMs, failRemaining, pendingRows, type BatchRun } from './batch-run.js';
+import { backoffMs, COLLECTIONS_MAX, isTransientRowError, toSalesforceError, writeCollection, type WriteResult } from '../salesforce/index.js';
+import { failRemaining, pendingRows, type BatchRun } from './batch-run.js';
 import { findByField, markerOf } from './reconcile.js';
 import type { PreparedRow } from './prepare.js';
 
