@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Services } from '../services.js';
 import type { SalesforceSession, WriteSpec } from '../salesforce/index.js';
+import type { DescribeSObjectResult } from '../mapping/index.js';
 import type { BatchDoc, MigrationDoc } from './model.js';
 import type { TrackedOutcomes } from './outcomes.js';
 import type { PreparedBatch, PreparedRow } from './prepare.js';
@@ -27,6 +28,8 @@ export interface BatchRun {
   migration: MigrationDoc;
   batch: BatchDoc;
   session: SalesforceSession;
+  /** The object's describe: field types for SOQL literals, written fields for before-images. */
+  describe: DescribeSObjectResult;
   spec: WriteSpec;
   prepared: PreparedBatch;
   readonly outcomes: TrackedOutcomes;

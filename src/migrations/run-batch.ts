@@ -6,7 +6,7 @@ import {
 } from '../salesforce/index.js';
 import { migrationJobId } from '../queue/jobs/migrations.js';
 import { Cancelled, Deferred, failRemaining, type BatchRun } from './batch-run.js';
-import { captureBeforeImages, BEFORE_ATTACHMENT } from './before-images.js';
+import { captureBeforeImages } from './before-images.js';
 import { FINISHED_STATES, type BatchDoc, type MigrationDoc } from './model.js';
 import { totalsOf, TrackedOutcomes, type Outcomes } from './outcomes.js';
 import { buildPreflight } from './preflight.js';
@@ -106,7 +106,7 @@ export async function runBatch(services: Services, migrationId: string, n: numbe
     let savedChanges = -1;
     const markerField = migration.template.mapping.fields.find((f) => fieldByName(describe, f.field)?.externalId)?.field;
     const run: BatchRun = {
-      services, migration, batch, session, prepared, outcomes, markerField, log, resent: new Set(),
+      services, migration, batch, session, describe, prepared, outcomes, markerField, log, resent: new Set(),
       spec: { object: migration.object, operation: migration.operation, externalIdField: migration.externalIdField, allOrNone: migration.options.allOrNone, assignmentRuleId: migration.options.assignmentRuleId },
       async save(extra = {}) {
         // Unchanged outcomes stay in the stored attachment (kept as a stub): a large batch is not encoded twice.
@@ -135,9 +135,8 @@ export async function runBatch(services: Services, migrationId: string, n: numbe
       },
     };
     run.batch = { ...run.batch, state: 'running', startedAt: run.batch.startedAt ?? new Date().toISOString() };
-    const before = await captureBeforeImages(run, describe);
-    if (before) run.batch = await saveBatch(services, { ...run.batch, beforeImages: true }, { [BEFORE_ATTACHMENT]: before });
     try {
+      await captureBeforeImages(run);
       if (batch.apiMode === 'collections') await writeThroughCollections(run);
       else await writeThroughBulk(run);
       run.batch.state = 'done';
