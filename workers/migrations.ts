@@ -1,5 +1,5 @@
 import { DelayedError } from 'bullmq';
-import { Deferred, finalizeMigration, planMigration, rollbackMigration, runBatch, watchMigrations } from '../src/migrations/index.js';
+import { Deferred, finalizeMigration, planMigration, rollbackMigration, runBatch, noteWait, watchMigrations } from '../src/migrations/index.js';
 import type { Processor } from './registry.js';
 import { countRows } from './metrics.js';
 import { notifyEnd } from './notify.js';
@@ -12,6 +12,7 @@ export const batch: Processor<'migration.batch'> = async (payload, { services, j
     return await runBatch(services, payload.migrationId, payload.batch);
   } catch (error) {
     if (!(error instanceof Deferred)) throw error;
+    if (error.wait) await noteWait(services, payload.migrationId, error.wait);
     await job.moveToDelayed(Date.now() + error.delayMs, job.token);
     throw new DelayedError(error.message);
   }

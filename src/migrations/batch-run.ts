@@ -5,10 +5,12 @@ import type { DescribeSObjectResult } from '../mapping/index.js';
 import type { BatchDoc, MigrationDoc } from './model.js';
 import type { TrackedOutcomes } from './outcomes.js';
 import type { PreparedBatch, PreparedRow } from './prepare.js';
+import type { WaitReason } from './stall.js';
 
 /** The batch job asks to run later (paused, no free slot, budget spent): the job is delayed, not failed. */
 export class Deferred extends Error {
-  constructor(readonly delayMs: number, reason: string) {
+  /** `wait`: what a running migration waits for (a paused one waits for nobody but its operator). */
+  constructor(readonly delayMs: number, reason: string, readonly wait?: WaitReason) {
     super(reason);
     this.name = 'Deferred';
   }

@@ -5,6 +5,7 @@ export { runBatch, systemPause } from './run-batch.js';
 export { Deferred } from './batch-run.js';
 export { finalizeMigration } from './finalize.js';
 export { reviveBatch, BATCH_LOST } from './revive.js';
+export { noteWait, stallOf, Stall, WaitReason } from './stall.js';
 export { watchMigrations, startMigrationWatch, type WatchReport } from './watchdog.js';
 export { rollbackMigration } from './rollback.js';
 export { pauseMigration, resumeMigration, cancelMigration, rollbackRequest } from './controls.js';

@@ -6,6 +6,7 @@ import { workerProcessName } from '../queue/worker-names.js';
 import { FINISHED_STATES, type BatchDoc } from './model.js';
 import { totalsOf, type Outcomes } from './outcomes.js';
 import { afterBatch } from './run-batch.js';
+import { noteWait } from './stall.js';
 import { getBatch, getMigration, outcomesAttachment, readOutcomes, saveBatch } from './store.js';
 
 /** The code a batch (and its run) ends with when its job was lost more often than MIGRATION_BATCH_REVIVALS allows. */
@@ -77,6 +78,7 @@ async function reviveUnlocked(services: Services, migrationId: string, n: number
   await saveBatch(services, { ...batch, revivals: batch.revivals + 1, lost: { reason, at } });
   await queue.remove(jobId);
   await services.producer.enqueue('migration.batch', { migrationId, batch: n }, { jobId });
+  await noteWait(services, migrationId, 'revival');
   log.warn({ revivals: batch.revivals + 1, reason }, 'batch job lost: enqueued again');
   return 'revived';
 }

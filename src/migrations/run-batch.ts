@@ -42,11 +42,11 @@ async function acquireSlots(services: Services, migration: MigrationDoc): Promis
     await sleep(SLOT_RETRY_MS);
     ownSlot = await own.tryAcquire();
   }
-  if (!ownSlot) throw new Deferred(300 + Math.random() * 700, 'migration concurrency reached');
+  if (!ownSlot) throw new Deferred(300 + Math.random() * 700, 'migration concurrency reached', 'slot');
   const orgSlot = await new SlotLimiter(services.redis, orgSlotsKey(migration.connectionId), ORG_SLOTS, SLOT_LEASE_MS).tryAcquire();
   if (!orgSlot) {
     await ownSlot.release();
-    throw new Deferred(500 + Math.random() * 1000, 'org concurrency reached');
+    throw new Deferred(500 + Math.random() * 1000, 'org concurrency reached', 'slot');
   }
   return [ownSlot, orgSlot];
 }
@@ -131,7 +131,7 @@ export async function runBatch(services: Services, migrationId: string, n: numbe
       },
       async pauseForLimit(message) {
         await systemPause(services, migrationId, `API_BUDGET: ${message}`);
-        throw new Deferred(PAUSED_RECHECK_MS, 'API budget');
+        throw new Deferred(PAUSED_RECHECK_MS, 'API budget', 'limits');
       },
     };
     run.batch = { ...run.batch, state: 'running', startedAt: run.batch.startedAt ?? new Date().toISOString() };

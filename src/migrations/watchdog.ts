@@ -5,6 +5,9 @@ import { MIGRATION_JOBS, WATCHDOG_SCHEDULER, migrationJobId } from '../queue/job
 import { MigrationDoc, type BatchDoc } from './model.js';
 import { reviveBatch } from './revive.js';
 import { listBatches } from './store.js';
+import { batchProgress } from './progress.js';
+import { stallOf } from './stall.js';
+import { notifyRunEnd } from '../webhooks/notify.js';
 
 /** States in which a migration's batches still have to run (a paused run's jobs wait in the delayed set). */
 const ACTIVE_STATES = ['running', 'cancelling', 'paused'];
@@ -13,7 +16,7 @@ const LIVE = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-ch
 /** A missing job is revived when two sweeps in a row saw it missing: planning enqueues just after it saves the batches. */
 const missingKey = (services: Services, jobId: string) => `${services.config.queue.prefix}:dms-missing:${jobId}`;
 
-export interface WatchReport { migrations: number; revived: string[]; finalized: string[] }
+export interface WatchReport { migrations: number; revived: string[]; finalized: string[]; stalled: string[] }
 
 async function activeMigrations(services: Services): Promise<MigrationDoc[]> {
   await services.store.client.authorize();
@@ -49,13 +52,24 @@ async function ensureFinalize(services: Services, migrationId: string): Promise<
   return true;
 }
 
+/** The `stalled` webhooks hear of a run once, the first time the watchdog finds it without progress. */
+async function noticeStall(services: Services, migration: MigrationDoc): Promise<boolean> {
+  const stall = await stallOf(services, migration, await batchProgress(services, migration._id));
+  if (!stall) return false;
+  const key = `${services.config.queue.prefix}:dms-stalled:${migration._id}`;
+  if ((await services.redis.set(key, stall.since, 'EX', 30 * 24 * 3600, 'NX')) !== 'OK') return false;
+  logger('migrations', { migrationId: migration._id }).warn(stall, 'migration stalled');
+  await notifyRunEnd(services, migration._id, 'stalled');
+  return true;
+}
+
 /**
  * The periodic check (a BullMQ job scheduler runs it every MIGRATION_WATCHDOG_MS) that no run waits for a job that
  * will never come: every open batch of an active migration has a live job, or is revived; a run whose batches all
- * ended has its finalize job. It repairs what a lost `failed` event or a lost Redis key would otherwise leave hanging.
+ * ended has its finalize job; a run without progress is reported stalled. It repairs what a lost `failed` event or a lost Redis key would otherwise leave hanging.
  */
 export async function watchMigrations(services: Services): Promise<WatchReport> {
-  const report: WatchReport = { migrations: 0, revived: [], finalized: [] };
+  const report: WatchReport = { migrations: 0, revived: [], finalized: [], stalled: [] };
   for (const migration of await activeMigrations(services)) {
     if (migration.batchCount === 0) continue; // not planned yet: the plan job's own retries cover it
     report.migrations++;
@@ -70,8 +84,9 @@ export async function watchMigrations(services: Services): Promise<WatchReport> 
     if (open.length === 0 && batches.length === migration.batchCount && migration.state !== 'paused') {
       if (await ensureFinalize(services, migration._id)) report.finalized.push(migration._id);
     }
+    if (await noticeStall(services, migration)) report.stalled.push(migration._id);
   }
-  if (report.revived.length > 0 || report.finalized.length > 0) logger('migrations').warn(report, 'watchdog repaired runs');
+  if (report.revived.length + report.finalized.length + report.stalled.length > 0) logger('migrations').warn(report, 'watchdog repaired runs');
   return report;
 }
 
