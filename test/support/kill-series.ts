@@ -32,7 +32,7 @@ export interface KillResult {
 }
 
 /** What the worker processes of a series need besides the test's own config: short locks, a quick watchdog. */
-export const KILL_SERIES_WORKER_ENV = { WORKER_LOCK_MS: '3000', MIGRATION_WATCHDOG_MS: '2000', LOG_LEVEL: 'warn' };
+export const KILL_SERIES_WORKER_ENV = { WORKER_LOCK_MS: '5000', MIGRATION_WATCHDOG_MS: '2000' };
 
 const mapping = { object: 'Account', fields: [{ column: 'ext', field: 'External_Id__c' }, { column: 'name', field: 'Name' }] };
 
