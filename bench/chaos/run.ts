@@ -27,12 +27,17 @@ const CASES: (KillCase & { key: string })[] = [
 
 const loadAtStart = loadavg().map((l) => l.toFixed(1)).join(' ');
 const h = await startHarness({ workers: false });
-const results: KillResult[] = [];
+const results: { killed: KillResult; baseline: KillResult }[] = [];
+const describe = (r: KillResult) =>
+  `${r.kills} kills, finished ${r.finished ? 'yes' : 'no'} (${r.state}), ${r.seconds.toFixed(0)} s, ${r.inOrg} in the org, ${r.duplicates} duplicates, ${r.notInSuccessFile} not in the success file; totals ${JSON.stringify(r.totals)}`;
 try {
   for (const kase of CASES.filter((c) => only.includes(c.key))) {
-    const result = await runKillSeries(h.services, h.emulator, kase, boundMs);
-    results.push(result);
-    console.log(`${result.label} (${result.rows} rows): ${result.kills} kills, finished ${result.finished ? 'yes' : 'no'} (${result.state}), ${result.seconds.toFixed(0)} s, ${result.inOrg} in the org, ${result.duplicates} duplicates, ${result.notInSuccessFile} not in the success file; totals ${JSON.stringify(result.totals)}`);
+    // The baseline: the same run with one worker that is never killed, in the same hour.
+    const baseline = await runKillSeries(h.services, h.emulator, kase, boundMs, { kills: false });
+    console.log(`${kase.label} (${kase.rows} rows) without kills: ${describe(baseline)}`);
+    const killed = await runKillSeries(h.services, h.emulator, kase, boundMs);
+    console.log(`${kase.label} (${kase.rows} rows) with kills: ${describe(killed)}`);
+    results.push({ killed, baseline });
   }
 } finally {
   await h.close();
@@ -45,9 +50,9 @@ const lines = [
   `Measured ${new Date().toISOString().slice(0, 16)} UTC by \`node --import tsx bench/chaos/run.ts ${process.argv.slice(2).join(' ')}\`,`,
   `load average at start ${loadAtStart}, at end ${loadavg().map((l) => l.toFixed(1)).join(' ')} (a shared 2-core machine).`,
   '',
-  '| run | rows | kills | finished | state | seconds | in the org | duplicates | not in the success file | succeeded / failed / skipped |',
+  '| run | rows | kills | finished | state | seconds (without kills, ratio) | in the org | duplicates | not in the success file | succeeded / failed / skipped |',
   '|---|---|---|---|---|---|---|---|---|---|',
-  ...results.map((r) => `| ${r.label} | ${r.rows.toLocaleString('en-US')} | ${r.kills} | ${r.finished ? 'yes' : '**no**'} | ${r.state} | ${r.seconds.toFixed(0)} | ${r.inOrg.toLocaleString('en-US')} | ${r.duplicates} | ${r.notInSuccessFile} | ${r.totals.succeeded} / ${r.totals.failed} / ${r.totals.skipped} |`),
+  ...results.map(({ killed: r, baseline: b }) => `| ${r.label} | ${r.rows.toLocaleString('en-US')} | ${r.kills} | ${r.finished ? 'yes' : '**no**'} | ${r.state} | ${r.seconds.toFixed(0)} (${b.seconds.toFixed(0)}, ${(r.seconds / b.seconds).toFixed(1)}x) | ${r.inOrg.toLocaleString('en-US')} | ${r.duplicates} | ${r.notInSuccessFile} | ${r.totals.succeeded} / ${r.totals.failed} / ${r.totals.skipped} |`),
   '',
 ];
 writeFileSync('bench/chaos/RESULTS.md', lines.join('\n'));
