@@ -2,15 +2,15 @@ import type { Services } from '../services.js';
 import { logger } from '../logger.js';
 import { withRetry } from '../store/index.js';
 import { MIGRATION_JOBS, WATCHDOG_SCHEDULER, migrationJobId } from '../queue/jobs/migrations.js';
-import { MigrationDoc, type BatchDoc } from './model.js';
+import { MigrationDoc } from './model.js';
 import { reviveBatch } from './revive.js';
 import { listBatches } from './store.js';
 import { batchProgress } from './progress.js';
 import { stallOf } from './stall.js';
 import { notifyRunEnd } from '../webhooks/notify.js';
 
-/** States in which a migration's batches still have to run (a paused run's jobs wait in the delayed set). */
-const ACTIVE_STATES = ['running', 'cancelling', 'paused'];
+/** States in which a migration's plan or batches still have to run (a paused run's jobs wait in the delayed set). */
+const ACTIVE_STATES = ['queued', 'running', 'cancelling', 'paused'];
 /** BullMQ states of a job a worker has or will take. */
 const LIVE = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
 /** A missing job is revived when two sweeps in a row saw it missing: planning enqueues just after it saves the batches. */
@@ -28,18 +28,28 @@ async function activeMigrations(services: Services): Promise<MigrationDoc[]> {
   return page.docs.map((d) => MigrationDoc.parse(d));
 }
 
-/** Why a batch needs a new job, or undefined while its job lives (or was only just found missing). */
-async function lossOf(services: Services, migrationId: string, batch: BatchDoc): Promise<string | undefined> {
-  const jobId = migrationJobId.batch(migrationId, batch.batch);
-  const job = await services.producer.queue('migration-batches').getJob(jobId);
+/** Why a plan or batch needs a new job, or undefined while its job lives (or was only just found missing). */
+async function lossOf(services: Services, queueName: 'migrations' | 'migration-batches', jobId: string): Promise<string | undefined> {
+  const job = await services.producer.queue(queueName).getJob(jobId);
   const state = job ? await job.getState() : 'unknown';
   if (LIVE.has(state)) return undefined;
   if (state === 'failed') return `BullMQ gave up on its job: ${job?.failedReason ?? 'no reason given'}`;
-  if (state === 'completed') return 'its job completed without finishing the batch';
+  if (state === 'completed') return 'its job completed without finishing its work';
   const key = missingKey(services, jobId);
   if ((await services.redis.set(key, '1', 'PX', services.config.migrations.watchdogMs * 4, 'NX')) === 'OK') return undefined;
   await services.redis.del(key);
   return 'its job is missing from the queue';
+}
+
+/** A queued run whose plan job BullMQ gave up on (its worker died while planning) is planned again: planning is idempotent. */
+async function ensurePlan(services: Services, migrationId: string): Promise<boolean> {
+  const jobId = migrationJobId.plan(migrationId);
+  const reason = await lossOf(services, 'migrations', jobId);
+  if (!reason) return false;
+  await services.producer.queue('migrations').remove(jobId);
+  await services.producer.enqueue('migration.plan', { migrationId }, { jobId });
+  logger('migrations', { migrationId }).warn({ reason }, 'plan job lost: enqueued again');
+  return true;
 }
 
 /** Finalize for a run whose batches all ended but whose finalize job is gone (it is idempotent: enqueueing again is safe). */
@@ -71,12 +81,16 @@ async function noticeStall(services: Services, migration: MigrationDoc): Promise
 export async function watchMigrations(services: Services): Promise<WatchReport> {
   const report: WatchReport = { migrations: 0, revived: [], finalized: [], stalled: [] };
   for (const migration of await activeMigrations(services)) {
-    if (migration.batchCount === 0) continue; // not planned yet: the plan job's own retries cover it
     report.migrations++;
+    if (migration.state === 'queued') {
+      if (await ensurePlan(services, migration._id)) report.revived.push(`${migration._id}:plan`);
+      continue;
+    }
+    if (migration.batchCount === 0) continue; // planned without rows: finalize was enqueued with the plan
     const batches = await listBatches(services, migration._id, migration.batchCount);
     const open = batches.filter((b) => b.state !== 'done' && b.state !== 'cancelled');
     for (const batch of open) {
-      const reason = await lossOf(services, migration._id, batch);
+      const reason = await lossOf(services, 'migration-batches', migrationJobId.batch(migration._id, batch.batch));
       if (!reason) continue;
       const result = await reviveBatch(services, migration._id, batch.batch, reason);
       if (result === 'revived' || result === 'abandoned') report.revived.push(`${migration._id}:${batch.batch}`);
