@@ -106,6 +106,9 @@ const EnvSchema = z.object({
   WORKER_LOCK_MS: intFrom('WORKER_LOCK_MS', 30_000, 1000),
   WORKER_QUEUES: queuesFrom('WORKER_QUEUES'),
   SHUTDOWN_TIMEOUT_MS: intFrom('SHUTDOWN_TIMEOUT_MS', 8000, 100),
+  MIGRATION_WATCHDOG_MS: intFrom('MIGRATION_WATCHDOG_MS', 30_000, 500),
+  MIGRATION_BATCH_REVIVALS: intFrom('MIGRATION_BATCH_REVIVALS', 20, 0),
+  MIGRATION_STALLED_AFTER_MS: intFrom('MIGRATION_STALLED_AFTER_MS', 5 * 60_000, 1000),
   UPLOAD_MAX_BYTES: intFrom('UPLOAD_MAX_BYTES', 1024 * 1024 * 1024, 1),
   SALESFORCE_EMULATOR: boolFrom('SALESFORCE_EMULATOR', true),
   EMULATOR_PORT: intFrom('EMULATOR_PORT', 0),
@@ -136,6 +139,11 @@ export interface Config {
   /** `queues`: the ones this process's workers drain (WORKER_QUEUES; all by default). */
   queue: { prefix: string; concurrency: number; lockMs: number; queues: QueueName[] };
   shutdownTimeoutMs: number;
+  /**
+   * `watchdogMs`: how often a worker looks for running migrations whose batch jobs BullMQ lost; `batchRevivals`: how
+   * many times one batch is re-enqueued before its rows are failed; `stalledAfterMs`: no progress this long shows a run stalled.
+   */
+  migrations: { watchdogMs: number; batchRevivals: number; stalledAfterMs: number };
   uploadMaxBytes: number;
   /** `enabled`: `npm start` embeds the emulator; `localOrgUrl`: where the Local org answers (set by start, or LOCAL_ORG_URL). */
   emulator: { enabled: boolean; port: number; localOrgUrl?: string };
@@ -200,6 +208,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     couchDbPrefix: e.COUCHDB_DB_PREFIX,
     queue: { prefix: e.QUEUE_PREFIX, concurrency: e.WORKER_CONCURRENCY, lockMs: e.WORKER_LOCK_MS, queues: e.WORKER_QUEUES },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    migrations: { watchdogMs: e.MIGRATION_WATCHDOG_MS, batchRevivals: e.MIGRATION_BATCH_REVIVALS, stalledAfterMs: e.MIGRATION_STALLED_AFTER_MS },
     uploadMaxBytes: e.UPLOAD_MAX_BYTES,
     emulator: { enabled: e.SALESFORCE_EMULATOR, port: e.EMULATOR_PORT, localOrgUrl: e.LOCAL_ORG_URL },
     secretKey: e.SECRET_KEY ? Buffer.from(e.SECRET_KEY, 'base64') : undefined,

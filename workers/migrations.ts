@@ -1,5 +1,5 @@
 import { DelayedError } from 'bullmq';
-import { Deferred, finalizeMigration, planMigration, rollbackMigration, runBatch } from '../src/migrations/index.js';
+import { Deferred, finalizeMigration, planMigration, rollbackMigration, runBatch, noteWait, watchMigrations } from '../src/migrations/index.js';
 import { reconcileMigration } from '../src/reconciliation/index.js';
 import type { Processor } from './registry.js';
 import { countRows } from './metrics.js';
@@ -13,6 +13,7 @@ export const batch: Processor<'migration.batch'> = async (payload, { services, j
     return await runBatch(services, payload.migrationId, payload.batch);
   } catch (error) {
     if (!(error instanceof Deferred)) throw error;
+    if (error.wait) await noteWait(services, payload.migrationId, error.wait);
     await job.moveToDelayed(Date.now() + error.delayMs, job.token);
     throw new DelayedError(error.message);
   }
@@ -28,3 +29,4 @@ export const finalize: Processor<'migration.finalize'> = async (payload, { servi
 export const rollback: Processor<'migration.rollback'> = (payload, { services }) => rollbackMigration(services, payload.migrationId);
 
 export const reconcile: Processor<'migration.reconcile'> = (payload, { services }) => reconcileMigration(services, payload.migrationId);
+export const watchdog: Processor<'migration.watchdog'> = (_payload, { services }) => watchMigrations(services);

@@ -20,4 +20,5 @@ export const PROCESSORS: { [N in JobName]: Processor<N> } = {
   'plan.run': planRun,
   'migration.plan': migrations.plan, 'migration.batch': migrations.batch, 'migration.finalize': migrations.finalize, 'migration.rollback': migrations.rollback,
   'migration.reconcile': migrations.reconcile,
+  'migration.watchdog': migrations.watchdog,
 };

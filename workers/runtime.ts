@@ -7,6 +7,7 @@ import type { Services } from '../src/services.js';
 import { logger } from '../src/logger.js';
 import { observeMetric } from '../src/metrics/index.js';
 import { listScheduleDocs, restoreMissing } from '../src/schedules/index.js';
+import { startMigrationWatch } from '../src/migrations/index.js';
 import { PROCESSORS, type Processor } from './registry.js';
 
 export interface RunningWorkers {
@@ -74,10 +75,18 @@ export function startWorkers(services: Services): RunningWorkers {
       .then((restored) => restored > 0 && logger('worker').warn({ restored }, 'schedules restored in Redis'))
       .catch((err: unknown) => logger('worker').error({ err }, 'schedules could not be checked'));
   }
+  // Batch jobs BullMQ gives up on are revived (events), and a periodic watchdog finds the ones no event reported.
+  const migrationWatch = config.queue.queues.includes('migrations')
+    ? startMigrationWatch(services).catch((err: unknown) => {
+      logger('worker').error({ err }, 'migration watchdog could not start');
+      return undefined;
+    })
+    : Promise.resolve(undefined);
   return {
     workers,
     async close(timeoutMs) {
       await sweeper.stop();
+      (await migrationWatch)?.();
       const graceful = Promise.all(workers.map((w) => w.close()));
       const timedOut = await Promise.race([
         graceful.then(() => false),

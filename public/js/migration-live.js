@@ -131,6 +131,14 @@
     }));
   }
 
+  /** A running migration without progress for a while says so, with what it waits for. */
+  function renderStall(stalled) {
+    const note = root.querySelector('[data-field="stalled"]');
+    if (!note) return;
+    note.hidden = !stalled;
+    if (stalled) note.textContent = fill(i18n.stalled, { since: dates.format(new Date(stalled.since)), reason: i18n.stallReasons[stalled.reason] || stalled.reason });
+  }
+
   function render(status) {
     const state = status.migration.state;
     const badge = document.querySelector('h1 [data-field="state"]');
@@ -138,6 +146,7 @@
     root.dataset.state = state;
     text('[data-field="state"]', i18n.states[state] || state);
     text('[data-field="pauseReason"]', pauseText(status.migration));
+    renderStall(status.stalled);
     const bar = root.querySelector('[data-field="percent"]');
     if (bar) bar.value = status.percent;
     text('[data-field="percentText"]', decimals.format(status.percent) + ' %');

@@ -3,6 +3,7 @@ import type { Services } from '../services.js';
 import { withRetry } from '../store/index.js';
 import { listConnections } from '../connections/index.js';
 import { lastApiBudget } from '../salesforce/index.js';
+import { statusBody, type Stall } from '../migrations/index.js';
 
 /** The few migration fields the figures read (the migrations room owns the full document). */
 const RunFacts = z.object({
@@ -22,7 +23,8 @@ export interface OrgObjectDay { connectionId: string; connection: string; object
 export interface ApiUse { connectionId: string; connection: string; used: number; max: number; at: string }
 
 export interface RunFigures {
-  recent: RunFacts[];
+  /** A running one carries `stalled` when it has made no progress for MIGRATION_STALLED_AFTER_MS. */
+  recent: (RunFacts & { stalled?: Stall })[];
   /** Runs started since midnight UTC, by org and object. */
   today: OrgObjectDay[];
   written: number;
@@ -65,5 +67,7 @@ export async function runFigures(services: Services, now = new Date()): Promise<
   const failed = today.reduce((n, d) => n + d.failed, 0);
   const budgets = await Promise.all(connections.map(async (c) => ({ c, budget: await lastApiBudget(services.redis, c.id) })));
   const apiUse = budgets.flatMap(({ c, budget }) => (budget ? [{ connectionId: c.id, connection: c.name, used: budget.max - budget.remaining, max: budget.max, at: budget.at }] : []));
-  return { recent: runs.slice(0, RECENT), today, written, failureRate: written + failed > 0 ? failed / (written + failed) : null, apiUse };
+  const recent = await Promise.all(runs.slice(0, RECENT).map(async (run) =>
+    (run.state === 'running' ? { ...run, stalled: (await statusBody(services, run._id)).value().stalled } : run)));
+  return { recent, today, written, failureRate: written + failed > 0 ? failed / (written + failed) : null, apiUse };
 }

@@ -1,14 +1,17 @@
 import type { Logger } from 'pino';
 import type { Services } from '../services.js';
 import type { SalesforceSession, WriteSpec } from '../salesforce/index.js';
+import type { DescribeSObjectResult } from '../mapping/index.js';
 import type { BatchDoc, MigrationDoc } from './model.js';
 import type { TrackedOutcomes } from './outcomes.js';
 import type { PreparedBatch, PreparedRow } from './prepare.js';
 import type { Reason } from './reasons.js';
+import type { WaitReason } from './stall.js';
 
 /** The batch job asks to run later (paused, no free slot, budget spent): the job is delayed, not failed. */
 export class Deferred extends Error {
-  constructor(readonly delayMs: number, reason: string) {
+  /** `wait`: what a running migration waits for (a paused one waits for nobody but its operator). */
+  constructor(readonly delayMs: number, reason: string, readonly wait?: WaitReason) {
     super(reason);
     this.name = 'Deferred';
   }
@@ -28,6 +31,8 @@ export interface BatchRun {
   migration: MigrationDoc;
   batch: BatchDoc;
   session: SalesforceSession;
+  /** The object's describe: field types for SOQL literals, written fields for before-images. */
+  describe: DescribeSObjectResult;
   spec: WriteSpec;
   prepared: PreparedBatch;
   readonly outcomes: TrackedOutcomes;
@@ -50,11 +55,6 @@ export interface BatchRun {
 
 export function pendingRows(run: BatchRun): PreparedRow[] {
   return run.prepared.rows.filter((r) => !run.outcomes.has(r.row));
-}
-
-export function backoffMs(attempt: number): number {
-  const base = Math.min(500 * 2 ** attempt, 15_000);
-  return base / 2 + Math.random() * (base / 2);
 }
 
 /** Rows that could not be written after every attempt keep the last reason. */

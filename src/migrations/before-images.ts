@@ -3,11 +3,17 @@ import { sfJson, toId18 } from '../salesforce/index.js';
 import { fieldByName, type DescribeSObjectResult } from '../mapping/index.js';
 import type { BatchRun } from './batch-run.js';
 import { findByField } from './reconcile.js';
-import { readAttachment } from './store.js';
+import { readAttachment, saveBatch } from './store.js';
 import type { Services } from '../services.js';
 import type { BatchDoc } from './model.js';
 
-export const BEFORE_ATTACHMENT = 'before.json.gz';
+/** Before-images stored in one piece (batches captured before slices existed). */
+const WHOLE_ATTACHMENT = 'before.json.gz';
+const sliceAttachment = (slice: number) => `before-${slice}.json.gz`;
+/** Rows a slice covers: one checkpoint (a stored attachment) each, a few queries or 10 retrieve calls. */
+export const BEFORE_SLICE_ROWS = 2000;
+/** sObject Collections retrieve takes this many ids a call. */
+const RETRIEVE_IDS = 200;
 
 /** The values an update will overwrite, per record id: what a roll back writes back. */
 export interface BeforeImages { fields: string[]; records: Record<string, Record<string, unknown>> }
@@ -19,38 +25,63 @@ export function writtenFields(run: Pick<BatchRun, 'migration'>, describe: Descri
   return [...new Set(names.map((f) => (f as { name: string }).name))];
 }
 
-/**
- * Captured once per batch, BEFORE its first write, and stored with the batch: update reads the
- * records by Id (Collections retrieve), upsert by external id (the ones not found will be created).
- */
-export async function captureBeforeImages(run: BatchRun, describe: DescribeSObjectResult): Promise<Buffer | undefined> {
-  if (run.batch.beforeImages || (run.spec.operation !== 'update' && run.spec.operation !== 'upsert')) return undefined;
-  const fields = writtenFields(run, describe);
-  const records: BeforeImages['records'] = {};
-  if (run.spec.operation === 'update') {
-    const ids = run.prepared.rows.map((r) => String(r.record.Id));
-    for (let i = 0; i < ids.length; i += 200) {
-      const slice = ids.slice(i, i + 200);
-      const found = await sfJson<(Record<string, unknown> | null)[]>(run.session, {
-        method: 'POST', path: `/composite/sobjects/${run.spec.object}`, json: { ids: slice, fields: ['Id', ...fields] },
-      });
-      for (const rec of found) if (rec?.Id) records[toId18(String(rec.Id)) ?? String(rec.Id)] = pick(rec, fields);
-    }
-  } else {
-    const ext = run.spec.externalIdField as string;
-    const values = run.prepared.rows.map((r) => r.record[ext]).filter((v): v is string | number | boolean => v !== undefined && v !== null);
-    const found = await findByField(run.session, run.spec.object, ext, values, fields);
-    for (const rec of found.values()) records[toId18(String(rec.Id)) ?? String(rec.Id)] = pick(rec, fields);
-  }
-  return gzipSync(JSON.stringify({ fields, records } satisfies BeforeImages));
-}
-
 function pick(record: Record<string, unknown>, fields: string[]): Record<string, unknown> {
   return Object.fromEntries(fields.map((f) => [f, record[f] ?? null]));
 }
 
+const idOf = (record: Record<string, unknown>) => toId18(String(record.Id)) ?? String(record.Id);
+
+/** Update reads the records by Id (Collections retrieve), upsert by external id (the ones not found will be created). */
+async function captureSlice(run: BatchRun, fields: string[], keys: (string | number | boolean)[]): Promise<BeforeImages['records']> {
+  const records: BeforeImages['records'] = {};
+  if (run.spec.operation === 'update') {
+    for (let i = 0; i < keys.length; i += RETRIEVE_IDS) {
+      const found = await sfJson<(Record<string, unknown> | null)[]>(run.session, {
+        method: 'POST', path: `/composite/sobjects/${run.spec.object}`, json: { ids: keys.slice(i, i + RETRIEVE_IDS), fields: ['Id', ...fields] }, idempotent: true,
+      });
+      for (const rec of found) if (rec?.Id) records[idOf(rec)] = pick(rec, fields);
+    }
+  } else {
+    const found = await findByField(run.session, run.describe, run.spec.externalIdField as string, keys, fields);
+    for (const rec of found.values()) records[idOf(rec)] = pick(rec, fields);
+  }
+  return records;
+}
+
+/** The Ids (update) or external ids (upsert) the batch's rows carry, in row order: the same on every attempt. */
+function keysOf(run: BatchRun): (string | number | boolean)[] {
+  const key = run.spec.operation === 'update' ? 'Id' : (run.spec.externalIdField as string);
+  return run.prepared.rows.map((r) => r.record[key]).filter((v): v is string | number | boolean => v !== undefined && v !== null && v !== '');
+}
+
+/**
+ * Captured BEFORE the batch's first write, in slices of BEFORE_SLICE_ROWS rows: each slice is stored as its own
+ * attachment as soon as it is read (each well under Cloudant's 10 MB), and `beforeSlices` counts them, so a batch
+ * retried after a crash resumes at the first slice it lacks instead of reading everything again.
+ */
+export async function captureBeforeImages(run: BatchRun): Promise<void> {
+  if (run.batch.beforeImages || (run.spec.operation !== 'update' && run.spec.operation !== 'upsert')) return;
+  const fields = writtenFields(run, run.describe);
+  const keys = keysOf(run);
+  for (let slice = run.batch.beforeSlices; slice * BEFORE_SLICE_ROWS < keys.length; slice++) {
+    await run.checkStop();
+    const records = await captureSlice(run, fields, keys.slice(slice * BEFORE_SLICE_ROWS, (slice + 1) * BEFORE_SLICE_ROWS));
+    const data = gzipSync(JSON.stringify({ fields, records } satisfies BeforeImages));
+    run.batch = await saveBatch(run.services, { ...run.batch, beforeSlices: slice + 1 }, { [sliceAttachment(slice)]: data });
+  }
+  run.batch = await saveBatch(run.services, { ...run.batch, beforeImages: true });
+}
+
 export async function readBeforeImages(services: Services, batch: BatchDoc): Promise<BeforeImages | undefined> {
   if (!batch.beforeImages) return undefined;
-  const data = await readAttachment(services, batch._id, BEFORE_ATTACHMENT);
-  return data ? (JSON.parse(gunzipSync(data).toString('utf8')) as BeforeImages) : undefined;
+  const names = batch._attachments?.[WHOLE_ATTACHMENT] ? [WHOLE_ATTACHMENT] : Array.from({ length: batch.beforeSlices }, (_, s) => sliceAttachment(s));
+  const merged: BeforeImages = { fields: [], records: {} };
+  for (const name of names) {
+    const data = await readAttachment(services, batch._id, name);
+    if (!data) continue;
+    const part = JSON.parse(gunzipSync(data).toString('utf8')) as BeforeImages;
+    merged.fields = part.fields;
+    Object.assign(merged.records, part.records);
+  }
+  return merged;
 }

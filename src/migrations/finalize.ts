@@ -7,6 +7,7 @@ import { reportState } from './progress.js';
 import { getMigration, listBatches, updateMigration, withState } from './store.js';
 import { seenKeysKey } from './prepare.js';
 import { reconcileAfterRun } from '../reconciliation/index.js';
+import { BATCH_LOST } from './revive.js';
 
 /**
  * Runs once every batch is done: durable totals from the batch documents (never from Redis), the
@@ -23,12 +24,18 @@ export async function finalizeMigration(services: Services, migrationId: string)
   }
   const totals = batches.reduce((sum, b) => addTotals(sum, b.totals), emptyTotals());
   const accounted = totals.succeeded + totals.failed + totals.skipped;
+  const lost = batches.find((b) => b.error?.code === BATCH_LOST)?.error;
   const saved = await updateMigration(services, migrationId, (m) => {
     if (FINISHED_STATES.has(m.state)) return undefined;
     const finished = { ...m, totals, finishedAt: new Date().toISOString() };
     if (accounted !== m.rowCount) {
       const why = reason('migrations.reason.totalsMismatch', { accounted, rows: m.rowCount });
       return { ...withState(finished, 'failed', 'system', why), error: { code: 'TOTALS_MISMATCH', message: why.text, i18n: why.message } };
+    }
+    // Rows of a batch DMS gave up on were not written as asked: the run failed, with the reason on its page.
+    if (lost && m.state !== 'cancelling') {
+      const why = reason('migrations.reason.batchLost', { detail: lost.message });
+      return { ...withState(finished, 'failed', 'system', why), error: { ...lost, i18n: why.message } };
     }
     return withState(finished, m.state === 'cancelling' ? 'cancelled' : 'completed', 'system');
   });

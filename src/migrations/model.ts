@@ -160,6 +160,12 @@ export const BatchDoc = z.object({
   totals: Totals,
   calls: z.number().int().default(0),
   beforeImages: z.boolean().default(false),
+  /** Slices of before-images captured and stored so far (before-images.ts): a retry resumes after them. */
+  beforeSlices: z.number().int().default(0),
+  /** Times DMS gave this batch a new job after BullMQ lost or gave up on its job (revive.ts); capped. */
+  revivals: z.number().int().default(0),
+  /** Why the batch's job was last lost, for the run page. */
+  lost: z.object({ reason: z.string(), at: z.string() }).optional(),
   rolledBack: z.object({ deleted: z.number(), restored: z.number(), failed: z.number() }).optional(),
   error: z.object({ code: z.string(), message: z.string() }).optional(),
   startedAt: z.string().optional(),

@@ -3,6 +3,7 @@ import type { MigrationDoc, Totals } from './model.js';
 import { addTotals, } from './outcomes.js';
 import { emptyTotals } from './model.js';
 import { statusCacheKeys } from './store.js';
+import { noteProgress } from './stall.js';
 
 /** Live progress travels through Redis; the durable totals are the batch documents in CouchDB. */
 export const eventsChannel = (id: string) => `dms:migrations:${id}:events`;
@@ -29,6 +30,7 @@ export async function publish(services: Services, event: MigrationEvent): Promis
 /** Records one batch's latest figures (idempotent: a re-run batch overwrites its own entry) and tells listeners. */
 export async function reportBatch(services: Services, migrationId: string, progress: BatchProgress): Promise<void> {
   await services.redis.multi().hset(batchesKey(migrationId), String(progress.batch), JSON.stringify(progress)).expire(batchesKey(migrationId), 30 * 24 * 3600).exec();
+  await noteProgress(services, migrationId);
   await publish(services, { type: 'batch', migrationId, progress, at: new Date().toISOString() });
 }
 

@@ -6,7 +6,7 @@ import {
 } from '../salesforce/index.js';
 import { migrationJobId } from '../queue/jobs/migrations.js';
 import { Cancelled, Deferred, failRemaining, type BatchRun } from './batch-run.js';
-import { captureBeforeImages, BEFORE_ATTACHMENT } from './before-images.js';
+import { captureBeforeImages } from './before-images.js';
 import { FINISHED_STATES, type BatchDoc, type MigrationDoc } from './model.js';
 import { totalsOf, TrackedOutcomes, type Outcomes } from './outcomes.js';
 import { buildPreflight } from './preflight.js';
@@ -43,11 +43,11 @@ async function acquireSlots(services: Services, migration: MigrationDoc): Promis
     await sleep(SLOT_RETRY_MS);
     ownSlot = await own.tryAcquire();
   }
-  if (!ownSlot) throw new Deferred(300 + Math.random() * 700, 'migration concurrency reached');
+  if (!ownSlot) throw new Deferred(300 + Math.random() * 700, 'migration concurrency reached', 'slot');
   const orgSlot = await new SlotLimiter(services.redis, orgSlotsKey(migration.connectionId), ORG_SLOTS, SLOT_LEASE_MS).tryAcquire();
   if (!orgSlot) {
     await ownSlot.release();
-    throw new Deferred(500 + Math.random() * 1000, 'org concurrency reached');
+    throw new Deferred(500 + Math.random() * 1000, 'org concurrency reached', 'slot');
   }
   return [ownSlot, orgSlot];
 }
@@ -60,7 +60,7 @@ function skipRest(batch: BatchDoc, outcomes: Outcomes): void {
 }
 
 /** Records the batch as finished for progress, and enqueues finalize once every batch is. */
-async function afterBatch(services: Services, migration: MigrationDoc, batch: BatchDoc): Promise<void> {
+export async function afterBatch(services: Services, migration: MigrationDoc, batch: BatchDoc): Promise<void> {
   await reportBatch(services, migration._id, { batch: batch.batch, state: batch.state, totals: batch.totals, salesforce: batch.bulkJobs.at(-1)?.state ?? (batch.apiMode === 'collections' ? 'collections' : undefined), jobId: batch.bulkJobs.at(-1)?.id });
   const [, [, count]] = (await services.redis.multi().sadd(doneKey(migration._id), String(batch.batch)).scard(doneKey(migration._id)).expire(doneKey(migration._id), 30 * 24 * 3600).exec()) as [unknown, [unknown, number], unknown];
   if (count >= migration.batchCount) {
@@ -107,7 +107,7 @@ export async function runBatch(services: Services, migrationId: string, n: numbe
     let savedChanges = -1;
     const markerField = migration.template.mapping.fields.find((f) => fieldByName(describe, f.field)?.externalId)?.field;
     const run: BatchRun = {
-      services, migration, batch, session, prepared, outcomes, markerField, log, resent: new Set(),
+      services, migration, batch, session, describe, prepared, outcomes, markerField, log, resent: new Set(),
       spec: { object: migration.object, operation: migration.operation, externalIdField: migration.externalIdField, allOrNone: migration.options.allOrNone, assignmentRuleId: migration.options.assignmentRuleId },
       async save(extra = {}) {
         // Unchanged outcomes stay in the stored attachment (kept as a stub): a large batch is not encoded twice.
@@ -132,13 +132,12 @@ export async function runBatch(services: Services, migrationId: string, n: numbe
       },
       async pauseFor(why) {
         await systemPause(services, migrationId, why);
-        throw new Deferred(PAUSED_RECHECK_MS, 'API budget');
+        throw new Deferred(PAUSED_RECHECK_MS, 'API budget', 'limits');
       },
     };
     run.batch = { ...run.batch, state: 'running', startedAt: run.batch.startedAt ?? new Date().toISOString() };
-    const before = await captureBeforeImages(run, describe);
-    if (before) run.batch = await saveBatch(services, { ...run.batch, beforeImages: true }, { [BEFORE_ATTACHMENT]: before });
     try {
+      await captureBeforeImages(run);
       if (batch.apiMode === 'collections') await writeThroughCollections(run);
       else await writeThroughBulk(run);
       run.batch.state = 'done';

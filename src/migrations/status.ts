@@ -3,6 +3,7 @@ import { lastApiBudget, type ApiBudget } from '../salesforce/index.js';
 import { migrationJobId } from '../queue/jobs/migrations.js';
 import { emptyTotals, FINISHED_STATES, MigrationDoc, type BatchDoc, type Totals } from './model.js';
 import { batchProgress, sumProgress, type BatchProgress } from './progress.js';
+import { stallOf, type Stall } from './stall.js';
 import { docCacheKey, getMigration, listBatches, readOutcomes, saveMigration } from './store.js';
 
 export interface ErrorGroup { code: string; fields: string; count: number; examples: { row: number; message: string }[] }
@@ -18,6 +19,8 @@ export interface MigrationStatus {
   percent: number;
   batches: BatchStatus[];
   apiBudget?: ApiBudget;
+  /** Set while a running migration has made no progress for MIGRATION_STALLED_AFTER_MS. */
+  stalled?: Stall;
   errors?: ErrorGroup[];
 }
 
@@ -101,6 +104,7 @@ export async function migrationStatus(services: Services, id: string, options: {
     percent: doc.rowCount === 0 ? 100 : Math.floor((processed / doc.rowCount) * 1000) / 10,
     batches: everyBatch(doc, progress, queue),
     apiBudget: budget ?? doc.apiBudget as ApiBudget | undefined,
+    stalled: await stallOf(services, doc, progress),
     errors: options.errors && totals.failed > 0 ? await errorGroups(services, doc) : undefined,
   };
 }

@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  BULK_MAX_UPLOAD_BYTES, TERMINAL_STATES, createIngestJob, csvFields, csvLine, getJob, isTransientRowError, jobResults, setJobState, toSalesforceError, uploadJobData, waitForJob,
+  backoffMs, BULK_MAX_UPLOAD_BYTES, TERMINAL_STATES, createIngestJob, csvFields, csvLine, getJob, isTransientRowError, jobResults, setJobState, toSalesforceError, uploadJobData, waitForJob,
   type JobInfo, type ResultKind,
 } from '../salesforce/index.js';
-import { backoffMs, failRemaining, pendingRows, type BatchRun } from './batch-run.js';
+import { failRemaining, pendingRows, type BatchRun } from './batch-run.js';
 import type { BulkJobRecord } from './model.js';
 import { parseBulkError } from './outcomes.js';
 import type { PreparedRow } from './prepare.js';

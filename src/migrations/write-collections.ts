@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { COLLECTIONS_MAX, isTransientRowError, toSalesforceError, writeCollection, type WriteResult } from '../salesforce/index.js';
-import { backoffMs, failRemaining, pendingRows, type BatchRun } from './batch-run.js';
-import { findByField, markerOf } from './reconcile.js';
+import { backoffMs, COLLECTIONS_MAX, isTransientRowError, toSalesforceError, writeCollection, type WriteResult } from '../salesforce/index.js';
+import { failRemaining, pendingRows, type BatchRun } from './batch-run.js';
+import { findByField, markerOf, matchKey } from './reconcile.js';
 import type { PreparedRow } from './prepare.js';
 import { limitReached } from './reasons.js';
 
@@ -24,10 +24,10 @@ async function resolveUnknown(run: BatchRun, rows: PreparedRow[]): Promise<void>
     run.log.warn({ rows: rows.length }, 'insert call outcome unknown and no marker field: rows in doubt');
     return;
   }
-  const found = await findByField(run.session, run.spec.object, marker, values);
+  const found = await findByField(run.session, run.describe, marker, values);
   let reconciled = 0;
   for (const r of rows) {
-    const hit = found.get(String(markerOf(r.record, marker)));
+    const hit = found.get(matchKey(run.describe, marker, markerOf(r.record, marker)));
     if (hit) {
       run.outcomes.set(r.row, { status: 'ok', id: String(hit.Id), created: true });
       reconciled++;

@@ -10,6 +10,8 @@ export interface Producer {
   /** Resolves with the job's return value once a worker finishes it, or rejects on failure/timeout. */
   waitFor(job: Job, timeoutMs: number): Promise<unknown>;
   queue(name: QueueName): Queue;
+  /** The queue's event stream (shared, made on first use), e.g. to react to jobs failed by any process. */
+  events(name: QueueName): Promise<QueueEvents>;
   close(): Promise<void>;
 }
 
@@ -62,6 +64,7 @@ export function createProducer(connection: Redis, prefix: string): Producer {
       return job.waitUntilFinished(await queueEvents(spec.queue), timeoutMs);
     },
     queue,
+    events: queueEvents,
     async close() {
       await Promise.all([...events.values()].map(async (pending) => {
         const e = await pending.catch(() => undefined);

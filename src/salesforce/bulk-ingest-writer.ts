@@ -48,7 +48,7 @@ export async function uploadJobData(session: SalesforceSession, jobId: string, b
 }
 
 export const setJobState = (session: SalesforceSession, jobId: string, state: 'UploadComplete' | 'Aborted'): Promise<JobInfo> =>
-  sfJson<JobInfo>(session, { method: 'PATCH', path: jobPath(jobId), json: { state } });
+  sfJson<JobInfo>(session, { method: 'PATCH', path: jobPath(jobId), json: { state }, idempotent: true });
 
 export const getJob = (session: SalesforceSession, jobId: string, kind: BulkJobKind = 'ingest'): Promise<JobInfo> =>
   sfJson<JobInfo>(session, { method: 'GET', path: jobPath(jobId, kind) });

@@ -1,6 +1,10 @@
 import type { SalesforceSession } from './connection-factory.js';
 import { sfJson } from './http.js';
+import type { RetryPolicy } from './retry.js';
 import type { FlatRecord, RecordError, WriteResult, WriteSpec } from './write-spec.js';
+
+/** The migration engine re-sends a Collections call itself, counting attempts and resolving lost answers (write-collections). */
+const SENT_ONCE: RetryPolicy = { resend: 'rejected', tries: 1 };
 
 /** sObject Collections take at most 200 records a call. */
 export const COLLECTIONS_MAX = 200;
@@ -47,20 +51,20 @@ export async function writeCollection(session: SalesforceSession, spec: WriteSpe
   let raw: RawResult[];
   switch (spec.operation) {
     case 'insert':
-      raw = await sfJson(session, { method: 'POST', path: '/composite/sobjects', headers, json: { allOrNone: spec.allOrNone, records: records.map((r) => toJsonRecord(spec.object, r, null)) } });
+      raw = await sfJson(session, { method: 'POST', path: '/composite/sobjects', headers, json: { allOrNone: spec.allOrNone, records: records.map((r) => toJsonRecord(spec.object, r, null)) } }, SENT_ONCE);
       break;
     case 'update':
-      raw = await sfJson(session, { method: 'PATCH', path: '/composite/sobjects', headers, json: { allOrNone: spec.allOrNone, records: records.map((r) => toJsonRecord(spec.object, r, 'id')) } });
+      raw = await sfJson(session, { method: 'PATCH', path: '/composite/sobjects', headers, json: { allOrNone: spec.allOrNone, records: records.map((r) => toJsonRecord(spec.object, r, 'id')) } }, SENT_ONCE);
       break;
     case 'upsert': {
       if (!spec.externalIdField) throw new Error('upsert needs an external id field');
       const path = `/composite/sobjects/${encodeURIComponent(spec.object)}/${encodeURIComponent(spec.externalIdField)}`;
-      raw = await sfJson(session, { method: 'PATCH', path, headers, json: { allOrNone: spec.allOrNone, records: records.map((r) => toJsonRecord(spec.object, r, null)) } });
+      raw = await sfJson(session, { method: 'PATCH', path, headers, json: { allOrNone: spec.allOrNone, records: records.map((r) => toJsonRecord(spec.object, r, null)) } }, SENT_ONCE);
       break;
     }
     case 'delete': {
       const ids = records.map((r) => String(r.Id)).join(',');
-      raw = await sfJson(session, { method: 'DELETE', path: `/composite/sobjects?ids=${ids}${spec.allOrNone ? '&allOrNone=true' : ''}` });
+      raw = await sfJson(session, { method: 'DELETE', path: `/composite/sobjects?ids=${ids}${spec.allOrNone ? '&allOrNone=true' : ''}` }, SENT_ONCE);
       break;
     }
     case 'hardDelete':

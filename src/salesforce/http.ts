@@ -1,6 +1,7 @@
 import { API_VERSION, type SalesforceSession } from './connection-factory.js';
 import { countMetric } from '../metrics/index.js';
 import { errorFromNetwork, errorFromResponse } from './errors.js';
+import { withRetries, type RetryPolicy } from './retry.js';
 
 export interface SfRequest {
   method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -13,17 +14,31 @@ export interface SfRequest {
   accept?: string;
   headers?: Record<string, string>;
   timeoutMs?: number;
+  /**
+   * Whether the request may be sent twice: GETs and reads sent as POST (a SOQL or a retrieve) are; writes are sent
+   * again by default only when Salesforce certainly did not apply them (503, 429, a refused connection).
+   */
+  idempotent?: boolean;
 }
 
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
 
+/** How a request is retried unless its caller says otherwise. */
+export const retryPolicyOf = (request: SfRequest): RetryPolicy =>
+  ({ resend: request.method === 'GET' || request.idempotent ? 'any' : 'rejected' });
+
 /**
- * DMS's own HTTP calls for writes (jsforce hides the HTTP status and cannot stream a Bulk upload
- * or its results): bearer from the session, one refresh and re-send on INVALID_SESSION_ID, the
- * API usage header recorded, every failure a classified SalesforceError. Never retries by itself:
- * whether a write may be re-sent is the caller's decision.
+ * DMS's own HTTP calls (jsforce hides the HTTP status and cannot stream a Bulk upload or its
+ * results): bearer from the session, one refresh and re-send on INVALID_SESSION_ID, the API usage
+ * header recorded, every failure a classified SalesforceError, transient failures retried with
+ * backoff by `retryPolicyOf`. A caller that keeps its own accounting of re-sends passes `policy`
+ * `{ resend: 'rejected', tries: 1 }`.
  */
-export async function sfFetch(session: SalesforceSession, request: SfRequest): Promise<Response> {
+export function sfFetch(session: SalesforceSession, request: SfRequest, policy = retryPolicyOf(request)): Promise<Response> {
+  return withRetries(() => sendOnce(session, request), policy);
+}
+
+async function sendOnce(session: SalesforceSession, request: SfRequest): Promise<Response> {
   for (let attempt = 0; ; attempt++) {
     const startedAt = Date.now();
     const { conn } = session;
@@ -64,8 +79,8 @@ export async function sfFetch(session: SalesforceSession, request: SfRequest): P
   }
 }
 
-export async function sfJson<T>(session: SalesforceSession, request: SfRequest): Promise<T> {
-  const response = await sfFetch(session, request);
+export async function sfJson<T>(session: SalesforceSession, request: SfRequest, policy?: RetryPolicy): Promise<T> {
+  const response = await sfFetch(session, request, policy);
   const text = await response.text();
   return (text ? JSON.parse(text) : undefined) as T;
 }

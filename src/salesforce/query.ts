@@ -1,7 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { SalesforceSession } from './connection-factory.js';
-import { toSalesforceError } from './errors.js';
-import { sfFetch, sfJson, type SfRequest } from './http.js';
+import { sfFetch, sfJson } from './http.js';
 import { jobPath, waitForJob, type JobInfo } from './bulk-ingest-writer.js';
 
 /** A REST query answer: one page of up to 2,000 records (salesforce-api.md section 4). */
@@ -12,27 +10,6 @@ export interface RestQueryPage {
   records: Record<string, unknown>[];
 }
 
-/** Tries of a query call answered with a transient error (503, 5xx, lock, network), 0.5 s to 4 s apart. */
-const QUERY_TRIES = 5;
-
-/**
- * A read of a query (or a job creation Salesforce said it did not apply), again on a transient error: reading twice
- * changes nothing, so an org that is briefly unavailable does not fail an export.
- */
-async function retried<T>(call: () => Promise<T>, write = false): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await call();
-    } catch (error) {
-      const sfError = toSalesforceError(error);
-      if (!sfError.transient || attempt >= QUERY_TRIES || (write && sfError.outcome !== 'rejected')) throw error;
-      await sleep(250 * 2 ** attempt);
-    }
-  }
-}
-
-const read = <T>(session: SalesforceSession, request: SfRequest) => retried(() => sfJson<T>(session, request));
-
 /** `nextRecordsUrl` is absolute (`/services/data/vNN.0/query/01g...-2000`); sfFetch adds the version prefix itself. */
 const underVersion = (url: string): string => url.replace(/^\/services\/data\/v\d+\.\d+/, '');
 
@@ -42,7 +19,7 @@ export async function* restQueryPages(
 ): AsyncGenerator<RestQueryPage> {
   let path: string | undefined = `/${queryAll ? 'queryAll' : 'query'}?q=${encodeURIComponent(soql)}`;
   while (path) {
-    const page: RestQueryPage = await read<RestQueryPage>(session, { method: 'GET', path });
+    const page: RestQueryPage = await sfJson<RestQueryPage>(session, { method: 'GET', path });
     yield page;
     path = page.done || !page.nextRecordsUrl ? undefined : underVersion(page.nextRecordsUrl);
   }
@@ -52,12 +29,12 @@ export async function* restQueryPages(
 export function createQueryJob(session: SalesforceSession, soql: string, queryAll: boolean): Promise<JobInfo> {
   const operation = queryAll ? 'queryAll' : 'query';
   const json = { operation, query: soql, contentType: 'CSV', columnDelimiter: 'COMMA', lineEnding: 'LF' };
-  return retried(() => sfJson<JobInfo>(session, { method: 'POST', path: '/jobs/query', json }), true);
+  return sfJson<JobInfo>(session, { method: 'POST', path: '/jobs/query', json });
 }
 
 /** Polls a query job until it is JobComplete, Failed or Aborted (never deletes it on the way). */
 export function waitForQueryJob(session: SalesforceSession, jobId: string, deadline: number): Promise<JobInfo> {
-  return retried(() => waitForJob(session, jobId, { deadline, kind: 'query', initialMs: 100, factor: 1.5, maxMs: 5000 }));
+  return waitForJob(session, jobId, { deadline, kind: 'query', initialMs: 100, factor: 1.5, maxMs: 5000 });
 }
 
 /** One page of results: its CSV body (header first) as it arrives, and the locator of the next page (null: last). */
@@ -76,7 +53,7 @@ export async function queryResultsPage(
   const params = new URLSearchParams({ maxRecords: String(maxRecords) });
   if (locator) params.set('locator', locator);
   const path = `${jobPath(jobId, 'query')}/results?${params}`;
-  const response = await retried(() => sfFetch(session, { method: 'GET', path, accept: 'text/csv' }));
+  const response = await sfFetch(session, { method: 'GET', path, accept: 'text/csv' });
   const header = response.headers.get('sforce-locator');
   return { body: response.body, next: header && header !== 'null' ? header : null };
 }

@@ -17,7 +17,12 @@ export const DATABASES = {
   ],
   templates: [{ name: 'by-kind-name', fields: ['kind', 'name'] }],
   validations: [{ name: 'by-dataset-created', fields: ['datasetId', 'createdAt'] }],
-  migrations: [{ name: 'by-kind-created', fields: ['kind', 'createdAt'] }, { name: 'by-migration-batch', fields: ['migrationId', 'batch'] }],
+  migrations: [
+    { name: 'by-kind-created', fields: ['kind', 'createdAt'] },
+    { name: 'by-migration-batch', fields: ['migrationId', 'batch'] },
+    // The watchdog's: migrations that may still have batches to run.
+    { name: 'by-kind-state', fields: ['kind', 'state'] },
+  ],
   connections: [{ name: 'by-kind-name', fields: ['kind', 'name'] }],
   users: [{ name: 'by-username', fields: ['username'] }],
   audit: [{ name: 'by-at', fields: ['at'] }],

@@ -6,6 +6,8 @@ import type { JobsOptions } from 'bullmq';
  * twice is harmless. BullMQ accepts a `:` in a custom id only with exactly three parts.
  */
 export const MigrationPayload = z.object({ migrationId: z.string().min(1) });
+/** The watchdog carries nothing: it looks at every active migration. */
+export const WatchdogPayload = z.object({}).strict();
 export const BatchPayload = z.object({ migrationId: z.string().min(1), batch: z.number().int().min(0) });
 
 const bounded: JobsOptions = {
@@ -23,6 +25,10 @@ export const MIGRATION_JOBS = {
   'migration.rollback': { queue: 'migrations', payload: MigrationPayload, options: bounded },
   /** Reads the org back after a run; a failed one is asked for again from the run's page. */
   'migration.reconcile': { queue: 'migrations', payload: MigrationPayload, options: { ...bounded, attempts: 3 } },
+  /** Repeated by a job scheduler (workers/runtime.ts); one run lost or failed is replaced by the next. */
+  'migration.watchdog': {
+    queue: 'migrations', payload: WatchdogPayload, options: { attempts: 1, removeOnComplete: { count: 10 }, removeOnFail: { count: 100 } },
+  },
 } as const;
 
 export const migrationJobId = {
@@ -33,3 +39,6 @@ export const migrationJobId = {
   rollback: (id: string, attempt: number) => `${id}:rollback:${attempt}`,
   reconcile: (id: string, requestedAt: number) => `${id}:reconcile:${requestedAt}`,
 };
+
+/** The one job scheduler of the watchdog. */
+export const WATCHDOG_SCHEDULER = 'migration-watchdog';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineOperations } from '../../openapi/index.js';
-import { Approval, MigrationRequest, MigrationSearch, MigrationState, RejectRequest } from '../../migrations/index.js';
+import { Approval, MigrationRequest, MigrationSearch, MigrationState, RejectRequest, Stall } from '../../migrations/index.js';
 import { RetryRequest } from '../migrations.js';
 import { ConfirmFields } from '../../confirmations/index.js';
 import { Failure, IdParams, Totals, csvFile, eventStream, xlsxFile } from './shapes.js';
@@ -31,6 +31,7 @@ export const MigrationStatusView = z.looseObject({
   percent: z.number(),
   batches: z.array(z.looseObject({ batch: z.number().int(), state: z.string(), totals: Totals, queue: z.string() })),
   apiBudget: z.looseObject({ max: z.number(), remaining: z.number() }).optional(),
+  stalled: Stall.optional().describe('Set while a running migration has made no progress for MIGRATION_STALLED_AFTER_MS, with what it waits for'),
   errors: z.array(z.looseObject({ code: z.string(), fields: z.string(), count: z.number().int() })).optional(),
 }).meta({ id: 'MigrationStatus' });
 

@@ -36,6 +36,31 @@ describe('faults injected through the emulator end in the right states', () => {
     });
   }
 
+  test('Bulk upsert over existing records under 10 % 503s and 5 % lock errors: completed, every row exactly once', async () => {
+    const tag = `u${Math.random().toString(36).slice(2, 8)}`;
+    const rows = 5000;
+    // Half the rows exist already, so the before-images read records (many SOQL queries, each of which may get a 503).
+    const existing = await makeDataset(h.services, ['ext', 'name'], rowsFor(tag, rows / 2));
+    const seeded = await runMigration(h.services, { datasetId: existing, object: 'Account', operation: 'insert', template: { mapping }, options: { apiMode: 'bulk' } });
+    assert.equal(seeded.totals.succeeded, rows / 2);
+    const datasetId = await makeDataset(h.services, ['ext', 'name'], rowsFor(tag, rows).map(([ext, name]) => [ext, `${name} (upserted)`]));
+    await setFaults(h.emulator, { latency: 30, status503: 0.1, lockRatio: 0.05 });
+    let done;
+    try {
+      const request = { datasetId, object: 'Account', operation: 'upsert', externalIdField: 'External_Id__c', template: { mapping } };
+      done = await runMigration(h.services, { ...request, options: { apiMode: 'bulk', batchSize: 2500, maxAttempts: 10 } }, 240_000);
+    } finally {
+      await setFaults(h.emulator, { latency: 0, status503: 0, lockRatio: 0 });
+    }
+    assert.equal(done.state, 'completed', JSON.stringify(done.error));
+    assert.equal(done.totals.succeeded, rows, JSON.stringify(done.totals));
+    assert.equal(done.totals.created, rows / 2);
+    const mine = (await emulatorRecords(h.emulator, 'Account')).filter((r) => String(r.External_Id__c).startsWith(`${tag}-`));
+    assert.equal(mine.length, rows);
+    assert.equal(new Set(mine.map((r) => r.External_Id__c)).size, rows, 'no duplicates');
+    assert.ok(mine.every((r) => String(r.Name).endsWith('(upserted)')));
+  });
+
   test('daily API limit exhausted: the run pauses itself, then resumes and completes', async () => {
     const tag = `l${Math.random().toString(36).slice(2, 8)}`;
     const datasetId = await makeDataset(h.services, ['ext', 'name'], rowsFor(tag, 300));

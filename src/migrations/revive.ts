@@ -1,0 +1,84 @@
+import type { Services } from '../services.js';
+import { logger } from '../logger.js';
+import { tryLock } from '../cache/index.js';
+import { migrationJobId } from '../queue/jobs/migrations.js';
+import { workerProcessName } from '../queue/worker-names.js';
+import { FINISHED_STATES, type BatchDoc } from './model.js';
+import { totalsOf, type Outcomes } from './outcomes.js';
+import { afterBatch } from './run-batch.js';
+import { noteWait } from './stall.js';
+import { getBatch, getMigration, outcomesAttachment, readOutcomes, saveBatch } from './store.js';
+
+/** The code a batch (and its run) ends with when its job was lost more often than MIGRATION_BATCH_REVIVALS allows. */
+export const BATCH_LOST = 'DMS_BATCH_LOST';
+/** BullMQ states in which a worker has the job or will take it: nothing to revive. */
+const LIVE_JOB_STATES = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
+/** Two processes noticing the same loss (the failed event and the watchdog) revive it once. */
+const REVIVE_LOCK_MS = 10_000;
+
+export type ReviveResult = 'revived' | 'abandoned' | 'finished' | 'alive';
+
+/**
+ * Rows of an abandoned batch without an outcome: in doubt when a call or Bulk job that carried them may have been
+ * applied, failed otherwise (never sent).
+ */
+function closeRows(batch: BatchDoc, outcomes: Outcomes, reason: string): void {
+  const maybeSent = (row: number) =>
+    batch.pendingCall?.rows.includes(row) || batch.bulkJobs.some((j) => !j.resultsStored && row >= j.fromRow && row <= j.toRow);
+  for (let row = batch.fromRow; row <= batch.toRow; row++) {
+    if (outcomes.has(row)) continue;
+    outcomes.set(row, maybeSent(row)
+      ? { status: 'doubt', code: BATCH_LOST, message: `${reason}; this row was sent and may have been written: check the org before retrying it` }
+      : { status: 'fail', code: BATCH_LOST, message: `${reason}; this row was not sent` });
+  }
+}
+
+/**
+ * A batch whose BullMQ job is gone for good (failed after its attempts, stalled too often, removed) gets a new job
+ * with the same id, counted on the batch document; past MIGRATION_BATCH_REVIVALS its open rows are failed (or put in
+ * doubt) and the batch ends, so the run finalizes with the reason instead of waiting forever.
+ */
+export async function reviveBatch(services: Services, migrationId: string, n: number, reason: string): Promise<ReviveResult> {
+  const lockKey = `${services.config.queue.prefix}:dms-revive:${migrationJobId.batch(migrationId, n)}`;
+  if (!(await tryLock(services.redis, lockKey, REVIVE_LOCK_MS, workerProcessName()))) return 'alive';
+  try {
+    return await reviveUnlocked(services, migrationId, n, reason);
+  } finally {
+    await services.redis.del(lockKey);
+  }
+}
+
+async function reviveUnlocked(services: Services, migrationId: string, n: number, reason: string): Promise<ReviveResult> {
+  const jobId = migrationJobId.batch(migrationId, n);
+  const migration = await getMigration(services, migrationId);
+  let batch = await getBatch(services, migrationId, n);
+  if (FINISHED_STATES.has(migration.state)) return 'finished';
+  if (batch.state === 'done' || batch.state === 'cancelled') {
+    // The batch ended but its end may not have been counted (Redis lost it): count it again, finalize if it was last.
+    await afterBatch(services, migration, batch);
+    return 'finished';
+  }
+  const queue = services.producer.queue('migration-batches');
+  if (LIVE_JOB_STATES.has(await queue.getJobState(jobId))) return 'alive';
+  const log = logger('migrations', { migrationId, batch: n });
+  const at = new Date().toISOString();
+  if (batch.revivals >= services.config.migrations.batchRevivals) {
+    const outcomes = await readOutcomes(services, batch);
+    const why = `The job of batch ${n} was lost ${batch.revivals + 1} times (last: ${reason})`;
+    closeRows(batch, outcomes, why);
+    const rows = batch.toRow - batch.fromRow + 1;
+    batch = await saveBatch(services, {
+      ...batch, state: 'done', lost: { reason, at }, pendingCall: undefined, totals: totalsOf(outcomes, rows), finishedAt: at,
+      error: { code: BATCH_LOST, message: why },
+    }, outcomesAttachment(outcomes));
+    log.error({ revivals: batch.revivals, reason }, 'batch job lost too often: its open rows are failed');
+    await afterBatch(services, migration, batch);
+    return 'abandoned';
+  }
+  await saveBatch(services, { ...batch, revivals: batch.revivals + 1, lost: { reason, at } });
+  await queue.remove(jobId);
+  await services.producer.enqueue('migration.batch', { migrationId, batch: n }, { jobId });
+  await noteWait(services, migrationId, 'revival');
+  log.warn({ revivals: batch.revivals + 1, reason }, 'batch job lost: enqueued again');
+  return 'revived';
+}

@@ -1,0 +1,39 @@
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startHarness, type Harness } from './harness.js';
+import { runKillSeries, type KillCase } from '../../support/kill-series.js';
+
+/** Each run must end within this, however often its workers die (a quiet machine needs well under a minute a run). */
+const BOUND_MS = 150_000;
+
+const CASES: KillCase[] = [
+  { label: 'Bulk upsert', rows: 20_000, operation: 'upsert', options: { apiMode: 'bulk', batchSize: 2500 }, latencyMs: 5 },
+  { label: 'Bulk insert', rows: 20_000, operation: 'insert', options: { apiMode: 'bulk', batchSize: 2500 }, latencyMs: 5 },
+  { label: 'Collections', rows: 2000, operation: 'insert', options: { apiMode: 'collections', batchSize: 400 }, latencyMs: 100 },
+];
+
+/**
+ * Worker processes killed with SIGKILL every 1-4 s, a new one started each time, through whole runs: every run ends
+ * (the engine revives what BullMQ gives up on), the org holds exactly one record per row, and every one of them is
+ * in the run's success file.
+ */
+describe('runs through a series of worker kills', () => {
+  let h: Harness;
+  before(async () => { h = await startHarness({ workers: false }); });
+  after(async () => { await h.close(); });
+
+  for (const kase of CASES) {
+    test(`${kase.label} of ${kase.rows} rows: completed exactly, every record listed`, async () => {
+      const result = await runKillSeries(h.services, h.emulator, kase, BOUND_MS);
+      const about = JSON.stringify(result);
+      assert.ok(result.finished, `not finished within ${BOUND_MS} ms: ${about}`);
+      assert.equal(result.state, 'completed', about);
+      assert.ok(result.kills > 0, 'the run outlived no kill');
+      assert.equal(result.inOrg, kase.rows, about);
+      assert.equal(result.duplicates, 0, about);
+      assert.equal(result.totals.succeeded + result.totals.failed + result.totals.skipped, kase.rows, about);
+      assert.equal(result.totals.succeeded, kase.rows, about);
+      assert.equal(result.notInSuccessFile, 0, about);
+    });
+  }
+});
