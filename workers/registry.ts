@@ -6,6 +6,7 @@ import { exportQuery, parse as parseDataset } from './datasets.js';
 import * as migrations from './migrations.js';
 import { validate } from './preflight.js';
 import { scheduleRun, webhookDeliver } from './automation.js';
+import { transferRetry, transferRun } from './transfers.js';
 
 export type Processor<N extends JobName> = (payload: JobPayload<N>, context: { job: Job; services: Services }) => Promise<unknown>;
 
@@ -16,5 +17,6 @@ export const PROCESSORS: { [N in JobName]: Processor<N> } = {
   'dataset.export': exportQuery,
   'validation.run': validate,
   'schedule.run': scheduleRun, 'webhook.deliver': webhookDeliver,
+  'transfer.run': transferRun, 'transfer.retry': transferRetry,
   'migration.plan': migrations.plan, 'migration.batch': migrations.batch, 'migration.finalize': migrations.finalize, 'migration.rollback': migrations.rollback,
 };

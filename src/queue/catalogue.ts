@@ -4,6 +4,7 @@ import { MIGRATION_JOBS } from './jobs/migrations.js';
 import { DATASET_JOBS } from './jobs/datasets.js';
 import { PREFLIGHT_JOBS } from './jobs/preflight.js';
 import { AUTOMATION_JOBS } from './jobs/automation.js';
+import { TRANSFER_JOBS } from './jobs/transfers.js';
 
 /**
  * The job catalogue: every job DMS runs, its queue, its payload schema and its default options.
@@ -26,6 +27,7 @@ export const JOBS = {
   ...DATASET_JOBS,
   ...PREFLIGHT_JOBS,
   ...AUTOMATION_JOBS,
+  ...TRANSFER_JOBS,
   'diagnostics.ping': {
     queue: 'diagnostics',
     payload: PingPayload,
