@@ -4,9 +4,10 @@ import { AppError } from '../errors.js';
 import { parsePipeline } from '../frame/index.js';
 import { DeadLetterRetry, TransferRequest, isFinished, type TransferDoc } from './model.js';
 import { sealEndpoints } from './open-ends.js';
+import { signalControl } from './control-signal.js';
 import { getTransfer, insertTransfer, transferDocId, updateTransfer } from './store.js';
 
-const runJobId = (id: string, run: number) => `transfer:${id}:run:${run}`;
+const runJobId = (id: string, run: number) => `transfer-${id}-run-${run}`;
 
 async function enqueueRun(services: Services, id: string, run: number): Promise<void> {
   await services.producer.enqueue('transfer.run', { transferId: id, run }, { jobId: runJobId(id, run) });
@@ -38,7 +39,9 @@ const refuse = (doc: TransferDoc, action: string) =>
 export async function pauseTransfer(services: Services, id: string): Promise<TransferDoc> {
   const doc = await getTransfer(services.store, id);
   if (doc.status !== 'running' && doc.status !== 'waiting') throw refuse(doc, 'paused');
-  return (await updateTransfer(services.store, id, (d) => ({ ...d, status: 'paused' }))) ?? doc;
+  const paused = await updateTransfer(services.store, id, (d) => ({ ...d, status: 'paused' }));
+  await signalControl(services, id);
+  return paused ?? doc;
 }
 
 /** A paused or failed transfer goes on from its saved position (a new run, so a new job). */
@@ -47,6 +50,7 @@ export async function resumeTransfer(services: Services, id: string): Promise<Tr
   if (doc.status !== 'paused' && doc.status !== 'failed') throw refuse(doc, 'resumed');
   const resumed = await updateTransfer(services.store, id, (d) => ({ ...d, status: 'running', run: d.run + 1, error: undefined, finishedAt: undefined }));
   if (!resumed) throw refuse(doc, 'resumed');
+  await signalControl(services, id);
   await enqueueRun(services, id, resumed.run);
   return resumed;
 }
@@ -55,7 +59,9 @@ export async function resumeTransfer(services: Services, id: string): Promise<Tr
 export async function stopTransfer(services: Services, id: string): Promise<TransferDoc> {
   const doc = await getTransfer(services.store, id);
   if (isFinished(doc.status)) throw refuse(doc, 'stopped');
-  return (await updateTransfer(services.store, id, (d) => ({ ...d, status: 'stopped', finishedAt: new Date().toISOString() }))) ?? doc;
+  const stopped = await updateTransfer(services.store, id, (d) => ({ ...d, status: 'stopped', finishedAt: new Date().toISOString() }));
+  await signalControl(services, id);
+  return stopped ?? doc;
 }
 
 /** Sends the dead letters again in a job; the fix (a new pipeline) is saved on the transfer first. */
@@ -65,6 +71,6 @@ export async function requestDeadLetterRetry(services: Services, id: string, inp
   const pipeline = fix.pipeline === undefined ? undefined : parsePipeline(fix.pipeline);
   const updated = pipeline ? await updateTransfer(services.store, id, (d) => ({ ...d, pipeline })) : doc;
   const requestedAt = new Date().toISOString();
-  await services.producer.enqueue('transfer.retry', { transferId: id, requestedAt }, { jobId: `transfer:${id}:retry:${requestedAt}` });
+  await services.producer.enqueue('transfer.retry', { transferId: id, requestedAt }, { jobId: `transfer-${id}-retry-${Date.parse(requestedAt)}` });
   return updated ?? doc;
 }

@@ -7,3 +7,4 @@ export { runTransfer, type TransferOutcome } from './run-transfer.js';
 export { retryDeadLetters } from './dead-letters.js';
 export { findTransfer, getTransfer, listTransfers, listDeadLetters } from './store.js';
 export type { TransferSource, TransferTarget, SourceEntry, SourceBatch, Room, WriteOutcome } from './ends.js';
+export { presentTransfer, presentDeadLetter, transferUrls, type TransferView } from './present.js';

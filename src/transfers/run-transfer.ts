@@ -7,6 +7,7 @@ import type { TransferSource, TransferTarget } from './ends.js';
 import { moveBatch, type Refused } from './move-batch.js';
 import { openSource, openTarget } from './open-ends.js';
 import { TransferProgress } from './progress.js';
+import { controlWatch } from './control-signal.js';
 import { findTransfer, putDeadLetters } from './store.js';
 import type { TransferDoc } from './model.js';
 
@@ -72,12 +73,15 @@ async function drain(
 ): Promise<'completed' | 'paused' | 'stopped'> {
   const doc = progress.doc;
   const context = { seenKeys: seenKeysOf(services, doc), now: new Date(doc.createdAt) };
+  const controlled = controlWatch(services, transferId);
+  await controlled();
+  const released = () => (progress.doc.status === 'stopped' ? 'stopped' : 'paused');
   for (;;) {
-    if (progress.due) {
+    if (progress.due || (await controlled())) {
       progress.setLag(await source.lag());
       await progress.save();
     }
-    if (!progress.owned) return progress.doc.status === 'stopped' ? 'stopped' : 'paused';
+    if (!progress.owned) return released();
     const room = await target.room();
     progress.setRoom(room);
     if (room.free === 0) {
@@ -89,6 +93,11 @@ async function drain(
     if (batch.entries.length === 0) {
       if (doc.mode === 'once') return 'completed';
       continue;
+    }
+    // Paused or stopped during the read: the batch is left unacknowledged, so the next run reads it again.
+    if (await controlled()) {
+      await progress.save();
+      if (!progress.owned) return released();
     }
     for (let attempt = 1; ; attempt++) {
       try {

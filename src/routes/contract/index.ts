@@ -10,6 +10,7 @@ import { preflightOperations } from './preflight.js';
 import { templateOperations } from './templates.js';
 import { tokenOperations } from './tokens.js';
 import { scheduleOperations } from './schedules.js';
+import { transferOperations } from './transfers.js';
 
 /** Every route of /api/v1 with its schemas: the OpenAPI document and the contract test read this list. */
 export const API_OPERATIONS: readonly ApiOperation[] = [
@@ -24,4 +25,5 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
   ...templateOperations,
   ...tokenOperations,
   ...scheduleOperations,
+  ...transferOperations,
 ];

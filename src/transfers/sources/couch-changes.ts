@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { DocumentScope } from 'nano';
 import type { SourceBatch, SourceEntry, TransferSource } from '../ends.js';
 import type { TransferRecord } from '../model.js';
@@ -26,14 +27,18 @@ export class CouchChangesSource implements TransferSource {
 
   async read(max: number, waitMs: number): Promise<SourceBatch> {
     for (;;) {
-      const params = { since: this.since, limit: max, include_docs: true, ...(waitMs > 0 ? { feed: 'longpoll' as const, timeout: waitMs } : {}) };
-      const reply = (await this.db.changes(params)) as unknown as ChangesReply;
+      const reply = (await this.db.changes({ since: this.since, limit: max, include_docs: true })) as unknown as ChangesReply;
       this.pending = reply.pending;
       const entries: SourceEntry[] = reply.results
         .filter((change) => !change.deleted && change.doc && !change.id.startsWith('_design/'))
         .map((change) => ({ key: change.id, record: documentRecord(change.doc as Record<string, unknown>) }));
       const position = String(reply.last_seq);
-      if (entries.length > 0 || reply.results.length === 0) return { entries, position };
+      if (entries.length > 0) return { entries, position };
+      if (reply.results.length === 0) {
+        // Polled rather than a long poll: proxies in front of Cloudant cut long-held requests.
+        await sleep(waitMs);
+        return { entries, position };
+      }
       // Only deletions or design documents: nothing to write, so the sequence moves on at once.
       this.since = position;
     }

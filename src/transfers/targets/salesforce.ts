@@ -21,6 +21,13 @@ export interface SalesforceTargetSpec {
 
 class TransientTargetError extends Error {}
 
+/** A missing value leaves the org's as it is (as an empty Bulk CSV cell does), never clears it. */
+function withoutNulls(record: TransferRecord): TransferRecord {
+  const out: TransferRecord = {};
+  for (const [key, value] of Object.entries(record)) if (value !== null) out[key] = value;
+  return out;
+}
+
 /**
  * A Salesforce object written by upsert on an external id, so a batch sent again changes nothing: sObject
  * Collections (200 records a call) or one Bulk API 2.0 job per batch. The bound is the org's daily API allowance
@@ -71,7 +78,7 @@ export class SalesforceTarget implements TransferTarget {
       const part = sendable.slice(from, from + COLLECTIONS_MAX);
       let results;
       try {
-        results = await writeCollection(this.session, this.spec, part.map((i) => records[i]));
+        results = await writeCollection(this.session, this.spec, part.map((i) => withoutNulls(records[i])));
       } catch (thrown) {
         const error = toSalesforceError(thrown);
         if (error.transient) throw error;
