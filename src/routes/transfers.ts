@@ -24,11 +24,11 @@ export function transferApiRoutes(services: Services): Router {
   router.get('/:id', async (req, res) => {
     res.json(presentTransfer(await getTransfer(services.store, req.params.id)));
   });
-  router.post('/:id/:action', async (req, res) => {
-    const { id, action } = req.params;
-    if (!isControl(action)) throw badRequest(`Unknown action ${action}: pause, resume or stop.`);
-    res.json(presentTransfer(await CONTROLS[action](services, id)));
-  });
+  for (const [action, control] of Object.entries(CONTROLS)) {
+    router.post(`/:id/${action}`, async (req, res) => {
+      res.json(presentTransfer(await control(services, req.params.id)));
+    });
+  }
   router.get('/:id/dead-letters', async (req, res) => {
     await getTransfer(services.store, req.params.id);
     res.json({ deadLetters: (await listDeadLetters(services.store, req.params.id)).map(presentDeadLetter) });
