@@ -134,6 +134,10 @@ describe('transfers between stores', () => {
     const byId = new Map(letters.map((l) => [l.record.External_Id__c, l]));
     assert.match(byId.get('P-2')?.reason ?? '', /NumberOfEmployees/);
     assert.equal(byId.get('P-3')?.code, 'REQUIRED_FIELD_MISSING');
+    const page = (await h.get(`/transfers/${id}`).expect(200)).text;
+    assert.match(page, /REQUIRED_FIELD_MISSING/);
+    assert.match(page, /data-field="deadLetters">2</);
+    assert.match((await h.get('/transfers').expect(200)).text, new RegExp(`/transfers/${id}`));
 
     const fix = [
       { op: 'cast', columns: ['NumberOfEmployees'], to: 'integer', onInvalid: 'null' },
