@@ -5,6 +5,8 @@ import type { Redis } from 'ioredis';
 import { connect } from 'amqplib';
 import { orgToken } from '../export/load-org.js';
 
+export const RABBIT_URL = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+
 const quote = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 
 /** XREADGROUP 25,000 at a time, one Bulk API 2.0 upsert job each, then XACK + XDEL. */

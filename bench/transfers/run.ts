@@ -11,7 +11,7 @@ import { Redis } from 'ioredis';
 import { connect } from 'amqplib';
 import { rssMb, runScript, startCouch, startEmulatorProcess, stop } from '../migrate/processes.js';
 import { orgToken } from '../export/load-org.js';
-import { RABBIT_URL } from './side.js';
+import { RABBIT_URL } from './hand-written.js';
 
 const records = Number(process.argv[2] ?? 20_000);
 const runs = Number(process.argv[3] ?? 3);

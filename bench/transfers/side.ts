@@ -8,9 +8,8 @@ import { configureLogger } from '../../src/logger.js';
 import { connectServices } from '../../src/services.js';
 import { createTransfer, findTransfer } from '../../src/transfers/index.js';
 import { startWorkers } from '../../workers/runtime.js';
-import { handStreamToOrg, handQueueToStream } from './hand-written.js';
+import { RABBIT_URL, handStreamToOrg, handQueueToStream } from './hand-written.js';
 
-export const RABBIT_URL = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const [side, scenario, count, source, target, redisUrl, couchUrl, orgUrl] = process.argv.slice(2);
 const records = Number(count);
 
