@@ -1,4 +1,5 @@
 import { connect, type ChannelModel } from 'amqplib';
+import { AppError } from '../errors.js';
 import { logger } from '../logger.js';
 import type { TransferRecord } from './model.js';
 
@@ -24,4 +25,24 @@ export function messageRecord(content: Buffer): TransferRecord {
     record[key] = value === null || ['string', 'number', 'boolean'].includes(typeof value) ? (value as TransferRecord[string]) : JSON.stringify(value);
   }
   return record;
+}
+
+/** A queue or exchange the broker does not have (404) is the transfer's mistake: trying again will not make it. */
+export async function mustExist<T>(what: string, check: () => Promise<T>): Promise<T> {
+  try {
+    return await check();
+  } catch (error) {
+    if ((error as { code?: number }).code !== 404) throw error;
+    throw new AppError('TRANSFER_ENDPOINT_MISSING', 404, `RabbitMQ has no ${what}: declare it first, or correct the transfer.`, { cause: error });
+  }
+}
+
+/** Runs `open` on a fresh connection, closing the connection when it throws (the end then never existed). */
+export async function closedOnFailure<T>(connection: ChannelModel, open: () => Promise<T>): Promise<T> {
+  try {
+    return await open();
+  } catch (error) {
+    await connection.close().catch(() => undefined);
+    throw error;
+  }
 }

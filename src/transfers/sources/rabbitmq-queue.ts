@@ -1,6 +1,6 @@
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { SourceBatch, TransferSource } from '../ends.js';
-import { messageRecord } from '../rabbitmq.js';
+import { closedOnFailure, messageRecord, mustExist } from '../rabbitmq.js';
 
 /** How long a read that has some messages waits for more to fill its batch. */
 const FILL_MS = 20;
@@ -20,16 +20,18 @@ export class RabbitQueueSource implements TransferSource {
   private constructor(private readonly connection: ChannelModel, private readonly channel: Channel, private readonly queue: string) {}
 
   static async open(connection: ChannelModel, queue: string, batchSize: number): Promise<RabbitQueueSource> {
-    const channel = await connection.createChannel();
-    await channel.checkQueue(queue);
-    await channel.prefetch(batchSize);
-    const source = new RabbitQueueSource(connection, channel, queue);
-    await channel.consume(queue, (message) => {
-      if (!message) return;
-      source.buffer.push(message);
-      source.arrived?.();
-    }, { noAck: false });
-    return source;
+    return closedOnFailure(connection, async () => {
+      const channel = await connection.createChannel();
+      await mustExist(`queue ${queue}`, () => channel.checkQueue(queue));
+      await channel.prefetch(batchSize);
+      const source = new RabbitQueueSource(connection, channel, queue);
+      await channel.consume(queue, (message) => {
+        if (!message) return;
+        source.buffer.push(message);
+        source.arrived?.();
+      }, { noAck: false });
+      return source;
+    });
   }
 
   private async waitFor(condition: () => boolean, ms: number): Promise<void> {

@@ -1,6 +1,7 @@
 import type { ChannelModel, ConfirmChannel } from 'amqplib';
 import type { Room, TransferTarget, WriteOutcome } from '../ends.js';
 import type { TransferRecord } from '../model.js';
+import { closedOnFailure, mustExist } from '../rabbitmq.js';
 
 /**
  * A RabbitMQ exchange (the default one, '', routes by queue name) written on a confirm channel: a batch is
@@ -16,9 +17,11 @@ export class RabbitExchangeTarget implements TransferTarget {
   static async open(
     connection: ChannelModel, exchange: string, routingKey: string, boundQueue: string | undefined, bound: number | undefined,
   ): Promise<RabbitExchangeTarget> {
-    const channel = await connection.createConfirmChannel();
-    if (exchange !== '') await channel.checkExchange(exchange);
-    return new RabbitExchangeTarget(connection, channel, exchange, routingKey, boundQueue, bound);
+    return closedOnFailure(connection, async () => {
+      const channel = await connection.createConfirmChannel();
+      if (exchange !== '') await mustExist(`exchange ${exchange}`, () => channel.checkExchange(exchange));
+      return new RabbitExchangeTarget(connection, channel, exchange, routingKey, boundQueue, bound);
+    });
   }
 
   async room(): Promise<Room> {

@@ -72,6 +72,17 @@ describe('transfers between stores', () => {
     }
   });
 
+  it('fails at once, saying why, when the source queue does not exist', async () => {
+    const started = await h.post('/api/v1/transfers').send({
+      source: { kind: 'rabbitmq-queue', url: RABBIT_URL, queue: unique('no-such-queue') },
+      target: { kind: 'redis-stream', url: REDIS_URL, stream: stream('never') },
+    }).expect(202);
+    const done = await waitForTransfer(h, started.body.id, ended, 10_000);
+    assert.equal(done.status, 'failed');
+    assert.equal(done.error?.code, 'TRANSFER_ENDPOINT_MISSING');
+    assert.match(done.error?.message ?? '', /RabbitMQ has no queue no-such-queue-/);
+  });
+
   it('moves a CouchDB database (changes feed) into a Redis Stream and keeps the sequence it reached', async () => {
     const database = `${h.services.config.couchDbPrefix}${unique('feed')}`;
     const server = h.services.store.client.server;
