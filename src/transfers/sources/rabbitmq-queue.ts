@@ -34,23 +34,23 @@ export class RabbitQueueSource implements TransferSource {
     });
   }
 
-  private async waitFor(condition: () => boolean, ms: number): Promise<void> {
-    const deadline = Date.now() + ms;
-    while (!condition() && Date.now() < deadline) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.max(1, deadline - Date.now()));
-        this.arrived = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.arrived = undefined;
-    }
+  /** Waits until the buffer holds `count` messages or `ms` passed; one timer, woken once by the delivery that fills it. */
+  private async waitFor(count: number, ms: number): Promise<void> {
+    if (this.buffer.length >= count || ms <= 0) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.arrived = () => {
+        if (this.buffer.length < count) return;
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.arrived = undefined;
   }
 
   async read(max: number, waitMs: number): Promise<SourceBatch> {
-    await this.waitFor(() => this.buffer.length > 0, waitMs);
-    if (this.buffer.length > 0) await this.waitFor(() => this.buffer.length >= max, FILL_MS);
+    await this.waitFor(1, waitMs);
+    if (this.buffer.length > 0) await this.waitFor(max, FILL_MS);
     const taken = this.buffer.splice(0, max);
     const entries = taken.map((message) => {
       const key = typeof message.properties.messageId === 'string' ? message.properties.messageId : `delivery-${message.fields.deliveryTag}`;
