@@ -1,8 +1,9 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Services } from '../services.js';
 import { logger } from '../logger.js';
 import { moveBatch } from './move-batch.js';
 import { openTarget } from './open-ends.js';
-import { keepDeadLetters, seenKeysOf } from './run-transfer.js';
+import { BOUND_POLL_MS, keepDeadLetters, seenKeysOf } from './run-transfer.js';
 import { deleteDeadLetters, getTransfer, listDeadLetters, updateTransfer } from './store.js';
 
 /**
@@ -17,8 +18,15 @@ export async function retryDeadLetters(services: Services, transferId: string): 
   let written = 0;
   let refused = 0;
   try {
-    for (let from = 0; from < letters.length; from += doc.batchSize) {
-      const part = letters.slice(from, from + doc.batchSize);
+    for (let from = 0; from < letters.length; ) {
+      // The bound holds for retries too: as many as the target has room for, waiting while it has none.
+      const { free } = await target.room();
+      if (free === 0) {
+        await sleep(BOUND_POLL_MS);
+        continue;
+      }
+      const part = letters.slice(from, from + Math.min(doc.batchSize, free ?? doc.batchSize));
+      from += part.length;
       const moved = await moveBatch(part.map((l) => ({ key: l.key, record: l.record })), doc.pipeline, context, target);
       const again = new Set(moved.refused.map((r) => r.entry.key));
       await keepDeadLetters(services, transferId, moved.refused);

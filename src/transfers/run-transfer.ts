@@ -15,7 +15,7 @@ import type { TransferDoc } from './model.js';
 const WAIT_ONCE_MS = 200;
 const WAIT_CONTINUOUS_MS = 1000;
 /** How often a full target is asked again for room. */
-const BOUND_POLL_MS = 250;
+export const BOUND_POLL_MS = 250;
 /** A batch whose write failed as a whole is tried this many times (backing off) before the run fails. */
 const WRITE_ATTEMPTS = 5;
 
