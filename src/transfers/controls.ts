@@ -48,7 +48,8 @@ export async function pauseTransfer(services: Services, id: string): Promise<Tra
 export async function resumeTransfer(services: Services, id: string): Promise<TransferDoc> {
   const doc = await getTransfer(services.store, id);
   if (doc.status !== 'paused' && doc.status !== 'failed') throw refuse(doc, 'resumed');
-  const resumed = await updateTransfer(services.store, id, (d) => ({ ...d, status: 'running', run: d.run + 1, error: undefined, finishedAt: undefined }));
+  const again = (d: TransferDoc): TransferDoc => ({ ...d, status: 'running', run: d.run + 1, error: undefined, finishedAt: undefined });
+  const resumed = await updateTransfer(services.store, id, again);
   if (!resumed) throw refuse(doc, 'resumed');
   await signalControl(services, id);
   await enqueueRun(services, id, resumed.run);

@@ -34,9 +34,11 @@ export async function retryDeadLetters(services: Services, transferId: string): 
       written += moved.written;
       refused += moved.refused.length;
       const gone = part.length - moved.refused.length;
-      await updateTransfer(services.store, transferId, (d) => ({
-        ...d, counts: { ...d.counts, recordsOut: d.counts.recordsOut + moved.written, skipped: d.counts.skipped + moved.skipped, deadLetters: d.counts.deadLetters - gone },
-      }));
+      await updateTransfer(services.store, transferId, (d) => {
+        const { recordsOut, skipped, deadLetters } = d.counts;
+        const counts = { recordsOut: recordsOut + moved.written, skipped: skipped + moved.skipped, deadLetters: deadLetters - gone };
+        return { ...d, counts: { ...d.counts, ...counts } };
+      });
     }
   } finally {
     await target.close();

@@ -87,7 +87,13 @@ export const TransferCounts = z.object({
 export type TransferCounts = z.infer<typeof TransferCounts>;
 
 /** Why the transfer waits: the target is full (what it holds against the bound) until `since` + room. */
-export const BoundState = z.object({ full: z.boolean(), used: z.number().optional(), limit: z.number().optional(), reason: z.string().max(500).optional(), since: z.string().optional() });
+export const BoundState = z.object({
+  full: z.boolean(),
+  used: z.number().optional(),
+  limit: z.number().optional(),
+  reason: z.string().max(500).optional(),
+  since: z.string().optional(),
+});
 export type BoundState = z.infer<typeof BoundState>;
 
 export const TransferDoc = z.object({
@@ -120,6 +126,13 @@ export const TransferDoc = z.object({
 export type TransferDoc = z.infer<typeof TransferDoc>;
 
 export type TransferRecord = Record<string, string | number | boolean | null>;
+
+/** A value read from JSON as a record's field: scalars as they are, nested values as their JSON text. */
+export function fieldValue(value: unknown): TransferRecord[string] {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
+  return JSON.stringify(value);
+}
 
 /** A record the pipeline or the target refused, kept with why, until it is retried or dropped. */
 export const DeadLetterDoc = z.object({

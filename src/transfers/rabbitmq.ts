@@ -1,7 +1,7 @@
 import { connect, type ChannelModel } from 'amqplib';
 import { AppError } from '../errors.js';
 import { logger } from '../logger.js';
-import type { TransferRecord } from './model.js';
+import { fieldValue, type TransferRecord } from './model.js';
 
 /** A connection to a RabbitMQ endpoint whose errors are logged (an unhandled 'error' would end the process). */
 export async function connectRabbit(url: string): Promise<ChannelModel> {
@@ -21,9 +21,7 @@ export function messageRecord(content: Buffer): TransferRecord {
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return { body: text };
   const record: TransferRecord = {};
-  for (const [key, value] of Object.entries(parsed as Record<string, unknown>)) {
-    record[key] = value === null || ['string', 'number', 'boolean'].includes(typeof value) ? (value as TransferRecord[string]) : JSON.stringify(value);
-  }
+  for (const [key, value] of Object.entries(parsed as Record<string, unknown>)) record[key] = fieldValue(value);
   return record;
 }
 

@@ -24,7 +24,8 @@ export type TransferOutcome = { outcome: 'completed' | 'paused' | 'stopped' | 'f
 /** Refused records stored with why, before their batch is acknowledged. */
 export async function keepDeadLetters(services: Services, transferId: string, refused: Refused[]): Promise<void> {
   const at = new Date().toISOString();
-  await putDeadLetters(services.store, refused.map((r) => ({ transferId, key: r.entry.key, record: r.entry.record, code: r.code, reason: r.reason, at })));
+  const letters = refused.map((r) => ({ transferId, key: r.entry.key, record: r.entry.record, code: r.code, reason: r.reason, at }));
+  await putDeadLetters(services.store, letters);
 }
 
 export const seenKeysOf = (services: Services, doc: TransferDoc) =>

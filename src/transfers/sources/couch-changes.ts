@@ -1,19 +1,20 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DocumentScope } from 'nano';
 import type { SourceBatch, SourceEntry, TransferSource } from '../ends.js';
-import type { TransferRecord } from '../model.js';
+import { fieldValue, type TransferRecord } from '../model.js';
 
 /** A document as a record: its fields (nested values as their JSON) without _rev, _id kept. */
 export function documentRecord(doc: Record<string, unknown>): TransferRecord {
   const record: TransferRecord = {};
   for (const [key, value] of Object.entries(doc)) {
     if (key === '_rev' || key === '_attachments') continue;
-    record[key] = value === null || ['string', 'number', 'boolean'].includes(typeof value) ? (value as TransferRecord[string]) : JSON.stringify(value);
+    record[key] = fieldValue(value);
   }
   return record;
 }
 
-interface ChangesReply { results: { id: string; seq: string | number; deleted?: boolean; doc?: Record<string, unknown> }[]; last_seq: string | number; pending?: number }
+interface Change { id: string; seq: string | number; deleted?: boolean; doc?: Record<string, unknown> }
+interface ChangesReply { results: Change[]; last_seq: string | number; pending?: number }
 
 /**
  * A CouchDB/Cloudant database read through its changes feed from a saved sequence (the transfer's position):

@@ -50,6 +50,8 @@ export class RabbitQueueSource implements TransferSource {
 
   async read(max: number, waitMs: number): Promise<SourceBatch> {
     await this.waitFor(1, waitMs);
+    // Empty only when the broker says so too: a busy broker may be slow to deliver after an acknowledgement.
+    while (this.buffer.length === 0 && (await this.channel.checkQueue(this.queue)).messageCount > 0) await this.waitFor(1, waitMs);
     if (this.buffer.length > 0) await this.waitFor(max, FILL_MS);
     const taken = this.buffer.splice(0, max);
     const entries = taken.map((message) => {

@@ -20,7 +20,9 @@ export class RedisStreamSource implements TransferSource {
   /** '0' reads this consumer's pending entries; '>' new ones, once no entry is pending. */
   private from = '0';
 
-  private constructor(private readonly redis: Redis, private readonly stream: string, private readonly group: string, private readonly consumer: string) {}
+  private constructor(
+    private readonly redis: Redis, private readonly stream: string, private readonly group: string, private readonly consumer: string,
+  ) {}
 
   static async open(redis: Redis, stream: string, group: string, consumer: string): Promise<RedisStreamSource> {
     try {
@@ -33,9 +35,10 @@ export class RedisStreamSource implements TransferSource {
 
   async read(max: number, waitMs: number): Promise<SourceBatch> {
     const pending = this.from === '0';
+    const group = ['GROUP', this.group, this.consumer, 'COUNT', max] as const;
     const reply = (pending
-      ? await this.redis.xreadgroup('GROUP', this.group, this.consumer, 'COUNT', max, 'STREAMS', this.stream, '0')
-      : await this.redis.xreadgroup('GROUP', this.group, this.consumer, 'COUNT', max, 'BLOCK', Math.max(1, waitMs), 'STREAMS', this.stream, '>')) as StreamReply;
+      ? await this.redis.xreadgroup(...group, 'STREAMS', this.stream, '0')
+      : await this.redis.xreadgroup(...group, 'BLOCK', Math.max(1, waitMs), 'STREAMS', this.stream, '>')) as StreamReply;
     const entries = reply?.[0]?.[1] ?? [];
     if (pending && entries.length === 0) {
       this.from = '>';
@@ -44,8 +47,7 @@ export class RedisStreamSource implements TransferSource {
     const gone = entries.filter(([, fields]) => fields === null).map(([id]) => id);
     // An entry deleted while pending has no fields left: nothing to move, only to acknowledge.
     if (gone.length > 0) await this.redis.xack(this.stream, this.group, ...gone);
-    const read: SourceEntry[] = entries.flatMap(([id, fields]) => (fields === null ? [] : [{ key: id, record: entryRecord(fields) }]));
-    return { entries: read };
+    return { entries: entries.flatMap(([id, fields]): SourceEntry[] => (fields === null ? [] : [{ key: id, record: entryRecord(fields) }])) };
   }
 
   async ack(batch: SourceBatch): Promise<void> {

@@ -10,7 +10,9 @@ interface BulkReply { id?: string; rev?: string; error?: string; reason?: string
  * nothing. The bound is the database's document count.
  */
 export class CouchDatabaseTarget implements TransferTarget {
-  constructor(private readonly db: DocumentScope<unknown>, private readonly idField: string | undefined, private readonly bound: number | undefined) {}
+  constructor(
+    private readonly db: DocumentScope<unknown>, private readonly idField: string | undefined, private readonly bound: number | undefined,
+  ) {}
 
   async room(): Promise<Room> {
     if (this.bound === undefined) return {};

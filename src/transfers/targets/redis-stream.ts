@@ -24,17 +24,17 @@ export class RedisStreamTarget implements TransferTarget {
 
   async write(records: TransferRecord[]): Promise<WriteOutcome[]> {
     const pipeline = this.redis.pipeline();
-    const empty: number[] = [];
+    const refused = new Set<number>();
     records.forEach((record, i) => {
       const fields = entryFields(record);
-      if (fields.length === 0) empty.push(i);
+      if (fields.length === 0) refused.add(i);
       else pipeline.xadd(this.stream, '*', ...fields);
     });
     const replies = (await pipeline.exec()) ?? [];
     const failed = replies.find(([error]) => error !== null);
     if (failed?.[0]) throw failed[0];
-    const refused = new Set(empty);
-    return records.map((_, i): WriteOutcome => (refused.has(i) ? { ok: false, code: 'EMPTY_RECORD', reason: 'The record has no field with a value: a stream entry needs one.' } : { ok: true }));
+    const empty: WriteOutcome = { ok: false, code: 'EMPTY_RECORD', reason: 'The record has no field with a value: a stream entry needs one.' };
+    return records.map((_, i): WriteOutcome => (refused.has(i) ? empty : { ok: true }));
   }
 
   async close(): Promise<void> {
