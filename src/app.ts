@@ -35,6 +35,7 @@ import { apiDocsRoutes } from './routes/api-docs.js';
 import { tokenApiRoutes, tokenPageRoutes } from './routes/tokens.js';
 import { httpMetricsMiddleware, metricsRoutes } from './routes/metrics.js';
 import { scheduleApiRoutes, schedulePageRoutes } from './routes/schedules.js';
+import { transferApiRoutes, transferPageRoutes } from './routes/transfers.js';
 
 export interface AppOptions {
   readiness?: Readiness;
@@ -113,6 +114,8 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   app.use('/account', tokenPageRoutes(services));
   app.use('/api/v1', scheduleApiRoutes(services));
   app.use('/schedules', schedulePageRoutes(services));
+  app.use('/api/v1/transfers', transferApiRoutes(services));
+  app.use('/transfers', transferPageRoutes(services));
   app.use('/validations', validationPageRoutes(services));
 
   app.use(notFoundHandler);

@@ -7,6 +7,7 @@ import * as migrations from './migrations.js';
 import { validate } from './preflight.js';
 import { scheduleRun, webhookDeliver } from './automation.js';
 import { planRun } from './plans.js';
+import { transferRetry, transferRun } from './transfers.js';
 
 export type Processor<N extends JobName> = (payload: JobPayload<N>, context: { job: Job; services: Services }) => Promise<unknown>;
 
@@ -18,6 +19,7 @@ export const PROCESSORS: { [N in JobName]: Processor<N> } = {
   'validation.run': validate,
   'schedule.run': scheduleRun, 'webhook.deliver': webhookDeliver,
   'plan.run': planRun,
+  'transfer.run': transferRun, 'transfer.retry': transferRetry,
   'migration.plan': migrations.plan, 'migration.batch': migrations.batch, 'migration.finalize': migrations.finalize, 'migration.rollback': migrations.rollback,
   'migration.reconcile': migrations.reconcile,
   'migration.watchdog': migrations.watchdog,

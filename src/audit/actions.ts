@@ -16,6 +16,7 @@ const NOT_AUDITED: RegExp[] = [
 ];
 
 const MIGRATION_CONTROLS = 'start|pause|resume|cancel|rollback|retry-failed|reconcile|approve|reject';
+const TRANSFER_CONTROLS = 'pause|resume|stop';
 
 /** What each state-changing request is, in a stable action name, and which target its path names. */
 const RULES: { pattern: RegExp; action: string; target: AuditTarget['type'] }[] = [
@@ -32,6 +33,9 @@ const RULES: { pattern: RegExp; action: string; target: AuditTarget['type'] }[] 
   { pattern: /^POST \/api\/v1\/migrations$/, action: 'migration.create', target: 'migration' },
   { pattern: /^POST \/migrations\/drafts\/[^/]+\/launch$/, action: 'migration.create', target: 'migration' },
   { pattern: new RegExp(`^POST (?:/api/v1)?/migrations/([^/]+)/(${MIGRATION_CONTROLS})$`), action: 'migration.', target: 'migration' },
+  { pattern: /^POST (\/api\/v1)?\/transfers$/, action: 'transfer.create', target: 'transfer' },
+  { pattern: new RegExp(`^POST (?:/api/v1)?/transfers/([^/]+)/(${TRANSFER_CONTROLS})$`), action: 'transfer.', target: 'transfer' },
+  { pattern: /^POST (?:\/api\/v1)?\/transfers\/([^/]+)\/dead-letters\/retry$/, action: 'transfer.retry-dead-letters', target: 'transfer' },
   { pattern: /^POST (\/api\/v1)?\/connections$/, action: 'connection.create', target: 'connection' },
   { pattern: /^(DELETE \/api\/v1\/connections\/([^/]+)|POST \/connections\/([^/]+)\/delete)$/, action: 'connection.delete', target: 'connection' },
   { pattern: /^POST (?:\/api\/v1)?\/connections\/([^/]+)\/test$/, action: 'connection.test', target: 'connection' },
@@ -40,12 +44,12 @@ const RULES: { pattern: RegExp; action: string; target: AuditTarget['type'] }[] 
   { pattern: /^(POST \/admin|PATCH \/api\/v1)\/users\/([^/]+)$/, action: 'user.update', target: 'user' },
 ];
 
-/** The last captured path segment of a rule is its target's id; `migration.` rules end with the control's name. */
+/** The last captured path segment of a rule is its target's id; `migration.` and `transfer.` rules end with the control's name. */
 function fromRule(rule: (typeof RULES)[number], match: RegExpExecArray): Described {
   const captured = match.slice(1).filter((part): part is string => part !== undefined && !part.startsWith('/') && !/^(POST|DELETE|PATCH)/.test(part));
-  if (rule.action === 'migration.') {
+  if (rule.action === 'migration.' || rule.action === 'transfer.') {
     const [id, control] = captured;
-    return { action: `migration.${control}`, target: { type: 'migration', id: decodeURIComponent(id ?? '') } };
+    return { action: `${rule.action}${control}`, target: { type: rule.target, id: decodeURIComponent(id ?? '') } };
   }
   const id = captured.at(-1);
   return { action: rule.action, target: { type: rule.target, ...(id ? { id: decodeURIComponent(id).slice(0, 200) } : {}) } };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 export const AUDIT_TARGETS = [
-  'dataset', 'template', 'validation', 'migration', 'connection', 'user', 'session', 'queue', 'token', 'schedule', 'plan', 'other',
+  'dataset', 'template', 'validation', 'migration', 'connection', 'user', 'session', 'queue', 'token', 'schedule', 'plan', 'transfer', 'other',
 ] as const;
 export const AuditTarget = z.object({ type: z.enum(AUDIT_TARGETS), id: z.string().max(200).optional() });
 export type AuditTarget = z.infer<typeof AuditTarget>;

@@ -13,3 +13,5 @@ export {
 } from './store.js';
 export { testConnection, type ConnectionCheck } from './test-connection.js';
 export { startOAuth, finishOAuth, type OAuthStart } from './oauth.js';
+export { seal, open, SealedBox } from './secret-box.js';
+export { secretKey } from './secret-key.js';

@@ -5,6 +5,7 @@ import { DATASET_JOBS } from './jobs/datasets.js';
 import { PREFLIGHT_JOBS } from './jobs/preflight.js';
 import { AUTOMATION_JOBS } from './jobs/automation.js';
 import { PLAN_JOBS } from './jobs/plans.js';
+import { TRANSFER_JOBS } from './jobs/transfers.js';
 
 /**
  * The job catalogue: every job DMS runs, its queue, its payload schema and its default options.
@@ -28,6 +29,7 @@ export const JOBS = {
   ...PREFLIGHT_JOBS,
   ...AUTOMATION_JOBS,
   ...PLAN_JOBS,
+  ...TRANSFER_JOBS,
   'diagnostics.ping': {
     queue: 'diagnostics',
     payload: PingPayload,

@@ -29,6 +29,8 @@ export const DATABASES = {
   drafts: [{ name: 'by-kind-updated', fields: ['kind', 'updatedAt'] }],
   tokens: [],
   schedules: [],
+  // Transfers and their dead letters (by transfer, oldest first).
+  transfers: [{ name: 'by-kind-created', fields: ['kind', 'createdAt'] }, { name: 'by-transfer-at', fields: ['transferId', 'at'] }],
 } as const satisfies Record<string, readonly { name: string; fields: readonly string[] }[]>;
 
 export type DatabaseName = keyof typeof DATABASES;

@@ -30,7 +30,8 @@ export async function startWorkerProcess(config: Config, extra: Record<string, s
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const deadline = Date.now() + 60_000; // tsx compiles on start: slow on a loaded machine
+  // Generous: under load (several test runs on two cores) tsx takes tens of seconds to load the process.
+  const deadline = Date.now() + 90_000;
   while (!output.includes('worker ready')) {
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGKILL');
@@ -48,7 +49,8 @@ export async function startWebProcess(config: Config, extra: Record<string, stri
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const deadline = Date.now() + 60_000; // tsx compiles on start: slow on a loaded machine
+  // Generous: under load (several test runs on two cores) tsx takes tens of seconds to load the process.
+  const deadline = Date.now() + 90_000;
   let url: string | undefined;
   while (!(url = /"url":"(http:\/\/[^"]+)","msg":"web listening"/.exec(output)?.[1])) {
     if (child.exitCode !== null || Date.now() > deadline) {

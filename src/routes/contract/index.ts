@@ -12,6 +12,7 @@ import { preflightOperations } from './preflight.js';
 import { templateOperations } from './templates.js';
 import { tokenOperations } from './tokens.js';
 import { scheduleOperations } from './schedules.js';
+import { transferOperations } from './transfers.js';
 
 /** Every route of /api/v1 with its schemas: the OpenAPI document and the contract test read this list. */
 export const API_OPERATIONS: readonly ApiOperation[] = [
@@ -28,4 +29,5 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
   ...templateOperations,
   ...tokenOperations,
   ...scheduleOperations,
+  ...transferOperations,
 ];

@@ -57,12 +57,12 @@ describe('config', () => {
   });
 
   test('WORKER_QUEUES picks the queues a worker process drains; every queue when unset; unknown names listed', () => {
-    const all = ['migrations', 'migration-batches', 'datasets', 'validations', 'schedules', 'webhooks', 'plans', 'diagnostics'];
+    const all = ['migrations', 'migration-batches', 'datasets', 'validations', 'schedules', 'webhooks', 'plans', 'transfers', 'diagnostics'];
     assert.deepEqual(loadConfig({}).queue.queues, all);
     assert.deepEqual(loadConfig({ WORKER_QUEUES: ' datasets , diagnostics,datasets' }).queue.queues, ['datasets', 'diagnostics']);
     const problems = problemsOf({ WORKER_QUEUES: 'datasets,parse,imports' });
     assert.equal(problems.length, 1);
-    assert.match(problems[0], /WORKER_QUEUES names unknown queue\(s\) "parse", "imports"; the queues are migrations, migration-batches, datasets, validations, schedules, webhooks, plans, diagnostics/);
+    assert.match(problems[0], /WORKER_QUEUES names unknown queue\(s\) "parse", "imports"; the queues are migrations, migration-batches, datasets, validations, schedules, webhooks, plans, transfers, diagnostics/);
   });
 
   test('secrets in a bad URL are not echoed back', () => {

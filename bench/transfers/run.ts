@@ -1,0 +1,127 @@
+// Transfers benchmark (issue 16): N records from a Redis Stream into the Local org (upsert, Bulk API 2.0) and N
+// messages from a RabbitMQ queue into a Redis Stream, DMS (a worker in its own process running the transfer) against a
+// minimal hand-written consumer (bench/transfers/hand-written.ts) in the same run, alternating; medians of `runs`.
+// Needs Redis (REDIS_URL, default 127.0.0.1:6379) and RabbitMQ (RABBITMQ_URL, default guest@127.0.0.1:5672); starts
+// its own in-memory pouchdb-server and emulator. Writes bench/transfers/RESULTS.md.
+// Usage: node --import tsx bench/transfers/run.ts [records=20000] [runs=3]   (the issue's size: 1000000)
+import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { connect } from 'amqplib';
+import { rssMb, runScript, startCouch, startEmulatorProcess, stop } from '../migrate/processes.js';
+import { orgToken } from '../export/load-org.js';
+import { RABBIT_URL } from './hand-written.js';
+
+const records = Number(process.argv[2] ?? 20_000);
+const runs = Number(process.argv[3] ?? 3);
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const SIDES = ['dms', 'baseline'] as const;
+type Side = (typeof SIDES)[number];
+interface Run { seconds: number; rssMb: number }
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const tag = () => randomBytes(3).toString('hex');
+
+async function fillStream(redis: Redis, stream: string, prefix: string): Promise<void> {
+  for (let from = 0; from < records; from += 10_000) {
+    const pipeline = redis.pipeline();
+    for (let i = from; i < Math.min(records, from + 10_000); i++) {
+      pipeline.xadd(stream, '*', 'External_Id__c', `${prefix}-${i}`, 'Name', `Bench ${i}`, 'Phone', `+1 555 ${i}`, 'Industry', 'Energy');
+    }
+    await pipeline.exec();
+  }
+}
+
+async function fillQueue(queue: string): Promise<void> {
+  const connection = await connect(RABBIT_URL);
+  const channel = await connection.createConfirmChannel();
+  await channel.assertQueue(queue, { durable: false });
+  for (let i = 0; i < records; i++) {
+    channel.sendToQueue(queue, Buffer.from(JSON.stringify({ n: i, name: `message ${i}`, kind: 'bench' })));
+    if (i % 10_000 === 9_999) await channel.waitForConfirms();
+  }
+  await channel.waitForConfirms();
+  await connection.close();
+}
+
+async function orgCount(orgUrl: string, prefix: string): Promise<number> {
+  const soql = encodeURIComponent(`SELECT COUNT() FROM Account WHERE External_Id__c LIKE '${prefix}-%'`);
+  const res = await fetch(`${orgUrl}/services/data/v62.0/query?q=${soql}`, { headers: { authorization: `Bearer ${await orgToken(orgUrl)}` } });
+  return ((await res.json()) as { totalSize: number }).totalSize;
+}
+
+const loadAtStart = loadavg().map((l) => l.toFixed(1)).join(' ');
+const redis = new Redis(REDIS_URL);
+const couch = await startCouch();
+const emulator = await startEmulatorProcess();
+const results: Record<string, Record<Side, Run[]>> = { 'stream-org': { dms: [], baseline: [] }, 'queue-stream': { dms: [], baseline: [] } };
+try {
+  for (let run = 0; run < runs; run++) {
+    for (const side of SIDES) {
+      const prefix = `${side}${run}${tag()}`;
+      const stream = `bench-in-${prefix}`;
+      await fillStream(redis, stream, prefix);
+      const args = ['bench/transfers/side.ts', side, 'stream-org', String(records), stream, '', REDIS_URL, couch.url, emulator.url];
+      const toOrg = (await runScript(args)) as unknown as Run;
+      const inOrg = await orgCount(emulator.url, prefix);
+      if (inOrg !== records) throw new Error(`${side}: the org holds ${inOrg} of ${records} records`);
+      await redis.del(stream);
+      results['stream-org'][side].push(toOrg);
+
+      const queue = `bench-queue-${prefix}`;
+      const target = `bench-out-${prefix}`;
+      await fillQueue(queue);
+      const toStream = (await runScript(['bench/transfers/side.ts', side, 'queue-stream', String(records), queue, target, REDIS_URL, couch.url, emulator.url])) as unknown as Run;
+      const written = await redis.xlen(target);
+      if (written !== records) throw new Error(`${side}: the stream holds ${written} of ${records} entries`);
+      await redis.del(target);
+      const connection = await connect(RABBIT_URL);
+      await (await connection.createChannel()).deleteQueue(queue);
+      await connection.close();
+      results['queue-stream'][side].push(toStream);
+      console.log(`run ${run + 1} ${side}: stream -> org ${toOrg.seconds.toFixed(2)} s (${fmt(toOrg.rssMb)} MB), queue -> stream ${toStream.seconds.toFixed(2)} s (${fmt(toStream.rssMb)} MB)`);
+    }
+  }
+} finally {
+  console.log(`emulator peak RSS ${fmt(rssMb(emulator.proc.pid).peak)} MB, pouchdb-server ${fmt(rssMb(couch.proc.pid).peak)} MB`);
+  await stop(emulator);
+  await stop(couch);
+  redis.disconnect();
+}
+
+const row = (scenario: string, label: string, goal: number) => {
+  const [d, b] = SIDES.map((side) => median(results[scenario][side].map((r) => r.seconds)));
+  const rss = Math.max(...results[scenario].dms.map((r) => r.rssMb));
+  const rate = records / d;
+  return `| ${label} | **${fmt(rate)}** | ${fmt(records / b)} (${(d / b).toFixed(2)}x the time) | ${fmt(rss)} | >= ${fmt(goal)}/s: ${rate >= goal ? 'met' : '**NOT met**'}; <= 300 MB: ${rss <= 300 ? 'met' : '**NOT met**'} |`;
+};
+const text = [
+  '# Transfers benchmark (bench/transfers)',
+  '',
+  `Measured ${new Date().toISOString().slice(0, 10)} with Node ${process.version} on the shared 2-core machine while other sessions ran their`,
+  `tests and benches (load average at the start / end: ${loadAtStart} / ${loadavg().map((l) => l.toFixed(1)).join(' ')}). ${fmt(records)} records per`,
+  `scenario, medians of ${runs} runs, DMS and the hand-written consumer alternating; each side runs in a fresh process of its own (its peak RSS is`,
+  'its VmHWM). DMS: a worker (`startWorkers`, queue `transfers`) running a transfer made by `createTransfer`, timed from the',
+  'request to `completed` on its document, with every count, dead-letter check and progress save. Baseline: bench/transfers/hand-written.ts.',
+  '',
+  '- stream -> org: entries with External_Id__c, Name, Phone, Industry; upsert on External_Id__c through Bulk API 2.0 into the Local org',
+  '  (its own process), 25,000 records a job on both sides; XACK + XDEL after each job completed.',
+  '- queue -> stream: JSON messages (3 fields) from a RabbitMQ queue into a Redis Stream, prefetch 5,000, acknowledged after the XADDs.',
+  '',
+  '| scenario | DMS records/s | hand-written records/s (DMS time ratio) | DMS peak RSS, MB | goals |',
+  '|---|---|---|---|---|',
+  row('stream-org', 'Redis Stream -> Local org (upsert, Bulk 2.0)', 20_000),
+  row('queue-stream', 'RabbitMQ queue -> Redis Stream', 50_000),
+  '',
+  `Runs, s (DMS / hand-written): stream -> org ${results['stream-org'].dms.map((r, i) => `${r.seconds.toFixed(2)} / ${results['stream-org'].baseline[i].seconds.toFixed(2)}`).join(', ')};`
+  + ` queue -> stream ${results['queue-stream'].dms.map((r, i) => `${r.seconds.toFixed(2)} / ${results['queue-stream'].baseline[i].seconds.toFixed(2)}`).join(', ')}.`,
+  '',
+  '## Reproduce',
+  '',
+  `\`node --import tsx bench/transfers/run.ts ${records} ${runs}\` (the issue's size: \`1000000\`).`,
+  '',
+];
+writeFileSync(process.env.BENCH_RESULTS ?? 'bench/transfers/RESULTS.md', text.join('\n'));
+console.log(text.join('\n'));

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { defineOperations } from '../../openapi/index.js';
+import { DeadLetterRetry, TransferDoc, TransferRequest } from '../../transfers/index.js';
+import { IdParams, Urls } from './shapes.js';
+
+const TransferView = TransferDoc.omit({ _id: true, _rev: true, kind: true, endpoints: true })
+  .extend({ id: z.string(), urls: Urls }).meta({ id: 'Transfer' });
+const DeadLetterView = z.object({
+  transferId: z.string(), key: z.string(), record: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+  code: z.string(), reason: z.string(), attempts: z.number().int(), at: z.string(),
+}).meta({ id: 'DeadLetter' });
+const tag = 'transfers';
+const control = (action: 'pause' | 'resume' | 'stop', summary: string) => ({
+  method: 'post' as const, path: `/api/v1/transfers/{id}/${action}`, tag, scope: 'operate' as const, summary,
+  params: IdParams,
+  responses: { 200: TransferView },
+});
+
+export const transferOperations = defineOperations([
+  {
+    method: 'post', path: '/api/v1/transfers', tag, scope: 'operate',
+    summary: 'Start a transfer (source, pipeline, target, batch size, bound); answers its id at once',
+    body: TransferRequest,
+    responses: { 202: TransferView },
+  },
+  {
+    method: 'get', path: '/api/v1/transfers', tag, scope: 'read',
+    summary: 'Transfers, newest first',
+    responses: { 200: z.object({ transfers: z.array(TransferView) }) },
+  },
+  {
+    method: 'get', path: '/api/v1/transfers/{id}', tag, scope: 'read',
+    summary: 'One transfer: status, counts, lag, the bound\'s state',
+    params: IdParams,
+    responses: { 200: TransferView },
+  },
+  control('pause', 'Pause after the running batch; resume goes on from there'),
+  control('resume', 'Resume a paused or failed transfer from its saved position'),
+  control('stop', 'Stop for good; what was not moved stays in the source'),
+  {
+    method: 'get', path: '/api/v1/transfers/{id}/dead-letters', tag, scope: 'read',
+    summary: 'Records the pipeline or the target refused, with why',
+    params: IdParams,
+    responses: { 200: z.object({ deadLetters: z.array(DeadLetterView) }) },
+  },
+  {
+    method: 'post', path: '/api/v1/transfers/{id}/dead-letters/retry', tag, scope: 'operate',
+    summary: 'Send the dead letters again (optionally with a fixed pipeline, saved on the transfer)',
+    params: IdParams,
+    body: DeadLetterRetry,
+    responses: { 202: TransferView },
+  },
+]);

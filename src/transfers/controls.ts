@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import type { Services } from '../services.js';
+import { AppError } from '../errors.js';
+import { parsePipeline } from '../frame/index.js';
+import { DeadLetterRetry, TransferRequest, isFinished, type TransferDoc } from './model.js';
+import { sealEndpoints } from './open-ends.js';
+import { signalControl } from './control-signal.js';
+import { getTransfer, insertTransfer, transferDocId, updateTransfer } from './store.js';
+
+const runJobId = (id: string, run: number) => `transfer-${id}-run-${run}`;
+
+async function enqueueRun(services: Services, id: string, run: number): Promise<void> {
+  await services.producer.enqueue('transfer.run', { transferId: id, run }, { jobId: runJobId(id, run) });
+}
+
+/** Checks a transfer request and starts it: its document exists at once (running); a worker moves the records. */
+export async function createTransfer(services: Services, input: unknown, requestedBy: string): Promise<TransferDoc> {
+  const request = TransferRequest.parse(input);
+  const pipeline = parsePipeline(request.pipeline);
+  const id = randomUUID();
+  const docId = transferDocId(id);
+  const now = new Date().toISOString();
+  const { endpoints, source, target } = sealEndpoints(services, docId, request.source, request.target);
+  const name = request.name ?? `${request.source.kind} to ${request.target.kind} ${now.slice(0, 16)}`;
+  const doc = await insertTransfer(services.store, {
+    _id: docId, kind: 'transfer', name, source, target, endpoints, pipeline, batchSize: request.batchSize, bound: request.bound,
+    mode: request.mode, status: 'running', run: 0,
+    counts: { recordsIn: 0, recordsOut: 0, skipped: 0, deadLetters: 0, batches: 0, errors: 0 },
+    boundState: { full: false }, createdBy: requestedBy, createdAt: now, updatedAt: now,
+  });
+  await enqueueRun(services, id, 0);
+  return doc;
+}
+
+const refuse = (doc: TransferDoc, action: string) =>
+  new AppError('TRANSFER_STATE', 409, `Transfer ${doc.name} is ${doc.status}: it cannot be ${action}.`);
+
+/** The running batch finishes and is acknowledged; the run then ends until the transfer is resumed. */
+export async function pauseTransfer(services: Services, id: string): Promise<TransferDoc> {
+  const doc = await getTransfer(services.store, id);
+  if (doc.status !== 'running' && doc.status !== 'waiting') throw refuse(doc, 'paused');
+  const paused = await updateTransfer(services.store, id, (d) => ({ ...d, status: 'paused' }));
+  await signalControl(services, id);
+  return paused ?? doc;
+}
+
+/** A paused or failed transfer goes on from its saved position (a new run, so a new job). */
+export async function resumeTransfer(services: Services, id: string): Promise<TransferDoc> {
+  const doc = await getTransfer(services.store, id);
+  if (doc.status !== 'paused' && doc.status !== 'failed') throw refuse(doc, 'resumed');
+  const again = (d: TransferDoc): TransferDoc => ({ ...d, status: 'running', run: d.run + 1, error: undefined, finishedAt: undefined });
+  const resumed = await updateTransfer(services.store, id, again);
+  if (!resumed) throw refuse(doc, 'resumed');
+  await signalControl(services, id);
+  await enqueueRun(services, id, resumed.run);
+  return resumed;
+}
+
+/** Stops for good: what was read and not written stays in the source, unacknowledged. */
+export async function stopTransfer(services: Services, id: string): Promise<TransferDoc> {
+  const doc = await getTransfer(services.store, id);
+  if (isFinished(doc.status)) throw refuse(doc, 'stopped');
+  const stopped = await updateTransfer(services.store, id, (d) => ({ ...d, status: 'stopped', finishedAt: new Date().toISOString() }));
+  await signalControl(services, id);
+  return stopped ?? doc;
+}
+
+/** Sends the dead letters again in a job; the fix (a new pipeline) is saved on the transfer first. */
+export async function requestDeadLetterRetry(services: Services, id: string, input: unknown): Promise<TransferDoc> {
+  const fix = DeadLetterRetry.parse(input ?? {});
+  const doc = await getTransfer(services.store, id);
+  const pipeline = fix.pipeline === undefined ? undefined : parsePipeline(fix.pipeline);
+  const updated = pipeline ? await updateTransfer(services.store, id, (d) => ({ ...d, pipeline })) : doc;
+  const requestedAt = new Date().toISOString();
+  await services.producer.enqueue('transfer.retry', { transferId: id, requestedAt }, { jobId: `transfer-${id}-retry-${Date.parse(requestedAt)}` });
+  return updated ?? doc;
+}

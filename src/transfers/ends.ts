@@ -1,0 +1,39 @@
+import type { TransferRecord } from './model.js';
+
+/** One record read from a source: its key there (for dead letters) and its fields. */
+export interface SourceEntry { key: string; record: TransferRecord }
+
+/** What a source read: its entries, and the position to save once the target confirmed them (a source that has one). */
+export interface SourceBatch { entries: SourceEntry[]; position?: string }
+
+/**
+ * Where a transfer reads. `read` returns an empty batch when nothing is there now (after waiting up to
+ * `waitMs` for records to arrive); `ack` removes or acknowledges a batch, and is called only after the target
+ * confirmed every record of it. Records not acknowledged are read again after a crash.
+ */
+export interface TransferSource {
+  read(max: number, waitMs: number): Promise<SourceBatch>;
+  ack(batch: SourceBatch): Promise<void>;
+  /** Records still to move: stream entries pending and unread, queue depth; undefined when unknown. */
+  lag(): Promise<number | undefined>;
+  close(): Promise<void>;
+}
+
+/** The target's answer for one record: written, or refused for a reason retrying will not change. */
+export type WriteOutcome = { ok: true } | { ok: false; code: string; reason: string };
+
+/**
+ * How many more records the target takes before it is full (undefined: no bound), and what it holds against which
+ * limit, for the page. The engine reads at most `free` records, so a bounded target never overflows.
+ */
+export interface Room { free?: number; used?: number; limit?: number; reason?: string }
+
+/**
+ * Where a transfer writes. `write` answers per record, in order, after the target confirmed them; a failure of
+ * the whole call (the target unreachable) throws, and the batch is read again.
+ */
+export interface TransferTarget {
+  room(): Promise<Room>;
+  write(records: TransferRecord[]): Promise<WriteOutcome[]>;
+  close(): Promise<void>;
+}

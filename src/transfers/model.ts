@@ -1,0 +1,156 @@
+import { z } from 'zod';
+import { Pipeline } from '../frame/index.js';
+import { SealedBox } from '../connections/index.js';
+
+/** A name in Redis, RabbitMQ or CouchDB: printable, no spaces. */
+const name = z.string().trim().min(1).max(200).regex(/^[^\s]+$/, 'no spaces');
+/** Where a Redis, RabbitMQ or CouchDB endpoint is; absent means DMS's own Redis or CouchDB. Sealed when stored. */
+const url = z.string().trim().url().max(2000).optional();
+
+export const RedisStreamSource = z.object({ kind: z.literal('redis-stream'), url, stream: name, group: name.default('dms-transfer') });
+export const RabbitQueueSource = z.object({ kind: z.literal('rabbitmq-queue'), url, queue: name });
+export const CouchChangesSource = z.object({ kind: z.literal('couch-changes'), url, database: name });
+export const DatasetSource = z.object({ kind: z.literal('dataset'), datasetId: z.string().min(1).max(100) });
+
+export const SourceRequest = z.discriminatedUnion('kind', [RedisStreamSource, RabbitQueueSource, CouchChangesSource, DatasetSource]);
+export type SourceRequest = z.infer<typeof SourceRequest>;
+
+export const RedisStreamTarget = z.object({ kind: z.literal('redis-stream'), url, stream: name });
+export const RabbitExchangeTarget = z.object({
+  kind: z.literal('rabbitmq-exchange'), url, exchange: z.string().trim().max(200), routingKey: z.string().max(255).default(''),
+  /** The queue whose depth is the bound (the one the exchange feeds). */
+  boundQueue: name.optional(),
+});
+export const CouchDatabaseTarget = z.object({
+  kind: z.literal('couch-database'), url, database: name,
+  /** The record field that becomes the document's _id, so a repeated batch updates instead of adding. */
+  idField: z.string().min(1).max(255).optional(),
+});
+export const SalesforceTarget = z.object({
+  kind: z.literal('salesforce'),
+  connectionId: z.string().trim().min(1).max(100).default('local'),
+  object: z.string().trim().min(1).max(80),
+  externalIdField: z.string().trim().min(1).max(80),
+  api: z.enum(['auto', 'collections', 'bulk']).default('auto'),
+  /** API calls kept for everything else that uses the org (on top of 5 % of the daily allowance). */
+  reserveCalls: z.number().int().nonnegative().default(0),
+});
+
+export const TargetRequest = z.discriminatedUnion('kind', [RedisStreamTarget, RabbitExchangeTarget, CouchDatabaseTarget, SalesforceTarget]);
+export type TargetRequest = z.infer<typeof TargetRequest>;
+
+/** `POST /api/v1/transfers`. `bound`: the most the target may hold (stream length, queue depth, doc count). */
+export const TransferRequest = z.object({
+  name: z.string().trim().max(200).optional(),
+  source: SourceRequest,
+  target: TargetRequest,
+  pipeline: Pipeline.default([]),
+  batchSize: z.number().int().min(1).max(50_000).default(500),
+  bound: z.number().int().positive().optional(),
+  /** once: ends when the source is empty; continuous: keeps draining as records arrive until stopped. */
+  mode: z.enum(['once', 'continuous']).default('once'),
+});
+export type TransferRequest = z.input<typeof TransferRequest>;
+
+export const TRANSFER_STATUSES = ['running', 'waiting', 'paused', 'stopped', 'completed', 'failed'] as const;
+export const TransferStatus = z.enum(TRANSFER_STATUSES);
+export type TransferStatus = z.infer<typeof TransferStatus>;
+/** A transfer in one of these ends no more batches until it is resumed (paused) or never again. */
+export const isFinished = (status: TransferStatus): boolean => status === 'stopped' || status === 'completed' || status === 'failed';
+
+/** Stored source and target: as requested, without their URLs (sealed apart in `endpoints`). */
+const noUrl = { url: true } as const;
+export const StoredSource = z.discriminatedUnion('kind', [
+  RedisStreamSource.omit(noUrl), RabbitQueueSource.omit(noUrl), CouchChangesSource.omit(noUrl), DatasetSource,
+]);
+export type StoredSource = z.infer<typeof StoredSource>;
+export const StoredTarget = z.discriminatedUnion('kind', [
+  RedisStreamTarget.omit(noUrl), RabbitExchangeTarget.omit(noUrl), CouchDatabaseTarget.omit(noUrl), SalesforceTarget,
+]);
+export type StoredTarget = z.infer<typeof StoredTarget>;
+
+/** The endpoints' URLs (they carry passwords), sealed with SECRET_KEY like a Salesforce connection's secrets. */
+export const Endpoints = z.object({ source: z.string().optional(), target: z.string().optional() });
+export type Endpoints = z.infer<typeof Endpoints>;
+
+export const TransferCounts = z.object({
+  /** Records read from the source; out = written and confirmed by the target. */
+  recordsIn: z.number().int().nonnegative().default(0),
+  recordsOut: z.number().int().nonnegative().default(0),
+  /** Removed by a pipeline step (filter, dedupe): acknowledged, not written. */
+  skipped: z.number().int().nonnegative().default(0),
+  deadLetters: z.number().int().nonnegative().default(0),
+  batches: z.number().int().nonnegative().default(0),
+  /** Batches that failed as a whole and were read again. */
+  errors: z.number().int().nonnegative().default(0),
+});
+export type TransferCounts = z.infer<typeof TransferCounts>;
+
+/** Why the transfer waits: the target is full (what it holds against the bound) until `since` + room. */
+export const BoundState = z.object({
+  full: z.boolean(),
+  used: z.number().optional(),
+  limit: z.number().optional(),
+  reason: z.string().max(500).optional(),
+  since: z.string().optional(),
+});
+export type BoundState = z.infer<typeof BoundState>;
+
+export const TransferDoc = z.object({
+  _id: z.string(),
+  _rev: z.string().optional(),
+  kind: z.literal('transfer'),
+  name: z.string(),
+  source: StoredSource,
+  target: StoredTarget,
+  endpoints: SealedBox,
+  pipeline: Pipeline,
+  batchSize: z.number().int().positive(),
+  bound: z.number().int().positive().optional(),
+  mode: z.enum(['once', 'continuous']),
+  status: TransferStatus,
+  /** Incremented by each resume: the job id of a run, so a resumed transfer gets a new job. */
+  run: z.number().int().nonnegative(),
+  /** The source's resumable position when it has one of its own (a changes sequence, a dataset row). */
+  position: z.string().optional(),
+  counts: TransferCounts,
+  /** Entries pending in the source (stream pending + unread, queue depth), as last seen. */
+  lag: z.number().int().nonnegative().optional(),
+  boundState: BoundState.default({ full: false }),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+  createdBy: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  finishedAt: z.string().optional(),
+});
+export type TransferDoc = z.infer<typeof TransferDoc>;
+
+export type TransferRecord = Record<string, string | number | boolean | null>;
+
+/** A value read from JSON as a record's field: scalars as they are, nested values as their JSON text. */
+export function fieldValue(value: unknown): TransferRecord[string] {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
+  return JSON.stringify(value);
+}
+
+/** A record the pipeline or the target refused, kept with why, until it is retried or dropped. */
+export const DeadLetterDoc = z.object({
+  _id: z.string(),
+  _rev: z.string().optional(),
+  kind: z.literal('dead-letter'),
+  transferId: z.string(),
+  /** The record's key in its source: stream entry id, message id or delivery tag, document id, row number. */
+  key: z.string(),
+  record: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+  code: z.string(),
+  reason: z.string(),
+  attempts: z.number().int().positive(),
+  at: z.string(),
+});
+export type DeadLetterDoc = z.infer<typeof DeadLetterDoc>;
+
+export const DeadLetterRetry = z.object({
+  /** The fix: a new pipeline for the transfer, saved and used for the retried records and the ones after. */
+  pipeline: Pipeline.optional(),
+});

@@ -1,0 +1,90 @@
+import nano from 'nano';
+import { Redis } from 'ioredis';
+import type { Services } from '../services.js';
+import { open, seal, secretKey, type SealedBox } from '../connections/index.js';
+import { AppError } from '../errors.js';
+import { logger } from '../logger.js';
+import { sessionFor } from '../salesforce/index.js';
+import type { TransferSource, TransferTarget } from './ends.js';
+import { Endpoints, type SourceRequest, type StoredSource, type StoredTarget, type TargetRequest, type TransferDoc } from './model.js';
+import { connectRabbit } from './rabbitmq.js';
+import { CouchChangesSource } from './sources/couch-changes.js';
+import { DatasetSource } from './sources/dataset.js';
+import { RabbitQueueSource } from './sources/rabbitmq-queue.js';
+import { RedisStreamSource } from './sources/redis-stream.js';
+import { CouchDatabaseTarget } from './targets/couch-database.js';
+import { RabbitExchangeTarget } from './targets/rabbitmq-exchange.js';
+import { RedisStreamTarget } from './targets/redis-stream.js';
+import { SalesforceTarget } from './targets/salesforce.js';
+
+const urlOf = (end: SourceRequest | TargetRequest): string | undefined => ('url' in end ? end.url : undefined);
+
+/** The endpoints' URLs sealed for the transfer document (bound to its id), and the ends without them. */
+export function sealEndpoints(
+  services: Services, docId: string, source: SourceRequest, target: TargetRequest,
+): { endpoints: SealedBox; source: StoredSource; target: StoredTarget } {
+  const endpoints: Endpoints = { source: urlOf(source), target: urlOf(target) };
+  const strip = <T extends SourceRequest | TargetRequest>(end: T) => {
+    const { url: _url, ...rest } = end as T & { url?: string };
+    return rest;
+  };
+  return {
+    endpoints: seal(secretKey(services.config), JSON.stringify(endpoints), docId),
+    source: strip(source) as StoredSource,
+    target: strip(target) as StoredTarget,
+  };
+}
+
+function endpointsOf(services: Services, doc: TransferDoc): Endpoints {
+  return Endpoints.parse(JSON.parse(open(secretKey(services.config), doc.endpoints, doc._id)));
+}
+
+function redisAt(services: Services, url: string | undefined): Redis {
+  const at = url ?? services.config.redis?.url;
+  if (!at) throw new AppError('TRANSFER_ENDPOINT_MISSING', 400, 'The transfer names no Redis URL and DMS has no Redis of its own configured.');
+  const redis = new Redis(at, { maxRetriesPerRequest: 3, connectionName: 'dms-transfer' });
+  redis.on('error', (err: Error) => logger('worker').warn({ err }, 'transfer Redis connection error'));
+  return redis;
+}
+
+function couchAt(services: Services, url: string | undefined, database: string) {
+  const at = url ?? services.config.couch?.url;
+  if (!at) throw new AppError('TRANSFER_ENDPOINT_MISSING', 400, 'The transfer names no CouchDB URL and DMS has no CouchDB of its own configured.');
+  return nano(at).use(database);
+}
+
+function rabbitUrl(url: string | undefined): string {
+  if (!url) throw new AppError('TRANSFER_ENDPOINT_MISSING', 400, 'A RabbitMQ end needs its URL (amqp://user:password@host:5672/vhost).');
+  return url;
+}
+
+/** Opens the transfer's source with its sealed URL; `consumer` names this transfer's reader in a stream's group. */
+export async function openSource(services: Services, doc: TransferDoc): Promise<TransferSource> {
+  const url = endpointsOf(services, doc).source;
+  const source = doc.source;
+  switch (source.kind) {
+    case 'redis-stream':
+      return RedisStreamSource.open(redisAt(services, url), source.stream, source.group, `transfer-${doc._id}`);
+    case 'rabbitmq-queue':
+      return RabbitQueueSource.open(await connectRabbit(rabbitUrl(url)), source.queue, doc.batchSize);
+    case 'couch-changes':
+      return new CouchChangesSource(couchAt(services, url, source.database), doc.position ?? '0');
+    case 'dataset':
+      return DatasetSource.open(services.store, source.datasetId, doc.position);
+  }
+}
+
+export async function openTarget(services: Services, doc: TransferDoc): Promise<TransferTarget> {
+  const url = endpointsOf(services, doc).target;
+  const target = doc.target;
+  switch (target.kind) {
+    case 'redis-stream':
+      return new RedisStreamTarget(redisAt(services, url), target.stream, doc.bound);
+    case 'rabbitmq-exchange':
+      return RabbitExchangeTarget.open(await connectRabbit(rabbitUrl(url)), target.exchange, target.routingKey, target.boundQueue, doc.bound);
+    case 'couch-database':
+      return new CouchDatabaseTarget(couchAt(services, url, target.database), target.idField, doc.bound);
+    case 'salesforce':
+      return new SalesforceTarget(services.redis, await sessionFor(services, target.connectionId), target);
+  }
+}

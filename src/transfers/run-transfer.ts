@@ -1,0 +1,119 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Services } from '../services.js';
+import { isAppError } from '../errors.js';
+import { logger } from '../logger.js';
+import { RedisSeenKeys } from '../frame/index.js';
+import type { TransferSource, TransferTarget } from './ends.js';
+import { moveBatch, type Refused } from './move-batch.js';
+import { openSource, openTarget } from './open-ends.js';
+import { TransferProgress } from './progress.js';
+import { controlWatch } from './control-signal.js';
+import { findTransfer, putDeadLetters } from './store.js';
+import type { TransferDoc } from './model.js';
+
+/** How long a read waits for records: a one-shot transfer ends at the first empty read. */
+const WAIT_ONCE_MS = 200;
+const WAIT_CONTINUOUS_MS = 1000;
+/** How often a full target is asked again for room. */
+export const BOUND_POLL_MS = 250;
+/** A batch whose write failed as a whole is tried this many times (backing off) before the run fails. */
+const WRITE_ATTEMPTS = 5;
+
+export type TransferOutcome = { outcome: 'completed' | 'paused' | 'stopped' | 'failed' } | { outcome: 'skipped'; reason: string };
+
+/** Refused records stored with why, before their batch is acknowledged. */
+export async function keepDeadLetters(services: Services, transferId: string, refused: Refused[]): Promise<void> {
+  const at = new Date().toISOString();
+  const letters = refused.map((r) => ({ transferId, key: r.entry.key, record: r.entry.record, code: r.code, reason: r.reason, at }));
+  await putDeadLetters(services.store, letters);
+}
+
+export const seenKeysOf = (services: Services, doc: TransferDoc) =>
+  new RedisSeenKeys(services.redis, `${services.config.queue.prefix}:transfer:${doc._id}:seen`);
+
+function failureOf(error: unknown): { code: string; message: string } {
+  if (isAppError(error) && error.expose) return { code: error.code, message: error.message };
+  const message = error instanceof Error ? error.message : String(error);
+  return { code: 'TRANSFER_FAILED', message: `The transfer stopped on an error: ${message.slice(0, 500)}` };
+}
+
+/**
+ * Runs one transfer until its source is empty (once), or until it is paused or stopped: before each batch it asks
+ * the target for room (waiting, visibly, while it is full), reads at most that many records, runs the pipeline,
+ * writes, keeps refused records as dead letters, and only then acknowledges the batch in the source.
+ */
+export async function runTransfer(services: Services, transferId: string, run: number, lastAttempt: boolean): Promise<TransferOutcome> {
+  const log = logger('worker', { transferId, run });
+  const doc = await findTransfer(services.store, transferId);
+  if (!doc || doc.run !== run || (doc.status !== 'running' && doc.status !== 'waiting')) {
+    return { outcome: 'skipped', reason: 'the transfer was paused, stopped, resumed or deleted since' };
+  }
+  const progress = new TransferProgress(services.store, transferId, doc);
+  let source: TransferSource | undefined;
+  let target: TransferTarget | undefined;
+  try {
+    source = await openSource(services, doc);
+    target = await openTarget(services, doc);
+    const outcome = await drain(services, transferId, progress, source, target, log);
+    await progress.save(outcome === 'completed' ? { status: 'completed' } : undefined);
+    log.info({ outcome, counts: progress.doc.counts }, 'transfer run ended');
+    return { outcome };
+  } catch (error) {
+    if (!lastAttempt && !(isAppError(error) && error.status < 500)) throw error;
+    log.error({ err: error }, 'transfer failed');
+    await progress.save({ status: 'failed', error: failureOf(error) });
+    return { outcome: 'failed' };
+  } finally {
+    await source?.close().catch(() => undefined);
+    await target?.close().catch(() => undefined);
+  }
+}
+
+async function drain(
+  services: Services, transferId: string, progress: TransferProgress, source: TransferSource, target: TransferTarget, log: ReturnType<typeof logger>,
+): Promise<'completed' | 'paused' | 'stopped'> {
+  const doc = progress.doc;
+  const context = { seenKeys: seenKeysOf(services, doc), now: new Date(doc.createdAt) };
+  const controlled = controlWatch(services, transferId);
+  await controlled();
+  const released = () => (progress.doc.status === 'stopped' ? 'stopped' : 'paused');
+  for (;;) {
+    if (progress.due || (await controlled())) {
+      progress.setLag(await source.lag());
+      await progress.save();
+    }
+    if (!progress.owned) return released();
+    const room = await target.room();
+    progress.setRoom(room);
+    if (room.free === 0) {
+      if (progress.doc.status !== 'waiting') await progress.save();
+      await sleep(BOUND_POLL_MS);
+      continue;
+    }
+    const batch = await source.read(Math.min(doc.batchSize, room.free ?? doc.batchSize), doc.mode === 'once' ? WAIT_ONCE_MS : WAIT_CONTINUOUS_MS);
+    if (batch.entries.length === 0) {
+      if (doc.mode === 'once') return 'completed';
+      continue;
+    }
+    // Paused or stopped during the read: the batch is left unacknowledged, so the next run reads it again.
+    if (await controlled()) {
+      await progress.save();
+      if (!progress.owned) return released();
+    }
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const moved = await moveBatch(batch.entries, progress.doc.pipeline, context, target);
+        await keepDeadLetters(services, transferId, moved.refused);
+        await source.ack(batch);
+        progress.batch(batch.entries.length, moved, batch.position);
+        break;
+      } catch (error) {
+        progress.failedBatch();
+        // A pipeline that does not fit the records, or a refusal of the whole call, does not change by trying again.
+        if (attempt >= WRITE_ATTEMPTS || (isAppError(error) && error.status < 500)) throw error;
+        log.warn({ err: error, attempt }, 'batch failed as a whole; writing it again');
+        await sleep(Math.min(200 * 2 ** attempt, 10_000));
+      }
+    }
+  }
+}

@@ -1,0 +1,84 @@
+import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
+import type { SourceBatch, TransferSource } from '../ends.js';
+import { closedOnFailure, messageRecord, mustExist } from '../rabbitmq.js';
+
+/** How long a read that has some messages waits for more to fill its batch. */
+const FILL_MS = 20;
+
+/**
+ * A RabbitMQ queue consumed with manual acknowledgements and a prefetch of one batch: the broker holds the
+ * rest until a batch is acknowledged (after the target confirmed it), and delivers unacknowledged messages
+ * again when the connection drops.
+ */
+export class RabbitQueueSource implements TransferSource {
+  private readonly buffer: ConsumeMessage[] = [];
+  /** Each batch's last delivery: acknowledging it acknowledges the batch (and any before it). */
+  private readonly lastOf = new WeakMap<SourceBatch, ConsumeMessage>();
+  private unacknowledged = 0;
+  private arrived: (() => void) | undefined;
+
+  private constructor(private readonly connection: ChannelModel, private readonly channel: Channel, private readonly queue: string) {}
+
+  static async open(connection: ChannelModel, queue: string, batchSize: number): Promise<RabbitQueueSource> {
+    return closedOnFailure(connection, async () => {
+      const channel = await connection.createChannel();
+      await mustExist(`queue ${queue}`, () => channel.checkQueue(queue));
+      await channel.prefetch(batchSize);
+      const source = new RabbitQueueSource(connection, channel, queue);
+      await channel.consume(queue, (message) => {
+        if (!message) return;
+        source.buffer.push(message);
+        source.arrived?.();
+      }, { noAck: false });
+      return source;
+    });
+  }
+
+  /** Waits until the buffer holds `count` messages or `ms` passed; one timer, woken once by the delivery that fills it. */
+  private async waitFor(count: number, ms: number): Promise<void> {
+    if (this.buffer.length >= count || ms <= 0) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.arrived = () => {
+        if (this.buffer.length < count) return;
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.arrived = undefined;
+  }
+
+  async read(max: number, waitMs: number): Promise<SourceBatch> {
+    await this.waitFor(1, waitMs);
+    // Empty only when the broker says so too: a busy broker may be slow to deliver after an acknowledgement.
+    while (this.buffer.length === 0 && (await this.channel.checkQueue(this.queue)).messageCount > 0) await this.waitFor(1, waitMs);
+    if (this.buffer.length > 0) await this.waitFor(max, FILL_MS);
+    const taken = this.buffer.splice(0, max);
+    const entries = taken.map((message) => {
+      const key = typeof message.properties.messageId === 'string' ? message.properties.messageId : `delivery-${message.fields.deliveryTag}`;
+      return { key, record: messageRecord(message.content) };
+    });
+    const batch: SourceBatch = { entries };
+    const last = taken.at(-1);
+    if (last) this.lastOf.set(batch, last);
+    this.unacknowledged += taken.length;
+    return batch;
+  }
+
+  async ack(batch: SourceBatch): Promise<void> {
+    const last = this.lastOf.get(batch);
+    if (!last) return;
+    // Every delivery up to the batch's last: the broker delivers in order on one channel.
+    this.channel.ack(last, true);
+    this.unacknowledged -= batch.entries.length;
+  }
+
+  async lag(): Promise<number | undefined> {
+    const { messageCount } = await this.channel.checkQueue(this.queue);
+    return messageCount + this.buffer.length + this.unacknowledged;
+  }
+
+  async close(): Promise<void> {
+    await this.connection.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,43 @@
+import type { Redis } from 'ioredis';
+import type { Room, TransferTarget, WriteOutcome } from '../ends.js';
+import type { TransferRecord } from '../model.js';
+
+/** A record as a stream entry's field list; null fields are left out (a reader sees them missing). */
+export function entryFields(record: TransferRecord): string[] {
+  const fields: string[] = [];
+  for (const [key, value] of Object.entries(record)) if (value !== null) fields.push(key, String(value));
+  return fields;
+}
+
+/**
+ * A Redis Stream written with XADD, one pipeline per batch (confirmed when every reply came back). The bound is
+ * its length: a batch takes at most the room left under it, and waits while XLEN is at it (never trimmed: backpressure, not loss).
+ */
+export class RedisStreamTarget implements TransferTarget {
+  constructor(private readonly redis: Redis, private readonly stream: string, private readonly bound: number | undefined) {}
+
+  async room(): Promise<Room> {
+    if (this.bound === undefined) return {};
+    const used = await this.redis.xlen(this.stream);
+    return { free: Math.max(0, this.bound - used), used, limit: this.bound, reason: `stream ${this.stream} holds ${used} of ${this.bound} entries` };
+  }
+
+  async write(records: TransferRecord[]): Promise<WriteOutcome[]> {
+    const pipeline = this.redis.pipeline();
+    const refused = new Set<number>();
+    records.forEach((record, i) => {
+      const fields = entryFields(record);
+      if (fields.length === 0) refused.add(i);
+      else pipeline.xadd(this.stream, '*', ...fields);
+    });
+    const replies = (await pipeline.exec()) ?? [];
+    const failed = replies.find(([error]) => error !== null);
+    if (failed?.[0]) throw failed[0];
+    const empty: WriteOutcome = { ok: false, code: 'EMPTY_RECORD', reason: 'The record has no field with a value: a stream entry needs one.' };
+    return records.map((_, i): WriteOutcome => (refused.has(i) ? empty : { ok: true }));
+  }
+
+  async close(): Promise<void> {
+    this.redis.disconnect();
+  }
+}
