@@ -12,7 +12,9 @@ import { COLUMNS } from '../migrate/generate.js';
 import { postDataset } from '../support/upload.js';
 import { sampleTree, type TreeMemory } from './process-tree.js';
 
-export const BUILT_CLI = 'dist/src/cli/index.js';
+/** The project built as `npm run build` does, into a folder of the bench's own (dist/ stays free for development). */
+export const BUILT_DIR = 'bench/out/e2e-dist';
+export const BUILT_CLI = `${BUILT_DIR}/src/cli/index.js`;
 
 export interface DmsStartRun {
   /** First byte of the upload to the migration `completed`. */

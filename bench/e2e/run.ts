@@ -2,14 +2,14 @@
 // an insert migration into the Local org, from the upload's first byte to `completed` with every row's result stored;
 // against `sf data import bulk --wait 30` of the same file into a fresh Local org, alternating, medians of `runs`.
 // Peak RSS of every process of the `npm start` tree (ps every 250 ms). Writes bench/e2e/RESULTS.md (BENCH_RESULTS).
-// Builds dist/ first (as `npm start` does); installs the sf CLI and a Node 22 into its cache on first use.
+// Builds the project first as `npm start` does (into bench/out/e2e-dist); installs the sf CLI and a Node 22 into its cache on first use.
 // Usage: node --import tsx bench/e2e/run.ts [rows=100000] [runs=3]   (--full: 1,000,000 rows, ~98 MB)
 import { execFileSync } from 'node:child_process';
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { SfCli } from '../../test/integration/sf-cli/sf-cli.js';
 import { defaultPath, generate } from '../migrate/generate.js';
-import { dmsStartRun, type DmsStartRun } from './dms-start.js';
+import { BUILT_DIR, dmsStartRun, type DmsStartRun } from './dms-start.js';
 import { peakByLabel } from './process-tree.js';
 import { sfImportRun, type SfImportRun } from './sf-import.js';
 
@@ -21,7 +21,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
 
-execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json', '--outDir', BUILT_DIR], { stdio: 'inherit' });
 const file = defaultPath(rows);
 if (!existsSync(file)) await generate(rows, file);
 const sizeMb = statSync(file).size / 1e6;
@@ -58,7 +58,7 @@ const text = [
   `work ran at the same time). Load average at the start / end: ${loadAtStart} / ${load()}. ${fmt(rows)} Accounts x 8 columns`,
   `(${fmt(sizeMb, 1)} MB CSV, bench/migrate/generate.ts); medians of ${runs} alternating runs.`,
   '',
-  '- DMS: the built `dms start` (what `npm start` runs after its build) with a fresh data folder, free ports, its embedded',
+  '- DMS: the built `dms start` (what `npm start` runs after its build; built into bench/out/e2e-dist) with a fresh data folder, free ports, its embedded',
   '  Redis, CouchDB-compatible server and Local org; the file POSTed to `/api/v1/datasets` as the upload form sends it; when',
   '  the dataset is ready, `POST /api/v1/migrations` (insert into Account on the Local org, the 8 columns mapped) and',
   '  `/start`; timed from the first byte of the upload to `completed` (polled every 100 ms), then the success results',
@@ -88,7 +88,7 @@ const text = [
   '## Reproduce',
   '',
   `\`node --import tsx bench/e2e/run.ts ${rows === 1_000_000 ? '--full' : rows} ${runs}\` (generates bench/out/migrate-accounts-<rows>.csv when`,
-  'missing, builds dist/, installs the sf CLI into its cache on first use; needs redis-server on PATH, as `npm start` does).',
+  'missing, builds the project into bench/out/e2e-dist, installs the sf CLI into its cache on first use; needs redis-server on PATH, as `npm start` does).',
   '',
 ];
 writeFileSync(process.env.BENCH_RESULTS ?? 'bench/e2e/RESULTS.md', text.join('\n'));
