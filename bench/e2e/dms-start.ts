@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { COLUMNS } from '../migrate/generate.js';
 import { postDataset } from '../support/upload.js';
@@ -81,7 +82,7 @@ async function resultLines(base: string, auth: string, id: string): Promise<numb
   const res = await fetch(new URL(`/api/v1/migrations/${id}/results/success.csv`, base), { headers: { authorization: auth } });
   if (!res.ok || !res.body) throw new Error(`success results answered ${res.status}`);
   let newlines = 0;
-  for await (const chunk of res.body as AsyncIterable<Uint8Array>) for (const byte of chunk) if (byte === 10) newlines++;
+  for await (const chunk of Readable.fromWeb(res.body as never) as AsyncIterable<Buffer>) for (const byte of chunk) if (byte === 10) newlines++;
   return newlines - 1;
 }
 
