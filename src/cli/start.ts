@@ -4,7 +4,6 @@ import { onShutdown } from '../lifecycle.js';
 import { freePort, startEmbeddedCouch, startEmbeddedRedis, superviseChild, type ChildService } from '../embedded/index.js';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { procfileProcess } from './procfile.js';
 
 /** The Procfile's process types that drain queues; they start once the web process has made the databases. */
@@ -13,12 +12,10 @@ const WORKER_TYPES = ['worker', 'parser'] as const;
 /** Ready when `url` answers 2xx (`anyAnswer`: any HTTP answer, for a server without a health route). */
 const answers = (url: string, anyAnswer = false) => () => fetch(url).then((res) => anyAnswer || res.ok, () => false);
 
-/** The first admin's password file, given the web process a moment to write it on a first start. */
-async function initialAdminFile(config: Config): Promise<string | undefined> {
+/** The first admin's password file (the web process writes it before it is ready, on a first start in development). */
+function initialAdminFile(config: Config): string | undefined {
   const path = join(config.dataDir, 'initial-admin.txt');
-  if (config.initialAdmin || config.env !== 'development') return undefined;
-  for (let waited = 0; waited < 2000 && !existsSync(path); waited += 100) await sleep(100);
-  return existsSync(path) ? path : undefined;
+  return !config.initialAdmin && config.env === 'development' && existsSync(path) ? path : undefined;
 }
 
 /**
@@ -74,7 +71,7 @@ export async function startSupervisor(config: Config): Promise<void> {
     processes.push(...(await Promise.all(WORKER_TYPES.map((name) => launch(name, async () => true)))));
     onShutdown([stopProcesses, stopBacking], { hardTimeoutMs: config.shutdownTimeoutMs + 8000 });
     const localOrg = env.LOCAL_ORG_URL && !config.emulator.localOrgUrl ? `\n  Local org (Salesforce emulator): ${env.LOCAL_ORG_URL}  user admin@local.org / password` : '';
-    const adminFile = await initialAdminFile(config);
+    const adminFile = initialAdminFile(config);
     const signIn = adminFile ? `\n  sign in: the first admin's user name and password are in ${adminFile}` : '';
     const pids = [...backing, ...processes].map((child) => `${child.name} ${child.pid}`).join(', ');
     process.stdout.write(`\nDMS is running at ${webUrl}${signIn}${localOrg}\n  processes: ${pids}\n  data: ${config.dataDir}\n  stop with Ctrl+C\n\n`);
