@@ -32,7 +32,8 @@ Notes (2026-12-06):
   **214.0 s against 137.4 s (1.56x)**; upload to ready 47.2 s; peak RSS supervisor 76, web 213, worker 292, parser
   236, Local org 823, pouchdb-server 162, redis-server 14 MB. On an oversubscribed machine more processes do not buy
   time; what they buy is memory: no DMS process above 300 MB where the one process held 1.5 GB.
-- The table above is the run after that, when the load fell (see its load average). The Local org stays over 512 MB
+- The table above is the run after that (12:35-12:48 UTC), when the load fell to 4-12: DMS 102.3 / 114.6 / 58.3 s
+  against sf 55.1 / 31.5 / 29.1 s. The sf CLI gains more from a quieter machine than DMS's seven processes do. The Local org stays over 512 MB
   (it keeps every record in memory: ~800-900 MB for 1,000,000 Accounts, as under the sf import): the issue's third
   goal (records on disk or columnar), not done here.
 - Not done yet: pipelining (a run starting on a dataset still being parsed) and the CPU profile of upload to ready.
