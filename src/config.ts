@@ -264,3 +264,8 @@ export function loadClientEnvironment(env: Record<string, string | undefined> = 
   const locale = /^zh/i.test(language) ? 'zh-CN' : 'en';
   return { url: e.DMS_URL, token: e.DMS_TOKEN || undefined, configDir: resolve(base, 'dms'), locale };
 }
+
+/** The environment for a child process of DMS (`npm start`'s web, worker, parser, Local org): this one's, `changes` over it. */
+export function childEnvironment(changes: Record<string, string>): NodeJS.ProcessEnv {
+  return { ...process.env, ...changes };
+}

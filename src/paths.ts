@@ -4,11 +4,9 @@ import { fileURLToPath } from 'node:url';
 
 /** The project folder (holding package.json, views/, public/), from src/ under tsx or dist/src/ after build. */
 function findProjectRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 4; i++) {
-    const candidate = join(dir, 'package.json');
-    if (existsSync(candidate) && existsSync(join(dir, 'views'))) return dir;
-    dir = dirname(dir);
+  // Walked up to the file system's root: a build may sit deeper than dist/ (bench/out/e2e-dist for the benchmarks).
+  for (let dir = dirname(fileURLToPath(import.meta.url)); dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'views'))) return dir;
   }
   throw new Error('Cannot find the DMS project folder (package.json next to views/)');
 }

@@ -7,7 +7,7 @@ import { startWeb } from './web-process.js';
 async function main(): Promise<void> {
   const config = configOrExit();
   configureLogger({ level: config.logLevel });
-  const web = await startWeb(config);
+  const web = await startWeb(config, { localOrgUrl: config.emulator.localOrgUrl });
   onShutdown([() => web.stop()], { hardTimeoutMs: config.shutdownTimeoutMs + 1500 });
 }
 

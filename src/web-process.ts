@@ -3,6 +3,7 @@ import type { Config } from './config.js';
 import { createRequestListener, type AppOptions } from './app.js';
 import { connectServices, type Services } from './services.js';
 import { logger } from './logger.js';
+import { ensureInitialAdmin } from './auth/index.js';
 
 export interface WebProcess {
   server: Server;
@@ -25,6 +26,9 @@ export async function startWeb(config: Config, options: Omit<AppOptions, 'readin
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.http.port;
   const url = `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${port}`;
+  // Ready once the first admin exists, so whoever waits for /readyz (npm start's banner, a script) can sign in; a
+  // failure here is retried by the sign-in route.
+  await ensureInitialAdmin(services).catch((err: unknown) => logger('app').error({ err }, 'could not create the first admin yet'));
   readiness.ready = true;
   logger('http').info({ url }, 'web listening');
   return {

@@ -15,6 +15,8 @@ const only = (process.argv[4] ?? 'bulk,collections,small').split(',');
 const extraOptions = JSON.parse(process.env.BENCH_OPTIONS ?? '{}') as Record<string, unknown>;
 /** Workers run as compiled JavaScript, as in production (Procfile); BENCH_WORKERS=tsx runs workers/index.ts through tsx. */
 const compiled = process.env.BENCH_WORKERS !== 'tsx';
+/** How many worker processes drain the run's batches (BENCH_WORKER_COUNT; 2 by default): 1 against 2 shows the scale-out. */
+const workerCount = Number(process.env.BENCH_WORKER_COUNT ?? 2);
 if (compiled) compileWorkers();
 
 interface Scenario { key: string; title: string; rows: number; apiMode: 'auto' | 'collections'; floor: 'bulk' | 'collections' }
@@ -48,7 +50,7 @@ for (const scenario of SCENARIOS.filter((s) => only.includes(s.key))) {
   if (!existsSync(file)) await generate(scenario.rows, file);
   const m: Measured = { scenario, dms: [], floor: [] };
   for (let i = 0; i < runs; i++) {
-    const dms = await dmsRun(file, { apiMode: scenario.apiMode, ...extraOptions }, compiled);
+    const dms = await dmsRun(file, { apiMode: scenario.apiMode, ...extraOptions }, compiled, workerCount);
     m.dms.push(dms);
     const floor = await floorRun(file, scenario.floor);
     m.floor.push(floor);
@@ -126,7 +128,7 @@ if (measured.length > 0) {
     'runs at the same time, so absolute figures vary; the floor is measured in the same run, alternating with DMS).',
     `Load average at the start / end of the measurement: ${loadAtStart} / ${loadavg().map((l) => l.toFixed(1)).join(' ')}.`,
     `Medians of ${runs} runs. Every run uses fresh child processes: an in-memory pouchdb-server, the emulator`,
-    `(\`src/cli/index.ts emulator\`), two DMS worker processes (${compiled ? '`workers/index.ts` compiled by tsc into bench/out/dist and run as the Procfile runs `dist/workers/index.js`' : '`workers/index.ts` through tsx'},`,
+    `(\`src/cli/index.ts emulator\`), ${workerCount === 2 ? 'two' : workerCount} DMS worker process${workerCount === 1 ? '' : 'es'} (${compiled ? '`workers/index.ts` compiled by tsc into bench/out/dist and run as the Procfile runs `dist/workers/index.js`' : '`workers/index.ts` through tsx'},`,
     `WORKER_CONCURRENCY 4, LOG_LEVEL info, default migration options, node flags: ${process.env.BENCH_WORKER_NODE_ARGS || 'none'}) on Redis 127.0.0.1:6379 with a random queue prefix; the dataset is`,
     'loaded before the timer through the real reader and chunk sink (readDataset + ChunkSink: 5,000-row chunks of the rows as CSV text, as the parse job stores them).',
     'The floor script runs against its own fresh emulator. The emulator processes ingest jobs one at a time.',

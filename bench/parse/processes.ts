@@ -3,8 +3,8 @@
 // is counted in their speed or memory.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { startEmbeddedCouch } from '../../src/embedded/index.js';
+import { commandParts, procfileEntries } from '../../src/cli/procfile.js';
 
 export interface Proc {
   name: string;
@@ -14,24 +14,6 @@ export interface Proc {
 }
 
 export type ProcfileProcess = 'web' | 'worker' | 'parser';
-
-/** `name: command` for each line of the Procfile. */
-export function procfileEntries(): Map<string, string> {
-  const lines = readFileSync('Procfile', 'utf8').split('\n').filter((l) => l.trim() !== '');
-  return new Map(lines.map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()]));
-}
-
-/** A command's leading `NAME=value` settings, its program and the program's arguments. */
-export function commandParts(command: string): { env: Record<string, string>; program: string; args: string[] } {
-  const words = command.split(/\s+/);
-  const env: Record<string, string> = {};
-  while (/^[A-Z_][A-Z0-9_]*=/.test(words[0] ?? '')) {
-    const [key, ...value] = (words.shift() as string).split('=');
-    env[key] = value.join('=');
-  }
-  const [program = '', ...args] = words;
-  return { env, program, args };
-}
 
 /**
  * A Procfile process's command: its leading `NAME=value` settings and the node flags and built entry after `node`

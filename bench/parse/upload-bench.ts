@@ -7,12 +7,12 @@
 // Usage: node --import tsx bench/parse/upload-bench.ts [rows=1000000] [runs=3] [largeRuns=1]
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createReadStream, existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
+import { existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { generateCsv } from './generate.js';
+import { postDataset } from '../support/upload.js';
 import { freePort } from '../../src/embedded/index.js';
 import { cpuSeconds, rssMb } from '../migrate/processes.js';
 import { startBenchCouch, startProcfileProcess, stopAll, type Proc } from './processes.js';
@@ -76,25 +76,6 @@ of its own before pouchdb-server (\`BENCH_CLOUDANT_LIMITS=1\`), the way \`npm st
 `;
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-function post(port: number, auth: string, file: string, boundary: string): Promise<string> {
-  const size = statSync(file).size;
-  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="bench.csv"\r\nContent-Type: text/csv\r\n\r\n`);
-  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
-  return new Promise<string>((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/api/v1/datasets',
-      headers: { authorization: auth, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(head.length + size + tail.length) } }, (res) => {
-      let text = '';
-      res.on('data', (d: Buffer) => (text += d.toString()));
-      res.on('end', () => (res.statusCode === 202 ? resolve(text) : reject(new Error(`upload answered ${res.statusCode}: ${text}`))));
-    });
-    req.on('error', reject);
-    req.write(head);
-    const stream = createReadStream(file, { highWaterMark: 1024 * 1024 });
-    stream.pipe(req, { end: false });
-    stream.on('end', () => req.end(tail));
-  });
-}
-
 async function oneRun(file: string): Promise<Run> {
   const { id, couch, couchDir, auth, env } = await startBenchCouch('upload');
   const limits = WITH_LIMITS ? await startLimitsProcess(String(env.COUCHDB_URL)) : undefined;
@@ -122,7 +103,7 @@ async function oneRun(file: string): Promise<Run> {
     const started = performance.now();
     let final;
     try {
-      const body = await post(port, auth, file, `bench${id}`);
+      const body = await postDataset(port, auth, file, `bench${id}`);
       uploadSeconds = (performance.now() - started) / 1000;
       const datasetId = (JSON.parse(body) as { id: string }).id;
       while (!(final = finals.get(datasetId))) await sleep(20);

@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 import { configOrExit } from '../config.js';
 import { configureLogger, logger } from '../logger.js';
-import { startAllInOne } from './start.js';
+import { startSupervisor } from './start.js';
 
 const USAGE = `Usage: dms <command>
 
 Commands:
-  start      web + worker in one process, with embedded Redis and CouchDB when not configured
+  start      web, worker, parser (as the Procfile) and the Local org as child processes, with embedded Redis and CouchDB when not configured
   web        the web process only (needs REDIS_URL and COUCHDB_URL, or VCAP_SERVICES)
   worker     a worker process only (same settings as web)
   create-user NAME --role viewer|operator|admin [--password-stdin]   add a user (the first admin, for instance)
@@ -31,7 +31,7 @@ async function main(argv: string[]): Promise<void> {
     case 'start': {
       const config = configOrExit();
       configureLogger({ level: config.logLevel });
-      await startAllInOne(config);
+      await startSupervisor(config);
       return;
     }
     case 'web':

@@ -55,7 +55,7 @@ export interface ChildService {
 }
 
 /**
- * Runs a backing service as a supervised child process: restarted when it dies unexpectedly
+ * Runs a backing service or a DMS process as a supervised child process: restarted when it dies unexpectedly
  * (pouchdb-server can be killed by a single bad request), stopped with SIGTERM then SIGKILL.
  */
 export async function superviseChild(options: {
@@ -63,6 +63,9 @@ export async function superviseChild(options: {
   command: string;
   args: string[];
   cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** DMS's own processes write their logs to the terminal; a backing service's output is kept for its error message. */
+  inheritOutput?: boolean;
   ready: () => Promise<boolean>;
   readyTimeoutMs?: number;
   /** Where the child's pid is kept, so a copy left running by a killed DMS is stopped before a new one starts. */
@@ -78,7 +81,8 @@ export async function superviseChild(options: {
   const launch = () => {
     // A process group of its own: Ctrl+C (or a SIGTERM to DMS's group) reaches DMS alone, which stops the workers and
     // the web process while Redis and CouchDB still answer, and then stops this child itself.
-    child = spawn(options.command, options.args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const output = options.inheritOutput ? 'inherit' : 'pipe';
+    child = spawn(options.command, options.args, { cwd: options.cwd, env: options.env, stdio: ['ignore', output, output], detached: true });
     if (options.pidFile && child.pid) writeFileSync(options.pidFile, String(child.pid));
     const keep = (chunk: Buffer) => {
       lastOutput = (lastOutput + chunk.toString()).slice(-2000);
@@ -88,7 +92,7 @@ export async function superviseChild(options: {
     child.once('exit', (code, signal) => {
       if (stopping) return;
       restarts++;
-      log.error({ code, signal, restarts, output: lastOutput.slice(-500) }, 'embedded service exited; restarting');
+      log.error({ code, signal, restarts, output: lastOutput.slice(-500) }, 'child process exited; restarting');
       // Decided again when the timer fires: a stop that began meanwhile restarts nothing.
       if (restarts <= 20) setTimeout(() => stopping || launch(), Math.min(restarts * 500, 5000)).unref();
     });

@@ -4,7 +4,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../../../src/config.js';
 import { QUEUE_NAMES } from '../../../src/queue/index.js';
-import { commandParts, procfileEntries } from '../../../bench/parse/processes.js';
+import { commandParts, procfileEntries } from '../../../src/cli/procfile.js';
 
 /** `command:` of each `- name: dms-<process>` application in manifest.yml. */
 function manifestCommands(): Map<string, string> {

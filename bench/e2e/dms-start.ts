@@ -1,0 +1,133 @@
+// One measured DMS run the way a user lives it: `npm start` (the built CLI, a fresh data folder, free ports, the
+// embedded Redis, CouchDB-compatible server and Local org), the CSV uploaded through the HTTP API as the browser's form
+// does, an insert migration into the Local org created and started, timed from the first byte of the upload to
+// `completed` with every row's result counted. The RSS of every process of the tree is sampled throughout.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { COLUMNS } from '../migrate/generate.js';
+import { postDataset } from '../support/upload.js';
+import { sampleTree, type TreeMemory } from './process-tree.js';
+
+/** The project built as `npm run build` does, into a folder of the bench's own (dist/ stays free for development). */
+export const BUILT_DIR = 'bench/out/e2e-dist';
+export const BUILT_CLI = `${BUILT_DIR}/src/cli/index.js`;
+
+export interface DmsStartRun {
+  /** First byte of the upload to the migration `completed`. */
+  seconds: number;
+  /** First byte of the upload to the dataset `ready`. */
+  uploadToReady: number;
+  /** `npm start` until its banner (not in `seconds`). */
+  startSeconds: number;
+  succeeded: number;
+  processes: TreeMemory[];
+}
+
+interface Started { url: string; stop(): Promise<void>; pid: number; output(): string }
+
+/** The built `dms start`, as `npm start` runs it after its build, in a process group of its own (a terminal's). */
+async function npmStart(dataDir: string, admin: { user: string; password: string }): Promise<Started> {
+  // No NODE_ENV: `npm start` as a user runs it (development; its HTTP Basic lets the bench make an API token).
+  const env = {
+    PATH: process.env.PATH ?? '', HOME: dataDir, DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn',
+    DMS_ADMIN_USER: admin.user, DMS_ADMIN_PASSWORD: admin.password,
+  };
+  const child = spawn(process.execPath, [BUILT_CLI, 'start'], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const take = (d: Buffer) => { output = (output + d.toString()).slice(-50_000); };
+  child.stdout.on('data', take);
+  child.stderr.on('data', take);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const deadline = Date.now() + 120_000;
+  let url: string | undefined;
+  while (!(url = /DMS is running at (\S+)/.exec(output)?.[1])) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      if (child.exitCode === null) process.kill(-(child.pid as number), 'SIGKILL');
+      throw new Error(`npm start did not come up:\n${output.slice(-5000)}`);
+    }
+    await sleep(100);
+  }
+  return {
+    url, pid: child.pid as number, output: () => output,
+    // Ctrl+C in the terminal: SIGINT to the whole foreground process group.
+    async stop() {
+      if (child.exitCode !== null) return;
+      process.kill(-(child.pid as number), 'SIGINT');
+      const timer = setTimeout(() => process.kill(-(child.pid as number), 'SIGKILL'), 20_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+async function api<T>(base: string, auth: string, method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(new URL(path, base), {
+    method, headers: { authorization: auth, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${text.slice(0, 2000)}`);
+  return JSON.parse(text) as T;
+}
+
+interface MigrationView { migration: { id: string; state: string; error?: unknown }; totals: { rows: number; succeeded: number; failed: number } }
+
+/** Rows of the migration's success results CSV (after the timer: every row's result must be stored). */
+async function resultLines(base: string, auth: string, id: string): Promise<number> {
+  const res = await fetch(new URL(`/api/v1/migrations/${id}/results/success.csv`, base), { headers: { authorization: auth } });
+  if (!res.ok || !res.body) throw new Error(`success results answered ${res.status}`);
+  let newlines = 0;
+  for await (const chunk of Readable.fromWeb(res.body as never) as AsyncIterable<Buffer>) for (const byte of chunk) if (byte === 10) newlines++;
+  return newlines - 1;
+}
+
+export async function dmsStartRun(file: string, rows: number): Promise<DmsStartRun> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'dms-e2e-'));
+  const admin = { user: 'bench', password: randomBytes(12).toString('hex') };
+  const t0 = performance.now();
+  const dms = await npmStart(dataDir, admin);
+  const startSeconds = (performance.now() - t0) / 1000;
+  const memory = sampleTree(dms.pid);
+  try {
+    const basic = `Basic ${Buffer.from(`${admin.user}:${admin.password}`).toString('base64')}`;
+    // A script's API token: a hash lookup per call, where HTTP Basic would cost a password check (scrypt) per poll.
+    const { token } = await api<{ token: string }>(dms.url, basic, 'POST', '/api/v1/tokens', { name: 'bench', scope: 'operate' });
+    const auth = `Bearer ${token}`;
+    const port = Number(new URL(dms.url).port);
+    const started = performance.now();
+    const dataset = JSON.parse(await postDataset(port, auth, file, `e2e${randomBytes(6).toString('hex')}`)) as { id: string };
+    let status: string;
+    while ((status = (await api<{ status: string }>(dms.url, auth, 'GET', `/api/v1/datasets/${dataset.id}`)).status) !== 'ready') {
+      if (status === 'failed') throw new Error(`the parse failed:\n${dms.output().slice(-3000)}`);
+      await sleep(100);
+    }
+    const uploadToReady = (performance.now() - started) / 1000;
+    const mapping = { object: 'Account', fields: COLUMNS.map((c) => ({ column: c, field: c })) };
+    const created = await api<MigrationView>(dms.url, auth, 'POST', '/api/v1/migrations', {
+      connectionId: 'local', datasetId: dataset.id, object: 'Account', operation: 'insert', template: { mapping },
+    });
+    const id = created.migration.id;
+    await api(dms.url, auth, 'POST', `/api/v1/migrations/${id}/start`, {});
+    let view: MigrationView;
+    while (!['completed', 'failed', 'cancelled'].includes((view = await api<MigrationView>(dms.url, auth, 'GET', `/api/v1/migrations/${id}`)).migration.state)) {
+      await sleep(100);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    if (view.migration.state !== 'completed' || view.totals.succeeded !== rows) {
+      throw new Error(`the migration ended ${view.migration.state} with ${view.totals.succeeded} of ${rows} rows: ${JSON.stringify(view.migration.error)}\n${dms.output().slice(-3000)}`);
+    }
+    const processes = await memory.stop();
+    const results = await resultLines(dms.url, auth, id);
+    if (results !== rows) throw new Error(`the success results hold ${results} rows, not ${rows}`);
+    return { seconds, uploadToReady, startSeconds, succeeded: view.totals.succeeded, processes };
+  } finally {
+    await memory.stop();
+    await dms.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}

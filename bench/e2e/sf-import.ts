@@ -1,0 +1,48 @@
+// The baseline: the official Salesforce CLI's `sf data import bulk --wait 30` of the same file into a fresh Local org
+// (the built `dms emulator` with a fresh data folder, as `npm start` runs it), the whole command timed (process start
+// included, as a user would wait for it).
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { SfCli } from '../../test/integration/sf-cli/sf-cli.js';
+import { freePort } from '../../src/embedded/index.js';
+import { orgToken } from '../export/load-org.js';
+import { BUILT_CLI } from './dms-start.js';
+import { sampleTree, type TreeMemory } from './process-tree.js';
+
+export interface SfImportRun { seconds: number; succeeded: number; processes: TreeMemory[] }
+
+export async function sfImportRun(sf: SfCli, file: string, rows: number, alias: string): Promise<SfImportRun> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'dms-e2e-org-'));
+  const port = await freePort();
+  const org = spawn(process.execPath, [BUILT_CLI, 'emulator', '--port', String(port), '--data', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  org.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  org.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<void>((done) => org.once('exit', () => done()));
+  try {
+    while (!output.includes('listening on')) {
+      if (org.exitCode !== null) throw new Error(`the Local org did not start:\n${output}`);
+      await sleep(50);
+    }
+    const url = `http://127.0.0.1:${port}`;
+    await sf.loginAccessToken(url, await orgToken(url), alias);
+    const memory = sampleTree(org.pid as number);
+    const t0 = performance.now();
+    const result = await sf.run<{ processedRecords: number; successfulRecords: number; failedRecords: number }>([
+      'data', 'import', 'bulk', '--file', resolve(file), '--sobject', 'Account', '--wait', '30', '--target-org', alias,
+    ]);
+    const seconds = (performance.now() - t0) / 1000;
+    const processes = await memory.stop();
+    if (result.exitCode !== 0 || result.json.result.successfulRecords !== rows) {
+      throw new Error(`sf data import bulk: exit ${result.exitCode}, ${result.stdout.slice(0, 2000)}`);
+    }
+    return { seconds, succeeded: result.json.result.successfulRecords, processes };
+  } finally {
+    org.kill('SIGTERM');
+    await exited;
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
