@@ -3,13 +3,18 @@ import assert from 'node:assert/strict';
 import { startHarness, type Harness } from './harness.js';
 import { runKillSeries, type KillCase } from '../../support/kill-series.js';
 
-/** Each run must end within this, however often its workers die (a quiet machine needs well under a minute a run). */
-const BOUND_MS = 150_000;
+/**
+ * Workers die every 1-4 s for the first minute of each run (dozens of kills, through planning, before-images, Bulk
+ * jobs and results); then the last worker started lives, and the run must end within the bound. Kills through whole
+ * 100,000-row runs are bench/chaos's job: here a CI machine's speed must not decide the outcome.
+ */
+const KILLS_FOR_MS = 60_000;
+const BOUND_MS = 240_000;
 
 const CASES: KillCase[] = [
   { label: 'Bulk upsert', rows: 20_000, operation: 'upsert', options: { apiMode: 'bulk', batchSize: 2500 }, latencyMs: 5 },
   { label: 'Bulk insert', rows: 20_000, operation: 'insert', options: { apiMode: 'bulk', batchSize: 2500 }, latencyMs: 5 },
-  { label: 'Collections', rows: 2000, operation: 'insert', options: { apiMode: 'collections', batchSize: 400 }, latencyMs: 100 },
+  { label: 'Collections', rows: 2000, operation: 'insert', options: { apiMode: 'collections', batchSize: 200 }, latencyMs: 300 },
 ];
 
 /**
@@ -24,11 +29,11 @@ describe('runs through a series of worker kills', () => {
 
   for (const kase of CASES) {
     test(`${kase.label} of ${kase.rows} rows: completed exactly, every record listed`, async () => {
-      const result = await runKillSeries(h.services, h.emulator, kase, BOUND_MS);
+      const result = await runKillSeries(h.services, h.emulator, kase, BOUND_MS, { kills: true, killsForMs: KILLS_FOR_MS });
       const about = JSON.stringify(result);
       assert.ok(result.finished, `not finished within ${BOUND_MS} ms: ${about}`);
       assert.equal(result.state, 'completed', about);
-      assert.ok(result.kills > 0, 'the run outlived no kill');
+      assert.ok(result.kills > 0, `the run outlived no kill: ${about}`);
       assert.equal(result.inOrg, kase.rows, about);
       assert.equal(result.duplicates, 0, about);
       assert.equal(result.totals.succeeded + result.totals.failed + result.totals.skipped, kase.rows, about);
