@@ -18,16 +18,19 @@ const TOKEN = 'revive-test';
 describe('a run whose batch jobs BullMQ gave up on or lost', () => {
   let h: Harness;
   let taker: Worker;
+  let takerConnection: ReturnType<Harness['services']['redis']['duplicate']>;
   let batches: WorkerChild | undefined;
   before(async () => {
     h = await startHarness({ env: { WORKER_QUEUES: 'migrations', MIGRATION_WATCHDOG_MS: '1000', MIGRATION_BATCH_REVIVALS: '1' } });
-    const connection = h.services.redis.duplicate({ maxRetriesPerRequest: null });
-    taker = new Worker('migration-batches', undefined, { connection, prefix: h.services.config.queue.prefix, autorun: false });
+    takerConnection = h.services.redis.duplicate({ maxRetriesPerRequest: null });
+    taker = new Worker('migration-batches', undefined, { connection: takerConnection, prefix: h.services.config.queue.prefix, autorun: false });
   });
   after(async () => {
     batches?.child.kill('SIGTERM');
     await batches?.exited;
-    await taker.close();
+    // Forced: jobs this worker took by hand were never run by it, so a graceful close would wait for them forever.
+    await taker.close(true);
+    takerConnection.disconnect();
     await h.close();
   });
 
