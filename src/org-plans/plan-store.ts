@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Store } from '../store/index.js';
-import { isConflict, withRetry } from '../store/index.js';
+import { withRetry, writeOnConflict } from '../store/index.js';
 import { notFound } from '../errors.js';
 import { PlanDoc, type PlanInput } from './plan-model.js';
 
@@ -42,16 +42,8 @@ export async function listPlans(store: Store): Promise<PlanDoc[]> {
 /** Saves version 1 of a new plan, or the next version of `planId`; two saves at once get consecutive versions. */
 export async function savePlan(store: Store, input: PlanInput, createdBy: string, planId?: string): Promise<PlanDoc> {
   const id = planId ?? newPlanId();
-  for (let attempt = 0; ; attempt++) {
+  return writeOnConflict(async (): Promise<PlanDoc> => {
     const version = planId === undefined ? 1 : (await getPlan(store, id)).version + 1;
-    const doc: PlanDoc = {
-      ...input, _id: docId(id, version), kind: 'plan', planId: id, version, createdBy, createdAt: new Date().toISOString(),
-    };
-    try {
-      const result = await withRetry(() => db(store).insert(doc));
-      return { ...doc, _rev: result.rev };
-    } catch (error) {
-      if (!isConflict(error) || attempt >= 10) throw error;
-    }
-  }
+    return { ...input, _id: docId(id, version), kind: 'plan', planId: id, version, createdBy, createdAt: new Date().toISOString() };
+  }, (doc) => db(store).insert(doc));
 }

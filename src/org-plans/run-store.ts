@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Store } from '../store/index.js';
-import { isConflict, isMissing, withRetry } from '../store/index.js';
+import { isMissing, withRetry, writeOnConflict } from '../store/index.js';
 import { notFound } from '../errors.js';
 import { PlanRunDoc } from './run-model.js';
 
@@ -32,15 +32,10 @@ export async function getRun(store: Store, planId: string, runId: string): Promi
 export async function updateRun(
   store: Store, planId: string, runId: string, change: (doc: PlanRunDoc) => PlanRunDoc,
 ): Promise<PlanRunDoc> {
-  for (let attempt = 0; ; attempt++) {
-    const next = { ...change(await getRun(store, planId, runId)), updatedAt: new Date().toISOString() };
-    try {
-      const result = await withRetry(() => db(store).insert(next));
-      return { ...next, _rev: result.rev };
-    } catch (error) {
-      if (!isConflict(error) || attempt >= 10) throw error;
-    }
-  }
+  return writeOnConflict(
+    async () => ({ ...change(await getRun(store, planId, runId)), updatedAt: new Date().toISOString() }),
+    (doc) => db(store).insert(doc),
+  );
 }
 
 /** A plan's runs, newest first. */

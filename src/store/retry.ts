@@ -60,3 +60,26 @@ export async function withRetryWithin<T>(withinMs: number, operation: () => Prom
     }
   }
 }
+
+/**
+ * A store's read-change-write: writes what `build` makes from a fresh read, and builds again when another writer got
+ * there first (409). `build` answering undefined writes nothing.
+ */
+export function writeOnConflict<T extends object>(build: () => Promise<T>, write: (doc: T) => Promise<{ rev: string }>): Promise<T>;
+export function writeOnConflict<T extends object>(
+  build: () => Promise<T | undefined>, write: (doc: T) => Promise<{ rev: string }>,
+): Promise<T | undefined>;
+export async function writeOnConflict<T extends object>(
+  build: () => Promise<T | undefined>, write: (doc: T) => Promise<{ rev: string }>,
+): Promise<T | undefined> {
+  for (let attempt = 0; ; attempt++) {
+    const doc = await build();
+    if (!doc) return undefined;
+    try {
+      const result = await withRetry(() => write(doc));
+      return { ...doc, _rev: result.rev };
+    } catch (error) {
+      if (!isConflict(error) || attempt >= 10) throw error;
+    }
+  }
+}

@@ -1,5 +1,5 @@
 import type { Store } from '../store/index.js';
-import { isConflict, isMissing, withRetry } from '../store/index.js';
+import { isMissing, withRetry, writeOnConflict } from '../store/index.js';
 import { notFound } from '../errors.js';
 import { DeadLetterDoc, TransferDoc } from './model.js';
 
@@ -33,18 +33,11 @@ export async function insertTransfer(store: Store, doc: TransferDoc): Promise<Tr
 export async function updateTransfer(
   store: Store, id: string, change: (doc: TransferDoc) => TransferDoc | undefined,
 ): Promise<TransferDoc | undefined> {
-  for (let attempt = 0; ; attempt++) {
+  return writeOnConflict(async () => {
     const current = await getTransfer(store, id);
     const next = change(current);
-    if (!next) return undefined;
-    const updated = { ...next, _id: current._id, _rev: current._rev, updatedAt: new Date().toISOString() };
-    try {
-      const result = await withRetry(() => db(store).insert(updated));
-      return { ...updated, _rev: result.rev };
-    } catch (error) {
-      if (!isConflict(error) || attempt >= 10) throw error;
-    }
-  }
+    return next && { ...next, _id: current._id, _rev: current._rev, updatedAt: new Date().toISOString() };
+  }, (doc) => db(store).insert(doc));
 }
 
 /** Newest first. */

@@ -1,16 +1,13 @@
 import { z } from 'zod';
 import { defineOperations } from '../../openapi/index.js';
-import { ReconciliationCounts, ReconciliationState, FieldTally } from '../../reconciliation/index.js';
+import { ReconciliationDoc, FieldTally } from '../../reconciliation/index.js';
 import { Failure, IdParams, csvFile } from './shapes.js';
 
+/** The stored summary as the API shows it (no CouchDB fields, the pieces behind the CSV download). */
 export const ReconciliationView = z.looseObject({
-  migrationId: z.string(),
-  state: ReconciliationState,
-  requestedBy: z.string(),
-  requestedAt: z.string(),
-  startedAt: z.string().optional(),
-  finishedAt: z.string().optional(),
-  counts: ReconciliationCounts,
+  ...ReconciliationDoc.pick({
+    migrationId: true, state: true, requestedBy: true, requestedAt: true, startedAt: true, finishedAt: true, counts: true,
+  }).shape,
   differences: z.array(FieldTally),
   normalisations: z.array(FieldTally),
   error: Failure.optional(),
