@@ -111,6 +111,8 @@ describe('a first-time user migrates a real file in a browser', () => {
     await Promise.all([saved(page), page.click('#add-step')]);
     assert.match(await page.textContent('fieldset.step[data-index="4"] .step-status') ?? '', /Not complete yet, so not applied: fill in Columns/);
     await previewSays(page, /40 rows shown, 2 with problems/);
+    // The preview's edit saves the draft again (debounced): wait for that save to end before reading the status.
+    await page.locator('#autosave-status', { hasText: 'Saved: a reload' }).waitFor({ timeout: 15_000 }).catch(() => undefined);
     assert.match(await page.textContent('#autosave-status') ?? '', /Saved: a reload or another tab keeps these changes/);
     await shot(page, 'flow-5-transform');
     // The draft is on the server: a reload (or another tab) shows the same steps.
