@@ -3,7 +3,7 @@ import type { Services } from '../services.js';
 import { AppError } from '../errors.js';
 import { parsePipeline } from '../frame/index.js';
 import { DeadLetterRetry, TransferRequest, isFinished, type TransferDoc } from './model.js';
-import { sealEndpoints } from './open-ends.js';
+import { prepareEnds, sealEndpoints } from './open-ends.js';
 import { signalControl } from './control-signal.js';
 import { getTransfer, insertTransfer, transferDocId, updateTransfer } from './store.js';
 
@@ -20,8 +20,9 @@ export async function createTransfer(services: Services, input: unknown, request
   const id = randomUUID();
   const docId = transferDocId(id);
   const now = new Date().toISOString();
-  const { endpoints, source, target } = sealEndpoints(services, docId, request.source, request.target);
+  const { endpoints, source, target: sealed } = sealEndpoints(services, docId, request.source, request.target);
   const name = request.name ?? `${request.source.kind} to ${request.target.kind} ${now.slice(0, 16)}`;
+  const target = await prepareEnds(services, { id, name, mode: request.mode, createdBy: requestedBy, createdAt: now }, source, sealed);
   const doc = await insertTransfer(services.store, {
     _id: docId, kind: 'transfer', name, source, target, endpoints, pipeline, batchSize: request.batchSize, bound: request.bound,
     mode: request.mode, status: 'running', run: 0,

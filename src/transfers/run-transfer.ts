@@ -55,6 +55,7 @@ export async function runTransfer(services: Services, transferId: string, run: n
     source = await openSource(services, doc);
     target = await openTarget(services, doc);
     const outcome = await drain(services, transferId, progress, source, target, log);
+    if (outcome !== 'paused') await target.finish?.();
     await progress.save(outcome === 'completed' ? { status: 'completed' } : undefined);
     log.info({ outcome, counts: progress.doc.counts }, 'transfer run ended');
     return { outcome };

@@ -1,0 +1,120 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Redis } from 'ioredis';
+import { allRows, seed, settled } from '../exports/support.js';
+import {
+  REDIS_URL, ended, fillStream, newRedis, readStream, startTransferHarness, unique, waitForTransfer, type TransferHarness,
+} from './support.js';
+
+describe('a Salesforce query as a source and a dataset as a target', () => {
+  let h: TransferHarness;
+  let redis: Redis;
+  const streams: string[] = [];
+  before(async () => {
+    h = await startTransferHarness();
+    redis = newRedis();
+  });
+  after(async () => {
+    if (streams.length > 0) await redis.del(...streams);
+    redis.disconnect();
+    await h.close();
+  });
+  const stream = (prefix: string) => {
+    const name = unique(prefix);
+    streams.push(name);
+    return name;
+  };
+
+  it('reads every row of a query in batches into a Redis Stream, relationship fields as text', async () => {
+    const rows = Array.from({ length: 1250 }, (_, i) => [`Q-${String(i).padStart(4, '0')}`, `Q-${i}`, String(i)]);
+    await seed(h.conn, 'Account', ['External_Id__c', 'Name', 'NumberOfEmployees'], rows);
+    const target = stream('from-query');
+    const started = await h.post('/api/v1/transfers').send({
+      source: { kind: 'salesforce-query', soql: "SELECT External_Id__c, Name, NumberOfEmployees, Owner.Name FROM Account WHERE Name LIKE 'Q-%'" },
+      target: { kind: 'redis-stream', url: REDIS_URL, stream: target },
+      batchSize: 300,
+    }).expect(202);
+    const done = await waitForTransfer(h, started.body.id, ended);
+    assert.equal(done.status, 'completed', JSON.stringify(done.error));
+    assert.deepEqual([done.counts.recordsIn, done.counts.recordsOut, done.counts.batches], [1250, 1250, 5]);
+    const entries = await readStream(redis, target);
+    assert.equal(entries.length, 1250);
+    assert.deepEqual(new Set(entries.map((e) => e.External_Id__c)), new Set(rows.map((r) => r[0])));
+    const first = entries.find((e) => e.External_Id__c === 'Q-0007');
+    assert.deepEqual(first, { External_Id__c: 'Q-0007', Name: 'Q-7', NumberOfEmployees: '7', 'Owner.Name': first?.['Owner.Name'] });
+    assert.ok(first?.['Owner.Name'], 'a relationship field is read through its path');
+    assert.equal(first?.Id, undefined, 'Id, read for the position, is not in a record that did not select it');
+  });
+
+  it('refuses at once a query the org would refuse, or one with its own ORDER BY', async () => {
+    const target = { kind: 'redis-stream', url: REDIS_URL, stream: 'never-written' };
+    const bad = await h.post('/api/v1/transfers')
+      .send({ source: { kind: 'salesforce-query', soql: 'SELECT Nope__c FROM Account' }, target }).expect(400);
+    assert.equal(bad.body.error.code, 'SOQL_INVALID');
+    assert.match(bad.body.error.message, /Nope__c/);
+    const ordered = await h.post('/api/v1/transfers')
+      .send({ source: { kind: 'salesforce-query', soql: 'SELECT Name FROM Account ORDER BY Name' }, target }).expect(400);
+    assert.equal(ordered.body.error.code, 'TRANSFER_QUERY_INVALID');
+  });
+
+  it('continuous: moves what is there, then the records created and changed since, by SystemModstamp', async () => {
+    const ids = await seed(h.conn, 'Account', ['External_Id__c', 'Name'], [['C-1', 'C one'], ['C-2', 'C two']]);
+    const target = stream('continuous-query');
+    const started = await h.post('/api/v1/transfers').send({
+      source: { kind: 'salesforce-query', soql: "SELECT External_Id__c, Name FROM Account WHERE External_Id__c LIKE 'C-%'", intervalSeconds: 1 },
+      target: { kind: 'redis-stream', url: REDIS_URL, stream: target },
+      mode: 'continuous',
+    }).expect(202);
+    const id = started.body.id as string;
+    await waitForTransfer(h, id, (t) => t.counts.recordsOut >= 2 || ended(t));
+    await h.conn.sobject('Account').update({ Id: ids[0], Name: 'C one, renamed' });
+    await h.conn.sobject('Account').create({ External_Id__c: 'C-3', Name: 'C three' });
+    const moved = await waitForTransfer(h, id, (t) => t.counts.recordsOut >= 4 || ended(t), 60_000);
+    assert.equal(moved.status, 'running');
+    const names = (await readStream(redis, target)).map((e) => e.Name);
+    assert.deepEqual(names, ['C one', 'C two', 'C one, renamed', 'C three']);
+    await h.post(`/api/v1/transfers/${id}/stop`).expect(200);
+  });
+
+  it('fills a new dataset from a Redis Stream, new fields as new columns, ready to preview when the transfer ends', async () => {
+    const source = stream('to-dataset');
+    const records = Array.from({ length: 5300 }, (_, i) => ({ code: `D-${i}`, name: `Row ${i}`, ...(i >= 5100 ? { tier: 'gold' } : {}) }));
+    await fillStream(redis, source, records);
+    const started = await h.post('/api/v1/transfers').send({
+      name: 'stream to dataset',
+      source: { kind: 'redis-stream', url: REDIS_URL, stream: source }, target: { kind: 'dataset' }, batchSize: 700,
+    }).expect(202);
+    const datasetId = started.body.target.datasetId as string;
+    assert.match(datasetId, /^ds-/);
+    const done = await waitForTransfer(h, started.body.id, ended);
+    assert.equal(done.status, 'completed', JSON.stringify(done.error));
+    const dataset = await settled(h, datasetId);
+    assert.equal(dataset.status, 'ready');
+    assert.equal(dataset.rowCount, 5300);
+    assert.deepEqual(dataset.columns, ['code', 'name', 'tier']);
+    assert.equal(dataset.profile.find((p) => p.name === 'tier')?.nullCount, 5100);
+    const preview = await h.get(`/api/v1/datasets/${datasetId}/rows?offset=4998&limit=4`).expect(200);
+    assert.deepEqual(preview.body.rows, [['D-4998', 'Row 4998', null], ['D-4999', 'Row 4999', null], ['D-5000', 'Row 5000', null], ['D-5001', 'Row 5001', null]]);
+    const rows = await allRows(h, datasetId);
+    assert.deepEqual(rows.map((r) => r[0]), records.map((r) => r.code));
+    assert.deepEqual(rows[5200], ['D-5200', 'Row 5200', 'gold']);
+  });
+
+  it('stops filling a dataset at its row limit, waiting visibly; stopped, the dataset is ready with those rows', async () => {
+    const source = stream('bounded-dataset');
+    await fillStream(redis, source, Array.from({ length: 500 }, (_, i) => ({ n: String(i) })));
+    const started = await h.post('/api/v1/transfers').send({
+      source: { kind: 'redis-stream', url: REDIS_URL, stream: source }, target: { kind: 'dataset', name: 'first 300' },
+      batchSize: 200, bound: 300,
+    }).expect(202);
+    const id = started.body.id as string;
+    const waiting = await waitForTransfer(h, id, (t) => t.status === 'waiting' || ended(t));
+    assert.deepEqual([waiting.boundState.used, waiting.boundState.limit, waiting.counts.recordsOut], [300, 300, 300]);
+    assert.match(waiting.boundState.reason ?? '', /300 of 300 rows/);
+    await h.post(`/api/v1/transfers/${id}/stop`).expect(200);
+    const dataset = await settled(h, started.body.target.datasetId as string);
+    assert.equal(dataset.rowCount, 300);
+    assert.equal((await h.get(`/api/v1/datasets/${started.body.target.datasetId}`).expect(200)).body.name, 'first 300');
+    assert.equal(await redis.xlen(source), 200, 'what did not fit stays in the stream');
+  });
+});
