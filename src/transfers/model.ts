@@ -29,7 +29,15 @@ export const SourceRequest = z.discriminatedUnion('kind', [
 ]);
 export type SourceRequest = z.infer<typeof SourceRequest>;
 
-export const RedisStreamTarget = z.object({ kind: z.literal('redis-stream'), url, stream: name });
+export const RedisStreamTarget = z.object({
+  kind: z.literal('redis-stream'), url, stream: name,
+  /**
+   * The fields that identify a record (Id; Id and SystemModstamp for a continuous query): a record whose key was
+   * written within `keyWindowSeconds` is not written again, so a batch read again after a crash is not doubled.
+   */
+  keyFields: z.array(z.string().min(1).max(255)).min(1).max(10).optional(),
+  keyWindowSeconds: z.number().int().min(1).max(7 * 86_400).default(3600),
+});
 export const RabbitExchangeTarget = z.object({
   kind: z.literal('rabbitmq-exchange'), url, exchange: z.string().trim().max(200), routingKey: z.string().max(255).default(''),
   /** The queue whose depth is the bound (the one the exchange feeds). */

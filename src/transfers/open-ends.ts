@@ -110,12 +110,15 @@ export async function openSource(services: Services, doc: TransferDoc): Promise<
   }
 }
 
+type StreamEnd = Extract<StoredTarget, { kind: 'redis-stream' }>;
+const streamKeys = (target: StreamEnd) => target.keyFields && { fields: target.keyFields, windowMs: target.keyWindowSeconds * 1000 };
+
 export async function openTarget(services: Services, doc: TransferDoc): Promise<TransferTarget> {
   const url = endpointsOf(services, doc).target;
   const target = doc.target;
   switch (target.kind) {
     case 'redis-stream':
-      return new RedisStreamTarget(redisAt(services, url), target.stream, doc.bound);
+      return new RedisStreamTarget(redisAt(services, url), target.stream, doc.bound, streamKeys(target));
     case 'rabbitmq-exchange':
       return RabbitExchangeTarget.open(await connectRabbit(rabbitUrl(url)), target.exchange, target.routingKey, target.boundQueue, doc.bound);
     case 'couch-database':

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Redis } from 'ioredis';
 import { allRows, seed, settled } from '../exports/support.js';
+import { RedisStreamTarget } from '../../../src/transfers/targets/redis-stream.js';
+import { writtenKeysOf } from '../../../src/transfers/targets/keyed-xadd.js';
 import {
   REDIS_URL, ended, fillStream, newRedis, readStream, startTransferHarness, unique, waitForTransfer, type TransferHarness,
 } from './support.js';
@@ -55,6 +57,24 @@ describe('a Salesforce query as a source and a dataset as a target', () => {
     const ordered = await h.post('/api/v1/transfers')
       .send({ source: { kind: 'salesforce-query', soql: 'SELECT Name FROM Account ORDER BY Name' }, target }).expect(400);
     assert.equal(ordered.body.error.code, 'TRANSFER_QUERY_INVALID');
+  });
+
+  it('writes a batch that comes again to a keyed stream once: a key written within the window is not added again', async () => {
+    const name = stream('keyed');
+    streams.push(writtenKeysOf(name));
+    const target = new RedisStreamTarget(newRedis(), name, undefined, { fields: ['Id', 'Stamp'], windowMs: 60_000 });
+    try {
+      const batch = Array.from({ length: 1500 }, (_, i) => ({ Id: `K${i}`, Stamp: 't1', Name: `n${i}` }));
+      assert.ok((await target.write(batch)).every((o) => o.ok));
+      const again = [...batch.slice(1000), { Id: 'K0', Stamp: 't2', Name: 'n0 changed' }, { Id: null, Stamp: null, Name: 'no key' }];
+      const outcomes = await target.write(again);
+      assert.deepEqual(outcomes.at(-1), { ok: false, code: 'KEY_MISSING', reason: 'The record has no value in Id, Stamp.' });
+      const entries = await readStream(redis, name);
+      assert.equal(entries.length, 1501, 'the repeated 500 are left out; a new version of K0 is added');
+      assert.deepEqual(entries.at(-1), { Id: 'K0', Stamp: 't2', Name: 'n0 changed' });
+    } finally {
+      await target.close();
+    }
   });
 
   it('continuous: moves what is there, then the records created and changed since, by SystemModstamp', async () => {
