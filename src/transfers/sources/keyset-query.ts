@@ -33,11 +33,13 @@ export function keysetQuery(checked: CheckedQuery, continuous: boolean): KeysetQ
   }
   const soql = checked.soql;
   const object = /^[A-Za-z_]\w*/.exec(soql.slice(query.objectAt))?.[0] ?? '';
-  const tail = /^\s*(?:(?!WHERE\b)[A-Za-z_]\w*\s*)?(?:WHERE\b([\s\S]*))?$/i.exec(soql.slice(query.objectAt + object.length));
+  // `FROM Account a WHERE ...`: the alias stays with the object, the condition is what follows WHERE.
+  const tail = /^(\s*(?:(?!WHERE\b)[A-Za-z_]\w*)?)\s*(?:WHERE\b([\s\S]*))?$/i.exec(soql.slice(query.objectAt + object.length));
   if (!object || !tail) throw refuse(`The query must read SELECT fields FROM ${checked.object} [WHERE conditions].`);
   const extra = ['Id', ...(continuous ? ['SystemModstamp'] : [])].filter((name) => !has(checked.columns, name));
-  const select = soql.slice(0, query.objectAt + object.length).replace(/^\s*SELECT\s+/i, `SELECT ${extra.map((e) => `${e}, `).join('')}`);
-  const where = tail[1]?.trim();
+  const from = soql.slice(0, query.objectAt + object.length) + tail[1].trimEnd();
+  const select = from.replace(/^\s*SELECT\s+/i, `SELECT ${extra.map((e) => `${e}, `).join('')}`);
+  const where = tail[2]?.trim();
   return { head: select, where: where ? where : undefined, columns: checked.columns, continuous };
 }
 

@@ -61,14 +61,15 @@ export class SalesforceQuerySource implements TransferSource {
     let last: Record<string, unknown> | undefined;
     const pages = restQueryPages(this.session, nextPageSoql(this.query, this.after, max), this.options.queryAll);
     for await (const page of pages) {
-      for (const raw of page.records) entries.push({ key: String(raw.Id), record: this.record(raw) });
+      for (const raw of page.records) entries.push({ key: String(recordValueAt(raw, 'Id')), record: this.record(raw) });
       last = page.records.at(-1) ?? last;
     }
     if (!last) {
       this.emptyAt = Date.now();
       return { entries };
     }
-    const position: QueryPosition = { id: String(last.Id), ...(this.query.continuous ? { stamp: String(last.SystemModstamp) } : {}) };
+    const id = String(recordValueAt(last, 'Id'));
+    const position: QueryPosition = { id, ...(this.query.continuous ? { stamp: String(recordValueAt(last, 'SystemModstamp')) } : {}) };
     return { entries, position: JSON.stringify(position) };
   }
 
