@@ -51,6 +51,12 @@ export class SalesforceQuerySource implements TransferSource {
     return record;
   }
 
+  /** A record's key (for dead letters): its Id; with its SystemModstamp when continuous (each change its own). */
+  private keyOf(raw: Record<string, unknown>): string {
+    const id = String(recordValueAt(raw, 'Id'));
+    return this.query.continuous ? `${id}@${recordValueAt(raw, 'SystemModstamp')}` : id;
+  }
+
   async read(max: number, waitMs: number): Promise<SourceBatch> {
     const quiet = this.emptyAt + this.options.intervalMs - Date.now();
     if (this.query.continuous && quiet > 0) {
@@ -61,7 +67,7 @@ export class SalesforceQuerySource implements TransferSource {
     let last: Record<string, unknown> | undefined;
     const pages = restQueryPages(this.session, nextPageSoql(this.query, this.after, max), this.options.queryAll);
     for await (const page of pages) {
-      for (const raw of page.records) entries.push({ key: String(recordValueAt(raw, 'Id')), record: this.record(raw) });
+      for (const raw of page.records) entries.push({ key: this.keyOf(raw), record: this.record(raw) });
       last = page.records.at(-1) ?? last;
     }
     if (!last) {
