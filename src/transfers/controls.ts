@@ -7,10 +7,10 @@ import { prepareEnds, sealEndpoints } from './open-ends.js';
 import { signalControl } from './control-signal.js';
 import { getTransfer, insertTransfer, transferDocId, updateTransfer } from './store.js';
 
-const runJobId = (id: string, run: number) => `transfer-${id}-run-${run}`;
+const runJobId = (id: string, run: number, why = '') => `transfer-${id}-run-${run}${why}`;
 
-async function enqueueRun(services: Services, id: string, run: number): Promise<void> {
-  await services.producer.enqueue('transfer.run', { transferId: id, run }, { jobId: runJobId(id, run) });
+async function enqueueRun(services: Services, id: string, run: number, why?: '-end'): Promise<void> {
+  await services.producer.enqueue('transfer.run', { transferId: id, run }, { jobId: runJobId(id, run, why) });
 }
 
 /** Checks a transfer request and starts it: its document exists at once (running); a worker moves the records. */
@@ -63,6 +63,8 @@ export async function stopTransfer(services: Services, id: string): Promise<Tran
   if (isFinished(doc.status)) throw refuse(doc, 'stopped');
   const stopped = await updateTransfer(services.store, id, (d) => ({ ...d, status: 'stopped', finishedAt: new Date().toISOString() }));
   await signalControl(services, id);
+  // No run is there to end a dataset target (paused, failed): a run job only for that.
+  if (doc.status !== 'running' && doc.status !== 'waiting' && doc.target.kind === 'dataset') await enqueueRun(services, id, doc.run, '-end');
   return stopped ?? doc;
 }
 

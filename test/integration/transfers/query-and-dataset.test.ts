@@ -137,4 +137,20 @@ describe('a Salesforce query as a source and a dataset as a target', () => {
     assert.equal((await h.get(`/api/v1/datasets/${started.body.target.datasetId}`).expect(200)).body.name, 'first 300');
     assert.equal(await redis.xlen(source), 200, 'what did not fit stays in the stream');
   });
+
+  it('makes the dataset of a transfer stopped while paused ready', async () => {
+    const source = stream('paused-dataset');
+    await fillStream(redis, source, Array.from({ length: 120 }, (_, i) => ({ n: String(i) })));
+    const started = await h.post('/api/v1/transfers').send({
+      source: { kind: 'redis-stream', url: REDIS_URL, stream: source }, target: { kind: 'dataset' }, mode: 'continuous',
+    }).expect(202);
+    const id = started.body.id as string;
+    await waitForTransfer(h, id, (t) => t.counts.recordsOut === 120 || ended(t));
+    await h.post(`/api/v1/transfers/${id}/pause`).expect(200);
+    const datasetId = started.body.target.datasetId as string;
+    assert.equal((await h.get(`/api/v1/datasets/${datasetId}`).expect(200)).body.status, 'exporting');
+    await h.post(`/api/v1/transfers/${id}/stop`).expect(200);
+    const dataset = await settled(h, datasetId);
+    assert.deepEqual([dataset.status, dataset.rowCount, dataset.columns], ['ready', 120, ['n']]);
+  });
 });
