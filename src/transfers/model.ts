@@ -21,6 +21,8 @@ export const SalesforceQuerySource = z.object({
   soql: z.string().trim().min(1).max(100_000),
   /** Deleted and archived records too (queryAll). */
   queryAll: z.boolean().default(false),
+  /** One-shot reads: REST, Bulk API 2.0 query, or Bulk when the query gives more than 10,000 records. */
+  api: z.enum(['auto', 'rest', 'bulk']).default('auto'),
   intervalSeconds: z.number().int().min(1).max(86_400).default(30),
 });
 

@@ -7,12 +7,21 @@ import { soqlString, type CheckedQuery } from '../../exports/index.js';
  * Where a query source got to: the last record moved, by Id (one-shot, ORDER BY Id) or by SystemModstamp then Id
  * (continuous, ORDER BY SystemModstamp, Id). Saved as JSON text in the transfer's position.
  */
-export const QueryPosition = z.object({ id: z.string().min(1).max(18), stamp: z.string().max(40).optional() });
+export const KeysetPosition = z.object({ id: z.string().min(1).max(18), stamp: z.string().max(40).optional() });
+export type KeysetPosition = z.infer<typeof KeysetPosition>;
+/** A one-shot read through a Bulk API 2.0 query job: the job, and the locator of the page to read next (null: none). */
+export const BulkPosition = z.object({ jobId: z.string().min(1).max(40), locator: z.string().max(200).nullable() });
+export type BulkPosition = z.infer<typeof BulkPosition>;
+export const QueryPosition = z.union([KeysetPosition, BulkPosition]);
 export type QueryPosition = z.infer<typeof QueryPosition>;
 
 /** A user's query split into what DMS pages over: `SELECT ... FROM object` and its WHERE condition, if any. */
 export interface KeysetQuery {
+  /** The query as written (what a Bulk query job runs). */
+  soql: string;
   head: string;
+  /** `FROM object [alias]`. */
+  from: string;
   where?: string;
   /** The columns the user selected (records carry only these); Id and SystemModstamp are read in any case. */
   columns: string[];
@@ -40,14 +49,18 @@ export function keysetQuery(checked: CheckedQuery, continuous: boolean): KeysetQ
   const from = soql.slice(0, query.objectAt + object.length) + tail[1].trimEnd();
   const select = from.replace(/^\s*SELECT\s+/i, `SELECT ${extra.map((e) => `${e}, `).join('')}`);
   const where = tail[2]?.trim();
-  return { head: select, where: where ? where : undefined, columns: checked.columns, continuous };
+  const fromAt = soql.slice(0, query.objectAt).search(/FROM\s*$/i);
+  return { soql, head: select, from: from.slice(fromAt), where: where ? where : undefined, columns: checked.columns, continuous };
 }
 
 /** A REST datetime (`2026-12-06T14:00:00.123+0000`) as a SOQL datetime literal. */
 const datetime = (stamp: string): string => new Date(stamp).toISOString();
 
+/** How many records the query gives (one call: it decides between REST and Bulk). */
+export const countSoql = (query: KeysetQuery): string => `SELECT COUNT() ${query.from}${query.where ? ` WHERE ${query.where}` : ''}`;
+
 /** The query for the next `limit` records after `after` (from the first without). */
-export function nextPageSoql(query: KeysetQuery, after: QueryPosition | undefined, limit: number): string {
+export function nextPageSoql(query: KeysetQuery, after: KeysetPosition | undefined, limit: number): string {
   const filters = query.where ? [`(${query.where})`] : [];
   if (after && query.continuous && after.stamp) {
     const at = datetime(after.stamp);

@@ -1,16 +1,23 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
-import { restQueryPages, type SalesforceSession } from '../../salesforce/index.js';
+import { createQueryJob, deleteQueryJob, restQueryPages, type SalesforceSession } from '../../salesforce/index.js';
 import { recordValueAt } from '../../exports/index.js';
 import type { SourceBatch, SourceEntry, TransferSource } from '../ends.js';
 import type { TransferRecord } from '../model.js';
-import { QueryPosition, nextPageSoql, type KeysetQuery } from './keyset-query.js';
+import { bulkPage, completedQueryJob } from './bulk-pages.js';
+import {
+  QueryPosition, countSoql, nextPageSoql, type BulkPosition, type KeysetPosition, type KeysetQuery,
+} from './keyset-query.js';
 
 /** The position is also kept in Redis at every acknowledgement, for this long after the last one. */
 const POSITION_TTL_S = 30 * 24 * 3600;
+/** Above this many records `auto` reads a one-shot query through Bulk API 2.0 rather than REST (as exports do). */
+export const REST_MAX_ROWS = 10_000;
 
 export interface QuerySourceOptions {
   queryAll: boolean;
+  /** One-shot: REST, Bulk API 2.0, or Bulk when the query gives more than REST_MAX_ROWS records. */
+  api: 'auto' | 'rest' | 'bulk';
   /** Continuous: how long after an empty answer the query runs again. */
   intervalMs: number;
   /** Redis key holding the position as acknowledged (the transfer document has it as of its last save). */
@@ -22,15 +29,18 @@ const parsePosition = (text: string | null | undefined): QueryPosition | undefin
   const parsed = QueryPosition.safeParse(JSON.parse(text));
   return parsed.success ? parsed.data : undefined;
 };
+const isBulk = (position: QueryPosition | undefined): position is BulkPosition => position !== undefined && 'jobId' in position;
 
 /**
- * A Salesforce query read batch by batch, each batch a REST query (its pages followed through nextRecordsUrl) for
- * the next records after the last one acknowledged: ORDER BY Id for a one-shot transfer, ORDER BY SystemModstamp, Id
- * for a continuous one, which then asks again every interval for records created or changed since. The position is
- * plain data (an Id and a SystemModstamp): it survives restarts and needs no query locator.
+ * A Salesforce query read batch by batch. REST: each batch one query (its pages followed through nextRecordsUrl) for
+ * the records after the last one acknowledged, ORDER BY Id for a one-shot transfer, ORDER BY SystemModstamp, Id for
+ * a continuous one, which then asks again every interval for records created or changed since. Bulk API 2.0 (a large
+ * one-shot read): one query job, a results page per batch. Either position is plain data (an Id and a
+ * SystemModstamp; a job id and a page locator): it survives restarts.
  */
 export class SalesforceQuerySource implements TransferSource {
   private emptyAt = 0;
+  private jobReady = false;
 
   private constructor(
     private readonly session: SalesforceSession, private readonly redis: Redis, private readonly query: KeysetQuery,
@@ -57,16 +67,35 @@ export class SalesforceQuerySource implements TransferSource {
     return this.query.continuous ? `${id}@${recordValueAt(raw, 'SystemModstamp')}` : id;
   }
 
+  private async keep(position: QueryPosition): Promise<void> {
+    this.after = position;
+    await this.redis.set(this.options.positionKey, JSON.stringify(position), 'EX', POSITION_TTL_S);
+  }
+
   async read(max: number, waitMs: number): Promise<SourceBatch> {
     const quiet = this.emptyAt + this.options.intervalMs - Date.now();
     if (this.query.continuous && quiet > 0) {
       await sleep(Math.min(quiet, waitMs));
       return { entries: [] };
     }
+    if (!this.query.continuous && !this.after && (await this.bulkFits())) {
+      // The job is kept as the position at once: a run after a crash reads its results instead of querying again.
+      const job = await createQueryJob(this.session, this.query.soql, this.options.queryAll);
+      await this.keep({ jobId: job.id, locator: '' });
+    }
+    return isBulk(this.after) ? this.readBulk(this.after, max) : this.readRest(this.after, max);
+  }
+
+  private async bulkFits(): Promise<boolean> {
+    if (this.options.api !== 'auto') return this.options.api === 'bulk';
+    const first = await restQueryPages(this.session, countSoql(this.query), this.options.queryAll).next();
+    return !first.done && first.value.totalSize > REST_MAX_ROWS;
+  }
+
+  private async readRest(after: KeysetPosition | undefined, max: number): Promise<SourceBatch> {
     const entries: SourceEntry[] = [];
     let last: Record<string, unknown> | undefined;
-    const pages = restQueryPages(this.session, nextPageSoql(this.query, this.after, max), this.options.queryAll);
-    for await (const page of pages) {
+    for await (const page of restQueryPages(this.session, nextPageSoql(this.query, after, max), this.options.queryAll)) {
       for (const raw of page.records) entries.push({ key: this.keyOf(raw), record: this.record(raw) });
       last = page.records.at(-1) ?? last;
     }
@@ -75,15 +104,29 @@ export class SalesforceQuerySource implements TransferSource {
       return { entries };
     }
     const id = String(recordValueAt(last, 'Id'));
-    const position: QueryPosition = { id, ...(this.query.continuous ? { stamp: String(recordValueAt(last, 'SystemModstamp')) } : {}) };
-    return { entries, position: JSON.stringify(position) };
+    const stamp = this.query.continuous ? { stamp: String(recordValueAt(last, 'SystemModstamp')) } : {};
+    return { entries, position: JSON.stringify({ id, ...stamp }) };
+  }
+
+  private async readBulk(at: BulkPosition, max: number): Promise<SourceBatch> {
+    if (at.locator === null) {
+      await deleteQueryJob(this.session, at.jobId).catch(() => undefined);
+      return { entries: [] };
+    }
+    if (!this.jobReady) await completedQueryJob(this.session, at.jobId);
+    this.jobReady = true;
+    const page = await bulkPage(this.session, at.jobId, at.locator || null, max, this.query.columns);
+    const idColumn = this.query.columns.find((c) => c.toLowerCase() === 'id');
+    const entries = page.records.map((record, i): SourceEntry => {
+      const key = idColumn ? String(record[idColumn]) : `${at.jobId}/${at.locator || 'first'}/${i}`;
+      return { key, record };
+    });
+    return { entries, position: JSON.stringify({ jobId: at.jobId, locator: page.next }) };
   }
 
   async ack(batch: SourceBatch): Promise<void> {
     const position = parsePosition(batch.position);
-    if (!position) return;
-    this.after = position;
-    await this.redis.set(this.options.positionKey, JSON.stringify(position), 'EX', POSITION_TTL_S);
+    if (position) await this.keep(position);
   }
 
   /** Unknown without one more API call per look. */

@@ -48,6 +48,21 @@ describe('a Salesforce query as a source and a dataset as a target', () => {
     assert.equal(first?.Id, undefined, 'Id, read for the position, is not in a record that did not select it');
   });
 
+  it('reads a one-shot query through Bulk API 2.0, a results page per batch, the same records as REST', async () => {
+    const soql = "SELECT External_Id__c, Name, NumberOfEmployees, Owner.Name FROM Account WHERE Name LIKE 'Q-%'";
+    const viaRest = await readStream(redis, streams[0]);
+    const target = stream('from-bulk');
+    const started = await h.post('/api/v1/transfers').send({
+      source: { kind: 'salesforce-query', soql, api: 'bulk' }, target: { kind: 'redis-stream', url: REDIS_URL, stream: target }, batchSize: 300,
+    }).expect(202);
+    const done = await waitForTransfer(h, started.body.id, ended);
+    assert.equal(done.status, 'completed', JSON.stringify(done.error));
+    assert.deepEqual([done.counts.recordsOut, done.counts.batches], [1250, 5]);
+    assert.match(done.position ?? '', /"locator":null/, 'every page read');
+    const byId = (entries: Record<string, string>[]) => [...entries].sort((a, b) => a.External_Id__c.localeCompare(b.External_Id__c));
+    assert.deepEqual(byId(await readStream(redis, target)), byId(viaRest));
+  });
+
   it('refuses at once a query the org would refuse, or one with its own ORDER BY', async () => {
     const target = { kind: 'redis-stream', url: REDIS_URL, stream: 'never-written' };
     const bad = await h.post('/api/v1/transfers')
