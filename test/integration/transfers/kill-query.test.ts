@@ -4,14 +4,10 @@ import type { Redis } from 'ioredis';
 import { startWorkerProcess } from '../../support/worker-process.js';
 import { seed } from '../exports/support.js';
 import { writtenKeysOf } from '../../../src/transfers/targets/keyed-xadd.js';
-import { REDIS_URL, ended, newRedis, readStream, startTransferHarness, unique, waitForTransfer, type TransferHarness } from './support.js';
+import { REDIS_URL, ended, newRedis, setLatency, readStream, startTransferHarness, unique, waitForTransfer, type TransferHarness } from './support.js';
 
 const RECORDS = 5000;
 const BATCH = 250;
-
-const setLatency = (h: TransferHarness, latency: number) => fetch(`${h.emulator.url}/__emulator/faults`, {
-  method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ latency }),
-});
 
 /** kill -9 of the worker moving a query's rows into a stream, then another worker: every row in the stream once. */
 describe('a query transfer whose worker is killed with SIGKILL mid-way', () => {

@@ -18,6 +18,11 @@ export interface TransferBody {
   boundState: { full: boolean; used?: number; limit?: number; reason?: string };
 }
 
+/** Slows every answer of the Local org (ms), so that a worker is caught mid-transfer. */
+export const setLatency = (h: ExportHarness, latency: number) => fetch(`${h.emulator.url}/__emulator/faults`, {
+  method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ latency }),
+});
+
 /** Polls the transfer through the API until `done` says so. */
 export async function waitForTransfer(
   h: ExportHarness, id: string, done: (t: TransferBody) => boolean, timeoutMs = 60_000,
