@@ -59,9 +59,14 @@ const datetime = (stamp: string): string => new Date(stamp).toISOString();
 /** How many records the query gives (one call: it decides between REST and Bulk). */
 export const countSoql = (query: KeysetQuery): string => `SELECT COUNT() ${query.from}${query.where ? ` WHERE ${query.where}` : ''}`;
 
-/** The query for the next `limit` records after `after` (from the first without). */
-export function nextPageSoql(query: KeysetQuery, after: KeysetPosition | undefined, limit: number): string {
+/**
+ * The query for the next `limit` records after `after` (from the first without); continuous, only those stamped
+ * before `settled` (a moment a little in the past: every change of one second is then read together, none after
+ * the position with a lower Id).
+ */
+export function nextPageSoql(query: KeysetQuery, after: KeysetPosition | undefined, limit: number, settled?: Date): string {
   const filters = query.where ? [`(${query.where})`] : [];
+  if (query.continuous && settled) filters.push(`SystemModstamp < ${settled.toISOString()}`);
   if (after && query.continuous && after.stamp) {
     const at = datetime(after.stamp);
     filters.push(`(SystemModstamp > ${at} OR (SystemModstamp = ${at} AND Id > ${soqlString(after.id)}))`);

@@ -11,6 +11,11 @@ import {
 
 /** The position is also kept in Redis at every acknowledgement, for this long after the last one. */
 const POSITION_TTL_S = 30 * 24 * 3600;
+/**
+ * Continuous: a change is read once it is this old (by this machine's clock), so that the changes of one second
+ * (Salesforce stamps whole seconds) are read together and none lands behind the position. More than clock skew.
+ */
+export const SETTLE_MS = 5000;
 /** Above this many records `auto` reads a one-shot query through Bulk API 2.0 rather than REST (as exports do). */
 export const REST_MAX_ROWS = 10_000;
 
@@ -95,7 +100,8 @@ export class SalesforceQuerySource implements TransferSource {
   private async readRest(after: KeysetPosition | undefined, max: number): Promise<SourceBatch> {
     const entries: SourceEntry[] = [];
     let last: Record<string, unknown> | undefined;
-    for await (const page of restQueryPages(this.session, nextPageSoql(this.query, after, max), this.options.queryAll)) {
+    const soql = nextPageSoql(this.query, after, max, new Date(Date.now() - SETTLE_MS));
+    for await (const page of restQueryPages(this.session, soql, this.options.queryAll)) {
       for (const raw of page.records) entries.push({ key: this.keyOf(raw), record: this.record(raw) });
       last = page.records.at(-1) ?? last;
     }

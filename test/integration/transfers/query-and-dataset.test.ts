@@ -39,6 +39,7 @@ describe('a Salesforce query as a source and a dataset as a target', () => {
     const done = await waitForTransfer(h, started.body.id, ended);
     assert.equal(done.status, 'completed', JSON.stringify(done.error));
     assert.deepEqual([done.counts.recordsIn, done.counts.recordsOut, done.counts.batches], [1250, 1250, 5]);
+    assert.match(done.position ?? '', /^\{"id":"001/, 'auto reads 1,250 records through REST, after the last Id');
     const entries = await readStream(redis, target);
     assert.equal(entries.length, 1250);
     assert.deepEqual(new Set(entries.map((e) => e.External_Id__c)), new Set(rows.map((r) => r[0])));

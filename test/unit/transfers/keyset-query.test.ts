@@ -18,7 +18,8 @@ describe('a query source pages its query after the last record', () => {
     const query = keysetQuery(checked('select Id, Name from Account a', ['Id', 'Name']), true);
     assert.equal(nextPageSoql(query, undefined, 10), 'SELECT SystemModstamp, Id, Name from Account a ORDER BY SystemModstamp, Id LIMIT 10');
     const after = { id: '001000000000009AAA', stamp: '2026-12-06T14:00:00.123+0000' };
-    assert.equal(nextPageSoql(query, after, 10), 'SELECT SystemModstamp, Id, Name from Account a WHERE (SystemModstamp > 2026-12-06T14:00:00.123Z'
+    assert.equal(nextPageSoql(query, after, 10, new Date('2026-12-06T14:01:00Z')), 'SELECT SystemModstamp, Id, Name from Account a'
+      + ' WHERE SystemModstamp < 2026-12-06T14:01:00.000Z AND (SystemModstamp > 2026-12-06T14:00:00.123Z'
       + " OR (SystemModstamp = 2026-12-06T14:00:00.123Z AND Id > '001000000000009AAA')) ORDER BY SystemModstamp, Id LIMIT 10");
   });
 
