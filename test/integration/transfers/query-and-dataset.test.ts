@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Redis } from 'ioredis';
 import { allRows, seed, settled } from '../exports/support.js';
+import { waitForState } from '../migrations/harness.js';
 import { RedisStreamTarget } from '../../../src/transfers/targets/redis-stream.js';
 import { writtenKeysOf } from '../../../src/transfers/targets/keyed-xadd.js';
 import {
@@ -134,6 +135,25 @@ describe('a Salesforce query as a source and a dataset as a target', () => {
     const rows = await allRows(h, datasetId);
     assert.deepEqual(rows.map((r) => r[0]), records.map((r) => r.code));
     assert.deepEqual(rows[5200], ['D-5200', 'Row 5200', 'gold']);
+  });
+
+  it('migrates a dataset a transfer filled into the org, as an upload', async () => {
+    const source = stream('dataset-to-org');
+    await fillStream(redis, source, Array.from({ length: 300 }, (_, i) => ({ code: `DM-${i}`, name: `Migrated ${i}` })));
+    const started = await h.post('/api/v1/transfers').send({
+      source: { kind: 'redis-stream', url: REDIS_URL, stream: source }, target: { kind: 'dataset' }, batchSize: 120,
+    }).expect(202);
+    const datasetId = started.body.target.datasetId as string;
+    assert.equal((await settled(h, datasetId)).rowCount, 300);
+    const mapping = { object: 'Account', fields: [{ column: 'code', field: 'External_Id__c' }, { column: 'name', field: 'Name' }] };
+    const created = await h.post('/api/v1/migrations')
+      .send({ datasetId, connectionId: 'local', object: 'Account', operation: 'insert', template: { mapping } }).expect(201);
+    const id = created.body.migration.id as string;
+    await h.post(`/api/v1/migrations/${id}/start`).expect(200);
+    const done = await waitForState(h.services, id, ['completed', 'failed']);
+    assert.equal(done.totals.succeeded, 300, JSON.stringify(done.totals));
+    const inOrg = await h.conn.query("SELECT COUNT() FROM Account WHERE External_Id__c LIKE 'DM-%'");
+    assert.equal(inOrg.totalSize, 300);
   });
 
   it('stops filling a dataset at its row limit, waiting visibly; stopped, the dataset is ready with those rows', async () => {
