@@ -1,32 +1,28 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Redis } from 'ioredis';
-import { allRows, seed, settled } from '../exports/support.js';
-import { waitForState } from '../migrations/harness.js';
+import { seed } from '../exports/support.js';
 import { RedisStreamTarget } from '../../../src/transfers/targets/redis-stream.js';
 import { writtenKeysOf } from '../../../src/transfers/targets/keyed-xadd.js';
 import {
-  REDIS_URL, ended, fillStream, newRedis, readStream, startTransferHarness, unique, waitForTransfer, type TransferHarness,
+  REDIS_URL, StreamNames, ended, newRedis, readStream, startTransferHarness, waitForTransfer, type TransferHarness,
 } from './support.js';
 
-describe('a Salesforce query as a source and a dataset as a target', () => {
+describe('a Salesforce query as a transfer source', () => {
   let h: TransferHarness;
   let redis: Redis;
-  const streams: string[] = [];
+  let streams: StreamNames;
   before(async () => {
     h = await startTransferHarness();
     redis = newRedis();
+    streams = new StreamNames(redis);
   });
   after(async () => {
-    if (streams.length > 0) await redis.del(...streams);
+    await streams.drop();
     redis.disconnect();
     await h.close();
   });
-  const stream = (prefix: string) => {
-    const name = unique(prefix);
-    streams.push(name);
-    return name;
-  };
+  const stream = (prefix: string) => streams.add(prefix);
 
   it('reads every row of a query in batches into a Redis Stream, relationship fields as text', async () => {
     const rows = Array.from({ length: 1250 }, (_, i) => [`Q-${String(i).padStart(4, '0')}`, `Q-${i}`, String(i)]);
@@ -52,7 +48,7 @@ describe('a Salesforce query as a source and a dataset as a target', () => {
 
   it('reads a one-shot query through Bulk API 2.0, a results page per batch, the same records as REST', async () => {
     const soql = "SELECT External_Id__c, Name, NumberOfEmployees, Owner.Name FROM Account WHERE Name LIKE 'Q-%'";
-    const viaRest = await readStream(redis, streams[0]);
+    const viaRest = await readStream(redis, streams.names[0]);
     const target = stream('from-bulk');
     const started = await h.post('/api/v1/transfers').send({
       source: { kind: 'salesforce-query', soql, api: 'bulk' }, target: { kind: 'redis-stream', url: REDIS_URL, stream: target }, batchSize: 300,
@@ -78,7 +74,7 @@ describe('a Salesforce query as a source and a dataset as a target', () => {
 
   it('writes a batch that comes again to a keyed stream once: a key written within the window is not added again', async () => {
     const name = stream('keyed');
-    streams.push(writtenKeysOf(name));
+    streams.names.push(writtenKeysOf(name));
     const target = new RedisStreamTarget(newRedis(), name, undefined, { fields: ['Id', 'Stamp'], windowMs: 60_000 });
     try {
       const batch = Array.from({ length: 1500 }, (_, i) => ({ Id: `K${i}`, Stamp: 't1', Name: `n${i}` }));
@@ -111,82 +107,5 @@ describe('a Salesforce query as a source and a dataset as a target', () => {
     const names = (await readStream(redis, target)).map((e) => e.Name);
     assert.deepEqual(names, ['C one', 'C two', 'C one, renamed', 'C three']);
     await h.post(`/api/v1/transfers/${id}/stop`).expect(200);
-  });
-
-  it('fills a new dataset from a Redis Stream, new fields as new columns, ready to preview when the transfer ends', async () => {
-    const source = stream('to-dataset');
-    const records = Array.from({ length: 5300 }, (_, i) => ({ code: `D-${i}`, name: `Row ${i}`, ...(i >= 5100 ? { tier: 'gold' } : {}) }));
-    await fillStream(redis, source, records);
-    const started = await h.post('/api/v1/transfers').send({
-      name: 'stream to dataset',
-      source: { kind: 'redis-stream', url: REDIS_URL, stream: source }, target: { kind: 'dataset' }, batchSize: 700,
-    }).expect(202);
-    const datasetId = started.body.target.datasetId as string;
-    assert.match(datasetId, /^ds-/);
-    const done = await waitForTransfer(h, started.body.id, ended);
-    assert.equal(done.status, 'completed', JSON.stringify(done.error));
-    const dataset = await settled(h, datasetId);
-    assert.equal(dataset.status, 'ready');
-    assert.equal(dataset.rowCount, 5300);
-    assert.deepEqual(dataset.columns, ['code', 'name', 'tier']);
-    assert.equal(dataset.profile.find((p) => p.name === 'tier')?.nullCount, 5100);
-    const preview = await h.get(`/api/v1/datasets/${datasetId}/rows?offset=4998&limit=4`).expect(200);
-    assert.deepEqual(preview.body.rows, [['D-4998', 'Row 4998', null], ['D-4999', 'Row 4999', null], ['D-5000', 'Row 5000', null], ['D-5001', 'Row 5001', null]]);
-    const rows = await allRows(h, datasetId);
-    assert.deepEqual(rows.map((r) => r[0]), records.map((r) => r.code));
-    assert.deepEqual(rows[5200], ['D-5200', 'Row 5200', 'gold']);
-  });
-
-  it('migrates a dataset a transfer filled into the org, as an upload', async () => {
-    const source = stream('dataset-to-org');
-    await fillStream(redis, source, Array.from({ length: 300 }, (_, i) => ({ code: `DM-${i}`, name: `Migrated ${i}` })));
-    const started = await h.post('/api/v1/transfers').send({
-      source: { kind: 'redis-stream', url: REDIS_URL, stream: source }, target: { kind: 'dataset' }, batchSize: 120,
-    }).expect(202);
-    const datasetId = started.body.target.datasetId as string;
-    assert.equal((await settled(h, datasetId)).rowCount, 300);
-    const mapping = { object: 'Account', fields: [{ column: 'code', field: 'External_Id__c' }, { column: 'name', field: 'Name' }] };
-    const created = await h.post('/api/v1/migrations')
-      .send({ datasetId, connectionId: 'local', object: 'Account', operation: 'insert', template: { mapping } }).expect(201);
-    const id = created.body.migration.id as string;
-    await h.post(`/api/v1/migrations/${id}/start`).expect(200);
-    const done = await waitForState(h.services, id, ['completed', 'failed']);
-    assert.equal(done.totals.succeeded, 300, JSON.stringify(done.totals));
-    const inOrg = await h.conn.query("SELECT COUNT() FROM Account WHERE External_Id__c LIKE 'DM-%'");
-    assert.equal(inOrg.totalSize, 300);
-  });
-
-  it('stops filling a dataset at its row limit, waiting visibly; stopped, the dataset is ready with those rows', async () => {
-    const source = stream('bounded-dataset');
-    await fillStream(redis, source, Array.from({ length: 500 }, (_, i) => ({ n: String(i) })));
-    const started = await h.post('/api/v1/transfers').send({
-      source: { kind: 'redis-stream', url: REDIS_URL, stream: source }, target: { kind: 'dataset', name: 'first 300' },
-      batchSize: 200, bound: 300,
-    }).expect(202);
-    const id = started.body.id as string;
-    const waiting = await waitForTransfer(h, id, (t) => t.status === 'waiting' || ended(t));
-    assert.deepEqual([waiting.boundState.used, waiting.boundState.limit, waiting.counts.recordsOut], [300, 300, 300]);
-    assert.match(waiting.boundState.reason ?? '', /300 of 300 rows/);
-    await h.post(`/api/v1/transfers/${id}/stop`).expect(200);
-    const dataset = await settled(h, started.body.target.datasetId as string);
-    assert.equal(dataset.rowCount, 300);
-    assert.equal((await h.get(`/api/v1/datasets/${started.body.target.datasetId}`).expect(200)).body.name, 'first 300');
-    assert.equal(await redis.xlen(source), 200, 'what did not fit stays in the stream');
-  });
-
-  it('makes the dataset of a transfer stopped while paused ready', async () => {
-    const source = stream('paused-dataset');
-    await fillStream(redis, source, Array.from({ length: 120 }, (_, i) => ({ n: String(i) })));
-    const started = await h.post('/api/v1/transfers').send({
-      source: { kind: 'redis-stream', url: REDIS_URL, stream: source }, target: { kind: 'dataset' }, mode: 'continuous',
-    }).expect(202);
-    const id = started.body.id as string;
-    await waitForTransfer(h, id, (t) => t.counts.recordsOut === 120 || ended(t));
-    await h.post(`/api/v1/transfers/${id}/pause`).expect(200);
-    const datasetId = started.body.target.datasetId as string;
-    assert.equal((await h.get(`/api/v1/datasets/${datasetId}`).expect(200)).body.status, 'exporting');
-    await h.post(`/api/v1/transfers/${id}/stop`).expect(200);
-    const dataset = await settled(h, datasetId);
-    assert.deepEqual([dataset.status, dataset.rowCount, dataset.columns], ['ready', 120, ['n']]);
   });
 });
