@@ -80,7 +80,9 @@ export function valueMap(frame: Frame, step: StepOf<'valueMap'>, out: StepOutput
     const mapped = map.get(key);
     if (mapped !== undefined) return mapped;
     if (step.otherwise !== 'null') return v;
-    out.issues.push(rowIssue(step.onInvalid, frame.rows[r], column, CODES.valueMapUnmapped, `'${key}' has no mapping`));
+    const code = step.unmapped?.code ?? CODES.valueMapUnmapped;
+    const message = step.unmapped ? step.unmapped.message.replaceAll('{value}', key) : `'${key}' has no mapping`;
+    out.issues.push(rowIssue(step.onInvalid, frame.rows[r], column, code, message));
     return null;
   });
 }

@@ -65,8 +65,8 @@ describe("a step's onInvalid", () => {
   test('the issue codes are the documented ones (a changed code is a breaking change)', () => {
     assert.deepEqual(Object.values(ROW_ISSUE_CODES).sort(), [
       'AGGREGATE_NOT_A_NUMBER', 'CAST_INVALID_DATE', 'CAST_NOT_AN_INTEGER', 'CAST_NOT_A_BOOLEAN', 'CAST_NOT_A_NUMBER',
-      'DERIVE_EXPRESSION_ERROR', 'LOOKUP_AMBIGUOUS', 'LOOKUP_NOT_FOUND', 'LOOKUP_NO_CONNECTION', 'REGEX_VALUE_TOO_LONG',
-      'VALUE_MAP_UNMAPPED',
+      'DERIVE_EXPRESSION_ERROR', 'LOOKUP_AMBIGUOUS', 'LOOKUP_NOT_FOUND', 'LOOKUP_NO_CONNECTION', 'RECORD_TYPE_MISSING',
+      'REGEX_VALUE_TOO_LONG', 'VALUE_MAP_UNMAPPED',
     ]);
   });
 });
