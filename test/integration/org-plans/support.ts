@@ -4,7 +4,7 @@ import type { Express } from 'express';
 import jsforce from 'jsforce';
 import request from 'supertest';
 import { createApp } from '../../../src/app.js';
-import { startEmulator, type RunningEmulator } from '../../../src/salesforce-emulator/index.js';
+import { startEmulator, type RunningEmulator, type StartOptions } from '../../../src/salesforce-emulator/index.js';
 import type { Services } from '../../../src/services.js';
 import { startWorkers, type RunningWorkers } from '../../../workers/runtime.js';
 import { connectTestServices } from '../../support/services.js';
@@ -30,8 +30,8 @@ export interface TwoOrgs {
   close(): Promise<void>;
 }
 
-async function startOrg(): Promise<Org> {
-  const emulator = await startEmulator({ port: 0 });
+async function startOrg(options: StartOptions = {}): Promise<Org> {
+  const emulator = await startEmulator({ ...options, port: 0 });
   const token = await fetch(`${emulator.url}/services/oauth2/token`, {
     method: 'POST',
     body: new URLSearchParams({
@@ -41,9 +41,12 @@ async function startOrg(): Promise<Org> {
   return { emulator, conn: new jsforce.Connection({ instanceUrl: emulator.url, accessToken: token.access_token, version: '62.0' }) };
 }
 
-/** Two emulators (source = the Local org, target = a password connection), real Redis and CouchDB, app and workers. */
-export async function startTwoOrgs(worker = true): Promise<TwoOrgs> {
-  const [source, target] = await Promise.all([startOrg(), startOrg()]);
+/**
+ * Two emulators (source = the Local org, target = a password connection), real Redis and CouchDB, app and workers;
+ * `orgs` sets each emulator's options (record types, for instance).
+ */
+export async function startTwoOrgs(worker = true, orgs: { source?: StartOptions; target?: StartOptions } = {}): Promise<TwoOrgs> {
+  const [source, target] = await Promise.all([startOrg(orgs.source), startOrg(orgs.target)]);
   const services = await connectTestServices({
     LOCAL_ORG_URL: source.emulator.url, WORKER_CONCURRENCY: '4', WORKER_LOCK_MS: '5000',
     SECRET_KEY: Buffer.alloc(32, 9).toString('base64'),
