@@ -33,6 +33,13 @@ function defaultFields(source: DescribeSObjectResult, target: DescribeSObjectRes
   return source.fields.filter(copyable).map((f) => f.name);
 }
 
+/** A source object without record types has no RecordTypeId (nor RecordType relationship) to copy. */
+function checkRecordTypes(object: string, fields: string[], source: DescribeSObjectResult): void {
+  if (!fields.some((f) => f.toLowerCase() === RECORD_TYPE_FIELD.toLowerCase()) || fieldByName(source, RECORD_TYPE_FIELD)) return;
+  const message = `The source's ${object} has no record types (no ${RECORD_TYPE_FIELD} field): leave ${RECORD_TYPE_FIELD} out of its fields.`;
+  throw new AppError('PLAN_FIELD_MISSING', 400, message);
+}
+
 async function describeBoth(services: Services, plan: PlanInput) {
   const [sourceOf, targetOf] = [describeLoader(services, plan.sourceConnectionId), describeLoader(services, plan.targetConnectionId)];
   return Promise.all(plan.objects.map(async (o) => {
@@ -62,6 +69,7 @@ export async function resolvePlan(services: Services, plan: PlanInput): Promise<
   const planObjects = new Map(described.map((d) => [d.target.name.toLowerCase(), d.target.name]));
   const copied = described.map(({ plan: o, source, target }) => {
     const chosen = o.fields.length > 0 ? o.fields : defaultFields(source, target, new Set(planObjects.keys()));
+    checkRecordTypes(source.name, chosen, source);
     const extra = [...(o.externalIdField ? [o.externalIdField] : []), ...(o.ownerByUsername ? [OWNER_COLUMN] : [])];
     const wanted = ['Id', ...byRecordTypeName(chosen), ...extra];
     return { o, source, target, fields: [...new Map(wanted.map((f) => [f.toLowerCase(), f])).values()] };

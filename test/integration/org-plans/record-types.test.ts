@@ -25,7 +25,7 @@ describe('org-to-org plans map record types by DeveloperName', () => {
    * Describes are cached per connection id, and every test's Local org is `local`: this one's has record types, so its
    * describes are dropped before (another test's may be cached) and after (not to leave them to other tests).
    */
-  const forgetLocalDescribes = () => Promise.all(['Account', 'Contact', 'RecordType'].map((o) => forgetDescribe(h.services.redis, 'local', o)));
+  const forgetLocalDescribes = () => Promise.all(['Account', 'Contact', 'Lead', 'RecordType'].map((o) => forgetDescribe(h.services.redis, 'local', o)));
 
   before(async () => {
     h = await startTwoOrgs(true, {
@@ -65,6 +65,16 @@ describe('org-to-org plans map record types by DeveloperName', () => {
   after(async () => {
     await forgetLocalDescribes();
     await h.close();
+  });
+
+  it('refuses RecordTypeId on an object without record types in the source, naming it', async () => {
+    const res = await h.post('/api/v1/plans').send({
+      name: 'No record types', sourceConnectionId: 'local', targetConnectionId: h.targetConnectionId,
+      objects: [{ object: 'Lead', fields: ['LastName', 'Company', 'RecordTypeId'] }],
+    });
+    assert.equal(res.status, 400);
+    assert.equal(res.body.error.code, 'PLAN_FIELD_MISSING');
+    assert.match(res.body.error.message, /source's Lead has no record types/);
   });
 
   it('a dry run finds the rows whose record type the target lacks and writes nothing', async () => {

@@ -99,6 +99,16 @@ describe('emulator record types', () => {
     assert.deepEqual([failure.success, failure.errors[0].statusCode, failure.errors[0].fields], [false, 'INVALID_CROSS_REFERENCE_KEY', ['RecordTypeId']]);
   });
 
+  test('Bulk API 2.0 ingest reports a wrong RecordTypeId in sf__Error', async () => {
+    const contactType = (await typesOf('Contact'))[0].Id;
+    const customer = (await typesOf('Account')).find((t) => t.DeveloperName === 'Customer')?.Id as string;
+    const input = `Name,RecordTypeId\nBulk ok,${customer}\nBulk bad,${contactType}\n`;
+    const result = await conn.bulk2.loadAndWaitForResults({ object: 'Account', operation: 'insert', input, pollInterval: 100, pollTimeout: 60_000 });
+    assert.equal(result.successfulResults.length, 1);
+    assert.equal(result.failedResults[0].sf__Error,
+      `INVALID_CROSS_REFERENCE_KEY:Record Type ID: this ID value isn't valid for the user: ${contactType}:RecordTypeId`);
+  });
+
   test('RecordType is created and updated through the API, never deleted; its SobjectType is set on create only', async () => {
     const created = await conn.sobject('RecordType').create({ SobjectType: 'Account', DeveloperName: 'Prospect', Name: 'Prospect' });
     assert.equal(created.success, true);
