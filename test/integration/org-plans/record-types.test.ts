@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { getValidation } from '../../../src/preflight/index.js';
-import { forgetDescribe } from '../../../src/salesforce/describe-cache.js';
-import { load, queryAll, runSettled, startTwoOrgs, type TwoOrgs } from './support.js';
+import { connectOrg, load, queryAll, runSettled, startTwoOrgs, type TwoOrgs } from './support.js';
 
 const ACCOUNTS = 9;
 /** Account i's record type in the source: Customer, Partner, Reseller in turn; the target has no Reseller. */
@@ -22,10 +21,10 @@ describe('org-to-org plans map record types by DeveloperName', () => {
   };
 
   /**
-   * Describes are cached per connection id, and every test's Local org is `local`: this one's has record types, so its
-   * describes are dropped before (another test's may be cached) and after (not to leave them to other tests).
+   * The source by a connection of its own, not `local`: describes are cached per connection id, and every test's Local
+   * org is `local` (this one's has record types, others' not).
    */
-  const forgetLocalDescribes = () => Promise.all(['Account', 'Contact', 'Lead', 'RecordType'].map((o) => forgetDescribe(h.services.redis, 'local', o)));
+  let sourceConnectionId: string;
 
   before(async () => {
     h = await startTwoOrgs(true, {
@@ -45,14 +44,14 @@ describe('org-to-org plans map record types by DeveloperName', () => {
         ],
       },
     });
-    await forgetLocalDescribes();
+    sourceConnectionId = await connectOrg(h.services, h.app, h.source, 'Source org');
     const ids = await typeIds(h.source.conn);
     const accounts = Array.from({ length: ACCOUNTS }, (_, i) => [`A-${i}`, `Acct ${i}`, ids.get(`Account.${TYPE_OF[i % 3]}`) as string]);
     const accountIds = await load(h.source.conn, 'Account', 'insert', ['External_Id__c', 'Name', 'RecordTypeId'], accounts);
     const contacts = accountIds.map((id, i) => [`C-${i}`, `Smith ${i}`, id, ids.get('Contact.Customer') as string]);
     await load(h.source.conn, 'Contact', 'insert', ['External_Id__c', 'LastName', 'AccountId', 'RecordTypeId'], contacts);
     const plan = await h.post('/api/v1/plans').send({
-      name: 'Record types', sourceConnectionId: 'local', targetConnectionId: h.targetConnectionId,
+      name: 'Record types', sourceConnectionId, targetConnectionId: h.targetConnectionId,
       objects: [
         { object: 'Account', fields: ['Name', 'RecordTypeId'], operation: 'upsert', externalIdField: 'External_Id__c' },
         // No fields: every copyable one, RecordTypeId included.
@@ -62,14 +61,11 @@ describe('org-to-org plans map record types by DeveloperName', () => {
     assert.equal(plan.status, 201, JSON.stringify(plan.body));
     planId = plan.body.id as string;
   });
-  after(async () => {
-    await forgetLocalDescribes();
-    await h.close();
-  });
+  after(async () => h.close());
 
   it('refuses RecordTypeId on an object without record types in the source, naming it', async () => {
     const res = await h.post('/api/v1/plans').send({
-      name: 'No record types', sourceConnectionId: 'local', targetConnectionId: h.targetConnectionId,
+      name: 'No record types', sourceConnectionId, targetConnectionId: h.targetConnectionId,
       objects: [{ object: 'Lead', fields: ['LastName', 'Company', 'RecordTypeId'] }],
     });
     assert.equal(res.status, 400);

@@ -41,6 +41,17 @@ async function startOrg(options: StartOptions = {}): Promise<Org> {
   return { emulator, conn: new jsforce.Connection({ instanceUrl: emulator.url, accessToken: token.access_token, version: '62.0' }) };
 }
 
+/** A DMS connection (by password, made by an admin) to `org`; returns its id. */
+export async function connectOrg(services: Services, app: Express, org: Org, name: string): Promise<string> {
+  const admin = await signIn(services, 'admin');
+  const connection = await request(app).post('/api/v1/connections').set(admin.headers).send({
+    method: 'password', name, loginUrl: org.emulator.url, username: 'admin@local.org', password: 'password',
+    clientId: 'dms-local', clientSecret: 'dms-local-secret', production: false,
+  });
+  if (connection.status !== 201) throw new Error(`${name} connection: ${JSON.stringify(connection.body)}`);
+  return connection.body.id as string;
+}
+
 /**
  * Two emulators (source = the Local org, target = a password connection), real Redis and CouchDB, app and workers;
  * `orgs` sets each emulator's options (record types, for instance).
@@ -53,15 +64,10 @@ export async function startTwoOrgs(worker = true, orgs: { source?: StartOptions;
   });
   const app = createApp(services);
   const workers = worker ? startWorkers(services) : undefined;
-  const admin = await signIn(services, 'admin');
-  const connection = await request(app).post('/api/v1/connections').set(admin.headers).send({
-    method: 'password', name: 'Target org', loginUrl: target.emulator.url, username: 'admin@local.org', password: 'password',
-    clientId: 'dms-local', clientSecret: 'dms-local-secret', production: false,
-  });
-  if (connection.status !== 201) throw new Error(`target connection: ${JSON.stringify(connection.body)}`);
+  const targetConnectionId = await connectOrg(services, app, target, 'Target org');
   const user = await signIn(services, 'operator');
   return {
-    source, target, targetConnectionId: connection.body.id as string, services, app, workers, user,
+    source, target, targetConnectionId, services, app, workers, user,
     get: (url) => request(app).get(url).set(user.headers),
     post: (url) => request(app).post(url).set(user.headers),
     async close() {
