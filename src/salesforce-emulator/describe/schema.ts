@@ -84,7 +84,7 @@ export class Schema {
   /**
    * Objects (and their lookup fields) that point at `target`, for childRelationships and SOQL subqueries.
    * Names follow an org's: `Contacts` for Contact.AccountId, `ChildAccounts` for Account.ParentId,
-   * `<Plural>__r` for custom lookups; owner and audit lookups have none.
+   * `<Plural>__r` for custom lookups; owner, record type and audit lookups have none.
    */
   childrenOf(target: string): { childSObject: string; field: string; relationshipName: string | null }[] {
     const taken = new Set<string>();
@@ -107,7 +107,7 @@ const STANDARD_CHILD_NAMES: Record<string, string> = {
 function childRelationshipName(child: ObjectSchema, field: string, target: string): string | null {
   const known = STANDARD_CHILD_NAMES[`${child.name}.${field}`];
   if (known) return known;
-  if (field === 'OwnerId' || child.name === target) return null;
+  if (field === 'OwnerId' || field === 'RecordTypeId' || child.name === target) return null;
   const plural = child.spec.labelPlural;
   return field.endsWith('__c') || child.spec.custom ? `${plural.replace(/\W+/g, '_')}__r` : plural.replace(/\W+/g, '');
 }
