@@ -213,7 +213,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     migrations: { watchdogMs: e.MIGRATION_WATCHDOG_MS, batchRevivals: e.MIGRATION_BATCH_REVIVALS, stalledAfterMs: e.MIGRATION_STALLED_AFTER_MS },
     uploadMaxBytes: e.UPLOAD_MAX_BYTES,
     emulator: {
-      enabled: e.SALESFORCE_EMULATOR, port: e.EMULATOR_PORT, localOrgUrl: e.LOCAL_ORG_URL, recordTypesFile: e.EMULATOR_RECORD_TYPES,
+      enabled: e.SALESFORCE_EMULATOR, port: e.EMULATOR_PORT, localOrgUrl: e.LOCAL_ORG_URL,
+      recordTypesFile: e.EMULATOR_RECORD_TYPES,
     },
     secretKey: e.SECRET_KEY ? Buffer.from(e.SECRET_KEY, 'base64') : undefined,
     sessionSecret: e.SESSION_SECRET,

@@ -55,7 +55,8 @@ export async function startSupervisor(config: Config): Promise<void> {
       backing.push(await superviseChild({
         name: 'Local org', command: process.execPath, env: childEnvironment(env), ready: answers(url, true), readyTimeoutMs: 60_000,
         args: [
-          ...process.execArgv, process.argv[1], 'emulator', '--port', new URL(url).port, '--data', join(config.dataDir, 'emulator'),
+          ...process.execArgv, process.argv[1], 'emulator',
+          '--port', new URL(url).port, '--data', join(config.dataDir, 'emulator'),
           ...(config.emulator.recordTypesFile ? ['--record-types', config.emulator.recordTypesFile] : []),
         ],
       }));

@@ -70,7 +70,8 @@ export const PipelineStep = z.discriminatedUnion('op', [
     otherwise: z.enum(['keep', 'null']).optional(),
     /** The row issue of an unmapped value (default VALUE_MAP_UNMAPPED); `{value}` in the message is the value. */
     unmapped: z.object({
-      code: z.enum([ROW_ISSUE_CODES.valueMapUnmapped, ROW_ISSUE_CODES.recordTypeMissing]), message: z.string().min(1).max(500),
+      code: z.enum([ROW_ISSUE_CODES.valueMapUnmapped, ROW_ISSUE_CODES.recordTypeMissing]),
+      message: z.string().min(1).max(500),
     }).optional(),
     ...onInvalid,
   }),

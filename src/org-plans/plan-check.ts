@@ -35,8 +35,10 @@ function defaultFields(source: DescribeSObjectResult, target: DescribeSObjectRes
 
 /** A source object without record types has no RecordTypeId (nor RecordType relationship) to copy. */
 function checkRecordTypes(object: string, fields: string[], source: DescribeSObjectResult): void {
-  if (!fields.some((f) => f.toLowerCase() === RECORD_TYPE_FIELD.toLowerCase()) || fieldByName(source, RECORD_TYPE_FIELD)) return;
-  const message = `The source's ${object} has no record types (no ${RECORD_TYPE_FIELD} field): leave ${RECORD_TYPE_FIELD} out of its fields.`;
+  const named = fields.some((f) => f.toLowerCase() === RECORD_TYPE_FIELD.toLowerCase());
+  if (!named || fieldByName(source, RECORD_TYPE_FIELD)) return;
+  const message = `The source's ${object} has no record types (no ${RECORD_TYPE_FIELD} field): `
+    + `leave ${RECORD_TYPE_FIELD} out of its fields.`;
   throw new AppError('PLAN_FIELD_MISSING', 400, message);
 }
 

@@ -10,7 +10,8 @@ export const RECORD_TYPE_FIELD = 'RecordTypeId';
 const isRecordTypeId = (name: string) => name.toLowerCase() === RECORD_TYPE_FIELD.toLowerCase();
 
 /** A plan's fields with `RecordTypeId` read by name instead (its source Ids mean nothing in the target). */
-export const byRecordTypeName = (fields: string[]): string[] => fields.map((f) => (isRecordTypeId(f) ? RECORD_TYPE_COLUMN : f));
+export const byRecordTypeName = (fields: string[]): string[] =>
+  fields.map((f) => (isRecordTypeId(f) ? RECORD_TYPE_COLUMN : f));
 
 /** A user's mapping that reads `RecordTypeId` reads the record type's name instead, into the same field. */
 export function mappingByRecordTypeName(mapping: Mapping): Mapping {
@@ -19,7 +20,9 @@ export function mappingByRecordTypeName(mapping: Mapping): Mapping {
 }
 
 /** The target's active record types: Id by developer name, per object (lower case). One query for the whole plan. */
-export async function targetRecordTypes(session: SalesforceSession, objects: string[]): Promise<Map<string, Record<string, string>>> {
+export async function targetRecordTypes(
+  session: SalesforceSession, objects: string[],
+): Promise<Map<string, Record<string, string>>> {
   const found = new Map<string, Record<string, string>>(objects.map((o) => [o.toLowerCase(), {}]));
   if (objects.length === 0) return found;
   const soql = 'SELECT Id, DeveloperName, SobjectType FROM RecordType WHERE IsActive = true'

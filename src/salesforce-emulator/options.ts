@@ -34,7 +34,8 @@ export type EmulatorUser = z.infer<typeof EmulatorUser>;
  */
 export const EmulatorRecordType = z.object({
   sobjectType: z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/),
-  developerName: z.string().regex(/^[A-Za-z](?:[A-Za-z0-9]|_(?!_))*$/).max(80).refine((n) => !n.endsWith('_'), 'must not end with _'),
+  /** Letters, digits and single underscores, starting with a letter and not ending with an underscore. */
+  developerName: z.string().max(80).regex(/^[A-Za-z](?:_?[A-Za-z0-9])*$/),
   name: z.string().min(1).max(80).optional(),
   description: z.string().max(255).optional(),
   isActive: z.boolean().default(true),

@@ -95,9 +95,12 @@ function seedRecordTypes(state: EmulatorState): void {
   for (const type of state.options.recordTypes) {
     const has = (t: { developerName: string }) => t.developerName.toLowerCase() === type.developerName.toLowerCase();
     if (recordTypesOf(state.store, type.sobjectType).some(has)) continue;
-    const values = [type.sobjectType, type.developerName, type.name ?? type.developerName, type.description ?? null, type.isActive];
+    const name = type.name ?? type.developerName;
+    const values = [type.sobjectType, type.developerName, name, type.description ?? null, type.isActive];
     const outcome = insertRecord(ctx, table, columns, values, 'json');
-    if (!outcome.id) throw new Error(`Cannot seed record type ${type.sobjectType}.${type.developerName}: ${outcome.errors?.map((e) => e.message).join('; ')}`);
+    if (outcome.id) continue;
+    const why = outcome.errors?.map((e) => e.message).join('; ');
+    throw new Error(`Cannot seed record type ${type.sobjectType}.${type.developerName}: ${why}`);
   }
 }
 

@@ -75,7 +75,9 @@ function stamp(ctx: WriteContext, table: Table, row: Row, insert: boolean): void
   if (audit.systemModstamp >= 0) table.set(row, audit.systemModstamp, now);
 }
 
-type DefaultRule = { fi: number; kind: 'value'; value: Value } | { fi: number; kind: 'owner' | 'autoNumber' | 'recordType' };
+type DefaultRule =
+  | { fi: number; kind: 'value'; value: Value }
+  | { fi: number; kind: 'owner' | 'autoNumber' | 'recordType' };
 const defaultsCache = new WeakMap<Table, DefaultRule[]>();
 
 /** Defaults filled on insert when a field is not given: booleans, owner, auto numbers, default picklist values. */

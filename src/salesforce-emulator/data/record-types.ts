@@ -44,8 +44,10 @@ export function defaultRecordTypeId(store: RecordsStore, object: string): string
 export const masterAvailable = (store: RecordsStore, object: string): boolean =>
   !recordTypesOf(store, object).some((t) => t.active);
 
-const notValidForUser = (id: string) =>
-  new SfError('INVALID_CROSS_REFERENCE_KEY', `Record Type ID: this ID value isn't valid for the user: ${id}`, ['RecordTypeId']);
+const notValidForUser = (id: string) => {
+  const message = `Record Type ID: this ID value isn't valid for the user: ${id}`;
+  return new SfError('INVALID_CROSS_REFERENCE_KEY', message, ['RecordTypeId']);
+};
 
 /**
  * The value a write stores in `object`'s RecordTypeId for `id` (an 18-character id), or the error an org gives: a

@@ -14,7 +14,8 @@ export interface RecordTypeEntry {
 function recordTypeInfos(object: ObjectSchema, version: string, own: RecordTypeEntry[]): Record<string, unknown>[] {
   const anyActive = own.some((t) => t.active);
   const master: RecordTypeEntry = {
-    id: MASTER_RECORD_TYPE_ID, developerName: 'Master', name: 'Master', active: true, isDefault: !own.some((t) => t.isDefault),
+    id: MASTER_RECORD_TYPE_ID, developerName: 'Master', name: 'Master', active: true,
+    isDefault: !own.some((t) => t.isDefault),
   };
   return [...own, master].map((t) => ({
     active: t.active, available: t === master ? !anyActive : t.active, defaultRecordTypeMapping: t.isDefault,

@@ -30,5 +30,6 @@ export function recordTypeSpec(objects: string[]): ObjectSpec {
 
 /** The lookup an object with record types has: which record type each record is of. */
 export function recordTypeIdField(): FieldDescribe {
-  return field('RecordTypeId', 'reference', { referenceTo: ['RecordType'], relationshipName: 'RecordType', label: 'Record Type ID' });
+  const spec = { referenceTo: ['RecordType'], relationshipName: 'RecordType', label: 'Record Type ID' };
+  return field('RecordTypeId', 'reference', spec);
 }

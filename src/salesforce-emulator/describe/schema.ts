@@ -139,7 +139,8 @@ function mergeSpec(existing: ObjectSpec | undefined, file: z.infer<typeof Descri
 function withRecordTypes(specs: Map<string, ObjectSpec>, objects: string[]): void {
   const names = [...new Set(objects.map((o) => o.toLowerCase()))].map((lower) => {
     const spec = specs.get(lower);
-    if (!spec) throw new Error(`A record type names the object ${objects.find((o) => o.toLowerCase() === lower)}, which the org does not have`);
+    const named = objects.find((o) => o.toLowerCase() === lower);
+    if (!spec) throw new Error(`A record type names the object ${named}, which the org does not have`);
     if (!spec.fields.some((f) => f.name === 'RecordTypeId')) spec.fields = [...spec.fields, recordTypeIdField()];
     return spec.name;
   });

@@ -49,7 +49,8 @@ export function sobjectsRouter(state: EmulatorState): Router {
   });
   router.get('/sobjects/:object/describe', (req, res) => {
     const table = tableOr404(state, res, req.params.object);
-    if (table) res.json(describeObject(state.schema, table.schema, versionOf(req), recordTypeEntries(state.store, table.schema)));
+    if (!table) return;
+    res.json(describeObject(state.schema, table.schema, versionOf(req), recordTypeEntries(state.store, table.schema)));
   });
   router.get('/sobjects/:object', (req, res) => {
     const table = tableOr404(state, res, req.params.object);

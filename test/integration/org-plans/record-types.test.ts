@@ -9,7 +9,11 @@ const TYPE_OF = ['Customer', 'Partner', 'Reseller'];
 const MISSING = Math.ceil((ACCOUNTS - 2) / 3);
 
 interface TypeRow extends Record<string, unknown> { Id: string; DeveloperName: string; SobjectType: string }
-interface CopiedRow extends Record<string, unknown> { External_Id__c: string; RecordTypeId: string; RecordType: { DeveloperName: string } }
+interface CopiedRow extends Record<string, unknown> {
+  External_Id__c: string;
+  RecordTypeId: string;
+  RecordType: { DeveloperName: string };
+}
 
 describe('org-to-org plans map record types by DeveloperName', () => {
   let h: TwoOrgs;
