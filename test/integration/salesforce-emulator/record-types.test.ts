@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type jsforce from 'jsforce';
 import { api, connect, start, type Emulator } from './helpers.js';
@@ -123,5 +126,27 @@ describe('emulator record types', () => {
     const body = await res.json() as { errorCode: string }[];
     assert.equal(body[0].errorCode, 'INVALID_TYPE_FOR_OPERATION');
     assert.equal((await typesOf('Account')).length, 4);
+  });
+
+  test('with dataDir, record types persist and are not seeded twice', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'emulator-record-types-'));
+    const recordTypes = [{ sobjectType: 'Case', developerName: 'Support' }];
+    try {
+      const first = await start({ dataDir, recordTypes });
+      const created = await (await connect(first)).sobject('Case').create({ Subject: 'Kept' });
+      await first.close();
+      const second = await start({ dataDir, recordTypes });
+      try {
+        const again = await connect(second);
+        const types = (await again.query<RecordType>("SELECT Id FROM RecordType WHERE SobjectType = 'Case'")).records;
+        assert.equal(types.length, 1);
+        const kept = await again.sobject('Case').retrieve(created.id as string);
+        assert.equal(kept.RecordTypeId, types[0].Id);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });
