@@ -36,6 +36,7 @@ describe('org-to-org plans map record types by DeveloperName', () => {
         recordTypes: [
           ...TYPE_OF.map((developerName) => ({ sobjectType: 'Account', developerName })),
           { sobjectType: 'Contact', developerName: 'Customer' },
+          { sobjectType: 'Lead', developerName: 'Web' },
         ],
       },
       // Other types first and another order: the same names have other Ids here.
@@ -67,14 +68,18 @@ describe('org-to-org plans map record types by DeveloperName', () => {
   });
   after(async () => h.close());
 
-  it('refuses RecordTypeId on an object without record types in the source, naming it', async () => {
-    const res = await h.post('/api/v1/plans').send({
-      name: 'No record types', sourceConnectionId, targetConnectionId: h.targetConnectionId,
-      objects: [{ object: 'Lead', fields: ['LastName', 'Company', 'RecordTypeId'] }],
-    });
-    assert.equal(res.status, 400);
-    assert.equal(res.body.error.code, 'PLAN_FIELD_MISSING');
-    assert.match(res.body.error.message, /source's Lead has no record types/);
+  it('refuses RecordTypeId on an object without record types in either org, naming it', async () => {
+    const refusal = async (object: string, fields: string[]) => {
+      const res = await h.post('/api/v1/plans').send({
+        name: 'No record types', sourceConnectionId, targetConnectionId: h.targetConnectionId,
+        objects: [{ object, fields: [...fields, 'RecordTypeId'] }],
+      });
+      assert.equal(res.status, 400);
+      assert.equal(res.body.error.code, 'PLAN_FIELD_MISSING');
+      return res.body.error.message as string;
+    };
+    assert.match(await refusal('Case', ['Subject']), /source's Case has no record types/);
+    assert.match(await refusal('Lead', ['LastName', 'Company']), /target's Lead has no field RecordTypeId/);
   });
 
   it('a dry run finds the rows whose record type the target lacks and writes nothing', async () => {
