@@ -16,7 +16,8 @@ export async function finishDataset(store: Store, redis: Redis, datasetId: strin
   const profiler = new DatasetProfiler();
   for await (const chunk of datasetChunks(store, datasetId, doc.chunkCount)) {
     const rows = chunk.rows.slice(0, doc.rowCount - chunk.firstRow + 1);
-    const widened = chunk.columns.length === columns.length ? rows : rows.map((row) => columns.map((_, c) => row[c] ?? null));
+    const narrow = chunk.columns.length < columns.length || rows.some((row) => row.length < columns.length);
+    const widened = narrow ? rows.map((row) => columns.map((_, c) => row[c] ?? null)) : rows;
     if (widened !== rows || rows.length < chunk.rows.length) {
       await writeChunk(store, datasetId, chunk.index, { columns, rows: widened, firstRow: chunk.firstRow });
     }

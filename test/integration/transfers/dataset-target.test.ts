@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Redis } from 'ioredis';
 import { allRows, settled } from '../exports/support.js';
 import { waitForState } from '../migrations/harness.js';
+import { readChunk } from '../../../src/datasets/index.js';
 import {
   REDIS_URL, StreamNames, ended, fillStream, newRedis, startTransferHarness, waitForTransfer, type TransferHarness,
 } from './support.js';
@@ -25,7 +26,7 @@ describe('a new dataset as a transfer target', () => {
 
   it('fills a new dataset from a Redis Stream, new fields as new columns, ready to preview when the transfer ends', async () => {
     const source = stream('to-dataset');
-    const records = Array.from({ length: 5300 }, (_, i) => ({ code: `D-${i}`, name: `Row ${i}`, ...(i >= 5100 ? { tier: 'gold' } : {}) }));
+    const records = Array.from({ length: 5800 }, (_, i) => ({ code: `D-${i}`, name: `Row ${i}`, ...(i >= 5600 ? { tier: 'gold' } : {}) }));
     await fillStream(redis, source, records);
     const started = await h.post('/api/v1/transfers').send({
       name: 'stream to dataset',
@@ -37,14 +38,16 @@ describe('a new dataset as a transfer target', () => {
     assert.equal(done.status, 'completed', JSON.stringify(done.error));
     const dataset = await settled(h, datasetId);
     assert.equal(dataset.status, 'ready');
-    assert.equal(dataset.rowCount, 5300);
+    assert.equal(dataset.rowCount, 5800);
     assert.deepEqual(dataset.columns, ['code', 'name', 'tier']);
-    assert.equal(dataset.profile.find((p) => p.name === 'tier')?.nullCount, 5100);
+    assert.equal(dataset.profile.find((p) => p.name === 'tier')?.nullCount, 5600);
     const preview = await h.get(`/api/v1/datasets/${datasetId}/rows?offset=4998&limit=4`).expect(200);
     assert.deepEqual(preview.body.rows, [['D-4998', 'Row 4998', null], ['D-4999', 'Row 4999', null], ['D-5000', 'Row 5000', null], ['D-5001', 'Row 5001', null]]);
     const rows = await allRows(h, datasetId);
     assert.deepEqual(rows.map((r) => r[0]), records.map((r) => r.code));
-    assert.deepEqual(rows[5200], ['D-5200', 'Row 5200', 'gold']);
+    assert.deepEqual(rows[5700], ['D-5700', 'Row 5700', 'gold']);
+    const stored = await readChunk(h.services.store, datasetId, 1);
+    assert.deepEqual([stored.columns.length, stored.rows[0]], [3, ['D-5000', 'Row 5000', null]], 'every stored row has every column');
   });
 
   it('migrates a dataset a transfer filled into the org, as an upload', async () => {
