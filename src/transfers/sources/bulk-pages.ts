@@ -6,10 +6,10 @@ import type { TransferRecord } from '../model.js';
 /** A query job that has not finished by then fails the run (as an export's). */
 const BULK_QUERY_DEADLINE_MS = 60 * 60_000;
 
-/** Waits for a query job (created by this run or an earlier one) to complete. */
-export async function completedQueryJob(session: SalesforceSession, jobId: string): Promise<void> {
+/** Waits for a query job (created by this run or an earlier one) to complete; answers how many records it found. */
+export async function completedQueryJob(session: SalesforceSession, jobId: string): Promise<number | undefined> {
   const info = await waitForQueryJob(session, jobId, Date.now() + BULK_QUERY_DEADLINE_MS);
-  if (info.state === 'JobComplete') return;
+  if (info.state === 'JobComplete') return info.numberRecordsProcessed;
   const reason = info.errorMessage ?? `the job ended ${info.state}`;
   throw new AppError('TRANSFER_QUERY_FAILED', 502, `Salesforce did not complete Bulk query job ${jobId}: ${reason}.`);
 }

@@ -10,7 +10,11 @@ import { soqlString, type CheckedQuery } from '../../exports/index.js';
 export const KeysetPosition = z.object({ id: z.string().min(1).max(18), stamp: z.string().max(40).optional() });
 export type KeysetPosition = z.infer<typeof KeysetPosition>;
 /** A one-shot read through a Bulk API 2.0 query job: the job, and the locator of the page to read next (null: none). */
-export const BulkPosition = z.object({ jobId: z.string().min(1).max(40), locator: z.string().max(200).nullable() });
+export const BulkPosition = z.object({
+  jobId: z.string().min(1).max(40), locator: z.string().max(200).nullable(),
+  /** Records of the job moved so far (its lag is what is left of the job's total). */
+  moved: z.number().int().nonnegative().default(0),
+});
 export type BulkPosition = z.infer<typeof BulkPosition>;
 export const QueryPosition = z.union([KeysetPosition, BulkPosition]);
 export type QueryPosition = z.infer<typeof QueryPosition>;

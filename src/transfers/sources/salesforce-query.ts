@@ -45,7 +45,8 @@ const isBulk = (position: QueryPosition | undefined): position is BulkPosition =
  */
 export class SalesforceQuerySource implements TransferSource {
   private emptyAt = 0;
-  private jobReady = false;
+  /** A Bulk query job's record count, once it completed. */
+  private jobTotal: number | undefined;
 
   private constructor(
     private readonly session: SalesforceSession, private readonly redis: Redis, private readonly query: KeysetQuery,
@@ -86,7 +87,7 @@ export class SalesforceQuerySource implements TransferSource {
     if (!this.query.continuous && !this.after && (await this.bulkFits())) {
       // The job is kept as the position at once: a run after a crash reads its results instead of querying again.
       const job = await createQueryJob(this.session, this.query.soql, this.options.queryAll);
-      await this.keep({ jobId: job.id, locator: '' });
+      await this.keep({ jobId: job.id, locator: '', moved: 0 });
     }
     return isBulk(this.after) ? this.readBulk(this.after, max) : this.readRest(this.after, max);
   }
@@ -119,15 +120,15 @@ export class SalesforceQuerySource implements TransferSource {
       await deleteQueryJob(this.session, at.jobId).catch(() => undefined);
       return { entries: [] };
     }
-    if (!this.jobReady) await completedQueryJob(this.session, at.jobId);
-    this.jobReady = true;
+    this.jobTotal ??= (await completedQueryJob(this.session, at.jobId)) ?? 0;
     const page = await bulkPage(this.session, at.jobId, at.locator || null, max, this.query.columns);
     const idColumn = this.query.columns.find((c) => c.toLowerCase() === 'id');
     const entries = page.records.map((record, i): SourceEntry => {
       const key = idColumn ? String(record[idColumn]) : `${at.jobId}/${at.locator || 'first'}/${i}`;
       return { key, record };
     });
-    return { entries, position: JSON.stringify({ jobId: at.jobId, locator: page.next }) };
+    const position: BulkPosition = { jobId: at.jobId, locator: page.next, moved: at.moved + entries.length };
+    return { entries, position: JSON.stringify(position) };
   }
 
   async ack(batch: SourceBatch): Promise<void> {
@@ -135,9 +136,10 @@ export class SalesforceQuerySource implements TransferSource {
     if (position) await this.keep(position);
   }
 
-  /** Unknown without one more API call per look. */
-  async lag(): Promise<undefined> {
-    return undefined;
+  /** Through Bulk, what is left of the job; through REST unknown (it would cost an API call per look). */
+  async lag(): Promise<number | undefined> {
+    if (!isBulk(this.after) || this.jobTotal === undefined) return undefined;
+    return Math.max(0, this.jobTotal - this.after.moved);
   }
 
   async close(): Promise<void> {}
