@@ -2,7 +2,7 @@ import { Router, type Response } from 'express';
 import type { Services } from '../services.js';
 import { badRequest, isAppError } from '../errors.js';
 import {
-  createTransfer, getTransfer, listDeadLetters, listTransfers, pauseTransfer, presentDeadLetter, presentTransfer,
+  DeadLetterPage, createTransfer, deadLetterPage, getTransfer, listTransfers, pauseTransfer, presentTransfer,
   requestDeadLetterRetry, resumeTransfer, stopTransfer, transferUrls,
 } from '../transfers/index.js';
 import { uploaderOf } from './datasets.js';
@@ -30,8 +30,7 @@ export function transferApiRoutes(services: Services): Router {
     });
   }
   router.get('/:id/dead-letters', async (req, res) => {
-    await getTransfer(services.store, req.params.id);
-    res.json({ deadLetters: (await listDeadLetters(services.store, req.params.id)).map(presentDeadLetter) });
+    res.json(await deadLetterPage(services, req.params.id, DeadLetterPage.parse(req.query)));
   });
   router.post('/:id/dead-letters/retry', async (req, res) => {
     res.status(202).json(presentTransfer(await requestDeadLetterRetry(services, req.params.id, req.body)));
@@ -73,12 +72,16 @@ export function transferPageRoutes(services: Services): Router {
   });
   router.get('/:id', async (req, res) => {
     const transfer = presentTransfer(await getTransfer(services.store, req.params.id));
-    const deadLetters = (await listDeadLetters(services.store, req.params.id, 100)).map(presentDeadLetter);
-    res.render('pages/transfers/show', { title: transfer.name, transfer, deadLetters });
+    const letters = await deadLetterPage(services, req.params.id, DeadLetterPage.parse(req.query));
+    res.render('pages/transfers/show', { title: transfer.name, transfer, letters });
   });
+  // The page's two buttons: retry the letters of the page shown (their keys) or all of them.
   router.post('/:id/dead-letters/retry', async (req, res) => {
-    await requestDeadLetterRetry(services, req.params.id, {});
-    res.redirect(303, transferUrls(req.params.id).page);
+    const { keys, back } = (req.body ?? {}) as { keys?: string | string[]; back?: string };
+    const list = keys === undefined ? undefined : [keys].flat();
+    await requestDeadLetterRetry(services, req.params.id, list ? { keys: list } : {});
+    const page = transferUrls(req.params.id).page;
+    res.redirect(303, typeof back === 'string' && /^\?page=\d+&pageSize=\d+$/.test(back) ? `${page}${back}` : page);
   });
   router.post('/:id/:action', async (req, res) => {
     const { id, action } = req.params;

@@ -72,6 +72,7 @@ export async function requestDeadLetterRetry(services: Services, id: string, inp
   const pipeline = fix.pipeline === undefined ? undefined : parsePipeline(fix.pipeline);
   const updated = pipeline ? await updateTransfer(services.store, id, (d) => ({ ...d, pipeline })) : doc;
   const requestedAt = new Date().toISOString();
-  await services.producer.enqueue('transfer.retry', { transferId: id, requestedAt }, { jobId: `transfer-${id}-retry-${Date.parse(requestedAt)}` });
+  const payload = { transferId: id, requestedAt, ...(fix.keys ? { keys: fix.keys } : {}) };
+  await services.producer.enqueue('transfer.retry', payload, { jobId: `transfer-${id}-retry-${Date.parse(requestedAt)}` });
   return updated ?? doc;
 }

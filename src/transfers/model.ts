@@ -153,4 +153,13 @@ export type DeadLetterDoc = z.infer<typeof DeadLetterDoc>;
 export const DeadLetterRetry = z.object({
   /** The fix: a new pipeline for the transfer, saved and used for the retried records and the ones after. */
   pipeline: Pipeline.optional(),
+  /** Only these dead letters (their source keys, e.g. one page of the list); all of them without it. */
+  keys: z.array(z.string().min(1).max(300)).min(1).max(1000).optional(),
 });
+
+/** `GET …/dead-letters?page=&pageSize=`: one page, oldest first. */
+export const DeadLetterPage = z.object({
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(500).default(50),
+});
+export type DeadLetterPage = z.infer<typeof DeadLetterPage>;
