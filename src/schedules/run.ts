@@ -6,11 +6,12 @@ import { withRetry } from '../store/index.js';
 import { getTemplate } from '../templates/index.js';
 import { createExport } from '../exports/index.js';
 import { createMigration, startMigration } from '../migrations/index.js';
+import { presentTransfer, startTransferFrom } from '../transfers/index.js';
 import { saveSchedule, getSchedule } from './store.js';
-import type { LastRun, ScheduleDoc, ScheduledExport, ScheduledMigration } from './model.js';
+import type { LastRun, ScheduleDoc, ScheduledExport, ScheduledMigration, ScheduledTransfer } from './model.js';
 
-/** What a run started: a migration, or an export's dataset. */
-type Started = Pick<LastRun, 'migrationId' | 'datasetId'>;
+/** What a run started: a migration, an export's dataset or a transfer. */
+type Started = Pick<LastRun, 'migrationId' | 'datasetId' | 'transferId'>;
 
 /** The newest ready dataset of a name (a recurring upload from CI keeps its name). */
 async function newestDataset(services: Services, name: string): Promise<string> {
@@ -56,6 +57,21 @@ async function startScheduledExport(services: Services, schedule: ScheduleDoc, j
   return { datasetId: dataset._id };
 }
 
+/** Each run of a recurring transfer is a new one-shot transfer named with its cron time, like an export's dataset. */
+async function startScheduledTransfer(services: Services, schedule: ScheduleDoc, job: ScheduledTransfer, dueAt: string): Promise<Started> {
+  const runName = `${(job.name ?? schedule.name).slice(0, 180)} ${localTime(dueAt, schedule.timezone)}`;
+  const doc = await startTransferFrom(services, job.transferId, runName, `schedule:${schedule.name}`);
+  return { transferId: presentTransfer(doc).id };
+}
+
+/** Starts the schedule's run by its kind. */
+function startRun(services: Services, doc: ScheduleDoc, dueAt: string): Promise<Started> {
+  const { job } = doc;
+  if (job.kind === 'export') return startScheduledExport(services, doc, job, dueAt);
+  if (job.kind === 'transfer') return startScheduledTransfer(services, doc, job, dueAt);
+  return startScheduledMigration(services, job, `schedule:${doc.name}`);
+}
+
 /**
  * The `schedule.run` job: one run of a schedule, due at `dueAtMs` (its cron time). A paused or deleted schedule starts
  * nothing; a run that cannot start (its template or dataset is gone) is recorded on the schedule and does not stop
@@ -74,10 +90,7 @@ export async function runSchedule(
   if (doc.paused) return { skipped: 'paused' };
   const at = new Date().toISOString();
   try {
-    const { job } = doc;
-    const started = job.kind === 'export'
-      ? await startScheduledExport(services, doc, job, new Date(dueAtMs).toISOString())
-      : await startScheduledMigration(services, job, `schedule:${doc.name}`);
+    const started = await startRun(services, doc, new Date(dueAtMs).toISOString());
     await saveSchedule(services, { ...doc, lastRun: { at, ...started } });
     return started;
   } catch (error) {

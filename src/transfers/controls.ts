@@ -3,7 +3,7 @@ import type { Services } from '../services.js';
 import { AppError } from '../errors.js';
 import { parsePipeline } from '../frame/index.js';
 import { DeadLetterRetry, TransferRequest, isFinished, type TransferDoc } from './model.js';
-import { sealEndpoints } from './open-ends.js';
+import { resealEndpoints, sealEndpoints } from './open-ends.js';
 import { signalControl } from './control-signal.js';
 import { getTransfer, insertTransfer, transferDocId, updateTransfer } from './store.js';
 
@@ -25,6 +25,27 @@ export async function createTransfer(services: Services, input: unknown, request
   const doc = await insertTransfer(services.store, {
     _id: docId, kind: 'transfer', name, source, target, endpoints, pipeline, batchSize: request.batchSize, bound: request.bound,
     mode: request.mode, status: 'running', run: 0,
+    counts: { recordsIn: 0, recordsOut: 0, skipped: 0, deadLetters: 0, batches: 0, errors: 0 },
+    boundState: { full: false }, createdBy: requestedBy, createdAt: now, updatedAt: now,
+  });
+  await enqueueRun(services, id, 0);
+  return doc;
+}
+
+/**
+ * A one-shot run of a saved transfer (a schedule's definition): its source, pipeline, target, batch size and bound,
+ * its sealed endpoints sealed again for the new document. The definition itself is left as it is.
+ */
+export async function startTransferFrom(
+  services: Services, definitionId: string, name: string, requestedBy: string,
+): Promise<TransferDoc> {
+  const from = await getTransfer(services.store, definitionId);
+  const id = randomUUID();
+  const docId = transferDocId(id);
+  const now = new Date().toISOString();
+  const doc = await insertTransfer(services.store, {
+    ...from, _id: docId, _rev: undefined, name, endpoints: resealEndpoints(services, from, docId), mode: 'once', status: 'running',
+    run: 0, position: undefined, lag: undefined, error: undefined, finishedAt: undefined,
     counts: { recordsIn: 0, recordsOut: 0, skipped: 0, deadLetters: 0, batches: 0, errors: 0 },
     boundState: { full: false }, createdBy: requestedBy, createdAt: now, updatedAt: now,
   });

@@ -2,7 +2,7 @@ export {
   TransferRequest, TransferDoc, DeadLetterDoc, DeadLetterRetry, DeadLetterPage, TRANSFER_STATUSES, TransferStatus, isFinished,
   type TransferRecord,
 } from './model.js';
-export { createTransfer, pauseTransfer, resumeTransfer, stopTransfer, requestDeadLetterRetry } from './controls.js';
+export { createTransfer, startTransferFrom, pauseTransfer, resumeTransfer, stopTransfer, requestDeadLetterRetry } from './controls.js';
 export { runTransfer, type TransferOutcome } from './run-transfer.js';
 export { retryDeadLetters } from './dead-letters.js';
 export { findTransfer, getTransfer, listTransfers, listDeadLetters } from './store.js';

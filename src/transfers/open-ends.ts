@@ -88,3 +88,8 @@ export async function openTarget(services: Services, doc: TransferDoc): Promise<
       return new SalesforceTarget(services.redis, await sessionFor(services, target.connectionId), target);
   }
 }
+
+/** A transfer's endpoints sealed again for another document (a scheduled run copies its saved definition). */
+export function resealEndpoints(services: Services, from: TransferDoc, docId: string): SealedBox {
+  return seal(secretKey(services.config), JSON.stringify(endpointsOf(services, from)), docId);
+}
