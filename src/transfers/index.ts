@@ -8,3 +8,4 @@ export { retryDeadLetters } from './dead-letters.js';
 export { findTransfer, getTransfer, listTransfers, listDeadLetters } from './store.js';
 export type { TransferSource, TransferTarget, SourceEntry, SourceBatch, Room, WriteOutcome } from './ends.js';
 export { deadLetterPage, presentTransfer, presentDeadLetter, transferUrls, type TransferView } from './present.js';
+export { endKinds, fieldErrors, knownEndpoints, transferRequestOfForm, type End, type FormValues, type KindSpec } from './form.js';
