@@ -96,7 +96,7 @@ export function transferPageRoutes(services: Services): Router {
       res.locals.audit = { action: 'transfer.create', target: { type: 'transfer', id: presentTransfer(doc).id }, details: { name: doc.name } };
       res.redirect(303, transferUrls(presentTransfer(doc).id).page);
     } catch (error) {
-      if (error instanceof ZodError) return renderList(res, values, { errors: fieldErrors(error, values) });
+      if (error instanceof ZodError) return renderList(res, values, { errors: fieldErrors(error, values, res.locals.t('transfers.form.required')) });
       if (!isAppError(error) || error.status >= 500) throw error;
       await renderList(res, values, { error: { code: error.code, message: error.message } });
     }

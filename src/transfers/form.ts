@@ -113,8 +113,11 @@ export async function transferRequestOfForm(services: Services, form: FormValues
   };
 }
 
-/** The schema's complaints by the form field they belong to (`source.redis-stream.stream`, `batchSize`, ...). */
-export function fieldErrors(error: ZodError, form: FormValues): Record<string, string> {
+/**
+ * The schema's complaints by the form field they belong to (`source.redis-stream.stream`, `batchSize`, ...); a field
+ * left empty gets `required` (the page's words) rather than zod's "expected string, received undefined".
+ */
+export function fieldErrors(error: ZodError, form: FormValues, required: string): Record<string, string> {
   const errors: Record<string, string> = {};
   for (const issue of error.issues) {
     const [first, second] = issue.path.map(String);
@@ -124,7 +127,8 @@ export function fieldErrors(error: ZodError, form: FormValues): Record<string, s
       field = second === undefined || second === 'kind' ? `${first}.kind` : `${first}.${kind}.${second === 'url' ? 'endpoint' : second}`;
     }
     const where = first === 'pipeline' && issue.path.length > 1 ? `${issue.path.slice(1).join('.')}: ` : '';
-    errors[field] ??= `${where}${issue.message}`;
+    const missing = issue.code === 'invalid_type' && text(form[field]) === '';
+    errors[field] ??= `${where}${missing ? required : issue.message}`;
   }
   return errors;
 }

@@ -48,10 +48,10 @@ describe('the transfer pages: the start form and the dead letters a page at a ti
     });
     assert.equal(refused.status, 400);
     const fieldError = (field: string) => new RegExp(`data-field="${field.replace(/\./g, '\\.')}"[\\s\\S]*?class="error field-error"[^>]*>([^<]+)<`);
-    assert.match(refused.text, fieldError('source.redis-stream.stream'));
+    assert.equal(fieldError('source.redis-stream.stream').exec(refused.text)?.[1], 'Required.');
     assert.match(refused.text, fieldError('source.redis-stream.endpoint'));
     assert.match(refused.text, fieldError('target.salesforce.externalIdField'));
-    assert.match(refused.text, fieldError('batchSize'));
+    assert.match(fieldError('batchSize').exec(refused.text)?.[1] ?? '', /50000/);
     assert.match(refused.text, /data-field="pipeline">0\.to: /);
     assert.match(refused.text, /name="name" value="half filled"/);
     assert.match(refused.text, /name="target.salesforce.object" value="Account"/);
