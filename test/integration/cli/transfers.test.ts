@@ -9,7 +9,7 @@ import { createRequestListener } from '../../../src/app.js';
 import { createToken } from '../../../src/auth/index.js';
 import { ensureBuiltCli, runCli } from '../../support/cli.js';
 import {
-  REDIS_URL, fillStream, newRedis, readStream, startTransferHarness, unique, waitForTransfer, type TransferHarness,
+  REDIS_URL, fillStream, newRedis, readStream, startTransferHarness, streamNames, waitForTransfer, type TransferHarness,
 } from '../transfers/support.js';
 
 describe('dms transfers: the client against a running DMS', () => {
@@ -18,12 +18,8 @@ describe('dms transfers: the client against a running DMS', () => {
   let redis: Redis;
   let home: string;
   let env: Record<string, string>;
-  const streams: string[] = [];
-  const stream = (prefix: string) => {
-    const name = unique(prefix);
-    streams.push(name);
-    return name;
-  };
+  const names = streamNames();
+  const stream = names.name;
 
   before(async () => {
     ensureBuiltCli();
@@ -37,7 +33,7 @@ describe('dms transfers: the client against a running DMS', () => {
     env = { DMS_URL: url, DMS_TOKEN: token };
   });
   after(async () => {
-    if (streams.length > 0) await redis.del(...streams);
+    await names.drop(redis);
     redis.disconnect();
     await new Promise((resolve) => server.close(resolve));
     await h.close();

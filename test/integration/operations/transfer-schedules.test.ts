@@ -5,9 +5,9 @@ import request from 'supertest';
 import type { Redis } from 'ioredis';
 import { startWorkers, type RunningWorkers } from '../../../workers/runtime.js';
 import { assertMatchesContract } from '../../support/contract.js';
-import { scheduleRunsSettled } from './schedule-runs.js';
+import { missTwoRuns, scheduleRunsSettled } from './schedule-runs.js';
 import {
-  REDIS_URL, fillStream, newRedis, readStream, startTransferHarness, unique, waitForTransfer, type TransferHarness,
+  REDIS_URL, fillStream, newRedis, readStream, startTransferHarness, streamNames, waitForTransfer, type TransferHarness,
 } from '../transfers/support.js';
 
 interface Run { id: string; name: string; mode: string; status: string; createdBy: string; createdAt: string; counts: { recordsOut: number } }
@@ -16,19 +16,15 @@ describe('schedules of transfers', () => {
   let h: TransferHarness;
   let workers: RunningWorkers | undefined;
   let redis: Redis;
-  const streams: string[] = [];
-  const stream = (prefix: string) => {
-    const name = unique(prefix);
-    streams.push(name);
-    return name;
-  };
+  const names = streamNames();
+  const stream = names.name;
 
   before(async () => {
     h = await startTransferHarness({}, false);
     redis = newRedis();
   });
   after(async () => {
-    if (streams.length > 0) await redis.del(...streams);
+    await names.drop(redis);
     redis.disconnect();
     await workers?.close(5000);
     await h.close();
@@ -53,10 +49,8 @@ describe('schedules of transfers', () => {
     const job = { kind: 'transfer', transferId: saved };
     const created = await call('post', '/api/v1/schedules', { name: 'missed transfer', cron: '*/4 * * * * *', timezone: 'UTC', job });
     assert.equal(created.status, 201, JSON.stringify(created.body));
-    // No worker for at least two run times; it comes back just after a run time, so the next one is ~3.8 s away.
-    await sleep(8000);
-    while (Date.now() % 4000 < 100 || Date.now() % 4000 > 300) await sleep(20);
-    const back = Date.now();
+    // No worker for two run times; it comes back just after a run time, so the next one is ~3.8 s away.
+    const back = await missTwoRuns(4000);
     workers = startWorkers(h.services);
     let runs: Run[] = [];
     for (let i = 0; i < 40 && runs.length === 0; i++) {

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import request from 'supertest';
 import type { Redis } from 'ioredis';
 import {
-  RABBIT_URL, REDIS_URL, ended, fillStream, newRedis, readStream, startTransferHarness, unique, waitForTransfer, type TransferHarness,
+  RABBIT_URL, REDIS_URL, ended, fillStream, newRedis, readStream, startTransferHarness, streamNames, unique, waitForTransfer, type TransferHarness,
 } from './support.js';
 
 interface Letter { key: string; attempts: number }
@@ -12,18 +12,14 @@ interface Letter { key: string; attempts: number }
 describe('the transfer pages: the start form and the dead letters a page at a time', () => {
   let h: TransferHarness;
   let redis: Redis;
-  const streams: string[] = [];
-  const stream = (prefix: string) => {
-    const name = unique(prefix);
-    streams.push(name);
-    return name;
-  };
+  const names = streamNames();
+  const stream = names.name;
   before(async () => {
     h = await startTransferHarness();
     redis = newRedis();
   });
   after(async () => {
-    if (streams.length > 0) await redis.del(...streams);
+    await names.drop(redis);
     redis.disconnect();
     await h.close();
   });
