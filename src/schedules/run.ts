@@ -6,7 +6,7 @@ import { withRetry } from '../store/index.js';
 import { getTemplate } from '../templates/index.js';
 import { createExport } from '../exports/index.js';
 import { createMigration, startMigration } from '../migrations/index.js';
-import { presentTransfer, startTransferFrom } from '../transfers/index.js';
+import { findTransfer, isFinished, presentTransfer, startTransferFrom } from '../transfers/index.js';
 import { saveSchedule, getSchedule } from './store.js';
 import type { LastRun, ScheduleDoc, ScheduledExport, ScheduledMigration, ScheduledTransfer } from './model.js';
 
@@ -57,8 +57,16 @@ async function startScheduledExport(services: Services, schedule: ScheduleDoc, j
   return { datasetId: dataset._id };
 }
 
-/** Each run of a recurring transfer is a new one-shot transfer named with its cron time, like an export's dataset. */
+/**
+ * Each run of a recurring transfer is a new one-shot transfer named with its cron time, like an export's dataset. A
+ * run still going (waiting for room, paused) when the next is due is not doubled: that run is skipped and says so.
+ */
 async function startScheduledTransfer(services: Services, schedule: ScheduleDoc, job: ScheduledTransfer, dueAt: string): Promise<Started> {
+  const previous = schedule.lastRun?.transferId;
+  const before = previous ? await findTransfer(services.store, previous) : undefined;
+  if (before && !isFinished(before.status)) {
+    throw new AppError('SCHEDULE_RUN_BUSY', 409, `The previous run, transfer ${before.name}, is still ${before.status}: this run is skipped.`);
+  }
   const runName = `${(job.name ?? schedule.name).slice(0, 180)} ${localTime(dueAt, schedule.timezone)}`;
   const doc = await startTransferFrom(services, job.transferId, runName, `schedule:${schedule.name}`);
   return { transferId: presentTransfer(doc).id };
@@ -97,7 +105,9 @@ export async function runSchedule(
     if (!(error instanceof AppError) && !(error instanceof ZodError)) throw error;
     const code = error instanceof AppError ? error.code : 'VALIDATION_FAILED';
     logger('worker', { scheduleId }).warn({ code }, `scheduled run could not start: ${error.message}`);
-    await saveSchedule(services, { ...doc, lastRun: { at, error: `${code}: ${error.message}`.slice(0, 500) } });
+    // A busy transfer run is still the last run: the next one checks it again.
+    const busy = code === 'SCHEDULE_RUN_BUSY' ? { transferId: doc.lastRun?.transferId } : {};
+    await saveSchedule(services, { ...doc, lastRun: { at, ...busy, error: `${code}: ${error.message}`.slice(0, 500) } });
     return { skipped: code };
   }
 }

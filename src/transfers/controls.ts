@@ -45,6 +45,7 @@ export async function startTransferFrom(
   const now = new Date().toISOString();
   const doc = await insertTransfer(services.store, {
     ...from, _id: docId, _rev: undefined, name, endpoints: resealEndpoints(services, from, docId), mode: 'once', status: 'running',
+    definitionId: from.definitionId ?? definitionId,
     run: 0, position: undefined, lag: undefined, error: undefined, finishedAt: undefined,
     counts: { recordsIn: 0, recordsOut: 0, skipped: 0, deadLetters: 0, batches: 0, errors: 0 },
     boundState: { full: false }, createdBy: requestedBy, createdAt: now, updatedAt: now,

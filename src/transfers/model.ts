@@ -109,6 +109,8 @@ export const TransferDoc = z.object({
   bound: z.number().int().positive().optional(),
   mode: z.enum(['once', 'continuous']),
   status: TransferStatus,
+  /** The saved transfer this one is a scheduled run of (its definition); its runs read as one stream consumer. */
+  definitionId: z.string().optional(),
   /** Incremented by each resume: the job id of a run, so a resumed transfer gets a new job. */
   run: z.number().int().nonnegative(),
   /** The source's resumable position when it has one of its own (a changes sequence, a dataset row). */

@@ -110,6 +110,35 @@ describe('schedules of transfers', () => {
     await call('delete', `/api/v1/schedules/${created.body.id}`);
   });
 
+  test('a run still waiting for room when the next is due is not doubled: the next run is skipped and says why', async () => {
+    const source = stream('busy-in');
+    const target = stream('busy-out');
+    await fillStream(redis, target, [{ n: 'already there' }]);
+    const body = {
+      name: 'bounded definition', source: { kind: 'redis-stream', url: REDIS_URL, stream: source }, target: { kind: 'redis-stream', stream: target }, bound: 1,
+    };
+    // The definition itself would wait for room too: it is stopped, only its scheduled runs go.
+    const saved = (await call('post', '/api/v1/transfers', body)).body.id as string;
+    await call('post', `/api/v1/transfers/${saved}/stop`);
+    await fillStream(redis, source, [{ n: 'waits for room' }]);
+    const job = { kind: 'transfer', transferId: saved };
+    const created = await call('post', '/api/v1/schedules', { name: 'Busy feed', cron: '*/2 * * * * *', timezone: 'UTC', job });
+    let schedule = created.body;
+    for (let i = 0; i < 200 && !/SCHEDULE_RUN_BUSY/.test(schedule.lastRun?.error ?? ''); i++) {
+      await sleep(100);
+      schedule = (await call('get', `/api/v1/schedules/${created.body.id}`)).body;
+    }
+    await call('post', `/api/v1/schedules/${created.body.id}/pause`);
+    await scheduleRunsSettled(h.services);
+    assert.match(schedule.lastRun?.error ?? '', /^SCHEDULE_RUN_BUSY: The previous run, transfer Busy feed .*, is still waiting: this run is skipped\.$/);
+    const runs = await runsOf('Busy feed');
+    assert.equal(runs.length, 1, 'one run, waiting for room');
+    assert.equal(schedule.lastRun.transferId, runs[0]?.id, 'the last run still names it');
+    assert.equal(runs[0]?.status, 'waiting');
+    await call('post', `/api/v1/transfers/${runs[0]?.id}/stop`);
+    await call('delete', `/api/v1/schedules/${created.body.id}`);
+  });
+
   test('a schedule of a transfer that does not exist is refused; the page adds one and shows a refusal', async () => {
     const missing = await call('post', '/api/v1/schedules', {
       name: 'Nowhere', cron: '0 2 * * *', job: { kind: 'transfer', transferId: '00000000-0000-0000-0000-000000000000' },
