@@ -132,6 +132,13 @@ describe('dms transfers: the client against a running DMS', () => {
     assert.equal((await dms('transfers', 'start', '--source', 'redis-stream')).code, 2, 'a target is needed');
     assert.equal((await dms('transfers', 'start', '--source', 'redis-stream', '--source-set', 'stream', '--target', 'redis-stream')).code, 2);
     assert.equal((await dms('transfers', 'start', join(home, 'missing.json'))).code, 2);
+    const notJson = await runCli(['transfers', 'start', '-'], { home, env, stdin: '{ "source": ' });
+    assert.equal(notJson.code, 2);
+    assert.match(notJson.stderr, /- is not valid JSON/);
+    const body = { source: { kind: 'redis-stream', stream: stream('cli-stdin') }, target: { kind: 'redis-stream', stream: stream('cli-stdin-out') } };
+    const fromStdin = await runCli(['transfers', 'start', '-', '--wait', '--json'], { home, env, stdin: JSON.stringify(body) });
+    assert.equal(fromStdin.code, 0, fromStdin.stderr);
+    assert.equal(JSON.parse(fromStdin.stdout).status, 'completed', 'an empty source: done at once');
 
     const refused = await dms('transfers', 'start', '--source', 'redis-stream', '--source-set', 'stream=has space', '--target', 'redis-stream');
     assert.equal(refused.code, 3);
