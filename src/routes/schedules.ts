@@ -95,7 +95,11 @@ export function schedulePageRoutes(services: Services): Router {
       title: res.locals.t('schedules.title'), schedules, webhooks, admin, events: WEBHOOK_EVENTS, connections, transfers, form, formError,
     });
   };
-  router.get('/', async (_req, res) => render(res));
+  // From a transfer's page ("Run on a schedule"): the recurring-transfer form with that transfer chosen.
+  router.get('/', async (req, res) => {
+    const transferId = typeof req.query.transfer === 'string' ? req.query.transfer : undefined;
+    await render(res, transferId ? { jobKind: 'transfer', transferId } : {});
+  });
   router.post('/', async (req, res) => {
     const { _csrf: _token, ...form } = (req.body ?? {}) as ExportForm;
     try {

@@ -148,6 +148,9 @@ describe('schedules of transfers', () => {
     assert.ok(!(await call('get', '/api/v1/schedules')).body.schedules.some((s: { name: string }) => s.name === 'Nowhere'));
 
     const saved = await definition('page definition', stream('page-in'), stream('page-out'));
+    assert.match((await h.get(`/transfers/${saved}`).expect(200)).text, new RegExp(`href="/schedules\\?transfer=${saved}#new-transfer-schedule"`));
+    const offered = (await h.get(`/schedules?transfer=${saved}`).expect(200)).text;
+    assert.match(offered, new RegExp(`id="new-transfer-schedule"[\\s\\S]*<option value="${saved}" selected>page definition`));
     const form = { _csrf: h.user.csrf, jobKind: 'transfer', name: 'From the page', cron: '15 3 * * *', timezone: 'Europe/Berlin', transferId: saved };
     const refused = await request(h.app).post('/schedules').set(h.user.headers).type('form').send({ ...form, cron: 'at three' });
     assert.equal(refused.status, 400);
