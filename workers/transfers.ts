@@ -6,4 +6,4 @@ export const transferRun: Processor<'transfer.run'> = (payload, { job, services 
   runTransfer(services, payload.transferId, payload.run, job.attemptsMade + 1 >= (job.opts.attempts ?? 1));
 
 /** Sends a transfer's dead letters again through its pipeline and target. */
-export const transferRetry: Processor<'transfer.retry'> = (payload, { services }) => retryDeadLetters(services, payload.transferId);
+export const transferRetry: Processor<'transfer.retry'> = (payload, { services }) => retryDeadLetters(services, payload.transferId, payload.keys);

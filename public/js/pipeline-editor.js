@@ -170,6 +170,12 @@
     b.addEventListener('click', function () { add(JSON.parse(b.closest('li').dataset.step)); });
   });
 
+  // A page whose columns are typed rather than read from a dataset (a transfer's record fields) sends them as they change.
+  document.addEventListener('dms:pipeline-columns', function (event) {
+    sourceColumns = event.detail.columns;
+    render(0);
+  });
+
   render(0);
   save();
 })();

@@ -21,8 +21,11 @@ Client commands (against a running DMS; see docs/automation.md):
   export [--connection ID|NAME] (--object O --fields a,b [--where W] | --soql Q) [--all] [--api auto|rest|bulk] [--wait]
          [-o FILE [--format csv|xlsx|parquet|ndjson]]   a Salesforce query into a dataset (-o waits and downloads it)
   schedules list | schedules pause|resume ID|NAME  schedules with their next run; pause or resume one
+  transfers list | start (FILE.json | --source KIND --target KIND [--source-url U] [--source-set k=v]... [--target-url U]
+            [--target-set k=v]...) [--pipeline FILE] [--batch-size N] [--bound N] [--continuous] [--wait]
+            | status ID [--wait] | pause|resume|stop ID | dead-letters ID [--page N] [--page-size N] [--retry [--pipeline FILE]]
   Every client command takes --json (one JSON document on stdout) and --timeout SECONDS.
-  Exit codes: 0 all rows succeeded, 1 some rows failed, 2 usage, 3 refused or server error, 4 timeout.
+  Exit codes: 0 all rows succeeded, 1 some rows failed (or dead letters), 2 usage, 3 refused or server error, 4 timeout.
 `;
 
 async function main(argv: string[]): Promise<void> {
@@ -56,7 +59,8 @@ async function main(argv: string[]): Promise<void> {
     case 'status':
     case 'results':
     case 'export':
-    case 'schedules': {
+    case 'schedules':
+    case 'transfers': {
       const { runClientCommand } = await import('./client/commands.js');
       process.exitCode = await runClientCommand(command, rest);
       return;

@@ -5,6 +5,7 @@ import { currentUser, hasRole } from '../auth/index.js';
 import { listConnections } from '../connections/index.js';
 import { badRequest, isAppError } from '../errors.js';
 import { type ScheduleDoc, createSchedule, deleteSchedule, getSchedule, listScheduleDocs, presentSchedule, setPaused } from '../schedules/index.js';
+import { listTransfers, presentTransfer } from '../transfers/index.js';
 import { WEBHOOK_EVENTS, createWebhook, deleteWebhook, listDeliveries, listWebhookDocs, presentWebhook, webhookIdOf } from '../webhooks/index.js';
 
 const actor = (res: Response) => currentUser(res)?.username ?? 'anonymous';
@@ -58,9 +59,14 @@ export function scheduleApiRoutes(services: Services): Router {
 
 type ExportForm = Record<string, string | undefined>;
 
+/** The page's recurring-transfer form: a saved transfer run again on a cron. */
+function transferScheduleOf({ name, cron, timezone, transferId }: ExportForm) {
+  return { name, cron, timezone: timezone || undefined, job: { kind: 'transfer', transferId } };
+}
+
 /** The page's recurring-export form as a schedule request: fields typed comma-separated, the rest as the API takes it. */
 function exportScheduleOf(form: ExportForm) {
-  const { name, cron, timezone, fields, ...query } = form;
+  const { name, cron, timezone, fields, jobKind: _kind, ...query } = form;
   const fieldList = (fields ?? '').split(',').map((f) => f.trim()).filter((f) => f !== '');
   return { name, cron, timezone: timezone || undefined, job: { kind: 'export', ...query, fields: fieldList } };
 }
@@ -81,16 +87,24 @@ export function schedulePageRoutes(services: Services): Router {
     const hooks = admin ? await listWebhookDocs(services) : [];
     const withLog = async (h: (typeof hooks)[number]) => ({ ...presentWebhook(h), deliveries: await listDeliveries(services, webhookIdOf(h), 10) });
     const webhooks = await Promise.all(hooks.map(withLog));
-    const [schedules, connections] = await Promise.all([listSchedules(services), listConnections(services)]);
+    const [schedules, connections, transferDocs] = await Promise.all([
+      listSchedules(services), listConnections(services), listTransfers(services.store),
+    ]);
+    const transfers = transferDocs.map(presentTransfer);
     res.status(formError ? 400 : 200).render('pages/schedules/index', {
-      title: res.locals.t('schedules.title'), schedules, webhooks, admin, events: WEBHOOK_EVENTS, connections, form, formError,
+      title: res.locals.t('schedules.title'), schedules, webhooks, admin, events: WEBHOOK_EVENTS, connections, transfers, form, formError,
     });
   };
-  router.get('/', async (_req, res) => render(res));
+  // From a transfer's page ("Run on a schedule"): the recurring-transfer form with that transfer chosen.
+  router.get('/', async (req, res) => {
+    const transferId = typeof req.query.transfer === 'string' ? req.query.transfer : undefined;
+    await render(res, transferId ? { jobKind: 'transfer', transferId } : {});
+  });
   router.post('/', async (req, res) => {
     const { _csrf: _token, ...form } = (req.body ?? {}) as ExportForm;
     try {
-      const doc = await createSchedule(services, exportScheduleOf(form), actor(res));
+      const request = form.jobKind === 'transfer' ? transferScheduleOf(form) : exportScheduleOf(form);
+      const doc = await createSchedule(services, request, actor(res));
       auditCreated(res, doc);
       res.redirect(303, '/schedules');
     } catch (error) {

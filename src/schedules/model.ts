@@ -23,7 +23,7 @@ const validCron = (pattern: string, tz: string) => {
 };
 
 /**
- * What a schedule starts, by kind: a migration or an export (transfers, issue 16, join as a kind of their own). A
+ * What a schedule starts, by kind: a migration, an export or a transfer. A
  * recurring migration reads a fixed dataset, or the newest ready dataset of a name (a nightly upload from CI).
  */
 export const ScheduledMigration = z.object({
@@ -46,7 +46,19 @@ export type ScheduledMigration = z.infer<typeof ScheduledMigration>;
 export const ScheduledExport = ExportRequest.safeExtend({ kind: z.literal('export') });
 export type ScheduledExport = z.infer<typeof ScheduledExport>;
 
-export const ScheduledJob = z.discriminatedUnion('kind', [ScheduledMigration, ScheduledExport]);
+/**
+ * A recurring transfer: each run is a new one-shot transfer copied from a saved transfer (its definition: source,
+ * pipeline, target, batch size, bound and sealed endpoints), named with its cron time; it ends when the source is empty.
+ */
+export const ScheduledTransfer = z.object({
+  kind: z.literal('transfer'),
+  transferId: z.string().trim().min(1).max(100),
+  /** The runs' name before their time; the schedule's name without it. */
+  name: z.string().trim().min(1).max(180).optional(),
+});
+export type ScheduledTransfer = z.infer<typeof ScheduledTransfer>;
+
+export const ScheduledJob = z.discriminatedUnion('kind', [ScheduledMigration, ScheduledExport, ScheduledTransfer]);
 export type ScheduledJob = z.infer<typeof ScheduledJob>;
 
 export const ScheduleRequest = z.object({
@@ -58,11 +70,12 @@ export const ScheduleRequest = z.object({
 }).refine((s) => validCron(s.cron, s.timezone), { message: 'not a cron expression DMS can read', path: ['cron'] });
 export type ScheduleRequest = z.infer<typeof ScheduleRequest>;
 
-/** A schedule's last run: what it started (a migration, an export's dataset), or why it could not start. */
+/** A schedule's last run: what it started (a migration, an export's dataset, a transfer), or why it could not start. */
 export const LastRun = z.object({
   at: z.string(),
   migrationId: z.string().optional(),
   datasetId: z.string().optional(),
+  transferId: z.string().optional(),
   error: z.string().optional(),
 });
 export type LastRun = z.infer<typeof LastRun>;

@@ -6,11 +6,12 @@ import { withRetry } from '../store/index.js';
 import { getTemplate } from '../templates/index.js';
 import { createExport } from '../exports/index.js';
 import { createMigration, startMigration } from '../migrations/index.js';
+import { findTransfer, isFinished, presentTransfer, startTransferFrom } from '../transfers/index.js';
 import { saveSchedule, getSchedule } from './store.js';
-import type { LastRun, ScheduleDoc, ScheduledExport, ScheduledMigration } from './model.js';
+import type { LastRun, ScheduleDoc, ScheduledExport, ScheduledMigration, ScheduledTransfer } from './model.js';
 
-/** What a run started: a migration, or an export's dataset. */
-type Started = Pick<LastRun, 'migrationId' | 'datasetId'>;
+/** What a run started: a migration, an export's dataset or a transfer. */
+type Started = Pick<LastRun, 'migrationId' | 'datasetId' | 'transferId'>;
 
 /** The newest ready dataset of a name (a recurring upload from CI keeps its name). */
 async function newestDataset(services: Services, name: string): Promise<string> {
@@ -57,6 +58,29 @@ async function startScheduledExport(services: Services, schedule: ScheduleDoc, j
 }
 
 /**
+ * Each run of a recurring transfer is a new one-shot transfer named with its cron time, like an export's dataset. A
+ * run still going (waiting for room, paused) when the next is due is not doubled: that run is skipped and says so.
+ */
+async function startScheduledTransfer(services: Services, schedule: ScheduleDoc, job: ScheduledTransfer, dueAt: string): Promise<Started> {
+  const previous = schedule.lastRun?.transferId;
+  const before = previous ? await findTransfer(services.store, previous) : undefined;
+  if (before && !isFinished(before.status)) {
+    throw new AppError('SCHEDULE_RUN_BUSY', 409, `The previous run, transfer ${before.name}, is still ${before.status}: this run is skipped.`);
+  }
+  const runName = `${(job.name ?? schedule.name).slice(0, 180)} ${localTime(dueAt, schedule.timezone)}`;
+  const doc = await startTransferFrom(services, job.transferId, runName, `schedule:${schedule.name}`);
+  return { transferId: presentTransfer(doc).id };
+}
+
+/** Starts the schedule's run by its kind. */
+function startRun(services: Services, doc: ScheduleDoc, dueAt: string): Promise<Started> {
+  const { job } = doc;
+  if (job.kind === 'export') return startScheduledExport(services, doc, job, dueAt);
+  if (job.kind === 'transfer') return startScheduledTransfer(services, doc, job, dueAt);
+  return startScheduledMigration(services, job, `schedule:${doc.name}`);
+}
+
+/**
  * The `schedule.run` job: one run of a schedule, due at `dueAtMs` (its cron time). A paused or deleted schedule starts
  * nothing; a run that cannot start (its template or dataset is gone) is recorded on the schedule and does not stop
  * later runs.
@@ -74,17 +98,16 @@ export async function runSchedule(
   if (doc.paused) return { skipped: 'paused' };
   const at = new Date().toISOString();
   try {
-    const { job } = doc;
-    const started = job.kind === 'export'
-      ? await startScheduledExport(services, doc, job, new Date(dueAtMs).toISOString())
-      : await startScheduledMigration(services, job, `schedule:${doc.name}`);
+    const started = await startRun(services, doc, new Date(dueAtMs).toISOString());
     await saveSchedule(services, { ...doc, lastRun: { at, ...started } });
     return started;
   } catch (error) {
     if (!(error instanceof AppError) && !(error instanceof ZodError)) throw error;
     const code = error instanceof AppError ? error.code : 'VALIDATION_FAILED';
     logger('worker', { scheduleId }).warn({ code }, `scheduled run could not start: ${error.message}`);
-    await saveSchedule(services, { ...doc, lastRun: { at, error: `${code}: ${error.message}`.slice(0, 500) } });
+    // A busy transfer run is still the last run: the next one checks it again.
+    const busy = code === 'SCHEDULE_RUN_BUSY' ? { transferId: doc.lastRun?.transferId } : {};
+    await saveSchedule(services, { ...doc, lastRun: { at, ...busy, error: `${code}: ${error.message}`.slice(0, 500) } });
     return { skipped: code };
   }
 }

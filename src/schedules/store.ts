@@ -3,6 +3,7 @@ import type { Services } from '../services.js';
 import { notFound } from '../errors.js';
 import { checkExport } from '../exports/index.js';
 import { isMissing, withRetry } from '../store/index.js';
+import { getTransfer } from '../transfers/index.js';
 import { ScheduleDoc, ScheduleRequest, scheduleIdOf } from './model.js';
 import { activate, deactivate, nextRunAt } from './scheduler.js';
 
@@ -41,6 +42,8 @@ export async function createSchedule(services: Services, input: unknown, actor: 
   const request = ScheduleRequest.parse(input);
   // An export's query is checked against the org's describe now rather than refused at its first run.
   if (request.job.kind === 'export') await checkExport(services, request.job);
+  // A recurring transfer copies a saved one: it must be there now, not first at 2 a.m.
+  if (request.job.kind === 'transfer') await getTransfer(services.store, request.job.transferId);
   const now = new Date().toISOString();
   const doc = await saveSchedule(services, {
     _id: `schedule:${randomBytes(6).toString('hex')}`, kind: 'schedule', ...request, createdBy: actor, createdAt: now, updatedAt: now,

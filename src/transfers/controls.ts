@@ -3,7 +3,7 @@ import type { Services } from '../services.js';
 import { AppError } from '../errors.js';
 import { parsePipeline } from '../frame/index.js';
 import { DeadLetterRetry, TransferRequest, isFinished, type TransferDoc } from './model.js';
-import { prepareEnds, sealEndpoints } from './open-ends.js';
+import { prepareEnds, resealEndpoints, sealEndpoints } from './open-ends.js';
 import { signalControl } from './control-signal.js';
 import { getTransfer, insertTransfer, transferDocId, updateTransfer } from './store.js';
 
@@ -26,6 +26,30 @@ export async function createTransfer(services: Services, input: unknown, request
   const doc = await insertTransfer(services.store, {
     _id: docId, kind: 'transfer', name, source, target, endpoints, pipeline, batchSize: request.batchSize, bound: request.bound,
     mode: request.mode, status: 'running', run: 0,
+    counts: { recordsIn: 0, recordsOut: 0, skipped: 0, deadLetters: 0, batches: 0, errors: 0 },
+    boundState: { full: false }, createdBy: requestedBy, createdAt: now, updatedAt: now,
+  });
+  await enqueueRun(services, id, 0);
+  return doc;
+}
+
+/**
+ * A one-shot run of a saved transfer (a schedule's definition): its source, pipeline, target, batch size and bound,
+ * its sealed endpoints sealed again for the new document, a dataset target's dataset made anew (each run fills its
+ * own). The definition itself is left as it is.
+ */
+export async function startTransferFrom(
+  services: Services, definitionId: string, name: string, requestedBy: string,
+): Promise<TransferDoc> {
+  const from = await getTransfer(services.store, definitionId);
+  const id = randomUUID();
+  const docId = transferDocId(id);
+  const now = new Date().toISOString();
+  const target = await prepareEnds(services, { id, name, mode: 'once', createdBy: requestedBy, createdAt: now }, from.source, from.target);
+  const doc = await insertTransfer(services.store, {
+    ...from, _id: docId, _rev: undefined, name, target, endpoints: resealEndpoints(services, from, docId), mode: 'once', status: 'running',
+    definitionId: from.definitionId ?? definitionId,
+    run: 0, position: undefined, lag: undefined, error: undefined, finishedAt: undefined,
     counts: { recordsIn: 0, recordsOut: 0, skipped: 0, deadLetters: 0, batches: 0, errors: 0 },
     boundState: { full: false }, createdBy: requestedBy, createdAt: now, updatedAt: now,
   });
@@ -75,6 +99,7 @@ export async function requestDeadLetterRetry(services: Services, id: string, inp
   const pipeline = fix.pipeline === undefined ? undefined : parsePipeline(fix.pipeline);
   const updated = pipeline ? await updateTransfer(services.store, id, (d) => ({ ...d, pipeline })) : doc;
   const requestedAt = new Date().toISOString();
-  await services.producer.enqueue('transfer.retry', { transferId: id, requestedAt }, { jobId: `transfer-${id}-retry-${Date.parse(requestedAt)}` });
+  const payload = { transferId: id, requestedAt, ...(fix.keys ? { keys: fix.keys } : {}) };
+  await services.producer.enqueue('transfer.retry', payload, { jobId: `transfer-${id}-retry-${Date.parse(requestedAt)}` });
   return updated ?? doc;
 }

@@ -4,15 +4,20 @@ import { logger } from '../logger.js';
 import { moveBatch } from './move-batch.js';
 import { openTarget } from './open-ends.js';
 import { BOUND_POLL_MS, keepDeadLetters, seenKeysOf } from './run-transfer.js';
-import { deleteDeadLetters, getTransfer, listDeadLetters, updateTransfer } from './store.js';
+import { deadLettersByKey, deleteDeadLetters, getTransfer, listDeadLetters, updateTransfer } from './store.js';
 
 /**
  * A transfer's dead letters through its (maybe fixed) pipeline into its target again, a batch at a time: those
- * written are deleted, those refused again keep their new reason and one more attempt. Answers the counts.
+ * written are deleted, those refused again keep their new reason and one more attempt. `keys` (a page of the list)
+ * limits the retry to those letters. Answers the counts.
  */
-export async function retryDeadLetters(services: Services, transferId: string): Promise<{ written: number; refused: number }> {
+export async function retryDeadLetters(
+  services: Services, transferId: string, keys?: string[],
+): Promise<{ written: number; refused: number }> {
   const doc = await getTransfer(services.store, transferId);
-  const letters = await listDeadLetters(services.store, transferId, 100_000);
+  const letters = keys
+    ? await deadLettersByKey(services.store, transferId, keys)
+    : await listDeadLetters(services.store, transferId, 100_000);
   const target = await openTarget(services, doc);
   const context = { seenKeys: seenKeysOf(services, doc), now: new Date(doc.createdAt) };
   let written = 0;

@@ -140,6 +140,8 @@ export const TransferDoc = z.object({
   bound: z.number().int().positive().optional(),
   mode: z.enum(['once', 'continuous']),
   status: TransferStatus,
+  /** The saved transfer this one is a scheduled run of (its definition); its runs read as one stream consumer. */
+  definitionId: z.string().optional(),
   /** Incremented by each resume: the job id of a run, so a resumed transfer gets a new job. */
   run: z.number().int().nonnegative(),
   /** The source's resumable position when it has one of its own (a changes sequence, a dataset row). */
@@ -184,4 +186,13 @@ export type DeadLetterDoc = z.infer<typeof DeadLetterDoc>;
 export const DeadLetterRetry = z.object({
   /** The fix: a new pipeline for the transfer, saved and used for the retried records and the ones after. */
   pipeline: Pipeline.optional(),
+  /** Only these dead letters (their source keys, e.g. one page of the list); all of them without it. */
+  keys: z.array(z.string().min(1).max(300)).min(1).max(1000).optional(),
 });
+
+/** `GET …/dead-letters?page=&pageSize=`: one page, oldest first. */
+export const DeadLetterPage = z.object({
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(500).default(50),
+});
+export type DeadLetterPage = z.infer<typeof DeadLetterPage>;

@@ -92,13 +92,19 @@ export async function prepareEnds(
   return { ...target, datasetId: dataset._id };
 }
 
-/** Opens the transfer's source with its sealed URL; `consumer` names this transfer's reader in a stream's group. */
+/**
+ * This transfer's reader in a stream's group: its own, or for a scheduled run its definition's, so a run reads first
+ * what an earlier run (or the definition) read and did not acknowledge.
+ */
+const consumerOf = (doc: TransferDoc): string => `transfer-${doc.definitionId ? `transfer:${doc.definitionId}` : doc._id}`;
+
+/** Opens the transfer's source with its sealed URL. */
 export async function openSource(services: Services, doc: TransferDoc): Promise<TransferSource> {
   const url = endpointsOf(services, doc).source;
   const source = doc.source;
   switch (source.kind) {
     case 'redis-stream':
-      return RedisStreamSource.open(redisAt(services, url), source.stream, source.group, `transfer-${doc._id}`);
+      return RedisStreamSource.open(redisAt(services, url), source.stream, source.group, consumerOf(doc));
     case 'rabbitmq-queue':
       return RabbitQueueSource.open(await connectRabbit(rabbitUrl(url)), source.queue, doc.batchSize);
     case 'couch-changes':
@@ -128,4 +134,9 @@ export async function openTarget(services: Services, doc: TransferDoc): Promise<
     case 'dataset':
       return DatasetTarget.open(services.store, services.redis, target.datasetId, doc.bound);
   }
+}
+
+/** A transfer's endpoints sealed again for another document (a scheduled run copies its saved definition). */
+export function resealEndpoints(services: Services, from: TransferDoc, docId: string): SealedBox {
+  return seal(secretKey(services.config), JSON.stringify(endpointsOf(services, from)), docId);
 }

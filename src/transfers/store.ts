@@ -63,14 +63,24 @@ export async function putDeadLetters(store: Store, letters: Omit<DeadLetterDoc, 
   await withRetry(() => db(store).bulk({ docs }));
 }
 
-/** A transfer's dead letters, oldest first. */
-export async function listDeadLetters(store: Store, transferId: string, limit = 1000): Promise<DeadLetterDoc[]> {
+/** A transfer's dead letters, oldest first; `skip` pages through them (a page of the transfer's page). */
+export async function listDeadLetters(store: Store, transferId: string, limit = 1000, skip = 0): Promise<DeadLetterDoc[]> {
   await store.client.authorize();
   const result = await withRetry(() => db(store).find({
     selector: { transferId: { $eq: transferId }, at: { $gt: '' } },
-    sort: [{ transferId: 'asc' }, { at: 'asc' }], use_index: 'by-transfer-at', limit,
+    sort: [{ transferId: 'asc' }, { at: 'asc' }], use_index: 'by-transfer-at', limit, ...(skip > 0 ? { skip } : {}),
   }));
   return result.docs.map((d) => DeadLetterDoc.parse(d));
+}
+
+/** The dead letters of a transfer with these source keys (those still there). */
+export async function deadLettersByKey(store: Store, transferId: string, keys: string[]): Promise<DeadLetterDoc[]> {
+  if (keys.length === 0) return [];
+  const result = await withRetry(() => db(store).fetch({ keys: keys.map((k) => deadLetterId(transferId, k)) }));
+  return result.rows.flatMap((row) => {
+    const doc = (row as { doc?: unknown }).doc;
+    return doc ? [DeadLetterDoc.parse(doc)] : [];
+  });
 }
 
 export async function deleteDeadLetters(store: Store, letters: DeadLetterDoc[]): Promise<void> {

@@ -1,40 +1,15 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createInterface } from 'node:readline/promises';
-import { apiClient, type ApiClient } from './api.js';
+import { apiClient } from './api.js';
+import { context, parse, print, type Context } from './context.js';
 import { CliError, EXIT, usage, type ExitCode } from './exit.js';
-import { progressReporter, type Progress } from './progress.js';
 import { say } from './say.js';
-import { currentLogin, saveLogin } from './settings.js';
+import { saveLogin } from './settings.js';
+import { transfers } from './transfers-command.js';
 import { listDatasets, uploadDataset, waitForDataset, type DatasetView } from './datasets.js';
 import { downloadDataset, formatOf, startExport } from './exports.js';
 import { listSchedules, scheduleLine, setSchedulePaused } from './schedules.js';
 import { downloadResults, exitCodeOf, readStatus, startMigration, summaryLine, waitForMigration, type StatusView } from './migrations.js';
 
-const COMMON = { json: { type: 'boolean' }, timeout: { type: 'string' } } as const satisfies ParseArgsConfig['options'];
-
-interface Context { api: ApiClient; progress: Progress; json: boolean; timeoutSeconds?: number; positionals: string[] }
-
-function parse<O extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: O) {
-  try {
-    return parseArgs({ args: argv, options: { ...COMMON, ...options }, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw usage((error as Error).message);
-  }
-}
-
-function timeoutOf(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const seconds = Number(text);
-  if (!Number.isFinite(seconds) || seconds <= 0) throw usage(say('cli.badTimeout', { value: text }));
-  return seconds;
-}
-
-async function context(values: { json?: boolean; timeout?: string }, positionals: string[]): Promise<Context> {
-  const json = values.json ?? false;
-  return { api: apiClient(await currentLogin()), progress: progressReporter({ json }), json, timeoutSeconds: timeoutOf(values.timeout), positionals };
-}
-
-const print = (text: string) => process.stdout.write(`${text}\n`);
 
 async function readSecret(prompt: string): Promise<string> {
   const rl = createInterface({ input: process.stdin, output: process.stdin.isTTY ? process.stderr : undefined, terminal: false });
@@ -169,7 +144,7 @@ async function schedules(argv: string[]): Promise<ExitCode> {
 }
 
 export const CLIENT_COMMANDS: Record<string, (argv: string[]) => Promise<ExitCode>> = {
-  login, datasets, migrate, status, results, export: exportCommand, schedules,
+  login, datasets, migrate, status, results, export: exportCommand, schedules, transfers,
 };
 
 /** Runs a client command; a CliError becomes one line on stderr and its exit code. */

@@ -4,8 +4,10 @@ import type { JobsOptions } from 'bullmq';
 /** One run of a transfer: `run` is the transfer's run when enqueued (a resume starts a new one). */
 export const TransferRunPayload = z.object({ transferId: z.string().min(1).max(100), run: z.number().int().nonnegative() });
 
-/** Its dead letters sent again (after a fix); `requestedAt` names the request. */
-export const TransferRetryPayload = z.object({ transferId: z.string().min(1).max(100), requestedAt: z.string() });
+/** Its dead letters sent again (after a fix); `requestedAt` names the request; `keys` limits it to those letters. */
+export const TransferRetryPayload = z.object({
+  transferId: z.string().min(1).max(100), requestedAt: z.string(), keys: z.array(z.string()).max(1000).optional(),
+});
 
 const bounded = { removeOnComplete: { age: 7 * 24 * 3600, count: 5000 }, removeOnFail: { age: 30 * 24 * 3600, count: 20000 } };
 

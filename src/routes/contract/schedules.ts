@@ -30,7 +30,7 @@ export const scheduleOperations = defineOperations([
   },
   {
     method: 'post', path: '/api/v1/schedules', tag, scope: 'operate',
-    summary: 'A recurring migration or export (cron in a time zone)',
+    summary: 'A recurring migration, export or transfer (cron in a time zone)',
     body: ScheduleRequest,
     responses: { 201: ScheduleView },
   },

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineOperations } from '../../openapi/index.js';
-import { DeadLetterRetry, TransferDoc, TransferRequest } from '../../transfers/index.js';
+import { DeadLetterPage, DeadLetterRetry, TransferDoc, TransferRequest } from '../../transfers/index.js';
 import { IdParams, Urls } from './shapes.js';
 
 const TransferView = TransferDoc.omit({ _id: true, _rev: true, kind: true, endpoints: true })
@@ -39,13 +39,18 @@ export const transferOperations = defineOperations([
   control('stop', 'Stop for good; what was not moved stays in the source'),
   {
     method: 'get', path: '/api/v1/transfers/{id}/dead-letters', tag, scope: 'read',
-    summary: 'Records the pipeline or the target refused, with why',
+    summary: 'Records the pipeline or the target refused, with why: a page of them, oldest first',
     params: IdParams,
-    responses: { 200: z.object({ deadLetters: z.array(DeadLetterView) }) },
+    query: DeadLetterPage,
+    responses: {
+      200: z.object({
+        deadLetters: z.array(DeadLetterView), page: z.number().int(), pageSize: z.number().int(), total: z.number().int(), hasNext: z.boolean(),
+      }),
+    },
   },
   {
     method: 'post', path: '/api/v1/transfers/{id}/dead-letters/retry', tag, scope: 'operate',
-    summary: 'Send the dead letters again (optionally with a fixed pipeline, saved on the transfer)',
+    summary: 'Send the dead letters again, all or those `keys` name (optionally with a fixed pipeline, saved on the transfer)',
     params: IdParams,
     body: DeadLetterRetry,
     responses: { 202: TransferView },

@@ -15,3 +15,13 @@ export async function scheduleRunsSettled(services: Services, timeoutMs = 20_000
     await sleep(50);
   }
 }
+
+/**
+ * For a missed-run test: waits while no worker runs for at least two run times of a `periodMs` cron, then until just
+ * after a run time (so the next one is almost a period away); answers that moment, when the workers come back.
+ */
+export async function missTwoRuns(periodMs: number): Promise<number> {
+  await sleep(2 * periodMs);
+  while (Date.now() % periodMs < 100 || Date.now() % periodMs > 300) await sleep(20);
+  return Date.now();
+}

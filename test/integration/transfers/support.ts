@@ -12,6 +12,21 @@ export const RABBIT_URL = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.
 /** A name no other test uses (streams, queues, databases on the shared servers). */
 export const unique = (prefix: string): string => `${prefix}-${randomBytes(4).toString('hex')}`;
 
+/** Unique stream names for one test file, all deleted by `drop` at its end. */
+export function streamNames() {
+  const made: string[] = [];
+  return {
+    name(prefix: string): string {
+      const name = unique(prefix);
+      made.push(name);
+      return name;
+    },
+    async drop(redis: Redis): Promise<void> {
+      if (made.length > 0) await redis.del(...made);
+    },
+  };
+}
+
 export interface TransferBody {
   id: string; status: string; lag?: number; position?: string; error?: { code: string; message: string };
   counts: { recordsIn: number; recordsOut: number; skipped: number; deadLetters: number; batches: number; errors: number };
