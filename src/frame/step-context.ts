@@ -1,6 +1,7 @@
 import { AppError, type Translatable } from '../errors.js';
 import type { Frame, RowIssue, SkippedRow } from './frame.js';
 import type { OnInvalid } from './steps.js';
+import type { Said } from '../row-messages/index.js';
 
 /**
  * The codes of row issues, by step. Stable: they are the status code of a row the issue fails (in
@@ -28,9 +29,9 @@ export interface StepOutput {
 
 /** A row issue as a step with this `onInvalid` reports it ('null' makes it a remark). */
 export function rowIssue(
-  onInvalid: OnInvalid | undefined, row: number, column: string, code: string, message: string,
+  onInvalid: OnInvalid | undefined, row: number, column: string, code: string, { message, i18n }: Said,
 ): RowIssue {
-  return onInvalid === 'null' ? { row, column, code, message, remark: true } : { row, column, code, message };
+  return onInvalid === 'null' ? { row, column, code, message, i18n, remark: true } : { row, column, code, message, i18n };
 }
 
 /** `i18n`: the same sentence by its catalogue key, so a page (or a failed dry run) says it in the reader's language. */

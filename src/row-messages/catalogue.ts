@@ -1,0 +1,64 @@
+/**
+ * Every sentence DMS itself writes about a row (a cast that failed, a lookup without a match, a value a field
+ * refuses, a row skipped or left in doubt), by catalogue key with the names of its parameters. The texts live in
+ * locales/<locale>/rows.json; a unit test holds both locales to these keys and parameters. Salesforce's own
+ * messages are never here: they stay as the org wrote them.
+ */
+export const ROW_MESSAGES = {
+  // frame: cast
+  'row.cast.dateNotANumber': [],
+  'row.cast.dateNotAnInteger': [],
+  'row.cast.notANumber': ['value'],
+  'row.cast.notAnInteger': ['value'],
+  'row.cast.notFinite': ['value'],
+  'row.cast.integerTooLarge': ['value'],
+  'row.cast.notABoolean': ['value'],
+  'row.cast.invalidDateValue': [],
+  'row.cast.date.format': ['value', 'format'],
+  'row.cast.date.order': ['value', 'order'],
+  'row.cast.date.iso': ['value'],
+  'row.cast.datetime.format': ['value', 'format'],
+  'row.cast.datetime.order': ['value', 'order'],
+  'row.cast.datetime.iso': ['value'],
+  // frame: other steps
+  'row.regex.emptied': ['length', 'max'],
+  'row.regex.unchanged': ['length', 'max'],
+  'row.valueMap.unmapped': ['value'],
+  'row.derive.failed': ['error'],
+  'row.aggregate.notANumber': ['row', 'error', 'fn'],
+  'row.skip.filteredOut': ['expression'],
+  'row.skip.filterFailed': ['error'],
+  'row.skip.duplicate': ['keys'],
+  // frame: lookup step
+  'row.lookup.noConnection': ['value', 'object', 'field', 'column'],
+  'row.lookup.notFound': ['value', 'object', 'field', 'column'],
+  'row.lookup.ambiguous': ['count', 'value', 'object', 'field', 'column'],
+  // validation: what the org would refuse, said before anything is sent
+  'row.check.required': ['fields'],
+  'row.check.tooLong': ['label', 'value', 'max'],
+  'row.check.email': ['label', 'value'],
+  'row.check.wrongType': ['label', 'value'],
+  'row.check.outOfRange': ['label', 'value'],
+  'row.check.picklist': ['label', 'value'],
+  'row.check.malformedId': ['label', 'value'],
+  'row.check.malformedDeleteId': ['value'],
+  'row.check.missingId': [],
+  'row.check.missingExternalId': ['field'],
+  'row.check.invalidField': ['field', 'object'],
+  'row.check.notIndexed': ['field', 'object'],
+  'row.check.notWritable': ['field'],
+  'row.check.duplicateExternalId': ['value'],
+  'row.check.duplicateValue.row': ['field', 'row'],
+  'row.check.duplicateValue.earlier': ['field'],
+  // migrations: rows a run could not finish
+  'row.run.inDoubtCollections': [],
+  'row.run.inDoubtBulk': ['job'],
+  'row.run.cancelledBeforeProcessed': [],
+  'row.run.cancelledBeforeSent': [],
+} as const satisfies Record<string, readonly string[]>;
+
+export type RowMessageKey = keyof typeof ROW_MESSAGES;
+export type RowMessageParams<K extends RowMessageKey> = Record<(typeof ROW_MESSAGES)[K][number], string | number>;
+
+/** How pages join a column and its message, and several messages of one row (keys outside ROW_MESSAGES' params check). */
+export const ROW_MESSAGE_FRAMES = { inColumn: 'row.inColumn', separator: 'row.separator' } as const;
