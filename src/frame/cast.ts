@@ -45,17 +45,22 @@ function numberCaster(step: CastStep, integer: boolean): Caster {
     let result: number;
     if (typeof value === 'number') result = value;
     else if (typeof value === 'boolean') result = value ? 1 : 0;
-    else if (value instanceof Date) return new CastFailure(CODES.castNotANumber, rowMessage(integer ? 'row.cast.dateNotAnInteger' : 'row.cast.dateNotANumber'));
+    else if (value instanceof Date) {
+      return new CastFailure(CODES.castNotANumber, rowMessage(integer ? 'row.cast.dateNotAnInteger' : 'row.cast.dateNotANumber'));
+    }
     else {
       let text = (value as string).trim();
       if (thousands) text = text.split(thousands).join('');
       if (decimal === ',') text = text.replace(',', '.');
       if (!shape.test(text)) {
-        return new CastFailure(CODES.castNotANumber, rowMessage(integer ? 'row.cast.notAnInteger' : 'row.cast.notANumber', { value: String(value) }));
+        const said = rowMessage(integer ? 'row.cast.notAnInteger' : 'row.cast.notANumber', { value: String(value) });
+        return new CastFailure(CODES.castNotANumber, said);
       }
       result = Number(text);
     }
-    if (!Number.isFinite(result)) return new CastFailure(CODES.castNotANumber, rowMessage('row.cast.notFinite', { value: String(value) }));
+    if (!Number.isFinite(result)) {
+      return new CastFailure(CODES.castNotANumber, rowMessage('row.cast.notFinite', { value: String(value) }));
+    }
     if (integer && !Number.isSafeInteger(result)) {
       return new CastFailure(CODES.castNotAnInteger, rowMessage('row.cast.integerTooLarge', { value: String(value) }));
     }
@@ -73,7 +78,8 @@ function booleanCaster(step: CastStep): Caster {
     const text = typeof value === 'string' ? value.trim().toLowerCase() : '';
     if (truthy.has(text)) return true;
     if (falsy.has(text)) return false;
-    return new CastFailure(CODES.castNotABoolean, rowMessage('row.cast.notABoolean', { value: toText(value as Exclude<Value, null>) }));
+    const said = rowMessage('row.cast.notABoolean', { value: toText(value as Exclude<Value, null>) });
+    return new CastFailure(CODES.castNotABoolean, said);
   };
 }
 

@@ -38,7 +38,9 @@ export async function lookup(
     if (!resolver) return issue(CODES.lookupNoConnection, rowMessage('row.lookup.noConnection', about), true);
     const matches = found.get(text) ?? [];
     if (matches.length === 0) return issue(CODES.lookupNotFound, rowMessage('row.lookup.notFound', about));
-    if (matches.length > 1) return issue(CODES.lookupAmbiguous, rowMessage('row.lookup.ambiguous', { ...about, count: matches.length }));
+    if (matches.length > 1) {
+      return issue(CODES.lookupAmbiguous, rowMessage('row.lookup.ambiguous', { ...about, count: matches.length }));
+    }
     return matches[0];
   });
   return withColumn(frame, step.into, ids);

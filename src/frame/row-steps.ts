@@ -41,7 +41,8 @@ export function derive(frame: Frame, step: StepOf<'derive'>, env: EvalEnv, out: 
       return typeof value === 'number' && !Number.isFinite(value) ? null : value;
     } catch (error) {
       if (!(error instanceof RowEvalError)) throw error;
-      out.issues.push(rowIssue(step.onInvalid, row, step.column, CODES.deriveExpressionError, rowMessage('row.derive.failed', { error: error.message })));
+      const said = rowMessage('row.derive.failed', { error: error.message });
+      out.issues.push(rowIssue(step.onInvalid, row, step.column, CODES.deriveExpressionError, said));
       return null;
     }
   });

@@ -81,7 +81,8 @@ export function valueMap(frame: Frame, step: StepOf<'valueMap'>, out: StepOutput
     const mapped = map.get(key);
     if (mapped !== undefined) return mapped;
     if (step.otherwise !== 'null') return v;
-    out.issues.push(rowIssue(step.onInvalid, frame.rows[r], column, CODES.valueMapUnmapped, rowMessage('row.valueMap.unmapped', { value: key })));
+    const said = rowMessage('row.valueMap.unmapped', { value: key });
+    out.issues.push(rowIssue(step.onInvalid, frame.rows[r], column, CODES.valueMapUnmapped, said));
     return null;
   });
 }

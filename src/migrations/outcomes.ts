@@ -1,6 +1,6 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { emptyTotals, type Totals } from './model.js';
-import { rowMessage, type RowMessage, type RowMessageKey, type RowMessageParams } from '../row-messages/index.js';
+import { rowMessage, type RowMessage, type RowMessageArgs, type RowMessageKey } from '../row-messages/index.js';
 
 /** Every row ends in exactly one of these; `doubt` (sent, answer lost, not reconcilable) counts as failed. */
 export type RowStatus = 'ok' | 'fail' | 'skip' | 'doubt';
@@ -17,9 +17,7 @@ export interface RowOutcome {
 }
 
 /** An outcome whose message DMS writes: its English text and its catalogue key. */
-export function saidOutcome<K extends RowMessageKey>(
-  status: RowStatus, code: string, key: K, ...args: keyof RowMessageParams<K> extends never ? [] : [RowMessageParams<K>]
-): RowOutcome {
+export function saidOutcome<K extends RowMessageKey>(status: RowStatus, code: string, key: K, ...args: RowMessageArgs<K>): RowOutcome {
   const { message, i18n } = rowMessage(key, ...args);
   return { status, code, message, i18n: [i18n] };
 }

@@ -8,7 +8,10 @@ import { stallOf, type Stall } from './stall.js';
 import { docCacheKey, getMigration, listBatches, readOutcomes, saveMigration } from './store.js';
 
 /** An example's `i18n`: DMS's own message by catalogue key, so a page says it in the reader's language. */
-export interface ErrorGroup { code: string; fields: string; count: number; examples: { row: number; message: string; i18n?: RowMessage[] }[] }
+export interface ErrorGroup {
+  code: string; fields: string; count: number;
+  examples: { row: number; message: string; i18n?: RowMessage[] }[];
+}
 
 /** One batch as the live page shows it: our figures, the BullMQ job's state and the Salesforce side. */
 export type BatchStatus = BatchProgress & { queue: string };

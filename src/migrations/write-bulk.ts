@@ -101,7 +101,8 @@ async function collectResults(run: BatchRun, record: BulkJobRecord, part: Part, 
   // A finished job that does not list a row processed it in a way we cannot tell: never send it twice.
   if (info.state === 'JobComplete') {
     part.rows.forEach(({ row }, i) => {
-      if (!matcher.taken[i] && !run.outcomes.has(row)) run.outcomes.set(row, saidOutcome('doubt', 'DMS_IN_DOUBT', 'row.run.inDoubtBulk', { job: record.id }));
+      if (matcher.taken[i] || run.outcomes.has(row)) return;
+      run.outcomes.set(row, saidOutcome('doubt', 'DMS_IN_DOUBT', 'row.run.inDoubtBulk', { job: record.id }));
     });
   }
   record.state = info.state;

@@ -50,6 +50,15 @@ export const ROW_MESSAGES = {
   'row.check.duplicateExternalId': ['value'],
   'row.check.duplicateValue.row': ['field', 'row'],
   'row.check.duplicateValue.earlier': ['field'],
+  // datasets: rows a reader accepted with a remark
+  'row.file.csvShort.header': ['line', 'fields', 'width', 'column', 'name'],
+  'row.file.csvShort.firstRow': ['line', 'fields', 'width', 'column', 'name'],
+  'row.file.csvLong.header': ['line', 'fields', 'width', 'column', 'values'],
+  'row.file.csvLong.firstRow': ['line', 'fields', 'width', 'column', 'values'],
+  'row.file.excelRagged': ['sheet', 'row', 'cell', 'width'],
+  'row.file.excelError': ['sheet', 'cell', 'error'],
+  'row.file.unknownKeys': ['keys', 'count'],
+  'row.file.unknownKeysAt': ['line', 'keys', 'count'],
   // migrations: rows a run could not finish
   'row.run.inDoubtCollections': [],
   'row.run.inDoubtBulk': ['job'],
