@@ -61,6 +61,8 @@ export const ROW_MESSAGES = {
   'row.file.unknownKeysAt': ['line', 'keys', 'count'],
   // migrations: rows a run could not finish
   'row.run.inDoubtCollections': [],
+  'row.run.batchLostSent': ['batch', 'times', 'reason'],
+  'row.run.batchLostUnsent': ['batch', 'times', 'reason'],
   'row.run.inDoubtBulk': ['job'],
   'row.run.cancelledBeforeProcessed': [],
   'row.run.cancelledBeforeSent': [],
