@@ -16,7 +16,8 @@
     var list = !sentences ? [] : Array.isArray(sentences) ? sentences : [sentences];
     if (list.length === 0 || list.some(function (s) { return !catalogue[s.key]; })) return english;
     return list.map(function (s) {
-      var text = fill(catalogue[s.key], s.params || {});
+      var own = fill(catalogue[s.key], s.params || {});
+      var text = s.within && catalogue[s.within] ? fill(catalogue[s.within], { message: own }) : own;
       return s.column === undefined ? text : fill(catalogue['row.inColumn'] || '{column}: {message}', { column: s.column, message: text });
     }).join(catalogue['row.separator'] || '; ');
   };

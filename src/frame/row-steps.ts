@@ -26,7 +26,9 @@ export function filter(frame: Frame, step: StepOf<'filter'>, env: EvalEnv, out: 
       out.skipped.push(skippedRow(row, rowMessage('row.skip.filteredOut', { expression: step.expression })));
     } catch (error) {
       if (!(error instanceof RowEvalError)) throw error;
-      out.skipped.push(skippedRow(row, rowMessage('row.skip.filterFailed', { error: error.message })));
+      // The evaluator's own sentence inside the filter's: "filter could not be evaluated: <why>".
+      const i18n = { ...error.i18n, within: 'row.skip.filterFailed' };
+      out.skipped.push({ row, reason: `filter could not be evaluated: ${error.message}`, i18n });
     }
     return false;
   });
@@ -41,8 +43,7 @@ export function derive(frame: Frame, step: StepOf<'derive'>, env: EvalEnv, out: 
       return typeof value === 'number' && !Number.isFinite(value) ? null : value;
     } catch (error) {
       if (!(error instanceof RowEvalError)) throw error;
-      const said = rowMessage('row.derive.failed', { error: error.message });
-      out.issues.push(rowIssue(step.onInvalid, row, step.column, CODES.deriveExpressionError, said));
+      out.issues.push(rowIssue(step.onInvalid, row, step.column, CODES.deriveExpressionError, error));
       return null;
     }
   });
@@ -97,7 +98,7 @@ interface Group {
   max: Value[];
   n: number[];
   /** Per aggregation, the first value left out of a sum or avg: its row and why. */
-  bad: ({ row: number; error: string } | null)[];
+  bad: ({ row: number; value: string } | null)[];
 }
 
 /**
@@ -164,7 +165,7 @@ export function aggregate(frame: Frame, step: StepOf<'aggregate'>, out: StepOutp
         if (n !== null) { group.sum[i] += n; group.n[i]++; }
       } catch (error) {
         if (!(error instanceof RowEvalError)) throw error;
-        group.bad[i] ??= { row, error: error.message };
+        group.bad[i] ??= { row, value: asText(value) };
       }
     }
   }

@@ -73,7 +73,7 @@ export function say(locale: Locale, message: { key: string; params?: Record<stri
 }
 
 /** A sentence DMS wrote about a row, by key, with the column it is about (src/row-messages). */
-export interface RowSentence { key: string; params?: Record<string, string | number>; column?: string }
+export interface RowSentence { key: string; params?: Record<string, string | number>; within?: string; column?: string }
 
 /**
  * A row's message in the locale: its sentences by key, each after its column, joined; `english` (the stored
@@ -83,7 +83,8 @@ export function sayRow(locale: Locale, sentences: RowSentence | RowSentence[] | 
   const list = sentences === undefined ? [] : Array.isArray(sentences) ? sentences : [sentences];
   if (list.length === 0) return english;
   const said = list.map((s) => {
-    const text = say(locale, s);
+    const own = say(locale, s);
+    const text = s.within === undefined ? own : translate(locale, s.within, { message: own });
     return s.column === undefined ? text : translate(locale, 'row.inColumn', { column: s.column, message: text });
   });
   return said.join(translate(locale, 'row.separator'));

@@ -24,11 +24,18 @@ export const ROW_MESSAGES = {
   'row.regex.emptied': ['length', 'max'],
   'row.regex.unchanged': ['length', 'max'],
   'row.valueMap.unmapped': ['value'],
-  'row.derive.failed': ['error'],
-  'row.aggregate.notANumber': ['row', 'error', 'fn'],
+  'row.aggregate.notANumber': ['row', 'value', 'fn'],
   'row.skip.filteredOut': ['expression'],
-  'row.skip.filterFailed': ['error'],
   'row.skip.duplicate': ['keys'],
+  // frame: formulas (new columns, filters)
+  'row.expr.valueNotANumber': ['value'],
+  'row.expr.argNotANumber': ['what', 'value'],
+  'row.expr.notACount': ['what'],
+  'row.expr.badUnit': ['value'],
+  'row.expr.dateAddNotWhole': [],
+  'row.expr.divisionByZero': [],
+  'row.expr.invalidDate': [],
+  'row.expr.notADate': ['value'],
   // frame: lookup step
   'row.lookup.noConnection': ['value', 'object', 'field', 'column'],
   'row.lookup.notFound': ['value', 'object', 'field', 'column'],
@@ -71,5 +78,12 @@ export const ROW_MESSAGES = {
 export type RowMessageKey = keyof typeof ROW_MESSAGES;
 export type RowMessageParams<K extends RowMessageKey> = Record<(typeof ROW_MESSAGES)[K][number], string | number>;
 
-/** How pages join a column and its message, and several messages of one row (keys outside ROW_MESSAGES' params check). */
-export const ROW_MESSAGE_FRAMES = { inColumn: 'row.inColumn', separator: 'row.separator' } as const;
+/**
+ * Sentences around others, with their parameters: a message's column (`column`), a sentence said inside another
+ * (`within`: a filter that could not be evaluated, and why), and how several messages of one row are joined.
+ */
+export const ROW_MESSAGE_FRAMES = {
+  'row.inColumn': ['column', 'message'],
+  'row.skip.filterFailed': ['message'],
+  'row.separator': [],
+} as const satisfies Record<string, readonly string[]>;

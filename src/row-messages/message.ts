@@ -5,11 +5,13 @@ import type { RowMessageKey, RowMessageParams } from './catalogue.js';
 
 /**
  * A sentence about a row by its catalogue key, stored beside its English text (`message`) so pages say it in
- * the reader's language; `column` (set when the sentence is about a column) is said before it.
+ * the reader's language; `within` (a key of ROW_MESSAGE_FRAMES) is said around it, `column` (set when the
+ * sentence is about a column) before it.
  */
 export const RowMessage = z.object({
   key: z.string().min(1).max(100),
   params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+  within: z.string().max(100).optional(),
   column: z.string().optional(),
 });
 export type RowMessage = z.infer<typeof RowMessage>;

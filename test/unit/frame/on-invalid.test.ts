@@ -45,7 +45,7 @@ describe("a step's onInvalid", () => {
     assert.deepEqual(failing.rowIssues, [
       {
         row: 1, column: 'total', code: 'AGGREGATE_NOT_A_NUMBER', message: "row 2: value 'x' is not a number; left out of sum",
-        i18n: { key: 'row.aggregate.notANumber', params: { row: 2, error: "value 'x' is not a number", fn: 'sum' } },
+        i18n: { key: 'row.aggregate.notANumber', params: { row: 2, value: 'x', fn: 'sum' } },
       },
     ]);
     const nulled = await applyPipeline(frame, [{ op: 'aggregate', groupBy: ['g'], aggregations, onInvalid: 'null' }]);

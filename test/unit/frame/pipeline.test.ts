@@ -59,7 +59,7 @@ describe('row steps', () => {
   test('derive writes a new column; a bad row gets null and an issue', async () => {
     const result = await applyPipeline(people(), [{ op: 'derive', column: 'Double', expression: 'Amount * 2' }]);
     assert.deepEqual(result.frame.data[5], [20, null, 60]);
-    const i18n = { key: 'row.derive.failed', params: { error: "value 'n/a' is not a number" } };
+    const i18n = { key: 'row.expr.valueNotANumber', params: { value: 'n/a' } };
     assert.deepEqual(result.rowIssues, [{ row: 2, column: 'Double', code: 'DERIVE_EXPRESSION_ERROR', message: "value 'n/a' is not a number", i18n }]);
   });
 

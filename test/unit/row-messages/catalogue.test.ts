@@ -10,11 +10,9 @@ import { classifyRowIssues } from '../../../src/validation/index.js';
 const rows = (locale: string) => JSON.parse(readFileSync(`locales/${locale}/rows.json`, 'utf8')) as Record<string, string>;
 const placeholders = (text: string) => [...new Set([...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]))].sort();
 
-/** The parameters each key is written with: the catalogue's, and the two frames pages put around messages. */
+/** The parameters each key is written with: the catalogue's, and the frames pages put around messages. */
 const declared = new Map<string, string[]>([
-  ...Object.entries(ROW_MESSAGES).map(([key, params]): [string, string[]] => [key, [...params].sort()]),
-  [ROW_MESSAGE_FRAMES.inColumn, ['column', 'message']],
-  [ROW_MESSAGE_FRAMES.separator, []],
+  ...Object.entries({ ...ROW_MESSAGES, ...ROW_MESSAGE_FRAMES }).map(([key, params]): [string, string[]] => [key, [...params].sort()]),
 ]);
 
 function sourceFiles(dir: string): string[] {
@@ -57,6 +55,17 @@ describe('the catalogue of row messages', () => {
     assert.equal(sayRow('zh-CN', undefined, 'FIELD_CUSTOM_VALIDATION_EXCEPTION: nope'), 'FIELD_CUSTOM_VALIDATION_EXCEPTION: nope');
     const two = [rowMessage('row.check.missingId').i18n, rowMessage('row.valueMap.unmapped', { value: '?' }).i18n];
     assert.equal(sayRow('zh-CN', two, ''), '更新操作未提供 Id；“?”没有对应的映射值');
+  });
+
+  test('a formula\'s own sentence is said inside the step\'s: a filter that could not be evaluated, a new column that failed', async () => {
+    const frame = frameFromRows(['Amount'], [['n/a'], ['4']]);
+    const filtered = await applyPipeline(frame, [{ op: 'filter', expression: 'Amount * 2 > 3' }]);
+    const [skipped] = filtered.skipped;
+    assert.equal(skipped?.reason, "filter could not be evaluated: value 'n/a' is not a number");
+    assert.equal(sayRow('zh-CN', skipped?.i18n, ''), '无法计算筛选条件：值“n/a”不是数字');
+    assert.equal(sayRow('en', skipped?.i18n, ''), skipped?.reason);
+    const derived = await applyPipeline(frame, [{ op: 'derive', column: 'Double', expression: 'Amount * 2' }]);
+    assert.equal(sayRow('zh-CN', derived.rowIssues[0]?.i18n, ''), '值“n/a”不是数字');
   });
 
   test('a quoted value is kept short in the stored parameters, whole in the English text', () => {
