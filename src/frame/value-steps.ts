@@ -2,7 +2,7 @@ import type { Frame, Value } from './frame.js';
 import type { StepOf } from './steps.js';
 import { columnIndex, pipelineError, ROW_ISSUE_CODES as CODES, rowIssue, type StepOutput } from './step-context.js';
 import { CastFailure, compileCaster } from './cast.js';
-import { rowMessage } from '../row-messages/index.js';
+import { rowMessage, type RowMessage } from '../row-messages/index.js';
 import { MAX_REGEX_INPUT, collapseWhitespace, compileSafeRegex, titleCase } from './text.js';
 
 type CellFn = (value: Value, r: number, column: string) => Value;
@@ -77,14 +77,23 @@ export function valueMap(frame: Frame, step: StepOf<'valueMap'>, out: StepOutput
   const map = new Map(Object.entries(step.map).map(([k, v]) => [fold(k), v] as const));
   return mapColumns(frame, step.columns, 'valueMap', (v, r, column) => {
     if (v === null) return map.has('') ? (map.get('') as Value) : null;
-    const key = fold(v instanceof Date ? v.toISOString() : String(v));
+    const text = v instanceof Date ? v.toISOString() : String(v);
+    const key = fold(text);
     const mapped = map.get(key);
     if (mapped !== undefined) return mapped;
     if (step.otherwise !== 'null') return v;
-    const said = rowMessage('row.valueMap.unmapped', { value: key });
-    out.issues.push(rowIssue(step.onInvalid, frame.rows[r], column, CODES.valueMapUnmapped, said));
+    const code = step.unmapped?.code ?? CODES.valueMapUnmapped;
+    out.issues.push(rowIssue(step.onInvalid, frame.rows[r], column, code, unmappedSaid(step, text, key)));
     return null;
   });
+}
+
+/** An unmapped value's sentence: the step's own (its key, when it names one), else the value map's. */
+function unmappedSaid(step: StepOf<'valueMap'>, text: string, key: string): { message: string; i18n?: RowMessage } {
+  const own = step.unmapped;
+  if (!own) return rowMessage('row.valueMap.unmapped', { value: key });
+  const message = own.message.replaceAll('{value}', text.trim());
+  return own.key ? { message, i18n: { key: own.key, params: { ...own.params, value: text.trim() } } } : { message };
 }
 
 export function fillNull(frame: Frame, step: StepOf<'fillNull'>): Frame {

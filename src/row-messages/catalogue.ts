@@ -24,6 +24,7 @@ export const ROW_MESSAGES = {
   'row.regex.emptied': ['length', 'max'],
   'row.regex.unchanged': ['length', 'max'],
   'row.valueMap.unmapped': ['value'],
+  'row.valueMap.recordTypeMissing': ['value', 'object', 'column'],
   'row.aggregate.notANumber': ['row', 'value', 'fn'],
   'row.skip.filteredOut': ['expression'],
   'row.skip.duplicate': ['keys'],
