@@ -81,7 +81,8 @@ export interface RowSentence { key: string; params?: Record<string, string | num
  */
 export function sayRow(locale: Locale, sentences: RowSentence | RowSentence[] | undefined, english: string): string {
   const list = sentences === undefined ? [] : Array.isArray(sentences) ? sentences : [sentences];
-  if (list.length === 0) return english;
+  // A key this version no longer has (a document from another version) falls back to the stored English too.
+  if (list.length === 0 || list.some((s) => !catalogues.get('en')?.has(s.key))) return english;
   const said = list.map((s) => {
     const own = say(locale, s);
     const text = s.within === undefined ? own : translate(locale, s.within, { message: own });

@@ -53,6 +53,7 @@ describe('the catalogue of row messages', () => {
     assert.equal(sayRow('en', error?.i18n, error?.message ?? ''), error?.message);
     // Salesforce's own words, and messages stored before keys, are shown as stored.
     assert.equal(sayRow('zh-CN', undefined, 'FIELD_CUSTOM_VALIDATION_EXCEPTION: nope'), 'FIELD_CUSTOM_VALIDATION_EXCEPTION: nope');
+    assert.equal(sayRow('zh-CN', { key: 'row.no.such.key' }, 'as stored'), 'as stored');
     const two = [rowMessage('row.check.missingId').i18n, rowMessage('row.valueMap.unmapped', { value: '?' }).i18n];
     assert.equal(sayRow('zh-CN', two, ''), '更新操作未提供 Id；“?”没有对应的映射值');
   });
