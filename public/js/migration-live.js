@@ -124,7 +124,7 @@
       const td = cell(tr, '');
       for (const e of g.examples) {
         const div = document.createElement('div');
-        div.textContent = i18n.row + ' ' + numbers.format(e.row) + ': ' + e.message;
+        div.textContent = i18n.row + ' ' + numbers.format(e.row) + ': ' + window.dmsSayRow(i18n.rows, e.i18n, e.message);
         td.appendChild(div);
       }
       return tr;

@@ -18,16 +18,22 @@
     return value === null || value === undefined ? '' : String(value);
   }
 
+  // DMS's own messages in the page's language (public/js/row-messages.js); Salesforce's words as they are.
+  var rowCatalogue = JSON.parse(section.dataset.i18n || '{}');
+  function say(cell) {
+    return window.dmsSayRow ? window.dmsSayRow(rowCatalogue, cell.i18n, cell.message) : cell.message;
+  }
+
   function render(preview) {
     var marks = {};
     var remarks = {};
     preview.invalid.forEach(function (cell) {
       var key = cell.row + '\u0000' + (cell.column === null ? '' : cell.column);
-      (marks[key] = marks[key] || []).push(cell.code + ': ' + cell.message);
+      (marks[key] = marks[key] || []).push(cell.code + ': ' + say(cell));
     });
     preview.remarks.forEach(function (cell) {
       var key = cell.row + '\u0000' + cell.column;
-      (remarks[key] = remarks[key] || []).push(cell.code + ': ' + cell.message);
+      (remarks[key] = remarks[key] || []).push(cell.code + ': ' + say(cell));
     });
     var table = document.createElement('table');
     var head = table.createTHead().insertRow();

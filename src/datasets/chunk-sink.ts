@@ -25,6 +25,14 @@ export interface HeaderRename {
 // The readers report renamed headers as row-0 issues: `... "from" is named "to".` (or `is column`).
 const RENAME_MESSAGE = /"(.*)" is (?:named|column) "(.*)"\.$/s;
 
+/** Characters a parameter of a stored issue's key keeps (1,000 issues a chunk stay far under a document's 1 MB). */
+const ISSUE_PARAM_CHARS = 60;
+function keyOf({ i18n }: RowIssue) {
+  if (!i18n) return {};
+  const params = Object.entries(i18n.params ?? {}).map(([k, v]) => [k, typeof v === 'string' ? cutText(v, ISSUE_PARAM_CHARS) : v]);
+  return { i18n: { ...i18n, params: Object.fromEntries(params) as Record<string, string | number> } };
+}
+
 /**
  * Chunks per write (one `_bulk_docs` request of ~1.2 MB for 8 columns; wide rows are split at the body limit,
  * src/blobs/json-body.ts) and writes in flight. 8 rather than 4: ~10 % less pouchdb-server CPU, ~1 MB/s more (bench/parse).
@@ -102,7 +110,7 @@ export class ChunkSink {
     this.issues = this.issues.filter((issue) => issue.row > lastRow);
     const issues: ChunkDoc['issues'] = mine
       .slice(0, ISSUES_PER_CHUNK)
-      .map((i) => ({ row: i.row, line: i.line, code: i.code, message: cutText(i.message, ISSUE_MESSAGE_CHARS) }));
+      .map((i) => ({ row: i.row, line: i.line, code: i.code, message: cutText(i.message, ISSUE_MESSAGE_CHARS), ...keyOf(i) }));
     const fields = chunkFields(this.datasetId, index, firstRow, rowCount, issues);
     const encoder = this.encoder;
     this.encoder = undefined;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { idRange } from '../store/index.js';
+import { RowMessage } from '../row-messages/index.js';
 
 /**
  * A dataset's life: the raw file arrives, a worker parses it into chunks, then it is ready (or failed). An export
@@ -86,7 +87,9 @@ export const ChunkDoc = z.object({
   firstRow: z.number().int().positive(),
   rowCount: z.number().int().nonnegative(),
   /** Accepted rows with remarks (ragged rows padded, ...), kept with their chunk. */
-  issues: z.array(z.object({ row: z.number(), line: z.number().optional(), code: z.string(), message: z.string() })).default([]),
+  issues: z.array(z.object({
+    row: z.number(), line: z.number().optional(), code: z.string(), message: z.string(), i18n: RowMessage.optional(),
+  })).default([]),
   /** Attachments the rows are split over (a gzip over one attachment's limit): rows.json.gz, then .1, .2, ... */
   pieces: z.number().int().positive().default(1),
 });

@@ -1,13 +1,14 @@
 import type { Value } from './frame.js';
 import type { CastStep } from './steps.js';
 import { ROW_ISSUE_CODES as CODES } from './step-context.js';
+import { rowMessage, type Said } from '../row-messages/index.js';
 import {
   compileDateFormat, formatDate, parseWallTime, wallTimeToEpoch, zonedParts, type CompiledFormat,
 } from './dates.js';
 
 /** Why a value could not be cast; the cell becomes null and this becomes a row issue (code: ROW_ISSUE_CODES.cast*). */
 export class CastFailure {
-  constructor(readonly code: string, readonly message: string) {}
+  constructor(readonly code: string, readonly said: Said) {}
 }
 
 export type Caster = (value: Value) => Value | CastFailure;
@@ -39,23 +40,29 @@ function numberCaster(step: CastStep, integer: boolean): Caster {
   const thousands = step.thousandsSeparator;
   if (thousands === decimal) throw new Error('decimalSeparator and thousandsSeparator must differ');
   const shape = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
-  const what = integer ? 'an integer' : 'a number';
   return (value) => {
     if (isBlank(value)) return null;
     let result: number;
     if (typeof value === 'number') result = value;
     else if (typeof value === 'boolean') result = value ? 1 : 0;
-    else if (value instanceof Date) return new CastFailure(CODES.castNotANumber, `a date is not ${what}`);
+    else if (value instanceof Date) {
+      return new CastFailure(CODES.castNotANumber, rowMessage(integer ? 'row.cast.dateNotAnInteger' : 'row.cast.dateNotANumber'));
+    }
     else {
       let text = (value as string).trim();
       if (thousands) text = text.split(thousands).join('');
       if (decimal === ',') text = text.replace(',', '.');
-      if (!shape.test(text)) return new CastFailure(CODES.castNotANumber, `'${value}' is not ${what}`);
+      if (!shape.test(text)) {
+        const said = rowMessage(integer ? 'row.cast.notAnInteger' : 'row.cast.notANumber', { value: String(value) });
+        return new CastFailure(CODES.castNotANumber, said);
+      }
       result = Number(text);
     }
-    if (!Number.isFinite(result)) return new CastFailure(CODES.castNotANumber, `'${String(value)}' is not a finite number`);
+    if (!Number.isFinite(result)) {
+      return new CastFailure(CODES.castNotANumber, rowMessage('row.cast.notFinite', { value: String(value) }));
+    }
     if (integer && !Number.isSafeInteger(result)) {
-      return new CastFailure(CODES.castNotAnInteger, `'${String(value)}' is not a whole number within ±2^53`);
+      return new CastFailure(CODES.castNotAnInteger, rowMessage('row.cast.integerTooLarge', { value: String(value) }));
     }
     return result;
   };
@@ -71,31 +78,36 @@ function booleanCaster(step: CastStep): Caster {
     const text = typeof value === 'string' ? value.trim().toLowerCase() : '';
     if (truthy.has(text)) return true;
     if (falsy.has(text)) return false;
-    return new CastFailure(CODES.castNotABoolean, `'${toText(value as Exclude<Value, null>)}' is not a yes/no value`);
+    const said = rowMessage('row.cast.notABoolean', { value: toText(value as Exclude<Value, null>) });
+    return new CastFailure(CODES.castNotABoolean, said);
   };
 }
 
 function dateCaster(step: CastStep, withTime: boolean): Caster {
   const format: CompiledFormat | undefined = step.format ? compileDateFormat(step.format) : undefined;
   const timeZone = step.timeZone ?? 'UTC';
-  const what = withTime ? 'date-time' : 'date';
-  const expected = step.format ?? (step.order ? `${step.order} or ISO` : 'ISO YYYY-MM-DD');
+  const notADate = (value: string): CastFailure => new CastFailure(CODES.castInvalidDate, dateFailure(withTime, step, value));
   return (value) => {
     if (isBlank(value)) return null;
     if (value instanceof Date) {
       const ms = value.getTime();
-      if (Number.isNaN(ms)) return new CastFailure(CODES.castInvalidDate, 'invalid date value');
+      if (Number.isNaN(ms)) return new CastFailure(CODES.castInvalidDate, rowMessage('row.cast.invalidDateValue'));
       if (withTime) return value.toISOString();
       const p = zonedParts(ms, timeZone);
       return formatDate(p.year, p.month, p.day);
     }
-    if (typeof value !== 'string') {
-      return new CastFailure(CODES.castInvalidDate, `'${String(value)}' is not a ${what} (expected ${expected})`);
-    }
+    if (typeof value !== 'string') return notADate(String(value));
     const wall = parseWallTime(value, { format, order: step.order });
-    if (!wall) return new CastFailure(CODES.castInvalidDate, `'${value}' is not a valid ${what} (expected ${expected})`);
+    if (!wall) return notADate(value);
     // A date is the calendar day as written: no zone arithmetic can move it.
     if (!withTime) return formatDate(wall.year, wall.month, wall.day);
     return new Date(wallTimeToEpoch(wall, timeZone)).toISOString();
   };
+}
+
+/** A value that is no date, saying what the step expected: its format, its day/month order, or ISO. */
+function dateFailure(withTime: boolean, step: CastStep, value: string): Said {
+  if (step.format) return rowMessage(withTime ? 'row.cast.datetime.format' : 'row.cast.date.format', { value, format: step.format });
+  if (step.order) return rowMessage(withTime ? 'row.cast.datetime.order' : 'row.cast.date.order', { value, order: step.order });
+  return rowMessage(withTime ? 'row.cast.datetime.iso' : 'row.cast.date.iso', { value });
 }

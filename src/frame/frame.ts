@@ -1,3 +1,5 @@
+import type { RowMessage } from '../row-messages/index.js';
+
 /** A cell value as readers produce it and pipeline steps transform it. */
 export type Value = string | number | boolean | Date | null;
 
@@ -23,7 +25,9 @@ export interface RowIssue {
   column: string;
   /** One of ROW_ISSUE_CODES. */
   code: string;
+  /** In English; `i18n` is the same sentence by its catalogue key (issues stored before keys have none). */
   message: string;
+  i18n?: RowMessage;
   /** The step's onInvalid was 'null': the cell became null and the row goes on. */
   remark?: true;
 }
@@ -32,6 +36,7 @@ export interface RowIssue {
 export interface SkippedRow {
   row: number;
   reason: string;
+  i18n?: RowMessage;
 }
 
 export function frameFromRows(columns: string[], rows: Value[][], firstRow = 1): Frame {

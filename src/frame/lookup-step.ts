@@ -2,6 +2,7 @@ import type { Frame, Value } from './frame.js';
 import type { StepOf } from './steps.js';
 import { columnIndex, ROW_ISSUE_CODES as CODES, withColumn, type StepOutput } from './step-context.js';
 import { asText } from './expression/values.js';
+import { rowMessage, type Said } from '../row-messages/index.js';
 
 /**
  * Finds parent records by a field's value: for each value asked, the Ids of the `object` records whose
@@ -26,19 +27,19 @@ export async function lookup(
   const texts = source.map(cellText);
   const asked = [...new Set(texts.filter((text) => text !== ''))];
   const found = resolver && asked.length > 0 ? await resolver.resolve(step.object, step.field, asked) : new Map<string, string[]>();
-  const where = `${step.object}.${step.field}`;
   const ids = texts.map((text, r): Value => {
     if (text === '') return null;
     const row = frame.rows[r];
-    const issue = (code: string, message: string, remark = false) => {
-      out.issues.push({ row, column: step.into, code, message: `${message} (column ${step.column})`, ...(remark ? { remark } : {}) });
+    const issue = (code: string, { message, i18n }: Said, remark = false) => {
+      out.issues.push({ row, column: step.into, code, message, i18n, ...(remark ? { remark } : {}) });
       return null;
     };
-    if (!resolver) return issue(CODES.lookupNoConnection, `'${text}' is not looked up: no connection to query ${where}`, true);
+    const about = { value: text, object: step.object, field: step.field, column: step.column };
+    if (!resolver) return issue(CODES.lookupNoConnection, rowMessage('row.lookup.noConnection', about), true);
     const matches = found.get(text) ?? [];
-    if (matches.length === 0) return issue(CODES.lookupNotFound, `no ${step.object} has ${step.field} '${text}'`);
+    if (matches.length === 0) return issue(CODES.lookupNotFound, rowMessage('row.lookup.notFound', about));
     if (matches.length > 1) {
-      return issue(CODES.lookupAmbiguous, `${matches.length} ${step.object} records have ${step.field} '${text}'`);
+      return issue(CODES.lookupAmbiguous, rowMessage('row.lookup.ambiguous', { ...about, count: matches.length }));
     }
     return matches[0];
   });

@@ -6,6 +6,9 @@ import { ExpressionError, RowEvalError, compileExpression, type RowEvaluator } f
 import type { EvalEnv } from './expression/functions.js';
 import { asNumber, asText, compare, truthy } from './expression/values.js';
 import type { SeenKeys } from './seen-keys.js';
+import { rowMessage, type Said } from '../row-messages/index.js';
+
+const skippedRow = (row: number, { message, i18n }: Said) => ({ row, reason: message, i18n });
 
 function compileFor(frame: Frame, expression: string, step: string, env: EvalEnv): RowEvaluator {
   try { return compileExpression(expression, frame.columns, env); } catch (error) {
@@ -20,10 +23,12 @@ export function filter(frame: Frame, step: StepOf<'filter'>, env: EvalEnv, out: 
   const keep = frame.rows.map((row, r) => {
     try {
       if (truthy(test(frame.data, r))) return true;
-      out.skipped.push({ row, reason: `filtered out by: ${step.expression}` });
+      out.skipped.push(skippedRow(row, rowMessage('row.skip.filteredOut', { expression: step.expression })));
     } catch (error) {
       if (!(error instanceof RowEvalError)) throw error;
-      out.skipped.push({ row, reason: `filter could not be evaluated: ${error.message}` });
+      // The evaluator's own sentence inside the filter's: "filter could not be evaluated: <why>".
+      const i18n = { ...error.i18n, within: 'row.skip.filterFailed' };
+      out.skipped.push({ row, reason: `filter could not be evaluated: ${error.message}`, i18n });
     }
     return false;
   });
@@ -38,7 +43,7 @@ export function derive(frame: Frame, step: StepOf<'derive'>, env: EvalEnv, out: 
       return typeof value === 'number' && !Number.isFinite(value) ? null : value;
     } catch (error) {
       if (!(error instanceof RowEvalError)) throw error;
-      out.issues.push(rowIssue(step.onInvalid, row, step.column, CODES.deriveExpressionError, error.message));
+      out.issues.push(rowIssue(step.onInvalid, row, step.column, CODES.deriveExpressionError, error));
       return null;
     }
   });
@@ -62,7 +67,7 @@ export async function dedupe(frame: Frame, step: StepOf<'dedupe'>, seen: SeenKey
   keyed.forEach((r, i) => {
     if (first[i]) return;
     keep[r] = false;
-    out.skipped.push({ row: frame.rows[r], reason: `duplicate of an earlier row by ${step.keys.join(', ')}` });
+    out.skipped.push(skippedRow(frame.rows[r], rowMessage('row.skip.duplicate', { keys: step.keys.join(', ') })));
   });
   return keepRows(frame, keep);
 }
@@ -92,8 +97,8 @@ interface Group {
   min: Value[];
   max: Value[];
   n: number[];
-  /** Per aggregation, the first value left out of a sum or avg (`row <n>: why`). */
-  bad: (string | null)[];
+  /** Per aggregation, the first value left out of a sum or avg: its row and why. */
+  bad: ({ row: number; value: string } | null)[];
 }
 
 /**
@@ -129,7 +134,8 @@ export function aggregate(frame: Frame, step: StepOf<'aggregate'>, out: StepOutp
     step.aggregations.forEach((agg, i) => {
       const bad = group.bad[i];
       if (bad !== null) {
-        out.issues.push(rowIssue(step.onInvalid, group.first, agg.as, CODES.aggregateNotANumber, `${bad}; left out of ${agg.fn}`));
+        const said = rowMessage('row.aggregate.notANumber', { ...bad, fn: agg.fn });
+        out.issues.push(rowIssue(step.onInvalid, group.first, agg.as, CODES.aggregateNotANumber, said));
       }
       data[step.groupBy.length + i].push(bad !== null && step.onInvalid === 'null' ? null : resultOf(group, i, agg.fn));
     });
@@ -159,7 +165,7 @@ export function aggregate(frame: Frame, step: StepOf<'aggregate'>, out: StepOutp
         if (n !== null) { group.sum[i] += n; group.n[i]++; }
       } catch (error) {
         if (!(error instanceof RowEvalError)) throw error;
-        group.bad[i] ??= `row ${row}: ${error.message}`;
+        group.bad[i] ??= { row, value: asText(value) };
       }
     }
   }

@@ -1,6 +1,7 @@
 import { AppError, type Translatable } from '../errors.js';
 import type { Frame, RowIssue, SkippedRow } from './frame.js';
 import type { OnInvalid } from './steps.js';
+import type { RowMessage } from '../row-messages/index.js';
 
 /**
  * The codes of row issues, by step. Stable: they are the status code of a row the issue fails (in
@@ -30,9 +31,10 @@ export interface StepOutput {
 
 /** A row issue as a step with this `onInvalid` reports it ('null' makes it a remark). */
 export function rowIssue(
-  onInvalid: OnInvalid | undefined, row: number, column: string, code: string, message: string,
+  onInvalid: OnInvalid | undefined, row: number, column: string, code: string, { message, i18n }: { message: string; i18n?: RowMessage },
 ): RowIssue {
-  return onInvalid === 'null' ? { row, column, code, message, remark: true } : { row, column, code, message };
+  const issue = i18n ? { row, column, code, message, i18n } : { row, column, code, message };
+  return onInvalid === 'null' ? { ...issue, remark: true } : issue;
 }
 
 /** `i18n`: the same sentence by its catalogue key, so a page (or a failed dry run) says it in the reader's language. */

@@ -72,6 +72,9 @@ export const PipelineStep = z.discriminatedUnion('op', [
     unmapped: z.object({
       code: z.enum([ROW_ISSUE_CODES.valueMapUnmapped, ROW_ISSUE_CODES.recordTypeMissing]),
       message: z.string().min(1).max(500),
+      /** The same sentence by its catalogue key (src/row-messages) and parameters; `value` is added. */
+      key: z.string().min(1).max(100).optional(),
+      params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
     }).optional(),
     ...onInvalid,
   }),

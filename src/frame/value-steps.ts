@@ -2,6 +2,7 @@ import type { Frame, Value } from './frame.js';
 import type { StepOf } from './steps.js';
 import { columnIndex, pipelineError, ROW_ISSUE_CODES as CODES, rowIssue, type StepOutput } from './step-context.js';
 import { CastFailure, compileCaster } from './cast.js';
+import { rowMessage, type RowMessage } from '../row-messages/index.js';
 import { MAX_REGEX_INPUT, collapseWhitespace, compileSafeRegex, titleCase } from './text.js';
 
 type CellFn = (value: Value, r: number, column: string) => Value;
@@ -30,7 +31,7 @@ export function cast(frame: Frame, step: StepOf<'cast'>, out: StepOutput): Frame
   return mapColumns(frame, step.columns, 'cast', (value, r, column) => {
     const result = caster(value);
     if (!(result instanceof CastFailure)) return result;
-    out.issues.push(rowIssue(step.onInvalid, frame.rows[r], column, result.code, result.message));
+    out.issues.push(rowIssue(step.onInvalid, frame.rows[r], column, result.code, result.said));
     return null;
   });
 }
@@ -55,8 +56,8 @@ export function regexReplace(frame: Frame, step: StepOf<'regexReplace'>, out: St
     if (typeof v !== 'string') return v;
     if (v.length > MAX_REGEX_INPUT) {
       const nulled = step.onInvalid === 'null';
-      const message = `value of ${v.length} characters is longer than ${MAX_REGEX_INPUT}; ${nulled ? 'emptied' : 'left unchanged'}`;
-      out.issues.push(rowIssue(step.onInvalid, frame.rows[r], column, CODES.regexValueTooLong, message));
+      const said = rowMessage(nulled ? 'row.regex.emptied' : 'row.regex.unchanged', { length: v.length, max: MAX_REGEX_INPUT });
+      out.issues.push(rowIssue(step.onInvalid, frame.rows[r], column, CODES.regexValueTooLong, said));
       return nulled ? null : v;
     }
     regex.lastIndex = 0;
@@ -82,10 +83,17 @@ export function valueMap(frame: Frame, step: StepOf<'valueMap'>, out: StepOutput
     if (mapped !== undefined) return mapped;
     if (step.otherwise !== 'null') return v;
     const code = step.unmapped?.code ?? CODES.valueMapUnmapped;
-    const message = step.unmapped ? step.unmapped.message.replaceAll('{value}', text.trim()) : `'${key}' has no mapping`;
-    out.issues.push(rowIssue(step.onInvalid, frame.rows[r], column, code, message));
+    out.issues.push(rowIssue(step.onInvalid, frame.rows[r], column, code, unmappedSaid(step, text, key)));
     return null;
   });
+}
+
+/** An unmapped value's sentence: the step's own (its key, when it names one), else the value map's. */
+function unmappedSaid(step: StepOf<'valueMap'>, text: string, key: string): { message: string; i18n?: RowMessage } {
+  const own = step.unmapped;
+  if (!own) return rowMessage('row.valueMap.unmapped', { value: key });
+  const message = own.message.replaceAll('{value}', text.trim());
+  return own.key ? { message, i18n: { key: own.key, params: { ...own.params, value: text.trim() } } } : { message };
 }
 
 export function fillNull(frame: Frame, step: StepOf<'fillNull'>): Frame {

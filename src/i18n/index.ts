@@ -72,7 +72,26 @@ export function say(locale: Locale, message: { key: string; params?: Record<stri
   return translate(locale, message.key, params);
 }
 
-/** Sets res.locals.locale, t(key, params), say(message), formatNumber(n) and formatDate(d) for views. */
+/** A sentence DMS wrote about a row, by key, with the column it is about (src/row-messages). */
+export interface RowSentence { key: string; params?: Record<string, string | number>; within?: string; column?: string }
+
+/**
+ * A row's message in the locale: its sentences by key, each after its column, joined; `english` (the stored
+ * text) when it has no keys (Salesforce's own words, documents written before keys).
+ */
+export function sayRow(locale: Locale, sentences: RowSentence | RowSentence[] | undefined, english: string): string {
+  const list = sentences === undefined ? [] : Array.isArray(sentences) ? sentences : [sentences];
+  // A key this version no longer has (a document from another version) falls back to the stored English too.
+  if (list.length === 0 || list.some((s) => !catalogues.get('en')?.has(s.key))) return english;
+  const said = list.map((s) => {
+    const own = say(locale, s);
+    const text = s.within === undefined ? own : translate(locale, s.within, { message: own });
+    return s.column === undefined ? text : translate(locale, 'row.inColumn', { column: s.column, message: text });
+  });
+  return said.join(translate(locale, 'row.separator'));
+}
+
+/** Sets res.locals.locale, t(key, params), say(message), sayRow(sentences, english), formatNumber(n) and formatDate(d) for views. */
 export const i18nMiddleware: RequestHandler = (req, res, next) => {
   const locale = pickLocale(req.headers.cookie, req.headers['accept-language']);
   const { numbers, dates } = formatters.get(locale) as Formatters;
@@ -82,6 +101,7 @@ export const i18nMiddleware: RequestHandler = (req, res, next) => {
   res.locals.orgName = (c: { id: string; name: string }) => (c.id === 'local' ? translate(locale, 'home.localOrg') : c.name);
   res.locals.section = (prefix: string) => catalogueSection(locale, prefix);
   res.locals.say = (message: { key: string; params?: Record<string, string | number> }) => say(locale, message);
+  res.locals.sayRow = (sentences: RowSentence | RowSentence[] | undefined, english: string) => sayRow(locale, sentences, english);
   res.locals.formatNumber = (n: number) => numbers.format(n);
   res.locals.formatDate = (d: string | Date) => dates.format(typeof d === 'string' ? new Date(d) : d);
   next();

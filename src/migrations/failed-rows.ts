@@ -1,9 +1,12 @@
 import type { Services } from '../services.js';
+import type { RowMessage } from '../row-messages/index.js';
 import { readChunk } from '../datasets/chunk-store.js';
 import type { ChunkValue } from '../datasets/model.js';
 import { getMigration, listBatches, readOutcomes } from './store.js';
 
-export interface FailedRow { row: number; code: string; message: string; fields: string[]; values: Record<string, ChunkValue> }
+export interface FailedRow {
+  row: number; code: string; message: string; i18n?: RowMessage[]; fields: string[]; values: Record<string, ChunkValue>;
+}
 
 /**
  * The first failed rows with their source values, for the "fix and retry" form: only the columns the
@@ -25,7 +28,8 @@ export async function failedRowsSample(services: Services, id: string, limit = 2
         const o = row >= batch.fromRow && row <= batch.toRow ? outcomes.get(row) : undefined;
         if (!o || (o.status !== 'fail' && o.status !== 'doubt')) continue;
         const picked = Object.fromEntries(columns.map((c) => [c, values[chunk.columns.indexOf(c)] ?? null]));
-        rows.push({ row, code: o.code ?? 'UNKNOWN', message: o.message ?? '', fields: o.fields ?? [], values: picked });
+        const failed = { row, code: o.code ?? 'UNKNOWN', message: o.message ?? '', fields: o.fields ?? [], values: picked };
+        rows.push(o.i18n ? { ...failed, i18n: o.i18n } : failed);
         if (rows.length >= limit) return { columns, rows };
       }
     }

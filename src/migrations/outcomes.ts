@@ -1,5 +1,6 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { emptyTotals, type Totals } from './model.js';
+import { rowMessage, type RowMessage, type RowMessageArgs, type RowMessageKey } from '../row-messages/index.js';
 
 /** Every row ends in exactly one of these; `doubt` (sent, answer lost, not reconcilable) counts as failed. */
 export type RowStatus = 'ok' | 'fail' | 'skip' | 'doubt';
@@ -11,6 +12,14 @@ export interface RowOutcome {
   code?: string;
   message?: string;
   fields?: string[];
+  /** DMS's own messages by catalogue key, one per sentence of `message` (none for Salesforce's words). */
+  i18n?: RowMessage[];
+}
+
+/** An outcome whose message DMS writes: its English text and its catalogue key. */
+export function saidOutcome<K extends RowMessageKey>(status: RowStatus, code: string, key: K, ...args: RowMessageArgs<K>): RowOutcome {
+  const { message, i18n } = rowMessage(key, ...args);
+  return { status, code, message, i18n: [i18n] };
 }
 
 /** Dataset row number -> outcome, for one batch. */
@@ -38,26 +47,31 @@ export class TrackedOutcomes extends Map<number, RowOutcome> {
 
 export const OUTCOMES_ATTACHMENT = 'outcomes.json.gz';
 
-type Tuple = [number, RowStatus, string | null, boolean | null, string | null, string | null, string | null];
+/** The eighth place (the messages' keys) is absent in outcomes stored before it. */
+type Tuple = [number, RowStatus, string | null, boolean | null, string | null, string | null, string | null, RowMessage[]?];
 
 /** Compact tuples in row order, gzipped at level 1 (several times faster than 6, a little larger): a 25,000-row batch is a few hundred kB. */
 export function encodeOutcomes(outcomes: Outcomes): Buffer {
-  const rows = [...outcomes.entries()].sort((a, b) => a[0] - b[0]).map(([row, o]): Tuple => [
-    row, o.status, o.id ?? null, o.created ?? null, o.code ?? null, o.message ?? null, o.fields?.length ? o.fields.join(',') : null,
-  ]);
+  const rows = [...outcomes.entries()].sort((a, b) => a[0] - b[0]).map(([row, o]): Tuple => {
+    const fields = o.fields?.length ? o.fields.join(',') : null;
+    const tuple: Tuple = [row, o.status, o.id ?? null, o.created ?? null, o.code ?? null, o.message ?? null, fields];
+    if (o.i18n?.length) tuple.push(o.i18n);
+    return tuple;
+  });
   return gzipSync(JSON.stringify(rows), { level: 1 });
 }
 
 export function decodeOutcomes(data: Buffer): Outcomes {
   const rows = JSON.parse(gunzipSync(data).toString('utf8')) as Tuple[];
   const outcomes: Outcomes = new Map();
-  for (const [row, status, id, created, code, message, fields] of rows) {
+  for (const [row, status, id, created, code, message, fields, i18n] of rows) {
     const o: RowOutcome = { status };
     if (id !== null) o.id = id;
     if (created !== null) o.created = created;
     if (code !== null) o.code = code;
     if (message !== null) o.message = message;
     if (fields !== null) o.fields = fields.split(',');
+    if (i18n) o.i18n = i18n;
     outcomes.set(row, o);
   }
   return outcomes;

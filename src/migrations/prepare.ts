@@ -33,12 +33,17 @@ function cell(value: Value, type: string | undefined): string | number | boolean
 }
 
 /** A row refused before sending: the first error's code, every message and field (the validation report's verdict). */
-const refused = (errors: RecordError[]): RowOutcome => ({
-  status: 'fail',
-  code: errors[0].statusCode,
-  message: errors.map((e) => e.message).join('; '),
-  fields: errors.flatMap((e) => e.fields),
-});
+const refused = (errors: RecordError[]): RowOutcome => {
+  const outcome: RowOutcome = {
+    status: 'fail',
+    code: errors[0].statusCode,
+    message: errors.map((e) => e.message).join('; '),
+    fields: errors.flatMap((e) => e.fields),
+  };
+  // Keys only when every sentence has one: a page then says them all in the reader's language, else the English.
+  const keyed = errors.flatMap((e) => (e.i18n ? [e.i18n] : []));
+  return keyed.length === errors.length ? { ...outcome, i18n: keyed } : outcome;
+};
 
 /**
  * Reads only this batch's rows, runs the pipeline (dedupe keys shared through Redis, `now` fixed
@@ -62,7 +67,9 @@ export async function prepareBatch(
     if (to <= from) continue;
     const frame = frameFromRows(chunk.columns, chunk.rows.slice(from, to) as Value[][], chunk.firstRow + from);
     const result = await applyPipeline(frame, pipeline, { seenKeys, now, lookups });
-    for (const skipped of result.skipped) decided.set(skipped.row, { status: 'skip', code: 'SKIPPED', message: skipped.reason });
+    for (const { row, reason, i18n } of result.skipped) {
+      decided.set(row, { status: 'skip', code: 'SKIPPED', message: reason, ...(i18n ? { i18n: [i18n] } : {}) });
+    }
     // The same rule as the validation job: a pipeline issue on a mapped column fails the row, unsent.
     const { failures } = classifyRowIssues(result.rowIssues, mapping);
     const build = compileRecordBuilder(mapping, result.frame.columns);

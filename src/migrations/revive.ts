@@ -4,7 +4,7 @@ import { tryLock } from '../cache/index.js';
 import { migrationJobId } from '../queue/jobs/migrations.js';
 import { workerProcessName } from '../queue/worker-names.js';
 import { FINISHED_STATES, type BatchDoc } from './model.js';
-import { totalsOf, type Outcomes } from './outcomes.js';
+import { saidOutcome, totalsOf, type Outcomes } from './outcomes.js';
 import { afterBatch } from './run-batch.js';
 import { noteWait } from './stall.js';
 import { getBatch, getMigration, outcomesAttachment, readOutcomes, saveBatch } from './store.js';
@@ -23,13 +23,14 @@ export type ReviveResult = 'revived' | 'abandoned' | 'finished' | 'alive';
  * applied, failed otherwise (never sent).
  */
 function closeRows(batch: BatchDoc, outcomes: Outcomes, reason: string): void {
+  const lost = { batch: batch.batch, times: batch.revivals + 1, reason };
   const maybeSent = (row: number) =>
     batch.pendingCall?.rows.includes(row) || batch.bulkJobs.some((j) => !j.resultsStored && row >= j.fromRow && row <= j.toRow);
   for (let row = batch.fromRow; row <= batch.toRow; row++) {
     if (outcomes.has(row)) continue;
     outcomes.set(row, maybeSent(row)
-      ? { status: 'doubt', code: BATCH_LOST, message: `${reason}; this row was sent and may have been written: check the org before retrying it` }
-      : { status: 'fail', code: BATCH_LOST, message: `${reason}; this row was not sent` });
+      ? saidOutcome('doubt', BATCH_LOST, 'row.run.batchLostSent', lost)
+      : saidOutcome('fail', BATCH_LOST, 'row.run.batchLostUnsent', lost));
   }
 }
 
@@ -65,7 +66,7 @@ async function reviveUnlocked(services: Services, migrationId: string, n: number
   if (batch.revivals >= services.config.migrations.batchRevivals) {
     const outcomes = await readOutcomes(services, batch);
     const why = `The job of batch ${n} was lost ${batch.revivals + 1} times (last: ${reason})`;
-    closeRows(batch, outcomes, why);
+    closeRows(batch, outcomes, reason);
     const rows = batch.toRow - batch.fromRow + 1;
     batch = await saveBatch(services, {
       ...batch, state: 'done', lost: { reason, at }, pendingCall: undefined, totals: totalsOf(outcomes, rows), finishedAt: at,

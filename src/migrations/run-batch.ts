@@ -8,7 +8,7 @@ import { migrationJobId } from '../queue/jobs/migrations.js';
 import { Cancelled, Deferred, failRemaining, type BatchRun } from './batch-run.js';
 import { captureBeforeImages } from './before-images.js';
 import { FINISHED_STATES, type BatchDoc, type MigrationDoc } from './model.js';
-import { totalsOf, TrackedOutcomes, type Outcomes } from './outcomes.js';
+import { saidOutcome, totalsOf, TrackedOutcomes, type Outcomes } from './outcomes.js';
 import { buildPreflight } from './preflight.js';
 import { fieldByName } from '../mapping/index.js';
 import { prepareBatch } from './prepare.js';
@@ -55,7 +55,7 @@ async function acquireSlots(services: Services, migration: MigrationDoc): Promis
 /** Every row of the batch without an outcome is skipped: the run was cancelled. */
 function skipRest(batch: BatchDoc, outcomes: Outcomes): void {
   for (let row = batch.fromRow; row <= batch.toRow; row++) {
-    if (!outcomes.has(row)) outcomes.set(row, { status: 'skip', code: 'CANCELLED', message: 'The migration was cancelled before this row was sent' });
+    if (!outcomes.has(row)) outcomes.set(row, saidOutcome('skip', 'CANCELLED', 'row.run.cancelledBeforeSent'));
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Services } from '../services.js';
+import type { RowMessage } from '../row-messages/index.js';
 import { lastApiBudget, type ApiBudget } from '../salesforce/index.js';
 import { migrationJobId } from '../queue/jobs/migrations.js';
 import { emptyTotals, FINISHED_STATES, MigrationDoc, type BatchDoc, type Totals } from './model.js';
@@ -6,7 +7,11 @@ import { batchProgress, sumProgress, type BatchProgress } from './progress.js';
 import { stallOf, type Stall } from './stall.js';
 import { docCacheKey, getMigration, listBatches, readOutcomes, saveMigration } from './store.js';
 
-export interface ErrorGroup { code: string; fields: string; count: number; examples: { row: number; message: string }[] }
+/** An example's `i18n`: DMS's own message by catalogue key, so a page says it in the reader's language. */
+export interface ErrorGroup {
+  code: string; fields: string; count: number;
+  examples: { row: number; message: string; i18n?: RowMessage[] }[];
+}
 
 /** One batch as the live page shows it: our figures, the BullMQ job's state and the Salesforce side. */
 export type BatchStatus = BatchProgress & { queue: string };
@@ -44,7 +49,7 @@ async function batchErrorGroups(services: Services, migrationId: string, batch: 
     const id = `${o.code}|${fields}`;
     const group = groups.get(id) ?? { code: o.code ?? 'UNKNOWN', fields, count: 0, examples: [] };
     group.count++;
-    if (group.examples.length < examples) group.examples.push({ row, message: o.message ?? '' });
+    if (group.examples.length < examples) group.examples.push({ row, message: o.message ?? '', ...(o.i18n ? { i18n: o.i18n } : {}) });
     groups.set(id, group);
   }
   const list = [...groups.values()];

@@ -5,7 +5,7 @@ import {
 } from '../salesforce/index.js';
 import { failRemaining, pendingRows, type BatchRun } from './batch-run.js';
 import type { BulkJobRecord } from './model.js';
-import { parseBulkError } from './outcomes.js';
+import { parseBulkError, saidOutcome } from './outcomes.js';
 import type { PreparedRow } from './prepare.js';
 import { currentState } from './store.js';
 import { LineMatcher } from './line-matcher.js';
@@ -93,7 +93,7 @@ async function collectResults(run: BatchRun, record: BulkJobRecord, part: Part, 
           const error = parseBulkError(cells[at.error] ?? '');
           if (!isTransientRowError(error.code)) run.outcomes.set(row, { status: 'fail', code: error.code, message: error.message, fields: error.fields });
         } else if (cancelled) {
-          run.outcomes.set(row, { status: 'skip', code: 'CANCELLED', message: 'The migration was cancelled before this row was processed' });
+          run.outcomes.set(row, saidOutcome('skip', 'CANCELLED', 'row.run.cancelledBeforeProcessed'));
         }
       }
     }
@@ -101,7 +101,8 @@ async function collectResults(run: BatchRun, record: BulkJobRecord, part: Part, 
   // A finished job that does not list a row processed it in a way we cannot tell: never send it twice.
   if (info.state === 'JobComplete') {
     part.rows.forEach(({ row }, i) => {
-      if (!matcher.taken[i] && !run.outcomes.has(row)) run.outcomes.set(row, { status: 'doubt', code: 'DMS_IN_DOUBT', message: `Bulk job ${record.id} did not report this row` });
+      if (matcher.taken[i] || run.outcomes.has(row)) return;
+      run.outcomes.set(row, saidOutcome('doubt', 'DMS_IN_DOUBT', 'row.run.inDoubtBulk', { job: record.id }));
     });
   }
   record.state = info.state;

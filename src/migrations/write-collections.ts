@@ -4,6 +4,7 @@ import { failRemaining, pendingRows, type BatchRun } from './batch-run.js';
 import { findByField, markerOf, matchKey } from './reconcile.js';
 import type { PreparedRow } from './prepare.js';
 import { limitReached } from './reasons.js';
+import { saidOutcome } from './outcomes.js';
 
 /**
  * A call whose answer was lost (crash, timeout, 500): update and upsert are simply sent again
@@ -19,7 +20,7 @@ async function resolveUnknown(run: BatchRun, rows: PreparedRow[]): Promise<void>
   const values = marker ? rows.map((r) => markerOf(r.record, marker)).filter((v): v is string | number | boolean => v !== undefined) : [];
   if (!marker || values.length !== rows.length) {
     for (const r of rows) {
-      run.outcomes.set(r.row, { status: 'doubt', code: 'DMS_IN_DOUBT', message: 'Sent to Salesforce but the answer was lost; check whether the record exists before retrying this row' });
+      run.outcomes.set(r.row, saidOutcome('doubt', 'DMS_IN_DOUBT', 'row.run.inDoubtCollections'));
     }
     run.log.warn({ rows: rows.length }, 'insert call outcome unknown and no marker field: rows in doubt');
     return;

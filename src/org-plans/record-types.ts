@@ -46,6 +46,8 @@ export function recordTypeStep(object: string, ids: Record<string, string>): Pip
     + `or rename it in the plan's pipeline (a value map on ${RECORD_TYPE_COLUMN}).`;
   return {
     op: 'valueMap', columns: [RECORD_TYPE_COLUMN], map: ids, caseInsensitive: true, otherwise: 'null',
-    unmapped: { code: ROW_ISSUE_CODES.recordTypeMissing, message },
+    unmapped: {
+      code: ROW_ISSUE_CODES.recordTypeMissing, message, key: 'row.valueMap.recordTypeMissing', params: { object, column: RECORD_TYPE_COLUMN },
+    },
   };
 }

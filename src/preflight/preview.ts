@@ -6,6 +6,7 @@ import { InMemorySeenKeys, previewPipeline, type Value } from '../frame/index.js
 import { OrgLookupResolver } from '../lookups/index.js';
 import { Mapping, requiredFieldsUnmapped, WriteOperation, type UnmappedRequirement } from '../mapping/index.js';
 import { classifyRowIssues, DuplicateTracker, validateFrame, type RecordError } from '../validation/index.js';
+import type { RowMessage } from '../row-messages/index.js';
 import { assertMappingFits, canonicalMapping, uniqueFields, validateOptions } from './checks.js';
 import { describeContext } from './describe.js';
 
@@ -24,10 +25,14 @@ export const PreviewRequest = z.object({
 export type PreviewRequest = z.input<typeof PreviewRequest>;
 
 /** A marked cell: `column` is null when the error names no mapped column (e.g. a required field left unmapped). */
-export interface InvalidCell { row: number; column: string | null; field: string | null; code: string; message: string }
+export interface InvalidCell {
+  row: number; column: string | null; field: string | null; code: string; message: string;
+  /** DMS's own message by catalogue key (none for a message in Salesforce's words without one). */
+  i18n?: RowMessage;
+}
 
 /** A pipeline issue that fails no row: its column is not mapped, or its step said onInvalid 'null'. */
-export interface RemarkCell { row: number; column: string; code: string; message: string }
+export interface RemarkCell { row: number; column: string; code: string; message: string; i18n?: RowMessage }
 
 export interface Preview {
   columns: string[];
@@ -72,7 +77,7 @@ function columnsOf(mapping: Mapping, field: string): string[] {
 }
 
 function cellsOf(row: number, error: RecordError, mapping: Mapping): InvalidCell[] {
-  const base = { row, code: error.statusCode, message: error.message };
+  const base = { row, code: error.statusCode, message: error.message, ...(error.i18n ? { i18n: error.i18n } : {}) };
   if (error.fields.length === 0) return [{ ...base, column: null, field: null }];
   return error.fields.flatMap((field): InvalidCell[] => {
     const columns = columnsOf(mapping, field);
@@ -98,8 +103,8 @@ export async function previewRows(services: Services, body: unknown): Promise<Pr
   const mapping = request.mapping;
   const { failures, remarks } = classifyRowIssues(rowIssues, mapping ?? { fields: [], relationships: [] });
   const remarked = new Set(remarks);
-  const invalid: InvalidCell[] = rowIssues.filter((issue) => !remarked.has(issue)).map(({ row, column, code, message }) => ({
-    row, column, field: mapping ? fieldOf(mapping, column) : null, code, message,
+  const invalid: InvalidCell[] = rowIssues.filter((issue) => !remarked.has(issue)).map(({ row, column, code, message, i18n }) => ({
+    row, column, field: mapping ? fieldOf(mapping, column) : null, code, message, ...(i18n ? { i18n } : {}),
   }));
   let unmappedRequired: UnmappedRequirement[] = [];
   if (mapping) {
@@ -123,7 +128,7 @@ export async function previewRows(services: Services, body: unknown): Promise<Pr
   const rows = shown.map((row, r) => ({ row, values: frame.data.map((column) => column[r]) }));
   return {
     columns: frame.columns, rows, invalid,
-    remarks: remarks.map(({ row, column, code, message }) => ({ row, column, code, message })),
+    remarks: remarks.map(({ row, column, code, message, i18n }) => ({ row, column, code, message, ...(i18n ? { i18n } : {}) })),
     skipped: result.skipped.length, unmappedRequired, elapsedMs: Math.round(performance.now() - started),
   };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RowMessage } from '../row-messages/index.js';
 import { Pipeline } from '../frame/index.js';
 import { SealedBox } from '../connections/index.js';
 
@@ -178,6 +179,8 @@ export const DeadLetterDoc = z.object({
   record: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
   code: z.string(),
   reason: z.string(),
+  /** The reason by its catalogue key, when DMS's pipeline wrote it. */
+  i18n: RowMessage.optional(),
   attempts: z.number().int().positive(),
   at: z.string(),
 });

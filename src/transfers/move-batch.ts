@@ -1,9 +1,10 @@
 import { applyPipeline, frameFromRecords, frameToRecords, type Pipeline, type PipelineContext, type Value } from '../frame/index.js';
+import type { RowMessage } from '../row-messages/index.js';
 import type { SourceEntry, TransferTarget } from './ends.js';
 import type { TransferRecord } from './model.js';
 
-/** A record refused by the pipeline or the target, with why. */
-export interface Refused { entry: SourceEntry; code: string; reason: string }
+/** A record refused by the pipeline or the target, with why; `i18n`: the reason by its catalogue key when DMS's pipeline wrote it. */
+export interface Refused { entry: SourceEntry; code: string; reason: string; i18n?: RowMessage }
 
 export interface MovedBatch { written: number; skipped: number; refused: Refused[] }
 
@@ -25,7 +26,8 @@ async function throughPipeline(
   const refusedRows = new Map<number, Refused>();
   for (const issue of result.rowIssues) {
     if (issue.remark || refusedRows.has(issue.row)) continue;
-    refusedRows.set(issue.row, { entry: entries[issue.row - 1], code: issue.code, reason: `${issue.column}: ${issue.message}` });
+    const refused = { entry: entries[issue.row - 1], code: issue.code, reason: `${issue.column}: ${issue.message}` };
+    refusedRows.set(issue.row, issue.i18n ? { ...refused, i18n: { ...issue.i18n, column: issue.column } } : refused);
   }
   const records: TransferRecord[] = [];
   const from: SourceEntry[] = [];

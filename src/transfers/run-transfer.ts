@@ -24,7 +24,9 @@ export type TransferOutcome = { outcome: 'completed' | 'paused' | 'stopped' | 'f
 /** Refused records stored with why, before their batch is acknowledged. */
 export async function keepDeadLetters(services: Services, transferId: string, refused: Refused[]): Promise<void> {
   const at = new Date().toISOString();
-  const letters = refused.map((r) => ({ transferId, key: r.entry.key, record: r.entry.record, code: r.code, reason: r.reason, at }));
+  const letters = refused.map((r) => ({
+    transferId, key: r.entry.key, record: r.entry.record, code: r.code, reason: r.reason, ...(r.i18n ? { i18n: r.i18n } : {}), at,
+  }));
   await putDeadLetters(services.store, letters);
 }
 

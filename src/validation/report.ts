@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { RowIssue, SkippedRow, Value } from '../frame/index.js';
 import { cutText } from '../cut-text.js';
+import { RowMessage } from '../row-messages/index.js';
 import type { RecordError } from './record-error.js';
 
 const Example = z.object({
@@ -8,6 +9,8 @@ const Example = z.object({
   statusCode: z.string(),
   field: z.string().nullable(),
   message: z.string(),
+  /** The message by its catalogue key (absent in reports stored before keys, and for Salesforce's own messages). */
+  i18n: RowMessage.optional(),
 });
 
 /** The dry-run result: counts by status code and by field, the first examples of each, issues of the pipeline. */
@@ -29,9 +32,13 @@ export const ValidationReport = z.object({
     remarks: z.number().int().default(0),
     byCode: z.record(z.string(), z.number().int()),
     byColumn: z.record(z.string(), z.number().int()),
-    examples: z.array(z.object({ row: z.number().int(), column: z.string(), code: z.string(), message: z.string() })),
+    examples: z.array(z.object({
+      row: z.number().int(), column: z.string(), code: z.string(), message: z.string(), i18n: RowMessage.optional(),
+    })),
   }),
   skippedReasons: z.record(z.string(), z.number().int()),
+  /** A skipped reason (a key of skippedReasons) -> the same sentence by its catalogue key. */
+  skippedSaid: z.record(z.string(), RowMessage).optional(),
 });
 export type ValidationReport = z.infer<typeof ValidationReport>;
 
@@ -74,7 +81,8 @@ export class ValidationReportBuilder {
       if (seen < (this.options.examplesPer ?? 5) && this.report.examples.length < MAX_EXAMPLES) {
         this.exampleCounts.set(key, seen + 1);
         const message = cutText(error.message, EXAMPLE_MESSAGE_CHARS);
-        this.report.examples.push({ row, statusCode: error.statusCode, field: error.fields[0] ?? null, message });
+        const example = { row, statusCode: error.statusCode, field: error.fields[0] ?? null, message };
+        this.report.examples.push(error.i18n ? { ...example, i18n: error.i18n } : example);
       }
     }
     this.options.onInvalidRow?.({ row, record, errors, also });
@@ -85,6 +93,7 @@ export class ValidationReportBuilder {
       this.report.rows++;
       this.report.skipped++;
       bump(this.report.skippedReasons, s.reason);
+      if (s.i18n) (this.report.skippedSaid ??= {})[s.reason] = s.i18n;
     }
   }
 
@@ -96,8 +105,10 @@ export class ValidationReportBuilder {
       p.total++;
       bump(p.byCode, issue.code);
       bump(p.byColumn, issue.column);
-      const { row, column, code, message } = issue;
-      if (p.examples.length < 50) p.examples.push({ row, column, code, message: cutText(message, EXAMPLE_MESSAGE_CHARS) });
+      const { row, column, code, message, i18n } = issue;
+      if (p.examples.length >= 50) continue;
+      const example = { row, column, code, message: cutText(message, EXAMPLE_MESSAGE_CHARS) };
+      p.examples.push(i18n ? { ...example, i18n } : example);
     }
   }
 

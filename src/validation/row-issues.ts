@@ -16,8 +16,10 @@ export function mappedColumns(mapping: Pick<Mapping, 'fields' | 'relationships'>
 }
 
 /** A failing issue in Salesforce's per-record shape: the issue's own code, the column in the message and in `fields`. */
-export const rowIssueError = (issue: RowIssue): RecordError =>
-  recordError(issue.code, `${issue.column}: ${issue.message}`, [issue.column]);
+export function rowIssueError(issue: RowIssue): RecordError {
+  const error = recordError(issue.code, `${issue.column}: ${issue.message}`, [issue.column]);
+  return issue.i18n ? { ...error, i18n: { ...issue.i18n, column: issue.column } } : error;
+}
 
 /**
  * THE rule for pipeline issues, used by the validation job, the preview and the run alike: an issue

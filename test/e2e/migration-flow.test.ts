@@ -199,6 +199,23 @@ describe('a first-time user migrates a real file in a browser', () => {
     assert.match(await operator.textContent('fieldset.step') ?? '', /转换为[\s\S]*尚未填写完整，暂不生效：请填写 列/);
     await operator.waitForSelector('#preview-table table');
     await shot(operator, 'flow-zh-CN-transform');
+    // DMS's own row messages in Chinese, with the value: a day-first date cast as ISO, and a lookup without a match.
+    const cast = 'fieldset.step[data-op="cast"]';
+    await operator.check(`${cast} label[data-option="columns"] input[value="Birthdate"]`);
+    await operator.selectOption(`${cast} label[data-option="to"] select`, 'date');
+    const castSays = 'CAST_INVALID_DATE: “10/01/1990”不是有效日期（应为 ISO 格式 YYYY-MM-DD）';
+    await operator.waitForFunction((text) => Array.from(document.querySelectorAll('#preview-table td[title]'))
+      .some((td) => td.getAttribute('title')?.includes(text)), castSays, { timeout: 15_000 });
+    await operator.selectOption('#step-type', 'lookup');
+    await operator.click('#add-step');
+    const lookup = 'fieldset.step[data-op="lookup"]';
+    await operator.selectOption(`${lookup} label[data-option="column"] select`, 'Last Name');
+    await operator.selectOption(`${lookup} label[data-option="object"] select`, 'Account');
+    await operator.selectOption(`${lookup} label[data-option="field"] select`, 'Name');
+    const lookupSays = 'LOOKUP_NOT_FOUND: 没有 Name 为“Walker 1”的 Account 记录（列 Last Name）';
+    await operator.waitForFunction((text) => Array.from(document.querySelectorAll('#preview-table td[title]'))
+      .some((td) => td.getAttribute('title')?.includes(text)), lookupSays, { timeout: 15_000 });
+    await shot(operator, 'flow-zh-CN-row-messages');
     await operator.context().close();
   });
 });

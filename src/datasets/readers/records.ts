@@ -1,6 +1,7 @@
 import { Batcher } from './batcher.js';
 import { dedupeHeaders } from './headers.js';
 import type { CellValue, RowBatch } from './types.js';
+import { rowMessage } from '../../row-messages/index.js';
 
 export type RecordLike = Map<unknown, unknown> | Record<string, unknown>;
 
@@ -84,8 +85,9 @@ export class RecordTabulator {
     }
     this.batcher.push(row);
     if (unknown.length > 0) {
-      const where = line === undefined ? '' : `Line ${line}: `;
-      this.batcher.issue({ line, code: 'UNKNOWN_KEY', message: `${where}key(s) ${unknown.map((k) => `"${k}"`).join(', ')} did not appear in the first ${this.batchSize} records and are dropped.` });
+      const about = { keys: unknown.map((k) => `"${k}"`).join(', '), count: this.batchSize };
+      const said = line === undefined ? rowMessage('row.file.unknownKeys', about) : rowMessage('row.file.unknownKeysAt', { ...about, line });
+      this.batcher.issue({ line, code: 'UNKNOWN_KEY', ...said });
     }
   }
 }

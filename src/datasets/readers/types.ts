@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { RowMessage } from '../../row-messages/index.js';
 
 export const DATASET_FORMATS = ['csv', 'xlsx', 'xls', 'pickle', 'json', 'ndjson', 'parquet'] as const;
 export type DatasetFormat = (typeof DATASET_FORMATS)[number];
@@ -56,6 +57,8 @@ export interface RowIssue {
   line?: number;
   code: string;
   message: string;
+  /** The message by its catalogue key, so the dataset page says it in the reader's language. */
+  i18n?: RowMessage;
 }
 
 export interface RowBatch {

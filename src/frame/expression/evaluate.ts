@@ -3,6 +3,7 @@ import { ExpressionError } from './lexer.js';
 import { parseExpression, type Node } from './parser.js';
 import { FUNCTIONS, type EvalEnv } from './functions.js';
 import { RowEvalError, asNumber, compare, equals, truthy } from './values.js';
+import { rowMessage } from '../../row-messages/index.js';
 
 /** Reads one row's cells: `data[c][r]`. */
 export type RowEvaluator = (data: Value[][], r: number) => Value;
@@ -100,8 +101,8 @@ const ARITHMETIC: Record<string, (a: number, b: number) => number> = {
   '+': (a, b) => a + b,
   '-': (a, b) => a - b,
   '*': (a, b) => a * b,
-  '/': (a, b) => { if (b === 0) throw new RowEvalError('division by zero'); return a / b; },
-  '%': (a, b) => { if (b === 0) throw new RowEvalError('division by zero'); return a % b; },
+  '/': (a, b) => { if (b === 0) throw new RowEvalError(rowMessage('row.expr.divisionByZero')); return a / b; },
+  '%': (a, b) => { if (b === 0) throw new RowEvalError(rowMessage('row.expr.divisionByZero')); return a % b; },
 };
 
 export { RowEvalError, ExpressionError };

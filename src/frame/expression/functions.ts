@@ -1,5 +1,6 @@
 import type { Value } from '../frame.js';
 import { daysInMonth, todayIn } from '../dates.js';
+import { rowMessage } from '../../row-messages/index.js';
 import {
   RowEvalError, asDate, asNumber, asText, dateText, dayNumber, truthy, type CalendarDate,
 } from './values.js';
@@ -20,7 +21,7 @@ const date1 = (fn: (d: CalendarDate) => Value): FunctionDef => ({
 });
 const count = (v: Value, what: string): number => {
   const n = asNumber(v, what);
-  if (n === null || !Number.isInteger(n) || n < 0) throw new RowEvalError(`${what} must be a whole number >= 0`);
+  if (n === null || !Number.isInteger(n) || n < 0) throw new RowEvalError(rowMessage('row.expr.notACount', { what }));
   return n;
 };
 const textPair = (fn: (s: string, t: string) => Value): FunctionDef => ({
@@ -43,7 +44,7 @@ function addToDate(date: CalendarDate, amount: number, unit: string): CalendarDa
 function unitOf(v: Value | undefined): 'day' | 'month' | 'year' {
   const unit = v === undefined ? 'day' : asText(v).toLowerCase().replace(/s$/, '');
   if (unit === 'day' || unit === 'month' || unit === 'year') return unit;
-  throw new RowEvalError(`unit must be 'day', 'month' or 'year', not '${asText(v ?? null)}'`);
+  throw new RowEvalError(rowMessage('row.expr.badUnit', { value: asText(v ?? null) }));
 }
 
 /** Whole months/years between two dates, counting only completed ones (like an age). */
@@ -116,7 +117,7 @@ export const FUNCTIONS: Record<string, FunctionDef> = {
       const d = asDate(v);
       const n = asNumber(amount, 'date_add() amount');
       if (d === null || n === null) return null;
-      if (!Number.isInteger(n)) throw new RowEvalError('date_add() amount must be a whole number');
+      if (!Number.isInteger(n)) throw new RowEvalError(rowMessage('row.expr.dateAddNotWhole'));
       return dateText(addToDate(d, n, unitOf(unit)));
     },
   },

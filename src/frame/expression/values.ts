@@ -1,8 +1,16 @@
 import type { Value } from '../frame.js';
 import { formatDate, parseWallTime, type WallTime } from '../dates.js';
+import { rowMessage, type RowMessage, type Said } from '../../row-messages/index.js';
 
-/** A bad value met while evaluating one row: the result becomes null and the row gets an issue. */
-export class RowEvalError extends Error {}
+/** A bad value met while evaluating one row: the result becomes null and the row gets an issue (`i18n`: by key). */
+export class RowEvalError extends Error {
+  readonly i18n: RowMessage;
+
+  constructor({ message, i18n }: Said) {
+    super(message);
+    this.i18n = i18n;
+  }
+}
 
 const NUMERIC = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
@@ -15,7 +23,10 @@ export function asNumber(value: Value, what = 'value'): number | null {
     if (text === '') return null;
     if (NUMERIC.test(text)) return Number(text);
   }
-  throw new RowEvalError(`${what} '${asText(value)}' is not a number`);
+  const text = asText(value);
+  throw new RowEvalError(what === 'value'
+    ? rowMessage('row.expr.valueNotANumber', { value: text })
+    : rowMessage('row.expr.argNotANumber', { what, value: text }));
 }
 
 export function asText(value: Value): string {
@@ -39,11 +50,11 @@ export interface CalendarDate { year: number; month: number; day: number }
 export function asDate(value: Value): CalendarDate | null {
   if (value === null || value === '') return null;
   if (value instanceof Date) {
-    if (Number.isNaN(value.getTime())) throw new RowEvalError('invalid date');
+    if (Number.isNaN(value.getTime())) throw new RowEvalError(rowMessage('row.expr.invalidDate'));
     return { year: value.getUTCFullYear(), month: value.getUTCMonth() + 1, day: value.getUTCDate() };
   }
   const wall: WallTime | null = typeof value === 'string' ? parseWallTime(value, {}) : null;
-  if (!wall) throw new RowEvalError(`'${asText(value)}' is not a date (expected YYYY-MM-DD)`);
+  if (!wall) throw new RowEvalError(rowMessage('row.expr.notADate', { value: asText(value) }));
   return { year: wall.year, month: wall.month, day: wall.day };
 }
 

@@ -121,6 +121,10 @@ describe('datasets: bad input gets a clear answer and leaves nothing half-done',
     assert.equal(ready.issueCount, 2);
     const issues = (await h.get(`/api/v1/datasets/${res.body.id}/issues`).expect(200)).body;
     assert.deepEqual(issues.issues.map((i: { row: number; code: string }) => [i.row, i.code]), [[2, 'RAGGED_ROW'], [3, 'RAGGED_ROW']]);
+    // The dataset page says each in the reader's language, with the line, the counts and the column's name.
+    const zh = await h.get(`/datasets/${res.body.id}`).set('accept-language', 'zh-CN').expect(200);
+    assert.match(zh.text, /第 3 行：该行有 2 个字段，但标题行有 3 个：从第 3 列（“c”）起缺失；缺失的单元格按空值处理。/);
+    assert.match(zh.text, /第 4 行：该行有 4 个字段，但标题行只有 3 个：从第 4 列起为多余的值；多余的值（9）已丢弃。/);
   });
 
   test('unknown fields and bad options are refused before the file is kept', async () => {

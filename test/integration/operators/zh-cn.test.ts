@@ -50,6 +50,8 @@ describe('every page in 简体中文', () => {
   let admin: TestUser;
   let pausedPage = '';
   let failedValidation = '';
+  let rowMessagesValidation = '';
+  let rowMessagesRun = '';
   const pages: string[] = ['/', '/dashboard', '/datasets', '/datasets/new', '/migrations', '/migrations/new', '/templates', '/connections',
     '/admin', '/admin/audit', '/no-such-page'];
 
@@ -86,11 +88,32 @@ describe('every page in 简体中文', () => {
     const failing = await request(app).post('/api/v1/validations').set(admin.headers)
       .send({ datasetId, object: 'Account', operation: 'insert', mapping, pipeline: lookup }).expect(202);
     for (let i = 0; i < 100 && (await getValidation(h.services.store, failing.body.id)).status !== 'failed'; i++) await new Promise((r) => setTimeout(r, 100));
+    // DMS's own row messages: a day-first date that does not exist, and a lookup with no parent, in a dry run and a run.
+    const contacts = await makeDataset(h.services, ['Last Name', 'Birthdate', 'Company'], [
+      ['Wang', '13/04/1990', ''], ['Li', '31/02/1990', ''], ['Zhang', '01/02/1990', 'Nobody Ltd'],
+    ]);
+    const contactMapping = {
+      object: 'Contact',
+      fields: [{ column: 'Last Name', field: 'LastName' }, { column: 'Birthdate', field: 'Birthdate' }, { column: 'AccountId', field: 'AccountId' }],
+    };
+    const contactPipeline = [
+      { op: 'cast', columns: ['Birthdate'], to: 'date', order: 'DMY' },
+      { op: 'lookup', column: 'Company', object: 'Account', field: 'Name', into: 'AccountId' },
+    ];
+    const checked = await request(app).post('/api/v1/validations').set(admin.headers)
+      .send({ datasetId: contacts, object: 'Contact', operation: 'insert', mapping: contactMapping, pipeline: contactPipeline }).expect(202);
+    for (let i = 0; i < 300 && (await getValidation(h.services.store, checked.body.id)).status !== 'done'; i++) await new Promise((r) => setTimeout(r, 100));
+    const contactRun = await runMigration(h.services, {
+      datasetId: contacts, object: 'Contact', operation: 'insert', template: { mapping: contactMapping, pipeline: contactPipeline },
+    });
+    rowMessagesValidation = `/validations/${checked.body.id}`;
+    rowMessagesRun = `/migrations/${contactRun._id}`;
     pausedPage = `/migrations/${paused}`;
     failedValidation = `/validations/${failing.body.id}`;
     pages.push(pausedPage, failedValidation);
     pages.push(`/datasets/${datasetId}`, `/migrations/${done._id}`, `/validations/${validationId}`, '/templates/Zh', '/templates/Zh/diff',
       ...['start', 'target', 'mapping', 'pipeline', 'validate', 'run'].map((step) => `/migrations/drafts/${draft.body.id}/${step}`));
+    pages.push(rowMessagesValidation, rowMessagesRun);
   });
   after(async () => { await h.close(); });
 
@@ -118,6 +141,34 @@ describe('every page in 简体中文', () => {
     assert.match((await get(failedValidation)).text, /查找步骤：Account 没有字段 Nmae。/);
     const english = await request(app).get(pausedPage).set('Cookie', admin.cookie).expect(200);
     assert.match(english.text, new RegExp(`data-field="pauseReason">Paused by ${admin.username}<`));
+  });
+
+  test('DMS\'s own row messages (a day-first date cast, a lookup without a match) are said in Chinese with the column and value', async () => {
+    const get = (path: string, lang = 'zh-CN') => request(app).get(path).set('Cookie', `${admin.cookie}; lang=${lang}`).expect(200);
+    const badDate = 'Birthdate：“31/02/1990”不是有效日期（应为 DMY 顺序或 ISO 格式）';
+    const noParent = 'AccountId：没有 Name 为“Nobody Ltd”的 Account 记录（列 Company）';
+    // The validation report: its examples, and the pipeline's issues under it.
+    const report = (await get(rowMessagesValidation)).text;
+    assert.match(report, /<div class="figure">3<\/div>[\s\S]*<div class="figure">1<\/div>[\s\S]*<div class="figure">2<\/div>/);
+    const examples = /<table id="examples">[\s\S]*?<\/table>/.exec(report)?.[0] ?? '';
+    assert.match(examples, new RegExp(`<td>2</td><td><code>CAST_INVALID_DATE</code></td><td>Birthdate</td><td>${badDate}</td>`));
+    assert.match(examples, new RegExp(`<td>3</td><td><code>LOOKUP_NOT_FOUND</code></td><td>AccountId</td><td>${noParent}</td>`));
+    assert.match(report, /<li>行 2, Birthdate: “31\/02\/1990”不是有效日期（应为 DMY 顺序或 ISO 格式）<\/li>/);
+    // The run: its error list and the failed rows offered for fixing.
+    const run = (await get(rowMessagesRun)).text;
+    const errors = /<table id="error-groups">[\s\S]*?<\/table>/.exec(run)?.[0] ?? '';
+    assert.match(errors, new RegExp(`<div>行 2: ${badDate}</div>`));
+    assert.match(errors, new RegExp(`<div>行 3: ${noParent}</div>`));
+    const fix = /<section id="fix">[\s\S]*?<\/section>/.exec(run)?.[0] ?? '';
+    assert.match(fix, new RegExp(`<tr data-row="2"><td>2</td><td><code>CAST_INVALID_DATE</code><div class="muted">${badDate}</div>`));
+    assert.match(fix, new RegExp(`<tr data-row="3"><td>3</td><td><code>LOOKUP_NOT_FOUND</code><div class="muted">${noParent}</div>`));
+    // In English the same pages say what DMS stored, as before.
+    const english = (await get(rowMessagesRun, 'en')).text;
+    assert.match(english, /Birthdate: &#39;31\/02\/1990&#39; is not a valid date \(expected DMY or ISO\)/);
+    assert.match(english, /AccountId: no Account has Name &#39;Nobody Ltd&#39; \(column Company\)/);
+    // The error file keeps DMS's English text beside the code (files have no language of their own).
+    const file = await request(app).get(`/api/v1${rowMessagesRun}/results/errors.csv`).set(admin.headers).expect(200);
+    assert.match(file.text, /CAST_INVALID_DATE,"?Birthdate: '31\/02\/1990' is not a valid date \(expected DMY or ISO\)/);
   });
 
   test('the small things: a favicon, one chunk, only the options of the file\'s format', async () => {

@@ -129,7 +129,8 @@ describe('validation and the run agree on every row', () => {
       assert.deepEqual([...errors], [[2, [failure]]], mode);
       const outcomes = await run(datasetId, scenario, mode);
       assert.equal(outcomes.get(1)?.status, 'ok', mode);
-      assert.deepEqual(outcomes.get(2), { status: 'fail', code: failure.statusCode, message: failure.message, fields: failure.fields }, mode);
+      const said = [{ key: 'row.cast.date.order', params: { value: '31/02/1990', order: 'DMY' }, column: 'Birthdate' }];
+      assert.deepEqual(outcomes.get(2), { status: 'fail', code: failure.statusCode, message: failure.message, fields: failure.fields, i18n: said }, mode);
 
       // "Bad value -> null and go on": both sides pass the row without a Birthdate and keep the remark.
       const relaxed: PipelineStep[] = [{ op: 'cast', columns: ['Birthdate'], to: 'date', order: 'DMY', onInvalid: 'null' }];
@@ -166,7 +167,8 @@ describe('validation and the run agree on every row', () => {
       assert.deepEqual([...errors], [[2, [missing]], [3, [ambiguous]]], mode);
       const outcomes = await run(datasetId, scenario, mode);
       assert.deepEqual([1, 2, 3, 4, 5].map((row) => runVerdict(outcomes.get(row))), ['valid', missing.statusCode, ambiguous.statusCode, 'valid', 'valid'], mode);
-      assert.deepEqual(outcomes.get(3), { status: 'fail', code: ambiguous.statusCode, message: ambiguous.message, fields: ambiguous.fields }, mode);
+      const said = [{ key: 'row.lookup.ambiguous', params: { count: 2, value: `Twin ${tag}`, object: 'Account', field: 'Name', column: 'Company' }, column: 'AccountId' }];
+      assert.deepEqual(outcomes.get(3), { status: 'fail', code: ambiguous.statusCode, message: ambiguous.message, fields: ambiguous.fields, i18n: said }, mode);
       const written = await conn.query<{ LastName: string; AccountId: string | null }>(
         `SELECT LastName, AccountId FROM Contact WHERE Id IN ('${[1, 4, 5].map((row) => outcomes.get(row)?.id).join("','")}')`,
       );

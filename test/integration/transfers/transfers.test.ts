@@ -148,6 +148,9 @@ describe('transfers between stores', () => {
     const page = (await h.get(`/transfers/${id}`).expect(200)).text;
     assert.match(page, /REQUIRED_FIELD_MISSING/);
     assert.match(page, /data-field="deadLetters">2</);
+    // The pipeline's reason in the reader's language, with the column and the value.
+    const zh = (await h.get(`/transfers/${id}`).set('accept-language', 'zh-CN').expect(200)).text;
+    assert.match(zh, /CAST_NOT_A_NUMBER: NumberOfEmployees：“lots”不是整数/);
     assert.match((await h.get('/transfers').expect(200)).text, new RegExp(`/transfers/${id}`));
 
     const fix = [

@@ -8,10 +8,11 @@ describe("a step's onInvalid", () => {
   test("cast: 'fail' (default) and 'null' both empty the cell; 'null' makes the issue a remark", async () => {
     const failing = await applyPipeline(one(['12', 'x']), [{ op: 'cast', columns: ['v'], to: 'integer' }]);
     assert.deepEqual(failing.frame.data[0], [12, null]);
-    assert.deepEqual(failing.rowIssues, [{ row: 2, column: 'v', code: 'CAST_NOT_A_NUMBER', message: "'x' is not an integer" }]);
+    const i18n = { key: 'row.cast.notAnInteger', params: { value: 'x' } };
+    assert.deepEqual(failing.rowIssues, [{ row: 2, column: 'v', code: 'CAST_NOT_A_NUMBER', message: "'x' is not an integer", i18n }]);
     const nulled = await applyPipeline(one(['12', 'x']), [{ op: 'cast', columns: ['v'], to: 'integer', onInvalid: 'null' }]);
     assert.deepEqual(nulled.frame.data[0], [12, null]);
-    assert.deepEqual(nulled.rowIssues, [{ row: 2, column: 'v', code: 'CAST_NOT_A_NUMBER', message: "'x' is not an integer", remark: true }]);
+    assert.deepEqual(nulled.rowIssues, [{ row: 2, column: 'v', code: 'CAST_NOT_A_NUMBER', message: "'x' is not an integer", i18n, remark: true }]);
   });
 
   test("regexReplace: an over-long value is kept with 'fail', emptied with 'null'", async () => {
@@ -52,7 +53,10 @@ describe("a step's onInvalid", () => {
     const failing = await applyPipeline(frame, [{ op: 'aggregate', groupBy: ['g'], aggregations }]);
     assert.deepEqual(frameToRecords(failing.frame), [{ g: 'a', total: 1 }, { g: 'b', total: 2 }]);
     assert.deepEqual(failing.rowIssues, [
-      { row: 1, column: 'total', code: 'AGGREGATE_NOT_A_NUMBER', message: "row 2: value 'x' is not a number; left out of sum" },
+      {
+        row: 1, column: 'total', code: 'AGGREGATE_NOT_A_NUMBER', message: "row 2: value 'x' is not a number; left out of sum",
+        i18n: { key: 'row.aggregate.notANumber', params: { row: 2, value: 'x', fn: 'sum' } },
+      },
     ]);
     const nulled = await applyPipeline(frame, [{ op: 'aggregate', groupBy: ['g'], aggregations, onInvalid: 'null' }]);
     assert.deepEqual(frameToRecords(nulled.frame), [{ g: 'a', total: null }, { g: 'b', total: 2 }]);

@@ -59,7 +59,8 @@ describe('row steps', () => {
   test('derive writes a new column; a bad row gets null and an issue', async () => {
     const result = await applyPipeline(people(), [{ op: 'derive', column: 'Double', expression: 'Amount * 2' }]);
     assert.deepEqual(result.frame.data[5], [20, null, 60]);
-    assert.deepEqual(result.rowIssues, [{ row: 2, column: 'Double', code: 'DERIVE_EXPRESSION_ERROR', message: "value 'n/a' is not a number" }]);
+    const i18n = { key: 'row.expr.valueNotANumber', params: { value: 'n/a' } };
+    assert.deepEqual(result.rowIssues, [{ row: 2, column: 'Double', code: 'DERIVE_EXPRESSION_ERROR', message: "value 'n/a' is not a number", i18n }]);
   });
 
   test('dedupe holds across chunks through the shared SeenKeys, case-insensitively on request', async () => {
@@ -67,7 +68,8 @@ describe('row steps', () => {
     const step = [{ op: 'dedupe' as const, keys: ['Email'], caseInsensitive: true }];
     const first = await applyPipeline(people(), step, { seenKeys });
     assert.deepEqual(first.frame.rows, [1, 2]);
-    assert.deepEqual(first.skipped, [{ row: 3, reason: 'duplicate of an earlier row by Email' }]);
+    const i18n = { key: 'row.skip.duplicate', params: { keys: 'Email' } };
+    assert.deepEqual(first.skipped, [{ row: 3, reason: 'duplicate of an earlier row by Email', i18n }]);
     const chunk2 = frameFromRecords([{ Email: 'grace@X.org' }, { Email: null }, { Email: null }, { Email: 'new@x.org' }], 4);
     const second = await applyPipeline(chunk2, step, { seenKeys });
     assert.deepEqual(second.frame.rows, [5, 6, 7]);

@@ -5,6 +5,7 @@ import { readerError } from '../reader-error.js';
 import { readHead } from '../source.js';
 import { decodeText, detectEncoding, normaliseEncoding, sampleText } from '../text/index.js';
 import type { ByteSource, CellValue, ReaderOptions, RowBatch } from '../types.js';
+import { rowMessage } from '../../../row-messages/index.js';
 import { CsvParser } from './parser.js';
 import { sniffDelimiter } from './sniff.js';
 
@@ -88,8 +89,12 @@ export async function* readCsv(source: ByteSource, options: ReaderOptions): Asyn
       if (options.onRaggedRows === 'error') {
         throw readerError('CSV_RAGGED_ROW', `Line ${line}, column ${Math.min(fields.length, width) + 1}: the row ${problem}. Fix the row, or choose to accept ragged rows.`, { line, column: Math.min(fields.length, width) + 1 });
       }
-      const fix = fields.length < width ? 'the missing cells are empty' : `the extra values (${fields.slice(width).join(delimiter)}) are dropped`;
-      batcher.issue({ row: rowNumber, line, code: 'RAGGED_ROW', message: `Line ${line}: the row ${problem}; ${fix}.` });
+      const against = headerFields ? 'header' : 'firstRow';
+      const counts = { line, fields: fields.length, width };
+      const { message, i18n } = fields.length < width
+        ? rowMessage(`row.file.csvShort.${against}`, { ...counts, column: fields.length + 1, name: batcher.columns[fields.length] ?? '' })
+        : rowMessage(`row.file.csvLong.${against}`, { ...counts, column: width + 1, values: fields.slice(width).join(delimiter) });
+      batcher.issue({ row: rowNumber, line, code: 'RAGGED_ROW', message, i18n });
     }
     batcher.push(row, raw, line);
   };

@@ -6,6 +6,7 @@ import type { ByteSource, CellValue, ReaderOptions, RowBatch } from '../types.js
 import { SheetReader, columnLetter, type SheetRow } from './sheet.js';
 import { readWorkbook, type SheetEntry, type Workbook } from './workbook.js';
 import { XmlTokenizer } from './xml.js';
+import { rowMessage } from '../../../row-messages/index.js';
 import { InflateBudget, zipParts } from './zip-entries.js';
 import { readZipDirectory } from './zip-directory.js';
 
@@ -71,12 +72,12 @@ class RowTable {
           { sheet, row: row.number, cell },
         );
       }
-      const message = `Sheet "${sheet}", row ${row.number}: values from cell ${cell} on are beyond the ${this.width} columns and are dropped.`;
-      batcher.issue({ row: dataRow, code: 'RAGGED_ROW', message });
+      const said = rowMessage('row.file.excelRagged', { sheet, row: row.number, cell, width: this.width });
+      batcher.issue({ row: dataRow, code: 'RAGGED_ROW', ...said });
     }
     for (const { column, error } of row.errors) {
-      const message = `Sheet "${sheet}", cell ${columnLetter(column + 1)}${row.number} holds the error ${error}; it is read as empty.`;
-      batcher.issue({ row: dataRow, code: 'EXCEL_ERROR_VALUE', message });
+      const said = rowMessage('row.file.excelError', { sheet, cell: `${columnLetter(column + 1)}${row.number}`, error });
+      batcher.issue({ row: dataRow, code: 'EXCEL_ERROR_VALUE', ...said });
     }
     batcher.push(cells.length === this.width ? cells : Array.from({ length: this.width }, (_, i) => cells[i] ?? null));
   }
