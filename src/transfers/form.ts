@@ -81,7 +81,10 @@ async function endOf(services: Services, form: FormValues, end: End, specs: Kind
   for (const field of spec.fields) {
     const value = text(form[prefix + field.key]);
     if (value === '') continue;
-    request[field.key] = field.type === 'integer' || field.type === 'number' ? Number(value) : field.type === 'boolean' ? value !== 'false' : value;
+    request[field.key] = field.type === 'integer' || field.type === 'number' ? Number(value)
+      : field.type === 'boolean' ? value !== 'false'
+      : field.type === 'array' ? value.split(',').map((item) => item.trim()).filter((item) => item !== '')
+      : value;
   }
   if (!spec.endpoint) return request;
   const choice = text(form[`${prefix}endpoint`]);

@@ -1,5 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import type { ZodError } from 'zod';
 import type { Services } from '../../../src/services.js';
 import { TransferRequest } from '../../../src/transfers/index.js';
@@ -32,6 +33,24 @@ describe('the transfer form', () => {
       target: { kind: 'salesforce', connectionId: 'local', object: 'Account', externalIdField: 'Ext__c', api: 'bulk', reserveCalls: 100 },
       pipeline: [{ op: 'trim', columns: ['Name'] }], batchSize: 250, bound: undefined, mode: 'continuous',
     });
+  });
+
+  test('every kind and field has its label in both languages; lists are typed comma-separated', async () => {
+    const kinds = endKinds();
+    for (const locale of ['en', 'zh-CN']) {
+      const texts = JSON.parse(readFileSync(new URL(`../../../locales/${locale}/transfers.json`, import.meta.url), 'utf8')) as Record<string, string>;
+      for (const spec of [...kinds.source, ...kinds.target]) {
+        assert.ok(texts[`transfers.kind.${spec.kind}`], `${locale}: transfers.kind.${spec.kind}`);
+        for (const field of spec.fields) assert.ok(texts[`transfers.field.${field.key}`], `${locale}: transfers.field.${field.key} (${spec.kind})`);
+      }
+    }
+    const request = await transferRequestOfForm(noServices, {
+      'source.kind': 'salesforce-query', 'source.salesforce-query.soql': 'SELECT Id, Name FROM Account', 'source.salesforce-query.queryAll': 'false',
+      'target.kind': 'redis-stream', 'target.redis-stream.stream': 'out', 'target.redis-stream.keyFields': ' Id , Name,', 'target.redis-stream.endpoint': '',
+    });
+    const parsed = TransferRequest.parse(request);
+    assert.deepEqual(parsed.target, { kind: 'redis-stream', stream: 'out', keyFields: ['Id', 'Name'], keyWindowSeconds: 3600 });
+    assert.equal(parsed.source.kind === 'salesforce-query' && parsed.source.queryAll, false);
   });
 
   test('says what is wrong by form field', async () => {
