@@ -5,7 +5,8 @@ import { BlobWriter } from '../../../src/blobs/index.js';
 import { getDataset, insertDataset, newDatasetId, readChunk } from '../../../src/datasets/index.js';
 import { enqueueParse } from '../../../src/datasets/parse-job.js';
 import { createMigration, getMigration, startMigration, type MigrationDoc } from '../../../src/migrations/index.js';
-import { emulatorRecords, startHarness, waitForState, type Harness } from './harness.js';
+import { startWorkerProcess } from '../../support/worker-process.js';
+import { emulatorRecords, setFaults, startHarness, waitForState, type Harness } from './harness.js';
 
 /**
  * Pipelining (issue 18): a run started while its file is still arriving and being parsed plans batches as chunks are
@@ -13,7 +14,9 @@ import { emulatorRecords, startHarness, waitForState, type Harness } from './har
  */
 describe('a migration that follows its dataset\'s parse', () => {
   let h: Harness;
-  before(async () => { h = await startHarness(); });
+  // Workers in this process (locks long enough for a parse on a loaded machine); the kill test starts processes of
+  // its own and stops these first.
+  before(async () => { h = await startHarness({ env: { WORKER_LOCK_MS: '15000' } }); });
   after(async () => { await h.close(); });
 
   const csv = (tag: string, from: number, to: number) =>
@@ -71,6 +74,8 @@ describe('a migration that follows its dataset\'s parse', () => {
     const tag = `p${Date.now().toString(36)}`;
     const rows = 200_000;
     const { id, writer } = await startUpload(Buffer.from(`ext,name,city\n${csv(tag, 0, 80_000)}`));
+    const request = { datasetId: id, connectionId: 'local', object: 'Account', operation: 'insert', template: { mapping: { object: 'Account', fields: [] } } };
+    await assert.rejects(createMigration(h.services, { ...request, options: { followParse: false } }, 'test'), { code: 'DATASET_NOT_READY' });
     const run = await followingRun(id, 20_000);
     // Batches are written while most of the file has not even arrived.
     const early = await until('a batch written before the file is complete', () => getMigration(h.services, run._id), (m) => m.batchCount >= 2);
@@ -118,5 +123,37 @@ describe('a migration that follows its dataset\'s parse', () => {
     // The chunks the run read outlive the failed parse: its results can still show the rows it wrote.
     const chunk = await readChunk(h.services.store, id, 0);
     assert.equal(chunk.rows.length, 5000);
+  });
+
+  test('the worker process running the parse, the plan and the batches killed mid-run: another takes over and the run ends exact', async () => {
+    await h.workers?.close(2000);
+    const tag = `k${Date.now().toString(36)}`;
+    const rows = 100_000;
+    await setFaults(h.emulator, { latency: 15 });
+    const lock = { WORKER_LOCK_MS: '5000' };
+    const first = await startWorkerProcess(h.services.config, lock);
+    let second: Awaited<ReturnType<typeof startWorkerProcess>> | undefined;
+    try {
+      const { id, writer } = await startUpload(Buffer.from(`ext,name,city\n${csv(tag, 0, 50_000)}`));
+      const run = await followingRun(id, 10_000);
+      await until('batches planned while following', () => getMigration(h.services, run._id), (m) => m.batchCount >= 2 && m.following === true);
+      first.child.kill('SIGKILL');
+      assert.equal(await first.exited, null);
+      second = await startWorkerProcess(h.services.config, lock);
+      await write(writer, Buffer.from(csv(tag, 50_000, rows)));
+      await end(writer);
+      const done = await waitForState(h.services, run._id, ['completed', 'failed', 'cancelled'], 240_000);
+      await setFaults(h.emulator, { latency: 0 });
+      assert.equal(done.state, 'completed', JSON.stringify(done.error ?? done.history));
+      assert.equal((await getDataset(h.services.store, id)).rowCount, rows);
+      assert.deepEqual({ rows: done.totals.rows, succeeded: done.totals.succeeded }, { rows, succeeded: rows });
+      const records = await mine(tag);
+      assert.equal(records.length, rows, 'one record per row');
+      assert.equal(new Set(records.map((r) => r.External_Id__c)).size, rows);
+    } finally {
+      if (first.child.exitCode === null) first.child.kill('SIGKILL');
+      second?.child.kill('SIGTERM');
+      await second?.exited;
+    }
   });
 });
