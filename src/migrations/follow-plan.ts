@@ -115,6 +115,7 @@ async function planStep(services: Services, migration: MigrationDoc, view: Parse
   await enqueueBatches(services, id, fresh);
   if (!ended) return { migration, enqueued: planned.length };
   migration = await updateMigration(services, id, (m) => ({ ...m, following: false, parseError: view.status === 'failed' ? view.error : undefined }));
+  await reportState(services, migration);
   await finalizeWhenDone(services, migration);
   return { migration, enqueued: planned.length };
 }
