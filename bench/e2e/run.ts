@@ -20,23 +20,30 @@ const runs = Number(args[1] ?? 3);
 /** What the figures do not say by themselves: the same bench before this run's code, and the load it saw. */
 const NOTES = `
 Notes (2026-12-06):
-- The machine was shared with six other helpers' builds, tests and benchmarks while this was measured: load average
-  15-34 on 2 cores (the issue's figures, 42.0 s DMS against 15.9 s sf, were taken in a quiet hour). Both sides slow
-  down; compare the ratio and the memory more than the seconds.
-- Before (\`npm start\` as one process holding web, worker, parser and the Local org; same bench, same file, 11:13-11:42
-  UTC, load 14-21): DMS 154.1 / 206.6 / 263.7 s against sf 159.7 / 131.1 / 139.3 s, median **206.6 s against 139.3 s
-  (1.48x)**; upload to ready 26.0 s (3.9 MB/s); the one \`npm start\` process peaked at **1,505 MB** (1,479-1,514),
-  pouchdb-server 170 MB, redis-server 14 MB; the Local org alone during the sf import 904 MB.
-- After (\`npm start\` runs the Procfile's web, worker and parser and the Local org as child processes), first in the
-  same loaded hour (12:00-12:31 UTC, load 18-34): DMS 214.0 / 228.3 / 212.4 s against sf 137.4 / 205.3 / 79.5 s, median
-  **214.0 s against 137.4 s (1.56x)**; upload to ready 47.2 s; peak RSS supervisor 76, web 213, worker 292, parser
-  236, Local org 823, pouchdb-server 162, redis-server 14 MB. On an oversubscribed machine more processes do not buy
-  time; what they buy is memory: no DMS process above 300 MB where the one process held 1.5 GB.
-- The table above is the run after that (12:35-12:48 UTC), when the load fell to 4-12: DMS 102.3 / 114.6 / 58.3 s
-  against sf 55.1 / 31.5 / 29.1 s. The sf CLI gains more from a quieter machine than DMS's seven processes do. The Local org stays over 512 MB
-  (it keeps every record in memory: ~800-900 MB for 1,000,000 Accounts, as under the sf import): the issue's third
-  goal (records on disk or columnar), not done here.
-- Not done yet: pipelining (a run starting on a dataset still being parsed) and the CPU profile of upload to ready.
+- This table (14:41-15:00 UTC, load average 17-29 from other helpers' tests and benches): pipelining on, the run
+  created as soon as the upload is answered and following the parse. DMS 113.6 / 115.7 / 100.3 s against sf 141.9 /
+  56.3 / 40.5 s (the CLI's times swing most with the load). Upload to ready, measured in the same runs, is slower than
+  before (25.6-34.8 s) because the parser now shares the two cores with the worker and the Local org writing.
+- Pipelining alone, same hour (bench/e2e/follow-ab.ts, alternating, 15:03-15:18 UTC, load 22-25): on 109.3 / 98.8 s,
+  off (run created once the dataset is ready) 121.1 / 105.0 s: **~8 % less** upload to completed (104.1 against
+  113.1 s on average). Upload to ready was 26.2 / 30.8 s on, 25.7 / 22.1 s off. On an oversubscribed 2-core machine the
+  processes already use every cycle they get, so overlapping reading and writing buys little; the gain should grow
+  with idle cores.
+- Where the CPU goes from upload to ready (bench/e2e/profile-upload.ts: \`dms start\` under \`node --cpu-prof\`, the
+  102 MB file, no run, load 25-30; 24.5 s = 4.2 MB/s): the **parser** was busy 21.6 of its 25.4 s (CPU-bound): the
+  column profile 8.1 CPU-s (ColumnAccumulator.add 6.4, HyperLogLog 1.4, copies of kept values 0.4), the CSV state
+  machine 2.0, GC 1.3, zlib (blob parts gunzipped, chunks gzipped at level 1) 0.8, UTF-8 decoding 0.5, module loading
+  at start ~2; the **web** 9.3 CPU-s, of which ~2.5 module loading, SHA-256 0.3, multipart search 0.3, writes 0.5; the
+  worker 9.7 CPU-s (its start only: idle during the upload); the Local org 1.7. Gzip level, chunk sizes and bulk
+  write sizes were tuned before (bench/parse/UPLOAD-RESULTS.md) and show little here; the column profile is the next
+  cut (exact min, max and types over every value cost ~0.4-0.8 us a cell under this load). The 60 MB/s goal is not
+  reached (3.4-4.2 MB/s inside \`npm start\` at load 17-30).
+- Earlier the same day, before pipelining: at load 4-12, DMS 102.3 / 114.6 / 58.3 s against sf 55.1 / 31.5 / 29.1 s
+  (median **3.25x**), upload to ready 17.1 s; in the loaded hour 12:00-12:31 (load 18-34) DMS 214.0 / 228.3 / 212.4 s
+  against sf 137.4 / 205.3 / 79.5 s (1.56x). The one-process \`npm start\` before that (11:13-11:42, load 14-21): DMS
+  206.6 s median against sf 139.3 s (1.48x), 1,505 MB in one process.
+- The Local org stays over 512 MB (it keeps every record in memory: ~850-930 MB for 1,000,000 Accounts, as under the
+  sf import): the issue's third goal (records on disk or columnar), not done here.
 `;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
@@ -80,10 +87,11 @@ const text = [
   `(${fmt(sizeMb, 1)} MB CSV, bench/migrate/generate.ts); medians of ${runs} alternating runs.`,
   '',
   '- DMS: the built `dms start` (what `npm start` runs after its build; built into bench/out/e2e-dist) with a fresh data folder, free ports, its embedded',
-  '  Redis, CouchDB-compatible server and Local org; the file POSTed to `/api/v1/datasets` as the upload form sends it; when',
-  '  the dataset is ready, `POST /api/v1/migrations` (insert into Account on the Local org, the 8 columns mapped) and',
-  '  `/start`; timed from the first byte of the upload to `completed` (polled every 100 ms), then the success results',
-  '  CSV is downloaded outside the timer and must hold every row.',
+  '  Redis, CouchDB-compatible server and Local org; the file POSTed to `/api/v1/datasets` as the upload form sends it; as',
+  '  soon as the upload is answered, `POST /api/v1/migrations` (insert into Account on the Local org, the 8 columns',
+  '  mapped) and `/start`: the run follows the parse (pipelining, on by default); timed from the first byte of the upload',
+  '  to `completed` (polled every 100 ms), then the success results CSV is downloaded outside the timer and must hold',
+  '  every row. "Upload to ready" is measured in the same runs, while the run already writes.',
   '- Baseline: `sf data import bulk --file X --sobject Account --wait 30` into a fresh Local org (the built',
   '  `dms emulator`, a fresh data folder), the whole command (CLI start included).',
   '',
@@ -112,6 +120,8 @@ const text = [
   '',
   `\`node --import tsx bench/e2e/run.ts ${rows === 1_000_000 ? '--full' : rows} ${runs}\` (generates bench/out/migrate-accounts-<rows>.csv when`,
   'missing, builds the project into bench/out/e2e-dist, installs the sf CLI into its cache on first use; needs redis-server on PATH, as `npm start` does).',
+  'Pipelining on against off: `node --import tsx bench/e2e/follow-ab.ts 1000000 2`. CPU profiles of upload to ready:',
+  '`node --import tsx bench/e2e/profile-upload.ts 1000000` (profiles in bench/out/e2e-profiles).',
   '',
 ];
 writeFileSync(process.env.BENCH_RESULTS ?? 'bench/e2e/RESULTS.md', text.join('\n'));

@@ -7,6 +7,7 @@ export { receiveUpload } from './upload.js';
 export { parseDataset, type ParseOutcome } from './parse.js';
 export { reparseDataset, exportJobId } from './parse-job.js';
 export { cleanUpChunks, failedState, readyState, writeEndState } from './run-end.js';
+export { followable, followParse } from './followers.js';
 export { ParseOptions, parseOptionsFrom } from './parse-options.js';
 export { readRows, readIssues, type RowsPage, type IssuesPage } from './preview.js';
 export { progressChannel, subscribeProgress, publishProgress, isFinal, ParseProgress } from './progress.js';

@@ -71,6 +71,11 @@ export const DatasetDoc = z.object({
    * is written first; the deletion comes after, and the sweeper retries it when it failed.
    */
   cleanup: z.object({ run: z.number().int().nonnegative(), fromChunk: z.number().int().nonnegative() }).optional(),
+  /**
+   * Migrations started while the parse ran (they read chunks as they are stored): a failed parse keeps its chunks for
+   * them (their results read the rows they wrote); the chunks go with the dataset.
+   */
+  followers: z.array(z.string()).optional(),
 });
 export type DatasetDoc = z.infer<typeof DatasetDoc>;
 

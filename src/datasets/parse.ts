@@ -10,7 +10,7 @@ import { deleteChunks } from './chunk-store.js';
 import { CHUNK_ROWS, ChunkSink } from './chunk-sink.js';
 import { findDataset, updateDataset } from './dataset-store.js';
 import type { DatasetDoc } from './model.js';
-import { cleanUpChunks, failedState, readyState, writeEndState, type ParseFailure } from './run-end.js';
+import { cleanUpChunks, failedState, keepsChunks, readyState, writeEndState, type ParseFailure } from './run-end.js';
 import { readerOptionsFor } from './parse-options.js';
 import { publishProgress, type ParseProgress } from './progress.js';
 
@@ -93,7 +93,8 @@ export async function parseDataset(services: Services, datasetId: string, run: n
 
   const sink = new ChunkSink(store, datasetId);
   const profiler = new DatasetProfiler();
-  let lastDocUpdate = Date.now();
+  // The first chunk stored writes the columns at once: a migration may start on them while the parse goes on.
+  let lastDocUpdate = 0;
   let ready: DatasetDoc | undefined;
   try {
     const format = DATASET_FORMATS.find((f) => f === started.format);
@@ -104,7 +105,9 @@ export async function parseDataset(services: Services, datasetId: string, run: n
       void publish(progress('parsing', sink));
       if (Date.now() - lastDocUpdate < DOC_UPDATE_EVERY_MS) continue;
       lastDocUpdate = Date.now();
-      const still = await updateDataset(store, datasetId, (doc) => (mine(doc) ? { ...doc, progress: { bytesRead, rowsRead: sink.rowCount } } : undefined));
+      const columns = sink.columns;
+      const still = await updateDataset(store, datasetId, (doc) =>
+        (mine(doc) ? { ...doc, columns, progress: { bytesRead, rowsRead: sink.rowCount } } : undefined));
       if (!still) throw new Stopped();
       sizeBytes = still.sizeBytes;
     }
@@ -140,7 +143,8 @@ export async function parseDataset(services: Services, datasetId: string, run: n
  */
 async function stopped(services: Services, datasetId: string, run: number, log: Logger): Promise<ParseOutcome> {
   const doc = await findDataset(services.store, datasetId);
-  if (!doc || (doc.parseRun === run && doc.status === 'failed')) await deleteChunks(services.store, datasetId);
+  const failedHere = doc?.parseRun === run && doc.status === 'failed' && !keepsChunks(doc);
+  if (!doc || failedHere) await deleteChunks(services.store, datasetId);
   log.info('parse stopped: the dataset was deleted, failed or re-parsed meanwhile');
   return { outcome: 'skipped', reason: 'the dataset was deleted, failed or re-parsed meanwhile' };
 }

@@ -53,7 +53,10 @@ export const readyState = (doc: DatasetDoc, result: ParseResult): DatasetDoc => 
   cleanup: { run: doc.parseRun, fromChunk: result.chunkCount },
 });
 
-/** A failed dataset holds no rows; all of its run's chunks are to be deleted. */
+/**
+ * A failed dataset holds no rows; all of its run's chunks are to be deleted, unless a migration followed the parse
+ * (its batches and results read them): then they stay until the dataset is deleted.
+ */
 export const failedState = (doc: DatasetDoc, failure: ParseFailure): DatasetDoc => ({
   ...doc,
   status: 'failed',
@@ -64,8 +67,11 @@ export const failedState = (doc: DatasetDoc, failure: ParseFailure): DatasetDoc 
   chunkCount: 0,
   issueCount: 0,
   profile: [],
-  cleanup: { run: doc.parseRun, fromChunk: 0 },
+  cleanup: keepsChunks(doc) ? undefined : { run: doc.parseRun, fromChunk: 0 },
 });
+
+/** Chunks a migration read while the parse ran outlive a failed parse (see `followers`). */
+export const keepsChunks = (doc: DatasetDoc): boolean => (doc.followers?.length ?? 0) > 0;
 
 /**
  * Deletes the chunks a finished run left (its `cleanup`) and clears the mark. A failure is logged and left for the

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Services } from '../services.js';
 import { AppError, badRequest, notFound } from '../errors.js';
 import { isMissing, withRetry } from '../store/index.js';
 import { DatasetDoc } from '../datasets/model.js';
+import { followable, followParse } from '../datasets/followers.js';
 import { parsePipeline } from '../frame/index.js';
 import { describeObject, sessionFor } from '../salesforce/index.js';
 import { followColumns } from '../templates/index.js';
@@ -16,15 +18,39 @@ import { getMigration, saveMigration, updateMigration, withState } from './store
 
 export const newMigrationId = () => `mig-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
 
-async function readDataset(services: Services, id: string): Promise<DatasetDoc> {
+/** How long creating a run on a dataset still being parsed waits for its first chunk, which names the columns. */
+const COLUMNS_WAIT_MS = 10_000;
+const COLUMNS_POLL_MS = 200;
+
+const notReady = (doc: DatasetDoc) =>
+  new AppError('DATASET_NOT_READY', 409, `Dataset ${doc.name} is ${doc.status}; wait until it is ready.`);
+
+async function findDatasetDoc(services: Services, id: string): Promise<DatasetDoc> {
   await services.store.client.authorize();
   try {
-    const doc = DatasetDoc.parse(await withRetry(() => services.store.db('datasets').get(id)));
-    if (doc.status !== 'ready') throw new AppError('DATASET_NOT_READY', 409, `Dataset ${doc.name} is ${doc.status}; wait until it is ready.`);
-    return doc;
+    return DatasetDoc.parse(await withRetry(() => services.store.db('datasets').get(id)));
   } catch (error) {
     if (isMissing(error)) throw notFound(`Dataset ${id}`);
     throw error;
+  }
+}
+
+/**
+ * A ready dataset, or (when the run may follow the parse) one still being parsed whose columns are known: the parse
+ * writes them with its first chunk, so this waits a few seconds for them.
+ */
+async function readDataset(services: Services, id: string, follow: boolean): Promise<DatasetDoc> {
+  const deadline = Date.now() + COLUMNS_WAIT_MS;
+  for (;;) {
+    const doc = await findDatasetDoc(services, id);
+    if (doc.status === 'ready') return doc;
+    if (!follow || !followable(doc)) throw notReady(doc);
+    if (doc.columns.length > 0) return doc;
+    if (Date.now() > deadline) {
+      const message = `Dataset ${doc.name} is still being parsed and its columns are not known yet; try again in a few seconds.`;
+      throw new AppError('DATASET_COLUMNS_PENDING', 409, message);
+    }
+    await sleep(COLUMNS_POLL_MS);
   }
 }
 
@@ -50,7 +76,9 @@ async function readTemplate(services: Services, id: string): Promise<MigrationTe
  */
 export async function createMigration(services: Services, input: unknown, actor: string, extra: { parentId?: string } = {}): Promise<MigrationDoc> {
   const request = MigrationRequest.parse(input);
-  const dataset = await readDataset(services, request.datasetId);
+  // A production run waits for a second person's approval of a finished dataset: it never follows a parse.
+  const follow = request.options.followParse && !(await isProductionConnection(services, request.connectionId));
+  const dataset = await readDataset(services, request.datasetId, follow);
   const template = request.template ?? (await readTemplate(services, request.templateId as string));
   const pipeline = parsePipeline(template.pipeline);
   if (pipeline.some((step) => step.op === 'aggregate')) throw badRequest('An aggregate step summarises rows; a migration writes rows one to one. Remove it from the pipeline.');
@@ -75,7 +103,19 @@ export async function createMigration(services: Services, input: unknown, actor:
     parentId: extra.parentId, childIds: [], createdBy: actor, createdAt: new Date().toISOString(), updatedAt: new Date().toISOString(),
   };
   buildPreflight(describe, doc, template.mapping);
-  return saveMigration(services, withState(doc, 'created', actor));
+  return saveMigration(services, withState(await followIfParsing(services, doc, dataset), 'created', actor));
+}
+
+/**
+ * A run on a dataset still being parsed follows it (pipelining): row and chunk counts grow as batches are planned.
+ * A parse that ended meanwhile gives the usual counts (ready) or the refusal (failed).
+ */
+async function followIfParsing(services: Services, doc: MigrationDoc, dataset: DatasetDoc): Promise<MigrationDoc> {
+  if (dataset.status === 'ready') return doc;
+  const now = await followParse(services.store, dataset._id, doc._id);
+  if (followable(now)) return { ...doc, following: true, rowCount: 0, chunkCount: 0, totals: emptyTotals() };
+  if (now.status !== 'ready') throw notReady(now);
+  return { ...doc, rowCount: now.rowCount, chunkCount: now.chunkCount, totals: { ...emptyTotals(), rows: now.rowCount } };
 }
 
 /**

@@ -51,6 +51,11 @@ export const MigrationOptions = z.object({
   maxAttempts: z.number().int().min(1).max(10).default(5),
   /** Query the org back after the run completes and compare what it holds with what was sent (docs/reconciliation.md). */
   reconcile: z.boolean().default(true),
+  /**
+   * On a dataset still being parsed (a new upload), start at once and plan batches as its chunks are stored
+   * (pipelining, docs/migrations.md); off: the dataset must be ready.
+   */
+  followParse: z.boolean().default(true),
 });
 export type MigrationOptions = z.infer<typeof MigrationOptions>;
 
@@ -111,6 +116,10 @@ export const MigrationDoc = z.object({
   /** The pause reason by its catalogue key, for pages in the reader's language. */
   pauseMessage: RunMessage.optional(),
   batchCount: z.number().int().default(0),
+  /** Planning follows the dataset's parse: batches are added as chunks are stored, until the parse ends. */
+  following: z.boolean().optional(),
+  /** The followed parse failed: the run takes the rows stored before it and ends failed (DATASET_PARSE_FAILED). */
+  parseError: z.object({ code: z.string(), message: z.string() }).optional(),
   totals: Totals,
   apiBudget: z.object({ max: z.number(), remaining: z.number(), at: z.string(), source: z.string() }).optional(),
   parentId: z.string().optional(),

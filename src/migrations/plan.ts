@@ -9,10 +9,10 @@ import { reportState } from './progress.js';
 import { budgetShort } from './reasons.js';
 import { getMigration, saveMigration, withPause, withState } from './store.js';
 import { approvalHolds } from './approval.js';
+import { followDataset } from './follow-plan.js';
 
 export interface PlannedBatch { batch: number; fromRow: number; toRow: number; chunks: number[] }
-interface ChunkMeta { index: number; firstRow: number; rowCount: number }
-
+export interface ChunkMeta { index: number; firstRow: number; rowCount: number }
 /** Collections below the threshold (and never for hardDelete, which only Bulk offers). */
 export function resolveApiMode(migration: Pick<MigrationDoc, 'options' | 'operation' | 'rowCount'>): 'collections' | 'bulk' {
   if (migration.operation === 'hardDelete') return 'bulk';
@@ -38,6 +38,48 @@ export function estimateCalls(mode: 'collections' | 'bulk', rows: number, batche
   return mode === 'collections' ? Math.ceil(rows / 200) + batches : batches * 8;
 }
 
+export const batchSizeOf = (migration: Pick<MigrationDoc, 'options'>, apiMode: 'collections' | 'bulk'): number =>
+  migration.options.batchSize ?? (apiMode === 'collections' ? 2000 : 25_000);
+
+/** Stores the batch documents (a document that exists is kept: planning again creates nothing twice). */
+export async function storeBatches(services: Services, migrationId: string, planned: PlannedBatch[], apiMode: 'collections' | 'bulk'): Promise<void> {
+  const now = new Date().toISOString();
+  const docs: BatchDoc[] = planned.map((p) => ({
+    _id: batchId(migrationId, p.batch), kind: 'batch', migrationId, batch: p.batch, fromRow: p.fromRow, toRow: p.toRow, chunks: p.chunks,
+    state: 'pending', apiMode, bulkJobs: [], totals: { ...emptyTotals(), rows: p.toRow - p.fromRow + 1 }, calls: 0, beforeImages: false, beforeSlices: 0, revivals: 0, updatedAt: now,
+  }));
+  const db = services.store.db('migrations');
+  for (let i = 0; i < docs.length; i += 500) {
+    const results = await withRetry(() => db.bulk({ docs: docs.slice(i, i + 500) as never[] }));
+    const failed = results.filter((r) => r.error && r.error !== 'conflict');
+    if (failed.length > 0) throw new Error(`Could not store ${failed.length} batch documents: ${failed[0].reason ?? failed[0].error}`);
+  }
+}
+
+/** One batch job each, with deterministic ids (enqueueing again is harmless). */
+export async function enqueueBatches(services: Services, migrationId: string, planned: PlannedBatch[]): Promise<void> {
+  const jobs = planned.map((p) => ({ payload: { migrationId, batch: p.batch }, jobId: migrationJobId.batch(migrationId, p.batch) }));
+  await services.producer.enqueueMany('migration.batch', jobs);
+}
+
+/** The org's API allowance, and whether the run's calls would eat into its reserve. */
+export async function budgetFor(services: Services, migration: MigrationDoc, needed: number): Promise<{ budget: ApiBudget; short: boolean }> {
+  const session = await sessionFor(services, migration.connectionId);
+  const budget = await readApiBudget(services.redis, session).catch((thrown: unknown): ApiBudget => {
+    if (!toSalesforceError(thrown).dailyLimit) throw thrown;
+    return { max: session.usage?.limit ?? 0, remaining: 0, at: new Date().toISOString(), source: 'header' };
+  });
+  return { budget, short: budget.remaining - needed < reserveOf(budget) };
+}
+
+/** queued -> running, or paused when the budget is short (a control that changed the state meanwhile wins). */
+export function startedState(migration: MigrationDoc, needed: number, budget: ApiBudget, short: boolean): MigrationDoc {
+  if (migration.state !== 'queued') return migration;
+  return short
+    ? withPause(migration, 'system', budgetShort(needed, budget.remaining, budget.max, reserveOf(budget)))
+    : withState(migration, 'running', 'system');
+}
+
 async function chunkMeta(services: Services, migration: MigrationDoc): Promise<ChunkMeta[]> {
   await services.store.client.authorize();
   const page = await withRetry(() => services.store.db<ChunkDoc>('datasets').find({
@@ -56,45 +98,28 @@ async function chunkMeta(services: Services, migration: MigrationDoc): Promise<C
  */
 export async function planMigration(services: Services, migrationId: string): Promise<{ batches: number }> {
   let migration = await getMigration(services, migrationId);
+  // A run following a parse is planned until the parse ends, whatever its state meanwhile (paused, cancelling).
+  if (migration.following && migration.state !== 'queued') return followDataset(services, migration);
   if (migration.state !== 'queued' && migration.state !== 'running') return { batches: migration.batchCount };
   // A production run starts only while its approval holds (not expired, dataset and template unchanged).
   if (migration.state === 'queued' && !(await approvalHolds(services, migration))) return { batches: 0 };
+  if (migration.following) return followDataset(services, migration);
   const apiMode = resolveApiMode(migration);
-  const batchSize = migration.options.batchSize ?? (apiMode === 'collections' ? 2000 : 25_000);
+  const batchSize = batchSizeOf(migration, apiMode);
   const planned = planBatches(await chunkMeta(services, migration), batchSize);
-  const now = new Date().toISOString();
-  const docs: BatchDoc[] = planned.map((p) => ({
-    _id: batchId(migrationId, p.batch), kind: 'batch', migrationId, batch: p.batch, fromRow: p.fromRow, toRow: p.toRow, chunks: p.chunks,
-    state: 'pending', apiMode, bulkJobs: [], totals: { ...emptyTotals(), rows: p.toRow - p.fromRow + 1 }, calls: 0, beforeImages: false, beforeSlices: 0, revivals: 0, updatedAt: now,
-  }));
-  const db = services.store.db('migrations');
-  for (let i = 0; i < docs.length; i += 500) {
-    const results = await withRetry(() => db.bulk({ docs: docs.slice(i, i + 500) as never[] }));
-    const failed = results.filter((r) => r.error && r.error !== 'conflict');
-    if (failed.length > 0) throw new Error(`Could not store ${failed.length} batch documents: ${failed[0].reason ?? failed[0].error}`);
-  }
-  const session = await sessionFor(services, migration.connectionId);
-  const budget = await readApiBudget(services.redis, session).catch((thrown: unknown): ApiBudget => {
-    if (!toSalesforceError(thrown).dailyLimit) throw thrown;
-    return { max: session.usage?.limit ?? 0, remaining: 0, at: new Date().toISOString(), source: 'header' };
-  });
+  await storeBatches(services, migrationId, planned, apiMode);
   const needed = estimateCalls(apiMode, migration.rowCount, planned.length);
-  const short = budget.remaining - needed < reserveOf(budget);
+  const { budget, short } = await budgetFor(services, migration, needed);
 
   try {
     migration = { ...migration, apiMode, batchCount: planned.length, apiBudget: budget, totals: { ...emptyTotals(), rows: migration.rowCount } };
-    if (migration.state === 'queued') {
-      migration = short
-        ? withPause(migration, 'system', budgetShort(needed, budget.remaining, budget.max, reserveOf(budget)))
-        : withState(migration, 'running', 'system');
-    }
-    migration = await saveMigration(services, migration);
+    migration = await saveMigration(services, startedState(migration, needed, budget, short));
   } catch (error) {
     if (!isConflict(error)) throw error;
     migration = await getMigration(services, migrationId); // a control changed it meanwhile; its state wins
   }
   await reportState(services, migration);
-  await services.producer.enqueueMany('migration.batch', planned.map((p) => ({ payload: { migrationId, batch: p.batch }, jobId: migrationJobId.batch(migrationId, p.batch) })));
+  await enqueueBatches(services, migrationId, planned);
   if (planned.length === 0) await services.producer.enqueue('migration.finalize', { migrationId }, { jobId: migrationJobId.finalize(migrationId) });
   logger('migrations', { migrationId }).info({ batches: planned.length, apiMode, batchSize, budget }, 'migration planned');
   return { batches: planned.length };

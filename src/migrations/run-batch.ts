@@ -61,11 +61,21 @@ function skipRest(batch: BatchDoc, outcomes: Outcomes): void {
 
 /** Records the batch as finished for progress, and enqueues finalize once every batch is. */
 export async function afterBatch(services: Services, migration: MigrationDoc, batch: BatchDoc): Promise<void> {
-  await reportBatch(services, migration._id, { batch: batch.batch, state: batch.state, totals: batch.totals, salesforce: batch.bulkJobs.at(-1)?.state ?? (batch.apiMode === 'collections' ? 'collections' : undefined), jobId: batch.bulkJobs.at(-1)?.id });
-  const [, [, count]] = (await services.redis.multi().sadd(doneKey(migration._id), String(batch.batch)).scard(doneKey(migration._id)).expire(doneKey(migration._id), 30 * 24 * 3600).exec()) as [unknown, [unknown, number], unknown];
-  if (count >= migration.batchCount) {
-    await services.producer.enqueue('migration.finalize', { migrationId: migration._id }, { jobId: migrationJobId.finalize(migration._id) });
-  }
+  const last = batch.bulkJobs.at(-1);
+  const salesforce = last?.state ?? (batch.apiMode === 'collections' ? 'collections' : undefined);
+  await reportBatch(services, migration._id, { batch: batch.batch, state: batch.state, totals: batch.totals, salesforce, jobId: last?.id });
+  const key = doneKey(migration._id);
+  await services.redis.multi().sadd(key, String(batch.batch)).expire(key, 30 * 24 * 3600).exec();
+  // A run that followed a parse when this batch began may have more batches now: its count is read after the add
+  // above, and the planner reads the set after saving its last count, so one of the two sees the other.
+  await finalizeWhenDone(services, migration.following ? await getMigration(services, migration._id) : migration);
+}
+
+/** Enqueues finalize once every planned batch has ended (never while planning still follows a parse). */
+export async function finalizeWhenDone(services: Services, migration: MigrationDoc): Promise<void> {
+  if (migration.following) return;
+  if ((await services.redis.scard(doneKey(migration._id))) < migration.batchCount) return;
+  await services.producer.enqueue('migration.finalize', { migrationId: migration._id }, { jobId: migrationJobId.finalize(migration._id) });
 }
 
 /**

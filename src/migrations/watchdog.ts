@@ -41,9 +41,13 @@ async function lossOf(services: Services, queueName: 'migrations' | 'migration-b
   return 'its job is missing from the queue';
 }
 
-/** A queued run whose plan job BullMQ gave up on (its worker died while planning) is planned again: planning is idempotent. */
-async function ensurePlan(services: Services, migrationId: string): Promise<boolean> {
-  const jobId = migrationJobId.plan(migrationId);
+/**
+ * A queued run, or one whose planning follows a parse, whose plan job BullMQ gave up on (its worker died while
+ * planning) is planned again: planning is idempotent.
+ */
+async function ensurePlan(services: Services, migration: MigrationDoc): Promise<boolean> {
+  const migrationId = migration._id;
+  const jobId = migrationJobId.plan(migrationId, Math.max(migration.history.filter((h) => h.state === 'queued').length - 1, 0));
   const reason = await lossOf(services, 'migrations', jobId);
   if (!reason) return false;
   await services.producer.queue('migrations').remove(jobId);
@@ -82,9 +86,9 @@ export async function watchMigrations(services: Services): Promise<WatchReport> 
   const report: WatchReport = { migrations: 0, revived: [], finalized: [], stalled: [] };
   for (const migration of await activeMigrations(services)) {
     report.migrations++;
-    if (migration.state === 'queued') {
-      if (await ensurePlan(services, migration._id)) report.revived.push(`${migration._id}:plan`);
-      continue;
+    if (migration.state === 'queued' || migration.following) {
+      if (await ensurePlan(services, migration)) report.revived.push(`${migration._id}:plan`);
+      if (migration.state === 'queued') continue;
     }
     if (migration.batchCount === 0) continue; // planned without rows: finalize was enqueued with the plan
     const batches = await listBatches(services, migration._id, migration.batchCount);
@@ -95,7 +99,8 @@ export async function watchMigrations(services: Services): Promise<WatchReport> 
       const result = await reviveBatch(services, migration._id, batch.batch, reason);
       if (result === 'revived' || result === 'abandoned') report.revived.push(`${migration._id}:${batch.batch}`);
     }
-    if (open.length === 0 && batches.length === migration.batchCount && migration.state !== 'paused') {
+    const planned = !migration.following && batches.length === migration.batchCount;
+    if (open.length === 0 && planned && migration.state !== 'paused') {
       if (await ensureFinalize(services, migration._id)) report.finalized.push(migration._id);
     }
     if (await noticeStall(services, migration)) report.stalled.push(migration._id);

@@ -5,7 +5,7 @@ import { CliError, EXIT, usage, type ExitCode } from './exit.js';
 import { say } from './say.js';
 import { saveLogin } from './settings.js';
 import { transfers } from './transfers-command.js';
-import { listDatasets, uploadDataset, waitForDataset, type DatasetView } from './datasets.js';
+import { columnsKnown, listDatasets, uploadDataset, waitForDataset, type DatasetView } from './datasets.js';
 import { downloadDataset, formatOf, startExport } from './exports.js';
 import { listSchedules, scheduleLine, setSchedulePaused } from './schedules.js';
 import { downloadResults, exitCodeOf, readStatus, startMigration, summaryLine, waitForMigration, type StatusView } from './migrations.js';
@@ -73,8 +73,10 @@ async function migrate(argv: string[]): Promise<ExitCode> {
     throw usage(say('cli.usage.migrate'));
   }
   const ctx = await context(values, positionals);
+  // A new file's run starts once its columns are known and follows the parse (docs/migrations.md, "Pipelining").
+  const upload = async (file: string) => (await uploadDataset(ctx.api, file, ctx.progress)).id;
   const datasetId = values.dataset
-    ?? (await waitForDataset(ctx.api, (await uploadDataset(ctx.api, values.file as string, ctx.progress)).id, ctx.progress, ctx.timeoutSeconds)).id;
+    ?? (await waitForDataset(ctx.api, await upload(values.file as string), ctx.progress, ctx.timeoutSeconds, 'parse', columnsKnown)).id;
   const started = await startMigration(ctx.api, {
     datasetId, object: values.object, operation: values.operation, connection: values.connection ?? 'local',
     template: values.template, externalId: values['external-id'], name: values.name,

@@ -9,7 +9,7 @@ import { say } from './say.js';
 
 export interface DatasetView {
   id: string; name: string; status: string; rowCount: number; sizeBytes: number; format?: string; createdAt: string;
-  error?: { code: string; message: string }; progress?: { bytesRead: number; rowsRead: number };
+  error?: { code: string; message: string }; progress?: { bytesRead: number; rowsRead: number }; columns?: string[];
   /** Set on an exported dataset: the query, the API it ran with and the records Salesforce counted. */
   source?: { soql: string; api?: string; totalRows?: number };
 }
@@ -36,15 +36,20 @@ export async function uploadDataset(api: ApiClient, file: string, progress: Prog
   return (await res.json()) as DatasetView;
 }
 
+const ended = (d: DatasetView) => d.status === 'ready' || d.status === 'failed';
+
+/** A parse far enough for a migration to start and follow it: its columns are known (its first rows are stored). */
+export const columnsKnown = (d: DatasetView) => (d.columns?.length ?? 0) > 0;
+
 /**
- * Waits for a parse (an upload) or an export to end: ready, or exit 3 with the reader's message (which names the line
+ * Waits for a parse (an upload) or an export to end (or, with `enough`, until it says so): ready, or exit 3 with the reader's message (which names the line
  * and column) or Salesforce's.
  */
 export async function waitForDataset(
-  api: ApiClient, id: string, progress: Progress, timeoutSeconds?: number, kind: 'parse' | 'export' = 'parse',
+  api: ApiClient, id: string, progress: Progress, timeoutSeconds?: number, kind: 'parse' | 'export' = 'parse', enough = ended,
 ): Promise<DatasetView> {
   const read = () => api.json<DatasetView>('GET', `/api/v1/datasets/${encodeURIComponent(id)}`);
-  const done = await waitUntil(read, (d) => d.status === 'ready' || d.status === 'failed', {
+  const done = await waitUntil(read, (d) => ended(d) || enough(d), {
     what: say(kind === 'parse' ? 'cli.waitDataset' : 'cli.waitExport', { id }),
     timeoutSeconds,
     intervalMs: 500,
