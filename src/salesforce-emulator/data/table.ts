@@ -1,13 +1,18 @@
 import type { FieldDescribe } from '../describe/field.js';
 import type { ObjectSchema } from '../describe/schema.js';
+import { HashIndex, hashKey } from './hash-index.js';
+import { PagedInts } from './paged-ints.js';
+import { RecordFile } from './record-file.js';
+import { RowIds } from './row-ids.js';
 
 export type Value = string | number | boolean | null;
-/** A record: values by slot (slots are handed out to fields on first write, so rows stay short). */
+/** A record as read from the table: values by slot (slots are handed out to fields on first write). */
 export type Row = Value[];
 export type Undo = () => void;
 
-/** Maps a normalised field value to the id (or ids, when the field is not unique) holding it. */
-type ValueIndex = Map<string, string | string[]>;
+const FREE = 0;
+const LIVE = 1;
+const BINNED = 2;
 
 export function indexKey(field: FieldDescribe, value: Value): string | null {
   if (value === null || value === '') return null;
@@ -15,18 +20,28 @@ export function indexKey(field: FieldDescribe, value: Value): string | null {
   return field.caseSensitive ? text : text.toLowerCase();
 }
 
-/** The records of one sObject, compactly stored, with unique and lookup indexes. */
+/**
+ * The records of one sObject. Record versions live in an append-only file (RecordFile); memory holds only, per
+ * row number, the slot of its current version and its state, plus the id and field indexes in typed arrays, so
+ * millions of records fit in a few hundred MB. A Row handed out is a copy: change it, then put() it back.
+ */
 export class Table {
-  readonly rows = new Map<string, Row>();
-  /** The recycle bin: soft-deleted records (ENTITY_IS_DELETED), removed for good by hardDelete. */
-  readonly bin = new Map<string, Row>();
+  private readonly file = new RecordFile();
+  private readonly slots = new PagedInts(Uint32Array);
+  private readonly states = new PagedInts(Uint8Array);
+  private readonly ids = new RowIds();
   private readonly slotOf: Int32Array;
   private readonly slotFields: number[] = [];
-  private readonly indexes = new Map<number, ValueIndex>();
+  private readonly indexes = new Map<number, HashIndex>();
+  private rowCount = 0;
+  /** True while versions sit in the file in row order (no record rewritten), so a scan can stop early. */
+  private inRowOrder = true;
+  size = 0;
+  deletedCount = 0;
 
   constructor(readonly schema: ObjectSchema) {
     this.slotOf = new Int32Array(schema.fields.length).fill(-1);
-    for (const fi of schema.uniqueFields) this.indexes.set(fi, new Map());
+    for (const fi of schema.uniqueFields) this.indexes.set(fi, new HashIndex());
   }
 
   slot(fieldIndex: number): number {
@@ -50,113 +65,213 @@ export class Table {
     row[s] = value;
   }
 
+  /** Applies [fieldIndex, value, ...] pairs to a row (not stored until put). */
+  apply(row: Row, changes: Value[]): void {
+    for (let i = 0; i < changes.length; i += 2) this.set(row, changes[i] as number, changes[i + 1]);
+  }
+
   /** Field indexes that hold a value in at least one row (for dumps and persistence). */
   usedFields(): number[] {
     return [...this.slotFields];
   }
 
-  /** Ids whose `fieldIndex` equals `value` (case-insensitively unless the field is case-sensitive). */
-  lookup(fieldIndex: number, value: Value): string[] {
-    const key = indexKey(this.schema.fields[fieldIndex], value);
-    if (key === null) return [];
-    const hit = this.index(fieldIndex).get(key);
-    return hit === undefined ? [] : typeof hit === 'string' ? [hit] : hit;
+  private read(r: number): Row {
+    return JSON.parse(this.file.read(this.slots.get(r))) as Row;
   }
 
-  /** An id other than `selfId` holding `value` in `fieldIndex`, without allocating (unique checks on hot paths). */
+  has(id: string): boolean {
+    const r = this.ids.rowOf(id);
+    return r >= 0 && this.states.get(r) === LIVE;
+  }
+
+  /** A copy of the live record `id` (an 18-character id), or undefined. */
+  row(id: string): Row | undefined {
+    const r = this.ids.rowOf(id);
+    return r >= 0 && this.states.get(r) === LIVE ? this.read(r) : undefined;
+  }
+
+  /** The live or recycle-bin record `id`. */
+  find(id: string): { row: Row; deleted: boolean } | undefined {
+    const r = this.ids.rowOf(id);
+    const state = r < 0 ? FREE : this.states.get(r);
+    return state === FREE ? undefined : { row: this.read(r), deleted: state === BINNED };
+  }
+
+  isDeleted(id: string): boolean {
+    const r = this.ids.rowOf(id);
+    return r >= 0 && this.states.get(r) === BINNED;
+  }
+
+  /** Ids whose `fieldIndex` equals `value` (case-insensitively unless the field is case-sensitive), oldest first. */
+  lookup(fieldIndex: number, value: Value): string[] {
+    const found: number[] = [];
+    this.matchKey(fieldIndex, value, (r) => void found.push(r));
+    return found.sort((a, b) => a - b).map((r) => String(this.get(this.read(r), 0)));
+  }
+
+  /** An id other than `selfId` holding `value` in `fieldIndex` (unique checks on hot paths). */
   findOther(fieldIndex: number, value: Value, selfId: string | null): string | undefined {
-    const key = indexKey(this.schema.fields[fieldIndex], value);
-    if (key === null) return undefined;
-    const hit = this.index(fieldIndex).get(key);
-    if (hit === undefined || hit === selfId) return undefined;
-    return typeof hit === 'string' ? hit : hit.find((id) => id !== selfId);
+    let other: string | undefined;
+    this.matchKey(fieldIndex, value, (_r, row) => {
+      const id = String(this.get(row, 0));
+      if (id === selfId) return false;
+      other = id;
+      return true;
+    });
+    return other;
+  }
+
+  private matchKey(fieldIndex: number, value: Value, visit: (r: number, row: Row) => boolean | void): void {
+    const field = this.schema.fields[fieldIndex];
+    const key = indexKey(field, value);
+    if (key === null) return;
+    this.index(fieldIndex).candidates(hashKey(key), (r) => {
+      const row = this.read(r);
+      return indexKey(field, this.get(row, fieldIndex)) === key ? visit(r, row) : false;
+    });
   }
 
   /** Lookup indexes beyond the unique ones (e.g. Email, Name) are built on first use, then maintained. */
-  private index(fieldIndex: number): ValueIndex {
+  private index(fieldIndex: number): HashIndex {
     let index = this.indexes.get(fieldIndex);
     if (!index) {
-      index = new Map();
-      this.indexes.set(fieldIndex, index);
-      for (const [id, row] of this.rows) this.addKey(index, fieldIndex, this.get(row, fieldIndex), id);
+      const built = new HashIndex();
+      this.scanRows(false, (r, row) => this.indexValue(built, fieldIndex, r, row));
+      this.indexes.set(fieldIndex, built);
+      index = built;
     }
     return index;
   }
 
-  private addKey(index: ValueIndex, fieldIndex: number, value: Value, id: string): void {
-    const key = indexKey(this.schema.fields[fieldIndex], value);
-    if (key === null) return;
-    const hit = index.get(key);
-    if (hit === undefined) index.set(key, id);
-    else if (typeof hit === 'string') index.set(key, [hit, id]);
-    else hit.push(id);
+  private indexValue(index: HashIndex, fieldIndex: number, r: number, row: Row): void {
+    const key = indexKey(this.schema.fields[fieldIndex], this.get(row, fieldIndex));
+    if (key === null) index.remove(r);
+    else index.add(r, hashKey(key));
   }
 
-  private removeKey(index: ValueIndex, fieldIndex: number, value: Value, id: string): void {
-    const key = indexKey(this.schema.fields[fieldIndex], value);
-    if (key === null) return;
-    const hit = index.get(key);
-    if (hit === id) index.delete(key);
-    else if (Array.isArray(hit)) {
-      const rest = hit.filter((x) => x !== id);
-      if (rest.length === 1) index.set(key, rest[0]);
-      else index.set(key, rest);
-    }
-  }
-
-  private indexRow(id: string, row: Row, add: boolean): void {
+  private indexRow(r: number, row: Row | null): void {
     for (const [fi, index] of this.indexes) {
-      if (add) this.addKey(index, fi, this.get(row, fi), id);
-      else this.removeKey(index, fi, this.get(row, fi), id);
+      if (row) this.indexValue(index, fi, r, row);
+      else index.remove(r);
     }
   }
 
-  insert(id: string, row: Row, journal?: Undo[]): void {
-    this.rows.set(id, row);
-    this.indexRow(id, row, true);
-    journal?.push(() => this.remove(id, true));
+  private setState(r: number, state: number): void {
+    const before = this.states.get(r);
+    if (before === LIVE) this.size--;
+    if (before === BINNED) this.deletedCount--;
+    if (state === LIVE) this.size++;
+    if (state === BINNED) this.deletedCount++;
+    this.states.set(r, state);
   }
 
-  /** Applies [fieldIndex, value, ...] pairs to an existing row. */
-  update(id: string, row: Row, changes: Value[], journal?: Undo[]): void {
-    if (journal) {
-      const before = row.slice();
-      journal.push(() => {
-        this.indexRow(id, row, false);
-        row.length = 0;
-        row.push(...before);
-        this.indexRow(id, row, true);
-      });
-    }
-    for (let i = 0; i < changes.length; i += 2) {
-      const fi = changes[i] as number;
-      const index = this.indexes.get(fi);
-      if (index) {
-        this.removeKey(index, fi, this.get(row, fi), id);
-        this.addKey(index, fi, changes[i + 1], id);
-      }
-      this.set(row, fi, changes[i + 1]);
-    }
+  /** Stores `row` as the current version of `id` (a new record or a new version), live unless `deleted`. */
+  put(id: string, row: Row, journal?: Undo[], deleted = false): void {
+    let r = this.ids.rowOf(id);
+    const before = r < 0 ? FREE : this.states.get(r);
+    const beforeSlot = r < 0 ? 0 : this.slots.get(r);
+    if (r < 0 || before === FREE) {
+      if (r < 0) r = this.rowCount++;
+      this.ids.set(id, r);
+    } else this.inRowOrder = false;
+    if (r !== this.rowCount - 1) this.inRowOrder = false;
+    this.slots.set(r, this.file.append(r, JSON.stringify(row)));
+    this.setState(r, deleted ? BINNED : LIVE);
+    this.indexRow(r, deleted ? null : row);
+    journal?.push(() => this.restore(r, beforeSlot, before));
   }
 
-  /** Soft delete moves the row to the bin; hard delete drops it. */
-  remove(id: string, hard: boolean, journal?: Undo[]): void {
-    const row = this.rows.get(id) ?? this.bin.get(id);
-    if (!row) return;
-    const wasLive = this.rows.delete(id);
-    if (wasLive) this.indexRow(id, row, false);
-    this.bin.delete(id);
-    if (!hard) this.bin.set(id, row);
-    journal?.push(() => {
-      this.bin.delete(id);
-      if (wasLive) this.insert(id, row);
-      else this.bin.set(id, row);
+  private restore(r: number, slot: number, state: number): void {
+    this.slots.set(r, slot);
+    this.setState(r, state);
+    this.indexRow(r, state === LIVE ? this.read(r) : null);
+  }
+
+  /** Soft delete moves the record to the bin (storing `binned`, the row with IsDeleted set); hard delete drops it. */
+  remove(id: string, hard: boolean, journal?: Undo[], binned?: Row): void {
+    const r = this.ids.rowOf(id);
+    const state = r < 0 ? FREE : this.states.get(r);
+    if (state === FREE) return;
+    const slot = this.slots.get(r);
+    if (binned && !hard) this.put(id, binned, undefined, true);
+    else {
+      this.setState(r, hard ? FREE : BINNED);
+      this.indexRow(r, null);
+    }
+    journal?.push(() => this.restore(r, slot, state));
+  }
+
+  /**
+   * Visits current versions (live, and binned when `withDeleted`) in file order from slot `from`; `visit` returns
+   * true to stop. Returns where to go on, or -1 at the end.
+   */
+  private scanRows(withDeleted: boolean, visit: (r: number, row: Row) => boolean | void, from = 0): number {
+    return this.file.scan((r, slot, buffer, start, end) => {
+      if (this.slots.get(r) !== slot) return false;
+      const state = this.states.get(r);
+      if (state !== LIVE && !(withDeleted && state === BINNED)) return false;
+      return visit(r, JSON.parse(buffer.toString('utf8', start, end)) as Row);
+    }, from);
+  }
+
+  /**
+   * The rows passing `keep`, live ones first, each group in insertion order; at most `atMost` of them (a scan stops
+   * early only when the file is in row order).
+   */
+  select(keep: (row: Row) => boolean, withDeleted = false, atMost = Infinity): Row[] {
+    const live: [number, Row][] = [];
+    const binned: [number, Row][] = [];
+    const early = this.inRowOrder && !withDeleted;
+    this.scanRows(withDeleted, (r, row) => {
+      if (!keep(row)) return false;
+      (this.states.get(r) === LIVE ? live : binned).push([r, row]);
+      return early && live.length >= atMost;
     });
+    const ordered = (pairs: [number, Row][]) => (this.inRowOrder ? pairs : pairs.sort((a, b) => a[0] - b[0])).map((p) => p[1]);
+    return [...ordered(live), ...ordered(binned)];
+  }
+
+  count(keep: (row: Row) => boolean, withDeleted = false): number {
+    let n = 0;
+    this.scanRows(withDeleted, (_r, row) => void (keep(row) && n++));
+    return n;
+  }
+
+  /** Every current row (live and binned) in file order, `size` at a time, for persistence between awaits. */
+  *batches(size: number): Generator<Row[]> {
+    for (let from = 0; from >= 0;) {
+      const rows: Row[] = [];
+      from = this.scanRows(true, (_r, row) => rows.push(row) >= size, from);
+      if (rows.length > 0) yield rows;
+    }
+  }
+
+  /** Up to `limit` rows after skipping `offset`, in insertion order (live or binned), reading only those. */
+  page(offset: number, limit: number, deleted: boolean): Row[] {
+    const want = deleted ? BINNED : LIVE;
+    const out: Row[] = [];
+    let skipped = 0;
+    for (let r = 0; r < this.rowCount && out.length < limit; r++) {
+      if (this.states.get(r) !== want) continue;
+      if (skipped++ >= offset) out.push(this.read(r));
+    }
+    return out;
   }
 
   clear(): void {
-    this.rows.clear();
-    this.bin.clear();
+    this.file.clear();
+    this.slots.clear();
+    this.states.clear();
+    this.ids.clear();
     for (const index of this.indexes.values()) index.clear();
+    this.rowCount = 0;
+    this.size = 0;
+    this.deletedCount = 0;
+    this.inRowOrder = true;
+  }
+
+  close(): void {
+    this.clear();
+    this.file.close();
   }
 }

@@ -71,15 +71,14 @@ export class Evaluator {
     const where = this.rowFilter(table, inner.where, inner.alias, depth + 1);
     let ids: Set<string> | undefined;
     return () => {
-      ids ??= new Set(this.rows(table).filter(where).map(path.get).filter((v): v is string => typeof v === 'string'));
+      ids ??= new Set(this.matching(table, where).map(path.get).filter((v): v is string => typeof v === 'string'));
       return ids;
     };
   }
 
-  rows(table: Table): Row[] {
-    const rows = [...table.rows.values()];
-    if (this.queryAll) rows.push(...table.bin.values());
-    return rows;
+  /** The rows passing `where` (recycle-bin rows too with queryAll); at most `atMost` when order does not matter. */
+  matching(table: Table, where: Predicate<Row>, atMost = Infinity): Row[] {
+    return table.select(where, this.queryAll, atMost);
   }
 
   rowOrder(table: Table, orderBy: OrderItem[], alias?: string): SortKey<Row>[] {
@@ -120,7 +119,7 @@ export class Evaluator {
       name, table: child, columns,
       rowsOf: (parentId) => {
         const rows = child.lookup(fi, parentId)
-          .map((id) => child.rows.get(id))
+          .map((id) => child.row(id))
           .filter((r): r is Row => r !== undefined && where(r));
         return page(sortBy(rows, order), inner.offset, inner.limit);
       },
@@ -141,9 +140,10 @@ export class Evaluator {
       throw this.source.malformed(query.objectAt, reason);
     }
     const where = this.rowFilter(table, query.where, query.alias);
-    if (aggregate) return aggregateGroups(this, query, table, this.rows(table).filter(where));
+    if (aggregate) return aggregateGroups(this, query, table, this.matching(table, where));
     if (query.countOnly) {
-      const count = page(this.rows(table).filter(where), query.offset, query.limit).length;
+      const matched = table.count(where, this.queryAll);
+      const count = Math.max(0, Math.min(query.limit ?? Infinity, matched - (query.offset ?? 0)));
       return { query, table, kind: 'count', columns: [], rows: [], groups: [], totalSize: count };
     }
     const scope = {
@@ -151,7 +151,9 @@ export class Evaluator {
       child: (inner: SoqlQuery, at: number) => this.child(table, inner, at),
     };
     const columns = compileRowSelect(scope, query);
-    const sorted = sortBy(this.rows(table).filter(where), this.rowOrder(table, query.orderBy, query.alias));
+    const order = this.rowOrder(table, query.orderBy, query.alias);
+    const enough = order.length === 0 && query.limit !== undefined ? (query.offset ?? 0) + query.limit : Infinity;
+    const sorted = sortBy(this.matching(table, where, enough), order);
     const rows = page(sorted, query.offset, query.limit);
     return { query, table, kind: 'rows', columns, rows, groups: [], totalSize: rows.length };
   }
