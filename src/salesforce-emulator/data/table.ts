@@ -1,5 +1,6 @@
 import type { FieldDescribe } from '../describe/field.js';
 import type { ObjectSchema } from '../describe/schema.js';
+import { DictColumns } from './dict-columns.js';
 import { HashIndex, hashKey } from './hash-index.js';
 import { PagedInts } from './paged-ints.js';
 import { RecordFile } from './record-file.js';
@@ -33,6 +34,7 @@ export class Table {
   private readonly slotOf: Int32Array;
   private readonly slotFields: number[] = [];
   private readonly indexes = new Map<number, HashIndex>();
+  private readonly columns = new DictColumns();
   private rowCount = 0;
   /** True while versions sit in the file in row order (no record rewritten), so a scan can stop early. */
   private inRowOrder = true;
@@ -88,6 +90,16 @@ export class Table {
   row(id: string): Row | undefined {
     const r = this.ids.rowOf(id);
     return r >= 0 && this.states.get(r) === LIVE ? this.read(r) : undefined;
+  }
+
+  /** Copies of the live records among `ids` (18-character), each once, in insertion order. */
+  rowsOf(ids: string[]): Row[] {
+    const rows = new Set<number>();
+    for (const id of ids) {
+      const r = this.ids.rowOf(id);
+      if (r >= 0 && this.states.get(r) === LIVE) rows.add(r);
+    }
+    return [...rows].sort((a, b) => a - b).map((r) => this.read(r));
   }
 
   /** The live or recycle-bin record `id`. */
@@ -177,6 +189,7 @@ export class Table {
     if (r !== this.rowCount - 1) this.inRowOrder = false;
     this.slots.set(r, this.file.append(r, JSON.stringify(row)));
     this.setState(r, deleted ? BINNED : LIVE);
+    this.columns.write(r, row, this.slotFields.length);
     this.indexRow(r, deleted ? null : row);
     journal?.push(() => this.restore(r, beforeSlot, before));
   }
@@ -184,7 +197,9 @@ export class Table {
   private restore(r: number, slot: number, state: number): void {
     this.slots.set(r, slot);
     this.setState(r, state);
-    this.indexRow(r, state === LIVE ? this.read(r) : null);
+    const row = state === FREE ? null : this.read(r);
+    if (row) this.columns.write(r, row, this.slotFields.length);
+    this.indexRow(r, state === LIVE ? row : null);
   }
 
   /** Soft delete moves the record to the bin (storing `binned`, the row with IsDeleted set); hard delete drops it. */
@@ -215,10 +230,32 @@ export class Table {
   }
 
   /**
-   * The rows passing `keep`, live ones first, each group in insertion order; at most `atMost` of them (a scan stops
-   * early only when the file is in row order).
+   * Visits the rows passing `keep` in row order through the in-memory columns, when they hold every field in
+   * `fields`; false when they do not (the caller scans the file instead).
    */
-  select(keep: (row: Row) => boolean, withDeleted = false, atMost = Infinity): Row[] {
+  private columnScan(keep: (row: Row) => boolean, withDeleted: boolean, fields: number[] | undefined, visit: (r: number) => boolean | void): boolean {
+    const slots = fields?.map((fi) => this.slotOf[fi]).filter((s) => s >= 0);
+    if (!slots || !this.columns.covers(slots)) return false;
+    const probe: Row = new Array<Value>(this.slotFields.length).fill(null);
+    for (let r = 0; r < this.rowCount; r++) {
+      const state = this.states.get(r);
+      if (state !== LIVE && !(withDeleted && state === BINNED)) continue;
+      this.columns.fill(r, probe, slots);
+      if (keep(probe) && visit(r) === true) break;
+    }
+    return true;
+  }
+
+  /**
+   * The rows passing `keep`, live ones first, each group in insertion order; at most `atMost` of them (a file scan
+   * stops early only when the file is in row order). `fields`: the fields `keep` reads, if known.
+   */
+  select(keep: (row: Row) => boolean, withDeleted = false, atMost = Infinity, fields?: number[]): Row[] {
+    const hits: number[] = [];
+    if (this.columnScan(keep, withDeleted, fields, (r) => hits.push(r) >= atMost && !withDeleted)) {
+      const read = (state: number) => hits.filter((r) => this.states.get(r) === state).map((r) => this.read(r));
+      return withDeleted ? [...read(LIVE), ...read(BINNED)] : read(LIVE);
+    }
     const live: [number, Row][] = [];
     const binned: [number, Row][] = [];
     const early = this.inRowOrder && !withDeleted;
@@ -231,8 +268,9 @@ export class Table {
     return [...ordered(live), ...ordered(binned)];
   }
 
-  count(keep: (row: Row) => boolean, withDeleted = false): number {
+  count(keep: (row: Row) => boolean, withDeleted = false, fields?: number[]): number {
     let n = 0;
+    if (this.columnScan(keep, withDeleted, fields, () => void n++)) return n;
     this.scanRows(withDeleted, (_r, row) => void (keep(row) && n++));
     return n;
   }
@@ -264,6 +302,7 @@ export class Table {
     this.states.clear();
     this.ids.clear();
     for (const index of this.indexes.values()) index.clear();
+    this.columns.clear();
     this.rowCount = 0;
     this.size = 0;
     this.deletedCount = 0;
