@@ -1,6 +1,8 @@
 import { closeSync, ftruncateSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { decodeRow, encodeRow, encodedSize } from './row-codec.js';
+import type { Row } from './table.js';
 
 const HEADER = 8;
 const WRITE_BUFFER = 1 << 20;
@@ -21,7 +23,7 @@ function anonymousFile(): number {
 }
 
 /**
- * An append-only file of record versions: [row number u32][length u32][JSON bytes], each at an 8-byte boundary,
+ * An append-only file of record versions: [row number u32][length u32][row-codec bytes], each at an 8-byte boundary,
  * so a u32 "slot" (position / 8) addresses 32 GB. A version is never rewritten; the table keeps which slot is
  * current per row. Writes gather in a 1 MB buffer; reads that reach into it flush it first.
  */
@@ -47,15 +49,15 @@ export class RecordFile {
   }
 
   /** Appends one version of `row` and returns its slot. */
-  append(row: number, json: string): number {
-    const length = Buffer.byteLength(json);
+  append(row: number, values: Row): number {
+    const length = encodedSize(values);
     const size = (HEADER + length + 7) & ~7;
     if (this.pendingBytes + size > this.pending.length) this.flush();
     if (size > this.pending.length) this.pending = Buffer.allocUnsafe(size);
     const at = this.pendingBytes;
     this.pending.writeUInt32LE(row, at);
     this.pending.writeUInt32LE(length, at + 4);
-    this.pending.write(json, at + HEADER, 'utf8');
+    encodeRow(values, this.pending, at + HEADER);
     this.pendingBytes += size;
     const slot = this.end / 8;
     this.end += size;
@@ -69,8 +71,8 @@ export class RecordFile {
     this.pendingBytes = 0;
   }
 
-  /** The JSON text of the version at `slot`. */
-  read(slot: number): string {
+  /** The row stored at `slot`. */
+  read(slot: number): Row {
     const position = slot * 8;
     if (position + HEADER > this.flushed) this.flush();
     let got = readSync(this.fd, this.scratch, 0, this.scratch.length, position);
@@ -79,14 +81,14 @@ export class RecordFile {
       if (HEADER + length > this.scratch.length) this.scratch = Buffer.allocUnsafe(HEADER + length);
       got = readSync(this.fd, this.scratch, 0, HEADER + length, position);
     }
-    return this.scratch.toString('utf8', HEADER, HEADER + length);
+    return decodeRow(this.scratch, HEADER);
   }
 
   /**
-   * Walks the versions in file order from slot `from`; `visit(row, slot, buffer, start, end)` gets the JSON's byte
-   * range and returns true to stop. Returns the slot after the version that stopped it, or -1 at the end.
+   * Walks the versions in file order from slot `from`; `visit(row, slot, buffer, start)` gets where the encoded
+   * row starts in `buffer` and returns true to stop. Returns the slot after the version that stopped it, or -1 at the end.
    */
-  scan(visit: (row: number, slot: number, buffer: Buffer, start: number, end: number) => boolean | void, from = 0): number {
+  scan(visit: (row: number, slot: number, buffer: Buffer, start: number) => boolean | void, from = 0): number {
     this.flush();
     let buffer = Buffer.allocUnsafe(Math.min(SCAN_CHUNK, Math.max(this.end, HEADER)));
     let position = from * 8;
@@ -96,7 +98,7 @@ export class RecordFile {
       while (at + HEADER <= got) {
         const length = buffer.readUInt32LE(at + 4);
         if (at + HEADER + length > got) break;
-        const stop = visit(buffer.readUInt32LE(at), (position + at) / 8, buffer, at + HEADER, at + HEADER + length);
+        const stop = visit(buffer.readUInt32LE(at), (position + at) / 8, buffer, at + HEADER);
         at += (HEADER + length + 7) & ~7;
         if (stop === true) return (position + at) / 8;
       }

@@ -4,6 +4,7 @@ import { DictColumns } from './dict-columns.js';
 import { HashIndex, hashKey } from './hash-index.js';
 import { PagedInts } from './paged-ints.js';
 import { RecordFile } from './record-file.js';
+import { decodeRow, decodeSlots } from './row-codec.js';
 import { RowIds } from './row-ids.js';
 
 export type Value = string | number | boolean | null;
@@ -78,7 +79,7 @@ export class Table {
   }
 
   private read(r: number): Row {
-    return JSON.parse(this.file.read(this.slots.get(r))) as Row;
+    return this.file.read(this.slots.get(r));
   }
 
   has(id: string): boolean {
@@ -187,7 +188,7 @@ export class Table {
       this.ids.set(id, r);
     } else this.inRowOrder = false;
     if (r !== this.rowCount - 1) this.inRowOrder = false;
-    this.slots.set(r, this.file.append(r, JSON.stringify(row)));
+    this.slots.set(r, this.file.append(r, row));
     this.setState(r, deleted ? BINNED : LIVE);
     this.columns.write(r, row, this.slotFields.length);
     this.indexRow(r, deleted ? null : row);
@@ -217,16 +218,33 @@ export class Table {
   }
 
   /**
-   * Visits current versions (live, and binned when `withDeleted`) in file order from slot `from`; `visit` returns
-   * true to stop. Returns where to go on, or -1 at the end.
+   * Visits current versions (live, and binned when `withDeleted`) in file order from slot `from` that pass `keep`;
+   * `visit` returns true to stop. Returns where to go on, or -1 at the end. With `slots` (the slots `keep` reads),
+   * `keep` sees a row holding only those and only passing rows are decoded whole (not at all unless `whole`).
    */
-  private scanRows(withDeleted: boolean, visit: (r: number, row: Row) => boolean | void, from = 0): number {
-    return this.file.scan((r, slot, buffer, start, end) => {
+  private scanRows(
+    withDeleted: boolean, visit: (r: number, row: Row) => boolean | void, from = 0,
+    keep?: (row: Row) => boolean, slots?: number[], whole = true,
+  ): number {
+    const probe = slots && new Array<Value>(this.slotFields.length).fill(null);
+    return this.file.scan((r, slot, buffer, start) => {
       if (this.slots.get(r) !== slot) return false;
       const state = this.states.get(r);
       if (state !== LIVE && !(withDeleted && state === BINNED)) return false;
-      return visit(r, JSON.parse(buffer.toString('utf8', start, end)) as Row);
+      if (probe && slots) {
+        decodeSlots(buffer, start, slots, probe);
+        if (keep && !keep(probe)) return false;
+        return visit(r, whole ? decodeRow(buffer, start) : probe);
+      }
+      const row = decodeRow(buffer, start);
+      return keep && !keep(row) ? false : visit(r, row);
     }, from);
+  }
+
+  /** The slots of `fields` that rows hold, ascending; undefined when the fields are not known. */
+  private slotsOf(fields: number[] | undefined): number[] | undefined {
+    if (!fields) return undefined;
+    return [...new Set(fields.map((fi) => this.slotOf[fi]).filter((s) => s >= 0))].sort((a, b) => a - b);
   }
 
   /**
@@ -234,7 +252,7 @@ export class Table {
    * `fields`; false when they do not (the caller scans the file instead).
    */
   private columnScan(keep: (row: Row) => boolean, withDeleted: boolean, fields: number[] | undefined, visit: (r: number) => boolean | void): boolean {
-    const slots = fields?.map((fi) => this.slotOf[fi]).filter((s) => s >= 0);
+    const slots = this.slotsOf(fields);
     if (!slots || !this.columns.covers(slots)) return false;
     const probe: Row = new Array<Value>(this.slotFields.length).fill(null);
     for (let r = 0; r < this.rowCount; r++) {
@@ -260,10 +278,9 @@ export class Table {
     const binned: [number, Row][] = [];
     const early = this.inRowOrder && !withDeleted;
     this.scanRows(withDeleted, (r, row) => {
-      if (!keep(row)) return false;
       (this.states.get(r) === LIVE ? live : binned).push([r, row]);
       return early && live.length >= atMost;
-    });
+    }, 0, keep, this.slotsOf(fields));
     const ordered = (pairs: [number, Row][]) => (this.inRowOrder ? pairs : pairs.sort((a, b) => a[0] - b[0])).map((p) => p[1]);
     return [...ordered(live), ...ordered(binned)];
   }
@@ -271,7 +288,7 @@ export class Table {
   count(keep: (row: Row) => boolean, withDeleted = false, fields?: number[]): number {
     let n = 0;
     if (this.columnScan(keep, withDeleted, fields, () => void n++)) return n;
-    this.scanRows(withDeleted, (_r, row) => void (keep(row) && n++));
+    this.scanRows(withDeleted, () => void n++, 0, keep, this.slotsOf(fields), false);
     return n;
   }
 
