@@ -71,7 +71,10 @@ export class OrgClient {
         if (info.numberRecordsProcessed !== rows || info.numberRecordsFailed !== 0) {
           throw new Error(`job ${String(job.id)}: ${String(info.state)}, ${String(info.numberRecordsProcessed)} processed, ${String(info.numberRecordsFailed)} failed`);
         }
-        return rows / ((performance.now() - started) / 1000);
+        const rate = rows / ((performance.now() - started) / 1000);
+        // A finished job keeps its upload and per-row results until deleted, as a client that took its results does.
+        await this.call('DELETE', `/jobs/ingest/${String(job.id)}`);
+        return rate;
       }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }

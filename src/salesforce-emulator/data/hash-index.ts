@@ -2,6 +2,8 @@ import { PagedInts } from './paged-ints.js';
 
 const NOT_INDEXED = -2;
 const END = -1;
+/** Rows per bucket before the buckets double: chains stay short and the heads cost 2 bytes a row. */
+const LOAD = 2;
 
 /** FNV-1a over UTF-16 code units: a 32-bit fingerprint of an index key. */
 export function hashKey(key: string): number {
@@ -27,7 +29,7 @@ export class HashIndex {
 
   add(row: number, hash: number): void {
     if (this.next.get(row) !== NOT_INDEXED) this.remove(row);
-    if (this.count >= this.heads.length) this.grow();
+    if (this.count >= this.heads.length * LOAD) this.grow();
     const slot = hash & (this.heads.length - 1);
     this.hashes.set(row, hash);
     this.next.set(row, this.heads[slot]);
