@@ -1,7 +1,6 @@
-import type { FieldDescribe } from '../describe/field.js';
 import type { ObjectSchema } from '../describe/schema.js';
 import { DictColumns } from './dict-columns.js';
-import { HashIndex, hashKey } from './hash-index.js';
+import { FieldIndexes } from './field-indexes.js';
 import { PagedInts } from './paged-ints.js';
 import { RecordFile } from './record-file.js';
 import { decodeRow, decodeSlots } from './row-codec.js';
@@ -16,11 +15,7 @@ const FREE = 0;
 const LIVE = 1;
 const BINNED = 2;
 
-export function indexKey(field: FieldDescribe, value: Value): string | null {
-  if (value === null || value === '') return null;
-  const text = String(value);
-  return field.caseSensitive ? text : text.toLowerCase();
-}
+export { indexKey } from './field-indexes.js';
 
 /**
  * The records of one sObject. Record versions live in an append-only file (RecordFile); memory holds only, per
@@ -34,7 +29,7 @@ export class Table {
   private readonly ids = new RowIds();
   private readonly slotOf: Int32Array;
   private readonly slotFields: number[] = [];
-  private readonly indexes = new Map<number, HashIndex>();
+  private readonly indexes: FieldIndexes;
   private readonly columns = new DictColumns();
   private rowCount = 0;
   /** True while versions sit in the file in row order (no record rewritten), so a scan can stop early. */
@@ -44,7 +39,12 @@ export class Table {
 
   constructor(readonly schema: ObjectSchema) {
     this.slotOf = new Int32Array(schema.fields.length).fill(-1);
-    for (const fi of schema.uniqueFields) this.indexes.set(fi, new HashIndex());
+    this.indexes = new FieldIndexes({
+      schema,
+      get: (row, fi) => this.get(row, fi),
+      rowAt: (r) => this.read(r),
+      eachLive: (visit) => void this.scanRows(false, (r, row) => void visit(r, row)),
+    });
   }
 
   slot(fieldIndex: number): number {
@@ -118,55 +118,20 @@ export class Table {
   /** Ids whose `fieldIndex` equals `value` (case-insensitively unless the field is case-sensitive), oldest first. */
   lookup(fieldIndex: number, value: Value): string[] {
     const found: number[] = [];
-    this.matchKey(fieldIndex, value, (r) => void found.push(r));
+    this.indexes.match(fieldIndex, value, (r) => void found.push(r));
     return found.sort((a, b) => a - b).map((r) => String(this.get(this.read(r), 0)));
   }
 
   /** An id other than `selfId` holding `value` in `fieldIndex` (unique checks on hot paths). */
   findOther(fieldIndex: number, value: Value, selfId: string | null): string | undefined {
     let other: string | undefined;
-    this.matchKey(fieldIndex, value, (_r, row) => {
+    this.indexes.match(fieldIndex, value, (_r, row) => {
       const id = String(this.get(row, 0));
       if (id === selfId) return false;
       other = id;
       return true;
     });
     return other;
-  }
-
-  private matchKey(fieldIndex: number, value: Value, visit: (r: number, row: Row) => boolean | void): void {
-    const field = this.schema.fields[fieldIndex];
-    const key = indexKey(field, value);
-    if (key === null) return;
-    this.index(fieldIndex).candidates(hashKey(key), (r) => {
-      const row = this.read(r);
-      return indexKey(field, this.get(row, fieldIndex)) === key ? visit(r, row) : false;
-    });
-  }
-
-  /** Lookup indexes beyond the unique ones (e.g. Email, Name) are built on first use, then maintained. */
-  private index(fieldIndex: number): HashIndex {
-    let index = this.indexes.get(fieldIndex);
-    if (!index) {
-      const built = new HashIndex();
-      this.scanRows(false, (r, row) => this.indexValue(built, fieldIndex, r, row));
-      this.indexes.set(fieldIndex, built);
-      index = built;
-    }
-    return index;
-  }
-
-  private indexValue(index: HashIndex, fieldIndex: number, r: number, row: Row): void {
-    const key = indexKey(this.schema.fields[fieldIndex], this.get(row, fieldIndex));
-    if (key === null) index.remove(r);
-    else index.add(r, hashKey(key));
-  }
-
-  private indexRow(r: number, row: Row | null): void {
-    for (const [fi, index] of this.indexes) {
-      if (row) this.indexValue(index, fi, r, row);
-      else index.remove(r);
-    }
   }
 
   private setState(r: number, state: number): void {
@@ -191,7 +156,7 @@ export class Table {
     this.slots.set(r, this.file.append(r, row));
     this.setState(r, deleted ? BINNED : LIVE);
     this.columns.write(r, row, this.slotFields.length);
-    this.indexRow(r, deleted ? null : row);
+    this.indexes.update(r, deleted ? null : row);
     journal?.push(() => this.restore(r, beforeSlot, before));
   }
 
@@ -200,7 +165,7 @@ export class Table {
     this.setState(r, state);
     const row = state === FREE ? null : this.read(r);
     if (row) this.columns.write(r, row, this.slotFields.length);
-    this.indexRow(r, state === LIVE ? row : null);
+    this.indexes.update(r, state === LIVE ? row : null);
   }
 
   /** Soft delete moves the record to the bin (storing `binned`, the row with IsDeleted set); hard delete drops it. */
@@ -212,7 +177,7 @@ export class Table {
     if (binned && !hard) this.put(id, binned, undefined, true);
     else {
       this.setState(r, hard ? FREE : BINNED);
-      this.indexRow(r, null);
+      this.indexes.update(r, null);
     }
     journal?.push(() => this.restore(r, slot, state));
   }
@@ -318,7 +283,7 @@ export class Table {
     this.slots.clear();
     this.states.clear();
     this.ids.clear();
-    for (const index of this.indexes.values()) index.clear();
+    this.indexes.clear();
     this.columns.clear();
     this.rowCount = 0;
     this.size = 0;
