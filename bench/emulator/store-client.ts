@@ -24,6 +24,19 @@ export function contactCsv(from: number, to: number): string {
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * fetch, tried once more when the org closed a kept-alive socket just as the request went out (undici's
+ * "other side closed" under heavy load): no answer came, so the call did not reach the org.
+ */
+async function fetchRetrying(url: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (error) {
+    if ((error as { cause?: { code?: string } }).cause?.code !== 'UND_ERR_SOCKET') throw error;
+    return fetch(url, init);
+  }
+}
+
 export class OrgClient {
   private constructor(readonly url: string, private readonly token: string) {}
 
@@ -39,7 +52,7 @@ export class OrgClient {
   async call(method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
     const headers = { Authorization: `Bearer ${this.token}`, 'Content-Type': 'application/json' };
     const init = { method, headers, body: body === undefined ? undefined : JSON.stringify(body) };
-    const res = await fetch(`${this.url}/services/data/v62.0${path}`, init);
+    const res = await fetchRetrying(`${this.url}/services/data/v62.0${path}`, init);
     const text = await res.text();
     if (res.status >= 400) throw new Error(`${method} ${path} answered ${res.status}: ${text.slice(0, 300)}`);
     return { status: res.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
@@ -59,7 +72,7 @@ export class OrgClient {
   /** One Bulk 2.0 insert job with `csv` as its one upload; returns processing rows/s (UploadComplete -> JobComplete). */
   async bulkInsert(object: string, csv: string, rows: number): Promise<number> {
     const { json: job } = await this.call('POST', '/jobs/ingest', { object, operation: 'insert' });
-    const put = await fetch(`${this.url}/services/data/v62.0/jobs/ingest/${String(job.id)}/batches`, {
+    const put = await fetchRetrying(`${this.url}/services/data/v62.0/jobs/ingest/${String(job.id)}/batches`, {
       method: 'PUT', headers: { Authorization: `Bearer ${this.token}`, 'Content-Type': 'text/csv' }, body: csv,
     });
     if (put.status !== 201) throw new Error(`upload answered ${put.status}`);

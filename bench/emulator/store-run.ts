@@ -32,6 +32,7 @@ function extractBaseline(): string {
 
 async function startOrg(root: string) {
   const child = spawn(process.execPath, ['--import', 'tsx', 'bench/emulator/store-org.ts', root], { stdio: ['ignore', 'pipe', 'inherit'] });
+  process.once('exit', () => child.kill('SIGTERM'));
   const lines = createInterface({ input: child.stdout });
   for await (const line of lines) {
     if (line.startsWith('{')) return { child, url: (JSON.parse(line) as { url: string }).url };

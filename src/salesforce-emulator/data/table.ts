@@ -155,7 +155,7 @@ export class Table {
     if (r !== this.rowCount - 1) this.inRowOrder = false;
     this.slots.set(r, this.file.append(r, row));
     this.setState(r, deleted ? BINNED : LIVE);
-    this.columns.write(r, row, this.slotFields.length);
+    this.columns.write(r, row, this.slotFields.length, this.rowCount);
     this.indexes.update(r, deleted ? null : row);
     journal?.push(() => this.restore(r, beforeSlot, before));
   }
@@ -164,7 +164,7 @@ export class Table {
     this.slots.set(r, slot);
     this.setState(r, state);
     const row = state === FREE ? null : this.read(r);
-    if (row) this.columns.write(r, row, this.slotFields.length);
+    if (row) this.columns.write(r, row, this.slotFields.length, this.rowCount);
     this.indexes.update(r, state === LIVE ? row : null);
   }
 
