@@ -8,7 +8,6 @@ import { execSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { accountCsv, contactCsv, OrgClient } from './store-client.js';
 
 const records = Number(process.argv[2] ?? 10_000_000);
@@ -33,11 +32,20 @@ function extractBaseline(): string {
 async function startOrg(root: string) {
   const child = spawn(process.execPath, ['--import', 'tsx', 'bench/emulator/store-org.ts', root], { stdio: ['ignore', 'pipe', 'inherit'] });
   process.once('exit', () => child.kill('SIGTERM'));
-  const lines = createInterface({ input: child.stdout });
-  for await (const line of lines) {
-    if (line.startsWith('{')) return { child, url: (JSON.parse(line) as { url: string }).url };
-  }
-  throw new Error(`the org from ${root} did not start`);
+  child.once('exit', (code, signal) => {
+    if (code !== 0 && signal !== 'SIGTERM') console.error(`the org from ${root} ended: code ${code}, signal ${signal}`);
+  });
+  // Keep reading its stdout to the end: a pipe nobody reads would stall (or break) the org's log writes.
+  let text = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      const line = text.split('\n').find((l) => l.startsWith('{'));
+      if (line) resolve((JSON.parse(line) as { url: string }).url);
+    });
+    child.once('exit', () => reject(new Error(`the org from ${root} did not start`)));
+  });
+  return { child, url };
 }
 
 async function load(org: OrgClient, pid: number, total: number): Promise<{ rates: number[]; perCpuSecond: number }> {
@@ -102,6 +110,8 @@ async function measure(label: string, root: string, total: number): Promise<Reco
 }
 
 const baselineRoot = extractBaseline();
+// The large load first: it is the figure the issue asks for, and the longest.
+const newN = records === baselineRecords ? undefined : await measure('record file store', '.', records);
 const olds: Record<string, number>[] = [];
 const news: Record<string, number>[] = [];
 for (let round = 0; round < rounds; round++) {
@@ -111,7 +121,7 @@ for (let round = 0; round < rounds; round++) {
 const medians = (runs: Record<string, number>[]) => Object.fromEntries(Object.keys(runs[0]).map((k) => [k, median(runs.map((r) => r[k]))]));
 const old1 = medians(olds);
 const new1 = medians(news);
-const newN = records === baselineRecords ? new1 : await measure('record file store', '.', records);
+const large = newN ?? new1;
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const rows: [string, string, number][] = [
@@ -143,7 +153,7 @@ const lines = [
   `| measure | old store, ${fmt(baselineRecords)} | record file, ${fmt(baselineRecords)} | ratio new/old | record file, ${fmt(records)} | ratio to old at ${fmt(baselineRecords)} |`,
   '|---|---|---|---|---|---|',
   ...rows.map(([name, key, digits]) => `| ${name} | ${fmt(old1[key], digits)} | ${fmt(new1[key], digits)} | ${fmt(new1[key] / old1[key], 2)} | `
-    + `${fmt(newN[key], digits)} | ${fmt(newN[key] / old1[key], 2)} |`),
+    + `${fmt(large[key], digits)} | ${fmt(large[key] / old1[key], 2)} |`),
   '',
   'Reproduce: `node --import tsx bench/emulator/store-run.ts [records] [baselineRecords] [baselineRef]`.',
   '',
