@@ -3,7 +3,7 @@
 // id) and full-scan COUNT()s, and reads the org process's RSS. The same run measures the store of an older commit
 // (default: the last commit before the record file) at a size it holds, as the baseline.
 // Old and new alternate `rounds` times at the baseline size (medians), then the new store loads `records` once.
-// Usage: node --import tsx bench/emulator/store-run.ts [records=10000000] [baselineRecords=1000000] [baselineRef=10cb3e8] [rounds=2]
+// Usage: [BENCH_ORG_NODE_ARGS=--max-old-space-size=160] node --import tsx bench/emulator/store-run.ts [records=10000000] [baselineRecords=1000000] [baselineRef=10cb3e8] [rounds=2]
 import { execSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,8 +29,13 @@ function extractBaseline(): string {
   return dir;
 }
 
+/** Node flags for the record-file org (e.g. `--max-old-space-size=160`); the old store needs its default heap. */
+const newOrgNodeArgs = (process.env.BENCH_ORG_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
 async function startOrg(root: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/emulator/store-org.ts', root], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const nodeArgs = root === '.' ? newOrgNodeArgs : [];
+  const args = [...nodeArgs, '--import', 'tsx', 'bench/emulator/store-org.ts', root];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   process.once('exit', () => child.kill('SIGTERM'));
   child.once('exit', (code, signal) => {
     if (code !== 0 && signal !== 'SIGTERM') console.error(`the org from ${root} ended: code ${code}, signal ${signal}`);
@@ -149,6 +154,7 @@ const lines = [
   `Measured ${new Date().toISOString().slice(0, 16)} UTC on the shared 2-core machine (other helpers' work: see the load average).`,
   `At ${fmt(baselineRecords)}: old and new alternate ${rounds} times, each figure the median over the runs of the medians of`,
   `its repeated calls; at ${fmt(records)}: one run. describe does not touch records: it shows how busy the machine was.`,
+  `Node flags of the record-file org: ${newOrgNodeArgs.join(' ') || 'none'} (BENCH_ORG_NODE_ARGS).`,
   '',
   `| measure | old store, ${fmt(baselineRecords)} | record file, ${fmt(baselineRecords)} | ratio new/old | record file, ${fmt(records)} | ratio to old at ${fmt(baselineRecords)} |`,
   '|---|---|---|---|---|---|',
