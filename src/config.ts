@@ -112,6 +112,8 @@ const EnvSchema = z.object({
   UPLOAD_MAX_BYTES: intFrom('UPLOAD_MAX_BYTES', 1024 * 1024 * 1024, 1),
   SALESFORCE_EMULATOR: boolFrom('SALESFORCE_EMULATOR', true),
   EMULATOR_PORT: intFrom('EMULATOR_PORT', 0),
+  /** A JSON file of the embedded Local org's record types (`dms emulator --record-types`). */
+  EMULATOR_RECORD_TYPES: z.string().min(1).optional(),
   LOCAL_ORG_URL: urlFrom('LOCAL_ORG_URL', ['http:', 'https:']),
   SECRET_KEY: z
     .string()
@@ -146,7 +148,7 @@ export interface Config {
   migrations: { watchdogMs: number; batchRevivals: number; stalledAfterMs: number };
   uploadMaxBytes: number;
   /** `enabled`: `npm start` embeds the emulator; `localOrgUrl`: where the Local org answers (set by start, or LOCAL_ORG_URL). */
-  emulator: { enabled: boolean; port: number; localOrgUrl?: string };
+  emulator: { enabled: boolean; port: number; localOrgUrl?: string; recordTypesFile?: string };
   secretKey?: Buffer;
   sessionSecret?: string;
   initialAdmin?: { user: string; password: string };
@@ -210,7 +212,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     migrations: { watchdogMs: e.MIGRATION_WATCHDOG_MS, batchRevivals: e.MIGRATION_BATCH_REVIVALS, stalledAfterMs: e.MIGRATION_STALLED_AFTER_MS },
     uploadMaxBytes: e.UPLOAD_MAX_BYTES,
-    emulator: { enabled: e.SALESFORCE_EMULATOR, port: e.EMULATOR_PORT, localOrgUrl: e.LOCAL_ORG_URL },
+    emulator: {
+      enabled: e.SALESFORCE_EMULATOR, port: e.EMULATOR_PORT, localOrgUrl: e.LOCAL_ORG_URL,
+      recordTypesFile: e.EMULATOR_RECORD_TYPES,
+    },
     secretKey: e.SECRET_KEY ? Buffer.from(e.SECRET_KEY, 'base64') : undefined,
     sessionSecret: e.SESSION_SECRET,
     initialAdmin: e.DMS_ADMIN_USER && e.DMS_ADMIN_PASSWORD ? { user: e.DMS_ADMIN_USER, password: e.DMS_ADMIN_PASSWORD } : undefined,

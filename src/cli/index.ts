@@ -10,7 +10,7 @@ Commands:
   web        the web process only (needs REDIS_URL and COUCHDB_URL, or VCAP_SERVICES)
   worker     a worker process only (same settings as web)
   create-user NAME --role viewer|operator|admin [--password-stdin]   add a user (the first admin, for instance)
-  emulator   the Salesforce emulator alone: dms emulator [--port N] [--data DIR] [--describe DIR] [--jwt-cert FILE] [--inspect]
+  emulator   the Salesforce emulator alone: dms emulator [--port N] [--data DIR] [--describe DIR] [--record-types FILE] [--jwt-cert FILE] [--inspect]
 
 Client commands (against a running DMS; see docs/automation.md):
   login URL [--token TOKEN]                     save the server and an API token (read from stdin without --token)

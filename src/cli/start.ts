@@ -54,7 +54,11 @@ export async function startSupervisor(config: Config): Promise<void> {
       const url = `http://127.0.0.1:${config.emulator.port || (await freePort())}`;
       backing.push(await superviseChild({
         name: 'Local org', command: process.execPath, env: childEnvironment(env), ready: answers(url, true), readyTimeoutMs: 60_000,
-        args: [...process.execArgv, process.argv[1], 'emulator', '--port', new URL(url).port, '--data', join(config.dataDir, 'emulator')],
+        args: [
+          ...process.execArgv, process.argv[1], 'emulator',
+          '--port', new URL(url).port, '--data', join(config.dataDir, 'emulator'),
+          ...(config.emulator.recordTypesFile ? ['--record-types', config.emulator.recordTypesFile] : []),
+        ],
       }));
       env.LOCAL_ORG_URL = url;
     }

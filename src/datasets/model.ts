@@ -44,6 +44,8 @@ export const DatasetDoc = z.object({
   blobId: z.string(),
   /** Set for an export: the query its rows came from. */
   source: QuerySource.optional(),
+  /** Set for a dataset a transfer fills (`exporting` until it ends): the transfer, not the sweeper, owns its status. */
+  transferId: z.string().optional(),
   uploadedBy: z.string(),
   createdAt: z.string(),
   updatedAt: z.string(),

@@ -76,6 +76,7 @@ export async function sweepDatasets(services: Services, now = Date.now()): Promi
   const report: SweepReport = { failed: [], cleaned: [] };
   for (const status of ACTIVE) {
     for await (const doc of datasetsInStatus(store, status)) {
+      if (doc.transferId) continue;
       const job = doc.status === 'exporting'
         ? await jobLiveness(producer, 'dataset.export', exportJobId(doc))
         : await jobLiveness(producer, 'dataset.parse', parseJobId(doc));

@@ -54,7 +54,7 @@ export async function startCloudantLimitsProxy(
   const prefix = upstream.pathname.replace(/\/$/, '');
   const refused: CloudantLimitsProxy['refused'] = { too_large: 0, document_too_large: 0, attachment_too_large: 0 };
 
-  const forward = (req: IncomingMessage, res: ServerResponse, body?: Buffer) => {
+  const forward = (req: IncomingMessage, res: ServerResponse, body?: Buffer, retried = false) => {
     const headers = { ...req.headers, host: upstream.host };
     if (body) {
       delete headers['transfer-encoding'];
@@ -66,8 +66,13 @@ export async function startCloudantLimitsProxy(
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(res);
     });
-    // The server went away: the client sees its connection drop, as it would without the proxy.
-    out.on('error', () => res.destroy());
+    out.on('error', (error: NodeJS.ErrnoException) => {
+      // A kept-alive socket the server closed as it was reused: nothing reached the server, so send once more
+      // (the body is buffered, or there is none). Under load this race cut a client's request now and then.
+      if (out.reusedSocket && error.code === 'ECONNRESET' && !retried && !res.headersSent) return forward(req, res, body ?? Buffer.alloc(0), true);
+      // The server went away: the client sees its connection drop, as it would without the proxy.
+      res.destroy();
+    });
     if (body) out.end(body);
     else req.pipe(out);
   };

@@ -1,11 +1,11 @@
 import type { Store } from '../store/index.js';
-import { Batcher, ChunkSink, CsvPages, DatasetProfiler, type ChunkValue, type RowBatch } from '../datasets/index.js';
+import { Batcher, ChunkSink, CsvPages, DatasetProfiler, type RowBatch } from '../datasets/index.js';
 
 /** Rows per batch: small, so that rows are encoded into their chunk and freed young (as the parse job does). */
 const BATCH_ROWS = 500;
 
 /** A REST record's value at `Account.Owner.Name` (keys matched without case: the query may spell them otherwise). */
-function valueAt(record: Record<string, unknown>, path: string): ChunkValue {
+export function valueAt(record: Record<string, unknown>, path: string): string | null {
   let value: unknown = record;
   for (const segment of path.split('.')) {
     if (value === null || typeof value !== 'object') return null;

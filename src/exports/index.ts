@@ -4,3 +4,4 @@ export { buildSoql, quoted as soqlString } from './build-soql.js';
 export { createExport, checkExport, describeLoader } from './create-export.js';
 export { runExport, type ExportOutcome } from './run-export.js';
 export { exportFieldChoices, type FieldChoice } from './field-choices.js';
+export { valueAt as recordValueAt } from './export-sink.js';

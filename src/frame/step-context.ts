@@ -13,6 +13,8 @@ export const ROW_ISSUE_CODES = {
   castInvalidDate: 'CAST_INVALID_DATE',
   regexValueTooLong: 'REGEX_VALUE_TOO_LONG',
   valueMapUnmapped: 'VALUE_MAP_UNMAPPED',
+  /** An org-to-org plan's record type (by DeveloperName) that the target org lacks (a valueMap the plan builds). */
+  recordTypeMissing: 'RECORD_TYPE_MISSING',
   deriveExpressionError: 'DERIVE_EXPRESSION_ERROR',
   aggregateNotANumber: 'AGGREGATE_NOT_A_NUMBER',
   lookupNotFound: 'LOOKUP_NOT_FOUND',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ROW_ISSUE_CODES } from './step-context.js';
 
 /** A literal a step may write into a cell (JSON has no dates: dates are 'YYYY-MM-DD' strings). */
 export const Literal = z.union([z.string(), z.number(), z.boolean(), z.null()]);
@@ -67,6 +68,11 @@ export const PipelineStep = z.discriminatedUnion('op', [
     caseInsensitive: z.boolean().optional(),
     /** What unmapped values become: kept as they are (default), or null with a row issue. */
     otherwise: z.enum(['keep', 'null']).optional(),
+    /** The row issue of an unmapped value (default VALUE_MAP_UNMAPPED); `{value}` in the message is the value. */
+    unmapped: z.object({
+      code: z.enum([ROW_ISSUE_CODES.valueMapUnmapped, ROW_ISSUE_CODES.recordTypeMissing]),
+      message: z.string().min(1).max(500),
+    }).optional(),
     ...onInvalid,
   }),
   z.object({

@@ -76,11 +76,14 @@ export function valueMap(frame: Frame, step: StepOf<'valueMap'>, out: StepOutput
   const map = new Map(Object.entries(step.map).map(([k, v]) => [fold(k), v] as const));
   return mapColumns(frame, step.columns, 'valueMap', (v, r, column) => {
     if (v === null) return map.has('') ? (map.get('') as Value) : null;
-    const key = fold(v instanceof Date ? v.toISOString() : String(v));
+    const text = v instanceof Date ? v.toISOString() : String(v);
+    const key = fold(text);
     const mapped = map.get(key);
     if (mapped !== undefined) return mapped;
     if (step.otherwise !== 'null') return v;
-    out.issues.push(rowIssue(step.onInvalid, frame.rows[r], column, CODES.valueMapUnmapped, `'${key}' has no mapping`));
+    const code = step.unmapped?.code ?? CODES.valueMapUnmapped;
+    const message = step.unmapped ? step.unmapped.message.replaceAll('{value}', text.trim()) : `'${key}' has no mapping`;
+    out.issues.push(rowIssue(step.onInvalid, frame.rows[r], column, code, message));
     return null;
   });
 }

@@ -5,6 +5,9 @@ import { fieldByName, type DescribeSObjectResult, type Field, type Mapping } fro
 import { sessionFor } from '../salesforce/index.js';
 import { orderObjects, type DeferredLookup } from './order.js';
 import { OWNER_COLUMN, targetUserId } from './owners.js';
+import {
+  RECORD_TYPE_COLUMN, RECORD_TYPE_FIELD, byRecordTypeName, mappingByRecordTypeName, recordTypeStep, targetRecordTypes,
+} from './record-types.js';
 import type { ResolvedObject } from './run-model.js';
 import type { PlanInput } from './plan-model.js';
 
@@ -16,14 +19,27 @@ export interface ResolvedPlan {
 
 const NOT_COPIED = new Set(['id', 'address', 'location', 'base64']);
 
-/** The fields copied when a plan object names none: the target can create them and, if lookups, they point in the plan. */
+/**
+ * The fields copied when a plan object names none: the target can create them and, if lookups, they point in the plan
+ * (or are RecordTypeId, copied by record type name).
+ */
 function defaultFields(source: DescribeSObjectResult, target: DescribeSObjectResult, planObjects: Set<string>): string[] {
   const copyable = (f: Field) => {
     const into = fieldByName(target, f.name);
     if (!into || !into.createable || into.calculated || into.autoNumber || NOT_COPIED.has(f.type)) return false;
-    return f.type !== 'reference' || f.referenceTo.some((to) => planObjects.has(to.toLowerCase()));
+    if (f.type !== 'reference' || f.name === RECORD_TYPE_FIELD) return true;
+    return f.referenceTo.some((to) => planObjects.has(to.toLowerCase()));
   };
   return source.fields.filter(copyable).map((f) => f.name);
+}
+
+/** A source object without record types has no RecordTypeId (nor RecordType relationship) to copy. */
+function checkRecordTypes(object: string, fields: string[], source: DescribeSObjectResult): void {
+  const named = fields.some((f) => f.toLowerCase() === RECORD_TYPE_FIELD.toLowerCase());
+  if (!named || fieldByName(source, RECORD_TYPE_FIELD)) return;
+  const message = `The source's ${object} has no record types (no ${RECORD_TYPE_FIELD} field): `
+    + `leave ${RECORD_TYPE_FIELD} out of its fields.`;
+  throw new AppError('PLAN_FIELD_MISSING', 400, message);
 }
 
 async function describeBoth(services: Services, plan: PlanInput) {
@@ -55,13 +71,18 @@ export async function resolvePlan(services: Services, plan: PlanInput): Promise<
   const planObjects = new Map(described.map((d) => [d.target.name.toLowerCase(), d.target.name]));
   const copied = described.map(({ plan: o, source, target }) => {
     const chosen = o.fields.length > 0 ? o.fields : defaultFields(source, target, new Set(planObjects.keys()));
+    checkRecordTypes(source.name, chosen, source);
     const extra = [...(o.externalIdField ? [o.externalIdField] : []), ...(o.ownerByUsername ? [OWNER_COLUMN] : [])];
-    const wanted = ['Id', ...chosen, ...extra];
+    const wanted = ['Id', ...byRecordTypeName(chosen), ...extra];
     return { o, source, target, fields: [...new Map(wanted.map((f) => [f.toLowerCase(), f])).values()] };
   });
   // Only the lookups a plan copies order it: a lookup left out (Contact.ReportsToId) neither orders nor defers.
   const isCopied = (fields: string[]) => (f: Field) => fields.some((name) => name.toLowerCase() === f.name.toLowerCase());
   const { order, deferred } = orderObjects(copied.map((c) => ({ ...c.target, fields: c.target.fields.filter(isCopied(c.fields)) })));
+  const withTypes = copied.filter((c) => c.fields.includes(RECORD_TYPE_COLUMN)).map((c) => c.target.name);
+  const recordTypes = withTypes.length > 0
+    ? await targetRecordTypes(await sessionFor(services, plan.targetConnectionId), withTypes)
+    : new Map<string, Record<string, string>>();
   const resolved = new Map<string, ResolvedObject>();
   for (const { o, source, target, fields } of copied) {
     const name = target.name;
@@ -77,17 +98,21 @@ export async function resolvePlan(services: Services, plan: PlanInput): Promise<
     const defaultOwnerId = o.defaultOwner
       ? await targetUserId(await sessionFor(services, plan.targetConnectionId), o.defaultOwner)
       : undefined;
-    const mapping = o.mapping ?? {
+    const fieldOf = (c: string) => (c === OWNER_COLUMN ? 'OwnerId' : c === RECORD_TYPE_COLUMN ? RECORD_TYPE_FIELD : c);
+    const mapping = o.mapping ? mappingByRecordTypeName(o.mapping) : {
       object: name, relationships: [],
-      fields: checked.columns.filter((c) => c !== 'Id').map((c) => ({ column: c, field: c === OWNER_COLUMN ? 'OwnerId' : c })),
+      fields: checked.columns.filter((c) => c !== 'Id').map((c) => ({ column: c, field: fieldOf(c) })),
       // A default owner without owners by name owns every record.
       constants: defaultOwnerId && !o.ownerByUsername ? [{ field: 'OwnerId', value: defaultOwnerId }] : [],
     };
     checkTargetFields(name, mapping, target);
+    // Record types by name, after the plan's own steps (which may rename a developer name the target calls otherwise).
+    const types = recordTypes.get(name.toLowerCase());
+    const pipeline = types ? [...o.pipeline, recordTypeStep(name, types)] : o.pipeline;
     resolved.set(name, {
       object: name, exportFields: checked.columns, where: o.where, lookups, deferred: own,
       loadMapping: { ...mapping, object: name, fields: mapping.fields.filter((e) => !isDeferred(e.field)) },
-      pipeline: o.pipeline, operation: o.operation, externalIdField: o.externalIdField,
+      pipeline, operation: o.operation, externalIdField: o.externalIdField,
       owners: o.ownerByUsername ? { column: OWNER_COLUMN, defaultOwnerId } : undefined,
     });
   }

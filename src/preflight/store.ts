@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Store } from '../store/index.js';
-import { isConflict, isMissing, withRetry } from '../store/index.js';
+import { isMissing, withRetry, writeOnConflict } from '../store/index.js';
 import { notFound } from '../errors.js';
 import { INVALID_ROWS_ATTACHMENT, ValidationDoc } from './model.js';
 
@@ -28,17 +28,13 @@ export async function getValidation(store: Store, id: string): Promise<Validatio
 
 /** Read, change, write; again on a conflict. Keeps the attachment stub so the CSV survives later updates. */
 export async function updateValidation(store: Store, id: string, change: (doc: ValidationDoc) => ValidationDoc): Promise<ValidationDoc> {
-  for (let attempt = 0; ; attempt++) {
+  let attachments: unknown;
+  return writeOnConflict(async () => {
     await store.client.authorize();
     const raw = (await withRetry(() => db(store).get(id))) as ValidationDoc & { _attachments?: unknown };
-    const next = { ...change(ValidationDoc.parse(raw)), _id: id, _rev: raw._rev, updatedAt: new Date().toISOString() };
-    try {
-      const result = await withRetry(() => db(store).insert({ ...next, ...(raw._attachments ? { _attachments: raw._attachments } : {}) } as ValidationDoc));
-      return { ...next, _rev: result.rev };
-    } catch (error) {
-      if (!isConflict(error) || attempt >= 10) throw error;
-    }
-  }
+    attachments = raw._attachments;
+    return { ...change(ValidationDoc.parse(raw)), _id: id, _rev: raw._rev, updatedAt: new Date().toISOString() };
+  }, (next) => db(store).insert({ ...next, ...(attachments ? { _attachments: attachments } : {}) } as ValidationDoc));
 }
 
 /** Stores the gzip CSV of invalid rows (a Buffer upload, under the 10 MB attachment limit). */

@@ -1,9 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { startEmulator } from './index.js';
+import { EmulatorRecordType } from './options.js';
 
 /**
- * `dms emulator [--port N] [--host H] [--data DIR] [--describe DIR] [--jwt-cert FILE] [--inspect]`: runs the local org
+ * `dms emulator [--port N] [--host H] [--data DIR] [--describe DIR] [--record-types FILE] [--jwt-cert FILE] [--inspect]`:
+ * runs the local org
  * until SIGINT/SIGTERM. `--jwt-cert` is the PEM certificate (or public key) that JWT bearer logins are signed against.
  */
 export async function runEmulatorCli(argv: string[]): Promise<void> {
@@ -15,6 +17,7 @@ export async function runEmulatorCli(argv: string[]): Promise<void> {
       data: { type: 'string' },
       describe: { type: 'string' },
       'jwt-cert': { type: 'string' },
+      'record-types': { type: 'string' },
       inspect: { type: 'boolean', default: false },
     },
     strict: true,
@@ -22,8 +25,12 @@ export async function runEmulatorCli(argv: string[]): Promise<void> {
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, got ${values.port}`);
   const jwtCertificate = values['jwt-cert'] ? await readFile(values['jwt-cert'], 'utf8') : undefined;
+  const recordTypesFile = values['record-types'];
+  const recordTypes = recordTypesFile
+    ? EmulatorRecordType.array().parse(JSON.parse(await readFile(recordTypesFile, 'utf8')))
+    : undefined;
   const emulator = await startEmulator({
-    port, host: values.host, dataDir: values.data, describeDir: values.describe, jwtCertificate,
+    port, host: values.host, dataDir: values.data, describeDir: values.describe, jwtCertificate, recordTypes,
     enableInspection: values.inspect,
   });
   const { options } = emulator.state;

@@ -28,6 +28,22 @@ export const EmulatorUser = z.object({
 });
 export type EmulatorUser = z.infer<typeof EmulatorUser>;
 
+/**
+ * A record type the org has (in an org they come from Setup or the Metadata API). Each object named here gets a
+ * `RecordTypeId` field and its record types in describe's `recordTypeInfos`.
+ */
+export const EmulatorRecordType = z.object({
+  sobjectType: z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/),
+  /** Letters, digits and single underscores, starting with a letter and not ending with an underscore. */
+  developerName: z.string().max(80).regex(/^[A-Za-z](?:_?[A-Za-z0-9])*$/),
+  name: z.string().min(1).max(80).optional(),
+  description: z.string().max(255).optional(),
+  isActive: z.boolean().default(true),
+  /** The running user's default record type of its object (one per object; else the first active one). */
+  isDefault: z.boolean().default(false),
+});
+export type EmulatorRecordType = z.infer<typeof EmulatorRecordType>;
+
 export const EmulatorOptions = z.object({
   users: z.array(EmulatorUser).min(1).default([{
     username: 'admin@local.org', password: 'password', securityToken: '', firstName: 'Local', lastName: 'Admin', email: 'admin@local.org',
@@ -52,6 +68,8 @@ export const EmulatorOptions = z.object({
   enableInspection: z.boolean().default(false),
   /** Folder of describe JSON files (a DescribeSObjectResult, or `sf sobject describe --json` output). */
   describeDir: z.string().optional(),
+  /** Record types seeded at start (and after a reset) when the org has none of that object and developer name. */
+  recordTypes: z.array(EmulatorRecordType).default([]),
   restQueryPageSize: z.number().int().min(1).max(2000).default(2000),
   bulkQueryPageSize: z.number().int().min(1).default(50_000),
   /** Largest accepted Bulk upload body in bytes (Salesforce: 150 MB base64, about 100 MB raw). */

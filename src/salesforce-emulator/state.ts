@@ -3,6 +3,7 @@ import { makeId } from '../salesforce/record-id.js';
 import type { BulkJobs } from './bulk/jobs.js';
 import { formatDateTime } from './data/coerce.js';
 import { insertRecord, type WriteContext } from './data/dml.js';
+import { recordTypesOf } from './data/record-types.js';
 import { RecordsStore } from './data/records-store.js';
 import type { Row, Value } from './data/table.js';
 import { resolveColumn, type Column } from './data/validate-record.js';
@@ -42,10 +43,11 @@ export function newToken(orgId: string): string {
   return `${orgId.slice(0, 15)}!${randomBytes(24).toString('base64url')}`;
 }
 
-/** Seeds the Organization record (its Id is the org id) and one User per configured user. */
+/** Seeds the Organization record (its Id is the org id), one User per configured user and the record types. */
 export function seedOrg(state: EmulatorState): void {
   seedOrganization(state);
   seedUsers(state);
+  seedRecordTypes(state);
 }
 
 function seedOrganization(state: EmulatorState): void {
@@ -83,8 +85,27 @@ function seedUsers(state: EmulatorState): void {
   }
 }
 
+/** The configured record types the org lacks (by object and developer name), created as the first user would. */
+function seedRecordTypes(state: EmulatorState): void {
+  const table = state.store.table('RecordType');
+  if (!table) return;
+  const names = ['SobjectType', 'DeveloperName', 'Name', 'Description', 'IsActive'];
+  const columns = names.map((n) => resolveColumn(state.store, table, n) as Column);
+  const ctx: WriteContext = { store: state.store, userId: makeId('005', 1, '000'), lockRatio: 0, random: Math.random };
+  for (const type of state.options.recordTypes) {
+    const has = (t: { developerName: string }) => t.developerName.toLowerCase() === type.developerName.toLowerCase();
+    if (recordTypesOf(state.store, type.sobjectType).some(has)) continue;
+    const name = type.name ?? type.developerName;
+    const values = [type.sobjectType, type.developerName, name, type.description ?? null, type.isActive];
+    const outcome = insertRecord(ctx, table, columns, values, 'json');
+    if (outcome.id) continue;
+    const why = outcome.errors?.map((e) => e.message).join('; ');
+    throw new Error(`Cannot seed record type ${type.sobjectType}.${type.developerName}: ${why}`);
+  }
+}
+
 export async function createState(options: EmulatorOptions): Promise<EmulatorState> {
-  const schema = await loadSchema(options.describeDir);
+  const schema = await loadSchema(options.describeDir, options.recordTypes.map((t) => t.sobjectType));
   const state: EmulatorState = {
     options,
     schema,
@@ -98,5 +119,8 @@ export async function createState(options: EmulatorOptions): Promise<EmulatorSta
     cursors: new Map(),
     profileId: makeId('00e', 1, '000'),
   };
+  for (const type of options.recordTypes.filter((t) => t.isDefault)) {
+    state.store.defaultRecordTypes.set(type.sobjectType.toLowerCase(), type.developerName.toLowerCase());
+  }
   return state;
 }

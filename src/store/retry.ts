@@ -63,14 +63,14 @@ export async function withRetryWithin<T>(withinMs: number, operation: () => Prom
 
 /**
  * A store's read-change-write: writes what `build` makes from a fresh read, and builds again when another writer got
- * there first (409). `build` answering undefined writes nothing.
+ * there first (409), up to `conflicts` times. `build` answering undefined writes nothing.
  */
-export function writeOnConflict<T extends object>(build: () => Promise<T>, write: (doc: T) => Promise<{ rev: string }>): Promise<T>;
+export function writeOnConflict<T extends object>(build: () => Promise<T>, write: (doc: T) => Promise<{ rev: string }>, conflicts?: number): Promise<T>;
 export function writeOnConflict<T extends object>(
-  build: () => Promise<T | undefined>, write: (doc: T) => Promise<{ rev: string }>,
+  build: () => Promise<T | undefined>, write: (doc: T) => Promise<{ rev: string }>, conflicts?: number,
 ): Promise<T | undefined>;
 export async function writeOnConflict<T extends object>(
-  build: () => Promise<T | undefined>, write: (doc: T) => Promise<{ rev: string }>,
+  build: () => Promise<T | undefined>, write: (doc: T) => Promise<{ rev: string }>, conflicts = 10,
 ): Promise<T | undefined> {
   for (let attempt = 0; ; attempt++) {
     const doc = await build();
@@ -79,7 +79,7 @@ export async function writeOnConflict<T extends object>(
       const result = await withRetry(() => write(doc));
       return { ...doc, _rev: result.rev };
     } catch (error) {
-      if (!isConflict(error) || attempt >= 10) throw error;
+      if (!isConflict(error) || attempt >= conflicts) throw error;
     }
   }
 }

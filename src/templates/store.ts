@@ -1,5 +1,5 @@
 import type { Store } from '../store/index.js';
-import { documentSize, isConflict, isMissing, withRetry } from '../store/index.js';
+import { documentSize, isMissing, withRetry, writeOnConflict } from '../store/index.js';
 import { AppError, notFound } from '../errors.js';
 import { TemplateDoc, TemplateInput, templateDocId } from './model.js';
 
@@ -83,7 +83,7 @@ export const TEMPLATE_MAX_BYTES = 262_144;
 /** Saves a new immutable version (1 for a new name); two concurrent saves get consecutive versions. */
 export async function saveTemplate(store: Store, input: TemplateInput, createdBy: string): Promise<TemplateDoc> {
   const parsed = TemplateInput.parse(input);
-  for (let attempt = 0; ; attempt++) {
+  return writeOnConflict(async () => {
     const latest = await findLatest(store, parsed.name);
     const version = (latest?.version ?? 0) + 1;
     const doc: TemplateDoc = { ...parsed, _id: templateDocId(parsed.name, version), kind: 'template', version, createdBy, createdAt: new Date().toISOString() };
@@ -95,13 +95,8 @@ export async function saveTemplate(store: Store, input: TemplateInput, createdBy
         'Shorten its value maps, or split it.';
       throw new AppError('TEMPLATE_TOO_LARGE', 413, message);
     }
-    try {
-      const result = await withRetry(() => db(store).insert(doc));
-      return { ...doc, _rev: result.rev };
-    } catch (error) {
-      if (!isConflict(error) || attempt >= 10) throw error;
-    }
-  }
+    return doc;
+  }, (doc) => db(store).insert(doc));
 }
 
 /** Deletes every version of `name` in one bulk request; 404 when none exists. Runs keep their own copy. */

@@ -3,14 +3,14 @@ import type { Services } from '../services.js';
 import { AppError } from '../errors.js';
 import { parsePipeline } from '../frame/index.js';
 import { DeadLetterRetry, TransferRequest, isFinished, type TransferDoc } from './model.js';
-import { sealEndpoints } from './open-ends.js';
+import { prepareEnds, sealEndpoints } from './open-ends.js';
 import { signalControl } from './control-signal.js';
 import { getTransfer, insertTransfer, transferDocId, updateTransfer } from './store.js';
 
-const runJobId = (id: string, run: number) => `transfer-${id}-run-${run}`;
+const runJobId = (id: string, run: number, why = '') => `transfer-${id}-run-${run}${why}`;
 
-async function enqueueRun(services: Services, id: string, run: number): Promise<void> {
-  await services.producer.enqueue('transfer.run', { transferId: id, run }, { jobId: runJobId(id, run) });
+async function enqueueRun(services: Services, id: string, run: number, why?: '-end'): Promise<void> {
+  await services.producer.enqueue('transfer.run', { transferId: id, run }, { jobId: runJobId(id, run, why) });
 }
 
 /** Checks a transfer request and starts it: its document exists at once (running); a worker moves the records. */
@@ -20,8 +20,9 @@ export async function createTransfer(services: Services, input: unknown, request
   const id = randomUUID();
   const docId = transferDocId(id);
   const now = new Date().toISOString();
-  const { endpoints, source, target } = sealEndpoints(services, docId, request.source, request.target);
+  const { endpoints, source, target: sealed } = sealEndpoints(services, docId, request.source, request.target);
   const name = request.name ?? `${request.source.kind} to ${request.target.kind} ${now.slice(0, 16)}`;
+  const target = await prepareEnds(services, { id, name, mode: request.mode, createdBy: requestedBy, createdAt: now }, source, sealed);
   const doc = await insertTransfer(services.store, {
     _id: docId, kind: 'transfer', name, source, target, endpoints, pipeline, batchSize: request.batchSize, bound: request.bound,
     mode: request.mode, status: 'running', run: 0,
@@ -62,6 +63,8 @@ export async function stopTransfer(services: Services, id: string): Promise<Tran
   if (isFinished(doc.status)) throw refuse(doc, 'stopped');
   const stopped = await updateTransfer(services.store, id, (d) => ({ ...d, status: 'stopped', finishedAt: new Date().toISOString() }));
   await signalControl(services, id);
+  // No run is there to end a dataset target (paused, failed): a run job only for that.
+  if (doc.status !== 'running' && doc.status !== 'waiting' && doc.target.kind === 'dataset') await enqueueRun(services, id, doc.run, '-end');
   return stopped ?? doc;
 }
 

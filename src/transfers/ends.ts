@@ -35,5 +35,7 @@ export interface Room { free?: number; used?: number; limit?: number; reason?: s
 export interface TransferTarget {
   room(): Promise<Room>;
   write(records: TransferRecord[]): Promise<WriteOutcome[]>;
+  /** The transfer ended (completed, or stopped while running): a target with an end of its own reaches it. */
+  finish?(): Promise<void>;
   close(): Promise<void>;
 }

@@ -11,11 +11,35 @@ export const RedisStreamSource = z.object({ kind: z.literal('redis-stream'), url
 export const RabbitQueueSource = z.object({ kind: z.literal('rabbitmq-queue'), url, queue: name });
 export const CouchChangesSource = z.object({ kind: z.literal('couch-changes'), url, database: name });
 export const DatasetSource = z.object({ kind: z.literal('dataset'), datasetId: z.string().min(1).max(100) });
+/**
+ * A Salesforce query (SELECT fields FROM object [WHERE ...]; DMS adds the ORDER BY and LIMIT). Once: every row, in
+ * Id order. Continuous: then, every `intervalSeconds`, the records changed since the last SystemModstamp seen.
+ */
+export const SalesforceQuerySource = z.object({
+  kind: z.literal('salesforce-query'),
+  connectionId: z.string().trim().min(1).max(100).default('local'),
+  soql: z.string().trim().min(1).max(100_000),
+  /** Deleted and archived records too (queryAll). */
+  queryAll: z.boolean().default(false),
+  /** One-shot reads: REST, Bulk API 2.0 query, or Bulk when the query gives more than 10,000 records. */
+  api: z.enum(['auto', 'rest', 'bulk']).default('auto'),
+  intervalSeconds: z.number().int().min(1).max(86_400).default(30),
+});
 
-export const SourceRequest = z.discriminatedUnion('kind', [RedisStreamSource, RabbitQueueSource, CouchChangesSource, DatasetSource]);
+export const SourceRequest = z.discriminatedUnion('kind', [
+  RedisStreamSource, RabbitQueueSource, CouchChangesSource, DatasetSource, SalesforceQuerySource,
+]);
 export type SourceRequest = z.infer<typeof SourceRequest>;
 
-export const RedisStreamTarget = z.object({ kind: z.literal('redis-stream'), url, stream: name });
+export const RedisStreamTarget = z.object({
+  kind: z.literal('redis-stream'), url, stream: name,
+  /**
+   * The fields that identify a record (Id; Id and SystemModstamp for a continuous query): a record whose key was
+   * written within `keyWindowSeconds` is not written again, so a batch read again after a crash is not doubled.
+   */
+  keyFields: z.array(z.string().min(1).max(255)).min(1).max(10).optional(),
+  keyWindowSeconds: z.number().int().min(1).max(7 * 86_400).default(3600),
+});
 export const RabbitExchangeTarget = z.object({
   kind: z.literal('rabbitmq-exchange'), url, exchange: z.string().trim().max(200), routingKey: z.string().max(255).default(''),
   /** The queue whose depth is the bound (the one the exchange feeds). */
@@ -36,7 +60,12 @@ export const SalesforceTarget = z.object({
   reserveCalls: z.number().int().nonnegative().default(0),
 });
 
-export const TargetRequest = z.discriminatedUnion('kind', [RedisStreamTarget, RabbitExchangeTarget, CouchDatabaseTarget, SalesforceTarget]);
+/** A new DMS dataset the transfer fills (its `bound` is a row limit); ready when a one-shot transfer ends. */
+export const DatasetTarget = z.object({ kind: z.literal('dataset'), name: z.string().trim().min(1).max(200).optional() });
+
+export const TargetRequest = z.discriminatedUnion('kind', [
+  RedisStreamTarget, RabbitExchangeTarget, CouchDatabaseTarget, SalesforceTarget, DatasetTarget,
+]);
 export type TargetRequest = z.infer<typeof TargetRequest>;
 
 /** `POST /api/v1/transfers`. `bound`: the most the target may hold (stream length, queue depth, doc count). */
@@ -61,11 +90,13 @@ export const isFinished = (status: TransferStatus): boolean => status === 'stopp
 /** Stored source and target: as requested, without their URLs (sealed apart in `endpoints`). */
 const noUrl = { url: true } as const;
 export const StoredSource = z.discriminatedUnion('kind', [
-  RedisStreamSource.omit(noUrl), RabbitQueueSource.omit(noUrl), CouchChangesSource.omit(noUrl), DatasetSource,
+  RedisStreamSource.omit(noUrl), RabbitQueueSource.omit(noUrl), CouchChangesSource.omit(noUrl), DatasetSource, SalesforceQuerySource,
 ]);
 export type StoredSource = z.infer<typeof StoredSource>;
 export const StoredTarget = z.discriminatedUnion('kind', [
   RedisStreamTarget.omit(noUrl), RabbitExchangeTarget.omit(noUrl), CouchDatabaseTarget.omit(noUrl), SalesforceTarget,
+  /** The dataset made when the transfer was created. */
+  DatasetTarget.extend({ datasetId: z.string().min(1).max(100) }),
 ]);
 export type StoredTarget = z.infer<typeof StoredTarget>;
 

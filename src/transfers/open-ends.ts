@@ -6,7 +6,9 @@ import { AppError } from '../errors.js';
 import { logger } from '../logger.js';
 import { sessionFor } from '../salesforce/index.js';
 import type { TransferSource, TransferTarget } from './ends.js';
-import { Endpoints, type SourceRequest, type StoredSource, type StoredTarget, type TargetRequest, type TransferDoc } from './model.js';
+import {
+  Endpoints, type SourceRequest, type StoredSource, type StoredTarget, type TargetRequest, type TransferDoc,
+} from './model.js';
 import { connectRabbit } from './rabbitmq.js';
 import { CouchChangesSource } from './sources/couch-changes.js';
 import { DatasetSource } from './sources/dataset.js';
@@ -16,6 +18,10 @@ import { CouchDatabaseTarget } from './targets/couch-database.js';
 import { RabbitExchangeTarget } from './targets/rabbitmq-exchange.js';
 import { RedisStreamTarget } from './targets/redis-stream.js';
 import { SalesforceTarget } from './targets/salesforce.js';
+import { DatasetTarget, createTransferDataset } from './targets/dataset.js';
+import { SalesforceQuerySource } from './sources/salesforce-query.js';
+import { keysetQuery, type KeysetQuery } from './sources/keyset-query.js';
+import { checkQuery, describeLoader } from '../exports/index.js';
 
 const urlOf = (end: SourceRequest | TargetRequest): string | undefined => ('url' in end ? end.url : undefined);
 
@@ -58,6 +64,34 @@ function rabbitUrl(url: string | undefined): string {
   return url;
 }
 
+type QueryEnd = Extract<StoredSource, { kind: 'salesforce-query' }>;
+
+/** A query source's SOQL checked against the org's describe (the export's checks) and split for paging. */
+async function checkedQuery(services: Services, source: QueryEnd, mode: TransferDoc['mode']): Promise<KeysetQuery> {
+  return keysetQuery(await checkQuery(source.soql, describeLoader(services, source.connectionId)), mode === 'continuous');
+}
+
+async function openQuerySource(services: Services, doc: TransferDoc, source: QueryEnd): Promise<SalesforceQuerySource> {
+  const query = await checkedQuery(services, source, doc.mode);
+  const positionKey = `${services.config.queue.prefix}:transfer:${doc._id}:position`;
+  const options = { queryAll: source.queryAll, api: source.api, intervalMs: source.intervalSeconds * 1000, positionKey };
+  return SalesforceQuerySource.open(await sessionFor(services, source.connectionId), services.redis, query, options, doc.position);
+}
+
+/**
+ * What a new transfer's ends need before it starts: a query source's SOQL checked (refused at once, 400, when the
+ * org would refuse it), a dataset target's dataset made. Returns the target as stored.
+ */
+export async function prepareEnds(
+  services: Services, transfer: { id: string; name: string; mode: TransferDoc['mode']; createdBy: string; createdAt: string },
+  source: StoredSource, target: StoredTarget,
+): Promise<StoredTarget> {
+  if (source.kind === 'salesforce-query') await checkedQuery(services, source, transfer.mode);
+  if (target.kind !== 'dataset') return target;
+  const dataset = await createTransferDataset(services.store, { ...transfer, name: target.name ?? transfer.name });
+  return { ...target, datasetId: dataset._id };
+}
+
 /** Opens the transfer's source with its sealed URL; `consumer` names this transfer's reader in a stream's group. */
 export async function openSource(services: Services, doc: TransferDoc): Promise<TransferSource> {
   const url = endpointsOf(services, doc).source;
@@ -71,20 +105,27 @@ export async function openSource(services: Services, doc: TransferDoc): Promise<
       return new CouchChangesSource(couchAt(services, url, source.database), doc.position ?? '0');
     case 'dataset':
       return DatasetSource.open(services.store, source.datasetId, doc.position);
+    case 'salesforce-query':
+      return openQuerySource(services, doc, source);
   }
 }
+
+type StreamEnd = Extract<StoredTarget, { kind: 'redis-stream' }>;
+const streamKeys = (target: StreamEnd) => target.keyFields && { fields: target.keyFields, windowMs: target.keyWindowSeconds * 1000 };
 
 export async function openTarget(services: Services, doc: TransferDoc): Promise<TransferTarget> {
   const url = endpointsOf(services, doc).target;
   const target = doc.target;
   switch (target.kind) {
     case 'redis-stream':
-      return new RedisStreamTarget(redisAt(services, url), target.stream, doc.bound);
+      return new RedisStreamTarget(redisAt(services, url), target.stream, doc.bound, streamKeys(target));
     case 'rabbitmq-exchange':
       return RabbitExchangeTarget.open(await connectRabbit(rabbitUrl(url)), target.exchange, target.routingKey, target.boundQueue, doc.bound);
     case 'couch-database':
       return new CouchDatabaseTarget(couchAt(services, url, target.database), target.idField, doc.bound);
     case 'salesforce':
       return new SalesforceTarget(services.redis, await sessionFor(services, target.connectionId), target);
+    case 'dataset':
+      return DatasetTarget.open(services.store, services.redis, target.datasetId, doc.bound);
   }
 }

@@ -45,6 +45,7 @@ function failureOf(error: unknown): { code: string; message: string } {
 export async function runTransfer(services: Services, transferId: string, run: number, lastAttempt: boolean): Promise<TransferOutcome> {
   const log = logger('worker', { transferId, run });
   const doc = await findTransfer(services.store, transferId);
+  if (doc?.status === 'stopped' && doc.run === run && doc.target.kind === 'dataset') return endStopped(services, doc);
   if (!doc || doc.run !== run || (doc.status !== 'running' && doc.status !== 'waiting')) {
     return { outcome: 'skipped', reason: 'the transfer was paused, stopped, resumed or deleted since' };
   }
@@ -55,6 +56,7 @@ export async function runTransfer(services: Services, transferId: string, run: n
     source = await openSource(services, doc);
     target = await openTarget(services, doc);
     const outcome = await drain(services, transferId, progress, source, target, log);
+    if (outcome !== 'paused') await target.finish?.();
     await progress.save(outcome === 'completed' ? { status: 'completed' } : undefined);
     log.info({ outcome, counts: progress.doc.counts }, 'transfer run ended');
     return { outcome };
@@ -65,6 +67,22 @@ export async function runTransfer(services: Services, transferId: string, run: n
     return { outcome: 'failed' };
   } finally {
     await source?.close().catch(() => undefined);
+    await target?.close().catch(() => undefined);
+  }
+}
+
+/** A transfer stopped while no run was there (paused, failed): its target reaches its end (a dataset gets ready). */
+async function endStopped(services: Services, doc: TransferDoc): Promise<TransferOutcome> {
+  let target: TransferTarget | undefined;
+  try {
+    target = await openTarget(services, doc);
+    await target.finish?.();
+    return { outcome: 'stopped' };
+  } catch (error) {
+    // The dataset was deleted, or is ready already.
+    if (isAppError(error) && error.status < 500) return { outcome: 'skipped', reason: error.message };
+    throw error;
+  } finally {
     await target?.close().catch(() => undefined);
   }
 }

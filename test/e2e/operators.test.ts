@@ -8,6 +8,12 @@ import { startStack, signedIn, shot, type Stack } from './support.js';
 import { makeDataset } from '../integration/migrations/harness.js';
 import { createMigration, startMigration } from '../../src/migrations/index.js';
 
+/** The Local org's injected latency per API request (its fault settings). */
+async function setLatencyOf(stack: Stack, latency: number): Promise<void> {
+  const response = await fetch(`${stack.services.config.emulator.localOrgUrl}/__emulator/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ latency }) });
+  assert.equal(response.status, 200, await response.text());
+}
+
 const XSS_HEADER = '<img src=x onerror="window.__xss=1">';
 const XSS_CELL = '<script>window.__xss=2</script>';
 
@@ -118,6 +124,8 @@ describe('operators in a browser', () => {
     const datasetId = await makeDataset(stack.services, ['name', 'city'], rows, 1000);
     const template = { mapping: { object: 'Account', fields: [{ column: 'name', field: 'Name' }, { column: 'city', field: 'BillingCity' }] } };
     const options = { apiMode: 'collections', batchSize: 200, concurrency: 1 };
+    // 20 batches at 250 ms each: the run lasts several of the page's half-second samples even on a fast machine.
+    await setLatencyOf(stack, 250);
     const doc = await createMigration(stack.services, { datasetId, connectionId: 'local', object: 'Account', operation: 'insert', template, options }, 'operator');
     await page.goto(`${stack.url}/migrations/${doc._id}`);
     await startMigration(stack.services, doc._id, 'operator');
@@ -125,17 +133,18 @@ describe('operators in a browser', () => {
       const charts = (window as unknown as { Chart?: { instances: Record<string, { data: { datasets: { data: number[] }[] } }> } }).Chart;
       return Object.values(charts?.instances ?? {}).some((c) => c.data.datasets[0]?.data.some((rate) => rate > 0));
     }, undefined, { timeout: 30_000 });
-    // Drawn, not only computed: the canvas holds pixels of the line's colour (#0b5cad).
-    await page.waitForTimeout(200);
-    const drawn = await page.evaluate(() => {
+    // Drawn, not only computed: the canvas comes to hold pixels of the line's colour (#0b5cad), polled (up to 10 s)
+    // rather than read once: a line needs a second sample, and the run is slowed so that it lasts several samples.
+    const drawn = await page.waitForFunction(() => {
       const canvas = document.getElementById('rate-chart') as HTMLCanvasElement;
       const pixels = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data ?? new Uint8ClampedArray();
       let count = 0;
       for (let i = 0; i < pixels.length; i += 4) if (Math.abs(pixels[i] - 11) < 20 && Math.abs(pixels[i + 1] - 92) < 20 && Math.abs(pixels[i + 2] - 173) < 20 && pixels[i + 3] > 200) count++;
-      return count;
-    });
-    assert.ok(drawn > 10, `the chart drew ${drawn} pixels of its line`);
+      return count > 10 ? count : false;
+    }, undefined, { timeout: 10_000, polling: 250 }).then((handle) => handle.jsonValue() as Promise<number>).catch(() => 0);
+    assert.ok(drawn > 10, 'the chart drew its line (more than 10 pixels of its colour) within 10 s');
     await shot(page, 'live-chart');
+    await setLatencyOf(stack, 0);
     await page.context().close();
   });
 });

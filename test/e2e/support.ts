@@ -19,7 +19,7 @@ export interface Stack {
 }
 
 export async function startStack(): Promise<Stack> {
-  const emulator: RunningEmulator = await startEmulator({ port: 0 });
+  const emulator: RunningEmulator = await startEmulator({ port: 0, enableInspection: true });
   const services = await connectTestServices({ LOCAL_ORG_URL: emulator.url, SECRET_KEY: Buffer.alloc(32, 9).toString('base64') });
   for (const role of ['viewer', 'operator', 'admin'] as Role[]) await createUser(services, { username: role, password: PASSWORD, role }, 'e2e');
   const workers: RunningWorkers = startWorkers(services);

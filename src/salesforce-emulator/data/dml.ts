@@ -1,6 +1,7 @@
 import { keyPrefixOf, toId18 } from '../../salesforce/record-id.js';
 import { formatDateTime } from './coerce.js';
 import type { RecordsStore } from './records-store.js';
+import { defaultRecordTypeId, isRecordTypeField } from './record-types.js';
 import { ERR, SfError } from './sf-error.js';
 import { indexKey, type Row, type Table, type Undo, type Value } from './table.js';
 import { buildChanges, type Column, type Source } from './validate-record.js';
@@ -74,7 +75,9 @@ function stamp(ctx: WriteContext, table: Table, row: Row, insert: boolean): void
   if (audit.systemModstamp >= 0) table.set(row, audit.systemModstamp, now);
 }
 
-type DefaultRule = { fi: number; kind: 'value'; value: Value } | { fi: number; kind: 'owner' | 'autoNumber' };
+type DefaultRule =
+  | { fi: number; kind: 'value'; value: Value }
+  | { fi: number; kind: 'owner' | 'autoNumber' | 'recordType' };
 const defaultsCache = new WeakMap<Table, DefaultRule[]>();
 
 /** Defaults filled on insert when a field is not given: booleans, owner, auto numbers, default picklist values. */
@@ -85,6 +88,7 @@ function defaultsOf(table: Table): DefaultRule[] {
       if (f.type === 'boolean' && f.name !== 'IsDeleted') return [{ fi, kind: 'value', value: f.defaultValue === true }];
       if (f.name === 'OwnerId') return [{ fi, kind: 'owner' }];
       if (f.autoNumber) return [{ fi, kind: 'autoNumber' }];
+      if (isRecordTypeField(f)) return [{ fi, kind: 'recordType' }];
       const picklistDefault = f.picklistValues.find((p) => p.defaultValue && p.active);
       return picklistDefault ? [{ fi, kind: 'value', value: picklistDefault.value }] : [];
     });
@@ -93,11 +97,19 @@ function defaultsOf(table: Table): DefaultRule[] {
   return rules;
 }
 
+function defaultValue(ctx: WriteContext, table: Table, rule: DefaultRule): Value {
+  switch (rule.kind) {
+    case 'value': return rule.value;
+    case 'owner': return ctx.userId;
+    case 'recordType': return defaultRecordTypeId(ctx.store, table.schema.name);
+    default: return String(ctx.store.sequence).padStart(8, '0');
+  }
+}
+
 function applyDefaults(ctx: WriteContext, table: Table, row: Row): void {
   for (const rule of defaultsOf(table)) {
     if (table.get(row, rule.fi) !== null) continue;
-    const value = rule.kind === 'value' ? rule.value : rule.kind === 'owner' ? ctx.userId : String(ctx.store.sequence).padStart(8, '0');
-    table.set(row, rule.fi, value);
+    table.set(row, rule.fi, defaultValue(ctx, table, rule));
   }
 }
 
@@ -184,6 +196,10 @@ export function deleteRecord(ctx: WriteContext, rawId: unknown, hard: boolean, o
   const found = ctx.store.find(id);
   if (!found) return fail([ERR.crossReference()], id);
   if (found.deleted && !hard) return fail([ERR.deleted()], id);
+  // RecordType and Organization have no delete() call.
+  if (found.table.schema.spec.extra?.deletable === false) {
+    return fail([new SfError('INVALID_TYPE_FOR_OPERATION', 'entity type cannot be deleted')], id);
+  }
   if (locked(ctx)) return fail([ERR.lock(id)], id);
   const isDeletedFi = found.table.schema.audit.isDeleted;
   if (!hard && isDeletedFi >= 0) found.table.set(found.row, isDeletedFi, true);

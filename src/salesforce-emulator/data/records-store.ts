@@ -14,6 +14,8 @@ export class RecordsStore {
   private readonly tables = new Map<string, Table>();
   sequence = 0;
   salt: string;
+  /** The default record type's developer name (lower case) by object (lower case), from the options. */
+  readonly defaultRecordTypes = new Map<string, string>();
   /** Set by every write; cleared by persistence after a save. */
   dirty = false;
 

@@ -1,6 +1,7 @@
 import { keyPrefixOf } from '../../salesforce/record-id.js';
 import type { FieldDescribe } from '../describe/field.js';
 import { coerce } from './coerce.js';
+import { isRecordTypeField, recordTypeValue } from './record-types.js';
 import type { RecordsStore } from './records-store.js';
 import { ERR, SfError } from './sf-error.js';
 import type { Table, Value } from './table.js';
@@ -83,7 +84,10 @@ export function buildChanges(store: RecordsStore, table: Table, columns: Column[
       else continue;
     } else {
       value = column.kind === 'relation' ? resolveRelation(column, raw) : coerce(f, raw);
-      if (typeof value === 'string' && f.type === 'reference' && column.kind === 'field') error = checkReference(store, f, value);
+      if (typeof value === 'string' && f.type === 'reference' && column.kind === 'field') {
+        if (isRecordTypeField(f)) value = recordTypeValue(store, table.schema.name, value);
+        if (typeof value === 'string') error = checkReference(store, f, value);
+      }
     }
     if (value instanceof SfError) error = value;
     if (error) (errors ??= []).push(error);

@@ -1,4 +1,28 @@
+import { MASTER_RECORD_TYPE_ID } from './record-type-object.js';
 import type { ObjectSchema, Schema } from './schema.js';
+
+/** An object's record type as describe lists it (`RecordTypeInfo`). */
+export interface RecordTypeEntry {
+  id: string;
+  developerName: string;
+  name: string;
+  active: boolean;
+  isDefault: boolean;
+}
+
+/** `recordTypeInfos`: the object's own record types, then Master (available only while none of its own is active). */
+function recordTypeInfos(object: ObjectSchema, version: string, own: RecordTypeEntry[]): Record<string, unknown>[] {
+  const anyActive = own.some((t) => t.active);
+  const master: RecordTypeEntry = {
+    id: MASTER_RECORD_TYPE_ID, developerName: 'Master', name: 'Master', active: true,
+    isDefault: !own.some((t) => t.isDefault),
+  };
+  return [...own, master].map((t) => ({
+    active: t.active, available: t === master ? !anyActive : t.active, defaultRecordTypeMapping: t.isDefault,
+    developerName: t.developerName, master: t === master, name: t.name, recordTypeId: t.id,
+    urls: { layout: `/services/data/${version}/sobjects/${object.name}/describe/layouts/${t.id}` },
+  }));
+}
 
 /** The describeGlobal entry of an object (DescribeGlobalSObjectResult). */
 export function globalEntry(object: ObjectSchema, version: string): Record<string, unknown> {
@@ -23,7 +47,9 @@ export function describeGlobal(schema: Schema, version: string): Record<string, 
 }
 
 /** The full DescribeSObjectResult: global facts, fields, child relationships and layout flags. */
-export function describeObject(schema: Schema, object: ObjectSchema, version: string): Record<string, unknown> {
+export function describeObject(
+  schema: Schema, object: ObjectSchema, version: string, recordTypes: RecordTypeEntry[] = [],
+): Record<string, unknown> {
   const rest = object.spec.extra ?? {};
   const childRelationships = schema.childrenOf(object.name).map((c) => ({
     cascadeDelete: false, childSObject: c.childSObject, deprecatedAndHidden: false, field: c.field,
@@ -45,10 +71,7 @@ export function describeObject(schema: Schema, object: ObjectSchema, version: st
     lookupLayoutable: null,
     namedLayoutInfos: [],
     networkScopeFieldName: null,
-    recordTypeInfos: [{
-      active: true, available: true, defaultRecordTypeMapping: true, developerName: 'Master', master: true,
-      name: 'Master', recordTypeId: '012000000000000AAA', urls: { layout: `/services/data/${version}/sobjects/${object.name}/describe/layouts/012000000000000AAA` },
-    }],
+    recordTypeInfos: recordTypeInfos(object, version, recordTypes),
     searchLayoutable: true,
     sobjectDescribeOption: 'FULL',
     supportedScopes: [{ label: 'All', name: 'everything' }, { label: 'My', name: 'mine' }],

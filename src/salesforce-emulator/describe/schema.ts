@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { FieldDescribe, systemFields } from './field.js';
 import type { ObjectSpec } from './object-spec.js';
+import { recordTypeIdField, recordTypeSpec } from './record-type-object.js';
 import { ACCOUNT, CONTACT, LEAD } from './standard-objects.js';
 import { CASE, OPPORTUNITY, ORGANIZATION, USER } from './standard-objects-more.js';
 
@@ -83,7 +84,7 @@ export class Schema {
   /**
    * Objects (and their lookup fields) that point at `target`, for childRelationships and SOQL subqueries.
    * Names follow an org's: `Contacts` for Contact.AccountId, `ChildAccounts` for Account.ParentId,
-   * `<Plural>__r` for custom lookups; owner and audit lookups have none.
+   * `<Plural>__r` for custom lookups; owner, record type and audit lookups have none.
    */
   childrenOf(target: string): { childSObject: string; field: string; relationshipName: string | null }[] {
     const taken = new Set<string>();
@@ -106,7 +107,7 @@ const STANDARD_CHILD_NAMES: Record<string, string> = {
 function childRelationshipName(child: ObjectSchema, field: string, target: string): string | null {
   const known = STANDARD_CHILD_NAMES[`${child.name}.${field}`];
   if (known) return known;
-  if (field === 'OwnerId' || child.name === target) return null;
+  if (field === 'OwnerId' || field === 'RecordTypeId' || child.name === target) return null;
   const plural = child.spec.labelPlural;
   return field.endsWith('__c') || child.spec.custom ? `${plural.replace(/\W+/g, '_')}__r` : plural.replace(/\W+/g, '');
 }
@@ -134,10 +135,25 @@ function mergeSpec(existing: ObjectSpec | undefined, file: z.infer<typeof Descri
   };
 }
 
-/** Standard objects plus those (or extra fields) from describe JSON files in `describeDir`. */
-export async function loadSchema(describeDir?: string): Promise<Schema> {
+/** Gives each named object a RecordTypeId field (after its own fields) and adds the RecordType object. */
+function withRecordTypes(specs: Map<string, ObjectSpec>, objects: string[]): void {
+  const names = [...new Set(objects.map((o) => o.toLowerCase()))].map((lower) => {
+    const spec = specs.get(lower);
+    const named = objects.find((o) => o.toLowerCase() === lower);
+    if (!spec) throw new Error(`A record type names the object ${named}, which the org does not have`);
+    if (!spec.fields.some((f) => f.name === 'RecordTypeId')) spec.fields = [...spec.fields, recordTypeIdField()];
+    return spec.name;
+  });
+  specs.set('recordtype', recordTypeSpec(names.sort()));
+}
+
+/**
+ * Standard objects plus those (or extra fields) from describe JSON files in `describeDir`; the objects named in
+ * `recordTypeObjects` have record types (a RecordTypeId field).
+ */
+export async function loadSchema(describeDir?: string, recordTypeObjects: string[] = []): Promise<Schema> {
   const standard = [ACCOUNT, CONTACT, LEAD, OPPORTUNITY, CASE, USER, ORGANIZATION];
-  const specs = new Map(standard.map((s) => [s.name.toLowerCase(), s]));
+  const specs = new Map(standard.map((s) => [s.name.toLowerCase(), { ...s }]));
   if (describeDir) {
     const names = (await readdir(describeDir)).filter((n) => n.endsWith('.json')).sort();
     for (const fileName of names) {
@@ -150,5 +166,6 @@ export async function loadSchema(describeDir?: string): Promise<Schema> {
       specs.set(parsed.data.name.toLowerCase(), mergeSpec(existing, parsed.data, taken));
     }
   }
+  withRecordTypes(specs, recordTypeObjects);
   return new Schema([...specs.values()]);
 }

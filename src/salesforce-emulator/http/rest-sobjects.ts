@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { toId18 } from '../../salesforce/record-id.js';
 import { findLive, insertRecord, updateRecord, upsertRecord } from '../data/dml.js';
 import { deleteRecord } from '../data/dml.js';
+import { recordTypeEntries } from '../data/record-types.js';
 import { SfError } from '../data/sf-error.js';
 import type { Table } from '../data/table.js';
 import { jsonColumns, resolveColumn, type Column } from '../data/validate-record.js';
@@ -48,7 +49,8 @@ export function sobjectsRouter(state: EmulatorState): Router {
   });
   router.get('/sobjects/:object/describe', (req, res) => {
     const table = tableOr404(state, res, req.params.object);
-    if (table) res.json(describeObject(state.schema, table.schema, versionOf(req)));
+    if (!table) return;
+    res.json(describeObject(state.schema, table.schema, versionOf(req), recordTypeEntries(state.store, table.schema)));
   });
   router.get('/sobjects/:object', (req, res) => {
     const table = tableOr404(state, res, req.params.object);

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Room, TransferTarget, WriteOutcome } from '../ends.js';
 import type { TransferRecord } from '../model.js';
+import { keyedXadd } from './keyed-xadd.js';
 
 /** A record as a stream entry's field list; null fields are left out (a reader sees them missing). */
 export function entryFields(record: TransferRecord): string[] {
@@ -9,12 +10,22 @@ export function entryFields(record: TransferRecord): string[] {
   return fields;
 }
 
+/** How a stream target tells records apart: the fields that identify one, and how long a key is remembered. */
+export interface StreamKeys { fields: string[]; windowMs: number }
+
+const empty: WriteOutcome = { ok: false, code: 'EMPTY_RECORD', reason: 'The record has no field with a value: a stream entry needs one.' };
+
 /**
  * A Redis Stream written with XADD, one pipeline per batch (confirmed when every reply came back). The bound is
  * its length: a batch takes at most the room left under it, and waits while XLEN is at it (never trimmed: backpressure, not loss).
+ * With key fields, a record whose key was written within the window is not written again (a batch read again after
+ * a crash), so the stream gets every record once.
  */
 export class RedisStreamTarget implements TransferTarget {
-  constructor(private readonly redis: Redis, private readonly stream: string, private readonly bound: number | undefined) {}
+  constructor(
+    private readonly redis: Redis, private readonly stream: string, private readonly bound: number | undefined,
+    private readonly keys?: StreamKeys,
+  ) {}
 
   async room(): Promise<Room> {
     if (this.bound === undefined) return {};
@@ -23,6 +34,10 @@ export class RedisStreamTarget implements TransferTarget {
   }
 
   async write(records: TransferRecord[]): Promise<WriteOutcome[]> {
+    return this.keys ? this.writeKeyed(records, this.keys) : this.writeAll(records);
+  }
+
+  private async writeAll(records: TransferRecord[]): Promise<WriteOutcome[]> {
     const pipeline = this.redis.pipeline();
     const refused = new Set<number>();
     records.forEach((record, i) => {
@@ -33,8 +48,21 @@ export class RedisStreamTarget implements TransferTarget {
     const replies = (await pipeline.exec()) ?? [];
     const failed = replies.find(([error]) => error !== null);
     if (failed?.[0]) throw failed[0];
-    const empty: WriteOutcome = { ok: false, code: 'EMPTY_RECORD', reason: 'The record has no field with a value: a stream entry needs one.' };
     return records.map((_, i): WriteOutcome => (refused.has(i) ? empty : { ok: true }));
+  }
+
+  private async writeKeyed(records: TransferRecord[], keys: StreamKeys): Promise<WriteOutcome[]> {
+    const noKey: WriteOutcome = { ok: false, code: 'KEY_MISSING', reason: `The record has no value in ${keys.fields.join(', ')}.` };
+    const entries: { key: string; fields: string[] }[] = [];
+    const outcomes = records.map((record): WriteOutcome => {
+      const values = keys.fields.map((field) => record[field]);
+      if (values.every((value) => value === null || value === undefined)) return noKey;
+      const fields = entryFields(record);
+      entries.push({ key: JSON.stringify(values), fields });
+      return { ok: true };
+    });
+    await keyedXadd(this.redis, this.stream, entries, keys.windowMs);
+    return outcomes;
   }
 
   async close(): Promise<void> {

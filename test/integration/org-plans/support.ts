@@ -4,7 +4,7 @@ import type { Express } from 'express';
 import jsforce from 'jsforce';
 import request from 'supertest';
 import { createApp } from '../../../src/app.js';
-import { startEmulator, type RunningEmulator } from '../../../src/salesforce-emulator/index.js';
+import { startEmulator, type RunningEmulator, type StartOptions } from '../../../src/salesforce-emulator/index.js';
 import type { Services } from '../../../src/services.js';
 import { startWorkers, type RunningWorkers } from '../../../workers/runtime.js';
 import { connectTestServices } from '../../support/services.js';
@@ -30,8 +30,8 @@ export interface TwoOrgs {
   close(): Promise<void>;
 }
 
-async function startOrg(): Promise<Org> {
-  const emulator = await startEmulator({ port: 0 });
+async function startOrg(options: StartOptions = {}): Promise<Org> {
+  const emulator = await startEmulator({ ...options, port: 0 });
   const token = await fetch(`${emulator.url}/services/oauth2/token`, {
     method: 'POST',
     body: new URLSearchParams({
@@ -41,24 +41,33 @@ async function startOrg(): Promise<Org> {
   return { emulator, conn: new jsforce.Connection({ instanceUrl: emulator.url, accessToken: token.access_token, version: '62.0' }) };
 }
 
-/** Two emulators (source = the Local org, target = a password connection), real Redis and CouchDB, app and workers. */
-export async function startTwoOrgs(worker = true): Promise<TwoOrgs> {
-  const [source, target] = await Promise.all([startOrg(), startOrg()]);
+/** A DMS connection (by password, made by an admin) to `org`; returns its id. */
+export async function connectOrg(services: Services, app: Express, org: Org, name: string): Promise<string> {
+  const admin = await signIn(services, 'admin');
+  const connection = await request(app).post('/api/v1/connections').set(admin.headers).send({
+    method: 'password', name, loginUrl: org.emulator.url, username: 'admin@local.org', password: 'password',
+    clientId: 'dms-local', clientSecret: 'dms-local-secret', production: false,
+  });
+  if (connection.status !== 201) throw new Error(`${name} connection: ${JSON.stringify(connection.body)}`);
+  return connection.body.id as string;
+}
+
+/**
+ * Two emulators (source = the Local org, target = a password connection), real Redis and CouchDB, app and workers;
+ * `orgs` sets each emulator's options (record types, for instance).
+ */
+export async function startTwoOrgs(worker = true, orgs: { source?: StartOptions; target?: StartOptions } = {}): Promise<TwoOrgs> {
+  const [source, target] = await Promise.all([startOrg(orgs.source), startOrg(orgs.target)]);
   const services = await connectTestServices({
     LOCAL_ORG_URL: source.emulator.url, WORKER_CONCURRENCY: '4', WORKER_LOCK_MS: '5000',
     SECRET_KEY: Buffer.alloc(32, 9).toString('base64'),
   });
   const app = createApp(services);
   const workers = worker ? startWorkers(services) : undefined;
-  const admin = await signIn(services, 'admin');
-  const connection = await request(app).post('/api/v1/connections').set(admin.headers).send({
-    method: 'password', name: 'Target org', loginUrl: target.emulator.url, username: 'admin@local.org', password: 'password',
-    clientId: 'dms-local', clientSecret: 'dms-local-secret', production: false,
-  });
-  if (connection.status !== 201) throw new Error(`target connection: ${JSON.stringify(connection.body)}`);
+  const targetConnectionId = await connectOrg(services, app, target, 'Target org');
   const user = await signIn(services, 'operator');
   return {
-    source, target, targetConnectionId: connection.body.id as string, services, app, workers, user,
+    source, target, targetConnectionId, services, app, workers, user,
     get: (url) => request(app).get(url).set(user.headers),
     post: (url) => request(app).post(url).set(user.headers),
     async close() {

@@ -1,5 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { putAttachment } from '../../../src/store/index.js';
 import { startCloudantLimitsProxy, type CloudantLimitsProxy } from '../../../src/embedded/cloudant-limits-proxy.js';
 import { connectTestServices } from '../../support/services.js';
@@ -64,5 +66,30 @@ describe("Cloudant's limits in front of the test server", () => {
       assert.equal(((await (await fetch(`${base}/small`)).json()) as { text: string }).text, 'fits');
       assert.deepEqual(proxy.refused, { too_large: 1, document_too_large: 1, attachment_too_large: 1 });
     });
+  });
+
+  test('a kept-alive socket the server closes as it is reused costs the client nothing: the proxy sends once more', async () => {
+    // A server that keeps connections alive and then drops each one when its second request arrives, as a CouchDB
+    // whose keep-alive timer fires while the proxy reuses the socket does.
+    const server = createServer((req, res) => {
+      const socket = req.socket as typeof req.socket & { served?: number };
+      socket.served = (socket.served ?? 0) + 1;
+      if (socket.served > 1) return socket.destroy();
+      req.resume().on('end', () => res.end(JSON.stringify({ method: req.method, url: req.url })));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const proxy = await startCloudantLimitsProxy(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+    try {
+      for (let i = 0; i < 5; i++) {
+        const read = await fetch(`${proxy.url}db/doc-${i}`);
+        assert.deepEqual([read.status, await read.json()], [200, { method: 'GET', url: `/db/doc-${i}` }]);
+        const write = await fetch(`${proxy.url}db/doc-${i}`, { method: 'PUT', body: '{}', headers: { 'content-type': 'application/json' } });
+        assert.deepEqual([write.status, await write.json()], [200, { method: 'PUT', url: `/db/doc-${i}` }]);
+      }
+    } finally {
+      await proxy.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });

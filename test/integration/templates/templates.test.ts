@@ -80,4 +80,11 @@ describe('templates over the API and pages', () => {
     assert.match(res.body.error.message, /^Template "Huge map" takes [\d,]+ bytes; a template may take at most 262,144/);
     await h.get('/api/v1/templates/Huge%20map').expect(404);
   });
+
+  test('saves of one name at the same moment each get their own consecutive version', async () => {
+    const saves = await Promise.all(Array.from({ length: 6 }, (_, i) => h.post('/api/v1/templates', { ...v1, name: 'Concurrent', pipeline: [{ op: 'trim', columns: [`c${i}`] }] }).expect(201)));
+    assert.deepEqual(saves.map((s) => s.body.version as number).sort((a, b) => a - b), [1, 2, 3, 4, 5, 6]);
+    const versions = await h.get('/api/v1/templates/Concurrent/versions').expect(200);
+    assert.equal(versions.body.versions.length, 6);
+  });
 });

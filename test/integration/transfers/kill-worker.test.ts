@@ -2,13 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Redis } from 'ioredis';
 import { startWorkerProcess } from '../../support/worker-process.js';
-import { REDIS_URL, ended, fillStream, newRedis, startTransferHarness, unique, waitForTransfer, type TransferHarness } from './support.js';
+import { REDIS_URL, ended, fillStream, newRedis, setLatency, startTransferHarness, unique, waitForTransfer, type TransferHarness } from './support.js';
 
 const RECORDS = 12_000;
-
-const setLatency = (h: TransferHarness, latency: number) => fetch(`${h.emulator.url}/__emulator/faults`, {
-  method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ latency }),
-});
 
 /** kill -9 of the worker moving a stream into the org, then another worker: every record in the org exactly once. */
 describe('a transfer whose worker is killed with SIGKILL mid-way', () => {

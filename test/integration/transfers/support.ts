@@ -18,6 +18,25 @@ export interface TransferBody {
   boundState: { full: boolean; used?: number; limit?: number; reason?: string };
 }
 
+/** Stream names for one test file, each unique, all deleted at its end. */
+export class StreamNames {
+  readonly names: string[] = [];
+  constructor(private readonly redis: Redis) {}
+  add(prefix: string): string {
+    const name = unique(prefix);
+    this.names.push(name);
+    return name;
+  }
+  async drop(): Promise<void> {
+    if (this.names.length > 0) await this.redis.del(...this.names);
+  }
+}
+
+/** Slows every answer of the Local org (ms), so that a worker is caught mid-transfer. */
+export const setLatency = (h: ExportHarness, latency: number) => fetch(`${h.emulator.url}/__emulator/faults`, {
+  method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ latency }),
+});
+
 /** Polls the transfer through the API until `done` says so. */
 export async function waitForTransfer(
   h: ExportHarness, id: string, done: (t: TransferBody) => boolean, timeoutMs = 60_000,

@@ -36,6 +36,16 @@ describe("a step's onInvalid", () => {
     ]);
   });
 
+  test('valueMap names its unmapped issue when asked (the value as written, not folded)', async () => {
+    const unmapped = { code: 'RECORD_TYPE_MISSING' as const, message: "no Account record type '{value}'" };
+    const step = { op: 'valueMap' as const, columns: ['v'], map: { partner: '012A' }, caseInsensitive: true, otherwise: 'null' as const, unmapped };
+    const result = await applyPipeline(one(['Partner', ' Reseller ', null]), [step]);
+    assert.deepEqual(result.frame.data[0], ['012A', null, null]);
+    assert.deepEqual(result.rowIssues, [{ row: 2, column: 'v', code: 'RECORD_TYPE_MISSING', message: "no Account record type 'Reseller'" }]);
+    const unknownCode = validatePipeline([{ ...step, unmapped: { code: 'MY_CODE', message: 'x' } }]);
+    assert.equal(unknownCode.problems.length, 1);
+  });
+
   test("aggregate: a non-number is an issue on the group's row and the aggregate's column; 'null' empties the sum", async () => {
     const frame = frameFromRows(['g', 'n'], [['a', '1'], ['a', 'x'], ['b', '2']]);
     const aggregations = [{ fn: 'sum' as const, column: 'n', as: 'total' }];
@@ -65,8 +75,8 @@ describe("a step's onInvalid", () => {
   test('the issue codes are the documented ones (a changed code is a breaking change)', () => {
     assert.deepEqual(Object.values(ROW_ISSUE_CODES).sort(), [
       'AGGREGATE_NOT_A_NUMBER', 'CAST_INVALID_DATE', 'CAST_NOT_AN_INTEGER', 'CAST_NOT_A_BOOLEAN', 'CAST_NOT_A_NUMBER',
-      'DERIVE_EXPRESSION_ERROR', 'LOOKUP_AMBIGUOUS', 'LOOKUP_NOT_FOUND', 'LOOKUP_NO_CONNECTION', 'REGEX_VALUE_TOO_LONG',
-      'VALUE_MAP_UNMAPPED',
+      'DERIVE_EXPRESSION_ERROR', 'LOOKUP_AMBIGUOUS', 'LOOKUP_NOT_FOUND', 'LOOKUP_NO_CONNECTION', 'RECORD_TYPE_MISSING',
+      'REGEX_VALUE_TOO_LONG', 'VALUE_MAP_UNMAPPED',
     ]);
   });
 });

@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Redis } from 'ioredis';
+import { seed } from '../exports/support.js';
+import { RedisStreamTarget } from '../../../src/transfers/targets/redis-stream.js';
+import { writtenKeysOf } from '../../../src/transfers/targets/keyed-xadd.js';
+import {
+  REDIS_URL, StreamNames, ended, newRedis, readStream, startTransferHarness, waitForTransfer, type TransferHarness,
+} from './support.js';
+
+describe('a Salesforce query as a transfer source', () => {
+  let h: TransferHarness;
+  let redis: Redis;
+  let streams: StreamNames;
+  before(async () => {
+    h = await startTransferHarness();
+    redis = newRedis();
+    streams = new StreamNames(redis);
+  });
+  after(async () => {
+    await streams.drop();
+    redis.disconnect();
+    await h.close();
+  });
+  const stream = (prefix: string) => streams.add(prefix);
+
+  it('reads every row of a query in batches into a Redis Stream, relationship fields as text', async () => {
+    const rows = Array.from({ length: 1250 }, (_, i) => [`Q-${String(i).padStart(4, '0')}`, `Q-${i}`, String(i)]);
+    await seed(h.conn, 'Account', ['External_Id__c', 'Name', 'NumberOfEmployees'], rows);
+    const target = stream('from-query');
+    const started = await h.post('/api/v1/transfers').send({
+      source: { kind: 'salesforce-query', soql: "SELECT External_Id__c, Name, NumberOfEmployees, Owner.Name FROM Account WHERE Name LIKE 'Q-%'" },
+      target: { kind: 'redis-stream', url: REDIS_URL, stream: target },
+      batchSize: 300,
+    }).expect(202);
+    const done = await waitForTransfer(h, started.body.id, ended);
+    assert.equal(done.status, 'completed', JSON.stringify(done.error));
+    assert.deepEqual([done.counts.recordsIn, done.counts.recordsOut, done.counts.batches], [1250, 1250, 5]);
+    assert.match(done.position ?? '', /^\{"id":"001/, 'auto reads 1,250 records through REST, after the last Id');
+    const entries = await readStream(redis, target);
+    assert.equal(entries.length, 1250);
+    assert.deepEqual(new Set(entries.map((e) => e.External_Id__c)), new Set(rows.map((r) => r[0])));
+    const first = entries.find((e) => e.External_Id__c === 'Q-0007');
+    assert.deepEqual(first, { External_Id__c: 'Q-0007', Name: 'Q-7', NumberOfEmployees: '7', 'Owner.Name': first?.['Owner.Name'] });
+    assert.ok(first?.['Owner.Name'], 'a relationship field is read through its path');
+    assert.equal(first?.Id, undefined, 'Id, read for the position, is not in a record that did not select it');
+  });
+
+  it('reads a one-shot query through Bulk API 2.0, a results page per batch, the same records as REST', async () => {
+    const soql = "SELECT External_Id__c, Name, NumberOfEmployees, Owner.Name FROM Account WHERE Name LIKE 'Q-%'";
+    const viaRest = await readStream(redis, streams.names[0]);
+    const target = stream('from-bulk');
+    const started = await h.post('/api/v1/transfers').send({
+      source: { kind: 'salesforce-query', soql, api: 'bulk' }, target: { kind: 'redis-stream', url: REDIS_URL, stream: target }, batchSize: 300,
+    }).expect(202);
+    const done = await waitForTransfer(h, started.body.id, ended);
+    assert.equal(done.status, 'completed', JSON.stringify(done.error));
+    assert.deepEqual([done.counts.recordsOut, done.counts.batches], [1250, 5]);
+    assert.match(done.position ?? '', /"locator":null,"moved":1250/, 'every page read');
+    const byId = (entries: Record<string, string>[]) => [...entries].sort((a, b) => a.External_Id__c.localeCompare(b.External_Id__c));
+    assert.deepEqual(byId(await readStream(redis, target)), byId(viaRest));
+  });
+
+  it('refuses at once a query the org would refuse, or one with its own ORDER BY', async () => {
+    const target = { kind: 'redis-stream', url: REDIS_URL, stream: 'never-written' };
+    const bad = await h.post('/api/v1/transfers')
+      .send({ source: { kind: 'salesforce-query', soql: 'SELECT Nope__c FROM Account' }, target }).expect(400);
+    assert.equal(bad.body.error.code, 'SOQL_INVALID');
+    assert.match(bad.body.error.message, /Nope__c/);
+    const ordered = await h.post('/api/v1/transfers')
+      .send({ source: { kind: 'salesforce-query', soql: 'SELECT Name FROM Account ORDER BY Name' }, target }).expect(400);
+    assert.equal(ordered.body.error.code, 'TRANSFER_QUERY_INVALID');
+  });
+
+  it('writes a batch that comes again to a keyed stream once: a key written within the window is not added again', async () => {
+    const name = stream('keyed');
+    streams.names.push(writtenKeysOf(name));
+    const target = new RedisStreamTarget(newRedis(), name, undefined, { fields: ['Id', 'Stamp'], windowMs: 60_000 });
+    try {
+      const batch = Array.from({ length: 1500 }, (_, i) => ({ Id: `K${i}`, Stamp: 't1', Name: `n${i}` }));
+      assert.ok((await target.write(batch)).every((o) => o.ok));
+      const again = [...batch.slice(1000), { Id: 'K0', Stamp: 't2', Name: 'n0 changed' }, { Id: null, Stamp: null, Name: 'no key' }];
+      const outcomes = await target.write(again);
+      assert.deepEqual(outcomes.at(-1), { ok: false, code: 'KEY_MISSING', reason: 'The record has no value in Id, Stamp.' });
+      const entries = await readStream(redis, name);
+      assert.equal(entries.length, 1501, 'the repeated 500 are left out; a new version of K0 is added');
+      assert.deepEqual(entries.at(-1), { Id: 'K0', Stamp: 't2', Name: 'n0 changed' });
+    } finally {
+      await target.close();
+    }
+  });
+
+  it('continuous: moves what is there, then the records created and changed since, by SystemModstamp', async () => {
+    const ids = await seed(h.conn, 'Account', ['External_Id__c', 'Name'], [['C-1', 'C one'], ['C-2', 'C two']]);
+    const target = stream('continuous-query');
+    const started = await h.post('/api/v1/transfers').send({
+      source: { kind: 'salesforce-query', soql: "SELECT External_Id__c, Name FROM Account WHERE External_Id__c LIKE 'C-%'", intervalSeconds: 1 },
+      target: { kind: 'redis-stream', url: REDIS_URL, stream: target },
+      mode: 'continuous',
+    }).expect(202);
+    const id = started.body.id as string;
+    await waitForTransfer(h, id, (t) => t.counts.recordsOut >= 2 || ended(t));
+    await h.conn.sobject('Account').update({ Id: ids[0], Name: 'C one, renamed' });
+    await h.conn.sobject('Account').create({ External_Id__c: 'C-3', Name: 'C three' });
+    const moved = await waitForTransfer(h, id, (t) => t.counts.recordsOut >= 4 || ended(t), 60_000);
+    assert.equal(moved.status, 'running');
+    const names = (await readStream(redis, target)).map((e) => e.Name);
+    assert.deepEqual(names, ['C one', 'C two', 'C one, renamed', 'C three']);
+    await h.post(`/api/v1/transfers/${id}/stop`).expect(200);
+  });
+});
