@@ -10,10 +10,10 @@ import type { Value } from './data/table.js';
 export function inspectionRouter(state: EmulatorState): Router {
   const router = Router();
   router.use(express.json());
-  const counts = () => Object.fromEntries(state.store.allTables().map((t) => [t.schema.name, t.rows.size]));
+  const counts = () => Object.fromEntries(state.store.allTables().map((t) => [t.schema.name, t.size]));
   router.get('/', (_req, res) => {
     res.json({
-      objects: state.store.allTables().map((t) => ({ name: t.schema.name, keyPrefix: t.schema.keyPrefix, count: t.rows.size, deleted: t.bin.size })),
+      objects: state.store.allTables().map((t) => ({ name: t.schema.name, keyPrefix: t.schema.keyPrefix, count: t.size, deleted: t.deletedCount })),
       apiUsage: { used: state.apiUsage.used, limit: state.options.dailyApiRequests },
       faults: state.faults.settings,
       jobs: { ingest: state.jobs?.ingest.size ?? 0, query: state.jobs?.query.size ?? 0 },
@@ -28,22 +28,16 @@ export function inspectionRouter(state: EmulatorState): Router {
     if (!table) return void res.status(404).json({ error: `Unknown object ${req.params.object}` });
     const limit = Math.min(10_000, Number(req.query.limit ?? 100) || 100);
     const offset = Number(req.query.offset ?? 0) || 0;
-    const source = req.query.deleted === 'true' ? table.bin : table.rows;
+    const deleted = req.query.deleted === 'true';
     const used = table.usedFields();
-    const records = [];
-    let i = 0;
-    for (const [id, row] of source) {
-      if (i++ < offset) continue;
-      if (records.length >= limit) break;
-      records.push(recordJson(table, id, row, 'v62.0', used));
-    }
-    res.json({ totalSize: source.size, offset, records });
+    const records = table.page(offset, limit, deleted).map((row) => recordJson(table, String(table.get(row, 0)), row, 'v62.0', used));
+    res.json({ totalSize: deleted ? table.deletedCount : table.size, offset, records });
   });
   // Sets stored values as they are, leaving LastModifiedDate, SystemModstamp and LastModifiedById alone: what a
   // before-save trigger or flow does inside another user's write, for tests of reconciliation.
   router.patch('/objects/:object/records/:id', (req, res) => {
     const table = state.store.table(String(req.params.object));
-    const row = table?.rows.get(String(req.params.id));
+    const row = table?.row(String(req.params.id));
     if (!table || !row) return void res.status(404).json({ error: `No ${req.params.object} record ${req.params.id}` });
     const changes: Value[] = [];
     for (const [name, raw] of Object.entries((req.body ?? {}) as Record<string, unknown>)) {
@@ -53,7 +47,8 @@ export function inspectionRouter(state: EmulatorState): Router {
       if (value instanceof SfError) return void res.status(400).json({ error: value.message });
       changes.push(fi, value);
     }
-    table.update(String(req.params.id), row, changes);
+    table.apply(row, changes);
+    table.put(String(req.params.id), row);
     res.json(recordJson(table, String(req.params.id), row, 'v62.0', table.usedFields()));
   });
   router.post('/reset', (_req, res) => {

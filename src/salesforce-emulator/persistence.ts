@@ -7,6 +7,8 @@ import { z } from 'zod';
 import type { Row } from './data/table.js';
 import type { EmulatorState } from './state.js';
 
+/** Records serialised per write to the JSON lines file. */
+const BATCH = 5000;
 const Meta = z.object({ sequence: z.number().int(), salt: z.string() });
 /** Access tokens (with their expiry) and refresh tokens, so clients stay logged in across a restart. */
 const SavedSessions = z.object({
@@ -53,16 +55,22 @@ export async function saveState(state: EmulatorState, dir: string): Promise<void
     const path = join(dir, `${table.schema.name}.jsonl`);
     const out = createWriteStream(`${path}.tmp`);
     const used = table.usedFields();
-    const write = async (row: Row) => {
-      const record: Record<string, unknown> = {};
-      for (const fi of used) {
-        const value = table.get(row, fi);
-        if (value !== null) record[table.schema.fields[fi].name] = value;
-      }
-      if (!out.write(`${JSON.stringify(record)}\n`)) await once(out, 'drain');
+    const lines: string[] = [];
+    const write = async () => {
+      if (!out.write(lines.join(''))) await once(out, 'drain');
+      lines.length = 0;
     };
-    for (const row of table.rows.values()) await write(row);
-    for (const row of table.bin.values()) await write(row);
+    for (const rows of table.batches(BATCH)) {
+      for (const row of rows) {
+        const record: Record<string, unknown> = {};
+        for (const fi of used) {
+          const value = table.get(row, fi);
+          if (value !== null) record[table.schema.fields[fi].name] = value;
+        }
+        lines.push(`${JSON.stringify(record)}\n`);
+      }
+      await write();
+    }
     out.end();
     await once(out, 'finish');
     await rename(`${path}.tmp`, path);
@@ -100,9 +108,8 @@ export async function loadState(state: EmulatorState, dir: string): Promise<void
           const fi = table.schema.byLower.get(name.toLowerCase());
           if (fi !== undefined) table.set(row, fi, value);
         }
-        const id = String(record.Id);
-        if (isDeleted !== undefined && table.get(row, isDeleted) === true) table.bin.set(id, row);
-        else table.insert(id, row);
+        const deleted = isDeleted !== undefined && table.get(row, isDeleted) === true;
+        table.put(String(record.Id), row, undefined, deleted);
       }
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;

@@ -53,7 +53,7 @@ export function seedOrg(state: EmulatorState): void {
 function seedOrganization(state: EmulatorState): void {
   const table = state.store.table('Organization');
   const id = state.options.orgId;
-  if (!table || table.rows.has(id)) return;
+  if (!table || table.has(id)) return;
   const row: Row = [];
   const values: Record<string, Value> = {
     Id: id, Name: state.options.organizationName, InstanceName: 'LOCAL', IsSandbox: false,
@@ -61,7 +61,7 @@ function seedOrganization(state: EmulatorState): void {
     CreatedDate: formatDateTime(Date.now()),
   };
   for (const [name, value] of Object.entries(values)) table.set(row, table.schema.byLower.get(name.toLowerCase())!, value);
-  table.insert(id, row);
+  table.put(id, row);
 }
 
 /** One User record per configured user, so OwnerId and CreatedById point at real records. */

@@ -126,7 +126,7 @@ export function insertRecord(ctx: WriteContext, table: Table, columns: Column[],
   for (let i = 0; i < changes.length; i += 2) table.set(row, changes[i] as number, changes[i + 1] as Value);
   applyDefaults(ctx, table, row);
   deriveName(table, row);
-  table.insert(id, row, ctx.journal);
+  table.put(id, row, ctx.journal);
   ctx.store.dirty = true;
   return { id, created: true, errors: null };
 }
@@ -136,9 +136,9 @@ export function findLive(ctx: WriteContext, table: Table, rawId: unknown): { id:
   if (rawId === undefined || rawId === null || rawId === '') return ERR.missingId();
   const id = toId18(String(rawId));
   if (!id || keyPrefixOf(id) !== table.schema.keyPrefix) return ERR.malformedId('Record ID', String(rawId), 'Id');
-  const row = table.rows.get(id);
+  const row = table.row(id);
   if (row) return { id, row };
-  return table.bin.has(id) ? ERR.deleted() : ERR.crossReference();
+  return table.isDeleted(id) ? ERR.deleted() : ERR.crossReference();
 }
 
 export function updateRecord(ctx: WriteContext, table: Table, rawId: unknown, columns: Column[], values: unknown[], source: Source): WriteOutcome {
@@ -153,9 +153,10 @@ function updateFound(ctx: WriteContext, table: Table, id: string, row: Row, colu
   const duplicate = uniqueViolation(table, changes as Value[], id);
   if (duplicate) return fail([duplicate], id);
   if (locked(ctx)) return fail([ERR.lock(id)], id);
-  table.update(id, row, changes as Value[], ctx.journal);
+  table.apply(row, changes as Value[]);
   stamp(ctx, table, row, false);
   deriveName(table, row);
+  table.put(id, row, ctx.journal);
   ctx.store.dirty = true;
   return { id, created: false, errors: null };
 }
@@ -184,7 +185,7 @@ export function upsertRecord(ctx: WriteContext, table: Table, extFi: number, col
     return fail([new SfError('DUPLICATE_EXTERNAL_ID', `${extField.label}: more than one record found for external id field: [${ids.join(', ')}]`, [extField.name])]);
   }
   if (ids.length === 0) return insertRecord(ctx, table, columns, values, source);
-  return updateFound(ctx, table, ids[0], table.rows.get(ids[0])!, columns, values, source);
+  return updateFound(ctx, table, ids[0], table.row(ids[0])!, columns, values, source);
 }
 
 /** Deletes a record of any object; hard deletes skip (or empty) the recycle bin. */
@@ -201,11 +202,8 @@ export function deleteRecord(ctx: WriteContext, rawId: unknown, hard: boolean, o
   }
   if (locked(ctx)) return fail([ERR.lock(id)], id);
   const isDeletedFi = found.table.schema.audit.isDeleted;
-  if (!hard && isDeletedFi >= 0) {
-    found.table.set(found.row, isDeletedFi, true);
-    ctx.journal?.push(() => found.table.set(found.row, isDeletedFi, false));
-  }
-  found.table.remove(id, hard, ctx.journal);
+  if (!hard && isDeletedFi >= 0) found.table.set(found.row, isDeletedFi, true);
+  found.table.remove(id, hard, ctx.journal, found.row);
   ctx.store.dirty = true;
   return { id, created: false, errors: null };
 }

@@ -24,7 +24,7 @@ export function recordTypesOf(store: RecordsStore, object: string): RecordTypeVi
   const at = (name: string) => table.schema.byLower.get(name.toLowerCase()) as number;
   const [developerName, name, active] = [at('DeveloperName'), at('Name'), at('IsActive')];
   return table.lookup(at('SobjectType'), object).sort().map((id) => {
-    const row = table.rows.get(id) ?? [];
+    const row = table.row(id) ?? [];
     return {
       id, developerName: String(table.get(row, developerName)), name: String(table.get(row, name)),
       active: table.get(row, active) === true,

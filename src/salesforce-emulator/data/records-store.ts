@@ -4,6 +4,7 @@ import { Table, type Row } from './table.js';
 
 export interface FoundRecord {
   table: Table;
+  /** A copy of the record: change it, then put it back with table.put. */
   row: Row;
   deleted: boolean;
 }
@@ -37,6 +38,13 @@ export class RecordsStore {
     return [...this.tables.values()];
   }
 
+  /** Live records over all objects. */
+  count(): number {
+    let n = 0;
+    for (const table of this.tables.values()) n += table.size;
+    return n;
+  }
+
   newId(object: ObjectSchema): string {
     this.sequence += 1;
     return makeId(object.keyPrefix, this.sequence, this.salt);
@@ -48,15 +56,17 @@ export class RecordsStore {
     if (!id18) return undefined;
     const object = this.schema.byPrefix.get(keyPrefixOf(id18));
     const table = object && this.tableOf(object);
-    if (!table) return undefined;
-    const live = table.rows.get(id18);
-    if (live) return { table, row: live, deleted: false };
-    const binned = table.bin.get(id18);
-    return binned ? { table, row: binned, deleted: true } : undefined;
+    const found = table?.find(id18);
+    return table && found ? { table, ...found } : undefined;
   }
 
   reset(): void {
     for (const table of this.tables.values()) table.clear();
     this.dirty = true;
+  }
+
+  /** Empties every table and gives back its record file's disk space. */
+  close(): void {
+    for (const table of this.tables.values()) table.close();
   }
 }

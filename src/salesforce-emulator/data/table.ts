@@ -1,32 +1,50 @@
-import type { FieldDescribe } from '../describe/field.js';
 import type { ObjectSchema } from '../describe/schema.js';
+import { DictColumns } from './dict-columns.js';
+import { FieldIndexes } from './field-indexes.js';
+import { PagedInts } from './paged-ints.js';
+import { RecordFile } from './record-file.js';
+import { decodeRow, decodeSlots } from './row-codec.js';
+import { RowIds } from './row-ids.js';
 
 export type Value = string | number | boolean | null;
-/** A record: values by slot (slots are handed out to fields on first write, so rows stay short). */
+/** A record as read from the table: values by slot (slots are handed out to fields on first write). */
 export type Row = Value[];
 export type Undo = () => void;
 
-/** Maps a normalised field value to the id (or ids, when the field is not unique) holding it. */
-type ValueIndex = Map<string, string | string[]>;
+const FREE = 0;
+const LIVE = 1;
+const BINNED = 2;
 
-export function indexKey(field: FieldDescribe, value: Value): string | null {
-  if (value === null || value === '') return null;
-  const text = String(value);
-  return field.caseSensitive ? text : text.toLowerCase();
-}
+export { indexKey } from './field-indexes.js';
 
-/** The records of one sObject, compactly stored, with unique and lookup indexes. */
+/**
+ * The records of one sObject. Record versions live in an append-only file (RecordFile); memory holds only, per
+ * row number, the slot of its current version and its state, plus the id and field indexes in typed arrays, so
+ * millions of records fit in a few hundred MB. A Row handed out is a copy: change it, then put() it back.
+ */
 export class Table {
-  readonly rows = new Map<string, Row>();
-  /** The recycle bin: soft-deleted records (ENTITY_IS_DELETED), removed for good by hardDelete. */
-  readonly bin = new Map<string, Row>();
+  private readonly file = new RecordFile();
+  private readonly slots = new PagedInts(Uint32Array);
+  private readonly states = new PagedInts(Uint8Array);
+  private readonly ids = new RowIds();
   private readonly slotOf: Int32Array;
   private readonly slotFields: number[] = [];
-  private readonly indexes = new Map<number, ValueIndex>();
+  private readonly indexes: FieldIndexes;
+  private readonly columns = new DictColumns();
+  private rowCount = 0;
+  /** True while versions sit in the file in row order (no record rewritten), so a scan can stop early. */
+  private inRowOrder = true;
+  size = 0;
+  deletedCount = 0;
 
   constructor(readonly schema: ObjectSchema) {
     this.slotOf = new Int32Array(schema.fields.length).fill(-1);
-    for (const fi of schema.uniqueFields) this.indexes.set(fi, new Map());
+    this.indexes = new FieldIndexes({
+      schema,
+      get: (row, fi) => this.get(row, fi),
+      rowAt: (r) => this.read(r),
+      eachLive: (visit) => void this.scanRows(false, (r, row) => void visit(r, row)),
+    });
   }
 
   slot(fieldIndex: number): number {
@@ -50,113 +68,231 @@ export class Table {
     row[s] = value;
   }
 
+  /** Applies [fieldIndex, value, ...] pairs to a row (not stored until put). */
+  apply(row: Row, changes: Value[]): void {
+    for (let i = 0; i < changes.length; i += 2) this.set(row, changes[i] as number, changes[i + 1]);
+  }
+
   /** Field indexes that hold a value in at least one row (for dumps and persistence). */
   usedFields(): number[] {
     return [...this.slotFields];
   }
 
-  /** Ids whose `fieldIndex` equals `value` (case-insensitively unless the field is case-sensitive). */
+  private read(r: number): Row {
+    return this.file.read(this.slots.get(r));
+  }
+
+  has(id: string): boolean {
+    const r = this.ids.rowOf(id);
+    return r >= 0 && this.states.get(r) === LIVE;
+  }
+
+  /** A copy of the live record `id` (an 18-character id), or undefined. */
+  row(id: string): Row | undefined {
+    const r = this.ids.rowOf(id);
+    return r >= 0 && this.states.get(r) === LIVE ? this.read(r) : undefined;
+  }
+
+  /** Copies of the live records among `ids` (18-character), each once, in insertion order. */
+  rowsOf(ids: string[]): Row[] {
+    const rows = new Set<number>();
+    for (const id of ids) {
+      const r = this.ids.rowOf(id);
+      if (r >= 0 && this.states.get(r) === LIVE) rows.add(r);
+    }
+    return [...rows].sort((a, b) => a - b).map((r) => this.read(r));
+  }
+
+  /** The live or recycle-bin record `id`. */
+  find(id: string): { row: Row; deleted: boolean } | undefined {
+    const r = this.ids.rowOf(id);
+    const state = r < 0 ? FREE : this.states.get(r);
+    return state === FREE ? undefined : { row: this.read(r), deleted: state === BINNED };
+  }
+
+  isDeleted(id: string): boolean {
+    const r = this.ids.rowOf(id);
+    return r >= 0 && this.states.get(r) === BINNED;
+  }
+
+  /** Ids whose `fieldIndex` equals `value` (case-insensitively unless the field is case-sensitive), oldest first. */
   lookup(fieldIndex: number, value: Value): string[] {
-    const key = indexKey(this.schema.fields[fieldIndex], value);
-    if (key === null) return [];
-    const hit = this.index(fieldIndex).get(key);
-    return hit === undefined ? [] : typeof hit === 'string' ? [hit] : hit;
+    const found: number[] = [];
+    this.indexes.match(fieldIndex, value, (r) => void found.push(r));
+    return found.sort((a, b) => a - b).map((r) => String(this.get(this.read(r), 0)));
   }
 
-  /** An id other than `selfId` holding `value` in `fieldIndex`, without allocating (unique checks on hot paths). */
+  /** An id other than `selfId` holding `value` in `fieldIndex` (unique checks on hot paths). */
   findOther(fieldIndex: number, value: Value, selfId: string | null): string | undefined {
-    const key = indexKey(this.schema.fields[fieldIndex], value);
-    if (key === null) return undefined;
-    const hit = this.index(fieldIndex).get(key);
-    if (hit === undefined || hit === selfId) return undefined;
-    return typeof hit === 'string' ? hit : hit.find((id) => id !== selfId);
-  }
-
-  /** Lookup indexes beyond the unique ones (e.g. Email, Name) are built on first use, then maintained. */
-  private index(fieldIndex: number): ValueIndex {
-    let index = this.indexes.get(fieldIndex);
-    if (!index) {
-      index = new Map();
-      this.indexes.set(fieldIndex, index);
-      for (const [id, row] of this.rows) this.addKey(index, fieldIndex, this.get(row, fieldIndex), id);
-    }
-    return index;
-  }
-
-  private addKey(index: ValueIndex, fieldIndex: number, value: Value, id: string): void {
-    const key = indexKey(this.schema.fields[fieldIndex], value);
-    if (key === null) return;
-    const hit = index.get(key);
-    if (hit === undefined) index.set(key, id);
-    else if (typeof hit === 'string') index.set(key, [hit, id]);
-    else hit.push(id);
-  }
-
-  private removeKey(index: ValueIndex, fieldIndex: number, value: Value, id: string): void {
-    const key = indexKey(this.schema.fields[fieldIndex], value);
-    if (key === null) return;
-    const hit = index.get(key);
-    if (hit === id) index.delete(key);
-    else if (Array.isArray(hit)) {
-      const rest = hit.filter((x) => x !== id);
-      if (rest.length === 1) index.set(key, rest[0]);
-      else index.set(key, rest);
-    }
-  }
-
-  private indexRow(id: string, row: Row, add: boolean): void {
-    for (const [fi, index] of this.indexes) {
-      if (add) this.addKey(index, fi, this.get(row, fi), id);
-      else this.removeKey(index, fi, this.get(row, fi), id);
-    }
-  }
-
-  insert(id: string, row: Row, journal?: Undo[]): void {
-    this.rows.set(id, row);
-    this.indexRow(id, row, true);
-    journal?.push(() => this.remove(id, true));
-  }
-
-  /** Applies [fieldIndex, value, ...] pairs to an existing row. */
-  update(id: string, row: Row, changes: Value[], journal?: Undo[]): void {
-    if (journal) {
-      const before = row.slice();
-      journal.push(() => {
-        this.indexRow(id, row, false);
-        row.length = 0;
-        row.push(...before);
-        this.indexRow(id, row, true);
-      });
-    }
-    for (let i = 0; i < changes.length; i += 2) {
-      const fi = changes[i] as number;
-      const index = this.indexes.get(fi);
-      if (index) {
-        this.removeKey(index, fi, this.get(row, fi), id);
-        this.addKey(index, fi, changes[i + 1], id);
-      }
-      this.set(row, fi, changes[i + 1]);
-    }
-  }
-
-  /** Soft delete moves the row to the bin; hard delete drops it. */
-  remove(id: string, hard: boolean, journal?: Undo[]): void {
-    const row = this.rows.get(id) ?? this.bin.get(id);
-    if (!row) return;
-    const wasLive = this.rows.delete(id);
-    if (wasLive) this.indexRow(id, row, false);
-    this.bin.delete(id);
-    if (!hard) this.bin.set(id, row);
-    journal?.push(() => {
-      this.bin.delete(id);
-      if (wasLive) this.insert(id, row);
-      else this.bin.set(id, row);
+    let other: string | undefined;
+    this.indexes.match(fieldIndex, value, (_r, row) => {
+      const id = String(this.get(row, 0));
+      if (id === selfId) return false;
+      other = id;
+      return true;
     });
+    return other;
+  }
+
+  private setState(r: number, state: number): void {
+    const before = this.states.get(r);
+    if (before === LIVE) this.size--;
+    if (before === BINNED) this.deletedCount--;
+    if (state === LIVE) this.size++;
+    if (state === BINNED) this.deletedCount++;
+    this.states.set(r, state);
+  }
+
+  /** Stores `row` as the current version of `id` (a new record or a new version), live unless `deleted`. */
+  put(id: string, row: Row, journal?: Undo[], deleted = false): void {
+    let r = this.ids.rowOf(id);
+    const before = r < 0 ? FREE : this.states.get(r);
+    const beforeSlot = r < 0 ? 0 : this.slots.get(r);
+    if (r < 0 || before === FREE) {
+      if (r < 0) r = this.rowCount++;
+      this.ids.set(id, r);
+    } else this.inRowOrder = false;
+    if (r !== this.rowCount - 1) this.inRowOrder = false;
+    this.slots.set(r, this.file.append(r, row));
+    this.setState(r, deleted ? BINNED : LIVE);
+    this.columns.write(r, row, this.slotFields.length, this.rowCount);
+    this.indexes.update(r, deleted ? null : row);
+    journal?.push(() => this.restore(r, beforeSlot, before));
+  }
+
+  private restore(r: number, slot: number, state: number): void {
+    this.slots.set(r, slot);
+    this.setState(r, state);
+    const row = state === FREE ? null : this.read(r);
+    if (row) this.columns.write(r, row, this.slotFields.length, this.rowCount);
+    this.indexes.update(r, state === LIVE ? row : null);
+  }
+
+  /** Soft delete moves the record to the bin (storing `binned`, the row with IsDeleted set); hard delete drops it. */
+  remove(id: string, hard: boolean, journal?: Undo[], binned?: Row): void {
+    const r = this.ids.rowOf(id);
+    const state = r < 0 ? FREE : this.states.get(r);
+    if (state === FREE) return;
+    const slot = this.slots.get(r);
+    if (binned && !hard) this.put(id, binned, undefined, true);
+    else {
+      this.setState(r, hard ? FREE : BINNED);
+      this.indexes.update(r, null);
+    }
+    journal?.push(() => this.restore(r, slot, state));
+  }
+
+  /**
+   * Visits current versions (live, and binned when `withDeleted`) in file order from slot `from` that pass `keep`;
+   * `visit` returns true to stop. Returns where to go on, or -1 at the end. With `slots` (the slots `keep` reads),
+   * `keep` sees a row holding only those and only passing rows are decoded whole (not at all unless `whole`).
+   */
+  private scanRows(
+    withDeleted: boolean, visit: (r: number, row: Row) => boolean | void, from = 0,
+    keep?: (row: Row) => boolean, slots?: number[], whole = true,
+  ): number {
+    const probe = slots && new Array<Value>(this.slotFields.length).fill(null);
+    return this.file.scan((r, slot, buffer, start) => {
+      if (this.slots.get(r) !== slot) return false;
+      const state = this.states.get(r);
+      if (state !== LIVE && !(withDeleted && state === BINNED)) return false;
+      if (probe && slots) {
+        decodeSlots(buffer, start, slots, probe);
+        if (keep && !keep(probe)) return false;
+        return visit(r, whole ? decodeRow(buffer, start) : probe);
+      }
+      const row = decodeRow(buffer, start);
+      return keep && !keep(row) ? false : visit(r, row);
+    }, from);
+  }
+
+  /** The slots of `fields` that rows hold, ascending; undefined when the fields are not known. */
+  private slotsOf(fields: number[] | undefined): number[] | undefined {
+    if (!fields) return undefined;
+    return [...new Set(fields.map((fi) => this.slotOf[fi]).filter((s) => s >= 0))].sort((a, b) => a - b);
+  }
+
+  /**
+   * Visits the rows passing `keep` in row order through the in-memory columns, when they hold every field in
+   * `fields`; false when they do not (the caller scans the file instead).
+   */
+  private columnScan(keep: (row: Row) => boolean, withDeleted: boolean, fields: number[] | undefined, visit: (r: number) => boolean | void): boolean {
+    const slots = this.slotsOf(fields);
+    if (!slots || !this.columns.covers(slots)) return false;
+    const probe: Row = new Array<Value>(this.slotFields.length).fill(null);
+    for (let r = 0; r < this.rowCount; r++) {
+      const state = this.states.get(r);
+      if (state !== LIVE && !(withDeleted && state === BINNED)) continue;
+      this.columns.fill(r, probe, slots);
+      if (keep(probe) && visit(r) === true) break;
+    }
+    return true;
+  }
+
+  /**
+   * The rows passing `keep`, live ones first, each group in insertion order; at most `atMost` of them (a file scan
+   * stops early only when the file is in row order). `fields`: the fields `keep` reads, if known.
+   */
+  select(keep: (row: Row) => boolean, withDeleted = false, atMost = Infinity, fields?: number[]): Row[] {
+    const hits: number[] = [];
+    if (this.columnScan(keep, withDeleted, fields, (r) => hits.push(r) >= atMost && !withDeleted)) {
+      const read = (state: number) => hits.filter((r) => this.states.get(r) === state).map((r) => this.read(r));
+      return withDeleted ? [...read(LIVE), ...read(BINNED)] : read(LIVE);
+    }
+    const live: [number, Row][] = [];
+    const binned: [number, Row][] = [];
+    const early = this.inRowOrder && !withDeleted;
+    this.scanRows(withDeleted, (r, row) => {
+      (this.states.get(r) === LIVE ? live : binned).push([r, row]);
+      return early && live.length >= atMost;
+    }, 0, keep, this.slotsOf(fields));
+    const ordered = (pairs: [number, Row][]) => (this.inRowOrder ? pairs : pairs.sort((a, b) => a[0] - b[0])).map((p) => p[1]);
+    return [...ordered(live), ...ordered(binned)];
+  }
+
+  count(keep: (row: Row) => boolean, withDeleted = false, fields?: number[]): number {
+    let n = 0;
+    if (this.columnScan(keep, withDeleted, fields, () => void n++)) return n;
+    this.scanRows(withDeleted, () => void n++, 0, keep, this.slotsOf(fields), false);
+    return n;
+  }
+
+  /** Every current row (live and binned) in file order, `size` at a time, for persistence between awaits. */
+  *batches(size: number): Generator<Row[]> {
+    for (let from = 0; from >= 0;) {
+      const rows: Row[] = [];
+      from = this.scanRows(true, (_r, row) => rows.push(row) >= size, from);
+      if (rows.length > 0) yield rows;
+    }
+  }
+
+  /** Up to `limit` rows after skipping `offset`, in insertion order (live or binned), reading only those. */
+  page(offset: number, limit: number, deleted: boolean): Row[] {
+    const want = deleted ? BINNED : LIVE;
+    const out: Row[] = [];
+    let skipped = 0;
+    for (let r = 0; r < this.rowCount && out.length < limit; r++) {
+      if (this.states.get(r) !== want) continue;
+      if (skipped++ >= offset) out.push(this.read(r));
+    }
+    return out;
   }
 
   clear(): void {
-    this.rows.clear();
-    this.bin.clear();
-    for (const index of this.indexes.values()) index.clear();
+    this.file.clear();
+    this.slots.clear();
+    this.states.clear();
+    this.ids.clear();
+    this.indexes.clear();
+    this.columns.clear();
+    this.rowCount = 0;
+    this.size = 0;
+    this.deletedCount = 0;
+    this.inRowOrder = true;
+  }
+
+  close(): void {
+    this.clear();
+    this.file.close();
   }
 }

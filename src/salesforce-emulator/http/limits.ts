@@ -21,7 +21,7 @@ export function limitMiddleware(state: EmulatorState) {
 export function limitsBody(state: EmulatorState): Record<string, unknown> {
   const max = state.options.dailyApiRequests;
   const jobs = state.jobs?.countToday() ?? { ingestBatches: 0, queryJobs: 0 };
-  const rows = state.store.allTables().reduce((n, t) => n + t.rows.size, 0);
+  const rows = state.store.count();
   const storageMb = Math.ceil(rows * 2 / 1024);
   const entry = (m: number, remaining: number) => ({ Max: m, Remaining: Math.max(0, remaining) });
   return {

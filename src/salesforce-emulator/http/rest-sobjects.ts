@@ -103,7 +103,7 @@ export function sobjectsRouter(state: EmulatorState): Router {
     const ids = table.lookup(fi, req.params.value);
     if (ids.length === 0) return notFound(res);
     if (ids.length > 1) return void res.status(300).json(ids.map((id) => `/services/data/${versionOf(req)}/sobjects/${table.schema.name}/${id}`));
-    res.json(recordJson(table, ids[0], table.rows.get(ids[0])!, versionOf(req)));
+    res.json(recordJson(table, ids[0], table.row(ids[0])!, versionOf(req)));
   });
   router.patch('/sobjects/:object/:field/:value', (req, res) => {
     const table = tableOr404(state, res, req.params.object);

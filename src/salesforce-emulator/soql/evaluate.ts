@@ -8,6 +8,7 @@ import { page, sortBy, type SortKey } from './order.js';
 import type { ChildQuery, QueryOutcome } from './outcome.js';
 import { parseSoql } from '../../soql/parser.js';
 import { resolveChild, resolvePath, type FieldPath } from './paths.js';
+import { countRows, matchingRows, type RowFilter } from './scan.js';
 import { compileRowSelect } from './select.js';
 import { kindOf } from './values.js';
 
@@ -35,8 +36,11 @@ export class Evaluator {
     return (path, at) => resolvePath(this.store, table, path, at, this.source, alias);
   }
 
-  /** The WHERE predicate over rows; semi-join subqueries run once, lazily (depth 1 only, as in an org). */
-  rowFilter(table: Table, where: Condition | undefined, alias?: string, depth = 0): Predicate<Row> {
+  /**
+   * The WHERE predicate over rows; semi-join subqueries run once, lazily (depth 1 only, as in an org). `reads`
+   * collects the own fields it reads (undefined in it once a relationship path is read).
+   */
+  rowFilter(table: Table, where: Condition | undefined, alias?: string, depth = 0, reads?: { fields?: number[] }): Predicate<Row> {
     if (!where) return () => true;
     const resolve = this.resolver(table, alias);
     const ctx: FilterContext<Row> = {
@@ -46,6 +50,7 @@ export class Evaluator {
           throw this.source.malformed(ref.at, 'Aggregate functions are not supported in the WHERE clause: use HAVING');
         }
         const path = resolve(ref.path, ref.at);
+        if (reads) reads.fields = path.hops.length > 0 ? undefined : reads.fields?.concat(path.fi);
         return { field: path.field, get: path.get };
       },
       semiJoin: (_left, inner, at) => this.semiJoin(table, inner, at, depth),
@@ -68,18 +73,19 @@ export class Evaluator {
     if (kindOf(path.field) !== 'id') {
       throw this.source.invalidField(item.at, `semi join sub selects can only query id fields, cannot use: '${path.name}'`);
     }
-    const where = this.rowFilter(table, inner.where, inner.alias, depth + 1);
+    const where = this.filterFor(table, inner, depth + 1);
     let ids: Set<string> | undefined;
     return () => {
-      ids ??= new Set(this.rows(table).filter(where).map(path.get).filter((v): v is string => typeof v === 'string'));
+      ids ??= new Set(matchingRows(table, where, this.queryAll).map(path.get).filter((v): v is string => typeof v === 'string'));
       return ids;
     };
   }
 
-  rows(table: Table): Row[] {
-    const rows = [...table.rows.values()];
-    if (this.queryAll) rows.push(...table.bin.values());
-    return rows;
+  /** The WHERE of `query` over `table`, with what lets a scan skip reading whole records. */
+  filterFor(table: Table, query: SoqlQuery, depth = 0): RowFilter {
+    const reads: { fields?: number[] } = { fields: [] };
+    const keep = this.rowFilter(table, query.where, query.alias, depth, reads);
+    return { keep, where: query.where, alias: query.alias, fields: reads.fields };
   }
 
   rowOrder(table: Table, orderBy: OrderItem[], alias?: string): SortKey<Row>[] {
@@ -120,7 +126,7 @@ export class Evaluator {
       name, table: child, columns,
       rowsOf: (parentId) => {
         const rows = child.lookup(fi, parentId)
-          .map((id) => child.rows.get(id))
+          .map((id) => child.row(id))
           .filter((r): r is Row => r !== undefined && where(r));
         return page(sortBy(rows, order), inner.offset, inner.limit);
       },
@@ -140,10 +146,11 @@ export class Evaluator {
       const reason = 'COUNT() must be the only item of the select list and cannot be used with GROUP BY';
       throw this.source.malformed(query.objectAt, reason);
     }
-    const where = this.rowFilter(table, query.where, query.alias);
-    if (aggregate) return aggregateGroups(this, query, table, this.rows(table).filter(where));
+    const where = this.filterFor(table, query);
+    if (aggregate) return aggregateGroups(this, query, table, matchingRows(table, where, this.queryAll));
     if (query.countOnly) {
-      const count = page(this.rows(table).filter(where), query.offset, query.limit).length;
+      const matched = countRows(table, where, this.queryAll);
+      const count = Math.max(0, Math.min(query.limit ?? Infinity, matched - (query.offset ?? 0)));
       return { query, table, kind: 'count', columns: [], rows: [], groups: [], totalSize: count };
     }
     const scope = {
@@ -151,7 +158,9 @@ export class Evaluator {
       child: (inner: SoqlQuery, at: number) => this.child(table, inner, at),
     };
     const columns = compileRowSelect(scope, query);
-    const sorted = sortBy(this.rows(table).filter(where), this.rowOrder(table, query.orderBy, query.alias));
+    const order = this.rowOrder(table, query.orderBy, query.alias);
+    const enough = order.length === 0 && query.limit !== undefined ? (query.offset ?? 0) + query.limit : Infinity;
+    const sorted = sortBy(matchingRows(table, where, this.queryAll, enough), order);
     const rows = page(sorted, query.offset, query.limit);
     return { query, table, kind: 'rows', columns, rows, groups: [], totalSize: rows.length };
   }

@@ -28,7 +28,7 @@ const MAX_PARENT_LEVELS = 5;
 export function follow(hop: Hop, row: Row | null): Row | null {
   if (!row) return null;
   const id = hop.from.get(row, hop.fi);
-  return typeof id === 'string' ? (hop.to.rows.get(id) ?? null) : null;
+  return typeof id === 'string' ? (hop.to.row(id) ?? null) : null;
 }
 
 function unknownColumn(source: SoqlSource, at: number, name: string, entity: string): Error {

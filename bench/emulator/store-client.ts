@@ -1,0 +1,95 @@
+// HTTP client side of the record-store benchmark: login, Bulk 2.0 insert jobs of generated Accounts and Contacts,
+// and timed REST calls, all as a client of the Local org would make them.
+const INDUSTRIES = ['Banking', 'Energy', 'Retail', 'Technology', 'Healthcare', 'Shipping', 'Media', 'Other'];
+const CITIES = ['Berlin', 'Paris', 'London', 'New York', 'São Paulo', 'Tokyo', 'Zürich', 'Lagos'];
+const LEVELS = ['Primary', 'Secondary', 'Tertiary'];
+
+/** Account rows [from, to): 8 fields (Name, External_Id__c, Phone, Website, Industry, AnnualRevenue, employees, city). */
+export function accountCsv(from: number, to: number): string {
+  const lines = ['Name,External_Id__c,Phone,Website,Industry,AnnualRevenue,NumberOfEmployees,BillingCity'];
+  for (let i = from; i < to; i++) {
+    lines.push(`Company ${i},EXT-${i},+1 555 ${String(i % 10_000).padStart(4, '0')},https://c${i}.example.com,`
+      + `${INDUSTRIES[i % 8]},${(i * 37) % 1_000_000}.50,${i % 5000},${CITIES[i % 8]}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Contact rows [from, to): 9 fields. */
+export function contactCsv(from: number, to: number): string {
+  const lines = ['FirstName,LastName,External_Id__c,Email,Phone,Title,MailingCity,Level__c,DoNotCall'];
+  for (let i = from; i < to; i++) {
+    lines.push(`Ann${i % 1000},Smith${i},CEXT-${i},ann.smith${i}@example.com,+44 20 ${String(i % 10_000).padStart(4, '0')},`
+      + `Buyer ${i % 50},${CITIES[i % 8]},${LEVELS[i % 3]},${i % 2 === 0}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * fetch, tried once more when the org closed a kept-alive socket just as the request went out (undici's
+ * "other side closed" under heavy load): no answer came, so the call did not reach the org.
+ */
+async function fetchRetrying(url: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (error) {
+    if ((error as { cause?: { code?: string } }).cause?.code !== 'UND_ERR_SOCKET') throw error;
+    return fetch(url, init);
+  }
+}
+
+export class OrgClient {
+  private constructor(readonly url: string, private readonly token: string) {}
+
+  static async login(url: string): Promise<OrgClient> {
+    const body = new URLSearchParams({
+      grant_type: 'password', client_id: 'dms-local', client_secret: 'dms-local-secret', username: 'admin@local.org', password: 'password',
+    });
+    const res = await fetch(`${url}/services/oauth2/token`, { method: 'POST', body });
+    const { access_token: token } = (await res.json()) as { access_token: string };
+    return new OrgClient(url, token);
+  }
+
+  async call(method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+    const headers = { Authorization: `Bearer ${this.token}`, 'Content-Type': 'application/json' };
+    const init = { method, headers, body: body === undefined ? undefined : JSON.stringify(body) };
+    const res = await fetchRetrying(`${this.url}/services/data/v62.0${path}`, init);
+    const text = await res.text();
+    if (res.status >= 400) throw new Error(`${method} ${path} answered ${res.status}: ${text.slice(0, 300)}`);
+    return { status: res.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+  }
+
+  /** Milliseconds one call takes. */
+  async timed(method: string, path: string, body?: unknown): Promise<{ ms: number; json: Record<string, unknown> }> {
+    const started = performance.now();
+    const { json } = await this.call(method, path, body);
+    return { ms: performance.now() - started, json };
+  }
+
+  query(soql: string): Promise<{ ms: number; json: Record<string, unknown> }> {
+    return this.timed('GET', `/query?q=${encodeURIComponent(soql)}`);
+  }
+
+  /** One Bulk 2.0 insert job with `csv` as its one upload; returns processing rows/s (UploadComplete -> JobComplete). */
+  async bulkInsert(object: string, csv: string, rows: number): Promise<number> {
+    const { json: job } = await this.call('POST', '/jobs/ingest', { object, operation: 'insert' });
+    const put = await fetchRetrying(`${this.url}/services/data/v62.0/jobs/ingest/${String(job.id)}/batches`, {
+      method: 'PUT', headers: { Authorization: `Bearer ${this.token}`, 'Content-Type': 'text/csv' }, body: csv,
+    });
+    if (put.status !== 201) throw new Error(`upload answered ${put.status}`);
+    const started = performance.now();
+    await this.call('PATCH', `/jobs/ingest/${String(job.id)}`, { state: 'UploadComplete' });
+    for (;;) {
+      const { json: info } = await this.call('GET', `/jobs/ingest/${String(job.id)}`);
+      if (info.state === 'JobComplete' || info.state === 'Failed') {
+        if (info.numberRecordsProcessed !== rows || info.numberRecordsFailed !== 0) {
+          throw new Error(`job ${String(job.id)}: ${String(info.state)}, ${String(info.numberRecordsProcessed)} processed, ${String(info.numberRecordsFailed)} failed`);
+        }
+        const rate = rows / ((performance.now() - started) / 1000);
+        // A finished job keeps its upload and per-row results until deleted, as a client that took its results does.
+        await this.call('DELETE', `/jobs/ingest/${String(job.id)}`);
+        return rate;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}

@@ -1,0 +1,116 @@
+import assert from 'node:assert/strict';
+import { beforeEach, describe, test } from 'node:test';
+import { deleteRecord, insertRecord, updateRecord, type WriteContext } from '../../../src/salesforce-emulator/data/dml.js';
+import { RecordsStore } from '../../../src/salesforce-emulator/data/records-store.js';
+import type { Undo } from '../../../src/salesforce-emulator/data/table.js';
+import { jsonColumns } from '../../../src/salesforce-emulator/data/validate-record.js';
+import { loadSchema } from '../../../src/salesforce-emulator/describe/index.js';
+import { recordJson, runSoql } from '../../../src/salesforce-emulator/soql/index.js';
+
+const schema = await loadSchema();
+let store: RecordsStore;
+
+function ctx(journal?: Undo[]): WriteContext {
+  return { store, userId: '005000000000001AAA', lockRatio: 0, random: Math.random, journal };
+}
+
+function write(kind: 'insert' | 'update', record: Record<string, unknown>, journal?: Undo[]): string {
+  const table = store.table('Account')!;
+  const { Id, ...fields } = record;
+  const parsed = jsonColumns(store, table, fields);
+  if (!('columns' in parsed)) throw new Error(parsed.message);
+  const outcome = kind === 'insert'
+    ? insertRecord(ctx(journal), table, parsed.columns, parsed.values, 'json')
+    : updateRecord(ctx(journal), table, Id, parsed.columns, parsed.values, 'json');
+  if (!outcome.id) throw new Error(JSON.stringify(outcome.errors));
+  return outcome.id;
+}
+
+const rows = (soql: string) => {
+  const outcome = runSoql(store, soql);
+  return outcome.rows.map((_, i) => recordJson(outcome, i, 'v62.0'));
+};
+const count = (soql: string) => runSoql(store, soql).totalSize;
+const names = (soql: string) => rows(soql).map((r) => r.Name);
+
+describe('record store (records in a file, indexes and columns in typed arrays)', () => {
+  beforeEach(() => {
+    store = new RecordsStore(schema);
+  });
+
+  test('an updated record keeps its place in insertion order, with its new values', () => {
+    const ids = ['A', 'B', 'C'].map((Name) => write('insert', { Name }));
+    write('update', { Id: ids[0], Name: 'A2' });
+    assert.deepEqual(names('SELECT Name FROM Account'), ['A2', 'B', 'C']);
+    assert.deepEqual(names("SELECT Name FROM Account WHERE Name LIKE '%2' OR Name = 'C'"), ['A2', 'C']);
+    assert.equal(store.table('Account')!.row(ids[0])![store.table('Account')!.slot(store.schema.get('Account')!.byLower.get('name')!)], 'A2');
+  });
+
+  test('an external id moves with an update: the old value is free, the new one taken', () => {
+    const id = write('insert', { Name: 'A', External_Id__c: 'X-1' });
+    write('update', { Id: id, External_Id__c: 'X-2' });
+    assert.equal(count("SELECT COUNT() FROM Account WHERE External_Id__c = 'x-1'"), 0);
+    assert.deepEqual(rows("SELECT Id FROM Account WHERE External_Id__c = 'x-2'").map((r) => r.Id), [id]);
+    assert.doesNotThrow(() => write('insert', { Name: 'B', External_Id__c: 'X-1' }));
+    assert.throws(() => write('insert', { Name: 'C', External_Id__c: 'x-2' }), /DUPLICATE_VALUE/);
+  });
+
+  test('a rolled-back journal restores values, indexes and scan columns', () => {
+    const id = write('insert', { Name: 'Keep', Industry: 'Banking', External_Id__c: 'K-1' });
+    const journal: Undo[] = [];
+    write('update', { Id: id, Industry: 'Energy', External_Id__c: 'K-2' }, journal);
+    write('insert', { Name: 'Gone', Industry: 'Energy' }, journal);
+    deleteRecord(ctx(journal), id, false);
+    assert.equal(count('SELECT COUNT() FROM Account'), 1);
+    for (const undo of journal.reverse()) undo();
+    assert.deepEqual(names("SELECT Name FROM Account WHERE Industry = 'Banking'"), ['Keep']);
+    assert.equal(count("SELECT COUNT() FROM Account WHERE Industry = 'Energy'"), 0);
+    assert.equal(count("SELECT COUNT() FROM Account WHERE External_Id__c = 'K-1'"), 1);
+    assert.equal(count("SELECT COUNT() FROM Account WHERE External_Id__c = 'K-2'"), 0);
+  });
+
+  test('soft-deleted records leave queries and come back with queryAll; hard delete drops them', () => {
+    const [a, b] = ['A', 'B'].map((Name) => write('insert', { Name, Industry: 'Retail' }));
+    deleteRecord(ctx(), a, false);
+    assert.equal(count("SELECT COUNT() FROM Account WHERE Industry = 'Retail'"), 1);
+    assert.deepEqual(runSoql(store, "SELECT Name, IsDeleted FROM Account WHERE Industry = 'Retail'", true).rows.length, 2);
+    assert.equal(store.find(a)?.deleted, true);
+    deleteRecord(ctx(), a, true);
+    assert.equal(store.find(a), undefined);
+    assert.equal(store.table('Account')!.deletedCount, 0);
+    assert.equal(store.find(b)?.deleted, false);
+  });
+
+  test('a field with more distinct values than a scan column holds is still filtered right', () => {
+    for (let i = 0; i < 600; i++) write('insert', { Name: `N${i}`, Industry: i % 2 ? 'Energy' : 'Banking', NumberOfEmployees: i });
+    assert.equal(count('SELECT COUNT() FROM Account WHERE NumberOfEmployees < 100'), 100);
+    assert.equal(count("SELECT COUNT() FROM Account WHERE Industry = 'Energy' AND NumberOfEmployees >= 300"), 150);
+    assert.deepEqual(names('SELECT Name FROM Account WHERE NumberOfEmployees IN (7, 599) LIMIT 1'), ['N7']);
+  });
+
+  test('long, non-ASCII and empty values round-trip', () => {
+    const description = `Zürich ${'ü'.repeat(20_000)} 東京`;
+    const ascii = 'x'.repeat(31_000);
+    const id = write('insert', { Name: 'São Paulo — ünïcode', Description: description, Website: '' });
+    const plain = write('insert', { Name: 'Plain', Description: ascii });
+    const [row] = rows(`SELECT Name, Description, Website FROM Account WHERE Id = '${id}'`);
+    assert.equal(row.Name, 'São Paulo — ünïcode');
+    assert.equal(row.Description, description);
+    assert.equal(row.Website, null);
+    assert.equal(rows(`SELECT Description FROM Account WHERE Id = '${plain}'`)[0].Description, ascii);
+    assert.equal(count("SELECT COUNT() FROM Account WHERE Name LIKE 'São%'"), 1);
+  });
+
+  test('every current version (live and deleted) is written once by batches, and reset empties the org', () => {
+    const ids = Array.from({ length: 25 }, (_, i) => write('insert', { Name: `R${i}` }));
+    write('update', { Id: ids[3], Name: 'R3b' });
+    deleteRecord(ctx(), ids[4], false);
+    const table = store.table('Account')!;
+    const seen = [...table.batches(10)].flat().map((row) => String(table.get(row, 0)));
+    assert.equal(seen.length, 25);
+    assert.deepEqual(new Set(seen), new Set(ids));
+    store.reset();
+    assert.equal(count('SELECT COUNT() FROM Account'), 0);
+    assert.equal(store.find(ids[0]), undefined);
+  });
+});
