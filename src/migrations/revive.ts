@@ -34,9 +34,20 @@ function closeRows(batch: BatchDoc, outcomes: Outcomes, reason: string): void {
 }
 
 /**
+ * What the batch document shows of its progress: slices of before-images, rows with an outcome, Bulk jobs and how far
+ * each got, a Collections call in flight. Two revivals with the same mark had no progress in between.
+ */
+export function progressMark(batch: BatchDoc): string {
+  const { succeeded, failed, skipped } = batch.totals;
+  const jobs = batch.bulkJobs.map((j) => `${j.id}:${j.state}:${j.uploaded ? 'u' : ''}${j.resultsStored ? 'r' : ''}`);
+  return [batch.beforeSlices, batch.beforeImages, succeeded + failed + skipped, batch.pendingCall?.startedAt ?? '', ...jobs].join('|');
+}
+
+/**
  * A batch whose BullMQ job is gone for good (failed after its attempts, stalled too often, removed) gets a new job
- * with the same id, counted on the batch document; past MIGRATION_BATCH_REVIVALS its open rows are failed (or put in
- * doubt) and the batch ends, so the run finalizes with the reason instead of waiting forever.
+ * with the same id, counted on the batch document; past MIGRATION_BATCH_REVIVALS revivals in a row without progress
+ * (workers that keep dying while the batch moves on do not count) its open rows are failed (or put in doubt) and the
+ * batch ends, so the run finalizes with the reason instead of waiting forever.
  */
 export async function reviveBatch(services: Services, migrationId: string, n: number, reason: string): Promise<ReviveResult> {
   const lockKey = `${services.config.queue.prefix}:dms-revive:${migrationJobId.batch(migrationId, n)}`;
@@ -62,23 +73,25 @@ async function reviveUnlocked(services: Services, migrationId: string, n: number
   if (LIVE_JOB_STATES.has(await queue.getJobState(jobId))) return 'alive';
   const log = logger('migrations', { migrationId, batch: n });
   const at = new Date().toISOString();
-  if (batch.revivals >= services.config.migrations.batchRevivals) {
+  const mark = progressMark(batch);
+  const idle = batch.revivedAt === mark ? batch.idleRevivals : 0;
+  if (idle >= services.config.migrations.batchRevivals) {
     const outcomes = await readOutcomes(services, batch);
-    const why = `The job of batch ${n} was lost ${batch.revivals + 1} times (last: ${reason})`;
+    const why = `The job of batch ${n} was lost ${idle + 1} times in a row without progress (last: ${reason})`;
     closeRows(batch, outcomes, why);
     const rows = batch.toRow - batch.fromRow + 1;
     batch = await saveBatch(services, {
       ...batch, state: 'done', lost: { reason, at }, pendingCall: undefined, totals: totalsOf(outcomes, rows), finishedAt: at,
       error: { code: BATCH_LOST, message: why },
     }, outcomesAttachment(outcomes));
-    log.error({ revivals: batch.revivals, reason }, 'batch job lost too often: its open rows are failed');
+    log.error({ revivals: batch.revivals, idle, reason }, 'batch job lost too often: its open rows are failed');
     await afterBatch(services, migration, batch);
     return 'abandoned';
   }
-  await saveBatch(services, { ...batch, revivals: batch.revivals + 1, lost: { reason, at } });
+  await saveBatch(services, { ...batch, revivals: batch.revivals + 1, idleRevivals: idle + 1, revivedAt: mark, lost: { reason, at } });
   await queue.remove(jobId);
   await services.producer.enqueue('migration.batch', { migrationId, batch: n }, { jobId });
   await noteWait(services, migrationId, 'revival');
-  log.warn({ revivals: batch.revivals + 1, reason }, 'batch job lost: enqueued again');
+  log.warn({ revivals: batch.revivals + 1, idle: idle + 1, reason }, 'batch job lost: enqueued again');
   return 'revived';
 }

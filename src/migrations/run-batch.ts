@@ -32,19 +32,21 @@ export async function systemPause(services: Services, migrationId: string, why: 
   await reportState(services, doc);
 }
 
-async function acquireSlots(services: Services, migration: MigrationDoc): Promise<Slot[]> {
+/** Slots are held in the batch's name: a batch resumed after its worker died takes back the slots it held. */
+async function acquireSlots(services: Services, migration: MigrationDoc, batch: number): Promise<Slot[]> {
+  const holder = migrationJobId.batch(migration._id, batch);
   const limit = migration.options.serial ? 1 : migration.options.concurrency;
   const own = new SlotLimiter(services.redis, `dms:slots:migration:${migration._id}`, limit, SLOT_LEASE_MS);
   // A slot of this run frees when one of its batches ends: wait for it here a little (a Redis call per
   // try) rather than going through the delayed set at once, which re-reads the documents every time.
   const waitUntil = Date.now() + SLOT_WAIT_MS;
-  let ownSlot = await own.tryAcquire();
+  let ownSlot = await own.tryAcquire(holder);
   while (!ownSlot && Date.now() < waitUntil) {
     await sleep(SLOT_RETRY_MS);
-    ownSlot = await own.tryAcquire();
+    ownSlot = await own.tryAcquire(holder);
   }
   if (!ownSlot) throw new Deferred(300 + Math.random() * 700, 'migration concurrency reached', 'slot');
-  const orgSlot = await new SlotLimiter(services.redis, orgSlotsKey(migration.connectionId), ORG_SLOTS, SLOT_LEASE_MS).tryAcquire();
+  const orgSlot = await new SlotLimiter(services.redis, orgSlotsKey(migration.connectionId), ORG_SLOTS, SLOT_LEASE_MS).tryAcquire(holder);
   if (!orgSlot) {
     await ownSlot.release();
     throw new Deferred(500 + Math.random() * 1000, 'org concurrency reached', 'slot');
@@ -92,7 +94,7 @@ export async function runBatch(services: Services, migrationId: string, n: numbe
       return { state: batch.state };
     }
   }
-  const slots = await acquireSlots(services, migration);
+  const slots = await acquireSlots(services, migration, n);
   const keepAlive = setInterval(() => { for (const s of slots) void s.extend().catch(() => undefined); }, SLOT_LEASE_MS / 3);
   try {
     const session = await sessionFor(services, migration.connectionId);
@@ -136,6 +138,7 @@ export async function runBatch(services: Services, migrationId: string, n: numbe
       },
     };
     run.batch = { ...run.batch, state: 'running', startedAt: run.batch.startedAt ?? new Date().toISOString() };
+    log.info({ stored: outcomes.size, beforeSlices: batch.beforeSlices, bulkJobs: batch.bulkJobs.map((j) => `${j.id}:${j.state}:${j.resultsStored}`), revivals: batch.revivals }, 'batch resumes');
     try {
       await captureBeforeImages(run);
       if (batch.apiMode === 'collections') await writeThroughCollections(run);

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RunningEmulator } from '../../src/salesforce-emulator/index.js';
 import type { Services } from '../../src/services.js';
@@ -65,7 +66,7 @@ async function successIds(services: Services, id: string): Promise<Set<string>> 
  * started lives on), so a test on a slow machine still sees the run end after many kills in every phase it reached.
  */
 export async function runKillSeries(
-  services: Services, emulator: RunningEmulator, kase: KillCase, boundMs: number, options: { kills: boolean; killsForMs?: number } = { kills: true },
+  services: Services, emulator: RunningEmulator, kase: KillCase, boundMs: number, options: { kills: boolean; killsForMs?: number; logDir?: string } = { kills: true },
 ): Promise<KillResult> {
   const tag = `ks${Math.random().toString(36).slice(2, 8)}`;
   const datasetId = await makeDataset(services, ['ext', 'name'], Array.from({ length: kase.rows }, (_, i) => [`${tag}-${i}`, `Name ${i}`]), 5000);
@@ -92,6 +93,7 @@ export async function runKillSeries(
       if (await finished()) break;
       worker.child.kill('SIGKILL');
       await worker.exited;
+      if (options.logDir) writeFileSync(`${options.logDir}/${tag}-worker-${kills}.log`, worker.output());
       worker = undefined;
       kills++;
     }
