@@ -7,6 +7,7 @@ import { FINISHED_STATES, type BatchDoc } from './model.js';
 import { totalsOf, type Outcomes } from './outcomes.js';
 import { afterBatch } from './run-batch.js';
 import { noteWait } from './stall.js';
+import { startsOf } from './starts.js';
 import { getBatch, getMigration, outcomesAttachment, readOutcomes, saveBatch } from './store.js';
 
 /** The code a batch (and its run) ends with when its job was lost more often than MIGRATION_BATCH_REVIVALS allows. */
@@ -74,10 +75,13 @@ async function reviveUnlocked(services: Services, migrationId: string, n: number
   const log = logger('migrations', { migrationId, batch: n });
   const at = new Date().toISOString();
   const mark = progressMark(batch);
-  const idle = batch.revivedAt === mark ? batch.idleRevivals : 0;
-  if (idle >= services.config.migrations.batchRevivals) {
+  const starts = await startsOf(services, migrationId, n);
+  // Lost again without progress: counted when it began work since the last revival, not when it only waited.
+  const stuck = batch.revivedAt === mark;
+  const idle = stuck ? batch.idleRevivals + (starts !== batch.revivedStarts ? 1 : 0) : 1;
+  if (idle > services.config.migrations.batchRevivals) {
     const outcomes = await readOutcomes(services, batch);
-    const why = `The job of batch ${n} was lost ${idle + 1} times in a row without progress (last: ${reason})`;
+    const why = `The job of batch ${n} was lost ${idle} times in a row without progress (last: ${reason})`;
     closeRows(batch, outcomes, why);
     const rows = batch.toRow - batch.fromRow + 1;
     batch = await saveBatch(services, {
@@ -88,10 +92,10 @@ async function reviveUnlocked(services: Services, migrationId: string, n: number
     await afterBatch(services, migration, batch);
     return 'abandoned';
   }
-  await saveBatch(services, { ...batch, revivals: batch.revivals + 1, idleRevivals: idle + 1, revivedAt: mark, lost: { reason, at } });
+  await saveBatch(services, { ...batch, revivals: batch.revivals + 1, idleRevivals: idle, revivedAt: mark, revivedStarts: starts, lost: { reason, at } });
   await queue.remove(jobId);
   await services.producer.enqueue('migration.batch', { migrationId, batch: n }, { jobId });
   await noteWait(services, migrationId, 'revival');
-  log.warn({ revivals: batch.revivals + 1, idle: idle + 1, reason }, 'batch job lost: enqueued again');
+  log.warn({ revivals: batch.revivals + 1, idle, reason }, 'batch job lost: enqueued again');
   return 'revived';
 }

@@ -7,6 +7,7 @@ import {
 import { migrationJobId } from '../queue/jobs/migrations.js';
 import { Cancelled, Deferred, failRemaining, type BatchRun } from './batch-run.js';
 import { captureBeforeImages } from './before-images.js';
+import { noteStart } from './starts.js';
 import { FINISHED_STATES, type BatchDoc, type MigrationDoc } from './model.js';
 import { totalsOf, TrackedOutcomes, type Outcomes } from './outcomes.js';
 import { buildPreflight } from './preflight.js';
@@ -95,6 +96,7 @@ export async function runBatch(services: Services, migrationId: string, n: numbe
     }
   }
   const slots = await acquireSlots(services, migration, n);
+  await noteStart(services, migrationId, n);
   const keepAlive = setInterval(() => { for (const s of slots) void s.extend().catch(() => undefined); }, SLOT_LEASE_MS / 3);
   try {
     const session = await sessionFor(services, migration.connectionId);
