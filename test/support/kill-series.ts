@@ -52,6 +52,10 @@ export interface KillOptions {
    */
   pool?: number;
   everyMs?: number;
+  /** In a pool, only a worker ready for at least this long is killed (default 2 s): one that never took a job tests nothing. */
+  minLifeMs?: number;
+  /** Node arguments that start a worker (default: workers/index.ts through tsx). */
+  workerEntry?: string[];
 }
 
 /** What the worker processes of a series need besides the test's own config: short locks, a quick watchdog. */
@@ -92,7 +96,7 @@ async function oneAtATime(services: Services, finished: () => Promise<boolean>, 
   let worker: WorkerChild | undefined;
   try {
     while (!(await finished()) && within()) {
-      worker = await startWorkerProcess(services.config, KILL_SERIES_WORKER_ENV);
+      worker = await startWorkerProcess(services.config, KILL_SERIES_WORKER_ENV, options.workerEntry);
       // Without kills (a benchmark's baseline) the one worker runs until the end or the bound.
       const killing = options.kills && within(options.killsForMs);
       // The first worker dies 1 s after it is ready, so even a run that would end in seconds is cut mid-way.
@@ -113,28 +117,30 @@ async function oneAtATime(services: Services, finished: () => Promise<boolean>, 
   return kills;
 }
 
-/** `pool` workers at once; every `everyMs` a random ready one is SIGKILLed and a new one started. */
+/** `pool` workers at once; every `everyMs` a random one ready for `minLifeMs` is SIGKILLed and a new one started. */
 async function pooled(services: Services, finished: () => Promise<boolean>, options: KillOptions, within: (ms?: number) => boolean, keep: (w: WorkerChild) => void): Promise<number> {
-  const ready = new Set<WorkerChild>();
+  const ready = new Map<WorkerChild, number>();
   const booting = new Set<Promise<void>>();
   let bootError: unknown;
   const boot = () => {
-    const started: Promise<void> = startWorkerProcess(services.config, KILL_SERIES_WORKER_ENV)
-      .then((w) => void ready.add(w), (error: unknown) => void (bootError = error))
+    const started: Promise<void> = startWorkerProcess(services.config, KILL_SERIES_WORKER_ENV, options.workerEntry)
+      .then((w) => void ready.set(w, Date.now()), (error: unknown) => void (bootError = error))
       .finally(() => booting.delete(started));
     booting.add(started);
   };
   for (let i = 0; i < (options.pool ?? 1); i++) boot();
+  const every = options.everyMs ?? 5000;
   let kills = 0;
-  let nextKill = Date.now() + (options.everyMs ?? 5000);
+  let nextKill = Date.now() + every;
   try {
     while (!(await finished()) && within()) {
       if (bootError) throw bootError;
       await sleep(100);
       if (!options.kills || !within(options.killsForMs) || Date.now() < nextKill) continue;
-      nextKill += options.everyMs ?? 5000;
-      const victim = [...ready][Math.floor(Math.random() * ready.size)];
-      if (!victim) continue; // every worker is still starting: nothing to kill this time
+      const old = [...ready].filter(([, at]) => Date.now() - at >= (options.minLifeMs ?? 2000)).map(([w]) => w);
+      const victim = old[Math.floor(Math.random() * old.length)];
+      if (!victim) continue; // no worker has lived long enough yet: the kill waits for one
+      nextKill = Math.max(nextKill + every, Date.now() + every / 2);
       ready.delete(victim);
       victim.child.kill('SIGKILL');
       await victim.exited;
@@ -144,8 +150,8 @@ async function pooled(services: Services, finished: () => Promise<boolean>, opti
     }
   } finally {
     await Promise.all([...booting]);
-    for (const w of ready) w.child.kill('SIGTERM');
-    await Promise.all([...ready].map((w) => w.exited));
+    for (const w of ready.keys()) w.child.kill('SIGTERM');
+    await Promise.all([...ready.keys()].map((w) => w.exited));
   }
   return kills;
 }

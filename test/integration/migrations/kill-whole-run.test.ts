@@ -1,0 +1,39 @@
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startHarness, type Harness } from './harness.js';
+import { runKillSeries, type KillCase } from '../../support/kill-series.js';
+
+/** Kills never stop: two workers, a random one (ready for 2 s at least) SIGKILLed every 5 s and replaced. */
+const KILLS = { kills: true, pool: 2, everyMs: 5000, minLifeMs: 2000 } as const;
+const BOUND_MS = 170_000;
+
+const CASES: KillCase[] = [
+  { label: 'Bulk upsert', rows: 6000, operation: 'upsert', options: { apiMode: 'bulk', batchSize: 1500 }, latencyMs: 5 },
+  { label: 'Bulk insert', rows: 6000, operation: 'insert', options: { apiMode: 'bulk', batchSize: 1500 }, latencyMs: 5 },
+];
+
+/**
+ * Workers killed through the whole run (issue 12): what a batch did before a kill is not done again (before-images
+ * resume at the slice they lack, a Bulk job recorded is re-attached, never a second job for the same rows unless the
+ * first was aborted before it processed anything), so the run ends while kills go on, exactly: one record per row,
+ * every one in the success file, no revival counted against the batch while it moved on.
+ */
+describe('runs with workers killed through the whole run', () => {
+  let h: Harness;
+  before(async () => { h = await startHarness({ workers: false }); });
+  after(async () => { await h.close(); });
+
+  for (const kase of CASES) {
+    test(`${kase.label} of ${kase.rows} rows: completed while kills went on, exactly`, async () => {
+      const result = await runKillSeries(h.services, h.emulator, kase, BOUND_MS, KILLS);
+      const about = JSON.stringify(result);
+      assert.ok(result.finished, `not finished within ${BOUND_MS} ms: ${about}`);
+      assert.equal(result.state, 'completed', about);
+      assert.ok(result.kills > 0, `the run outlived no kill: ${about}`);
+      assert.equal(result.inOrg, kase.rows, about);
+      assert.equal(result.duplicates, 0, about);
+      assert.equal(result.totals.succeeded, kase.rows, about);
+      assert.equal(result.notInSuccessFile, 0, about);
+    });
+  }
+});
