@@ -13,6 +13,7 @@ import { totalsOf, TrackedOutcomes, type Outcomes } from './outcomes.js';
 import { buildPreflight } from './preflight.js';
 import { fieldByName } from '../mapping/index.js';
 import { prepareBatch } from './prepare.js';
+import { keepPrepared, readPrepared } from './prepared-store.js';
 import { describeContext } from '../preflight/index.js';
 import { reportBatch, reportState } from './progress.js';
 import { currentState, getBatch, getMigration, outcomesAttachment, readOutcomes, saveBatch, updateMigration, withPause } from './store.js';
@@ -101,10 +102,17 @@ export async function runBatch(services: Services, migrationId: string, n: numbe
   try {
     const session = await sessionFor(services, migration.connectionId);
     const describe = await describeObject(services.redis, session, migration.object);
-    const { mapping } = migration.template;
-    const { keyPrefixes, parents } = await describeContext(services, migration.connectionId, migration.object, mapping);
-    const preflight = buildPreflight(describe, migration, mapping, { keyPrefixes, parents });
-    const prepared = await prepareBatch(services, migration, batch, preflight);
+    const preparedAt = Date.now();
+    let prepared = await readPrepared(services, batch);
+    const fromCheckpoint = prepared !== undefined;
+    if (!prepared) {
+      const { mapping } = migration.template;
+      const { keyPrefixes, parents } = await describeContext(services, migration.connectionId, migration.object, mapping);
+      const preflight = buildPreflight(describe, migration, mapping, { keyPrefixes, parents });
+      prepared = await prepareBatch(services, migration, batch, preflight);
+      batch = await keepPrepared(services, batch, prepared);
+    }
+    const prepareMs = Date.now() - preparedAt;
     const outcomes = new TrackedOutcomes(await readOutcomes(services, batch));
     for (const [row, outcome] of prepared.decided) if (!outcomes.has(row)) outcomes.set(row, outcome);
     const rows = batch.toRow - batch.fromRow + 1;
@@ -140,7 +148,7 @@ export async function runBatch(services: Services, migrationId: string, n: numbe
       },
     };
     run.batch = { ...run.batch, state: 'running', startedAt: run.batch.startedAt ?? new Date().toISOString() };
-    log.info({ stored: outcomes.size, beforeSlices: batch.beforeSlices, bulkJobs: batch.bulkJobs.map((j) => `${j.id}:${j.state}:${j.resultsStored}`), revivals: batch.revivals }, 'batch resumes');
+    log.info({ prepareMs, fromCheckpoint, stored: outcomes.size, beforeSlices: batch.beforeSlices, bulkJobs: batch.bulkJobs.map((j) => `${j.id}:${j.state}:${j.resultsStored}`), revivals: batch.revivals }, 'batch resumes');
     try {
       await captureBeforeImages(run);
       if (batch.apiMode === 'collections') await writeThroughCollections(run);
