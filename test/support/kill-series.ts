@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RunningEmulator } from '../../src/salesforce-emulator/index.js';
@@ -210,4 +211,17 @@ export async function runKillSeries(
     rowsResent: abandoned.reduce((sum, j) => sum + j.rows, 0),
     revivals: batches.reduce((sum, b) => sum + b.revivals, 0),
   };
+}
+
+/** What a user checks after a run that outlived kills: it completed, one record per row, all in the success file. */
+export function assertCompletedExactly(result: KillResult, kase: KillCase, boundMs: number): void {
+  const about = JSON.stringify(result);
+  assert.ok(result.finished, `not finished within ${boundMs} ms: ${about}`);
+  assert.equal(result.state, 'completed', about);
+  assert.ok(result.kills > 0, `the run outlived no kill: ${about}`);
+  assert.equal(result.inOrg, kase.rows, about);
+  assert.equal(result.duplicates, 0, about);
+  assert.equal(result.totals.succeeded + result.totals.failed + result.totals.skipped, kase.rows, about);
+  assert.equal(result.totals.succeeded, kase.rows, about);
+  assert.equal(result.notInSuccessFile, 0, about);
 }

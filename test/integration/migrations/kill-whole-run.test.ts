@@ -1,7 +1,6 @@
 import { test, describe, before, after } from 'node:test';
-import assert from 'node:assert/strict';
 import { startHarness, type Harness } from './harness.js';
-import { runKillSeries, type KillCase } from '../../support/kill-series.js';
+import { assertCompletedExactly, runKillSeries, type KillCase } from '../../support/kill-series.js';
 
 /** Kills never stop: two workers, a random one (ready for 2 s at least) SIGKILLed every 5 s and replaced. */
 const KILLS = { kills: true, pool: 2, everyMs: 5000, minLifeMs: 2000 } as const;
@@ -26,14 +25,7 @@ describe('runs with workers killed through the whole run', () => {
   for (const kase of CASES) {
     test(`${kase.label} of ${kase.rows} rows: completed while kills went on, exactly`, async () => {
       const result = await runKillSeries(h.services, h.emulator, kase, BOUND_MS, KILLS);
-      const about = JSON.stringify(result);
-      assert.ok(result.finished, `not finished within ${BOUND_MS} ms: ${about}`);
-      assert.equal(result.state, 'completed', about);
-      assert.ok(result.kills > 0, `the run outlived no kill: ${about}`);
-      assert.equal(result.inOrg, kase.rows, about);
-      assert.equal(result.duplicates, 0, about);
-      assert.equal(result.totals.succeeded, kase.rows, about);
-      assert.equal(result.notInSuccessFile, 0, about);
+      assertCompletedExactly(result, kase, BOUND_MS);
     });
   }
 });
