@@ -153,6 +153,7 @@ async function pooled(services: Services, finished: () => Promise<boolean>, opti
     await Promise.all([...booting]);
     for (const w of ready.keys()) w.child.kill('SIGTERM');
     await Promise.all([...ready.keys()].map((w) => w.exited));
+    for (const w of ready.keys()) keep(w);
   }
   return kills;
 }
