@@ -132,7 +132,8 @@ async function pooled(services: Services, finished: () => Promise<boolean>, opti
   for (let i = 0; i < (options.pool ?? 1); i++) boot();
   const every = options.everyMs ?? 5000;
   let kills = 0;
-  let nextKill = Date.now() + every;
+  // The first kill comes as soon as a worker has lived minLifeMs: even a run that ends in seconds meets one.
+  let nextKill = Date.now();
   try {
     while (!(await finished()) && within()) {
       if (bootError) throw bootError;
