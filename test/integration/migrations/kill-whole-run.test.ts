@@ -3,16 +3,16 @@ import { startHarness, type Harness } from './harness.js';
 import { assertCompletedExactly, runKillSeries, type KillCase } from '../../support/kill-series.js';
 
 /**
- * Kills never stop: two workers, a random one SIGKILLed every 5 s (the first 3 s after a worker is ready) and replaced;
- * only a worker ready for 3 s is killed, so on a loaded machine (workers/index.ts through tsx takes 10-20 s to start
+ * Kills never stop: two workers, a random one SIGKILLed every 5 s (the first 1.5 s after a worker is ready) and replaced;
+ * only a worker ready for 1.5 s is killed, so on a loaded machine (workers/index.ts through tsx takes 10-20 s to start
  * at a load average of 25) each worker lives long enough to take jobs back from the dead.
  */
-const KILLS = { kills: true, pool: 2, everyMs: 5000, minLifeMs: 3000 } as const;
+const KILLS = { kills: true, pool: 2, everyMs: 5000, minLifeMs: 1500 } as const;
 const BOUND_MS = 170_000;
 
 const CASES: KillCase[] = [
-  { label: 'Bulk upsert', rows: 10_000, operation: 'upsert', options: { apiMode: 'bulk', batchSize: 2500 }, latencyMs: 5 },
-  { label: 'Bulk insert', rows: 10_000, operation: 'insert', options: { apiMode: 'bulk', batchSize: 2500 }, latencyMs: 5 },
+  { label: 'Bulk upsert', rows: 20_000, operation: 'upsert', options: { apiMode: 'bulk', batchSize: 2500 }, latencyMs: 5 },
+  { label: 'Bulk insert', rows: 20_000, operation: 'insert', options: { apiMode: 'bulk', batchSize: 2500 }, latencyMs: 5 },
 ];
 
 /**
