@@ -1,6 +1,6 @@
 import type { Services } from '../services.js';
 import { AppError, isAppError } from '../errors.js';
-import { openSession, sfJson } from '../salesforce/index.js';
+import { openSession, readWithRetries, sfJson } from '../salesforce/index.js';
 import { loadCredentials } from './credentials.js';
 import { LOCAL_ORG_CONNECTION_ID } from './model.js';
 import { updateConnectionOrg } from './store.js';
@@ -21,7 +21,7 @@ export async function testConnection(services: Services, connectionId: string): 
   const credentials = await loadCredentials(services, connectionId);
   try {
     const session = await openSession(connectionId, credentials);
-    const identity = await session.conn.identity();
+    const identity = await readWithRetries(() => session.conn.identity());
     const limits = await sfJson<Record<string, { Max: number; Remaining: number }>>(session, { method: 'GET', path: '/limits' });
     const check: ConnectionCheck = {
       orgId: identity.organization_id,

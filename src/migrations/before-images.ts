@@ -10,8 +10,13 @@ import type { BatchDoc } from './model.js';
 /** Before-images stored in one piece (batches captured before slices existed). */
 const WHOLE_ATTACHMENT = 'before.json.gz';
 const sliceAttachment = (slice: number) => `before-${slice}.json.gz`;
-/** Rows a slice covers: one checkpoint (a stored attachment) each, a few queries or 10 retrieve calls. */
-export const BEFORE_SLICE_ROWS = 2000;
+/**
+ * Rows a slice covers: one checkpoint (a stored attachment) each, one or two SOQL queries or 3 retrieve calls, so a
+ * worker that lives only seconds still stores some before it dies (2,000 rows, 4-8 s on a loaded machine, never did).
+ */
+export const BEFORE_SLICE_ROWS = 500;
+/** The slice size of batches that stored slices before it was recorded on the batch. */
+const FIRST_SLICE_ROWS = 2000;
 /** sObject Collections retrieve takes this many ids a call. */
 const RETRIEVE_IDS = 200;
 
@@ -63,11 +68,14 @@ export async function captureBeforeImages(run: BatchRun): Promise<void> {
   if (run.batch.beforeImages || (run.spec.operation !== 'update' && run.spec.operation !== 'upsert')) return;
   const fields = writtenFields(run, run.describe);
   const keys = keysOf(run);
-  for (let slice = run.batch.beforeSlices; slice * BEFORE_SLICE_ROWS < keys.length; slice++) {
+  // Slices already stored keep the size they were cut with; a batch without any takes today's.
+  const size = run.batch.beforeSliceRows ?? (run.batch.beforeSlices > 0 ? FIRST_SLICE_ROWS : BEFORE_SLICE_ROWS);
+  for (let slice = run.batch.beforeSlices; slice * size < keys.length; slice++) {
     await run.checkStop();
-    const records = await captureSlice(run, fields, keys.slice(slice * BEFORE_SLICE_ROWS, (slice + 1) * BEFORE_SLICE_ROWS));
+    const records = await captureSlice(run, fields, keys.slice(slice * size, (slice + 1) * size));
     const data = gzipSync(JSON.stringify({ fields, records } satisfies BeforeImages));
-    run.batch = await saveBatch(run.services, { ...run.batch, beforeSlices: slice + 1 }, { [sliceAttachment(slice)]: data });
+    const next = { ...run.batch, beforeSlices: slice + 1, beforeSliceRows: size };
+    run.batch = await saveBatch(run.services, next, { [sliceAttachment(slice)]: data });
   }
   run.batch = await saveBatch(run.services, { ...run.batch, beforeImages: true });
 }

@@ -171,8 +171,18 @@ export const BatchDoc = z.object({
   beforeImages: z.boolean().default(false),
   /** Slices of before-images captured and stored so far (before-images.ts): a retry resumes after them. */
   beforeSlices: z.number().int().default(0),
-  /** Times DMS gave this batch a new job after BullMQ lost or gave up on its job (revive.ts); capped. */
+  /** Rows per stored before-image slice (absent: 2,000, the size before it was recorded). */
+  beforeSliceRows: z.number().int().positive().optional(),
+  /** Times DMS gave this batch a new job after BullMQ lost or gave up on its job (revive.ts). */
   revivals: z.number().int().default(0),
+  /**
+   * Revivals in a row without progress in between (revive.ts): the cap MIGRATION_BATCH_REVIVALS applies to these, so
+   * workers that keep dying while the batch moves on never fail it, nor does waiting for a slot; `revivedAt` is the
+   * progress seen at the last one, `revivedStarts` how often the batch had begun its work by then (starts.ts).
+   */
+  idleRevivals: z.number().int().default(0),
+  revivedAt: z.string().optional(),
+  revivedStarts: z.number().int().optional(),
   /** Why the batch's job was last lost, for the run page. */
   lost: z.object({ reason: z.string(), at: z.string() }).optional(),
   rolledBack: z.object({ deleted: z.number(), restored: z.number(), failed: z.number() }).optional(),

@@ -46,7 +46,7 @@ export async function storeBatches(services: Services, migrationId: string, plan
   const now = new Date().toISOString();
   const docs: BatchDoc[] = planned.map((p) => ({
     _id: batchId(migrationId, p.batch), kind: 'batch', migrationId, batch: p.batch, fromRow: p.fromRow, toRow: p.toRow, chunks: p.chunks,
-    state: 'pending', apiMode, bulkJobs: [], totals: { ...emptyTotals(), rows: p.toRow - p.fromRow + 1 }, calls: 0, beforeImages: false, beforeSlices: 0, revivals: 0, updatedAt: now,
+    state: 'pending', apiMode, bulkJobs: [], totals: { ...emptyTotals(), rows: p.toRow - p.fromRow + 1 }, calls: 0, beforeImages: false, beforeSlices: 0, revivals: 0, idleRevivals: 0, updatedAt: now,
   }));
   const db = services.store.db('migrations');
   for (let i = 0; i < docs.length; i += 500) {

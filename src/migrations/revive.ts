@@ -7,6 +7,7 @@ import { FINISHED_STATES, type BatchDoc } from './model.js';
 import { saidOutcome, totalsOf, type Outcomes } from './outcomes.js';
 import { afterBatch } from './run-batch.js';
 import { noteWait } from './stall.js';
+import { startsOf } from './starts.js';
 import { getBatch, getMigration, outcomesAttachment, readOutcomes, saveBatch } from './store.js';
 
 /** The code a batch (and its run) ends with when its job was lost more often than MIGRATION_BATCH_REVIVALS allows. */
@@ -22,8 +23,8 @@ export type ReviveResult = 'revived' | 'abandoned' | 'finished' | 'alive';
  * Rows of an abandoned batch without an outcome: in doubt when a call or Bulk job that carried them may have been
  * applied, failed otherwise (never sent).
  */
-function closeRows(batch: BatchDoc, outcomes: Outcomes, reason: string): void {
-  const lost = { batch: batch.batch, times: batch.revivals + 1, reason };
+function closeRows(batch: BatchDoc, outcomes: Outcomes, reason: string, times: number): void {
+  const lost = { batch: batch.batch, times, reason };
   const maybeSent = (row: number) =>
     batch.pendingCall?.rows.includes(row) || batch.bulkJobs.some((j) => !j.resultsStored && row >= j.fromRow && row <= j.toRow);
   for (let row = batch.fromRow; row <= batch.toRow; row++) {
@@ -35,9 +36,20 @@ function closeRows(batch: BatchDoc, outcomes: Outcomes, reason: string): void {
 }
 
 /**
+ * What the batch document shows of its progress: slices of before-images, rows with an outcome, Bulk jobs and how far
+ * each got, a Collections call in flight. Two revivals with the same mark had no progress in between.
+ */
+export function progressMark(batch: BatchDoc): string {
+  const { succeeded, failed, skipped } = batch.totals;
+  const jobs = batch.bulkJobs.map((j) => `${j.id}:${j.state}:${j.uploaded ? 'u' : ''}${j.resultsStored ? 'r' : ''}`);
+  return [batch.beforeSlices, batch.beforeImages, succeeded + failed + skipped, batch.pendingCall?.startedAt ?? '', ...jobs].join('|');
+}
+
+/**
  * A batch whose BullMQ job is gone for good (failed after its attempts, stalled too often, removed) gets a new job
- * with the same id, counted on the batch document; past MIGRATION_BATCH_REVIVALS its open rows are failed (or put in
- * doubt) and the batch ends, so the run finalizes with the reason instead of waiting forever.
+ * with the same id, counted on the batch document; past MIGRATION_BATCH_REVIVALS revivals in a row without progress
+ * (workers that keep dying while the batch moves on do not count) its open rows are failed (or put in doubt) and the
+ * batch ends, so the run finalizes with the reason instead of waiting forever.
  */
 export async function reviveBatch(services: Services, migrationId: string, n: number, reason: string): Promise<ReviveResult> {
   const lockKey = `${services.config.queue.prefix}:dms-revive:${migrationJobId.batch(migrationId, n)}`;
@@ -63,23 +75,28 @@ async function reviveUnlocked(services: Services, migrationId: string, n: number
   if (LIVE_JOB_STATES.has(await queue.getJobState(jobId))) return 'alive';
   const log = logger('migrations', { migrationId, batch: n });
   const at = new Date().toISOString();
-  if (batch.revivals >= services.config.migrations.batchRevivals) {
+  const mark = progressMark(batch);
+  const starts = await startsOf(services, migrationId, n);
+  // Lost again without progress: counted when it began work since the last revival, not when it only waited.
+  const stuck = batch.revivedAt === mark;
+  const idle = stuck ? batch.idleRevivals + (starts !== batch.revivedStarts ? 1 : 0) : 1;
+  if (idle > services.config.migrations.batchRevivals) {
     const outcomes = await readOutcomes(services, batch);
-    const why = `The job of batch ${n} was lost ${batch.revivals + 1} times (last: ${reason})`;
-    closeRows(batch, outcomes, reason);
+    const why = `The job of batch ${n} was lost ${idle} times in a row without progress (last: ${reason})`;
+    closeRows(batch, outcomes, reason, idle);
     const rows = batch.toRow - batch.fromRow + 1;
     batch = await saveBatch(services, {
       ...batch, state: 'done', lost: { reason, at }, pendingCall: undefined, totals: totalsOf(outcomes, rows), finishedAt: at,
       error: { code: BATCH_LOST, message: why },
     }, outcomesAttachment(outcomes));
-    log.error({ revivals: batch.revivals, reason }, 'batch job lost too often: its open rows are failed');
+    log.error({ revivals: batch.revivals, idle, reason }, 'batch job lost too often: its open rows are failed');
     await afterBatch(services, migration, batch);
     return 'abandoned';
   }
-  await saveBatch(services, { ...batch, revivals: batch.revivals + 1, lost: { reason, at } });
+  await saveBatch(services, { ...batch, revivals: batch.revivals + 1, idleRevivals: idle, revivedAt: mark, revivedStarts: starts, lost: { reason, at } });
   await queue.remove(jobId);
   await services.producer.enqueue('migration.batch', { migrationId, batch: n }, { jobId });
   await noteWait(services, migrationId, 'revival');
-  log.warn({ revivals: batch.revivals + 1, reason }, 'batch job lost: enqueued again');
+  log.warn({ revivals: batch.revivals + 1, idle, reason }, 'batch job lost: enqueued again');
   return 'revived';
 }

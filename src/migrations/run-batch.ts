@@ -7,11 +7,13 @@ import {
 import { migrationJobId } from '../queue/jobs/migrations.js';
 import { Cancelled, Deferred, failRemaining, type BatchRun } from './batch-run.js';
 import { captureBeforeImages } from './before-images.js';
+import { noteStart } from './starts.js';
 import { FINISHED_STATES, type BatchDoc, type MigrationDoc } from './model.js';
 import { saidOutcome, totalsOf, TrackedOutcomes, type Outcomes } from './outcomes.js';
 import { buildPreflight } from './preflight.js';
 import { fieldByName } from '../mapping/index.js';
 import { prepareBatch } from './prepare.js';
+import { keepPrepared, readPrepared } from './prepared-store.js';
 import { describeContext } from '../preflight/index.js';
 import { reportBatch, reportState } from './progress.js';
 import { currentState, getBatch, getMigration, outcomesAttachment, readOutcomes, saveBatch, updateMigration, withPause } from './store.js';
@@ -32,19 +34,21 @@ export async function systemPause(services: Services, migrationId: string, why: 
   await reportState(services, doc);
 }
 
-async function acquireSlots(services: Services, migration: MigrationDoc): Promise<Slot[]> {
+/** Slots are held in the batch's name: a batch resumed after its worker died takes back the slots it held. */
+async function acquireSlots(services: Services, migration: MigrationDoc, batch: number): Promise<Slot[]> {
+  const holder = migrationJobId.batch(migration._id, batch);
   const limit = migration.options.serial ? 1 : migration.options.concurrency;
   const own = new SlotLimiter(services.redis, `dms:slots:migration:${migration._id}`, limit, SLOT_LEASE_MS);
   // A slot of this run frees when one of its batches ends: wait for it here a little (a Redis call per
   // try) rather than going through the delayed set at once, which re-reads the documents every time.
   const waitUntil = Date.now() + SLOT_WAIT_MS;
-  let ownSlot = await own.tryAcquire();
+  let ownSlot = await own.tryAcquire(holder);
   while (!ownSlot && Date.now() < waitUntil) {
     await sleep(SLOT_RETRY_MS);
-    ownSlot = await own.tryAcquire();
+    ownSlot = await own.tryAcquire(holder);
   }
   if (!ownSlot) throw new Deferred(300 + Math.random() * 700, 'migration concurrency reached', 'slot');
-  const orgSlot = await new SlotLimiter(services.redis, orgSlotsKey(migration.connectionId), ORG_SLOTS, SLOT_LEASE_MS).tryAcquire();
+  const orgSlot = await new SlotLimiter(services.redis, orgSlotsKey(migration.connectionId), ORG_SLOTS, SLOT_LEASE_MS).tryAcquire(holder);
   if (!orgSlot) {
     await ownSlot.release();
     throw new Deferred(500 + Math.random() * 1000, 'org concurrency reached', 'slot');
@@ -102,15 +106,23 @@ export async function runBatch(services: Services, migrationId: string, n: numbe
       return { state: batch.state };
     }
   }
-  const slots = await acquireSlots(services, migration);
+  const slots = await acquireSlots(services, migration, n);
+  await noteStart(services, migrationId, n);
   const keepAlive = setInterval(() => { for (const s of slots) void s.extend().catch(() => undefined); }, SLOT_LEASE_MS / 3);
   try {
     const session = await sessionFor(services, migration.connectionId);
     const describe = await describeObject(services.redis, session, migration.object);
-    const { mapping } = migration.template;
-    const { keyPrefixes, parents } = await describeContext(services, migration.connectionId, migration.object, mapping);
-    const preflight = buildPreflight(describe, migration, mapping, { keyPrefixes, parents });
-    const prepared = await prepareBatch(services, migration, batch, preflight);
+    const preparedAt = Date.now();
+    let prepared = await readPrepared(services, batch);
+    const fromCheckpoint = prepared !== undefined;
+    if (!prepared) {
+      const { mapping } = migration.template;
+      const { keyPrefixes, parents } = await describeContext(services, migration.connectionId, migration.object, mapping);
+      const preflight = buildPreflight(describe, migration, mapping, { keyPrefixes, parents });
+      prepared = await prepareBatch(services, migration, batch, preflight);
+      batch = await keepPrepared(services, batch, prepared);
+    }
+    const prepareMs = Date.now() - preparedAt;
     const outcomes = new TrackedOutcomes(await readOutcomes(services, batch));
     for (const [row, outcome] of prepared.decided) if (!outcomes.has(row)) outcomes.set(row, outcome);
     const rows = batch.toRow - batch.fromRow + 1;
@@ -146,6 +158,7 @@ export async function runBatch(services: Services, migrationId: string, n: numbe
       },
     };
     run.batch = { ...run.batch, state: 'running', startedAt: run.batch.startedAt ?? new Date().toISOString() };
+    log.info({ prepareMs, fromCheckpoint, stored: outcomes.size, beforeSlices: batch.beforeSlices, bulkJobs: batch.bulkJobs.map((j) => `${j.id}:${j.state}:${j.resultsStored}`), revivals: batch.revivals }, 'batch resumes');
     try {
       await captureBeforeImages(run);
       if (batch.apiMode === 'collections') await writeThroughCollections(run);

@@ -109,6 +109,7 @@ async function collectResults(run: BatchRun, record: BulkJobRecord, part: Part, 
   record.errorMessage = info.errorMessage;
   record.resultsStored = true;
   await run.save({ salesforce: info.state, jobId: record.id });
+  run.log.info({ jobId: record.id, state: info.state }, 'Bulk results stored');
 }
 
 async function finish(run: BatchRun, record: BulkJobRecord, part: Part): Promise<void> {
@@ -134,8 +135,9 @@ const rowsOf = (run: BatchRun, record: BulkJobRecord) =>
   pendingRows(run).filter((r) => r.row >= record.fromRow && r.row <= record.toRow);
 
 /**
- * Re-attaches to the job a previous attempt recorded. Open: it processed nothing, so abort it and
- * send again. UploadComplete/InProgress: wait for it. Terminal: fetch its results. Gone: send again.
+ * Re-attaches to the job a previous attempt recorded. Open with its upload recorded: close it and wait. Open
+ * otherwise: it processed nothing (its upload may be partial), so abort it and send again. UploadComplete/InProgress:
+ * wait for it. Terminal: fetch its results. Gone: send again.
  */
 async function reattach(run: BatchRun, record: BulkJobRecord): Promise<void> {
   const part = partOf(run, rowsOf(run, record));
@@ -149,7 +151,12 @@ async function reattach(run: BatchRun, record: BulkJobRecord): Promise<void> {
     await run.save();
     return;
   }
-  run.log.info({ jobId: record.id, state: info.state }, 're-attaching to Bulk job');
+  run.log.info({ jobId: record.id, state: info.state, uploaded: record.uploaded }, 're-attaching to Bulk job');
+  if (info.state === 'Open' && record.uploaded) {
+    // Its rows were uploaded in full (recorded after the upload answered): close it rather than send them again.
+    await closeAndFinish(run, record, part);
+    return;
+  }
   if (info.state === 'Open') {
     await setJobState(run.session, record.id, 'Aborted');
     record.state = 'Aborted';
@@ -170,10 +177,18 @@ async function runJob(run: BatchRun, part: Part): Promise<void> {
   };
   run.batch.bulkJobs.push(record);
   await run.save({ salesforce: info.state, jobId: info.id }); // the job id is durable before any data leaves
+  run.log.info({ jobId: record.id, rows: rows.length }, 'Bulk job created');
   await uploadJobData(run.session, record.id, () => csvBody(part));
+  // Durable before the job is closed: a worker that dies now leaves an uploaded Open job the next one closes.
   record.uploaded = true;
+  run.batch.calls += 2;
+  await run.save({ salesforce: record.state, jobId: record.id });
+  await closeAndFinish(run, record, part);
+}
+
+async function closeAndFinish(run: BatchRun, record: BulkJobRecord, part: Part): Promise<void> {
   record.state = (await setJobState(run.session, record.id, 'UploadComplete')).state;
-  run.batch.calls += 3;
+  run.batch.calls += 1;
   await run.save({ salesforce: record.state, jobId: record.id });
   await finish(run, record, part);
 }

@@ -1,6 +1,6 @@
 import type { Services } from '../services.js';
 import { logger } from '../logger.js';
-import { describeObject, sessionFor, toId18, type SalesforceSession } from '../salesforce/index.js';
+import { describeObject, readWithRetries, sessionFor, toId18, type SalesforceSession } from '../salesforce/index.js';
 import { getMigration, listBatches, type BatchDoc } from '../migrations/index.js';
 import { compareBatch, type ReconcileContext } from './compare-batch.js';
 import { emptyCounts, reconciliationId, type ReconciliationCounts, type ReconciliationDoc } from './model.js';
@@ -11,7 +11,7 @@ import { ReconciliationTally } from './tally.js';
 const BATCHES_AT_ONCE = 3;
 
 async function writerOf(session: SalesforceSession): Promise<string | undefined> {
-  const identity = await session.conn.identity().catch(() => undefined);
+  const identity = await readWithRetries(() => session.conn.identity()).catch(() => undefined);
   return identity?.user_id ? (toId18(identity.user_id) ?? identity.user_id) : undefined;
 }
 

@@ -1,9 +1,12 @@
 import { createSign } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Connection } from 'jsforce';
 import type * as JsforceModule from 'jsforce';
 import { AppError } from '../errors.js';
 import { logger } from '../logger.js';
 import { LOCAL_ORG_LOGIN, type SalesforceCredentials } from './credentials.js';
+import { errorFromNetwork, errorFromResponse, type SalesforceError } from './errors.js';
+import { backoffMs, CALL_TRIES } from './retry.js';
 
 /** Every Connection speaks this version (SOAP login is gone from 65.0; Collections upsert needs 46.0+). */
 export const API_VERSION = '62.0';
@@ -25,12 +28,39 @@ export const loadJsforce = (): Promise<Jsforce> => (jsforce ??= import('jsforce'
 
 interface Token { accessToken: string; instanceUrl: string }
 
+/** Answers to a login that mean "not now": tried again with the engine's backoff, like every other call. */
+const LOGIN_NOT_NOW = new Set([420, 429, 500, 502, 503, 504]);
+
+/**
+ * One token from the OAuth endpoint. A 5xx, 420/429 or a lost connection is tried again (CALL_TRIES, backoff as in
+ * retry.ts: a token asked twice does no harm); a refusal (bad credentials) is not.
+ */
 async function tokenRequest(loginUrl: string, form: Record<string, string>): Promise<Token> {
-  const response = await fetch(new URL('/services/oauth2/token', loginUrl), {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-    body: new URLSearchParams(form),
-  });
+  for (let attempt = 1; ; attempt++) {
+    let response: Response | undefined;
+    let failure: SalesforceError | undefined;
+    try {
+      response = await fetch(new URL('/services/oauth2/token', loginUrl), {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        body: new URLSearchParams(form),
+      });
+    } catch (error) {
+      failure = errorFromNetwork(error);
+    }
+    if (response && !LOGIN_NOT_NOW.has(response.status)) return tokenOf(loginUrl, response);
+    if (response) {
+      const text = await response.text().catch(() => '');
+      failure = errorFromResponse(response.status, text);
+    }
+    if (attempt >= CALL_TRIES) {
+      throw new AppError('SALESFORCE_AUTH_FAILED', 502, `Salesforce did not answer the login at ${loginUrl} after ${attempt} tries: ${failure?.message}`, { cause: failure });
+    }
+    await sleep(backoffMs(attempt - 1));
+  }
+}
+
+async function tokenOf(loginUrl: string, response: Response): Promise<Token> {
   const body = (await response.json().catch(() => ({}))) as { access_token?: string; instance_url?: string; error?: string; error_description?: string };
   if (!response.ok || !body.access_token || !body.instance_url) {
     throw new AppError('SALESFORCE_AUTH_FAILED', 502, `Salesforce refused the login at ${loginUrl}: ${body.error_description ?? body.error ?? `HTTP ${response.status}`}`);

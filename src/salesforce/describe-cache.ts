@@ -17,7 +17,9 @@ const describeKey = (connectionId: string, instanceUrl: string, object: string) 
 export async function describeObject(redis: Redis, session: SalesforceSession, object: string): Promise<DescribeSObjectResult> {
   const key = describeKey(session.connectionId, session.conn.instanceUrl, object);
   const cached = await redis.get(key);
-  if (cached) return DescribeSObjectResult.parse(JSON.parse(cached));
+  // A cached value that is not a describe (written by another version sharing the Redis) is fetched again.
+  const parsed = cached ? DescribeSObjectResult.safeParse(JSON.parse(cached)) : undefined;
+  if (parsed?.success) return parsed.data;
   const fresh = DescribeSObjectResult.parse(await sfJson(session, { method: 'GET', path: `/sobjects/${encodeURIComponent(object)}/describe` }));
   await redis.set(key, JSON.stringify(fresh), 'EX', TTL_SECONDS);
   return fresh;

@@ -1,7 +1,7 @@
 export { SalesforceCredentials, LOCAL_ORG_LOGIN } from './credentials.js';
 export { API_VERSION, SessionPool, openSession, loadJsforce, type SalesforceSession, type CredentialsLoader } from './connection-factory.js';
 export { sfFetch, sfJson, type SfRequest } from './http.js';
-export { backoffMs, withRetries, CALL_TRIES, type RetryPolicy } from './retry.js';
+export { backoffMs, withRetries, readWithRetries, CALL_TRIES, type RetryPolicy } from './retry.js';
 export { SalesforceError, isTransientRowError, toSalesforceError, errorFromResponse, errorFromNetwork, type CallOutcome } from './errors.js';
 export { describeObject, forgetDescribe } from './describe-cache.js';
 export { writeCollection, toJsonRecord, COLLECTIONS_MAX } from './collections-writer.js';

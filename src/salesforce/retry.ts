@@ -33,3 +33,10 @@ export async function withRetries<T>(call: () => Promise<T>, policy: RetryPolicy
     }
   }
 }
+
+/**
+ * A read made through jsforce itself (e.g. `conn.identity()`): jsforce retries some 5xx answers and network errors
+ * of a GET on its own, but never REQUEST_LIMIT_EXCEEDED for concurrency, nor past its own five tries; this adds the
+ * engine's policy on top, as for DMS's own calls (src/salesforce/http.ts).
+ */
+export const readWithRetries = <T>(call: () => Promise<T>): Promise<T> => withRetries(call, { resend: 'any' });

@@ -1,9 +1,12 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RunningEmulator } from '../../src/salesforce-emulator/index.js';
 import type { Services } from '../../src/services.js';
 import { createMigration, startMigration, getMigration, FINISHED_STATES, type MigrationDoc } from '../../src/migrations/index.js';
 import { resultRows } from '../../src/migrations/results.js';
-import { COLLECTIONS_MAX, sessionFor, writeCollection } from '../../src/salesforce/index.js';
+import { COLLECTIONS_MAX, sessionFor, sfJson, writeCollection } from '../../src/salesforce/index.js';
+import { listBatches } from '../../src/migrations/store.js';
 import { emulatorRecords, makeDataset, setFaults } from '../integration/migrations/harness.js';
 import { startWorkerProcess, type WorkerChild } from './worker-process.js';
 
@@ -29,6 +32,31 @@ export interface KillResult {
   notInSuccessFile: number;
   totals: MigrationDoc['totals'];
   error?: MigrationDoc['error'];
+  /** Work done, to compare with a run without kills: API calls the org counted, Bulk jobs opened and given up. */
+  apiCalls: number;
+  bulkJobs: number;
+  bulkJobsAbandoned: number;
+  /** Rows put into a second Bulk job (their first was aborted before it processed them) and batch revivals. */
+  rowsResent: number;
+  revivals: number;
+}
+
+export interface KillOptions {
+  kills: boolean;
+  /** Stop killing after this long (the workers then alive live on). */
+  killsForMs?: number;
+  /** Keep each killed worker's log there (`<tag>-worker-<n>.log`). */
+  logDir?: string;
+  /**
+   * `pool` workers run at once and a random ready one is SIGKILLed every `everyMs` (a new one started each time), for
+   * the whole run; without `pool`, one worker at a time, killed 1-4 s after it became ready.
+   */
+  pool?: number;
+  everyMs?: number;
+  /** In a pool, only a worker ready for at least this long is killed (default 2 s): one that never took a job tests nothing. */
+  minLifeMs?: number;
+  /** Node arguments that start a worker (default: workers/index.ts through tsx). */
+  workerEntry?: string[];
 }
 
 /** What the worker processes of a series need besides the test's own config: short locks, a quick watchdog. */
@@ -57,15 +85,88 @@ async function successIds(services: Services, id: string): Promise<Set<string>> 
   return ids;
 }
 
+/** API requests the org has counted so far (its daily budget used). */
+async function apiCallsSoFar(services: Services): Promise<number> {
+  const limits = await sfJson<{ DailyApiRequests: { Max: number; Remaining: number } }>(await sessionFor(services, 'local'), { method: 'GET', path: '/limits' });
+  return limits.DailyApiRequests.Max - limits.DailyApiRequests.Remaining;
+}
+
+/** One worker at a time, killed 1-4 s after it became ready (the first after 1 s), a new one started each time. */
+async function oneAtATime(services: Services, finished: () => Promise<boolean>, options: KillOptions, within: (ms?: number) => boolean, keep: (w: WorkerChild) => void): Promise<number> {
+  let kills = 0;
+  let worker: WorkerChild | undefined;
+  try {
+    while (!(await finished()) && within()) {
+      worker = await startWorkerProcess(services.config, KILL_SERIES_WORKER_ENV, options.workerEntry);
+      // Without kills (a benchmark's baseline) the one worker runs until the end or the bound.
+      const killing = options.kills && within(options.killsForMs);
+      // The first worker dies 1 s after it is ready, so even a run that would end in seconds is cut mid-way.
+      const lives = killing ? 1000 + (kills === 0 ? 0 : Math.random() * 3000) : Infinity;
+      const killAt = Date.now() + lives;
+      while (Date.now() < killAt && within() && !(await finished())) await sleep(100);
+      if (await finished() || !within()) break;
+      worker.child.kill('SIGKILL');
+      await worker.exited;
+      keep(worker);
+      worker = undefined;
+      kills++;
+    }
+  } finally {
+    worker?.child.kill('SIGTERM');
+    await worker?.exited;
+  }
+  return kills;
+}
+
+/** `pool` workers at once; every `everyMs` a random one ready for `minLifeMs` is SIGKILLed and a new one started. */
+async function pooled(services: Services, finished: () => Promise<boolean>, options: KillOptions, within: (ms?: number) => boolean, keep: (w: WorkerChild) => void): Promise<number> {
+  const ready = new Map<WorkerChild, number>();
+  const booting = new Set<Promise<void>>();
+  let bootError: unknown;
+  const boot = () => {
+    const started: Promise<void> = startWorkerProcess(services.config, KILL_SERIES_WORKER_ENV, options.workerEntry)
+      .then((w) => void ready.set(w, Date.now()), (error: unknown) => void (bootError = error))
+      .finally(() => booting.delete(started));
+    booting.add(started);
+  };
+  for (let i = 0; i < (options.pool ?? 1); i++) boot();
+  const every = options.everyMs ?? 5000;
+  let kills = 0;
+  // The first kill comes as soon as a worker has lived minLifeMs: even a run that ends in seconds meets one.
+  let nextKill = Date.now();
+  try {
+    while (!(await finished()) && within()) {
+      if (bootError) throw bootError;
+      await sleep(100);
+      if (!options.kills || !within(options.killsForMs) || Date.now() < nextKill) continue;
+      const old = [...ready].filter(([, at]) => Date.now() - at >= (options.minLifeMs ?? 2000)).map(([w]) => w);
+      const victim = old[Math.floor(Math.random() * old.length)];
+      if (!victim) continue; // no worker has lived long enough yet: the kill waits for one
+      nextKill = Math.max(nextKill + every, Date.now() + every / 2);
+      ready.delete(victim);
+      victim.child.kill('SIGKILL');
+      await victim.exited;
+      keep(victim);
+      kills++;
+      boot();
+    }
+  } finally {
+    await Promise.all([...booting]);
+    for (const w of ready.keys()) w.child.kill('SIGTERM');
+    await Promise.all([...ready.keys()].map((w) => w.exited));
+    for (const w of ready.keys()) keep(w);
+  }
+  return kills;
+}
+
 /**
- * Runs one migration while worker processes are killed with SIGKILL 1-4 s after each became ready, a new one started
- * each time (so at most one drains the queues, and every job it had is left to the stalled check, the revival and the
- * watchdog). Stops at the run's end or at `boundMs`, then counts what the org holds. `kills: false` runs the same
- * with one worker that lives throughout, for a baseline; `killsForMs` stops killing after that long (the worker then
- * started lives on), so a test on a slow machine still sees the run end after many kills in every phase it reached.
+ * Runs one migration while worker processes are SIGKILLed (see KillOptions), new ones started each time, so every
+ * job a killed worker had is left to the stalled check, the revival and the watchdog. Stops at the run's end or at
+ * `boundMs`, then counts what the org holds and how much work the run did. `kills: false` runs the same without
+ * kills, for a baseline; `killsForMs` stops killing after that long.
  */
 export async function runKillSeries(
-  services: Services, emulator: RunningEmulator, kase: KillCase, boundMs: number, options: { kills: boolean; killsForMs?: number } = { kills: true },
+  services: Services, emulator: RunningEmulator, kase: KillCase, boundMs: number, options: KillOptions = { kills: true },
 ): Promise<KillResult> {
   const tag = `ks${Math.random().toString(36).slice(2, 8)}`;
   const datasetId = await makeDataset(services, ['ext', 'name'], Array.from({ length: kase.rows }, (_, i) => [`${tag}-${i}`, `Name ${i}`]), 5000);
@@ -76,34 +177,29 @@ export async function runKillSeries(
     ...(kase.operation === 'upsert' ? { externalIdField: 'External_Id__c' } : {}),
   };
   const doc = await createMigration(services, request, 'kill-series');
+  const callsBefore = await apiCallsSoFar(services);
   const startedAt = Date.now();
   await startMigration(services, doc._id, 'kill-series');
-  let kills = 0;
-  let worker: WorkerChild | undefined;
   const finished = async () => FINISHED_STATES.has((await getMigration(services, doc._id)).state);
+  const within = (ms = boundMs) => Date.now() - startedAt < ms;
+  let logs = 0;
+  const keep = (w: WorkerChild) => {
+    if (options.logDir) writeFileSync(`${options.logDir}/${tag}-worker-${logs++}.log`, w.output());
+  };
+  let kills: number;
   try {
-    while (!(await finished()) && Date.now() - startedAt < boundMs) {
-      worker = await startWorkerProcess(services.config, KILL_SERIES_WORKER_ENV);
-      // Without kills (a benchmark's baseline) the one worker runs until the end or the bound.
-      const killing = options.kills && Date.now() - startedAt < (options.killsForMs ?? boundMs);
-      // The first worker dies 1 s after it is ready, so even a run that would end in seconds is cut mid-way.
-      const killAt = killing ? Date.now() + 1000 + (kills === 0 ? 0 : Math.random() * 3000) : startedAt + boundMs;
-      while (Date.now() < killAt && !(await finished())) await sleep(100);
-      if (await finished()) break;
-      worker.child.kill('SIGKILL');
-      await worker.exited;
-      worker = undefined;
-      kills++;
-    }
+    kills = options.pool ? await pooled(services, finished, options, within, keep) : await oneAtATime(services, finished, options, within, keep);
   } finally {
-    worker?.child.kill('SIGTERM');
-    await worker?.exited;
     await setFaults(emulator, { latency: 0 });
   }
   const end = await getMigration(services, doc._id);
   const seconds = (Date.now() - startedAt) / 1000;
+  const apiCalls = (await apiCallsSoFar(services)) - callsBefore - 1;
   const mine = (await emulatorRecords(emulator, 'Account')).filter((r) => String(r.External_Id__c).startsWith(`${tag}-`));
   const listed = await successIds(services, doc._id);
+  const batches = await listBatches(services, doc._id, end.batchCount);
+  const jobs = batches.flatMap((b) => b.bulkJobs);
+  const abandoned = jobs.filter((j) => j.state === 'Aborted' || j.state === 'Lost');
   return {
     label: kase.label, rows: kase.rows, kills, finished: FINISHED_STATES.has(end.state), state: end.state, seconds,
     inOrg: mine.length,
@@ -111,5 +207,23 @@ export async function runKillSeries(
     notInSuccessFile: mine.filter((r) => !listed.has(String(r.Id).slice(0, 15))).length,
     totals: end.totals,
     error: end.error,
+    apiCalls,
+    bulkJobs: jobs.length,
+    bulkJobsAbandoned: abandoned.length,
+    rowsResent: abandoned.reduce((sum, j) => sum + j.rows, 0),
+    revivals: batches.reduce((sum, b) => sum + b.revivals, 0),
   };
+}
+
+/** What a user checks after a run that outlived kills: it completed, one record per row, all in the success file. */
+export function assertCompletedExactly(result: KillResult, kase: KillCase, boundMs: number): void {
+  const about = JSON.stringify(result);
+  assert.ok(result.finished, `not finished within ${boundMs} ms: ${about}`);
+  assert.equal(result.state, 'completed', about);
+  assert.ok(result.kills > 0, `the run outlived no kill: ${about}`);
+  assert.equal(result.inOrg, kase.rows, about);
+  assert.equal(result.duplicates, 0, about);
+  assert.equal(result.totals.succeeded + result.totals.failed + result.totals.skipped, kase.rows, about);
+  assert.equal(result.totals.succeeded, kase.rows, about);
+  assert.equal(result.notInSuccessFile, 0, about);
 }

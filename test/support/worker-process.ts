@@ -23,9 +23,12 @@ export interface WorkerChild {
   exited: Promise<number | null>;
 }
 
-/** Starts `workers/index.ts` as a separate process, as `npm run start:worker` would, and waits for "worker ready". */
-export async function startWorkerProcess(config: Config, extra: Record<string, string> = {}): Promise<WorkerChild> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'workers/index.ts'], { env: envFor(config, extra), stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Starts `workers/index.ts` as a separate process, as `npm run start:worker` would, and waits for "worker ready".
+ * `entry`: other node arguments, e.g. compiled JavaScript (`['bench/out/dist/workers/index.js']`, what the Procfile runs).
+ */
+export async function startWorkerProcess(config: Config, extra: Record<string, string> = {}, entry = ['--import', 'tsx', 'workers/index.ts']): Promise<WorkerChild> {
+  const child = spawn(process.execPath, entry, { env: envFor(config, extra), stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { newToken, type EmulatorState } from '../state.js';
+import { faultMiddleware } from '../faults.js';
 import { verifyJwtAssertion } from './jwt.js';
 import { sendErrors } from './respond.js';
 
@@ -97,7 +98,8 @@ function grant(state: EmulatorState, req: Request, res: Response): void {
 export function oauthRouter(state: EmulatorState): Router {
   const router = Router();
   router.use(express.urlencoded({ extended: false }));
-  router.post('/services/oauth2/token', (req, res) => grant(state, req, res));
+  // A login meets the same injected latency and 503s as the API (a real org answers 503 during maintenance).
+  router.post('/services/oauth2/token', faultMiddleware(state.faults), (req, res) => grant(state, req, res));
   router.post('/services/oauth2/revoke', (req, res) => {
     const token = String(req.body?.token ?? '');
     state.sessions.delete(token);

@@ -2,7 +2,7 @@ import type { Value } from '../data/table.js';
 import type { FieldDescribe } from '../describe/field.js';
 import type { Condition, FieldRef, Literal, Operand as OperandRef, SoqlQuery } from '../../soql/ast.js';
 import type { SoqlSource } from '../../soql/errors.js';
-import { comparison, kindOf, normalize, typedLiteral } from './values.js';
+import { comparison, kindOf, normalize, typedLiteral, type Operand } from './values.js';
 
 /** How a filter reads an operand from the items it filters (rows for WHERE, groups for HAVING). */
 export interface FilterContext<T> {
@@ -61,6 +61,32 @@ function includes<T>(ctx: FilterContext<T>, left: FieldRef, values: Literal[], n
   };
 }
 
+/**
+ * `IN (...)` of plain values as one lookup instead of a comparison per value (a few hundred values over a large
+ * object is what an upsert's before-images ask for); the same answers as `comparison('=', ...)` for each value:
+ * numbers equal numerically, anything else by its text. Undefined when a value is a date range.
+ */
+function memberOf(operands: Operand[]): ((v: string | number | boolean | null) => boolean) | undefined {
+  if (operands.some((o) => o !== null && typeof o === 'object')) return undefined;
+  const numbers = new Set<number>();
+  const texts = new Set<string>();
+  const textsOfOthers = new Set<string>();
+  let withNull = false;
+  for (const o of operands as (string | number | boolean | null)[]) {
+    if (o === null) withNull = true;
+    else {
+      texts.add(String(o));
+      if (typeof o === 'number') numbers.add(o);
+      else textsOfOthers.add(String(o));
+    }
+  }
+  return (v) => {
+    if (v === null) return withNull;
+    if (typeof v === 'number') return numbers.has(v) || textsOfOthers.has(String(v));
+    return texts.has(String(v));
+  };
+}
+
 /** Compiles a WHERE/HAVING condition, checking every literal against its field's type. */
 export function compileFilter<T>(ctx: FilterContext<T>, c: Condition): Predicate<T> {
   switch (c.kind) {
@@ -90,7 +116,10 @@ export function compileFilter<T>(ctx: FilterContext<T>, c: Condition): Predicate
       const { field, get } = ctx.operand(c.left);
       if (c.left.kind === 'field') checkFilterable(ctx.source, field, c.left.at);
       const kind = kindOf(field);
-      const tests = c.values.map((v) => comparison('=', typedLiteral(ctx.source, field, v)));
+      const operands = c.values.map((v) => typedLiteral(ctx.source, field, v));
+      const member = memberOf(operands);
+      if (member) return (item) => member(normalize(kind, get(item))) !== c.negate;
+      const tests = operands.map((operand) => comparison('=', operand));
       return (item) => {
         const v = normalize(kind, get(item));
         return tests.some((t) => t(v)) !== c.negate;

@@ -1,7 +1,6 @@
 import { test, describe, before, after } from 'node:test';
-import assert from 'node:assert/strict';
 import { startHarness, type Harness } from './harness.js';
-import { runKillSeries, type KillCase } from '../../support/kill-series.js';
+import { assertCompletedExactly, runKillSeries, type KillCase } from '../../support/kill-series.js';
 
 /**
  * Workers die every 1-4 s for the first minute of each run (dozens of kills, through planning, before-images, Bulk
@@ -30,15 +29,7 @@ describe('runs through a series of worker kills', () => {
   for (const kase of CASES) {
     test(`${kase.label} of ${kase.rows} rows: completed exactly, every record listed`, async () => {
       const result = await runKillSeries(h.services, h.emulator, kase, BOUND_MS, { kills: true, killsForMs: KILLS_FOR_MS });
-      const about = JSON.stringify(result);
-      assert.ok(result.finished, `not finished within ${BOUND_MS} ms: ${about}`);
-      assert.equal(result.state, 'completed', about);
-      assert.ok(result.kills > 0, `the run outlived no kill: ${about}`);
-      assert.equal(result.inOrg, kase.rows, about);
-      assert.equal(result.duplicates, 0, about);
-      assert.equal(result.totals.succeeded + result.totals.failed + result.totals.skipped, kase.rows, about);
-      assert.equal(result.totals.succeeded, kase.rows, about);
-      assert.equal(result.notInSuccessFile, 0, about);
+      assertCompletedExactly(result, kase, BOUND_MS);
     });
   }
 });

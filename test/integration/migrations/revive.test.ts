@@ -5,6 +5,7 @@ import { startHarness, makeDataset, emulatorRecords, waitForState, setFaults, ty
 import { startWorkerProcess, type WorkerChild } from '../../support/worker-process.js';
 import { createMigration, startMigration, getMigration, listBatches, BATCH_LOST } from '../../../src/migrations/index.js';
 import { migrationJobId } from '../../../src/queue/jobs/migrations.js';
+import { noteStart } from '../../../src/migrations/starts.js';
 
 const mapping = { object: 'Account', fields: [{ column: 'ext', field: 'External_Id__c' }, { column: 'name', field: 'Name' }] };
 const ROWS = 2000;
@@ -47,10 +48,14 @@ describe('a run whose batch jobs BullMQ gave up on or lost', () => {
     return doc._id;
   }
 
-  /** Takes the next waiting batch job as a worker would and fails it for good, as BullMQ does after too many stalls. */
+  /**
+   * Takes the next waiting batch job as a worker would, begins its work (counted as runBatch counts it once it holds
+   * its slots) and fails it for good, as BullMQ does after too many stalls.
+   */
   async function failNextJob(): Promise<Job> {
     const job = (await taker.getNextJob(TOKEN)) as Job | undefined;
     assert.ok(job, 'a batch job is waiting');
+    await noteStart(h.services, job.data.migrationId as string, job.data.batch as number);
     await job.moveToFailed(new UnrecoverableError('job stalled more than allowable limit'), TOKEN);
     assert.equal(await job.getState(), 'failed');
     return job;
@@ -104,6 +109,7 @@ describe('a run whose batch jobs BullMQ gave up on or lost', () => {
     for (;;) {
       const job = (await taker.getNextJob(TOKEN)) as Job;
       if (job.data.batch === n) {
+        await noteStart(h.services, id, n);
         await job.moveToFailed(new UnrecoverableError('job stalled more than allowable limit'), TOKEN);
         break;
       }

@@ -107,6 +107,15 @@ describe('SOQL evaluation', () => {
     assert.match(failure('SELECT Id FROM Account FOR UPDATE'), /FOR UPDATE is only available in Apex/);
   });
 
+  test('IN and NOT IN over value lists: text without case, numbers by value, ids of either length, null, date literals', () => {
+    assert.deepEqual(names("SELECT Name FROM Account WHERE Name IN ('ACME', 'gamma', 'nobody') ORDER BY Name"), ['Acme', 'Gamma']);
+    assert.deepEqual(names("SELECT Name FROM Account WHERE Name NOT IN ('acme', 'Gamma')"), ['Beta']);
+    assert.deepEqual(names('SELECT Name FROM Account WHERE NumberOfEmployees IN (5, 7.0) ORDER BY Name'), ['Beta', 'Gamma']);
+    assert.deepEqual(names(`SELECT Name FROM Account WHERE Id IN ('${ids.acme.slice(0, 15)}', '${ids.gamma}') ORDER BY Name`), ['Acme', 'Gamma']);
+    assert.deepEqual(names('SELECT Name FROM Account WHERE AnnualRevenue IN (null, 50) ORDER BY Name'), ['Beta', 'Gamma']);
+    assert.deepEqual(names('SELECT Name FROM Account WHERE CreatedDate IN (TODAY, YESTERDAY)').length, 3);
+  });
+
   test('typed comparisons: dates, date literals, ids of either length, IN, LIKE, NULL', () => {
     assert.deepEqual(names('SELECT Name FROM Account WHERE SLAExpirationDate__c < 2024-02-01'), ['Acme']);
     assert.deepEqual(names('SELECT Name FROM Account WHERE CreatedDate = TODAY AND CreatedDate = LAST_N_DAYS:1 ORDER BY Name').length, 3);
