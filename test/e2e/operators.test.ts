@@ -71,6 +71,16 @@ describe('operators in a browser', () => {
     assert.equal(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss), undefined);
     assert.equal(await page.locator('img[src=x]').count(), 0);
     assert.equal(dialogs, 0);
+    // The status badge stands apart from the dataset's name ("Ready" once ran into it).
+    await page.waitForSelector('h1 .status-ready', { timeout: 30_000 });
+    const gap = await page.evaluate(() => {
+      const heading = document.querySelector('h1') as HTMLElement;
+      const range = document.createRange();
+      range.setStart(heading.firstChild as Node, 0);
+      range.setEnd(heading.firstChild as Node, (heading.firstChild?.textContent ?? '').trimEnd().length);
+      return (heading.querySelector('.status') as HTMLElement).getBoundingClientRect().left - range.getBoundingClientRect().right;
+    });
+    assert.ok(gap >= 6, `the badge stands ${gap} px from the name`);
     await shot(page, 'dataset');
     await page.goto(`${stack.url}/datasets`);
     await shot(page, 'datasets');

@@ -39,6 +39,7 @@ describe('roles, CSRF and languages', () => {
     }
     const board = await request(app).get('/admin/queues/').set(admin.headers).expect(200);
     assert.match(board.text, /__UI_CONFIG__/);
+    assert.match(board.text, /\{"text":"← DMS dashboard","url":"\/dashboard"\}/, 'the queue board links back to DMS');
     await request(app).delete('/api/v1/connections/x').set(operator.headers).expect(403);
   });
 

@@ -6,6 +6,9 @@ import { startHarness, makeDataset, waitForState, type Harness } from './harness
 import { createMigration, startMigration, migrationStatus } from '../../../src/migrations/index.js';
 import { SlotLimiter } from '../../../src/salesforce/index.js';
 import { createWebhook } from '../../../src/webhooks/index.js';
+import request from 'supertest';
+import { createApp } from '../../../src/app.js';
+import { signIn } from '../../support/sign-in.js';
 
 const mapping = { object: 'Account', fields: [{ column: 'ext', field: 'External_Id__c' }, { column: 'name', field: 'Name' }] };
 
@@ -51,6 +54,10 @@ describe('a stalled run', () => {
       stalled = (await migrationStatus(h.services, doc._id)).stalled;
     }
     assert.ok(Date.parse(stalled.since) <= Date.now() - 1000);
+    // The dashboard's recent runs show it stalled, with why on the badge.
+    const viewer = await signIn(h.services, 'viewer');
+    const dashboard = await request(createApp(h.services, { localOrgUrl: h.emulator.url })).get('/dashboard').set('Cookie', viewer.cookie).expect(200);
+    assert.match(dashboard.text, /<span class="badge bad" title="waiting for a concurrency slot \(this run&#39;s or the org&#39;s\)">stalled<\/span>/);
     while (!events.some((e) => e.event === 'migration.stalled' && e.body.migration?.id === doc._id)) {
       assert.ok(Date.now() < deadline, `no stalled webhook: ${JSON.stringify(events)}`);
       await new Promise((r) => setTimeout(r, 200));

@@ -163,4 +163,28 @@ describe('the guided flow keeps its state on the server, step by step', () => {
     const transform = await page(`/migrations/drafts/${onBerlin.body.id}/pipeline`).expect(200);
     assert.match(transform.text, /data-cast-defaults="\{&#34;order&#34;:&#34;DMY&#34;,&#34;timeZone&#34;:&#34;Europe\/Berlin&#34;\}"/);
   });
+
+  test('upsert: the external id picked from describe on the target page; serial and all-or-none set on the run page', async () => {
+    const rows = [['Key 1', 'Upsert A', 'One'], ['Key 2', 'Upsert B', 'Two']];
+    const keyed = await makeDataset(h.services, ['Key', 'Account Name', 'City'], rows);
+    const created = await form('/migrations/drafts', { datasetId: keyed }).expect(303);
+    const id = draftIdOf(created.headers.location);
+    await form(`/migrations/drafts/${id}/target`, { connectionId: 'local', object: 'Account', operation: 'upsert', nav: 'next' }).expect(303);
+    const target = await page(`/migrations/drafts/${id}/target`).expect(200);
+    assert.match(target.text, /<select name="externalIdField" id="target-external-id"[^>]*>[\s\S]*?<option value="External_Id__c">External Id \(External_Id__c\)<\/option>/,
+      'the external id fields of Account are offered from its describe');
+    await form(`/migrations/drafts/${id}/target`, { connectionId: 'local', object: 'Account', operation: 'upsert', externalIdField: 'External_Id__c', nav: 'next' })
+      .expect(303).expect('location', `/migrations/drafts/${id}/mapping`);
+    assert.equal((await getDraft(h.services, id)).externalIdField, 'External_Id__c');
+    const mapping = { object: 'Account', fields: [{ column: 'Key', field: 'External_Id__c' }, { column: 'Account Name', field: 'Name' }, { column: 'City', field: 'BillingCity' }] };
+    await request(app).patch(`/api/v1/drafts/${id}`).set(user.headers).send({ mapping, pipeline: [] }).expect(200);
+    const run = await page(`/migrations/drafts/${id}/run`).expect(200);
+    assert.match(run.text, /<input name="serial" type="checkbox">/);
+    assert.match(run.text, /<input name="allOrNone" type="checkbox">/);
+    const started = await form(`/migrations/drafts/${id}/launch`, { apiMode: 'collections', serial: 'on', allOrNone: 'on' }).expect(303);
+    const done = await waitForState(h.services, /(mig-[^/]+)$/.exec(started.headers.location)?.[1] ?? '', ['completed']);
+    assert.deepEqual([done.operation, done.externalIdField, done.options.serial, done.options.allOrNone, done.totals.succeeded], ['upsert', 'External_Id__c', true, true, 2]);
+    const stored = (await emulatorRecords(h.emulator, 'Account')).filter((r) => String(r.Name).startsWith('Upsert '));
+    assert.deepEqual(stored.map((r) => [r.External_Id__c, r.Name, r.BillingCity]).sort(), [['Key 1', 'Upsert A', 'One'], ['Key 2', 'Upsert B', 'Two']]);
+  });
 });
