@@ -34,6 +34,8 @@ describe('a new dataset as a transfer target', () => {
     }).expect(202);
     const datasetId = started.body.target.datasetId as string;
     assert.match(datasetId, /^ds-/);
+    const page = await h.get(`/transfers/${started.body.id}`).expect(200);
+    assert.match(page.text, new RegExp(`Redis Stream → DMS dataset [^<]*<a id="target-dataset" href="/datasets/${datasetId}">the dataset it fills</a>`));
     const done = await waitForTransfer(h, started.body.id, ended);
     assert.equal(done.status, 'completed', JSON.stringify(done.error));
     const dataset = await settled(h, datasetId);
