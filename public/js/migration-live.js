@@ -147,6 +147,8 @@
     text('[data-field="state"]', i18n.states[state] || state);
     text('[data-field="pauseReason"]', pauseText(status.migration));
     renderStall(status.stalled);
+    const following = root.querySelector('[data-field="following"]');
+    if (following) following.hidden = !status.migration.following;
     const bar = root.querySelector('[data-field="percent"]');
     if (bar) bar.value = status.percent;
     text('[data-field="percentText"]', decimals.format(status.percent) + ' %');

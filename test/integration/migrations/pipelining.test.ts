@@ -7,6 +7,9 @@ import { enqueueParse } from '../../../src/datasets/parse-job.js';
 import { createMigration, getMigration, startMigration, type MigrationDoc } from '../../../src/migrations/index.js';
 import { startWorkerProcess } from '../../support/worker-process.js';
 import { emulatorRecords, setFaults, startHarness, waitForState, type Harness } from './harness.js';
+import supertest from 'supertest';
+import { createApp } from '../../../src/app.js';
+import { signIn } from '../../support/sign-in.js';
 
 /**
  * Pipelining (issue 18): a run started while its file is still arriving and being parsed plans batches as chunks are
@@ -81,6 +84,10 @@ describe('a migration that follows its dataset\'s parse', () => {
     const early = await until('a batch written before the file is complete', () => getMigration(h.services, run._id), (m) => m.batchCount >= 2);
     assert.equal(early.following, true);
     assert.equal((await getDataset(h.services.store, id)).status === 'ready', false);
+    // The run's page says that it follows the parse (the live script hides the notice once it no longer does).
+    const viewer = await signIn(h.services, 'viewer');
+    const runPage = () => supertest(createApp(h.services, { localOrgUrl: h.emulator.url })).get(`/migrations/${run._id}`).set('Cookie', viewer.cookie).expect(200);
+    assert.match((await runPage()).text, /<p class="notice" role="status" data-field="following">Reading the file while it is still being parsed/);
     await write(writer, Buffer.from(csv(tag, 80_000, rows)));
     await end(writer);
 
@@ -90,6 +97,7 @@ describe('a migration that follows its dataset\'s parse', () => {
     assert.equal(dataset.rowCount, rows);
     assert.equal(done.rowCount, rows);
     assert.equal(done.following, false);
+    assert.match((await runPage()).text, /<p class="notice" role="status" data-field="following" hidden>/);
     assert.equal(done.batchCount, rows / 20_000);
     assert.deepEqual({ rows: done.totals.rows, succeeded: done.totals.succeeded, failed: done.totals.failed }, { rows, succeeded: rows, failed: 0 });
     const records = await mine(tag);
