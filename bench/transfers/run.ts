@@ -4,12 +4,14 @@
 // Needs Redis (REDIS_URL, default 127.0.0.1:6379) and RabbitMQ (RABBITMQ_URL, default guest@127.0.0.1:5672); starts
 // its own in-memory pouchdb-server and emulator. Writes bench/transfers/RESULTS.md.
 // Usage: node --import tsx bench/transfers/run.ts [records=20000] [runs=3]   (the issue's size: 1000000)
+import { execFile, execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { loadavg } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { connect } from 'amqplib';
-import { rssMb, runScript, startCouch, startEmulatorProcess, stop } from '../migrate/processes.js';
+import { rssMb, startCouch, startEmulatorProcess, stop } from '../migrate/processes.js';
 import { orgToken } from '../export/load-org.js';
 import { RABBIT_URL } from './hand-written.js';
 
@@ -19,6 +21,18 @@ const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const SIDES = ['dms', 'baseline'] as const;
 type Side = (typeof SIDES)[number];
 interface Run { seconds: number; rssMb: number }
+
+/**
+ * Both sides run compiled, as the Procfile runs DMS (`node dist/...`), not under tsx (whose loader holds ~50 MB and
+ * takes CPU while modules load): bench/transfers/tsconfig.json compiles side.ts and what it imports into bench/out.
+ */
+const SIDE_SCRIPT = 'bench/out/transfers/bench/transfers/side.js';
+async function runSide(args: string[]): Promise<Run> {
+  const { stdout } = await promisify(execFile)(process.execPath, [SIDE_SCRIPT, ...args], { maxBuffer: 64 * 1024 * 1024 });
+  const line = stdout.trim().split('\n').filter((l) => l.startsWith('{')).at(-1);
+  if (!line) throw new Error(`${args.join(' ')} printed no result:\n${stdout}`);
+  return JSON.parse(line) as Run;
+}
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -52,6 +66,7 @@ async function orgCount(orgUrl: string, prefix: string): Promise<number> {
   return ((await res.json()) as { totalSize: number }).totalSize;
 }
 
+execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'bench/transfers/tsconfig.json'], { stdio: 'inherit' });
 const loadAtStart = loadavg().map((l) => l.toFixed(1)).join(' ');
 const redis = new Redis(REDIS_URL);
 const couch = await startCouch();
@@ -63,8 +78,7 @@ try {
       const prefix = `${side}${run}${tag()}`;
       const stream = `bench-in-${prefix}`;
       await fillStream(redis, stream, prefix);
-      const args = ['bench/transfers/side.ts', side, 'stream-org', String(records), stream, '', REDIS_URL, couch.url, emulator.url];
-      const toOrg = (await runScript(args)) as unknown as Run;
+      const toOrg = await runSide([side, 'stream-org', String(records), stream, '', REDIS_URL, couch.url, emulator.url]);
       const inOrg = await orgCount(emulator.url, prefix);
       if (inOrg !== records) throw new Error(`${side}: the org holds ${inOrg} of ${records} records`);
       await redis.del(stream);
@@ -73,7 +87,7 @@ try {
       const queue = `bench-queue-${prefix}`;
       const target = `bench-out-${prefix}`;
       await fillQueue(queue);
-      const toStream = (await runScript(['bench/transfers/side.ts', side, 'queue-stream', String(records), queue, target, REDIS_URL, couch.url, emulator.url])) as unknown as Run;
+      const toStream = await runSide([side, 'queue-stream', String(records), queue, target, REDIS_URL, couch.url, emulator.url]);
       const written = await redis.xlen(target);
       if (written !== records) throw new Error(`${side}: the stream holds ${written} of ${records} entries`);
       await redis.del(target);
@@ -102,13 +116,14 @@ const text = [
   '',
   `Measured ${new Date().toISOString().slice(0, 10)} with Node ${process.version} on the shared 2-core machine while other sessions ran their`,
   `tests and benches (load average at the start / end: ${loadAtStart} / ${loadavg().map((l) => l.toFixed(1)).join(' ')}). ${fmt(records)} records per`,
-  `scenario, medians of ${runs} runs, DMS and the hand-written consumer alternating; each side runs in a fresh process of its own (its peak RSS is`,
-  'its VmHWM). DMS: a worker (`startWorkers`, queue `transfers`) running a transfer made by `createTransfer`, timed from the',
+  `scenario, medians of ${runs} runs, DMS and the hand-written consumer alternating; each side runs compiled (node, no tsx, as the Procfile runs`,
+  'DMS) in a fresh process of its own (its peak RSS is its maxRSS). DMS: a worker (`startWorkers`, queue `transfers`) running a transfer made by `createTransfer`, timed from the',
   'request to `completed` on its document, with every count, dead-letter check and progress save. Baseline: bench/transfers/hand-written.ts.',
   '',
   '- stream -> org: entries with External_Id__c, Name, Phone, Industry; upsert on External_Id__c through Bulk API 2.0 into the Local org',
   '  (its own process), 25,000 records a job on both sides; XACK + XDEL after each job completed.',
-  '- queue -> stream: JSON messages (3 fields) from a RabbitMQ queue into a Redis Stream, prefetch 5,000, acknowledged after the XADDs.',
+  '- queue -> stream: JSON messages (3 fields) from a RabbitMQ queue into a Redis Stream, 5,000 a batch, acknowledged after the XADDs',
+  '  (DMS: prefetch two batches, the next read while one is written; hand-written: prefetch 5,000).',
   '',
   '| scenario | DMS records/s | hand-written records/s (DMS time ratio) | DMS peak RSS, MB | goals |',
   '|---|---|---|---|---|',

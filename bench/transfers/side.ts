@@ -1,5 +1,5 @@
 // One side of one transfers bench scenario, in its own process (so its peak RSS is its own); prints one JSON line.
-// Usage: node --import tsx bench/transfers/side.ts <dms|baseline> <stream-org|queue-stream> <records> <source> <target> <redisUrl> <couchUrl> <orgUrl>
+// Usage (compiled by run.ts into bench/out/transfers): node bench/out/transfers/bench/transfers/side.js <dms|baseline> <stream-org|queue-stream> <records> <source> <target> <redisUrl> <couchUrl> <orgUrl>
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';

@@ -13,6 +13,12 @@ export interface SourceBatch { entries: SourceEntry[]; position?: string }
  */
 export interface TransferSource {
   read(max: number, waitMs: number): Promise<SourceBatch>;
+  /**
+   * The source may be read again before the last batch is acknowledged (each read answers the records after the
+   * previous one's, and an unacknowledged batch is read again after a crash), so the next batch can be read while
+   * the target writes this one. Sources whose position moves only at `ack` leave this unset.
+   */
+  readonly readAhead?: boolean;
   ack(batch: SourceBatch): Promise<void>;
   /** Records still to move: stream entries pending and unread, queue depth; undefined when unknown. */
   lag(): Promise<number | undefined>;

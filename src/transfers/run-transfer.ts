@@ -3,7 +3,7 @@ import type { Services } from '../services.js';
 import { isAppError } from '../errors.js';
 import { logger } from '../logger.js';
 import { RedisSeenKeys } from '../frame/index.js';
-import type { TransferSource, TransferTarget } from './ends.js';
+import type { SourceBatch, TransferSource, TransferTarget } from './ends.js';
 import { moveBatch, type Refused } from './move-batch.js';
 import { openSource, openTarget } from './open-ends.js';
 import { TransferProgress } from './progress.js';
@@ -97,6 +97,15 @@ async function drain(
   const controlled = controlWatch(services, transferId);
   await controlled();
   const released = () => (progress.doc.status === 'stopped' ? 'stopped' : 'paused');
+  const waitMs = doc.mode === 'once' ? WAIT_ONCE_MS : WAIT_CONTINUOUS_MS;
+  /** The next batch, read while the target writes the current one (a source with `readAhead`). */
+  let ahead: Promise<SourceBatch> | undefined;
+  const readAhead = () => {
+    const next = source.read(doc.batchSize, waitMs);
+    // Awaited at the next batch; a run that ends first closes the source, and the batch stays unacknowledged.
+    next.catch(() => undefined);
+    return next;
+  };
   for (;;) {
     if (progress.due || (await controlled())) {
       progress.setLag(await source.lag());
@@ -110,9 +119,18 @@ async function drain(
       await sleep(BOUND_POLL_MS);
       continue;
     }
-    const batch = await source.read(Math.min(doc.batchSize, room.free ?? doc.batchSize), doc.mode === 'once' ? WAIT_ONCE_MS : WAIT_CONTINUOUS_MS);
+    const batch = ahead ? await ahead : await source.read(Math.min(doc.batchSize, room.free ?? doc.batchSize), waitMs);
+    ahead = undefined;
     if (batch.entries.length === 0) {
       if (doc.mode === 'once') return 'completed';
+      continue;
+    }
+    // A batch read ahead waits, visibly, until the target has room for all of it: never an overflow.
+    if (room.free !== undefined && batch.entries.length > room.free) {
+      ahead = Promise.resolve(batch);
+      progress.setRoom({ ...room, free: 0 });
+      if (progress.doc.status !== 'waiting') await progress.save();
+      await sleep(BOUND_POLL_MS);
       continue;
     }
     // Paused or stopped during the read: the batch is left unacknowledged, so the next run reads it again.
@@ -120,6 +138,7 @@ async function drain(
       await progress.save();
       if (!progress.owned) return released();
     }
+    if (source.readAhead && (room.free === undefined || room.free >= batch.entries.length + doc.batchSize)) ahead = readAhead();
     for (let attempt = 1; ; attempt++) {
       try {
         const moved = await moveBatch(batch.entries, progress.doc.pipeline, context, target);

@@ -5,10 +5,13 @@ import { closedOnFailure, messageRecord, mustExist } from '../rabbitmq.js';
 /** How long a read that has some messages waits for more to fill its batch. */
 const FILL_MS = 20;
 
+/** The broker's prefetch is a 16-bit count. */
+const PREFETCH_MAX = 65_535;
+
 /**
- * A RabbitMQ queue consumed with manual acknowledgements and a prefetch of one batch: the broker holds the
- * rest until a batch is acknowledged (after the target confirmed it), and delivers unacknowledged messages
- * again when the connection drops.
+ * A RabbitMQ queue consumed with manual acknowledgements and a prefetch of two batches (the next one arrives while
+ * the target writes this one): the broker holds the rest until a batch is acknowledged (after the target confirmed
+ * it), and delivers unacknowledged messages again when the connection drops.
  */
 export class RabbitQueueSource implements TransferSource {
   private readonly buffer: ConsumeMessage[] = [];
@@ -16,6 +19,7 @@ export class RabbitQueueSource implements TransferSource {
   private readonly lastOf = new WeakMap<SourceBatch, ConsumeMessage>();
   private unacknowledged = 0;
   private arrived: (() => void) | undefined;
+  readonly readAhead = true;
 
   private constructor(private readonly connection: ChannelModel, private readonly channel: Channel, private readonly queue: string) {}
 
@@ -23,7 +27,7 @@ export class RabbitQueueSource implements TransferSource {
     return closedOnFailure(connection, async () => {
       const channel = await connection.createChannel();
       await mustExist(`queue ${queue}`, () => channel.checkQueue(queue));
-      await channel.prefetch(batchSize);
+      await channel.prefetch(Math.min(PREFETCH_MAX, 2 * batchSize));
       const source = new RabbitQueueSource(connection, channel, queue);
       await channel.consume(queue, (message) => {
         if (!message) return;

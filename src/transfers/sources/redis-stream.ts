@@ -17,8 +17,12 @@ export function entryRecord(fields: string[]): TransferRecord {
  * deleted (XACK + XDEL, one MULTI) only after the target confirmed it.
  */
 export class RedisStreamSource implements TransferSource {
-  /** '0' reads this consumer's pending entries; '>' new ones, once no entry is pending. */
+  /**
+   * '0' reads this consumer's pending entries (then those after the last one read: a read ahead must not read
+   * the pending batch being written again); '>' new ones, once no entry is pending.
+   */
   private from = '0';
+  readonly readAhead = true;
 
   private constructor(
     private readonly redis: Redis, private readonly stream: string, private readonly group: string, private readonly consumer: string,
@@ -34,16 +38,17 @@ export class RedisStreamSource implements TransferSource {
   }
 
   async read(max: number, waitMs: number): Promise<SourceBatch> {
-    const pending = this.from === '0';
+    const pending = this.from !== '>';
     const group = ['GROUP', this.group, this.consumer, 'COUNT', max] as const;
     const reply = (pending
-      ? await this.redis.xreadgroup(...group, 'STREAMS', this.stream, '0')
+      ? await this.redis.xreadgroup(...group, 'STREAMS', this.stream, this.from)
       : await this.redis.xreadgroup(...group, 'BLOCK', Math.max(1, waitMs), 'STREAMS', this.stream, '>')) as StreamReply;
     const entries = reply?.[0]?.[1] ?? [];
     if (pending && entries.length === 0) {
       this.from = '>';
       return this.read(max, waitMs);
     }
+    if (pending) this.from = entries[entries.length - 1][0];
     const gone = entries.filter(([, fields]) => fields === null).map(([id]) => id);
     // An entry deleted while pending has no fields left: nothing to move, only to acknowledge.
     if (gone.length > 0) await this.redis.xack(this.stream, this.group, ...gone);
