@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis';
 import {
   RABBIT_URL, REDIS_URL, ended, fillStream, newRedis, readStream, startTransferHarness, streamNames, unique, waitForTransfer, type TransferHarness,
 } from './support.js';
+import { seed, settled } from '../exports/support.js';
 
 interface Letter { key: string; attempts: number }
 
@@ -88,6 +89,31 @@ describe('the transfer pages: the start form and the dead letters a page at a ti
     assert.equal(again.status, 303, again.text);
     const second = /\/transfers\/([0-9a-f-]{36})$/.exec(again.headers.location ?? '')?.[1] as string;
     assert.equal((await waitForTransfer(h, second, ended)).counts.recordsOut, 1);
+  });
+
+  it('a Salesforce query into a new dataset from the form: the connection picked, "deleted records too" a box', async () => {
+    const tag = unique('form-query');
+    await seed(h.conn, 'Account', ['External_Id__c', 'Name'], [[`${tag}-1`, 'Form one'], [`${tag}-2`, 'Form two']]);
+    const page = (await h.get('/transfers').expect(200)).text;
+    assert.match(page, /name="source.salesforce-query.connectionId"[\s\S]*?<option value="local"/);
+    assert.match(page, /name="source.salesforce-query.queryAll" type="checkbox" value="true">\s*<input type="hidden" name="source.salesforce-query.queryAll" value="false">/);
+    const soql = `SELECT External_Id__c, Name FROM Account WHERE External_Id__c LIKE '${tag}-%'`;
+    // As a browser sends a ticked box: its "true", then the hidden "false".
+    const body = [
+      ['_csrf', h.user.csrf], ['source.kind', 'salesforce-query'], ['source.salesforce-query.connectionId', 'local'],
+      ['source.salesforce-query.soql', soql], ['source.salesforce-query.queryAll', 'true'], ['source.salesforce-query.queryAll', 'false'],
+      ['target.kind', 'dataset'], ['target.dataset.name', 'from the org'], ['mode', 'once'],
+    ].map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
+    const started = await request(h.app).post('/transfers').set(h.user.headers).type('form').send(body);
+    assert.equal(started.status, 303, started.text);
+    const id = /\/transfers\/([0-9a-f-]{36})$/.exec(started.headers.location ?? '')?.[1] as string;
+    const done = await waitForTransfer(h, id, ended);
+    assert.deepEqual([done.status, done.counts.recordsOut], ['completed', 2]);
+    const transfer = (await h.get(`/api/v1/transfers/${id}`).expect(200)).body as { source: { queryAll: boolean }; target: { datasetId: string } };
+    assert.equal(transfer.source.queryAll, true);
+    const dataset = await settled(h, transfer.target.datasetId);
+    assert.deepEqual([dataset.status, dataset.rowCount], ['ready', 2]);
+    assert.equal((await h.get(`/api/v1/datasets/${transfer.target.datasetId}`).expect(200)).body.name, 'from the org');
   });
 
   it('lists dead letters a page at a time and retries one page or all of them', async () => {
