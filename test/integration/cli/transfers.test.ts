@@ -156,7 +156,10 @@ describe('dms transfers: the client against a running DMS', () => {
     );
     assert.equal(blocked.code, 4, blocked.stderr);
     assert.equal(blocked.stdout, '');
-    const id = (await h.get('/api/v1/transfers').expect(200)).body.transfers[0].id as string;
-    await h.post(`/api/v1/transfers/${id}/stop`).expect(200);
+    // The one this client left waiting (found by its source: transfers started within one second list in any order).
+    const transfers = (await h.get('/api/v1/transfers').expect(200)).body.transfers as { id: string; status: string; source: { stream?: string } }[];
+    const waiting = transfers.find((t) => t.source.stream === source);
+    assert.equal(waiting?.status, 'waiting', 'it waits for room');
+    await h.post(`/api/v1/transfers/${waiting.id}/stop`).expect(200);
   });
 });
