@@ -1,28 +1,21 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import type { Redis } from 'ioredis';
 import { allRows, settled } from '../exports/support.js';
 import { waitForState } from '../migrations/harness.js';
 import { readChunk } from '../../../src/datasets/index.js';
 import {
-  REDIS_URL, StreamNames, ended, fillStream, newRedis, startTransferHarness, waitForTransfer, type TransferHarness,
+  REDIS_URL, ended, fillStream, transferSuite, waitForTransfer, type TransferHarness,
 } from './support.js';
 
 describe('a new dataset as a transfer target', () => {
+  const suite = transferSuite();
   let h: TransferHarness;
   let redis: Redis;
-  let streams: StreamNames;
-  before(async () => {
-    h = await startTransferHarness();
-    redis = newRedis();
-    streams = new StreamNames(redis);
+  before(() => {
+    ({ h, redis } = suite);
   });
-  after(async () => {
-    await streams.drop();
-    redis.disconnect();
-    await h.close();
-  });
-  const stream = (prefix: string) => streams.add(prefix);
+  const stream = suite.stream;
 
   it('fills a new dataset from a Redis Stream, new fields as new columns, ready to preview when the transfer ends', async () => {
     const source = stream('to-dataset');

@@ -1,28 +1,21 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import type { Redis } from 'ioredis';
 import { seed } from '../exports/support.js';
 import { RedisStreamTarget } from '../../../src/transfers/targets/redis-stream.js';
 import { writtenKeysOf } from '../../../src/transfers/targets/keyed-xadd.js';
 import {
-  REDIS_URL, StreamNames, ended, newRedis, readStream, startTransferHarness, waitForTransfer, type TransferHarness,
+  REDIS_URL, ended, newRedis, readStream, transferSuite, waitForTransfer, type TransferHarness,
 } from './support.js';
 
 describe('a Salesforce query as a transfer source', () => {
+  const suite = transferSuite();
   let h: TransferHarness;
   let redis: Redis;
-  let streams: StreamNames;
-  before(async () => {
-    h = await startTransferHarness();
-    redis = newRedis();
-    streams = new StreamNames(redis);
+  before(() => {
+    ({ h, redis } = suite);
   });
-  after(async () => {
-    await streams.drop();
-    redis.disconnect();
-    await h.close();
-  });
-  const stream = (prefix: string) => streams.add(prefix);
+  const stream = suite.stream;
 
   it('reads every row of a query in batches into a Redis Stream, relationship fields as text', async () => {
     const rows = Array.from({ length: 1250 }, (_, i) => [`Q-${String(i).padStart(4, '0')}`, `Q-${i}`, String(i)]);
@@ -48,7 +41,7 @@ describe('a Salesforce query as a transfer source', () => {
 
   it('reads a one-shot query through Bulk API 2.0, a results page per batch, the same records as REST', async () => {
     const soql = "SELECT External_Id__c, Name, NumberOfEmployees, Owner.Name FROM Account WHERE Name LIKE 'Q-%'";
-    const viaRest = await readStream(redis, streams.names[0]);
+    const viaRest = await readStream(redis, suite.streams.names[0]);
     const target = stream('from-bulk');
     const started = await h.post('/api/v1/transfers').send({
       source: { kind: 'salesforce-query', soql, api: 'bulk' }, target: { kind: 'redis-stream', url: REDIS_URL, stream: target }, batchSize: 300,
@@ -74,7 +67,7 @@ describe('a Salesforce query as a transfer source', () => {
 
   it('writes a batch that comes again to a keyed stream once: a key written within the window is not added again', async () => {
     const name = stream('keyed');
-    streams.names.push(writtenKeysOf(name));
+    suite.streams.names.push(writtenKeysOf(name));
     const target = new RedisStreamTarget(newRedis(), name, undefined, { fields: ['Id', 'Stamp'], windowMs: 60_000 });
     try {
       const batch = Array.from({ length: 1500 }, (_, i) => ({ Id: `K${i}`, Stamp: 't1', Name: `n${i}` }));

@@ -2,7 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { connect, type ChannelModel } from 'amqplib';
-import type { ExportHarness } from '../exports/support.js';
+import { after, before } from 'node:test';
+import { startExportHarness, type ExportHarness } from '../exports/support.js';
 
 export { startExportHarness as startTransferHarness, type ExportHarness as TransferHarness } from '../exports/support.js';
 
@@ -46,6 +47,26 @@ export class StreamNames {
     if (this.names.length > 0) await this.redis.del(...this.names);
   }
 }
+
+/**
+ * A describe's shared setup, called in its body: the app with a worker and the Local org, a Redis client, and the
+ * streams its tests name (deleted after). The fields are set once its `before` has run.
+ */
+export function transferSuite(): TransferSuite {
+  const suite = { stream: (prefix: string) => suite.streams.add(prefix) } as TransferSuite;
+  before(async () => {
+    suite.h = await startExportHarness();
+    suite.redis = newRedis();
+    suite.streams = new StreamNames(suite.redis);
+  });
+  after(async () => {
+    await suite.streams.drop();
+    suite.redis.disconnect();
+    await suite.h.close();
+  });
+  return suite;
+}
+export interface TransferSuite { h: ExportHarness; redis: Redis; streams: StreamNames; stream(prefix: string): string }
 
 /** Slows every answer of the Local org (ms), so that a worker is caught mid-transfer. */
 export const setLatency = (h: ExportHarness, latency: number) => fetch(`${h.emulator.url}/__emulator/faults`, {
