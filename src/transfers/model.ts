@@ -14,7 +14,8 @@ export const CouchChangesSource = z.object({ kind: z.literal('couch-changes'), u
 export const DatasetSource = z.object({ kind: z.literal('dataset'), datasetId: z.string().min(1).max(100) });
 /**
  * A Salesforce query (SELECT fields FROM object [WHERE ...]; DMS adds the ORDER BY and LIMIT). Once: every row, in
- * Id order. Continuous: then, every `intervalSeconds`, the records changed since the last SystemModstamp seen.
+ * Id order. Continuous: then, every `intervalSeconds`, the records changed since the last SystemModstamp seen, once
+ * they are `settleSeconds` old.
  */
 export const SalesforceQuerySource = z.object({
   kind: z.literal('salesforce-query'),
@@ -25,6 +26,11 @@ export const SalesforceQuerySource = z.object({
   /** One-shot reads: REST, Bulk API 2.0 query, or Bulk when the query gives more than 10,000 records. */
   api: z.enum(['auto', 'rest', 'bulk']).default('auto'),
   intervalSeconds: z.number().int().min(1).max(86_400).default(30),
+  /**
+   * Continuous: a change is read once it is this old by DMS's clock. Salesforce stamps whole seconds, so every change
+   * of one second is then read together (none lands behind the position with a lower Id); more than the clocks' skew.
+   */
+  settleSeconds: z.number().int().min(1).max(3600).default(5),
 });
 
 export const SourceRequest = z.discriminatedUnion('kind', [

@@ -74,7 +74,9 @@ async function checkedQuery(services: Services, source: QueryEnd, mode: Transfer
 async function openQuerySource(services: Services, doc: TransferDoc, source: QueryEnd): Promise<SalesforceQuerySource> {
   const query = await checkedQuery(services, source, doc.mode);
   const positionKey = `${services.config.queue.prefix}:transfer:${doc._id}:position`;
-  const options = { queryAll: source.queryAll, api: source.api, intervalMs: source.intervalSeconds * 1000, positionKey };
+  const options = {
+    queryAll: source.queryAll, api: source.api, intervalMs: source.intervalSeconds * 1000, settleMs: source.settleSeconds * 1000, positionKey,
+  };
   return SalesforceQuerySource.open(await sessionFor(services, source.connectionId), services.redis, query, options, doc.position);
 }
 
