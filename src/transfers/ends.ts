@@ -19,6 +19,12 @@ export interface TransferSource {
    * the target writes this one. Sources whose position moves only at `ack` leave this unset.
    */
   readonly readAhead?: boolean;
+  /**
+   * A batch read ahead cut in two, each acknowledged on its own: its first `count` entries (written now, when the
+   * target has room for no more) and the rest (kept for the next round). A source that acknowledges by its entries'
+   * keys leaves this unset: the entries are cut as they are.
+   */
+  split?(batch: SourceBatch, count: number): [SourceBatch, SourceBatch];
   ack(batch: SourceBatch): Promise<void>;
   /** Records still to move: stream entries pending and unread, queue depth; undefined when unknown. */
   lag(): Promise<number | undefined>;

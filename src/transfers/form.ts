@@ -15,7 +15,8 @@ export type FormValues = Record<string, string | string[] | undefined>;
 
 const UNIONS = { source: SourceRequest, target: TargetRequest } as const;
 
-export interface FieldSpec { key: string; type: string; required: boolean; choices?: string[]; default?: string }
+/** A property of an end's schema as a form field; `min` and `max`: a number's bounds. */
+export interface FieldSpec { key: string; type: string; required: boolean; choices?: string[]; default?: string; min?: number; max?: number }
 export interface KindSpec { kind: string; fields: FieldSpec[]; endpoint: boolean; schemes: string[] }
 
 /** Which URLs an end of a kind takes, by the kind's family (its name's first word). */
@@ -23,12 +24,14 @@ const SCHEMES: Record<string, string[]> = { redis: ['redis:', 'rediss:'], rabbit
 
 function kindSpec(option: z.ZodObject): KindSpec {
   const json = z.toJSONSchema(option, { io: 'input', unrepresentable: 'any' }) as {
-    properties: Record<string, { type?: string; enum?: string[]; const?: string; default?: unknown }>; required?: string[];
+    properties: Record<string, { type?: string; enum?: string[]; const?: string; default?: unknown; minimum?: number; maximum?: number }>;
+    required?: string[];
   };
   const kind = String(json.properties.kind?.const);
   const fields = Object.entries(json.properties).filter(([key]) => key !== 'kind' && key !== 'url').map(([key, p]) => ({
     key, type: p.type ?? 'string', required: (json.required ?? []).includes(key), ...(p.enum ? { choices: p.enum } : {}),
     ...(p.default !== undefined && p.default !== '' ? { default: String(p.default) } : {}),
+    ...(p.minimum !== undefined ? { min: p.minimum } : {}), ...(p.maximum !== undefined && p.maximum < Number.MAX_SAFE_INTEGER ? { max: p.maximum } : {}),
   }));
   return { kind, fields, endpoint: 'url' in json.properties, schemes: SCHEMES[kind.split('-')[0]] ?? [] };
 }

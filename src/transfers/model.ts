@@ -14,7 +14,8 @@ export const CouchChangesSource = z.object({ kind: z.literal('couch-changes'), u
 export const DatasetSource = z.object({ kind: z.literal('dataset'), datasetId: z.string().min(1).max(100) });
 /**
  * A Salesforce query (SELECT fields FROM object [WHERE ...]; DMS adds the ORDER BY and LIMIT). Once: every row, in
- * Id order. Continuous: then, every `intervalSeconds`, the records changed since the last SystemModstamp seen.
+ * Id order. Continuous: then, every `intervalSeconds`, the records changed since the last SystemModstamp seen, once
+ * they are `settleSeconds` old.
  */
 export const SalesforceQuerySource = z.object({
   kind: z.literal('salesforce-query'),
@@ -25,6 +26,11 @@ export const SalesforceQuerySource = z.object({
   /** One-shot reads: REST, Bulk API 2.0 query, or Bulk when the query gives more than 10,000 records. */
   api: z.enum(['auto', 'rest', 'bulk']).default('auto'),
   intervalSeconds: z.number().int().min(1).max(86_400).default(30),
+  /**
+   * Continuous: a change is read once it is this old by DMS's clock. Salesforce stamps whole seconds, so every change
+   * of one second is then read together (none lands behind the position with a lower Id); more than the clocks' skew.
+   */
+  settleSeconds: z.number().int().min(1).max(3600).default(5),
 });
 
 export const SourceRequest = z.discriminatedUnion('kind', [
@@ -32,15 +38,17 @@ export const SourceRequest = z.discriminatedUnion('kind', [
 ]);
 export type SourceRequest = z.infer<typeof SourceRequest>;
 
-export const RedisStreamTarget = z.object({
-  kind: z.literal('redis-stream'), url, stream: name,
+/** A target's records told apart (a Redis Stream, a dataset), so that a batch read again after a crash is not doubled. */
+const recordKeys = {
   /**
    * The fields that identify a record (Id; Id and SystemModstamp for a continuous query): a record whose key was
-   * written within `keyWindowSeconds` is not written again, so a batch read again after a crash is not doubled.
+   * written within `keyWindowSeconds` is not written again.
    */
   keyFields: z.array(z.string().min(1).max(255)).min(1).max(10).optional(),
   keyWindowSeconds: z.number().int().min(1).max(7 * 86_400).default(3600),
-});
+};
+
+export const RedisStreamTarget = z.object({ kind: z.literal('redis-stream'), url, stream: name, ...recordKeys });
 export const RabbitExchangeTarget = z.object({
   kind: z.literal('rabbitmq-exchange'), url, exchange: z.string().trim().max(200), routingKey: z.string().max(255).default(''),
   /** The queue whose depth is the bound (the one the exchange feeds). */
@@ -62,7 +70,7 @@ export const SalesforceTarget = z.object({
 });
 
 /** A new DMS dataset the transfer fills (its `bound` is a row limit); ready when a one-shot transfer ends. */
-export const DatasetTarget = z.object({ kind: z.literal('dataset'), name: z.string().trim().min(1).max(200).optional() });
+export const DatasetTarget = z.object({ kind: z.literal('dataset'), name: z.string().trim().min(1).max(200).optional(), ...recordKeys });
 
 export const TargetRequest = z.discriminatedUnion('kind', [
   RedisStreamTarget, RabbitExchangeTarget, CouchDatabaseTarget, SalesforceTarget, DatasetTarget,

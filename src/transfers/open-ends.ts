@@ -18,7 +18,8 @@ import { CouchDatabaseTarget } from './targets/couch-database.js';
 import { RabbitExchangeTarget } from './targets/rabbitmq-exchange.js';
 import { RedisStreamTarget } from './targets/redis-stream.js';
 import { SalesforceTarget } from './targets/salesforce.js';
-import { DatasetTarget, createTransferDataset } from './targets/dataset.js';
+import { DatasetTarget, createTransferDataset, type DatasetEnd } from './targets/dataset.js';
+import { DatasetWrittenKeys } from './targets/dataset-keys.js';
 import { SalesforceQuerySource } from './sources/salesforce-query.js';
 import { keysetQuery, type KeysetQuery } from './sources/keyset-query.js';
 import { checkQuery, describeLoader } from '../exports/index.js';
@@ -74,7 +75,9 @@ async function checkedQuery(services: Services, source: QueryEnd, mode: Transfer
 async function openQuerySource(services: Services, doc: TransferDoc, source: QueryEnd): Promise<SalesforceQuerySource> {
   const query = await checkedQuery(services, source, doc.mode);
   const positionKey = `${services.config.queue.prefix}:transfer:${doc._id}:position`;
-  const options = { queryAll: source.queryAll, api: source.api, intervalMs: source.intervalSeconds * 1000, positionKey };
+  const options = {
+    queryAll: source.queryAll, api: source.api, intervalMs: source.intervalSeconds * 1000, settleMs: source.settleSeconds * 1000, positionKey,
+  };
   return SalesforceQuerySource.open(await sessionFor(services, source.connectionId), services.redis, query, options, doc.position);
 }
 
@@ -116,15 +119,23 @@ export async function openSource(services: Services, doc: TransferDoc): Promise<
   }
 }
 
-type StreamEnd = Extract<StoredTarget, { kind: 'redis-stream' }>;
-const streamKeys = (target: StreamEnd) => target.keyFields && { fields: target.keyFields, windowMs: target.keyWindowSeconds * 1000 };
+type KeyedEnd = Extract<StoredTarget, { kind: 'redis-stream' | 'dataset' }>;
+const recordKeys = (target: KeyedEnd) => target.keyFields && { fields: target.keyFields, windowMs: target.keyWindowSeconds * 1000 };
+
+/** A dataset target's end; with key fields, the keys of its rows kept in DMS's Redis. */
+function datasetEnd(services: Services, doc: TransferDoc, target: Extract<StoredTarget, { kind: 'dataset' }>): DatasetEnd {
+  const keys = recordKeys(target);
+  const base = `${services.config.queue.prefix}:dataset:${target.datasetId}:written-keys`;
+  const written = keys && { fields: keys.fields, written: new DatasetWrittenKeys(services.redis, base, keys.windowMs) };
+  return { datasetId: target.datasetId, bound: doc.bound, ...(written ? { keys: written } : {}) };
+}
 
 export async function openTarget(services: Services, doc: TransferDoc): Promise<TransferTarget> {
   const url = endpointsOf(services, doc).target;
   const target = doc.target;
   switch (target.kind) {
     case 'redis-stream':
-      return new RedisStreamTarget(redisAt(services, url), target.stream, doc.bound, streamKeys(target));
+      return new RedisStreamTarget(redisAt(services, url), target.stream, doc.bound, recordKeys(target));
     case 'rabbitmq-exchange':
       return RabbitExchangeTarget.open(await connectRabbit(rabbitUrl(url)), target.exchange, target.routingKey, target.boundQueue, doc.bound);
     case 'couch-database':
@@ -132,7 +143,7 @@ export async function openTarget(services: Services, doc: TransferDoc): Promise<
     case 'salesforce':
       return new SalesforceTarget(services.redis, await sessionFor(services, target.connectionId), target);
     case 'dataset':
-      return DatasetTarget.open(services.store, services.redis, target.datasetId, doc.bound);
+      return DatasetTarget.open(services.store, services.redis, datasetEnd(services, doc, target));
   }
 }
 

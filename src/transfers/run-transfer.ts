@@ -89,6 +89,12 @@ async function endStopped(services: Services, doc: TransferDoc): Promise<Transfe
   }
 }
 
+/** A batch's first `count` entries and the rest (the rest keeps the position: it ends where the batch did). */
+const cut = (batch: SourceBatch, count: number): [SourceBatch, SourceBatch] => [
+  { entries: batch.entries.slice(0, count) },
+  { entries: batch.entries.slice(count), position: batch.position },
+];
+
 async function drain(
   services: Services, transferId: string, progress: TransferProgress, source: TransferSource, target: TransferTarget, log: ReturnType<typeof logger>,
 ): Promise<'completed' | 'paused' | 'stopped'> {
@@ -112,33 +118,37 @@ async function drain(
       await progress.save();
     }
     if (!progress.owned) return released();
+    // The batch read ahead is there before the room is measured: the target may have filled while it was read.
+    const held = await ahead;
+    ahead = undefined;
     const room = await target.room();
     progress.setRoom(room);
     if (room.free === 0) {
+      if (held) ahead = Promise.resolve(held);
       if (progress.doc.status !== 'waiting') await progress.save();
       await sleep(BOUND_POLL_MS);
       continue;
     }
-    const batch = ahead ? await ahead : await source.read(Math.min(doc.batchSize, room.free ?? doc.batchSize), waitMs);
-    ahead = undefined;
+    let batch = held ?? (await source.read(Math.min(doc.batchSize, room.free ?? doc.batchSize), waitMs));
     if (batch.entries.length === 0) {
-      if (doc.mode === 'once') return 'completed';
-      continue;
+      if (doc.mode === 'continuous') continue;
+      // The page shows what is left at the end (none, unless records arrived since).
+      progress.setLag(await source.lag());
+      return 'completed';
     }
-    // A batch read ahead waits, visibly, until the target has room for all of it: never an overflow.
+    // Only a batch read ahead can be larger than the room left: what fits is written now, the rest in the next round.
     if (room.free !== undefined && batch.entries.length > room.free) {
-      ahead = Promise.resolve(batch);
-      progress.setRoom({ ...room, free: 0 });
-      if (progress.doc.status !== 'waiting') await progress.save();
-      await sleep(BOUND_POLL_MS);
-      continue;
+      const [now, rest] = source.split?.(batch, room.free) ?? cut(batch, room.free);
+      batch = now;
+      ahead = Promise.resolve(rest);
     }
     // Paused or stopped during the read: the batch is left unacknowledged, so the next run reads it again.
     if (await controlled()) {
       await progress.save();
       if (!progress.owned) return released();
     }
-    if (source.readAhead && (room.free === undefined || room.free >= batch.entries.length + doc.batchSize)) ahead = readAhead();
+    const roomAfter = room.free === undefined || room.free >= batch.entries.length + doc.batchSize;
+    if (source.readAhead && !ahead && roomAfter) ahead = readAhead();
     for (let attempt = 1; ; attempt++) {
       try {
         const moved = await moveBatch(batch.entries, progress.doc.pipeline, context, target);

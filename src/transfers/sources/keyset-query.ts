@@ -60,15 +60,11 @@ export function keysetQuery(checked: CheckedQuery, continuous: boolean): KeysetQ
 /** A REST datetime (`2026-12-06T14:00:00.123+0000`) as a SOQL datetime literal. */
 const datetime = (stamp: string): string => new Date(stamp).toISOString();
 
-/** How many records the query gives (one call: it decides between REST and Bulk). */
-export const countSoql = (query: KeysetQuery): string => `SELECT COUNT() ${query.from}${query.where ? ` WHERE ${query.where}` : ''}`;
-
 /**
- * The query for the next `limit` records after `after` (from the first without); continuous, only those stamped
- * before `settled` (a moment a little in the past: every change of one second is then read together, none after
- * the position with a lower Id).
+ * The query's own condition and, after a position, the records past it in the order the query is read; continuous,
+ * with `settled`, only those stamped before it.
  */
-export function nextPageSoql(query: KeysetQuery, after: KeysetPosition | undefined, limit: number, settled?: Date): string {
+function conditions(query: KeysetQuery, after: KeysetPosition | undefined, settled?: Date): string[] {
   const filters = query.where ? [`(${query.where})`] : [];
   if (query.continuous && settled) filters.push(`SystemModstamp < ${settled.toISOString()}`);
   if (after && query.continuous && after.stamp) {
@@ -77,6 +73,21 @@ export function nextPageSoql(query: KeysetQuery, after: KeysetPosition | undefin
   } else if (after) {
     filters.push(`Id > ${soqlString(after.id)}`);
   }
+  return filters;
+}
+
+const whereOf = (filters: string[]): string => (filters.length > 0 ? ` WHERE ${filters.join(' AND ')}` : '');
+
+/** How many records the query gives (one call: it decides between REST and Bulk), or how many are past `after`. */
+export const countSoql = (query: KeysetQuery, after?: KeysetPosition): string =>
+  `SELECT COUNT() ${query.from}${whereOf(conditions(query, after))}`;
+
+/**
+ * The query for the next `limit` records after `after` (from the first without); continuous, only those stamped
+ * before `settled` (a moment a little in the past: every change of one second is then read together, none after
+ * the position with a lower Id).
+ */
+export function nextPageSoql(query: KeysetQuery, after: KeysetPosition | undefined, limit: number, settled?: Date): string {
   const order = query.continuous ? 'SystemModstamp, Id' : 'Id';
-  return `${query.head}${filters.length > 0 ? ` WHERE ${filters.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ${limit}`;
+  return `${query.head}${whereOf(conditions(query, after, settled))} ORDER BY ${order} LIMIT ${limit}`;
 }

@@ -15,8 +15,8 @@ const PREFETCH_MAX = 65_535;
  */
 export class RabbitQueueSource implements TransferSource {
   private readonly buffer: ConsumeMessage[] = [];
-  /** Each batch's last delivery: acknowledging it acknowledges the batch (and any before it). */
-  private readonly lastOf = new WeakMap<SourceBatch, ConsumeMessage>();
+  /** Each batch's deliveries: acknowledging the last acknowledges the batch (and any before it). */
+  private readonly deliveriesOf = new WeakMap<SourceBatch, ConsumeMessage[]>();
   private unacknowledged = 0;
   private arrived: (() => void) | undefined;
   readonly readAhead = true;
@@ -63,14 +63,22 @@ export class RabbitQueueSource implements TransferSource {
       return { key, record: messageRecord(message.content) };
     });
     const batch: SourceBatch = { entries };
-    const last = taken.at(-1);
-    if (last) this.lastOf.set(batch, last);
+    this.deliveriesOf.set(batch, taken);
     this.unacknowledged += taken.length;
     return batch;
   }
 
+  split(batch: SourceBatch, count: number): [SourceBatch, SourceBatch] {
+    const deliveries = this.deliveriesOf.get(batch) ?? [];
+    const first: SourceBatch = { entries: batch.entries.slice(0, count) };
+    const rest: SourceBatch = { entries: batch.entries.slice(count) };
+    this.deliveriesOf.set(first, deliveries.slice(0, count));
+    this.deliveriesOf.set(rest, deliveries.slice(count));
+    return [first, rest];
+  }
+
   async ack(batch: SourceBatch): Promise<void> {
-    const last = this.lastOf.get(batch);
+    const last = this.deliveriesOf.get(batch)?.at(-1);
     if (!last) return;
     // Every delivery up to the batch's last: the broker delivers in order on one channel.
     this.channel.ack(last, true);

@@ -12,10 +12,10 @@ import {
 /** The position is also kept in Redis at every acknowledgement, for this long after the last one. */
 const POSITION_TTL_S = 30 * 24 * 3600;
 /**
- * Continuous: a change is read once it is this old (by this machine's clock), so that the changes of one second
- * (Salesforce stamps whole seconds) are read together and none lands behind the position. More than clock skew.
+ * Through REST the records left are counted (one COUNT() call) at most this often, and a continuous query's at most
+ * once an interval (it reads no more often); in between, the lag is that count less what was acknowledged since.
  */
-export const SETTLE_MS = 5000;
+const REST_LAG_EVERY_MS = 10_000;
 /** Above this many records `auto` reads a one-shot query through Bulk API 2.0 rather than REST (as exports do). */
 export const REST_MAX_ROWS = 10_000;
 
@@ -25,6 +25,11 @@ export interface QuerySourceOptions {
   api: 'auto' | 'rest' | 'bulk';
   /** Continuous: how long after an empty answer the query runs again. */
   intervalMs: number;
+  /**
+   * Continuous: a change is read once it is this old (by this machine's clock), so that the changes of one second
+   * (Salesforce stamps whole seconds) are read together and none lands behind the position.
+   */
+  settleMs: number;
   /** Redis key holding the position as acknowledged (the transfer document has it as of its last save). */
   positionKey: string;
 }
@@ -47,6 +52,8 @@ export class SalesforceQuerySource implements TransferSource {
   private emptyAt = 0;
   /** A Bulk query job's record count, once it completed. */
   private jobTotal: number | undefined;
+  /** Through REST: the records past the position when last counted, less those acknowledged since. */
+  private restLeft: { left: number; at: number } | undefined;
 
   private constructor(
     private readonly session: SalesforceSession, private readonly redis: Redis, private readonly query: KeysetQuery,
@@ -94,14 +101,23 @@ export class SalesforceQuerySource implements TransferSource {
 
   private async bulkFits(): Promise<boolean> {
     if (this.options.api !== 'auto') return this.options.api === 'bulk';
-    const first = await restQueryPages(this.session, countSoql(this.query), this.options.queryAll).next();
-    return !first.done && first.value.totalSize > REST_MAX_ROWS;
+    // Before the first batch, the lag's count (if there was one) is the query's.
+    return (this.restLeft?.left ?? (await this.countLeft(undefined))) > REST_MAX_ROWS;
+  }
+
+  /** The records past `after` (all of them without), counted by one COUNT() query. */
+  private async countLeft(after: KeysetPosition | undefined): Promise<number> {
+    const soql = countSoql(this.query, after);
+    const first = await restQueryPages(this.session, soql, this.options.queryAll).next();
+    const left = first.done ? 0 : first.value.totalSize;
+    this.restLeft = { left, at: Date.now() };
+    return left;
   }
 
   private async readRest(after: KeysetPosition | undefined, max: number): Promise<SourceBatch> {
     const entries: SourceEntry[] = [];
     let last: Record<string, unknown> | undefined;
-    const soql = nextPageSoql(this.query, after, max, new Date(Date.now() - SETTLE_MS));
+    const soql = nextPageSoql(this.query, after, max, new Date(Date.now() - this.options.settleMs));
     for await (const page of restQueryPages(this.session, soql, this.options.queryAll)) {
       for (const raw of page.records) entries.push({ key: this.keyOf(raw), record: this.record(raw) });
       last = page.records.at(-1) ?? last;
@@ -134,12 +150,21 @@ export class SalesforceQuerySource implements TransferSource {
   async ack(batch: SourceBatch): Promise<void> {
     const position = parsePosition(batch.position);
     if (position) await this.keep(position);
+    if (this.restLeft) this.restLeft.left = Math.max(0, this.restLeft.left - batch.entries.length);
   }
 
-  /** Through Bulk, what is left of the job; through REST unknown (it would cost an API call per look). */
+  /**
+   * Through Bulk, what is left of the job. Through REST, the records past the position, counted again now and then
+   * (REST_LAG_EVERY_MS; a continuous query: what changed since, changes not yet settled included); a count that
+   * fails leaves the last one.
+   */
   async lag(): Promise<number | undefined> {
-    if (!isBulk(this.after) || this.jobTotal === undefined) return undefined;
-    return Math.max(0, this.jobTotal - this.after.moved);
+    if (isBulk(this.after)) return this.jobTotal === undefined ? undefined : Math.max(0, this.jobTotal - this.after.moved);
+    // A one-shot Bulk read has not made its job yet: its job's total will be the lag.
+    if (!this.query.continuous && this.options.api === 'bulk') return undefined;
+    const every = this.query.continuous ? Math.max(REST_LAG_EVERY_MS, this.options.intervalMs) : REST_LAG_EVERY_MS;
+    if (this.restLeft && Date.now() - this.restLeft.at < every) return this.restLeft.left;
+    return this.countLeft(this.after).catch(() => this.restLeft?.left);
   }
 
   async close(): Promise<void> {}

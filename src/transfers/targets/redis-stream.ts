@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Room, TransferTarget, WriteOutcome } from '../ends.js';
 import type { TransferRecord } from '../model.js';
 import { keyedXadd } from './keyed-xadd.js';
+import { keyMissing, recordKey, type RecordKeys } from './record-keys.js';
 
 /** A record as a stream entry's field list; null fields are left out (a reader sees them missing). */
 export function entryFields(record: TransferRecord): string[] {
@@ -9,9 +10,6 @@ export function entryFields(record: TransferRecord): string[] {
   for (const [key, value] of Object.entries(record)) if (value !== null) fields.push(key, String(value));
   return fields;
 }
-
-/** How a stream target tells records apart: the fields that identify one, and how long a key is remembered. */
-export interface StreamKeys { fields: string[]; windowMs: number }
 
 const empty: WriteOutcome = { ok: false, code: 'EMPTY_RECORD', reason: 'The record has no field with a value: a stream entry needs one.' };
 
@@ -24,7 +22,7 @@ const empty: WriteOutcome = { ok: false, code: 'EMPTY_RECORD', reason: 'The reco
 export class RedisStreamTarget implements TransferTarget {
   constructor(
     private readonly redis: Redis, private readonly stream: string, private readonly bound: number | undefined,
-    private readonly keys?: StreamKeys,
+    private readonly keys?: RecordKeys,
   ) {}
 
   async room(): Promise<Room> {
@@ -51,14 +49,13 @@ export class RedisStreamTarget implements TransferTarget {
     return records.map((_, i): WriteOutcome => (refused.has(i) ? empty : { ok: true }));
   }
 
-  private async writeKeyed(records: TransferRecord[], keys: StreamKeys): Promise<WriteOutcome[]> {
-    const noKey: WriteOutcome = { ok: false, code: 'KEY_MISSING', reason: `The record has no value in ${keys.fields.join(', ')}.` };
+  private async writeKeyed(records: TransferRecord[], keys: RecordKeys): Promise<WriteOutcome[]> {
+    const noKey = keyMissing(keys.fields);
     const entries: { key: string; fields: string[] }[] = [];
     const outcomes = records.map((record): WriteOutcome => {
-      const values = keys.fields.map((field) => record[field]);
-      if (values.every((value) => value === null || value === undefined)) return noKey;
-      const fields = entryFields(record);
-      entries.push({ key: JSON.stringify(values), fields });
+      const key = recordKey(record, keys.fields);
+      if (key === undefined) return noKey;
+      entries.push({ key, fields: entryFields(record) });
       return { ok: true };
     });
     await keyedXadd(this.redis, this.stream, entries, keys.windowMs);

@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { allRows, settled } from '../exports/support.js';
 import { waitForState } from '../migrations/harness.js';
 import { readChunk } from '../../../src/datasets/index.js';
+import { DatasetTarget, createTransferDataset } from '../../../src/transfers/targets/dataset.js';
+import { DatasetWrittenKeys } from '../../../src/transfers/targets/dataset-keys.js';
 import {
-  REDIS_URL, ended, fillStream, transferSuite, waitForTransfer, type TransferHarness,
+  REDIS_URL, ended, fillStream, transferSuite, unique, waitForTransfer, type TransferHarness,
 } from './support.js';
 
 describe('a new dataset as a transfer target', () => {
@@ -80,6 +83,46 @@ describe('a new dataset as a transfer target', () => {
     assert.equal(dataset.rowCount, 300);
     assert.equal((await h.get(`/api/v1/datasets/${started.body.target.datasetId}`).expect(200)).body.name, 'first 300');
     assert.equal(await redis.xlen(source), 200, 'what did not fit stays in the stream');
+  });
+
+  it('with key fields, writes a record whose key is in the dataset already once; a record without a key is refused', async () => {
+    const at = new Date().toISOString();
+    const made = await createTransferDataset(h.services.store, { id: 'transfer:keyed-test', name: 'keyed', createdBy: 'test', createdAt: at });
+    const written = new DatasetWrittenKeys(redis, unique('dms-test-dataset-keys'), 60_000);
+    const target = await DatasetTarget.open(h.services.store, redis, { datasetId: made._id, bound: undefined, keys: { fields: ['Id'], written } });
+    try {
+      const batch = Array.from({ length: 1500 }, (_, i) => ({ Id: `K${i}`, Name: `n${i}` }));
+      assert.ok((await target.write(batch)).every((o) => o.ok));
+      const again = [...batch.slice(1000), { Id: 'K1500', Name: 'new' }, { Id: 'K1500', Name: 'new, twice in a batch' }, { Id: null, Name: 'no key' }];
+      const outcomes = await target.write(again);
+      assert.deepEqual(outcomes.at(-1), { ok: false, code: 'KEY_MISSING', reason: 'The record has no value in Id.' });
+      assert.ok(outcomes.slice(0, -1).every((o) => o.ok), 'a record written before is confirmed, not written again');
+      await target.finish();
+      const rows = await allRows(h, made._id);
+      assert.equal(rows.length, 1501);
+      assert.deepEqual(rows.at(-1), ['K1500', 'new']);
+      assert.deepEqual(await written.written(['K0'], 1501), [false], 'a ready dataset forgets its keys: it is not written again');
+    } finally {
+      await target.close();
+      await written.clear();
+    }
+  });
+
+  it('counts a key as written only at a row the dataset confirmed, and only within the window', async () => {
+    const written = new DatasetWrittenKeys(redis, unique('dms-test-dataset-keys'), 300);
+    try {
+      await written.note(['"a"', '"b"', '"c"'], 0);
+      // A run that died after noting rows 1-3 and confirming two: c is not written.
+      assert.deepEqual(await written.written(['"a"', '"b"', '"c"'], 2), [true, true, false]);
+      // The next run writes x at row 3; c, noted there by the dead run, is dropped.
+      await written.note(['"x"'], 2);
+      assert.deepEqual(await written.written(['"a"', '"c"', '"x"'], 3), [true, false, true]);
+      await sleep(400);
+      await written.note(['"y"'], 3);
+      assert.deepEqual(await written.written(['"a"', '"x"', '"y"'], 4), [false, false, true], 'keys of writes older than the window are forgotten');
+    } finally {
+      await written.clear();
+    }
   });
 
   it('makes the dataset of a transfer stopped while paused ready', async () => {

@@ -54,6 +54,21 @@ describe('a Salesforce query as a transfer source', () => {
     assert.deepEqual(byId(await readStream(redis, target)), byId(viaRest));
   });
 
+  it('through REST, the lag is the records past the position (counted, less those moved since), on the API and the page', async () => {
+    const rows = Array.from({ length: 1200 }, (_, i) => [`L-${String(i).padStart(4, '0')}`, `L-${i}`]);
+    await seed(h.conn, 'Account', ['External_Id__c', 'Name'], rows);
+    const started = await h.post('/api/v1/transfers').send({
+      source: { kind: 'salesforce-query', soql: "SELECT External_Id__c, Name FROM Account WHERE Name LIKE 'L-%'", api: 'rest' },
+      target: { kind: 'redis-stream', url: REDIS_URL, stream: stream('lag') },
+      batchSize: 100, bound: 500,
+    }).expect(202);
+    const id = started.body.id as string;
+    const waiting = await waitForTransfer(h, id, (t) => (t.status === 'waiting' && t.lag === 700) || ended(t));
+    assert.deepEqual([waiting.status, waiting.counts.recordsOut, waiting.lag], ['waiting', 500, 700], 'the stream is full at 500');
+    assert.match((await h.get(`/transfers/${id}`).expect(200)).text, /data-field="lag">700</);
+    await h.post(`/api/v1/transfers/${id}/stop`).expect(200);
+  });
+
   it('refuses at once a query the org would refuse, or one with its own ORDER BY', async () => {
     const target = { kind: 'redis-stream', url: REDIS_URL, stream: 'never-written' };
     const bad = await h.post('/api/v1/transfers')
@@ -99,6 +114,35 @@ describe('a Salesforce query as a transfer source', () => {
     assert.equal(moved.status, 'running');
     const names = (await readStream(redis, target)).map((e) => e.Name);
     assert.deepEqual(names, ['C one', 'C two', 'C one, renamed', 'C three']);
+    assert.equal(started.body.source.settleSeconds, 5, 'a change is read once it is 5 seconds old by default');
     await h.post(`/api/v1/transfers/${id}/stop`).expect(200);
+  });
+
+  it('continuous: a change is read once it is settleSeconds old (a field of the form), so a small value reads it sooner', async () => {
+    const form = (await h.get('/transfers').expect(200)).text;
+    assert.match(form, /name="source\.salesforce-query\.settleSeconds" value="" type="number" min="1" max="3600"\s*placeholder="5"/);
+    const seededAt = Date.now();
+    const [first] = await seed(h.conn, 'Account', ['External_Id__c', 'Name'], [['ST-1', 'settle one']]);
+    const start = async (settleSeconds: number) => {
+      const target = stream(`settle-${settleSeconds}`);
+      const started = await h.post('/api/v1/transfers').send({
+        source: { kind: 'salesforce-query', soql: "SELECT External_Id__c, Name FROM Account WHERE External_Id__c LIKE 'ST-%'", intervalSeconds: 1, settleSeconds },
+        target: { kind: 'redis-stream', url: REDIS_URL, stream: target },
+        mode: 'continuous',
+      }).expect(202);
+      return { id: started.body.id as string, target };
+    };
+    const quick = await start(1);
+    const slow = await start(120);
+    await waitForTransfer(h, quick.id, (t) => t.counts.recordsOut >= 1 || ended(t));
+    await h.conn.sobject('Account').update({ Id: first, Name: 'settle one, changed' });
+    const moved = await waitForTransfer(h, quick.id, (t) => t.counts.recordsOut >= 2 || ended(t));
+    assert.equal(moved.status, 'running');
+    assert.deepEqual((await readStream(redis, quick.target)).map((e) => e.Name), ['settle one', 'settle one, changed']);
+    const waited = await waitForTransfer(h, slow.id, () => true);
+    assert.ok(Date.now() - seededAt < 120_000, 'checked before the slow one\'s 120 seconds were up');
+    assert.deepEqual([waited.status, waited.counts.recordsOut], ['running', 0], 'neither the record nor its change is 120 seconds old');
+    assert.equal(await redis.xlen(slow.target), 0);
+    for (const { id } of [quick, slow]) await h.post(`/api/v1/transfers/${id}/stop`).expect(200);
   });
 });

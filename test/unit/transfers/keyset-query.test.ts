@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { keysetQuery, nextPageSoql } from '../../../src/transfers/sources/keyset-query.js';
+import { countSoql, keysetQuery, nextPageSoql } from '../../../src/transfers/sources/keyset-query.js';
 
 const checked = (soql: string, columns: string[]) => ({ soql, object: 'Account', columns });
 
@@ -21,6 +21,15 @@ describe('a query source pages its query after the last record', () => {
     assert.equal(nextPageSoql(query, after, 10, new Date('2026-12-06T14:01:00Z')), 'SELECT SystemModstamp, Id, Name from Account a'
       + ' WHERE SystemModstamp < 2026-12-06T14:01:00.000Z AND (SystemModstamp > 2026-12-06T14:00:00.123Z'
       + " OR (SystemModstamp = 2026-12-06T14:00:00.123Z AND Id > '001000000000009AAA')) ORDER BY SystemModstamp, Id LIMIT 10");
+  });
+
+  it('counts the records past a position (the lag of a read through REST), in the order the query is read', () => {
+    const once = keysetQuery(checked("SELECT Name FROM Account WHERE Name LIKE 'A%'", ['Name']), false);
+    assert.equal(countSoql(once), "SELECT COUNT() FROM Account WHERE (Name LIKE 'A%')");
+    assert.equal(countSoql(once, { id: '001000000000001AAA' }), "SELECT COUNT() FROM Account WHERE (Name LIKE 'A%') AND Id > '001000000000001AAA'");
+    const continuous = keysetQuery(checked('SELECT Name FROM Account', ['Name']), true);
+    assert.equal(countSoql(continuous, { id: '001000000000009AAA', stamp: '2026-12-06T14:00:00.000+0000' }), 'SELECT COUNT() FROM Account'
+      + " WHERE (SystemModstamp > 2026-12-06T14:00:00.000Z OR (SystemModstamp = 2026-12-06T14:00:00.000Z AND Id > '001000000000009AAA'))");
   });
 
   it('refuses a query with its own order, limit or offset', () => {
