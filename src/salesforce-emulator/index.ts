@@ -54,6 +54,7 @@ export async function startEmulator({ port = 0, host = '127.0.0.1', ...input }: 
       });
       await state.jobs?.idle();
       await save();
+      state.jobs?.close();
     },
   };
 }

@@ -74,6 +74,8 @@ export const EmulatorOptions = z.object({
   bulkQueryPageSize: z.number().int().min(1).default(50_000),
   /** Largest accepted Bulk upload body in bytes (Salesforce: 150 MB base64, about 100 MB raw). */
   maxUploadBytes: z.number().int().positive().default(150 * 1024 * 1024),
+  /** A finished Bulk job (and its upload and result files) is deleted this long after its last change (an org: 7 days). */
+  bulkJobRetentionMs: z.number().int().positive().default(7 * 24 * 60 * 60 * 1000),
   /** Rows processed per slice before yielding to the event loop. */
   bulkSliceRows: z.number().int().positive().default(5000),
 });
