@@ -63,8 +63,11 @@ export const EmulatorOptions = z.object({
   /** Seed for the fault randomness, so ratios are reproducible. */
   seed: z.number().int().default(42),
   dataDir: z.string().optional(),
-  /** How often dirty state is written to dataDir. */
-  saveIntervalMs: z.number().int().min(100).default(30_000),
+  /**
+   * How often what changed is saved to dataDir (buffered record versions, the id sequence, sessions): records
+   * written longer ago than this survive the process being killed.
+   */
+  saveIntervalMs: z.number().int().min(100).default(1_000),
   enableInspection: z.boolean().default(false),
   /** Folder of describe JSON files (a DescribeSObjectResult, or `sf sobject describe --json` output). */
   describeDir: z.string().optional(),
