@@ -69,9 +69,13 @@ export class OrgClient {
     return this.timed('GET', `/query?q=${encodeURIComponent(soql)}`);
   }
 
-  /** One Bulk 2.0 insert job with `csv` as its one upload; returns processing rows/s (UploadComplete -> JobComplete). */
-  async bulkInsert(object: string, csv: string, rows: number): Promise<number> {
-    const { json: job } = await this.call('POST', '/jobs/ingest', { object, operation: 'insert' });
+  /**
+   * One Bulk 2.0 job (insert, or upsert by `externalIdFieldName`) with `csv` as its one upload; returns processing
+   * rows/s (UploadComplete -> JobComplete).
+   */
+  async bulkLoad(object: string, csv: string, rows: number, externalIdFieldName?: string): Promise<number> {
+    const operation = externalIdFieldName ? 'upsert' : 'insert';
+    const { json: job } = await this.call('POST', '/jobs/ingest', { object, operation, externalIdFieldName });
     const put = await fetchRetrying(`${this.url}/services/data/v62.0/jobs/ingest/${String(job.id)}/batches`, {
       method: 'PUT', headers: { Authorization: `Bearer ${this.token}`, 'Content-Type': 'text/csv' }, body: csv,
     });
