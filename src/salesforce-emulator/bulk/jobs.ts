@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { truncate } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { logger } from '../../logger.js';
@@ -48,14 +49,16 @@ export class BulkJobs {
   }
 
   /**
-   * Reads the jobs a previous run saved. A job that was closed but not started is processed now; one that was
-   * being processed when the org stopped (killed) ends Failed: rows after the last results written may or may not
-   * have been written.
+   * Reads the jobs a previous run saved. An Open job's upload is cut back to what its finished PUTs sent (a PUT cut
+   * off by a kill was not answered, so the client sends it again). A job that was closed but not started is
+   * processed now; one that was being processed when the org stopped (killed) ends Failed: rows after the last
+   * results written may or may not have been written.
    */
   async load(): Promise<void> {
     for (const job of await loadJobFiles(this.root, this.state.store)) {
       this.ingest.set(job.id, job);
       this.sequence = Math.max(this.sequence, sequenceOfId(job.id, this.state.store.salt));
+      if (job.state === 'Open') await truncate(job.uploadPath, job.uploadBytes).catch(() => undefined);
       if (job.state === 'InProgress') {
         job.errorMessage = 'InternalServerError : the Local org stopped while it processed this job; '
           + `rows after the first ${job.rows} have no results`;

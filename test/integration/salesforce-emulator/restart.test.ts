@@ -61,6 +61,8 @@ for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
       const jobId = await bulkInsert(org.url, token, 'Name,External_Id__c\nBulk 1,B1\nBulk 2,B2\n');
       const results = (await call(org.url, token, 'GET', `/jobs/ingest/${jobId}/successfulResults`)).text;
       const binned = (await call(org.url, token, 'POST', '/sobjects/Account', JSON.stringify({ Name: 'Binned' }))).json();
+      const open = (await call(org.url, token, 'POST', '/jobs/ingest', JSON.stringify({ object: 'Account', operation: 'insert' }))).json();
+      assert.equal((await call(org.url, token, 'PUT', `/jobs/ingest/${String(open.id)}/batches`, 'Name\nUploaded before\n', 'text/csv')).status, 201);
       assert.equal((await call(org.url, token, 'DELETE', `/sobjects/Account/${String(binned.id)}`)).status, 204);
       // What is guaranteed after a kill: what was written more than one save interval (1 s) before it.
       if (signal === 'SIGKILL') await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -84,7 +86,13 @@ for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
       const fresh = (await call(org.url, token, 'POST', '/sobjects/Account', JSON.stringify({ Name: 'After' }))).json();
       assert.ok(![created.id, binned.id, ...bulkIds].includes(fresh.id), 'a new record gets a new id');
       const nextJob = (await call(org.url, token, 'POST', '/jobs/ingest', JSON.stringify({ object: 'Account', operation: 'insert' }))).json();
-      assert.notEqual(nextJob.id, jobId, 'a new job gets a new id');
+      assert.ok(![jobId, open.id].includes(nextJob.id), 'a new job gets a new id');
+      await call(org.url, token, 'PATCH', `/jobs/ingest/${String(open.id)}`, JSON.stringify({ state: 'UploadComplete' }));
+      for (let i = 0; i < 100 && (await call(org.url, token, 'GET', `/jobs/ingest/${String(open.id)}`)).json().state !== 'JobComplete'; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const uploaded = await call(org.url, token, 'GET', `/jobs/ingest/${String(open.id)}/successfulResults`);
+      assert.match(uploaded.text, /^"sf__Id","sf__Created",Name\n"001\w{15}","true",Uploaded before\n$/, 'an Open job keeps its upload');
     } finally {
       await stop(org.child, 'SIGTERM');
       await rm(dataDir, { recursive: true, force: true });
