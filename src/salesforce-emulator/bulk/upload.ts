@@ -1,4 +1,4 @@
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, truncate } from 'node:fs/promises';
 import { once } from 'node:events';
 import type { Request } from 'express';
@@ -14,7 +14,8 @@ function countLineFeeds(chunk: Buffer): number {
 
 /**
  * Appends the request body to the job's upload file as it arrives (a second PUT lands after the first, and the
- * close then refuses the job). False, with the file cut back to what it held, when the body passes `maxBytes`.
+ * close then refuses the job). False, with the file cut back to what it held, when the body passes `maxBytes`;
+ * a body cut off by the client (the connection dropped) is not an upload: the file is cut back and the error thrown.
  */
 export async function storeUpload(job: IngestJob, req: Request, maxBytes: number): Promise<boolean> {
   await mkdir(job.dir, { recursive: true });
@@ -22,23 +23,35 @@ export async function storeUpload(job: IngestJob, req: Request, maxBytes: number
   const out = createWriteStream(job.uploadPath, { flags: 'a' });
   let tooLarge = false;
   let lines = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    if (tooLarge) continue;
-    job.uploadBytes += chunk.length;
-    if (job.uploadBytes > maxBytes) {
-      tooLarge = true;
-      continue;
+  try {
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      if (tooLarge) continue;
+      job.uploadBytes += chunk.length;
+      if (job.uploadBytes > maxBytes) {
+        tooLarge = true;
+        continue;
+      }
+      lines += countLineFeeds(chunk);
+      if (!out.write(chunk)) await once(out, 'drain');
     }
-    lines += countLineFeeds(chunk);
-    if (!out.write(chunk)) await once(out, 'drain');
+  } catch (error) {
+    await cutBack(job, out, before);
+    job.uploads -= 1;
+    throw error;
+  }
+  if (tooLarge) {
+    await cutBack(job, out, before);
+    return false;
   }
   out.end();
   await once(out, 'close');
-  if (!tooLarge) {
-    job.uploadLines += lines;
-    return true;
-  }
-  job.uploadBytes = before;
-  await truncate(job.uploadPath, before);
-  return false;
+  job.uploadLines += lines;
+  return true;
+}
+
+async function cutBack(job: IngestJob, out: WriteStream, bytes: number): Promise<void> {
+  out.end();
+  await once(out, 'close');
+  job.uploadBytes = bytes;
+  await truncate(job.uploadPath, bytes);
 }

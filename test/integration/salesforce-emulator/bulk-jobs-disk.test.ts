@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { request } from 'node:http';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { api, start, type Emulator } from './helpers.js';
+import { api, passwordToken, start, VERSION, type Emulator } from './helpers.js';
 
 const csvHeaders = { 'Content-Type': 'text/csv' };
 
@@ -60,5 +61,30 @@ test('a finished job and its files are deleted once the retention period has pas
   } finally {
     await emulator.close();
     await rm(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('an upload cut off by the client is dropped: the PUT sent again is the one upload', async () => {
+  const emulator = await start();
+  try {
+    const { id } = (await (await api(emulator, 'POST', '/jobs/ingest', { object: 'Account', operation: 'insert' })).json()) as { id: string };
+    const token = await passwordToken(emulator.url);
+    const url = `${emulator.url}/services/data/v${VERSION}/jobs/ingest/${id}/batches`;
+    const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'text/csv', 'Content-Length': '1000' };
+    const cut = request(url, { method: 'PUT', headers });
+    cut.on('error', () => undefined);
+    cut.write('Name\nCut off 1\nCut');
+    const job = emulator.state.jobs!.ingest.get(id)!;
+    for (let i = 0; i < 100 && job.uploadBytes === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    cut.destroy();
+    for (let i = 0; i < 100 && job.uploads > 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal((await api(emulator, 'PUT', `/jobs/ingest/${id}/batches`, 'Name\nWhole\n', csvHeaders)).status, 201);
+    const closed = await api(emulator, 'PATCH', `/jobs/ingest/${id}`, { state: 'UploadComplete' });
+    assert.equal(closed.status, 200);
+    await emulator.state.jobs?.idle();
+    const ok = await (await api(emulator, 'GET', `/jobs/ingest/${id}/successfulResults`)).text();
+    assert.match(ok, /^"sf__Id","sf__Created",Name\n"001\w{15}","true",Whole\n$/);
+  } finally {
+    await emulator.close();
   }
 });
