@@ -118,7 +118,10 @@ async function measure(label: string, root: string, total: number): Promise<Reco
   out.upsertPerCpuSecond = upsertRows / ((cpuMs(child.pid!) - cpuBeforeUpsert) / 1000);
   out.upsertPeakRssMb = statusKb(child.pid!, 'VmHWM') / 1024;
   out.loadAverage = (loadBefore + loadAverage()) / 2;
+  // Wait for it to end, so the next org cannot get its port while this client still pools sockets to it.
+  const ended = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
+  await ended;
   console.log(`  ${JSON.stringify(out)}`);
   return out;
 }
