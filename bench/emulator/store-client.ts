@@ -26,13 +26,16 @@ export function contactCsv(from: number, to: number): string {
 
 /**
  * fetch, tried once more when the org closed a kept-alive socket just as the request went out (undici's
- * "other side closed" under heavy load): no answer came, so the call did not reach the org.
+ * "other side closed", or EPIPE while the body was sent) under heavy load: no answer came, and the org drops a cut
+ * upload; a GET also after a reset connection (reading twice changes nothing).
  */
 async function fetchRetrying(url: string, init: RequestInit): Promise<Response> {
   try {
     return await fetch(url, init);
   } catch (error) {
-    if ((error as { cause?: { code?: string } }).cause?.code !== 'UND_ERR_SOCKET') throw error;
+    const code = (error as { cause?: { code?: string } }).cause?.code;
+    const resent = code === 'UND_ERR_SOCKET' || code === 'EPIPE' || (code === 'ECONNRESET' && (init.method ?? 'GET') === 'GET');
+    if (!resent) throw error;
     return fetch(url, init);
   }
 }
@@ -69,9 +72,13 @@ export class OrgClient {
     return this.timed('GET', `/query?q=${encodeURIComponent(soql)}`);
   }
 
-  /** One Bulk 2.0 insert job with `csv` as its one upload; returns processing rows/s (UploadComplete -> JobComplete). */
-  async bulkInsert(object: string, csv: string, rows: number): Promise<number> {
-    const { json: job } = await this.call('POST', '/jobs/ingest', { object, operation: 'insert' });
+  /**
+   * One Bulk 2.0 job (insert, or upsert by `externalIdFieldName`) with `csv` as its one upload; returns processing
+   * rows/s (UploadComplete -> JobComplete).
+   */
+  async bulkLoad(object: string, csv: string, rows: number, externalIdFieldName?: string): Promise<number> {
+    const operation = externalIdFieldName ? 'upsert' : 'insert';
+    const { json: job } = await this.call('POST', '/jobs/ingest', { object, operation, externalIdFieldName });
     const put = await fetchRetrying(`${this.url}/services/data/v62.0/jobs/ingest/${String(job.id)}/batches`, {
       method: 'PUT', headers: { Authorization: `Bearer ${this.token}`, 'Content-Type': 'text/csv' }, body: csv,
     });

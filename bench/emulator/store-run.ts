@@ -3,7 +3,9 @@
 // id) and full-scan COUNT()s, and reads the org process's RSS. The same run measures the store of an older commit
 // (default: the last commit before the record file) at a size it holds, as the baseline.
 // Old and new alternate `rounds` times at the baseline size (medians), then the new store loads `records` once.
-// Usage: [BENCH_ORG_NODE_ARGS=--max-old-space-size=160] node --import tsx bench/emulator/store-run.ts [records=10000000] [baselineRecords=1000000] [baselineRef=10cb3e8] [rounds=2]
+// Last, one Bulk upsert job of `upsertRows` Accounts by External_Id__c (half of them existing) measures the org's
+// peak RSS while it holds a large job's upload and results.
+// Usage: [BENCH_ORG_NODE_ARGS=--max-old-space-size=160] node --import tsx bench/emulator/store-run.ts [records=10000000] [baselineRecords=1000000] [baselineRef=10cb3e8] [rounds=2] [upsertRows=1000000]
 import { execSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +16,7 @@ const records = Number(process.argv[2] ?? 10_000_000);
 const baselineRecords = Number(process.argv[3] ?? 1_000_000);
 const baselineRef = process.argv[4] ?? '10cb3e8';
 const rounds = Number(process.argv[5] ?? 2);
+const upsertRows = Number(process.argv[6] ?? 1_000_000);
 /** Rows per Bulk job: DMS sends batches of 10,000-150,000 rows a job. */
 const JOB_ROWS = 200_000;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -59,8 +62,8 @@ async function load(org: OrgClient, pid: number, total: number): Promise<{ rates
   const half = Math.floor(total / 2);
   for (let from = 0; from < half; from += JOB_ROWS) {
     const to = Math.min(half, from + JOB_ROWS);
-    rates.push(await org.bulkInsert('Account', accountCsv(from, to), to - from));
-    rates.push(await org.bulkInsert('Contact', contactCsv(from, to), to - from));
+    rates.push(await org.bulkLoad('Account', accountCsv(from, to), to - from));
+    rates.push(await org.bulkLoad('Contact', contactCsv(from, to), to - from));
     if ((to / JOB_ROWS) % 5 === 0 || to === half) {
       console.log(`  loaded ${(to * 2).toLocaleString('en-US')} records, last job ${Math.round(rates.at(-1)!)} rows/s`);
     }
@@ -108,8 +111,17 @@ async function measure(label: string, root: string, total: number): Promise<Reco
   });
   out.countLikeMs = await times(3, async () => (await org.query("SELECT COUNT() FROM Contact WHERE LastName LIKE 'Smith1%'")).ms);
   out.peakRssMb = statusKb(child.pid!, 'VmHWM') / 1024;
+  out.rssBeforeUpsertMb = statusKb(child.pid!, 'VmRSS') / 1024;
+  const upsertFrom = Math.floor(half / 2);
+  const cpuBeforeUpsert = cpuMs(child.pid!);
+  out.upsertRowsPerSecond = await org.bulkLoad('Account', accountCsv(upsertFrom, upsertFrom + upsertRows), upsertRows, 'External_Id__c');
+  out.upsertPerCpuSecond = upsertRows / ((cpuMs(child.pid!) - cpuBeforeUpsert) / 1000);
+  out.upsertPeakRssMb = statusKb(child.pid!, 'VmHWM') / 1024;
   out.loadAverage = (loadBefore + loadAverage()) / 2;
+  // Wait for it to end, so the next org cannot get its port while this client still pools sockets to it.
+  const ended = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
+  await ended;
   console.log(`  ${JSON.stringify(out)}`);
   return out;
 }
@@ -134,7 +146,7 @@ const rows: [string, string, number][] = [
   ['Bulk 2.0 insert processing, last job (the fullest org), rows/s', 'ingestLast', 0],
   ['Bulk 2.0 insert, rows per CPU-second of the org process over the whole load (robust to load from others)', 'ingestPerCpuSecond', 0],
   ['RSS of the org process after loading, MB', 'rssMb', 0],
-  ['peak RSS of the org process over the whole run, MB', 'peakRssMb', 0],
+  ['peak RSS of the org process over loading and queries, MB', 'peakRssMb', 0],
   ['describe Account, ms (median of 20)', 'describeMs', 1],
   ['create one Account (REST), ms (median of 50)', 'createMs', 1],
   ['read one Account by Id, ms', 'readMs', 1],
@@ -144,13 +156,17 @@ const rows: [string, string, number][] = [
   ["query WHERE Id = '...', ms (median of 20)", 'byIdMs', 1],
   ["full scan: COUNT() of Accounts WHERE Industry = 'Banking', ms (median of 5)", 'countPicklistMs', 0],
   ["full scan: COUNT() of Contacts WHERE LastName LIKE 'Smith1%', ms (median of 3)", 'countLikeMs', 0],
+  [`RSS before a Bulk upsert of ${fmt(upsertRows)} Accounts (one job), MB`, 'rssBeforeUpsertMb', 0],
+  ['peak RSS of the org process up to the end of that upsert, MB', 'upsertPeakRssMb', 0],
+  ['that upsert, processing rows/s', 'upsertRowsPerSecond', 0],
+  ['that upsert, rows per CPU-second of the org process', 'upsertPerCpuSecond', 0],
   ['load average (1 min, mean of start and end)', 'loadAverage', 2],
 ];
 const lines = [
   '# Local org record store benchmark (issue 18)',
   '',
   `Records loaded through Bulk 2.0 insert jobs over HTTP (${fmt(JOB_ROWS)} rows a job, deleted once complete; half Accounts x 8 fields, half Contacts x 9`,
-  `fields), then single calls timed one after another. Old store: commit ${baselineRef} (one JS array per record).`,
+  `fields), then single calls timed one after another. Baseline ("old"): the store of commit ${baselineRef}, in the same run.`,
   `Measured ${new Date().toISOString().slice(0, 16)} UTC on the shared 2-core machine (other helpers' work: see the load average).`,
   `At ${fmt(baselineRecords)}: old and new alternate ${rounds} times, each figure the median over the runs of the medians of`,
   `its repeated calls; at ${fmt(records)}: one run. describe does not touch records: it shows how busy the machine was.`,
@@ -161,7 +177,7 @@ const lines = [
   ...rows.map(([name, key, digits]) => `| ${name} | ${fmt(old1[key], digits)} | ${fmt(new1[key], digits)} | ${fmt(new1[key] / old1[key], 2)} | `
     + `${fmt(large[key], digits)} | ${fmt(large[key] / old1[key], 2)} |`),
   '',
-  'Reproduce: `node --import tsx bench/emulator/store-run.ts [records] [baselineRecords] [baselineRef]`.',
+  'Reproduce: `node --import tsx bench/emulator/store-run.ts [records] [baselineRecords] [baselineRef] [rounds] [upsertRows]`.',
   '',
 ];
 writeFileSync('bench/emulator/STORE-RESULTS.md', lines.join('\n'));

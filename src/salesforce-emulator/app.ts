@@ -70,6 +70,7 @@ export async function createEmulatorApp(input: EmulatorOptionsInput = {}): Promi
   seedOrg(state);
   const jobs = new BulkJobs(state);
   state.jobs = jobs;
+  await jobs.load();
   const app = express();
   app.disable('x-powered-by');
   app.use(collapseSlashes);

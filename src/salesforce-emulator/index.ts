@@ -22,7 +22,10 @@ export interface RunningEmulator {
   close(): Promise<void>;
 }
 
-/** Starts the emulator on host:port (port 0 = a free port); with dataDir, state is saved periodically and on close. */
+/**
+ * Starts the emulator on host:port (port 0 = a free port); with dataDir, what changed is saved every saveIntervalMs
+ * and on close.
+ */
 export async function startEmulator({ port = 0, host = '127.0.0.1', ...input }: StartOptions = {}): Promise<RunningEmulator> {
   const { app, state } = await createEmulatorApp(input);
   const server = app.listen(port, host);
@@ -39,8 +42,7 @@ export async function startEmulator({ port = 0, host = '127.0.0.1', ...input }: 
     saving = saving.then(() => saveState(state, dataDir)).catch((err: unknown) => logger('emulator').error({ err }, 'saving emulator state failed'));
     return saving;
   };
-  const changed = () => state.store.dirty || state.sessionsChanged;
-  const timer = dataDir ? setInterval(() => changed() && void save(), state.options.saveIntervalMs) : undefined;
+  const timer = dataDir ? setInterval(() => void save(), state.options.saveIntervalMs) : undefined;
   timer?.unref();
   logger('emulator').info({ url, dataDir }, 'Salesforce emulator listening');
   return {
@@ -54,6 +56,8 @@ export async function startEmulator({ port = 0, host = '127.0.0.1', ...input }: 
       });
       await state.jobs?.idle();
       await save();
+      state.jobs?.close();
+      state.store.close();
     },
   };
 }

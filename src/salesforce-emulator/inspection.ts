@@ -51,9 +51,9 @@ export function inspectionRouter(state: EmulatorState): Router {
     table.put(String(req.params.id), row);
     res.json(recordJson(table, String(req.params.id), row, 'v62.0', table.usedFields()));
   });
-  router.post('/reset', (_req, res) => {
+  router.post('/reset', async (_req, res) => {
     state.store.reset();
-    state.jobs?.clear();
+    await state.jobs?.clear();
     state.cursors.clear();
     state.apiUsage.used = 0;
     state.faults.replace(state.options.faults);

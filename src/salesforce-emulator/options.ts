@@ -63,8 +63,11 @@ export const EmulatorOptions = z.object({
   /** Seed for the fault randomness, so ratios are reproducible. */
   seed: z.number().int().default(42),
   dataDir: z.string().optional(),
-  /** How often dirty state is written to dataDir. */
-  saveIntervalMs: z.number().int().min(100).default(30_000),
+  /**
+   * How often what changed is saved to dataDir (buffered record versions, the id sequence, sessions): records
+   * written longer ago than this survive the process being killed.
+   */
+  saveIntervalMs: z.number().int().min(100).default(1_000),
   enableInspection: z.boolean().default(false),
   /** Folder of describe JSON files (a DescribeSObjectResult, or `sf sobject describe --json` output). */
   describeDir: z.string().optional(),
@@ -74,6 +77,8 @@ export const EmulatorOptions = z.object({
   bulkQueryPageSize: z.number().int().min(1).default(50_000),
   /** Largest accepted Bulk upload body in bytes (Salesforce: 150 MB base64, about 100 MB raw). */
   maxUploadBytes: z.number().int().positive().default(150 * 1024 * 1024),
+  /** A finished Bulk job (and its upload and result files) is deleted this long after its last change (an org: 7 days). */
+  bulkJobRetentionMs: z.number().int().positive().default(7 * 24 * 60 * 60 * 1000),
   /** Rows processed per slice before yielding to the event loop. */
   bulkSliceRows: z.number().int().positive().default(5000),
 });

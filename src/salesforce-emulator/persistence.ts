@@ -1,15 +1,11 @@
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { once } from 'node:events';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import type { Row } from './data/table.js';
 import type { EmulatorState } from './state.js';
 
-/** Records serialised per write to the JSON lines file. */
-const BATCH = 5000;
-const Meta = z.object({ sequence: z.number().int(), salt: z.string() });
 /** Access tokens (with their expiry) and refresh tokens, so clients stay logged in across a restart. */
 const SavedSessions = z.object({
   sessions: z.array(z.object({ token: z.string(), userId: z.string(), username: z.string(), expiresAt: z.number() })),
@@ -44,58 +40,41 @@ async function loadSessions(state: EmulatorState, dir: string): Promise<void> {
   for (const { token, username } of saved.refreshTokens) state.refreshTokens.set(token, username);
 }
 
-/**
- * Writes every object's records as JSON lines (`<Object>.jsonl`), meta.json and sessions.json, each via a
- * temp file and rename.
- */
-export async function saveState(state: EmulatorState, dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  state.store.dirty = false;
-  for (const table of state.store.allTables()) {
-    const path = join(dir, `${table.schema.name}.jsonl`);
-    const out = createWriteStream(`${path}.tmp`);
-    const used = table.usedFields();
-    const lines: string[] = [];
-    const write = async () => {
-      if (!out.write(lines.join(''))) await once(out, 'drain');
-      lines.length = 0;
-    };
-    for (const rows of table.batches(BATCH)) {
-      for (const row of rows) {
-        const record: Record<string, unknown> = {};
-        for (const fi of used) {
-          const value = table.get(row, fi);
-          if (value !== null) record[table.schema.fields[fi].name] = value;
-        }
-        lines.push(`${JSON.stringify(record)}\n`);
-      }
-      await write();
-    }
-    out.end();
-    await once(out, 'finish');
-    await rename(`${path}.tmp`, path);
-  }
-  await writeFile(join(dir, 'meta.json'), JSON.stringify({ sequence: state.store.sequence, salt: state.store.salt }));
-  await saveSessions(state, dir);
+/** meta.json: the id salt and sequence; format 2 = records in `<Object>.records` files (1: `<Object>.jsonl`). */
+const Meta = z.object({ format: z.number().int().default(1), sequence: z.number().int(), salt: z.string() });
+const FORMAT = 2;
+/** Where the JSON lines files of a data folder in the old format go once their records are in record files. */
+const MIGRATED = 'migrated-jsonl';
+
+async function saveMeta(state: EmulatorState, dir: string): Promise<void> {
+  const path = join(dir, 'meta.json');
+  const meta: z.infer<typeof Meta> = { format: FORMAT, sequence: state.store.sequence, salt: state.store.salt };
+  await writeFile(`${path}.tmp`, JSON.stringify(meta));
+  await rename(`${path}.tmp`, path);
 }
 
-/** Loads what saveState wrote; a missing folder or file is an empty org. */
-export async function loadState(state: EmulatorState, dir: string): Promise<void> {
-  await loadSessions(state, dir);
-  let metaText: string;
-  try {
-    metaText = await readFile(join(dir, 'meta.json'), 'utf8');
-  } catch {
-    return;
+/**
+ * Saves what changed: the records are already in their record files (`<Object>.records`), so this writes their
+ * buffered versions, meta.json (the id sequence) and sessions.json when sessions changed.
+ */
+export async function saveState(state: EmulatorState, dir: string): Promise<void> {
+  state.store.flush();
+  if (state.store.dirty) {
+    state.store.dirty = false;
+    await saveMeta(state, dir);
   }
-  const meta = Meta.parse(JSON.parse(metaText));
-  state.store.sequence = meta.sequence;
-  state.store.salt = meta.salt;
+  if (state.sessionsChanged) await saveSessions(state, dir);
+}
+
+/** Reads `<Object>.jsonl` files of the old format into the tables (whose record files then hold them). */
+async function loadJsonLines(state: EmulatorState, dir: string): Promise<string[]> {
+  const read: string[] = [];
   for (const table of state.store.allTables()) {
-    const stream = createReadStream(join(dir, `${table.schema.name}.jsonl`), 'utf8');
-    const loaded = new Promise<void>((resolve, reject) => {
-      stream.on('error', (error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? resolve() : reject(error)));
-      stream.on('close', resolve);
+    const name = `${table.schema.name}.jsonl`;
+    const stream = createReadStream(join(dir, name), 'utf8');
+    const loaded = new Promise<boolean>((resolve, reject) => {
+      stream.on('error', (error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? resolve(false) : reject(error)));
+      stream.on('close', () => resolve(true));
     });
     const lines = createInterface({ input: stream, crlfDelay: Infinity });
     const isDeleted = table.schema.byLower.get('isdeleted');
@@ -104,8 +83,8 @@ export async function loadState(state: EmulatorState, dir: string): Promise<void
         if (!line) continue;
         const record = JSON.parse(line) as Record<string, string | number | boolean>;
         const row: Row = [];
-        for (const [name, value] of Object.entries(record)) {
-          const fi = table.schema.byLower.get(name.toLowerCase());
+        for (const [field, value] of Object.entries(record)) {
+          const fi = table.schema.byLower.get(field.toLowerCase());
           if (fi !== undefined) table.set(row, fi, value);
         }
         const deleted = isDeleted !== undefined && table.get(row, isDeleted) === true;
@@ -114,6 +93,29 @@ export async function loadState(state: EmulatorState, dir: string): Promise<void
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
-    await loaded;
+    if (await loaded) read.push(name);
   }
+  return read;
+}
+
+/**
+ * Loads a data folder: sessions, and meta.json (the records were replayed from their record files when the store
+ * was made). The id sequence goes on after the highest id in the records, so ids written after the last save of
+ * meta.json (a killed process) are never handed out again. A folder of the old format (`<Object>.jsonl`) is
+ * migrated once: its records are written to record files and the JSON lines files moved to `migrated-jsonl/`.
+ */
+export async function loadState(state: EmulatorState, dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await loadSessions(state, dir);
+  const metaText = await readFile(join(dir, 'meta.json'), 'utf8').catch(() => null);
+  const meta = metaText === null ? undefined : Meta.parse(JSON.parse(metaText));
+  if (meta) state.store.salt = meta.salt;
+  if (meta && meta.format < FORMAT) {
+    const migrated = await loadJsonLines(state, dir);
+    state.store.flush();
+    await mkdir(join(dir, MIGRATED), { recursive: true });
+    for (const name of migrated) await rename(join(dir, name), join(dir, MIGRATED, name));
+  }
+  state.store.sequence = Math.max(meta?.sequence ?? 0, state.store.highestSequence());
+  await saveMeta(state, dir);
 }

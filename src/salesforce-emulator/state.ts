@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import { makeId } from '../salesforce/record-id.js';
 import type { BulkJobs } from './bulk/jobs.js';
 import { formatDateTime } from './data/coerce.js';
@@ -105,11 +106,12 @@ function seedRecordTypes(state: EmulatorState): void {
 }
 
 export async function createState(options: EmulatorOptions): Promise<EmulatorState> {
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const schema = await loadSchema(options.describeDir, options.recordTypes.map((t) => t.sobjectType));
   const state: EmulatorState = {
     options,
     schema,
-    store: new RecordsStore(schema),
+    store: new RecordsStore(schema, options.dataDir),
     faults: new Faults(options.faults, options.seed),
     sessions: new Map(),
     refreshTokens: new Map(),

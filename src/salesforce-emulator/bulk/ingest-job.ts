@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { z } from 'zod';
 import { formatDateTime } from '../data/coerce.js';
 import type { Table } from '../data/table.js';
@@ -13,47 +14,96 @@ export const CreateIngestJob = z.object({
 });
 export type CreateIngestJob = z.infer<typeof CreateIngestJob>;
 
-export type IngestState = 'Open' | 'UploadComplete' | 'InProgress' | 'JobComplete' | 'Failed' | 'Aborted';
+const IngestState = z.enum(['Open', 'UploadComplete', 'InProgress', 'JobComplete', 'Failed', 'Aborted']);
+export type IngestState = z.infer<typeof IngestState>;
 
-/** Row outcome codes kept per uploaded row (compact: one small integer each). */
-export const ROW = { unprocessed: 0, created: 1, updated: 2, failed: 3 } as const;
+export const RESULT_KINDS = ['successfulResults', 'failedResults', 'unprocessedrecords'] as const;
+export type ResultKind = (typeof RESULT_KINDS)[number];
 
-/** One Bulk API 2.0 ingest job: its info, its single upload, and the outcome of every row. */
+/** What job.json holds: everything about a job but its upload and results, which sit beside it as files. */
+export const SavedIngestJob = z.object({
+  id: z.string(),
+  spec: CreateIngestJob,
+  apiVersion: z.number(),
+  createdById: z.string(),
+  createdAt: z.number(),
+  modifiedAt: z.number(),
+  state: IngestState,
+  uploads: z.number().int(),
+  uploadBytes: z.number().int(),
+  uploadLines: z.number().int(),
+  headerLine: z.string(),
+  errorMessage: z.string().optional(),
+  rows: z.number().int(),
+  processed: z.number().int(),
+  failed: z.number().int(),
+  processingMs: z.number(),
+  lockRatio: z.number(),
+  injectFailure: z.boolean(),
+});
+export type SavedIngestJob = z.infer<typeof SavedIngestJob>;
+
+/**
+ * One Bulk API 2.0 ingest job: its info and counters in memory; its upload (`upload.csv`) and its three result
+ * files (the result lines without their header) in its own folder, so a job of a million rows costs no memory.
+ */
 export class IngestJob {
   state: IngestState = 'Open';
-  readonly createdDate = formatDateTime(Date.now());
-  systemModstamp = this.createdDate;
-  /** The upload, decoded as it arrives (a StringDecoder keeps multi-byte characters whole across chunks). */
-  parts: string[] = [];
+  readonly createdAt: number = Date.now();
+  /** Epoch ms of the last change of state (a finished job expires a retention period after it). */
+  modifiedAt = this.createdAt;
   uploads = 0;
   uploadBytes = 0;
-  text = '';
+  /** Line feeds in the upload (an injected failure stops the job half way through its rows). */
+  uploadLines = 0;
   headerLine = '';
   errorMessage?: string;
+  /** Data rows read from the upload so far (processed or not). */
+  rows = 0;
   processed = 0;
   failed = 0;
   processingMs = 0;
-  /** Per row: where its line sits in `text`, its outcome code, its id and (for failures) the sf__Error text. */
-  readonly starts: number[] = [];
-  readonly ends: number[] = [];
-  readonly outcomes: number[] = [];
-  readonly ids: (string | null)[] = [];
-  readonly errors = new Map<number, string>();
   /** Faults decided when the job is closed. */
   lockRatio = 0;
   injectFailure = false;
-  failAtRow = -1;
   deleted = false;
 
-  constructor(readonly id: string, readonly spec: CreateIngestJob, readonly table: Table, readonly apiVersion: number, readonly createdById: string) {}
+  constructor(
+    readonly id: string, readonly spec: CreateIngestJob, readonly table: Table, readonly apiVersion: number,
+    readonly createdById: string, readonly dir: string,
+  ) {}
+
+  static restore(saved: SavedIngestJob, table: Table, dir: string): IngestJob {
+    const job = new IngestJob(saved.id, saved.spec, table, saved.apiVersion, saved.createdById, dir);
+    const { id: _id, spec: _spec, apiVersion: _v, createdById: _by, ...counters } = saved;
+    return Object.assign(job, counters);
+  }
+
+  get uploadPath(): string {
+    return join(this.dir, 'upload.csv');
+  }
+
+  resultPath(kind: ResultKind): string {
+    return join(this.dir, `${kind}.csv`);
+  }
 
   touch(state?: IngestState): void {
     if (state) this.state = state;
-    this.systemModstamp = formatDateTime(Date.now());
+    this.modifiedAt = Date.now();
   }
 
   get finished(): boolean {
     return this.state === 'JobComplete' || this.state === 'Failed' || this.state === 'Aborted';
+  }
+
+  saved(): SavedIngestJob {
+    return {
+      id: this.id, spec: this.spec, apiVersion: this.apiVersion, createdById: this.createdById, createdAt: this.createdAt,
+      modifiedAt: this.modifiedAt, state: this.state, uploads: this.uploads, uploadBytes: this.uploadBytes,
+      uploadLines: this.uploadLines, headerLine: this.headerLine, errorMessage: this.errorMessage, rows: this.rows,
+      processed: this.processed, failed: this.failed, processingMs: this.processingMs, lockRatio: this.lockRatio,
+      injectFailure: this.injectFailure,
+    };
   }
 
   info(): Record<string, unknown> {
@@ -62,8 +112,8 @@ export class IngestJob {
       operation: this.spec.operation,
       object: this.table.schema.name,
       createdById: this.createdById,
-      createdDate: this.createdDate,
-      systemModstamp: this.systemModstamp,
+      createdDate: formatDateTime(this.createdAt),
+      systemModstamp: formatDateTime(this.modifiedAt),
       state: this.state,
       ...(this.spec.externalIdFieldName ? { externalIdFieldName: this.spec.externalIdFieldName } : {}),
       concurrencyMode: 'Parallel',
@@ -82,27 +132,5 @@ export class IngestJob {
       apexProcessingTime: 0,
       ...(this.errorMessage ? { errorMessage: this.errorMessage } : {}),
     };
-  }
-
-  /** Joins the upload into one string once the job is closed. */
-  takeUpload(): void {
-    this.text = this.parts.join('');
-    this.parts = [];
-  }
-
-  lineOf(row: number): string {
-    return this.text.slice(this.starts[row], this.ends[row]);
-  }
-
-  /** Releases the upload and row data (job deleted). */
-  release(): void {
-    this.deleted = true;
-    this.parts = [];
-    this.text = '';
-    this.starts.length = 0;
-    this.ends.length = 0;
-    this.outcomes.length = 0;
-    this.ids.length = 0;
-    this.errors.clear();
   }
 }

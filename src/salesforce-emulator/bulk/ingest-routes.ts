@@ -1,13 +1,13 @@
-import { StringDecoder } from 'node:string_decoder';
 import { Router, type Response } from 'express';
 import type { Session } from '../state.js';
 import type { EmulatorState } from '../state.js';
 import { sendErrors } from '../http/respond.js';
 import { apiVersionOf } from '../http/context.js';
 import type { FaultSettings } from '../options.js';
-import { CreateIngestJob, IngestJob } from './ingest-job.js';
+import { CreateIngestJob, IngestJob, RESULT_KINDS } from './ingest-job.js';
 import type { BulkJobs } from './jobs.js';
-import { streamResults, type ResultKind } from './results.js';
+import { streamResults } from './results.js';
+import { storeUpload } from './upload.js';
 
 const bulkError = (res: Response, status: number, errorCode: string, message: string) => sendErrors(res, status, [{ errorCode, message }]);
 
@@ -33,8 +33,10 @@ export function ingestRouter(state: EmulatorState, jobs: BulkJobs): Router {
       spec.externalIdFieldName = f.name;
     }
     const session = res.locals.session as Session;
-    const job = new IngestJob(jobs.nextId(), { ...spec, object: table.schema.name }, table, apiVersionOf(req), session.userId);
+    const id = jobs.nextId();
+    const job = new IngestJob(id, { ...spec, object: table.schema.name }, table, apiVersionOf(req), session.userId, jobs.folderOf(id));
     jobs.ingest.set(job.id, job);
+    jobs.save(job);
     res.json(job.info());
   });
   router.get('/jobs/ingest', (_req, res) => {
@@ -44,27 +46,18 @@ export function ingestRouter(state: EmulatorState, jobs: BulkJobs): Router {
     const job = find(res, req.params.id);
     if (job) res.json(job.info());
   });
-  router.put('/jobs/ingest/:id/batches', (req, res) => {
+  router.put('/jobs/ingest/:id/batches', async (req, res) => {
     const job = find(res, req.params.id);
     if (!job) return;
     if (job.state !== 'Open') return bulkError(res, 409, 'INVALIDJOBSTATE', `Job ${job.id} is not Open: it is ${job.state}`);
     if (!/text\/csv/i.test(req.get('content-type') ?? '')) return bulkError(res, 400, 'INVALIDCONTENTTYPE', 'Content-Type must be text/csv');
     job.uploads += 1;
-    let tooLarge = false;
-    const decoder = new StringDecoder('utf8');
-    req.on('data', (chunk: Buffer) => {
-      job.uploadBytes += chunk.length;
-      if (job.uploadBytes > state.options.maxUploadBytes) tooLarge = true;
-      else job.parts.push(decoder.write(chunk));
-    });
-    req.on('end', () => {
-      job.parts.push(decoder.end());
-      if (tooLarge) {
-        job.parts = [];
-        return bulkError(res, 400, 'CLIENTINPUTERROR', `Exceeded max size limit of ${state.options.maxUploadBytes} bytes for the upload`);
-      }
-      res.status(201).end();
-    });
+    const stored = await storeUpload(job, req, state.options.maxUploadBytes);
+    if (!stored) {
+      return bulkError(res, 400, 'CLIENTINPUTERROR', `Exceeded max size limit of ${state.options.maxUploadBytes} bytes for the upload`);
+    }
+    jobs.save(job);
+    res.status(201).end();
   });
   router.patch('/jobs/ingest/:id', (req, res) => {
     const job = find(res, req.params.id);
@@ -79,23 +72,24 @@ export function ingestRouter(state: EmulatorState, jobs: BulkJobs): Router {
       job.injectFailure = faults.bulkFailRatio > 0 && state.faults.random() < faults.bulkFailRatio;
       job.touch('UploadComplete');
       jobs.enqueue(job);
+      jobs.save(job);
       return void res.json(job.info());
     }
     if (target === 'Aborted' && !job.finished) {
       job.touch('Aborted');
+      jobs.save(job);
       return void res.json(job.info());
     }
     bulkError(res, 400, 'INVALIDJOBSTATE', `Invalid state transition from ${job.state} to ${String(target)}`);
   });
-  router.delete('/jobs/ingest/:id', (req, res) => {
+  router.delete('/jobs/ingest/:id', async (req, res) => {
     const job = find(res, req.params.id);
     if (!job) return;
     if (job.state === 'Open') return bulkError(res, 400, 'INVALIDJOBSTATE', 'Job is Open: close or abort it before deleting it');
-    job.release();
-    jobs.ingest.delete(job.id);
+    await jobs.remove(job);
     res.status(204).end();
   });
-  for (const kind of ['successfulResults', 'failedResults', 'unprocessedrecords'] as ResultKind[]) {
+  for (const kind of RESULT_KINDS) {
     router.get(`/jobs/ingest/:id/${kind}`, async (req, res) => {
       const job = find(res, req.params.id);
       if (job) await streamResults(job, kind, res);

@@ -18,10 +18,20 @@ const csvValue = (v: Value) => quoteCsv(v === null ? '' : String(v));
 /** A Bulk API 2.0 query job: the query ran at creation; results are served in pages of CSV. */
 export class QueryJob {
   state: 'UploadComplete' | 'InProgress' | 'JobComplete' | 'Aborted' | 'Failed' = 'UploadComplete';
-  readonly createdDate = formatDateTime(Date.now());
-  systemModstamp = this.createdDate;
+  readonly createdAt = Date.now();
+  /** Epoch ms of the last change of state (a finished job expires a retention period after it). */
+  modifiedAt = this.createdAt;
 
   constructor(readonly id: string, readonly spec: CreateQueryJob, readonly outcome: QueryOutcome, readonly apiVersion: number, readonly createdById: string) {}
+
+  touch(state: QueryJob['state']): void {
+    this.state = state;
+    this.modifiedAt = Date.now();
+  }
+
+  get finished(): boolean {
+    return this.state === 'JobComplete' || this.state === 'Failed' || this.state === 'Aborted';
+  }
 
   info(): Record<string, unknown> {
     return {
@@ -29,8 +39,8 @@ export class QueryJob {
       operation: this.spec.operation,
       object: this.outcome.table.schema.name,
       createdById: this.createdById,
-      createdDate: this.createdDate,
-      systemModstamp: this.systemModstamp,
+      createdDate: formatDateTime(this.createdAt),
+      systemModstamp: formatDateTime(this.modifiedAt),
       state: this.state,
       concurrencyMode: 'Parallel',
       contentType: 'CSV',

@@ -39,7 +39,7 @@ export function bulkQueryRouter(state: EmulatorState, jobs: BulkJobs): Router {
     jobs.query.set(job.id, job);
     res.json(job.info());
     setImmediate(() => {
-      if (job.state === 'UploadComplete') job.state = 'JobComplete';
+      if (job.state === 'UploadComplete') job.touch('JobComplete');
     });
   });
   router.get('/jobs/query', (_req, res) => {
@@ -70,7 +70,7 @@ export function bulkQueryRouter(state: EmulatorState, jobs: BulkJobs): Router {
     if (req.body?.state !== 'Aborted' || job.state === 'JobComplete') {
       return bulkError(res, 400, 'INVALIDJOBSTATE', `Invalid state transition from ${job.state} to ${String(req.body?.state)}`);
     }
-    job.state = 'Aborted';
+    job.touch('Aborted');
     res.json(job.info());
   });
   router.delete('/jobs/query/:id', (req, res) => {

@@ -1,4 +1,4 @@
-import { closeSync, ftruncateSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, ftruncateSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeRow, encodeRow, encodedSize } from './row-codec.js';
@@ -8,6 +8,15 @@ const HEADER = 8;
 const WRITE_BUFFER = 1 << 20;
 const SCAN_CHUNK = 4 << 20;
 const FIRST_READ = 1024;
+/** Flags in the top bits of an entry's row word (row numbers stay below 2^30). */
+const BINNED_FLAG = 0x80000000;
+const CONTROL_FLAG = 0x40000000;
+const ROW_MASK = 0x3fffffff;
+
+/** What an entry of the file is: a version of a live record, of a recycle-bin record, or a control entry. */
+export const ENTRY = { live: 0, binned: 1, control: 2 } as const;
+export type EntryKind = (typeof ENTRY)[keyof typeof ENTRY];
+export type EntryVisitor = (row: number, slot: number, buffer: Buffer, start: number, kind: EntryKind) => boolean | void;
 
 /** Closes the file of a record file that was dropped without close(). */
 const orphans = new FinalizationRegistry<{ fd: number }>((held) => {
@@ -23,9 +32,12 @@ function anonymousFile(): number {
 }
 
 /**
- * An append-only file of record versions: [row number u32][length u32][row-codec bytes], each at an 8-byte boundary,
- * so a u32 "slot" (position / 8) addresses 32 GB. A version is never rewritten; the table keeps which slot is
- * current per row. Writes gather in a 1 MB buffer; reads that reach into it flush it first.
+ * An append-only file of entries [row word u32][length u32][bytes], each at an 8-byte boundary, so a u32 "slot"
+ * (position / 8) addresses 32 GB. An entry is a record version (row-codec bytes; the row word's top bit marks a
+ * recycle-bin version) or a control entry (second bit) that the table writes for what is not a new version: a
+ * rollback or a hard delete, a field's slot. A version is never rewritten; the table keeps which slot is current
+ * per row, and replaying the file in order rebuilds that. Writes gather in a 1 MB buffer; reads that reach into it
+ * flush it first. Without a `path` the file is anonymous (unlinked at once); with one, it is the saved state.
  */
 export class RecordFile {
   private readonly held = { fd: -1 };
@@ -34,13 +46,19 @@ export class RecordFile {
   private pending = Buffer.allocUnsafe(WRITE_BUFFER);
   private pendingBytes = 0;
   private scratch = Buffer.allocUnsafe(FIRST_READ);
+  /** The slot of the entry appended last. */
+  private lastSlot = 0;
 
-  constructor() {
+  constructor(private readonly path?: string) {
     orphans.register(this, this.held, this);
+    if (path && existsSync(path)) {
+      this.end = fstatSync(this.fd).size;
+      this.flushed = this.end;
+    }
   }
 
   private get fd(): number {
-    if (this.held.fd < 0) this.held.fd = anonymousFile();
+    if (this.held.fd < 0) this.held.fd = this.path ? openSync(this.path, existsSync(this.path) ? 'r+' : 'w+') : anonymousFile();
     return this.held.fd;
   }
 
@@ -48,20 +66,32 @@ export class RecordFile {
     return this.end;
   }
 
-  /** Appends one version of `row` and returns its slot. */
-  append(row: number, values: Row): number {
+  /** Appends one version of `row` (a recycle-bin one when `binned`) and returns its slot. */
+  append(row: number, values: Row, binned = false): number {
     const length = encodedSize(values);
+    const at = this.reserve(length, (row | (binned ? BINNED_FLAG : 0)) >>> 0);
+    encodeRow(values, this.pending, at);
+    return this.lastSlot;
+  }
+
+  /** Appends a control entry about `row` holding `payload`. */
+  appendControl(row: number, payload: Buffer): void {
+    const at = this.reserve(payload.length, (row | CONTROL_FLAG) >>> 0);
+    payload.copy(this.pending, at);
+  }
+
+  /** Makes room for an entry of `length` bytes in the write buffer, writes its header and returns where its bytes go. */
+  private reserve(length: number, word: number): number {
     const size = (HEADER + length + 7) & ~7;
     if (this.pendingBytes + size > this.pending.length) this.flush();
     if (size > this.pending.length) this.pending = Buffer.allocUnsafe(size);
     const at = this.pendingBytes;
-    this.pending.writeUInt32LE(row, at);
+    this.pending.writeUInt32LE(word, at);
     this.pending.writeUInt32LE(length, at + 4);
-    encodeRow(values, this.pending, at + HEADER);
     this.pendingBytes += size;
-    const slot = this.end / 8;
+    this.lastSlot = this.end / 8;
     this.end += size;
-    return slot;
+    return at + HEADER;
   }
 
   flush(): void {
@@ -85,10 +115,11 @@ export class RecordFile {
   }
 
   /**
-   * Walks the versions in file order from slot `from`; `visit(row, slot, buffer, start)` gets where the encoded
-   * row starts in `buffer` and returns true to stop. Returns the slot after the version that stopped it, or -1 at the end.
+   * Walks the entries in file order from slot `from`; `visit(row, slot, buffer, start, kind)` gets where the
+   * entry's bytes start in `buffer` and returns true to stop. Returns the slot after the entry that stopped it, or
+   * -1 at the end. An entry cut short at the end of the file (the process was killed while writing it) is dropped.
    */
-  scan(visit: (row: number, slot: number, buffer: Buffer, start: number) => boolean | void, from = 0): number {
+  scan(visit: EntryVisitor, from = 0): number {
     this.flush();
     let buffer = Buffer.allocUnsafe(Math.min(SCAN_CHUNK, Math.max(this.end, HEADER)));
     let position = from * 8;
@@ -98,14 +129,27 @@ export class RecordFile {
       while (at + HEADER <= got) {
         const length = buffer.readUInt32LE(at + 4);
         if (at + HEADER + length > got) break;
-        const stop = visit(buffer.readUInt32LE(at), (position + at) / 8, buffer, at + HEADER);
+        const word = buffer.readUInt32LE(at);
+        const kind = word & CONTROL_FLAG ? ENTRY.control : word & BINNED_FLAG ? ENTRY.binned : ENTRY.live;
+        const stop = visit(word & ROW_MASK, (position + at) / 8, buffer, at + HEADER, kind);
         at += (HEADER + length + 7) & ~7;
         if (stop === true) return (position + at) / 8;
       }
+      if (at === 0 && this.cutShort(position, got, buffer)) break;
       if (at === 0) buffer = Buffer.allocUnsafe(buffer.length * 2);
       position += at;
     }
     return -1;
+  }
+
+  /** Whether the entry at `position` runs past the end of the file; if so the file is cut back to before it. */
+  private cutShort(position: number, got: number, buffer: Buffer): boolean {
+    const length = got >= HEADER ? buffer.readUInt32LE(4) : 0;
+    if (got >= HEADER && position + HEADER + length <= this.end) return false;
+    this.end = position;
+    this.flushed = position;
+    ftruncateSync(this.fd, position);
+    return true;
   }
 
   clear(): void {
@@ -115,10 +159,16 @@ export class RecordFile {
     if (this.held.fd >= 0) ftruncateSync(this.held.fd, 0);
   }
 
+  /** Writes what is buffered and closes the file (an anonymous file's space comes back; a named one stays). */
   close(): void {
-    if (this.held.fd >= 0) closeSync(this.held.fd);
+    if (this.held.fd >= 0) {
+      this.flush();
+      closeSync(this.held.fd);
+    }
     this.held.fd = -1;
     orphans.unregister(this);
-    this.clear();
+    this.pendingBytes = 0;
+    this.end = 0;
+    this.flushed = 0;
   }
 }

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { keyPrefixOf, makeId, randomIdSalt, toId18 } from '../../salesforce/record-id.js';
 import type { ObjectSchema, Schema } from '../describe/schema.js';
 import { Table, type Row } from './table.js';
@@ -9,7 +10,13 @@ export interface FoundRecord {
   deleted: boolean;
 }
 
-/** All records of the org, one Table per object, plus the id sequence. */
+/** The record file of `object` in a data folder. */
+export const recordFileName = (object: string) => `${object}.records`;
+
+/**
+ * All records of the org, one Table per object, plus the id sequence. With a data folder each table's record file
+ * is `<Object>.records` there, replayed when the store is made.
+ */
 export class RecordsStore {
   private readonly tables = new Map<string, Table>();
   sequence = 0;
@@ -19,9 +26,12 @@ export class RecordsStore {
   /** Set by every write; cleared by persistence after a save. */
   dirty = false;
 
-  constructor(readonly schema: Schema, salt = randomIdSalt()) {
-    this.salt = salt;
-    for (const object of schema.list()) this.tables.set(object.name.toLowerCase(), new Table(object));
+  constructor(readonly schema: Schema, dir?: string) {
+    this.salt = randomIdSalt();
+    for (const object of schema.list()) {
+      const table = new Table(object, dir && join(dir, recordFileName(object.name)));
+      this.tables.set(object.name.toLowerCase(), table);
+    }
   }
 
   table(name: string): Table | undefined {
@@ -65,7 +75,17 @@ export class RecordsStore {
     this.dirty = true;
   }
 
-  /** Empties every table and gives back its record file's disk space. */
+  /** Writes every table's buffered versions to its record file. */
+  flush(): void {
+    for (const table of this.tables.values()) table.flush();
+  }
+
+  /** The highest id sequence in the tables (ids made with this store's salt): after a restart, ids go on from it. */
+  highestSequence(): number {
+    return Math.max(0, ...[...this.tables.values()].map((table) => table.maxSequence(this.salt)));
+  }
+
+  /** Closes every table's record file (an anonymous one gives back its disk space) and forgets the records. */
   close(): void {
     for (const table of this.tables.values()) table.close();
   }

@@ -2,7 +2,7 @@ import type { ObjectSchema } from '../describe/schema.js';
 import { DictColumns } from './dict-columns.js';
 import { FieldIndexes } from './field-indexes.js';
 import { PagedInts } from './paged-ints.js';
-import { RecordFile } from './record-file.js';
+import { ENTRY, RecordFile } from './record-file.js';
 import { decodeRow, decodeSlots } from './row-codec.js';
 import { RowIds } from './row-ids.js';
 
@@ -14,6 +14,9 @@ export type Undo = () => void;
 const FREE = 0;
 const LIVE = 1;
 const BINNED = 2;
+/** Control entries of the record file: the row now points at an older version (or none) in a state; a field's slot. */
+const POINTER = 1;
+const SLOT_NAME = 2;
 
 export { indexKey } from './field-indexes.js';
 
@@ -21,9 +24,10 @@ export { indexKey } from './field-indexes.js';
  * The records of one sObject. Record versions live in an append-only file (RecordFile); memory holds only, per
  * row number, the slot of its current version and its state, plus the id and field indexes in typed arrays, so
  * millions of records fit in a few hundred MB. A Row handed out is a copy: change it, then put() it back.
+ * With a `path` the file is the saved state: opening the table replays it and rebuilds the indexes.
  */
 export class Table {
-  private readonly file = new RecordFile();
+  private readonly file: RecordFile;
   private readonly slots = new PagedInts(Uint32Array);
   private readonly states = new PagedInts(Uint8Array);
   private readonly ids = new RowIds();
@@ -37,7 +41,8 @@ export class Table {
   size = 0;
   deletedCount = 0;
 
-  constructor(readonly schema: ObjectSchema) {
+  constructor(readonly schema: ObjectSchema, path?: string) {
+    this.file = new RecordFile(path);
     this.slotOf = new Int32Array(schema.fields.length).fill(-1);
     this.indexes = new FieldIndexes({
       schema,
@@ -45,6 +50,65 @@ export class Table {
       rowAt: (r) => this.read(r),
       eachLive: (visit) => void this.scanRows(false, (r, row) => void visit(r, row)),
     });
+    if (this.file.bytes > 0) this.replay();
+  }
+
+  /** Rebuilds the current slot and state of every row from the file, then the ids, scan columns and indexes. */
+  private replay(): void {
+    this.file.scan((r, slot, buffer, start, kind) => {
+      if (kind === ENTRY.control) return void this.replayControl(r, buffer, start);
+      if (r < this.rowCount) this.inRowOrder = false;
+      this.rowCount = Math.max(this.rowCount, r + 1);
+      this.slots.set(r, slot);
+      this.states.set(r, kind === ENTRY.binned ? BINNED : LIVE);
+    });
+    this.scanRows(true, (r, row) => {
+      const live = this.states.get(r) === LIVE;
+      if (live) this.size++;
+      else this.deletedCount++;
+      this.ids.set(String(this.get(row, 0)), r);
+      this.columns.write(r, row, this.slotFields.length, this.rowCount);
+      this.indexes.update(r, live ? row : null);
+    });
+  }
+
+  private replayControl(r: number, buffer: Buffer, start: number): void {
+    if (buffer[start] === POINTER) {
+      this.slots.set(r, buffer.readUInt32LE(start + 1));
+      this.states.set(r, buffer[start + 5]);
+      this.inRowOrder = false;
+      return;
+    }
+    const s = buffer.readUInt16LE(start + 1);
+    const fi = this.schema.byLower.get(buffer.toString('utf8', start + 5, start + 5 + buffer.readUInt16LE(start + 3)));
+    while (this.slotFields.length <= s) this.slotFields.push(-1);
+    this.slotFields[s] = fi ?? -1;
+    if (fi !== undefined) this.slotOf[fi] = s;
+  }
+
+  /** Records in the file that `slot` holds field `fi` (its name, so a changed describe still reads old files). */
+  private saveSlot(s: number, fi: number): void {
+    const name = Buffer.from(this.schema.fields[fi].name.toLowerCase());
+    const payload = Buffer.allocUnsafe(5 + name.length);
+    payload[0] = SLOT_NAME;
+    payload.writeUInt16LE(s, 1);
+    payload.writeUInt16LE(name.length, 3);
+    name.copy(payload, 5);
+    this.file.appendControl(0, payload);
+  }
+
+  /** Records in the file that row `r` now points at `slot` in `state` (a rollback or a delete without a new version). */
+  private savePointer(r: number, slot: number, state: number): void {
+    const payload = Buffer.allocUnsafe(6);
+    payload[0] = POINTER;
+    payload.writeUInt32LE(slot, 1);
+    payload[5] = state;
+    this.file.appendControl(r, payload);
+  }
+
+  /** Writes buffered versions to the file (what a save of the data folder does). */
+  flush(): void {
+    this.file.flush();
   }
 
   slot(fieldIndex: number): number {
@@ -53,6 +117,7 @@ export class Table {
       s = this.slotFields.length;
       this.slotOf[fieldIndex] = s;
       this.slotFields.push(fieldIndex);
+      this.saveSlot(s, fieldIndex);
     }
     return s;
   }
@@ -75,7 +140,7 @@ export class Table {
 
   /** Field indexes that hold a value in at least one row (for dumps and persistence). */
   usedFields(): number[] {
-    return [...this.slotFields];
+    return this.slotFields.filter((fi) => fi >= 0);
   }
 
   private read(r: number): Row {
@@ -153,7 +218,7 @@ export class Table {
       this.ids.set(id, r);
     } else this.inRowOrder = false;
     if (r !== this.rowCount - 1) this.inRowOrder = false;
-    this.slots.set(r, this.file.append(r, row));
+    this.slots.set(r, this.file.append(r, row, deleted));
     this.setState(r, deleted ? BINNED : LIVE);
     this.columns.write(r, row, this.slotFields.length, this.rowCount);
     this.indexes.update(r, deleted ? null : row);
@@ -163,6 +228,8 @@ export class Table {
   private restore(r: number, slot: number, state: number): void {
     this.slots.set(r, slot);
     this.setState(r, state);
+    this.savePointer(r, slot, state);
+    this.inRowOrder = false;
     const row = state === FREE ? null : this.read(r);
     if (row) this.columns.write(r, row, this.slotFields.length, this.rowCount);
     this.indexes.update(r, state === LIVE ? row : null);
@@ -177,6 +244,7 @@ export class Table {
     if (binned && !hard) this.put(id, binned, undefined, true);
     else {
       this.setState(r, hard ? FREE : BINNED);
+      this.savePointer(r, slot, hard ? FREE : BINNED);
       this.indexes.update(r, null);
     }
     journal?.push(() => this.restore(r, slot, state));
@@ -192,8 +260,8 @@ export class Table {
     keep?: (row: Row) => boolean, slots?: number[], whole = true,
   ): number {
     const probe = slots && new Array<Value>(this.slotFields.length).fill(null);
-    return this.file.scan((r, slot, buffer, start) => {
-      if (this.slots.get(r) !== slot) return false;
+    return this.file.scan((r, slot, buffer, start, kind) => {
+      if (kind === ENTRY.control || this.slots.get(r) !== slot) return false;
       const state = this.states.get(r);
       if (state !== LIVE && !(withDeleted && state === BINNED)) return false;
       if (probe && slots) {
@@ -257,15 +325,6 @@ export class Table {
     return n;
   }
 
-  /** Every current row (live and binned) in file order, `size` at a time, for persistence between awaits. */
-  *batches(size: number): Generator<Row[]> {
-    for (let from = 0; from >= 0;) {
-      const rows: Row[] = [];
-      from = this.scanRows(true, (_r, row) => rows.push(row) >= size, from);
-      if (rows.length > 0) yield rows;
-    }
-  }
-
   /** Up to `limit` rows after skipping `offset`, in insertion order (live or binned), reading only those. */
   page(offset: number, limit: number, deleted: boolean): Row[] {
     const want = deleted ? BINNED : LIVE;
@@ -278,8 +337,20 @@ export class Table {
     return out;
   }
 
+  /** Empties the table (the file too: a reset org). */
   clear(): void {
     this.file.clear();
+    this.slotFields.forEach((fi, s) => fi >= 0 && this.saveSlot(s, fi));
+    this.forgetRows();
+  }
+
+  /** Closes the record file (an anonymous one gives back its space; a named one stays) and forgets the records. */
+  close(): void {
+    this.file.close();
+    this.forgetRows();
+  }
+
+  private forgetRows(): void {
     this.slots.clear();
     this.states.clear();
     this.ids.clear();
@@ -291,8 +362,8 @@ export class Table {
     this.inRowOrder = true;
   }
 
-  close(): void {
-    this.clear();
-    this.file.close();
+  /** The highest id sequence number among this table's ids made with `salt`. */
+  maxSequence(salt: string): number {
+    return this.ids.maxSequence(salt);
   }
 }

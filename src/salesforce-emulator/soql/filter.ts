@@ -14,6 +14,10 @@ export interface FilterContext<T> {
 
 export type Predicate<T> = (item: T) => boolean;
 
+/**
+ * The regular expression of a LIKE pattern. A leading or trailing `%` drops its anchor instead of matching
+ * `[\s\S]*`, so `'Smith%'` is a prefix test that stops after a few characters rather than running to the end.
+ */
 function likeRegex(pattern: string): RegExp {
   let source = '';
   for (let i = 0; i < pattern.length; i++) {
@@ -23,7 +27,10 @@ function likeRegex(pattern: string): RegExp {
     else if (ch === '_') source += '[\\s\\S]';
     else source += ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   }
-  return new RegExp(`^${source}$`, 'i');
+  const anyText = '[\\s\\S]*';
+  const start = source.startsWith(anyText) ? source.slice(anyText.length) : `^${source}`;
+  const body = start.endsWith(anyText) ? start.slice(0, -anyText.length) : `${start}$`;
+  return new RegExp(body, 'i');
 }
 
 function checkFilterable(source: SoqlSource, field: FieldDescribe, at: number): void {

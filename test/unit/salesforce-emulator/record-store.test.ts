@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeEach, describe, test } from 'node:test';
 import { deleteRecord, insertRecord, updateRecord, type WriteContext } from '../../../src/salesforce-emulator/data/dml.js';
-import { RecordsStore } from '../../../src/salesforce-emulator/data/records-store.js';
+import { RecordsStore, recordFileName } from '../../../src/salesforce-emulator/data/records-store.js';
 import type { Undo } from '../../../src/salesforce-emulator/data/table.js';
 import { jsonColumns } from '../../../src/salesforce-emulator/data/validate-record.js';
 import { loadSchema } from '../../../src/salesforce-emulator/describe/index.js';
@@ -101,16 +104,48 @@ describe('record store (records in a file, indexes and columns in typed arrays)'
     assert.equal(count("SELECT COUNT() FROM Account WHERE Name LIKE 'São%'"), 1);
   });
 
-  test('every current version (live and deleted) is written once by batches, and reset empties the org', () => {
-    const ids = Array.from({ length: 25 }, (_, i) => write('insert', { Name: `R${i}` }));
-    write('update', { Id: ids[3], Name: 'R3b' });
-    deleteRecord(ctx(), ids[4], false);
-    const table = store.table('Account')!;
-    const seen = [...table.batches(10)].flat().map((row) => String(table.get(row, 0)));
-    assert.equal(seen.length, 25);
-    assert.deepEqual(new Set(seen), new Set(ids));
-    store.reset();
-    assert.equal(count('SELECT COUNT() FROM Account'), 0);
-    assert.equal(store.find(ids[0]), undefined);
+  test('a store reopened on its data folder replays the record file: versions, bin, rollbacks, hard deletes', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'record-store-'));
+    try {
+      store = new RecordsStore(schema, dir);
+      const { salt } = store;
+      const reopen = () => {
+        store.close();
+        store = new RecordsStore(schema, dir);
+        store.salt = salt;
+      };
+      const ids = Array.from({ length: 25 }, (_, i) => write('insert', { Name: `R${i}`, Industry: 'Retail', External_Id__c: `E${i}` }));
+      write('update', { Id: ids[3], Name: 'R3b' });
+      deleteRecord(ctx(), ids[4], false);
+      deleteRecord(ctx(), ids[5], true);
+      const journal: Undo[] = [];
+      write('update', { Id: ids[6], Name: 'Rolled back', External_Id__c: 'E-NEW' }, journal);
+      deleteRecord(ctx(journal), ids[7], true);
+      for (const undo of journal.reverse()) undo();
+      const before = rows('SELECT Id, Name, Industry, External_Id__c FROM Account ORDER BY Name');
+      // A version cut short at the end of the file (the process was killed while writing it) is dropped.
+      store.flush();
+      appendFileSync(join(dir, recordFileName('Account')), Buffer.from([1, 0, 0, 0, 200, 0, 0, 0, 2]));
+      reopen();
+      assert.deepEqual(rows('SELECT Id, Name, Industry, External_Id__c FROM Account ORDER BY Name'), before);
+      assert.equal(before.length, 23);
+      assert.equal(store.find(ids[4])?.deleted, true);
+      assert.equal(store.find(ids[5]), undefined);
+      assert.equal(count("SELECT COUNT() FROM Account WHERE External_Id__c = 'E6'"), 1);
+      assert.equal(count("SELECT COUNT() FROM Account WHERE External_Id__c = 'E-NEW'"), 0);
+      assert.equal(count("SELECT COUNT() FROM Account WHERE Industry = 'Retail'"), 23);
+      assert.equal(store.highestSequence(), 25);
+      const added = write('insert', { Name: 'After reopening' });
+      assert.equal(store.find(added)?.deleted, false);
+      store.reset();
+      reopen();
+      assert.equal(count('SELECT COUNT() FROM Account'), 0);
+      write('insert', { Name: 'After reset' });
+      reopen();
+      assert.deepEqual(names('SELECT Name FROM Account'), ['After reset']);
+    } finally {
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -127,6 +127,19 @@ describe('SOQL evaluation', () => {
     assert.equal(query('SELECT FIELDS(STANDARD) FROM Account LIMIT 1').length, 1);
   });
 
+  test('LIKE: prefix, suffix, contains, exact, single characters and escapes, without case', () => {
+    const like = (pattern: string) => names(`SELECT Name FROM Account WHERE Name LIKE '${pattern}' ORDER BY Name`);
+    assert.deepEqual(like('ac%'), ['Acme']);
+    assert.deepEqual(like('%MA'), ['Gamma']);
+    assert.deepEqual(like('%e%'), ['Acme', 'Beta']);
+    assert.deepEqual(like('%'), ['Acme', 'Beta', 'Gamma']);
+    assert.deepEqual(like('%%'), ['Acme', 'Beta', 'Gamma']);
+    assert.deepEqual(like('acm'), []);
+    assert.deepEqual(like('b_t_'), ['Beta']);
+    assert.deepEqual(like('G%a'), ['Gamma']);
+    assert.deepEqual(like('Acme\\%'), []);
+  });
+
   test('columns=true metadata: relationship joins, aggregates with display names, subqueries', () => {
     const meta = columnsMetadata(runSoql(store, 'SELECT Name, Owner.Name, (SELECT LastName FROM Contacts) FROM Account')) as { columnMetadata: Record<string, unknown>[] };
     assert.deepEqual(meta.columnMetadata.map((c) => [c.columnName, c.foreignKeyName, c.aggregate]), [['Name', null, false], ['Owner', 'OwnerId', false], ['Contacts', null, true]]);
