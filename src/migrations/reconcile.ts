@@ -1,4 +1,4 @@
-import { sfJson, type FlatRecord, type SalesforceSession } from '../salesforce/index.js';
+import { restQueryPages, type FlatRecord, type SalesforceSession } from '../salesforce/index.js';
 import { fieldByName, type DescribeSObjectResult } from '../mapping/index.js';
 import { inListQueries, kindOf, soqlString, type Kind } from '../soql/index.js';
 
@@ -24,21 +24,6 @@ export function matchKey(describe: DescribeSObjectResult, field: string, value: 
   return String(value);
 }
 
-interface QueryResult { records: Record<string, unknown>[]; done: boolean; nextRecordsUrl?: string }
-
-/** SOQL through REST, every page. */
-export async function queryAll(session: SalesforceSession, soql: string): Promise<Record<string, unknown>[]> {
-  const records: Record<string, unknown>[] = [];
-  let page = await sfJson<QueryResult>(session, { method: 'GET', path: `/query?q=${encodeURIComponent(soql)}` });
-  records.push(...page.records);
-  while (!page.done && page.nextRecordsUrl) {
-    const next = page.nextRecordsUrl.replace(/^\/services\/data\/v[\d.]+/, '');
-    page = await sfJson<QueryResult>(session, { method: 'GET', path: next });
-    records.push(...page.records);
-  }
-  return records;
-}
-
 /**
  * Records whose `field` has one of `values`, as matchKey -> {Id, ...fields}: as many values a query as a URL holds.
  * Literals follow the field's type; a value that cannot be one (text in a number field) matches nothing.
@@ -51,8 +36,9 @@ export async function findByField(
   const literals = [...new Set(values.map((v) => literalOf(kind, v)).filter((l): l is string => l !== undefined))];
   const head = `SELECT ${[...new Set(['Id', field, ...extraFields])].join(', ')} FROM ${describe.name} WHERE ${field} IN (`;
   for (const soql of inListQueries(head, literals)) {
-    const rows = await queryAll(session, soql);
-    for (const row of rows) found.set(matchKey(describe, field, row[field]), row);
+    for await (const page of restQueryPages(session, soql, false)) {
+      for (const row of page.records) found.set(matchKey(describe, field, row[field]), row);
+    }
   }
   return found;
 }
