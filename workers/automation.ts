@@ -1,5 +1,6 @@
 import { runSchedule } from '../src/schedules/index.js';
 import { deliverWebhook } from '../src/webhooks/index.js';
+import { isLastAttempt } from './attempts.js';
 import type { Processor } from './registry.js';
 
 /** A job scheduler's job is created with the delay to its cron time: their sum is the time the run is for. */
@@ -7,4 +8,4 @@ export const scheduleRun: Processor<'schedule.run'> = (payload, { services, job 
   runSchedule(services, payload.scheduleId, job.timestamp + (job.delay ?? 0));
 
 export const webhookDeliver: Processor<'webhook.deliver'> = (payload, { services, job }) =>
-  deliverWebhook(services, payload, job.attemptsMade + 1 >= (job.opts.attempts ?? 1));
+  deliverWebhook(services, payload, isLastAttempt(job));

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Services } from '../services.js';
 import { withLock } from '../cache/index.js';
-import { isConflict, withRetry } from '../store/index.js';
+import { idRange, isConflict, withRetry } from '../store/index.js';
 import { AuditDoc, AuditEntry, type AuditInput } from './model.js';
 
 /** The `prevHash` of the first entry. */
@@ -36,8 +36,9 @@ const LOCK = { ttlMs: 30_000, waitMs: 60_000 };
 
 /** The last entry in the store (a fresh Redis, or a head that lagged behind a writer that died before updating it). */
 async function headFromStore(services: Services): Promise<ChainHead> {
+  const chain = idRange(CHAIN_ID_PREFIX);
   const result = await withRetry(() =>
-    db(services).list({ startkey: `${CHAIN_ID_PREFIX}\ufff0`, endkey: CHAIN_ID_PREFIX, descending: true, limit: 1, include_docs: true }),
+    db(services).list({ startkey: chain.end, endkey: chain.start, descending: true, limit: 1, include_docs: true }),
   );
   const last = result.rows[0]?.doc;
   return last?.seq && last.hash ? { seq: last.seq, hash: last.hash } : { seq: 0, hash: GENESIS_HASH };

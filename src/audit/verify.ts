@@ -1,5 +1,5 @@
 import type { Services } from '../services.js';
-import { withRetry } from '../store/index.js';
+import { idRange, withRetry } from '../store/index.js';
 import { CHAIN_ID_PREFIX, GENESIS_HASH, chainId, entryHash, readChainHead, type ChainHead } from './chain.js';
 import type { ChainBreak, ChainReport } from './model.js';
 
@@ -11,9 +11,10 @@ const PAGE = 500;
 export async function* walkEntries(services: Services, prefix: string): AsyncGenerator<StoredEntry> {
   await services.store.client.authorize();
   const db = services.store.db<StoredEntry>('audit');
-  let startkey = prefix;
+  const range = idRange(prefix);
+  let startkey = range.start;
   for (;;) {
-    const page = await withRetry(() => db.list({ startkey, endkey: `${prefix}\ufff0`, limit: PAGE, include_docs: true }));
+    const page = await withRetry(() => db.list({ startkey, endkey: range.end, limit: PAGE, include_docs: true }));
     for (const row of page.rows) if (row.doc) yield row.doc;
     if (page.rows.length < PAGE) return;
     startkey = `${page.rows.at(-1)?.id ?? prefix}\u0000`;

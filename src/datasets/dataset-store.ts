@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Store } from '../store/index.js';
-import { isConflict, isMissing, withRetry } from '../store/index.js';
+import { isMissing, withRetry, writeOnConflict } from '../store/index.js';
 import { deleteBlob } from '../blobs/index.js';
 import { notFound } from '../errors.js';
 import { deleteChunks } from './chunk-store.js';
@@ -40,20 +40,13 @@ export async function insertDataset(store: Store, doc: DatasetDoc): Promise<Data
  * Reads, changes and writes a dataset, again on a conflict (the web and a worker both write it).
  * Returns undefined when the dataset is gone (deleted meanwhile) or when `change` returns undefined.
  */
-export async function updateDataset(store: Store, id: string, change: (doc: DatasetDoc) => DatasetDoc | undefined): Promise<DatasetDoc | undefined> {
-  for (let attempt = 0; ; attempt++) {
+export function updateDataset(store: Store, id: string, change: (doc: DatasetDoc) => DatasetDoc | undefined): Promise<DatasetDoc | undefined> {
+  return writeOnConflict(async () => {
     const current = await findDataset(store, id);
-    if (!current) return undefined;
-    const next = change(current);
-    if (!next) return undefined;
-    const updated = { ...next, _id: current._id, _rev: current._rev, updatedAt: new Date().toISOString() };
-    try {
-      const result = await withRetry(() => db(store).insert(updated));
-      return { ...updated, _rev: result.rev };
-    } catch (error) {
-      if (!isConflict(error) || attempt >= 10) throw error;
-    }
-  }
+    const next = current ? change(current) : undefined;
+    if (!current || !next) return undefined;
+    return { ...next, _id: current._id, _rev: current._rev, updatedAt: new Date().toISOString() };
+  }, (doc) => db(store).insert(doc));
 }
 
 export interface DatasetPage {

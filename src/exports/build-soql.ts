@@ -1,5 +1,5 @@
 import { AppError } from '../errors.js';
-import { SoqlError, SoqlSource, isDateLiteral, kindOf, type Kind } from '../soql/index.js';
+import { SoqlError, SoqlSource, isDateLiteral, kindOf, soqlString, type Kind } from '../soql/index.js';
 import { resolvePath, type DescribeLoader } from './field-paths.js';
 import type { ExportCondition, ExportRequest } from './model.js';
 
@@ -12,15 +12,13 @@ const isDateWord = (text: string): boolean => {
   return isDateLiteral(word) && (n === undefined || /^\d+$/.test(n));
 };
 
-/** A SOQL string literal: quoted, with backslashes and quotes escaped. */
-export const quoted = (text: string): string => `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
 /** One value in the SOQL form its field's type asks for, or undefined when it cannot be one. */
 function literal(kind: Kind, text: string): string | undefined {
   switch (kind) {
     case 'string':
     case 'id':
-      return quoted(text);
+      return soqlString(text);
     case 'number':
       return NUMBER.test(text) ? text : undefined;
     case 'boolean':

@@ -1,6 +1,8 @@
 export { ExportRequest, ExportCondition, CONDITION_OPERATORS } from './model.js';
 export { checkQuery, type CheckedQuery } from './check-query.js';
-export { buildSoql, quoted as soqlString } from './build-soql.js';
+export { buildSoql } from './build-soql.js';
+// src/transfers imports it from here: it is SOQL's own (src/soql).
+export { soqlString } from '../soql/index.js';
 export { createExport, checkExport, describeLoader } from './create-export.js';
 export { runExport, type ExportOutcome } from './run-export.js';
 export { exportFieldChoices, type FieldChoice } from './field-choices.js';

@@ -4,10 +4,8 @@ import { translate } from '../i18n/index.js';
 import type { LookupResolver } from '../frame/index.js';
 import { fieldByName } from '../mapping/index.js';
 import { describeObject, restQueryPages, sessionFor } from '../salesforce/index.js';
+import { inListQueries } from '../soql/index.js';
 import { answerKey, lookupFieldType, soqlLiteral, type LiteralOf } from './soql-literal.js';
-
-/** Encoded query text per call: a GET URI stays well under Salesforce's 16,384 bytes with the path and headers. */
-export const MAX_ENCODED_SOQL = 10_000;
 
 interface Target { object: string; field: string; type: string }
 
@@ -15,26 +13,9 @@ interface Target { object: string; field: string; type: string }
 const lookupError = (key: string, params: Record<string, string>): AppError =>
   new AppError('PIPELINE_INVALID', 400, translate('en', key, params), { i18n: [{ key, params }] });
 
-/** `SELECT Id, F FROM O WHERE F IN (...)` statements, each within MAX_ENCODED_SOQL once URL-encoded. */
-export function lookupQueries(target: Pick<Target, 'object' | 'field'>, literals: readonly string[]): string[] {
-  const head = `SELECT Id, ${target.field} FROM ${target.object} WHERE ${target.field} IN (`;
-  const budget = MAX_ENCODED_SOQL - encodeURIComponent(`${head})`).length;
-  const queries: string[] = [];
-  let batch: string[] = [];
-  let size = 0;
-  for (const literal of literals) {
-    const cost = encodeURIComponent(`${literal},`).length;
-    if (batch.length > 0 && size + cost > budget) {
-      queries.push(`${head}${batch.join(',')})`);
-      batch = [];
-      size = 0;
-    }
-    batch.push(literal);
-    size += cost;
-  }
-  if (batch.length > 0) queries.push(`${head}${batch.join(',')})`);
-  return queries;
-}
+/** `SELECT Id, F FROM O WHERE F IN (...)` statements, each URL-sized (inListQueries). */
+export const lookupQueries = (target: Pick<Target, 'object' | 'field'>, literals: readonly string[]): string[] =>
+  inListQueries(`SELECT Id, ${target.field} FROM ${target.object} WHERE ${target.field} IN (`, literals);
 
 /**
  * Lookups against one connection, for one run (a validation, a preview, a batch): each distinct value is

@@ -1,4 +1,5 @@
 import { toId18 } from '../salesforce/index.js';
+import { soqlString } from '../soql/index.js';
 
 /**
  * A cell's text as a SOQL literal of the field's type, and the key its matches are filed under (Salesforce
@@ -16,14 +17,11 @@ const DATE = /^\d{4}-\d{2}-\d{2}/;
 export const lookupFieldType = (type: string): boolean =>
   TEXT_TYPES.has(type) || NUMBER_TYPES.has(type) || ['id', 'reference', 'boolean', 'date', 'datetime'].includes(type);
 
-const quote = (text: string): string =>
-  `'${text.replace(/[\\']/g, '\\$&').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t')}'`;
-
 export function soqlLiteral(type: string, text: string): LiteralOf | null {
-  if (TEXT_TYPES.has(type)) return { literal: quote(text), key: text.toLowerCase() };
+  if (TEXT_TYPES.has(type)) return { literal: soqlString(text), key: text.toLowerCase() };
   if (type === 'id' || type === 'reference') {
     const id = toId18(text);
-    return id ? { literal: quote(id), key: id } : null;
+    return id ? { literal: soqlString(id), key: id } : null;
   }
   if (NUMBER_TYPES.has(type)) {
     if (!NUMBER.test(text)) return null;

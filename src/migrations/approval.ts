@@ -5,6 +5,7 @@ import { logger } from '../logger.js';
 import { canonicalJson, recordAudit } from '../audit/index.js';
 import { isMissing, withRetry } from '../store/index.js';
 import { findLatest } from '../templates/index.js';
+import { findDataset } from '../datasets/dataset-store.js';
 import { ROLLBACK_FROM, type Approval, type MigrationDoc } from './model.js';
 import { reportState } from './progress.js';
 import { updateMigration, withState } from './store.js';
@@ -14,13 +15,8 @@ import { reason } from './reasons.js';
 export interface Revisions { datasetRevision: string; templateRevision: string }
 
 async function datasetRevision(services: Services, id: string): Promise<string> {
-  try {
-    const doc = (await withRetry(() => services.store.db('datasets').get(id))) as unknown as { updatedAt?: string; status?: string };
-    return `${doc.status ?? ''}@${doc.updatedAt ?? ''}`;
-  } catch (error) {
-    if (isMissing(error)) return 'deleted';
-    throw error;
-  }
+  const doc = await findDataset(services.store, id);
+  return doc ? `${doc.status}@${doc.updatedAt}` : 'deleted';
 }
 
 /** The run's own mapping and pipeline, and (for a saved template) the newest version of that template's name. */

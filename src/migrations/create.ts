@@ -3,7 +3,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Services } from '../services.js';
 import { AppError, badRequest, notFound } from '../errors.js';
 import { isMissing, withRetry } from '../store/index.js';
-import { DatasetDoc } from '../datasets/model.js';
+import type { DatasetDoc } from '../datasets/model.js';
+import { getDataset } from '../datasets/dataset-store.js';
 import { followable, followParse } from '../datasets/followers.js';
 import { parsePipeline } from '../frame/index.js';
 import { describeObject, sessionFor } from '../salesforce/index.js';
@@ -25,16 +26,6 @@ const COLUMNS_POLL_MS = 200;
 const notReady = (doc: DatasetDoc) =>
   new AppError('DATASET_NOT_READY', 409, `Dataset ${doc.name} is ${doc.status}; wait until it is ready.`);
 
-async function findDatasetDoc(services: Services, id: string): Promise<DatasetDoc> {
-  await services.store.client.authorize();
-  try {
-    return DatasetDoc.parse(await withRetry(() => services.store.db('datasets').get(id)));
-  } catch (error) {
-    if (isMissing(error)) throw notFound(`Dataset ${id}`);
-    throw error;
-  }
-}
-
 /**
  * A ready dataset, or (when the run may follow the parse) one still being parsed whose columns are known: the parse
  * writes them with its first chunk, so this waits a few seconds for them.
@@ -42,7 +33,7 @@ async function findDatasetDoc(services: Services, id: string): Promise<DatasetDo
 async function readDataset(services: Services, id: string, follow: boolean): Promise<DatasetDoc> {
   const deadline = Date.now() + COLUMNS_WAIT_MS;
   for (;;) {
-    const doc = await findDatasetDoc(services, id);
+    const doc = await getDataset(services.store, id);
     if (doc.status === 'ready') return doc;
     if (!follow || !followable(doc)) throw notReady(doc);
     if (doc.columns.length > 0) return doc;

@@ -1,10 +1,8 @@
-import { sfJson, type FlatRecord, type SalesforceSession } from '../salesforce/index.js';
+import { restQueryPages, type FlatRecord, type SalesforceSession } from '../salesforce/index.js';
 import { fieldByName, type DescribeSObjectResult } from '../mapping/index.js';
-import { kindOf, type Kind } from '../soql/index.js';
+import { inListQueries, kindOf, soqlString, type Kind } from '../soql/index.js';
 
 type Value = string | number | boolean;
-
-const soqlString = (value: Value) => `'${String(value).replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
 /** A value as a SOQL literal of the field's kind (an org refuses `Number__c IN ('1')`), or undefined when it cannot be one. */
 function literalOf(kind: Kind, value: Value): string | undefined {
@@ -16,7 +14,7 @@ function literalOf(kind: Kind, value: Value): string | undefined {
     const text = String(value).trim().toLowerCase();
     return text === 'true' || text === 'false' ? text : undefined;
   }
-  return soqlString(value);
+  return soqlString(String(value));
 }
 
 /** The key `findByField` files a record under: a value as sent and as Salesforce answers it compare equal (`'12.50'`, 12.5). */
@@ -24,47 +22,6 @@ export function matchKey(describe: DescribeSObjectResult, field: string, value: 
   const kind = kindOf(fieldByName(describe, field) ?? { name: field, type: 'string' });
   if (kind === 'number' || kind === 'boolean') return literalOf(kind, value as Value) ?? String(value);
   return String(value);
-}
-
-interface QueryResult { records: Record<string, unknown>[]; done: boolean; nextRecordsUrl?: string }
-
-/** SOQL through REST, every page. */
-export async function queryAll(session: SalesforceSession, soql: string): Promise<Record<string, unknown>[]> {
-  const records: Record<string, unknown>[] = [];
-  let page = await sfJson<QueryResult>(session, { method: 'GET', path: `/query?q=${encodeURIComponent(soql)}` });
-  records.push(...page.records);
-  while (!page.done && page.nextRecordsUrl) {
-    const next = page.nextRecordsUrl.replace(/^\/services\/data\/v[\d.]+/, '');
-    page = await sfJson<QueryResult>(session, { method: 'GET', path: next });
-    records.push(...page.records);
-  }
-  return records;
-}
-
-/**
- * The query's URL stays under this many characters of encoded SOQL: Salesforce takes URIs up to 16,384 characters,
- * and request lines this long pass any HTTP server's default header limit (Node's is 16 KB in all).
- */
-const MAX_ENCODED_SOQL = 8000;
-
-/** Cuts literals into IN lists whose encoded query stays under MAX_ENCODED_SOQL (at least one literal each). */
-function inLists(prefix: string, literals: string[]): string[][] {
-  const lists: string[][] = [];
-  const budget = MAX_ENCODED_SOQL - encodeURIComponent(prefix).length - 3;
-  let current: string[] = [];
-  let used = 0;
-  for (const literal of literals) {
-    const size = encodeURIComponent(literal).length + 3; // and its comma, %2C
-    if (current.length > 0 && used + size > budget) {
-      lists.push(current);
-      current = [];
-      used = 0;
-    }
-    current.push(literal);
-    used += size;
-  }
-  if (current.length > 0) lists.push(current);
-  return lists;
 }
 
 /**
@@ -77,10 +34,11 @@ export async function findByField(
   const found = new Map<string, Record<string, unknown>>();
   const kind = kindOf(fieldByName(describe, field) ?? { name: field, type: 'string' });
   const literals = [...new Set(values.map((v) => literalOf(kind, v)).filter((l): l is string => l !== undefined))];
-  const prefix = `SELECT ${[...new Set(['Id', field, ...extraFields])].join(', ')} FROM ${describe.name} WHERE ${field} IN (`;
-  for (const list of inLists(prefix, literals)) {
-    const rows = await queryAll(session, `${prefix}${list.join(',')})`);
-    for (const row of rows) found.set(matchKey(describe, field, row[field]), row);
+  const head = `SELECT ${[...new Set(['Id', field, ...extraFields])].join(', ')} FROM ${describe.name} WHERE ${field} IN (`;
+  for (const soql of inListQueries(head, literals)) {
+    for await (const page of restQueryPages(session, soql, false)) {
+      for (const row of page.records) found.set(matchKey(describe, field, row[field]), row);
+    }
   }
   return found;
 }

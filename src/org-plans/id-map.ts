@@ -1,7 +1,7 @@
 import { gunzipSync } from 'node:zlib';
 import { z } from 'zod';
 import type { Store } from '../store/index.js';
-import { deleteIdRange, getAttachment, idRange, isConflict, isMissing, withRetry } from '../store/index.js';
+import { deleteIdRange, getAttachment, idRange, isMissing, withRetry, writeOnConflict } from '../store/index.js';
 import { gzipFast } from '../blobs/index.js';
 import { toId18 } from '../salesforce/index.js';
 
@@ -49,7 +49,8 @@ export async function writeIdMapChunk(
   const data = await gzipFast(Buffer.from(JSON.stringify(sorted)), 64 * 1024);
   const db = store.db<IdMapChunkDoc>('migrations');
   const attachments = { [ATTACHMENT]: { content_type: 'application/gzip', data: data.toString('base64') } };
-  for (let attempt = 0; ; attempt++) {
+  // Two attempts of the same batch may write at once: the loser reads the revision again and replaces it.
+  const replacement = async (): Promise<IdMapChunkDoc> => {
     await store.client.authorize();
     let rev: string | undefined;
     try {
@@ -57,15 +58,9 @@ export async function writeIdMapChunk(
     } catch (error) {
       if (!isMissing(error)) throw error;
     }
-    try {
-      const doc = { ...fields, ...(rev ? { _rev: rev } : {}), _attachments: attachments } as IdMapChunkDoc;
-      await withRetry(() => db.insert(doc));
-      return;
-    } catch (error) {
-      // Two attempts of the same batch wrote at once: read the revision again and replace it.
-      if (!isConflict(error) || attempt >= 5) throw error;
-    }
-  }
+    return { ...fields, ...(rev ? { _rev: rev } : {}), _attachments: attachments } as IdMapChunkDoc;
+  };
+  await writeOnConflict(replacement, (doc) => db.insert(doc), 5);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { AppError } from '../errors.js';
-import { soqlString } from '../exports/index.js';
+import { soqlString } from '../soql/index.js';
 import { restQueryPages, type SalesforceSession } from '../salesforce/index.js';
 import type { IdResolver } from './remap.js';
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Store } from '../store/index.js';
-import { withRetry, writeOnConflict } from '../store/index.js';
+import { idRange, withRetry, writeOnConflict } from '../store/index.js';
 import { notFound } from '../errors.js';
 import { PlanDoc, type PlanInput } from './plan-model.js';
 
@@ -11,7 +11,6 @@ import { PlanDoc, type PlanInput } from './plan-model.js';
  */
 const db = (store: Store) => store.db<PlanDoc>('templates');
 const PREFIX = 'plan:';
-const HIGH = '\ufff0';
 const docId = (planId: string, version: number) => `${PREFIX}${planId}:${String(version).padStart(6, '0')}`;
 
 export const newPlanId = () => `plan-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
@@ -25,8 +24,9 @@ async function range(store: Store, startkey: string, endkey: string, options: { 
 
 /** A plan's newest version, or the one asked for; 404 when absent. */
 export async function getPlan(store: Store, planId: string, version?: number): Promise<PlanDoc> {
+  const versions = idRange(`${PREFIX}${planId}:`);
   const [doc] = version === undefined
-    ? await range(store, `${PREFIX}${planId}:${HIGH}`, `${PREFIX}${planId}:`, { descending: true, limit: 1 })
+    ? await range(store, versions.end, versions.start, { descending: true, limit: 1 })
     : await range(store, docId(planId, version), docId(planId, version), {});
   if (!doc) throw notFound(version === undefined ? `Plan ${planId}` : `Version ${version} of plan ${planId}`);
   return doc;
@@ -35,7 +35,8 @@ export async function getPlan(store: Store, planId: string, version?: number): P
 /** The newest version of every plan, newest plan first. */
 export async function listPlans(store: Store): Promise<PlanDoc[]> {
   const latest = new Map<string, PlanDoc>();
-  for (const doc of await range(store, PREFIX, `${PREFIX}${HIGH}`, {})) latest.set(doc.planId, doc);
+  const plans = idRange(PREFIX);
+  for (const doc of await range(store, plans.start, plans.end, {})) latest.set(doc.planId, doc);
   return [...latest.values()].sort((a, b) => (a.planId < b.planId ? 1 : -1));
 }
 

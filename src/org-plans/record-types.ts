@@ -1,4 +1,4 @@
-import { soqlString } from '../exports/index.js';
+import { soqlString } from '../soql/index.js';
 import { ROW_ISSUE_CODES, type PipelineStep } from '../frame/index.js';
 import type { Mapping } from '../mapping/index.js';
 import { restQueryPages, type SalesforceSession } from '../salesforce/index.js';

@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Store } from '../store/index.js';
-import { isMissing, withRetry, writeOnConflict } from '../store/index.js';
+import { idRange, isMissing, withRetry, writeOnConflict } from '../store/index.js';
 import { notFound } from '../errors.js';
 import { PlanRunDoc } from './run-model.js';
 
 /* Runs live in the `migrations` database beside the migrations they start: `planrun:<planId>:<runId>`. */
 const db = (store: Store) => store.db<PlanRunDoc>('migrations');
 const docId = (planId: string, runId: string) => `planrun:${planId}:${runId}`;
-const HIGH = '\ufff0';
 
 export const newRunId = () => `run-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
 
@@ -41,9 +40,8 @@ export async function updateRun(
 /** A plan's runs, newest first. */
 export async function listRuns(store: Store, planId: string): Promise<PlanRunDoc[]> {
   await store.client.authorize();
-  const query = {
-    startkey: `planrun:${planId}:${HIGH}`, endkey: `planrun:${planId}:`, descending: true, include_docs: true, limit: 100,
-  };
+  const runs = idRange(`planrun:${planId}:`);
+  const query = { startkey: runs.end, endkey: runs.start, descending: true, include_docs: true, limit: 100 };
   const page = await withRetry(() => db(store).list(query));
   return page.rows.flatMap((row) => (row.doc ? [PlanRunDoc.parse(row.doc)] : []));
 }

@@ -1,7 +1,7 @@
 import type { Services } from '../services.js';
 import type { SeenKeys } from '../frame/index.js';
 import { fieldByName, type DescribeSObjectResult } from '../mapping/index.js';
-import { toId18, type FlatRecord, type SalesforceSession } from '../salesforce/index.js';
+import { instantOf, toId18, type FlatRecord, type SalesforceSession } from '../salesforce/index.js';
 import { prepareBatch, readOutcomes, type BatchDoc, type MigrationDoc, type Preflight } from '../migrations/index.js';
 import { compareValue, type FieldShape } from './compare.js';
 import { queryRecords, type StoredRecord } from './query-org.js';
@@ -48,7 +48,7 @@ function shapesOf(describe: DescribeSObjectResult): (key: string) => FieldShape 
 
 /** Written after the batch finished, or by another user: someone else changed the record since DMS wrote it. */
 function changedSince(stored: StoredRecord, finishedAt: number, writerId: string | undefined): boolean {
-  const stamps = [stored.SystemModstamp, stored.LastModifiedDate].map((t) => Date.parse((t ?? '').replace(/([+-]\d{2})(\d{2})$/, '$1:$2')));
+  const stamps = [stored.SystemModstamp, stored.LastModifiedDate].map((t) => instantOf(t ?? ''));
   if (stamps.some((ms) => Number.isFinite(ms) && ms > finishedAt)) return true;
   return writerId !== undefined && stored.LastModifiedById !== undefined && toId18(stored.LastModifiedById) !== writerId;
 }

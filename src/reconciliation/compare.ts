@@ -1,4 +1,4 @@
-import { toId18 } from '../salesforce/index.js';
+import { instantOf, toId18 } from '../salesforce/index.js';
 
 /**
  * How a stored value relates to the value DMS sent. `normalised` names the Salesforce normalisation that explains
@@ -52,14 +52,10 @@ const number: Compare = (sent, stored, field) => {
 /** A date sent as a datetime keeps its day. */
 const date: Compare = (sent, stored) => (sent.trim().slice(0, 10) === stored ? normalised('date-form') : DIFFERS);
 
-/** Salesforce's `+0000` is ISO's `+00:00`; a datetime sent with an offset is stored in UTC. */
-const instant = (text: string): number => {
-  const t = text.trim().replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
-  return Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(t) ? `${t}T00:00:00Z` : t);
-};
+/** A datetime sent with an offset is stored in UTC. */
 const datetime: Compare = (sent, stored) => {
-  const a = instant(sent);
-  return Number.isFinite(a) && a === instant(stored) ? normalised('time-zone') : DIFFERS;
+  const a = instantOf(sent);
+  return Number.isFinite(a) && a === instantOf(stored) ? normalised('time-zone') : DIFFERS;
 };
 
 const picklist: Compare = (sent, stored) => (sent.trim().toLowerCase() === stored.toLowerCase() ? normalised('picklist-case') : DIFFERS);

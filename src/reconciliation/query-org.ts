@@ -1,6 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  createQueryJob, csvRows, deleteQueryJob, queryResultsPage, sfJson, toSalesforceError, waitForQueryJob, type SalesforceSession,
+  createQueryJob, csvRows, deleteQueryJob, queryResultsPage, sfJson, waitForQueryJob, withRetries, type SalesforceSession,
 } from '../salesforce/index.js';
 import { AppError } from '../errors.js';
 
@@ -72,14 +71,7 @@ async function rangeIsNarrow(session: SalesforceSession, object: string, range: 
 export async function queryRecords(
   session: SalesforceSession, object: string, ids: string[], fields: string[], created: boolean,
 ): Promise<Map<string, StoredRecord>> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await readRecords(session, object, ids, fields, created);
-    } catch (error) {
-      if (attempt >= BATCH_TRIES || !toSalesforceError(error).transient) throw error;
-      await sleep(1000 * attempt);
-    }
-  }
+  return withRetries(() => readRecords(session, object, ids, fields, created), { resend: 'any', tries: BATCH_TRIES });
 }
 
 async function readRecords(

@@ -4,6 +4,7 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Services } from '../services.js';
+import { sendPiece } from '../web/send-piece.js';
 import { QUEUE_NAMES } from '../queue/index.js';
 import { AUDIT_TARGETS, AuditFilter, exportAudit, listAudit, verifyAuditChain } from '../audit/index.js';
 import { Role, createUser, currentUser, destroyUserSessions, listUsers, updateUser, ROLES } from '../auth/index.js';
@@ -98,9 +99,7 @@ export function adminApiRoutes(services: Services): Router {
   router.get('/audit/export', async (_req, res) => {
     res.setHeader('content-type', 'application/x-ndjson; charset=utf-8');
     res.setHeader('content-disposition', `attachment; filename="audit-${new Date().toISOString().slice(0, 10)}.ndjson"`);
-    // A client that goes away ends the wait as a drain would; the walk stops at the next page.
-    const afterDrain = () => new Promise<void>((resolve) => res.once('drain', resolve).once('close', resolve));
-    await exportAudit(services, (line) => (res.destroyed ? Promise.reject(new Error('client went away')) : res.write(line) ? Promise.resolve() : afterDrain()));
+    await exportAudit(services, (line) => sendPiece(res, line));
     res.end();
   });
   return router;

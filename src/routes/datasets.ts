@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Services } from '../services.js';
 import { streamProgress } from '../web/sse.js';
+import { sendPiece } from '../web/send-piece.js';
 import { assertConfirmed, datasetImpact } from '../confirmations/index.js';
 import { logger } from '../logger.js';
 import {
@@ -14,23 +15,6 @@ export const Paging = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 export const DownloadQuery = z.object({ format: z.enum(DOWNLOAD_FORMATS).default('csv') });
-
-/** Writes a piece of a download; resolves once the socket drained, or rejects when the client went away. */
-function sendPiece(res: Response, bytes: string | Uint8Array): Promise<void> {
-  if (res.destroyed) return Promise.reject(new Error('the client closed the download'));
-  if (res.write(bytes)) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const done = (error?: Error) => {
-      res.off('drain', done);
-      res.off('close', closed);
-      if (error) reject(error);
-      else resolve();
-    };
-    const closed = () => done(new Error('the client closed the download'));
-    res.on('drain', done);
-    res.on('close', closed);
-  });
-}
 
 export const ListQuery = z.object({
   page: z.coerce.number().int().min(1).default(1),

@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Services } from '../services.js';
 import { sendCacheable } from '../web/response-cache.js';
+import { sendPiece } from '../web/send-piece.js';
 import { assertRole } from '../auth/index.js';
 import { connectionSummary, isProductionConnection } from '../connections/index.js';
 import { assertConfirmed, migrationImpact, type Impact } from '../confirmations/index.js';
@@ -70,8 +71,7 @@ export async function sendResults(services: Services, req: Request, res: Respons
     return;
   }
   res.setHeader('content-type', 'text/csv; charset=utf-8');
-  const write = (text: string) => (res.write(text) ? Promise.resolve() : new Promise<void>((resolve) => res.once('drain', () => resolve())));
-  await writeResultsCsv(services, id, kind, write, layout);
+  await writeResultsCsv(services, id, kind, (text) => sendPiece(res, text), layout);
   res.end();
 }
 

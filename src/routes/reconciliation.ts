@@ -1,5 +1,6 @@
 import { Router, type Response } from 'express';
 import type { Services } from '../services.js';
+import { sendPiece } from '../web/send-piece.js';
 import { notFound } from '../errors.js';
 import { getMigration } from '../migrations/index.js';
 import { findReconciliation, requestReconciliation, writeDifferencesCsv, type ReconciliationDoc } from '../reconciliation/index.js';
@@ -27,7 +28,6 @@ export function reconciliationApiRoutes(services: Services): Router {
   });
   router.get('/:id/reconciliation/differences.csv', async (req, res) => {
     const id = String(req.params.id);
-    const write = (text: string) => (res.write(text) ? Promise.resolve() : new Promise<void>((resolve) => res.once('drain', () => resolve())));
     let started = false;
     await writeDifferencesCsv(services, id, async (text) => {
       if (!started) {
@@ -35,7 +35,7 @@ export function reconciliationApiRoutes(services: Services): Router {
         res.setHeader('content-type', 'text/csv; charset=utf-8');
         res.setHeader('content-disposition', `attachment; filename="${id}-differences.csv"`);
       }
-      await write(text);
+      await sendPiece(res, text);
     });
     res.end();
   });

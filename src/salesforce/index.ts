@@ -17,4 +17,5 @@ export { readApiBudget, recordUsage, lastApiBudget, reserveOf, type ApiBudget } 
 export { SlotLimiter, ORG_SLOTS, orgSlotsKey, type Slot } from './concurrency.js';
 export { Operation, type WriteSpec, type FlatRecord, type WriteResult, type RecordError } from './write-spec.js';
 export { toId18, isValidId } from './record-id.js';
+export { instantOf } from './datetime.js';
 export { sessionFor } from './sessions.js';

@@ -1,4 +1,5 @@
 import { toId18 } from '../salesforce/record-id.js';
+import { instantOf } from '../salesforce/datetime.js';
 import type { Field } from '../mapping/index.js';
 import { ERRORS, type RecordError } from './record-error.js';
 
@@ -63,8 +64,7 @@ export function checkFieldValue(f: Field, raw: unknown): RecordError | null {
     }
     case 'datetime': {
       const t = typeof raw === 'string' ? raw.trim() : '';
-      const ms = DATETIME.test(t) && validDate(t.slice(0, 10))
-        ? Date.parse(t.length === 10 ? `${t}T00:00:00Z` : t.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')) : NaN;
+      const ms = DATETIME.test(t) && validDate(t.slice(0, 10)) ? instantOf(t) : NaN;
       return Number.isFinite(ms) ? null : ERRORS.wrongType(f.label, String(raw), f.name);
     }
     case 'time': {

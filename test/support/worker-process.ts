@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Config } from '../../src/config.js';
 
@@ -43,6 +44,23 @@ export async function startWorkerProcess(config: Config, extra: Record<string, s
     await new Promise((r) => setTimeout(r, 50));
   }
   return { child, output: () => output, exited };
+}
+
+/** kill -9, as a platform that loses a worker does: the process ends by the signal, without an exit code. */
+export async function killHard(worker: WorkerChild): Promise<void> {
+  worker.child.kill('SIGKILL');
+  assert.equal(await worker.exited, null);
+}
+
+/** Runs `work` while another worker process (`extra`: its environment) drains the queues; stops it after (SIGTERM). */
+export async function withWorkerProcess<T>(config: Config, extra: Record<string, string>, work: () => Promise<T>): Promise<T> {
+  const worker = await startWorkerProcess(config, extra);
+  try {
+    return await work();
+  } finally {
+    worker.child.kill('SIGTERM');
+    await worker.exited;
+  }
 }
 
 /** Starts `src/server.ts` (the web process, Procfile `web:`) on a free port and waits until it listens. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { JobsOptions } from 'bullmq';
+import { retried } from './options.js';
 
 /** One run of a schedule (src/schedules); its job scheduler has the schedule's id. */
 export const ScheduleRunPayload = z.object({ scheduleId: z.string().min(1).max(100) });
@@ -12,15 +13,13 @@ export const WebhookDeliverPayload = z.object({
   queuedAt: z.string(),
 });
 
-const bounded = { removeOnComplete: { age: 7 * 24 * 3600, count: 5000 }, removeOnFail: { age: 30 * 24 * 3600, count: 20000 } };
-
 export const AUTOMATION_JOBS = {
   // A run that cannot start is recorded on the schedule; only a store or Redis outage is retried.
   'schedule.run': {
-    queue: 'schedules', payload: ScheduleRunPayload, options: { ...bounded, attempts: 3, backoff: { type: 'exponential', delay: 5000 } },
+    queue: 'schedules', payload: ScheduleRunPayload, options: retried(3, 5000),
   },
   // 8 attempts from 10 s doubling: the last one about 21 minutes after the first.
   'webhook.deliver': {
-    queue: 'webhooks', payload: WebhookDeliverPayload, options: { ...bounded, attempts: 8, backoff: { type: 'exponential', delay: 10_000 } },
+    queue: 'webhooks', payload: WebhookDeliverPayload, options: retried(8, 10_000),
   },
 } as const satisfies Record<string, { queue: string; payload: z.ZodType; options: JobsOptions }>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { JobsOptions } from 'bullmq';
+import { retried } from './options.js';
 
 /** `run` is the dataset's parseRun when enqueued: a job from an older run sees it is superseded and stops. */
 export const DatasetParsePayload = z.object({
@@ -10,12 +11,7 @@ export const DatasetParsePayload = z.object({
 /** An export's run: the dataset's parseRun when enqueued (an export run again is a new job). */
 export const DatasetExportPayload = DatasetParsePayload;
 
-const datasetJobOptions: JobsOptions = {
-  attempts: 3,
-  backoff: { type: 'exponential', delay: 5000 },
-  removeOnComplete: { age: 7 * 24 * 3600, count: 5000 },
-  removeOnFail: { age: 30 * 24 * 3600, count: 20000 },
-};
+const datasetJobOptions = retried(3, 5000);
 
 export const DATASET_JOBS = {
   'dataset.parse': {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineOperations } from '../../openapi/index.js';
 import { ConnectionRequest, ConnectionSettings } from '../connections.js';
-import { IdParams } from './shapes.js';
+import { IdParams, resourceRoutes } from './shapes.js';
 
 export const ConnectionView = z.looseObject({
   id: z.string(),
@@ -14,12 +14,10 @@ export const ConnectionView = z.looseObject({
 }).meta({ id: 'Connection' });
 
 const tag = 'connections';
+const connections = resourceRoutes('/api/v1/connections', tag, ConnectionView);
+
 export const connectionOperations = defineOperations([
-  {
-    method: 'get', path: '/api/v1/connections', tag, scope: 'read',
-    summary: 'Connections (never their secrets)',
-    responses: { 200: z.object({ connections: z.array(ConnectionView) }) },
-  },
+  connections.list('Connections (never their secrets)'),
   {
     method: 'post', path: '/api/v1/connections', tag, scope: 'admin',
     summary: 'Add an org (password or JWT)',

@@ -3,7 +3,7 @@ import { ConfirmFields } from '../../confirmations/index.js';
 import { defineOperations } from '../../openapi/index.js';
 import { DatasetStatus } from '../../datasets/model.js';
 import { ListQuery, Paging } from '../datasets.js';
-import { Failure, IdParams, Urls, eventStream } from './shapes.js';
+import { Failure, IdParams, Urls, eventStream, resourceRoutes } from './shapes.js';
 
 export const DatasetView = z.looseObject({
   id: z.string(),
@@ -26,6 +26,7 @@ export const DatasetView = z.looseObject({
 
 const Cell = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 const tag = 'datasets';
+const datasets = resourceRoutes('/api/v1/datasets', tag, DatasetView);
 const upload = {
   contentType: 'multipart/form-data',
   description: 'One `file` part (any name); optional fields before it: `name`, `encoding`, `delimiter`, `sheet` ...',
@@ -45,12 +46,7 @@ export const datasetOperations = defineOperations([
     query: ListQuery,
     responses: { 200: z.looseObject({ datasets: z.array(DatasetView), page: z.number().int(), pageSize: z.number().int(), hasMore: z.boolean() }) },
   },
-  {
-    method: 'get', path: '/api/v1/datasets/{id}', tag, scope: 'read',
-    summary: 'One dataset',
-    params: IdParams,
-    responses: { 200: DatasetView },
-  },
+  datasets.one('One dataset'),
   {
     method: 'get', path: '/api/v1/datasets/{id}/rows', tag, scope: 'read',
     summary: 'A page of rows',

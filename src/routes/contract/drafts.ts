@@ -3,7 +3,7 @@ import { defineOperations } from '../../openapi/index.js';
 import { DraftChange, DraftStart } from '../../drafts/index.js';
 import { Mapping } from '../../mapping/index.js';
 import { SdlUpload } from '../drafts.js';
-import { IdParams, Urls } from './shapes.js';
+import { IdParams, Urls, resourceRoutes } from './shapes.js';
 
 /** The guided flow's state, as the step pages and the editors' autosave read and write it. */
 const DraftView = z.looseObject({
@@ -22,6 +22,7 @@ const DraftView = z.looseObject({
 
 const sdlFile = { contentType: 'text/plain', description: 'A Data Loader mapping file (.sdl)' };
 const tag = 'drafts';
+const drafts = resourceRoutes('/api/v1/drafts', tag, DraftView);
 
 export const draftOperations = defineOperations([
   {
@@ -30,10 +31,7 @@ export const draftOperations = defineOperations([
     body: DraftStart,
     responses: { 201: DraftView },
   },
-  {
-    method: 'get', path: '/api/v1/drafts/{id}', tag, scope: 'read',
-    summary: 'A draft\'s choices so far', params: IdParams, responses: { 200: DraftView },
-  },
+  drafts.one('A draft\'s choices so far'),
   {
     method: 'patch', path: '/api/v1/drafts/{id}', tag, scope: 'operate',
     summary: 'Change some of a draft\'s choices (null clears one)',

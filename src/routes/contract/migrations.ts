@@ -3,7 +3,7 @@ import { defineOperations } from '../../openapi/index.js';
 import { Approval, MigrationRequest, MigrationSearch, MigrationState, RejectRequest, Stall } from '../../migrations/index.js';
 import { RetryRequest } from '../migrations.js';
 import { ConfirmFields } from '../../confirmations/index.js';
-import { Failure, IdParams, Totals, csvFile, eventStream, xlsxFile } from './shapes.js';
+import { Failure, IdParams, Totals, csvFile, eventStream, resourceRoutes, xlsxFile } from './shapes.js';
 
 export const MigrationView = z.looseObject({
   id: z.string(),
@@ -36,12 +36,7 @@ export const MigrationStatusView = z.looseObject({
 }).meta({ id: 'MigrationStatus' });
 
 const tag = 'migrations';
-const control = (name: string, summary: string) => ({
-  method: 'post' as const, path: `/api/v1/migrations/{id}/${name}`, tag, scope: 'operate' as const, summary,
-  params: IdParams,
-  body: ConfirmFields,
-  responses: { 200: MigrationStatusView },
-});
+const migrations = resourceRoutes('/api/v1/migrations', tag, MigrationStatusView);
 
 export const migrationOperations = defineOperations([
   {
@@ -83,21 +78,20 @@ export const migrationOperations = defineOperations([
     params: IdParams,
     responses: { 200: z.object({ batches: z.array(z.looseObject({ batch: z.number().int(), state: z.string(), totals: Totals })) }) },
   },
-  control('start', 'Start a created migration'),
-  control('pause', 'Pause: running batches finish, no new ones start'),
-  control('resume', 'Resume a paused migration'),
-  control('cancel', 'Cancel: nothing more is written'),
-  control('rollback', 'Roll back: delete inserted records, restore updated fields (on a production org: awaits approval)'),
-  {
-    method: 'post', path: '/api/v1/migrations/{id}/approve', tag, scope: 'operate',
-    summary: 'Approve a run (or roll back) awaiting approval: needs the approver right, never the creator or requester (403 APPROVAL_SELF)',
-    params: IdParams, responses: { 200: MigrationStatusView },
-  },
-  {
-    method: 'post', path: '/api/v1/migrations/{id}/reject', tag, scope: 'operate',
-    summary: 'Reject a run awaiting approval, with a reason: a start ends `rejected`, a roll back leaves the run as it was',
-    params: IdParams, body: RejectRequest, responses: { 200: MigrationStatusView },
-  },
+  migrations.control('start', 'Start a created migration', ConfirmFields),
+  migrations.control('pause', 'Pause: running batches finish, no new ones start', ConfirmFields),
+  migrations.control('resume', 'Resume a paused migration', ConfirmFields),
+  migrations.control('cancel', 'Cancel: nothing more is written', ConfirmFields),
+  migrations.control(
+    'rollback', 'Roll back: delete inserted records, restore updated fields (on a production org: awaits approval)', ConfirmFields,
+  ),
+  migrations.control(
+    'approve',
+    'Approve a run (or roll back) awaiting approval: needs the approver right, never the creator or requester (403 APPROVAL_SELF)',
+  ),
+  migrations.control(
+    'reject', 'Reject a run awaiting approval, with a reason: a start ends `rejected`, a roll back leaves the run as it was', RejectRequest,
+  ),
   {
     method: 'post', path: '/api/v1/migrations/{id}/retry-failed', tag, scope: 'operate',
     summary: 'A child migration of the failed rows (optionally edited)',

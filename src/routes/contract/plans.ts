@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineOperations } from '../../openapi/index.js';
 import { PlanInput, RunRequest } from '../../org-plans/index.js';
-import { Failure, IdParams, Urls } from './shapes.js';
+import { Failure, IdParams, Urls, resourceRoutes } from './shapes.js';
 
 const tag = 'plans';
 
@@ -35,24 +35,18 @@ const RunView = z
   })
   .meta({ id: 'PlanRun' });
 
+const plans = resourceRoutes('/api/v1/plans', tag, PlanView);
 const RunParams = IdParams.extend({ runId: z.string().meta({ description: 'The run id' }) });
 
 export const planOperations = defineOperations([
-  {
-    method: 'get', path: '/api/v1/plans', tag, scope: 'read', summary: 'Org-to-org plans, the newest version of each',
-    responses: { 200: z.object({ plans: z.array(PlanView) }) },
-  },
+  plans.list('Org-to-org plans, the newest version of each'),
   {
     method: 'post', path: '/api/v1/plans', tag, scope: 'operate',
     summary: 'Save a new plan (version 1), checked against both orgs: objects, fields, WHERE filters, lookups\' order',
     body: PlanInput,
     responses: { 201: PlanView },
   },
-  {
-    method: 'get', path: '/api/v1/plans/{id}', tag, scope: 'read', summary: 'A plan\'s newest version',
-    params: IdParams,
-    responses: { 200: PlanView },
-  },
+  plans.one('A plan\'s newest version'),
   {
     method: 'put', path: '/api/v1/plans/{id}', tag, scope: 'operate',
     summary: 'Save the next version of a plan (runs keep the version they ran)',

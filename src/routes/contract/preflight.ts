@@ -3,7 +3,7 @@ import { defineOperations } from '../../openapi/index.js';
 import { Mapping } from '../../mapping/index.js';
 import { PreviewRequest, SuggestRequest, ValidationRequest, ValidationStatus } from '../../preflight/index.js';
 import { PingRequest } from '../diagnostics.js';
-import { Failure, IdParams, Urls, csvFile, eventStream } from './shapes.js';
+import { Failure, IdParams, Urls, csvFile, eventStream, resourceRoutes } from './shapes.js';
 
 const Requirement = z.looseObject({ field: z.string() });
 const ValidationView = z.looseObject({
@@ -19,6 +19,7 @@ const ValidationView = z.looseObject({
   createdAt: z.string(),
   urls: Urls,
 }).meta({ id: 'Validation' });
+const validations = resourceRoutes('/api/v1/validations', 'validations', ValidationView);
 
 export const preflightOperations = defineOperations([
   {
@@ -68,12 +69,7 @@ export const preflightOperations = defineOperations([
     body: ValidationRequest,
     responses: { 202: ValidationView.extend({ job: z.object({ name: z.string(), id: z.string() }) }) },
   },
-  {
-    method: 'get', path: '/api/v1/validations/{id}', tag: 'validations', scope: 'read',
-    summary: 'A validation and its report',
-    params: IdParams,
-    responses: { 200: ValidationView },
-  },
+  validations.one('A validation and its report'),
   {
     method: 'get', path: '/api/v1/validations/{id}/events', tag: 'validations', scope: 'read',
     summary: 'Validation progress',

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineOperations } from '../../openapi/index.js';
 import { LastRun, ScheduleRequest, ScheduledJob } from '../../schedules/index.js';
 import { WebhookEvent, WebhookRequest } from '../../webhooks/index.js';
-import { IdParams } from './shapes.js';
+import { IdParams, resourceRoutes } from './shapes.js';
 
 const ScheduleView = z.object({
   id: z.string(), name: z.string(), cron: z.string(), timezone: z.string(), job: ScheduledJob, paused: z.boolean(),
@@ -16,32 +16,19 @@ const Delivery = z.object({
   attempts: z.array(z.object({ at: z.string(), status: z.number().int().optional(), error: z.string().optional(), ms: z.number() })), createdAt: z.string(),
 });
 const tag = 'schedules';
-const toggle = (action: 'pause' | 'resume', summary: string) => ({
-  method: 'post' as const, path: `/api/v1/schedules/{id}/${action}`, tag, scope: 'operate' as const, summary,
-  params: IdParams,
-  responses: { 200: ScheduleView },
-});
+const schedules = resourceRoutes('/api/v1/schedules', tag, ScheduleView);
 
 export const scheduleOperations = defineOperations([
-  {
-    method: 'get', path: '/api/v1/schedules', tag, scope: 'read',
-    summary: 'Schedules with their next run',
-    responses: { 200: z.object({ schedules: z.array(ScheduleView) }) },
-  },
+  schedules.list('Schedules with their next run'),
   {
     method: 'post', path: '/api/v1/schedules', tag, scope: 'operate',
     summary: 'A recurring migration, export or transfer (cron in a time zone)',
     body: ScheduleRequest,
     responses: { 201: ScheduleView },
   },
-  {
-    method: 'get', path: '/api/v1/schedules/{id}', tag, scope: 'read',
-    summary: 'One schedule',
-    params: IdParams,
-    responses: { 200: ScheduleView },
-  },
-  toggle('pause', 'Pause: nothing runs until resumed'),
-  toggle('resume', 'Resume from the next cron time'),
+  schedules.one('One schedule'),
+  schedules.control('pause', 'Pause: nothing runs until resumed'),
+  schedules.control('resume', 'Resume from the next cron time'),
   {
     method: 'delete', path: '/api/v1/schedules/{id}', tag, scope: 'operate',
     summary: 'Delete a schedule',

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineOperations } from '../../openapi/index.js';
 import { DeadLetterPage, DeadLetterRetry, TransferDoc, TransferRequest } from '../../transfers/index.js';
-import { IdParams, Urls } from './shapes.js';
+import { IdParams, Urls, resourceRoutes } from './shapes.js';
 
 const TransferView = TransferDoc.omit({ _id: true, _rev: true, kind: true, endpoints: true })
   .extend({ id: z.string(), urls: Urls }).meta({ id: 'Transfer' });
@@ -10,11 +10,7 @@ const DeadLetterView = z.object({
   code: z.string(), reason: z.string(), attempts: z.number().int(), at: z.string(),
 }).meta({ id: 'DeadLetter' });
 const tag = 'transfers';
-const control = (action: 'pause' | 'resume' | 'stop', summary: string) => ({
-  method: 'post' as const, path: `/api/v1/transfers/{id}/${action}`, tag, scope: 'operate' as const, summary,
-  params: IdParams,
-  responses: { 200: TransferView },
-});
+const transfers = resourceRoutes('/api/v1/transfers', tag, TransferView);
 
 export const transferOperations = defineOperations([
   {
@@ -23,20 +19,11 @@ export const transferOperations = defineOperations([
     body: TransferRequest,
     responses: { 202: TransferView },
   },
-  {
-    method: 'get', path: '/api/v1/transfers', tag, scope: 'read',
-    summary: 'Transfers, newest first',
-    responses: { 200: z.object({ transfers: z.array(TransferView) }) },
-  },
-  {
-    method: 'get', path: '/api/v1/transfers/{id}', tag, scope: 'read',
-    summary: 'One transfer: status, counts, lag, the bound\'s state',
-    params: IdParams,
-    responses: { 200: TransferView },
-  },
-  control('pause', 'Pause after the running batch; resume goes on from there'),
-  control('resume', 'Resume a paused or failed transfer from its saved position'),
-  control('stop', 'Stop for good; what was not moved stays in the source'),
+  transfers.list('Transfers, newest first'),
+  transfers.one('One transfer: status, counts, lag, the bound\'s state'),
+  transfers.control('pause', 'Pause after the running batch; resume goes on from there'),
+  transfers.control('resume', 'Resume a paused or failed transfer from its saved position'),
+  transfers.control('stop', 'Stop for good; what was not moved stays in the source'),
   {
     method: 'get', path: '/api/v1/transfers/{id}/dead-letters', tag, scope: 'read',
     summary: 'Records the pipeline or the target refused, with why: a page of them, oldest first',

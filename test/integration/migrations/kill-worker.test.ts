@@ -1,7 +1,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHarness, makeDataset, emulatorRecords, waitForState, setFaults, type Harness } from './harness.js';
-import { startWorkerProcess } from '../../support/worker-process.js';
+import { killHard, startWorkerProcess, withWorkerProcess } from '../../support/worker-process.js';
 import { createMigration, startMigration, migrationStatus } from '../../../src/migrations/index.js';
 
 const mapping = { object: 'Account', fields: [{ column: 'ext', field: 'External_Id__c' }, { column: 'name', field: 'Name' }] };
@@ -30,10 +30,8 @@ describe('a worker killed with SIGKILL mid-run', () => {
         assert.ok(Date.now() < deadline, 'no progress before the kill');
         await new Promise((r) => setTimeout(r, 50));
       }
-      first.child.kill('SIGKILL');
-      assert.equal(await first.exited, null);
-      const second = await startWorkerProcess(h.services.config, { WORKER_LOCK_MS: '3000' });
-      try {
+      await killHard(first);
+      await withWorkerProcess(h.services.config, { WORKER_LOCK_MS: '3000' }, async () => {
         const done = await waitForState(h.services, doc._id, ['completed', 'failed'], 120_000);
         await setFaults(h.emulator, { latency: 0 });
         const mine = (await emulatorRecords(h.emulator, 'Account')).filter((r) => String(r.External_Id__c).startsWith(`${tag}-`));
@@ -43,10 +41,7 @@ describe('a worker killed with SIGKILL mid-run', () => {
         assert.equal(done.state, 'completed', JSON.stringify(done.error));
         assert.equal(done.totals.succeeded + done.totals.failed + done.totals.skipped, rows);
         assert.equal(done.totals.succeeded, rows);
-      } finally {
-        second.child.kill('SIGTERM');
-        await second.exited;
-      }
+      });
     });
   }
 });

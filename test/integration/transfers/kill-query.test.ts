@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Redis } from 'ioredis';
-import { startWorkerProcess } from '../../support/worker-process.js';
+import { killHard, startWorkerProcess, withWorkerProcess } from '../../support/worker-process.js';
 import { seed } from '../exports/support.js';
 import { writtenKeysOf } from '../../../src/transfers/targets/keyed-xadd.js';
 import { REDIS_URL, ended, newRedis, setLatency, readStream, startTransferHarness, unique, waitForTransfer, type TransferHarness } from './support.js';
@@ -41,22 +41,17 @@ describe('a query transfer whose worker is killed with SIGKILL mid-way', () => {
       const id = started.body.id as string;
       const moving = await waitForTransfer(h, id, (t) => t.counts.recordsOut > 0 || ended(t));
       assert.equal(moving.status, 'running', 'still moving when the kill comes');
-      first.child.kill('SIGKILL');
-      assert.equal(await first.exited, null);
+      await killHard(first);
       const before = await redis.xlen(stream);
       assert.ok(before > 0 && before < RECORDS, `killed mid-way (${before} of ${RECORDS} in the stream)`);
       await setLatency(h, 0);
-      const second = await startWorkerProcess(h.services.config, env);
-      try {
+      await withWorkerProcess(h.services.config, env, async () => {
         const done = await waitForTransfer(h, id, ended, 120_000);
         assert.equal(done.status, 'completed', JSON.stringify(done.error));
         const ids = (await readStream(redis, stream)).map((e) => e.External_Id__c);
         assert.equal(new Set(ids).size, RECORDS, 'no record lost');
         assert.equal(ids.length, RECORDS, 'no record doubled');
-      } finally {
-        second.child.kill('SIGTERM');
-        await second.exited;
-      }
+      });
     });
   }
 });

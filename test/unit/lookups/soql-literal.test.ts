@@ -1,6 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { lookupQueries, MAX_ENCODED_SOQL, soqlLiteral } from '../../../src/lookups/index.js';
+import { lookupQueries, soqlLiteral } from '../../../src/lookups/index.js';
+import { MAX_ENCODED_SOQL } from '../../../src/soql/index.js';
 
 describe('lookup literals and queries', () => {
   test('values are quoted by field type; a value the type cannot hold asks nothing', () => {
