@@ -18,7 +18,7 @@ function ps(): Promise<Row[]> {
   });
 }
 
-/** The queues a DMS worker process drains (its WORKER_QUEUES), to tell the Procfile's worker from its parser. */
+/** The queues a DMS worker process drains (its WORKER_QUEUES), to tell the Procfile's worker, parser and transfers apart. */
 function workerQueues(pid: number): string {
   try {
     return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').find((v) => v.startsWith('WORKER_QUEUES='))?.slice(14) ?? '';
@@ -34,7 +34,10 @@ export function processLabel(pid: number, args: string): string {
   if (/cli\/index\.js start\b/.test(args)) return 'npm start (supervisor)';
   if (/cli\/index\.js emulator\b|local-org/.test(args)) return 'Local org';
   if (/server\.js|cli\/index\.js web\b/.test(args)) return 'web';
-  if (/workers\/index\.js|cli\/index\.js worker\b/.test(args)) return workerQueues(pid) === 'datasets' ? 'parser' : 'worker';
+  if (/workers\/index\.js|cli\/index\.js worker\b/.test(args)) {
+    const queues = workerQueues(pid);
+    return queues === 'datasets' ? 'parser' : queues === 'transfers' ? 'transfers' : 'worker';
+  }
   return args.slice(0, 60);
 }
 

@@ -4,6 +4,7 @@
 // Needs Redis (REDIS_URL, default 127.0.0.1:6379) and RabbitMQ (RABBITMQ_URL, default guest@127.0.0.1:5672); starts
 // its own in-memory pouchdb-server and emulator. Writes bench/transfers/RESULTS.md.
 // Usage: node --import tsx bench/transfers/run.ts [records=20000] [runs=3]   (the issue's size: 1000000)
+// BENCH_SCENARIOS=queue-stream (or stream-org) runs one scenario only.
 import { execFile, execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
@@ -14,13 +15,18 @@ import { connect } from 'amqplib';
 import { rssMb, startCouch, startEmulatorProcess, stop } from '../migrate/processes.js';
 import { orgToken } from '../export/load-org.js';
 import { RABBIT_URL } from './hand-written.js';
+import { commandParts, procfileEntries } from '../../src/cli/procfile.js';
 
 const records = Number(process.argv[2] ?? 20_000);
 const runs = Number(process.argv[3] ?? 3);
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const SIDES = ['dms', 'baseline'] as const;
 type Side = (typeof SIDES)[number];
-interface Run { seconds: number; rssMb: number }
+const SCENARIOS = (process.env.BENCH_SCENARIOS ?? 'stream-org,queue-stream').split(',');
+interface Run { seconds: number; rssMb: number; cpuSeconds: number }
+
+/** The DMS side runs with the node flags of the Procfile's `transfers:` process (its heap cap), as deployed. */
+const TRANSFERS_NODE_FLAGS = commandParts(procfileEntries().get('transfers') ?? '').args.filter((a) => a.startsWith('--'));
 
 /**
  * Both sides run compiled, as the Procfile runs DMS (`node dist/...`), not under tsx (whose loader holds ~50 MB and
@@ -28,7 +34,8 @@ interface Run { seconds: number; rssMb: number }
  */
 const SIDE_SCRIPT = 'bench/out/transfers/bench/transfers/side.js';
 async function runSide(args: string[]): Promise<Run> {
-  const { stdout } = await promisify(execFile)(process.execPath, [SIDE_SCRIPT, ...args], { maxBuffer: 64 * 1024 * 1024 });
+  const flags = args[0] === 'dms' ? TRANSFERS_NODE_FLAGS : [];
+  const { stdout } = await promisify(execFile)(process.execPath, [...flags, SIDE_SCRIPT, ...args], { maxBuffer: 64 * 1024 * 1024 });
   const line = stdout.trim().split('\n').filter((l) => l.startsWith('{')).at(-1);
   if (!line) throw new Error(`${args.join(' ')} printed no result:\n${stdout}`);
   return JSON.parse(line) as Run;
@@ -72,34 +79,46 @@ const redis = new Redis(REDIS_URL);
 const couch = await startCouch();
 const emulator = await startEmulatorProcess();
 const results: Record<string, Record<Side, Run[]>> = { 'stream-org': { dms: [], baseline: [] }, 'queue-stream': { dms: [], baseline: [] } };
+
+async function streamToOrg(side: Side, prefix: string): Promise<Run> {
+  const stream = `bench-in-${prefix}`;
+  await fillStream(redis, stream, prefix);
+  const result = await runSide([side, 'stream-org', String(records), stream, '', REDIS_URL, couch.url, emulator.url]);
+  const inOrg = await orgCount(emulator.url, prefix);
+  if (inOrg !== records) throw new Error(`${side}: the org holds ${inOrg} of ${records} records`);
+  await redis.del(stream);
+  return result;
+}
+
+async function queueToStream(side: Side, prefix: string): Promise<Run> {
+  const queue = `bench-queue-${prefix}`;
+  const target = `bench-out-${prefix}`;
+  await fillQueue(queue);
+  const result = await runSide([side, 'queue-stream', String(records), queue, target, REDIS_URL, couch.url, emulator.url]);
+  const written = await redis.xlen(target);
+  if (written !== records) throw new Error(`${side}: the stream holds ${written} of ${records} entries`);
+  await redis.del(target);
+  const connection = await connect(RABBIT_URL);
+  await (await connection.createChannel()).deleteQueue(queue);
+  await connection.close();
+  return result;
+}
+
+const scenarioRuns: Record<string, (side: Side, prefix: string) => Promise<Run>> = { 'stream-org': streamToOrg, 'queue-stream': queueToStream };
+let serverPeaks = '';
 try {
   for (let run = 0; run < runs; run++) {
     for (const side of SIDES) {
-      const prefix = `${side}${run}${tag()}`;
-      const stream = `bench-in-${prefix}`;
-      await fillStream(redis, stream, prefix);
-      const toOrg = await runSide([side, 'stream-org', String(records), stream, '', REDIS_URL, couch.url, emulator.url]);
-      const inOrg = await orgCount(emulator.url, prefix);
-      if (inOrg !== records) throw new Error(`${side}: the org holds ${inOrg} of ${records} records`);
-      await redis.del(stream);
-      results['stream-org'][side].push(toOrg);
-
-      const queue = `bench-queue-${prefix}`;
-      const target = `bench-out-${prefix}`;
-      await fillQueue(queue);
-      const toStream = await runSide([side, 'queue-stream', String(records), queue, target, REDIS_URL, couch.url, emulator.url]);
-      const written = await redis.xlen(target);
-      if (written !== records) throw new Error(`${side}: the stream holds ${written} of ${records} entries`);
-      await redis.del(target);
-      const connection = await connect(RABBIT_URL);
-      await (await connection.createChannel()).deleteQueue(queue);
-      await connection.close();
-      results['queue-stream'][side].push(toStream);
-      console.log(`run ${run + 1} ${side}: stream -> org ${toOrg.seconds.toFixed(2)} s (${fmt(toOrg.rssMb)} MB), queue -> stream ${toStream.seconds.toFixed(2)} s (${fmt(toStream.rssMb)} MB)`);
+      for (const scenario of SCENARIOS) {
+        const result = await scenarioRuns[scenario](side, `${side}${run}${tag()}`);
+        results[scenario][side].push(result);
+        console.log(`run ${run + 1} ${side} ${scenario}: ${result.seconds.toFixed(2)} s, ${result.cpuSeconds.toFixed(1)} CPU s, ${fmt(result.rssMb)} MB (load ${loadavg()[0].toFixed(1)})`);
+      }
     }
   }
 } finally {
-  console.log(`emulator peak RSS ${fmt(rssMb(emulator.proc.pid).peak)} MB, pouchdb-server ${fmt(rssMb(couch.proc.pid).peak)} MB`);
+  serverPeaks = `Local org ${fmt(rssMb(emulator.proc.pid).peak)} MB, pouchdb-server ${fmt(rssMb(couch.proc.pid).peak)} MB`;
+  console.log(`peak RSS: ${serverPeaks}`);
   await stop(emulator);
   await stop(couch);
   redis.disconnect();
@@ -107,9 +126,16 @@ try {
 
 const row = (scenario: string, label: string, goal: number) => {
   const [d, b] = SIDES.map((side) => median(results[scenario][side].map((r) => r.seconds)));
-  const rss = Math.max(...results[scenario].dms.map((r) => r.rssMb));
+  const [dCpu, bCpu] = SIDES.map((side) => median(results[scenario][side].map((r) => r.cpuSeconds)));
+  const [rss, baselineRss] = SIDES.map((side) => Math.max(...results[scenario][side].map((r) => r.rssMb)));
   const rate = records / d;
-  return `| ${label} | **${fmt(rate)}** | ${fmt(records / b)} (${(d / b).toFixed(2)}x the time) | ${fmt(rss)} | >= ${fmt(goal)}/s: ${rate >= goal ? 'met' : '**NOT met**'}; <= 300 MB: ${rss <= 300 ? 'met' : '**NOT met**'} |`;
+  const goals = `>= ${fmt(goal)}/s: ${rate >= goal ? 'met' : '**NOT met**'}; <= 300 MB: ${rss <= 300 ? 'met' : '**NOT met**'}`;
+  return `| ${label} | **${fmt(rate)}** | ${fmt(records / b)} (${(d / b).toFixed(2)}x the time) | ${dCpu.toFixed(1)} / ${bCpu.toFixed(1)} | ${fmt(rss)} / ${fmt(baselineRss)} | ${goals} |`;
+};
+const runsOf = (scenario: string) => results[scenario].dms.map((r, i) => `${r.seconds.toFixed(2)} / ${results[scenario].baseline[i].seconds.toFixed(2)}`).join(', ');
+const labels: Record<string, [string, number]> = {
+  'stream-org': ['Redis Stream -> Local org (upsert, Bulk 2.0)', 20_000],
+  'queue-stream': ['RabbitMQ queue -> Redis Stream', 50_000],
 };
 const text = [
   '# Transfers benchmark (bench/transfers)',
@@ -123,15 +149,16 @@ const text = [
   '- stream -> org: entries with External_Id__c, Name, Phone, Industry; upsert on External_Id__c through Bulk API 2.0 into the Local org',
   '  (its own process), 25,000 records a job on both sides; XACK + XDEL after each job completed.',
   '- queue -> stream: JSON messages (3 fields) from a RabbitMQ queue into a Redis Stream, 5,000 a batch, acknowledged after the XADDs',
-  '  (DMS: prefetch two batches, the next read while one is written; hand-written: prefetch 5,000).',
+  '  (DMS: prefetch two batches, the next read while one is written; hand-written: prefetch 5,000). Both sides XADD through the same',
+  '  Lua script, a thousand records a call (`xaddAll`; until 2026-12-06 both sent one pipelined XADD per message).',
   '',
-  '| scenario | DMS records/s | hand-written records/s (DMS time ratio) | DMS peak RSS, MB | goals |',
-  '|---|---|---|---|---|',
-  row('stream-org', 'Redis Stream -> Local org (upsert, Bulk 2.0)', 20_000),
-  row('queue-stream', 'RabbitMQ queue -> Redis Stream', 50_000),
+  `DMS runs with the Procfile's \`transfers:\` node flags (\`${TRANSFERS_NODE_FLAGS.join(' ')}\`); the hand-written consumer with Node's defaults.`,
   '',
-  `Runs, s (DMS / hand-written): stream -> org ${results['stream-org'].dms.map((r, i) => `${r.seconds.toFixed(2)} / ${results['stream-org'].baseline[i].seconds.toFixed(2)}`).join(', ')};`
-  + ` queue -> stream ${results['queue-stream'].dms.map((r, i) => `${r.seconds.toFixed(2)} / ${results['queue-stream'].baseline[i].seconds.toFixed(2)}`).join(', ')}.`,
+  '| scenario | DMS records/s | hand-written records/s (DMS time ratio) | CPU s, DMS / hand-written | peak RSS MB, DMS / hand-written | goals |',
+  '|---|---|---|---|---|---|',
+  ...SCENARIOS.map((scenario) => row(scenario, ...labels[scenario])),
+  '',
+  `Runs, s (DMS / hand-written): ${SCENARIOS.map((scenario) => `${scenario} ${runsOf(scenario)}`).join('; ')}. Peak RSS of the servers: ${serverPeaks}.`,
   '',
   '## Reproduce',
   '',

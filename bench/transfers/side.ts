@@ -42,7 +42,13 @@ async function dms(): Promise<void> {
   const seconds = (performance.now() - t0) / 1000;
   await workers.close(5000);
   await services.close();
-  console.log(JSON.stringify({ seconds, rssMb: process.resourceUsage().maxRSS / 1024 }));
+  report(seconds);
+}
+
+/** The result line: wall seconds, peak RSS and CPU seconds (user + system) of this process. */
+function report(seconds: number): void {
+  const { maxRSS, userCPUTime, systemCPUTime } = process.resourceUsage();
+  console.log(JSON.stringify({ seconds, rssMb: maxRSS / 1024, cpuSeconds: (userCPUTime + systemCPUTime) / 1e6 }));
 }
 
 async function baseline(): Promise<void> {
@@ -52,7 +58,7 @@ async function baseline(): Promise<void> {
   else await handQueueToStream(redis, RABBIT_URL, source, target, records);
   const seconds = (performance.now() - t0) / 1000;
   redis.disconnect();
-  console.log(JSON.stringify({ seconds, rssMb: process.resourceUsage().maxRSS / 1024 }));
+  report(seconds);
 }
 
 await (side === 'dms' ? dms() : baseline());

@@ -6,7 +6,7 @@ import { startSupervisor } from './start.js';
 const USAGE = `Usage: dms <command>
 
 Commands:
-  start      web, worker, parser (as the Procfile) and the Local org as child processes, with embedded Redis and CouchDB when not configured
+  start      web, worker, parser, transfers (as the Procfile) and the Local org as child processes, with embedded Redis and CouchDB when not configured
   web        the web process only (needs REDIS_URL and COUCHDB_URL, or VCAP_SERVICES)
   worker     a worker process only (same settings as web)
   create-user NAME --role viewer|operator|admin [--password-stdin]   add a user (the first admin, for instance)

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { projectPath } from '../paths.js';
 
-/** `name: command` for each line of the Procfile (web, worker, parser): what Cloud Foundry and `npm start` run. */
+/** `name: command` for each line of the Procfile (web, worker, parser, transfers): what Cloud Foundry and `npm start` run. */
 export function procfileEntries(): Map<string, string> {
   const lines = readFileSync(projectPath('Procfile'), 'utf8').split('\n').filter((l) => l.trim() !== '');
   return new Map(lines.map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()]));

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { procfileProcess } from './procfile.js';
 
 /** The Procfile's process types that drain queues; they start once the web process has made the databases. */
-const WORKER_TYPES = ['worker', 'parser'] as const;
+const WORKER_TYPES = ['worker', 'parser', 'transfers'] as const;
 
 /** Ready when `url` answers 2xx (`anyAnswer`: any HTTP answer, for a server without a health route). */
 const answers = (url: string, anyAnswer = false) => () => fetch(url).then((res) => anyAnswer || res.ok, () => false);
@@ -19,9 +19,9 @@ function initialAdminFile(config: Config): string | undefined {
 }
 
 /**
- * `dms start` / `npm start`: the Procfile's processes (web, worker, parser) and the Local org, each a child process
- * of this supervisor, so both cores work and no process's heap holds another's data; an embedded redis-server and
- * CouchDB-compatible server for whatever is not configured. A child that crashes is restarted; Ctrl+C or SIGTERM
+ * `dms start` / `npm start`: the Procfile's processes (web, worker, parser, transfers) and the Local org, each a child
+ * process of this supervisor, so both cores work and no process's heap holds another's data; an embedded redis-server
+ * and CouchDB-compatible server for whatever is not configured. A child that crashes is restarted; Ctrl+C or SIGTERM
  * stops DMS's processes first (their jobs end while Redis, CouchDB and the Local org still answer), then the rest.
  * Data lives under DATA_DIR.
  */

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Room, TransferTarget, WriteOutcome } from '../ends.js';
 import type { TransferRecord } from '../model.js';
-import { keyedXadd } from './keyed-xadd.js';
+import { keyedXadd, xaddAll } from './keyed-xadd.js';
 import { keyMissing, recordKey, type RecordKeys } from './record-keys.js';
 
 /** A record as a stream entry's field list; null fields are left out (a reader sees them missing). */
@@ -36,17 +36,15 @@ export class RedisStreamTarget implements TransferTarget {
   }
 
   private async writeAll(records: TransferRecord[]): Promise<WriteOutcome[]> {
-    const pipeline = this.redis.pipeline();
-    const refused = new Set<number>();
-    records.forEach((record, i) => {
+    const lists: string[][] = [];
+    const outcomes = records.map((record): WriteOutcome => {
       const fields = entryFields(record);
-      if (fields.length === 0) refused.add(i);
-      else pipeline.xadd(this.stream, '*', ...fields);
+      if (fields.length === 0) return empty;
+      lists.push(fields);
+      return { ok: true };
     });
-    const replies = (await pipeline.exec()) ?? [];
-    const failed = replies.find(([error]) => error !== null);
-    if (failed?.[0]) throw failed[0];
-    return records.map((_, i): WriteOutcome => (refused.has(i) ? empty : { ok: true }));
+    await xaddAll(this.redis, this.stream, lists);
+    return outcomes;
   }
 
   private async writeKeyed(records: TransferRecord[], keys: RecordKeys): Promise<WriteOutcome[]> {

@@ -58,7 +58,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     const pids = await Promise.all(['redis', 'couch'].map(async (dir) => Number(await readFile(join(dms.dataDir, dir, 'server.pid'), 'utf8'))));
     assert.ok(pids.every((pid) => alive(pid)), 'the embedded Redis and CouchDB run');
     const children = processIds(dms.output());
-    assert.deepEqual([...children.keys()].sort(), ['Local org', 'parser', 'pouchdb-server', 'redis-server', 'web', 'worker'], dms.output());
+    assert.deepEqual([...children.keys()].sort(), ['Local org', 'parser', 'pouchdb-server', 'redis-server', 'transfers', 'web', 'worker'], dms.output());
     assert.ok([...children.values()].every((pid) => alive(pid) && pid !== dms.child.pid), 'each runs as a process of its own');
     await stopWithin5s(dms, signal, [...pids, ...children.values()]);
   });

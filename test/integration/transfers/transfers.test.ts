@@ -51,19 +51,21 @@ describe('transfers between stores', () => {
     assert.equal(await count(), 1200, 'a repeated batch is an upsert: nothing doubled');
   });
 
-  it('moves a RabbitMQ queue into a Redis Stream and acknowledges every message', async () => {
+  it('moves a RabbitMQ queue into a Redis Stream, in the queue\'s order, and acknowledges every message', async () => {
     const queue = unique('dms-transfer-in');
     const target = stream('from-queue');
-    const rabbit: ChannelModel = await rabbitQueueWith(queue, Array.from({ length: 500 }, (_, i) => ({ n: i, name: `m${i}` })));
+    const rabbit: ChannelModel = await rabbitQueueWith(queue, Array.from({ length: 2500 }, (_, i) => ({ n: i, name: `m${i}` })));
     try {
+      // 1,200 a batch: each batch is written in two script calls (a thousand records a call), the last in one.
       const started = await h.post('/api/v1/transfers').send({
-        source: { kind: 'rabbitmq-queue', url: RABBIT_URL, queue }, target: { kind: 'redis-stream', url: REDIS_URL, stream: target }, batchSize: 100,
+        source: { kind: 'rabbitmq-queue', url: RABBIT_URL, queue }, target: { kind: 'redis-stream', url: REDIS_URL, stream: target }, batchSize: 1200,
       }).expect(202);
       const done = await waitForTransfer(h, started.body.id, ended);
       assert.equal(done.status, 'completed', JSON.stringify(done.error));
+      assert.equal(done.counts.recordsOut, 2500);
       const written = await readStream(redis, target);
-      assert.equal(written.length, 500);
-      assert.deepEqual(new Set(written.map((r) => r.n)), new Set(Array.from({ length: 500 }, (_, i) => String(i))));
+      assert.deepEqual(written.map((r) => r.n), Array.from({ length: 2500 }, (_, i) => String(i)));
+      assert.deepEqual(written[2499], { n: '2499', name: 'm2499' });
       const channel = await rabbit.createChannel();
       assert.equal((await channel.checkQueue(queue)).messageCount, 0, 'every message acknowledged');
       await channel.deleteQueue(queue);
