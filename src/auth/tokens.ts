@@ -2,7 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { Services } from '../services.js';
 import { AppError, notFound } from '../errors.js';
-import { isMissing, withRetry } from '../store/index.js';
+import { idRange, isMissing, withRetry } from '../store/index.js';
 import { TokenScope } from './scopes.js';
 
 /** A token reads `dms_<id>_<secret>`: the id finds its document, the secret is checked against the stored hash. */
@@ -49,7 +49,8 @@ function summarize(doc: TokenDoc, lastUse: string | null | undefined): TokenSumm
 
 async function allTokens(services: Services): Promise<TokenDoc[]> {
   await services.store.client.authorize();
-  const result = await withRetry(() => db(services).list({ startkey: 'token:', endkey: 'token:\ufff0', include_docs: true, limit: 10_000 }));
+  const { start, end } = idRange('token:');
+  const result = await withRetry(() => db(services).list({ startkey: start, endkey: end, include_docs: true, limit: 10_000 }));
   return result.rows.flatMap((row) => (row.doc ? [TokenDoc.parse(row.doc)] : []));
 }
 

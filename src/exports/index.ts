@@ -2,7 +2,6 @@ export { ExportRequest, ExportCondition, CONDITION_OPERATORS } from './model.js'
 export { checkQuery, type CheckedQuery } from './check-query.js';
 export { buildSoql } from './build-soql.js';
 // src/transfers imports it from here: it is SOQL's own (src/soql).
-export { soqlString } from '../soql/index.js';
 export { createExport, checkExport, describeLoader } from './create-export.js';
 export { runExport, type ExportOutcome } from './run-export.js';
 export { exportFieldChoices, type FieldChoice } from './field-choices.js';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Services } from '../services.js';
 import { notFound } from '../errors.js';
 import { checkExport } from '../exports/index.js';
-import { isMissing, withRetry } from '../store/index.js';
+import { idRange, isMissing, withRetry } from '../store/index.js';
 import { getTransfer } from '../transfers/index.js';
 import { ScheduleDoc, ScheduleRequest, scheduleIdOf } from './model.js';
 import { activate, deactivate, nextRunAt } from './scheduler.js';
@@ -18,7 +18,8 @@ export async function presentSchedule(services: Services, doc: ScheduleDoc): Pro
 
 export async function listScheduleDocs(services: Services): Promise<ScheduleDoc[]> {
   await services.store.client.authorize();
-  const result = await withRetry(() => db(services).list({ startkey: 'schedule:', endkey: 'schedule:\ufff0', include_docs: true, limit: 10_000 }));
+  const { start, end } = idRange('schedule:');
+  const result = await withRetry(() => db(services).list({ startkey: start, endkey: end, include_docs: true, limit: 10_000 }));
   return result.rows.flatMap((row) => (row.doc ? [ScheduleDoc.parse(row.doc)] : []));
 }
 

@@ -1,5 +1,5 @@
 import type { Store } from '../store/index.js';
-import { documentSize, isMissing, withRetry, writeOnConflict } from '../store/index.js';
+import { documentSize, idRange, isMissing, withRetry, writeOnConflict } from '../store/index.js';
 import { AppError, notFound } from '../errors.js';
 import { TemplateDoc, TemplateInput, templateDocId } from './model.js';
 
@@ -10,7 +10,6 @@ import { TemplateDoc, TemplateInput, templateDocId } from './model.js';
  */
 const db = (store: Store) => store.db<TemplateDoc>('templates');
 const PREFIX = 'template:';
-const HIGH = '\ufff0';
 
 export interface TemplateSummary {
   name: string;
@@ -21,7 +20,10 @@ export interface TemplateSummary {
   createdBy: string;
 }
 
-async function range(store: Store, startkey: string, endkey: string, options: { descending?: boolean; limit?: number; docs?: boolean }) {
+/** The documents whose ids start with `prefix`, in id order (or the reverse). */
+async function range(store: Store, prefix: string, options: { descending?: boolean; limit?: number; docs?: boolean }) {
+  const { start, end } = idRange(prefix);
+  const [startkey, endkey] = options.descending ? [end, start] : [start, end];
   await store.client.authorize();
   return withRetry(() => db(store).list({
     startkey, endkey, descending: options.descending ?? false, limit: options.limit ?? 10_000, include_docs: options.docs ?? true,
@@ -30,7 +32,7 @@ async function range(store: Store, startkey: string, endkey: string, options: { 
 
 /** The newest version of `name`, or undefined when no version was ever saved. */
 export async function findLatest(store: Store, name: string): Promise<TemplateDoc | undefined> {
-  const result = await range(store, `${PREFIX}${name}:${HIGH}`, `${PREFIX}${name}:`, { descending: true, limit: 1 });
+  const result = await range(store, `${PREFIX}${name}:`, { descending: true, limit: 1 });
   const doc = result.rows[0]?.doc;
   return doc ? TemplateDoc.parse(doc) : undefined;
 }
@@ -53,7 +55,7 @@ export async function getTemplate(store: Store, name: string, version?: number):
 
 /** Every version of `name`, oldest first. */
 export async function listVersions(store: Store, name: string): Promise<TemplateDoc[]> {
-  const result = await range(store, `${PREFIX}${name}:`, `${PREFIX}${name}:${HIGH}`, {});
+  const result = await range(store, `${PREFIX}${name}:`, {});
   const docs = result.rows.flatMap((row) => (row.doc ? [TemplateDoc.parse(row.doc)] : []));
   if (docs.length === 0) throw notFound(`Template '${name}'`);
   return docs;
@@ -61,7 +63,7 @@ export async function listVersions(store: Store, name: string): Promise<Template
 
 /** The newest version of every template, by name. */
 export async function listTemplates(store: Store): Promise<TemplateSummary[]> {
-  const ids = await range(store, PREFIX, `${PREFIX}${HIGH}`, { docs: false });
+  const ids = await range(store, PREFIX, { docs: false });
   const latestIds = new Map<string, string>();
   for (const row of ids.rows) latestIds.set(row.id.slice(PREFIX.length, row.id.lastIndexOf(':')), row.id);
   if (latestIds.size === 0) return [];

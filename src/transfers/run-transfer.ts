@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Services } from '../services.js';
 import { isAppError } from '../errors.js';
+import { backoffMs } from '../salesforce/index.js';
 import { logger } from '../logger.js';
 import { RedisSeenKeys } from '../frame/index.js';
 import type { SourceBatch, TransferSource, TransferTarget } from './ends.js';
@@ -161,7 +162,7 @@ async function drain(
         // A pipeline that does not fit the records, or a refusal of the whole call, does not change by trying again.
         if (attempt >= WRITE_ATTEMPTS || (isAppError(error) && error.status < 500)) throw error;
         log.warn({ err: error, attempt }, 'batch failed as a whole; writing it again');
-        await sleep(Math.min(200 * 2 ** attempt, 10_000));
+        await sleep(backoffMs(attempt - 1));
       }
     }
   }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Services } from '../services.js';
 import { notFound } from '../errors.js';
-import { isMissing, withRetry } from '../store/index.js';
+import { idRange, isMissing, withRetry } from '../store/index.js';
 import { seal, open } from '../connections/secret-box.js';
 import { secretKey } from '../connections/secret-key.js';
 import { DeliveryDoc, WebhookDoc, WebhookRequest, webhookIdOf } from './model.js';
@@ -19,7 +19,8 @@ interface RangeOptions { descending?: boolean; limit?: number }
 
 async function range<T>(services: Services, prefix: string, parse: (doc: unknown) => T, options: RangeOptions = {}): Promise<T[]> {
   await services.store.client.authorize();
-  const [startkey, endkey] = options.descending ? [`${prefix}\ufff0`, prefix] : [prefix, `${prefix}\ufff0`];
+  const { start, end } = idRange(prefix);
+  const [startkey, endkey] = options.descending ? [end, start] : [start, end];
   const order = options.descending ? { descending: true } : {};
   const result = await withRetry(() => db(services).list({ startkey, endkey, include_docs: true, ...order, limit: options.limit ?? 10_000 }));
   return result.rows.flatMap((row) => (row.doc ? [parse(row.doc)] : []));

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { AppError } from '../../errors.js';
-import { SoqlSource, parseSoql } from '../../soql/index.js';
-import { soqlString, type CheckedQuery } from '../../exports/index.js';
+import { SoqlSource, parseSoql, soqlString } from '../../soql/index.js';
+import type { CheckedQuery } from '../../exports/index.js';
+import { instantOf } from '../../salesforce/index.js';
 
 /**
  * Where a query source got to: the last record moved, by Id (one-shot, ORDER BY Id) or by SystemModstamp then Id
@@ -58,7 +59,7 @@ export function keysetQuery(checked: CheckedQuery, continuous: boolean): KeysetQ
 }
 
 /** A REST datetime (`2026-12-06T14:00:00.123+0000`) as a SOQL datetime literal. */
-const datetime = (stamp: string): string => new Date(stamp).toISOString();
+const datetime = (stamp: string): string => new Date(instantOf(stamp)).toISOString();
 
 /**
  * The query's own condition and, after a position, the records past it in the order the query is read; continuous,
