@@ -105,9 +105,11 @@ export interface DmsStartOptions {
   builtDir?: string;
   /** Node flags for `dms start` and its children (`--cpu-prof`). */
   nodeArgs?: string[];
+  /** The run's options (MigrationOptions), e.g. `reconcile: false` so that the processes stop at once after it. */
+  runOptions?: Record<string, unknown>;
 }
 
-export async function dmsStartRun(file: string, rows: number, { follow = true, builtDir, nodeArgs = [] }: DmsStartOptions = {}): Promise<DmsStartRun> {
+export async function dmsStartRun(file: string, rows: number, { follow = true, builtDir, nodeArgs = [], runOptions }: DmsStartOptions = {}): Promise<DmsStartRun> {
   const dataDir = await mkdtemp(join(tmpdir(), 'dms-e2e-'));
   const admin = { user: 'bench', password: randomBytes(12).toString('hex') };
   const t0 = performance.now();
@@ -127,7 +129,7 @@ export async function dmsStartRun(file: string, rows: number, { follow = true, b
     // Upload and run: the migration is created as soon as the upload is answered and follows the parse (pipelining,
     // on by default); creating waits a few seconds for the columns, and says DATASET_COLUMNS_PENDING past that.
     const mapping = { object: 'Account', fields: COLUMNS.map((c) => ({ column: c, field: c })) };
-    const request = { connectionId: 'local', datasetId: dataset.id, object: 'Account', operation: 'insert', template: { mapping } };
+    const request = { connectionId: 'local', datasetId: dataset.id, object: 'Account', operation: 'insert', template: { mapping }, options: runOptions };
     let uploadToReady = 0;
     let atReady: TreeMemory[] = [];
     const readyWatch = (async () => {

@@ -49,7 +49,8 @@ async function uploadOnly(): Promise<{ seconds: number; pids: Map<string, string
 }
 
 async function wholeUploadAndRun(): Promise<{ seconds: number; pids: Map<string, string> }> {
-  const run = await dmsStartRun(file, rows, { nodeArgs: profiling });
+  // No reconciliation after it: the worker stops at once and writes its profile.
+  const run = await dmsStartRun(file, rows, { nodeArgs: profiling, runOptions: { reconcile: false } });
   for (const line of run.phases.lines()) console.log(`  ${line}`);
   return { seconds: run.seconds, pids: new Map(run.processes.map((p) => [String(p.pid), p.label])) };
 }
