@@ -7,7 +7,7 @@ export interface RunView {
   batches: BatchView[];
 }
 
-const PHASES = {
+export const PHASES = {
   uploaded: 'upload answered',
   created: 'run created (columns known)',
   firstPlanned: 'first batch planned',

@@ -10,7 +10,8 @@ import { loadavg } from 'node:os';
 import { SfCli } from '../../test/integration/sf-cli/sf-cli.js';
 import { defaultPath, generate } from '../migrate/generate.js';
 import { BUILT_DIR, dmsStartRun, type DmsStartRun } from './dms-start.js';
-import { peakByLabel } from './process-tree.js';
+import { PHASES, type Phase } from './phases.js';
+import { cpuByLabel, peakByLabel } from './process-tree.js';
 import { sfImportRun, type SfImportRun } from './sf-import.js';
 
 const args = process.argv.slice(2).filter((a) => a !== '--full');
@@ -64,6 +65,7 @@ try {
     const sfRun = await sfImportRun(sf, file, rows, `e2e${i}`);
     baseline.push(sfRun);
     const peaks = [...peakByLabel(run.processes)].map(([label, mb]) => `${label} ${Math.round(mb)}`).join(', ');
+    for (const line of run.phases.lines()) console.log(`  ${line}`);
     console.log(`run ${i + 1}: DMS ${run.seconds.toFixed(2)} s (upload to ready ${run.uploadToReady.toFixed(2)} s; peak RSS MB ${peaks}); `
       + `sf ${sfRun.seconds.toFixed(2)} s (Local org ${Math.round(Math.max(...sfRun.processes.map((p) => p.peakMb)))} MB); load ${load()}`);
   }
@@ -79,6 +81,18 @@ const peakRows = labels.map((label) => {
   return `| ${label} | ${fmt(median(peaks))} | ${fmt(Math.max(...peaks))} |`;
 });
 const highest = Math.max(...dms.flatMap((r) => r.processes.map((p) => p.peakMb)));
+const cpuRows = labels.map((label) => {
+  const seconds = (r: DmsStartRun, of: DmsStartRun['processes']) => cpuByLabel(of).get(label) ?? 0;
+  const toReady = median(dms.map((r) => seconds(r, r.atReady)));
+  const all = median(dms.map((r) => seconds(r, r.processes)));
+  return `| ${label} | ${fmt(toReady, 1)} | ${fmt(all - toReady, 1)} | ${fmt(all, 1)} |`;
+});
+const totalCpu = (r: DmsStartRun) => [...cpuByLabel(r.processes).values()].reduce((a, b) => a + b, 0);
+const sfCpu = (r: SfImportRun) => r.processes.reduce((sum, p) => sum + p.cpuSeconds, 0);
+const phaseRows = (Object.keys(PHASES) as Phase[]).flatMap((phase) => {
+  const seen = dms.map((r) => r.phases.at[phase]).filter((t): t is number => t !== undefined);
+  return seen.length === 0 ? [] : [`| ${PHASES[phase]} | ${fmt(median(seen), 1)} | ${dms.map((r) => r.phases.at[phase]?.toFixed(1) ?? '-').join(' / ')} |`];
+});
 const text = [
   '# End to end as users run it (bench/e2e)',
   '',
@@ -101,6 +115,21 @@ const text = [
   `| of which upload to dataset ready, s | ${fmt(median(dms.map((r) => r.uploadToReady)), 2)} (${fmt(sizeMb / median(dms.map((r) => r.uploadToReady)), 1)} MB/s) | |`,
   `| \`sf data import bulk --wait 30\`, s | ${fmt(s, 2)} | 1.00x |`,
   `| \`npm start\` until its banner (not timed above), s | ${fmt(median(dms.map((r) => r.startSeconds)), 2)} | |`,
+  '',
+  'Where the time goes: when each phase was first seen, seconds from the first byte of the upload (the run\'s status',
+  'JSON polled every 100 ms):',
+  '',
+  '| phase | median, s | runs, s |',
+  '|---|---|---|',
+  ...phaseRows,
+  '',
+  'CPU seconds per process (from `/proc/<pid>/stat`, banner to dataset ready, ready to completed; medians of runs):',
+  '',
+  '| process | to ready | ready to completed | whole run |',
+  '|---|---|---|---|',
+  ...cpuRows,
+  `| all of DMS (median of run totals) | | | ${fmt(median(dms.map(totalCpu)), 1)} |`,
+  `| sf baseline: Local org + sf CLI (median) | | | ${fmt(median(baseline.map(sfCpu)), 1)} + ${fmt(median(baseline.map((r) => r.cliCpuSeconds)), 1)} |`,
   '',
   'Peak RSS per process of the `npm start` tree during a DMS run (MB, sampled every 250 ms):',
   '',
