@@ -21,7 +21,12 @@ const runs = Number(args[1] ?? 3);
 /** What the figures do not say by themselves: the same bench before this run's code, and the load it saw. */
 const NOTES = `
 Notes (2026-12-06, 17:14-18:50 UTC; issue 18's e2efast work):
-- FINAL_RUN_NOTE
+- This table (18:10-18:42 UTC, load average 12-35; this helper's own test runs ran beside rounds 2 and 3): median
+  DMS 173.9 s against sf 198.5 s = 0.88x, **but the pairs say 0.33x, 1.11x and 2.01x** (DMS 173.9 / 219.6 / 122.9 s,
+  sf 531.1 / 198.5 / 61.3 s): the sf import's time swings 9x with the Local org (one job of 1,000,000 records, which
+  the org writes into a 532 MB Account.jsonl; not CPU-bound), DMS's 1.8x with the load. Read it as not shown: in CPU,
+  DMS used 90.7 CPU-s (median) against sf's 26.2 (Local org 19.7 + CLI 6.5), so on a machine without an idle core it
+  takes about 3x as long whenever the Local org takes the CLI's one big job at CPU speed (the third pair).
 - Where the time goes (bench/e2e/timeline.ts: the phases above, CPU seconds per process from /proc; the code before
   this work, 89e626a, single runs at load 8-35): upload to completed 199.2 / 149.0 / 196.4 s. In the 149.0 s run (load
   21-24): upload answered 14.9 s, run created 17.5, first batch planned 20.5, first Bulk job open 34.5, dataset ready
