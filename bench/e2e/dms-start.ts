@@ -11,11 +11,14 @@ import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { COLUMNS } from '../migrate/generate.js';
 import { postDataset } from '../support/upload.js';
+import { PhaseClock, type RunView } from './phases.js';
 import { sampleTree, type TreeMemory } from './process-tree.js';
 
 /** The project built as `npm run build` does, into a folder of the bench's own (dist/ stays free for development). */
 export const BUILT_DIR = 'bench/out/e2e-dist';
 export const BUILT_CLI = `${BUILT_DIR}/src/cli/index.js`;
+/** The CLI of a build in `dir` (an A/B run compares two builds). */
+const builtCli = (dir: string) => `${dir}/src/cli/index.js`;
 
 export interface DmsStartRun {
   /** First byte of the upload to the migration `completed`. */
@@ -26,18 +29,24 @@ export interface DmsStartRun {
   startSeconds: number;
   succeeded: number;
   processes: TreeMemory[];
+  /** When each phase was first seen (seconds from the first byte of the upload). */
+  phases: PhaseClock;
+  /** The processes' figures when the dataset was ready (CPU seconds up to then). */
+  atReady: TreeMemory[];
 }
 
 interface Started { url: string; stop(): Promise<void>; pid: number; output(): string }
 
 /** The built `dms start`, as `npm start` runs it after its build, in a process group of its own (a terminal's). */
-export async function npmStart(dataDir: string, admin: { user: string; password: string }, nodeArgs: string[] = []): Promise<Started> {
+export async function npmStart(
+  dataDir: string, admin: { user: string; password: string }, nodeArgs: string[] = [], builtDir = BUILT_DIR,
+): Promise<Started> {
   // No NODE_ENV: `npm start` as a user runs it (development; its HTTP Basic lets the bench make an API token).
   const env = {
     PATH: process.env.PATH ?? '', HOME: dataDir, DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn',
     DMS_ADMIN_USER: admin.user, DMS_ADMIN_PASSWORD: admin.password,
   };
-  const child = spawn(process.execPath, [...nodeArgs, BUILT_CLI, 'start'], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, builtCli(builtDir), 'start'], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const take = (d: Buffer) => { output = (output + d.toString()).slice(-50_000); };
   child.stdout.on('data', take);
@@ -75,7 +84,10 @@ export async function api<T>(base: string, auth: string, method: string, path: s
   return JSON.parse(text) as T;
 }
 
-interface MigrationView { migration: { id: string; state: string; error?: unknown }; totals: { rows: number; succeeded: number; failed: number } }
+interface MigrationView extends RunView {
+  migration: RunView['migration'] & { id: string; error?: unknown };
+  totals: { rows: number; succeeded: number; failed: number };
+}
 
 /** Rows of the migration's success results CSV (after the timer: every row's result must be stored). */
 async function resultLines(base: string, auth: string, id: string): Promise<number> {
@@ -86,12 +98,22 @@ async function resultLines(base: string, auth: string, id: string): Promise<numb
   return newlines - 1;
 }
 
-/** `follow` false: the run is created once the dataset is ready (as before pipelining), for a same-hour comparison. */
-export async function dmsStartRun(file: string, rows: number, follow = true): Promise<DmsStartRun> {
+export interface DmsStartOptions {
+  /** false: the run is created once the dataset is ready (as before pipelining), for a same-hour comparison. */
+  follow?: boolean;
+  /** The build to start (default BUILT_DIR). */
+  builtDir?: string;
+  /** Node flags for `dms start` and its children (`--cpu-prof`). */
+  nodeArgs?: string[];
+  /** The run's options (MigrationOptions), e.g. `reconcile: false` so that the processes stop at once after it. */
+  runOptions?: Record<string, unknown>;
+}
+
+export async function dmsStartRun(file: string, rows: number, { follow = true, builtDir, nodeArgs = [], runOptions }: DmsStartOptions = {}): Promise<DmsStartRun> {
   const dataDir = await mkdtemp(join(tmpdir(), 'dms-e2e-'));
   const admin = { user: 'bench', password: randomBytes(12).toString('hex') };
   const t0 = performance.now();
-  const dms = await npmStart(dataDir, admin);
+  const dms = await npmStart(dataDir, admin, nodeArgs, builtDir);
   const startSeconds = (performance.now() - t0) / 1000;
   const memory = sampleTree(dms.pid);
   try {
@@ -101,12 +123,15 @@ export async function dmsStartRun(file: string, rows: number, follow = true): Pr
     const auth = `Bearer ${token}`;
     const port = Number(new URL(dms.url).port);
     const started = performance.now();
+    const phases = new PhaseClock(started);
     const dataset = JSON.parse(await postDataset(port, auth, file, `e2e${randomBytes(6).toString('hex')}`)) as { id: string };
+    phases.mark('uploaded');
     // Upload and run: the migration is created as soon as the upload is answered and follows the parse (pipelining,
     // on by default); creating waits a few seconds for the columns, and says DATASET_COLUMNS_PENDING past that.
     const mapping = { object: 'Account', fields: COLUMNS.map((c) => ({ column: c, field: c })) };
-    const request = { connectionId: 'local', datasetId: dataset.id, object: 'Account', operation: 'insert', template: { mapping } };
+    const request = { connectionId: 'local', datasetId: dataset.id, object: 'Account', operation: 'insert', template: { mapping }, options: runOptions };
     let uploadToReady = 0;
+    let atReady: TreeMemory[] = [];
     const readyWatch = (async () => {
       let status: string;
       while ((status = (await api<{ status: string }>(dms.url, auth, 'GET', `/api/v1/datasets/${dataset.id}`)).status) !== 'ready') {
@@ -114,6 +139,8 @@ export async function dmsStartRun(file: string, rows: number, follow = true): Pr
         await sleep(100);
       }
       uploadToReady = (performance.now() - started) / 1000;
+      phases.mark('ready');
+      atReady = memory.now();
     })();
     if (!follow) await readyWatch;
     let created: MigrationView | undefined;
@@ -123,12 +150,15 @@ export async function dmsStartRun(file: string, rows: number, follow = true): Pr
         return undefined;
       });
     }
+    phases.mark('created');
     const id = created.migration.id;
     await api(dms.url, auth, 'POST', `/api/v1/migrations/${id}/start`, {});
     let view: MigrationView;
     while (!['completed', 'failed', 'cancelled'].includes((view = await api<MigrationView>(dms.url, auth, 'GET', `/api/v1/migrations/${id}`)).migration.state)) {
+      phases.see(view);
       await sleep(100);
     }
+    phases.mark('completed');
     await readyWatch;
     const seconds = (performance.now() - started) / 1000;
     if (view.migration.state !== 'completed' || view.totals.succeeded !== rows) {
@@ -137,7 +167,7 @@ export async function dmsStartRun(file: string, rows: number, follow = true): Pr
     const processes = await memory.stop();
     const results = await resultLines(dms.url, auth, id);
     if (results !== rows) throw new Error(`the success results hold ${results} rows, not ${rows}`);
-    return { seconds, uploadToReady, startSeconds, succeeded: view.totals.succeeded, processes };
+    return { seconds, uploadToReady, startSeconds, succeeded: view.totals.succeeded, processes, phases, atReady };
   } finally {
     await memory.stop();
     await dms.stop();

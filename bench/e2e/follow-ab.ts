@@ -10,7 +10,7 @@ const pairs = Number(process.argv[3] ?? 2);
 const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
 for (let i = 0; i < pairs; i++) {
   for (const follow of [true, false]) {
-    const run = await dmsStartRun(defaultPath(rows), rows, follow);
+    const run = await dmsStartRun(defaultPath(rows), rows, { follow });
     console.log(`pipelining ${follow ? 'on ' : 'off'}: upload to completed ${run.seconds.toFixed(2)} s, to ready ${run.uploadToReady.toFixed(2)} s; load ${load()}`);
   }
 }

@@ -41,12 +41,30 @@ export function processLabel(pid: number, args: string): string {
   return args.slice(0, 60);
 }
 
-export interface TreeMemory { label: string; pid: number; peakMb: number }
+/**
+ * `cpuSeconds`: CPU time used between the first and the last sample (the start-up of a process that ran before
+ * sampling began is not in it; one started later counts from its start; the last ~250 ms of one that exits are lost).
+ */
+export interface TreeMemory { label: string; pid: number; peakMb: number; cpuSeconds: number }
 
-/** Samples until stop(); then answers the peak RSS seen for each process (by pid, labelled). */
-export function sampleTree(rootPid: number, intervalMs = 250): { stop(): Promise<TreeMemory[]> } {
+/** CPU time (user + system) a process has used so far; its last sample stands once it is gone. */
+function cpuSecondsOf(pid: number): number | undefined {
+  try {
+    // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th (clock ticks of 10 ms).
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Samples until stop(); then answers the peak RSS and the CPU seconds seen for each process (by pid, labelled). */
+export function sampleTree(rootPid: number, intervalMs = 250): { stop(): Promise<TreeMemory[]>; now(): TreeMemory[] } {
   const peaks = new Map<number, TreeMemory>();
+  /** CPU seconds at a process's first sample. */
+  const cpuAtStart = new Map<number, number>();
   let running = true;
+  let rounds = 0;
   const sample = async () => {
     const rows = await ps();
     const children = new Map<number, Row[]>();
@@ -54,10 +72,17 @@ export function sampleTree(rootPid: number, intervalMs = 250): { stop(): Promise
     const tree = new Set<Row>(rows.filter((r) => r.pid === rootPid || r.pgid === rootPid));
     for (const row of tree) for (const child of children.get(row.pid) ?? []) tree.add(child);
     for (const row of tree) {
-      const seen = peaks.get(row.pid) ?? { label: processLabel(row.pid, row.args), pid: row.pid, peakMb: 0 };
+      const seen = peaks.get(row.pid) ?? { label: processLabel(row.pid, row.args), pid: row.pid, peakMb: 0, cpuSeconds: 0 };
       seen.peakMb = Math.max(seen.peakMb, row.rssKb / 1024);
+      const cpu = cpuSecondsOf(row.pid);
+      if (cpu !== undefined) {
+        // A process started after the first sample counts from its start.
+        if (!cpuAtStart.has(row.pid)) cpuAtStart.set(row.pid, rounds === 0 ? cpu : 0);
+        seen.cpuSeconds = cpu - (cpuAtStart.get(row.pid) ?? cpu);
+      }
       peaks.set(row.pid, seen);
     }
+    rounds++;
   };
   const loop = (async () => {
     while (running) {
@@ -67,12 +92,21 @@ export function sampleTree(rootPid: number, intervalMs = 250): { stop(): Promise
     }
   })();
   return {
+    /** The figures of the last sample (at most intervalMs old). */
+    now: () => [...peaks.values()].map((p) => ({ ...p })),
     async stop() {
       running = false;
       await loop;
       return [...peaks.values()];
     },
   };
+}
+
+/** CPU seconds per label, summed over the processes of that label. */
+export function cpuByLabel(processes: TreeMemory[]): Map<string, number> {
+  const byLabel = new Map<string, number>();
+  for (const p of processes) byLabel.set(p.label, (byLabel.get(p.label) ?? 0) + p.cpuSeconds);
+  return byLabel;
 }
 
 /** The highest peak per label (a restarted or second process of the same kind counts under its label). */

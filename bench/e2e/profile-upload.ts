@@ -1,7 +1,8 @@
 // Where the CPU goes from upload to ready as `npm start` runs it (issue 18): the built `dms start` under
 // `node --cpu-prof` (its children inherit the flag: web, worker, parser, Local org), one CSV POSTed through the API,
 // stopped with Ctrl+C once the dataset is ready; then each process's profile summed by function and by package.
-// Usage: node --import tsx bench/e2e/profile-upload.ts [rows=1000000]   (build first: bench/e2e/run.ts builds)
+// `--run`: the whole upload-and-run of bench/e2e/run.ts instead (upload to `completed`, a migration following the parse).
+// Usage: node --import tsx bench/e2e/profile-upload.ts [rows=1000000] [--run]   (build first: bench/e2e/run.ts builds)
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -10,35 +11,51 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { defaultPath, generate } from '../migrate/generate.js';
 import { postDataset } from '../support/upload.js';
-import { api, npmStart } from './dms-start.js';
+import { api, dmsStartRun, npmStart } from './dms-start.js';
 
 interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }
 interface Profile { nodes: Node[]; startTime: number; endTime: number; samples: number[]; timeDeltas: number[] }
 
-const rows = Number(process.argv[2] ?? 1_000_000);
+const wholeRun = process.argv.includes('--run');
+const rows = Number(process.argv.slice(2).find((a) => a !== '--run') ?? 1_000_000);
 const file = defaultPath(rows);
 if (!existsSync(file)) await generate(rows, file);
 const dir = resolve('bench/out/e2e-profiles');
 rmSync(dir, { recursive: true, force: true });
 mkdirSync(dir, { recursive: true });
 
-const dataDir = await mkdtemp(join(tmpdir(), 'dms-prof-'));
-const admin = { user: 'bench', password: randomBytes(12).toString('hex') };
-const dms = await npmStart(dataDir, admin, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
-const pids = new Map([...dms.output().matchAll(/(web|worker|parser|Local org|redis-server|CouchDB[^ ]*) (\d+)/g)].map((m) => [m[2], m[1]]));
-let seconds = 0;
-try {
-  const basic = `Basic ${Buffer.from(`${admin.user}:${admin.password}`).toString('base64')}`;
-  const { token } = await api<{ token: string }>(dms.url, basic, 'POST', '/api/v1/tokens', { name: 'bench', scope: 'operate' });
-  const auth = `Bearer ${token}`;
-  const started = performance.now();
-  const dataset = JSON.parse(await postDataset(Number(new URL(dms.url).port), auth, file, `p${randomBytes(6).toString('hex')}`)) as { id: string };
-  while ((await api<{ status: string }>(dms.url, auth, 'GET', `/api/v1/datasets/${dataset.id}`)).status !== 'ready') await sleep(100);
-  seconds = (performance.now() - started) / 1000;
-} finally {
-  await dms.stop();
-  await rm(dataDir, { recursive: true, force: true });
+const profiling = ['--cpu-prof', `--cpu-prof-dir=${dir}`];
+
+/** Upload to ready, no run: seconds, and the processes' names by pid. */
+async function uploadOnly(): Promise<{ seconds: number; pids: Map<string, string> }> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'dms-prof-'));
+  const admin = { user: 'bench', password: randomBytes(12).toString('hex') };
+  const dms = await npmStart(dataDir, admin, profiling);
+  const pids = new Map([...dms.output().matchAll(/(web|worker|parser|Local org|redis-server|CouchDB[^ ]*) (\d+)/g)].map((m) => [m[2], m[1]]));
+  let seconds = 0;
+  try {
+    const basic = `Basic ${Buffer.from(`${admin.user}:${admin.password}`).toString('base64')}`;
+    const { token } = await api<{ token: string }>(dms.url, basic, 'POST', '/api/v1/tokens', { name: 'bench', scope: 'operate' });
+    const auth = `Bearer ${token}`;
+    const started = performance.now();
+    const dataset = JSON.parse(await postDataset(Number(new URL(dms.url).port), auth, file, `p${randomBytes(6).toString('hex')}`)) as { id: string };
+    while ((await api<{ status: string }>(dms.url, auth, 'GET', `/api/v1/datasets/${dataset.id}`)).status !== 'ready') await sleep(100);
+    seconds = (performance.now() - started) / 1000;
+  } finally {
+    await dms.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+  return { seconds, pids };
 }
+
+async function wholeUploadAndRun(): Promise<{ seconds: number; pids: Map<string, string> }> {
+  // No reconciliation after it: the worker stops at once and writes its profile.
+  const run = await dmsStartRun(file, rows, { nodeArgs: profiling, runOptions: { reconcile: false } });
+  for (const line of run.phases.lines()) console.log(`  ${line}`);
+  return { seconds: run.seconds, pids: new Map(run.processes.map((p) => [String(p.pid), p.label])) };
+}
+
+const { seconds, pids } = wholeRun ? await wholeUploadAndRun() : await uploadOnly();
 
 const packageOf = (url: string) => {
   if (url === '') return '(native/vm)';
@@ -48,7 +65,7 @@ const packageOf = (url: string) => {
   return /\/(src|workers)\//.test(url) ? `dms ${/\/((?:src|workers)\/[^/]+)/.exec(url)?.[1]}` : url;
 };
 const sizeMb = readFileSync(file).length / 1e6;
-console.log(`upload to ready: ${seconds.toFixed(2)} s, ${(sizeMb / seconds).toFixed(1)} MB/s (${sizeMb.toFixed(1)} MB)`);
+console.log(`upload to ${wholeRun ? 'completed' : 'ready'}: ${seconds.toFixed(2)} s, ${(sizeMb / seconds).toFixed(1)} MB/s (${sizeMb.toFixed(1)} MB)`);
 for (const name of readdirSync(dir).filter((n) => n.endsWith('.cpuprofile'))) {
   const profile = JSON.parse(readFileSync(join(dir, name), 'utf8')) as Profile;
   const pid = /\.(\d+)\.\d+\.\d+\.cpuprofile$/.exec(name)?.[1] ?? '?';

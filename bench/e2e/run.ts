@@ -10,7 +10,8 @@ import { loadavg } from 'node:os';
 import { SfCli } from '../../test/integration/sf-cli/sf-cli.js';
 import { defaultPath, generate } from '../migrate/generate.js';
 import { BUILT_DIR, dmsStartRun, type DmsStartRun } from './dms-start.js';
-import { peakByLabel } from './process-tree.js';
+import { PHASES, type Phase } from './phases.js';
+import { cpuByLabel, peakByLabel } from './process-tree.js';
 import { sfImportRun, type SfImportRun } from './sf-import.js';
 
 const args = process.argv.slice(2).filter((a) => a !== '--full');
@@ -19,31 +20,51 @@ const runs = Number(args[1] ?? 3);
 
 /** What the figures do not say by themselves: the same bench before this run's code, and the load it saw. */
 const NOTES = `
-Notes (2026-12-06):
-- This table (14:41-15:00 UTC, load average 17-29 from other helpers' tests and benches): pipelining on, the run
-  created as soon as the upload is answered and following the parse. DMS 113.6 / 115.7 / 100.3 s against sf 141.9 /
-  56.3 / 40.5 s (the CLI's times swing most with the load). Upload to ready, measured in the same runs, is slower than
-  before (25.6-34.8 s) because the parser now shares the two cores with the worker and the Local org writing.
-- Pipelining alone, same hour (bench/e2e/follow-ab.ts, alternating, 15:03-15:18 UTC, load 22-25): on 109.3 / 98.8 s,
-  off (run created once the dataset is ready) 121.1 / 105.0 s: **~8 % less** upload to completed (104.1 against
-  113.1 s on average). Upload to ready was 26.2 / 30.8 s on, 25.7 / 22.1 s off. On an oversubscribed 2-core machine the
-  processes already use every cycle they get, so overlapping reading and writing buys little; the gain should grow
-  with idle cores.
-- Where the CPU goes from upload to ready (bench/e2e/profile-upload.ts: \`dms start\` under \`node --cpu-prof\`, the
-  102 MB file, no run, load 25-30; 24.5 s = 4.2 MB/s): the **parser** was busy 21.6 of its 25.4 s (CPU-bound): the
-  column profile 8.1 CPU-s (ColumnAccumulator.add 6.4, HyperLogLog 1.4, copies of kept values 0.4), the CSV state
-  machine 2.0, GC 1.3, zlib (blob parts gunzipped, chunks gzipped at level 1) 0.8, UTF-8 decoding 0.5, module loading
-  at start ~2; the **web** 9.3 CPU-s, of which ~2.5 module loading, SHA-256 0.3, multipart search 0.3, writes 0.5; the
-  worker 9.7 CPU-s (its start only: idle during the upload); the Local org 1.7. Gzip level, chunk sizes and bulk
-  write sizes were tuned before (bench/parse/UPLOAD-RESULTS.md) and show little here; the column profile is the next
-  cut (exact min, max and types over every value cost ~0.4-0.8 us a cell under this load). The 60 MB/s goal is not
-  reached (3.4-4.2 MB/s inside \`npm start\` at load 17-30).
-- Earlier the same day, before pipelining: at load 4-12, DMS 102.3 / 114.6 / 58.3 s against sf 55.1 / 31.5 / 29.1 s
-  (median **3.25x**), upload to ready 17.1 s; in the loaded hour 12:00-12:31 (load 18-34) DMS 214.0 / 228.3 / 212.4 s
-  against sf 137.4 / 205.3 / 79.5 s (1.56x). The one-process \`npm start\` before that (11:13-11:42, load 14-21): DMS
-  206.6 s median against sf 139.3 s (1.48x), 1,505 MB in one process.
-- The Local org stays over 512 MB (it keeps every record in memory: ~850-930 MB for 1,000,000 Accounts, as under the
-  sf import): the issue's third goal (records on disk or columnar), not done here.
+Notes (2026-12-06, 17:14-18:50 UTC; issue 18's e2efast work):
+- This table (18:10-18:42 UTC, load average 12-35; this helper's own test runs ran beside rounds 2 and 3): median
+  DMS 173.9 s against sf 198.5 s = 0.88x, **but the pairs say 0.33x, 1.11x and 2.01x** (DMS 173.9 / 219.6 / 122.9 s,
+  sf 531.1 / 198.5 / 61.3 s): the sf import's time swings 9x with the Local org (one job of 1,000,000 records, which
+  the org writes into a 532 MB Account.jsonl; not CPU-bound), DMS's 1.8x with the load. Read it as not shown: in CPU,
+  DMS used 90.7 CPU-s (median) against sf's 26.2 (Local org 19.7 + CLI 6.5), so on a machine without an idle core it
+  takes about 3x as long whenever the Local org takes the CLI's one big job at CPU speed (the third pair).
+- Where the time goes (bench/e2e/timeline.ts: the phases above, CPU seconds per process from /proc; the code before
+  this work, 89e626a, single runs at load 8-35): upload to completed 199.2 / 149.0 / 196.4 s. In the 149.0 s run (load
+  21-24): upload answered 14.9 s, run created 17.5, first batch planned 20.5, first Bulk job open 34.5, dataset ready
+  36.7, first batch's results stored 41.7, last batch uploaded 146.2, every batch's results stored 148.3, completed
+  149.0. **The parse ends at a fifth to a quarter of the run; the writing after it is ~75 % of the time.** CPU seconds
+  (banner to ready + ready to completed): worker 5.5 + 23.3, Local org 0.4 + 22.7, pouchdb-server 5.6 + 9.7, parser
+  6.7 + 0.7, web 2.9 + 5.0 (the bench's 100 ms status polls included), redis-server 0.2 + 0.9, supervisor 0.2 + 0.6:
+  **84.4 CPU-s** (100.6 and 108.5 in the other two runs). The sf import in the same hour: Local org 23.6 + CLI 4.7 =
+  28.3 CPU-s (its wall time was 308.6 s that time: the Local org was not CPU-bound, it was writing its Account.jsonl).
+- So on this machine (2 cores, load 20-35 from other helpers: DMS's seven processes get about half a core together)
+  upload to completed is DMS's CPU seconds over its share, not a chain of waits: DMS spends ~3x the CPU of the sf import
+  (it stores the file, parses and profiles it, keeps chunks, checkpoints prepared rows, fetches, matches and stores
+  1,000,000 results; sf uploads the file and waits). The Local org's part is the same in both (~23-30 CPU-s), a quarter
+  of DMS's. Overlap (pipelining) only pays with idle cores; on a quiet machine the parse (7 CPU-s) and the writing
+  overlap across the processes, which is where DMS can beat the single-job CLI.
+- First batch planned -> first Bulk job open took 14-16 s in every run: the first batch's prepare (5 chunks read,
+  pipeline, validation of 25,000 rows) starved while the upload and parse hold the cores (the worker used 4-6 CPU-s up
+  to ready). Not a wait in the code.
+- Column profile, measured apart (bench/parse/profile-cost.ts, load 24): 1.35-1.61 CPU-s for 8,000,000 cells
+  (0.17-0.20 us a cell) against 1.26 CPU-s for reading; the parser's whole CPU in a run is 7.2-7.4 s. CPU profiles
+  taken under this load are wall-clock samples (V8 charges the time a process waits for a core to the function it was
+  in): the "8.1 CPU-s" of the earlier note was ~1.5 real CPU-s. A worker thread would move ~1.5 CPU-s off a process
+  that is not on the critical path (the parse ends at 37-52 s of 149-210 s) on a machine with no idle core: not done,
+  the profile code and figures are unchanged.
+- Worker CPU profile of a whole run (profile-upload.ts --run, proportions of wall-clock samples): GC 19 %, validation
+  (checkFields, checkNumber, fieldByName) 8 %, zlib 3 %, the prepare loop 3 %, outcome map sets 3 %, the prepared-rows
+  checkpoint's JSON 3 %, CSV lines for upload and results ~8 %: no single hot spot. Migration workers now run with
+  32 MB semi-spaces (Procfile, manifest): one A/B pair at load 33-35, 89e626a against this branch: upload to completed
+  196.4 against 176.5 s, all of DMS 100.6 against 91.1 CPU-s, worker 33.5 against 30.4 CPU-s, worker peak RSS 316
+  against 359 MB (one pair: a direction, not a figure).
+- The parse stores its first 8 chunks one a request (then 8 a request as before): the first batch is planned at
+  25,000 stored rows rather than 40,000 (18.7 against 19.8 s after the upload's first byte in that pair).
+- Earlier the same day (before this work): 14:41-15:00 UTC, load 17-29, DMS 113.6 / 115.7 / 100.3 s against sf 141.9 /
+  56.3 / 40.5 s (2.02x); pipelining on/off 104.1 / 113.1 s (~8 % less); at load 4-12 before pipelining 3.25x; the
+  one-process \`npm start\` 1.48x at 1,505 MB in one process.
+- The Local org stays over 512 MB with 1,000,000 Accounts (its own room's work, issue 18's third goal). Under the sf
+  import it went on rewriting a 532 MB Account.jsonl for minutes after the import ended (killed after 10 min; the bench
+  now kills it 10 s after SIGTERM).
 `;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
@@ -64,6 +85,7 @@ try {
     const sfRun = await sfImportRun(sf, file, rows, `e2e${i}`);
     baseline.push(sfRun);
     const peaks = [...peakByLabel(run.processes)].map(([label, mb]) => `${label} ${Math.round(mb)}`).join(', ');
+    for (const line of run.phases.lines()) console.log(`  ${line}`);
     console.log(`run ${i + 1}: DMS ${run.seconds.toFixed(2)} s (upload to ready ${run.uploadToReady.toFixed(2)} s; peak RSS MB ${peaks}); `
       + `sf ${sfRun.seconds.toFixed(2)} s (Local org ${Math.round(Math.max(...sfRun.processes.map((p) => p.peakMb)))} MB); load ${load()}`);
   }
@@ -79,6 +101,18 @@ const peakRows = labels.map((label) => {
   return `| ${label} | ${fmt(median(peaks))} | ${fmt(Math.max(...peaks))} |`;
 });
 const highest = Math.max(...dms.flatMap((r) => r.processes.map((p) => p.peakMb)));
+const cpuRows = labels.map((label) => {
+  const seconds = (r: DmsStartRun, of: DmsStartRun['processes']) => cpuByLabel(of).get(label) ?? 0;
+  const toReady = median(dms.map((r) => seconds(r, r.atReady)));
+  const all = median(dms.map((r) => seconds(r, r.processes)));
+  return `| ${label} | ${fmt(toReady, 1)} | ${fmt(all - toReady, 1)} | ${fmt(all, 1)} |`;
+});
+const totalCpu = (r: DmsStartRun) => [...cpuByLabel(r.processes).values()].reduce((a, b) => a + b, 0);
+const sfCpu = (r: SfImportRun) => r.processes.reduce((sum, p) => sum + p.cpuSeconds, 0);
+const phaseRows = (Object.keys(PHASES) as Phase[]).flatMap((phase) => {
+  const seen = dms.map((r) => r.phases.at[phase]).filter((t): t is number => t !== undefined);
+  return seen.length === 0 ? [] : [`| ${PHASES[phase]} | ${fmt(median(seen), 1)} | ${dms.map((r) => r.phases.at[phase]?.toFixed(1) ?? '-').join(' / ')} |`];
+});
 const text = [
   '# End to end as users run it (bench/e2e)',
   '',
@@ -102,6 +136,21 @@ const text = [
   `| \`sf data import bulk --wait 30\`, s | ${fmt(s, 2)} | 1.00x |`,
   `| \`npm start\` until its banner (not timed above), s | ${fmt(median(dms.map((r) => r.startSeconds)), 2)} | |`,
   '',
+  'Where the time goes: when each phase was first seen, seconds from the first byte of the upload (the run\'s status',
+  'JSON polled every 100 ms):',
+  '',
+  '| phase | median, s | runs, s |',
+  '|---|---|---|',
+  ...phaseRows,
+  '',
+  'CPU seconds per process (from `/proc/<pid>/stat`, banner to dataset ready, ready to completed; medians of runs):',
+  '',
+  '| process | to ready | ready to completed | whole run |',
+  '|---|---|---|---|',
+  ...cpuRows,
+  `| all of DMS (median of run totals) | | | ${fmt(median(dms.map(totalCpu)), 1)} |`,
+  `| sf baseline: Local org + sf CLI (median) | | | ${fmt(median(baseline.map(sfCpu)), 1)} + ${fmt(median(baseline.map((r) => r.cliCpuSeconds)), 1)} |`,
+  '',
   'Peak RSS per process of the `npm start` tree during a DMS run (MB, sampled every 250 ms):',
   '',
   '| process | median of runs | highest |',
@@ -121,7 +170,10 @@ const text = [
   `\`node --import tsx bench/e2e/run.ts ${rows === 1_000_000 ? '--full' : rows} ${runs}\` (generates bench/out/migrate-accounts-<rows>.csv when`,
   'missing, builds the project into bench/out/e2e-dist, installs the sf CLI into its cache on first use; needs redis-server on PATH, as `npm start` does).',
   'Pipelining on against off: `node --import tsx bench/e2e/follow-ab.ts 1000000 2`. CPU profiles of upload to ready:',
-  '`node --import tsx bench/e2e/profile-upload.ts 1000000` (profiles in bench/out/e2e-profiles).',
+  '`node --import tsx bench/e2e/profile-upload.ts 1000000` (`--run`: of the whole upload-and-run; profiles in bench/out/e2e-profiles).',
+  'Phases and CPU seconds per process, builds A/B: `node --import tsx bench/e2e/timeline.ts 1000000 2 <builtDir> <builtDir> [--sf]`',
+  '(a build folder with its own package.json, Procfile and links to views/public/locales runs with that Procfile).',
+  'The column profile apart from reading: `node --import tsx bench/parse/profile-cost.ts`.',
   '',
 ];
 writeFileSync(process.env.BENCH_RESULTS ?? 'bench/e2e/RESULTS.md', text.join('\n'));

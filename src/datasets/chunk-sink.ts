@@ -39,11 +39,16 @@ function keyOf({ i18n }: RowIssue) {
  */
 const CHUNKS_PER_WRITE = 8;
 const WRITES_IN_FLIGHT = 2;
+/**
+ * The first chunks are written one a request, as soon as each is cut: a run following the parse (pipelining) plans
+ * its first batch once that batch's chunks are stored (25,000 rows by default), not once a group of 8 is (40,000).
+ */
+const CHUNKS_WRITTEN_SINGLY = CHUNKS_PER_WRITE;
 
 /**
  * Cuts the readers' batches into chunks of exactly CHUNK_ROWS rows (so row n lives in chunk
  * floor((n-1)/CHUNK_ROWS)). Rows are encoded as they arrive (feed it small batches: rows then die young),
- * and chunks are stored a few per request with two requests in flight.
+ * and chunks are stored a few per request (the first ones alone) with two requests in flight.
  */
 export class ChunkSink {
   columns: string[] = [];
@@ -119,7 +124,7 @@ export class ChunkSink {
     const encoded = (async () => ({ fields, data: (await encoder?.end()) ?? Buffer.alloc(0) }))();
     encoded.catch(() => undefined); // awaited by its write
     this.group.push(encoded);
-    if (this.group.length < CHUNKS_PER_WRITE) return;
+    if (this.group.length < CHUNKS_PER_WRITE && this.chunkCount > CHUNKS_WRITTEN_SINGLY) return;
     this.dispatch();
     if (this.writes.length >= WRITES_IN_FLIGHT) await this.writes.shift();
   }

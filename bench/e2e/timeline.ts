@@ -1,0 +1,41 @@
+// Where the end-to-end time goes (issue 18): `npm start` upload-and-run as bench/e2e/run.ts times it, without the sf
+// baseline; per run, when each phase was first seen, the CPU seconds of every process from the banner to `completed`,
+// and their peak RSS. With two or more builds, runs alternate between them (an A/B of a change in the same hour).
+// `--sf`: after each round, `sf data import bulk` of the same file as bench/e2e/run.ts times it, with its CPU seconds.
+// Usage: node --import tsx bench/e2e/timeline.ts [rows=1000000] [runs=1] [builtDir...] [--sf]   (default: run.ts's build)
+import { loadavg } from 'node:os';
+import { SfCli } from '../../test/integration/sf-cli/sf-cli.js';
+import { defaultPath } from '../migrate/generate.js';
+import { BUILT_DIR, dmsStartRun } from './dms-start.js';
+import { cpuByLabel, peakByLabel } from './process-tree.js';
+import { sfImportRun } from './sf-import.js';
+
+const args = process.argv.slice(2).filter((a) => a !== '--sf');
+const rows = Number(args[0] ?? 1_000_000);
+const runs = Number(args[1] ?? 1);
+const builds = args.length > 2 ? args.slice(2) : [BUILT_DIR];
+const sf = process.argv.includes('--sf') ? await SfCli.create() : undefined;
+const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
+for (let i = 0; i < runs; i++) {
+  for (const builtDir of builds) {
+    const loadBefore = load();
+    const run = await dmsStartRun(defaultPath(rows), rows, { builtDir });
+    const cpu = cpuByLabel(run.processes);
+    const peaks = peakByLabel(run.processes);
+    const total = [...cpu.values()].reduce((a, b) => a + b, 0);
+    console.log(`\n${builtDir} run ${i + 1}: upload to completed ${run.seconds.toFixed(2)} s, to ready ${run.uploadToReady.toFixed(2)} s; `
+      + `load ${loadBefore} -> ${load()}; batches running at once: up to ${run.phases.peakRunning}`);
+    for (const line of run.phases.lines()) console.log(`  ${line}`);
+    const ready = cpuByLabel(run.atReady);
+    const perProcess = [...cpu].map(([label, s]) => `${label} ${(ready.get(label) ?? 0).toFixed(1)} + ${(s - (ready.get(label) ?? 0)).toFixed(1)} s ${Math.round(peaks.get(label) ?? 0)} MB`);
+    const readyTotal = [...ready.values()].reduce((a, b) => a + b, 0);
+    console.log(`  CPU s banner to ready + ready to completed, peak RSS: ${perProcess.join('; ')}; total ${readyTotal.toFixed(1)} + ${(total - readyTotal).toFixed(1)} CPU-s`);
+  }
+  if (!sf) continue;
+  const loadBefore = load();
+  const sfRun = await sfImportRun(sf, defaultPath(rows), rows, `timeline${i}`);
+  const orgCpu = sfRun.processes.reduce((sum, p) => sum + p.cpuSeconds, 0);
+  console.log(`\nsf data import bulk: ${sfRun.seconds.toFixed(2)} s; load ${loadBefore} -> ${load()}; CPU s: Local org ${orgCpu.toFixed(1)}, `
+    + `sf CLI ${sfRun.cliCpuSeconds.toFixed(1)}; total ${(orgCpu + sfRun.cliCpuSeconds).toFixed(1)} CPU-s`);
+}
+await sf?.close();
