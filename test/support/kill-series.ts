@@ -203,9 +203,9 @@ export async function runKillSeries(
   } finally {
     await setFaults(emulator, { latency: 0 });
   }
-  const end = await getMigration(services, doc._id);
   const seconds = (Date.now() - startedAt) / 1000;
   const retakeMs = await retakes.settled();
+  const end = await getMigration(services, doc._id);
   const apiCalls = (await apiCallsSoFar(services)) - callsBefore - 1;
   const mine = (await emulatorRecords(emulator, 'Account')).filter((r) => String(r.External_Id__c).startsWith(`${tag}-`));
   const listed = await successIds(services, doc._id);

@@ -35,7 +35,8 @@ export class RetakeWatch {
 
   /** Follows the jobs held by a worker killed at `killedAt` until each is taken again. */
   follow(held: { queue: (typeof QUEUES)[number]; id: string }[], killedAt: number): void {
-    for (const { queue, id } of held) this.watching.push(this.untilTaken(queue, id, killedAt));
+    // A job that cannot be read any more (the run ended, its connection closed) counts no gap.
+    for (const { queue, id } of held) this.watching.push(this.untilTaken(queue, id, killedAt).catch(() => undefined));
   }
 
   private async untilTaken(queue: (typeof QUEUES)[number], id: string, killedAt: number): Promise<void> {
