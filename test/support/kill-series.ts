@@ -128,14 +128,25 @@ async function oneAtATime(services: Services, finished: () => Promise<boolean>, 
   return kills;
 }
 
+const MAX_BOOT_FAILURES = 3;
+
 /** `pool` workers at once; every `everyMs` a random one ready for `minLifeMs` is SIGKILLed and a new one started. */
 async function pooled(services: Services, finished: () => Promise<boolean>, options: KillOptions, within: (ms?: number) => boolean, keep: (w: WorkerChild) => void, retakes: RetakeWatch): Promise<number> {
   const ready = new Map<WorkerChild, number>();
   const booting = new Set<Promise<void>>();
+  // On a loaded machine a worker may not become ready within startWorkerProcess's 90 s: it is replaced, up to
+  // MAX_BOOT_FAILURES times in a row (more means the workers cannot start at all).
+  let bootFailures = 0;
   let bootError: unknown;
   const boot = () => {
     const started: Promise<void> = startWorkerProcess(services.config, KILL_SERIES_WORKER_ENV, options.workerEntry)
-      .then((w) => void ready.set(w, Date.now()), (error: unknown) => void (bootError = error))
+      .then((w) => {
+        bootFailures = 0;
+        ready.set(w, Date.now());
+      }, (error: unknown) => {
+        if (++bootFailures >= MAX_BOOT_FAILURES) bootError = error;
+        else boot();
+      })
       .finally(() => booting.delete(started));
     booting.add(started);
   };
