@@ -27,7 +27,6 @@ let jsforce: Promise<Jsforce> | undefined;
 /** Loading jsforce costs ~0.3 s: once per process. */
 export const loadJsforce = (): Promise<Jsforce> => (jsforce ??= import('jsforce').then((m) => ({ Connection: m.Connection })));
 
-
 /** Answers to a login that mean "not now": tried again with the engine's backoff, like every other call. */
 const LOGIN_NOT_NOW = new Set([420, 429, 500, 502, 503, 504]);
 
