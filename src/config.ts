@@ -10,6 +10,14 @@ export type { CouchSettings, RedisSettings } from './config-vcap.js';
  * VCAP_SERVICES; every problem is listed by variable name.
  */
 
+/**
+ * A batch job's lock: BullMQ hands a dead worker's job back one lock (and a stalled check) after the kill, and a batch
+ * renews its lock every quarter of it while its event loop is free (no step blocks it for long: loop-watch.ts warns
+ * when one does). Unless set, a third of the general lock, at least 2 s and at most the general lock.
+ */
+export const batchLockOf = (lockMs: number, batchLockMs: number): number =>
+  batchLockMs > 0 ? batchLockMs : Math.min(lockMs, Math.max(2000, Math.round(lockMs / 3)));
+
 const intFrom = (name: string, fallback: number, min = 0) =>
   z
     .string()
@@ -104,6 +112,8 @@ const EnvSchema = z.object({
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_{}:-]+$/, 'QUEUE_PREFIX may use letters, digits and _{}:-').default('dms'),
   WORKER_CONCURRENCY: intFrom('WORKER_CONCURRENCY', 4, 1),
   WORKER_LOCK_MS: intFrom('WORKER_LOCK_MS', 30_000, 1000),
+  /** 0: a third of WORKER_LOCK_MS, at least 2 s (see batchLockOf). */
+  WORKER_BATCH_LOCK_MS: intFrom('WORKER_BATCH_LOCK_MS', 0, 0),
   WORKER_QUEUES: queuesFrom('WORKER_QUEUES'),
   SHUTDOWN_TIMEOUT_MS: intFrom('SHUTDOWN_TIMEOUT_MS', 8000, 100),
   MIGRATION_WATCHDOG_MS: intFrom('MIGRATION_WATCHDOG_MS', 30_000, 500),
@@ -139,7 +149,8 @@ export interface Config {
   couch?: CouchSettings & { dbPrefix: string };
   couchDbPrefix: string;
   /** `queues`: the ones this process's workers drain (WORKER_QUEUES; all by default). */
-  queue: { prefix: string; concurrency: number; lockMs: number; queues: QueueName[] };
+  /** `batchLockMs`: the lock of the migration-batches queue, shorter so a dead worker's batches are taken back sooner. */
+  queue: { prefix: string; concurrency: number; lockMs: number; batchLockMs: number; queues: QueueName[] };
   shutdownTimeoutMs: number;
   /**
    * `watchdogMs`: how often a worker looks for running migrations whose batch jobs BullMQ lost; `batchRevivals`: how
@@ -208,7 +219,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     redis,
     couch: couch ? { ...couch, dbPrefix: e.COUCHDB_DB_PREFIX } : undefined,
     couchDbPrefix: e.COUCHDB_DB_PREFIX,
-    queue: { prefix: e.QUEUE_PREFIX, concurrency: e.WORKER_CONCURRENCY, lockMs: e.WORKER_LOCK_MS, queues: e.WORKER_QUEUES },
+    queue: {
+      prefix: e.QUEUE_PREFIX, concurrency: e.WORKER_CONCURRENCY, lockMs: e.WORKER_LOCK_MS, batchLockMs: batchLockOf(e.WORKER_LOCK_MS, e.WORKER_BATCH_LOCK_MS),
+      queues: e.WORKER_QUEUES,
+    },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     migrations: { watchdogMs: e.MIGRATION_WATCHDOG_MS, batchRevivals: e.MIGRATION_BATCH_REVIVALS, stalledAfterMs: e.MIGRATION_STALLED_AFTER_MS },
     uploadMaxBytes: e.UPLOAD_MAX_BYTES,

@@ -9,6 +9,7 @@ import { observeMetric } from '../src/metrics/index.js';
 import { listScheduleDocs, restoreMissing } from '../src/schedules/index.js';
 import { startMigrationWatch } from '../src/migrations/index.js';
 import { PROCESSORS, type Processor } from './registry.js';
+import { watchEventLoop } from './loop-watch.js';
 
 export interface RunningWorkers {
   workers: Worker[];
@@ -45,13 +46,14 @@ export function startWorkers(services: Services): RunningWorkers {
   const workers = config.queue.queues.map((queueName) => {
     const connection = createRedis(redisSettings, 'worker');
     connections.push(connection);
+    const lockMs = queueName === 'migration-batches' ? config.queue.batchLockMs : config.queue.lockMs;
     const worker = new Worker(queueName, (job) => dispatch(job, services), {
       name: workerProcessName(),
       connection,
       prefix: config.queue.prefix,
       concurrency: config.queue.concurrency,
-      lockDuration: config.queue.lockMs,
-      stalledInterval: Math.max(1000, Math.floor(config.queue.lockMs / 2)),
+      lockDuration: lockMs,
+      stalledInterval: Math.max(1000, Math.floor(lockMs / 2)),
       maxStalledCount: 2,
     });
     const log = logger('worker', { queue: queueName });
@@ -66,6 +68,9 @@ export function startWorkers(services: Services): RunningWorkers {
     });
     return worker;
   });
+  // A lock is renewed every quarter of it: a loop blocked for a quarter of the shortest lock is worth a warning.
+  const drainsBatches = config.queue.queues.includes('migration-batches');
+  const stopLoopWatch = watchEventLoop((drainsBatches ? Math.min(config.queue.lockMs, config.queue.batchLockMs) : config.queue.lockMs) / 4);
   // Every worker process takes part: parses whose job is gone end `failed`, left-over chunks are deleted.
   const sweeper = startDatasetSweeper(services);
   if (config.queue.queues.includes('schedules')) {
@@ -85,6 +90,7 @@ export function startWorkers(services: Services): RunningWorkers {
   return {
     workers,
     async close(timeoutMs) {
+      stopLoopWatch();
       await sweeper.stop();
       (await migrationWatch)?.();
       const graceful = Promise.all(workers.map((w) => w.close()));

@@ -31,6 +31,14 @@ const CASES: (KillCase & { key: string })[] = [
 ];
 
 const load = () => loadavg()[0].toFixed(1);
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+/** Seconds from a kill until a job the killed worker held was taken again: median and largest, over how many jobs. */
+const retakes = (gaps: number[]) =>
+  gaps.length === 0 ? '-' : `${(median(gaps) / 1000).toFixed(1)} s (max ${(Math.max(...gaps) / 1000).toFixed(1)}, ${gaps.length} jobs)`;
 const loadAtStart = loadavg().map((l) => l.toFixed(1)).join(' ');
 const pool = { pool: 2, everyMs, minLifeMs: 2000, workerEntry: [`${COMPILED_DIR}/workers/index.js`] };
 const h = await startHarness({ workers: false });
@@ -39,7 +47,8 @@ const results = new Map<string, { killed: Measured[]; baseline: Measured[] }>();
 const describe = (r: Measured) =>
   `${r.kills} kills, finished ${r.finished ? 'yes' : 'no'} (${r.state}), ${r.seconds.toFixed(1)} s, ${r.inOrg} in the org, ${r.duplicates} duplicates, ` +
   `${r.notInSuccessFile} not in the success file; totals ${JSON.stringify(r.totals)}; ${r.apiCalls} API calls, ${r.bulkJobs} Bulk jobs ` +
-  `(${r.bulkJobsAbandoned} abandoned, ${r.rowsResent} rows sent again), ${r.revivals} revivals; load ${r.load}`;
+  `(${r.bulkJobsAbandoned} abandoned, ${r.rowsResent} rows sent again), ${r.revivals} revivals; ` +
+  `kill -> job taken again ${retakes(r.retakeMs)}; load ${r.load}`;
 const measure = async (kase: KillCase, kills: boolean): Promise<Measured> => {
   const before = load();
   const r = await runKillSeries(h.services, h.emulator, kase, boundMs, { ...pool, kills });
@@ -63,11 +72,6 @@ try {
   await stop(couch);
 }
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 const n = (v: number) => Math.round(v).toLocaleString('en-US');
 const exact = (r: Measured) => r.finished && r.state === 'completed' && r.inOrg === r.rows && r.duplicates === 0 && r.notInSuccessFile === 0 && r.totals.succeeded === r.rows;
 const lines = [
@@ -78,8 +82,8 @@ const lines = [
   `whole run; the baseline is the same pool without kills, alternating. Load average (1 min) at start ${loadAtStart.split(' ')[0]},`,
   `at end ${load()}, per run in the last column (a shared 2-core machine). Medians of ${runs} run(s).`,
   '',
-  '| run | rows | seconds with kills (without, ratio) | kills | exact (finished, in the org, duplicates, not in the success file) | API calls with kills (without, ratio) | Bulk jobs abandoned / rows sent again | revivals | load |',
-  '|---|---|---|---|---|---|---|---|---|',
+  '| run | rows | seconds with kills (without, ratio) | kills | exact (finished, in the org, duplicates, not in the success file) | API calls with kills (without, ratio) | Bulk jobs abandoned / rows sent again | revivals | kill -> job taken again | load |',
+  '|---|---|---|---|---|---|---|---|---|---|',
   ...CASES.filter((c) => results.has(c.key)).map((c) => {
     const { killed: k, baseline: b } = results.get(c.key)!;
     const secs = median(k.map((r) => r.seconds));
@@ -91,7 +95,7 @@ const lines = [
     return `| ${c.label} | ${n(c.rows)} | ${secs.toFixed(1)} (${base.toFixed(1)}, **${(secs / base).toFixed(2)}x**) | ${median(k.map((r) => r.kills))} | ` +
       `${allExact ? 'yes' : '**no**'} (${k.filter((r) => r.finished).length}/${k.length}, ${n(last.inOrg)}, ${last.duplicates}, ${last.notInSuccessFile}) | ` +
       `${n(calls)} (${n(baseCalls)}, ${(calls / baseCalls).toFixed(2)}x) | ${median(k.map((r) => r.bulkJobsAbandoned))} / ${n(median(k.map((r) => r.rowsResent)))} | ` +
-      `${median(k.map((r) => r.revivals))} | ${k.map((r) => r.load).join(', ')} |`;
+      `${median(k.map((r) => r.revivals))} | ${retakes(k.flatMap((r) => r.retakeMs))} | ${k.map((r) => r.load).join(', ')} |`;
   }),
   '',
 ];

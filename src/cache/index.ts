@@ -1,3 +1,3 @@
 export { createRedis, redisReady, redisVersion, type RedisRole } from './redis.js';
 export { publishChannel, subscribeChannel } from './channels.js';
-export { tryLock, withLock } from './lock.js';
+export { releaseLock, tryLock, withLock } from './lock.js';

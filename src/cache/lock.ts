@@ -10,8 +10,12 @@ export async function tryLock(redis: Redis, key: string, ttlMs: number, holder: 
   return (await redis.set(key, holder, 'PX', ttlMs, 'NX')) === 'OK';
 }
 
-/** Deletes the key only while it still holds our token (a lock that expired and was retaken is not ours). */
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+
+/** Deletes the key only while `holder` holds it (a lock that expired and was retaken is not ours). */
+export async function releaseLock(redis: Redis, key: string, holder: string): Promise<void> {
+  await redis.eval(RELEASE, 1, key, holder);
+}
 
 /**
  * Runs `work` while holding `key` across every process sharing this Redis: waits its turn (polling briefly),
@@ -29,6 +33,6 @@ export async function withLock<T>(redis: Redis, key: string, work: () => Promise
   try {
     return await work();
   } finally {
-    await redis.eval(RELEASE, 1, key, token);
+    await releaseLock(redis, key, token);
   }
 }

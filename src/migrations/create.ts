@@ -16,6 +16,7 @@ import { requestApproval } from './approval.js';
 import { buildPreflight } from './preflight.js';
 import { reportState } from './progress.js';
 import { getMigration, saveMigration, updateMigration, withState } from './store.js';
+import { planAttempt } from './plan-checkpoint.js';
 
 export const newMigrationId = () => `mig-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
 
@@ -121,8 +122,7 @@ export async function queueRun(
     return { ...withState(m, 'queued', actor), startedAt: new Date().toISOString(), ...patch };
   });
   await reportState(services, doc);
-  const attempt = doc.history.filter((h) => h.state === 'queued').length - 1;
-  await services.producer.enqueue('migration.plan', { migrationId: id }, { jobId: migrationJobId.plan(id, attempt) });
+  await services.producer.enqueue('migration.plan', { migrationId: id }, { jobId: migrationJobId.plan(id, planAttempt(doc)) });
   return doc;
 }
 

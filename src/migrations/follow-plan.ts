@@ -112,7 +112,7 @@ async function planStep(services: Services, migration: MigrationDoc, view: Parse
   }
   const fresh = planned.slice(enqueued);
   await storeBatches(services, id, fresh, apiMode);
-  await enqueueBatches(services, id, fresh);
+  await enqueueBatches(services, id, fresh.map((p) => p.batch));
   if (!ended) return { migration, enqueued: planned.length };
   migration = await updateMigration(services, id, (m) => ({ ...m, following: false, parseError: view.status === 'failed' ? view.error : undefined }));
   await reportState(services, migration);

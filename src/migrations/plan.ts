@@ -10,6 +10,7 @@ import { budgetShort } from './reasons.js';
 import { getMigration, saveMigration, withPause, withState } from './store.js';
 import { approvalHolds } from './approval.js';
 import { followDataset } from './follow-plan.js';
+import { keepPlanCheckpoint, readPlanCheckpoint, type PlanCheckpoint, type StartedPlan } from './plan-checkpoint.js';
 
 export interface PlannedBatch { batch: number; fromRow: number; toRow: number; chunks: number[] }
 export interface ChunkMeta { index: number; firstRow: number; rowCount: number }
@@ -57,8 +58,8 @@ export async function storeBatches(services: Services, migrationId: string, plan
 }
 
 /** One batch job each, with deterministic ids (enqueueing again is harmless). */
-export async function enqueueBatches(services: Services, migrationId: string, planned: PlannedBatch[]): Promise<void> {
-  const jobs = planned.map((p) => ({ payload: { migrationId, batch: p.batch }, jobId: migrationJobId.batch(migrationId, p.batch) }));
+export async function enqueueBatches(services: Services, migrationId: string, batches: number[]): Promise<void> {
+  const jobs = batches.map((batch) => ({ payload: { migrationId, batch }, jobId: migrationJobId.batch(migrationId, batch) }));
   await services.producer.enqueueMany('migration.batch', jobs);
 }
 
@@ -91,10 +92,28 @@ async function chunkMeta(services: Services, migration: MigrationDoc): Promise<C
   return page.docs as unknown as ChunkMeta[];
 }
 
+/** The batches planned from the dataset's chunks, their documents stored: the plan's first step. */
+async function planAndStore(services: Services, migration: MigrationDoc): Promise<PlanCheckpoint> {
+  const apiMode = resolveApiMode(migration);
+  const batchSize = batchSizeOf(migration, apiMode);
+  const planned = planBatches(await chunkMeta(services, migration), batchSize);
+  await storeBatches(services, migration._id, planned, apiMode);
+  return keepPlanCheckpoint(services, migration, { apiMode, batchSize, batchCount: planned.length });
+}
+
+/** The org's budget read for the planned calls: the plan's second step. */
+async function readBudget(services: Services, migration: MigrationDoc, plan: PlanCheckpoint): Promise<StartedPlan> {
+  const needed = estimateCalls(plan.apiMode, migration.rowCount, plan.batchCount);
+  const { budget, short } = await budgetFor(services, migration, needed);
+  const started = { ...plan, start: { needed, budget, short } };
+  await keepPlanCheckpoint(services, migration, started);
+  return started;
+}
+
 /**
- * The plan job: batches as documents (created once, kept if they exist), the org's API budget
- * read from /limits, then one batch job each with a deterministic id, so planning twice enqueues
- * nothing twice.
+ * The plan job: batches as documents (created once, kept if they exist), the org's API budget read from /limits,
+ * then one batch job each with a deterministic id, so planning twice enqueues nothing twice. Each step is
+ * checkpointed (plan-checkpoint.ts): a plan job taken again after its worker died goes on from the last step stored.
  */
 export async function planMigration(services: Services, migrationId: string): Promise<{ batches: number }> {
   let migration = await getMigration(services, migrationId);
@@ -104,23 +123,24 @@ export async function planMigration(services: Services, migrationId: string): Pr
   // A production run starts only while its approval holds (not expired, dataset and template unchanged).
   if (migration.state === 'queued' && !(await approvalHolds(services, migration))) return { batches: 0 };
   if (migration.following) return followDataset(services, migration);
-  const apiMode = resolveApiMode(migration);
-  const batchSize = batchSizeOf(migration, apiMode);
-  const planned = planBatches(await chunkMeta(services, migration), batchSize);
-  await storeBatches(services, migrationId, planned, apiMode);
-  const needed = estimateCalls(apiMode, migration.rowCount, planned.length);
-  const { budget, short } = await budgetFor(services, migration, needed);
+  const log = logger('migrations', { migrationId });
+  const stored = await readPlanCheckpoint(services, migration);
+  if (stored) log.info({ batches: stored.batchCount, budgetRead: stored.start !== undefined }, 'plan resumes from its checkpoint');
+  const plan = stored ?? (await planAndStore(services, migration));
+  const { apiMode, batchSize, batchCount, start } = plan.start ? { ...plan, start: plan.start } : await readBudget(services, migration, plan);
 
-  try {
-    migration = { ...migration, apiMode, batchCount: planned.length, apiBudget: budget, totals: { ...emptyTotals(), rows: migration.rowCount } };
-    migration = await saveMigration(services, startedState(migration, needed, budget, short));
-  } catch (error) {
-    if (!isConflict(error)) throw error;
-    migration = await getMigration(services, migrationId); // a control changed it meanwhile; its state wins
+  if (migration.state === 'queued' || migration.batchCount !== batchCount || migration.apiMode !== apiMode) {
+    try {
+      migration = { ...migration, apiMode, batchCount, apiBudget: start.budget, totals: { ...emptyTotals(), rows: migration.rowCount } };
+      migration = await saveMigration(services, startedState(migration, start.needed, start.budget, start.short));
+    } catch (error) {
+      if (!isConflict(error)) throw error;
+      migration = await getMigration(services, migrationId); // a control changed it meanwhile; its state wins
+    }
   }
   await reportState(services, migration);
-  await enqueueBatches(services, migrationId, planned);
-  if (planned.length === 0) await services.producer.enqueue('migration.finalize', { migrationId }, { jobId: migrationJobId.finalize(migrationId) });
-  logger('migrations', { migrationId }).info({ batches: planned.length, apiMode, batchSize, budget }, 'migration planned');
-  return { batches: planned.length };
+  await enqueueBatches(services, migrationId, Array.from({ length: batchCount }, (_, batch) => batch));
+  if (batchCount === 0) await services.producer.enqueue('migration.finalize', { migrationId }, { jobId: migrationJobId.finalize(migrationId) });
+  log.info({ batches: batchCount, apiMode, batchSize, budget: start.budget }, 'migration planned');
+  return { batches: batchCount };
 }

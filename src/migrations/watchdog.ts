@@ -4,6 +4,7 @@ import { withRetry } from '../store/index.js';
 import { MIGRATION_JOBS, WATCHDOG_SCHEDULER, migrationJobId } from '../queue/jobs/migrations.js';
 import { MigrationDoc } from './model.js';
 import { reviveBatch } from './revive.js';
+import { planAttempt } from './plan-checkpoint.js';
 import { listBatches } from './store.js';
 import { batchProgress } from './progress.js';
 import { stallOf } from './stall.js';
@@ -47,7 +48,7 @@ async function lossOf(services: Services, queueName: 'migrations' | 'migration-b
  */
 async function ensurePlan(services: Services, migration: MigrationDoc): Promise<boolean> {
   const migrationId = migration._id;
-  const jobId = migrationJobId.plan(migrationId, Math.max(migration.history.filter((h) => h.state === 'queued').length - 1, 0));
+  const jobId = migrationJobId.plan(migrationId, planAttempt(migration));
   const reason = await lossOf(services, 'migrations', jobId);
   if (!reason) return false;
   await services.producer.queue('migrations').remove(jobId);

@@ -18,6 +18,7 @@ export function inspectionRouter(state: EmulatorState): Router {
       faults: state.faults.settings,
       jobs: { ingest: state.jobs?.ingest.size ?? 0, query: state.jobs?.query.size ?? 0 },
       sessions: state.sessions.size,
+      logins: state.logins,
     });
   });
   router.get('/counts', (_req, res) => {

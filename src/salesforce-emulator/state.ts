@@ -34,6 +34,8 @@ export interface EmulatorState {
   sessionsChanged: boolean;
   users: Map<string, { user: EmulatorUser; id: string }>;
   apiUsage: { used: number };
+  /** Sessions opened since start (OAuth grants and SOAP logins), for tests that count logins. */
+  logins: number;
   /** REST query cursors for nextRecordsUrl, by locator. */
   cursors: Map<string, QueryOutcome>;
   jobs?: BulkJobs;
@@ -118,6 +120,7 @@ export async function createState(options: EmulatorOptions): Promise<EmulatorSta
     sessionsChanged: false,
     users: new Map(options.users.map((user) => [user.username.toLowerCase(), { user, id: '' }])),
     apiUsage: { used: 0 },
+    logins: 0,
     cursors: new Map(),
     profileId: makeId('00e', 1, '000'),
   };

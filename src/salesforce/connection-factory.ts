@@ -7,6 +7,7 @@ import { logger } from '../logger.js';
 import { LOCAL_ORG_LOGIN, type SalesforceCredentials } from './credentials.js';
 import { errorFromNetwork, errorFromResponse, type SalesforceError } from './errors.js';
 import { backoffMs, CALL_TRIES } from './retry.js';
+import { sharedToken, type Token, type TokenStore } from './shared-login.js';
 
 /** Every Connection speaks this version (SOAP login is gone from 65.0; Collections upsert needs 46.0+). */
 export const API_VERSION = '62.0';
@@ -25,8 +26,6 @@ type Jsforce = Pick<typeof JsforceModule, 'Connection'>;
 let jsforce: Promise<Jsforce> | undefined;
 /** Loading jsforce costs ~0.3 s: once per process. */
 export const loadJsforce = (): Promise<Jsforce> => (jsforce ??= import('jsforce').then((m) => ({ Connection: m.Connection })));
-
-interface Token { accessToken: string; instanceUrl: string }
 
 /** Answers to a login that mean "not now": tried again with the engine's backoff, like every other call. */
 const LOGIN_NOT_NOW = new Set([420, 429, 500, 502, 503, 504]);
@@ -74,7 +73,7 @@ function jwtAssertion(c: Extract<SalesforceCredentials, { kind: 'jwt' }>): strin
   return `${unsigned}.${createSign('RSA-SHA256').update(unsigned).sign(c.privateKeyPem).toString('base64url')}`;
 }
 
-/** One token for the OAuth-style kinds; `undefined` for a password login without a connected app (SOAP, done by jsforce). */
+/** One token for the OAuth-style kinds; `undefined` for a password login without a connected app (SOAP). */
 function tokenFor(c: SalesforceCredentials): Promise<Token> | undefined {
   switch (c.kind) {
     case 'local':
@@ -89,24 +88,35 @@ function tokenFor(c: SalesforceCredentials): Promise<Token> | undefined {
   }
 }
 
-/** Logs in once and wires the refresh path of each kind into jsforce (401 -> refresh -> re-send). */
-export async function openSession(connectionId: string, credentials: SalesforceCredentials): Promise<SalesforceSession> {
+/** A new login of any kind: an OAuth token request, or jsforce's SOAP login for a password without a connected app. */
+async function login(c: SalesforceCredentials): Promise<Token> {
+  const token = tokenFor(c);
+  if (token) return token;
+  if (c.kind !== 'password') throw new Error(`No login for credentials of kind ${c.kind}`);
+  const { Connection } = await loadJsforce();
+  const conn = new Connection({ loginUrl: c.loginUrl, version: API_VERSION });
+  await conn.login(c.username, c.password + (c.securityToken ?? ''));
+  return { accessToken: conn.accessToken ?? '', instanceUrl: conn.instanceUrl };
+}
+
+/**
+ * Opens a session and wires the refresh into jsforce (401 -> refresh -> re-send). With a `store`, the token is the
+ * one the deployment's processes share: a process logs in only when none is stored, and a token Salesforce refuses
+ * is replaced by one login, by the first process that sees the refusal. Without one (a "Test connection"), it logs in.
+ */
+export async function openSession(connectionId: string, credentials: SalesforceCredentials, store?: TokenStore): Promise<SalesforceSession> {
   const { Connection } = await loadJsforce();
   const log = logger('salesforce', { connectionId });
-  if (credentials.kind === 'password' && !tokenFor(credentials)) {
-    const conn = new Connection({ loginUrl: credentials.loginUrl, version: API_VERSION });
-    await conn.login(credentials.username, credentials.password + (credentials.securityToken ?? ''));
-    return sessionOf(connectionId, conn);
-  }
-  const first = credentials.kind === 'oauth' && credentials.accessToken
-    ? { accessToken: credentials.accessToken, instanceUrl: credentials.instanceUrl }
-    : await (tokenFor(credentials) as Promise<Token>);
+  const fresh = (failed?: string) => (store ? sharedToken(store, () => login(credentials), failed) : login(credentials));
+  const stored = await store?.read();
+  const given = credentials.kind === 'oauth' && credentials.accessToken ? { accessToken: credentials.accessToken, instanceUrl: credentials.instanceUrl } : undefined;
+  const first = stored ?? given ?? (await fresh());
   const conn = new Connection({
     version: API_VERSION,
     instanceUrl: first.instanceUrl,
     accessToken: first.accessToken,
     refreshFn: (c, callback) => {
-      (tokenFor(credentials) as Promise<Token>).then(
+      fresh(c.accessToken ?? undefined).then(
         (token) => {
           c.accessToken = token.accessToken;
           c.instanceUrl = token.instanceUrl;
@@ -134,17 +144,19 @@ function sessionOf(connectionId: string, conn: Connection): SalesforceSession {
 
 /** Resolves a connection id to its credentials (the connections room in production; tests pass their own). */
 export type CredentialsLoader = (connectionId: string) => Promise<SalesforceCredentials>;
+/** The store where processes share a connection's token (none: every process logs in on its own). */
+export type TokenStoreFor = (connectionId: string, credentials: SalesforceCredentials) => TokenStore | undefined;
 
-/** Sessions are cached per process: login once, refresh on expiry. */
+/** Sessions are cached per process: login once (or take the token another process shares), refresh on expiry. */
 export class SessionPool {
   private readonly sessions = new Map<string, Promise<SalesforceSession>>();
 
-  constructor(private readonly load: CredentialsLoader) {}
+  constructor(private readonly load: CredentialsLoader, private readonly tokenStore: TokenStoreFor = () => undefined) {}
 
   get(connectionId: string): Promise<SalesforceSession> {
     let session = this.sessions.get(connectionId);
     if (!session) {
-      session = this.load(connectionId).then((credentials) => openSession(connectionId, credentials));
+      session = this.load(connectionId).then((credentials) => openSession(connectionId, credentials, this.tokenStore(connectionId, credentials)));
       session.catch(() => this.sessions.delete(connectionId));
       this.sessions.set(connectionId, session);
     }

@@ -9,6 +9,7 @@ import { COLLECTIONS_MAX, sessionFor, sfJson, writeCollection } from '../../src/
 import { listBatches } from '../../src/migrations/store.js';
 import { emulatorRecords, makeDataset, setFaults } from '../integration/migrations/harness.js';
 import { startWorkerProcess, type WorkerChild } from './worker-process.js';
+import { RetakeWatch } from './retakes.js';
 
 /** One run of a kill series: what it writes, how, with how much Salesforce latency. */
 export interface KillCase {
@@ -39,6 +40,8 @@ export interface KillResult {
   /** Rows put into a second Bulk job (their first was aborted before it processed them) and batch revivals. */
   rowsResent: number;
   revivals: number;
+  /** Milliseconds from a kill until each job the killed worker held was taken again (plan and batch jobs). */
+  retakeMs: number[];
 }
 
 export interface KillOptions {
@@ -91,8 +94,16 @@ async function apiCallsSoFar(services: Services): Promise<number> {
   return limits.DailyApiRequests.Max - limits.DailyApiRequests.Remaining;
 }
 
+/** SIGKILLs a worker, following the jobs it held until they are taken again. */
+async function killFollowed(worker: WorkerChild, retakes: RetakeWatch): Promise<void> {
+  const held = await retakes.heldBy(worker.child.pid!);
+  worker.child.kill('SIGKILL');
+  retakes.follow(held, Date.now());
+  await worker.exited;
+}
+
 /** One worker at a time, killed 1-4 s after it became ready (the first after 1 s), a new one started each time. */
-async function oneAtATime(services: Services, finished: () => Promise<boolean>, options: KillOptions, within: (ms?: number) => boolean, keep: (w: WorkerChild) => void): Promise<number> {
+async function oneAtATime(services: Services, finished: () => Promise<boolean>, options: KillOptions, within: (ms?: number) => boolean, keep: (w: WorkerChild) => void, retakes: RetakeWatch): Promise<number> {
   let kills = 0;
   let worker: WorkerChild | undefined;
   try {
@@ -105,8 +116,7 @@ async function oneAtATime(services: Services, finished: () => Promise<boolean>, 
       const killAt = Date.now() + lives;
       while (Date.now() < killAt && within() && !(await finished())) await sleep(100);
       if (await finished() || !within()) break;
-      worker.child.kill('SIGKILL');
-      await worker.exited;
+      await killFollowed(worker, retakes);
       keep(worker);
       worker = undefined;
       kills++;
@@ -118,14 +128,25 @@ async function oneAtATime(services: Services, finished: () => Promise<boolean>, 
   return kills;
 }
 
+const MAX_BOOT_FAILURES = 3;
+
 /** `pool` workers at once; every `everyMs` a random one ready for `minLifeMs` is SIGKILLed and a new one started. */
-async function pooled(services: Services, finished: () => Promise<boolean>, options: KillOptions, within: (ms?: number) => boolean, keep: (w: WorkerChild) => void): Promise<number> {
+async function pooled(services: Services, finished: () => Promise<boolean>, options: KillOptions, within: (ms?: number) => boolean, keep: (w: WorkerChild) => void, retakes: RetakeWatch): Promise<number> {
   const ready = new Map<WorkerChild, number>();
   const booting = new Set<Promise<void>>();
+  // On a loaded machine a worker may not become ready within startWorkerProcess's 90 s: it is replaced, up to
+  // MAX_BOOT_FAILURES times in a row (more means the workers cannot start at all).
+  let bootFailures = 0;
   let bootError: unknown;
   const boot = () => {
     const started: Promise<void> = startWorkerProcess(services.config, KILL_SERIES_WORKER_ENV, options.workerEntry)
-      .then((w) => void ready.set(w, Date.now()), (error: unknown) => void (bootError = error))
+      .then((w) => {
+        bootFailures = 0;
+        ready.set(w, Date.now());
+      }, (error: unknown) => {
+        if (++bootFailures >= MAX_BOOT_FAILURES) bootError = error;
+        else boot();
+      })
       .finally(() => booting.delete(started));
     booting.add(started);
   };
@@ -144,8 +165,7 @@ async function pooled(services: Services, finished: () => Promise<boolean>, opti
       if (!victim) continue; // no worker has lived long enough yet: the kill waits for one
       nextKill = Math.max(nextKill + every, Date.now() + every / 2);
       ready.delete(victim);
-      victim.child.kill('SIGKILL');
-      await victim.exited;
+      await killFollowed(victim, retakes);
       keep(victim);
       kills++;
       boot();
@@ -187,13 +207,16 @@ export async function runKillSeries(
     if (options.logDir) writeFileSync(`${options.logDir}/${tag}-worker-${logs++}.log`, w.output());
   };
   let kills: number;
+  const retakes = new RetakeWatch(services);
   try {
-    kills = options.pool ? await pooled(services, finished, options, within, keep) : await oneAtATime(services, finished, options, within, keep);
+    const series = options.pool ? pooled : oneAtATime;
+    kills = await series(services, finished, options, within, keep, retakes);
   } finally {
     await setFaults(emulator, { latency: 0 });
   }
-  const end = await getMigration(services, doc._id);
   const seconds = (Date.now() - startedAt) / 1000;
+  const retakeMs = await retakes.settled();
+  const end = await getMigration(services, doc._id);
   const apiCalls = (await apiCallsSoFar(services)) - callsBefore - 1;
   const mine = (await emulatorRecords(emulator, 'Account')).filter((r) => String(r.External_Id__c).startsWith(`${tag}-`));
   const listed = await successIds(services, doc._id);
@@ -212,6 +235,7 @@ export async function runKillSeries(
     bulkJobsAbandoned: abandoned.length,
     rowsResent: abandoned.reduce((sum, j) => sum + j.rows, 0),
     revivals: batches.reduce((sum, b) => sum + b.revivals, 0),
+    retakeMs,
   };
 }
 

@@ -26,6 +26,7 @@ export function openSession(state: EmulatorState, user: { id: string; username: 
   const expiresAt = Date.now() + state.options.sessionTimeoutMinutes * 60_000;
   state.sessions.set(token, { userId: user.id, username: user.username, calls: 0, expired: false, expiresAt });
   state.sessionsChanged = true;
+  state.logins += 1;
   return token;
 }
 

@@ -30,6 +30,13 @@ const ibmRedis = {
 };
 
 describe('config', () => {
+  test('the batch queue locks for a third of WORKER_LOCK_MS (2 s at least, never longer), or WORKER_BATCH_LOCK_MS', () => {
+    assert.equal(loadConfig({}).queue.batchLockMs, 10_000);
+    assert.equal(loadConfig({ WORKER_LOCK_MS: '5000' }).queue.batchLockMs, 2000);
+    assert.equal(loadConfig({ WORKER_LOCK_MS: '1500' }).queue.batchLockMs, 1500);
+    assert.equal(loadConfig({ WORKER_LOCK_MS: '5000', WORKER_BATCH_LOCK_MS: '3000' }).queue.batchLockMs, 3000);
+  });
+
   test('defaults: local development without any backing service configured', () => {
     const config = loadConfig({});
     assert.equal(config.http.port, 3000);
