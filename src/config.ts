@@ -111,6 +111,8 @@ const EnvSchema = z.object({
     .default('dms_'),
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_{}:-]+$/, 'QUEUE_PREFIX may use letters, digits and _{}:-').default('dms'),
   WORKER_CONCURRENCY: intFrom('WORKER_CONCURRENCY', 4, 1),
+  /** `dms start`: processes of the Procfile's `worker` type (on Cloud Foundry: the app's instances). */
+  WORKER_PROCESSES: intFrom('WORKER_PROCESSES', 1, 1),
   WORKER_LOCK_MS: intFrom('WORKER_LOCK_MS', 30_000, 1000),
   /** 0: a third of WORKER_LOCK_MS, at least 2 s (see batchLockOf). */
   WORKER_BATCH_LOCK_MS: intFrom('WORKER_BATCH_LOCK_MS', 0, 0),
@@ -152,6 +154,8 @@ export interface Config {
   /** `batchLockMs`: the lock of the migration-batches queue, shorter so a dead worker's batches are taken back sooner. */
   queue: { prefix: string; concurrency: number; lockMs: number; batchLockMs: number; queues: QueueName[] };
   shutdownTimeoutMs: number;
+  /** `dms start` runs this many processes of the Procfile's `worker` type (migrations are spread over them). */
+  workerProcesses: number;
   /**
    * `watchdogMs`: how often a worker looks for running migrations whose batch jobs BullMQ lost; `batchRevivals`: how
    * many times one batch is re-enqueued before its rows are failed; `stalledAfterMs`: no progress this long shows a run stalled.
@@ -224,6 +228,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       queues: e.WORKER_QUEUES,
     },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    workerProcesses: e.WORKER_PROCESSES,
     migrations: { watchdogMs: e.MIGRATION_WATCHDOG_MS, batchRevivals: e.MIGRATION_BATCH_REVIVALS, stalledAfterMs: e.MIGRATION_STALLED_AFTER_MS },
     uploadMaxBytes: e.UPLOAD_MAX_BYTES,
     emulator: {

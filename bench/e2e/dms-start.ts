@@ -39,12 +39,12 @@ interface Started { url: string; stop(): Promise<void>; pid: number; output(): s
 
 /** The built `dms start`, as `npm start` runs it after its build, in a process group of its own (a terminal's). */
 export async function npmStart(
-  dataDir: string, admin: { user: string; password: string }, nodeArgs: string[] = [], builtDir = BUILT_DIR,
+  dataDir: string, admin: { user: string; password: string }, nodeArgs: string[] = [], builtDir = BUILT_DIR, workerProcesses = 1,
 ): Promise<Started> {
   // No NODE_ENV: `npm start` as a user runs it (development; its HTTP Basic lets the bench make an API token).
   const env = {
     PATH: process.env.PATH ?? '', HOME: dataDir, DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn',
-    DMS_ADMIN_USER: admin.user, DMS_ADMIN_PASSWORD: admin.password,
+    DMS_ADMIN_USER: admin.user, DMS_ADMIN_PASSWORD: admin.password, WORKER_PROCESSES: String(workerProcesses),
   };
   const child = spawn(process.execPath, [...nodeArgs, builtCli(builtDir), 'start'], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -107,13 +107,15 @@ export interface DmsStartOptions {
   nodeArgs?: string[];
   /** The run's options (MigrationOptions), e.g. `reconcile: false` so that the processes stop at once after it. */
   runOptions?: Record<string, unknown>;
+  /** `dms start`'s WORKER_PROCESSES (default 1). */
+  workerProcesses?: number;
 }
 
-export async function dmsStartRun(file: string, rows: number, { follow = true, builtDir, nodeArgs = [], runOptions }: DmsStartOptions = {}): Promise<DmsStartRun> {
+export async function dmsStartRun(file: string, rows: number, { follow = true, builtDir, nodeArgs = [], runOptions, workerProcesses }: DmsStartOptions = {}): Promise<DmsStartRun> {
   const dataDir = await mkdtemp(join(tmpdir(), 'dms-e2e-'));
   const admin = { user: 'bench', password: randomBytes(12).toString('hex') };
   const t0 = performance.now();
-  const dms = await npmStart(dataDir, admin, nodeArgs, builtDir);
+  const dms = await npmStart(dataDir, admin, nodeArgs, builtDir, workerProcesses);
   const startSeconds = (performance.now() - t0) / 1000;
   const memory = sampleTree(dms.pid);
   try {

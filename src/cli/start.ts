@@ -64,15 +64,16 @@ export async function startSupervisor(config: Config): Promise<void> {
     }
     const port = config.http.port || (await freePort());
     const webUrl = `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${port}`;
-    const launch = (name: 'web' | (typeof WORKER_TYPES)[number], ready: () => Promise<boolean>) => {
-      const command = procfileProcess(name);
+    const launch = (type: 'web' | (typeof WORKER_TYPES)[number], ready: () => Promise<boolean>, name: string = type) => {
+      const command = procfileProcess(type);
       return superviseChild({
         name, command: process.execPath, args: [...process.execArgv, ...command.nodeArgs], env: childEnvironment({ ...env, ...command.env, PORT: String(port) }),
         inheritOutput: true, ready, readyTimeoutMs: 60_000,
       });
     };
     processes.push(await launch('web', answers(`${webUrl}/readyz`)));
-    processes.push(...(await Promise.all(WORKER_TYPES.map((name) => launch(name, async () => true)))));
+    const extraWorkers = Array.from({ length: config.workerProcesses - 1 }, (_, i) => launch('worker', async () => true, `worker ${i + 2}`));
+    processes.push(...(await Promise.all([...WORKER_TYPES.map((type) => launch(type, async () => true)), ...extraWorkers])));
     onShutdown([stopProcesses, stopBacking], { hardTimeoutMs: config.shutdownTimeoutMs + 8000 });
     const localOrg = env.LOCAL_ORG_URL && !config.emulator.localOrgUrl ? `\n  Local org (Salesforce emulator): ${env.LOCAL_ORG_URL}  user admin@local.org / password` : '';
     const adminFile = initialAdminFile(config);

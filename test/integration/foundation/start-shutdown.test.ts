@@ -16,10 +16,10 @@ const alive = (pid: number) => {
 };
 
 /** The built `dms start` in a process group of its own (a terminal's), up to its banner. */
-async function startDms(): Promise<{ child: ChildProcess; dataDir: string; output: () => string; exited: Promise<number | null> }> {
+async function startDms(extraEnv: Record<string, string> = {}): Promise<{ child: ChildProcess; dataDir: string; output: () => string; exited: Promise<number | null> }> {
   ensureBuiltCli();
   const dataDir = await mkdtemp(join(tmpdir(), 'dms-start-'));
-  const env = { PATH: process.env.PATH ?? '', HOME: dataDir, DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'info', NODE_ENV: 'development' };
+  const env = { PATH: process.env.PATH ?? '', HOME: dataDir, DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'info', NODE_ENV: 'development', ...extraEnv };
   const child = spawn(process.execPath, [BUILT_CLI, 'start'], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
@@ -52,13 +52,15 @@ async function stopWithin5s(dms: Awaited<ReturnType<typeof startDms>>, signal: '
 /** The banner's `processes: web 123, worker 124, ...` line. */
 const processIds = (output: string) => new Map([...(/processes: (.*)/.exec(output)?.[1] ?? '').matchAll(/([\w -]+?) (\d+)(?:, |$)/g)].map((m) => [m[1], Number(m[2])]));
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  test(`dms start stopped by ${signal} to its process group restarts nothing and ends within 5 s`, async () => {
-    const dms = await startDms();
+// SIGTERM with WORKER_PROCESSES=2: the second worker process is started and stopped like the first.
+for (const [signal, workers] of [['SIGINT', 1], ['SIGTERM', 2]] as const) {
+  test(`dms start (${workers} worker process(es)) stopped by ${signal} to its process group restarts nothing and ends within 5 s`, async () => {
+    const dms = await startDms({ WORKER_PROCESSES: String(workers) });
     const pids = await Promise.all(['redis', 'couch'].map(async (dir) => Number(await readFile(join(dms.dataDir, dir, 'server.pid'), 'utf8'))));
     assert.ok(pids.every((pid) => alive(pid)), 'the embedded Redis and CouchDB run');
     const children = processIds(dms.output());
-    assert.deepEqual([...children.keys()].sort(), ['Local org', 'parser', 'pouchdb-server', 'redis-server', 'transfers', 'web', 'worker'], dms.output());
+    const workerNames = workers === 2 ? ['worker', 'worker 2'] : ['worker'];
+    assert.deepEqual([...children.keys()].sort(), ['Local org', 'parser', 'pouchdb-server', 'redis-server', 'transfers', 'web', ...workerNames], dms.output());
     assert.ok([...children.values()].every((pid) => alive(pid) && pid !== dms.child.pid), 'each runs as a process of its own');
     await stopWithin5s(dms, signal, [...pids, ...children.values()]);
   });
