@@ -89,6 +89,10 @@ export function transferPageRoutes(services: Services): Router {
   router.get('/', async (_req, res) => {
     await renderList(res, {});
   });
+  // Other sections start at /new; here the start form is on the list page.
+  router.get('/new', (_req, res) => {
+    res.redirect(302, '/transfers#start');
+  });
   router.post('/', async (req, res) => {
     const { _csrf: _token, ...values } = (req.body ?? {}) as FormValues;
     try {

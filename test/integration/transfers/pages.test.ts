@@ -37,6 +37,9 @@ describe('the transfer pages: the start form and the dead letters a page at a ti
     }
     assert.match(page, /name="target.salesforce.connectionId"[\s\S]*?<option value="local"/, 'connections to pick from');
     assert.match(page, /id="pipeline-editor"/, 'the migration pipeline editor');
+    assert.match(page, /<h2 id="start">/, 'the start form has an anchor');
+    const fromNew = await h.get('/transfers/new').expect(302);
+    assert.equal(fromNew.headers.location, '/transfers#start', '/transfers/new, as other sections have, leads to the form');
 
     const refused = await submit({
       name: 'half filled', 'source.kind': 'redis-stream', 'source.redis-stream.stream': '', 'source.redis-stream.endpoint': 'url',
