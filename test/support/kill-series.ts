@@ -20,6 +20,12 @@ export interface KillCase {
   latencyMs: number;
 }
 
+/** The two Bulk runs both kill tests drive (the insert answers at 250 ms a request so it outlives its first kill). */
+export const BULK_KILL_CASES: KillCase[] = [
+  { label: 'Bulk upsert', rows: 20_000, operation: 'upsert', options: { apiMode: 'bulk', batchSize: 2500 }, latencyMs: 5 },
+  { label: 'Bulk insert', rows: 20_000, operation: 'insert', options: { apiMode: 'bulk', batchSize: 2500 }, latencyMs: 250 },
+];
+
 export interface KillResult {
   label: string;
   rows: number;

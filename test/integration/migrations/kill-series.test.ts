@@ -1,6 +1,6 @@
 import { test, describe, before, after } from 'node:test';
 import { startHarness, type Harness } from './harness.js';
-import { assertCompletedExactly, runKillSeries, type KillCase } from '../../support/kill-series.js';
+import { assertCompletedExactly, runKillSeries, BULK_KILL_CASES, type KillCase } from '../../support/kill-series.js';
 
 /**
  * Workers die every 1-4 s for the first minute of each run (dozens of kills, through planning, before-images, Bulk
@@ -11,8 +11,7 @@ const KILLS_FOR_MS = 60_000;
 const BOUND_MS = 240_000;
 
 const CASES: KillCase[] = [
-  { label: 'Bulk upsert', rows: 20_000, operation: 'upsert', options: { apiMode: 'bulk', batchSize: 2500 }, latencyMs: 5 },
-  { label: 'Bulk insert', rows: 20_000, operation: 'insert', options: { apiMode: 'bulk', batchSize: 2500 }, latencyMs: 250 },
+  ...BULK_KILL_CASES,
   { label: 'Collections', rows: 2000, operation: 'insert', options: { apiMode: 'collections', batchSize: 200 }, latencyMs: 300 },
 ];
 

@@ -1,6 +1,6 @@
 import { test, describe, before, after } from 'node:test';
 import { startHarness, type Harness } from './harness.js';
-import { assertCompletedExactly, runKillSeries, type KillCase } from '../../support/kill-series.js';
+import { assertCompletedExactly, runKillSeries, BULK_KILL_CASES } from '../../support/kill-series.js';
 
 /**
  * Kills never stop: two workers, a random one SIGKILLed every 5 s (the first 1.5 s after a worker is ready) and replaced;
@@ -10,10 +10,7 @@ import { assertCompletedExactly, runKillSeries, type KillCase } from '../../supp
 const KILLS = { kills: true, pool: 2, everyMs: 5000, minLifeMs: 1500 } as const;
 const BOUND_MS = 170_000;
 
-const CASES: KillCase[] = [
-  { label: 'Bulk upsert', rows: 20_000, operation: 'upsert', options: { apiMode: 'bulk', batchSize: 2500 }, latencyMs: 5 },
-  { label: 'Bulk insert', rows: 20_000, operation: 'insert', options: { apiMode: 'bulk', batchSize: 2500 }, latencyMs: 250 },
-];
+const CASES = BULK_KILL_CASES;
 
 /**
  * Workers killed through the whole run (issue 12): what a batch did before a kill is not done again (before-images
