@@ -15,7 +15,7 @@ export type { CouchSettings, RedisSettings } from './config-vcap.js';
  * renews its lock every quarter of it while its event loop is free (no step blocks it for long: loop-watch.ts warns
  * when one does). Unless set, a third of the general lock, at least 2 s and at most the general lock.
  */
-export const batchLockOf = (lockMs: number, batchLockMs: number): number =>
+const batchLockOf = (lockMs: number, batchLockMs: number): number =>
   batchLockMs > 0 ? batchLockMs : Math.min(lockMs, Math.max(2000, Math.round(lockMs / 3)));
 
 const intFrom = (name: string, fallback: number, min = 0) =>

@@ -12,6 +12,12 @@ const SavedSessions = z.object({
   refreshTokens: z.array(z.object({ token: z.string(), username: z.string() })),
 });
 
+/** Writes a JSON file through a temp file and a rename, so a reader (or a restart) never sees half of it. */
+export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
+  await writeFile(`${path}.tmp`, JSON.stringify(value));
+  await rename(`${path}.tmp`, path);
+}
+
 async function saveSessions(state: EmulatorState, dir: string): Promise<void> {
   state.sessionsChanged = false;
   const now = Date.now();
@@ -20,9 +26,7 @@ async function saveSessions(state: EmulatorState, dir: string): Promise<void> {
       .map(([token, s]) => ({ token, userId: s.userId, username: s.username, expiresAt: s.expiresAt })),
     refreshTokens: [...state.refreshTokens].map(([token, username]) => ({ token, username })),
   };
-  const path = join(dir, 'sessions.json');
-  await writeFile(`${path}.tmp`, JSON.stringify(body));
-  await rename(`${path}.tmp`, path);
+  await writeJsonAtomic(join(dir, 'sessions.json'), body);
 }
 
 async function loadSessions(state: EmulatorState, dir: string): Promise<void> {
@@ -47,10 +51,8 @@ const FORMAT = 2;
 const MIGRATED = 'migrated-jsonl';
 
 async function saveMeta(state: EmulatorState, dir: string): Promise<void> {
-  const path = join(dir, 'meta.json');
   const meta: z.infer<typeof Meta> = { format: FORMAT, sequence: state.store.sequence, salt: state.store.salt };
-  await writeFile(`${path}.tmp`, JSON.stringify(meta));
-  await rename(`${path}.tmp`, path);
+  await writeJsonAtomic(join(dir, 'meta.json'), meta);
 }
 
 /**

@@ -1,4 +1,5 @@
-import { appendFile, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, readdir, rm } from 'node:fs/promises';
+import { writeJsonAtomic } from '../persistence.js';
 import { join } from 'node:path';
 import { IngestJob, RESULT_KINDS, SavedIngestJob, type ResultKind } from './ingest-job.js';
 import type { RecordsStore } from '../data/records-store.js';
@@ -28,9 +29,7 @@ export class ResultLines {
 /** Writes job.json through a temp file and a rename, so a reader (or a restart) never sees half of it. */
 export async function saveJobFile(job: IngestJob): Promise<void> {
   await mkdir(job.dir, { recursive: true });
-  const path = join(job.dir, JOB_FILE);
-  await writeFile(`${path}.tmp`, JSON.stringify(job.saved()));
-  await rename(`${path}.tmp`, path);
+  await writeJsonAtomic(join(job.dir, JOB_FILE), job.saved());
 }
 
 export function removeJobFiles(dir: string): Promise<void> {

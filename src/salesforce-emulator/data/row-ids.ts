@@ -32,22 +32,18 @@ export class RowIds {
   /** The highest sequence number set, among ids with `salt` (after a restart the org's next id comes after it). */
   private highest = 0;
 
-  private sequenceOf(id: string): number {
-    return sequenceOfId(id, this.salt);
-  }
-
   maxSequence(salt: string): number {
     return salt === this.salt ? this.highest : 0;
   }
 
   rowOf(id: string): number {
-    const sequence = this.sequenceOf(id);
+    const sequence = sequenceOfId(id, this.salt);
     return sequence >= 0 ? this.bySequence.get(sequence) : (this.others.get(id.slice(0, 15)) ?? -1);
   }
 
   set(id: string, row: number): void {
     if (id.length >= 15) this.salt ??= id.slice(3, 6);
-    const sequence = this.sequenceOf(id);
+    const sequence = sequenceOfId(id, this.salt);
     if (sequence >= 0) {
       this.bySequence.set(sequence, row);
       if (sequence > this.highest) this.highest = sequence;
