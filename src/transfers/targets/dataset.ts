@@ -38,15 +38,15 @@ export interface DatasetEnd { datasetId: string; bound: number | undefined; keys
  * key is at a confirmed row (written within the window) is not written again: a batch read again after a crash.
  */
 export class DatasetTarget implements TransferTarget {
-  private readonly datasetId: string;
-
   private constructor(
     private readonly store: Store, private readonly redis: Redis, private readonly end: DatasetEnd,
     private columns: string[], private rowCount: number,
     /** Rows of the last chunk while it is not full (they are written again with the next rows). */
     private tail: ChunkValue[][],
-  ) {
-    this.datasetId = end.datasetId;
+  ) {}
+
+  private get datasetId(): string {
+    return this.end.datasetId;
   }
 
   static async open(store: Store, redis: Redis, end: DatasetEnd): Promise<DatasetTarget> {
