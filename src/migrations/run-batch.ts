@@ -158,7 +158,7 @@ export async function runBatch(services: Services, migrationId: string, n: numbe
       },
     };
     run.batch = { ...run.batch, state: 'running', startedAt: run.batch.startedAt ?? new Date().toISOString() };
-    log.info({ prepareMs, fromCheckpoint, stored: outcomes.size, beforeSlices: batch.beforeSlices, bulkJobs: batch.bulkJobs.map((j) => `${j.id}:${j.state}:${j.resultsStored}`), revivals: batch.revivals }, 'batch resumes');
+    log.info({ prepareMs, fromCheckpoint, stored: outcomes.size, beforeSlices: batch.beforeSlices, bulkJobs: batch.bulkJobs.map((j) => `${j.id}:${j.state}:${j.resultsStored}`), revivals: batch.revivals }, fromCheckpoint || batch.revivals > 0 || outcomes.size > 0 ? 'batch resumes' : 'batch starts');
     try {
       await captureBeforeImages(run);
       if (batch.apiMode === 'collections') await writeThroughCollections(run);
