@@ -47,12 +47,11 @@ export class DatasetWrittenKeys {
 
   /** For each key, whether it was written at one of the first `confirmed` rows. */
   async written(keys: string[], confirmed: number): Promise<boolean[]> {
-    const found: boolean[] = [];
-    for (let from = 0; from < keys.length; from += KEYS_PER_CALL) {
-      const rows = (await this.redis.zmscore(this.rowsKey, ...keys.slice(from, from + KEYS_PER_CALL))) as (string | null)[];
-      for (const row of rows) found.push(row !== null && Number(row) <= confirmed);
-    }
-    return found;
+    const slices: string[][] = [];
+    for (let from = 0; from < keys.length; from += KEYS_PER_CALL) slices.push(keys.slice(from, from + KEYS_PER_CALL));
+    // Independent reads: sent together on the one connection, answered in order.
+    const replies = await Promise.all(slices.map((slice) => this.redis.zmscore(this.rowsKey, ...slice) as Promise<(string | null)[]>));
+    return replies.flat().map((row) => row !== null && Number(row) <= confirmed);
   }
 
   /** Notes `keys` at the rows after `confirmed`, in order (before the row count that confirms them is stored). */
