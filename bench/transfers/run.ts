@@ -1,12 +1,13 @@
 // Transfers benchmark (issue 16): N records from a Redis Stream into the Local org (upsert, Bulk API 2.0) and N
 // messages from a RabbitMQ queue into a Redis Stream, DMS (a worker in its own process running the transfer) against a
 // minimal hand-written consumer (bench/transfers/hand-written.ts) in the same run, alternating; medians of `runs`.
+// queue -> stream also runs the broker's ceiling: the hand-written consumer writing nothing, with RabbitMQ's CPU.
 // Needs Redis (REDIS_URL, default 127.0.0.1:6379) and RabbitMQ (RABBITMQ_URL, default guest@127.0.0.1:5672); starts
 // its own in-memory pouchdb-server and emulator. Writes bench/transfers/RESULTS.md.
 // Usage: node --import tsx bench/transfers/run.ts [records=20000] [runs=3]   (the issue's size: 1000000)
 // BENCH_SCENARIOS=queue-stream (or stream-org) runs one scenario only.
 import { execFile, execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { loadavg } from 'node:os';
 import { randomBytes } from 'node:crypto';
@@ -20,10 +21,24 @@ import { commandParts, procfileEntries } from '../../src/cli/procfile.js';
 const records = Number(process.argv[2] ?? 20_000);
 const runs = Number(process.argv[3] ?? 3);
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const SIDES = ['dms', 'baseline'] as const;
+const SIDES = ['dms', 'baseline', 'broker'] as const;
 type Side = (typeof SIDES)[number];
+/** The broker's ceiling is a queue measure: stream -> org has no broker. */
+const COMPARED = SIDES.slice(0, 2);
+const sidesOf = (scenario: string): readonly Side[] => (scenario === 'queue-stream' ? SIDES : COMPARED);
 const SCENARIOS = (process.env.BENCH_SCENARIOS ?? 'stream-org,queue-stream').split(',');
-interface Run { seconds: number; rssMb: number; cpuSeconds: number }
+interface Run { seconds: number; rssMb: number; cpuSeconds: number; brokerCpuSeconds: number }
+
+/** CPU seconds RabbitMQ's Erlang VM (beam.smp) has used so far, from /proc; 0 when it is not on this machine. */
+function brokerCpuSeconds(): number {
+  try {
+    const pid = execFileSync('pgrep', ['-o', 'beam.smp']).toString().trim();
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 1/100 s
+  } catch {
+    return 0;
+  }
+}
 
 /** The DMS side runs with the node flags of the Procfile's `transfers:` process (its heap cap), as deployed. */
 const TRANSFERS_NODE_FLAGS = commandParts(procfileEntries().get('transfers') ?? '').args.filter((a) => a.startsWith('--'));
@@ -35,10 +50,11 @@ const TRANSFERS_NODE_FLAGS = commandParts(procfileEntries().get('transfers') ?? 
 const SIDE_SCRIPT = 'bench/out/transfers/bench/transfers/side.js';
 async function runSide(args: string[]): Promise<Run> {
   const flags = args[0] === 'dms' ? TRANSFERS_NODE_FLAGS : [];
+  const brokerBefore = brokerCpuSeconds();
   const { stdout } = await promisify(execFile)(process.execPath, [...flags, SIDE_SCRIPT, ...args], { maxBuffer: 64 * 1024 * 1024 });
   const line = stdout.trim().split('\n').filter((l) => l.startsWith('{')).at(-1);
   if (!line) throw new Error(`${args.join(' ')} printed no result:\n${stdout}`);
-  return JSON.parse(line) as Run;
+  return { ...(JSON.parse(line) as Omit<Run, 'brokerCpuSeconds'>), brokerCpuSeconds: brokerCpuSeconds() - brokerBefore };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -78,7 +94,7 @@ const loadAtStart = loadavg().map((l) => l.toFixed(1)).join(' ');
 const redis = new Redis(REDIS_URL);
 const couch = await startCouch();
 const emulator = await startEmulatorProcess();
-const results: Record<string, Record<Side, Run[]>> = { 'stream-org': { dms: [], baseline: [] }, 'queue-stream': { dms: [], baseline: [] } };
+const results: Record<string, Record<Side, Run[]>> = Object.fromEntries(SCENARIOS.map((scenario) => [scenario, { dms: [], baseline: [], broker: [] }]));
 
 async function streamToOrg(side: Side, prefix: string): Promise<Run> {
   const stream = `bench-in-${prefix}`;
@@ -96,10 +112,14 @@ async function queueToStream(side: Side, prefix: string): Promise<Run> {
   await fillQueue(queue);
   const result = await runSide([side, 'queue-stream', String(records), queue, target, REDIS_URL, couch.url, emulator.url]);
   const written = await redis.xlen(target);
-  if (written !== records) throw new Error(`${side}: the stream holds ${written} of ${records} entries`);
+  const expected = side === 'broker' ? 0 : records;
+  if (written !== expected) throw new Error(`${side}: the stream holds ${written} of ${expected} entries`);
   await redis.del(target);
   const connection = await connect(RABBIT_URL);
-  await (await connection.createChannel()).deleteQueue(queue);
+  const channel = await connection.createChannel();
+  const { messageCount } = await channel.checkQueue(queue);
+  if (messageCount !== 0) throw new Error(`${side}: ${messageCount} messages left in the queue`);
+  await channel.deleteQueue(queue);
   await connection.close();
   return result;
 }
@@ -109,10 +129,10 @@ let serverPeaks = '';
 try {
   for (let run = 0; run < runs; run++) {
     for (const side of SIDES) {
-      for (const scenario of SCENARIOS) {
+      for (const scenario of SCENARIOS.filter((s) => sidesOf(s).includes(side))) {
         const result = await scenarioRuns[scenario](side, `${side}${run}${tag()}`);
         results[scenario][side].push(result);
-        console.log(`run ${run + 1} ${side} ${scenario}: ${result.seconds.toFixed(2)} s, ${result.cpuSeconds.toFixed(1)} CPU s, ${fmt(result.rssMb)} MB (load ${loadavg()[0].toFixed(1)})`);
+        console.log(`run ${run + 1} ${side} ${scenario}: ${result.seconds.toFixed(2)} s, ${result.cpuSeconds.toFixed(1)} CPU s, broker ${result.brokerCpuSeconds.toFixed(1)} CPU s, ${fmt(result.rssMb)} MB (load ${loadavg()[0].toFixed(1)})`);
       }
     }
   }
@@ -125,12 +145,24 @@ try {
 }
 
 const row = (scenario: string, label: string, goal: number) => {
-  const [d, b] = SIDES.map((side) => median(results[scenario][side].map((r) => r.seconds)));
-  const [dCpu, bCpu] = SIDES.map((side) => median(results[scenario][side].map((r) => r.cpuSeconds)));
-  const [rss, baselineRss] = SIDES.map((side) => Math.max(...results[scenario][side].map((r) => r.rssMb)));
+  const [d, b] = COMPARED.map((side) => median(results[scenario][side].map((r) => r.seconds)));
+  const [dCpu, bCpu] = COMPARED.map((side) => median(results[scenario][side].map((r) => r.cpuSeconds)));
+  const [rss, baselineRss] = COMPARED.map((side) => Math.max(...results[scenario][side].map((r) => r.rssMb)));
   const rate = records / d;
   const goals = `>= ${fmt(goal)}/s: ${rate >= goal ? 'met' : '**NOT met**'}; <= 300 MB: ${rss <= 300 ? 'met' : '**NOT met**'}`;
   return `| ${label} | **${fmt(rate)}** | ${fmt(records / b)} (${(d / b).toFixed(2)}x the time) | ${dCpu.toFixed(1)} / ${bCpu.toFixed(1)} | ${fmt(rss)} / ${fmt(baselineRss)} | ${goals} |`;
+};
+/** The broker's ceiling: messages a second RabbitMQ delivered to a consumer writing nothing, and its CPU per message. */
+const brokerLine = () => {
+  const runsOfBroker = results['queue-stream']?.broker ?? [];
+  if (runsOfBroker.length === 0) return '';
+  const seconds = median(runsOfBroker.map((r) => r.seconds));
+  const perMessage = (side: Side) => `${((median(results['queue-stream'][side].map((r) => r.brokerCpuSeconds)) / records) * 1e6).toFixed(1)} us`;
+  return [
+    `The broker's ceiling, same run: the hand-written consumer writing nothing (prefetch 5,000, one multiple-ack per 5,000) took ${runsOfBroker.map((r) => r.seconds.toFixed(2)).join(' / ')} s:`,
+    `**${fmt(records / seconds)} messages/s** (median). RabbitMQ's beam.smp CPU a message (median): ${perMessage('broker')} draining alone, ${perMessage('baseline')} for the hand-written consumer, ${perMessage('dms')} for DMS;`,
+    `the consumer processes used ${median(runsOfBroker.map((r) => r.cpuSeconds)).toFixed(1)} CPU s draining alone.`,
+  ].join('\n');
 };
 const runsOf = (scenario: string) => results[scenario].dms.map((r, i) => `${r.seconds.toFixed(2)} / ${results[scenario].baseline[i].seconds.toFixed(2)}`).join(', ');
 const labels: Record<string, [string, number]> = {
@@ -159,6 +191,8 @@ const text = [
   ...SCENARIOS.map((scenario) => row(scenario, ...labels[scenario])),
   '',
   `Runs, s (DMS / hand-written): ${SCENARIOS.map((scenario) => `${scenario} ${runsOf(scenario)}`).join('; ')}. Peak RSS of the servers: ${serverPeaks}.`,
+  '',
+  brokerLine(),
   '',
   '## Reproduce',
   '',

@@ -1,5 +1,5 @@
 // One side of one transfers bench scenario, in its own process (so its peak RSS is its own); prints one JSON line.
-// Usage (compiled by run.ts into bench/out/transfers): node bench/out/transfers/bench/transfers/side.js <dms|baseline> <stream-org|queue-stream> <records> <source> <target> <redisUrl> <couchUrl> <orgUrl>
+// Usage (compiled by run.ts into bench/out/transfers): node bench/out/transfers/bench/transfers/side.js <dms|baseline|broker> <stream-org|queue-stream> <records> <source> <target> <redisUrl> <couchUrl> <orgUrl>
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
@@ -8,7 +8,7 @@ import { configureLogger } from '../../src/logger.js';
 import { connectServices } from '../../src/services.js';
 import { createTransfer, findTransfer } from '../../src/transfers/index.js';
 import { startWorkers } from '../../workers/runtime.js';
-import { RABBIT_URL, handStreamToOrg, handQueueToStream } from './hand-written.js';
+import { RABBIT_URL, drainQueue, handStreamToOrg, handQueueToStream } from './hand-written.js';
 
 const [side, scenario, count, source, target, redisUrl, couchUrl, orgUrl] = process.argv.slice(2);
 const records = Number(count);
@@ -61,5 +61,12 @@ async function baseline(): Promise<void> {
   report(seconds);
 }
 
-await (side === 'dms' ? dms() : baseline());
+/** The broker's ceiling (queue-stream only): the hand-written consumer with nothing written. */
+async function broker(): Promise<void> {
+  const t0 = performance.now();
+  await drainQueue(RABBIT_URL, source, records);
+  report((performance.now() - t0) / 1000);
+}
+
+await ({ dms, baseline, broker }[side] ?? baseline)();
 process.exit(0);

@@ -91,6 +91,9 @@ export class RabbitQueueSource implements TransferSource {
   }
 
   async close(): Promise<void> {
+    // The channel first: its close-ok comes after the broker took every ack sent on it. Closing only the connection
+    // may drop the last batch's ack, and the broker then delivers that batch again to the next run.
+    await this.channel.close().catch(() => undefined);
     await this.connection.close().catch(() => undefined);
   }
 }

@@ -98,6 +98,26 @@ describe('reading the next batch before this one is acknowledged', () => {
     }
     await queueDepthReaches(publisher, queue, 6);
   });
+
+  it('a batch acknowledged just before the source closes stays acknowledged: nothing comes back to the queue', async () => {
+    const queue = unique('dms-last-ack');
+    const publisher = await rabbitQueueWith(queue, Array.from({ length: 2000 }, (_, n) => ({ n })));
+    const source = await RabbitQueueSource.open(await connectRabbit(RABBIT_URL), queue, 1000);
+    try {
+      for (let read = 0; read < 2000; ) {
+        const batch = await source.read(1000, 1000);
+        await source.ack(batch);
+        read += batch.entries.length;
+      }
+      await source.close();
+      const channel = await publisher.createChannel();
+      const { messageCount, consumerCount } = await channel.checkQueue(queue);
+      assert.deepEqual({ messageCount, consumerCount }, { messageCount: 0, consumerCount: 0 }, 'the last acknowledgement reached the broker before the connection closed');
+      await channel.deleteQueue(queue);
+    } finally {
+      await publisher.close();
+    }
+  });
 });
 
 /**
