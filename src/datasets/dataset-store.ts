@@ -1,14 +1,13 @@
-import { randomBytes } from 'node:crypto';
 import type { Store } from '../store/index.js';
-import { isMissing, withRetry, writeOnConflict } from '../store/index.js';
+import { isMissing, withRetry, writeOnConflict, sortableId } from '../store/index.js';
 import { deleteBlob } from '../blobs/index.js';
 import { notFound } from '../errors.js';
 import { deleteChunks } from './chunk-store.js';
 import { DatasetDoc } from './model.js';
 
-/** Sortable by creation time, unguessable, and safe in URLs, CouchDB ids and BullMQ job ids (no colon). */
+/** A dataset id (`sortableId`: sortable by creation time, no colon, so it serves as a BullMQ job id too). */
 export function newDatasetId(): string {
-  return `ds-${Date.now().toString(36)}-${randomBytes(6).toString('hex')}`;
+  return sortableId('ds', 6);
 }
 
 const db = (store: Store) => store.db<DatasetDoc>('datasets');

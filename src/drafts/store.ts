@@ -1,12 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import type { Services } from '../services.js';
 import { notFound } from '../errors.js';
-import { isMissing, withRetry, writeOnConflict } from '../store/index.js';
+import { isMissing, withRetry, writeOnConflict, sortableId } from '../store/index.js';
 import { DraftChange, DraftDoc, stepIndex, type DraftStep } from './model.js';
 
 const db = (services: Services) => services.store.db<DraftDoc>('drafts');
 
-export const newDraftId = () => `draft-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
+export const newDraftId = () => sortableId('draft', 4);
 
 export async function insertDraft(services: Services, doc: DraftDoc): Promise<DraftDoc> {
   await services.store.client.authorize();

@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Services } from '../services.js';
 import { AppError, badRequest, notFound } from '../errors.js';
-import { isMissing, withRetry } from '../store/index.js';
+import { isMissing, withRetry, sortableId } from '../store/index.js';
 import type { DatasetDoc } from '../datasets/model.js';
 import { getDataset } from '../datasets/dataset-store.js';
 import { followable, followParse } from '../datasets/followers.js';
@@ -18,7 +17,7 @@ import { reportState } from './progress.js';
 import { getMigration, saveMigration, updateMigration, withState } from './store.js';
 import { planAttempt } from './plan-checkpoint.js';
 
-export const newMigrationId = () => `mig-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
+export const newMigrationId = () => sortableId('mig', 4);
 
 /** How long creating a run on a dataset still being parsed waits for its first chunk, which names the columns. */
 const COLUMNS_WAIT_MS = 10_000;

@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import type { Store } from '../store/index.js';
-import { idRange, withRetry, writeOnConflict } from '../store/index.js';
+import { idRange, withRetry, writeOnConflict, sortableId } from '../store/index.js';
 import { notFound } from '../errors.js';
 import { PlanDoc, type PlanInput } from './plan-model.js';
 
@@ -13,7 +12,7 @@ const db = (store: Store) => store.db<PlanDoc>('templates');
 const PREFIX = 'plan:';
 const docId = (planId: string, version: number) => `${PREFIX}${planId}:${String(version).padStart(6, '0')}`;
 
-export const newPlanId = () => `plan-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+export const newPlanId = () => sortableId('plan', 3);
 
 async function range(store: Store, startkey: string, endkey: string, options: { descending?: boolean; limit?: number }) {
   await store.client.authorize();

@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import type { Store } from '../store/index.js';
-import { idRange, isMissing, withRetry, writeOnConflict } from '../store/index.js';
+import { idRange, isMissing, withRetry, writeOnConflict, sortableId } from '../store/index.js';
 import { notFound } from '../errors.js';
 import { PlanRunDoc } from './run-model.js';
 
@@ -8,7 +7,7 @@ import { PlanRunDoc } from './run-model.js';
 const db = (store: Store) => store.db<PlanRunDoc>('migrations');
 const docId = (planId: string, runId: string) => `planrun:${planId}:${runId}`;
 
-export const newRunId = () => `run-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+export const newRunId = () => sortableId('run', 3);
 
 export async function insertRun(store: Store, doc: Omit<PlanRunDoc, '_id'>): Promise<PlanRunDoc> {
   const stored: PlanRunDoc = { ...doc, _id: docId(doc.planId, doc.runId) };

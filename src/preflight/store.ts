@@ -1,13 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import type { Store } from '../store/index.js';
-import { isMissing, withRetry, writeOnConflict } from '../store/index.js';
+import { isMissing, withRetry, writeOnConflict, sortableId } from '../store/index.js';
 import { notFound } from '../errors.js';
 import { INVALID_ROWS_ATTACHMENT, ValidationDoc } from './model.js';
 
 const db = (store: Store) => store.db<ValidationDoc>('validations');
 
 /** Safe in URLs, CouchDB ids, Redis keys and BullMQ job ids (no colon). */
-export const newValidationId = (): string => `val-${Date.now().toString(36)}-${randomBytes(6).toString('hex')}`;
+export const newValidationId = (): string => sortableId('val', 6);
 
 export async function insertValidation(store: Store, doc: ValidationDoc): Promise<ValidationDoc> {
   await store.client.authorize();

@@ -5,3 +5,4 @@ export { DATABASES, SCHEMA_VERSION, type DatabaseName } from './schema.js';
 export { IamTokenSource } from './couch.js';
 export { getAttachment, putAttachment } from './attachments.js';
 export { deleteIdRange, idRange } from './id-range.js';
+export { sortableId } from './sortable-id.js';
