@@ -5,7 +5,8 @@
 // Needs Redis (REDIS_URL, default 127.0.0.1:6379) and RabbitMQ (RABBITMQ_URL, default guest@127.0.0.1:5672); starts
 // its own in-memory pouchdb-server and emulator. Writes bench/transfers/RESULTS.md.
 // Usage: node --import tsx bench/transfers/run.ts [records=20000] [runs=3]   (the size: 1000000)
-// BENCH_SCENARIOS=queue-stream (or stream-org) runs one scenario only.
+// BENCH_SCENARIOS=queue-stream (or stream-org) runs one scenario only; BENCH_TRANSFERS_NODE_ARGS adds node flags to the
+// DMS side (e.g. '--cpu-prof --cpu-prof-dir=bench/out/prof').
 import { execFile, execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
@@ -49,7 +50,7 @@ const TRANSFERS_NODE_FLAGS = commandParts(procfileEntries().get('transfers') ?? 
  */
 const SIDE_SCRIPT = 'bench/out/transfers/bench/transfers/side.js';
 async function runSide(args: string[]): Promise<Run> {
-  const flags = args[0] === 'dms' ? TRANSFERS_NODE_FLAGS : [];
+  const flags = args[0] === 'dms' ? [...TRANSFERS_NODE_FLAGS, ...(process.env.BENCH_TRANSFERS_NODE_ARGS ?? '').split(' ').filter(Boolean)] : [];
   const brokerBefore = brokerCpuSeconds();
   const { stdout } = await promisify(execFile)(process.execPath, [...flags, SIDE_SCRIPT, ...args], { maxBuffer: 64 * 1024 * 1024 });
   const line = stdout.trim().split('\n').filter((l) => l.startsWith('{')).at(-1);

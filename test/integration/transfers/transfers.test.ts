@@ -54,7 +54,10 @@ describe('transfers between stores', () => {
   it('moves a RabbitMQ queue into a Redis Stream, in the queue\'s order, and acknowledges every message', async () => {
     const queue = unique('dms-transfer-in');
     const target = stream('from-queue');
-    const rabbit: ChannelModel = await rabbitQueueWith(queue, Array.from({ length: 2500 }, (_, i) => ({ n: i, name: `m${i}` })));
+    // The first message carries what a stream's text must keep byte for byte: quotes, backslashes, a line break,
+    // non-Latin text and an emoji, an empty string, JSON-looking text, numbers and a boolean.
+    const nasty = { n: 0, name: 'Müller "&" \\ back\nline 株式会社 😀', empty: '', json: '[1,{"a":null}]', tiny: 0.1, big: 2 ** 60, flag: true };
+    const rabbit: ChannelModel = await rabbitQueueWith(queue, Array.from({ length: 2500 }, (_, i) => (i === 0 ? nasty : { n: i, name: `m${i}` })));
     try {
       // 1,200 a batch: each batch is written in two script calls (a thousand records a call), the last in one.
       const started = await h.post('/api/v1/transfers').send({
@@ -66,6 +69,9 @@ describe('transfers between stores', () => {
       const written = await readStream(redis, target);
       assert.deepEqual(written.map((r) => r.n), Array.from({ length: 2500 }, (_, i) => String(i)));
       assert.deepEqual(written[2499], { n: '2499', name: 'm2499' });
+      assert.deepEqual(written[0], {
+        n: '0', name: 'Müller "&" \\ back\nline 株式会社 😀', empty: '', json: '[1,{"a":null}]', tiny: '0.1', big: '1152921504606847000', flag: 'true',
+      });
       const channel = await rabbit.createChannel();
       assert.equal((await channel.checkQueue(queue)).messageCount, 0, 'every message acknowledged');
       await channel.deleteQueue(queue);
