@@ -24,9 +24,3 @@ export async function describeObject(redis: Redis, session: SalesforceSession, o
   await redis.set(key, JSON.stringify(fresh), 'EX', TTL_SECONDS);
   return fresh;
 }
-
-/** Forgets a connection's describe of an object, whichever orgs it was read from. */
-export async function forgetDescribe(redis: Redis, connectionId: string, object: string): Promise<void> {
-  const keys = await redis.keys(`dms:describe:${connectionId}:*:${object.toLowerCase()}`);
-  if (keys.length > 0) await redis.del(...keys);
-}

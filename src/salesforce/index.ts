@@ -3,7 +3,7 @@ export { API_VERSION, SessionPool, openSession, loadJsforce, type SalesforceSess
 export { sfFetch, sfJson, type SfRequest } from './http.js';
 export { backoffMs, withRetries, readWithRetries, CALL_TRIES, type RetryPolicy } from './retry.js';
 export { SalesforceError, isTransientRowError, toSalesforceError, errorFromResponse, errorFromNetwork, type CallOutcome } from './errors.js';
-export { describeObject, forgetDescribe } from './describe-cache.js';
+export { describeObject } from './describe-cache.js';
 export { writeCollection, toJsonRecord, COLLECTIONS_MAX } from './collections-writer.js';
 export {
   createIngestJob, uploadJobData, setJobState, getJob, waitForJob, jobResults,

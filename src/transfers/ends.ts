@@ -6,6 +6,12 @@ export interface SourceEntry { key: string; record: TransferRecord }
 /** What a source read: its entries, and the position to save once the target confirmed them (a source that has one). */
 export interface SourceBatch { entries: SourceEntry[]; position?: string }
 
+/** A batch's first `count` entries and the rest (the rest keeps the position: it ends where the batch did). */
+export const cutBatch = (batch: SourceBatch, count: number): [SourceBatch, SourceBatch] => [
+  { entries: batch.entries.slice(0, count) },
+  { entries: batch.entries.slice(count), position: batch.position },
+];
+
 /**
  * Where a transfer reads. `read` returns an empty batch when nothing is there now (after waiting up to
  * `waitMs` for records to arrive); `ack` removes or acknowledges a batch, and is called only after the target

@@ -4,7 +4,7 @@ import { isAppError } from '../errors.js';
 import { backoffMs } from '../salesforce/index.js';
 import { logger } from '../logger.js';
 import { RedisSeenKeys } from '../frame/index.js';
-import type { SourceBatch, TransferSource, TransferTarget } from './ends.js';
+import { cutBatch, type SourceBatch, type TransferSource, type TransferTarget } from './ends.js';
 import { moveBatch, type Refused } from './move-batch.js';
 import { openSource, openTarget } from './open-ends.js';
 import { TransferProgress } from './progress.js';
@@ -90,12 +90,6 @@ async function endStopped(services: Services, doc: TransferDoc): Promise<Transfe
   }
 }
 
-/** A batch's first `count` entries and the rest (the rest keeps the position: it ends where the batch did). */
-const cut = (batch: SourceBatch, count: number): [SourceBatch, SourceBatch] => [
-  { entries: batch.entries.slice(0, count) },
-  { entries: batch.entries.slice(count), position: batch.position },
-];
-
 async function drain(
   services: Services, transferId: string, progress: TransferProgress, source: TransferSource, target: TransferTarget, log: ReturnType<typeof logger>,
 ): Promise<'completed' | 'paused' | 'stopped'> {
@@ -139,7 +133,7 @@ async function drain(
     }
     // Only a batch read ahead can be larger than the room left: what fits is written now, the rest in the next round.
     if (room.free !== undefined && batch.entries.length > room.free) {
-      const [now, rest] = source.split?.(batch, room.free) ?? cut(batch, room.free);
+      const [now, rest] = source.split?.(batch, room.free) ?? cutBatch(batch, room.free);
       batch = now;
       ahead = Promise.resolve(rest);
     }

@@ -1,5 +1,5 @@
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
-import type { SourceBatch, TransferSource } from '../ends.js';
+import { cutBatch, type SourceBatch, type TransferSource } from '../ends.js';
 import { closedOnFailure, messageRecord, mustExist } from '../rabbitmq.js';
 
 /** How long a read that has some messages waits for more to fill its batch. */
@@ -70,8 +70,7 @@ export class RabbitQueueSource implements TransferSource {
 
   split(batch: SourceBatch, count: number): [SourceBatch, SourceBatch] {
     const deliveries = this.deliveriesOf.get(batch) ?? [];
-    const first: SourceBatch = { entries: batch.entries.slice(0, count) };
-    const rest: SourceBatch = { entries: batch.entries.slice(count) };
+    const [first, rest] = cutBatch(batch, count);
     this.deliveriesOf.set(first, deliveries.slice(0, count));
     this.deliveriesOf.set(rest, deliveries.slice(count));
     return [first, rest];

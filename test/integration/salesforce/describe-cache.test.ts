@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
 import { startEmulator, type RunningEmulator } from '../../../src/salesforce-emulator/index.js';
-import { describeObject, forgetDescribe, openSession } from '../../../src/salesforce/index.js';
+import { describeObject, openSession } from '../../../src/salesforce/index.js';
 
 let plain: RunningEmulator;
 let typed: RunningEmulator;
@@ -15,7 +15,9 @@ before(async () => {
   redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 });
 after(async () => {
-  await forgetDescribe(redis, connectionId, 'Account');
+  // This test's connection id is its own: its cached describes go with it.
+  const cached = await redis.keys(`dms:describe:${connectionId}:*`);
+  if (cached.length > 0) await redis.del(...cached);
   redis.disconnect();
   await plain.close();
   await typed.close();
