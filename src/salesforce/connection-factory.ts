@@ -108,9 +108,9 @@ export async function openSession(connectionId: string, credentials: SalesforceC
   const { Connection } = await loadJsforce();
   const log = logger('salesforce', { connectionId });
   const fresh = (failed?: string) => (store ? sharedToken(store, () => login(credentials), failed) : login(credentials));
-  const stored = await store?.read();
   const given = credentials.kind === 'oauth' && credentials.accessToken ? { accessToken: credentials.accessToken, instanceUrl: credentials.instanceUrl } : undefined;
-  const first = stored ?? given ?? (await fresh());
+  // A shared token first; `fresh` reads it itself (one read), and logs in only when none is stored.
+  const first = given ? ((await store?.read()) ?? given) : await fresh();
   const conn = new Connection({
     version: API_VERSION,
     instanceUrl: first.instanceUrl,
