@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { findDataset } from '../../../src/datasets/index.js';
 import { createExport } from '../../../src/exports/index.js';
-import { startWorkerProcess } from '../../support/worker-process.js';
+import { killHard, startWorkerProcess, withWorkerProcess } from '../../support/worker-process.js';
 import { allRows, seed, settled, startExportHarness, type ExportHarness } from './support.js';
 
 const ROWS = 40_000;
@@ -32,14 +32,12 @@ describe('an export whose worker is killed with SIGKILL mid-way', () => {
       assert.ok(Date.now() < deadline, 'no progress before the kill');
       await new Promise((r) => setTimeout(r, 50));
     }
-    first.child.kill('SIGKILL');
-    assert.equal(await first.exited, null);
+    await killHard(first);
     const jobBefore = (await findDataset(h.services.store, doc._id))?.source?.bulkJobId;
     await fetch(`${h.emulator.url}/__emulator/faults`, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ latency: 0 }),
     });
-    const second = await startWorkerProcess(h.services.config, env);
-    try {
+    await withWorkerProcess(h.services.config, env, async () => {
       const done = await settled(h, doc._id, 120_000);
       assert.equal(done.status, 'ready', JSON.stringify(done.error));
       assert.equal(done.source?.bulkJobId, jobBefore, 'the Bulk job made before the kill is read again');
@@ -47,9 +45,6 @@ describe('an export whose worker is killed with SIGKILL mid-way', () => {
       const exported = (await allRows(h, doc._id)).map((r) => r[0]);
       assert.equal(new Set(exported).size, ROWS);
       assert.deepEqual(new Set(exported), new Set(ids));
-    } finally {
-      second.child.kill('SIGTERM');
-      await second.exited;
-    }
+    });
   });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { getRun } from '../../../src/org-plans/index.js';
-import { startWorkerProcess } from '../../support/worker-process.js';
+import { killHard, startWorkerProcess, withWorkerProcess } from '../../support/worker-process.js';
 import { assertLookups, runSettled, seedSource, startTwoOrgs, targetCounts, type TwoOrgs } from './support.js';
 
 const ACCOUNTS = 1000;
@@ -43,11 +43,9 @@ describe('a plan run whose worker is killed with SIGKILL mid-plan', () => {
       await sleep(50);
     }
     const beforeKill = await getRun(h.services.store, plan.body.id, runId);
-    first.child.kill('SIGKILL');
-    assert.equal(await first.exited, null);
+    await killHard(first);
     await setLatency(h.target.emulator.url, 0);
-    const second = await startWorkerProcess(h.services.config, env);
-    try {
+    await withWorkerProcess(h.services.config, env, async () => {
       const run = await runSettled(h, plan.body.id, runId, 120_000);
       assert.equal(run.state, 'completed', JSON.stringify(run));
       // The finished Account load and the started Opportunity migration are the same ones after the kill.
@@ -55,9 +53,6 @@ describe('a plan run whose worker is killed with SIGKILL mid-plan', () => {
       assert.equal(run.steps[1].migrationId, beforeKill.steps[1].migrationId);
       assert.deepEqual(await targetCounts(h), { accounts: ACCOUNTS, contacts: ACCOUNTS, opportunities: ACCOUNTS / 2 });
       await assertLookups(h, ACCOUNTS);
-    } finally {
-      second.child.kill('SIGTERM');
-      await second.exited;
-    }
+    });
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Redis } from 'ioredis';
-import { startWorkerProcess } from '../../support/worker-process.js';
+import { killHard, startWorkerProcess, withWorkerProcess } from '../../support/worker-process.js';
 import { REDIS_URL, ended, fillStream, newRedis, setLatency, startTransferHarness, unique, waitForTransfer, type TransferHarness } from './support.js';
 
 const RECORDS = 12_000;
@@ -34,12 +34,10 @@ describe('a transfer whose worker is killed with SIGKILL mid-way', () => {
     const id = started.body.id as string;
     const moving = await waitForTransfer(h, id, (t) => t.counts.recordsOut > 0 || ended(t));
     assert.equal(moving.status, 'running', 'still moving when the kill comes');
-    first.child.kill('SIGKILL');
-    assert.equal(await first.exited, null);
+    await killHard(first);
     assert.ok((await redis.xlen(stream)) > 0, 'records were left to move');
     await setLatency(h, 0);
-    const second = await startWorkerProcess(h.services.config, env);
-    try {
+    await withWorkerProcess(h.services.config, env, async () => {
       const done = await waitForTransfer(h, id, ended, 120_000);
       assert.equal(done.status, 'completed', JSON.stringify(done.error));
       assert.equal(await redis.xlen(stream), 0);
@@ -52,9 +50,6 @@ describe('a transfer whose worker is killed with SIGKILL mid-way', () => {
       }
       assert.equal(ids.length, RECORDS, 'no record doubled');
       assert.equal(new Set(ids).size, RECORDS, 'no record lost');
-    } finally {
-      second.child.kill('SIGTERM');
-      await second.exited;
-    }
+    });
   });
 });
