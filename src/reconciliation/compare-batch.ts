@@ -20,31 +20,20 @@ export interface ReconcileContext {
 /** Every row is new to it: the run decided which rows were duplicates; only rows it wrote are rebuilt here. */
 const EVERY_ROW_KEPT: SeenKeys = { addMany: async (keys) => keys.map(() => true) };
 
-/** The records a batch sent, rebuilt: the same dataset rows, pipeline, `now` and mapping give the same values; no check. */
-function rebuildPreflight(describe: DescribeSObjectResult): Preflight {
-  const types = new Map<string, string | undefined>();
-  return {
-    check: () => [],
-    fieldType: (key) => {
-      if (!types.has(key)) types.set(key, fieldByName(describe, key)?.type);
-      return types.get(key);
-    },
+/** Describe fields by record key, looked up once per batch rather than once per value. */
+function fieldsOf(describe: DescribeSObjectResult): (key: string) => FieldShape | undefined {
+  const found = new Map<string, FieldShape | undefined>();
+  return (key) => {
+    if (!found.has(key)) found.set(key, fieldByName(describe, key));
+    return found.get(key);
   };
 }
 
-/** Field shapes by record key, looked up once per batch rather than once per value. */
-function shapesOf(describe: DescribeSObjectResult): (key: string) => FieldShape {
-  const shapes = new Map<string, FieldShape>();
-  return (key) => {
-    let shape = shapes.get(key);
-    if (!shape) {
-      const field = fieldByName(describe, key);
-      shape = field ? { type: field.type, scale: field.scale } : { type: 'string', scale: 0 };
-      shapes.set(key, shape);
-    }
-    return shape;
-  };
-}
+/** A key the describe does not know is compared as text. */
+const UNKNOWN_FIELD: FieldShape = { type: 'string', scale: 0 };
+
+/** The records a batch sent, rebuilt: the same dataset rows, pipeline, `now` and mapping give the same values; no check. */
+const rebuildPreflight = (fieldOf: (key: string) => FieldShape | undefined): Preflight => ({ check: () => [], fieldType: (key) => fieldOf(key)?.type });
 
 /** Written after the batch finished, or by another user: someone else changed the record since DMS wrote it. */
 function changedSince(stored: StoredRecord, finishedAt: number, writerId: string | undefined): boolean {
@@ -74,14 +63,15 @@ export async function compareBatch(ctx: ReconcileContext, batch: BatchDoc): Prom
     allCreated &&= o.created === true;
   }
   if (written.size === 0) return [];
-  const prepared = await prepareBatch(ctx.services, ctx.migration, batch, rebuildPreflight(ctx.describe), EVERY_ROW_KEPT);
+  const fieldOf = fieldsOf(ctx.describe);
+  const prepared = await prepareBatch(ctx.services, ctx.migration, batch, rebuildPreflight(fieldOf), EVERY_ROW_KEPT);
   const sent = new Map(prepared.rows.map((r) => [r.row, r.record]));
   const fields = new Set<string>();
   for (const row of written.keys()) for (const key of Object.keys(sent.get(row) ?? {})) fields.add(key);
   const stored = await queryRecords(ctx.session, ctx.migration.object, [...written.values()], [...fields], allCreated);
   const finishedAt = Date.parse(batch.finishedAt ?? batch.updatedAt);
   const results: RecordResult[] = [];
-  const shapeOf = shapesOf(ctx.describe);
+  const shapeOf = (key: string) => fieldOf(key) ?? UNKNOWN_FIELD;
   for (const [row, id] of written) {
     const found = stored.get(id);
     if (!found) {
