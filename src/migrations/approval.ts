@@ -3,8 +3,7 @@ import type { Services } from '../services.js';
 import { AppError } from '../errors.js';
 import { logger } from '../logger.js';
 import { canonicalJson, recordAudit } from '../audit/index.js';
-import { isMissing, withRetry } from '../store/index.js';
-import { findLatest } from '../templates/index.js';
+import { findLatest, findTemplateDoc } from '../templates/index.js';
 import { findDataset } from '../datasets/dataset-store.js';
 import { ROLLBACK_FROM, type Approval, type MigrationDoc } from './model.js';
 import { reportState } from './progress.js';
@@ -23,14 +22,9 @@ async function datasetRevision(services: Services, id: string): Promise<string> 
 async function templateRevision(services: Services, doc: MigrationDoc): Promise<string> {
   const content = createHash('sha256').update(canonicalJson(doc.template)).digest('hex').slice(0, 16);
   if (!doc.templateId) return content;
-  let saved: { name?: unknown; _rev?: string } | undefined;
-  try {
-    saved = (await withRetry(() => services.store.db('templates').get(doc.templateId as string))) as unknown as typeof saved;
-  } catch (error) {
-    if (!isMissing(error)) throw error;
-  }
+  const saved = await findTemplateDoc(services.store, doc.templateId);
   const latest = typeof saved?.name === 'string' ? await findLatest(services.store, saved.name) : undefined;
-  return `${content}@${latest?._id ?? saved?._rev ?? 'deleted'}`;
+  return `${content}@${latest?._id ?? (saved?._rev as string | undefined) ?? 'deleted'}`;
 }
 
 export async function currentRevisions(services: Services, doc: MigrationDoc): Promise<Revisions> {

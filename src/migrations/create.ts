@@ -1,13 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Services } from '../services.js';
 import { AppError, badRequest, notFound } from '../errors.js';
-import { isMissing, withRetry, sortableId } from '../store/index.js';
+import { sortableId } from '../store/index.js';
 import type { DatasetDoc } from '../datasets/model.js';
 import { getDataset } from '../datasets/dataset-store.js';
 import { followable, followParse } from '../datasets/followers.js';
 import { parsePipeline } from '../frame/index.js';
 import { describeObject, sessionFor } from '../salesforce/index.js';
-import { followColumns } from '../templates/index.js';
+import { findTemplateDoc, followColumns } from '../templates/index.js';
 import { migrationJobId } from '../queue/jobs/migrations.js';
 import { isProductionConnection } from '../connections/index.js';
 import { MigrationRequest, MigrationTemplate, emptyTotals, type MigrationDoc, type MigrationState } from './model.js';
@@ -47,14 +47,8 @@ async function readDataset(services: Services, id: string, follow: boolean): Pro
 
 /** A saved template: its latest version's mapping and pipeline. */
 async function readTemplate(services: Services, id: string): Promise<MigrationTemplate> {
-  await services.store.client.authorize();
-  let doc: Record<string, unknown>;
-  try {
-    doc = (await withRetry(() => services.store.db('templates').get(id))) as unknown as Record<string, unknown>;
-  } catch (error) {
-    if (isMissing(error)) throw notFound(`Template ${id}`);
-    throw error;
-  }
+  const doc = await findTemplateDoc(services.store, id);
+  if (!doc) throw notFound(`Template ${id}`);
   const versions = Array.isArray(doc.versions) ? (doc.versions as unknown[]) : [];
   const parsed = MigrationTemplate.safeParse(versions.at(-1) ?? doc);
   if (!parsed.success) throw badRequest(`Template ${id} has no mapping DMS can run: ${parsed.error.issues[0]?.message}`);

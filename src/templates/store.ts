@@ -30,6 +30,20 @@ async function range(store: Store, prefix: string, options: { descending?: boole
   }));
 }
 
+/**
+ * A stored template document by its id, as stored (a migration names the version it ran; documents of older
+ * releases kept their versions in an array, so the caller reads what it needs), or undefined when it is gone.
+ */
+export async function findTemplateDoc(store: Store, id: string): Promise<Record<string, unknown> | undefined> {
+  await store.client.authorize();
+  try {
+    return (await withRetry(() => db(store).get(id))) as unknown as Record<string, unknown>;
+  } catch (error) {
+    if (isMissing(error)) return undefined;
+    throw error;
+  }
+}
+
 /** The newest version of `name`, or undefined when no version was ever saved. */
 export async function findLatest(store: Store, name: string): Promise<TemplateDoc | undefined> {
   const result = await range(store, `${PREFIX}${name}:`, { descending: true, limit: 1 });

@@ -1,13 +1,34 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHarness, makeDataset, runMigration, emulatorRecords, waitForState, type Harness } from './harness.js';
-import { rollbackRequest } from '../../../src/migrations/index.js';
+import { createMigration, rollbackRequest } from '../../../src/migrations/index.js';
+import { saveTemplate, TemplateInput } from '../../../src/templates/index.js';
+import type { AppError } from '../../../src/errors.js';
 
 /** All five operations, small (Collections) and large (Bulk with the threshold lowered), plus a relationship column and roll back. */
 describe('migration operations', () => {
   let h: Harness;
   before(async () => { h = await startHarness(); });
   after(async () => { await h.close(); });
+
+  test('a run from a saved template version (templateId) writes with its mapping and pipeline; an unknown one is a 404', async () => {
+    const tag = `t${Date.now().toString(36)}`;
+    const saved = await saveTemplate(h.services.store, TemplateInput.parse({
+      name: `accounts-${tag}`, object: 'Account', operation: 'insert',
+      mapping: { object: 'Account', fields: [{ column: 'ext', field: 'External_Id__c' }, { column: 'name', field: 'Name' }] },
+      pipeline: [{ op: 'case', columns: ['name'], mode: 'upper' }],
+    }), 'test');
+    const ds = await makeDataset(h.services, ['ext', 'name'], [[`${tag}-1`, 'müller gmbh'], [`${tag}-2`, 'acme']]);
+    const done = await runMigration(h.services, { datasetId: ds, object: 'Account', operation: 'insert', templateId: saved._id });
+    assert.equal(done.state, 'completed');
+    assert.equal(done.templateId, saved._id);
+    const written = (await emulatorRecords(h.emulator, 'Account')).filter((r) => String(r.External_Id__c).startsWith(`${tag}-`));
+    assert.deepEqual(written.map((r) => r.Name).sort(), ['ACME', 'MÜLLER GMBH']);
+    await assert.rejects(
+      createMigration(h.services, { connectionId: 'local', datasetId: ds, object: 'Account', operation: 'insert', templateId: `template:missing-${tag}:000001` }, 'test'),
+      (error: AppError) => error.status === 404 && error.message.includes(`missing-${tag}`),
+    );
+  });
 
   for (const mode of ['collections', 'bulk'] as const) {
     const n = mode === 'collections' ? 300 : 5000;
