@@ -8,7 +8,7 @@
 // BENCH_SCENARIOS=queue-stream (or stream-org) runs one scenario only; BENCH_TRANSFERS_NODE_ARGS adds node flags to the
 // DMS side (e.g. '--cpu-prof --cpu-prof-dir=bench/out/prof').
 import { execFile, execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { loadavg } from 'node:os';
 import { randomBytes } from 'node:crypto';
@@ -183,7 +183,8 @@ const text = [
   '  (its own process), 25,000 records a job on both sides; XACK + XDEL after each job completed.',
   '- queue -> stream: JSON messages (3 fields) from a RabbitMQ queue into a Redis Stream, 5,000 a batch, acknowledged after the XADDs',
   '  (DMS: prefetch two batches, the next read while one is written; hand-written: prefetch 5,000). Both sides XADD through the same',
-  '  Lua script, a thousand records a call (`xaddAll`; until 2026-12-06 both sent one pipelined XADD per message).',
+  '  Lua script, a thousand records a call as one JSON argument (`xaddAll`; until 2026-12-06 evening one argument per field, before',
+  '  that one pipelined XADD per message).',
   '',
   `DMS runs with the Procfile's \`transfers:\` node flags (\`${TRANSFERS_NODE_FLAGS.join(' ')}\`); the hand-written consumer with Node's defaults.`,
   '',
@@ -200,5 +201,12 @@ const text = [
   `\`node --import tsx bench/transfers/run.ts ${records} ${runs}\` (the issue's size: \`1000000\`).`,
   '',
 ];
-writeFileSync(process.env.BENCH_RESULTS ?? 'bench/transfers/RESULTS.md', text.join('\n'));
+/** The dated notes of earlier runs (every `## ` section of the file but Reproduce) stay under the new table. */
+function earlierNotes(path: string): string {
+  if (!existsSync(path)) return '';
+  const sections = readFileSync(path, 'utf8').split(/\n(?=## )/).slice(1);
+  return sections.filter((section) => !section.startsWith('## Reproduce')).map((section) => `${section.trimEnd()}\n`).join('\n');
+}
+const resultsPath = process.env.BENCH_RESULTS ?? 'bench/transfers/RESULTS.md';
+writeFileSync(resultsPath, [...text, earlierNotes(resultsPath)].join('\n'));
 console.log(text.join('\n'));
