@@ -130,7 +130,7 @@ describe('validateRecord: update, upsert, delete', () => {
 
 describe('recordValidator: one validator for many records', () => {
   test('each record gets what validateRecord says of it alone, whatever records came before', () => {
-    const records = [
+    const records: Record<string, string | number>[] = [
       { Name: 'Acme', NumberOfEmployees: 12 },
       { Name: 'Acme', Nope__c: 'x' },
       { Name: 'Acme', Nope__c: 'y', AnnualRevenue: 'lots' },
