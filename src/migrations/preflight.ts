@@ -3,7 +3,7 @@ import type { Value } from '../frame/index.js';
 import {
   checkMapping, fieldByName, relationshipKey, requiredFieldsUnmapped, type DescribeSObjectResult, type Mapping,
 } from '../mapping/index.js';
-import { validateRecord, type RecordError, type ValidateOptions } from '../validation/index.js';
+import { recordValidator, type RecordError, type ValidateOptions } from '../validation/index.js';
 import type { MigrationDoc } from './model.js';
 
 export interface Preflight {
@@ -42,10 +42,10 @@ export function buildPreflight(
     if (!ext || !(ext.externalId || ext.idLookup || ext.type === 'id')) problems.push(`${migration.externalIdField} is not an external id field of ${describe.name}`);
   }
   if (problems.length > 0) throw new AppError('MAPPING_INVALID', 400, `The mapping does not fit ${describe.name}: ${problems.join('; ')}.`, { details: problems });
-  const options = { externalIdField: migration.externalIdField, ...lookups };
+  const validate = recordValidator(describe, migration.operation, { externalIdField: migration.externalIdField, ...lookups });
   const types = new Map<string, string | undefined>(); // asked for every cell of every row
   return {
-    check: (record) => validateRecord(record, describe, migration.operation, options),
+    check: (record) => validate(record),
     fieldType: (key) => {
       if (!types.has(key)) types.set(key, fieldByName(describe, key)?.type);
       return types.get(key);

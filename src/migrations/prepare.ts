@@ -1,5 +1,5 @@
 import type { Services } from '../services.js';
-import { readChunk } from '../datasets/chunk-store.js';
+import { readChunks } from '../datasets/chunk-store.js';
 import { applyPipeline, frameFromRows, parsePipeline, RedisSeenKeys, type SeenKeys, type Value } from '../frame/index.js';
 import { OrgLookupResolver } from '../lookups/index.js';
 import { compileRecordBuilder } from '../mapping/index.js';
@@ -60,8 +60,7 @@ export async function prepareBatch(
   const rows: PreparedRow[] = [];
   const decided: Outcomes = new Map();
   const { mapping } = migration.template;
-  for (const index of batch.chunks) {
-    const chunk = await readChunk(services.store, migration.datasetId, index);
+  for await (const chunk of readChunks(services.store, migration.datasetId, batch.chunks)) {
     const from = Math.max(batch.fromRow - chunk.firstRow, 0);
     const to = Math.min(batch.toRow - chunk.firstRow + 1, chunk.rows.length);
     if (to <= from) continue;

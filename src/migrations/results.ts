@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Services } from '../services.js';
-import { readChunk } from '../datasets/chunk-store.js';
+import { readChunks } from '../datasets/chunk-store.js';
 import { csvLine } from '../salesforce/index.js';
 import { listBatches, readOutcomes, getMigration } from './store.js';
 import type { RowOutcome } from './outcomes.js';
@@ -45,8 +45,7 @@ export async function* resultRows(services: Services, id: string, kind: ResultKi
   for (const batch of await listBatches(services, id, migration.batchCount)) {
     if ((kind === 'success' ? batch.totals.succeeded : batch.totals.failed) === 0) continue;
     const outcomes = await readOutcomes(services, batch);
-    for (const index of batch.chunks) {
-      const chunk = await readChunk(services.store, migration.datasetId, index);
+    for await (const chunk of readChunks(services.store, migration.datasetId, batch.chunks)) {
       const sourceAt = chunk.columns.indexOf(SOURCE_ROW_COLUMN);
       const rows: Cell[][] = [];
       chunk.rows.forEach((values, i) => {

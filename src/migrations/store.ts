@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Services } from '../services.js';
-import { isMissing, withRetry } from '../store/index.js';
+import { isMissing, putAttachment, withRetry } from '../store/index.js';
 import { notFound } from '../errors.js';
 import { BatchDoc, MigrationDoc, batchId, type MigrationState } from './model.js';
 import { decodeOutcomes, encodeOutcomes, OUTCOMES_ATTACHMENT, type Outcomes } from './outcomes.js';
@@ -78,6 +78,10 @@ export async function getBatch(services: Services, migrationId: string, n: numbe
   }
 }
 
+/** The stub a saved document keeps for an attachment: the server finds it by its digest (md5, as CouchDB and PouchDB compute it). */
+const stubOf = (data: Buffer) =>
+  ({ stub: true, content_type: 'application/gzip', length: data.length, digest: `md5-${createHash('md5').update(data).digest('base64')}` });
+
 /** Saves the batch; `attachments` are replaced, the others are kept (as stubs). */
 export async function saveBatch(services: Services, doc: BatchDoc, attachments: Record<string, Buffer> = {}): Promise<BatchDoc> {
   doc.updatedAt = new Date().toISOString();
@@ -85,13 +89,22 @@ export async function saveBatch(services: Services, doc: BatchDoc, attachments: 
   const stubs: Record<string, unknown> = { ...(doc._attachments ?? {}) };
   for (const [name, data] of Object.entries(attachments)) {
     _attachments[name] = { content_type: 'application/gzip', data: data.toString('base64') };
-    // The server finds a kept attachment by its digest (md5, as CouchDB and PouchDB compute it).
-    stubs[name] = { stub: true, content_type: 'application/gzip', length: data.length, digest: `md5-${createHash('md5').update(data).digest('base64')}` };
+    stubs[name] = stubOf(data);
   }
   const body = { ...doc, _attachments };
   await services.store.client.authorize();
   const result = await withRetry(() => db(services).insert(body as never));
   return { ...doc, _rev: result.rev, _attachments: stubs };
+}
+
+/**
+ * Adds one attachment to the saved batch with a raw body (no base64 in a JSON document for either side to build and
+ * parse): for a large attachment no field of the document changes with. Conflicts as a save does when the batch
+ * was saved by another worker meanwhile.
+ */
+export async function attachToBatch(services: Services, doc: BatchDoc, name: string, data: Buffer): Promise<BatchDoc> {
+  const rev = await withRetry(() => putAttachment(services.store, 'migrations', doc._id, name, data, 'application/gzip', doc._rev));
+  return { ...doc, _rev: rev, _attachments: { ...(doc._attachments ?? {}), [name]: stubOf(data) } };
 }
 
 export async function readAttachment(services: Services, docId: string, name: string): Promise<Buffer | undefined> {

@@ -1,5 +1,5 @@
 export { RecordError, ERRORS as RECORD_ERRORS } from './record-error.js';
-export { validateRecord, type ValidateOptions } from './validate-record.js';
+export { recordValidator, validateRecord, type RecordValidator, type ValidateOptions } from './validate-record.js';
 export { checkFieldValue } from './field-value.js';
 export { DuplicateTracker } from './duplicate-tracker.js';
 export {

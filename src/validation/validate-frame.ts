@@ -4,7 +4,7 @@ import type { DuplicateTracker } from './duplicate-tracker.js';
 import type { RecordError } from './record-error.js';
 import type { ValidationReportBuilder } from './report.js';
 import { classifyRowIssues } from './row-issues.js';
-import { everyRecordError, validateRecord, type ValidateOptions } from './validate-record.js';
+import { everyRecordError, recordValidator, type ValidateOptions } from './validate-record.js';
 
 export interface FrameValidation {
   mapping: Mapping;
@@ -27,8 +27,8 @@ export async function validateFrame(frame: Frame, v: FrameValidation): Promise<F
   const build = compileRecordBuilder(v.mapping, frame.columns);
   const { failures, remarks } = classifyRowIssues(v.rowIssues, v.mapping);
   const records = frame.rows.map((_, r) => build(frame, r));
-  const errors = records.map((record, r) =>
-    failures.get(frame.rows[r]) ?? validateRecord(record, v.describe, v.operation, v.options));
+  const validate = recordValidator(v.describe, v.operation, v.options);
+  const errors = records.map((record, r) => failures.get(frame.rows[r]) ?? validate(record));
   const upsertKey = v.operation === 'upsert' ? (v.options?.externalIdField ?? 'Id').toLowerCase() : null;
   // The org checks uniqueness only for a record it would otherwise accept, and a refused record takes no value.
   for (const tracker of v.duplicates ?? []) {

@@ -30,39 +30,78 @@ const sent = (value: Value): unknown => (value instanceof Date ? value.toISOStri
 /** No value: null, '' (an empty CSV cell). '#N/A' is the explicit null of Salesforce's CSV rules. */
 const isEmpty = (value: unknown): boolean => value === null || value === undefined || value === '';
 
+/** What a record key names: a field of the object, or (`relation`) a relationship column that sets one. */
+interface ResolvedKey { field: Field; relation: boolean }
+
+/** A key's meaning for one object and set of options, found once per key rather than in every record. */
+class KeyCache {
+  private readonly resolved = new Map<string, ResolvedKey>();
+  private readonly idKeys = new Map<string, boolean>();
+
+  constructor(private readonly describe: DescribeSObjectResult, private readonly options: ValidateOptions) {}
+
+  /** The key's field, or the error an unknown key gets (made afresh each time: callers may keep or change it). */
+  resolve(key: string): ResolvedKey | RecordError {
+    const known = this.resolved.get(key);
+    if (known) return known;
+    const found = resolveKey(key, this.describe, this.options);
+    if (!('statusCode' in found)) this.resolved.set(key, found);
+    return found;
+  }
+
+  isId(key: string): boolean {
+    let id = this.idKeys.get(key);
+    if (id === undefined) this.idKeys.set(key, (id = key.toLowerCase() === 'id'));
+    return id;
+  }
+}
+
+/** Checks records of one object and operation: what validateRecord says of each, with the keys resolved once. */
+export type RecordValidator = (record: Record<string, Value>, stages?: Stages) => RecordError[];
+
 /**
  * The errors Salesforce would report for one record (keys: API names or relationship columns),
  * by stage, the first failing stage alone: key problems, then one error per bad field in key order,
  * then (only when no value was rejected) the missing required fields. Follows CSV rules: empty values are not set (ignored on update) and
  * '#N/A' sets null. Nothing that needs the org's data (parents found, duplicates in the org) is checked.
+ * Made once for many records (a batch, a chunk): each key is looked up in describe once.
  */
+export function recordValidator(describe: DescribeSObjectResult, operation: WriteOperation, options: ValidateOptions = {}): RecordValidator {
+  const keys = new KeyCache(describe, options);
+  return (record, stages = {}) => {
+    const recordKeys = Object.keys(record);
+    const idKey = recordKeys.find((k) => keys.isId(k));
+    const idValue = idKey === undefined ? undefined : sent(record[idKey]);
+    if (operation === 'delete' || operation === 'hardDelete') {
+      const text = typeof idValue === 'string' ? idValue.trim() : '';
+      const id = toId18(text);
+      return !id || (describe.keyPrefix && keyPrefixOf(id) !== describe.keyPrefix) ? [ERRORS.malformedDeleteId(text)] : [];
+    }
+    let mode: Mode = operation === 'update' ? 'update' : 'insert';
+    if (operation === 'upsert') {
+      const keyField = fieldByName(describe, options.externalIdField ?? 'Id');
+      const keyName = keyField?.name ?? options.externalIdField ?? 'Id';
+      const key = recordKeys.find((k) => k.toLowerCase() === keyName.toLowerCase());
+      const raw = key === undefined ? undefined : sent(record[key]);
+      if (isEmpty(raw) || raw === '#N/A') {
+        if (keyField?.type !== 'id') return [ERRORS.missingExternalId(keyName)];
+      } else if (keyField?.type === 'id') mode = 'update';
+    }
+    if (mode === 'update') {
+      if (isEmpty(idValue)) return [ERRORS.missingId()];
+      const id = toId18(String(idValue).trim());
+      if (!id || (describe.keyPrefix && keyPrefixOf(id) !== describe.keyPrefix)) return [ERRORS.malformedId('Record ID', String(idValue), 'Id')];
+    }
+    return checkFields(record, recordKeys, keys, describe, mode, options, stages);
+  };
+}
+
+/** validateRecord for one record (a validator made for many records resolves each key once). */
 export function validateRecord(
   record: Record<string, Value>, describe: DescribeSObjectResult, operation: WriteOperation, options: ValidateOptions = {},
   stages: Stages = {},
 ): RecordError[] {
-  const idKey = Object.keys(record).find((k) => k.toLowerCase() === 'id');
-  const idValue = idKey === undefined ? undefined : sent(record[idKey]);
-  if (operation === 'delete' || operation === 'hardDelete') {
-    const text = typeof idValue === 'string' ? idValue.trim() : '';
-    const id = toId18(text);
-    return !id || (describe.keyPrefix && keyPrefixOf(id) !== describe.keyPrefix) ? [ERRORS.malformedDeleteId(text)] : [];
-  }
-  let mode: Mode = operation === 'update' ? 'update' : 'insert';
-  if (operation === 'upsert') {
-    const keyField = fieldByName(describe, options.externalIdField ?? 'Id');
-    const keyName = keyField?.name ?? options.externalIdField ?? 'Id';
-    const key = Object.keys(record).find((k) => k.toLowerCase() === keyName.toLowerCase());
-    const raw = key === undefined ? undefined : sent(record[key]);
-    if (isEmpty(raw) || raw === '#N/A') {
-      if (keyField?.type !== 'id') return [ERRORS.missingExternalId(keyName)];
-    } else if (keyField?.type === 'id') mode = 'update';
-  }
-  if (mode === 'update') {
-    if (isEmpty(idValue)) return [ERRORS.missingId()];
-    const id = toId18(String(idValue).trim());
-    if (!id || (describe.keyPrefix && keyPrefixOf(id) !== describe.keyPrefix)) return [ERRORS.malformedId('Record ID', String(idValue), 'Id')];
-  }
-  return checkFields(record, describe, mode, options, stages);
+  return recordValidator(describe, operation, options)(record, stages);
 }
 
 /** Every problem of a record, for people: all stages, with `settled` keys (failed before) left alone. */
@@ -74,20 +113,26 @@ export function everyRecordError(
 }
 
 function checkFields(
-  record: Record<string, Value>, describe: DescribeSObjectResult, mode: Mode, options: ValidateOptions, stages: Stages,
+  record: Record<string, Value>, recordKeys: string[], keys: KeyCache, describe: DescribeSObjectResult, mode: Mode,
+  options: ValidateOptions, stages: Stages,
 ): RecordError[] {
   const errors: RecordError[] = [];
-  const given = new Set<string>();
-  const columns: [string, Field, boolean][] = [];
-  for (const key of Object.keys(record)) {
+  // Fields given a value (refused values count): an array, as a record has a few keys (a Set costs more per record).
+  const given: Field[] = [];
+  const columns: string[] = [];
+  const resolved: ResolvedKey[] = [];
+  for (const key of recordKeys) {
     if (key === 'attributes') continue;
-    const resolved = resolveKey(key, describe, options);
-    if ('statusCode' in resolved) return [resolved];
-    columns.push([key, resolved.field, resolved.relation]);
+    const found = keys.resolve(key);
+    if ('statusCode' in found) return [found];
+    columns.push(key);
+    resolved.push(found);
   }
-  for (const [key, f, relation] of columns) {
+  for (let c = 0; c < columns.length; c++) {
+    const key = columns[c];
+    const { field: f, relation } = resolved[c];
     if (f.type === 'id') continue;
-    if (stages.settled?.has(key)) { given.add(f.name); continue; }
+    if (stages.settled?.has(key)) { given.push(f); continue; }
     let raw = sent(record[key]);
     if (isEmpty(raw)) continue;
     if (raw === '#N/A') raw = null;
@@ -101,17 +146,17 @@ function checkFields(
     }
     // A refused value is a value all the same: never also "missing".
     if (error) errors.push(error);
-    given.add(f.name);
+    given.push(f);
   }
   // An org reports the first failing stage: required fields only when every value was accepted.
   if (mode === 'insert' && (errors.length === 0 || stages.all)) {
-    const missing = requiredOnInsert(describe).filter((f) => !given.has(f.name)).map((f) => f.name);
+    const missing = requiredOnInsert(describe).filter((f) => !given.some((g) => g.name === f.name)).map((f) => f.name);
     if (missing.length > 0) errors.push(ERRORS.required(missing));
   }
   return errors;
 }
 
-function resolveKey(key: string, describe: DescribeSObjectResult, options: ValidateOptions): { field: Field; relation: boolean } | RecordError {
+function resolveKey(key: string, describe: DescribeSObjectResult, options: ValidateOptions): ResolvedKey | RecordError {
   const dot = key.indexOf('.');
   if (dot < 0) {
     const field = fieldByName(describe, key);

@@ -1,5 +1,4 @@
 import { Writable } from 'node:stream';
-import ExcelJS from 'exceljs';
 import type { Store } from '../../store/index.js';
 import type { DatasetDoc } from '../model.js';
 import { rowsOf, type Write } from './rows.js';
@@ -18,6 +17,8 @@ const writableOf = (write: Write): Writable =>
 export async function writeXlsx(store: Store, doc: DatasetDoc, write: Write): Promise<void> {
   const stream = writableOf(write);
   const finished = new Promise<void>((resolve, reject) => stream.on('finish', resolve).on('error', reject));
+  // Loaded on first use, as for results (src/migrations/results-xlsx.ts): not at every process's start.
+  const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: false, useSharedStrings: false });
   const sheet = workbook.addWorksheet((doc.source?.object ?? 'Sheet1').slice(0, 31));
   sheet.addRow(doc.columns).commit();

@@ -1,5 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
+import { gunzipSync } from 'node:zlib';
 import { planBatches, resolveApiMode, encodeOutcomes, decodeOutcomes, totalsOf, parseBulkError, MigrationOptions, type Outcomes } from '../../../src/migrations/index.js';
 import { errorFromResponse, errorFromNetwork, csvCell, csvLine, toJsonRecord } from '../../../src/salesforce/index.js';
 
@@ -34,6 +35,23 @@ describe('outcomes', () => {
     const back = decodeOutcomes(encodeOutcomes(outcomes));
     assert.deepEqual([...back.entries()].sort((a, b) => a[0] - b[0]), [...outcomes.entries()].sort((a, b) => a[0] - b[0]));
     assert.deepEqual(totalsOf(back, 4), { rows: 4, succeeded: 1, failed: 2, skipped: 1, inDoubt: 1, created: 1 });
+  });
+  test('the attachment holds the tuples in row order, as readers of earlier runs expect, whatever the text holds', () => {
+    const said = { key: 'row.run.inDoubtBulk', params: { job: '750x' } } as const;
+    const outcomes: Outcomes = new Map([
+      [7, { status: 'ok', id: '001000000000007AAA', created: false }],
+      [5, { status: 'fail', code: 'FIELD_CUSTOM_VALIDATION_EXCEPTION', message: 'Say "no",\nthen ü \\ done', fields: ['A'] }],
+      [6, { status: 'doubt', code: 'DMS_IN_DOUBT', message: 'lost', i18n: [said] }],
+      [8, { status: 'ok', id: '001000000000008AAA', created: true }],
+    ]);
+    const text = gunzipSync(encodeOutcomes(outcomes)).toString('utf8');
+    assert.equal(text, JSON.stringify([
+      [5, 'fail', null, null, 'FIELD_CUSTOM_VALIDATION_EXCEPTION', 'Say "no",\nthen ü \\ done', 'A'],
+      [6, 'doubt', null, null, 'DMS_IN_DOUBT', 'lost', null, [said]],
+      [7, 'ok', '001000000000007AAA', false, null, null, null],
+      [8, 'ok', '001000000000008AAA', true, null, null, null],
+    ]));
+    assert.deepEqual(gunzipSync(encodeOutcomes(new Map())).toString('utf8'), '[]');
   });
   test('Bulk sf__Error cells', () => {
     assert.deepEqual(parseBulkError('INVALID_CROSS_REFERENCE_KEY:invalid cross reference id:--'), { code: 'INVALID_CROSS_REFERENCE_KEY', message: 'invalid cross reference id', fields: [] });

@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { validateRecord as validate, type RecordError } from '../../../src/validation/index.js';
+import { recordValidator, validateRecord as validate, type RecordError } from '../../../src/validation/index.js';
 import { ACCOUNT, CONTACT, PREFIXES } from '../mapping/describe-fixtures.js';
 
 /** The verdicts in Salesforce's shape (their catalogue keys are held to the locales by row-messages.test.ts). */
@@ -125,5 +125,33 @@ describe('validateRecord: update, upsert, delete', () => {
     assert.deepEqual(validateRecord({ Id: '001000000000001AAA' }, ACCOUNT, 'delete'), []);
     assert.deepEqual(validateRecord({ Id: 'bad' }, ACCOUNT, 'hardDelete'), [{ statusCode: 'MALFORMED_ID', message: 'malformed id bad', fields: [] }]);
     assert.deepEqual(validateRecord({ Id: '003000000000001' }, ACCOUNT, 'delete')[0].message, 'malformed id 003000000000001');
+  });
+});
+
+describe('recordValidator: one validator for many records', () => {
+  test('each record gets what validateRecord says of it alone, whatever records came before', () => {
+    const records: Record<string, string | number>[] = [
+      { Name: 'Acme', NumberOfEmployees: 12 },
+      { Name: 'Acme', Nope__c: 'x' },
+      { Name: 'Acme', Nope__c: 'y', AnnualRevenue: 'lots' },
+      { Phone: '1', Industry: 'Retired' },
+      { name: 'lower case keys', phone: '2' },
+      { Name: 'B', 'Parent.External_Id__c': 'P-1' },
+      { Name: 'Acme', NumberOfEmployees: 12 },
+    ];
+    const validate = recordValidator(ACCOUNT, 'insert', { parents: { Account: ACCOUNT } });
+    const errors = records.map((record) => validate(record));
+    assert.deepEqual(errors.map((e) => e.map(salesforceShape)), records.map((record) => validateRecord(record, ACCOUNT, 'insert', { parents: { Account: ACCOUNT } })));
+    assert.deepEqual(errors.map((e) => codes(e)), [[], ['INVALID_FIELD'], ['INVALID_FIELD'], ['INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST'], [], [], []]);
+    // A caller adds to a record's errors (duplicates): the next record's verdict for the same unknown key is its own.
+    errors[1].push({ ...errors[1][0], statusCode: 'DUPLICATE_VALUE' });
+    assert.deepEqual(codes(validate({ Nope__c: 'z' }).map(salesforceShape)), ['INVALID_FIELD']);
+  });
+
+  test('an update validator finds the Id key in any case, record after record', () => {
+    const validate = recordValidator(ACCOUNT, 'update');
+    assert.deepEqual(codes(validate({ id: '001000000000001', Phone: '1' }).map(salesforceShape)), []);
+    assert.deepEqual(codes(validate({ Phone: '1' }).map(salesforceShape)), ['MISSING_ARGUMENT']);
+    assert.deepEqual(codes(validate({ ID: '003000000000001' }).map(salesforceShape)), ['MALFORMED_ID']);
   });
 });

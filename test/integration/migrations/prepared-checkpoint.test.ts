@@ -1,0 +1,37 @@
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createMigration } from '../../../src/migrations/index.js';
+import { storeBatches } from '../../../src/migrations/plan.js';
+import { keepPrepared, readPrepared } from '../../../src/migrations/prepared-store.js';
+import { getBatch, outcomesAttachment, readOutcomes, saveBatch } from '../../../src/migrations/store.js';
+import type { PreparedBatch } from '../../../src/migrations/prepare.js';
+import type { RowOutcome } from '../../../src/migrations/outcomes.js';
+import { startHarness, makeDataset, accountMapping, type Harness } from './harness.js';
+
+/** The prepared rows a batch keeps for a worker that resumes it after a kill (docs/migrations.md, "Crash safety"). */
+describe('prepared rows checkpoint', () => {
+  let h: Harness;
+  before(async () => { h = await startHarness({ workers: false }); });
+  after(async () => { await h.close(); });
+
+  test('a batch read again after later saves gives back the records it was prepared with, and its outcomes', async () => {
+    const datasetId = await makeDataset(h.services, ['name', 'city'], [['Acme, Inc.', 'Town'], ['', 'Town'], ['Globex', '']]);
+    const migration = await createMigration(h.services, { connectionId: 'local', datasetId, object: 'Account', operation: 'insert', template: { mapping: accountMapping() } }, 'test');
+    await storeBatches(h.services, migration._id, [{ batch: 0, fromRow: 1, toRow: 3, chunks: [0] }], 'bulk');
+    const prepared: PreparedBatch = {
+      rows: [{ row: 1, record: { Name: 'Acme, Inc.', BillingCity: 'Town' } }, { row: 3, record: { Name: 'Globex' } }],
+      decided: new Map([[2, { status: 'fail', code: 'REQUIRED_FIELD_MISSING', message: 'Required fields are missing: [Name]', fields: ['Name'] }]]),
+    };
+    const kept = await keepPrepared(h.services, await getBatch(h.services, migration._id, 0), prepared);
+    // The saves that follow (a Bulk job recorded, outcomes stored) keep the checkpoint as it was.
+    const outcomes = new Map<number, RowOutcome>([[1, { status: 'ok', id: '001000000000001AAA', created: true }], ...prepared.decided]);
+    await saveBatch(h.services, { ...kept, state: 'running' }, outcomesAttachment(outcomes));
+
+    const resumed = await getBatch(h.services, migration._id, 0);
+    assert.equal(resumed.state, 'running');
+    const back = await readPrepared(h.services, resumed);
+    assert.deepEqual(back?.rows, prepared.rows);
+    assert.deepEqual([...(back?.decided ?? [])], [...prepared.decided]);
+    assert.deepEqual([...(await readOutcomes(h.services, resumed))], [...outcomes]);
+  });
+});
