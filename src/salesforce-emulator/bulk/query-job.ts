@@ -62,7 +62,10 @@ export class QueryJob {
     const columns = flatColumns(this.outcome);
     const end = Math.min(rows.length, from + max);
     const lines = [columns.map((c) => quoteCsv(c.name)).join(d)];
-    for (let i = from; i < end; i++) lines.push(columns.map((c) => csvValue(c.get(rows[i]))).join(d));
+    for (let i = from; i < end; i++) {
+      const row = rows.at(i)!;
+      lines.push(columns.map((c) => csvValue(c.get(row))).join(d));
+    }
     return { csv: lines.join(eol) + eol, count: end - from, next: end < rows.length ? end : null };
   }
 }
