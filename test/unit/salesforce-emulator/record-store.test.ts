@@ -141,6 +141,16 @@ describe('record store (records in a file, indexes and columns in typed arrays)'
     assert.equal(outcome.rows.at(20_000), undefined);
   });
 
+  test('a result lists live rows, then recycle-bin rows, each in insertion order, also after rewrites; LIMIT cuts after that', () => {
+    const [a, b] = ['A', 'B', 'C', 'D'].map((Name) => write('insert', { Name }));
+    write('update', { Id: a, Name: 'A2' });
+    deleteRecord(ctx(), b, false);
+    const all = runSoql(store, 'SELECT Name FROM Account', true);
+    assert.deepEqual(Array.from({ length: all.rows.length }, (_, i) => recordJson(all, i, 'v62.0').Name), ['A2', 'C', 'D', 'B']);
+    assert.deepEqual(names('SELECT Name FROM Account LIMIT 2'), ['A2', 'C']);
+    assert.deepEqual(names("SELECT Name FROM Account WHERE Name != 'C' LIMIT 2"), ['A2', 'D']);
+  });
+
   test('a store reopened on its data folder replays the record file: versions, bin, rollbacks, hard deletes', () => {
     const dir = mkdtempSync(join(tmpdir(), 'record-store-'));
     try {
