@@ -87,6 +87,7 @@ async function measure(label: string, root: string, total: number): Promise<Reco
   const half = Math.floor(total / 2);
   const out: Record<string, number> = {
     ingestMedian: median(rates), ingestLast: rates.at(-1)!, ingestPerCpuSecond: perCpuSecond, rssMb: statusKb(child.pid!, 'VmRSS') / 1024,
+    loadPeakRssMb: statusKb(child.pid!, 'VmHWM') / 1024,
   };
   out.describeMs = await times(20, async () => (await org.timed('GET', '/sobjects/Account/describe')).ms);
   const ids: string[] = [];
@@ -161,6 +162,7 @@ const rows: [string, string, number][] = [
   ['Bulk 2.0 insert processing, last job (the fullest org), rows/s', 'ingestLast', 0],
   ['Bulk 2.0 insert, rows per CPU-second of the org process over the whole load (robust to load from others)', 'ingestPerCpuSecond', 0],
   ['RSS of the org process after loading, MB', 'rssMb', 0],
+  ['peak RSS of the org process over loading, MB', 'loadPeakRssMb', 0],
   ['peak RSS of the org process over loading, CRUD and queries (REST pages, the Bulk query), MB', 'peakRssMb', 0],
   ['describe Account, ms (median of 20)', 'describeMs', 1],
   ['create one Account (REST), ms (median of 50)', 'createMs', 1],
