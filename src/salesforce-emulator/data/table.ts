@@ -185,6 +185,11 @@ export class Table {
     return r >= 0 && this.states.get(r) === LIVE;
   }
 
+  /** The row number of record `id` (18 characters; live, binned or gone), or -1 for an id the table never held. */
+  rowNumber(id: string): number {
+    return this.ids.rowOf(id);
+  }
+
   /** A copy of the live record `id` (an 18-character id), or undefined. */
   row(id: string): Row | undefined {
     const r = this.ids.rowOf(id);
