@@ -2,6 +2,7 @@ import { logger } from '../../logger.js';
 import type { ObjectSchema } from '../describe/schema.js';
 import { DictColumns } from './dict-columns.js';
 import { FieldIndexes } from './field-indexes.js';
+import { IntList } from './int-list.js';
 import { PagedInts } from './paged-ints.js';
 import { ENTRY, RecordFile } from './record-file.js';
 import { decodeRow, decodeSlots } from './row-codec.js';
@@ -368,30 +369,41 @@ export class Table {
   /**
    * What select() finds, as the slots of the rows' current versions instead of the rows, decoding no more than
    * `keep` reads: a query result keeps these (4 bytes a row) and reads a page's rows when it sends the page. A
-   * version is never rewritten while the file is open, so later writes do not change a result. One array of the
-   * most rows that can match is filled (live rows from the front, binned ones from the back), so a scan of millions
-   * of rows makes no garbage to collect.
+   * version is never rewritten while the file is open, so later writes do not change a result. A filter that reads
+   * no field keeps every row: its array is made at its size at once; other matches gather in 64K pages first, so a
+   * selective scan of millions of rows (an Id range) allocates for what it finds, not for the table.
    */
   selectVersions(keep: (row: Row) => boolean, withDeleted = false, atMost = Infinity, fields?: number[]): Uint32Array {
-    // A walk out of row order cannot stop early: it takes every match, sorts them, and the caller cuts.
-    const most = withDeleted ? this.size + this.deletedCount : this.inRowOrder ? Math.min(atMost, this.size) : this.size;
-    const found = new Uint32Array(most);
-    let live = 0;
-    let binned = 0;
+    if (fields?.length === 0) return this.everyVersion(withDeleted, atMost);
+    const live = new IntList();
+    const binned = new IntList();
     const inRowOrder = this.eachMatch(keep, withDeleted, fields, false, (r) => {
-      if (this.states.get(r) === LIVE) found[live++] = r;
-      else found[most - ++binned] = r;
-      return !withDeleted && live >= atMost;
+      (this.states.get(r) === LIVE ? live : binned).push(r);
+      return !withDeleted && live.length >= atMost;
     });
-    // Binned rows were put from the back, last first: turn them around and move them behind the live ones.
-    found.subarray(most - binned).reverse();
-    found.copyWithin(live, most - binned);
+    const versions = new Uint32Array(live.length + binned.length);
+    live.copyTo(versions, 0);
+    binned.copyTo(versions, live.length);
     if (!inRowOrder) {
-      found.subarray(0, live).sort();
-      found.subarray(live, live + binned).sort();
+      versions.subarray(0, live.length).sort();
+      versions.subarray(live.length).sort();
     }
-    const versions = live + binned === most ? found : found.slice(0, live + binned);
     for (let i = 0; i < versions.length; i++) versions[i] = this.slots.get(versions[i]);
+    return versions;
+  }
+
+  /** The current versions of every live row (at most `atMost`), then of every binned one when `withDeleted`, in row order. */
+  private everyVersion(withDeleted: boolean, atMost: number): Uint32Array {
+    // With binned rows a result is cut by its caller (as select() leaves it): every live row is taken.
+    const live = withDeleted ? this.size : Math.min(atMost, this.size);
+    const versions = new Uint32Array(withDeleted ? this.size + this.deletedCount : live);
+    let at = 0;
+    let binned = withDeleted ? this.size : versions.length;
+    for (let r = 0; r < this.rowCount && (at < live || binned < versions.length); r++) {
+      const state = this.states.get(r);
+      if (state === LIVE && at < live) versions[at++] = this.slots.get(r);
+      else if (state === BINNED && binned < versions.length) versions[binned++] = this.slots.get(r);
+    }
     return versions;
   }
 
