@@ -72,6 +72,41 @@ export class OrgClient {
     return this.timed('GET', `/query?q=${encodeURIComponent(soql)}`);
   }
 
+  /** Follows a REST query's nextRecordsUrl for `pages` pages after the first; milliseconds of each page. */
+  async queryPages(soql: string, pages: number): Promise<{ firstMs: number; nextMs: number[]; totalSize: number }> {
+    const first = await this.query(soql);
+    const nextMs: number[] = [];
+    let next = first.json.nextRecordsUrl as string | undefined;
+    for (let i = 0; i < pages && next; i++) {
+      const started = performance.now();
+      const res = await fetchRetrying(`${this.url}${next}`, { headers: { Authorization: `Bearer ${this.token}` } });
+      const page = (await res.json()) as { nextRecordsUrl?: string };
+      nextMs.push(performance.now() - started);
+      next = page.nextRecordsUrl;
+    }
+    return { firstMs: first.ms, nextMs, totalSize: Number(first.json.totalSize) };
+  }
+
+  /** A Bulk 2.0 query job read to its last results page (Sforce-Locator `null`); rows and rows/s from creation. */
+  async bulkQuery(soql: string): Promise<{ rows: number; rowsPerSecond: number }> {
+    const started = performance.now();
+    const { json: job } = await this.call('POST', '/jobs/query', { operation: 'query', query: soql });
+    const path = `/jobs/query/${String(job.id)}`;
+    while ((await this.call('GET', path)).json.state !== 'JobComplete') await new Promise((resolve) => setTimeout(resolve, 50));
+    let rows = 0;
+    let locator = '';
+    do {
+      const res = await fetchRetrying(`${this.url}/services/data/v62.0${path}/results${locator ? `?locator=${locator}` : ''}`, {
+        headers: { Authorization: `Bearer ${this.token}`, Accept: 'text/csv' },
+      });
+      await res.arrayBuffer();
+      rows += Number(res.headers.get('sforce-numberofrecords'));
+      locator = res.headers.get('sforce-locator') ?? 'null';
+    } while (locator !== 'null');
+    await this.call('DELETE', path);
+    return { rows, rowsPerSecond: rows / ((performance.now() - started) / 1000) };
+  }
+
   /**
    * One Bulk 2.0 job (insert, or upsert by `externalIdFieldName`) with `csv` as its one upload; returns processing
    * rows/s (UploadComplete -> JobComplete).

@@ -1,13 +1,14 @@
 // Local org record-store benchmark (issue 18): loads N records (half Accounts x 8 fields, half Contacts x 9 fields)
 // through Bulk 2.0 insert jobs over HTTP, then times describe, single-record CRUD, selective queries (Id, external
-// id) and full-scan COUNT()s, and reads the org process's RSS. The same run measures the store of an older commit
+// id) and full-scan COUNT()s, Contact create and read, a REST query paged by nextRecordsUrl and a Bulk 2.0 query of
+// every Contact, and reads the org process's RSS. The same run measures the store of an older commit
 // (default: the last commit before the record file) at a size it holds, as the baseline.
 // Old and new alternate `rounds` times at the baseline size (medians), then the new store loads `records` once.
 // Last, one Bulk upsert job of `upsertRows` Accounts by External_Id__c (half of them existing) measures the org's
 // peak RSS while it holds a large job's upload and results.
 // Usage: [BENCH_ORG_NODE_ARGS=--max-old-space-size=160] node --import tsx bench/emulator/store-run.ts [records=10000000] [baselineRecords=1000000] [baselineRef=10cb3e8] [rounds=2] [upsertRows=1000000]
 import { execSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { accountCsv, contactCsv, OrgClient } from './store-client.js';
@@ -86,6 +87,7 @@ async function measure(label: string, root: string, total: number): Promise<Reco
   const half = Math.floor(total / 2);
   const out: Record<string, number> = {
     ingestMedian: median(rates), ingestLast: rates.at(-1)!, ingestPerCpuSecond: perCpuSecond, rssMb: statusKb(child.pid!, 'VmRSS') / 1024,
+    loadPeakRssMb: statusKb(child.pid!, 'VmHWM') / 1024,
   };
   out.describeMs = await times(20, async () => (await org.timed('GET', '/sobjects/Account/describe')).ms);
   const ids: string[] = [];
@@ -110,6 +112,20 @@ async function measure(label: string, root: string, total: number): Promise<Reco
     return ms;
   });
   out.countLikeMs = await times(3, async () => (await org.query("SELECT COUNT() FROM Contact WHERE LastName LIKE 'Smith1%'")).ms);
+  const contactIds: string[] = [];
+  out.createContactMs = await times(20, async (i) => {
+    const { ms, json } = await org.timed('POST', '/sobjects/Contact', { LastName: `Bench ${i}`, Email: `bench${i}@example.com` });
+    contactIds.push(String(json.id));
+    return ms;
+  });
+  out.readContactMs = await times(20, async (i) => (await org.timed('GET', `/sobjects/Contact/${contactIds[i]}`)).ms);
+  const rest = await org.queryPages('SELECT Id, Name, Phone, Industry FROM Account', 20);
+  if (rest.totalSize < half) throw new Error(`the REST query answered totalSize ${rest.totalSize}`);
+  out.restFirstPageMs = rest.firstMs;
+  out.restNextPageMs = median(rest.nextMs);
+  const exported = await org.bulkQuery('SELECT Id, FirstName, LastName, Email, Level__c FROM Contact');
+  if (exported.rows !== half + contactIds.length) throw new Error(`the Bulk query gave ${exported.rows} rows`);
+  out.bulkQueryRowsPerSecond = exported.rowsPerSecond;
   out.peakRssMb = statusKb(child.pid!, 'VmHWM') / 1024;
   out.rssBeforeUpsertMb = statusKb(child.pid!, 'VmRSS') / 1024;
   const upsertFrom = Math.floor(half / 2);
@@ -128,12 +144,12 @@ async function measure(label: string, root: string, total: number): Promise<Reco
 
 const baselineRoot = extractBaseline();
 // The large load first: it is the figure the issue asks for, and the longest.
-const newN = records === baselineRecords ? undefined : await measure('record file store', '.', records);
+const newN = records === baselineRecords ? undefined : await measure('this tree', '.', records);
 const olds: Record<string, number>[] = [];
 const news: Record<string, number>[] = [];
 for (let round = 0; round < rounds; round++) {
-  olds.push(await measure(`old store (${baselineRef})`, baselineRoot, baselineRecords));
-  news.push(await measure('record file store', '.', baselineRecords));
+  olds.push(await measure(`baseline (${baselineRef})`, baselineRoot, baselineRecords));
+  news.push(await measure('this tree', '.', baselineRecords));
 }
 const medians = (runs: Record<string, number>[]) => Object.fromEntries(Object.keys(runs[0]).map((k) => [k, median(runs.map((r) => r[k]))]));
 const old1 = medians(olds);
@@ -146,7 +162,8 @@ const rows: [string, string, number][] = [
   ['Bulk 2.0 insert processing, last job (the fullest org), rows/s', 'ingestLast', 0],
   ['Bulk 2.0 insert, rows per CPU-second of the org process over the whole load (robust to load from others)', 'ingestPerCpuSecond', 0],
   ['RSS of the org process after loading, MB', 'rssMb', 0],
-  ['peak RSS of the org process over loading and queries, MB', 'peakRssMb', 0],
+  ['peak RSS of the org process over loading, MB', 'loadPeakRssMb', 0],
+  ['peak RSS of the org process over loading, CRUD and queries (REST pages, the Bulk query), MB', 'peakRssMb', 0],
   ['describe Account, ms (median of 20)', 'describeMs', 1],
   ['create one Account (REST), ms (median of 50)', 'createMs', 1],
   ['read one Account by Id, ms', 'readMs', 1],
@@ -156,23 +173,29 @@ const rows: [string, string, number][] = [
   ["query WHERE Id = '...', ms (median of 20)", 'byIdMs', 1],
   ["full scan: COUNT() of Accounts WHERE Industry = 'Banking', ms (median of 5)", 'countPicklistMs', 0],
   ["full scan: COUNT() of Contacts WHERE LastName LIKE 'Smith1%', ms (median of 3)", 'countLikeMs', 0],
+  ['create one Contact (REST), ms (median of 20)', 'createContactMs', 1],
+  ['read one Contact by Id, ms (median of 20)', 'readContactMs', 1],
+  ['REST query of every Account (4 fields): first page of 2,000, ms (the whole scan)', 'restFirstPageMs', 0],
+  ['that query, next pages by nextRecordsUrl, ms (median of 20)', 'restNextPageMs', 1],
+  ['Bulk 2.0 query of every Contact (5 fields), all result pages, rows/s', 'bulkQueryRowsPerSecond', 0],
   [`RSS before a Bulk upsert of ${fmt(upsertRows)} Accounts (one job), MB`, 'rssBeforeUpsertMb', 0],
   ['peak RSS of the org process up to the end of that upsert, MB', 'upsertPeakRssMb', 0],
   ['that upsert, processing rows/s', 'upsertRowsPerSecond', 0],
   ['that upsert, rows per CPU-second of the org process', 'upsertPerCpuSecond', 0],
   ['load average (1 min, mean of start and end)', 'loadAverage', 2],
 ];
+const TITLE = '# Local org record store benchmark (issue 18)';
 const lines = [
-  '# Local org record store benchmark (issue 18)',
+  `## ${fmt(records)} records against ${baselineRef} (${new Date().toISOString().slice(0, 16)} UTC)`,
   '',
   `Records loaded through Bulk 2.0 insert jobs over HTTP (${fmt(JOB_ROWS)} rows a job, deleted once complete; half Accounts x 8 fields, half Contacts x 9`,
-  `fields), then single calls timed one after another. Baseline ("old"): the store of commit ${baselineRef}, in the same run.`,
+  `fields), then single calls and queries timed one after another. Baseline: the Local org of commit ${baselineRef}, in the same run.`,
   `Measured ${new Date().toISOString().slice(0, 16)} UTC on the shared 2-core machine (other helpers' work: see the load average).`,
-  `At ${fmt(baselineRecords)}: old and new alternate ${rounds} times, each figure the median over the runs of the medians of`,
+  `At ${fmt(baselineRecords)}: the baseline and this tree alternate ${rounds} times, each figure the median over the runs of the medians of`,
   `its repeated calls; at ${fmt(records)}: one run. describe does not touch records: it shows how busy the machine was.`,
   `Node flags of the record-file org: ${newOrgNodeArgs.join(' ') || 'none'} (BENCH_ORG_NODE_ARGS).`,
   '',
-  `| measure | old store, ${fmt(baselineRecords)} | record file, ${fmt(baselineRecords)} | ratio new/old | record file, ${fmt(records)} | ratio to old at ${fmt(baselineRecords)} |`,
+  `| measure | ${baselineRef}, ${fmt(baselineRecords)} | this tree, ${fmt(baselineRecords)} | ratio this/${baselineRef} | this tree, ${fmt(records)} | ratio to ${baselineRef} at ${fmt(baselineRecords)} |`,
   '|---|---|---|---|---|---|',
   ...rows.map(([name, key, digits]) => `| ${name} | ${fmt(old1[key], digits)} | ${fmt(new1[key], digits)} | ${fmt(new1[key] / old1[key], 2)} | `
     + `${fmt(large[key], digits)} | ${fmt(large[key] / old1[key], 2)} |`),
@@ -180,5 +203,7 @@ const lines = [
   'Reproduce: `node --import tsx bench/emulator/store-run.ts [records] [baselineRecords] [baselineRef] [rounds] [upsertRows]`.',
   '',
 ];
-writeFileSync('bench/emulator/STORE-RESULTS.md', lines.join('\n'));
+const RESULTS = 'bench/emulator/STORE-RESULTS.md';
+const earlier = existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8').replace(`${TITLE}\n`, '').trimStart() : '';
+writeFileSync(RESULTS, [TITLE, '', ...lines, earlier].join('\n'));
 console.log(lines.join('\n'));

@@ -74,6 +74,8 @@ export const EmulatorOptions = z.object({
   /** Record types seeded at start (and after a reset) when the org has none of that object and developer name. */
   recordTypes: z.array(EmulatorRecordType).default([]),
   restQueryPageSize: z.number().int().min(1).max(2000).default(2000),
+  /** A REST query cursor (nextRecordsUrl) not used for this long is closed, as an org closes one after 15 minutes. */
+  queryCursorTimeoutMs: z.number().int().positive().default(15 * 60 * 1000),
   bulkQueryPageSize: z.number().int().min(1).default(50_000),
   /** Largest accepted Bulk upload body in bytes (Salesforce: 150 MB base64, about 100 MB raw). */
   maxUploadBytes: z.number().int().positive().default(150 * 1024 * 1024),

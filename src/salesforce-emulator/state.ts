@@ -36,8 +36,8 @@ export interface EmulatorState {
   apiUsage: { used: number };
   /** Sessions opened since start (OAuth grants and SOAP logins), for tests that count logins. */
   logins: number;
-  /** REST query cursors for nextRecordsUrl, by locator. */
-  cursors: Map<string, QueryOutcome>;
+  /** REST query cursors for nextRecordsUrl, by locator, with when each was last used (epoch ms). */
+  cursors: Map<string, { outcome: QueryOutcome; usedAt: number }>;
   jobs?: BulkJobs;
   profileId: string;
 }

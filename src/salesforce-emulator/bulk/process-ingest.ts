@@ -5,6 +5,7 @@ import { SfError } from '../data/sf-error.js';
 import { resolveColumn, type Column } from '../data/validate-record.js';
 import type { EmulatorState } from '../state.js';
 import { CsvFormatError, CsvReader, DELIMITERS, quoteCsv } from './csv-reader.js';
+import { JobKeys } from './job-keys.js';
 import type { IngestJob, IngestState } from './ingest-job.js';
 import { ResultLines } from './job-files.js';
 
@@ -29,7 +30,7 @@ function planWriter(state: EmulatorState, job: IngestJob, header: string[], ctx:
     const key = at(externalIdFieldName ?? '');
     if (key < 0) return `InvalidBatch : Missing required column: ${externalIdFieldName}`;
     const fi = (columns[key] as Column).fi;
-    const keysInJob = new Set<string>();
+    const keysInJob = new JobKeys(table);
     return (values) => upsertRecord(ctx, table, fi, columns, values, 'csv', keysInJob);
   }
   const idAt = at('Id');

@@ -54,15 +54,27 @@ export class QueryJob {
     };
   }
 
-  /** Rows [from, from + max) as CSV with a header, and the next offset (null on the last page). */
-  page(from: number, max: number): { csv: string; count: number; next: number | null } {
+  /**
+   * Rows [from, from + max) as CSV with a header, made in parts of `partRows` rows (so a page of 50,000 rows read from
+   * the record file never sits whole in the heap), with its row count and the next offset (null on the last page).
+   */
+  page(from: number, max: number, partRows = 1000): { parts: Iterable<string>; count: number; next: number | null } {
     const d = DELIMITERS[this.spec.columnDelimiter];
     const eol = this.spec.lineEnding === 'CRLF' ? '\r\n' : '\n';
     const { rows } = this.outcome;
     const columns = flatColumns(this.outcome);
     const end = Math.min(rows.length, from + max);
-    const lines = [columns.map((c) => quoteCsv(c.name)).join(d)];
-    for (let i = from; i < end; i++) lines.push(columns.map((c) => csvValue(c.get(rows[i]))).join(d));
-    return { csv: lines.join(eol) + eol, count: end - from, next: end < rows.length ? end : null };
+    function* parts(): Generator<string> {
+      yield columns.map((c) => quoteCsv(c.name)).join(d) + eol;
+      for (let at = from; at < end; at += partRows) {
+        const lines: string[] = [];
+        for (let i = at; i < Math.min(end, at + partRows); i++) {
+          const row = rows.at(i)!;
+          lines.push(columns.map((c) => csvValue(c.get(row))).join(d));
+        }
+        yield lines.join(eol) + eol;
+      }
+    }
+    return { parts: parts(), count: Math.max(0, end - from), next: end < rows.length ? end : null };
   }
 }

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { Router, type Response } from 'express';
 import { sendErrors } from '../http/respond.js';
 import { apiVersionOf } from '../http/context.js';
@@ -49,7 +50,7 @@ export function bulkQueryRouter(state: EmulatorState, jobs: BulkJobs): Router {
     const job = find(res, req.params.id);
     if (job) res.json(job.info());
   });
-  router.get('/jobs/query/:id/results', (req, res) => {
+  router.get('/jobs/query/:id/results', async (req, res) => {
     const job = find(res, req.params.id);
     if (!job) return;
     if (job.state !== 'JobComplete') return bulkError(res, 400, 'INVALIDJOBSTATE', `Job ${job.id} is ${job.state}: results are available when it is JobComplete`);
@@ -62,7 +63,13 @@ export function bulkQueryRouter(state: EmulatorState, jobs: BulkJobs): Router {
     const page = job.page(locator, max);
     res.set('Sforce-Locator', page.next === null ? 'null' : encodeLocator(page.next));
     res.set('Sforce-NumberOfRecords', String(page.count));
-    res.status(200).type('text/csv; charset=UTF-8').send(page.csv);
+    res.status(200).type('text/csv; charset=UTF-8');
+    for (const part of page.parts) {
+      // Wait for the client to take what was written; stop if it went away.
+      if (!res.write(part)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+      if (res.destroyed) return;
+    }
+    res.end();
   });
   router.patch('/jobs/query/:id', (req, res) => {
     const job = find(res, req.params.id);

@@ -162,11 +162,33 @@ function updateFound(ctx: WriteContext, table: Table, id: string, row: Row, colu
 }
 
 /**
- * Upsert keyed on `extFi` (an external-id or idLookup field, or Id): one match updates, none inserts, several fail.
- * `keysInRequest` (one set per Collections call or Bulk job): a key repeated within the same request is
- * refused with DUPLICATE_EXTERNAL_ID, as Salesforce does, instead of being applied twice.
+ * The upsert keys a request has seen (a key repeated within one request is DUPLICATE_EXTERNAL_ID): `seen` gets
+ * the key and the ids of the records that hold it now; `remember` the outcome of the row that used it.
  */
-export function upsertRecord(ctx: WriteContext, table: Table, extFi: number, columns: Column[], values: unknown[], source: Source, keysInRequest?: Set<string>): WriteOutcome {
+export interface KeysSeen {
+  seen(key: string, ids: string[]): boolean;
+  remember(key: string, outcome: WriteOutcome): void;
+}
+
+/** The keys of one Collections call (at most 200), kept as text. */
+export class RequestKeys implements KeysSeen {
+  private readonly keys = new Set<string>();
+
+  seen(key: string): boolean {
+    return this.keys.has(key);
+  }
+
+  remember(key: string): void {
+    this.keys.add(key);
+  }
+}
+
+/**
+ * Upsert keyed on `extFi` (an external-id or idLookup field, or Id): one match updates, none inserts, several fail.
+ * `keysInRequest` (one per Collections call or Bulk job): a key repeated within the same request is refused with
+ * DUPLICATE_EXTERNAL_ID, as Salesforce does, instead of being applied twice.
+ */
+export function upsertRecord(ctx: WriteContext, table: Table, extFi: number, columns: Column[], values: unknown[], source: Source, keysInRequest?: KeysSeen): WriteOutcome {
   const extField = table.schema.fields[extFi];
   const at = columns.findIndex((c) => c.kind === 'field' && c.fi === extFi);
   const raw = at < 0 ? undefined : values[at];
@@ -175,17 +197,16 @@ export function upsertRecord(ctx: WriteContext, table: Table, extFi: number, col
     return fail([new SfError('MISSING_ARGUMENT', `${extField.name} not specified`, [extField.name])]);
   }
   if (extField.type === 'id') return updateRecord(ctx, table, raw, columns, values, source);
-  const key = keysInRequest ? indexKey(extField, raw as Value) : null;
-  if (key !== null && keysInRequest) {
-    if (keysInRequest.has(key)) return fail([new SfError('DUPLICATE_EXTERNAL_ID', `Duplicate external id specified: ${String(raw)}`, [extField.name])]);
-    keysInRequest.add(key);
-  }
   const ids = table.lookup(extFi, raw as Value);
-  if (ids.length > 1) {
-    return fail([new SfError('DUPLICATE_EXTERNAL_ID', `${extField.label}: more than one record found for external id field: [${ids.join(', ')}]`, [extField.name])]);
+  const key = keysInRequest ? indexKey(extField, raw as Value) : null;
+  if (key !== null && keysInRequest?.seen(key, ids)) {
+    return fail([new SfError('DUPLICATE_EXTERNAL_ID', `Duplicate external id specified: ${String(raw)}`, [extField.name])]);
   }
-  if (ids.length === 0) return insertRecord(ctx, table, columns, values, source);
-  return updateFound(ctx, table, ids[0], table.row(ids[0])!, columns, values, source);
+  const outcome = ids.length > 1
+    ? fail([new SfError('DUPLICATE_EXTERNAL_ID', `${extField.label}: more than one record found for external id field: [${ids.join(', ')}]`, [extField.name])])
+    : ids.length === 0 ? insertRecord(ctx, table, columns, values, source) : updateFound(ctx, table, ids[0], table.row(ids[0])!, columns, values, source);
+  if (key !== null) keysInRequest?.remember(key, outcome);
+  return outcome;
 }
 
 /** Deletes a record of any object; hard deletes skip (or empty) the recycle bin. */

@@ -1,6 +1,8 @@
-import { closeSync, existsSync, fstatSync, ftruncateSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdtempSync, openSync, readSync, renameSync, rmSync, writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { decodeRow, encodeRow, encodedSize } from './row-codec.js';
 import type { Row } from './table.js';
 
@@ -17,6 +19,18 @@ const ROW_MASK = 0x3fffffff;
 export const ENTRY = { live: 0, binned: 1, control: 2 } as const;
 export type EntryKind = (typeof ENTRY)[keyof typeof ENTRY];
 export type EntryVisitor = (row: number, slot: number, buffer: Buffer, start: number, kind: EntryKind) => boolean | void;
+/** What a compaction does with an entry: keep it as this kind, or drop it (undefined). */
+export type EntryKeeper = (row: number, slot: number, buffer: Buffer, start: number, kind: EntryKind) => EntryKind | undefined;
+
+/** The suffix of the file a compaction writes before it renames it over the record file. */
+const COMPACTING = '.compacting';
+const FLAG_OF: Record<EntryKind, number> = { [ENTRY.live]: 0, [ENTRY.binned]: BINNED_FLAG, [ENTRY.control]: CONTROL_FLAG };
+
+/** Writes `length` bytes of `buffer` at `position` of `fd`, however many writes it takes. */
+function writeAll(fd: number, buffer: Buffer, length: number, position: number): void {
+  let done = 0;
+  while (done < length) done += writeSync(fd, buffer, done, length - done, position + done);
+}
 
 /** Closes the file of a record file that was dropped without close(). */
 const orphans = new FinalizationRegistry<{ fd: number }>((held) => {
@@ -51,6 +65,8 @@ export class RecordFile {
 
   constructor(private readonly path?: string) {
     orphans.register(this, this.held, this);
+    // A compaction cut off by a kill left its new file unfinished; the record file itself is still whole.
+    if (path) rmSync(`${path}${COMPACTING}`, { force: true });
     if (path && existsSync(path)) {
       this.end = fstatSync(this.fd).size;
       this.flushed = this.end;
@@ -95,8 +111,7 @@ export class RecordFile {
   }
 
   flush(): void {
-    let done = 0;
-    while (done < this.pendingBytes) done += writeSync(this.fd, this.pending, done, this.pendingBytes - done, this.flushed + done);
+    writeAll(this.fd, this.pending, this.pendingBytes, this.flushed);
     this.flushed += this.pendingBytes;
     this.pendingBytes = 0;
   }
@@ -150,6 +165,51 @@ export class RecordFile {
     this.flushed = position;
     ftruncateSync(this.fd, position);
     return true;
+  }
+
+  /**
+   * Rewrites a named file with only the entries `keep` keeps (in file order, as the kind it says), so old versions
+   * and control entries stop taking space. Crash-safe: the new file is written beside the old one, synced, then
+   * renamed over it (and the folder synced), so a kill at any point leaves one whole file. Returns the bytes saved.
+   */
+  compact(keep: EntryKeeper): number {
+    if (!this.path) return 0;
+    const temp = `${this.path}${COMPACTING}`;
+    const out = openSync(temp, 'w');
+    let buffer = Buffer.allocUnsafe(WRITE_BUFFER);
+    let used = 0;
+    let written = 0;
+    this.scan((row, slot, input, start, kind) => {
+      const kept = keep(row, slot, input, start, kind);
+      if (kept === undefined) return;
+      const length = input.readUInt32LE(start - 4);
+      const size = (HEADER + length + 7) & ~7;
+      if (used + size > buffer.length) {
+        writeAll(out, buffer, used, written);
+        written += used;
+        used = 0;
+        if (size > buffer.length) buffer = Buffer.allocUnsafe(size);
+      }
+      buffer.writeUInt32LE((row | FLAG_OF[kept]) >>> 0, used);
+      buffer.writeUInt32LE(length, used + 4);
+      input.copy(buffer, used + HEADER, start, start + length);
+      buffer.fill(0, used + HEADER + length, used + size);
+      used += size;
+    });
+    writeAll(out, buffer, used, written);
+    written += used;
+    fsyncSync(out);
+    closeSync(out);
+    if (this.held.fd >= 0) closeSync(this.held.fd);
+    this.held.fd = -1;
+    renameSync(temp, this.path);
+    const folder = openSync(dirname(this.path), 'r');
+    fsyncSync(folder);
+    closeSync(folder);
+    const saved = this.end - written;
+    this.end = written;
+    this.flushed = written;
+    return saved;
   }
 
   clear(): void {

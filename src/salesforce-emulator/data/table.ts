@@ -1,6 +1,8 @@
+import { logger } from '../../logger.js';
 import type { ObjectSchema } from '../describe/schema.js';
 import { DictColumns } from './dict-columns.js';
 import { FieldIndexes } from './field-indexes.js';
+import { IntList } from './int-list.js';
 import { PagedInts } from './paged-ints.js';
 import { ENTRY, RecordFile } from './record-file.js';
 import { decodeRow, decodeSlots } from './row-codec.js';
@@ -53,15 +55,19 @@ export class Table {
     if (this.file.bytes > 0) this.replay();
   }
 
-  /** Rebuilds the current slot and state of every row from the file, then the ids, scan columns and indexes. */
+  /**
+   * Rebuilds the current slot and state of every row from the file, compacting it first when it holds more dead
+   * entries (old versions, rollbacks, hard deletes) than live ones, then the ids, scan columns and indexes.
+   */
   private replay(): void {
-    this.file.scan((r, slot, buffer, start, kind) => {
-      if (kind === ENTRY.control) return void this.replayControl(r, buffer, start);
-      if (r < this.rowCount) this.inRowOrder = false;
-      this.rowCount = Math.max(this.rowCount, r + 1);
-      this.slots.set(r, slot);
-      this.states.set(r, kind === ENTRY.binned ? BINNED : LIVE);
-    });
+    const entries = this.replayEntries();
+    let kept = this.slotFields.length;
+    for (let r = 0; r < this.rowCount; r++) if (this.states.get(r) !== FREE) kept++;
+    if (entries - kept > kept) {
+      this.compact();
+      this.forgetRows();
+      this.replayEntries();
+    }
     this.scanRows(true, (r, row) => {
       const live = this.states.get(r) === LIVE;
       if (live) this.size++;
@@ -70,6 +76,34 @@ export class Table {
       this.columns.write(r, row, this.slotFields.length, this.rowCount);
       this.indexes.update(r, live ? row : null);
     });
+  }
+
+  /** Replays the file's entries into the rows' current slots and states and the fields' slots; returns their number. */
+  private replayEntries(): number {
+    let entries = 0;
+    this.file.scan((r, slot, buffer, start, kind) => {
+      entries++;
+      if (kind === ENTRY.control) return void this.replayControl(r, buffer, start);
+      if (r < this.rowCount) this.inRowOrder = false;
+      this.rowCount = Math.max(this.rowCount, r + 1);
+      this.slots.set(r, slot);
+      this.states.set(r, kind === ENTRY.binned ? BINNED : LIVE);
+    });
+    return entries;
+  }
+
+  /**
+   * Rewrites the file with the current version of every live and recycle-bin row (in the state it is in now) and
+   * the fields' slots; old versions, rollbacks and hard deletes go.
+   */
+  private compact(): void {
+    const saved = this.file.compact((r, slot, buffer, start, kind) => {
+      if (kind === ENTRY.control) return buffer[start] === SLOT_NAME ? ENTRY.control : undefined;
+      if (this.slots.get(r) !== slot) return undefined;
+      const state = this.states.get(r);
+      return state === LIVE ? ENTRY.live : state === BINNED ? ENTRY.binned : undefined;
+    });
+    logger('emulator').info({ object: this.schema.name, savedBytes: saved }, 'record file compacted');
   }
 
   private replayControl(r: number, buffer: Buffer, start: number): void {
@@ -150,6 +184,11 @@ export class Table {
   has(id: string): boolean {
     const r = this.ids.rowOf(id);
     return r >= 0 && this.states.get(r) === LIVE;
+  }
+
+  /** The row number of record `id` (18 characters; live, binned or gone), or -1 for an id the table never held. */
+  rowNumber(id: string): number {
+    return this.ids.rowOf(id);
   }
 
   /** A copy of the live record `id` (an 18-character id), or undefined. */
@@ -298,24 +337,79 @@ export class Table {
   }
 
   /**
+   * Visits the rows passing `keep` (row number, and the decoded row when it came from a file scan with `whole`);
+   * `visit` returns true to stop, which is honoured only while the walk goes in row order. Returns whether it went
+   * in row order (through the in-memory columns, or over a file whose versions are in row order).
+   */
+  private eachMatch(
+    keep: (row: Row) => boolean, withDeleted: boolean, fields: number[] | undefined, whole: boolean,
+    visit: (r: number, row: Row | undefined) => boolean,
+  ): boolean {
+    if (this.columnScan(keep, withDeleted, fields, (r) => visit(r, undefined))) return true;
+    const inRowOrder = this.inRowOrder;
+    this.scanRows(withDeleted, (r, row) => visit(r, whole ? row : undefined) && inRowOrder, 0, keep, this.slotsOf(fields), whole);
+    return inRowOrder;
+  }
+
+  /**
    * The rows passing `keep`, live ones first, each group in insertion order; at most `atMost` of them (a file scan
    * stops early only when the file is in row order). `fields`: the fields `keep` reads, if known.
    */
   select(keep: (row: Row) => boolean, withDeleted = false, atMost = Infinity, fields?: number[]): Row[] {
-    const hits: number[] = [];
-    if (this.columnScan(keep, withDeleted, fields, (r) => hits.push(r) >= atMost && !withDeleted)) {
-      const read = (state: number) => hits.filter((r) => this.states.get(r) === state).map((r) => this.read(r));
-      return withDeleted ? [...read(LIVE), ...read(BINNED)] : read(LIVE);
-    }
     const live: [number, Row][] = [];
     const binned: [number, Row][] = [];
-    const early = this.inRowOrder && !withDeleted;
-    this.scanRows(withDeleted, (r, row) => {
-      (this.states.get(r) === LIVE ? live : binned).push([r, row]);
-      return early && live.length >= atMost;
-    }, 0, keep, this.slotsOf(fields));
-    const ordered = (pairs: [number, Row][]) => (this.inRowOrder ? pairs : pairs.sort((a, b) => a[0] - b[0])).map((p) => p[1]);
+    const inRowOrder = this.eachMatch(keep, withDeleted, fields, true, (r, row) => {
+      (this.states.get(r) === LIVE ? live : binned).push([r, row ?? this.read(r)]);
+      return !withDeleted && live.length >= atMost;
+    });
+    const ordered = (pairs: [number, Row][]) => (inRowOrder ? pairs : pairs.sort((a, b) => a[0] - b[0])).map((p) => p[1]);
     return [...ordered(live), ...ordered(binned)];
+  }
+
+  /**
+   * What select() finds, as the slots of the rows' current versions instead of the rows, decoding no more than
+   * `keep` reads: a query result keeps these (4 bytes a row) and reads a page's rows when it sends the page. A
+   * version is never rewritten while the file is open, so later writes do not change a result. A filter that reads
+   * no field keeps every row: its array is made at its size at once; other matches gather in 64K pages first, so a
+   * selective scan of millions of rows (an Id range) allocates for what it finds, not for the table.
+   */
+  selectVersions(keep: (row: Row) => boolean, withDeleted = false, atMost = Infinity, fields?: number[]): Uint32Array {
+    if (fields?.length === 0) return this.everyVersion(withDeleted, atMost);
+    const live = new IntList();
+    const binned = new IntList();
+    const inRowOrder = this.eachMatch(keep, withDeleted, fields, false, (r) => {
+      (this.states.get(r) === LIVE ? live : binned).push(r);
+      return !withDeleted && live.length >= atMost;
+    });
+    const versions = new Uint32Array(live.length + binned.length);
+    live.copyTo(versions, 0);
+    binned.copyTo(versions, live.length);
+    if (!inRowOrder) {
+      versions.subarray(0, live.length).sort();
+      versions.subarray(live.length).sort();
+    }
+    for (let i = 0; i < versions.length; i++) versions[i] = this.slots.get(versions[i]);
+    return versions;
+  }
+
+  /** The current versions of every live row (at most `atMost`), then of every binned one when `withDeleted`, in row order. */
+  private everyVersion(withDeleted: boolean, atMost: number): Uint32Array {
+    // With binned rows a result is cut by its caller (as select() leaves it): every live row is taken.
+    const live = withDeleted ? this.size : Math.min(atMost, this.size);
+    const versions = new Uint32Array(withDeleted ? this.size + this.deletedCount : live);
+    let at = 0;
+    let binned = withDeleted ? this.size : versions.length;
+    for (let r = 0; r < this.rowCount && (at < live || binned < versions.length); r++) {
+      const state = this.states.get(r);
+      if (state === LIVE && at < live) versions[at++] = this.slots.get(r);
+      else if (state === BINNED && binned < versions.length) versions[binned++] = this.slots.get(r);
+    }
+    return versions;
+  }
+
+  /** The record version at `slot` (one of selectVersions()). */
+  readVersion(slot: number): Row {
+    return this.file.read(slot);
   }
 
   count(keep: (row: Row) => boolean, withDeleted = false, fields?: number[]): number {

@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import { deleteRecord, insertRecord, updateRecord, upsertRecord, type WriteOutcome } from '../data/dml.js';
+import { deleteRecord, insertRecord, RequestKeys, updateRecord, upsertRecord, type WriteOutcome } from '../data/dml.js';
 import { ERR, SfError } from '../data/sf-error.js';
 import type { Table, Undo } from '../data/table.js';
 import { jsonColumns, type Column } from '../data/validate-record.js';
@@ -86,7 +86,7 @@ export function collectionsRouter(state: EmulatorState): Router {
     }
     const prepared = prepare(state, res, req.body?.records, table);
     if (!prepared) return;
-    const keysInRequest = new Set<string>();
+    const keysInRequest = new RequestKeys();
     run(state, res, prepared, allOrNoneOf(req), (p, journal) =>
       upsertRecord(writeContext(state, res, journal), table, fi, p.columns, p.values, 'json', keysInRequest), true, true);
   });

@@ -21,13 +21,17 @@ function sendPage(state: EmulatorState, req: Request, res: Response, outcome: Qu
   for (let i = position; i < end; i++) records.push(recordJson(outcome, i, version));
   const done = end >= total;
   let cursor = key;
-  if (!done && !cursor) {
-    cursor = `01g${randomBytes(12).toString('base64url').replace(/[-_]/g, 'x').slice(0, 15)}`;
-    state.cursors.set(cursor, outcome);
-  }
+  if (!done && !cursor) cursor = `01g${randomBytes(12).toString('base64url').replace(/[-_]/g, 'x').slice(0, 15)}`;
+  if (!done && cursor) state.cursors.set(cursor, { outcome, usedAt: Date.now() });
   if (done && key) state.cursors.delete(key);
   const next = done ? {} : { nextRecordsUrl: `/services/data/${version}/query/${cursor}-${end}` };
   res.json({ totalSize: outcome.totalSize, done, ...next, records });
+}
+
+/** Closes the cursors not used for the cursor timeout (an org's 15 minutes), so abandoned results are let go. */
+function closeIdleCursors(state: EmulatorState): void {
+  const before = Date.now() - state.options.queryCursorTimeoutMs;
+  for (const [key, cursor] of state.cursors) if (cursor.usedAt < before) state.cursors.delete(key);
 }
 
 /** REST /query and /queryAll with nextRecordsUrl paging (queryMore); `columns=true` describes the columns instead. */
@@ -38,6 +42,7 @@ export function queryRouter(state: EmulatorState): Router {
     if (typeof soql !== 'string' || soql.trim() === '') {
       return sendErrors(res, 400, [{ errorCode: 'MALFORMED_QUERY', message: 'A query string has to be specified' }]);
     }
+    closeIdleCursors(state);
     try {
       const outcome = runSoql(state.store, soql, queryAll);
       if (req.query.columns === 'true') return void res.json(columnsMetadata(outcome));
@@ -50,12 +55,13 @@ export function queryRouter(state: EmulatorState): Router {
   router.get('/query', run(false));
   router.get('/queryAll', run(true));
   const more = (req: Request, res: Response) => {
+    closeIdleCursors(state);
     const [key, position] = String(req.params.locator).split('-');
-    const outcome = state.cursors.get(key);
-    if (!outcome || !/^\d+$/.test(position ?? '')) {
+    const cursor = state.cursors.get(key);
+    if (!cursor || !/^\d+$/.test(position ?? '')) {
       return sendErrors(res, 400, [{ errorCode: 'INVALID_QUERY_LOCATOR', message: 'invalid query locator' }]);
     }
-    sendPage(state, req, res, outcome, key, Number(position));
+    sendPage(state, req, res, cursor.outcome, key, Number(position));
   };
   router.get('/query/:locator', more);
   router.get('/queryAll/:locator', more);

@@ -8,7 +8,8 @@ import { page, sortBy, type SortKey } from './order.js';
 import type { ChildQuery, QueryOutcome } from './outcome.js';
 import { parseSoql } from '../../soql/parser.js';
 import { resolveChild, resolvePath, type FieldPath } from './paths.js';
-import { countRows, matchingRows, type RowFilter } from './scan.js';
+import type { ResultRows } from './result-rows.js';
+import { countRows, matchingResult, matchingRows, type RowFilter } from './scan.js';
 import { compileRowSelect } from './select.js';
 import { kindOf } from './values.js';
 
@@ -159,9 +160,12 @@ export class Evaluator {
     };
     const columns = compileRowSelect(scope, query);
     const order = this.rowOrder(table, query.orderBy, query.alias);
-    const enough = order.length === 0 && query.limit !== undefined ? (query.offset ?? 0) + query.limit : Infinity;
-    const sorted = sortBy(matchingRows(table, where, this.queryAll, enough), order);
-    const rows = page(sorted, query.offset, query.limit);
+    // Unordered results stay in the record file (read page by page); ORDER BY sorts decoded rows.
+    const enough = query.limit !== undefined ? (query.offset ?? 0) + query.limit : Infinity;
+    const found: ResultRows = order.length === 0
+      ? matchingResult(table, where, this.queryAll, enough)
+      : sortBy(matchingRows(table, where, this.queryAll), order);
+    const rows = page(found, query.offset, query.limit);
     return { query, table, kind: 'rows', columns, rows, groups: [], totalSize: rows.length };
   }
 }

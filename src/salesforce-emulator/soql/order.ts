@@ -28,8 +28,9 @@ export function sortBy<T>(items: T[], keys: SortKey<T>[]): T[] {
   return decorated.map((d) => d.item);
 }
 
-/** Applies OFFSET then LIMIT. */
-export function page<T>(items: T[], offset: number | undefined, limit: number | undefined): T[] {
+/** Applies OFFSET then LIMIT (without either, the items themselves: a large result is not copied). */
+export function page<T extends { slice(start?: number, end?: number): T }>(items: T, offset: number | undefined, limit: number | undefined): T {
+  if (offset === undefined && limit === undefined) return items;
   const from = offset ?? 0;
   return items.slice(from, limit === undefined ? undefined : from + limit);
 }

@@ -1,6 +1,7 @@
 import type { Row, Table, Value } from '../data/table.js';
 import type { AggregateCall, SoqlQuery } from '../../soql/ast.js';
 import type { FieldPath } from './paths.js';
+import type { ResultRows } from './result-rows.js';
 
 /** A parent-to-child subquery (`(SELECT LastName FROM Contacts)`), compiled against the child object. */
 export interface ChildQuery {
@@ -26,8 +27,8 @@ export interface QueryOutcome {
   table: Table;
   kind: 'rows' | 'count' | 'aggregate';
   columns: SelectColumn[];
-  /** Matching rows (kind rows). */
-  rows: Row[];
+  /** Matching rows (kind rows), read by position. */
+  rows: ResultRows;
   /** Aggregate result values by key (kind aggregate). */
   groups: Record<string, Value>[];
   totalSize: number;

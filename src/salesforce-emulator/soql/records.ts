@@ -44,7 +44,7 @@ function rowJson(table: Table, row: Row, columns: SelectColumn[], version: strin
 /** The REST form of result `index`: an sObject record with nested parents and children, or an AggregateResult. */
 export function recordJson(outcome: QueryOutcome, index: number, version: string): Json {
   if (outcome.kind === 'aggregate') return { attributes: { type: 'AggregateResult' }, ...outcome.groups[index] };
-  return rowJson(outcome.table, outcome.rows[index], outcome.columns, version);
+  return rowJson(outcome.table, outcome.rows.at(index)!, outcome.columns, version);
 }
 
 /** The number of results a page walks over (rows or aggregate results). */

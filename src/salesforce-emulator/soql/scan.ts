@@ -2,6 +2,7 @@ import { toId18 } from '../../salesforce/record-id.js';
 import type { Row, Table } from '../data/table.js';
 import type { Condition, Literal } from '../../soql/ast.js';
 import type { Predicate } from './filter.js';
+import { StoredRows, type ResultRows } from './result-rows.js';
 
 /** A compiled WHERE with what lets it skip a full read: the parsed condition and the own fields it reads. */
 export interface RowFilter {
@@ -59,6 +60,16 @@ function indexedCandidates(table: Table, where: Condition | undefined, alias?: s
 export function matchingRows(table: Table, filter: RowFilter, withDeleted: boolean, atMost = Infinity): Row[] {
   const candidates = withDeleted ? undefined : indexedCandidates(table, filter.where, filter.alias);
   return candidates ? candidates.filter(filter.keep) : table.select(filter.keep, withDeleted, atMost, filter.fields);
+}
+
+/**
+ * What matchingRows finds, as a query result: a scan's hits are kept as record versions (StoredRows, read page by
+ * page), an index's few candidates as rows.
+ */
+export function matchingResult(table: Table, filter: RowFilter, withDeleted: boolean, atMost = Infinity): ResultRows {
+  const candidates = withDeleted ? undefined : indexedCandidates(table, filter.where, filter.alias);
+  if (candidates) return candidates.filter(filter.keep).slice(0, atMost);
+  return new StoredRows(table, table.selectVersions(filter.keep, withDeleted, atMost, filter.fields));
 }
 
 export function countRows(table: Table, filter: RowFilter, withDeleted: boolean): number {

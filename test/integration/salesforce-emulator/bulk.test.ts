@@ -58,6 +58,13 @@ describe('emulator Bulk API 2.0', () => {
     assert.deepEqual(result.failedResults.map((r: Row) => r.sf__Error), ['DUPLICATE_EXTERNAL_ID:Duplicate external id specified: dup-1:External_Id__c']);
     const stored = await conn.query<{ Name: string }>("SELECT Name FROM Account WHERE External_Id__c = 'DUP-1'");
     assert.deepEqual(stored.records.map((r) => r.Name), ['First']);
+    // A key that matched an existing record, or whose first row failed, is refused the second time too.
+    const csv = 'Name,External_Id__c,Customer_Priority__c\nUpdated,DUP-2,\nBad,DUP-3,Nope\nAgain 2,DUP-2,\nAgain 3,DUP-3,\n';
+    const again = await load('upsert', 'Account', csv, 'External_Id__c');
+    assert.deepEqual(again.successfulResults.map((r: Row) => [r.Name, r.sf__Created]), [['Updated', 'false']]);
+    assert.deepEqual(again.failedResults.map((r: Row) => [r.Name, r.sf__Error.split(':')[0]]), [
+      ['Bad', 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST'], ['Again 2', 'DUPLICATE_EXTERNAL_ID'], ['Again 3', 'DUPLICATE_EXTERNAL_ID'],
+    ]);
   });
 
   test('a header with an unknown field fails the job', async () => {

@@ -124,3 +124,21 @@ describe('emulator query, describe, limits and faults', () => {
     assert.ok(token.startsWith('00D'));
   });
 });
+
+test('a query cursor not used for the cursor timeout is closed: its nextRecordsUrl answers INVALID_QUERY_LOCATOR', async () => {
+  const emulator = await start({ restQueryPageSize: 2, queryCursorTimeoutMs: 300 });
+  try {
+    const conn = await connect(emulator);
+    await conn.sobject('Account').create(Array.from({ length: 5 }, (_, i) => ({ Name: `Cursor ${i}` })));
+    const first = await conn.query('SELECT Name FROM Account', { autoFetch: false });
+    const second = await conn.queryMore(first.nextRecordsUrl!);
+    assert.deepEqual(second.records.map((r) => r.Name), ['Cursor 2', 'Cursor 3']);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const locator = new URL(second.nextRecordsUrl!, emulator.url).pathname.replace(`/services/data/v${VERSION}`, '');
+    const res = await api(emulator, 'GET', locator);
+    assert.equal(res.status, 400);
+    assert.equal(((await res.json()) as { errorCode: string }[])[0].errorCode, 'INVALID_QUERY_LOCATOR');
+  } finally {
+    await emulator.close();
+  }
+});

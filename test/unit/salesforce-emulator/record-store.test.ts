@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, test } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { deleteRecord, insertRecord, updateRecord, type WriteContext } from '../../../src/salesforce-emulator/data/dml.js';
 import { RecordsStore, recordFileName } from '../../../src/salesforce-emulator/data/records-store.js';
 import type { Undo } from '../../../src/salesforce-emulator/data/table.js';
@@ -31,10 +33,28 @@ function write(kind: 'insert' | 'update', record: Record<string, unknown>, journ
 
 const rows = (soql: string) => {
   const outcome = runSoql(store, soql);
-  return outcome.rows.map((_, i) => recordJson(outcome, i, 'v62.0'));
+  return Array.from({ length: outcome.rows.length }, (_, i) => recordJson(outcome, i, 'v62.0'));
 };
 const count = (soql: string) => runSoql(store, soql).totalSize;
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+/** Heap bytes in use after a full collection. */
+const heapUsed = () => {
+  collectGarbage();
+  return process.memoryUsage().heapUsed;
+};
 const names = (soql: string) => rows(soql).map((r) => r.Name);
+
+/** Opens the store on data folder `dir`; the function returned closes and opens it again (keeping its id salt). */
+function storeIn(dir: string): () => void {
+  store = new RecordsStore(schema, dir);
+  const { salt } = store;
+  return () => {
+    store.close();
+    store = new RecordsStore(schema, dir);
+    store.salt = salt;
+  };
+}
 
 describe('record store (records in a file, indexes and columns in typed arrays)', () => {
   beforeEach(() => {
@@ -104,16 +124,37 @@ describe('record store (records in a file, indexes and columns in typed arrays)'
     assert.equal(count("SELECT COUNT() FROM Account WHERE Name LIKE 'São%'"), 1);
   });
 
+  test('a query result keeps its rows in the record file: the heap holds 4 bytes a row, pages read the rows as of the query', () => {
+    const description = 'd'.repeat(1000);
+    const ids = Array.from({ length: 20_000 }, (_, i) => write('insert', { Name: `Q${i}`, Description: description }));
+    const before = heapUsed();
+    const outcome = runSoql(store, 'SELECT Id, Name, Description FROM Account');
+    const held = heapUsed() - before;
+    assert.equal(outcome.rows.length, 20_000);
+    // The rows decoded hold 20 MB of descriptions; the result holds their versions (80 KB).
+    assert.ok(held < 2_000_000, `the result holds ${held} heap bytes`);
+    write('update', { Id: ids[19_999], Name: 'Changed after the query' });
+    deleteRecord(ctx(), ids[0], true);
+    assert.equal(recordJson(outcome, 0, 'v62.0').Name, 'Q0');
+    assert.equal(recordJson(outcome, 19_999, 'v62.0').Name, 'Q19999');
+    assert.equal(recordJson(outcome, 19_999, 'v62.0').Description, description);
+    assert.equal(outcome.rows.at(20_000), undefined);
+  });
+
+  test('a result lists live rows, then recycle-bin rows, each in insertion order, also after rewrites; LIMIT cuts after that', () => {
+    const [a, b] = ['A', 'B', 'C', 'D'].map((Name) => write('insert', { Name }));
+    write('update', { Id: a, Name: 'A2' });
+    deleteRecord(ctx(), b, false);
+    const all = runSoql(store, 'SELECT Name FROM Account', true);
+    assert.deepEqual(Array.from({ length: all.rows.length }, (_, i) => recordJson(all, i, 'v62.0').Name), ['A2', 'C', 'D', 'B']);
+    assert.deepEqual(names('SELECT Name FROM Account LIMIT 2'), ['A2', 'C']);
+    assert.deepEqual(names("SELECT Name FROM Account WHERE Name != 'C' LIMIT 2"), ['A2', 'D']);
+  });
+
   test('a store reopened on its data folder replays the record file: versions, bin, rollbacks, hard deletes', () => {
     const dir = mkdtempSync(join(tmpdir(), 'record-store-'));
     try {
-      store = new RecordsStore(schema, dir);
-      const { salt } = store;
-      const reopen = () => {
-        store.close();
-        store = new RecordsStore(schema, dir);
-        store.salt = salt;
-      };
+      const reopen = storeIn(dir);
       const ids = Array.from({ length: 25 }, (_, i) => write('insert', { Name: `R${i}`, Industry: 'Retail', External_Id__c: `E${i}` }));
       write('update', { Id: ids[3], Name: 'R3b' });
       deleteRecord(ctx(), ids[4], false);
@@ -143,6 +184,42 @@ describe('record store (records in a file, indexes and columns in typed arrays)'
       write('insert', { Name: 'After reset' });
       reopen();
       assert.deepEqual(names('SELECT Name FROM Account'), ['After reset']);
+    } finally {
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a record file with more dead entries than live ones is compacted when it is opened; a cut-off compaction is dropped', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'record-store-'));
+    const file = join(dir, recordFileName('Account'));
+    try {
+      const reopen = storeIn(dir);
+      const ids = Array.from({ length: 10 }, (_, i) => write('insert', { Name: `C${i}`, Industry: 'Retail', External_Id__c: `X${i}` }));
+      for (let round = 1; round <= 5; round++) for (const id of ids) write('update', { Id: id, Name: `C${ids.indexOf(id)}.${round}` });
+      deleteRecord(ctx(), ids[8], false);
+      deleteRecord(ctx(), ids[9], true);
+      const journal: Undo[] = [];
+      write('update', { Id: ids[7], Name: 'Rolled back' }, journal);
+      for (const undo of journal.reverse()) undo();
+      const current = rows('SELECT Id, Name, Industry, External_Id__c FROM Account');
+      store.flush();
+      const grown = statSync(file).size;
+      // What a kill during a compaction leaves: the new file half written beside the whole record file.
+      writeFileSync(`${file}.compacting`, Buffer.from([1, 2, 3]));
+      reopen();
+      assert.equal(existsSync(`${file}.compacting`), false);
+      const compacted = statSync(file).size;
+      assert.ok(compacted < grown / 3, `${compacted} bytes after compaction, ${grown} before`);
+      assert.deepEqual(rows('SELECT Id, Name, Industry, External_Id__c FROM Account'), current);
+      assert.equal(store.find(ids[8])?.deleted, true);
+      assert.equal(store.find(ids[9]), undefined);
+      assert.equal(count("SELECT COUNT() FROM Account WHERE External_Id__c = 'X3'"), 1);
+      write('update', { Id: ids[0], Name: 'After compaction' });
+      reopen();
+      assert.equal(statSync(file).size > compacted, true, 'a file with few dead entries is kept as it is');
+      assert.deepEqual(names(`SELECT Name FROM Account WHERE Id = '${ids[0]}'`), ['After compaction']);
+      assert.equal(count('SELECT COUNT() FROM Account'), 8);
     } finally {
       store.close();
       rmSync(dir, { recursive: true, force: true });
