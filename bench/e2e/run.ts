@@ -5,7 +5,7 @@
 // Builds the project first as `npm start` does (into bench/out/e2e-dist); installs the sf CLI and a Node 22 into its cache on first use.
 // Usage: node --import tsx bench/e2e/run.ts [rows=100000] [runs=3]   (--full: 1,000,000 rows, ~98 MB)
 import { execFileSync } from 'node:child_process';
-import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { SfCli } from '../../test/integration/sf-cli/sf-cli.js';
 import { defaultPath, generate } from '../migrate/generate.js';
@@ -13,6 +13,7 @@ import { BUILT_DIR, dmsStartRun, type DmsStartRun } from './dms-start.js';
 import { PHASES, type Phase } from './phases.js';
 import { cpuByLabel, peakByLabel } from './process-tree.js';
 import { sfImportRun, type SfImportRun } from './sf-import.js';
+import { writeResults } from '../support/results-file.js';
 
 const args = process.argv.slice(2).filter((a) => a !== '--full');
 const rows = process.argv.includes('--full') ? 1_000_000 : Number(args[0] ?? 100_000);
@@ -176,5 +177,5 @@ const text = [
   'The column profile apart from reading: `node --import tsx bench/parse/profile-cost.ts`.',
   '',
 ];
-writeFileSync(process.env.BENCH_RESULTS ?? 'bench/e2e/RESULTS.md', text.join('\n'));
+writeResults(process.env.BENCH_RESULTS ?? 'bench/e2e/RESULTS.md', text.join('\n'));
 console.log(text.join('\n'));

@@ -8,7 +8,7 @@
 // BENCH_SCENARIOS=queue-stream (or stream-org) runs one scenario only; BENCH_TRANSFERS_NODE_ARGS adds node flags to the
 // DMS side (e.g. '--cpu-prof --cpu-prof-dir=bench/out/prof').
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { loadavg } from 'node:os';
 import { randomBytes } from 'node:crypto';
@@ -17,6 +17,7 @@ import { connect } from 'amqplib';
 import { rssMb, startCouch, startEmulatorProcess, stop } from '../migrate/processes.js';
 import { orgToken } from '../export/load-org.js';
 import { RABBIT_URL } from './hand-written.js';
+import { writeResults } from '../support/results-file.js';
 import { commandParts, procfileEntries } from '../../src/cli/procfile.js';
 
 const records = Number(process.argv[2] ?? 20_000);
@@ -201,12 +202,5 @@ const text = [
   `\`node --import tsx bench/transfers/run.ts ${records} ${runs}\` (the issue's size: \`1000000\`).`,
   '',
 ];
-/** The dated notes of earlier runs (every `## ` section of the file but Reproduce) stay under the new table. */
-function earlierNotes(path: string): string {
-  if (!existsSync(path)) return '';
-  const sections = readFileSync(path, 'utf8').split(/\n(?=## )/).slice(1);
-  return sections.filter((section) => !section.startsWith('## Reproduce')).map((section) => `${section.trimEnd()}\n`).join('\n');
-}
-const resultsPath = process.env.BENCH_RESULTS ?? 'bench/transfers/RESULTS.md';
-writeFileSync(resultsPath, [...text, earlierNotes(resultsPath)].join('\n'));
+writeResults(process.env.BENCH_RESULTS ?? 'bench/transfers/RESULTS.md', text.join('\n'));
 console.log(text.join('\n'));
