@@ -7,18 +7,15 @@
 // Usage: node --import tsx bench/transfers/run.ts [records=20000] [runs=3]   (the issue's size: 1000000)
 // BENCH_SCENARIOS=queue-stream (or stream-org) runs one scenario only; BENCH_TRANSFERS_NODE_ARGS adds node flags to the
 // DMS side (e.g. '--cpu-prof --cpu-prof-dir=bench/out/prof').
-import { execFile, execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { promisify } from 'node:util';
+import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { connect } from 'amqplib';
 import { rssMb, startCouch, startEmulatorProcess, stop } from '../migrate/processes.js';
-import { orgToken } from '../export/load-org.js';
 import { RABBIT_URL } from './hand-written.js';
 import { writeResults } from '../support/results-file.js';
-import { commandParts, procfileEntries } from '../../src/cli/procfile.js';
+import { fillStream, orgCount, runSide, TRANSFERS_NODE_FLAGS, type Run } from './harness.js';
 
 const records = Number(process.argv[2] ?? 20_000);
 const runs = Number(process.argv[3] ?? 3);
@@ -29,49 +26,9 @@ type Side = (typeof SIDES)[number];
 const COMPARED = SIDES.slice(0, 2);
 const sidesOf = (scenario: string): readonly Side[] => (scenario === 'queue-stream' ? SIDES : COMPARED);
 const SCENARIOS = (process.env.BENCH_SCENARIOS ?? 'stream-org,queue-stream').split(',');
-interface Run { seconds: number; rssMb: number; cpuSeconds: number; brokerCpuSeconds: number }
-
-/** CPU seconds RabbitMQ's Erlang VM (beam.smp) has used so far, from /proc; 0 when it is not on this machine. */
-function brokerCpuSeconds(): number {
-  try {
-    const pid = execFileSync('pgrep', ['-o', 'beam.smp']).toString().trim();
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 1/100 s
-  } catch {
-    return 0;
-  }
-}
-
-/** The DMS side runs with the node flags of the Procfile's `transfers:` process (its heap cap), as deployed. */
-const TRANSFERS_NODE_FLAGS = commandParts(procfileEntries().get('transfers') ?? '').args.filter((a) => a.startsWith('--'));
-
-/**
- * Both sides run compiled, as the Procfile runs DMS (`node dist/...`), not under tsx (whose loader holds ~50 MB and
- * takes CPU while modules load): bench/transfers/tsconfig.json compiles side.ts and what it imports into bench/out.
- */
-const SIDE_SCRIPT = 'bench/out/transfers/bench/transfers/side.js';
-async function runSide(args: string[]): Promise<Run> {
-  const flags = args[0] === 'dms' ? [...TRANSFERS_NODE_FLAGS, ...(process.env.BENCH_TRANSFERS_NODE_ARGS ?? '').split(' ').filter(Boolean)] : [];
-  const brokerBefore = brokerCpuSeconds();
-  const { stdout } = await promisify(execFile)(process.execPath, [...flags, SIDE_SCRIPT, ...args], { maxBuffer: 64 * 1024 * 1024 });
-  const line = stdout.trim().split('\n').filter((l) => l.startsWith('{')).at(-1);
-  if (!line) throw new Error(`${args.join(' ')} printed no result:\n${stdout}`);
-  return { ...(JSON.parse(line) as Omit<Run, 'brokerCpuSeconds'>), brokerCpuSeconds: brokerCpuSeconds() - brokerBefore };
-}
-
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const tag = () => randomBytes(3).toString('hex');
-
-async function fillStream(redis: Redis, stream: string, prefix: string): Promise<void> {
-  for (let from = 0; from < records; from += 10_000) {
-    const pipeline = redis.pipeline();
-    for (let i = from; i < Math.min(records, from + 10_000); i++) {
-      pipeline.xadd(stream, '*', 'External_Id__c', `${prefix}-${i}`, 'Name', `Bench ${i}`, 'Phone', `+1 555 ${i}`, 'Industry', 'Energy');
-    }
-    await pipeline.exec();
-  }
-}
 
 async function fillQueue(queue: string): Promise<void> {
   const connection = await connect(RABBIT_URL);
@@ -85,11 +42,6 @@ async function fillQueue(queue: string): Promise<void> {
   await connection.close();
 }
 
-async function orgCount(orgUrl: string, prefix: string): Promise<number> {
-  const soql = encodeURIComponent(`SELECT COUNT() FROM Account WHERE External_Id__c LIKE '${prefix}-%'`);
-  const res = await fetch(`${orgUrl}/services/data/v62.0/query?q=${soql}`, { headers: { authorization: `Bearer ${await orgToken(orgUrl)}` } });
-  return ((await res.json()) as { totalSize: number }).totalSize;
-}
 
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'bench/transfers/tsconfig.json'], { stdio: 'inherit' });
 const loadAtStart = loadavg().map((l) => l.toFixed(1)).join(' ');
@@ -100,7 +52,7 @@ const results: Record<string, Record<Side, Run[]>> = Object.fromEntries(SCENARIO
 
 async function streamToOrg(side: Side, prefix: string): Promise<Run> {
   const stream = `bench-in-${prefix}`;
-  await fillStream(redis, stream, prefix);
+  await fillStream(redis, stream, prefix, records);
   const result = await runSide([side, 'stream-org', String(records), stream, '', REDIS_URL, couch.url, emulator.url]);
   const inOrg = await orgCount(emulator.url, prefix);
   if (inOrg !== records) throw new Error(`${side}: the org holds ${inOrg} of ${records} records`);

@@ -1,4 +1,5 @@
 // One side of one transfers bench scenario, in its own process (so its peak RSS is its own); prints one JSON line.
+// Several sources, comma-separated, run as that many transfers at once (<records> each: bench/transfers/parallel.ts).
 // Usage (compiled by run.ts into bench/out/transfers): node bench/out/transfers/bench/transfers/side.js <dms|baseline|broker> <stream-org|queue-stream> <records> <source> <target> <redisUrl> <couchUrl> <orgUrl>
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -22,22 +23,25 @@ async function dms(): Promise<void> {
   configureLogger({ level: config.logLevel });
   const services = await connectServices(config);
   const workers = startWorkers(services);
-  const body = scenario === 'stream-org'
+  // Several sources (comma-separated): one transfer each, all at once in this one process (WORKER_CONCURRENCY slots).
+  const bodyOf = (from: string) => (scenario === 'stream-org'
     ? {
-      source: { kind: 'redis-stream', url: redisUrl, stream: source },
+      source: { kind: 'redis-stream', url: redisUrl, stream: from },
       target: { kind: 'salesforce', object: 'Account', externalIdField: 'External_Id__c', api: 'bulk' }, batchSize: 25_000,
     }
-    : { source: { kind: 'rabbitmq-queue', url: RABBIT_URL, queue: source }, target: { kind: 'redis-stream', url: redisUrl, stream: target }, batchSize: 5000 };
+    : { source: { kind: 'rabbitmq-queue', url: RABBIT_URL, queue: from }, target: { kind: 'redis-stream', url: redisUrl, stream: target }, batchSize: 5000 });
   const t0 = performance.now();
-  const doc = await createTransfer(services, body, 'bench');
-  const transferId = doc._id.replace(/^transfer:/, '');
-  for (;;) {
-    const now = await findTransfer(services.store, transferId);
-    if (now && ['completed', 'failed', 'stopped'].includes(now.status)) {
-      if (now.status !== 'completed' || now.counts.recordsOut !== records) throw new Error(`transfer ended ${now.status}: ${JSON.stringify(now.counts)} ${JSON.stringify(now.error)}`);
-      break;
+  const docs = await Promise.all(source.split(',').map((from) => createTransfer(services, bodyOf(from), 'bench')));
+  for (const doc of docs) {
+    const transferId = doc._id.replace(/^transfer:/, '');
+    for (;;) {
+      const now = await findTransfer(services.store, transferId);
+      if (now && ['completed', 'failed', 'stopped'].includes(now.status)) {
+        if (now.status !== 'completed' || now.counts.recordsOut !== records) throw new Error(`transfer ended ${now.status}: ${JSON.stringify(now.counts)} ${JSON.stringify(now.error)}`);
+        break;
+      }
+      await sleep(50);
     }
-    await sleep(50);
   }
   const seconds = (performance.now() - t0) / 1000;
   await workers.close(5000);
