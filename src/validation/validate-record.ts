@@ -68,6 +68,10 @@ export type RecordValidator = (record: Record<string, Value>, stages?: Stages) =
  */
 export function recordValidator(describe: DescribeSObjectResult, operation: WriteOperation, options: ValidateOptions = {}): RecordValidator {
   const keys = new KeyCache(describe, options);
+  // An upsert's key field, looked up once for every record.
+  const upsertField = operation === 'upsert' ? fieldByName(describe, options.externalIdField ?? 'Id') : undefined;
+  const upsertName = upsertField?.name ?? options.externalIdField ?? 'Id';
+  const upsertLower = upsertName.toLowerCase();
   return (record, stages = {}) => {
     const recordKeys = Object.keys(record);
     const idKey = recordKeys.find((k) => keys.isId(k));
@@ -79,13 +83,11 @@ export function recordValidator(describe: DescribeSObjectResult, operation: Writ
     }
     let mode: Mode = operation === 'update' ? 'update' : 'insert';
     if (operation === 'upsert') {
-      const keyField = fieldByName(describe, options.externalIdField ?? 'Id');
-      const keyName = keyField?.name ?? options.externalIdField ?? 'Id';
-      const key = recordKeys.find((k) => k.toLowerCase() === keyName.toLowerCase());
+      const key = recordKeys.find((k) => k.toLowerCase() === upsertLower);
       const raw = key === undefined ? undefined : sent(record[key]);
       if (isEmpty(raw) || raw === '#N/A') {
-        if (keyField?.type !== 'id') return [ERRORS.missingExternalId(keyName)];
-      } else if (keyField?.type === 'id') mode = 'update';
+        if (upsertField?.type !== 'id') return [ERRORS.missingExternalId(upsertName)];
+      } else if (upsertField?.type === 'id') mode = 'update';
     }
     if (mode === 'update') {
       if (isEmpty(idValue)) return [ERRORS.missingId()];
