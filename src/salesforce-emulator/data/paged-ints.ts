@@ -29,6 +29,16 @@ export class PagedInts {
     page[i & PAGE_MASK] = value;
   }
 
+  /** Copies entries 0..length-1 into `out` from `offset` on (pages never written copy as `empty`). */
+  copyTo(out: IntArray, offset: number, length: number): void {
+    for (let from = 0; from < length; from += PAGE_SIZE) {
+      const page = this.pages[from >>> PAGE_BITS];
+      const count = Math.min(PAGE_SIZE, length - from);
+      if (page) out.set(page.subarray(0, count), offset + from);
+      else out.fill(this.empty, offset + from, offset + from + count);
+    }
+  }
+
   clear(): void {
     this.pages = [];
   }

@@ -2,7 +2,6 @@ import { logger } from '../../logger.js';
 import type { ObjectSchema } from '../describe/schema.js';
 import { DictColumns } from './dict-columns.js';
 import { FieldIndexes } from './field-indexes.js';
-import { IntList } from './int-list.js';
 import { PagedInts } from './paged-ints.js';
 import { ENTRY, RecordFile } from './record-file.js';
 import { decodeRow, decodeSlots } from './row-codec.js';
@@ -375,18 +374,20 @@ export class Table {
    */
   selectVersions(keep: (row: Row) => boolean, withDeleted = false, atMost = Infinity, fields?: number[]): Uint32Array {
     if (fields?.length === 0) return this.everyVersion(withDeleted, atMost);
-    const live = new IntList();
-    const binned = new IntList();
+    const live = new PagedInts(Uint32Array);
+    const binned = new PagedInts(Uint32Array);
+    let [lives, binneds] = [0, 0];
     const inRowOrder = this.eachMatch(keep, withDeleted, fields, false, (r) => {
-      (this.states.get(r) === LIVE ? live : binned).push(r);
-      return !withDeleted && live.length >= atMost;
+      if (this.states.get(r) === LIVE) live.set(lives++, r);
+      else binned.set(binneds++, r);
+      return !withDeleted && lives >= atMost;
     });
-    const versions = new Uint32Array(live.length + binned.length);
-    live.copyTo(versions, 0);
-    binned.copyTo(versions, live.length);
+    const versions = new Uint32Array(lives + binneds);
+    live.copyTo(versions, 0, lives);
+    binned.copyTo(versions, lives, binneds);
     if (!inRowOrder) {
-      versions.subarray(0, live.length).sort();
-      versions.subarray(live.length).sort();
+      versions.subarray(0, lives).sort();
+      versions.subarray(lives).sort();
     }
     for (let i = 0; i < versions.length; i++) versions[i] = this.slots.get(versions[i]);
     return versions;
