@@ -26,12 +26,6 @@ export type EntryKeeper = (row: number, slot: number, buffer: Buffer, start: num
 const COMPACTING = '.compacting';
 const FLAG_OF: Record<EntryKind, number> = { [ENTRY.live]: 0, [ENTRY.binned]: BINNED_FLAG, [ENTRY.control]: CONTROL_FLAG };
 
-/** Writes `length` bytes of `buffer` at `position` of `fd`, however many writes it takes. */
-function writeAll(fd: number, buffer: Buffer, length: number, position: number): void {
-  let done = 0;
-  while (done < length) done += writeSync(fd, buffer, done, length - done, position + done);
-}
-
 /** Closes the file of a record file that was dropped without close(). */
 const orphans = new FinalizationRegistry<{ fd: number }>((held) => {
   if (held.fd >= 0) closeSync(held.fd);
@@ -111,7 +105,8 @@ export class RecordFile {
   }
 
   flush(): void {
-    writeAll(this.fd, this.pending, this.pendingBytes, this.flushed);
+    let done = 0;
+    while (done < this.pendingBytes) done += writeSync(this.fd, this.pending, done, this.pendingBytes - done, this.flushed + done);
     this.flushed += this.pendingBytes;
     this.pendingBytes = 0;
   }
@@ -175,31 +170,19 @@ export class RecordFile {
   compact(keep: EntryKeeper): number {
     if (!this.path) return 0;
     const temp = `${this.path}${COMPACTING}`;
-    const out = openSync(temp, 'w');
-    let buffer = Buffer.allocUnsafe(WRITE_BUFFER);
-    let used = 0;
-    let written = 0;
+    rmSync(temp, { force: true });
+    // The new file is written as any record file is (its write buffer), each kept entry copied as it is.
+    const out = new RecordFile(temp);
     this.scan((row, slot, input, start, kind) => {
       const kept = keep(row, slot, input, start, kind);
       if (kept === undefined) return;
       const length = input.readUInt32LE(start - 4);
-      const size = (HEADER + length + 7) & ~7;
-      if (used + size > buffer.length) {
-        writeAll(out, buffer, used, written);
-        written += used;
-        used = 0;
-        if (size > buffer.length) buffer = Buffer.allocUnsafe(size);
-      }
-      buffer.writeUInt32LE((row | FLAG_OF[kept]) >>> 0, used);
-      buffer.writeUInt32LE(length, used + 4);
-      input.copy(buffer, used + HEADER, start, start + length);
-      buffer.fill(0, used + HEADER + length, used + size);
-      used += size;
+      input.copy(out.pending, out.reserve(length, (row | FLAG_OF[kept]) >>> 0), start, start + length);
     });
-    writeAll(out, buffer, used, written);
-    written += used;
-    fsyncSync(out);
-    closeSync(out);
+    out.flush();
+    fsyncSync(out.fd);
+    const written = out.end;
+    out.close();
     if (this.held.fd >= 0) closeSync(this.held.fd);
     this.held.fd = -1;
     renameSync(temp, this.path);
