@@ -1,5 +1,5 @@
-import { once } from 'node:events';
 import { Router, type Response } from 'express';
+import { sendPiece } from '../../web/send-piece.js';
 import { sendErrors } from '../http/respond.js';
 import { apiVersionOf } from '../http/context.js';
 import { runSoql, SoqlError } from '../soql/index.js';
@@ -64,10 +64,10 @@ export function bulkQueryRouter(state: EmulatorState, jobs: BulkJobs): Router {
     res.set('Sforce-Locator', page.next === null ? 'null' : encodeLocator(page.next));
     res.set('Sforce-NumberOfRecords', String(page.count));
     res.status(200).type('text/csv; charset=UTF-8');
-    for (const part of page.parts) {
-      // Wait for the client to take what was written; stop if it went away.
-      if (!res.write(part)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
-      if (res.destroyed) return;
+    try {
+      for (const part of page.parts) await sendPiece(res, part);
+    } catch {
+      return; // the client went away: the rest of the page is not made
     }
     res.end();
   });
