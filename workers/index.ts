@@ -3,6 +3,7 @@ import { configureLogger, logger } from '../src/logger.js';
 import { connectServices } from '../src/services.js';
 import { onShutdown } from '../src/lifecycle.js';
 import { loadJsforce } from '../src/salesforce/index.js';
+import { announceReady } from '../src/embedded/index.js';
 import { startWorkers } from './runtime.js';
 
 /** Worker process entry (Procfile `worker:`): drains the queues until SIGTERM. */
@@ -15,6 +16,7 @@ async function main(): Promise<void> {
   const [services] = await Promise.all([connectServices(config, { role: 'worker' }), migrates ? loadJsforce() : undefined]);
   const running = startWorkers(services);
   logger('worker').info({ queues: running.workers.map((w) => w.name), concurrency: config.queue.concurrency, pid: process.pid }, 'worker ready');
+  announceReady();
   onShutdown([() => running.close(config.shutdownTimeoutMs), () => services.close()], { hardTimeoutMs: config.shutdownTimeoutMs + 1500 });
 }
 

@@ -1,7 +1,7 @@
 import { childEnvironment, type Config } from '../config.js';
 import { logger } from '../logger.js';
 import { onShutdown } from '../lifecycle.js';
-import { freePort, startEmbeddedCouch, startEmbeddedRedis, superviseChild, type ChildService } from '../embedded/index.js';
+import { freePort, startEmbeddedCouch, startEmbeddedRedis, superviseChild, type ChildService, type Readiness } from '../embedded/index.js';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { procfileProcess } from './procfile.js';
@@ -64,7 +64,7 @@ export async function startSupervisor(config: Config): Promise<void> {
     }
     const port = config.http.port || (await freePort());
     const webUrl = `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${port}`;
-    const launch = (type: 'web' | (typeof WORKER_TYPES)[number], ready: () => Promise<boolean>, name: string = type) => {
+    const launch = (type: 'web' | (typeof WORKER_TYPES)[number], ready: Readiness, name: string = type) => {
       const command = procfileProcess(type);
       return superviseChild({
         name, command: process.execPath, args: [...process.execArgv, ...command.nodeArgs], env: childEnvironment({ ...env, ...command.env, PORT: String(port) }),
@@ -72,8 +72,10 @@ export async function startSupervisor(config: Config): Promise<void> {
       });
     };
     processes.push(await launch('web', answers(`${webUrl}/readyz`)));
-    const extraWorkers = Array.from({ length: config.workerProcesses - 1 }, (_, i) => launch('worker', async () => true, `worker ${i + 2}`));
-    processes.push(...(await Promise.all([...WORKER_TYPES.map((type) => launch(type, async () => true)), ...extraWorkers])));
+    // Worker processes say when they are ready: the banner comes once every process can take work (a first upload
+    // no longer competes with their start-up for the cores).
+    const extraWorkers = Array.from({ length: config.workerProcesses - 1 }, (_, i) => launch('worker', 'announced', `worker ${i + 2}`));
+    processes.push(...(await Promise.all([...WORKER_TYPES.map((type) => launch(type, 'announced')), ...extraWorkers])));
     onShutdown([stopProcesses, stopBacking], { hardTimeoutMs: config.shutdownTimeoutMs + 8000 });
     const localOrg = env.LOCAL_ORG_URL && !config.emulator.localOrgUrl ? `\n  Local org (Salesforce emulator): ${env.LOCAL_ORG_URL}  user admin@local.org / password` : '';
     const adminFile = initialAdminFile(config);

@@ -47,6 +47,21 @@ function isAlive(pid: number): boolean {
   }
 }
 
+const READY_MESSAGE = 'dms:ready';
+
+/**
+ * Tells a supervising `dms start` that this process is ready (its modules loaded, its connections made), so the
+ * banner is printed only when every process can take work. Then lets go of the channel, which would otherwise keep
+ * the process alive. Without a supervisor (Cloud Foundry, a Procfile runner) there is no channel: nothing to do.
+ */
+export function announceReady(): void {
+  if (!process.send) return;
+  process.send(READY_MESSAGE, undefined, {}, () => process.disconnect?.());
+}
+
+/** A check that answers true once the child serves, or `announced`: the child says so itself (announceReady). */
+export type Readiness = (() => Promise<boolean>) | 'announced';
+
 export interface ChildService {
   readonly name: string;
   /** The running child's process id (a new one after a restart), for whoever watches its CPU and memory. */
@@ -66,7 +81,7 @@ export async function superviseChild(options: {
   env?: NodeJS.ProcessEnv;
   /** DMS's own processes write their logs to the terminal; a backing service's output is kept for its error message. */
   inheritOutput?: boolean;
-  ready: () => Promise<boolean>;
+  ready: Readiness;
   readyTimeoutMs?: number;
   /** Where the child's pid is kept, so a copy left running by a killed DMS is stopped before a new one starts. */
   pidFile?: string;
@@ -76,13 +91,19 @@ export async function superviseChild(options: {
   let stopping = false;
   let restarts = 0;
   let lastOutput = '';
+  let announced = false;
 
   if (options.pidFile) await stopLeftover(options.pidFile, options.name);
   const launch = () => {
     // A process group of its own: Ctrl+C (or a SIGTERM to DMS's group) reaches DMS alone, which stops the workers and
     // the web process while Redis and CouchDB still answer, and then stops this child itself.
     const output = options.inheritOutput ? 'inherit' : 'pipe';
-    child = spawn(options.command, options.args, { cwd: options.cwd, env: options.env, stdio: ['ignore', output, output], detached: true });
+    const ipc = options.ready === 'announced' ? ['ipc' as const] : [];
+    announced = false;
+    child = spawn(options.command, options.args, { cwd: options.cwd, env: options.env, stdio: ['ignore', output, output, ...ipc], detached: true });
+    child.on('message', (message) => {
+      if (message === READY_MESSAGE) announced = true;
+    });
     if (options.pidFile && child.pid) writeFileSync(options.pidFile, String(child.pid));
     const keep = (chunk: Buffer) => {
       lastOutput = (lastOutput + chunk.toString()).slice(-2000);
@@ -106,7 +127,9 @@ export async function superviseChild(options: {
   process.once('exit', stopOnExit);
 
   const deadline = Date.now() + (options.readyTimeoutMs ?? 15_000);
-  while (!(await options.ready().catch(() => false))) {
+  const { ready } = options;
+  const isReady = ready === 'announced' ? async () => announced : ready;
+  while (!(await isReady().catch(() => false))) {
     if (Date.now() > deadline || (child?.exitCode !== null && child?.exitCode !== undefined && restarts > 2)) {
       stopping = true;
       process.off('exit', stopOnExit);

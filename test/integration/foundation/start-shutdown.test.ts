@@ -54,14 +54,22 @@ const processIds = (output: string) => new Map([...(/processes: (.*)/.exec(outpu
 
 // SIGTERM with WORKER_PROCESSES=2: the second worker process is started and stopped like the first.
 for (const [signal, workers] of [['SIGINT', 1], ['SIGTERM', 2]] as const) {
-  test(`dms start (${workers} worker process(es)) stopped by ${signal} to its process group restarts nothing and ends within 5 s`, async () => {
+  test(`dms start (${workers} worker process(es)) stopped by ${signal} to its process group restarts nothing and ends within 5 s`, async (t) => {
     const dms = await startDms({ WORKER_PROCESSES: String(workers) });
+    // A failed assertion must not leave the processes running (they would keep the test process alive): DMS stops them.
+    t.after(() => {
+      if (dms.child.exitCode === null) process.kill(-(dms.child.pid as number), 'SIGTERM');
+    });
     const pids = await Promise.all(['redis', 'couch'].map(async (dir) => Number(await readFile(join(dms.dataDir, dir, 'server.pid'), 'utf8'))));
     assert.ok(pids.every((pid) => alive(pid)), 'the embedded Redis and CouchDB run');
     const children = processIds(dms.output());
     const workerNames = workers === 2 ? ['worker', 'worker 2'] : ['worker'];
     assert.deepEqual([...children.keys()].sort(), ['Local org', 'parser', 'pouchdb-server', 'redis-server', 'transfers', 'web', ...workerNames], dms.output());
     assert.ok([...children.values()].every((pid) => alive(pid) && pid !== dms.child.pid), 'each runs as a process of its own');
+    // The banner means every process can take work: each worker process said it was ready before it was printed.
+    const beforeBanner = dms.output().slice(0, dms.output().indexOf('DMS is running at'));
+    const readyPids = new Set(beforeBanner.split('\n').filter((line) => line.includes('"worker ready"')).map((line) => (JSON.parse(line) as { pid: number }).pid));
+    for (const name of ['parser', 'transfers', ...workerNames]) assert.ok(readyPids.has(children.get(name)!), `${name} was ready before the banner:\n${beforeBanner}`);
     await stopWithin5s(dms, signal, [...pids, ...children.values()]);
   });
 }
