@@ -1,3 +1,5 @@
+import { csvFields, csvRecordCells, leadingCells, type ResultKind } from '../salesforce/index.js';
+
 /**
  * Matches Bulk result rows to the uploaded lines they echo (results may come back in any order, so the
  * cells are the only link). Results mostly follow the upload order, so the next untaken line is tried
@@ -49,5 +51,51 @@ export class LineMatcher {
     // Taken lines before it are never looked at again.
     if (this.next[i] >= 0) this.byLine.set(key, this.next[i]);
     return i;
+  }
+}
+
+/** Where a result file's columns are, and whether its records may end with the uploaded line itself. */
+interface Layout { lead: number; id: number; status: number; cells: number[]; verbatim: boolean }
+
+/**
+ * One Bulk result file read record by record (its header first) and matched to the uploaded lines. A record's text
+ * after its sf__ cells is tried first as the uploaded line itself, as the Local org echoes it (no cells read, nothing
+ * encoded again); otherwise its cells are read and the line made again from them (Salesforce quotes every cell), and
+ * a file whose records did not match as text is read that way from then on.
+ */
+export class ResultFile {
+  private layout?: Layout;
+
+  constructor(private readonly kind: ResultKind, private readonly uploadedHeader: string[], private readonly matcher: LineMatcher) {}
+
+  /**
+   * The uploaded line's index a record echoes, with its `sf__Id` and its `sf__Created` or `sf__Error` (`status`);
+   * undefined for the header and for a record that matches no untaken line.
+   */
+  read(line: string): { index: number; id?: string; status?: string } | undefined {
+    const { layout } = this;
+    if (!layout) {
+      this.layout = this.layoutOf(csvRecordCells(line));
+      return undefined;
+    }
+    if (layout.verbatim) {
+      const leading = leadingCells(line, layout.lead);
+      const index = leading ? this.matcher.take(line.slice(leading.rest)) : undefined;
+      if (leading && index !== undefined) return { index, id: leading.cells[0], status: leading.cells[1] };
+    }
+    const cells = csvRecordCells(line);
+    const index = this.matcher.take(csvFields(layout.cells.map((c) => cells[c] ?? '')));
+    if (index === undefined) return undefined;
+    layout.verbatim = false;
+    return { index, id: cells[layout.id], status: cells[layout.status] };
+  }
+
+  private layoutOf(header: string[]): Layout {
+    const lead = this.kind === 'unprocessedrecords' ? 0 : 2;
+    const id = header.indexOf('sf__Id');
+    const status = header.indexOf(this.kind === 'failedResults' ? 'sf__Error' : 'sf__Created');
+    const cells = this.uploadedHeader.map((h) => header.indexOf(h));
+    const inOrder = header.length === lead + cells.length && cells.every((c, i) => c === lead + i);
+    return { lead, id, status, cells, verbatim: inOrder && (lead === 0 || (id === 0 && status === 1)) };
   }
 }

@@ -1,14 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  backoffMs, BULK_MAX_UPLOAD_BYTES, TERMINAL_STATES, createIngestJob, csvFields, csvLine, getJob, isTransientRowError, jobResults, setJobState, toSalesforceError, uploadJobData, waitForJob,
-  type JobInfo, type ResultKind,
+  backoffMs, BULK_MAX_UPLOAD_BYTES, TERMINAL_STATES, createIngestJob, csvFields, csvLine, getJob, isTransientRowError, jobResultLines, setJobState,
+  toSalesforceError, uploadJobData, waitForJob, type JobInfo, type ResultKind,
 } from '../salesforce/index.js';
 import { failRemaining, pendingRows, type BatchRun } from './batch-run.js';
 import type { BulkJobRecord } from './model.js';
 import { parseBulkError, saidOutcome } from './outcomes.js';
 import type { PreparedRow } from './prepare.js';
 import { currentState } from './store.js';
-import { LineMatcher } from './line-matcher.js';
+import { LineMatcher, ResultFile } from './line-matcher.js';
 import { mappingTargets } from './preflight.js';
 import { limitReached } from './reasons.js';
 
@@ -77,20 +77,16 @@ async function collectResults(run: BatchRun, record: BulkJobRecord, part: Part, 
   const cancelled = ['cancelling', 'cancelled'].includes(await currentState(run.services, run.migration._id));
   for (const kind of resultKinds(info, part.rows.length)) {
     matcher.restart();
-    let at: { cells: number[]; id: number; created: number; error: number } | undefined;
-    for await (const batch of jobResults(run.session, record.id, kind)) {
-      for (const cells of batch) {
-        if (!at) {
-          at = { cells: part.header.map((h) => cells.indexOf(h)), id: cells.indexOf('sf__Id'), created: cells.indexOf('sf__Created'), error: cells.indexOf('sf__Error') };
-          continue;
-        }
-        const index = matcher.take(csvFields(at.cells.map((c) => cells[c] ?? '')));
-        if (index === undefined) continue;
-        const { row } = part.rows[index];
+    const file = new ResultFile(kind, part.header, matcher);
+    for await (const batch of jobResultLines(run.session, record.id, kind)) {
+      for (const line of batch) {
+        const found = file.read(line);
+        if (!found) continue;
+        const { row } = part.rows[found.index];
         if (kind === 'successfulResults') {
-          run.outcomes.set(row, { status: 'ok', id: cells[at.id], created: cells[at.created] === 'true' });
+          run.outcomes.set(row, { status: 'ok', id: found.id, created: found.status === 'true' });
         } else if (kind === 'failedResults') {
-          const error = parseBulkError(cells[at.error] ?? '');
+          const error = parseBulkError(found.status ?? '');
           if (!isTransientRowError(error.code)) run.outcomes.set(row, { status: 'fail', code: error.code, message: error.message, fields: error.fields });
         } else if (cancelled) {
           run.outcomes.set(row, saidOutcome('skip', 'CANCELLED', 'row.run.cancelledBeforeProcessed'));

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SalesforceSession } from './connection-factory.js';
 import { sfFetch, sfJson } from './http.js';
-import { csvRows } from './csv.js';
+import { csvRecordLines, csvRows } from './csv.js';
 import type { WriteSpec } from './write-spec.js';
 
 /** Salesforce takes 150 MB of base64 per upload: about 100 MB of raw CSV. */
@@ -83,8 +83,15 @@ export async function waitForJob(session: SalesforceSession, jobId: string, opti
 
 export type ResultKind = 'successfulResults' | 'failedResults' | 'unprocessedrecords';
 
+const resultsBody = async (session: SalesforceSession, jobId: string, kind: ResultKind) =>
+  (await sfFetch(session, { method: 'GET', path: `${jobPath(jobId)}/${kind}/`, accept: 'text/csv' })).body;
+
 /** One result CSV as batches of rows (the header first), streamed: a million-row result never sits in memory. */
 export async function* jobResults(session: SalesforceSession, jobId: string, kind: ResultKind): AsyncGenerator<string[][]> {
-  const response = await sfFetch(session, { method: 'GET', path: `${jobPath(jobId)}/${kind}/`, accept: 'text/csv' });
-  yield* csvRows(response.body);
+  yield* csvRows(await resultsBody(session, jobId, kind));
+}
+
+/** One result CSV as batches of records' text (the header first), streamed, for a caller that matches records as text. */
+export async function* jobResultLines(session: SalesforceSession, jobId: string, kind: ResultKind): AsyncGenerator<string[]> {
+  yield* csvRecordLines(await resultsBody(session, jobId, kind));
 }

@@ -111,6 +111,88 @@ export class CsvRowReader {
   }
 }
 
+/**
+ * Splits CSV text into records as they were written (quoted line breaks kept inside, the line break itself and a
+ * CR before it dropped), without reading cells: a caller that compares records as text pays for no cells.
+ */
+export class CsvLineReader {
+  private rest = '';
+
+  push(text: string): string[] {
+    const input = this.rest + text;
+    const lines: string[] = [];
+    let start = 0;
+    let scan = 0;
+    let quoted = false;
+    // The next quote at or after `scan`, found again only once passed (-1: none left), so that text without quotes
+    // is not searched to its end once per record.
+    let quote = input.indexOf('"');
+    for (;;) {
+      const lf = input.indexOf('\n', scan);
+      if (lf < 0) break;
+      while (quote >= 0 && quote < lf) {
+        quoted = !quoted;
+        quote = input.indexOf('"', quote + 1);
+      }
+      scan = lf + 1;
+      if (quoted) continue;
+      const end = lf > start && input.charCodeAt(lf - 1) === CR ? lf - 1 : lf;
+      if (end > start) lines.push(input.slice(start, end));
+      start = scan;
+    }
+    this.rest = input.slice(start);
+    return lines;
+  }
+
+  /** The last record when the text did not end with a line break. */
+  end(): string[] {
+    const last = this.rest.endsWith('\r') ? this.rest.slice(0, -1) : this.rest;
+    this.rest = '';
+    return last.length > 0 ? [last] : [];
+  }
+}
+
+/** The cells of one CSV record (text without its line break). */
+export function csvRecordCells(line: string): string[] {
+  return new CsvRowReader().push(`${line}\n`)[0] ?? [''];
+}
+
+/**
+ * The first `count` cells of a CSV record and where the rest of it starts (after their commas), or undefined when
+ * the record has fewer cells.
+ */
+export function leadingCells(line: string, count: number): { cells: string[]; rest: number } | undefined {
+  const cells: string[] = [];
+  let at = 0;
+  while (cells.length < count) {
+    let end: number;
+    if (line.charCodeAt(at) === QUOTE) {
+      let cell = '';
+      let from = at + 1;
+      for (;;) {
+        const close = line.indexOf('"', from);
+        if (close < 0) return undefined;
+        cell += line.slice(from, close);
+        if (line.charCodeAt(close + 1) !== QUOTE) {
+          end = close + 1;
+          break;
+        }
+        cell += '"';
+        from = close + 2;
+      }
+      cells.push(cell);
+    } else {
+      end = line.indexOf(',', at);
+      if (end < 0) end = line.length;
+      cells.push(line.slice(at, end));
+    }
+    if (cells.length === count) return line.charCodeAt(end) === COMMA ? { cells, rest: end + 1 } : end === line.length ? { cells, rest: end } : undefined;
+    if (line.charCodeAt(end) !== COMMA) return undefined;
+    at = end + 1;
+  }
+  return { cells, rest: at };
+}
+
 /** Rows of a CSV HTTP body (the header first), in batches as the body arrives (UTF-8 decoded across chunk boundaries). */
 export async function* csvRows(body: ReadableStream<Uint8Array> | null): AsyncGenerator<string[][]> {
   if (!body) return;
@@ -122,4 +204,17 @@ export async function* csvRows(body: ReadableStream<Uint8Array> | null): AsyncGe
   }
   const rows = [...reader.push(decoder.decode()), ...reader.end()];
   if (rows.length > 0) yield rows;
+}
+
+/** Records of a CSV HTTP body as text (the header first), in batches as the body arrives; see CsvLineReader. */
+export async function* csvRecordLines(body: ReadableStream<Uint8Array> | null): AsyncGenerator<string[]> {
+  if (!body) return;
+  const decoder = new TextDecoder('utf-8');
+  const reader = new CsvLineReader();
+  for await (const bytes of body as unknown as AsyncIterable<Uint8Array>) {
+    const lines = reader.push(decoder.decode(bytes, { stream: true }));
+    if (lines.length > 0) yield lines;
+  }
+  const lines = [...reader.push(decoder.decode()), ...reader.end()];
+  if (lines.length > 0) yield lines;
 }

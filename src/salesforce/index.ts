@@ -6,13 +6,13 @@ export { SalesforceError, isTransientRowError, toSalesforceError, errorFromRespo
 export { describeObject } from './describe-cache.js';
 export { writeCollection, toJsonRecord, COLLECTIONS_MAX } from './collections-writer.js';
 export {
-  createIngestJob, uploadJobData, setJobState, getJob, waitForJob, jobResults,
+  createIngestJob, uploadJobData, setJobState, getJob, waitForJob, jobResults, jobResultLines,
   BULK_MAX_UPLOAD_BYTES, TERMINAL_STATES, type JobInfo, type BulkJobState, type ResultKind,
 } from './bulk-ingest-writer.js';
 export {
   restQueryPages, createQueryJob, waitForQueryJob, queryResultsPage, deleteQueryJob, type RestQueryPage, type QueryResultsPage,
 } from './query.js';
-export { csvCell, csvFields, csvLine, csvRows, CsvRowReader } from './csv.js';
+export { csvCell, csvFields, csvLine, CsvLineReader, csvRecordCells, csvRows, CsvRowReader, leadingCells } from './csv.js';
 export { readApiBudget, recordUsage, lastApiBudget, reserveOf, type ApiBudget } from './limits.js';
 export { SlotLimiter, ORG_SLOTS, orgSlotsKey, type Slot } from './concurrency.js';
 export { Operation, type WriteSpec, type FlatRecord, type WriteResult, type RecordError } from './write-spec.js';

@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { CsvRowReader, csvLine, csvRows } from '../../../src/salesforce/index.js';
+import { CsvLineReader, CsvRowReader, csvLine, csvRecordCells, csvRows, leadingCells } from '../../../src/salesforce/index.js';
 
 const TEXT = 'sf__Id,sf__Created,Name,Note\r\n"001A","true","Acme, Inc.","say ""hi"""\n001B,false,"two\nlines",\n\n001C,true,,"x"\n001D,true,last,"end"';
 const ROWS = [
@@ -39,5 +39,46 @@ describe('CsvRowReader', () => {
     const rows: string[][] = [];
     for await (const batch of csvRows(body)) rows.push(...batch);
     assert.deepEqual(rows, [['Name'], ['Zürich 東京']]);
+  });
+});
+
+describe('CsvLineReader', () => {
+  const LINES = [
+    'sf__Id,sf__Created,Name,Note',
+    '"001A","true","Acme, Inc.","say ""hi"""',
+    '001B,false,"two\nlines",',
+    '001C,true,,"x"',
+    '001D,true,last,"end"',
+  ];
+  const linesOf = (pieces: string[]) => {
+    const reader = new CsvLineReader();
+    return [...pieces.flatMap((p) => reader.push(p)), ...reader.end()];
+  };
+  test('records as written: quoted line breaks kept, CRLF and empty lines dropped, whatever the text is cut into', () => {
+    assert.deepEqual(linesOf([TEXT]), LINES);
+    for (let cut = 1; cut < TEXT.length; cut++) assert.deepEqual(linesOf([TEXT.slice(0, cut), TEXT.slice(cut)]), LINES, `cut at ${cut}`);
+    assert.deepEqual(linesOf([...TEXT]), LINES);
+    assert.deepEqual(LINES.map(csvRecordCells), ROWS);
+  });
+  test('a quoted cell ending in CR is kept whole; text without any quote', () => {
+    assert.deepEqual(linesOf(['a,"b\r"\r\n', 'c,d\n', 'e,f']), ['a,"b\r"', 'c,d', 'e,f']);
+    assert.deepEqual(linesOf(['x\ny\nz\n']), ['x', 'y', 'z']);
+  });
+});
+
+describe('leadingCells', () => {
+  test('the first cells, quoted or not, and where the rest starts', () => {
+    const line = '"001A","DUPLICATE_VALUE:duplicate value found: ""x"", id:--",Acme,"b,c"';
+    const got = leadingCells(line, 2);
+    assert.deepEqual(got?.cells, ['001A', 'DUPLICATE_VALUE:duplicate value found: "x", id:--']);
+    assert.equal(line.slice(got!.rest), 'Acme,"b,c"');
+    assert.deepEqual(leadingCells('001B,true,', 2), { cells: ['001B', 'true'], rest: 10 });
+    assert.deepEqual(leadingCells('001B,true', 2), { cells: ['001B', 'true'], rest: 9 });
+    assert.deepEqual(leadingCells('anything', 0), { cells: [], rest: 0 });
+  });
+  test('fewer cells than asked, or text after a closing quote: undefined', () => {
+    assert.equal(leadingCells('001B', 2), undefined);
+    assert.equal(leadingCells('"001B"x,true,a', 2), undefined);
+    assert.equal(leadingCells('"unclosed,true', 2), undefined);
   });
 });
