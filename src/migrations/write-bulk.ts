@@ -103,9 +103,10 @@ async function collectResults(run: BatchRun, record: BulkJobRecord, part: Part, 
   }
   record.state = info.state;
   record.errorMessage = info.errorMessage;
+  // Stored with the next save, in the same document write as the outcomes: the batch's own end, or the next job's
+  // record. A worker that dies before it finds the job unstored and reads its results again.
   record.resultsStored = true;
-  await run.save({ salesforce: info.state, jobId: record.id });
-  run.log.info({ jobId: record.id, state: info.state }, 'Bulk results stored');
+  run.log.info({ jobId: record.id, state: info.state }, 'Bulk results read');
 }
 
 async function finish(run: BatchRun, record: BulkJobRecord, part: Part): Promise<void> {
