@@ -14,9 +14,14 @@ import { limitReached } from './reasons.js';
 
 /** Header: the mapping's targets that any row of the part carries, in mapping order (deterministic, so a re-attached job matches). */
 function headerOf(run: BatchRun, rows: PreparedRow[]): string[] {
+  const targets = mappingTargets(run.migration.template.mapping);
   const present = new Set<string>();
-  for (const r of rows) for (const key in r.record) present.add(key);
-  return mappingTargets(run.migration.template.mapping).filter((t) => present.has(t));
+  for (const r of rows) {
+    for (const key in r.record) present.add(key);
+    // Every target seen (usually at the first row): the other rows cannot add one.
+    if (present.size >= targets.length && targets.every((t) => present.has(t))) return targets;
+  }
+  return targets.filter((t) => present.has(t));
 }
 
 /**
