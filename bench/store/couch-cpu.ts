@@ -9,13 +9,15 @@ import { execSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { runRequestMix } from './request-mix.js';
+import { runDocumentReads, runRequestMix } from './request-mix.js';
 import { writeResults } from '../support/results-file.js';
 
 const rounds = Number(process.argv[2] ?? 3);
 const baselineRef = process.argv[3] ?? 'main';
 const scale = Number(process.argv[4] ?? 1);
 const profileDir = process.env.BENCH_COUCH_PROFILE;
+/** Small requests measured apart from the mix, one at a time. */
+const DOCUMENT_READS = 1000;
 
 type StartCouch = (dataDir: string) => Promise<{ url: string; pid?: number; stop(): Promise<void> }>;
 
@@ -54,13 +56,14 @@ async function startWith(start: StartCouch, dataDir: string, extra: Record<strin
   }
 }
 
-async function measure(label: string, start: StartCouch): Promise<{ cpu: number; requests: number }> {
+async function measure(label: string, start: StartCouch): Promise<{ cpu: number; requests: number; reads: number }> {
   const dataDir = mkdtempSync(join(tmpdir(), `dms-couch-cpu-${label}-`));
   const couch = await startWith(start, dataDir, profileEnvironment(label));
   try {
     const pid = couch.pid!;
     const mix = await runRequestMix(couch.url, scale, () => cpuSeconds(pid));
-    return { cpu: mix.cpuSeconds, requests: mix.requests };
+    const reads = await runDocumentReads(couch.url, DOCUMENT_READS, () => cpuSeconds(pid));
+    return { cpu: mix.cpuSeconds, requests: mix.requests, reads };
   } finally {
     await couch.stop();
     rmSync(dataDir, { recursive: true, force: true });
@@ -73,19 +76,23 @@ const current = (await import('../../src/embedded/index.js')) as { startEmbedded
 const commit = execSync('git rev-parse --short HEAD').toString().trim();
 const oldCommit = execSync(`git rev-parse --short ${baselineRef}`).toString().trim();
 const cpu: Record<'old' | 'new', number[]> = { old: [], new: [] };
+const reads: Record<'old' | 'new', number[]> = { old: [], new: [] };
 let requests = 0;
 const loads = [loadAverage()];
 for (let round = 0; round < rounds; round++) {
   for (const [label, start] of [['old', old.startEmbeddedCouch], ['new', current.startEmbeddedCouch]] as const) {
     const run = await measure(label, start);
     cpu[label].push(run.cpu);
+    reads[label].push(run.reads);
     requests = run.requests;
-    console.log(`round ${round + 1} ${label}: ${run.cpu.toFixed(2)} CPU-s for ${run.requests} requests (${((run.cpu / run.requests) * 1000).toFixed(2)} ms each)`);
+    console.log(`round ${round + 1} ${label}: ${run.cpu.toFixed(2)} CPU-s for ${run.requests} requests (${((run.cpu / run.requests) * 1000).toFixed(2)} ms each); ${DOCUMENT_READS} document GETs ${run.reads.toFixed(2)} s`);
   }
   loads.push(loadAverage());
 }
 rmSync(baselineDir, { recursive: true, force: true });
 const [oldCpu, newCpu] = [median(cpu.old), median(cpu.new)];
+const [oldReads, newReads] = [median(reads.old), median(reads.new)];
+const perRead = (s: number) => `${((s / DOCUMENT_READS) * 1000).toFixed(2)} ms`;
 const lines = [
   `## ${new Date().toISOString().slice(0, 16)} UTC: ${oldCommit} (old) against ${commit} (new), ${rounds} rounds alternating, scale ${scale}`,
   '',
@@ -93,6 +100,9 @@ const lines = [
     `new ${cpu.new.map((s) => s.toFixed(2)).join(' / ')}`,
   `medians: old **${oldCpu.toFixed(2)} s** (${((oldCpu / requests) * 1000).toFixed(2)} ms a request), ` +
     `new **${newCpu.toFixed(2)} s** (${((newCpu / requests) * 1000).toFixed(2)} ms a request): **${(newCpu / oldCpu).toFixed(2)}x**`,
+  `${DOCUMENT_READS} document GETs one at a time after the mix: old ${reads.old.map((s) => s.toFixed(2)).join(' / ')}, ` +
+    `new ${reads.new.map((s) => s.toFixed(2)).join(' / ')}; medians old **${perRead(oldReads)}**, new **${perRead(newReads)}** ` +
+    `a GET: **${(newReads / oldReads).toFixed(2)}x**`,
   `load average (1/5/15 min) before and after each round: ${loads.join(' | ')}`,
   '',
 ];

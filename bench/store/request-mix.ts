@@ -114,3 +114,11 @@ export async function runRequestMix(url: string, scale: number, serverCpu: () =>
   await runAll(readRequests, IN_FLIGHT);
   return { cpuSeconds: serverCpu() - before, requests: writeRequests.length + readRequests.length };
 }
+
+/** `count` document reads one after another (the mix's data must be in place): the cost of a request beyond its data. */
+export async function runDocumentReads(url: string, count: number, serverCpu: () => number): Promise<number> {
+  const users = createStore({ url, source: 'COUCHDB_URL', dbPrefix: 'dms_' }).db('users');
+  const before = serverCpu();
+  for (let i = 0; i < count; i++) await users.get('user:admin');
+  return serverCpu() - before;
+}
