@@ -96,14 +96,14 @@ const perRead = (s: number) => `${((s / DOCUMENT_READS) * 1000).toFixed(2)} ms`;
 const lines = [
   `## ${new Date().toISOString().slice(0, 16)} UTC: ${oldCommit} (old) against ${commit} (new), ${rounds} rounds alternating, scale ${scale}`,
   '',
-  `pouchdb-server CPU-s for the mix (${requests} requests): old ${cpu.old.map((s) => s.toFixed(2)).join(' / ')}, ` +
+  `- pouchdb-server CPU-s for the mix (${requests} requests): old ${cpu.old.map((s) => s.toFixed(2)).join(' / ')}, ` +
     `new ${cpu.new.map((s) => s.toFixed(2)).join(' / ')}`,
-  `medians: old **${oldCpu.toFixed(2)} s** (${((oldCpu / requests) * 1000).toFixed(2)} ms a request), ` +
+  `- medians: old **${oldCpu.toFixed(2)} s** (${((oldCpu / requests) * 1000).toFixed(2)} ms a request), ` +
     `new **${newCpu.toFixed(2)} s** (${((newCpu / requests) * 1000).toFixed(2)} ms a request): **${(newCpu / oldCpu).toFixed(2)}x**`,
-  `${DOCUMENT_READS} document GETs one at a time after the mix: old ${reads.old.map((s) => s.toFixed(2)).join(' / ')}, ` +
+  `- ${DOCUMENT_READS} document GETs one at a time after the mix: old ${reads.old.map((s) => s.toFixed(2)).join(' / ')}, ` +
     `new ${reads.new.map((s) => s.toFixed(2)).join(' / ')}; medians old **${perRead(oldReads)}**, new **${perRead(newReads)}** ` +
     `a GET: **${(newReads / oldReads).toFixed(2)}x**`,
-  `load average (1/5/15 min) before and after each round: ${loads.join(' | ')}`,
+  `- load average (1/5/15 min) before and after each round: ${loads.join(' | ')}`,
   '',
 ];
 console.log(lines.join('\n'));
@@ -113,6 +113,10 @@ const header = [
   "pouchdb-server started as `dms start` starts it (startEmbeddedCouch, on disk); DMS's databases and indexes made",
   "through the store, then one end-to-end run's request mix (bench/store/request-mix.ts) through nano and the store's",
   'attachment calls; CPU seconds of the server process from /proc/<pid>/stat. Old and new alternate, medians.',
+  'The mix at scale 1: 49 PUTs and 53 GETs of 2 MB blob pieces, 32 `_bulk_docs` of 8 chunk documents (96 KB',
+  'attachment each), 460 chunk attachment GETs, 250 user document GETs, 221 migration document saves, 111 batch',
+  'document GETs, 92 `_all_docs` by keys, 58 dataset document GETs, 40 attachment PUTs and 55 GETs, 25 `_find`, and',
+  '`ensureSchema` twice (the databases\' 15 indexes each time); then 1,000 document GETs one at a time, apart.',
   '',
   '## Reproduce',
   '',
