@@ -106,3 +106,24 @@ test('the session without credentials follows the server admins, and credentials
   const roles = answers.filter((a) => 'userCtx' in (a.body as object)).map((a) => (a.body as { userCtx: { roles: string[] } }).userCtx.roles);
   assert.deepEqual(roles, [['_admin'], ['_admin'], [], [], ['_admin'], [], [], ['_admin'], ['_admin']]);
 });
+
+test('a security object written while it is being read is the one read after the write', async () => {
+  const call = caller(embedded.url);
+  await call('PUT', '/raced');
+  let writing = true;
+  // Readers keep the security object being read (and cached) while it is written.
+  const reader = async () => {
+    while (writing) await call('GET', '/raced/_security');
+  };
+  const readers = Array.from({ length: 6 }, reader);
+  try {
+    for (let round = 0; round < 50; round++) {
+      const security = { admins: { names: [], roles: [] }, members: { names: [`member-${round}`], roles: [] } };
+      assert.equal((await call('PUT', '/raced/_security', security)).status, 200);
+      assert.deepEqual((await call('GET', '/raced/_security')).body, security, `round ${round}`);
+    }
+  } finally {
+    writing = false;
+    await Promise.all(readers);
+  }
+});
