@@ -85,7 +85,9 @@ for (let round = 0; round < rounds; round++) {
     cpu[label].push(run.cpu);
     reads[label].push(run.reads);
     requests = run.requests;
-    console.log(`round ${round + 1} ${label}: ${run.cpu.toFixed(2)} CPU-s for ${run.requests} requests (${((run.cpu / run.requests) * 1000).toFixed(2)} ms each); ${DOCUMENT_READS} document GETs ${run.reads.toFixed(2)} s`);
+    const each = ((run.cpu / run.requests) * 1000).toFixed(2);
+    const readsLine = `${DOCUMENT_READS} document GETs ${run.reads.toFixed(2)} s`;
+    console.log(`round ${round + 1} ${label}: ${run.cpu.toFixed(2)} CPU-s for ${run.requests} requests (${each} ms each); ${readsLine}`);
   }
   loads.push(loadAverage());
 }

@@ -65,6 +65,9 @@ function chunkBulk(store: Store, first: number, bytes: Buffer): Request {
   return () => store.db('datasets').bulk({ docs });
 }
 
+const putOutcomes = (store: Store, batch: number, data: Buffer) =>
+  putAttachment(store, 'migrations', `m1:batch:${batch}`, 'outcomes.json.gz', data, 'application/gzip');
+
 /** Writes what the reads need: user, dataset, blob pieces, chunks, batch documents with outcomes. */
 function writes(store: Store, scale: number, data: Buffer): Request[] {
   const n = (count: number) => Math.max(1, Math.round(count * scale));
@@ -75,9 +78,12 @@ function writes(store: Store, scale: number, data: Buffer): Request[] {
     () => store.db('datasets').insert({ _id: 'ds1', kind: 'dataset', status: 'ready', createdAt: new Date().toISOString() } as never),
     ...times(n(COUNTS.blobPuts), (i) => () => putAttachment(store, 'blobs', `blob1:${i}`, 'data', data, 'application/octet-stream')),
     ...times(n(COUNTS.chunkBulks), (i) => chunkBulk(store, i * CHUNKS_PER_BULK, chunk)),
-    ...times(n(COUNTS.batchAttachmentPuts), (i) => () => putAttachment(store, 'migrations', `m1:batch:${i}`, 'outcomes.json.gz', outcome, 'application/gzip')),
+    ...times(n(COUNTS.batchAttachmentPuts), (i) => () => putOutcomes(store, i, outcome)),
   ];
 }
+
+const migrationEvent = (i: number, batches: number) =>
+  ({ _id: `m1:event:${i}`, kind: 'event', migrationId: 'm1', batch: i % batches, at: Date.now() }) as never;
 
 /** The run's reads and saves, shuffled as concurrent batches interleave them. */
 function reads(store: Store, scale: number): Request[] {
@@ -87,7 +93,7 @@ function reads(store: Store, scale: number): Request[] {
   const migrations = store.db('migrations');
   return shuffled([
     ...times(n(COUNTS.userGets), () => () => store.db('users').get('user:admin')),
-    ...times(n(COUNTS.migrationSaves), (i) => () => migrations.insert({ _id: `m1:event:${i}`, kind: 'event', migrationId: 'm1', batch: i % batches, at: Date.now() } as never)),
+    ...times(n(COUNTS.migrationSaves), (i) => () => migrations.insert(migrationEvent(i, batches))),
     ...times(n(COUNTS.batchGets), (i) => () => migrations.get(`m1:batch:${i % batches}`)),
     ...times(n(COUNTS.allDocs), (i) => () => store.db('datasets').fetch({ keys: chunkIds(i * CHUNKS_PER_BULK, chunks) })),
     ...times(n(COUNTS.datasetGets), () => () => store.db('datasets').get('ds1')),
@@ -102,7 +108,11 @@ function reads(store: Store, scale: number): Request[] {
  * Makes DMS's databases and indexes (twice, as the web process and a worker each do at start), then the writes, then
  * the reads; returns the server's CPU seconds over all of it (`serverCpu` reads them) and the number of requests.
  */
-export async function runRequestMix(url: string, scale: number, serverCpu: () => number): Promise<{ cpuSeconds: number; requests: number }> {
+export async function runRequestMix(
+  url: string,
+  scale: number,
+  serverCpu: () => number,
+): Promise<{ cpuSeconds: number; requests: number }> {
   const store = createStore({ url, source: 'COUCHDB_URL', dbPrefix: 'dms_' });
   const data = randomBytes(BLOB_PIECE_BYTES);
   const before = serverCpu();

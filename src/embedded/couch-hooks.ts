@@ -52,11 +52,17 @@ function forgetSecurity(name) {
   security.delete(name);
   securityWrites.set(name, (securityWrites.get(name) || 0) + 1);
 }
+const uncached = new Set();
 function forgettingSecurity(name, write, touchesSecurity) {
   return function (...args) {
-    const callback = args.at(-1);
-    if (typeof callback !== 'function' || !touchesSecurity(...args)) return write.apply(this, args);
+    if (!touchesSecurity(...args)) return write.apply(this, args);
     forgetSecurity(name);
+    const callback = args.at(-1);
+    // PouchDB gives every write its callback; without one the write's end is unknown, so nothing is kept from then on.
+    if (typeof callback !== 'function') {
+      uncached.add(name);
+      return write.apply(this, args);
+    }
     return write.call(this, ...args.slice(0, -1), (...results) => {
       forgetSecurity(name);
       callback(...results);
@@ -69,7 +75,8 @@ function watchSecurityWrites(db) {
   const isSecurity = (doc) => Boolean(doc) && doc._id === SECURITY_ID;
   db._putLocal = forgettingSecurity(name, db._putLocal, isSecurity);
   db._removeLocal = forgettingSecurity(name, db._removeLocal, isSecurity);
-  db._bulkDocs = forgettingSecurity(name, db._bulkDocs, (request) => Array.isArray(request && request.docs) && request.docs.some(isSecurity));
+  const holdsSecurity = (request) => Array.isArray(request && request.docs) && request.docs.some(isSecurity);
+  db._bulkDocs = forgettingSecurity(name, db._bulkDocs, holdsSecurity);
   db._destroy = forgettingSecurity(name, db._destroy, () => true);
 }
 const registerAdapter = PouchDB.adapter;
@@ -86,7 +93,7 @@ const nodify = createRequire(requireFromExpressPouch.resolve('pouchdb-security')
 const readSecurity = Security.getSecurity;
 Security.getSecurity = function (callback) {
   const name = storeName(this);
-  if (!name || ['http', 'https'].includes(this.type())) return readSecurity.call(this, callback);
+  if (!name || uncached.has(name) || ['http', 'https'].includes(this.type())) return readSecurity.call(this, callback);
   const known = security.get(name);
   const writes = securityWrites.get(name) || 0;
   const read = known

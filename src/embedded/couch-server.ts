@@ -37,9 +37,10 @@ export async function startEmbeddedCouch(dataDir: string | 'memory'): Promise<Ch
   const bin = pouchServerBin();
   const port = await freePort();
   const dir = dataDir === 'memory' ? undefined : join(dataDir, 'couch');
+  const nodeArgs = [...(dir ? [`--max-old-space-size=${DISK_HEAP_MB}`] : []), '--import', couchServerHooks(bin)];
   // `-n`: no copy of the log on stdout. Its long form, --no-stdout-logs, reads as "stdout-logs off" to pouchdb-server's
   // argument parser and leaves it on: the server then tails its own log file and prints every request's line.
-  const args = [...(dir ? [`--max-old-space-size=${DISK_HEAP_MB}`] : []), '--import', couchServerHooks(bin), bin, '--host', '127.0.0.1', '--port', String(port), '-n', '--no-color'];
+  const args = [...nodeArgs, bin, '--host', '127.0.0.1', '--port', String(port), '-n', '--no-color'];
   let cwd: string | undefined;
   if (dir) {
     await mkdir(dir, { recursive: true });
