@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { freePort, superviseChild, type ChildService } from './child-service.js';
+import { couchServerHooks } from './couch-hooks.js';
 
 export class MissingCouchServerError extends Error {
   constructor() {
@@ -23,35 +24,6 @@ function pouchServerBin(): string {
 }
 
 /**
- * Loaded into pouchdb-server before it starts. (1) PouchDB's `deterministic_revs: false`, which pouchdb-server has no
- * flag for. A deterministic revision is an MD5 over the whole document serialised as JSON, its attachment data
- * included (a binary attachment as a JSON array of numbers): that costs more than storing the document. A random
- * revision id is what CouchDB clients get from PouchDB before 7.0; nothing in DMS depends on revisions being equal
- * across servers. (2) A database's `disk_size` measured at most once a second: pouchdb-server's authentication
- * middleware asks the `_users` database for its info on every request, and pouchdb-size walks the folder (an lstat
- * per file) for each info; ~0.15 CPU seconds per 100 MB uploaded (bench/parse).
- */
-function serverHooks(bin: string): string {
-  const code = `import { createRequire } from 'node:module';
-const require = createRequire(${JSON.stringify(bin)});
-const PouchDB = require('pouchdb-core');
-const defaults = PouchDB.defaults.bind(PouchDB);
-PouchDB.defaults = (options) => defaults({ ...options, deterministic_revs: false });
-const size = createRequire(require.resolve('express-pouchdb'))('pouchdb-size');
-const measure = size.getDiskSize;
-const recent = new Map();
-size.getDiskSize = function (callback) {
-  const key = (this.__opts && this.__opts.prefix || '') + this.name;
-  const known = recent.get(key);
-  if (!callback && known && Date.now() - known.at < 1000) return known.size;
-  const sized = measure.call(this, callback);
-  if (!callback) recent.set(key, { at: Date.now(), size: sized });
-  return sized;
-};`;
-  return `data:text/javascript,${encodeURIComponent(code)}`;
-}
-
-/**
  * V8's heap limit for the on-disk server: it keeps nothing large, but with the default limit its heap grows with the
  * volume written (277 MB after 600 MB of parts, 197 MB with this limit). In memory, the heap holds the data: no limit.
  */
@@ -65,7 +37,10 @@ export async function startEmbeddedCouch(dataDir: string | 'memory'): Promise<Ch
   const bin = pouchServerBin();
   const port = await freePort();
   const dir = dataDir === 'memory' ? undefined : join(dataDir, 'couch');
-  const args = [...(dir ? [`--max-old-space-size=${DISK_HEAP_MB}`] : []), '--import', serverHooks(bin), bin, '--host', '127.0.0.1', '--port', String(port), '--no-stdout-logs', '--no-color'];
+  const nodeArgs = [...(dir ? [`--max-old-space-size=${DISK_HEAP_MB}`] : []), '--import', couchServerHooks(bin)];
+  // `-n`: no copy of the log on stdout. Its long form, --no-stdout-logs, reads as "stdout-logs off" to pouchdb-server's
+  // argument parser and leaves it on: the server then tails its own log file and prints every request's line.
+  const args = [...nodeArgs, bin, '--host', '127.0.0.1', '--port', String(port), '-n', '--no-color'];
   let cwd: string | undefined;
   if (dir) {
     await mkdir(dir, { recursive: true });
