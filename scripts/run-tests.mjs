@@ -40,7 +40,7 @@ async function startCouch() {
   const bin = createRequire(import.meta.url).resolve('pouchdb-server/bin/pouchdb-server');
   const port = await freePort();
   const cwd = mkdtempSync(join(tmpdir(), 'dms-test-couch-'));
-  const child = spawn(process.execPath, [bin, '--in-memory', '--host', '127.0.0.1', '--port', String(port), '--no-stdout-logs'], { cwd, stdio: 'ignore' });
+  const child = spawn(process.execPath, [bin, '--in-memory', '--host', '127.0.0.1', '--port', String(port), '-n'], { cwd, stdio: 'ignore' });
   const url = `http://127.0.0.1:${port}/`;
   for (let i = 0; i < 300; i++) {
     try {

@@ -45,7 +45,7 @@ const answers = async (url: string) => fetch(url).then((r) => r.ok, () => false)
 export async function startCouch(): Promise<Child & { url: string }> {
   const bin = createRequire(import.meta.url).resolve('pouchdb-server/bin/pouchdb-server');
   const port = await freePort();
-  const child = start([bin, '--in-memory', '--host', '127.0.0.1', '--port', String(port), '--no-stdout-logs']);
+  const child = start([bin, '--in-memory', '--host', '127.0.0.1', '--port', String(port), '-n']);
   const url = `http://127.0.0.1:${port}/`;
   await until(child, () => answers(url), 'pouchdb-server');
   return { ...child, url };

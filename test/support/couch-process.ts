@@ -22,7 +22,7 @@ export async function startCouchProcess(): Promise<CouchProcess> {
   const url = `http://127.0.0.1:${port}/`;
   let child: ChildProcess | undefined;
   const start = async () => {
-    const args = [bin, '--host', '127.0.0.1', '--port', String(port), '--dir', dir, '--config', join(dir, 'config.json'), '--no-stdout-logs'];
+    const args = [bin, '--host', '127.0.0.1', '--port', String(port), '--dir', dir, '--config', join(dir, 'config.json'), '-n'];
     child = spawn(process.execPath, args, { cwd: dir, stdio: 'ignore' });
     for (let i = 0; i < 300; i++) {
       if (await fetch(url).then((r) => r.ok, () => false)) return;

@@ -37,7 +37,7 @@ test('a pouchdb-server left running by a killed DMS is stopped before the next s
   const bin = createRequire(import.meta.url).resolve('pouchdb-server/bin/pouchdb-server');
   const couchDir = join(dir, 'couch');
   await mkdir(couchDir, { recursive: true });
-  const leftover = spawn(process.execPath, [bin, '--host', '127.0.0.1', '--port', '0', '--no-stdout-logs', '--dir', couchDir, '--config', join(couchDir, 'config.json')], { cwd: couchDir, stdio: 'ignore', detached: true });
+  const leftover = spawn(process.execPath, [bin, '--host', '127.0.0.1', '--port', '0', '-n', '--dir', couchDir, '--config', join(couchDir, 'config.json')], { cwd: couchDir, stdio: 'ignore', detached: true });
   await writeFile(join(couchDir, 'server.pid'), String(leftover.pid));
   await sleep(1500);
   assert.ok(alive(leftover.pid!), 'the leftover is running');
