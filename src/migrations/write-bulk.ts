@@ -25,8 +25,13 @@ function headerOf(run: BatchRun, rows: PreparedRow[]): string[] {
  */
 interface Part { header: string[]; rows: PreparedRow[]; lines: string[] }
 
+/** Each row's CSV line under `header`, without its line break. */
+export function recordLines(header: readonly string[], rows: readonly PreparedRow[]): string[] {
+  return rows.map((r) => csvFields(header.map((h) => r.record[h])));
+}
+
 function partOf(run: BatchRun, rows: PreparedRow[], header = headerOf(run, rows), lines?: string[]): Part {
-  return { header, rows, lines: lines ?? rows.map((r) => csvFields(header.map((h) => r.record[h]))) };
+  return { header, rows, lines: lines ?? recordLines(header, rows) };
 }
 
 const UPLOAD_LIMIT = BULK_MAX_UPLOAD_BYTES - 64 * 1024;
