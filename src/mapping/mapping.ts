@@ -92,8 +92,14 @@ export function checkMapping(mapping: Mapping, describe: DescribeSObjectResult):
   return problems;
 }
 
+/** Builds one record from a frame row; `keys` are the record's keys, in their order (the same for every row). */
+export interface RecordBuilder {
+  (frame: Frame, r: number): Record<string, Value>;
+  readonly keys: readonly string[];
+}
+
 /** Builds records (API names and relationship keys -> values) from a frame's rows, resolving columns once. */
-export function compileRecordBuilder(mapping: Mapping, columns: readonly string[]): (frame: Frame, r: number) => Record<string, Value> {
+export function compileRecordBuilder(mapping: Mapping, columns: readonly string[]): RecordBuilder {
   const at = (column: string): number => {
     const c = columns.indexOf(column);
     if (c < 0) throw new AppError('MAPPING_COLUMN_MISSING', 400, `The mapping uses column '${column}', which is not in the data.`);
@@ -103,10 +109,12 @@ export function compileRecordBuilder(mapping: Mapping, columns: readonly string[
     ...mapping.fields.map((e) => [e.field, at(e.column)] as [string, number]),
     ...mapping.relationships.map((e) => [relationshipKey(e), at(e.column)] as [string, number]),
   ];
-  return (frame, r) => {
+  const build = (frame: Frame, r: number): Record<string, Value> => {
     const record: Record<string, Value> = {};
     for (const [key, c] of plan) record[key] = frame.data[c][r];
     for (const constant of mapping.constants) record[constant.field] = constant.value;
     return record;
   };
+  const keys = [...new Set([...plan.map(([key]) => key), ...mapping.constants.map((c) => c.field)])];
+  return Object.assign(build, { keys });
 }

@@ -75,6 +75,8 @@ export async function prepareChunk(
   // The same rule as the validation job: a pipeline issue on a mapped column fails the row, unsent.
   const { failures } = classifyRowIssues(result.rowIssues, mapping);
   const build = compileRecordBuilder(mapping, result.frame.columns);
+  const { keys } = build;
+  const types = keys.map((key) => preflight.fieldType(key));
   result.frame.rows.forEach((row, r) => {
     const values = build(result.frame, r);
     const errors = failures.get(row) ?? preflight.check(values);
@@ -83,9 +85,9 @@ export async function prepareChunk(
       return;
     }
     const record: FlatRecord = {};
-    for (const key in values) {
-      const v = cell(values[key], preflight.fieldType(key));
-      if (v !== undefined) record[key] = v;
+    for (let k = 0; k < keys.length; k++) {
+      const v = cell(values[keys[k]], types[k]);
+      if (v !== undefined) record[keys[k]] = v;
     }
     into.rows.push({ row, record });
   });

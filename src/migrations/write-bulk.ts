@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  backoffMs, BULK_MAX_UPLOAD_BYTES, TERMINAL_STATES, createIngestJob, csvFields, csvLine, getJob, isTransientRowError, jobResults, setJobState, toSalesforceError, uploadJobData, waitForJob,
+  backoffMs, BULK_MAX_UPLOAD_BYTES, TERMINAL_STATES, createIngestJob, csvFields, csvLine, csvRecordFields, getJob, isTransientRowError, jobResults, setJobState, toSalesforceError, uploadJobData, waitForJob,
   type JobInfo, type ResultKind,
 } from '../salesforce/index.js';
 import { failRemaining, pendingRows, type BatchRun } from './batch-run.js';
@@ -27,7 +27,7 @@ interface Part { header: string[]; rows: PreparedRow[]; lines: string[] }
 
 /** Each row's CSV line under `header`, without its line break. */
 export function recordLines(header: readonly string[], rows: readonly PreparedRow[]): string[] {
-  return rows.map((r) => csvFields(header.map((h) => r.record[h])));
+  return rows.map((r) => csvRecordFields(r.record, header));
 }
 
 function partOf(run: BatchRun, rows: PreparedRow[], header = headerOf(run, rows), lines?: string[]): Part {
