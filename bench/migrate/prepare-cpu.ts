@@ -2,12 +2,14 @@
 // chunk's rows prepared as prepareBatch does (prepareChunk: frame, empty pipeline, record builder from an identity
 // mapping, preflight check against the Local org's Account describe, cell conversion), then the rows' CSV lines
 // for the Bulk upload (recordLines, as write-bulk's partOf). Chunks of 5,000 rows as the parse job stores CSV files,
-// batches of 25,000 rows as a Bulk run plans them. Each run is a fresh process; CPU seconds (process.cpuUsage) per
-// phase, medians of the runs. A digest of every prepared record, verdict and line shows that two builds agree.
+// batches of 25,000 rows as a Bulk run plans them. Each run is a fresh process with the worker's heap flags; CPU
+// seconds (process.cpuUsage, every thread: collections included) per
+// phase, medians of the runs. --digest: a digest of every prepared record, verdict and line, to show that two builds
+// agree (its own garbage makes the timed phases collect more: time without it).
 // --faults: one row in 50 gets a value the check refuses (or a borderline one it accepts), so verdicts are compared too.
 // --against <dir>: alternates runs with the same bench in another tree (e.g. `git archive <commit> | tar -x -C <dir>`
 // with node_modules linked), old against new in the same session.
-// Usage: node --import tsx bench/migrate/prepare-cpu.ts [rows=1000000] [runs=3] [--faults] [--against <dir>]
+// Usage: node --import tsx bench/migrate/prepare-cpu.ts [rows=1000000] [runs=3] [--faults] [--digest] [--against <dir>]
 import { execFileSync } from 'node:child_process';
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
@@ -94,7 +96,7 @@ function digestBatch(hash: Hash, prepared: PreparedBatch, lines: string[]): void
 }
 
 /** One measured pass over every batch of the file, in this process. */
-async function measure(file: string, faults: boolean): Promise<RunFigures> {
+async function measure(file: string, faults: boolean, digest: boolean): Promise<RunFigures> {
   const chunks = await encodedChunks(file, faults);
   const ctx = await accountContext();
   const header = mappingTargets(ctx.mapping);
@@ -116,17 +118,20 @@ async function measure(file: string, faults: boolean): Promise<RunFigures> {
     figures.lines += cpuSeconds() - at;
     figures.sent += prepared.rows.length;
     figures.decided += prepared.decided.size;
-    digestBatch(hash, prepared, lines);
+    if (digest) digestBatch(hash, prepared, lines);
   }
   figures.total = figures.decode + figures.prepare + figures.lines;
-  figures.digest = hash.digest('hex').slice(0, 16);
+  figures.digest = digest ? hash.digest('hex').slice(0, 16) : '-';
   return figures;
 }
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-function runChild(tree: string, file: string, faults: boolean): RunFigures {
-  const args = ['--import', 'tsx', 'bench/migrate/prepare-cpu.ts', '--child', file, ...(faults ? ['--faults'] : [])];
+/** The migration worker's heap flags (Procfile `worker:`): its collections are the ones that count. */
+const WORKER_HEAP = ['--max-old-space-size=400', '--max-semi-space-size=64'];
+
+function runChild(tree: string, file: string, flags: string[]): RunFigures {
+  const args = [...WORKER_HEAP, '--import', 'tsx', 'bench/migrate/prepare-cpu.ts', '--child', file, ...flags];
   return JSON.parse(execFileSync(process.execPath, args, { cwd: tree, encoding: 'utf8', maxBuffer: 1 << 20 })) as RunFigures;
 }
 
@@ -139,8 +144,9 @@ function summary(name: string, runs: RunFigures[]): string {
 
 const args = process.argv.slice(2);
 const faults = args.includes('--faults');
+const digest = args.includes('--digest');
 if (args[0] === '--child') {
-  process.stdout.write(JSON.stringify(await measure(args[1], faults)));
+  process.stdout.write(JSON.stringify(await measure(args[1], faults, digest)));
 } else {
   const [rows = 1_000_000, runs = 3] = args.filter((a) => /^\d+$/.test(a)).map(Number);
   const againstAt = args.indexOf('--against');
@@ -151,7 +157,7 @@ if (args[0] === '--child') {
   const results = new Map<string, RunFigures[]>(trees.map(([name]) => [name, []]));
   for (let run = 0; run < runs; run++) {
     for (const [name, tree] of trees) {
-      const figures = runChild(tree, file, faults);
+      const figures = runChild(tree, file, args.filter((a) => a === '--faults' || a === '--digest'));
       results.get(name)?.push(figures);
       console.log(`run ${run + 1} ${name}: ${figures.total.toFixed(2)} CPU-s (load ${loadavg()[0].toFixed(1)})`);
     }

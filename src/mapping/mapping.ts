@@ -109,12 +109,16 @@ export function compileRecordBuilder(mapping: Mapping, columns: readonly string[
     ...mapping.fields.map((e) => [e.field, at(e.column)] as [string, number]),
     ...mapping.relationships.map((e) => [relationshipKey(e), at(e.column)] as [string, number]),
   ];
+  // Parallel arrays and index loops: this runs for every row of a run.
+  const planKeys = plan.map(([key]) => key);
+  const planColumns = plan.map(([, c]) => c);
+  const { constants } = mapping;
   const build = (frame: Frame, r: number): Record<string, Value> => {
     const record: Record<string, Value> = {};
-    for (const [key, c] of plan) record[key] = frame.data[c][r];
-    for (const constant of mapping.constants) record[constant.field] = constant.value;
+    for (let i = 0; i < planKeys.length; i++) record[planKeys[i]] = frame.data[planColumns[i]][r];
+    for (let i = 0; i < constants.length; i++) record[constants[i].field] = constants[i].value;
     return record;
   };
-  const keys = [...new Set([...plan.map(([key]) => key), ...mapping.constants.map((c) => c.field)])];
+  const keys = [...new Set([...planKeys, ...constants.map((c) => c.field)])];
   return Object.assign(build, { keys });
 }

@@ -35,6 +35,25 @@ function cell(value: Value, type: string | undefined): string | number | boolean
   return value;
 }
 
+/** The record as sent: cells converted, empty ones left out (`keys`: the record's keys, `types`: their describe types). */
+function converted(values: Record<string, Value>, keys: readonly string[], types: readonly (string | undefined)[]): FlatRecord {
+  const record: FlatRecord = {};
+  for (let k = 0; k < keys.length; k++) {
+    const v = cell(values[keys[k]], types[k]);
+    if (v !== undefined) record[keys[k]] = v;
+  }
+  return record;
+}
+
+/** The built values themselves when every cell goes as it is (most rows: no copy made), else their converted copy. */
+function sendable(values: Record<string, Value>, keys: readonly string[], types: readonly (string | undefined)[]): FlatRecord {
+  for (let k = 0; k < keys.length; k++) {
+    const value = values[keys[k]];
+    if (value === undefined || cell(value, types[k]) !== value) return converted(values, keys, types);
+  }
+  return values as FlatRecord;
+}
+
 /** A row refused before sending: the first error's code, every message and field (the validation report's verdict). */
 const refused = (errors: RecordError[]): RowOutcome => {
   const outcome: RowOutcome = {
@@ -84,12 +103,7 @@ export async function prepareChunk(
       into.decided.set(row, refused(errors));
       return;
     }
-    const record: FlatRecord = {};
-    for (let k = 0; k < keys.length; k++) {
-      const v = cell(values[keys[k]], types[k]);
-      if (v !== undefined) record[keys[k]] = v;
-    }
-    into.rows.push({ row, record });
+    into.rows.push({ row, record: sendable(values, keys, types) });
   });
 }
 

@@ -24,6 +24,9 @@ type Mode = 'insert' | 'update';
  */
 interface Stages { all?: boolean; settled?: ReadonlySet<string> }
 
+/** The default: the first failing stage, nothing settled (one object for every record: it is only read). */
+const NO_STAGES: Stages = Object.freeze({});
+
 /** Values as they will be sent: a Date as ISO text, everything else as is. */
 const sent = (value: Value): unknown => (value instanceof Date ? value.toISOString() : value);
 
@@ -119,7 +122,7 @@ export function recordValidator(describe: DescribeSObjectResult, operation: Writ
   const upsertField = operation === 'upsert' ? fieldByName(describe, options.externalIdField ?? 'Id') : undefined;
   const upsertName = upsertField?.name ?? options.externalIdField ?? 'Id';
   const shapes = new ShapeCache(describe, options, upsertName.toLowerCase());
-  return (record, stages = {}) => {
+  return (record, stages = NO_STAGES) => {
     const recordKeys = Object.keys(record);
     const shape = shapes.of(recordKeys);
     const idValue = shape.idIndex < 0 ? undefined : sent(record[recordKeys[shape.idIndex]]);
