@@ -1,10 +1,9 @@
 // CPU of a Bulk batch's worker steps apart from any service: the dataset's chunks decoded (decodeChunk), each
 // chunk's rows prepared as prepareBatch does (prepareChunk: frame, empty pipeline, record builder from an identity
-// mapping, preflight check against the Local org's Account describe, cell conversion), then the rows' CSV lines
-// for the Bulk upload (recordLines, as write-bulk's partOf). Chunks of 5,000 rows as the parse job stores CSV files,
-// batches of 25,000 rows as a Bulk run plans them. Each run is a fresh process with the worker's heap flags; CPU
-// seconds (process.cpuUsage, every thread: collections included) per
-// phase, medians of the runs. --digest: a digest of every prepared record, verdict and line, to show that two builds
+// mapping, preflight check against the Local org's Account describe, cell conversion), then the rows' header and CSV
+// lines for the Bulk upload (headerOf, recordLines: write-bulk's partOf). Chunks of 5,000 rows as the parse job
+// stores CSV files, batches of 25,000 rows as a Bulk run plans them. Each run is a fresh process with the worker's
+// heap flags; CPU seconds (process.cpuUsage, every thread: collections included) per phase, medians of the runs. --digest: a digest of every prepared record, verdict and line, to show that two builds
 // agree (its own garbage makes the timed phases collect more: time without it).
 // --faults: one row in 50 gets a value the check refuses (or a borderline one it accepts), so verdicts are compared too.
 // --against <dir>: alternates runs with the same bench in another tree (e.g. `git archive <commit> | tar -x -C <dir>`
@@ -20,9 +19,9 @@ import { ChunkEncoder, decodeChunk } from '../../src/datasets/chunk-store.js';
 import { readDataset } from '../../src/datasets/readers/index.js';
 import { parsePipeline } from '../../src/frame/index.js';
 import { DescribeSObjectResult, Mapping } from '../../src/mapping/index.js';
-import { buildPreflight, mappingTargets } from '../../src/migrations/preflight.js';
+import { buildPreflight } from '../../src/migrations/preflight.js';
 import { prepareChunk, type PrepareContext, type PreparedBatch } from '../../src/migrations/prepare.js';
-import { recordLines } from '../../src/migrations/write-bulk.js';
+import { headerOf, recordLines } from '../../src/migrations/write-bulk.js';
 import { describeGlobal, describeObject } from '../../src/salesforce-emulator/describe/describe-json.js';
 import { loadSchema } from '../../src/salesforce-emulator/describe/schema.js';
 import { COLUMNS, defaultPath, generate } from './generate.js';
@@ -99,7 +98,6 @@ function digestBatch(hash: Hash, prepared: PreparedBatch, lines: string[]): void
 async function measure(file: string, faults: boolean, digest: boolean): Promise<RunFigures> {
   const chunks = await encodedChunks(file, faults);
   const ctx = await accountContext();
-  const header = mappingTargets(ctx.mapping);
   const hash = createHash('sha256');
   const figures: RunFigures = { decode: 0, prepare: 0, lines: 0, total: 0, sent: 0, decided: 0, digest: '' };
   for (let first = 0; first < chunks.length; first += BATCH_ROWS / CHUNK_ROWS) {
@@ -114,7 +112,7 @@ async function measure(file: string, faults: boolean, digest: boolean): Promise<
       figures.prepare += cpuSeconds() - at;
     }
     const at = cpuSeconds();
-    const lines = recordLines(header, prepared.rows);
+    const lines = recordLines(headerOf(ctx.mapping, prepared.rows), prepared.rows);
     figures.lines += cpuSeconds() - at;
     figures.sent += prepared.rows.length;
     figures.decided += prepared.decided.size;

@@ -4,6 +4,7 @@ import {
   type JobInfo, type ResultKind,
 } from '../salesforce/index.js';
 import { failRemaining, pendingRows, type BatchRun } from './batch-run.js';
+import type { Mapping } from '../mapping/index.js';
 import type { BulkJobRecord } from './model.js';
 import { parseBulkError, saidOutcome } from './outcomes.js';
 import type { PreparedRow } from './prepare.js';
@@ -12,11 +13,15 @@ import { LineMatcher } from './line-matcher.js';
 import { mappingTargets } from './preflight.js';
 import { limitReached } from './reasons.js';
 
-/** Header: the mapping's targets that any row of the part carries, in mapping order (deterministic, so a re-attached job matches). */
-function headerOf(run: BatchRun, rows: PreparedRow[]): string[] {
-  const present = new Set<string>();
-  for (const r of rows) for (const key in r.record) present.add(key);
-  return mappingTargets(run.migration.template.mapping).filter((t) => present.has(t));
+/**
+ * Header: the mapping's targets that any row of the part carries, in mapping order (deterministic, so a re-attached
+ * job matches). Rows are read only until every target was seen (mostly the first row).
+ */
+export function headerOf(mapping: Mapping, rows: readonly PreparedRow[]): string[] {
+  const targets = mappingTargets(mapping);
+  const missing = new Set(targets);
+  for (let i = 0; i < rows.length && missing.size > 0; i++) for (const key in rows[i].record) missing.delete(key);
+  return targets.filter((t) => !missing.has(t));
 }
 
 /**
@@ -30,7 +35,7 @@ export function recordLines(header: readonly string[], rows: readonly PreparedRo
   return rows.map((r) => csvRecordFields(r.record, header));
 }
 
-function partOf(run: BatchRun, rows: PreparedRow[], header = headerOf(run, rows), lines?: string[]): Part {
+function partOf(run: BatchRun, rows: PreparedRow[], header = headerOf(run.migration.template.mapping, rows), lines?: string[]): Part {
   return { header, rows, lines: lines ?? recordLines(header, rows) };
 }
 
@@ -45,7 +50,7 @@ function parts(run: BatchRun, rows: PreparedRow[]): Part[] {
   const out: Part[] = [];
   const cut = (from: number, to: number) => {
     const slice = rows.slice(from, to);
-    const header = headerOf(run, slice);
+    const header = headerOf(run.migration.template.mapping, slice);
     out.push(header.join() === all.header.join() ? partOf(run, slice, header, all.lines.slice(from, to)) : partOf(run, slice, header));
   };
   let from = 0;
