@@ -92,8 +92,14 @@ export function checkMapping(mapping: Mapping, describe: DescribeSObjectResult):
   return problems;
 }
 
+/** Builds one record from a frame row; `keys` are the record's keys, in their order (the same for every row). */
+export interface RecordBuilder {
+  (frame: Frame, r: number): Record<string, Value>;
+  readonly keys: readonly string[];
+}
+
 /** Builds records (API names and relationship keys -> values) from a frame's rows, resolving columns once. */
-export function compileRecordBuilder(mapping: Mapping, columns: readonly string[]): (frame: Frame, r: number) => Record<string, Value> {
+export function compileRecordBuilder(mapping: Mapping, columns: readonly string[]): RecordBuilder {
   const at = (column: string): number => {
     const c = columns.indexOf(column);
     if (c < 0) throw new AppError('MAPPING_COLUMN_MISSING', 400, `The mapping uses column '${column}', which is not in the data.`);
@@ -103,10 +109,16 @@ export function compileRecordBuilder(mapping: Mapping, columns: readonly string[
     ...mapping.fields.map((e) => [e.field, at(e.column)] as [string, number]),
     ...mapping.relationships.map((e) => [relationshipKey(e), at(e.column)] as [string, number]),
   ];
-  return (frame, r) => {
+  // Parallel arrays and index loops: this runs for every row of a run.
+  const planKeys = plan.map(([key]) => key);
+  const planColumns = plan.map(([, c]) => c);
+  const { constants } = mapping;
+  const build = (frame: Frame, r: number): Record<string, Value> => {
     const record: Record<string, Value> = {};
-    for (const [key, c] of plan) record[key] = frame.data[c][r];
-    for (const constant of mapping.constants) record[constant.field] = constant.value;
+    for (let i = 0; i < planKeys.length; i++) record[planKeys[i]] = frame.data[planColumns[i]][r];
+    for (let i = 0; i < constants.length; i++) record[constants[i].field] = constants[i].value;
     return record;
   };
+  const keys = [...new Set([...planKeys, ...constants.map((c) => c.field)])];
+  return Object.assign(build, { keys });
 }

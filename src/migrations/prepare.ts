@@ -1,8 +1,11 @@
 import type { Services } from '../services.js';
 import { readChunks } from '../datasets/chunk-store.js';
-import { applyPipeline, frameFromRows, parsePipeline, RedisSeenKeys, type SeenKeys, type Value } from '../frame/index.js';
+import type { Chunk } from '../datasets/model.js';
+import {
+  applyPipeline, frameFromRows, parsePipeline, RedisSeenKeys, type Pipeline, type PipelineContext, type SeenKeys, type Value,
+} from '../frame/index.js';
 import { OrgLookupResolver } from '../lookups/index.js';
-import { compileRecordBuilder } from '../mapping/index.js';
+import { compileRecordBuilder, type Mapping } from '../mapping/index.js';
 import type { FlatRecord } from '../salesforce/index.js';
 import { classifyRowIssues, type RecordError } from '../validation/index.js';
 import type { BatchDoc, MigrationDoc } from './model.js';
@@ -32,6 +35,25 @@ function cell(value: Value, type: string | undefined): string | number | boolean
   return value;
 }
 
+/** The record as sent: cells converted, empty ones left out (`keys`: the record's keys, `types`: their describe types). */
+function converted(values: Record<string, Value>, keys: readonly string[], types: readonly (string | undefined)[]): FlatRecord {
+  const record: FlatRecord = {};
+  for (let k = 0; k < keys.length; k++) {
+    const v = cell(values[keys[k]], types[k]);
+    if (v !== undefined) record[keys[k]] = v;
+  }
+  return record;
+}
+
+/** The built values themselves when every cell goes as it is (most rows: no copy made), else their converted copy. */
+function sendable(values: Record<string, Value>, keys: readonly string[], types: readonly (string | undefined)[]): FlatRecord {
+  for (let k = 0; k < keys.length; k++) {
+    const value = values[keys[k]];
+    if (value === undefined || cell(value, types[k]) !== value) return converted(values, keys, types);
+  }
+  return values as FlatRecord;
+}
+
 /** A row refused before sending: the first error's code, every message and field (the validation report's verdict). */
 const refused = (errors: RecordError[]): RowOutcome => {
   const outcome: RowOutcome = {
@@ -45,6 +67,46 @@ const refused = (errors: RecordError[]): RowOutcome => {
   return keyed.length === errors.length ? { ...outcome, i18n: keyed } : outcome;
 };
 
+/** What preparing a chunk's rows needs besides the rows: the run's pipeline and its context, the mapping, the check. */
+export interface PrepareContext {
+  pipeline: Pipeline;
+  pipelineContext: PipelineContext;
+  mapping: Mapping;
+  preflight: Preflight;
+}
+
+/**
+ * One chunk's rows of the batch (`fromRow`..`toRow`) through the pipeline, the mapping and the check: each row goes
+ * to `into.rows` (to send) or `into.decided` (skipped or failed). Needs no service: the bench drives it alone.
+ */
+export async function prepareChunk(
+  chunk: Chunk, batch: Pick<BatchDoc, 'fromRow' | 'toRow'>, ctx: PrepareContext, into: PreparedBatch,
+): Promise<void> {
+  const { mapping, preflight } = ctx;
+  const from = Math.max(batch.fromRow - chunk.firstRow, 0);
+  const to = Math.min(batch.toRow - chunk.firstRow + 1, chunk.rows.length);
+  if (to <= from) return;
+  const frame = frameFromRows(chunk.columns, chunk.rows.slice(from, to) as Value[][], chunk.firstRow + from);
+  const result = await applyPipeline(frame, ctx.pipeline, ctx.pipelineContext);
+  for (const { row, reason, i18n } of result.skipped) {
+    into.decided.set(row, { status: 'skip', code: 'SKIPPED', message: reason, ...(i18n ? { i18n: [i18n] } : {}) });
+  }
+  // The same rule as the validation job: a pipeline issue on a mapped column fails the row, unsent.
+  const { failures } = classifyRowIssues(result.rowIssues, mapping);
+  const build = compileRecordBuilder(mapping, result.frame.columns);
+  const { keys } = build;
+  const types = keys.map((key) => preflight.fieldType(key));
+  result.frame.rows.forEach((row, r) => {
+    const values = build(result.frame, r);
+    const errors = failures.get(row) ?? preflight.check(values);
+    if (errors.length > 0) {
+      into.decided.set(row, refused(errors));
+      return;
+    }
+    into.rows.push({ row, record: sendable(values, keys, types) });
+  });
+}
+
 /**
  * Reads only this batch's rows, runs the pipeline (dedupe keys shared through Redis, `now` fixed
  * per run so a re-run batch produces the same records) and the mapping, and checks every record.
@@ -54,38 +116,15 @@ export async function prepareBatch(
   services: Services, migration: MigrationDoc, batch: BatchDoc, preflight: Preflight,
   seenKeys: SeenKeys = new RedisSeenKeys(services.redis, seenKeysKey(migration._id)),
 ): Promise<PreparedBatch> {
-  const pipeline = parsePipeline(migration.template.pipeline);
   const now = new Date(migration.startedAt ?? migration.createdAt);
   const lookups = new OrgLookupResolver(services, migration.connectionId, { key: lookupsKey(migration._id), ttlSeconds: 7 * 24 * 3600 });
-  const rows: PreparedRow[] = [];
-  const decided: Outcomes = new Map();
-  const { mapping } = migration.template;
-  for await (const chunk of readChunks(services.store, migration.datasetId, batch.chunks)) {
-    const from = Math.max(batch.fromRow - chunk.firstRow, 0);
-    const to = Math.min(batch.toRow - chunk.firstRow + 1, chunk.rows.length);
-    if (to <= from) continue;
-    const frame = frameFromRows(chunk.columns, chunk.rows.slice(from, to) as Value[][], chunk.firstRow + from);
-    const result = await applyPipeline(frame, pipeline, { seenKeys, now, lookups });
-    for (const { row, reason, i18n } of result.skipped) {
-      decided.set(row, { status: 'skip', code: 'SKIPPED', message: reason, ...(i18n ? { i18n: [i18n] } : {}) });
-    }
-    // The same rule as the validation job: a pipeline issue on a mapped column fails the row, unsent.
-    const { failures } = classifyRowIssues(result.rowIssues, mapping);
-    const build = compileRecordBuilder(mapping, result.frame.columns);
-    result.frame.rows.forEach((row, r) => {
-      const values = build(result.frame, r);
-      const errors = failures.get(row) ?? preflight.check(values);
-      if (errors.length > 0) {
-        decided.set(row, refused(errors));
-        return;
-      }
-      const record: FlatRecord = {};
-      for (const key in values) {
-        const v = cell(values[key], preflight.fieldType(key));
-        if (v !== undefined) record[key] = v;
-      }
-      rows.push({ row, record });
-    });
-  }
-  return { rows, decided };
+  const ctx: PrepareContext = {
+    pipeline: parsePipeline(migration.template.pipeline),
+    pipelineContext: { seenKeys, now, lookups },
+    mapping: migration.template.mapping,
+    preflight,
+  };
+  const prepared: PreparedBatch = { rows: [], decided: new Map() };
+  for await (const chunk of readChunks(services.store, migration.datasetId, batch.chunks)) await prepareChunk(chunk, batch, ctx, prepared);
+  return prepared;
 }

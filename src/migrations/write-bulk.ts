@@ -1,9 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  backoffMs, BULK_MAX_UPLOAD_BYTES, TERMINAL_STATES, createIngestJob, csvFields, csvLine, getJob, isTransientRowError, jobResultLines, setJobState,
+  backoffMs, BULK_MAX_UPLOAD_BYTES, TERMINAL_STATES, createIngestJob, csvLine, csvRecordFields, getJob, isTransientRowError, jobResultLines, setJobState,
   toSalesforceError, uploadJobData, waitForJob, type JobInfo, type ResultKind,
 } from '../salesforce/index.js';
 import { failRemaining, pendingRows, type BatchRun } from './batch-run.js';
+import type { Mapping } from '../mapping/index.js';
 import type { BulkJobRecord } from './model.js';
 import { parseBulkError, saidOutcome } from './outcomes.js';
 import type { PreparedRow } from './prepare.js';
@@ -12,16 +13,15 @@ import { LineMatcher, ResultFile } from './line-matcher.js';
 import { mappingTargets } from './preflight.js';
 import { limitReached } from './reasons.js';
 
-/** Header: the mapping's targets that any row of the part carries, in mapping order (deterministic, so a re-attached job matches). */
-function headerOf(run: BatchRun, rows: PreparedRow[]): string[] {
-  const targets = mappingTargets(run.migration.template.mapping);
-  const present = new Set<string>();
-  for (const r of rows) {
-    for (const key in r.record) present.add(key);
-    // Every target seen (usually at the first row): the other rows cannot add one.
-    if (present.size >= targets.length && targets.every((t) => present.has(t))) return targets;
-  }
-  return targets.filter((t) => present.has(t));
+/**
+ * Header: the mapping's targets that any row of the part carries, in mapping order (deterministic, so a re-attached
+ * job matches). Rows are read only until every target was seen (mostly the first row).
+ */
+export function headerOf(mapping: Mapping, rows: readonly PreparedRow[]): string[] {
+  const targets = mappingTargets(mapping);
+  const missing = new Set(targets);
+  for (let i = 0; i < rows.length && missing.size > 0; i++) for (const key in rows[i].record) missing.delete(key);
+  return targets.filter((t) => !missing.has(t));
 }
 
 /**
@@ -30,8 +30,13 @@ function headerOf(run: BatchRun, rows: PreparedRow[]): string[] {
  */
 interface Part { header: string[]; rows: PreparedRow[]; lines: string[] }
 
-function partOf(run: BatchRun, rows: PreparedRow[], header = headerOf(run, rows), lines?: string[]): Part {
-  return { header, rows, lines: lines ?? rows.map((r) => csvFields(header.map((h) => r.record[h]))) };
+/** Each row's CSV line under `header`, without its line break. */
+export function recordLines(header: readonly string[], rows: readonly PreparedRow[]): string[] {
+  return rows.map((r) => csvRecordFields(r.record, header));
+}
+
+function partOf(run: BatchRun, rows: PreparedRow[], header = headerOf(run.migration.template.mapping, rows), lines?: string[]): Part {
+  return { header, rows, lines: lines ?? recordLines(header, rows) };
 }
 
 const UPLOAD_LIMIT = BULK_MAX_UPLOAD_BYTES - 64 * 1024;
@@ -45,7 +50,7 @@ function parts(run: BatchRun, rows: PreparedRow[]): Part[] {
   const out: Part[] = [];
   const cut = (from: number, to: number) => {
     const slice = rows.slice(from, to);
-    const header = headerOf(run, slice);
+    const header = headerOf(run.migration.template.mapping, slice);
     out.push(header.join() === all.header.join() ? partOf(run, slice, header, all.lines.slice(from, to)) : partOf(run, slice, header));
   };
   let from = 0;

@@ -3,7 +3,7 @@ import type { Value } from '../frame/index.js';
 import {
   fieldByName, fieldByRelationship, requiredOnInsert, type DescribeSObjectResult, type Field, type WriteOperation,
 } from '../mapping/index.js';
-import { checkFieldValue } from './field-value.js';
+import { fieldChecker, type FieldChecker } from './field-value.js';
 import { ERRORS, type RecordError } from './record-error.js';
 
 export interface ValidateOptions {
@@ -24,6 +24,9 @@ type Mode = 'insert' | 'update';
  */
 interface Stages { all?: boolean; settled?: ReadonlySet<string> }
 
+/** The default: the first failing stage, nothing settled (one object for every record: it is only read). */
+const NO_STAGES: Stages = Object.freeze({});
+
 /** Values as they will be sent: a Date as ISO text, everything else as is. */
 const sent = (value: Value): unknown => (value instanceof Date ? value.toISOString() : value);
 
@@ -33,27 +36,75 @@ const isEmpty = (value: unknown): boolean => value === null || value === undefin
 /** What a record key names: a field of the object, or (`relation`) a relationship column that sets one. */
 interface ResolvedKey { field: Field; relation: boolean }
 
-/** A key's meaning for one object and set of options, found once per key rather than in every record. */
-class KeyCache {
-  private readonly resolved = new Map<string, ResolvedKey>();
-  private readonly idKeys = new Map<string, boolean>();
+/** One key of a shape: its field and, for a field's own value (not a relationship column), the check compiled for it. */
+interface KeyPlan extends ResolvedKey { key: string; check: FieldChecker | null }
 
-  constructor(private readonly describe: DescribeSObjectResult, private readonly options: ValidateOptions) {}
+/**
+ * What every record with one list of keys needs, worked out once (a batch's records all have the mapping's keys):
+ * where its Id and upsert key are, each key's field and checker, and which keys give each field an insert requires.
+ */
+interface Shape {
+  keys: string[];
+  idIndex: number;
+  upsertIndex: number;
+  /** The first key that names no field: such records get its error (made afresh: callers may keep or change it). */
+  unknownKey?: string;
+  /** Keys but 'attributes', in order. */
+  plans: KeyPlan[];
+  required: { name: string; plans: number[] }[];
+  /** Which plans gave a value, per record: reused (a check runs to its end before the next starts). */
+  given: boolean[];
+}
 
-  /** The key's field, or the error an unknown key gets (made afresh each time: callers may keep or change it). */
-  resolve(key: string): ResolvedKey | RecordError {
-    const known = this.resolved.get(key);
-    if (known) return known;
-    const found = resolveKey(key, this.describe, this.options);
-    if (!('statusCode' in found)) this.resolved.set(key, found);
-    return found;
+const MAX_SHAPES = 256;
+
+/** The shapes of one validator's records: the last one at hand, others by their keys (a bounded number). */
+class ShapeCache {
+  private last?: Shape;
+  private readonly byKeys = new Map<string, Shape>();
+
+  constructor(private readonly describe: DescribeSObjectResult, private readonly options: ValidateOptions, private readonly upsertLower: string) {}
+
+  of(keys: string[]): Shape {
+    if (this.last && sameKeys(this.last.keys, keys)) return this.last;
+    const joined = keys.join('\u0000');
+    let shape = this.byKeys.get(joined);
+    // A key holding the separator could make two lists join alike: the keys themselves decide.
+    if (!shape || !sameKeys(shape.keys, keys)) {
+      shape = this.compile(keys);
+      if (this.byKeys.size < MAX_SHAPES) this.byKeys.set(joined, shape);
+    }
+    this.last = shape;
+    return shape;
   }
 
-  isId(key: string): boolean {
-    let id = this.idKeys.get(key);
-    if (id === undefined) this.idKeys.set(key, (id = key.toLowerCase() === 'id'));
-    return id;
+  private compile(keys: string[]): Shape {
+    const plans: KeyPlan[] = [];
+    let unknownKey: string | undefined;
+    for (const key of keys) {
+      if (key === 'attributes') continue;
+      const found = resolveKey(key, this.describe, this.options);
+      if ('statusCode' in found) {
+        unknownKey ??= key;
+        continue;
+      }
+      plans.push({ key, ...found, check: found.relation ? null : fieldChecker(found.field) });
+    }
+    const required = requiredOnInsert(this.describe).map(({ name }) => ({
+      name, plans: plans.flatMap((p, c) => (p.field.name === name ? [c] : [])),
+    }));
+    return {
+      keys, plans, required, unknownKey, given: plans.map(() => false),
+      idIndex: keys.findIndex((k) => k.toLowerCase() === 'id'),
+      upsertIndex: keys.findIndex((k) => k.toLowerCase() === this.upsertLower),
+    };
   }
+}
+
+function sameKeys(a: string[], b: string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Checks records of one object and operation: what validateRecord says of each, with the keys resolved once. */
@@ -67,15 +118,14 @@ export type RecordValidator = (record: Record<string, Value>, stages?: Stages) =
  * Made once for many records (a batch, a chunk): each key is looked up in describe once.
  */
 export function recordValidator(describe: DescribeSObjectResult, operation: WriteOperation, options: ValidateOptions = {}): RecordValidator {
-  const keys = new KeyCache(describe, options);
   // An upsert's key field, looked up once for every record.
   const upsertField = operation === 'upsert' ? fieldByName(describe, options.externalIdField ?? 'Id') : undefined;
   const upsertName = upsertField?.name ?? options.externalIdField ?? 'Id';
-  const upsertLower = upsertName.toLowerCase();
-  return (record, stages = {}) => {
+  const shapes = new ShapeCache(describe, options, upsertName.toLowerCase());
+  return (record, stages = NO_STAGES) => {
     const recordKeys = Object.keys(record);
-    const idKey = recordKeys.find((k) => keys.isId(k));
-    const idValue = idKey === undefined ? undefined : sent(record[idKey]);
+    const shape = shapes.of(recordKeys);
+    const idValue = shape.idIndex < 0 ? undefined : sent(record[recordKeys[shape.idIndex]]);
     if (operation === 'delete' || operation === 'hardDelete') {
       const text = typeof idValue === 'string' ? idValue.trim() : '';
       const id = toId18(text);
@@ -83,8 +133,7 @@ export function recordValidator(describe: DescribeSObjectResult, operation: Writ
     }
     let mode: Mode = operation === 'update' ? 'update' : 'insert';
     if (operation === 'upsert') {
-      const key = recordKeys.find((k) => k.toLowerCase() === upsertLower);
-      const raw = key === undefined ? undefined : sent(record[key]);
+      const raw = shape.upsertIndex < 0 ? undefined : sent(record[recordKeys[shape.upsertIndex]]);
       if (isEmpty(raw) || raw === '#N/A') {
         if (upsertField?.type !== 'id') return [ERRORS.missingExternalId(upsertName)];
       } else if (upsertField?.type === 'id') mode = 'update';
@@ -94,7 +143,8 @@ export function recordValidator(describe: DescribeSObjectResult, operation: Writ
       const id = toId18(String(idValue).trim());
       if (!id || (describe.keyPrefix && keyPrefixOf(id) !== describe.keyPrefix)) return [ERRORS.malformedId('Record ID', String(idValue), 'Id')];
     }
-    return checkFields(record, recordKeys, keys, describe, mode, options, stages);
+    if (shape.unknownKey !== undefined) return [resolveKey(shape.unknownKey, describe, options) as RecordError];
+    return checkFields(record, shape, mode, options, stages);
   };
 }
 
@@ -114,27 +164,14 @@ export function everyRecordError(
   return validateRecord(record, describe, operation, options, { all: true, settled });
 }
 
-function checkFields(
-  record: Record<string, Value>, recordKeys: string[], keys: KeyCache, describe: DescribeSObjectResult, mode: Mode,
-  options: ValidateOptions, stages: Stages,
-): RecordError[] {
+function checkFields(record: Record<string, Value>, shape: Shape, mode: Mode, options: ValidateOptions, stages: Stages): RecordError[] {
   const errors: RecordError[] = [];
-  // Fields given a value (refused values count): an array, as a record has a few keys (a Set costs more per record).
-  const given: Field[] = [];
-  const columns: string[] = [];
-  const resolved: ResolvedKey[] = [];
-  for (const key of recordKeys) {
-    if (key === 'attributes') continue;
-    const found = keys.resolve(key);
-    if ('statusCode' in found) return [found];
-    columns.push(key);
-    resolved.push(found);
-  }
-  for (let c = 0; c < columns.length; c++) {
-    const key = columns[c];
-    const { field: f, relation } = resolved[c];
+  const { plans, given } = shape;
+  for (let c = 0; c < plans.length; c++) {
+    given[c] = false;
+    const { key, field: f, relation, check } = plans[c];
     if (f.type === 'id') continue;
-    if (stages.settled?.has(key)) { given.push(f); continue; }
+    if (stages.settled?.has(key)) { given[c] = true; continue; }
     let raw = sent(record[key]);
     if (isEmpty(raw)) continue;
     if (raw === '#N/A') raw = null;
@@ -143,19 +180,30 @@ function checkFields(
     else if (raw === null) {
       if (mode === 'update' && !f.nillable && f.type !== 'boolean') error = ERRORS.required([f.name]);
       else continue;
-    } else if (!relation) {
-      error = checkFieldValue(f, raw) ?? (f.type === 'reference' ? checkPrefix(f, toId18(String(raw).trim()) as string, options) : null);
+    } else if (!relation && check) {
+      error = check(raw) ?? (f.type === 'reference' ? checkPrefix(f, toId18(String(raw).trim()) as string, options) : null);
     }
     // A refused value is a value all the same: never also "missing".
     if (error) errors.push(error);
-    given.push(f);
+    given[c] = true;
   }
   // An org reports the first failing stage: required fields only when every value was accepted.
   if (mode === 'insert' && (errors.length === 0 || stages.all)) {
-    const missing = requiredOnInsert(describe).filter((f) => !given.some((g) => g.name === f.name)).map((f) => f.name);
+    const missing = missingRequired(shape);
     if (missing.length > 0) errors.push(ERRORS.required(missing));
   }
   return errors;
+}
+
+/** The fields an insert requires that no key of the record gave a value to (in describe order). */
+function missingRequired({ required, given }: Shape): string[] {
+  const missing: string[] = [];
+  for (const { name, plans } of required) {
+    let found = false;
+    for (const c of plans) found ||= given[c];
+    if (!found) missing.push(name);
+  }
+  return missing;
 }
 
 function resolveKey(key: string, describe: DescribeSObjectResult, options: ValidateOptions): ResolvedKey | RecordError {

@@ -94,4 +94,15 @@ describe('requiredFieldsUnmapped and checkMapping', () => {
     assert.deepEqual(compileRecordBuilder(m, frame.columns)(frame, 0), { LastName: 'Doe', 'Account.External_Id__c': 'A-1', FirstName: 'X' });
     assert.throws(() => compileRecordBuilder(m, ['last']), /column 'acct'/);
   });
+
+  test('compileRecordBuilder names the keys of its records in their order, a constant over a field once', () => {
+    const m = Mapping.parse({
+      object: 'Contact', fields: [{ column: 'last', field: 'LastName' }, { column: 'first', field: 'FirstName' }],
+      constants: [{ field: 'Title', value: 'Dr' }, { field: 'FirstName', value: 'X' }],
+    });
+    const frame = frameFromRows(['first', 'last'], [['Ada', 'Lovelace']]);
+    const build = compileRecordBuilder(m, frame.columns);
+    assert.deepEqual(build.keys, Object.keys(build(frame, 0)));
+    assert.deepEqual(build.keys, ['LastName', 'FirstName', 'Title']);
+  });
 });

@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { CsvLineReader, CsvRowReader, csvLine, csvRecordCells, csvRows, leadingCells } from '../../../src/salesforce/index.js';
+import { csvCell, csvFields, CsvLineReader, CsvRowReader, csvLine, csvRecordCells, csvRecordFields, csvRows, leadingCells } from '../../../src/salesforce/index.js';
 
 const TEXT = 'sf__Id,sf__Created,Name,Note\r\n"001A","true","Acme, Inc.","say ""hi"""\n001B,false,"two\nlines",\n\n001C,true,,"x"\n001D,true,last,"end"';
 const ROWS = [
@@ -80,5 +80,23 @@ describe('leadingCells', () => {
     assert.equal(leadingCells('001B', 2), undefined);
     assert.equal(leadingCells('"001B"x,true,a', 2), undefined);
     assert.equal(leadingCells('"unclosed,true', 2), undefined);
+  });
+});
+
+describe('CSV cells for Bulk uploads', () => {
+  test('quoted only when a comma, a quote or a line break is in the text; numbers and booleans as their text', () => {
+    const cells = ['plain', 'a,b', 'say "hi"', 'cr\r', 'lf\n', '', null, undefined, 0, -1.5, 1e21, NaN, true, false];
+    assert.deepEqual(cells.map(csvCell), [
+      'plain', '"a,b"', '"say ""hi"""', '"cr\r"', '"lf\n"', '', '', '', '0', '-1.5', '1e+21', 'NaN', 'true', 'false',
+    ]);
+  });
+  test('csvRecordFields is csvFields of the record under the header, row after row', () => {
+    const header = ['Name', 'Count', 'Flag', 'Absent'];
+    const records = [{ Name: 'Acme, Inc.', Count: 3, Flag: true }, { Name: 'B', Count: 0 }, {}, { Name: '"q"', Absent: null }];
+    for (const record of records) {
+      assert.equal(csvRecordFields(record, header), csvFields(header.map((h) => record[h as keyof typeof record])));
+    }
+    assert.equal(csvFields(['x', 'y']), 'x,y');
+    assert.equal(csvRecordFields({ Name: 'only' }, ['Name']), 'only');
   });
 });

@@ -148,6 +148,17 @@ describe('recordValidator: one validator for many records', () => {
     assert.deepEqual(codes(validate({ Nope__c: 'z' }).map(salesforceShape)), ['INVALID_FIELD']);
   });
 
+  test('records of several key lists, in turns, each get their own verdict', () => {
+    const shapes: Record<string, string>[] = [
+      { Name: 'Acme', AnnualRevenue: 'lots' }, { Phone: '1' }, { Name: 'Acme', Phone: '1'.repeat(41) },
+      { 'Nope__c\u0000Name': 'x' }, { Nope__c: 'x', Name: 'y' }, { Name: '#N/A', Website: '#N/A' }, { attributes: 'x', Name: 'A' },
+    ];
+    const validate = recordValidator(ACCOUNT, 'insert');
+    for (let round = 0; round < 3; round++) {
+      for (const record of shapes) assert.deepEqual(validate(record).map(salesforceShape), validateRecord(record, ACCOUNT, 'insert'));
+    }
+  });
+
   test('an update validator finds the Id key in any case, record after record', () => {
     const validate = recordValidator(ACCOUNT, 'update');
     assert.deepEqual(codes(validate({ id: '001000000000001', Phone: '1' }).map(salesforceShape)), []);
