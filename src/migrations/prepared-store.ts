@@ -1,4 +1,5 @@
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gunzipSync } from 'node:zlib';
+import { gzipFast } from '../blobs/index.js';
 import type { Services } from '../services.js';
 import type { FlatRecord } from '../salesforce/index.js';
 import type { BatchDoc } from './model.js';
@@ -31,7 +32,7 @@ export async function readPrepared(services: Services, batch: BatchDoc): Promise
  */
 export async function keepPrepared(services: Services, batch: BatchDoc, prepared: PreparedBatch): Promise<BatchDoc> {
   const stored: Stored = { rows: prepared.rows.map((r) => [r.row, r.record]), decided: [...prepared.decided] };
-  const data = gzipSync(JSON.stringify(stored), { level: 1 });
+  const data = await gzipFast(JSON.stringify(stored));
   if (data.length > MAX_PREPARED_BYTES) return batch;
   return attachToBatch(services, batch, PREPARED_ATTACHMENT, data);
 }
