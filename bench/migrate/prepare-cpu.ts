@@ -105,7 +105,7 @@ async function measure(file: string, faults: boolean, digest: boolean): Promise<
     const prepared: PreparedBatch = { rows: [], decided: new Map() };
     for (let c = first; c < Math.min(first + BATCH_ROWS / CHUNK_ROWS, chunks.length); c++) {
       let at = cpuSeconds();
-      const chunk = await decodeChunk(chunks[c], c * CHUNK_ROWS + 1);
+      const chunk = decodeChunk(chunks[c], c * CHUNK_ROWS + 1);
       figures.decode += cpuSeconds() - at;
       at = cpuSeconds();
       await prepareChunk(chunk, batch, ctx, prepared);

@@ -1,22 +1,17 @@
 import { createHash } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
-import { gunzip, gzip } from 'node:zlib';
+import { gzip } from 'node:zlib';
 import type { Store } from '../store/index.js';
 import { isConflict, isMissing, putAttachment, withRetry } from '../store/index.js';
 import { BLOB_PART_ATTACHMENT, PART_BYTES, manifestId, partContentType, partId, type BlobEncoding, type BlobManifest } from './model.js';
 
 const gzipAsync = promisify(gzip);
-const gunzipAsync = promisify(gunzip);
 /**
  * Gzip level 1 in the thread pool (about 4x faster than level 6 for ~20 % more bytes), in one go: output buffers of
- * `outputChunkBytes` make a few round trips per call instead of one per 16 KB. Off the main thread: a worker whose
- * thread is the busy one hands the compression to a core that has time.
+ * `outputChunkBytes` make a few round trips per call instead of one per 16 KB.
  */
-export const gzipFast = (data: Buffer | string, outputChunkBytes = 256 * 1024): Promise<Buffer> => gzipAsync(data, { level: 1, chunkSize: outputChunkBytes });
-
-/** Gunzip in the thread pool (see gzipFast). */
-export const gunzipFast = (data: Buffer, outputChunkBytes = 256 * 1024): Promise<Buffer> => gunzipAsync(data, { chunkSize: outputChunkBytes });
+export const gzipFast = (data: Buffer, outputChunkBytes: number): Promise<Buffer> => gzipAsync(data, { level: 1, chunkSize: outputChunkBytes });
 
 /** Text (CSV, JSON) shrinks 4-5x and then costs the store a quarter of the work; already-compressed files (xlsx, parquet) are kept as they are. */
 const GZIP_WORTH_IT = 0.8;

@@ -1,4 +1,4 @@
-export { BlobWriter, gunzipFast, gzipFast, type BlobSummary } from './blob-writer.js';
+export { BlobWriter, gzipFast, type BlobSummary } from './blob-writer.js';
 export { openBlob, followBlob, deleteBlob, readManifest, type FollowOptions } from './blob-store.js';
 export { docWithAttachment, bulkBodies, BULK_BODY_BYTES } from './json-body.js';
 export { BlobManifest, PART_BYTES } from './model.js';

@@ -1,6 +1,7 @@
+import { gunzipSync } from 'node:zlib';
 import type { Store } from '../store/index.js';
 import { deleteIdRange, isMissing, withRetry } from '../store/index.js';
-import { bulkBodies, docWithAttachment, gunzipFast, gzipFast } from '../blobs/index.js';
+import { bulkBodies, docWithAttachment, gzipFast } from '../blobs/index.js';
 import { AppError } from '../errors.js';
 import { CHUNK_ATTACHMENT, INLINE_CHUNK_BYTES, readChunkBytes, writeChunkInPieces } from './chunk-pieces.js';
 import { ChunkDoc, chunkId, chunkIds, type Chunk, type ChunkValue } from './model.js';
@@ -131,8 +132,8 @@ function* textPieces(body: Buffer, from: number): Generator<string> {
   }
 }
 
-export async function decodeChunk(data: Buffer, firstRow: number): Promise<Chunk> {
-  const body = await gunzipFast(data, Math.max(64 * 1024, data.length * 4));
+export function decodeChunk(data: Buffer, firstRow: number): Chunk {
+  const body = gunzipSync(data);
   if (body.subarray(0, CSV_CHUNK_HEADER.length).toString('latin1') === CSV_CHUNK_HEADER) {
     const headerEnd = body.indexOf(0x0a);
     const header = JSON.parse(body.toString('utf8', 0, headerEnd)) as { delimiter: string; columns: string[] };
@@ -205,7 +206,7 @@ export async function readChunkDoc(store: Store, datasetId: string, index: numbe
 /** Reads one chunk's rows; a batch reads only the chunks it writes. */
 export async function readChunk(store: Store, datasetId: string, index: number): Promise<Chunk> {
   const doc = await readChunkDoc(store, datasetId, index);
-  return await decodeChunk(await readChunkBytes(store, doc), doc.firstRow);
+  return decodeChunk(await readChunkBytes(store, doc), doc.firstRow);
 }
 
 /**
@@ -220,7 +221,7 @@ export async function* readChunks(store: Store, datasetId: string, indexes: numb
     const row = found.rows[i] as { doc?: unknown };
     if (!row.doc) throw chunkMissing(datasetId, index);
     const doc = ChunkDoc.parse(row.doc);
-    yield await decodeChunk(await readChunkBytes(store, doc), doc.firstRow);
+    yield decodeChunk(await readChunkBytes(store, doc), doc.firstRow);
   }
 }
 

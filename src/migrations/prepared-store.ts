@@ -1,5 +1,4 @@
-import { gunzipSync } from 'node:zlib';
-import { gzipFast } from '../blobs/index.js';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Services } from '../services.js';
 import type { FlatRecord } from '../salesforce/index.js';
 import type { BatchDoc } from './model.js';
@@ -32,7 +31,7 @@ export async function readPrepared(services: Services, batch: BatchDoc): Promise
  */
 export async function keepPrepared(services: Services, batch: BatchDoc, prepared: PreparedBatch): Promise<BatchDoc> {
   const stored: Stored = { rows: prepared.rows.map((r) => [r.row, r.record]), decided: [...prepared.decided] };
-  const data = await gzipFast(JSON.stringify(stored));
+  const data = gzipSync(JSON.stringify(stored), { level: 1 });
   if (data.length > MAX_PREPARED_BYTES) return batch;
   return attachToBatch(services, batch, PREPARED_ATTACHMENT, data);
 }

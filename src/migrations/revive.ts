@@ -88,7 +88,7 @@ async function reviveUnlocked(services: Services, migrationId: string, n: number
     batch = await saveBatch(services, {
       ...batch, state: 'done', lost: { reason, at }, pendingCall: undefined, totals: totalsOf(outcomes, rows), finishedAt: at,
       error: { code: BATCH_LOST, message: why },
-    }, await outcomesAttachment(outcomes));
+    }, outcomesAttachment(outcomes));
     log.error({ revivals: batch.revivals, idle, reason }, 'batch job lost too often: its open rows are failed');
     await afterBatch(services, migration, batch);
     return 'abandoned';

@@ -101,7 +101,7 @@ export async function runBatch(services: Services, migrationId: string, n: numbe
     const outcomes = await readOutcomes(services, batch);
     if (batch.bulkJobs.every((j) => j.resultsStored)) {
       skipRest(batch, outcomes);
-      batch = await saveBatch(services, { ...batch, state: 'cancelled', totals: totalsOf(outcomes, batch.toRow - batch.fromRow + 1), finishedAt: new Date().toISOString() }, await outcomesAttachment(outcomes));
+      batch = await saveBatch(services, { ...batch, state: 'cancelled', totals: totalsOf(outcomes, batch.toRow - batch.fromRow + 1), finishedAt: new Date().toISOString() }, outcomesAttachment(outcomes));
       await afterBatch(services, migration, batch);
       return { state: batch.state };
     }
@@ -134,7 +134,7 @@ export async function runBatch(services: Services, migrationId: string, n: numbe
       async save(extra = {}) {
         // Unchanged outcomes stay in the stored attachment (kept as a stub): a large batch is not encoded twice.
         const changes = run.outcomes.changes;
-        run.batch = await saveBatch(services, { ...run.batch, totals: totalsOf(run.outcomes, rows) }, changes === savedChanges ? {} : await outcomesAttachment(run.outcomes));
+        run.batch = await saveBatch(services, { ...run.batch, totals: totalsOf(run.outcomes, rows) }, changes === savedChanges ? {} : outcomesAttachment(run.outcomes));
         savedChanges = changes;
         await run.report(extra);
       },

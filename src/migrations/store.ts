@@ -122,7 +122,7 @@ export async function readOutcomes(services: Services, batch: BatchDoc): Promise
   return data ? decodeOutcomes(data) : new Map();
 }
 
-export const outcomesAttachment = async (outcomes: Outcomes) => ({ [OUTCOMES_ATTACHMENT]: await encodeOutcomes(outcomes) });
+export const outcomesAttachment = (outcomes: Outcomes) => ({ [OUTCOMES_ATTACHMENT]: encodeOutcomes(outcomes) });
 
 /** Every batch document of a migration, in batch order. */
 export async function listBatches(services: Services, migrationId: string, batchCount: number): Promise<BatchDoc[]> {

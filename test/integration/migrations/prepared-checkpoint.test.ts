@@ -25,7 +25,7 @@ describe('prepared rows checkpoint', () => {
     const kept = await keepPrepared(h.services, await getBatch(h.services, migration._id, 0), prepared);
     // The saves that follow (a Bulk job recorded, outcomes stored) keep the checkpoint as it was.
     const outcomes = new Map<number, RowOutcome>([[1, { status: 'ok', id: '001000000000001AAA', created: true }], ...prepared.decided]);
-    await saveBatch(h.services, { ...kept, state: 'running' }, await outcomesAttachment(outcomes));
+    await saveBatch(h.services, { ...kept, state: 'running' }, outcomesAttachment(outcomes));
 
     const resumed = await getBatch(h.services, migration._id, 0);
     assert.equal(resumed.state, 'running');

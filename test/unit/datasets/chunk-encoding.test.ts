@@ -11,7 +11,7 @@ test('a chunk round-trips every cell type, dates included', async () => {
     ['Acme', 12, true, when, null],
     ['客户 "quoted" {"$date":"not a date"}', -0.5, false, null, ''],
   ];
-  const decoded = await decodeChunk(await encodeChunk({ columns: ['Name', 'N', 'B', 'When', 'Empty'], rows }), 5001);
+  const decoded = decodeChunk(await encodeChunk({ columns: ['Name', 'N', 'B', 'When', 'Empty'], rows }), 5001);
   assert.deepEqual(decoded.columns, ['Name', 'N', 'B', 'When', 'Empty']);
   assert.equal(decoded.firstRow, 5001);
   assert.ok(decoded.rows[0][3] instanceof Date);
@@ -21,20 +21,20 @@ test('a chunk round-trips every cell type, dates included', async () => {
 
 test('a chunk without dates decodes to plain values', async () => {
   const rows = [['a', 1], ['b', null]];
-  assert.deepEqual((await decodeChunk(await encodeChunk({ columns: ['x', 'y'], rows }), 1)).rows, rows);
+  assert.deepEqual(decodeChunk(await encodeChunk({ columns: ['x', 'y'], rows }), 1).rows, rows);
 });
 
 test('rows written in many pieces, past the first buffer and with multi-byte text, decode to the same rows', async () => {
   const rows = Array.from({ length: 1234 }, (_, i) => [`row ${i} ${'é客😀'.repeat(i % 7)}`, i % 5 === 0 ? null : i / 4, i % 2 === 0, '"\\\n\t']);
   const encoder = new ChunkEncoder(['text', 'n', 'b', 'escapes'], 16);
   for (let at = 0; at < rows.length; at += 97) encoder.write(rows.slice(at, at + 97));
-  const decoded = await decodeChunk(await encoder.end(), 1);
+  const decoded = decodeChunk(await encoder.end(), 1);
   assert.deepEqual(decoded.columns, ['text', 'n', 'b', 'escapes']);
   assert.deepEqual(decoded.rows, rows);
 });
 
 test('a chunk with no rows decodes to an empty list', async () => {
-  assert.deepEqual((await decodeChunk(await new ChunkEncoder(['x']).end(), 1)).rows, []);
+  assert.deepEqual(decodeChunk(await new ChunkEncoder(['x']).end(), 1).rows, []);
 });
 
 /** Reads `csv` as the reader does (pieces of `chunkSize` bytes), stores every batch in CSV chunks, and reads them back. */
@@ -46,7 +46,7 @@ async function csvRoundTrip(csv: string, options: ReaderOptionsInput = {}, chunk
     const encoder = new ChunkEncoder(batch.columns, 16, batch.raw.delimiter);
     encoder.write(batch.rows.slice(0, 1), batch.raw.lines.slice(0, 1));
     encoder.write(batch.rows.slice(1), batch.raw.lines.slice(1));
-    stored.push(...(await decodeChunk(await encoder.end(), batch.firstRowNumber)).rows);
+    stored.push(...decodeChunk(await encoder.end(), batch.firstRowNumber).rows);
   }
   return { read: rows, stored };
 }
