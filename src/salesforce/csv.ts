@@ -215,28 +215,20 @@ export function leadingCells(line: string, count: number): { cells: string[]; re
   return { cells, rest: at };
 }
 
-/** Rows of a CSV HTTP body (the header first), in batches as the body arrives (UTF-8 decoded across chunk boundaries). */
-export async function* csvRows(body: ReadableStream<Uint8Array> | null): AsyncGenerator<string[][]> {
+/** What an incremental reader makes of a UTF-8 HTTP body, in batches as the body arrives (decoded across chunk boundaries). */
+async function* readBody<T>(body: ReadableStream<Uint8Array> | null, reader: { push(text: string): T[]; end(): T[] }): AsyncGenerator<T[]> {
   if (!body) return;
   const decoder = new TextDecoder('utf-8');
-  const reader = new CsvRowReader();
   for await (const bytes of body as unknown as AsyncIterable<Uint8Array>) {
-    const rows = reader.push(decoder.decode(bytes, { stream: true }));
-    if (rows.length > 0) yield rows;
+    const items = reader.push(decoder.decode(bytes, { stream: true }));
+    if (items.length > 0) yield items;
   }
-  const rows = [...reader.push(decoder.decode()), ...reader.end()];
-  if (rows.length > 0) yield rows;
+  const items = [...reader.push(decoder.decode()), ...reader.end()];
+  if (items.length > 0) yield items;
 }
 
+/** Rows of a CSV HTTP body (the header first), in batches as the body arrives. */
+export const csvRows = (body: ReadableStream<Uint8Array> | null): AsyncGenerator<string[][]> => readBody(body, new CsvRowReader());
+
 /** Records of a CSV HTTP body as text (the header first), in batches as the body arrives; see CsvLineReader. */
-export async function* csvRecordLines(body: ReadableStream<Uint8Array> | null): AsyncGenerator<string[]> {
-  if (!body) return;
-  const decoder = new TextDecoder('utf-8');
-  const reader = new CsvLineReader();
-  for await (const bytes of body as unknown as AsyncIterable<Uint8Array>) {
-    const lines = reader.push(decoder.decode(bytes, { stream: true }));
-    if (lines.length > 0) yield lines;
-  }
-  const lines = [...reader.push(decoder.decode()), ...reader.end()];
-  if (lines.length > 0) yield lines;
-}
+export const csvRecordLines = (body: ReadableStream<Uint8Array> | null): AsyncGenerator<string[]> => readBody(body, new CsvLineReader());
