@@ -179,6 +179,20 @@ export function csvRecordCells(line: string): string[] {
   return new CsvRowReader().push(`${line}\n`)[0] ?? [''];
 }
 
+/** The text of the quoted cell that opens at `at` (doubled quotes undone) and where it ends, or undefined if unclosed. */
+function quotedCell(line: string, at: number): { cell: string; end: number } | undefined {
+  let cell = '';
+  let from = at + 1;
+  for (;;) {
+    const close = line.indexOf('"', from);
+    if (close < 0) return undefined;
+    cell += line.slice(from, close);
+    if (line.charCodeAt(close + 1) !== QUOTE) return { cell, end: close + 1 };
+    cell += '"';
+    from = close + 2;
+  }
+}
+
 /**
  * The first `count` cells of a CSV record and where the rest of it starts (after their commas), or undefined when
  * the record has fewer cells.
@@ -186,31 +200,23 @@ export function csvRecordCells(line: string): string[] {
 export function leadingCells(line: string, count: number): { cells: string[]; rest: number } | undefined {
   const cells: string[] = [];
   let at = 0;
-  while (cells.length < count) {
+  for (let n = 0; n < count; n++) {
     let end: number;
     if (line.charCodeAt(at) === QUOTE) {
-      let cell = '';
-      let from = at + 1;
-      for (;;) {
-        const close = line.indexOf('"', from);
-        if (close < 0) return undefined;
-        cell += line.slice(from, close);
-        if (line.charCodeAt(close + 1) !== QUOTE) {
-          end = close + 1;
-          break;
-        }
-        cell += '"';
-        from = close + 2;
-      }
-      cells.push(cell);
+      const quoted = quotedCell(line, at);
+      if (!quoted) return undefined;
+      cells.push(quoted.cell);
+      end = quoted.end;
     } else {
       end = line.indexOf(',', at);
       if (end < 0) end = line.length;
       cells.push(line.slice(at, end));
     }
-    if (cells.length === count) return line.charCodeAt(end) === COMMA ? { cells, rest: end + 1 } : end === line.length ? { cells, rest: end } : undefined;
-    if (line.charCodeAt(end) !== COMMA) return undefined;
-    at = end + 1;
+    // A cell ends at a comma, or at the record's end when it is the last one asked for.
+    const last = n === count - 1;
+    if (line.charCodeAt(end) === COMMA) at = end + 1;
+    else if (last && end === line.length) at = end;
+    else return undefined;
   }
   return { cells, rest: at };
 }
