@@ -351,15 +351,14 @@ export class Table {
   }
 
   /**
-   * The rows passing `keep`, live ones first, each group in insertion order; at most `atMost` of them (a file scan
-   * stops early only when the file is in row order). `fields`: the fields `keep` reads, if known.
+   * The rows passing `keep`, live ones first, each group in insertion order. `fields`: the fields `keep` reads, if known.
    */
-  select(keep: (row: Row) => boolean, withDeleted = false, atMost = Infinity, fields?: number[]): Row[] {
+  select(keep: (row: Row) => boolean, withDeleted = false, fields?: number[]): Row[] {
     const live: [number, Row][] = [];
     const binned: [number, Row][] = [];
     const inRowOrder = this.eachMatch(keep, withDeleted, fields, true, (r, row) => {
       (this.states.get(r) === LIVE ? live : binned).push([r, row ?? this.read(r)]);
-      return !withDeleted && live.length >= atMost;
+      return false;
     });
     const ordered = (pairs: [number, Row][]) => (inRowOrder ? pairs : pairs.sort((a, b) => a[0] - b[0])).map((p) => p[1]);
     return [...ordered(live), ...ordered(binned)];
@@ -395,7 +394,7 @@ export class Table {
 
   /** The current versions of every live row (at most `atMost`), then of every binned one when `withDeleted`, in row order. */
   private everyVersion(withDeleted: boolean, atMost: number): Uint32Array {
-    // With binned rows a result is cut by its caller (as select() leaves it): every live row is taken.
+    // With binned rows a result is cut by its caller (as selectVersions() leaves it): every live row is taken.
     const live = withDeleted ? this.size : Math.min(atMost, this.size);
     const versions = new Uint32Array(withDeleted ? this.size + this.deletedCount : live);
     let at = 0;

@@ -23,7 +23,8 @@ export class StoredRows implements ResultRows {
     return index >= 0 && index < this.versions.length ? this.table.readVersion(this.versions[index]) : undefined;
   }
 
+  /** A view of these rows (the versions are never changed, so OFFSET/LIMIT need not copy them). */
   slice(start?: number, end?: number): StoredRows {
-    return new StoredRows(this.table, this.versions.slice(start, end));
+    return new StoredRows(this.table, this.versions.subarray(start, end));
   }
 }

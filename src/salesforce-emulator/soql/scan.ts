@@ -52,28 +52,29 @@ function indexedCandidates(table: Table, where: Condition | undefined, alias?: s
   return undefined;
 }
 
-/**
- * The rows passing `filter` (recycle-bin rows too with `withDeleted`), in insertion order: through an index when
- * the WHERE pins an indexed field, else a scan (of in-memory columns when they hold every field the WHERE reads).
- * At most `atMost` when the caller does not sort.
- */
-export function matchingRows(table: Table, filter: RowFilter, withDeleted: boolean, atMost = Infinity): Row[] {
-  const candidates = withDeleted ? undefined : indexedCandidates(table, filter.where, filter.alias);
-  return candidates ? candidates.filter(filter.keep) : table.select(filter.keep, withDeleted, atMost, filter.fields);
+/** The rows passing `filter` among an index's candidates; undefined when it has none (recycle-bin rows are not indexed). */
+function indexedMatches(table: Table, filter: RowFilter, withDeleted: boolean): Row[] | undefined {
+  return withDeleted ? undefined : indexedCandidates(table, filter.where, filter.alias)?.filter(filter.keep);
 }
 
 /**
- * What matchingRows finds, as a query result: a scan's hits are kept as record versions (StoredRows, read page by
- * page), an index's few candidates as rows.
+ * The rows passing `filter` (recycle-bin rows too with `withDeleted`), in insertion order: through an index when
+ * the WHERE pins an indexed field, else a scan (of in-memory columns when they hold every field the WHERE reads).
+ */
+export function matchingRows(table: Table, filter: RowFilter, withDeleted: boolean): Row[] {
+  return indexedMatches(table, filter, withDeleted) ?? table.select(filter.keep, withDeleted, filter.fields);
+}
+
+/**
+ * What matchingRows finds (at most `atMost`), as a query result: a scan's hits are kept as record versions
+ * (StoredRows, read page by page), an index's few candidates as rows.
  */
 export function matchingResult(table: Table, filter: RowFilter, withDeleted: boolean, atMost = Infinity): ResultRows {
-  const candidates = withDeleted ? undefined : indexedCandidates(table, filter.where, filter.alias);
-  if (candidates) return candidates.filter(filter.keep).slice(0, atMost);
-  return new StoredRows(table, table.selectVersions(filter.keep, withDeleted, atMost, filter.fields));
+  return indexedMatches(table, filter, withDeleted)?.slice(0, atMost)
+    ?? new StoredRows(table, table.selectVersions(filter.keep, withDeleted, atMost, filter.fields));
 }
 
 export function countRows(table: Table, filter: RowFilter, withDeleted: boolean): number {
   if (!filter.where) return withDeleted ? table.size + table.deletedCount : table.size;
-  const candidates = withDeleted ? undefined : indexedCandidates(table, filter.where, filter.alias);
-  return candidates ? candidates.filter(filter.keep).length : table.count(filter.keep, withDeleted, filter.fields);
+  return indexedMatches(table, filter, withDeleted)?.length ?? table.count(filter.keep, withDeleted, filter.fields);
 }
