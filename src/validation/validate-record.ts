@@ -156,14 +156,6 @@ export function validateRecord(
   return recordValidator(describe, operation, options)(record, stages);
 }
 
-/** Every problem of a record, for people: all stages, with `settled` keys (failed before) left alone. */
-export function everyRecordError(
-  record: Record<string, Value>, describe: DescribeSObjectResult, operation: WriteOperation, options: ValidateOptions,
-  settled: ReadonlySet<string>,
-): RecordError[] {
-  return validateRecord(record, describe, operation, options, { all: true, settled });
-}
-
 function checkFields(record: Record<string, Value>, shape: Shape, mode: Mode, options: ValidateOptions, stages: Stages): RecordError[] {
   const errors: RecordError[] = [];
   const { plans, given } = shape;
