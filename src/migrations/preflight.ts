@@ -1,7 +1,7 @@
 import { AppError } from '../errors.js';
 import type { Value } from '../frame/index.js';
 import {
-  checkMapping, fieldByName, relationshipKey, requiredFieldsUnmapped, type DescribeSObjectResult, type Mapping,
+  checkMapping, fieldByName, requiredFieldsUnmapped, type DescribeSObjectResult, type Mapping,
 } from '../mapping/index.js';
 import { recordValidator, type RecordError, type ValidateOptions } from '../validation/index.js';
 import type { MigrationDoc } from './model.js';
@@ -11,11 +11,6 @@ export interface Preflight {
   check(record: Record<string, Value>): RecordError[];
   /** Describe type of a record key (relationship keys have none). */
   fieldType(key: string): string | undefined;
-}
-
-/** The keys a mapping writes, in mapping order: fields, relationship columns, constants. */
-export function mappingTargets(mapping: Mapping): string[] {
-  return [...new Set([...mapping.fields.map((f) => f.field), ...mapping.relationships.map(relationshipKey), ...mapping.constants.map((c) => c.field)])];
 }
 
 /** What the org tells about lookups (describeGlobal's key prefixes, parent describes): the validation job's options too. */
