@@ -38,12 +38,6 @@ export function buildPreflight(
   }
   if (problems.length > 0) throw new AppError('MAPPING_INVALID', 400, `The mapping does not fit ${describe.name}: ${problems.join('; ')}.`, { details: problems });
   const validate = recordValidator(describe, migration.operation, { externalIdField: migration.externalIdField, ...lookups });
-  const types = new Map<string, string | undefined>(); // asked for every cell of every row
-  return {
-    check: (record) => validate(record),
-    fieldType: (key) => {
-      if (!types.has(key)) types.set(key, fieldByName(describe, key)?.type);
-      return types.get(key);
-    },
-  };
+  // fieldType is asked once per key of a chunk (prepareChunk), and describe lookups are indexed: nothing to keep here.
+  return { check: (record) => validate(record), fieldType: (key) => fieldByName(describe, key)?.type };
 }
