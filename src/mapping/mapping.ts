@@ -34,6 +34,11 @@ export type RelationshipEntry = z.infer<typeof RelationshipEntry>;
 /** The Salesforce key a relationship entry writes: `Account.External_Id__c`. */
 export const relationshipKey = (entry: RelationshipEntry): string => `${entry.relationshipName}.${entry.externalIdField}`;
 
+/** The keys a mapping writes, in mapping order: fields, relationship columns, constants. */
+export function mappingTargets(mapping: Mapping): string[] {
+  return [...new Set([...mapping.fields.map((f) => f.field), ...mapping.relationships.map(relationshipKey), ...mapping.constants.map((c) => c.field)])];
+}
+
 /** API names (lower case) that a mapping gives a value to. */
 function mappedFields(mapping: Mapping): Set<string> {
   return new Set([
@@ -119,6 +124,5 @@ export function compileRecordBuilder(mapping: Mapping, columns: readonly string[
     for (let i = 0; i < constants.length; i++) record[constants[i].field] = constants[i].value;
     return record;
   };
-  const keys = [...new Set([...planKeys, ...constants.map((c) => c.field)])];
-  return Object.assign(build, { keys });
+  return Object.assign(build, { keys: mappingTargets(mapping) });
 }

@@ -1,7 +1,7 @@
 import { AppError } from '../errors.js';
 import type { Value } from '../frame/index.js';
 import {
-  checkMapping, fieldByName, relationshipKey, requiredFieldsUnmapped, type DescribeSObjectResult, type Mapping,
+  checkMapping, fieldByName, requiredFieldsUnmapped, type DescribeSObjectResult, type Mapping,
 } from '../mapping/index.js';
 import { recordValidator, type RecordError, type ValidateOptions } from '../validation/index.js';
 import type { MigrationDoc } from './model.js';
@@ -11,11 +11,6 @@ export interface Preflight {
   check(record: Record<string, Value>): RecordError[];
   /** Describe type of a record key (relationship keys have none). */
   fieldType(key: string): string | undefined;
-}
-
-/** The keys a mapping writes, in mapping order: fields, relationship columns, constants. */
-export function mappingTargets(mapping: Mapping): string[] {
-  return [...new Set([...mapping.fields.map((f) => f.field), ...mapping.relationships.map(relationshipKey), ...mapping.constants.map((c) => c.field)])];
 }
 
 /** What the org tells about lookups (describeGlobal's key prefixes, parent describes): the validation job's options too. */
@@ -43,12 +38,6 @@ export function buildPreflight(
   }
   if (problems.length > 0) throw new AppError('MAPPING_INVALID', 400, `The mapping does not fit ${describe.name}: ${problems.join('; ')}.`, { details: problems });
   const validate = recordValidator(describe, migration.operation, { externalIdField: migration.externalIdField, ...lookups });
-  const types = new Map<string, string | undefined>(); // asked for every cell of every row
-  return {
-    check: (record) => validate(record),
-    fieldType: (key) => {
-      if (!types.has(key)) types.set(key, fieldByName(describe, key)?.type);
-      return types.get(key);
-    },
-  };
+  // fieldType is asked once per key of a chunk (prepareChunk), and describe lookups are indexed: nothing to keep here.
+  return { check: (record) => validate(record), fieldType: (key) => fieldByName(describe, key)?.type };
 }

@@ -4,13 +4,12 @@ import {
   toSalesforceError, uploadJobData, waitForJob, type JobInfo, type ResultKind,
 } from '../salesforce/index.js';
 import { failRemaining, pendingRows, type BatchRun } from './batch-run.js';
-import type { Mapping } from '../mapping/index.js';
+import { mappingTargets, type Mapping } from '../mapping/index.js';
 import type { BulkJobRecord } from './model.js';
 import { parseBulkError, saidOutcome } from './outcomes.js';
 import type { PreparedRow } from './prepare.js';
 import { currentState } from './store.js';
 import { LineMatcher, ResultFile } from './line-matcher.js';
-import { mappingTargets } from './preflight.js';
 import { limitReached } from './reasons.js';
 
 /**

@@ -2,7 +2,7 @@ import type { Services } from '../services.js';
 import type { Translatable } from '../errors.js';
 import type { PipelineStep, Value } from '../frame/index.js';
 import { fieldByName, similarity, type DescribeSObjectResult, type Field, type Mapping } from '../mapping/index.js';
-import { checkFieldValue } from '../validation/index.js';
+import { fieldChecker } from '../validation/index.js';
 import { describeFor } from './describe.js';
 import { previewSample } from './preview.js';
 
@@ -65,7 +65,8 @@ function nearest(value: string, allowed: string[]): string {
 function picklistSuggestion(input: SuggestionInput, column: string, values: string[]): StepSuggestion[] {
   const field = mappedField(input, column);
   if (!field || !field.restrictedPicklist || (field.type !== 'picklist' && field.type !== 'multipicklist')) return [];
-  const outside = [...new Set(values)].filter((v) => checkFieldValue(field, v) !== null);
+  const check = fieldChecker(field);
+  const outside = [...new Set(values)].filter((v) => check(v) !== null);
   if (outside.length === 0) return [];
   const allowed = field.picklistValues.filter((p) => p.active).map((p) => p.value);
   const map = Object.fromEntries(outside.map((v) => [v, nearest(v, allowed)]));

@@ -100,7 +100,10 @@ function textChecker(f: Field): FieldChecker {
 
 const BOOLEAN_TEXT = ['true', '1', 'yes', 'false', '0', 'no'];
 
-/** The checker for `f`'s type: what checkFieldValue does for one field, with its per-field facts worked out once. */
+/**
+ * The check of a value (never null or empty: the caller handles those) in field `f`: its error, or null. Made once per
+ * field for many values, its per-field facts (limits, picklist) worked out once.
+ */
 export function fieldChecker(f: Field): FieldChecker {
   switch (f.type) {
     case 'boolean': return (raw) => {
@@ -128,9 +131,4 @@ export function fieldChecker(f: Field): FieldChecker {
     default:
       return textChecker(f);
   }
-}
-
-/** The error for `raw` (never null or empty: the caller handles those) in field `f`, or null. */
-export function checkFieldValue(f: Field, raw: unknown): RecordError | null {
-  return fieldChecker(f)(raw);
 }

@@ -1,6 +1,6 @@
 export { RecordError, ERRORS as RECORD_ERRORS } from './record-error.js';
 export { recordValidator, validateRecord, type RecordValidator, type ValidateOptions } from './validate-record.js';
-export { checkFieldValue } from './field-value.js';
+export { fieldChecker } from './field-value.js';
 export { DuplicateTracker } from './duplicate-tracker.js';
 export {
   ValidationReport, ValidationReportBuilder, invalidRowCsvLine, invalidRowsCsvHeader, type InvalidRow,

@@ -4,7 +4,7 @@ import type { DuplicateTracker } from './duplicate-tracker.js';
 import type { RecordError } from './record-error.js';
 import type { ValidationReportBuilder } from './report.js';
 import { classifyRowIssues } from './row-issues.js';
-import { everyRecordError, recordValidator, type ValidateOptions } from './validate-record.js';
+import { recordValidator, type RecordValidator, type ValidateOptions } from './validate-record.js';
 
 export interface FrameValidation {
   mapping: Mapping;
@@ -36,7 +36,7 @@ export async function validateFrame(frame: Frame, v: FrameValidation): Promise<F
     const verdicts = await tracker.check(values, frame.rows, tracker.fieldName.toLowerCase() === upsertKey);
     verdicts.forEach((error, i) => { if (error) errors[i].push(error); });
   }
-  const also = records.map((record, r) => (errors[r].length === 0 ? [] : furtherErrors(record, errors[r], v)));
+  const also = records.map((record, r) => (errors[r].length === 0 ? [] : furtherErrors(record, errors[r], v, validate)));
   if (v.report) {
     v.report.addPipelineIssues(v.rowIssues, remarks.length);
     records.forEach((record, i) => v.report?.addRecord(frame.rows[i], record, errors[i], also[i]));
@@ -49,13 +49,16 @@ export interface FrameVerdicts { records: Record<string, Value>[]; errors: Recor
 
 const sameError = (a: RecordError, b: RecordError) => a.statusCode === b.statusCode && a.fields.join() === b.fields.join();
 
-/** The problems an invalid row has besides its verdict; keys fed by a column the pipeline failed are not checked again. */
-function furtherErrors(record: Record<string, Value>, verdict: RecordError[], v: FrameValidation): RecordError[] {
+/**
+ * The problems an invalid row has besides its verdict (every stage, by the frame's own validator); keys fed by a column
+ * the pipeline failed are not checked again.
+ */
+function furtherErrors(record: Record<string, Value>, verdict: RecordError[], v: FrameValidation, validate: RecordValidator): RecordError[] {
   const failedColumns = new Set(verdict.flatMap((e) => e.fields));
   const settled = new Set([
     ...v.mapping.fields.filter((e) => failedColumns.has(e.column)).map((e) => e.field),
     ...v.mapping.relationships.filter((e) => failedColumns.has(e.column)).map(relationshipKey),
   ]);
-  const every = everyRecordError(record, v.describe, v.operation, v.options ?? {}, settled);
+  const every = validate(record, { all: true, settled });
   return every.filter((e) => !verdict.some((known) => sameError(known, e)));
 }

@@ -56,26 +56,15 @@ interface Shape {
   given: boolean[];
 }
 
-const MAX_SHAPES = 256;
-
-/** The shapes of one validator's records: the last one at hand, others by their keys (a bounded number). */
+/** The shape of one validator's records, the last one kept: every record its callers check has the mapping's keys. */
 class ShapeCache {
   private last?: Shape;
-  private readonly byKeys = new Map<string, Shape>();
 
   constructor(private readonly describe: DescribeSObjectResult, private readonly options: ValidateOptions, private readonly upsertLower: string) {}
 
   of(keys: string[]): Shape {
-    if (this.last && sameKeys(this.last.keys, keys)) return this.last;
-    const joined = keys.join('\u0000');
-    let shape = this.byKeys.get(joined);
-    // A key holding the separator could make two lists join alike: the keys themselves decide.
-    if (!shape || !sameKeys(shape.keys, keys)) {
-      shape = this.compile(keys);
-      if (this.byKeys.size < MAX_SHAPES) this.byKeys.set(joined, shape);
-    }
-    this.last = shape;
-    return shape;
+    if (!this.last || !sameKeys(this.last.keys, keys)) this.last = this.compile(keys);
+    return this.last;
   }
 
   private compile(keys: string[]): Shape {
@@ -154,14 +143,6 @@ export function validateRecord(
   stages: Stages = {},
 ): RecordError[] {
   return recordValidator(describe, operation, options)(record, stages);
-}
-
-/** Every problem of a record, for people: all stages, with `settled` keys (failed before) left alone. */
-export function everyRecordError(
-  record: Record<string, Value>, describe: DescribeSObjectResult, operation: WriteOperation, options: ValidateOptions,
-  settled: ReadonlySet<string>,
-): RecordError[] {
-  return validateRecord(record, describe, operation, options, { all: true, settled });
 }
 
 function checkFields(record: Record<string, Value>, shape: Shape, mode: Mode, options: ValidateOptions, stages: Stages): RecordError[] {
