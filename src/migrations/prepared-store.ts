@@ -1,4 +1,5 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { parsePipeline } from '../frame/index.js';
 import type { Services } from '../services.js';
 import type { FlatRecord } from '../salesforce/index.js';
 import type { BatchDoc } from './model.js';
@@ -8,12 +9,22 @@ import { attachToBatch, readAttachment } from './store.js';
 
 /**
  * A batch's prepared rows (pipeline, mapping and validation done), kept on the batch document the first time they are
- * made: a batch resumed after its worker died reads them back instead of reading its chunks and running the pipeline
- * and validation again (seconds for 25,000 rows on a loaded machine, redone after every kill before any other step).
+ * made when preparing them again could give other records: a batch resumed after its worker died reads them back
+ * instead of reading its chunks and running the pipeline and validation again.
  */
 const PREPARED_ATTACHMENT = 'prepared.json.gz';
 /** Well under Cloudant's 10 MB attachment (and, when a save re-sent it as base64, its 10 MB request); larger batches prepare again. */
 const MAX_PREPARED_BYTES = 6_000_000;
+
+/**
+ * Steps whose answers live outside the dataset: the run's seen keys (dedupe) and its parents (lookup) are kept in
+ * Redis, which a restart may have lost, and the org's records change. Every other step, the mapping and the check
+ * give the same records from the same chunks (`now` is fixed per run), so a plain run prepares again on resume
+ * instead of storing ~1 MB a batch (measured: a tenth of the worker's CPU in bench/e2e).
+ */
+const STATEFUL_STEPS: ReadonlySet<string> = new Set(['dedupe', 'lookup']);
+
+export const checkpointsPrepared = (pipeline: unknown): boolean => parsePipeline(pipeline).some((step) => STATEFUL_STEPS.has(step.op));
 
 interface Stored { rows: [number, FlatRecord][]; decided: [number, RowOutcome][] }
 

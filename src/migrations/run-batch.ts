@@ -13,7 +13,7 @@ import { saidOutcome, totalsOf, TrackedOutcomes, type Outcomes } from './outcome
 import { buildPreflight } from './preflight.js';
 import { fieldByName } from '../mapping/index.js';
 import { prepareBatch } from './prepare.js';
-import { keepPrepared, readPrepared } from './prepared-store.js';
+import { checkpointsPrepared, keepPrepared, readPrepared } from './prepared-store.js';
 import { describeContext } from '../preflight/index.js';
 import { reportBatch, reportState } from './progress.js';
 import { currentState, getBatch, getMigration, outcomesAttachment, readOutcomes, saveBatch, updateMigration, withPause } from './store.js';
@@ -120,7 +120,7 @@ export async function runBatch(services: Services, migrationId: string, n: numbe
       const { keyPrefixes, parents } = await describeContext(services, migration.connectionId, migration.object, mapping);
       const preflight = buildPreflight(describe, migration, mapping, { keyPrefixes, parents });
       prepared = await prepareBatch(services, migration, batch, preflight);
-      batch = await keepPrepared(services, batch, prepared);
+      if (checkpointsPrepared(migration.template.pipeline)) batch = await keepPrepared(services, batch, prepared);
     }
     const prepareMs = Date.now() - preparedAt;
     const outcomes = new TrackedOutcomes(await readOutcomes(services, batch));

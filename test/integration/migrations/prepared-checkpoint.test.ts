@@ -6,7 +6,7 @@ import { keepPrepared, readPrepared } from '../../../src/migrations/prepared-sto
 import { getBatch, outcomesAttachment, readOutcomes, saveBatch } from '../../../src/migrations/store.js';
 import type { PreparedBatch } from '../../../src/migrations/prepare.js';
 import type { RowOutcome } from '../../../src/migrations/outcomes.js';
-import { startHarness, makeDataset, accountMapping, type Harness } from './harness.js';
+import { startHarness, makeDataset, accountMapping, runMigration, type Harness } from './harness.js';
 
 /** The prepared rows a batch keeps for a worker that resumes it after a kill (docs/migrations.md, "Crash safety"). */
 describe('prepared rows checkpoint', () => {
@@ -33,5 +33,33 @@ describe('prepared rows checkpoint', () => {
     assert.deepEqual(back?.rows, prepared.rows);
     assert.deepEqual([...(back?.decided ?? [])], [...prepared.decided]);
     assert.deepEqual([...(await readOutcomes(h.services, resumed))], [...outcomes]);
+  });
+});
+
+/** Which runs keep the checkpoint: those whose records a second preparation could change (docs/migrations.md). */
+describe('prepared rows kept only when preparing again could differ', () => {
+  let h: Harness;
+  before(async () => { h = await startHarness(); });
+  after(async () => { await h.close(); });
+
+  const rows = [['Acme', 'Town'], ['Globex', 'City'], ['Acme', 'Elsewhere']];
+  const attachmentsOf = async (id: string) => Object.keys((await getBatch(h.services, id, 0))._attachments ?? {}).sort();
+
+  test('a plain mapping (and steps that depend on the rows alone): no checkpoint, every row written', async () => {
+    const datasetId = await makeDataset(h.services, ['name', 'city'], rows);
+    const pipeline = [{ op: 'trim', columns: ['name'] }, { op: 'case', columns: ['city'], mode: 'upper' }];
+    const done = await runMigration(h.services, { datasetId, object: 'Account', operation: 'insert', template: { mapping: accountMapping(), pipeline } });
+    assert.equal(done.state, 'completed');
+    assert.equal(done.totals.succeeded, 3);
+    assert.deepEqual(await attachmentsOf(done._id), ['outcomes.json.gz']);
+  });
+
+  test('a dedupe step (its seen keys live in Redis): the checkpoint is kept', async () => {
+    const datasetId = await makeDataset(h.services, ['name', 'city'], rows);
+    const pipeline = [{ op: 'dedupe', keys: ['name'] }];
+    const done = await runMigration(h.services, { datasetId, object: 'Account', operation: 'insert', template: { mapping: accountMapping(), pipeline } });
+    assert.equal(done.state, 'completed');
+    assert.equal(done.totals.succeeded, 2);
+    assert.deepEqual(await attachmentsOf(done._id), ['outcomes.json.gz', 'prepared.json.gz']);
   });
 });
