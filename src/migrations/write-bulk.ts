@@ -159,7 +159,8 @@ async function reattach(run: BatchRun, record: BulkJobRecord): Promise<void> {
   }
   run.log.info({ jobId: record.id, state: info.state, uploaded: record.uploaded }, 're-attaching to Bulk job');
   if (info.state === 'Open' && record.uploaded) {
-    // Its rows were uploaded in full (recorded after the upload answered): close it rather than send them again.
+    // Its rows were uploaded in full (a record saved between upload and close, as runs before the close was saved
+    // with the upload stored it): close it rather than send them again.
     await closeAndFinish(run, record, part);
     return;
   }
@@ -185,11 +186,14 @@ async function runJob(run: BatchRun, part: Part): Promise<void> {
   await run.save({ salesforce: info.state, jobId: info.id }); // the job id is durable before any data leaves
   run.log.info({ jobId: record.id, rows: rows.length }, 'Bulk job created');
   await uploadJobData(run.session, record.id, () => csvBody(part));
-  // Durable before the job is closed: a worker that dies now leaves an uploaded Open job the next one closes.
+  // Closed before anything is saved (one document write fewer a batch): a worker that dies before the save finds the
+  // job UploadComplete or later and waits for it, or Open when the close was not answered, which processed nothing
+  // and is aborted and sent again.
+  record.state = (await setJobState(run.session, record.id, 'UploadComplete')).state;
   record.uploaded = true;
-  run.batch.calls += 2;
+  run.batch.calls += 3;
   await run.save({ salesforce: record.state, jobId: record.id });
-  await closeAndFinish(run, record, part);
+  await finish(run, record, part);
 }
 
 async function closeAndFinish(run: BatchRun, record: BulkJobRecord, part: Part): Promise<void> {
