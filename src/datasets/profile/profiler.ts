@@ -38,7 +38,8 @@ const SLICE_MIN_LENGTH = 13;
  * A copy of `text` that holds only its own characters. The readers' values are slices of the 64 KB text they were
  * parsed from: kept as they are (a distinct value, an example, a min or max), each would keep its whole piece of
  * the file alive, and a column whose distinct values arrive through the whole file (sorted data) kept ~all of it.
- * Only values that are kept are copied: at most the exact-count limit per column, and the rare new min or max.
+ * Only values that are kept are copied: at most the exact-count limit per column, the examples, and a column's min
+ * and max once per batch (sorted data has a new max on every row: it stays a view until the batch ends).
  */
 const detached = (text: string): string => (text.length < SLICE_MIN_LENGTH ? text : (' ' + text).slice(1));
 
@@ -106,6 +107,9 @@ class ColumnAccumulator {
   private maxText: string | null = null;
   private minCut = false;
   private maxCut = false;
+  /** minText / maxText may be views into the batch's text (set during this batch, not copied yet): see settle(). */
+  private minLoose = false;
+  private maxLoose = false;
   /** First character codes of minText and maxText: most values differ from both there, and need no string comparison. */
   private minFirst = 0;
   private maxFirst = 0;
@@ -149,7 +153,7 @@ class ColumnAccumulator {
     const example = this.examples.length < EXAMPLES ? cutText(text, this.textChars) : undefined;
     const isExample = example !== undefined && !this.examples.includes(example);
     // A text that is kept anywhere is copied out of the parsed text once (a short text: one copy for every use).
-    const whole = key === text && (this.exact || newMin || newMax || isExample) ? detached(text) : undefined;
+    const whole = key === text && (this.exact || isExample) ? detached(text) : undefined;
     if (this.exact) {
       this.exact.add(whole ?? key);
       if (this.exact.size > EXACT_DISTINCT_LIMIT) this.switchToSketch();
@@ -164,17 +168,28 @@ class ColumnAccumulator {
     }
     if (!newMin && !newMax) return;
     const cut = text.length > this.textChars;
-    const kept = !cut && whole !== undefined ? whole : detached(textPrefix(text, this.textChars));
+    const loose = !cut && whole === undefined;
+    const kept = cut ? detached(textPrefix(text, this.textChars)) : (whole ?? text);
     if (newMin) {
       this.minText = kept;
       this.minCut = cut;
       this.minFirst = first;
+      this.minLoose = loose;
     }
     if (newMax) {
       this.maxText = kept;
       this.maxCut = cut;
       this.maxFirst = first;
+      this.maxLoose = loose;
     }
+  }
+
+  /** At the end of a batch: a min or max still a view into its text is copied, so the batch's text can go. */
+  settle(): void {
+    if (this.minLoose && this.minText !== null) this.minText = detached(this.minText);
+    if (this.maxLoose && this.maxText !== null) this.maxText = detached(this.maxText);
+    this.minLoose = false;
+    this.maxLoose = false;
   }
 
   /** Past the exact limit, the values seen so far seed a HyperLogLog and the set is freed. */
@@ -213,6 +228,7 @@ export class DatasetProfiler {
     for (const row of batch.rows) {
       for (let i = 0; i < this.columns.length; i++) this.columns[i].add(row[i]);
     }
+    for (const column of this.columns) column.settle();
   }
 
   result(): ColumnProfile[] {
