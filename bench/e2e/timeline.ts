@@ -4,7 +4,8 @@
 // `--sf`: after each round, `sf data import bulk` of the same file as bench/e2e/run.ts times it, with its CPU seconds.
 // `--workers=1,2`: one build, runs alternating between `dms start` with 1 and 2 worker processes (WORKER_PROCESSES).
 // `--batch=25000,100000`: runs alternating between migrations with these batch sizes (options.batchSize).
-// Usage: node --import tsx bench/e2e/timeline.ts [rows=1000000] [runs=1] [builtDir...] [--sf] [--workers=1,2] [--batch=N,M]   (default: run.ts's build)
+// `--concurrency=2,4`: the same with these batches at once (options.concurrency).
+// Usage: node --import tsx bench/e2e/timeline.ts [rows=1000000] [runs=1] [builtDir...] [--sf] [--workers=1,2] [--batch=N,M] [--concurrency=N,M]   (default: run.ts's build)
 import { loadavg } from 'node:os';
 import { SfCli } from '../../test/integration/sf-cli/sf-cli.js';
 import { defaultPath } from '../migrate/generate.js';
@@ -16,20 +17,22 @@ const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const listOption = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3).split(',').map(Number);
 const workerCounts = listOption('workers') ?? [1];
 const batchSizes = listOption('batch') ?? [undefined];
+const concurrencies = listOption('concurrency') ?? [undefined];
 const rows = Number(args[0] ?? 1_000_000);
 const runs = Number(args[1] ?? 1);
 const builds = (args.length > 2 ? args.slice(2) : [BUILT_DIR])
-  .flatMap((builtDir) => workerCounts.flatMap((workerProcesses) => batchSizes.map((batchSize) => ({ builtDir, workerProcesses, batchSize }))));
+  .flatMap((builtDir) => workerCounts.flatMap((workerProcesses) => batchSizes.flatMap((batchSize) => concurrencies.map((concurrency) => ({ builtDir, workerProcesses, batchSize, concurrency })))));
 const sf = process.argv.includes('--sf') ? await SfCli.create() : undefined;
 const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
 for (let i = 0; i < runs; i++) {
-  for (const { builtDir, workerProcesses, batchSize } of builds) {
+  for (const { builtDir, workerProcesses, batchSize, concurrency } of builds) {
     const loadBefore = load();
-    const run = await dmsStartRun(defaultPath(rows), rows, { builtDir, workerProcesses, runOptions: batchSize ? { batchSize } : undefined });
+    const runOptions = { ...(batchSize ? { batchSize } : {}), ...(concurrency ? { concurrency } : {}) };
+    const run = await dmsStartRun(defaultPath(rows), rows, { builtDir, workerProcesses, runOptions });
     const cpu = cpuByLabel(run.processes);
     const peaks = peakByLabel(run.processes);
     const total = [...cpu.values()].reduce((a, b) => a + b, 0);
-    console.log(`\n${builtDir}, ${workerProcesses} worker process(es), batches of ${batchSize ?? 'default'} rows, run ${i + 1}: upload to completed ${run.seconds.toFixed(2)} s, to ready ${run.uploadToReady.toFixed(2)} s; `
+    console.log(`\n${builtDir}, ${workerProcesses} worker process(es), batches of ${batchSize ?? 'default'} rows, ${concurrency ?? 'default'} at once, run ${i + 1}: upload to completed ${run.seconds.toFixed(2)} s, to ready ${run.uploadToReady.toFixed(2)} s; `
       + `load ${loadBefore} -> ${load()}; batches running at once: up to ${run.phases.peakRunning}`);
     for (const line of run.phases.lines()) console.log(`  ${line}`);
     const ready = cpuByLabel(run.atReady);
