@@ -56,8 +56,9 @@ describe('operators in a browser', () => {
     });
     const dir = mkdtempSync(join(tmpdir(), 'dms-e2e-'));
     const file = join(dir, 'contacts.csv');
-    const rows = Array.from({ length: 200 }, (_, i) => `Person ${i},person${i}@example.com,${i === 3 ? `"${XSS_CELL}"` : 'ok'}`);
-    writeFileSync(file, `LastName,Email,"${XSS_HEADER.replace(/"/g, '""')}"\n${rows.join('\n')}\n`);
+    // A note of 5,000 characters without a space: the column's max and examples show it cut, and it wraps.
+    const rows = Array.from({ length: 200 }, (_, i) => `Person ${i},person${i}@example.com,${i === 3 ? `"${XSS_CELL}"` : 'ok'},${i === 5 ? 'y'.repeat(5000) : 'n'}`);
+    writeFileSync(file, `LastName,Email,"${XSS_HEADER.replace(/"/g, '""')}",Note\n${rows.join('\n')}\n`);
     await page.goto(`${stack.url}/datasets/new`);
     await page.setInputFiles('#file-input', file);
     const progressShown = page.waitForFunction(() => document.getElementById('upload-progress')?.hidden === false, undefined, { polling: 10 });
@@ -81,6 +82,9 @@ describe('operators in a browser', () => {
       return (heading.querySelector('.status') as HTMLElement).getBoundingClientRect().left - range.getBoundingClientRect().right;
     });
     assert.ok(gap >= 6, `the badge stands ${gap} px from the name`);
+    assert.match(await page.textContent('#column-profile') ?? '', /yyyyyyyyyy/);
+    const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, window: window.innerWidth }));
+    assert.ok(widths.page <= widths.window, `the dataset page is ${widths.page} px wide in a ${widths.window} px window`);
     await shot(page, 'dataset');
     await page.goto(`${stack.url}/datasets`);
     await shot(page, 'datasets');
@@ -125,6 +129,24 @@ describe('operators in a browser', () => {
     await page.click('tr[data-connection="local"] button:text("Test connection")');
     assert.match(await page.textContent('#connection-check') ?? '', /00D000000000001AAA/);
     await shot(page, 'connection-test');
+    await page.context().close();
+  });
+
+  test('a refused value of 100,000 characters in an error message wraps: the run page stays as wide as the window', async () => {
+    const page = await signedIn(stack, 'operator');
+    const long = 'x'.repeat(100_000);
+    const datasetId = await makeDataset(stack.services, ['name', 'description'], [['Short', 'fine'], ['Long', long]]);
+    const template = { mapping: { object: 'Account', fields: [{ column: 'name', field: 'Name' }, { column: 'description', field: 'Description' }] } };
+    const doc = await createMigration(stack.services, { datasetId, connectionId: 'local', object: 'Account', operation: 'insert', template }, 'operator');
+    await startMigration(stack.services, doc._id, 'operator');
+    await page.goto(`${stack.url}/migrations/${doc._id}`);
+    await page.waitForFunction(() => /Completed/.test(document.querySelector('h1 [data-field="state"]')?.textContent ?? ''), undefined, { timeout: 60_000 });
+    await page.reload();
+    assert.match(await page.textContent('#error-groups') ?? '', /STRING_TOO_LONG[\s\S]*data value too large: xxxx/);
+    assert.match(await page.textContent('#fix') ?? '', /data value too large/);
+    const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, window: window.innerWidth }));
+    assert.ok(widths.page <= widths.window, `the page is ${widths.page} px wide in a ${widths.window} px window`);
+    await shot(page, 'long-error-message');
     await page.context().close();
   });
 
