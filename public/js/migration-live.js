@@ -122,6 +122,7 @@
       cell(tr, g.fields);
       cell(tr, numbers.format(g.count));
       const td = cell(tr, '');
+      td.className = 'quoted';
       for (const e of g.examples) {
         const div = document.createElement('div');
         div.textContent = i18n.row + ' ' + numbers.format(e.row) + ': ' + window.dmsSayRow(i18n.rows, e.i18n, e.message);

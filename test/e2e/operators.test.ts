@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { startStack, signedIn, shot, type Stack } from './support.js';
 import { makeDataset } from '../integration/migrations/harness.js';
 import { createMigration, startMigration } from '../../src/migrations/index.js';
+import { createValidation } from '../../src/preflight/index.js';
 
 /** The Local org's injected latency per API request (its fault settings). */
 async function setLatencyOf(stack: Stack, latency: number): Promise<void> {
@@ -147,6 +148,14 @@ describe('operators in a browser', () => {
     const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, window: window.innerWidth }));
     assert.ok(widths.page <= widths.window, `the page is ${widths.page} px wide in a ${widths.window} px window`);
     await shot(page, 'long-error-message');
+    // The dry run of the same rows says the same, on a page as wide as the window too.
+    const validation = await createValidation(stack.services, { datasetId, object: 'Account', operation: 'insert', mapping: template.mapping }, 'operator');
+    await page.goto(`${stack.url}/validations/${validation._id}`);
+    await page.waitForSelector('#examples', { timeout: 60_000 });
+    assert.match(await page.textContent('#examples') ?? '', /STRING_TOO_LONG[\s\S]*data value too large: xxxx/);
+    const report = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, window: window.innerWidth }));
+    assert.ok(report.page <= report.window, `the dry run's report is ${report.page} px wide in a ${report.window} px window`);
+    await shot(page, 'long-error-message-validation');
     await page.context().close();
   });
 
