@@ -151,8 +151,8 @@ describe('every page in 简体中文', () => {
     const report = (await get(rowMessagesValidation)).text;
     assert.match(report, /<div class="figure">3<\/div>[\s\S]*<div class="figure">1<\/div>[\s\S]*<div class="figure">2<\/div>/);
     const examples = /<table id="examples">[\s\S]*?<\/table>/.exec(report)?.[0] ?? '';
-    assert.match(examples, new RegExp(`<td>2</td><td><code>CAST_INVALID_DATE</code></td><td>Birthdate</td><td>${badDate}</td>`));
-    assert.match(examples, new RegExp(`<td>3</td><td><code>LOOKUP_NOT_FOUND</code></td><td>AccountId</td><td>${noParent}</td>`));
+    assert.match(examples, new RegExp(`<td>2</td><td><code>CAST_INVALID_DATE</code></td><td>Birthdate</td><td class="quoted">${badDate}</td>`));
+    assert.match(examples, new RegExp(`<td>3</td><td><code>LOOKUP_NOT_FOUND</code></td><td>AccountId</td><td class="quoted">${noParent}</td>`));
     assert.match(report, /<li>行 2, Birthdate: “31\/02\/1990”不是有效日期（应为 DMY 顺序或 ISO 格式）<\/li>/);
     // The run: its error list and the failed rows offered for fixing.
     const run = (await get(rowMessagesRun)).text;
@@ -160,8 +160,8 @@ describe('every page in 简体中文', () => {
     assert.match(errors, new RegExp(`<div>行 2: ${badDate}</div>`));
     assert.match(errors, new RegExp(`<div>行 3: ${noParent}</div>`));
     const fix = /<section id="fix">[\s\S]*?<\/section>/.exec(run)?.[0] ?? '';
-    assert.match(fix, new RegExp(`<tr data-row="2"><td>2</td><td><code>CAST_INVALID_DATE</code><div class="muted">${badDate}</div>`));
-    assert.match(fix, new RegExp(`<tr data-row="3"><td>3</td><td><code>LOOKUP_NOT_FOUND</code><div class="muted">${noParent}</div>`));
+    assert.match(fix, new RegExp(`<tr data-row="2"><td>2</td><td><code>CAST_INVALID_DATE</code><div class="muted quoted">${badDate}</div>`));
+    assert.match(fix, new RegExp(`<tr data-row="3"><td>3</td><td><code>LOOKUP_NOT_FOUND</code><div class="muted quoted">${noParent}</div>`));
     // In English the same pages say what DMS stored, as before.
     const english = (await get(rowMessagesRun, 'en')).text;
     assert.match(english, /Birthdate: &#39;31\/02\/1990&#39; is not a valid date \(expected DMY or ISO\)/);
