@@ -14,6 +14,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
+import { procfileProcess } from '../../src/cli/procfile.js';
 import { CHUNK_ROWS } from '../../src/datasets/index.js';
 import { ChunkEncoder, decodeChunk } from '../../src/datasets/chunk-store.js';
 import { readDataset } from '../../src/datasets/readers/index.js';
@@ -22,6 +23,7 @@ import { DescribeSObjectResult, Mapping } from '../../src/mapping/index.js';
 import { buildPreflight } from '../../src/migrations/preflight.js';
 import { prepareChunk, type PrepareContext, type PreparedBatch } from '../../src/migrations/prepare.js';
 import { headerOf, recordLines } from '../../src/migrations/write-bulk.js';
+import { csvFields } from '../../src/salesforce/csv.js';
 import { describeGlobal, describeObject } from '../../src/salesforce-emulator/describe/describe-json.js';
 import { loadSchema } from '../../src/salesforce-emulator/describe/schema.js';
 import { COLUMNS, defaultPath, generate } from './generate.js';
@@ -38,13 +40,11 @@ const FAULTS: [column: string, value: string][] = [
   ['AnnualRevenue', '.5e3'], ['Name', '#N/A'], ['Name', 'say "hi", then go\nhome'], ['NumberOfEmployees', '+1.'],
 ];
 
-const quoted = (value: string): string => (/[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
-
 function withFault(row: string[], n: number): { row: string[]; line: string } {
   const [column, value] = FAULTS[n % FAULTS.length];
   const faulty = [...row];
   faulty[COLUMNS.indexOf(column)] = value;
-  return { row: faulty, line: faulty.map(quoted).join(',') };
+  return { row: faulty, line: csvFields(faulty) };
 }
 
 /** The file's rows as the parse job stores them: gzipped CSV chunks of CHUNK_ROWS rows (nothing timed here). */
@@ -125,8 +125,8 @@ async function measure(file: string, faults: boolean, digest: boolean): Promise<
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-/** The migration worker's heap flags (Procfile `worker:`): its collections are the ones that count. */
-const WORKER_HEAP = ['--max-old-space-size=400', '--max-semi-space-size=64'];
+/** The migration worker's heap flags, read from the Procfile's `worker:` line: its collections are the ones that count. */
+const WORKER_HEAP = procfileProcess('worker').nodeArgs.filter((arg) => arg.startsWith('--max-'));
 
 function runChild(tree: string, file: string, flags: string[]): RunFigures {
   const args = [...WORKER_HEAP, '--import', 'tsx', 'bench/migrate/prepare-cpu.ts', '--child', file, ...flags];

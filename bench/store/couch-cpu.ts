@@ -9,6 +9,7 @@ import { execSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { cpuSeconds } from '../migrate/processes.js';
 import { runDocumentReads, runRequestMix } from './request-mix.js';
 import { writeResults } from '../support/results-file.js';
 
@@ -23,9 +24,6 @@ type StartCouch = (dataDir: string) => Promise<{ url: string; pid?: number; stop
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const loadAverage = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-/** User + system CPU seconds of process `pid` so far (clock ticks of 10 ms). */
-const cpuSeconds = (pid: number) =>
-  readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ').slice(11, 13).reduce((s, t) => s + Number(t) / 100, 0);
 
 /** `baselineRef`'s src in a temporary folder (with this tree's node_modules), so both servers start from one process. */
 function extractBaseline(): string {

@@ -186,16 +186,15 @@ async function runJob(run: BatchRun, part: Part): Promise<void> {
   await run.save({ salesforce: info.state, jobId: info.id }); // the job id is durable before any data leaves
   run.log.info({ jobId: record.id, rows: rows.length }, 'Bulk job created');
   await uploadJobData(run.session, record.id, () => csvBody(part));
-  // Closed before anything is saved (one document write fewer a batch): a worker that dies before the save finds the
-  // job UploadComplete or later and waits for it, or Open when the close was not answered, which processed nothing
-  // and is aborted and sent again.
-  record.state = (await setJobState(run.session, record.id, 'UploadComplete')).state;
+  // Saved only with the close that follows (one document write fewer a batch): a worker that dies before that save
+  // finds the job UploadComplete or later and waits for it, or Open when the close was not answered, which processed
+  // nothing and is aborted and sent again.
   record.uploaded = true;
-  run.batch.calls += 3;
-  await run.save({ salesforce: record.state, jobId: record.id });
-  await finish(run, record, part);
+  run.batch.calls += 2;
+  await closeAndFinish(run, record, part);
 }
 
+/** Closes the job (UploadComplete), saves the batch with its state, then waits for the job and reads its results. */
 async function closeAndFinish(run: BatchRun, record: BulkJobRecord, part: Part): Promise<void> {
   record.state = (await setJobState(run.session, record.id, 'UploadComplete')).state;
   run.batch.calls += 1;

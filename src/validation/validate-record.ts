@@ -36,7 +36,7 @@ const isEmpty = (value: unknown): boolean => value === null || value === undefin
 /** What a record key names: a field of the object, or (`relation`) a relationship column that sets one. */
 interface ResolvedKey { field: Field; relation: boolean }
 
-/** One key of a shape: its field and, for a field's own value (not a relationship column), the check compiled for it. */
+/** One key of a shape: its field and, for a field's own value (null for a relationship column), the check compiled for it. */
 interface KeyPlan extends ResolvedKey { key: string; check: FieldChecker | null }
 
 /**
@@ -150,7 +150,7 @@ function checkFields(record: Record<string, Value>, shape: Shape, mode: Mode, op
   const { plans, given } = shape;
   for (let c = 0; c < plans.length; c++) {
     given[c] = false;
-    const { key, field: f, relation, check } = plans[c];
+    const { key, field: f, check } = plans[c];
     if (f.type === 'id') continue;
     if (stages.settled?.has(key)) { given[c] = true; continue; }
     let raw = sent(record[key]);
@@ -161,7 +161,7 @@ function checkFields(record: Record<string, Value>, shape: Shape, mode: Mode, op
     else if (raw === null) {
       if (mode === 'update' && !f.nillable && f.type !== 'boolean') error = ERRORS.required([f.name]);
       else continue;
-    } else if (!relation && check) {
+    } else if (check) {
       error = check(raw) ?? (f.type === 'reference' ? checkPrefix(f, toId18(String(raw).trim()) as string, options) : null);
     }
     // A refused value is a value all the same: never also "missing".

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { startStack, signedIn, shot, type Stack } from './support.js';
 import { makeDataset } from '../integration/migrations/harness.js';
 import { createMigration, startMigration } from '../../src/migrations/index.js';
@@ -13,6 +14,12 @@ import { createValidation } from '../../src/preflight/index.js';
 async function setLatencyOf(stack: Stack, latency: number): Promise<void> {
   const response = await fetch(`${stack.services.config.emulator.localOrgUrl}/__emulator/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ latency }) });
   assert.equal(response.status, 200, await response.text());
+}
+
+/** The page is no wider than the window: nothing quoted from a file (a long value without spaces) widened it. */
+async function assertFitsWindow(page: Page, what: string): Promise<void> {
+  const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, window: window.innerWidth }));
+  assert.ok(widths.page <= widths.window, `${what} is ${widths.page} px wide in a ${widths.window} px window`);
 }
 
 const XSS_HEADER = '<img src=x onerror="window.__xss=1">';
@@ -84,8 +91,7 @@ describe('operators in a browser', () => {
     });
     assert.ok(gap >= 6, `the badge stands ${gap} px from the name`);
     assert.match(await page.textContent('#column-profile') ?? '', /yyyyyyyyyy/);
-    const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, window: window.innerWidth }));
-    assert.ok(widths.page <= widths.window, `the dataset page is ${widths.page} px wide in a ${widths.window} px window`);
+    await assertFitsWindow(page, 'the dataset page');
     await shot(page, 'dataset');
     await page.goto(`${stack.url}/datasets`);
     await shot(page, 'datasets');
@@ -145,16 +151,14 @@ describe('operators in a browser', () => {
     await page.reload();
     assert.match(await page.textContent('#error-groups') ?? '', /STRING_TOO_LONG[\s\S]*data value too large: xxxx/);
     assert.match(await page.textContent('#fix') ?? '', /data value too large/);
-    const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, window: window.innerWidth }));
-    assert.ok(widths.page <= widths.window, `the page is ${widths.page} px wide in a ${widths.window} px window`);
+    await assertFitsWindow(page, 'the page');
     await shot(page, 'long-error-message');
     // The dry run of the same rows says the same, on a page as wide as the window too.
     const validation = await createValidation(stack.services, { datasetId, object: 'Account', operation: 'insert', mapping: template.mapping }, 'operator');
     await page.goto(`${stack.url}/validations/${validation._id}`);
     await page.waitForSelector('#examples', { timeout: 60_000 });
     assert.match(await page.textContent('#examples') ?? '', /STRING_TOO_LONG[\s\S]*data value too large: xxxx/);
-    const report = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, window: window.innerWidth }));
-    assert.ok(report.page <= report.window, `the dry run's report is ${report.page} px wide in a ${report.window} px window`);
+    await assertFitsWindow(page, "the dry run's report");
     await shot(page, 'long-error-message-validation');
     await page.context().close();
   });
