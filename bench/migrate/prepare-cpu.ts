@@ -1,9 +1,9 @@
 // CPU of a Bulk batch's worker steps apart from any service: the dataset's chunks decoded (decodeChunk), each
-// chunk's rows prepared as prepareBatch does (prepareChunk: frame, empty pipeline, record builder from an identity
-// mapping, preflight check against the Local org's Account describe, cell conversion), then the rows' header and CSV
-// lines for the Bulk upload (headerOf, recordLines: write-bulk's partOf). Chunks of 5,000 rows as the parse job
+// chunk's rows prepared as prepareBatch does for a Bulk batch (prepareChunk: frame, empty pipeline, record builder
+// from an identity mapping, preflight check against the Local org's Account describe, cell conversion, each row's
+// upload line), then the part's header and lines (headerOf, linesUnder: write-bulk's partOf). Chunks of 5,000 rows as the parse job
 // stores CSV files, batches of 25,000 rows as a Bulk run plans them. Each run is a fresh process with the worker's
-// heap flags; CPU seconds (process.cpuUsage, every thread: collections included) per phase, medians of the runs. --digest: a digest of every prepared record, verdict and line, to show that two builds
+// heap flags; CPU seconds (process.cpuUsage, every thread: collections included) per phase, medians of the runs. --digest: a digest of every sent row's number and upload line and every verdict, to show that two builds
 // agree (its own garbage makes the timed phases collect more: time without it).
 // --faults: one row in 50 gets a value the check refuses (or a borderline one it accepts), so verdicts are compared too.
 // --against <dir>: alternates runs with the same bench in another tree (e.g. `git archive <commit> | tar -x -C <dir>`
@@ -19,10 +19,10 @@ import { CHUNK_ROWS } from '../../src/datasets/index.js';
 import { ChunkEncoder, decodeChunk } from '../../src/datasets/chunk-store.js';
 import { readDataset } from '../../src/datasets/readers/index.js';
 import { parsePipeline } from '../../src/frame/index.js';
-import { DescribeSObjectResult, Mapping } from '../../src/mapping/index.js';
+import { DescribeSObjectResult, Mapping, mappingTargets } from '../../src/mapping/index.js';
 import { buildPreflight } from '../../src/migrations/preflight.js';
-import { prepareChunk, type PrepareContext, type PreparedBatch } from '../../src/migrations/prepare.js';
-import { headerOf, recordLines } from '../../src/migrations/write-bulk.js';
+import { asUploadLine, prepareChunk, type Prepared, type PrepareContext, type UploadLine } from '../../src/migrations/prepare.js';
+import { headerOf, linesUnder } from '../../src/migrations/write-bulk.js';
 import { csvFields } from '../../src/salesforce/csv.js';
 import { describeGlobal, describeObject } from '../../src/salesforce-emulator/describe/describe-json.js';
 import { loadSchema } from '../../src/salesforce-emulator/describe/schema.js';
@@ -88,8 +88,8 @@ const cpuSeconds = (): number => {
   return (u.user + u.system) / 1e6;
 };
 
-function digestBatch(hash: Hash, prepared: PreparedBatch, lines: string[]): void {
-  for (const { row, record } of prepared.rows) hash.update(`${row}${JSON.stringify(record)}\n`);
+function digestBatch(hash: Hash, prepared: Prepared<UploadLine>, lines: string[]): void {
+  hash.update(prepared.rows.map((r) => r.row).join(','));
   for (const [row, outcome] of [...prepared.decided].sort((a, b) => a[0] - b[0])) hash.update(`${row}${JSON.stringify(outcome)}\n`);
   hash.update(lines.join('\n'));
 }
@@ -98,21 +98,23 @@ function digestBatch(hash: Hash, prepared: PreparedBatch, lines: string[]): void
 async function measure(file: string, faults: boolean, digest: boolean): Promise<RunFigures> {
   const chunks = await encodedChunks(file, faults);
   const ctx = await accountContext();
+  const targets = mappingTargets(ctx.mapping);
+  const uploadLine = asUploadLine(targets);
   const hash = createHash('sha256');
   const figures: RunFigures = { decode: 0, prepare: 0, lines: 0, total: 0, sent: 0, decided: 0, digest: '' };
   for (let first = 0; first < chunks.length; first += BATCH_ROWS / CHUNK_ROWS) {
     const batch = { fromRow: first * CHUNK_ROWS + 1, toRow: (first * CHUNK_ROWS) + BATCH_ROWS };
-    const prepared: PreparedBatch = { rows: [], decided: new Map() };
+    const prepared: Prepared<UploadLine> = { rows: [], decided: new Map() };
     for (let c = first; c < Math.min(first + BATCH_ROWS / CHUNK_ROWS, chunks.length); c++) {
       let at = cpuSeconds();
       const chunk = decodeChunk(chunks[c], c * CHUNK_ROWS + 1);
       figures.decode += cpuSeconds() - at;
       at = cpuSeconds();
-      await prepareChunk(chunk, batch, ctx, prepared);
+      await prepareChunk(chunk, batch, ctx, prepared, uploadLine);
       figures.prepare += cpuSeconds() - at;
     }
     const at = cpuSeconds();
-    const lines = recordLines(headerOf(ctx.mapping, prepared.rows), prepared.rows);
+    const lines = linesUnder(headerOf(targets, prepared.rows), targets, prepared.rows);
     figures.lines += cpuSeconds() - at;
     figures.sent += prepared.rows.length;
     figures.decided += prepared.decided.size;

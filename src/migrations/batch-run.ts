@@ -4,7 +4,7 @@ import type { SalesforceSession, WriteSpec } from '../salesforce/index.js';
 import type { DescribeSObjectResult } from '../mapping/index.js';
 import type { BatchDoc, MigrationDoc } from './model.js';
 import type { TrackedOutcomes } from './outcomes.js';
-import type { PreparedBatch, PreparedRow } from './prepare.js';
+import type { PreparedBatch } from './prepare.js';
 import type { Reason } from './reasons.js';
 import type { WaitReason } from './stall.js';
 
@@ -53,11 +53,12 @@ export interface BatchRun {
   pauseFor(why: Reason): Promise<never>;
 }
 
-export function pendingRows(run: BatchRun): PreparedRow[] {
-  return run.prepared.rows.filter((r) => !run.outcomes.has(r.row));
+/** The prepared rows (of either form) that have no outcome yet. */
+export function pendingRows<R extends { row: number }>(run: BatchRun, rows: readonly R[]): R[] {
+  return rows.filter((r) => !run.outcomes.has(r.row));
 }
 
 /** Rows that could not be written after every attempt keep the last reason. */
 export function failRemaining(run: BatchRun, code: string, message: string): void {
-  for (const r of pendingRows(run)) run.outcomes.set(r.row, { status: 'fail', code, message });
+  for (const { row } of run.prepared.rows) if (!run.outcomes.has(row)) run.outcomes.set(row, { status: 'fail', code, message });
 }

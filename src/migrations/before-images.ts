@@ -1,6 +1,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { sfJson, toId18 } from '../salesforce/index.js';
-import { fieldByName, type DescribeSObjectResult } from '../mapping/index.js';
+import { csvRecordCells, sfJson, toId18 } from '../salesforce/index.js';
+import { fieldByName, mappingTargets, type DescribeSObjectResult } from '../mapping/index.js';
+import type { UploadLine } from './prepare.js';
 import type { BatchRun } from './batch-run.js';
 import { findByField } from './reconcile.js';
 import { readAttachment, saveBatch } from './store.js';
@@ -53,11 +54,21 @@ async function captureSlice(run: BatchRun, fields: string[], keys: (string | num
   return records;
 }
 
-/** The Ids (update) or external ids (upsert) the batch's rows carry, in row order: the same on every attempt. */
+/**
+ * The Ids (update) or external ids (upsert) the batch's rows carry, in row order: the same on every attempt. From
+ * upload lines as their cells' text, which finds the same records (SOQL literals and Ids are made from text).
+ */
 function keysOf(run: BatchRun): (string | number | boolean)[] {
   const key = run.spec.operation === 'update' ? 'Id' : (run.spec.externalIdField as string);
-  return run.prepared.rows.map((r) => r.record[key]).filter((v): v is string | number | boolean => v !== undefined && v !== null && v !== '');
+  const { prepared } = run;
+  const values = prepared.form === 'records'
+    ? prepared.rows.map((r) => r.record[key])
+    : cellsAt(prepared.rows, mappingTargets(run.migration.template.mapping).indexOf(key));
+  return values.filter((v): v is string | number | boolean => v !== undefined && v !== null && v !== '');
 }
+
+const cellsAt = (rows: readonly UploadLine[], at: number): (string | undefined)[] =>
+  (at < 0 ? [] : rows.map((r) => csvRecordCells(r.line)[at]));
 
 /**
  * Captured BEFORE the batch's first write, in slices of BEFORE_SLICE_ROWS rows: each slice is stored as its own

@@ -6,19 +6,44 @@ import {
 } from '../frame/index.js';
 import { OrgLookupResolver } from '../lookups/index.js';
 import { compileRecordBuilder, type Mapping } from '../mapping/index.js';
-import type { FlatRecord } from '../salesforce/index.js';
+import { csvRecordFields, type FlatRecord } from '../salesforce/index.js';
 import { classifyRowIssues, type RecordError } from '../validation/index.js';
 import type { BatchDoc, MigrationDoc } from './model.js';
 import type { Outcomes, RowOutcome } from './outcomes.js';
 import type { Preflight } from './preflight.js';
 
+/** A row to send as sObject Collections send it (and as reconciliation compares it): its record. */
 export interface PreparedRow { row: number; record: FlatRecord }
 
-export interface PreparedBatch {
+/**
+ * A row to send as a Bulk upload sends it: its CSV line under the mapping's targets (`mappingTargets`, an empty cell
+ * for each value it leaves out) and how many it leaves out. Made while the row is prepared, so its record and cells
+ * die young: a batch kept as records until its upload was the worker's largest cost in garbage collection.
+ */
+export interface UploadLine { row: number; line: string; gaps: number }
+
+export interface Prepared<R> {
   /** Rows to send, in dataset order. */
-  rows: PreparedRow[];
+  rows: R[];
   /** Rows decided before writing: skipped by the pipeline or failed validation (never sent, never retried). */
   decided: Outcomes;
+}
+
+/** A batch's prepared rows in the form its writer sends: records (sObject Collections) or upload lines (Bulk API 2.0). */
+export type PreparedBatch = ({ form: 'records' } & Prepared<PreparedRow>) | ({ form: 'lines' } & Prepared<UploadLine>);
+
+/** Makes the kept form of a row that passed every check. */
+export type RowMaker<R> = (row: number, record: FlatRecord) => R;
+
+export const asRecord: RowMaker<PreparedRow> = (row, record) => ({ row, record });
+
+/** Upload lines under `targets` (the mapping's targets, in mapping order). */
+export function asUploadLine(targets: readonly string[]): RowMaker<UploadLine> {
+  return (row, record) => {
+    let gaps = 0;
+    for (let t = 0; t < targets.length; t++) if (record[targets[t]] === undefined) gaps++;
+    return { row, line: csvRecordFields(record, targets), gaps };
+  };
 }
 
 export const seenKeysKey = (migrationId: string) => `dms:migration:${migrationId}:seen`;
@@ -77,10 +102,11 @@ export interface PrepareContext {
 
 /**
  * One chunk's rows of the batch (`fromRow`..`toRow`) through the pipeline, the mapping and the check: each row goes
- * to `into.rows` (to send) or `into.decided` (skipped or failed). Needs no service: the bench drives it alone.
+ * to `into.rows` (to send, in the form `make` gives) or `into.decided` (skipped or failed). Needs no service: the
+ * bench drives it alone.
  */
-export async function prepareChunk(
-  chunk: Chunk, batch: Pick<BatchDoc, 'fromRow' | 'toRow'>, ctx: PrepareContext, into: PreparedBatch,
+export async function prepareChunk<R>(
+  chunk: Chunk, batch: Pick<BatchDoc, 'fromRow' | 'toRow'>, ctx: PrepareContext, into: Prepared<R>, make: RowMaker<R>,
 ): Promise<void> {
   const { mapping, preflight } = ctx;
   const from = Math.max(batch.fromRow - chunk.firstRow, 0);
@@ -103,7 +129,7 @@ export async function prepareChunk(
       into.decided.set(row, refused(errors));
       return;
     }
-    into.rows.push({ row, record: sendable(values, keys, types) });
+    into.rows.push(make(row, sendable(values, keys, types)));
   });
 }
 
@@ -112,10 +138,10 @@ export async function prepareChunk(
  * per run so a re-run batch produces the same records) and the mapping, and checks every record.
  * Reconciliation passes its own `seenKeys` to rebuild the records a finished run sent.
  */
-export async function prepareBatch(
-  services: Services, migration: MigrationDoc, batch: BatchDoc, preflight: Preflight,
+export async function prepareBatch<R>(
+  services: Services, migration: MigrationDoc, batch: BatchDoc, preflight: Preflight, make: RowMaker<R>,
   seenKeys: SeenKeys = new RedisSeenKeys(services.redis, seenKeysKey(migration._id)),
-): Promise<PreparedBatch> {
+): Promise<Prepared<R>> {
   const now = new Date(migration.startedAt ?? migration.createdAt);
   const lookups = new OrgLookupResolver(services, migration.connectionId, { key: lookupsKey(migration._id), ttlSeconds: 7 * 24 * 3600 });
   const ctx: PrepareContext = {
@@ -124,7 +150,7 @@ export async function prepareBatch(
     mapping: migration.template.mapping,
     preflight,
   };
-  const prepared: PreparedBatch = { rows: [], decided: new Map() };
-  for await (const chunk of readChunks(services.store, migration.datasetId, batch.chunks)) await prepareChunk(chunk, batch, ctx, prepared);
+  const prepared: Prepared<R> = { rows: [], decided: new Map() };
+  for await (const chunk of readChunks(services.store, migration.datasetId, batch.chunks)) await prepareChunk(chunk, batch, ctx, prepared, make);
   return prepared;
 }

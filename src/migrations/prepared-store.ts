@@ -4,7 +4,7 @@ import type { Services } from '../services.js';
 import type { FlatRecord } from '../salesforce/index.js';
 import type { BatchDoc } from './model.js';
 import type { RowOutcome } from './outcomes.js';
-import type { PreparedBatch } from './prepare.js';
+import { asUploadLine, type PreparedBatch } from './prepare.js';
 import { attachToBatch, readAttachment } from './store.js';
 
 /**
@@ -26,14 +26,24 @@ const STATEFUL_STEPS: ReadonlySet<string> = new Set(['dedupe', 'lookup']);
 
 export const checkpointsPrepared = (pipeline: unknown): boolean => parsePipeline(pipeline).some((step) => STATEFUL_STEPS.has(step.op));
 
-interface Stored { rows: [number, FlatRecord][]; decided: [number, RowOutcome][] }
+/** As stored: records (sObject Collections, and Bulk batches of older code) or upload lines with their gaps. */
+interface Stored { rows?: [number, FlatRecord][]; lines?: [number, string, number][]; decided: [number, RowOutcome][] }
 
-export async function readPrepared(services: Services, batch: BatchDoc): Promise<PreparedBatch | undefined> {
+/**
+ * The batch's stored prepared rows in the form its writer sends (`targets`: the mapping's, for upload lines): a Bulk
+ * batch stored as records by older code gets its lines made from them.
+ */
+export async function readPrepared(services: Services, batch: BatchDoc, targets: readonly string[]): Promise<PreparedBatch | undefined> {
   if (!batch._attachments?.[PREPARED_ATTACHMENT]) return undefined;
   const data = await readAttachment(services, batch._id, PREPARED_ATTACHMENT);
   if (!data) return undefined;
   const stored = JSON.parse(gunzipSync(data).toString('utf8')) as Stored;
-  return { rows: stored.rows.map(([row, record]) => ({ row, record })), decided: new Map(stored.decided) };
+  const decided = new Map(stored.decided);
+  if (stored.lines) return { form: 'lines', rows: stored.lines.map(([row, line, gaps]) => ({ row, line, gaps })), decided };
+  const records = stored.rows ?? [];
+  if (batch.apiMode === 'collections') return { form: 'records', rows: records.map(([row, record]) => ({ row, record })), decided };
+  const line = asUploadLine(targets);
+  return { form: 'lines', rows: records.map(([row, record]) => line(row, record)), decided };
 }
 
 /**
@@ -41,7 +51,9 @@ export async function readPrepared(services: Services, batch: BatchDoc): Promise
  * a saved document (a 25,000-row batch is ~0.7 MB compressed); answers the saved document.
  */
 export async function keepPrepared(services: Services, batch: BatchDoc, prepared: PreparedBatch): Promise<BatchDoc> {
-  const stored: Stored = { rows: prepared.rows.map((r) => [r.row, r.record]), decided: [...prepared.decided] };
+  const stored: Stored = prepared.form === 'records'
+    ? { rows: prepared.rows.map((r) => [r.row, r.record]), decided: [...prepared.decided] }
+    : { lines: prepared.rows.map((r) => [r.row, r.line, r.gaps]), decided: [...prepared.decided] };
   const data = gzipSync(JSON.stringify(stored), { level: 1 });
   if (data.length > MAX_PREPARED_BYTES) return batch;
   return attachToBatch(services, batch, PREPARED_ATTACHMENT, data);

@@ -11,8 +11,8 @@ import { noteStart } from './starts.js';
 import { FINISHED_STATES, type BatchDoc, type MigrationDoc } from './model.js';
 import { saidOutcome, totalsOf, TrackedOutcomes, type Outcomes } from './outcomes.js';
 import { buildPreflight } from './preflight.js';
-import { fieldByName } from '../mapping/index.js';
-import { prepareBatch } from './prepare.js';
+import { fieldByName, mappingTargets } from '../mapping/index.js';
+import { asRecord, asUploadLine, prepareBatch } from './prepare.js';
 import { checkpointsPrepared, keepPrepared, readPrepared } from './prepared-store.js';
 import { describeContext } from '../preflight/index.js';
 import { reportBatch, reportState } from './progress.js';
@@ -113,13 +113,16 @@ export async function runBatch(services: Services, migrationId: string, n: numbe
     const session = await sessionFor(services, migration.connectionId);
     const describe = await describeObject(services.redis, session, migration.object);
     const preparedAt = Date.now();
-    let prepared = await readPrepared(services, batch);
+    const { mapping } = migration.template;
+    const targets = mappingTargets(mapping);
+    let prepared = await readPrepared(services, batch, targets);
     const fromCheckpoint = prepared !== undefined;
     if (!prepared) {
-      const { mapping } = migration.template;
       const { keyPrefixes, parents } = await describeContext(services, migration.connectionId, migration.object, mapping);
       const preflight = buildPreflight(describe, migration, mapping, { keyPrefixes, parents });
-      prepared = await prepareBatch(services, migration, batch, preflight);
+      prepared = batch.apiMode === 'collections'
+        ? { form: 'records', ...await prepareBatch(services, migration, batch, preflight, asRecord) }
+        : { form: 'lines', ...await prepareBatch(services, migration, batch, preflight, asUploadLine(targets)) };
       if (checkpointsPrepared(migration.template.pipeline)) batch = await keepPrepared(services, batch, prepared);
     }
     const prepareMs = Date.now() - preparedAt;
@@ -127,7 +130,7 @@ export async function runBatch(services: Services, migrationId: string, n: numbe
     for (const [row, outcome] of prepared.decided) if (!outcomes.has(row)) outcomes.set(row, outcome);
     const rows = batch.toRow - batch.fromRow + 1;
     let savedChanges = -1;
-    const markerField = migration.template.mapping.fields.find((f) => fieldByName(describe, f.field)?.externalId)?.field;
+    const markerField = mapping.fields.find((f) => fieldByName(describe, f.field)?.externalId)?.field;
     const run: BatchRun = {
       services, migration, batch, session, describe, prepared, outcomes, markerField, log, resent: new Set(),
       spec: { object: migration.object, operation: migration.operation, externalIdField: migration.externalIdField, allOrNone: migration.options.allOrNone, assignmentRuleId: migration.options.assignmentRuleId },
@@ -161,8 +164,8 @@ export async function runBatch(services: Services, migrationId: string, n: numbe
     log.info({ prepareMs, fromCheckpoint, stored: outcomes.size, beforeSlices: batch.beforeSlices, bulkJobs: batch.bulkJobs.map((j) => `${j.id}:${j.state}:${j.resultsStored}`), revivals: batch.revivals }, fromCheckpoint || batch.revivals > 0 || outcomes.size > 0 ? 'batch resumes' : 'batch starts');
     try {
       await captureBeforeImages(run);
-      if (batch.apiMode === 'collections') await writeThroughCollections(run);
-      else await writeThroughBulk(run);
+      if (prepared.form === 'records') await writeThroughCollections(run, prepared.rows);
+      else await writeThroughBulk(run, prepared.rows);
       run.batch.state = 'done';
     } catch (error) {
       if (error instanceof Deferred) {

@@ -1,56 +1,68 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  backoffMs, BULK_MAX_UPLOAD_BYTES, TERMINAL_STATES, createIngestJob, csvLine, csvRecordFields, getJob, isTransientRowError, jobResultLines, setJobState,
+  backoffMs, BULK_MAX_UPLOAD_BYTES, TERMINAL_STATES, createIngestJob, csvFields, csvLine, csvRecordCells, getJob, isTransientRowError, jobResultLines, setJobState,
   toSalesforceError, uploadJobData, waitForJob, type JobInfo, type ResultKind,
 } from '../salesforce/index.js';
 import { failRemaining, pendingRows, type BatchRun } from './batch-run.js';
-import { mappingTargets, type Mapping } from '../mapping/index.js';
+import { mappingTargets } from '../mapping/index.js';
 import type { BulkJobRecord } from './model.js';
 import { parseBulkError, saidOutcome } from './outcomes.js';
-import type { PreparedRow } from './prepare.js';
+import type { UploadLine } from './prepare.js';
 import { currentState } from './store.js';
 import { LineMatcher, ResultFile } from './line-matcher.js';
 import { limitReached } from './reasons.js';
 
 /**
  * Header: the mapping's targets that any row of the part carries, in mapping order (deterministic, so a re-attached
- * job matches). Rows are read only until every target was seen (mostly the first row).
+ * job matches). A row that carries them all (mostly the first) ends the search; others are read until every target
+ * was seen.
  */
-export function headerOf(mapping: Mapping, rows: readonly PreparedRow[]): string[] {
-  const targets = mappingTargets(mapping);
-  const missing = new Set(targets);
-  for (let i = 0; i < rows.length && missing.size > 0; i++) for (const key in rows[i].record) missing.delete(key);
-  return targets.filter((t) => !missing.has(t));
+export function headerOf(targets: readonly string[], rows: readonly UploadLine[]): string[] {
+  const missing = new Set(targets.keys());
+  for (let i = 0; i < rows.length && missing.size > 0; i++) {
+    if (rows[i].gaps === 0) return [...targets];
+    const cells = csvRecordCells(rows[i].line);
+    for (const t of missing) if (cells[t] !== '') missing.delete(t);
+  }
+  return targets.filter((_, t) => !missing.has(t));
 }
 
 /**
  * One upload: each row's CSV line (without its line break) is made once and serves the size check, the
  * body and the matching of results.
  */
-interface Part { header: string[]; rows: PreparedRow[]; lines: string[] }
+interface Part { header: string[]; rows: UploadLine[]; lines: string[] }
 
-/** Each row's CSV line under `header`, without its line break. */
-export function recordLines(header: readonly string[], rows: readonly PreparedRow[]): string[] {
-  return rows.map((r) => csvRecordFields(r.record, header));
+/**
+ * Each row's CSV line under `header` (some of `targets`), without its line break: the prepared line itself under
+ * every target; else its cells again without the targets the part leaves out (empty in each of its rows).
+ */
+export function linesUnder(header: readonly string[], targets: readonly string[], rows: readonly UploadLine[]): string[] {
+  if (header.length === targets.length) return rows.map((r) => r.line);
+  const at = header.map((h) => targets.indexOf(h));
+  return rows.map((r) => {
+    const cells = csvRecordCells(r.line);
+    return csvFields(at.map((t) => cells[t]));
+  });
 }
 
-function partOf(run: BatchRun, rows: PreparedRow[], header = headerOf(run.migration.template.mapping, rows), lines?: string[]): Part {
-  return { header, rows, lines: lines ?? recordLines(header, rows) };
+function partOf(targets: readonly string[], rows: UploadLine[], header = headerOf(targets, rows), lines?: string[]): Part {
+  return { header, rows, lines: lines ?? linesUnder(header, targets, rows) };
 }
 
 const UPLOAD_LIMIT = BULK_MAX_UPLOAD_BYTES - 64 * 1024;
 
 /** Cuts pending rows into parts whose CSV stays under the upload limit. */
-function parts(run: BatchRun, rows: PreparedRow[]): Part[] {
-  const all = partOf(run, rows);
+function parts(targets: readonly string[], rows: UploadLine[]): Part[] {
+  const all = partOf(targets, rows);
   let chars = 0;
   for (const line of all.lines) chars += line.length + 1;
   if (chars * 3 <= UPLOAD_LIMIT) return [all]; // a UTF-16 unit is at most 3 bytes of UTF-8
   const out: Part[] = [];
   const cut = (from: number, to: number) => {
     const slice = rows.slice(from, to);
-    const header = headerOf(run.migration.template.mapping, slice);
-    out.push(header.join() === all.header.join() ? partOf(run, slice, header, all.lines.slice(from, to)) : partOf(run, slice, header));
+    const header = headerOf(targets, slice);
+    out.push(header.join() === all.header.join() ? partOf(targets, slice, header, all.lines.slice(from, to)) : partOf(targets, slice, header));
   };
   let from = 0;
   let bytes = 0;
@@ -137,16 +149,19 @@ async function finish(run: BatchRun, record: BulkJobRecord, part: Part): Promise
   await collectResults(run, record, part, info);
 }
 
-const rowsOf = (run: BatchRun, record: BulkJobRecord) =>
-  pendingRows(run).filter((r) => r.row >= record.fromRow && r.row <= record.toRow);
+/** What a batch's Bulk writing works from: its upload lines and the mapping's targets they are written under. */
+interface Upload { rows: readonly UploadLine[]; targets: readonly string[] }
+
+const rowsOf = (run: BatchRun, upload: Upload, record: BulkJobRecord) =>
+  pendingRows(run, upload.rows).filter((r) => r.row >= record.fromRow && r.row <= record.toRow);
 
 /**
  * Re-attaches to the job a previous attempt recorded. Open with its upload recorded: close it and wait. Open
  * otherwise: it processed nothing (its upload may be partial), so abort it and send again. UploadComplete/InProgress:
  * wait for it. Terminal: fetch its results. Gone: send again.
  */
-async function reattach(run: BatchRun, record: BulkJobRecord): Promise<void> {
-  const part = partOf(run, rowsOf(run, record));
+async function reattach(run: BatchRun, upload: Upload, record: BulkJobRecord): Promise<void> {
+  const part = partOf(upload.targets, rowsOf(run, upload, record));
   let info: JobInfo;
   try {
     info = await getJob(run.session, record.id);
@@ -202,18 +217,19 @@ async function closeAndFinish(run: BatchRun, record: BulkJobRecord, part: Part):
   await finish(run, record, part);
 }
 
-export async function writeThroughBulk(run: BatchRun): Promise<void> {
+export async function writeThroughBulk(run: BatchRun, prepared: readonly UploadLine[]): Promise<void> {
+  const upload: Upload = { rows: prepared, targets: mappingTargets(run.migration.template.mapping) };
   const last = run.batch.bulkJobs.at(-1);
-  if (last && !last.resultsStored) await reattach(run, last);
+  if (last && !last.resultsStored) await reattach(run, upload, last);
   for (let round = 0; ; round++) {
-    const rows = pendingRows(run);
+    const rows = pendingRows(run, prepared);
     if (rows.length === 0) return;
     if (round >= run.migration.options.maxAttempts) {
       failRemaining(run, 'UNABLE_TO_LOCK_ROW', `Still not processed after ${round} Bulk jobs`);
       return;
     }
     await run.checkStop();
-    for (const part of parts(run, rows)) {
+    for (const part of parts(upload.targets, rows)) {
       await run.ensureBudget(8);
       try {
         await runJob(run, part);
@@ -225,7 +241,7 @@ export async function writeThroughBulk(run: BatchRun): Promise<void> {
         run.log.warn({ code: error.errorCode, round }, 'transient Bulk failure; backing off');
         await sleep(backoffMs(round));
         const open = run.batch.bulkJobs.at(-1);
-        if (open && !open.resultsStored) await reattach(run, open);
+        if (open && !open.resultsStored) await reattach(run, upload, open);
       }
     }
   }

@@ -76,17 +76,17 @@ async function send(run: BatchRun, rows: PreparedRow[]): Promise<WriteResult[] |
   }
 }
 
-export async function writeThroughCollections(run: BatchRun): Promise<void> {
+export async function writeThroughCollections(run: BatchRun, prepared: readonly PreparedRow[]): Promise<void> {
   const pending = run.batch.pendingCall;
   if (pending) {
     const inFlight = new Set(pending.rows);
-    await resolveUnknown(run, run.prepared.rows.filter((r) => inFlight.has(r.row) && !run.outcomes.has(r.row)));
+    await resolveUnknown(run, prepared.filter((r) => inFlight.has(r.row) && !run.outcomes.has(r.row)));
     run.batch.pendingCall = undefined;
     await run.save();
   }
   let lastTransient = 'UNABLE_TO_LOCK_ROW';
   for (let round = 0; ; round++) {
-    const rows = pendingRows(run);
+    const rows = pendingRows(run, prepared);
     if (rows.length === 0) return;
     if (round >= run.migration.options.maxAttempts) {
       failRemaining(run, lastTransient, `Still failing after ${round} attempts`);

@@ -2,7 +2,7 @@ import type { Services } from '../services.js';
 import type { SeenKeys } from '../frame/index.js';
 import { fieldByName, type DescribeSObjectResult } from '../mapping/index.js';
 import { instantOf, toId18, type FlatRecord, type SalesforceSession } from '../salesforce/index.js';
-import { prepareBatch, readOutcomes, type BatchDoc, type MigrationDoc, type Preflight } from '../migrations/index.js';
+import { asRecord, prepareBatch, readOutcomes, type BatchDoc, type MigrationDoc, type Preflight } from '../migrations/index.js';
 import { compareValue, type FieldShape } from './compare.js';
 import { queryRecords, type StoredRecord } from './query-org.js';
 import type { ComparedField, RecordResult } from './tally.js';
@@ -64,7 +64,7 @@ export async function compareBatch(ctx: ReconcileContext, batch: BatchDoc): Prom
   }
   if (written.size === 0) return [];
   const fieldOf = fieldsOf(ctx.describe);
-  const prepared = await prepareBatch(ctx.services, ctx.migration, batch, rebuildPreflight(fieldOf), EVERY_ROW_KEPT);
+  const prepared = await prepareBatch(ctx.services, ctx.migration, batch, rebuildPreflight(fieldOf), asRecord, EVERY_ROW_KEPT);
   const sent = new Map(prepared.rows.map((r) => [r.row, r.record]));
   const fields = new Set<string>();
   for (const row of written.keys()) for (const key of Object.keys(sent.get(row) ?? {})) fields.add(key);

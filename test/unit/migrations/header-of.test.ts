@@ -1,20 +1,42 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { Mapping } from '../../../src/mapping/index.js';
-import { headerOf } from '../../../src/migrations/write-bulk.js';
+import { Mapping, mappingTargets } from '../../../src/mapping/index.js';
+import { asUploadLine } from '../../../src/migrations/prepare.js';
+import { headerOf, linesUnder } from '../../../src/migrations/write-bulk.js';
+import { csvRecordFields, type FlatRecord } from '../../../src/salesforce/index.js';
 
 const mapping = Mapping.parse({
   object: 'Account',
-  fields: [{ column: 'n', field: 'Name' }, { column: 'p', field: 'Phone' }, { column: 'w', field: 'Website' }],
+  fields: [{ column: 'n', field: 'Name' }, { column: 'p', field: 'Phone' }, { column: 'w', field: 'Website' }, { column: 'e', field: 'NumberOfEmployees' }],
   constants: [{ field: 'Industry', value: 'Other' }],
 });
-const rows = (...records: Record<string, string>[]) => records.map((record, i) => ({ row: i + 1, record }));
+const targets = mappingTargets(mapping);
+const rows = (...records: FlatRecord[]) => records.map((record, i) => asUploadLine(targets)(i + 1, record));
 
 describe('headerOf', () => {
   test('the mapping targets some row carries, in mapping order, wherever they first appear', () => {
-    assert.deepEqual(headerOf(mapping, rows({ Name: 'A' }, { Website: 'w', Name: 'B' }, { Industry: 'Other' })), ['Name', 'Website', 'Industry']);
-    assert.deepEqual(headerOf(mapping, rows({ Industry: 'x', Website: 'w', Phone: 'p', Name: 'A' }, { Name: 'B' })), ['Name', 'Phone', 'Website', 'Industry']);
-    assert.deepEqual(headerOf(mapping, rows({}, {})), []);
-    assert.deepEqual(headerOf(mapping, []), []);
+    assert.deepEqual(headerOf(targets, rows({ Name: 'A' }, { Website: 'w', Name: 'B' }, { Industry: 'Other' })), ['Name', 'Website', 'Industry']);
+    assert.deepEqual(headerOf(targets, rows({ Industry: 'x', Website: 'w', Phone: 'p', Name: 'A', NumberOfEmployees: 0 }, { Name: 'B' })), targets);
+    assert.deepEqual(headerOf(targets, rows({ Name: 'A' }, { Industry: 'x', Website: 'w', Phone: 'p', Name: 'A', NumberOfEmployees: 3 })), targets);
+    assert.deepEqual(headerOf(targets, rows({ Name: 'a "quoted", name\nover two lines' }, { Phone: ',' })), ['Name', 'Phone']);
+    assert.deepEqual(headerOf(targets, rows({}, {})), []);
+    assert.deepEqual(headerOf(targets, []), []);
+  });
+});
+
+describe('linesUnder', () => {
+  test("each row's line under a part's header is the line its record gives under that header", () => {
+    const records: FlatRecord[] = [
+      { Name: 'Müller & Söhne, GmbH', Website: 'say "hi"', NumberOfEmployees: 12, Industry: 'Other' },
+      { Name: 'two\r\nlines', NumberOfEmployees: 0, Industry: '株式会社 🚀' },
+      { Name: ',', Website: '""', Industry: 'x' },
+    ];
+    const prepared = rows(...records);
+    const header = headerOf(targets, prepared);
+    assert.deepEqual(header, ['Name', 'Website', 'NumberOfEmployees', 'Industry']);
+    assert.deepEqual(linesUnder(header, targets, prepared), records.map((r) => csvRecordFields(r, header)));
+    // Under every target the prepared line itself is sent.
+    assert.deepEqual(linesUnder(targets, targets, prepared), records.map((r) => csvRecordFields(r, targets)));
+    assert.deepEqual(prepared.map((r) => r.gaps), [1, 2, 2]);
   });
 });
