@@ -4,6 +4,7 @@
 // `completed` with every row's result counted. The RSS of every process of the tree is sampled throughout.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,12 +44,17 @@ export async function npmStart(
 ): Promise<Started> {
   // No NODE_ENV: `npm start` as a user runs it (development; its HTTP Basic lets the bench make an API token).
   const env = {
-    PATH: process.env.PATH ?? '', HOME: dataDir, DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn',
+    PATH: process.env.PATH ?? '', HOME: dataDir, DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
     DMS_ADMIN_USER: admin.user, DMS_ADMIN_PASSWORD: admin.password, WORKER_PROCESSES: String(workerProcesses),
   };
   const child = spawn(process.execPath, [...nodeArgs, builtCli(builtDir), 'start'], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  const take = (d: Buffer) => { output = (output + d.toString()).slice(-50_000); };
+  // BENCH_OUTPUT=<file>: every process's output kept whole (with BENCH_LOG_LEVEL=info, the batches' log lines; with a
+  // build whose Procfile gives the worker --trace-gc-nvp, its collections).
+  const take = (d: Buffer) => {
+    output = (output + d.toString()).slice(-50_000);
+    if (process.env.BENCH_OUTPUT) appendFileSync(process.env.BENCH_OUTPUT, d);
+  };
   child.stdout.on('data', take);
   child.stderr.on('data', take);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

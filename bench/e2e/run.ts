@@ -175,6 +175,9 @@ const text = [
   'Phases and CPU seconds per process, builds A/B: `node --import tsx bench/e2e/timeline.ts 1000000 2 <builtDir> <builtDir> [--sf]`',
   '(a build folder with its own package.json, Procfile and links to views/public/locales runs with that Procfile).',
   'The column profile apart from reading: `node --import tsx bench/parse/profile-cost.ts`.',
+  'Any of these with `BENCH_OUTPUT=<file>` keeps every process\'s output whole (`BENCH_LOG_LEVEL=info`: the batches\' log lines, e.g.',
+  'each batch\'s `prepareMs`); a build folder whose Procfile runs the worker with `--trace-gc --trace-gc-nvp` then gives its',
+  'collections (scavenges, pauses, promoted bytes), as the 2026-12-07 04:19 notes used.',
   '',
 ];
 writeResults(process.env.BENCH_RESULTS ?? 'bench/e2e/RESULTS.md', text.join('\n'));
