@@ -1,7 +1,8 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHarness, makeDataset, runMigration, emulatorRecords, waitForState, type Harness } from './harness.js';
-import { createMigration, rollbackRequest } from '../../../src/migrations/index.js';
+import { createMigration, listBatches, rollbackRequest } from '../../../src/migrations/index.js';
+import { jobResultLines, sessionFor } from '../../../src/salesforce/index.js';
 import { saveTemplate, TemplateInput } from '../../../src/templates/index.js';
 import type { AppError } from '../../../src/errors.js';
 
@@ -28,6 +29,28 @@ describe('migration operations', () => {
       createMigration(h.services, { connectionId: 'local', datasetId: ds, object: 'Account', operation: 'insert', templateId: `template:missing-${tag}:000001` }, 'test'),
       (error: AppError) => error.status === 404 && error.message.includes(`missing-${tag}`),
     );
+  });
+
+  test('bulk: a column empty in every row of a batch is left out of its upload and sent by the batch that has it; quoted values arrive whole', async () => {
+    const tag = `h${Date.now().toString(36)}`;
+    const rows = [
+      [`${tag} "quoted", name`, '', `${tag}-1`], [`${tag} two\r\nlines`, '', `${tag}-2`], [`${tag} plain`, '', `${tag}-3`],
+      [`${tag} four`, 'Town, "Old"', `${tag}-4`], [`${tag} five`, '', `${tag}-5`], [`${tag} six`, '株式会社 🚀', `${tag}-6`],
+    ];
+    const datasetId = await makeDataset(h.services, ['name', 'city', 'ext'], rows);
+    const mapping = { object: 'Account', fields: [{ column: 'name', field: 'Name' }, { column: 'city', field: 'BillingCity' }, { column: 'ext', field: 'External_Id__c' }] };
+    const done = await runMigration(h.services, { datasetId, object: 'Account', operation: 'insert', template: { mapping }, options: { apiMode: 'bulk', batchSize: 3 } });
+    assert.equal(done.state, 'completed');
+    assert.equal(done.totals.succeeded, 6);
+    const stored = new Map((await emulatorRecords(h.emulator, 'Account')).filter((r) => String(r.External_Id__c).startsWith(`${tag}-`)).map((r) => [r.External_Id__c, r]));
+    assert.deepEqual(rows.map(([, , ext]) => [stored.get(ext)?.Name, stored.get(ext)?.BillingCity ?? '']), rows.map(([name, city]) => [name, city]));
+    // What each batch uploaded: its Bulk job's success file echoes the uploaded columns.
+    const session = await sessionFor(h.services, 'local');
+    const headers: string[] = [];
+    for (const batch of await listBatches(h.services, done._id, done.batchCount)) {
+      for await (const lines of jobResultLines(session, batch.bulkJobs[0].id, 'successfulResults')) { headers.push(lines[0]); break; }
+    }
+    assert.deepEqual(headers, ['"sf__Id","sf__Created",Name,External_Id__c', '"sf__Id","sf__Created",Name,BillingCity,External_Id__c']);
   });
 
   for (const mode of ['collections', 'bulk'] as const) {
