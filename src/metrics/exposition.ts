@@ -37,3 +37,9 @@ export async function sharedMetricsText(redis: Redis, prefix: string): Promise<s
   });
   return `${lines.join('\n')}\n`;
 }
+
+/**
+ * prom-client writes a NaN sample (the event loop's mean lag before its first measurement) as `Nan`; the exposition
+ * format and OpenMetrics spell it `NaN`, and stricter scrapers than Prometheus refuse the other spelling.
+ */
+export const standardNaN = (text: string): string => text.replace(/ Nan$/gm, ' NaN');

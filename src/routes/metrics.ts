@@ -3,7 +3,7 @@ import type { Registry } from 'prom-client';
 import type { Services } from '../services.js';
 import { createMetricsRegistry } from '../metrics/registry.js';
 import { httpMetrics } from '../metrics/http.js';
-import { sharedMetricsText } from '../metrics/exposition.js';
+import { sharedMetricsText, standardNaN } from '../metrics/exposition.js';
 
 /** One registry per set of services (tests build many apps over the same services). */
 const registries = new WeakMap<Services, { registry: Registry; http: RequestHandler }>();
@@ -30,7 +30,7 @@ export function metricsRoutes(services: Services): Router {
     const { registry } = metricsOf(services);
     await services.metrics.now();
     const [own, shared] = await Promise.all([registry.metrics(), sharedMetricsText(services.redis, services.config.queue.prefix)]);
-    res.type(registry.contentType).send(`${own}\n${shared}`);
+    res.type(registry.contentType).send(`${standardNaN(own)}\n${shared}`);
   });
   return router;
 }
