@@ -52,12 +52,12 @@ function partOf(targets: readonly string[], rows: UploadLine[], header = headerO
 
 const UPLOAD_LIMIT = BULK_MAX_UPLOAD_BYTES - 64 * 1024;
 
-/** Cuts pending rows into parts whose CSV stays under the upload limit. */
-function parts(targets: readonly string[], rows: UploadLine[]): Part[] {
+/** Cuts pending rows into parts whose CSV lines stay under the upload limit (`limit`: bytes of UTF-8, tests lower it). */
+export function parts(targets: readonly string[], rows: UploadLine[], limit = UPLOAD_LIMIT): Part[] {
   const all = partOf(targets, rows);
   let chars = 0;
   for (const line of all.lines) chars += line.length + 1;
-  if (chars * 3 <= UPLOAD_LIMIT) return [all]; // a UTF-16 unit is at most 3 bytes of UTF-8
+  if (chars * 3 <= limit) return [all]; // a UTF-16 unit is at most 3 bytes of UTF-8
   const out: Part[] = [];
   const cut = (from: number, to: number) => {
     const slice = rows.slice(from, to);
@@ -68,7 +68,7 @@ function parts(targets: readonly string[], rows: UploadLine[]): Part[] {
   let bytes = 0;
   for (let i = 0; i < rows.length; i++) {
     const size = Buffer.byteLength(all.lines[i]) + 1;
-    if (i > from && bytes + size > UPLOAD_LIMIT) {
+    if (i > from && bytes + size > limit) {
       cut(from, i);
       from = i;
       bytes = 0;

@@ -2,7 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { Mapping, mappingTargets } from '../../../src/mapping/index.js';
 import { asUploadLine } from '../../../src/migrations/prepare.js';
-import { headerOf, linesUnder } from '../../../src/migrations/write-bulk.js';
+import { headerOf, linesUnder, parts } from '../../../src/migrations/write-bulk.js';
 import { csvRecordFields, type FlatRecord } from '../../../src/salesforce/index.js';
 
 const mapping = Mapping.parse({
@@ -38,5 +38,24 @@ describe('linesUnder', () => {
     // Under every target the prepared line itself is sent.
     assert.deepEqual(linesUnder(targets, targets, prepared), records.map((r) => csvRecordFields(r, targets)));
     assert.deepEqual(prepared.map((r) => r.gaps), [1, 2, 2]);
+  });
+});
+
+describe('parts', () => {
+  test('rows over the upload limit go in parts under it, in order; a part whose rows leave a column empty is sent without it', () => {
+    const records: FlatRecord[] = [
+      ...[1, 2, 3].map((i) => ({ Name: `株式会社 ${i} 🚀`.repeat(20), Phone: `+1 555 000${i}`, Industry: 'Other' })),
+      ...[4, 5, 6].map((i) => ({ Name: `Müller, "${i}"`.repeat(20), Industry: 'Other' })),
+    ];
+    const prepared = rows(...records);
+    const bytes = (lines: string[]) => lines.reduce((n, line) => n + Buffer.byteLength(line) + 1, 0);
+    const limit = bytes(linesUnder(targets, targets, prepared.slice(0, 3)));
+    const cut = parts(targets, prepared, limit);
+    assert.deepEqual(cut.map((p) => p.rows.map((r) => r.row)), [[1, 2, 3], [4, 5, 6]]);
+    for (const part of cut) assert.ok(bytes(part.lines) <= limit);
+    assert.deepEqual(cut.map((p) => p.header), [['Name', 'Phone', 'Industry'], ['Name', 'Industry']]);
+    cut.forEach((part, p) => assert.deepEqual(part.lines, records.slice(p * 3, p * 3 + 3).map((r) => csvRecordFields(r, part.header))));
+    // Under the limit: one part, the lines as prepared.
+    assert.deepEqual(parts(targets, prepared).map((p) => p.rows.length), [6]);
   });
 });
