@@ -16,21 +16,27 @@ const alive = (pid: number) => {
 };
 
 /** The built `dms start` in a process group of its own (a terminal's), up to its banner. */
-async function startDms(extraEnv: Record<string, string> = {}): Promise<{ child: ChildProcess; dataDir: string; output: () => string; exited: Promise<number | null> }> {
+async function startDms(extraEnv: Record<string, string> = {}): Promise<{ child: ChildProcess; dataDir: string; output: () => string; bannerAt: () => number; exited: Promise<number | null> }> {
   ensureBuiltCli();
   const dataDir = await mkdtemp(join(tmpdir(), 'dms-start-'));
   const env = { PATH: process.env.PATH ?? '', HOME: dataDir, DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'info', NODE_ENV: 'development', ...extraEnv };
   const child = spawn(process.execPath, [BUILT_CLI, 'start'], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  // When the banner reached this process: later than the supervisor printed it.
+  let bannerAt = 0;
+  const take = (d: Buffer) => {
+    output += d.toString();
+    if (!bannerAt && output.includes('DMS is running at')) bannerAt = Date.now();
+  };
+  child.stdout.on('data', take);
+  child.stderr.on('data', take);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const deadline = Date.now() + 60_000;
   while (!output.includes('DMS is running at')) {
     assert.ok(Date.now() < deadline && child.exitCode === null, `dms start did not come up:\n${output}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { child, dataDir, output: () => output, exited };
+  return { child, dataDir, output: () => output, bannerAt: () => bannerAt, exited };
 }
 
 /** `npm start` in a terminal, then Ctrl+C: the signal reaches the whole process group at once. */
@@ -66,10 +72,24 @@ for (const [signal, workers] of [['SIGINT', 1], ['SIGTERM', 2]] as const) {
     const workerNames = workers === 2 ? ['worker', 'worker 2'] : ['worker'];
     assert.deepEqual([...children.keys()].sort(), ['Local org', 'parser', 'pouchdb-server', 'redis-server', 'transfers', 'web', ...workerNames], dms.output());
     assert.ok([...children.values()].every((pid) => alive(pid) && pid !== dms.child.pid), 'each runs as a process of its own');
-    // The banner means every process can take work: each worker process said it was ready before it was printed.
-    const beforeBanner = dms.output().slice(0, dms.output().indexOf('DMS is running at'));
-    const readyPids = new Set(beforeBanner.split('\n').filter((line) => line.includes('"worker ready"')).map((line) => (JSON.parse(line) as { pid: number }).pid));
-    for (const name of ['parser', 'transfers', ...workerNames]) assert.ok(readyPids.has(children.get(name)!), `${name} was ready before the banner:\n${beforeBanner}`);
+    // The banner means every process can take work: each worker process was ready (its log line's time) before the banner
+    // reached this test. The line itself may land in the terminal after the banner: a process's log writes are
+    // asynchronous, its "ready" message to the supervisor is not.
+    const readyAt = new Map<number, number>();
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      for (const line of dms.output().split('\n').filter((l) => l.includes('"worker ready"'))) {
+        const { pid, time } = JSON.parse(line) as { pid: number; time: number };
+        readyAt.set(pid, time);
+      }
+      const missing = ['parser', 'transfers', ...workerNames].filter((name) => !readyAt.has(children.get(name)!));
+      if (missing.length === 0) break;
+      assert.ok(Date.now() < deadline, `${missing.join(', ')} never said ready:\n${dms.output()}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    for (const name of ['parser', 'transfers', ...workerNames]) {
+      assert.ok(readyAt.get(children.get(name)!)! <= dms.bannerAt(), `${name} was ready before the banner:\n${dms.output()}`);
+    }
     await stopWithin5s(dms, signal, [...pids, ...children.values()]);
   });
 }
