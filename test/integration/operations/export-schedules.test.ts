@@ -48,9 +48,11 @@ describe('schedules of exports', () => {
     assert.equal(new Set(runs.map((r) => r.name)).size, runs.length, 'a new dataset per run, each named apart');
     for (const run of runs) {
       assert.match(run.name, /^Nightly export \d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
-      // The name's time is Shanghai's (UTC+8): within a few seconds of now there.
+      // The name's time is Shanghai's (UTC+8): within a few seconds of now there, and the cron time the run is for,
+      // never one before the schedule existed (runs were once named with the time their job was queued: the run before's).
       const named = Date.parse(`${run.name.slice('Nightly export '.length).replace(' ', 'T')}+08:00`);
       assert.ok(Math.abs(named - Date.now()) < 60_000, run.name);
+      assert.ok(named >= Date.parse(created.body.createdAt), `${run.name} is after the schedule was made, ${created.body.createdAt}`);
       assert.equal(run.rowCount, 2);
       assert.equal(run.source?.soql, "SELECT Id, Name FROM Account WHERE AccountNumber LIKE 'NE-%'");
     }
