@@ -2,7 +2,7 @@ import type { Services } from '../services.js';
 import type { MigrationDoc, Totals } from './model.js';
 import { addTotals, } from './outcomes.js';
 import { emptyTotals } from './model.js';
-import { statusCacheKeys } from './store.js';
+import { dropCachedStatus } from './store.js';
 import { noteProgress } from './stall.js';
 
 /** Live progress travels through Redis; the durable totals are the batch documents in CouchDB. */
@@ -24,7 +24,7 @@ export type MigrationEvent =
   | { type: 'budget'; migrationId: string; remaining: number; max: number; at: string };
 
 export async function publish(services: Services, event: MigrationEvent): Promise<void> {
-  await services.redis.multi().del(...statusCacheKeys(event.migrationId)).publish(eventsChannel(event.migrationId), JSON.stringify(event)).exec();
+  await dropCachedStatus(services.redis.multi(), event.migrationId).publish(eventsChannel(event.migrationId), JSON.stringify(event)).exec();
 }
 
 /** Records one batch's latest figures (idempotent: a re-run batch overwrites its own entry) and tells listeners. */

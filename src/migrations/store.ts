@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { ChainableCommander } from 'ioredis';
 import type { Services } from '../services.js';
 import { isMissing, putAttachment, withRetry } from '../store/index.js';
 import { notFound } from '../errors.js';
@@ -11,6 +12,12 @@ export const docCacheKey = (id: string) => `dms:migration:${id}:doc`;
 export const stateKey = (id: string) => `dms:migration:${id}:state`;
 /** The cached status JSON (without and with error groups): deleted on every save and progress event. */
 export const statusCacheKeys = (id: string): [string, string] => [`dms:migration:${id}:status`, `dms:migration:${id}:status:errors`];
+/** Counts the status's invalidations: a status computed before one of them is not cached after it (status-cache.ts). */
+export const statusGenerationKey = (id: string): string => `dms:migration:${id}:status:generation`;
+
+/** Drops the cached status JSON and moves its generation on, in the caller's MULTI. */
+export const dropCachedStatus = (multi: ChainableCommander, id: string): ChainableCommander =>
+  multi.del(...statusCacheKeys(id)).incr(statusGenerationKey(id)).expire(statusGenerationKey(id), 30 * 24 * 3600);
 
 const db = (services: Services) => services.store.db('migrations');
 
@@ -30,10 +37,9 @@ export async function saveMigration(services: Services, doc: MigrationDoc): Prom
   await services.store.client.authorize();
   const result = await withRetry(() => db(services).insert(doc as never));
   const saved = { ...doc, _rev: result.rev };
-  await services.redis.multi()
+  await dropCachedStatus(services.redis.multi()
     .set(docCacheKey(doc._id), JSON.stringify(saved), 'EX', 7 * 24 * 3600)
-    .set(stateKey(doc._id), doc.state, 'EX', 30 * 24 * 3600)
-    .del(...statusCacheKeys(doc._id))
+    .set(stateKey(doc._id), doc.state, 'EX', 30 * 24 * 3600), doc._id)
     .exec();
   return saved;
 }
