@@ -60,5 +60,5 @@ export function pendingRows<R extends { row: number }>(run: BatchRun, rows: read
 
 /** Rows that could not be written after every attempt keep the last reason. */
 export function failRemaining(run: BatchRun, code: string, message: string): void {
-  for (const { row } of run.prepared.rows) if (!run.outcomes.has(row)) run.outcomes.set(row, { status: 'fail', code, message });
+  for (const { row } of pendingRows<{ row: number }>(run, run.prepared.rows)) run.outcomes.set(row, { status: 'fail', code, message });
 }

@@ -165,7 +165,7 @@ export async function runBatch(services: Services, migrationId: string, n: numbe
     try {
       await captureBeforeImages(run);
       if (prepared.form === 'records') await writeThroughCollections(run, prepared.rows);
-      else await writeThroughBulk(run, prepared.rows);
+      else await writeThroughBulk(run, prepared.rows, targets);
       run.batch.state = 'done';
     } catch (error) {
       if (error instanceof Deferred) {

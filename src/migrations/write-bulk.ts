@@ -4,7 +4,6 @@ import {
   toSalesforceError, uploadJobData, waitForJob, type JobInfo, type ResultKind,
 } from '../salesforce/index.js';
 import { failRemaining, pendingRows, type BatchRun } from './batch-run.js';
-import { mappingTargets } from '../mapping/index.js';
 import type { BulkJobRecord } from './model.js';
 import { parseBulkError, saidOutcome } from './outcomes.js';
 import type { UploadLine } from './prepare.js';
@@ -217,8 +216,9 @@ async function closeAndFinish(run: BatchRun, record: BulkJobRecord, part: Part):
   await finish(run, record, part);
 }
 
-export async function writeThroughBulk(run: BatchRun, prepared: readonly UploadLine[]): Promise<void> {
-  const upload: Upload = { rows: prepared, targets: mappingTargets(run.migration.template.mapping) };
+/** Writes the batch's upload lines, made under `targets` (the mapping's, as runBatch prepared them). */
+export async function writeThroughBulk(run: BatchRun, prepared: readonly UploadLine[], targets: readonly string[]): Promise<void> {
+  const upload: Upload = { rows: prepared, targets };
   const last = run.batch.bulkJobs.at(-1);
   if (last && !last.resultsStored) await reattach(run, upload, last);
   for (let round = 0; ; round++) {
