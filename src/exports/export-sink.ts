@@ -46,9 +46,9 @@ export class ExportSink {
   }
 
   /** One page of Bulk API 2.0 query results, streamed: its header line, then rows. */
-  async addCsvPage(body: ReadableStream<Uint8Array> | null): Promise<void> {
+  async addCsvPage(body: AsyncIterable<Uint8Array>): Promise<void> {
     const decoder = new TextDecoder('utf-8', { fatal: true });
-    for await (const bytes of (body ?? []) as unknown as AsyncIterable<Uint8Array>) {
+    for await (const bytes of body) {
       this.bytes += bytes.length;
       this.pages.push(decoder.decode(bytes, { stream: true }));
       for (const batch of this.pages.drain()) await this.take(batch);

@@ -59,7 +59,7 @@ const fromBulk: QueryRun<void> = async (session, source, sink, progress) => {
       await sink.addCsvPage(page.body);
     }
   } finally {
-    void next?.then((page) => page.body?.cancel(), () => undefined);
+    void next?.then((page) => page.body.cancel(), () => undefined);
   }
 };
 

@@ -44,7 +44,7 @@ export function createIngestJob(session: SalesforceSession, spec: WriteSpec): Pr
 /** The one PUT a job accepts, streamed (no Content-Length). */
 export async function uploadJobData(session: SalesforceSession, jobId: string, body: () => AsyncIterable<Uint8Array>): Promise<void> {
   const response = await sfFetch(session, { method: 'PUT', path: `${jobPath(jobId)}/batches`, body, contentType: 'text/csv' });
-  await response.arrayBuffer();
+  await response.bytes();
 }
 
 export const setJobState = (session: SalesforceSession, jobId: string, state: 'UploadComplete' | 'Aborted'): Promise<JobInfo> =>

@@ -222,10 +222,9 @@ export function leadingCells(line: string, count: number): { cells: string[]; re
 }
 
 /** What an incremental reader makes of a UTF-8 HTTP body, in batches as the body arrives (decoded across chunk boundaries). */
-async function* readBody<T>(body: ReadableStream<Uint8Array> | null, reader: { push(text: string): T[]; end(): T[] }): AsyncGenerator<T[]> {
-  if (!body) return;
+async function* readBody<T>(body: AsyncIterable<Uint8Array>, reader: { push(text: string): T[]; end(): T[] }): AsyncGenerator<T[]> {
   const decoder = new TextDecoder('utf-8');
-  for await (const bytes of body as unknown as AsyncIterable<Uint8Array>) {
+  for await (const bytes of body) {
     const items = reader.push(decoder.decode(bytes, { stream: true }));
     if (items.length > 0) yield items;
   }
@@ -234,7 +233,7 @@ async function* readBody<T>(body: ReadableStream<Uint8Array> | null, reader: { p
 }
 
 /** Rows of a CSV HTTP body (the header first), in batches as the body arrives. */
-export const csvRows = (body: ReadableStream<Uint8Array> | null): AsyncGenerator<string[][]> => readBody(body, new CsvRowReader());
+export const csvRows = (body: AsyncIterable<Uint8Array>): AsyncGenerator<string[][]> => readBody(body, new CsvRowReader());
 
 /** Records of a CSV HTTP body as text (the header first), in batches as the body arrives; see CsvLineReader. */
-export const csvRecordLines = (body: ReadableStream<Uint8Array> | null): AsyncGenerator<string[]> => readBody(body, new CsvLineReader());
+export const csvRecordLines = (body: AsyncIterable<Uint8Array>): AsyncGenerator<string[]> => readBody(body, new CsvLineReader());

@@ -1,3 +1,4 @@
+import { httpRequest, type HttpResponse } from '../http/index.js';
 import { API_VERSION, type SalesforceSession } from './connection-factory.js';
 import { countMetric } from '../metrics/index.js';
 import { errorFromNetwork, errorFromResponse } from './errors.js';
@@ -34,11 +35,11 @@ export const retryPolicyOf = (request: SfRequest): RetryPolicy =>
  * backoff by `retryPolicyOf`. A caller that keeps its own accounting of re-sends passes `policy`
  * `{ resend: 'rejected', tries: 1 }`.
  */
-export function sfFetch(session: SalesforceSession, request: SfRequest, policy = retryPolicyOf(request)): Promise<Response> {
+export function sfFetch(session: SalesforceSession, request: SfRequest, policy = retryPolicyOf(request)): Promise<HttpResponse> {
   return withRetries(() => sendOnce(session, request), policy);
 }
 
-async function sendOnce(session: SalesforceSession, request: SfRequest): Promise<Response> {
+async function sendOnce(session: SalesforceSession, request: SfRequest): Promise<HttpResponse> {
   for (let attempt = 0; ; attempt++) {
     const startedAt = Date.now();
     const { conn } = session;
@@ -52,20 +53,14 @@ async function sendOnce(session: SalesforceSession, request: SfRequest): Promise
       body = request.body();
       headers['content-type'] = request.contentType ?? 'text/csv';
     }
-    let response: Response;
+    let response: HttpResponse;
     countMetric('dms_salesforce_api_calls_total', { connection: session.connectionId });
     try {
-      response = await fetch(url, {
-        method: request.method,
-        headers,
-        body: body as RequestInit['body'],
-        signal: AbortSignal.timeout(request.timeoutMs ?? DEFAULT_TIMEOUT_MS),
-        ...(typeof body === 'object' ? { duplex: 'half' } : {}),
-      } as RequestInit);
+      response = await httpRequest(url, { method: request.method, headers, body, timeoutMs: request.timeoutMs ?? DEFAULT_TIMEOUT_MS });
     } catch (error) {
       throw errorFromNetwork(error);
     }
-    const usage = /api-usage=(\d+)\/(\d+)/.exec(response.headers.get('sforce-limit-info') ?? '');
+    const usage = /api-usage=(\d+)\/(\d+)/.exec(response.header('sforce-limit-info') ?? '');
     if (usage) session.usage = { used: Number(usage[1]), limit: Number(usage[2]) };
     if (response.ok) return response;
     const text = await response.text();

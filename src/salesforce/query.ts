@@ -1,4 +1,5 @@
 import type { SalesforceSession } from './connection-factory.js';
+import type { HttpBody } from '../http/index.js';
 import { sfFetch, sfJson } from './http.js';
 import { jobPath, waitForJob, type JobInfo } from './bulk-ingest-writer.js';
 
@@ -39,7 +40,7 @@ export function waitForQueryJob(session: SalesforceSession, jobId: string, deadl
 
 /** One page of results: its CSV body (header first) as it arrives, and the locator of the next page (null: last). */
 export interface QueryResultsPage {
-  body: ReadableStream<Uint8Array> | null;
+  body: HttpBody;
   next: string | null;
 }
 
@@ -54,12 +55,12 @@ export async function queryResultsPage(
   if (locator) params.set('locator', locator);
   const path = `${jobPath(jobId, 'query')}/results?${params}`;
   const response = await sfFetch(session, { method: 'GET', path, accept: 'text/csv' });
-  const header = response.headers.get('sforce-locator');
+  const header = response.header('sforce-locator');
   return { body: response.body, next: header && header !== 'null' ? header : null };
 }
 
 /** Deletes a finished query job and its results (they would otherwise stay for 7 days). */
 export async function deleteQueryJob(session: SalesforceSession, jobId: string): Promise<void> {
   const response = await sfFetch(session, { method: 'DELETE', path: jobPath(jobId, 'query') });
-  await response.arrayBuffer();
+  await response.bytes();
 }

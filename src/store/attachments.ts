@@ -1,3 +1,4 @@
+import { httpRequest, type HttpResponse } from '../http/index.js';
 import type { Store } from './store.js';
 import { databaseName, type DatabaseName } from './schema.js';
 
@@ -9,15 +10,14 @@ export class CouchHttpError extends Error {
   }
 }
 
-async function send(store: Store, method: 'GET' | 'PUT', path: string, init: { headers: Record<string, string>; body?: Buffer }): Promise<Response> {
+async function send(store: Store, method: 'GET' | 'PUT', path: string, init: { headers: Record<string, string>; body?: Buffer }): Promise<HttpResponse> {
   await store.client.authorize();
-  let response: Response;
+  let response: HttpResponse;
   try {
-    response = await fetch(`${store.client.baseUrl}${path}`, { method, headers: { ...store.client.headers, ...init.headers }, body: init.body as RequestInit['body'] });
+    response = await httpRequest(`${store.client.baseUrl}${path}`, { method, headers: { ...store.client.headers, ...init.headers }, body: init.body });
   } catch (error) {
-    // fetch says only "fetch failed"; the socket's code (ECONNRESET, ...) is what makes withRetry retry it.
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    throw Object.assign(new Error(`${method} ${path}: ${cause?.message ?? (error as Error).message}`, { cause: error }), { code: cause?.code ?? 'FETCH_FAILED' });
+    // The socket's code (ECONNRESET, ...) is what makes withRetry retry it.
+    throw Object.assign(new Error(`${method} ${path}: ${(error as Error).message}`, { cause: error }), { code: (error as { code?: string }).code ?? 'REQUEST_FAILED' });
   }
   if (response.ok) return response;
   const text = await response.text();
@@ -41,7 +41,7 @@ const attachmentPath = (store: Store, db: DatabaseName, docId: string, name: str
 export async function putAttachment(store: Store, db: DatabaseName, docId: string, name: string, data: Buffer, contentType: string, rev?: string): Promise<string> {
   const path = `${attachmentPath(store, db, docId, name)}${rev ? `?rev=${encodeURIComponent(rev)}` : ''}`;
   const response = await send(store, 'PUT', path, { headers: { 'content-type': contentType, accept: 'application/json' }, body: data });
-  return ((await response.json()) as { rev: string }).rev;
+  return (JSON.parse(await response.text()) as { rev: string }).rev;
 }
 
 /**
@@ -51,5 +51,5 @@ export async function putAttachment(store: Store, db: DatabaseName, docId: strin
  */
 export async function getAttachment(store: Store, db: DatabaseName, docId: string, name: string): Promise<Buffer> {
   const response = await send(store, 'GET', attachmentPath(store, db, docId, name), { headers: { 'accept-encoding': 'identity' } });
-  return Buffer.from(await response.arrayBuffer());
+  return response.bytes();
 }

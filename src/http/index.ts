@@ -1,0 +1,1 @@
+export { httpRequest, type HttpBody, type HttpRequestInit, type HttpResponse } from './client.js';
