@@ -70,6 +70,8 @@ export function httpRequest(target: string | URL, init: HttpRequestInit = {}): P
       req.destroy(error);
       res?.destroy(error);
     }, init.timeoutMs);
+    // The timer alone never keeps a process alive (a stopping worker exits with an abandoned body left unread).
+    timer?.unref();
     const settle = () => clearTimeout(timer);
     req.on('error', (error) => {
       settle();
