@@ -14,7 +14,7 @@ export { pauseMigration, resumeMigration, cancelMigration, rollbackRequest } fro
 export { retryFailedRows, RowEdits, SOURCE_ROW_COLUMN, type RetryNames } from './retry.js';
 export { migrationStatus, type MigrationStatus, type BatchStatus, type ErrorGroup } from './status.js';
 export { searchMigrations, MigrationSearch, type MigrationPage } from './search.js';
-export { statusBody, forgetStatus, statusCacheKey } from './status-cache.js';
+export { statusBody, statusCacheKey } from './status-cache.js';
 export { subscribeMigration } from './event-hub.js';
 export { ResultLayout, writeResultsCsv, type ResultKind } from './results.js';
 export { writeResultsXlsx } from './results-xlsx.js';

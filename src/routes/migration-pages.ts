@@ -7,7 +7,7 @@ import { listValidations } from '../preflight/index.js';
 import { connectionSummary, isProductionConnection, listConnections } from '../connections/index.js';
 import { migrationImpact } from '../confirmations/index.js';
 import {
-  FINISHED_STATES, MIGRATION_STATES, MigrationSearch, RejectRequest, approveMigration, cancelMigration, getMigration, rejectMigration, failedRowsSample, forgetStatus, pauseMigration, resumeMigration, retryFailedRows,
+  FINISHED_STATES, MIGRATION_STATES, MigrationSearch, RejectRequest, approveMigration, cancelMigration, getMigration, rejectMigration, failedRowsSample, pauseMigration, resumeMigration, retryFailedRows,
   rollbackRequest, searchMigrations, startMigration, statusBody, type MigrationState, type MigrationStatus,
 } from '../migrations/index.js';
 import { actorOf, approvalAudit, assertControlConfirmed, assertMayRollBack, retryNames } from './migrations.js';
@@ -68,7 +68,8 @@ export function migrationPageRoutes(services: Services): Router {
     res.render('pages/migrations/list', view);
   });
   router.get('/:id', async (req, res, next) => {
-    const status = (await statusBody(services, req.params.id, { errors: true })).value();
+    const cachedStatus = await statusBody(services, req.params.id, { errors: true });
+    const status = cachedStatus.value();
     const controls = await allowedControls(services, res, status.migration.connectionId);
     const org = await connectionSummary(services, status.migration.connectionId);
     // Which forms ask first; the dialog reads the sentence with the figures of the moment from /impact/:action.
@@ -79,7 +80,7 @@ export function migrationPageRoutes(services: Services): Router {
     const view = { title: status.migration.name, status, controls, controlStates: CONTROL_STATES, fix, asks, org, review, migrationStates: MIGRATION_STATES };
     res.render('pages/migrations/show', view, (error, html) => {
       if (error) return next(error);
-      sendCacheable(res, html, 'session');
+      sendCacheable(res, html, 'session', cachedStatus.version);
     });
   });
   const actions: Record<string, (id: string, res: Response, body: Record<string, unknown>) => Promise<{ _id: string }>> = {
@@ -110,7 +111,6 @@ export function migrationPageRoutes(services: Services): Router {
     if (req.params.action === 'rollback') await assertMayRollBack(services, res, req.params.id);
     await assertControlConfirmed(services, res, req.params.id, req.params.action, body);
     const doc = await action(req.params.id, res, body);
-    forgetStatus(services, req.params.id);
     res.redirect(303, `/migrations/${doc._id}`);
   });
   return router;

@@ -7,7 +7,7 @@ import { assertRole } from '../auth/index.js';
 import { connectionSummary, isProductionConnection } from '../connections/index.js';
 import { assertConfirmed, migrationImpact, type Impact } from '../confirmations/index.js';
 import {
-  approveMigration, cancelMigration, createMigration, rejectMigration, RejectRequest, forgetStatus, getMigration, listBatches, migrationStatus, pauseMigration, resumeMigration, retryFailedRows,
+  approveMigration, cancelMigration, createMigration, rejectMigration, RejectRequest, getMigration, listBatches, migrationStatus, pauseMigration, resumeMigration, retryFailedRows,
   rollbackRequest, searchMigrations, startMigration, statusBody, subscribeMigration, writeResultsCsv, writeResultsXlsx,
   ResultLayout, type MigrationDoc, type ResultKind, type RetryNames,
 } from '../migrations/index.js';
@@ -86,7 +86,6 @@ async function streamEvents(services: Services, req: Request, res: Response): Pr
   res.write(`retry: 3000\nevent: status\ndata: ${first.body}\n\n`);
   let closed = false;
   const unsubscribe = await subscribeMigration(services, id, (message) => {
-    forgetStatus(services, id);
     res.write(`data: ${message}\n\n`);
   });
   const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
@@ -114,7 +113,7 @@ export function migrationApiRoutes(services: Services): Router {
   });
   router.get('/:id', async (req, res) => {
     const status = await statusBody(services, req.params.id, { errors: req.query.errors === 'true' });
-    sendCacheable(res.type('json'), status.body, 'shared');
+    sendCacheable(res.type('json'), status.body, 'shared', status.version);
   });
   router.get('/:id/batches', async (req, res) => {
     const doc = await getMigration(services, req.params.id);
@@ -126,7 +125,6 @@ export function migrationApiRoutes(services: Services): Router {
       if (name === 'rollback') await assertMayRollBack(services, res, id);
       await assertControlConfirmed(services, res, id, name, req.body);
       await action(id, res);
-      forgetStatus(services, id);
       res.json(await migrationStatus(services, id));
     });
   control('start', (id, res) => startMigration(services, id, actorOf(res)));
@@ -137,14 +135,12 @@ export function migrationApiRoutes(services: Services): Router {
   router.post('/:id/approve', async (req, res) => {
     const doc = await approveMigration(services, req.params.id, actorOf(res));
     res.locals.audit = approvalAudit(doc);
-    forgetStatus(services, doc._id);
     res.json(await migrationStatus(services, doc._id));
   });
   router.post('/:id/reject', async (req, res) => {
     const { reason } = RejectRequest.parse(req.body ?? {});
     const doc = await rejectMigration(services, req.params.id, actorOf(res), reason);
     res.locals.audit = approvalAudit(doc);
-    forgetStatus(services, doc._id);
     res.json(await migrationStatus(services, doc._id));
   });
   router.post('/:id/retry-failed', async (req, res) => {

@@ -37,14 +37,23 @@ const MAX_BYTES = 32 * 1024 * 1024;
  */
 export type CacheScope = 'shared' | 'session';
 
-/** One response as Express sent it, and its gzip form (made once per entry, sent to clients that accept it). */
-interface Entry { at: number; status: number; headers: OutgoingHttpHeaders; body: Buffer; etag?: string; gzip: { headers: OutgoingHttpHeaders; body: Buffer } }
+/**
+ * What a response was made from, when that can change without a request through this process (a run moving on in a
+ * worker): a Redis key and the value it had. A copy is sent again only while the key still holds that value.
+ */
+export interface ResponseVersion { key: string; value: string }
 
-function entryOf(status: number, headers: OutgoingHttpHeaders, text: string): Entry {
+/** One response as Express sent it, and its gzip form (made once per entry, sent to clients that accept it). */
+interface Entry {
+  at: number; status: number; headers: OutgoingHttpHeaders; body: Buffer; etag?: string; gzip: { headers: OutgoingHttpHeaders; body: Buffer };
+  version?: ResponseVersion;
+}
+
+function entryOf(status: number, headers: OutgoingHttpHeaders, text: string, version?: ResponseVersion): Entry {
   const body = Buffer.from(text);
   const gzip = gzipSync(body, { level: 6 });
   return {
-    at: Date.now(), status, headers, body, etag: headers.etag as string | undefined,
+    at: Date.now(), status, headers, body, etag: headers.etag as string | undefined, version,
     gzip: { headers: { ...headers, 'content-encoding': 'gzip', 'content-length': gzip.length }, body: gzip },
   };
 }
@@ -113,6 +122,11 @@ export class ResponseCache {
     this.bytes = 0;
   }
 
+  /** The renewal of `key` through Express in flight, if any (settles when its response closes). */
+  renewal(key: string): Promise<void> | undefined {
+    return this.refreshing.get(key);
+  }
+
   private remove(key: string): void {
     const old = this.entries.get(key);
     if (!old) return;
@@ -132,9 +146,9 @@ function sessionOf(req: IncomingMessage): string | undefined {
 
 /**
  * Sends `body` (a rendered page or serialized JSON) through Express as usual, and, once it has gone out
- * as a 200 without a cookie being set, keeps it for the front door.
+ * as a 200 without a cookie being set, keeps it for the front door (with `version`: only while it holds).
  */
-export function sendCacheable(res: Response, body: string, scope: CacheScope): void {
+export function sendCacheable(res: Response, body: string, scope: CacheScope, version?: ResponseVersion): void {
   const cache = res.app.locals.responseCache as ResponseCache | undefined;
   const sessionId = sessionOf(res.req);
   if (cache && sessionId) {
@@ -142,7 +156,7 @@ export function sendCacheable(res: Response, body: string, scope: CacheScope): v
     res.once('finish', () => {
       const headers = res.getHeaders();
       if (res.statusCode !== 200 || headers['set-cookie']) return;
-      cache.put(key, entryOf(res.statusCode, headers, body));
+      cache.put(key, entryOf(res.statusCode, headers, body, version));
     });
     // Replays may be gzipped: shared caches on the way must keep the two forms apart.
     res.vary('Accept-Encoding');
@@ -187,8 +201,22 @@ export function withResponseCache(services: Services, app: RequestListener & { l
       // Renewed: replay it. Not renewed: through Express, without renewing in turn (waiters never queue up behind each other).
       found = cache.lookup(key, Date.now());
     }
-    const entry = found?.entry;
+    let entry = found?.entry;
     if (!entry) return false;
+    // A copy of what has changed since (a run's status moved on in a worker) is not sent: a page reloaded just after it
+    // showed the run completed is never the one rendered while it was queued. The first request to see that renews
+    // it through Express; the others wait for that renewal, as for an entry too old to replay.
+    if (entry.version && ((await services.redis.get(entry.version.key)) ?? '') !== entry.version.value) {
+      const renewing = cache.renewal(key);
+      if (!renewing) {
+        cache.refreshBy(key, res);
+        return false;
+      }
+      await Promise.race([renewing, sleep(RENEWAL_WAIT_MS, undefined, { ref: false })]);
+      const renewed = cache.lookup(key, Date.now())?.entry;
+      if (!renewed || renewed === entry) return false;
+      entry = renewed;
+    }
     if (entry.etag !== undefined && req.headers['if-none-match'] === entry.etag) {
       const { 'content-type': _type, 'content-length': _length, ...headers } = entry.headers;
       res.writeHead(304, headers).end();

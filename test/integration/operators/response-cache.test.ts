@@ -8,8 +8,9 @@ import type { AddressInfo } from 'node:net';
 import { createApp, createRequestListener } from '../../../src/app.js';
 import { withResponseCache } from '../../../src/web/response-cache.js';
 import { destroySession } from '../../../src/auth/index.js';
-import { forgetStatus, getMigration, type MigrationDoc } from '../../../src/migrations/index.js';
+import { getMigration, type MigrationDoc } from '../../../src/migrations/index.js';
 import { saveMigration } from '../../../src/migrations/status.js';
+import { docCacheKey, statusCacheKeys } from '../../../src/migrations/store.js';
 import { startHarness, makeDataset, runMigration, accountMapping, type Harness } from '../migrations/harness.js';
 import { signIn, type TestUser } from '../../support/sign-in.js';
 
@@ -28,7 +29,6 @@ describe('the response cache in front of Express (what operators poll)', () => {
   /** Renames the run behind the cache's back: Express would now answer with the new name. */
   const rename = async (name: string) => {
     await saveMigration(h.services, { ...(await getMigration(h.services, done._id)), name });
-    forgetStatus(h.services, done._id);
   };
 
   before(async () => {
@@ -40,11 +40,20 @@ describe('the response cache in front of Express (what operators poll)', () => {
   });
   after(async () => { await h.close(); });
 
+  /**
+   * What Express would answer now, changed behind the status generation's back (the document's Redis mirror and the
+   * status copies, not the generation): only a replay still says the old name.
+   */
+  const renameUnseen = async (name: string) => {
+    const renamed = { ...(await getMigration(h.services, done._id)), name };
+    await h.services.redis.multi().set(docCacheKey(done._id), JSON.stringify(renamed)).del(...statusCacheKeys(done._id)).exec();
+  };
+
   test('status JSON: replayed with the same headers for every signed-in session while fresh, renewed after', async () => {
     const url = `/api/v1/migrations/${done._id}`;
     const first = await request(front).get(url).set('Cookie', viewer.cookie).set('Accept-Encoding', 'identity').expect(200);
     assert.equal(first.body.migration.name, 'Cache run');
-    await rename('Renamed run');
+    await renameUnseen('Renamed run');
     const replayed = await request(front).get(url).set('Cookie', operator.cookie).set('Accept-Encoding', 'identity').expect(200);
     assert.equal(replayed.body.migration.name, 'Cache run', 'another session gets the shared copy');
     for (const header of ['content-type', 'content-length', 'etag', 'vary', 'content-security-policy', 'x-content-type-options']) {
@@ -60,6 +69,26 @@ describe('the response cache in front of Express (what operators poll)', () => {
     await sleep(EXPIRED_MS);
     const renewed = await request(front).get(url).set('Cookie', viewer.cookie).expect(200);
     assert.equal(renewed.body.migration.name, 'Renamed run');
+  });
+
+  test('a copy made before the run moved on elsewhere (a worker saved it) is never replayed, page or JSON', async () => {
+    const json = `/api/v1/migrations/${done._id}`;
+    const page = `/migrations/${done._id}`;
+    await sleep(EXPIRED_MS);
+    assert.equal((await request(front).get(json).set('Cookie', viewer.cookie).expect(200)).body.migration.name, 'Renamed run');
+    assert.match((await request(front).get(page).set('Cookie', viewer.cookie).expect(200)).text, /Renamed run/);
+    // As a worker does: saved in another process, so nothing passes through this one's front door.
+    await rename('Saved by a worker');
+    const started = Date.now();
+    const after = await request(front).get(json).set('Cookie', viewer.cookie).expect(200);
+    const pageAfter = await request(front).get(page).set('Cookie', viewer.cookie).expect(200);
+    assert.ok(Date.now() - started < 300, 'both asked again while the copies were fresh');
+    assert.equal(after.body.migration.name, 'Saved by a worker');
+    assert.match(pageAfter.text, /Saved by a worker/);
+    assert.doesNotMatch(pageAfter.text, /Renamed run/);
+    // And the renewed copies are replayed again until the next change.
+    await renameUnseen('Unseen again');
+    assert.equal((await request(front).get(json).set('Cookie', operator.cookie).expect(200)).body.migration.name, 'Saved by a worker');
   });
 
   test('security headers: the full browser set on pages, the REST set on the JSON API, and replays keep them', async () => {
