@@ -83,9 +83,10 @@ export function httpRequest(target: string | URL, init: HttpRequestInit = {}): P
       answer.on('error', () => undefined);
       answer.once('close', settle);
       const stream = decoded(answer);
+      const status = answer.statusCode ?? 0;
       const response: HttpResponse = {
-        status: answer.statusCode ?? 0,
-        ok: (answer.statusCode ?? 0) >= 200 && (answer.statusCode ?? 0) < 300,
+        status,
+        ok: status >= 200 && status < 300,
         header: (name) => {
           const value = answer.headers[name.toLowerCase()];
           return Array.isArray(value) ? value.join(', ') : value;

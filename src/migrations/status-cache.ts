@@ -43,12 +43,13 @@ function cached(id: string, entry: Entry): CachedStatus {
 export async function statusBody(services: Services, id: string, options: { errors?: boolean } = {}): Promise<CachedStatus> {
   const errors = options.errors === true;
   const key = statusCacheKey(id, errors);
-  const [shared, generation] = await services.redis.mget(key, statusGenerationKey(id));
-  if (shared) return cached(id, { body: shared, generation: generation ?? '' });
-  const flight = `${key}@${generation ?? ''}`;
+  const [shared, current] = await services.redis.mget(key, statusGenerationKey(id));
+  const generation = current ?? '';
+  if (shared) return cached(id, { body: shared, generation });
+  const flight = `${key}@${generation}`;
   let pending = refreshing.get(flight);
   if (!pending) {
-    pending = refresh(services, id, errors, key, generation ?? '').finally(() => refreshing.delete(flight));
+    pending = refresh(services, id, errors, generation).finally(() => refreshing.delete(flight));
     refreshing.set(flight, pending);
   }
   return cached(id, await pending);
@@ -57,9 +58,9 @@ export async function statusBody(services: Services, id: string, options: { erro
 /** Sets the shared copy only while the status's generation is the one read before it was computed. */
 const SET_IF_GENERATION = `if (redis.call('GET', KEYS[2]) or '') == ARGV[3] then redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2]) end`;
 
-async function refresh(services: Services, id: string, errors: boolean, key: string, generation: string): Promise<Entry> {
+async function refresh(services: Services, id: string, errors: boolean, generation: string): Promise<Entry> {
   const value = await migrationStatus(services, id, { errors });
   const entry = { body: JSON.stringify(value), generation, value };
-  await services.redis.eval(SET_IF_GENERATION, 2, key, statusGenerationKey(id), entry.body, REDIS_TTL_SECONDS, generation);
+  await services.redis.eval(SET_IF_GENERATION, 2, statusCacheKey(id, errors), statusGenerationKey(id), entry.body, REDIS_TTL_SECONDS, generation);
   return entry;
 }

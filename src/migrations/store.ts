@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ChainableCommander } from 'ioredis';
 import type { Services } from '../services.js';
-import { isMissing, putAttachment, withRetry } from '../store/index.js';
+import { getAttachment, isMissing, putAttachment, withRetry } from '../store/index.js';
 import { notFound } from '../errors.js';
 import { BatchDoc, MigrationDoc, batchId, type MigrationState } from './model.js';
 import { decodeOutcomes, encodeOutcomes, OUTCOMES_ATTACHMENT, type Outcomes } from './outcomes.js';
@@ -115,7 +115,7 @@ export async function attachToBatch(services: Services, doc: BatchDoc, name: str
 
 export async function readAttachment(services: Services, docId: string, name: string): Promise<Buffer | undefined> {
   try {
-    return await withRetry(() => db(services).attachment.get(docId, name));
+    return await withRetry(() => getAttachment(services.store, 'migrations', docId, name));
   } catch (error) {
     if (isMissing(error)) return undefined;
     throw error;

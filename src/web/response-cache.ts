@@ -174,6 +174,11 @@ export function withResponseCache(services: Services, app: RequestListener & { l
   const cache = new ResponseCache();
   app.locals.responseCache = cache;
   const log = logger('http');
+  /** The key's entry once `renewing` has settled (a stuck renewal is waited for RENEWAL_WAIT_MS at most). */
+  const renewedEntry = async (key: string, renewing: Promise<void>): Promise<Entry | undefined> => {
+    await Promise.race([renewing, sleep(RENEWAL_WAIT_MS, undefined, { ref: false })]);
+    return cache.lookup(key, Date.now())?.entry;
+  };
   const replay = async (req: IncomingMessage, res: ServerResponse, started: number): Promise<boolean> => {
     const sessionId = sessionOf(req);
     if (!sessionId || cache.size === 0) return false;
@@ -194,14 +199,10 @@ export function withResponseCache(services: Services, app: RequestListener & { l
     // Looked up again after the await: deciding who renews must happen in one turn of the event loop.
     const current = find(Date.now());
     const key = current.key;
-    let found = current.found;
+    const found = current.found;
     if (found?.refresh) cache.refreshBy(key, res);
-    if (found?.renewed) {
-      await Promise.race([found.renewed, sleep(RENEWAL_WAIT_MS, undefined, { ref: false })]);
-      // Renewed: replay it. Not renewed: through Express, without renewing in turn (waiters never queue up behind each other).
-      found = cache.lookup(key, Date.now());
-    }
-    let entry = found?.entry;
+    // Renewed: replay it. Not renewed: through Express, without renewing in turn (waiters never queue up behind each other).
+    let entry = found?.renewed ? await renewedEntry(key, found.renewed) : found?.entry;
     if (!entry) return false;
     // A copy of what has changed since (a run's status moved on in a worker) is not sent: a page reloaded just after it
     // showed the run completed is never the one rendered while it was queued. The first request to see that renews
@@ -212,8 +213,7 @@ export function withResponseCache(services: Services, app: RequestListener & { l
         cache.refreshBy(key, res);
         return false;
       }
-      await Promise.race([renewing, sleep(RENEWAL_WAIT_MS, undefined, { ref: false })]);
-      const renewed = cache.lookup(key, Date.now())?.entry;
+      const renewed = await renewedEntry(key, renewing);
       if (!renewed || renewed === entry) return false;
       entry = renewed;
     }
