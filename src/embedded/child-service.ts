@@ -69,8 +69,19 @@ export interface ChildService {
   stop(): Promise<void>;
 }
 
+/** A child that stayed up this long counts as healthy: its next crash starts the backoff again. */
+const HEALTHY_AFTER_MS = 60_000;
+
 /**
- * Runs a backing service or a DMS process as a supervised child process: restarted when it dies unexpectedly
+ * How long to wait before restarting a child after `crashesInARow` crashes (0.5 s more each time, at most 5 s), never
+ * "give up": a worker left dead would leave every run it held stuck in `running` behind a web page that still answers.
+ * What keeps crashing a worker (a batch too large for its heap) is bounded where it is known: a batch lost that often
+ * without progress is ended (MIGRATION_BATCH_REVIVALS).
+ */
+export const restartDelayMs = (crashesInARow: number): number => Math.min(crashesInARow * 500, 5000);
+
+/**
+ * Runs a backing service or a DMS process as a supervised child process: restarted whenever it dies unexpectedly
  * (pouchdb-server can be killed by a single bad request), stopped with SIGTERM then SIGKILL.
  */
 export async function superviseChild(options: {
@@ -90,6 +101,8 @@ export async function superviseChild(options: {
   let child: ChildProcess | undefined;
   let stopping = false;
   let restarts = 0;
+  let crashesInARow = 0;
+  let launchedAt = 0;
   let lastOutput = '';
   let announced = false;
 
@@ -100,6 +113,7 @@ export async function superviseChild(options: {
     const output = options.inheritOutput ? 'inherit' : 'pipe';
     const ipc = options.ready === 'announced' ? ['ipc' as const] : [];
     announced = false;
+    launchedAt = Date.now();
     child = spawn(options.command, options.args, { cwd: options.cwd, env: options.env, stdio: ['ignore', output, output, ...ipc], detached: true });
     child.on('message', (message) => {
       if (message === READY_MESSAGE) announced = true;
@@ -113,9 +127,11 @@ export async function superviseChild(options: {
     child.once('exit', (code, signal) => {
       if (stopping) return;
       restarts++;
-      log.error({ code, signal, restarts, output: lastOutput.slice(-500) }, 'child process exited; restarting');
+      crashesInARow = Date.now() - launchedAt >= HEALTHY_AFTER_MS ? 1 : crashesInARow + 1;
+      const delayMs = restartDelayMs(crashesInARow);
+      log.error({ code, signal, restarts, crashesInARow, delayMs, output: lastOutput.slice(-500) }, 'child process exited; restarting');
       // Decided again when the timer fires: a stop that began meanwhile restarts nothing.
-      if (restarts <= 20) setTimeout(() => stopping || launch(), Math.min(restarts * 500, 5000)).unref();
+      setTimeout(() => stopping || launch(), delayMs).unref();
     });
   };
   launch();
