@@ -4,7 +4,14 @@ import { ChunkEncoder, chunkFields, writeChunks, type EncodedChunk } from './chu
 import { cutText } from '../cut-text.js';
 import type { ChunkDoc } from './model.js';
 
+/** Most rows a chunk holds. */
 export const CHUNK_ROWS = 5000;
+/**
+ * Most row text (bytes before compression) a chunk is cut at: whoever reads a chunk decodes it whole, so 5,000 rows
+ * of 60 KB (300 MB) would end a worker's or the web process's heap. Ordinary rows (~100 bytes: 0.5 MB a chunk)
+ * never reach it.
+ */
+export const CHUNK_BYTES = 4 * 1024 * 1024;
 /**
  * Issues kept per chunk document, each message cut to ISSUE_MESSAGE_CHARS (a ragged row's message quotes its extra
  * values): at most ~0.8 MB, under Cloudant's 1 MB per document. The count stays exact.
@@ -46,9 +53,11 @@ const WRITES_IN_FLIGHT = 2;
 const CHUNKS_WRITTEN_SINGLY = CHUNKS_PER_WRITE;
 
 /**
- * Cuts the readers' batches into chunks of exactly CHUNK_ROWS rows (so row n lives in chunk
- * floor((n-1)/CHUNK_ROWS)). Rows are encoded as they arrive (feed it small batches: rows then die young),
- * and chunks are stored a few per request (the first ones alone) with two requests in flight.
+ * Cuts the readers' batches into chunks of CHUNK_ROWS rows, fewer once a chunk's text reaches `chunkBytes` (so a
+ * row's chunk is found from the chunks' firstRow, not computed). A batch's rows go in as many at a time as the last
+ * write's bytes per row say still fit: a chunk passes the limit by at most one reader batch (when rows suddenly
+ * grow). Rows are encoded as they arrive (feed it small batches: rows then die young), and chunks are stored a few
+ * per request (the first ones alone) with two requests in flight.
  */
 export class ChunkSink {
   columns: string[] = [];
@@ -58,13 +67,15 @@ export class ChunkSink {
   issueCount = 0;
   private encoder?: ChunkEncoder;
   /** Bytes of the last chunk before compression: the next one's encoder starts about that big. */
-  private chunkBytes = 64 * 1024;
+  private expectedBytes = 64 * 1024;
   private inChunk = 0;
+  /** Bytes per row of the last write (0: nothing written yet). */
+  private rowBytes = 0;
   private issues: RowIssue[] = [];
   private group: Promise<EncodedChunk>[] = [];
   private writes: Promise<void>[] = [];
 
-  constructor(private readonly store: Store, private readonly datasetId: string) {}
+  constructor(private readonly store: Store, private readonly datasetId: string, private readonly chunkBytes = CHUNK_BYTES) {}
 
   /** Takes a batch; resolves once its full chunks are handed to the store (bounded: two writes pending). */
   async add(batch: RowBatch): Promise<number> {
@@ -72,15 +83,19 @@ export class ChunkSink {
     for (const issue of batch.issues) this.takeIssue(issue);
     let written = 0;
     for (let at = 0; at < batch.rows.length; ) {
-      const take = Math.min(CHUNK_ROWS - this.inChunk, batch.rows.length - at);
-      this.encoder ??= new ChunkEncoder(this.columns, this.chunkBytes + (this.chunkBytes >> 3), batch.raw?.delimiter);
+      this.encoder ??= new ChunkEncoder(this.columns, this.expectedBytes + (this.expectedBytes >> 3), batch.raw?.delimiter);
+      // The first row alone: its bytes are the first measure.
+      const fit = this.rowBytes > 0 ? Math.max(1, Math.floor((this.chunkBytes - this.encoder.size) / this.rowBytes)) : 1;
+      const take = Math.min(CHUNK_ROWS - this.inChunk, batch.rows.length - at, fit);
       const whole = take === batch.rows.length;
       const lines = batch.raw?.lines;
+      const before = this.encoder.size;
       this.encoder.write(whole ? batch.rows : batch.rows.slice(at, at + take), whole ? lines : lines?.slice(at, at + take));
+      this.rowBytes = Math.max(1, (this.encoder.size - before) / take);
       at += take;
       this.inChunk += take;
       this.rowCount += take;
-      if (this.inChunk < CHUNK_ROWS) continue;
+      if (this.inChunk < CHUNK_ROWS && this.encoder.size < this.chunkBytes) continue;
       await this.cut();
       written++;
     }
@@ -108,18 +123,18 @@ export class ChunkSink {
 
   private async cut(): Promise<void> {
     const index = this.chunkCount++;
-    const firstRow = index * CHUNK_ROWS + 1;
     const rowCount = this.inChunk;
+    const firstRow = this.rowCount - rowCount + 1;
     const lastRow = firstRow + rowCount - 1;
     const mine = this.issues.filter((issue) => issue.row <= lastRow);
     this.issues = this.issues.filter((issue) => issue.row > lastRow);
     const issues: ChunkDoc['issues'] = mine
       .slice(0, ISSUES_PER_CHUNK)
       .map((i) => ({ row: i.row, line: i.line, code: i.code, message: cutText(i.message, ISSUE_MESSAGE_CHARS), ...keyOf(i) }));
-    const fields = chunkFields(this.datasetId, index, firstRow, rowCount, issues);
     const encoder = this.encoder;
+    const fields = chunkFields(this.datasetId, index, firstRow, rowCount, encoder?.size ?? 0, issues);
     this.encoder = undefined;
-    if (encoder) this.chunkBytes = encoder.size;
+    if (encoder) this.expectedBytes = encoder.size;
     this.inChunk = 0;
     const encoded = (async () => ({ fields, data: (await encoder?.end()) ?? Buffer.alloc(0) }))();
     encoded.catch(() => undefined); // awaited by its write

@@ -4,7 +4,7 @@ import { deleteIdRange, isMissing, withRetry } from '../store/index.js';
 import { bulkBodies, docWithAttachment, gzipFast } from '../blobs/index.js';
 import { AppError } from '../errors.js';
 import { CHUNK_ATTACHMENT, INLINE_CHUNK_BYTES, readChunkBytes, writeChunkInPieces } from './chunk-pieces.js';
-import { ChunkDoc, chunkId, chunkIds, type Chunk, type ChunkValue } from './model.js';
+import { ChunkDoc, chunkId, chunkIds, type Chunk, type ChunkSpan, type ChunkValue } from './model.js';
 import { parseCsvRows } from './readers/index.js';
 
 /** Dates survive the JSON round trip as {"$date": iso}. */
@@ -112,10 +112,12 @@ export class ChunkEncoder {
   }
 }
 
-export function encodeChunk(chunk: Omit<Chunk, 'firstRow'>): Promise<Buffer> {
+/** A chunk's rows encoded: its gzip attachment, and its bytes before compression. */
+export async function encodeChunk(chunk: Omit<Chunk, 'firstRow'>): Promise<{ data: Buffer; bytes: number }> {
   const encoder = new ChunkEncoder(chunk.columns);
   encoder.write(chunk.rows);
-  return encoder.end();
+  const bytes = encoder.size;
+  return { data: await encoder.end(), bytes };
 }
 
 /**
@@ -151,8 +153,9 @@ export interface EncodedChunk {
   data: Buffer;
 }
 
-export const chunkFields = (datasetId: string, index: number, firstRow: number, rowCount: number, issues: ChunkDoc['issues'] = []): EncodedChunk['fields'] =>
-  ({ _id: chunkId(datasetId, index), kind: 'chunk', datasetId, index, firstRow, rowCount, issues, pieces: 1 });
+export const chunkFields = (
+  datasetId: string, index: number, firstRow: number, rowCount: number, bytes: number, issues: ChunkDoc['issues'] = [],
+): EncodedChunk['fields'] => ({ _id: chunkId(datasetId, index), kind: 'chunk', datasetId, index, firstRow, rowCount, bytes, issues, pieces: 1 });
 
 const bodyOf = (chunk: EncodedChunk, rev?: string): Buffer =>
   docWithAttachment(rev ? { ...chunk.fields, _rev: rev } : chunk.fields, CHUNK_ATTACHMENT, 'application/gzip', chunk.data);
@@ -187,7 +190,8 @@ export async function writeChunks(store: Store, chunks: EncodedChunk[]): Promise
 
 /** Writes one chunk (idempotent: rewriting the same index replaces it, so a re-run parse is harmless). */
 export async function writeChunk(store: Store, datasetId: string, index: number, chunk: Chunk, issues: ChunkDoc['issues'] = []): Promise<void> {
-  await writeChunks(store, [{ fields: chunkFields(datasetId, index, chunk.firstRow, chunk.rows.length, issues), data: await encodeChunk(chunk) }]);
+  const { data, bytes } = await encodeChunk(chunk);
+  await writeChunks(store, [{ fields: chunkFields(datasetId, index, chunk.firstRow, chunk.rows.length, bytes, issues), data }]);
 }
 
 const chunkMissing = (datasetId: string, index: number) =>
@@ -201,6 +205,24 @@ export async function readChunkDoc(store: Store, datasetId: string, index: numbe
     if (isMissing(error)) throw chunkMissing(datasetId, index);
     throw error;
   }
+}
+
+/**
+ * The spans of a dataset's chunks in index order, read from their documents (not their rows): from `fromIndex` on,
+ * at most `limit`; `upToRow`: only chunks that start at or before that row, the last ones (a page of rows).
+ */
+export async function readChunkSpans(
+  store: Store, datasetId: string, { fromIndex = 0, limit, upToRow }: { fromIndex?: number; limit: number; upToRow?: number },
+): Promise<ChunkSpan[]> {
+  await store.client.authorize();
+  const page = await withRetry(() => store.db<ChunkDoc>('datasets').find({
+    selector: { datasetId: { $eq: datasetId }, index: { $gte: fromIndex }, ...(upToRow === undefined ? {} : { firstRow: { $lte: upToRow } }) },
+    fields: ['index', 'firstRow', 'rowCount', 'bytes'],
+    ...(upToRow === undefined ? {} : { sort: [{ datasetId: 'desc' as const }, { index: 'desc' as const }] }),
+    use_index: 'by-dataset-chunk',
+    limit,
+  }));
+  return (page.docs as ChunkSpan[]).sort((a, b) => a.index - b.index);
 }
 
 /** Reads one chunk's rows; a batch reads only the chunks it writes. */

@@ -91,6 +91,8 @@ export const ChunkDoc = z.object({
   /** 1-based dataset row number of the chunk's first row. */
   firstRow: z.number().int().positive(),
   rowCount: z.number().int().nonnegative(),
+  /** The rows' text as stored, before compression: batches are planned by it (absent on chunks stored before it was). */
+  bytes: z.number().int().nonnegative().optional(),
   /** Accepted rows with remarks (ragged rows padded, ...), kept with their chunk. */
   issues: z.array(z.object({
     row: z.number(), line: z.number().optional(), code: z.string(), message: z.string(), i18n: RowMessage.optional(),
@@ -99,6 +101,8 @@ export const ChunkDoc = z.object({
   pieces: z.number().int().positive().default(1),
 });
 export type ChunkDoc = z.infer<typeof ChunkDoc>;
+/** Where a chunk's rows are in its dataset, and how large their text is. */
+export type ChunkSpan = Pick<ChunkDoc, 'index' | 'firstRow' | 'rowCount' | 'bytes'>;
 
 export interface Chunk {
   columns: string[];

@@ -1,8 +1,7 @@
 import type { Store } from '../store/index.js';
 import { withRetry } from '../store/index.js';
 import { AppError } from '../errors.js';
-import { readChunk } from './chunk-store.js';
-import { CHUNK_ROWS } from './chunk-sink.js';
+import { readChunk, readChunkSpans } from './chunk-store.js';
 import { ChunkDoc, type ChunkValue, type DatasetDoc } from './model.js';
 
 export interface RowsPage {
@@ -24,10 +23,12 @@ export async function readRows(store: Store, doc: DatasetDoc, offset: number, li
   requireReady(doc);
   const end = Math.min(offset + limit, doc.rowCount);
   const rows: ChunkValue[][] = [];
-  for (let index = Math.floor(offset / CHUNK_ROWS); index * CHUNK_ROWS < end; index++) {
-    const chunk = await readChunk(store, doc._id, index);
-    const from = Math.max(offset - index * CHUNK_ROWS, 0);
-    const to = Math.min(end - index * CHUNK_ROWS, chunk.rows.length);
+  // Every chunk holds a row: the page's rows lie in at most `limit` + 1 of the chunks starting before its end.
+  const spans = end > offset ? await readChunkSpans(store, doc._id, { upToRow: end, limit: end - offset + 1 }) : [];
+  for (const span of spans.filter((s) => s.firstRow + s.rowCount > offset + 1)) {
+    const chunk = await readChunk(store, doc._id, span.index);
+    const from = Math.max(offset + 1 - chunk.firstRow, 0);
+    const to = Math.min(end + 1 - chunk.firstRow, chunk.rows.length);
     for (let i = from; i < to; i++) rows.push(chunk.rows[i]);
   }
   return { columns: doc.columns, firstRow: offset + 1, rows, offset, limit, total: doc.rowCount };

@@ -1,12 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Services } from '../services.js';
-import { withRetry } from '../store/index.js';
 import { findDataset } from '../datasets/dataset-store.js';
-import type { ChunkDoc } from '../datasets/model.js';
+import type { ChunkSpan } from '../datasets/model.js';
+import { readChunkSpans } from '../datasets/chunk-store.js';
 import { logger } from '../logger.js';
 import { FINISHED_STATES, type MigrationDoc } from './model.js';
 import {
-  batchSizeOf, budgetFor, enqueueBatches, estimateCalls, planBatches, startedState, storeBatches, type ChunkMeta, type PlannedBatch,
+  batchSizeOf, budgetFor, enqueueBatches, estimateCalls, planBatches, startedState, storeBatches, type PlannedBatch,
 } from './plan.js';
 import { reportState } from './progress.js';
 import { finalizeWhenDone } from './run-batch.js';
@@ -37,21 +37,13 @@ async function parseView(services: Services, datasetId: string): Promise<ParseVi
 
 /** The chunks stored so far from the first on, without a gap (two writes in flight may land out of order). */
 class StoredChunks {
-  readonly chunks: ChunkMeta[] = [];
+  readonly chunks: ChunkSpan[] = [];
   constructor(private readonly services: Services, private readonly datasetId: string) {}
 
   async read(): Promise<void> {
-    const { store } = this.services;
-    await store.client.authorize();
     for (;;) {
       const from = this.chunks.length;
-      const page = await withRetry(() => store.db<ChunkDoc>('datasets').find({
-        selector: { datasetId: { $eq: this.datasetId }, index: { $gte: from } },
-        fields: ['index', 'firstRow', 'rowCount'],
-        use_index: 'by-dataset-chunk',
-        limit: CHUNKS_PER_READ,
-      }));
-      const found = (page.docs as unknown as ChunkMeta[]).sort((a, b) => a.index - b.index);
+      const found = await readChunkSpans(this.services.store, this.datasetId, { fromIndex: from, limit: CHUNKS_PER_READ });
       for (const chunk of found) if (chunk.index === this.chunks.length) this.chunks.push(chunk);
       if (found.length < CHUNKS_PER_READ || this.chunks.length === from) return;
     }
@@ -78,10 +70,10 @@ function apiModeFor(migration: MigrationDoc, storedRows: number, ended: boolean)
 }
 
 /** Which batches the run has now: every full one while the parse runs, all once it is ready, no new one once cancelled. */
-function batchesNow(migration: MigrationDoc, view: ParseView, chunks: ChunkMeta[], batchSize: number): PlannedBatch[] {
+function batchesNow(migration: MigrationDoc, view: ParseView, chunks: ChunkSpan[], batchSize: number): PlannedBatch[] {
   const all = planBatches(chunks, batchSize);
   if (view.status === 'ready' && !stopping(migration)) return all;
-  const full = stopping(migration) ? 0 : all.filter((b) => b.toRow - b.fromRow + 1 === batchSize).length;
+  const full = stopping(migration) ? 0 : all.filter((b) => b.full).length;
   return all.slice(0, Math.max(full, migration.batchCount));
 }
 

@@ -1,6 +1,7 @@
 import type { Services } from '../services.js';
 import { withRetry, isConflict } from '../store/index.js';
-import type { ChunkDoc } from '../datasets/model.js';
+import type { ChunkSpan } from '../datasets/model.js';
+import { readChunkSpans } from '../datasets/chunk-store.js';
 import { readApiBudget, reserveOf, sessionFor, toSalesforceError, type ApiBudget } from '../salesforce/index.js';
 import { migrationJobId } from '../queue/jobs/migrations.js';
 import { logger } from '../logger.js';
@@ -12,8 +13,10 @@ import { approvalHolds } from './approval.js';
 import { followDataset } from './follow-plan.js';
 import { keepPlanCheckpoint, readPlanCheckpoint, type PlanCheckpoint, type StartedPlan } from './plan-checkpoint.js';
 
-export interface PlannedBatch { batch: number; fromRow: number; toRow: number; chunks: number[] }
-export interface ChunkMeta { index: number; firstRow: number; rowCount: number }
+/** A batch's rows and the chunks they are read from. */
+export interface BatchSpan { batch: number; fromRow: number; toRow: number; chunks: number[] }
+/** `full`: the batch reached its row or byte limit (a later chunk cannot add to it). */
+export interface PlannedBatch extends BatchSpan { full: boolean }
 /** Collections below the threshold (and never for hardDelete, which only Bulk offers). */
 export function resolveApiMode(migration: Pick<MigrationDoc, 'options' | 'operation' | 'rowCount'>): 'collections' | 'bulk' {
   if (migration.operation === 'hardDelete') return 'bulk';
@@ -21,16 +24,43 @@ export function resolveApiMode(migration: Pick<MigrationDoc, 'options' | 'operat
   return migration.rowCount <= migration.options.collectionsThreshold ? 'collections' : 'bulk';
 }
 
-/** Splits the dataset's rows into batches of `batchSize` rows; each lists the chunks it reads. Pure. */
-export function planBatches(chunks: ChunkMeta[], batchSize: number): PlannedBatch[] {
-  const sorted = [...chunks].sort((a, b) => a.index - b.index);
-  const total = sorted.reduce((n, c) => n + c.rowCount, 0);
+/**
+ * The most row text one batch holds (its chunks' stored bytes, shared evenly among their rows): a worker holds a
+ * batch's rows, their upload lines and a part's bytes at once, so 25,000 rows of 60 KB (1.5 GB) would end its heap.
+ * Rows of ordinary size (~100 bytes: 2.5 MB a batch) never reach it.
+ */
+export const BATCH_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Splits the dataset's rows into batches of at most `batchSize` rows and at most `batchBytes` of row text (a batch
+ * has at least one row); each lists the chunks it reads. A batch's end depends only on the rows up to it, so
+ * planning again with more chunks stored keeps every full batch as it was (a run that follows its parse). Pure.
+ */
+export function planBatches(chunks: ChunkSpan[], batchSize: number, batchBytes = BATCH_BYTES): PlannedBatch[] {
+  const sorted = chunks.filter((c) => c.rowCount > 0).sort((a, b) => a.index - b.index);
   const batches: PlannedBatch[] = [];
-  for (let from = 1; from <= total; from += batchSize) {
-    const to = Math.min(from + batchSize - 1, total);
-    const used = sorted.filter((c) => c.rowCount > 0 && c.firstRow <= to && c.firstRow + c.rowCount - 1 >= from).map((c) => c.index);
-    batches.push({ batch: batches.length, fromRow: from, toRow: to, chunks: used });
+  let open: PlannedBatch | undefined;
+  let openBytes = 0;
+  const close = (full: boolean) => {
+    if (open) batches.push({ ...open, full });
+    open = undefined;
+    openBytes = 0;
+  };
+  for (const chunk of sorted) {
+    const rowBytes = (chunk.bytes ?? 0) / chunk.rowCount; // unknown (older chunks): planned by rows alone
+    for (let row = chunk.firstRow, end = chunk.firstRow + chunk.rowCount; row < end; ) {
+      if (open && (open.toRow - open.fromRow + 1 === batchSize || openBytes + rowBytes > batchBytes)) close(true);
+      open ??= { batch: batches.length, fromRow: row, toRow: row - 1, chunks: [], full: false };
+      const byRows = batchSize - (open.toRow - open.fromRow + 1);
+      const byBytes = rowBytes > 0 ? Math.floor((batchBytes - openBytes) / rowBytes) : byRows;
+      const take = Math.min(end - row, byRows, Math.max(byBytes, open.toRow < open.fromRow ? 1 : 0));
+      if (take > 0 && open.chunks.at(-1) !== chunk.index) open.chunks.push(chunk.index);
+      open.toRow += take;
+      openBytes += take * rowBytes;
+      row += take;
+    }
   }
+  if (open) close(open.toRow - open.fromRow + 1 === batchSize);
   return batches;
 }
 
@@ -43,7 +73,7 @@ export const batchSizeOf = (migration: Pick<MigrationDoc, 'options'>, apiMode: '
   migration.options.batchSize ?? (apiMode === 'collections' ? 2000 : 25_000);
 
 /** Stores the batch documents (a document that exists is kept: planning again creates nothing twice). */
-export async function storeBatches(services: Services, migrationId: string, planned: PlannedBatch[], apiMode: 'collections' | 'bulk'): Promise<void> {
+export async function storeBatches(services: Services, migrationId: string, planned: BatchSpan[], apiMode: 'collections' | 'bulk'): Promise<void> {
   const now = new Date().toISOString();
   const docs: BatchDoc[] = planned.map((p) => ({
     _id: batchId(migrationId, p.batch), kind: 'batch', migrationId, batch: p.batch, fromRow: p.fromRow, toRow: p.toRow, chunks: p.chunks,
@@ -81,22 +111,11 @@ export function startedState(migration: MigrationDoc, needed: number, budget: Ap
     : withState(migration, 'running', 'system');
 }
 
-async function chunkMeta(services: Services, migration: MigrationDoc): Promise<ChunkMeta[]> {
-  await services.store.client.authorize();
-  const page = await withRetry(() => services.store.db<ChunkDoc>('datasets').find({
-    selector: { datasetId: { $eq: migration.datasetId }, index: { $gte: 0 } },
-    fields: ['index', 'firstRow', 'rowCount'],
-    use_index: 'by-dataset-chunk',
-    limit: migration.chunkCount + 10,
-  }));
-  return page.docs as unknown as ChunkMeta[];
-}
-
 /** The batches planned from the dataset's chunks, their documents stored: the plan's first step. */
 async function planAndStore(services: Services, migration: MigrationDoc): Promise<PlanCheckpoint> {
   const apiMode = resolveApiMode(migration);
   const batchSize = batchSizeOf(migration, apiMode);
-  const planned = planBatches(await chunkMeta(services, migration), batchSize);
+  const planned = planBatches(await readChunkSpans(services.store, migration.datasetId, { limit: migration.chunkCount + 10 }), batchSize);
   await storeBatches(services, migration._id, planned, apiMode);
   return keepPlanCheckpoint(services, migration, { apiMode, batchSize, batchCount: planned.length });
 }

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Services } from '../services.js';
-import { CHUNK_ROWS, deleteDataset, formatBytes, getDataset, listDatasets, parseOptionsFrom, readIssues, readRows, reparseDataset } from '../datasets/index.js';
+import { deleteDataset, formatBytes, getDataset, listDatasets, parseOptionsFrom, readIssues, readRows, reparseDataset } from '../datasets/index.js';
 import { assertConfirmed, datasetImpact } from '../confirmations/index.js';
 import { listValidations } from '../preflight/index.js';
 import { deletedDataset, uploaderOf } from './datasets.js';
@@ -39,7 +39,7 @@ export function datasetPageRoutes(services: Services): Router {
     const issues = ready && dataset.issueCount > 0 ? await readIssues(store, dataset, 0, ISSUES_SHOWN) : undefined;
     const validations = ready ? await listValidations(store, dataset._id, 10) : [];
     res.render('pages/datasets/show', {
-      title: dataset.name, dataset, preview, issues, page: current, pages, chunkRows: CHUNK_ROWS, validations,
+      title: dataset.name, dataset, preview, issues, page: current, pages, validations,
       deleteImpact: datasetImpact(dataset),
     });
   });

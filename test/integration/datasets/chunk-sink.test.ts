@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CHUNK_ROWS, ChunkSink, readChunk, type RowBatch } from '../../../src/datasets/index.js';
+import { CHUNK_ROWS, ChunkSink, DatasetDoc, readChunk, readChunkDoc, readRows, type RowBatch } from '../../../src/datasets/index.js';
 import { connectTestServices } from '../../support/services.js';
 import { chunkDocs } from './support.js';
 
@@ -55,5 +55,42 @@ describe('chunk sink: when the chunks of a parse are stored', () => {
     const last = await readChunk(services.store, datasetId, 10);
     assert.deepEqual([last.firstRow, last.rows.at(-1)], [10 * CHUNK_ROWS + 1, ['55000', 'Company 55000']]);
     assert.equal(sink.rowCount, 11 * CHUNK_ROWS);
+  });
+
+  test('rows of a few KB are cut into chunks at the byte limit; every row is found again by its number', async () => {
+    const datasetId = `ds-sink-${randomBytes(4).toString('hex')}`;
+    const sink = new ChunkSink(services.store, datasetId, 64 * 1024);
+    // Rows grow from 20 bytes to ~12 KB of multibyte text and shrink again, arriving in batches of 100.
+    const cell = (n: number) => `${n}:${'界🌍"a,'.repeat(n % 500 < 300 ? 1 : 800)}`;
+    const total = 1500;
+    for (let first = 1; first <= total; first += 100) {
+      const rows = Array.from({ length: 100 }, (_, i) => [String(first + i), cell(first + i)]);
+      await sink.add({ columns, rows, issues: [], firstRowNumber: first });
+    }
+    await sink.end();
+    assert.equal(sink.rowCount, total);
+    const docs = await Promise.all(Array.from({ length: sink.chunkCount }, (_, index) => readChunkDoc(services.store, datasetId, index)));
+    let next = 1;
+    for (const doc of docs) {
+      assert.equal(doc.firstRow, next, `chunk ${doc.index} starts where the one before ended`);
+      next += doc.rowCount;
+      // At most one batch of rows past the limit (a batch whose rows suddenly grew 800 times).
+      assert.ok((doc.bytes ?? 0) <= 64 * 1024 + 100 * 12_000, `chunk ${doc.index} holds ${doc.bytes} bytes`);
+    }
+    assert.equal(next, total + 1);
+    assert.ok(docs.length > 10 && docs.some((d) => d.rowCount > 300), `${docs.length} chunks: small rows share one, large ones are cut (${docs.map((d) => d.rowCount)})`);
+    const within = docs.filter((d) => (d.bytes ?? 0) <= 64 * 1024 + 13_000).length;
+    assert.ok(within >= docs.length - 3, `only a chunk where rows grew passes the limit by more than a row (${docs.map((d) => d.bytes)})`);
+
+    const now = new Date().toISOString();
+    const dataset = DatasetDoc.parse({
+      _id: datasetId, kind: 'dataset', name: datasetId, fileName: 'x.csv', sizeBytes: 0, blobId: '', uploadedBy: 'test', createdAt: now, updatedAt: now,
+      status: 'ready', columns, rowCount: total, chunkCount: sink.chunkCount,
+    });
+    for (const [offset, limit] of [[0, 50], [295, 30], [1449, 51], [700, 200]]) {
+      const page = await readRows(services.store, dataset, offset, limit);
+      assert.deepEqual(page.rows.map((r) => r[0]), Array.from({ length: limit }, (_, i) => String(offset + i + 1)), `rows ${offset + 1}..${offset + limit}`);
+      assert.deepEqual(page.rows.map((r) => r[1]), page.rows.map((r) => cell(Number(r[0]))));
+    }
   });
 });

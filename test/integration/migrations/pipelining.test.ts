@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BlobWriter } from '../../../src/blobs/index.js';
-import { getDataset, insertDataset, newDatasetId, readChunk } from '../../../src/datasets/index.js';
+import { getDataset, insertDataset, newDatasetId, readChunk, readChunkDoc } from '../../../src/datasets/index.js';
 import { enqueueParse } from '../../../src/datasets/parse-job.js';
 import { createMigration, getMigration, startMigration, type MigrationDoc } from '../../../src/migrations/index.js';
 import { startWorkerProcess } from '../../support/worker-process.js';
@@ -103,6 +103,39 @@ describe('a migration that follows its dataset\'s parse', () => {
     const records = await mine(tag);
     assert.equal(records.length, rows);
     assert.equal(new Set(records.map((r) => r.External_Id__c)).size, rows, 'no row written twice');
+  });
+
+  test('rows of ~36 KB of multibyte text are stored in chunks of at most ~4 MB and every batch writes its rows whole', async () => {
+    const tag = `w${Date.now().toString(36)}`;
+    const rows = 250;
+    // 20,000 UTF-16 units a cell (~36 KB of UTF-8): CJK, emoji, quotes, commas and line breaks inside the quotes.
+    const description = (n: number) => `${n} ${'顧客データ "移行", 🌍\r\nZeile; ü'.repeat(1000)}`.slice(0, 20_000);
+    const line = (n: number) => `${tag}-${n},Account ${n},"${description(n).replaceAll('"', '""')}"\n`;
+    const body = Array.from({ length: rows }, (_, i) => line(i + 1)).join('');
+    const { id, writer } = await startUpload(Buffer.from(`ext,name,description\n${body}`));
+    await end(writer);
+    await until('dataset ready', () => getDataset(h.services.store, id), (d) => d.status === 'ready');
+    const mapping = {
+      object: 'Account', fields: [{ column: 'ext', field: 'External_Id__c' }, { column: 'name', field: 'Name' }, { column: 'description', field: 'Description' }],
+    };
+    // 37 rows a batch: batches start and end inside chunks.
+    const request = { datasetId: id, connectionId: 'local', object: 'Account', operation: 'insert', template: { mapping }, options: { batchSize: 37, apiMode: 'bulk' } };
+    const run = await createMigration(h.services, request, 'test');
+    await startMigration(h.services, run._id, 'test');
+
+    const chunks = await Promise.all(Array.from({ length: (await getDataset(h.services.store, id)).chunkCount }, (_, index) => readChunkDoc(h.services.store, id, index)));
+    assert.ok(chunks.length >= 3, `${Buffer.byteLength(body)} bytes of rows in ${chunks.length} chunks`);
+    for (const chunk of chunks) assert.ok((chunk.bytes ?? 0) < 4 * 1024 * 1024 + 70_000, `chunk ${chunk.index}: ${chunk.bytes} bytes, ${chunk.rowCount} rows`);
+    const done = await waitForState(h.services, run._id, ['completed', 'failed', 'cancelled'], 240_000);
+    assert.equal(done.state, 'completed', JSON.stringify(done.error ?? done.history));
+    assert.equal(done.batchCount, Math.ceil(rows / 37));
+    assert.deepEqual({ rows: done.totals.rows, succeeded: done.totals.succeeded, failed: done.totals.failed }, { rows, succeeded: rows, failed: 0 });
+    const records = await mine(tag);
+    assert.equal(records.length, rows);
+    for (const record of records) {
+      const n = Number(String(record.External_Id__c).slice(tag.length + 1));
+      assert.equal(record.Description, description(n), `row ${n}'s Description arrived whole`);
+    }
   });
 
   test('a parse that fails late ends the run failed (DATASET_PARSE_FAILED) with the rows written before kept and reported', async () => {

@@ -11,7 +11,7 @@ test('a chunk round-trips every cell type, dates included', async () => {
     ['Acme', 12, true, when, null],
     ['客户 "quoted" {"$date":"not a date"}', -0.5, false, null, ''],
   ];
-  const decoded = decodeChunk(await encodeChunk({ columns: ['Name', 'N', 'B', 'When', 'Empty'], rows }), 5001);
+  const decoded = decodeChunk((await encodeChunk({ columns: ['Name', 'N', 'B', 'When', 'Empty'], rows })).data, 5001);
   assert.deepEqual(decoded.columns, ['Name', 'N', 'B', 'When', 'Empty']);
   assert.equal(decoded.firstRow, 5001);
   assert.ok(decoded.rows[0][3] instanceof Date);
@@ -21,7 +21,7 @@ test('a chunk round-trips every cell type, dates included', async () => {
 
 test('a chunk without dates decodes to plain values', async () => {
   const rows = [['a', 1], ['b', null]];
-  assert.deepEqual(decodeChunk(await encodeChunk({ columns: ['x', 'y'], rows }), 1).rows, rows);
+  assert.deepEqual(decodeChunk((await encodeChunk({ columns: ['x', 'y'], rows })).data, 1).rows, rows);
 });
 
 test('rows written in many pieces, past the first buffer and with multi-byte text, decode to the same rows', async () => {

@@ -12,6 +12,40 @@ describe('planBatches', () => {
     assert.equal(batches.reduce((n, b) => n + b.toRow - b.fromRow + 1, 0), 10123);
   });
   test('an empty dataset has no batches', () => assert.deepEqual(planBatches([], 100), []));
+
+  const spans = (...sizes: [rows: number, bytes?: number][]) => {
+    let firstRow = 1;
+    return sizes.map(([rowCount, bytes], index) => {
+      const span = { index, firstRow, rowCount, bytes };
+      firstRow += rowCount;
+      return span;
+    });
+  };
+  test('rows of 60 KB: a batch ends at its byte budget, not at 25,000 rows; each lists the chunks it reads', () => {
+    // Chunks of 68 rows of 61,440 bytes (4 MB each) and a last one of 12: budget 32 MB = 546 rows.
+    const chunks = spans(...Array.from({ length: 20 }, (): [number, number] => [68, 68 * 61_440]), [12, 12 * 61_440]);
+    const batches = planBatches(chunks, 25_000, 32 * 1024 * 1024);
+    assert.deepEqual(batches.map((b) => b.toRow - b.fromRow + 1), [546, 546, 280]);
+    assert.deepEqual(batches.map((b) => [b.fromRow, b.chunks[0], b.chunks.at(-1), b.full]), [[1, 0, 8, true], [547, 8, 16, true], [1093, 16, 20, false]]);
+    assert.equal(batches.at(-1)?.toRow, 20 * 68 + 12);
+  });
+  test('a row larger than the budget is a batch of its own', () => {
+    const batches = planBatches(spans([1, 10], [1, 500], [2, 20]), 100, 100);
+    assert.deepEqual(batches.map((b) => [b.fromRow, b.toRow, b.chunks, b.full]), [[1, 1, [0], true], [2, 2, [1], true], [3, 4, [2], false]]);
+  });
+  test('chunks of unknown size (stored before sizes were recorded) are planned by rows alone', () => {
+    const batches = planBatches(spans([5000], [5000], [10]), 4000, 1);
+    assert.deepEqual(batches.map((b) => [b.fromRow, b.toRow, b.full]), [[1, 4000, true], [4001, 8000, true], [8001, 10010, false]]);
+  });
+  test('planning again with more chunks stored keeps every full batch as it was (a run that follows its parse)', () => {
+    const all = spans([7, 7000], [3, 9000], [50, 5000], [9, 900], [40, 40_000], [5, 50]);
+    for (let stored = 1; stored <= all.length; stored++) {
+      const now = planBatches(all.slice(0, stored), 20, 10_000);
+      const later = planBatches(all, 20, 10_000);
+      for (const batch of now.filter((b) => b.full)) assert.deepEqual(batch, later[batch.batch], `with ${stored} chunks stored`);
+      assert.ok(now.slice(0, -1).every((b) => b.full), 'only the last batch can still grow');
+    }
+  });
 });
 
 describe('resolveApiMode', () => {
