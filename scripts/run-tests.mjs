@@ -71,6 +71,10 @@ if (files.some((f) => !f.includes(`${join('test', 'unit')}`))) {
   const { tsImport } = await import('tsx/esm/api');
   const { startCloudantLimitsProxy } = await tsImport('../src/embedded/cloudant-limits-proxy.ts', import.meta.url);
   limitsProxy = await startCloudantLimitsProxy(env.COUCHDB_URL);
+  // Built once here, before the files run side by side: two of them building the stale `dms` at once tore its modules
+  // under a third that ran it ("does not provide an export named ...").
+  const { ensureBuiltCli } = await tsImport('../test/support/cli.ts', import.meta.url);
+  ensureBuiltCli();
   console.log(`# test CouchDB-compatible server at ${env.COUCHDB_URL}, with Cloudant's limits at ${limitsProxy.url}`);
   env.COUCHDB_URL = limitsProxy.url;
 }
