@@ -76,3 +76,25 @@ describe('CSV reader', () => {
     await assertRejects('id,name,email\n', {}, 'HEADER_ONLY', /header row \(id, name, email\) but no data rows/);
   });
 });
+
+describe('batches of long rows', () => {
+  test('rows of 60,000 characters come in batches of a few dozen, not 500; every row whole and in order', async () => {
+    const long = (n: number) => `${n}:${'顧客 "x", 🌍\r\n'.repeat(5000)}`;
+    const rows = 300;
+    const csv = `id,text\n${Array.from({ length: rows }, (_, i) => `${i + 1},"${long(i + 1).replaceAll('"', '""')}"`).join('\n')}\n`;
+    const { batches, rows: read } = await readAllBatches(csv, { batchSize: 500 });
+    assert.ok(batches.length >= 15, `${batches.length} batches`);
+    assert.ok(batches.every((b) => b.rows.length <= 20), `rows a batch: ${batches.map((b) => b.rows.length)}`);
+    assert.deepEqual(read.map((r) => r[0]), Array.from({ length: rows }, (_, i) => String(i + 1)));
+    assert.ok(read.every((r) => r[1] === long(Number(r[0]))));
+    assert.deepEqual(batches.map((b) => b.firstRowNumber), batches.map((_, i) => 1 + batches.slice(0, i).reduce((n, b) => n + b.rows.length, 0)));
+    assert.ok(batches.every((b) => b.raw?.lines.length === b.rows.length));
+  });
+  test('short rows still come 500 a batch, and a file of short rows then long rows is cut where the rows grow', async () => {
+    const lines = Array.from({ length: 1200 }, (_, i) => `${i + 1},${i < 1000 ? 'short' : 'y'.repeat(100_000)}`);
+    const { batches } = await readAllBatches(`id,text\n${lines.join('\n')}\n`, { batchSize: 500 });
+    assert.deepEqual(batches.slice(0, 2).map((b) => b.rows.length), [500, 500]);
+    assert.ok(batches.slice(2).every((b) => b.rows.length <= 10), `${batches.slice(2).map((b) => b.rows.length)}`);
+    assert.equal(batches.reduce((n, b) => n + b.rows.length, 0), 1200);
+  });
+});
