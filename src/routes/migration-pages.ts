@@ -2,6 +2,7 @@ import { Router, type Response } from 'express';
 import type { Services } from '../services.js';
 import { sendCacheable } from '../web/response-cache.js';
 import { badRequest } from '../errors.js';
+import { cutText } from '../cut-text.js';
 import { currentUser, findUser, hasRole } from '../auth/index.js';
 import { listValidations } from '../preflight/index.js';
 import { connectionSummary, isProductionConnection, listConnections } from '../connections/index.js';
@@ -46,6 +47,22 @@ async function approvalReview(services: Services, res: Response, migration: Migr
   return { canDecide, self, dryRun, template };
 }
 
+/**
+ * A failed row's value longer than this is shown cut, not as an input: the form sends every input back as the row's
+ * value, so a cut one would replace the text (20 rows of 30,000-character cells also made an 830 KB page).
+ */
+const FIX_CELL_CHARS = 1000;
+const FIX_SHOWN_CHARS = 200;
+
+/** The failed rows for the form, each with its values too long to edit there, cut (kept as they are on retry). */
+function fixForm(sample: Awaited<ReturnType<typeof failedRowsSample>>) {
+  const rows = sample.rows.map((row) => {
+    const long = Object.entries(row.values).filter(([, v]) => typeof v === 'string' && v.length > FIX_CELL_CHARS);
+    return { ...row, long: Object.fromEntries(long.map(([c, v]) => [c, cutText(String(v), FIX_SHOWN_CHARS)])) as Record<string, string> };
+  });
+  return { ...sample, rows };
+}
+
 /** The "fix and retry" form names its inputs `cell:<row>:<column>`. */
 function editsOf(body: Record<string, unknown>): { row: number; values: Record<string, string> }[] {
   const byRow = new Map<number, Record<string, string>>();
@@ -75,7 +92,7 @@ export function migrationPageRoutes(services: Services): Router {
     // Which forms ask first; the dialog reads the sentence with the figures of the moment from /impact/:action.
     const asks = controls.filter((c) => migrationImpact(status.migration, c, org) !== undefined);
     const finished = FINISHED_STATES.has(status.migration.state);
-    const fix = finished && status.totals.failed > 0 && controls.includes('retry-failed') ? await failedRowsSample(services, req.params.id) : undefined;
+    const fix = finished && status.totals.failed > 0 && controls.includes('retry-failed') ? fixForm(await failedRowsSample(services, req.params.id)) : undefined;
     const review = status.migration.state === 'awaiting_approval' ? await approvalReview(services, res, status.migration) : undefined;
     const view = { title: status.migration.name, status, controls, controlStates: CONTROL_STATES, fix, asks, org, review, migrationStates: MIGRATION_STATES };
     res.render('pages/migrations/show', view, (error, html) => {

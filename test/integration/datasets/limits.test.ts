@@ -99,7 +99,12 @@ describe('datasets: limits a file cannot pass, and documents that fit Cloudant w
     // Its profile keeps the values cut, and the page says so in either language.
     assert.ok((dataset.profile as { examples: string[] }[])[1].examples.every((e) => e.length === 65 && e.endsWith('…')));
     const pageIn = (language: string) => h.get(`/datasets/${res.body.id}`).set('accept', 'text/html').set('accept-language', language).expect(200);
-    assert.match((await pageIn('en')).text, /Long texts are shortened here and end in …/);
+    const en = (await pageIn('en')).text;
+    assert.match(en, /Long texts are shortened here and end in …/);
+    // The preview cuts its cells too: 3 rows of 100 cells of 120,000 characters would be a 36 MB page.
+    assert.match(en, /<p class="muted" data-field="preview-cut">Long texts are shortened here/);
+    assert.ok(en.length < 200_000, `${en.length} characters of page`);
+    assert.ok(en.includes(`<td>${lines[1].split(',')[1].slice(0, 200)}…</td>`), 'a cell shows its first 200 characters');
     assert.match((await pageIn('zh-CN')).text, /较长的文本在此处被截短/);
   });
 });

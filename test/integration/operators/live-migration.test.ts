@@ -72,6 +72,25 @@ describe('live migration page, status JSON, history search, role-guarded control
     assert.ok(['Fixed 5', 'Fixed 15', 'Fixed 25'].every((n) => names.includes(n)));
   });
 
+  test('a failed row\'s value too long to edit is shown cut, not as an input, and the retry keeps it whole', async () => {
+    const long = (row: number) => `${row}${'長い住所 "Straße", '.repeat(200)}`;
+    const rows = Array.from({ length: 6 }, (_, i) => [`Long ${i + 1}`, i % 2 === 1 ? long(i + 1) : `City ${i + 1}`]);
+    const datasetId = await makeDataset(h.services, ['name', 'city'], rows);
+    const run = await runMigration(h.services, { datasetId, object: 'Account', operation: 'insert', template, name: 'Long values run' });
+    assert.deepEqual({ s: run.totals.succeeded, f: run.totals.failed }, { s: 3, f: 3 });
+    const page = await request(app).get(`/migrations/${run._id}`).set('Cookie', operator.cookie).expect(200);
+    assert.ok(page.text.length < 100_000, `${page.text.length} characters of page`);
+    assert.match(page.text, /name="cell:2:name"/);
+    assert.doesNotMatch(page.text, /name="cell:2:city"/);
+    const shown = /data-long="city">([^<]*) <small class="muted">Too long to edit here/.exec(page.text)?.[1].replaceAll('&#34;', '"');
+    assert.equal(shown, `${long(2).slice(0, 200)}…`);
+    const form = { _csrf: operator.csrf, start: 'on', 'cell:2:name': 'Long 2 fixed' };
+    const res = await request(app).post(`/migrations/${run._id}/retry-failed`).set('Cookie', operator.cookie).type('form').send(form).expect(303);
+    const child = await getMigration(h.services, String(res.headers.location).split('/').pop() as string);
+    const retried = await request(app).get(`/api/v1/datasets/${child.datasetId}/rows?offset=0&limit=10`).set('Cookie', operator.cookie).expect(200);
+    assert.deepEqual(retried.body.rows.map((r: string[]) => [r[0], r[1]]), [['Long 2 fixed', long(2)], ['Long 4', long(4)], ['Long 6', long(6)]]);
+  });
+
   test('history search: filters by state, object, operation, user, text and date, with pages', async () => {
     const get = async (query: string) => (await request(app).get(`/api/v1/migrations?${query}`).set('Cookie', viewer.cookie).expect(200)).body as { migrations: { id: string; name: string }[]; hasNext: boolean };
     const all = await get('');
