@@ -26,11 +26,12 @@ export function resolveApiMode(migration: Pick<MigrationDoc, 'options' | 'operat
 
 /**
  * The most row text one batch holds (its chunks' stored bytes, shared evenly among their rows): a worker holds a
- * batch's rows, their upload lines, a part's bytes and its results at once, for up to 4 batches, so 25,000 rows of
- * 60 KB (1.5 GB) would end its heap. 3,000 rows of 78 KB in batches of 16 MB peak the worker at 450-480 MB RSS
- * (32 MB: 640). Rows of ordinary size (~100 bytes: 2.5 MB a batch) never reach it.
+ * batch's rows, their upload lines, a part's bytes and its results (and for an upsert the records it replaces) at
+ * once, for up to 4 batches, so 25,000 rows of 60 KB (1.5 GB) would end its heap. 3,000 rows of 40-78 KB of CJK and
+ * emoji, inserted, upserted over themselves or all failing: worker peak 440-495 MB RSS with 8 MB batches, up to 630
+ * with 16 MB, 640 with 32 MB. Rows of ordinary size (~100 bytes: 2.5 MB a batch) never reach it.
  */
-export const BATCH_BYTES = 16 * 1024 * 1024;
+export const BATCH_BYTES = 8 * 1024 * 1024;
 
 /**
  * Splits the dataset's rows into batches of at most `batchSize` rows and at most `batchBytes` of row text (a batch
