@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import request from 'supertest';
 import { createApp } from '../../../src/app.js';
-import { createMigration, eventsChannel, getMigration, startMigration, statusCacheKey, type MigrationDoc } from '../../../src/migrations/index.js';
+import { createMigration, eventsChannel, getMigration, retryFailedRows, startMigration, statusCacheKey, type MigrationDoc } from '../../../src/migrations/index.js';
+import { getDataset, readChunkDoc, readRows } from '../../../src/datasets/index.js';
 import {
   startHarness, makeDataset, runMigration, waitForState, emulatorRecords, accountMapping, approveAsSecondPerson, type Harness,
 } from '../migrations/harness.js';
@@ -89,6 +90,24 @@ describe('live migration page, status JSON, history search, role-guarded control
     const child = await getMigration(h.services, String(res.headers.location).split('/').pop() as string);
     const retried = await request(app).get(`/api/v1/datasets/${child.datasetId}/rows?offset=0&limit=10`).set('Cookie', operator.cookie).expect(200);
     assert.deepEqual(retried.body.rows.map((r: string[]) => [r[0], r[1]]), [['Long 2 fixed', long(2)], ['Long 4', long(4)], ['Long 6', long(6)]]);
+  });
+
+  test('the failed rows of long text become a retry dataset cut into chunks of at most ~4 MB, every row whole', async () => {
+    const long = (row: number) => `${row} ${'顧客データ "移行", 🌍\r\n'.repeat(1500)}`;
+    const rows = Array.from({ length: 250 }, (_, i) => ['', long(i + 1)]);
+    const datasetId = await makeDataset(h.services, ['name', 'city'], rows);
+    const run = await runMigration(h.services, { datasetId, object: 'Account', operation: 'insert', template, name: 'Long failed rows' });
+    assert.equal(run.totals.failed, 250);
+    const child = await retryFailedRows(h.services, run._id, 'test');
+    const dataset = await getDataset(h.services.store, child.datasetId);
+    assert.equal(dataset.rowCount, 250);
+    assert.ok(dataset.chunkCount >= 3, `${dataset.chunkCount} chunks`);
+    for (let index = 0; index < dataset.chunkCount; index++) {
+      const chunk = await readChunkDoc(h.services.store, dataset._id, index);
+      assert.ok((chunk.bytes ?? 0) < 4 * 1024 * 1024 + 100_000, `chunk ${index}: ${chunk.bytes} bytes`);
+    }
+    const page = await readRows(h.services.store, dataset, 0, 250);
+    assert.deepEqual(page.rows.map((r) => [r[1], r[2]]), rows.map((r, i) => [r[1], i + 1]));
   });
 
   test('history search: filters by state, object, operation, user, text and date, with pages', async () => {
