@@ -22,7 +22,10 @@ function textLength(row: CellValue[]): number {
   return chars;
 }
 
-/** Collects rows into batches of a fixed size (fewer rows when they are long); the column list is fixed by the caller once known. */
+/**
+ * Collects rows into batches of a fixed size (fewer when rows are long); the column list is fixed by the caller once
+ * known.
+ */
 export class Batcher {
   /** Set by the CSV reader: rows then come with their own text and line (see RowBatch.raw). */
   rawDelimiter?: string;
