@@ -207,18 +207,12 @@ export async function readChunkDoc(store: Store, datasetId: string, index: numbe
   }
 }
 
-/**
- * The spans of a dataset's chunks in index order, read from their documents (not their rows): from `fromIndex` on,
- * at most `limit`; `upToRow`: only chunks that start at or before that row, the last ones (a page of rows).
- */
-export async function readChunkSpans(
-  store: Store, datasetId: string, { fromIndex = 0, limit, upToRow }: { fromIndex?: number; limit: number; upToRow?: number },
-): Promise<ChunkSpan[]> {
+/** The spans of a dataset's chunks in index order, read from their documents (not their rows): from `fromIndex` on, at most `limit`. */
+export async function readChunkSpans(store: Store, datasetId: string, { fromIndex = 0, limit }: { fromIndex?: number; limit: number }): Promise<ChunkSpan[]> {
   await store.client.authorize();
   const page = await withRetry(() => store.db<ChunkDoc>('datasets').find({
-    selector: { datasetId: { $eq: datasetId }, index: { $gte: fromIndex }, ...(upToRow === undefined ? {} : { firstRow: { $lte: upToRow } }) },
+    selector: { datasetId: { $eq: datasetId }, index: { $gte: fromIndex } },
     fields: ['index', 'firstRow', 'rowCount', 'bytes'],
-    ...(upToRow === undefined ? {} : { sort: [{ datasetId: 'desc' as const }, { index: 'desc' as const }] }),
     use_index: 'by-dataset-chunk',
     limit,
   }));

@@ -2,7 +2,8 @@ import type { Store } from '../store/index.js';
 import { withRetry } from '../store/index.js';
 import { AppError } from '../errors.js';
 import { readChunk, readChunkSpans } from './chunk-store.js';
-import { ChunkDoc, type ChunkValue, type DatasetDoc } from './model.js';
+import { CHUNK_ROWS } from './chunk-sink.js';
+import { ChunkDoc, type ChunkSpan, type ChunkValue, type DatasetDoc } from './model.js';
 
 export interface RowsPage {
   columns: string[];
@@ -18,14 +19,36 @@ function requireReady(doc: DatasetDoc): void {
   if (doc.status !== 'ready') throw new AppError('DATASET_NOT_READY', 409, `Dataset ${doc.name} is ${doc.status}; rows can be read once it is ready.`);
 }
 
+const SPANS_PER_READ = 50;
+
+/**
+ * The chunks holding 1-based rows `from` .. `to`. A chunk holds at most CHUNK_ROWS rows and mostly exactly that many,
+ * so the first is looked for from index (from-1)/CHUNK_ROWS on (one read of a few documents on an ordinary dataset,
+ * however long), spans read a page at a time; from index 0 when that index is already past it (a chunk written with
+ * more rows by older code).
+ */
+async function spansOfRows(store: Store, doc: DatasetDoc, from: number, to: number): Promise<ChunkSpan[]> {
+  const guess = Math.floor((from - 1) / CHUNK_ROWS);
+  for (const start of guess > 0 ? [guess, 0] : [0]) {
+    const found: ChunkSpan[] = [];
+    for (let fromIndex = start; ; ) {
+      const spans = await readChunkSpans(store, doc._id, { fromIndex, limit: SPANS_PER_READ });
+      if (fromIndex === start && (spans.length === 0 || spans[0].firstRow > from)) break;
+      for (const span of spans) if (span.firstRow <= to && span.firstRow + span.rowCount > from) found.push(span);
+      const last = spans.at(-1);
+      if (!last || spans.length < SPANS_PER_READ || last.firstRow + last.rowCount > to) return found;
+      fromIndex = last.index + 1;
+    }
+  }
+  return [];
+}
+
 /** Rows offset .. offset+limit-1 (0-based), reading only the chunks that hold them. */
 export async function readRows(store: Store, doc: DatasetDoc, offset: number, limit: number): Promise<RowsPage> {
   requireReady(doc);
   const end = Math.min(offset + limit, doc.rowCount);
   const rows: ChunkValue[][] = [];
-  // Every chunk holds a row: the page's rows lie in at most `limit` + 1 of the chunks starting before its end.
-  const spans = end > offset ? await readChunkSpans(store, doc._id, { upToRow: end, limit: end - offset + 1 }) : [];
-  for (const span of spans.filter((s) => s.firstRow + s.rowCount > offset + 1)) {
+  for (const span of end > offset ? await spansOfRows(store, doc, offset + 1, end) : []) {
     const chunk = await readChunk(store, doc._id, span.index);
     const from = Math.max(offset + 1 - chunk.firstRow, 0);
     const to = Math.min(end + 1 - chunk.firstRow, chunk.rows.length);

@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CHUNK_ROWS, ChunkSink, DatasetDoc, readChunk, readChunkDoc, readRows, type RowBatch } from '../../../src/datasets/index.js';
+import { CHUNK_ROWS, ChunkSink, DatasetDoc, readChunk, readChunkDoc, readRows, writeChunk, type RowBatch } from '../../../src/datasets/index.js';
 import { connectTestServices } from '../../support/services.js';
 import { chunkDocs } from './support.js';
 
@@ -91,6 +91,29 @@ describe('chunk sink: when the chunks of a parse are stored', () => {
       const page = await readRows(services.store, dataset, offset, limit);
       assert.deepEqual(page.rows.map((r) => r[0]), Array.from({ length: limit }, (_, i) => String(offset + i + 1)), `rows ${offset + 1}..${offset + limit}`);
       assert.deepEqual(page.rows.map((r) => r[1]), page.rows.map((r) => cell(Number(r[0]))));
+    }
+  });
+
+  test('a page of rows is found in chunks of any size: more rows than a parse cuts (older code), or a few rows each', async () => {
+    for (const sizes of [[7000, 7000, 7000, 500], Array.from({ length: 130 }, (_, i) => 1 + (i % 3))]) {
+      const datasetId = `ds-spans-${randomBytes(4).toString('hex')}`;
+      let firstRow = 1;
+      for (const [index, size] of sizes.entries()) {
+        const rows = Array.from({ length: size }, (_, i) => [String(firstRow + i), `Company ${firstRow + i}`]);
+        await writeChunk(services.store, datasetId, index, { columns, rows, firstRow });
+        firstRow += size;
+      }
+      const total = firstRow - 1;
+      const now = new Date().toISOString();
+      const dataset = DatasetDoc.parse({
+        _id: datasetId, kind: 'dataset', name: datasetId, fileName: 'x.csv', sizeBytes: 0, blobId: '', uploadedBy: 'test', createdAt: now, updatedAt: now,
+        status: 'ready', columns, rowCount: total, chunkCount: sizes.length,
+      });
+      for (const [offset, limit] of [[0, 10], [12_000, 100], [6990, 20], [150, 60], [total - 5, 50]].filter(([o]) => o < total)) {
+        const page = await readRows(services.store, dataset, offset, limit);
+        const expected = Array.from({ length: Math.min(limit, total - offset) }, (_, i) => String(offset + i + 1));
+        assert.deepEqual(page.rows.map((r) => r[0]), expected, `${sizes.length} chunks: rows ${offset + 1}..${offset + limit}`);
+      }
     }
   });
 });
