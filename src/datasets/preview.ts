@@ -1,7 +1,7 @@
 import type { Store } from '../store/index.js';
 import { withRetry } from '../store/index.js';
 import { AppError } from '../errors.js';
-import { readChunk, readChunkSpans } from './chunk-store.js';
+import { readChunkSpans, readChunks } from './chunk-store.js';
 import { CHUNK_ROWS } from './chunk-sink.js';
 import { ChunkDoc, type ChunkSpan, type ChunkValue, type DatasetDoc } from './model.js';
 
@@ -22,34 +22,39 @@ function requireReady(doc: DatasetDoc): void {
 const SPANS_PER_READ = 50;
 
 /**
- * The chunks holding 1-based rows `from` .. `to`. A chunk holds at most CHUNK_ROWS rows and mostly exactly that many,
- * so the first is looked for from index (from-1)/CHUNK_ROWS on (one read of a few documents on an ordinary dataset,
- * however long), spans read a page at a time; from index 0 when that index is already past it (a chunk written with
- * more rows by older code).
+ * The chunks holding 1-based rows `from` .. `to`, read a page of spans at a time from chunk `start` on; undefined when
+ * chunk `start` begins after `from`.
  */
-async function spansOfRows(store: Store, doc: DatasetDoc, from: number, to: number): Promise<ChunkSpan[]> {
-  const guess = Math.floor((from - 1) / CHUNK_ROWS);
-  for (const start of guess > 0 ? [guess, 0] : [0]) {
-    const found: ChunkSpan[] = [];
-    for (let fromIndex = start; ; ) {
-      const spans = await readChunkSpans(store, doc._id, { fromIndex, limit: SPANS_PER_READ });
-      if (fromIndex === start && (spans.length === 0 || spans[0].firstRow > from)) break;
-      for (const span of spans) if (span.firstRow <= to && span.firstRow + span.rowCount > from) found.push(span);
-      const last = spans.at(-1);
-      if (!last || spans.length < SPANS_PER_READ || last.firstRow + last.rowCount > to) return found;
-      fromIndex = last.index + 1;
-    }
+async function spansFrom(store: Store, datasetId: string, start: number, from: number, to: number): Promise<ChunkSpan[] | undefined> {
+  const found: ChunkSpan[] = [];
+  for (let fromIndex = start; ; ) {
+    const spans = await readChunkSpans(store, datasetId, { fromIndex, limit: SPANS_PER_READ });
+    if (fromIndex === start && (spans[0]?.firstRow ?? Infinity) > from) return undefined;
+    found.push(...spans.filter((span) => span.firstRow <= to && span.firstRow + span.rowCount > from));
+    const last = spans.at(-1);
+    if (!last || spans.length < SPANS_PER_READ || last.firstRow + last.rowCount > to) return found;
+    fromIndex = last.index + 1;
   }
-  return [];
 }
 
-/** Rows offset .. offset+limit-1 (0-based), reading only the chunks that hold them. */
+/**
+ * A chunk holds at most CHUNK_ROWS rows and mostly exactly that many, so the first chunk of a page is looked for from
+ * index (from-1)/CHUNK_ROWS on (one read of a few documents on an ordinary dataset, however long); from index 0 when
+ * that index is already past it (a chunk written with more rows by older code).
+ */
+async function spansOfRows(store: Store, datasetId: string, from: number, to: number): Promise<ChunkSpan[]> {
+  const guess = Math.floor((from - 1) / CHUNK_ROWS);
+  const fromGuess = guess > 0 ? await spansFrom(store, datasetId, guess, from, to) : undefined;
+  return fromGuess ?? (await spansFrom(store, datasetId, 0, from, to)) ?? [];
+}
+
+/** Rows offset .. offset+limit-1 (0-based), reading only the chunks that hold them (their documents in one request). */
 export async function readRows(store: Store, doc: DatasetDoc, offset: number, limit: number): Promise<RowsPage> {
   requireReady(doc);
   const end = Math.min(offset + limit, doc.rowCount);
   const rows: ChunkValue[][] = [];
-  for (const span of end > offset ? await spansOfRows(store, doc, offset + 1, end) : []) {
-    const chunk = await readChunk(store, doc._id, span.index);
+  const spans = end > offset ? await spansOfRows(store, doc._id, offset + 1, end) : [];
+  for await (const chunk of readChunks(store, doc._id, spans.map((span) => span.index))) {
     const from = Math.max(offset + 1 - chunk.firstRow, 0);
     const to = Math.min(end + 1 - chunk.firstRow, chunk.rows.length);
     for (let i = from; i < to; i++) rows.push(chunk.rows[i]);
