@@ -11,3 +11,16 @@ export function textPrefix(text: string, maxChars: number): string {
 /** `text` at most `maxChars` long, ending in CUT_MARK when it was longer. */
 export const cutText = (text: string, maxChars: number): string =>
   text.length <= maxChars ? text : `${textPrefix(text, maxChars)}${CUT_MARK}`;
+
+/**
+ * `text` at most `maxChars` (+1) long: its start and its last `tailChars`, CUT_MARK between. A fresh string: the
+ * slices of a long text would otherwise keep the whole of it alive for as long as the result lives.
+ */
+export function cutMiddle(text: string, maxChars: number, tailChars: number): string {
+  if (text.length <= maxChars) return text;
+  let tailFrom = text.length - tailChars;
+  const first = text.charCodeAt(tailFrom);
+  if (first >= 0xdc00 && first <= 0xdfff) tailFrom++;
+  const cut = `${textPrefix(text, maxChars - tailChars)}${CUT_MARK}${text.slice(tailFrom)}`;
+  return Buffer.from(cut, 'utf16le').toString('utf16le');
+}

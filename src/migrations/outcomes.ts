@@ -1,5 +1,6 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { emptyTotals, type Totals } from './model.js';
+import { cutMiddle } from '../cut-text.js';
 import { rowMessage, type RowMessage, type RowMessageArgs, type RowMessageKey } from '../row-messages/index.js';
 
 /** Every row ends in exactly one of these; `doubt` (sent, answer lost, not reconcilable) counts as failed. */
@@ -25,12 +26,22 @@ export function saidOutcome<K extends RowMessageKey>(status: RowStatus, code: st
 /** Dataset row number -> outcome, for one batch. */
 export type Outcomes = Map<number, RowOutcome>;
 
+/**
+ * A stored message keeps this many characters: its start and, after CUT_MARK, its last MESSAGE_TAIL_CHARS.
+ * Salesforce's STRING_TOO_LONG quotes the whole value it refused (31,000 characters in, 31,000 in the message); the
+ * row's own cells, in the error file beside it, hold the value, and the end says the limit ("(max length=32000)").
+ */
+export const MESSAGE_CHARS = 1000;
+const MESSAGE_TAIL_CHARS = 200;
+
 /** Outcomes that count their changes, so a save encodes and uploads them again only when they changed. */
 export class TrackedOutcomes extends Map<number, RowOutcome> {
   changes = 0;
 
   override set(row: number, outcome: RowOutcome): this {
     this.changes++;
+    const { message } = outcome;
+    if (message !== undefined && message.length > MESSAGE_CHARS) outcome = { ...outcome, message: cutMiddle(message, MESSAGE_CHARS, MESSAGE_TAIL_CHARS) };
     return super.set(row, outcome);
   }
 

@@ -85,6 +85,12 @@ describe('live migration page, status JSON, history search, role-guarded control
     assert.doesNotMatch(page.text, /name="cell:2:city"/);
     const shown = /data-long="city">([^<]*) <small class="muted">Too long to edit here/.exec(page.text)?.[1].replaceAll('&#34;', '"');
     assert.equal(shown, `${long(2).slice(0, 200)}…`);
+    // The error file: the value whole in its cell, the message quoting it cut and still saying the limit.
+    const errors = (await request(app).get(`/api/v1/migrations/${run._id}/results/errors.csv`).set('Cookie', operator.cookie).expect(200)).text;
+    assert.ok(errors.includes(`"${long(2).replaceAll('"', '""')}"`), 'the value whole in the error file');
+    const messages = [...errors.matchAll(/STRING_TOO_LONG,"?([^\n]*?\(max length=40\))/g)].map((m) => m[1]);
+    assert.equal(messages.length, 3);
+    for (const message of messages) assert.ok(message.length < 300 && message.includes('…'), message);
     const form = { _csrf: operator.csrf, start: 'on', 'cell:2:name': 'Long 2 fixed' };
     const res = await request(app).post(`/migrations/${run._id}/retry-failed`).set('Cookie', operator.cookie).type('form').send(form).expect(303);
     const child = await getMigration(h.services, String(res.headers.location).split('/').pop() as string);
