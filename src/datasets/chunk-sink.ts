@@ -1,6 +1,6 @@
 import type { Store } from '../store/index.js';
 import type { RowBatch, RowIssue } from './readers/index.js';
-import { ChunkEncoder, chunkFields, writeChunks, type EncodedChunk } from './chunk-store.js';
+import { ChunkEncoder, chunkFields, writeChunks, type EncodedChunk, type EncoderMark } from './chunk-store.js';
 import { cutText } from '../cut-text.js';
 import type { ChunkDoc } from './model.js';
 
@@ -12,6 +12,11 @@ export const CHUNK_ROWS = 5000;
  * never reach it.
  */
 export const CHUNK_BYTES = 4 * 1024 * 1024;
+
+/** A chunk takes no more rows once it holds CHUNK_ROWS of them or `chunkBytes` of their text. */
+export const isFullChunk = (rows: number, bytes: number, chunkBytes = CHUNK_BYTES): boolean =>
+  rows >= CHUNK_ROWS || bytes >= chunkBytes;
+
 /**
  * Issues kept per chunk document, each message cut to ISSUE_MESSAGE_CHARS (a ragged row's message quotes its extra
  * values): at most ~0.8 MB, under Cloudant's 1 MB per document. The count stays exact.
@@ -52,18 +57,25 @@ const WRITES_IN_FLIGHT = 2;
  */
 const CHUNKS_WRITTEN_SINGLY = CHUNKS_PER_WRITE;
 
+/** Where a sink's first chunk goes: after these chunks and rows. */
+export interface SinkStart {
+  chunkCount: number;
+  rowCount: number;
+}
+
 /**
  * Cuts the readers' batches into chunks of CHUNK_ROWS rows, fewer once a chunk's text reaches `chunkBytes` (so a
  * row's chunk is found from the chunks' firstRow, not computed). A batch's rows go in as many at a time as the last
  * write's bytes per row say still fit: a chunk passes the limit by at most one reader batch (when rows suddenly
- * grow). Rows are encoded as they arrive (feed it small batches: rows then die young), and chunks are stored a few
- * per request (the first ones alone) with two requests in flight.
+ * grow), and a row that alone passes it is a chunk of its own. Rows are encoded as they arrive (feed it small
+ * batches: rows then die young), and chunks are stored a few per request (the first ones alone) with two requests
+ * in flight.
  */
 export class ChunkSink {
   columns: string[] = [];
   readonly headerRenames: HeaderRename[] = [];
-  chunkCount = 0;
-  rowCount = 0;
+  chunkCount: number;
+  rowCount: number;
   issueCount = 0;
   private encoder?: ChunkEncoder;
   /** Bytes of the last chunk before compression: the next one's encoder starts about that big. */
@@ -75,7 +87,14 @@ export class ChunkSink {
   private group: Promise<EncodedChunk>[] = [];
   private writes: Promise<void>[] = [];
 
-  constructor(private readonly store: Store, private readonly datasetId: string, private readonly chunkBytes = CHUNK_BYTES) {}
+  /** `after`: the chunks and rows of the dataset before the sink's first chunk (a transfer's dataset goes on). */
+  constructor(
+    private readonly store: Store, private readonly datasetId: string, private readonly chunkBytes = CHUNK_BYTES,
+    after: SinkStart = { chunkCount: 0, rowCount: 0 },
+  ) {
+    this.chunkCount = after.chunkCount;
+    this.rowCount = after.rowCount;
+  }
 
   /** Takes a batch; resolves once its full chunks are handed to the store (bounded: two writes pending). */
   async add(batch: RowBatch): Promise<number> {
@@ -83,23 +102,39 @@ export class ChunkSink {
     for (const issue of batch.issues) this.takeIssue(issue);
     let written = 0;
     for (let at = 0; at < batch.rows.length; ) {
-      this.encoder ??= new ChunkEncoder(this.columns, this.expectedBytes + (this.expectedBytes >> 3), batch.raw?.delimiter);
+      const encoder = this.encoderFor(batch);
       // The first row alone: its bytes are the first measure.
-      const fit = this.rowBytes > 0 ? Math.max(1, Math.floor((this.chunkBytes - this.encoder.size) / this.rowBytes)) : 1;
+      const fit = this.rowBytes > 0 ? Math.max(1, Math.floor((this.chunkBytes - encoder.size) / this.rowBytes)) : 1;
       const take = Math.min(CHUNK_ROWS - this.inChunk, batch.rows.length - at, fit);
-      const whole = take === batch.rows.length;
-      const lines = batch.raw?.lines;
-      const before = this.encoder.size;
-      this.encoder.write(whole ? batch.rows : batch.rows.slice(at, at + take), whole ? lines : lines?.slice(at, at + take));
-      this.rowBytes = Math.max(1, (this.encoder.size - before) / take);
-      at += take;
-      this.inChunk += take;
-      this.rowCount += take;
-      if (this.inChunk < CHUNK_ROWS && this.encoder.size < this.chunkBytes) continue;
+      const mark = encoder.mark;
+      this.encode(batch, at, take);
+      // A row that fills a chunk alone is a chunk of its own (such a row is a reader batch of its own: see Batcher):
+      // it is taken back, the chunk cut before it, and it is encoded again into the next.
+      const alone = take === 1 && this.inChunk > 1 && encoder.size - mark.used >= this.chunkBytes;
+      if (alone) this.takeBack(encoder, mark);
+      else at += take;
+      if (!alone && !this.full) continue;
       await this.cut();
       written++;
     }
     return written;
+  }
+
+  /**
+   * Takes back the rows stored before in the chunk the sink starts at (a transfer's last chunk, written again with
+   * the rows after it): all of them go into that chunk whatever their bytes, since a cut among them would move
+   * confirmed rows into a chunk not confirmed yet; the chunk is cut at once when they fill it.
+   */
+  async reopen(batch: RowBatch): Promise<void> {
+    if (batch.rows.length === 0) return;
+    this.columns = batch.columns;
+    this.encode(batch, 0, batch.rows.length);
+    if (this.full) await this.cut();
+  }
+
+  /** Rows of the chunk being filled: end() stores them as the last, partial chunk. */
+  get openRows(): number {
+    return this.inChunk;
   }
 
   /** Writes the last, partial chunk and waits for every write. */
@@ -109,6 +144,35 @@ export class ChunkSink {
     const writes = this.writes;
     this.writes = [];
     await Promise.all(writes);
+  }
+
+  private get full(): boolean {
+    return isFullChunk(this.inChunk, this.encoder?.size ?? 0, this.chunkBytes);
+  }
+
+  private encoderFor(batch: RowBatch): ChunkEncoder {
+    const expectedBytes = this.expectedBytes + (this.expectedBytes >> 3);
+    this.encoder ??= new ChunkEncoder(this.columns, expectedBytes, batch.raw?.delimiter);
+    return this.encoder;
+  }
+
+  /** Drops the last row encoded. */
+  private takeBack(encoder: ChunkEncoder, mark: EncoderMark): void {
+    encoder.rewind(mark);
+    this.inChunk--;
+    this.rowCount--;
+  }
+
+  /** Encodes `take` rows of the batch from `at` into the chunk being filled. */
+  private encode(batch: RowBatch, at: number, take: number): void {
+    const encoder = this.encoderFor(batch);
+    const whole = take === batch.rows.length;
+    const lines = batch.raw?.lines;
+    const before = encoder.size;
+    encoder.write(whole ? batch.rows : batch.rows.slice(at, at + take), whole ? lines : lines?.slice(at, at + take));
+    this.rowBytes = Math.max(1, (encoder.size - before) / take);
+    this.inChunk += take;
+    this.rowCount += take;
   }
 
   private takeIssue(issue: RowIssue): void {

@@ -41,6 +41,12 @@ const UTF8_BYTES_PER_UNIT = 3;
 /** The first line of a chunk stored as CSV: its columns and delimiter (a JSON chunk starts with `{"columns"`). */
 const CSV_CHUNK_HEADER = '{"format":"csv"';
 
+/** A point in a ChunkEncoder's output (see `mark`). */
+export interface EncoderMark {
+  readonly used: number;
+  readonly empty: boolean;
+}
+
 /**
  * One chunk's attachment, built as its rows arrive, in one of two forms:
  * - CSV, for rows that come with their own text (the CSV reader's): a JSON header line, then the rows' text as it
@@ -95,6 +101,16 @@ export class ChunkEncoder {
   /** Bytes written so far (before compression). */
   get size(): number {
     return this.used;
+  }
+
+  /** Where the encoder is now: `rewind` goes back there, as if nothing had been written since. */
+  get mark(): EncoderMark {
+    return { used: this.used, empty: this.empty };
+  }
+
+  rewind(mark: EncoderMark): void {
+    this.used = mark.used;
+    this.empty = mark.empty;
   }
 
   private append(text: string): void {
@@ -207,11 +223,22 @@ export async function readChunkDoc(store: Store, datasetId: string, index: numbe
   }
 }
 
-/** The spans of a dataset's chunks in index order, read from their documents (not their rows): from `fromIndex` on, at most `limit`. */
-export async function readChunkSpans(store: Store, datasetId: string, { fromIndex = 0, limit }: { fromIndex?: number; limit: number }): Promise<ChunkSpan[]> {
+/** Which chunks readChunkSpans reads: from `fromIndex` on, at most `limit`, and below `chunkCount` when given. */
+export interface SpansWanted {
+  fromIndex?: number;
+  limit: number;
+  /** The dataset's confirmed chunks: documents from this index on were left by a run that died, not rows of it. */
+  chunkCount?: number;
+}
+
+/** The spans of a dataset's chunks in index order, read from their documents (not their rows). */
+export async function readChunkSpans(store: Store, datasetId: string, wanted: SpansWanted): Promise<ChunkSpan[]> {
+  const { fromIndex = 0, limit, chunkCount } = wanted;
+  if (chunkCount !== undefined && fromIndex >= chunkCount) return [];
+  const index = chunkCount === undefined ? { $gte: fromIndex } : { $gte: fromIndex, $lt: chunkCount };
   await store.client.authorize();
   const page = await withRetry(() => store.db<ChunkDoc>('datasets').find({
-    selector: { datasetId: { $eq: datasetId }, index: { $gte: fromIndex } },
+    selector: { datasetId: { $eq: datasetId }, index },
     fields: ['index', 'firstRow', 'rowCount', 'bytes'],
     use_index: 'by-dataset-chunk',
     limit,

@@ -11,7 +11,7 @@ export { followable, followParse } from './followers.js';
 export { ParseOptions, parseOptionsFrom } from './parse-options.js';
 export { readRows, readIssues, type RowsPage, type IssuesPage } from './preview.js';
 export { progressChannel, subscribeProgress, publishProgress, isFinal, ParseProgress } from './progress.js';
-export { CHUNK_ROWS, ChunkSink } from './chunk-sink.js';
+export { CHUNK_BYTES, CHUNK_ROWS, ChunkSink, isFullChunk } from './chunk-sink.js';
 export { formatBytes } from './bytes.js';
 export { CsvPages, Batcher, type RowBatch } from './readers/index.js';
 export { DatasetProfiler } from './profile/index.js';

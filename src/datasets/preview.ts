@@ -23,12 +23,15 @@ const SPANS_PER_READ = 50;
 
 /**
  * The chunks holding 1-based rows `from` .. `to`, read a page of spans at a time from chunk `start` on; undefined when
- * chunk `start` begins after `from`.
+ * chunk `start` begins after `from`. Only the dataset's `chunkCount` chunks: any after them hold no rows of it.
  */
-async function spansFrom(store: Store, datasetId: string, start: number, from: number, to: number): Promise<ChunkSpan[] | undefined> {
+async function spansFrom(
+  store: Store, doc: DatasetDoc, start: number, from: number, to: number,
+): Promise<ChunkSpan[] | undefined> {
   const found: ChunkSpan[] = [];
+  const { chunkCount } = doc;
   for (let fromIndex = start; ; ) {
-    const spans = await readChunkSpans(store, datasetId, { fromIndex, limit: SPANS_PER_READ });
+    const spans = await readChunkSpans(store, doc._id, { fromIndex, limit: SPANS_PER_READ, chunkCount });
     if (fromIndex === start && (spans[0]?.firstRow ?? Infinity) > from) return undefined;
     found.push(...spans.filter((span) => span.firstRow <= to && span.firstRow + span.rowCount > from));
     const last = spans.at(-1);
@@ -42,10 +45,10 @@ async function spansFrom(store: Store, datasetId: string, start: number, from: n
  * index (from-1)/CHUNK_ROWS on (one read of a few documents on an ordinary dataset, however long); from index 0 when
  * that index is already past it (a chunk written with more rows by older code).
  */
-async function spansOfRows(store: Store, datasetId: string, from: number, to: number): Promise<ChunkSpan[]> {
+async function spansOfRows(store: Store, doc: DatasetDoc, from: number, to: number): Promise<ChunkSpan[]> {
   const guess = Math.floor((from - 1) / CHUNK_ROWS);
-  const fromGuess = guess > 0 ? await spansFrom(store, datasetId, guess, from, to) : undefined;
-  return fromGuess ?? (await spansFrom(store, datasetId, 0, from, to)) ?? [];
+  const fromGuess = guess > 0 ? await spansFrom(store, doc, guess, from, to) : undefined;
+  return fromGuess ?? (await spansFrom(store, doc, 0, from, to)) ?? [];
 }
 
 /** Rows offset .. offset+limit-1 (0-based), reading only the chunks that hold them (their documents in one request). */
@@ -53,7 +56,7 @@ export async function readRows(store: Store, doc: DatasetDoc, offset: number, li
   requireReady(doc);
   const end = Math.min(offset + limit, doc.rowCount);
   const rows: ChunkValue[][] = [];
-  const spans = end > offset ? await spansOfRows(store, doc._id, offset + 1, end) : [];
+  const spans = end > offset ? await spansOfRows(store, doc, offset + 1, end) : [];
   for await (const chunk of readChunks(store, doc._id, spans.map((span) => span.index))) {
     const from = Math.max(offset + 1 - chunk.firstRow, 0);
     const to = Math.min(end + 1 - chunk.firstRow, chunk.rows.length);
@@ -80,7 +83,7 @@ export async function readIssues(store: Store, doc: DatasetDoc, offset: number, 
     await store.client.authorize();
     const page = await withRetry(() =>
       db.find({
-        selector: { datasetId: { $eq: doc._id }, index: { $gte: from, $lt: from + 50 } },
+        selector: { datasetId: { $eq: doc._id }, index: { $gte: from, $lt: Math.min(from + 50, doc.chunkCount) } },
         fields: ['_id', 'kind', 'datasetId', 'index', 'firstRow', 'rowCount', 'issues'],
         sort: [{ datasetId: 'asc' }, { index: 'asc' }],
         use_index: 'by-dataset-chunk',

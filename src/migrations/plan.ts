@@ -117,7 +117,10 @@ export function startedState(migration: MigrationDoc, needed: number, budget: Ap
 async function planAndStore(services: Services, migration: MigrationDoc): Promise<PlanCheckpoint> {
   const apiMode = resolveApiMode(migration);
   const batchSize = batchSizeOf(migration, apiMode);
-  const planned = planBatches(await readChunkSpans(services.store, migration.datasetId, { limit: migration.chunkCount + 10 }), batchSize);
+  // The dataset's chunks only: any past its count were left by a run that died (a transfer's), and hold no rows of it.
+  const { datasetId, chunkCount } = migration;
+  const spans = await readChunkSpans(services.store, datasetId, { limit: chunkCount, chunkCount });
+  const planned = planBatches(spans, batchSize);
   await storeBatches(services, migration._id, planned, apiMode);
   return keepPlanCheckpoint(services, migration, { apiMode, batchSize, batchCount: planned.length });
 }

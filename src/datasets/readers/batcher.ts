@@ -74,11 +74,15 @@ export class Batcher {
     return this.rows.length >= this.batchRows || this.chars >= CHARS_PER_BATCH;
   }
 
-  /** The next batch's rows: up to batchRows, and up to the row that reaches CHARS_PER_BATCH. */
+  /**
+   * The next batch's rows: up to batchRows, and up to the row that reaches CHARS_PER_BATCH; a row that reaches it
+   * alone is a batch of its own (so that the chunk sink can cut a chunk before it).
+   */
   private get nextBatchRows(): number {
     const most = Math.min(this.batchRows, this.rows.length);
     let chars = 0;
     for (let i = 0; i < most; i++) {
+      if (i > 0 && this.sizes[i] >= CHARS_PER_BATCH) return i;
       chars += this.sizes[i];
       if (chars >= CHARS_PER_BATCH) return i + 1;
     }
