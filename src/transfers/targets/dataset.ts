@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
 import type { Store } from '../../store/index.js';
 import {
-  CHUNK_ROWS, getDataset, insertDataset, newDatasetId, publishProgress, readChunk, updateDataset, writeChunk,
-  type ChunkValue, type DatasetDoc,
+  Batcher, CHUNK_BYTES, ChunkSink, getDataset, insertDataset, isFullChunk, newDatasetId, publishProgress, readChunk,
+  readChunkDoc, updateDataset, type ChunkValue, type DatasetDoc,
 } from '../../datasets/index.js';
 import { AppError } from '../../errors.js';
 import type { Room, TransferTarget, WriteOutcome } from '../ends.js';
@@ -30,17 +30,52 @@ const gone = (datasetId: string) =>
 /** Where a dataset target writes: the dataset, its row limit, and the keys of its rows when records have key fields. */
 export interface DatasetEnd { datasetId: string; bound: number | undefined; keys?: { fields: string[]; written: DatasetWrittenKeys } }
 
+/** Rows handed to the chunk sink at a time (fewer when long: see Batcher), as a parse hands them. */
+const ROWS_PER_BATCH = 500;
+
 /**
- * A DMS dataset filled batch by batch, in chunks of CHUNK_ROWS rows as a parse writes them. A write stores the rows
- * (the last, partial chunk written again with them) and then the dataset's row count: the count is what is
- * confirmed, so rows stored past it by a run that died are written over by the next. Columns: those of the first
- * records, then any new field as a new column at the end. The bound is a row limit. With key fields, a record whose
- * key is at a confirmed row (written within the window) is not written again: a batch read again after a crash.
+ * The confirmed rows of the dataset's last chunk when more rows go into it: none when it is full and holds just
+ * them. A run that died may have stored more rows in it (written over by the next write, or cut at the end) and
+ * chunks after it (no reader goes past `chunkCount`; the end deletes them). A chunk of older code (5,000 rows a
+ * chunk, no `bytes`) is taken back the same way, and cut at once if its rows fill it.
+ */
+async function tailOf(store: Store, doc: DatasetDoc): Promise<ChunkValue[][]> {
+  if (doc.chunkCount === 0) return [];
+  const last = await readChunkDoc(store, doc._id, doc.chunkCount - 1);
+  const confirmed = doc.rowCount - last.firstRow + 1;
+  if (last.rowCount < confirmed) throw new Error(`chunk ${last.index} of ${doc._id} holds fewer rows than confirmed`);
+  if (last.rowCount === confirmed && isFullChunk(last.rowCount, last.bytes ?? 0)) return [];
+  return (await readChunk(store, doc._id, last.index)).rows.slice(0, confirmed);
+}
+
+/** The columns with the records' new fields at the end. */
+function withNewFields(columns: string[], records: TransferRecord[]): string[] {
+  const all = [...columns];
+  const known = new Set(columns);
+  for (const field of records.flatMap((record) => Object.keys(record))) {
+    if (known.has(field)) continue;
+    known.add(field);
+    all.push(field);
+  }
+  return all;
+}
+
+/** What a write stored: the dataset's rows and chunks with it, and the rows of its last chunk when not full. */
+interface StoredRows { rowCount: number; chunkCount: number; tail: ChunkValue[][] }
+
+/**
+ * A DMS dataset filled batch by batch, cut into chunks as a parse cuts them (ChunkSink: CHUNK_ROWS rows, fewer once
+ * their text reaches CHUNK_BYTES), so every reader of a dataset reads it as an upload's. A write stores the rows (the
+ * last chunk, while not full, written again with them) and then the dataset's row and chunk counts: the counts are
+ * what is confirmed, so rows and chunks stored past them by a run that died are written over by the next or never
+ * read. Columns: those of the first records, then any new field as a new column at the end. The bound is a row
+ * limit. With key fields, a record whose key is at a confirmed row (written within the window) is not written
+ * again: a batch read again after a crash.
  */
 export class DatasetTarget implements TransferTarget {
   private constructor(
     private readonly store: Store, private readonly redis: Redis, private readonly end: DatasetEnd,
-    private columns: string[], private rowCount: number,
+    private columns: string[], private rowCount: number, private chunkCount: number,
     /** Rows of the last chunk while it is not full (they are written again with the next rows). */
     private tail: ChunkValue[][],
   ) {}
@@ -50,12 +85,9 @@ export class DatasetTarget implements TransferTarget {
   }
 
   static async open(store: Store, redis: Redis, end: DatasetEnd): Promise<DatasetTarget> {
-    const { datasetId } = end;
-    const doc = await getDataset(store, datasetId);
-    if (doc.status !== 'exporting' || !doc.transferId) throw gone(datasetId);
-    const inTail = doc.rowCount % CHUNK_ROWS;
-    const tail = inTail > 0 ? (await readChunk(store, datasetId, Math.floor(doc.rowCount / CHUNK_ROWS))).rows.slice(0, inTail) : [];
-    return new DatasetTarget(store, redis, end, doc.columns, doc.rowCount, tail);
+    const doc = await getDataset(store, end.datasetId);
+    if (doc.status !== 'exporting' || !doc.transferId) throw gone(end.datasetId);
+    return new DatasetTarget(store, redis, end, doc.columns, doc.rowCount, doc.chunkCount, await tailOf(store, doc));
   }
 
   async room(): Promise<Room> {
@@ -94,36 +126,38 @@ export class DatasetTarget implements TransferTarget {
     return outcomes;
   }
 
-  /** Stores records as the rows after the confirmed ones, then (after `beforeCount`) the row count that confirms them. */
+  /** Stores records as the rows after the confirmed ones, then (after `beforeCount`) the counts that confirm them. */
   private async append(records: TransferRecord[], beforeCount?: () => Promise<void>): Promise<void> {
-    const columns = [...this.columns];
-    const known = new Set(columns);
-    for (const field of records.flatMap((record) => Object.keys(record))) {
-      if (known.has(field)) continue;
-      known.add(field);
-      columns.push(field);
-    }
-    let tail = [...this.tail, ...records.map((record) => columns.map((column) => record[column] ?? null))];
-    let index = Math.floor(this.rowCount / CHUNK_ROWS);
-    while (tail.length > 0) {
-      const rows = tail.slice(0, CHUNK_ROWS);
-      await writeChunk(this.store, this.datasetId, index, { columns, rows, firstRow: index * CHUNK_ROWS + 1 });
-      if (rows.length < CHUNK_ROWS) break;
-      tail = tail.slice(CHUNK_ROWS);
-      index++;
-    }
+    const columns = withNewFields(this.columns, records);
+    const rows = records.map((record) => columns.map((column) => record[column] ?? null));
+    const stored = await this.storeRows(columns, rows);
     await beforeCount?.();
-    const rowCount = this.rowCount + records.length;
-    const chunkCount = Math.ceil(rowCount / CHUNK_ROWS);
-    const stored = await updateDataset(this.store, this.datasetId, (doc) => (doc.status === 'exporting'
+    const { rowCount, chunkCount } = stored;
+    const confirmed = await updateDataset(this.store, this.datasetId, (doc) => (doc.status === 'exporting'
       ? { ...doc, columns, rowCount, chunkCount, progress: { bytesRead: 0, rowsRead: rowCount } }
       : undefined));
-    if (!stored) throw gone(this.datasetId);
+    if (!confirmed) throw gone(this.datasetId);
     this.columns = columns;
     this.rowCount = rowCount;
-    this.tail = tail;
+    this.chunkCount = chunkCount;
+    this.tail = stored.tail;
     const progress = { status: 'exporting' as const, bytesRead: 0, sizeBytes: 0, rowsRead: rowCount, chunks: chunkCount };
     await publishProgress(this.redis, this.datasetId, progress).catch(() => undefined);
+  }
+
+  /** The tail and the new rows, cut into chunks from the tail's chunk on (the first chunk after the confirmed ones). */
+  private async storeRows(columns: string[], fresh: ChunkValue[][]): Promise<StoredRows> {
+    const tailChunks = this.tail.length > 0 ? 1 : 0;
+    const after = { chunkCount: this.chunkCount - tailChunks, rowCount: this.rowCount - this.tail.length };
+    const sink = new ChunkSink(this.store, this.datasetId, CHUNK_BYTES, after);
+    await sink.reopen({ columns, rows: this.tail, issues: [], firstRowNumber: after.rowCount + 1 });
+    const batches = new Batcher(ROWS_PER_BATCH, columns);
+    for (const row of fresh) batches.push(row);
+    for (const batch of batches.drain(true)) await sink.add(batch);
+    const rows = [...this.tail, ...fresh];
+    const tail = rows.slice(rows.length - sink.openRows);
+    await sink.end();
+    return { rowCount: sink.rowCount, chunkCount: sink.chunkCount, tail };
   }
 
   /** The transfer ended: the dataset becomes ready, to preview and migrate as an upload (and is never written again). */
