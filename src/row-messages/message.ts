@@ -19,7 +19,7 @@ export type RowMessage = z.infer<typeof RowMessage>;
 /** The English text and the keyed sentence, as a step or a check writes them. */
 export interface Said { message: string; i18n: RowMessage }
 
-/** A value quoted in a sentence keeps this many characters, in its English text and its parameters (a 100,000-character cell must not fill a document). */
+/** A value quoted in a stored sentence keeps this many characters (a 100,000-character cell must not fill a document). */
 const PARAM_CHARS = 200;
 
 /** The arguments after a key: its parameters, or none for a key that has none. */
@@ -28,5 +28,5 @@ export type RowMessageArgs<K extends RowMessageKey> = keyof RowMessageParams<K> 
 export function rowMessage<K extends RowMessageKey>(key: K, ...args: RowMessageArgs<K>): Said {
   const params: Record<string, string | number> = args[0] ?? {};
   const kept = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, typeof v === 'string' ? cutText(v, PARAM_CHARS) : v]));
-  return { message: translate('en', key, kept), i18n: Object.keys(kept).length ? { key, params: kept } : { key } };
+  return { message: translate('en', key, params), i18n: Object.keys(kept).length ? { key, params: kept } : { key } };
 }
