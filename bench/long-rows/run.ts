@@ -4,6 +4,8 @@
 // `npm start`: 3,000 rows of 15,000 characters inserted (every description then read back from the Local org and
 // compared), the same file upserted again (every row an update: the records it replaces are read first), and 3,000
 // rows of 31,000 characters that Salesforce refuses (Description holds 32,000 UTF-16 units; the emoji take two).
+// Then a transfer (the transfers process, 160 MB heap) from a Redis Stream of 3,000 entries of 25,000 characters into a
+// new dataset, every entry read back through the rows API and compared.
 // The RSS of every process is sampled throughout each scenario; target: no process above 512 MB.
 // Usage: node --import tsx bench/long-rows/run.ts   (writes bench/long-rows/RESULTS.md)
 import { execFileSync } from 'node:child_process';
@@ -13,6 +15,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
 import { api, npmStart, BUILT_DIR } from '../e2e/dms-start.js';
 import { sampleTree, type TreeMemory } from '../e2e/process-tree.js';
 import { postDataset } from '../support/upload.js';
@@ -27,7 +30,7 @@ const SCENARIOS: Scenario[] = [
 ];
 
 interface RunView { migration: { id: string; state: string; batchCount: number; error?: unknown }; totals: { succeeded: number; failed: number; created: number } }
-interface Outcome { scenario: Scenario; mb: number; chunks: number; batches: number; parseSeconds: number; runSeconds: number; totals: RunView['totals']; checked: string; peaks: TreeMemory[] }
+interface Outcome { scenario: Pick<Scenario, 'name'>; mb: number; chunks: number; batches: number; parseSeconds?: number; runSeconds: number; totals: RunView['totals']; checked: string; peaks: TreeMemory[] }
 
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -82,6 +85,46 @@ async function runScenario(url: string, auth: string, rootPid: number, orgUrl: s
   return { scenario, mb: statSync(file).size / 1e6, chunks: ready.chunkCount, batches: view.migration.batchCount, parseSeconds, runSeconds, totals, checked, peaks };
 }
 
+const STREAM_CHARS = 25_000;
+
+interface TransferView { status: string; counts: { recordsOut: number; batches: number }; target: { datasetId: string }; error?: unknown }
+
+/** 3,000 stream entries `n`, `body` (the generator's text) through a transfer into a new dataset, read back and compared. */
+async function runTransfer(url: string, auth: string, rootPid: number, redisUrl: string): Promise<Outcome> {
+  const scenario = { name: `a stream of ${ROWS.toLocaleString('en-US')} entries of ${STREAM_CHARS.toLocaleString('en-US')} characters into a dataset` };
+  const stream = `long-rows-${randomBytes(4).toString('hex')}`;
+  const redis = new Redis(redisUrl);
+  const want = new Map<string, string>();
+  let bytes = 0;
+  try {
+    for (const [ext, text] of rowsOf('lrs', ROWS, STREAM_CHARS)) {
+      want.set(ext, sha(text));
+      bytes += Buffer.byteLength(text);
+      await redis.xadd(stream, '*', 'ext', ext, 'body', text);
+    }
+  } finally {
+    redis.disconnect();
+  }
+  const memory = sampleTree(rootPid);
+  const started = performance.now();
+  const request = { name: stream, source: { kind: 'redis-stream', stream, group: 'bench' }, target: { kind: 'dataset', name: stream }, batchSize: 100, mode: 'once' };
+  const { id } = await api<{ id: string }>(url, auth, 'POST', '/api/v1/transfers', request);
+  let view: TransferView;
+  while (!['completed', 'failed', 'stopped'].includes((view = await api<TransferView>(url, auth, 'GET', `/api/v1/transfers/${id}`)).status)) await sleep(250);
+  const runSeconds = (performance.now() - started) / 1000;
+  const peaks = await memory.stop();
+  if (view.status !== 'completed' || view.counts.recordsOut !== ROWS) throw new Error(`${scenario.name}: ended ${view.status}, ${JSON.stringify(view.counts)} ${JSON.stringify(view.error ?? '')}`);
+  const dataset = await api<{ rowCount: number; chunkCount: number; columns: string[] }>(url, auth, 'GET', `/api/v1/datasets/${view.target.datasetId}`);
+  let equal = 0;
+  for (let offset = 0; offset < dataset.rowCount; offset += 100) {
+    const page = await api<{ rows: string[][] }>(url, auth, 'GET', `/api/v1/datasets/${view.target.datasetId}/rows?offset=${offset}&limit=100`);
+    for (const row of page.rows) if (want.get(row[dataset.columns.indexOf('ext')]) === sha(row[dataset.columns.indexOf('body')])) equal++;
+  }
+  if (equal !== ROWS || dataset.rowCount !== ROWS) throw new Error(`${scenario.name}: ${equal} of ${ROWS} entries read back equal, ${dataset.rowCount} rows`);
+  const totals = { succeeded: view.counts.recordsOut, failed: 0, created: view.counts.recordsOut };
+  return { scenario, mb: bytes / 1e6, chunks: dataset.chunkCount, batches: view.counts.batches, runSeconds, totals, checked: `${equal} entries equal`, peaks };
+}
+
 async function main(): Promise<void> {
   execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json', '--outDir', BUILT_DIR], { stdio: 'inherit' });
   const dataDir = await mkdtemp(join(tmpdir(), 'dms-long-rows-'));
@@ -92,6 +135,10 @@ async function main(): Promise<void> {
   try {
     const orgUrl = /Local org \(Salesforce emulator\): (\S+)/.exec(dms.output())?.[1];
     if (!orgUrl) throw new Error('no Local org URL in the banner');
+    // The embedded Redis names its address in its process title (redis-server 127.0.0.1:<port>).
+    const redisPort = /127\.0\.0\.1:(\d+)/.exec(execFileSync('pgrep', ['-a', '-P', String(dms.pid), 'redis-server'], { encoding: 'utf8' }))?.[1];
+    if (!redisPort) throw new Error('no embedded redis-server under npm start');
+    const redisUrl = `redis://127.0.0.1:${redisPort}`;
     const basic = `Basic ${Buffer.from(`${admin.user}:${admin.password}`).toString('base64')}`;
     const { token } = await api<{ token: string }>(dms.url, basic, 'POST', '/api/v1/tokens', { name: 'bench', scope: 'operate' });
     const idleSample = sampleTree(dms.pid);
@@ -102,6 +149,7 @@ async function main(): Promise<void> {
       outcomes.push(outcome);
       console.error(JSON.stringify({ ...outcome, scenario: scenario.name, peaks: outcome.peaks.map((p) => `${p.label} ${p.peakMb.toFixed(0)}`) }));
     }
+    outcomes.push(await runTransfer(dms.url, `Bearer ${token}`, dms.pid, redisUrl));
   } finally {
     await dms.stop();
     await rm(dataDir, { recursive: true, force: true });
@@ -119,7 +167,7 @@ Peak RSS in MB over each scenario, with the ratio to the process's idle RSS befo
 
 | scenario | MB | chunks | batches | parse s | run s | outcome | check |
 |---|---|---|---|---|---|---|---|
-${outcomes.map((o) => `| ${o.scenario.name} | ${o.mb.toFixed(0)} | ${o.chunks} | ${o.batches} | ${o.parseSeconds.toFixed(1)} | ${o.runSeconds.toFixed(1)} | ${o.totals.succeeded} ok (${o.totals.created} created), ${o.totals.failed} failed | ${o.checked} |`).join('\n')}
+${outcomes.map((o) => `| ${o.scenario.name} | ${o.mb.toFixed(0)} | ${o.chunks} | ${o.batches} | ${o.parseSeconds?.toFixed(1) ?? '-'} | ${o.runSeconds.toFixed(1)} | ${o.totals.succeeded} ok (${o.totals.created} created), ${o.totals.failed} failed | ${o.checked} |`).join('\n')}
 
 | process | idle | ${outcomes.map((o) => o.scenario.name).join(' | ')} |
 |---|---|${outcomes.map(() => '---').join('|')}|
