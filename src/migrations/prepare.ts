@@ -6,7 +6,7 @@ import {
 } from '../frame/index.js';
 import { OrgLookupResolver } from '../lookups/index.js';
 import { compileRecordBuilder, type Mapping } from '../mapping/index.js';
-import { csvCell, type FlatRecord } from '../salesforce/index.js';
+import { csvRecordFields, type FlatRecord } from '../salesforce/index.js';
 import { classifyRowIssues, type RecordError } from '../validation/index.js';
 import type { BatchDoc, MigrationDoc } from './model.js';
 import type { Outcomes, RowOutcome } from './outcomes.js';
@@ -38,19 +38,14 @@ export type RowMaker<R> = (row: number, record: FlatRecord) => R;
 export const asRecord: RowMaker<PreparedRow> = (row, record) => ({ row, record });
 
 /**
- * Upload lines under `targets` (the mapping's targets, in mapping order): csvRecordFields and the gaps in one pass,
- * each value read once (a record's values are read by name, a lookup that costs more than the cell itself).
+ * Upload lines under `targets` (the mapping's targets, in mapping order), with their gaps counted in the same pass
+ * (a record's values are read by name, a lookup that costs more than the cell itself).
  */
 export function asUploadLine(targets: readonly string[]): RowMaker<UploadLine> {
-  const cells: string[] = new Array<string>(targets.length);
+  const gaps = { count: 0 };
   return (row, record) => {
-    let gaps = 0;
-    for (let t = 0; t < targets.length; t++) {
-      const value = record[targets[t]];
-      if (value === undefined) gaps++;
-      cells[t] = csvCell(value);
-    }
-    return { row, line: cells.join(','), gaps };
+    const line = csvRecordFields(record, targets, gaps);
+    return { row, line, gaps: gaps.count };
   };
 }
 
