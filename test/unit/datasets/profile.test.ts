@@ -106,4 +106,23 @@ describe('column profile', () => {
       assert.ok(Object.is(alone.result()[0].min, Number(text)), text);
     }
   });
+  test('min and max of text follow JavaScript\'s string order: shared starts, prefixes, CJK, emoji halves', () => {
+    let seed = 11;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const pieces = ['Company ', 'Company', 'A', 'a', 'Z', '1', '10', '9', ' ', '東京', '\u{1F600}', '\uD83D', '\uFFFF', '\u00E9', 'e\u0301'];
+    const texts: string[] = [];
+    for (let i = 0; i < 3000; i++) {
+      let text = '';
+      for (let n = Math.floor(random() * 5); n >= 0; n--) text += pieces[Math.floor(random() * pieces.length)];
+      // Longer texts arrive as slices of a larger text, as the readers give them.
+      texts.push(`${'x'.repeat(40)}${text}`.slice(40));
+    }
+    const profiler = new DatasetProfiler();
+    for (let i = 0; i < texts.length; i += 500) profiler.add(batch(['t'], texts.slice(i, i + 500).map((text) => [text])));
+    const [t] = profiler.result();
+    const kept = texts.filter((text) => text.trim() !== '');
+    const sorted = [...kept].sort();
+    assert.equal(t.type, 'string');
+    assert.deepEqual([t.min, t.max], [sorted[0], sorted.at(-1)]);
+  });
 });
