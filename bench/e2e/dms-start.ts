@@ -12,6 +12,7 @@ import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { COLUMNS } from '../migrate/generate.js';
 import { postDataset } from '../support/upload.js';
+import { datasetReady, watchRun } from './live-watch.js';
 import { PhaseClock, type RunView } from './phases.js';
 import { sampleTree, type TreeMemory } from './process-tree.js';
 
@@ -46,6 +47,9 @@ export async function npmStart(
   const env = {
     PATH: process.env.PATH ?? '', HOME: dataDir, DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
     DMS_ADMIN_USER: admin.user, DMS_ADMIN_PASSWORD: admin.password, WORKER_PROCESSES: String(workerProcesses),
+    // BENCH_NODE_OPTIONS: flags for every Node process of the tree, the embedded CouchDB-compatible server included
+    // (e.g. `--cpu-prof --cpu-prof-dir=...`; nodeArgs reach only the processes `dms start` starts itself).
+    ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
   };
   const child = spawn(process.execPath, [...nodeArgs, builtCli(builtDir), 'start'], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -141,11 +145,9 @@ export async function dmsStartRun(file: string, rows: number, { follow = true, b
     let uploadToReady = 0;
     let atReady: TreeMemory[] = [];
     const readyWatch = (async () => {
-      let status: string;
-      while ((status = (await api<{ status: string }>(dms.url, auth, 'GET', `/api/v1/datasets/${dataset.id}`)).status) !== 'ready') {
-        if (status === 'failed') throw new Error(`the parse failed:\n${dms.output().slice(-3000)}`);
-        await sleep(100);
-      }
+      await datasetReady(dms.url, auth, dataset.id).catch((error: Error) => {
+        throw new Error(`${error.message}\n${dms.output().slice(-3000)}`);
+      });
       uploadToReady = (performance.now() - started) / 1000;
       phases.mark('ready');
       atReady = memory.now();
@@ -161,14 +163,10 @@ export async function dmsStartRun(file: string, rows: number, { follow = true, b
     phases.mark('created');
     const id = created.migration.id;
     await api(dms.url, auth, 'POST', `/api/v1/migrations/${id}/start`, {});
-    let view: MigrationView;
-    while (!['completed', 'failed', 'cancelled'].includes((view = await api<MigrationView>(dms.url, auth, 'GET', `/api/v1/migrations/${id}`)).migration.state)) {
-      phases.see(view);
-      await sleep(100);
-    }
-    phases.mark('completed');
+    const fetchStatus = () => api<MigrationView>(dms.url, auth, 'GET', `/api/v1/migrations/${id}`);
+    const view = await watchRun(fetchStatus, new URL(`/api/v1/migrations/${id}/events`, dms.url), auth, phases);
     await readyWatch;
-    const seconds = (performance.now() - started) / 1000;
+    const seconds = phases.at.completed ?? (performance.now() - started) / 1000;
     if (view.migration.state !== 'completed' || view.totals.succeeded !== rows) {
       throw new Error(`the migration ended ${view.migration.state} with ${view.totals.succeeded} of ${rows} rows: ${JSON.stringify(view.migration.error)}\n${dms.output().slice(-3000)}`);
     }
@@ -179,6 +177,8 @@ export async function dmsStartRun(file: string, rows: number, { follow = true, b
   } finally {
     await memory.stop();
     await dms.stop();
-    await rm(dataDir, { recursive: true, force: true });
+    // BENCH_KEEP_DATA=1 keeps the data folder (its couch/log.txt lists every store request) and prints where it is.
+    if (process.env.BENCH_KEEP_DATA) console.log(`data folder kept: ${dataDir}`);
+    else await rm(dataDir, { recursive: true, force: true });
   }
 }

@@ -1,5 +1,5 @@
-// When each phase of an upload-and-run was first seen, from the run's status JSON polled by the bench (100 ms apart):
-// where the end-to-end time goes. Seconds from the first byte of the upload.
+// When each phase of an upload-and-run was first seen, from what the live page sees: the run's events (SSE) and its
+// status JSON, fetched as the page fetches it. Seconds from the first byte of the upload.
 
 export interface BatchView { batch: number; state: string; salesforce?: string }
 export interface RunView {
@@ -27,6 +27,9 @@ export class PhaseClock {
   readonly at: Partial<Record<Phase, number>> = {};
   /** Most batches seen running at once. */
   peakRunning = 0;
+  private migration?: RunView['migration'];
+  /** Each batch as last seen, from a status or a batch event, whichever came later. */
+  private readonly batches = new Map<number, BatchView>();
 
   constructor(private readonly started: number) {}
 
@@ -35,13 +38,27 @@ export class PhaseClock {
     this.at[phase] ??= (performance.now() - this.started) / 1000;
   }
 
+  /** A status JSON of the run. */
   see(view: RunView): void {
-    const { migration, batches } = view;
-    if (migration.batchCount > 0) this.mark('firstPlanned');
+    this.migration = view.migration;
+    for (const b of view.batches) this.batches.set(b.batch, b);
+    this.update();
+  }
+
+  /** A batch event of the run's stream (a batch runs: it was planned). */
+  seeBatch(batch: BatchView): void {
+    this.batches.set(batch.batch, batch);
+    this.update();
+  }
+
+  private update(): void {
+    const batches = [...this.batches.values()];
+    if ((this.migration?.batchCount ?? 0) > 0 || batches.length > 0) this.mark('firstPlanned');
     if (batches.some((b) => b.salesforce !== undefined && b.salesforce !== 'collections')) this.mark('firstJobOpen');
     if (batches.some((b) => b.state === 'done')) this.mark('firstBatchDone');
     this.peakRunning = Math.max(this.peakRunning, batches.filter((b) => b.state === 'running').length);
-    const planned = migration.following === false && batches.length === migration.batchCount && batches.length > 0;
+    const migration = this.migration;
+    const planned = migration?.following === false && batches.length === migration.batchCount && batches.length > 0;
     if (planned && batches.every((b) => b.state === 'done' || CLOSED.has(b.salesforce ?? ''))) this.mark('lastUploaded');
     if (planned && batches.every((b) => b.state === 'done')) this.mark('allDone');
   }
