@@ -48,7 +48,8 @@ export async function npmStart(
     PATH: process.env.PATH ?? '', HOME: dataDir, DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
     DMS_ADMIN_USER: admin.user, DMS_ADMIN_PASSWORD: admin.password, WORKER_PROCESSES: String(workerProcesses),
     // BENCH_NODE_OPTIONS: flags for every Node process of the tree, the embedded CouchDB-compatible server included
-    // (e.g. `--cpu-prof --cpu-prof-dir=...`; nodeArgs reach only the processes `dms start` starts itself).
+    // (Node refuses --cpu-prof there: `--import=<file>` of a script that starts node:inspector's Profiler does it; nodeArgs
+    // reach only the processes `dms start` starts itself).
     ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
   };
   const child = spawn(process.execPath, [...nodeArgs, builtCli(builtDir), 'start'], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
