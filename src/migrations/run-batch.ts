@@ -12,8 +12,9 @@ import { FINISHED_STATES, type BatchDoc, type MigrationDoc } from './model.js';
 import { saidOutcome, totalsOf, TrackedOutcomes, type Outcomes } from './outcomes.js';
 import { buildPreflight } from './preflight.js';
 import { fieldByName, mappingTargets } from '../mapping/index.js';
-import { asRecord, asUploadLine, prepareBatch } from './prepare.js';
+import { asRecord, asUploadLine, prepareBatch, type PreparedBatch } from './prepare.js';
 import { checkpointsPrepared, keepPrepared, readPrepared } from './prepared-store.js';
+import { PrepareLane } from './prepare-lane.js';
 import { describeContext } from '../preflight/index.js';
 import { reportBatch, reportState } from './progress.js';
 import { currentState, getBatch, getMigration, outcomesAttachment, readOutcomes, saveBatch, updateMigration, withPause } from './store.js';
@@ -27,6 +28,8 @@ const SLOT_LEASE_MS = 15_000;
 const SLOT_WAIT_MS = 1500;
 const SLOT_RETRY_MS = 100;
 const doneKey = (id: string) => `dms:migration:${id}:done`;
+/** This process's batches prepare one at a time (see PrepareLane). */
+const preparing = new PrepareLane();
 
 /** Pauses a running migration on the system's own initiative (API budget), keeping the reason. */
 export async function systemPause(services: Services, migrationId: string, why: Reason): Promise<void> {
@@ -120,9 +123,10 @@ export async function runBatch(services: Services, migrationId: string, n: numbe
     if (!prepared) {
       const { keyPrefixes, parents } = await describeContext(services, migration.connectionId, migration.object, mapping);
       const preflight = buildPreflight(describe, migration, mapping, { keyPrefixes, parents });
-      prepared = batch.apiMode === 'collections'
-        ? { form: 'records', ...await prepareBatch(services, migration, batch, preflight, asRecord) }
-        : { form: 'lines', ...await prepareBatch(services, migration, batch, preflight, asUploadLine(targets)) };
+      const planned = batch;
+      prepared = await preparing.run(async (): Promise<PreparedBatch> => (planned.apiMode === 'collections'
+        ? { form: 'records', ...await prepareBatch(services, migration, planned, preflight, asRecord) }
+        : { form: 'lines', ...await prepareBatch(services, migration, planned, preflight, asUploadLine(targets)) }));
       if (checkpointsPrepared(migration.template.pipeline)) batch = await keepPrepared(services, batch, prepared);
     }
     const prepareMs = Date.now() - preparedAt;
