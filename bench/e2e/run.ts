@@ -179,7 +179,8 @@ const text = [
   '(a build folder with its own package.json, Procfile and links to views/public/locales runs with that Procfile).',
   'The column profile apart from reading: `node --import tsx bench/parse/profile-cost.ts`.',
   'Any of these with `BENCH_OUTPUT=<file>` keeps every process\'s output whole (`BENCH_LOG_LEVEL=info`: the batches\' log lines, e.g.',
-  'each batch\'s `prepareMs`); a build folder whose Procfile runs the worker with `--trace-gc --trace-gc-nvp` then gives its',
+  'each batch\'s `prepareMs` and `laneWaitMs`, its wait for the worker\'s earlier batches to prepare); `BENCH_KEEP_DATA=1` keeps',
+  'the data folder (couch/log.txt lists every store request); `BENCH_NODE_OPTIONS` reaches every Node process; a build folder whose Procfile runs the worker with `--trace-gc --trace-gc-nvp` then gives its',
   'collections (scavenges, pauses, promoted bytes), as the 2026-12-07 04:19 notes used.',
   '',
 ];

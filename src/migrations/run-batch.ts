@@ -116,6 +116,8 @@ export async function runBatch(services: Services, migrationId: string, n: numbe
     const session = await sessionFor(services, migration.connectionId);
     const describe = await describeObject(services.redis, session, migration.object);
     const preparedAt = Date.now();
+    /** Time spent waiting for this process's earlier batches to prepare (not in prepareMs). */
+    let laneWaitMs = 0;
     const { mapping } = migration.template;
     const targets = mappingTargets(mapping);
     let prepared = await readPrepared(services, batch, targets);
@@ -124,12 +126,16 @@ export async function runBatch(services: Services, migrationId: string, n: numbe
       const { keyPrefixes, parents } = await describeContext(services, migration.connectionId, migration.object, mapping);
       const preflight = buildPreflight(describe, migration, mapping, { keyPrefixes, parents });
       const planned = batch;
-      prepared = await preparing.run(async (): Promise<PreparedBatch> => (planned.apiMode === 'collections'
-        ? { form: 'records', ...await prepareBatch(services, migration, planned, preflight, asRecord) }
-        : { form: 'lines', ...await prepareBatch(services, migration, planned, preflight, asUploadLine(targets)) }));
+      const askedAt = Date.now();
+      prepared = await preparing.run(async (): Promise<PreparedBatch> => {
+        laneWaitMs = Date.now() - askedAt;
+        return planned.apiMode === 'collections'
+          ? { form: 'records', ...await prepareBatch(services, migration, planned, preflight, asRecord) }
+          : { form: 'lines', ...await prepareBatch(services, migration, planned, preflight, asUploadLine(targets)) };
+      });
       if (checkpointsPrepared(migration.template.pipeline)) batch = await keepPrepared(services, batch, prepared);
     }
-    const prepareMs = Date.now() - preparedAt;
+    const prepareMs = Date.now() - preparedAt - laneWaitMs;
     const outcomes = new TrackedOutcomes(await readOutcomes(services, batch));
     for (const [row, outcome] of prepared.decided) if (!outcomes.has(row)) outcomes.set(row, outcome);
     const rows = batch.toRow - batch.fromRow + 1;
@@ -165,7 +171,7 @@ export async function runBatch(services: Services, migrationId: string, n: numbe
       },
     };
     run.batch = { ...run.batch, state: 'running', startedAt: run.batch.startedAt ?? new Date().toISOString() };
-    log.info({ prepareMs, fromCheckpoint, stored: outcomes.size, beforeSlices: batch.beforeSlices, bulkJobs: batch.bulkJobs.map((j) => `${j.id}:${j.state}:${j.resultsStored}`), revivals: batch.revivals }, fromCheckpoint || batch.revivals > 0 || outcomes.size > 0 ? 'batch resumes' : 'batch starts');
+    log.info({ prepareMs, laneWaitMs, fromCheckpoint, stored: outcomes.size, beforeSlices: batch.beforeSlices, bulkJobs: batch.bulkJobs.map((j) => `${j.id}:${j.state}:${j.resultsStored}`), revivals: batch.revivals }, fromCheckpoint || batch.revivals > 0 || outcomes.size > 0 ? 'batch resumes' : 'batch starts');
     try {
       await captureBeforeImages(run);
       if (prepared.form === 'records') await writeThroughCollections(run, prepared.rows);
