@@ -9,7 +9,7 @@ export { reparseDataset, exportJobId } from './parse-job.js';
 export { cleanUpChunks, failedState, readyState, writeEndState } from './run-end.js';
 export { followable, followParse } from './followers.js';
 export { ParseOptions, parseOptionsFrom } from './parse-options.js';
-export { readRows, readIssues, type RowsPage, type IssuesPage } from './preview.js';
+export { chunkOfRow, readRows, readIssues, type RowsPage, type IssuesPage } from './preview.js';
 export { progressChannel, subscribeProgress, publishProgress, isFinal, ParseProgress } from './progress.js';
 export { CHUNK_BYTES, CHUNK_ROWS, ChunkSink, isFullChunk } from './chunk-sink.js';
 export { formatBytes } from './bytes.js';

@@ -51,6 +51,13 @@ async function spansOfRows(store: Store, doc: DatasetDoc, from: number, to: numb
   return fromGuess ?? (await spansFrom(store, doc, 0, from, to)) ?? [];
 }
 
+/** The index of the chunk that holds 1-based row `row` of a ready dataset, found from the chunks' documents (no rows read). */
+export async function chunkOfRow(store: Store, doc: DatasetDoc, row: number): Promise<number | undefined> {
+  requireReady(doc);
+  if (row < 1 || row > doc.rowCount) return undefined;
+  return (await spansOfRows(store, doc, row, row))[0]?.index;
+}
+
 /** Rows offset .. offset+limit-1 (0-based), reading only the chunks that hold them (their documents in one request). */
 export async function readRows(store: Store, doc: DatasetDoc, offset: number, limit: number): Promise<RowsPage> {
   requireReady(doc);

@@ -1,5 +1,5 @@
 import type { Store } from '../../store/index.js';
-import { getDataset, readChunk, type Chunk } from '../../datasets/index.js';
+import { chunkOfRow, getDataset, readChunk, type Chunk } from '../../datasets/index.js';
 import { AppError } from '../../errors.js';
 import type { SourceBatch, SourceEntry, TransferSource } from '../ends.js';
 import type { TransferRecord } from '../model.js';
@@ -13,7 +13,7 @@ export class DatasetSource implements TransferSource {
 
   private constructor(
     private readonly store: Store, private readonly datasetId: string, private readonly chunkCount: number,
-    private readonly rowCount: number, private done: number,
+    private readonly rowCount: number, private done: number, private readonly firstIndex: number,
   ) {}
 
   static async open(store: Store, datasetId: string, position: string | undefined): Promise<DatasetSource> {
@@ -21,12 +21,16 @@ export class DatasetSource implements TransferSource {
     if (dataset.status !== 'ready') {
       throw new AppError('DATASET_NOT_READY', 409, `Dataset ${dataset.name} is ${dataset.status}: a transfer reads a ready dataset.`);
     }
-    return new DatasetSource(store, datasetId, dataset.chunkCount, dataset.rowCount, Number(position ?? 0));
+    const done = Number(position ?? 0);
+    // A resumed transfer starts at the chunk holding its next row, found from the chunks' documents: reading the
+    // chunks before it would decode every row moved already (most of a large dataset near its end).
+    const firstIndex = done > 0 ? ((await chunkOfRow(store, dataset, done + 1)) ?? 0) : 0;
+    return new DatasetSource(store, datasetId, dataset.chunkCount, dataset.rowCount, done, firstIndex);
   }
 
   /** The chunk holding 1-based row `row`, read from the current one on. */
   private async chunkWith(row: number): Promise<(Chunk & { index: number }) | undefined> {
-    let index = this.chunk?.index ?? 0;
+    let index = this.chunk?.index ?? this.firstIndex;
     for (; index < this.chunkCount; index++) {
       if (this.chunk?.index !== index) this.chunk = { ...(await readChunk(this.store, this.datasetId, index)), index };
       if (row < this.chunk.firstRow + this.chunk.rows.length) return this.chunk;
