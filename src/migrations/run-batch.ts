@@ -137,6 +137,8 @@ export async function runBatch(services: Services, migrationId: string, n: numbe
     }
     const prepareMs = Date.now() - preparedAt - laneWaitMs;
     const outcomes = new TrackedOutcomes(await readOutcomes(services, batch));
+    // Outcomes an earlier attempt stored (a resumed batch), before this one's decided rows join them.
+    const stored = outcomes.size;
     for (const [row, outcome] of prepared.decided) if (!outcomes.has(row)) outcomes.set(row, outcome);
     const rows = batch.toRow - batch.fromRow + 1;
     let savedChanges = -1;
@@ -171,7 +173,7 @@ export async function runBatch(services: Services, migrationId: string, n: numbe
       },
     };
     run.batch = { ...run.batch, state: 'running', startedAt: run.batch.startedAt ?? new Date().toISOString() };
-    log.info({ prepareMs, laneWaitMs, fromCheckpoint, stored: outcomes.size, beforeSlices: batch.beforeSlices, bulkJobs: batch.bulkJobs.map((j) => `${j.id}:${j.state}:${j.resultsStored}`), revivals: batch.revivals }, fromCheckpoint || batch.revivals > 0 || outcomes.size > 0 ? 'batch resumes' : 'batch starts');
+    log.info({ prepareMs, laneWaitMs, fromCheckpoint, stored, decided: prepared.decided.size, beforeSlices: batch.beforeSlices, bulkJobs: batch.bulkJobs.map((j) => `${j.id}:${j.state}:${j.resultsStored}`), revivals: batch.revivals }, fromCheckpoint || batch.revivals > 0 || stored > 0 ? 'batch resumes' : 'batch starts');
     try {
       await captureBeforeImages(run);
       if (prepared.form === 'records') await writeThroughCollections(run, prepared.rows);
