@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Services } from '../services.js';
 import { AppError } from '../errors.js';
 import { parsePipeline } from '../frame/index.js';
-import { DeadLetterRetry, TransferRequest, isFinished, type TransferDoc } from './model.js';
+import { DeadLetterRetry, TransferRequest, defaultBatchSize, isFinished, type TransferDoc } from './model.js';
 import { prepareEnds, resealEndpoints, sealEndpoints } from './open-ends.js';
 import { signalControl } from './control-signal.js';
 import { getTransfer, insertTransfer, transferDocId, updateTransfer } from './store.js';
@@ -24,7 +24,7 @@ export async function createTransfer(services: Services, input: unknown, request
   const name = request.name ?? `${request.source.kind} to ${request.target.kind} ${now.slice(0, 16)}`;
   const target = await prepareEnds(services, { id, name, mode: request.mode, createdBy: requestedBy, createdAt: now }, source, sealed);
   const doc = await insertTransfer(services.store, {
-    _id: docId, kind: 'transfer', name, source, target, endpoints, pipeline, batchSize: request.batchSize, bound: request.bound,
+    _id: docId, kind: 'transfer', name, source, target, endpoints, pipeline, batchSize: request.batchSize ?? defaultBatchSize(request.target), bound: request.bound,
     mode: request.mode, status: 'running', run: 0,
     counts: { recordsIn: 0, recordsOut: 0, skipped: 0, deadLetters: 0, batches: 0, errors: 0 },
     boundState: { full: false }, createdBy: requestedBy, createdAt: now, updatedAt: now,

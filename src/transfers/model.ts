@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { RowMessage } from '../row-messages/index.js';
 import { Pipeline } from '../frame/index.js';
 import { SealedBox } from '../connections/index.js';
+import { CHUNK_ROWS } from '../datasets/chunk-sink.js';
 
 /** A name in Redis, RabbitMQ or CouchDB: printable, no spaces. */
 const name = z.string().trim().min(1).max(200).regex(/^[^\s]+$/, 'no spaces');
@@ -77,13 +78,24 @@ export const TargetRequest = z.discriminatedUnion('kind', [
 ]);
 export type TargetRequest = z.infer<typeof TargetRequest>;
 
+/** Records per batch when a request gives none. */
+export const DEFAULT_BATCH_SIZE = 500;
+/**
+ * Into a dataset: a chunk's rows. Its last, partial chunk is written again whole with each batch, so
+ * batches of 500 wrote each row ~5 times (200,000 stream entries: 16.9 s, against 4.7 s in batches of 5,000).
+ */
+export const DATASET_BATCH_SIZE = CHUNK_ROWS;
+
+export const defaultBatchSize = (target: { kind: string }): number => (target.kind === 'dataset' ? DATASET_BATCH_SIZE : DEFAULT_BATCH_SIZE);
+
 /** `POST /api/v1/transfers`. `bound`: the most the target may hold (stream length, queue depth, doc count). */
 export const TransferRequest = z.object({
   name: z.string().trim().max(200).optional(),
   source: SourceRequest,
   target: TargetRequest,
   pipeline: Pipeline.default([]),
-  batchSize: z.number().int().min(1).max(50_000).default(500),
+  /** Records per batch; empty: DEFAULT_BATCH_SIZE, or DATASET_BATCH_SIZE into a dataset (see defaultBatchSize). */
+  batchSize: z.number().int().min(1).max(50_000).optional(),
   bound: z.number().int().positive().optional(),
   /** once: ends when the source is empty; continuous: keeps draining as records arrive until stopped. */
   mode: z.enum(['once', 'continuous']).default('once'),

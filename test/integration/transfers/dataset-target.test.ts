@@ -20,6 +20,23 @@ describe('a new dataset as a transfer target', () => {
   });
   const stream = suite.stream;
 
+  it('without a batch size, a dataset target takes a chunk a batch (5,000) and any other target 500', async () => {
+    const source = stream('default-batch');
+    await fillStream(redis, source, Array.from({ length: 12 }, (_, i) => ({ n: String(i) })));
+    const intoDataset = await h.post('/api/v1/transfers').send({
+      source: { kind: 'redis-stream', url: REDIS_URL, stream: source }, target: { kind: 'dataset' },
+    }).expect(202);
+    assert.equal(intoDataset.body.batchSize, 5000);
+    const done = await waitForTransfer(h, intoDataset.body.id, ended);
+    assert.deepEqual([done.status, done.counts.recordsOut, done.counts.batches], ['completed', 12, 1]);
+    const intoStream = await h.post('/api/v1/transfers').send({
+      source: { kind: 'redis-stream', url: REDIS_URL, stream: stream('default-batch-2') },
+      target: { kind: 'redis-stream', url: REDIS_URL, stream: stream('default-batch-out') },
+    }).expect(202);
+    assert.equal(intoStream.body.batchSize, 500);
+    await waitForTransfer(h, intoStream.body.id, ended);
+  });
+
   it('fills a new dataset from a Redis Stream, new fields as new columns, ready to preview when the transfer ends', async () => {
     const source = stream('to-dataset');
     const records = Array.from({ length: 5800 }, (_, i) => ({ code: `D-${i}`, name: `Row ${i}`, ...(i >= 5600 ? { tier: 'gold' } : {}) }));
