@@ -2,7 +2,7 @@
 // embedded Redis, CouchDB-compatible server and Local org), the CSV uploaded through the HTTP API as the browser's form
 // does, an insert migration into the Local org created and started at once (it follows the parse), timed from the first byte of the upload to
 // `completed` with every row's result counted. The RSS of every process of the tree is sampled throughout.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -83,6 +83,33 @@ export async function npmStart(
       clearTimeout(timer);
     },
   };
+}
+
+/** A started `npm start` with what a bench drives it by: an API token, its embedded Redis and its Local org. */
+export interface BenchDms { dms: Started; auth: string; redisUrl: string; orgUrl: string; close(): Promise<void> }
+
+/** `npm start` (the built CLI) in a fresh data folder, with an operator's API token; close() stops it and removes the folder. */
+export async function startForBench(prefix: string): Promise<BenchDms> {
+  const dataDir = await mkdtemp(join(tmpdir(), prefix));
+  const admin = { user: 'bench', password: randomBytes(12).toString('hex') };
+  const dms = await npmStart(dataDir, admin);
+  const close = async () => {
+    await dms.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  };
+  try {
+    const orgUrl = /Local org \(Salesforce emulator\): (\S+)/.exec(dms.output())?.[1];
+    if (!orgUrl) throw new Error('no Local org URL in the banner');
+    // The embedded Redis names its address in its process title (redis-server 127.0.0.1:<port>).
+    const redisPort = /127\.0\.0\.1:(\d+)/.exec(execFileSync('pgrep', ['-a', '-P', String(dms.pid), 'redis-server'], { encoding: 'utf8' }))?.[1];
+    if (!redisPort) throw new Error('no embedded redis-server under npm start');
+    const basic = `Basic ${Buffer.from(`${admin.user}:${admin.password}`).toString('base64')}`;
+    const { token } = await api<{ token: string }>(dms.url, basic, 'POST', '/api/v1/tokens', { name: 'bench', scope: 'operate' });
+    return { dms, auth: `Bearer ${token}`, redisUrl: `redis://127.0.0.1:${redisPort}`, orgUrl, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
 }
 
 export async function api<T>(base: string, auth: string, method: string, path: string, body?: unknown): Promise<T> {

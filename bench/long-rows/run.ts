@@ -11,12 +11,9 @@
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { statSync, writeFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
-import { api, npmStart, BUILT_DIR } from '../e2e/dms-start.js';
+import { api, startForBench, BUILT_DIR } from '../e2e/dms-start.js';
 import { sampleTree, type TreeMemory } from '../e2e/process-tree.js';
 import { postDataset } from '../support/upload.js';
 import { generate, rowsOf } from './generate.js';
@@ -127,32 +124,21 @@ async function runTransfer(url: string, auth: string, rootPid: number, redisUrl:
 
 async function main(): Promise<void> {
   execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json', '--outDir', BUILT_DIR], { stdio: 'inherit' });
-  const dataDir = await mkdtemp(join(tmpdir(), 'dms-long-rows-'));
-  const admin = { user: 'bench', password: randomBytes(12).toString('hex') };
-  const dms = await npmStart(dataDir, admin);
+  const { dms, auth, redisUrl, orgUrl, close } = await startForBench('dms-long-rows-');
   const outcomes: Outcome[] = [];
   let idle: TreeMemory[] = [];
   try {
-    const orgUrl = /Local org \(Salesforce emulator\): (\S+)/.exec(dms.output())?.[1];
-    if (!orgUrl) throw new Error('no Local org URL in the banner');
-    // The embedded Redis names its address in its process title (redis-server 127.0.0.1:<port>).
-    const redisPort = /127\.0\.0\.1:(\d+)/.exec(execFileSync('pgrep', ['-a', '-P', String(dms.pid), 'redis-server'], { encoding: 'utf8' }))?.[1];
-    if (!redisPort) throw new Error('no embedded redis-server under npm start');
-    const redisUrl = `redis://127.0.0.1:${redisPort}`;
-    const basic = `Basic ${Buffer.from(`${admin.user}:${admin.password}`).toString('base64')}`;
-    const { token } = await api<{ token: string }>(dms.url, basic, 'POST', '/api/v1/tokens', { name: 'bench', scope: 'operate' });
     const idleSample = sampleTree(dms.pid);
     await sleep(2000);
     idle = await idleSample.stop();
     for (const scenario of SCENARIOS) {
-      const outcome = await runScenario(dms.url, `Bearer ${token}`, dms.pid, orgUrl, scenario);
+      const outcome = await runScenario(dms.url, auth, dms.pid, orgUrl, scenario);
       outcomes.push(outcome);
       console.error(JSON.stringify({ ...outcome, scenario: scenario.name, peaks: outcome.peaks.map((p) => `${p.label} ${p.peakMb.toFixed(0)}`) }));
     }
-    outcomes.push(await runTransfer(dms.url, `Bearer ${token}`, dms.pid, redisUrl));
+    outcomes.push(await runTransfer(dms.url, auth, dms.pid, redisUrl));
   } finally {
-    await dms.stop();
-    await rm(dataDir, { recursive: true, force: true });
+    await close();
   }
   const labels = [...new Set(idle.map((p) => p.label))].sort();
   const peakOf = (peaks: TreeMemory[], label: string) => Math.max(0, ...peaks.filter((p) => p.label === label).map((p) => p.peakMb));
