@@ -99,7 +99,7 @@ ${rows.join('\n')}
 
 The dataset's partial last chunk is written again whole with every batch: batches far smaller than a chunk (5,000
 rows) write each row many times. A request without a batch size takes 5,000 into a dataset (docs/transfers.md).
-Target: small batches within 1.5x of 5,000 (not met while the last chunk is rewritten; the fix is sketched in docs/transfers.md).
+Target: small batches within 1.5x of 5,000 (not met while the last chunk is rewritten; docs/transfers.md says what was tried).
 
 ## Reproduce
 
