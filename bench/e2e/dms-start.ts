@@ -112,6 +112,22 @@ export async function startForBench(prefix: string): Promise<BenchDms> {
   }
 }
 
+/** A transfer's view, asked for every `everyMs` until it has ended (completed, failed or stopped). */
+export async function transferEnd<V extends { status: string }>(base: string, auth: string, id: string, everyMs = 100): Promise<V> {
+  for (;;) {
+    const view = await api<V>(base, auth, 'GET', `/api/v1/transfers/${id}`);
+    if (['completed', 'failed', 'stopped'].includes(view.status)) return view;
+    await sleep(everyMs);
+  }
+}
+
+/** Every row of a dataset through the rows API (pages of at most 1,000, the API's limit), in order. */
+export async function* datasetRows(base: string, auth: string, datasetId: string, rowCount: number): AsyncGenerator<string[]> {
+  for (let offset = 0; offset < rowCount; offset += 1000) {
+    yield* (await api<{ rows: string[][] }>(base, auth, 'GET', `/api/v1/datasets/${datasetId}/rows?offset=${offset}&limit=1000`)).rows;
+  }
+}
+
 export async function api<T>(base: string, auth: string, method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(new URL(path, base), {
     method, headers: { authorization: auth, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },

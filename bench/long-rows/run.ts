@@ -13,7 +13,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { statSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
-import { api, startForBench, BUILT_DIR } from '../e2e/dms-start.js';
+import { api, datasetRows, startForBench, transferEnd, BUILT_DIR } from '../e2e/dms-start.js';
 import { sampleTree, type TreeMemory } from '../e2e/process-tree.js';
 import { postDataset } from '../support/upload.js';
 import { generate, rowsOf } from './generate.js';
@@ -106,16 +106,14 @@ async function runTransfer(url: string, auth: string, rootPid: number, redisUrl:
   const started = performance.now();
   const request = { name: stream, source: { kind: 'redis-stream', stream, group: 'bench' }, target: { kind: 'dataset', name: stream }, batchSize: 100, mode: 'once' };
   const { id } = await api<{ id: string }>(url, auth, 'POST', '/api/v1/transfers', request);
-  let view: TransferView;
-  while (!['completed', 'failed', 'stopped'].includes((view = await api<TransferView>(url, auth, 'GET', `/api/v1/transfers/${id}`)).status)) await sleep(250);
+  const view = await transferEnd<TransferView>(url, auth, id, 250);
   const runSeconds = (performance.now() - started) / 1000;
   const peaks = await memory.stop();
   if (view.status !== 'completed' || view.counts.recordsOut !== ROWS) throw new Error(`${scenario.name}: ended ${view.status}, ${JSON.stringify(view.counts)} ${JSON.stringify(view.error ?? '')}`);
   const dataset = await api<{ rowCount: number; chunkCount: number; columns: string[] }>(url, auth, 'GET', `/api/v1/datasets/${view.target.datasetId}`);
   let equal = 0;
-  for (let offset = 0; offset < dataset.rowCount; offset += 100) {
-    const page = await api<{ rows: string[][] }>(url, auth, 'GET', `/api/v1/datasets/${view.target.datasetId}/rows?offset=${offset}&limit=100`);
-    for (const row of page.rows) if (want.get(row[dataset.columns.indexOf('ext')]) === sha(row[dataset.columns.indexOf('body')])) equal++;
+  for await (const row of datasetRows(url, auth, view.target.datasetId, dataset.rowCount)) {
+    if (want.get(row[dataset.columns.indexOf('ext')]) === sha(row[dataset.columns.indexOf('body')])) equal++;
   }
   if (equal !== ROWS || dataset.rowCount !== ROWS) throw new Error(`${scenario.name}: ${equal} of ${ROWS} entries read back equal, ${dataset.rowCount} rows`);
   const totals = { succeeded: view.counts.recordsOut, failed: 0, created: view.counts.recordsOut };

@@ -12,7 +12,7 @@ import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
-import { api, startForBench, BUILT_DIR } from '../e2e/dms-start.js';
+import { api, datasetRows, startForBench, transferEnd, BUILT_DIR } from '../e2e/dms-start.js';
 import { cpuByLabel, sampleTree } from '../e2e/process-tree.js';
 
 const entries = Number(process.argv[2] ?? 100_000);
@@ -40,8 +40,7 @@ async function once(url: string, auth: string, rootPid: number, redis: Redis, si
   const started = performance.now();
   const request = { name: stream, source: { kind: 'redis-stream', stream }, target: { kind: 'dataset' }, ...(size === 'default' ? {} : { batchSize: Number(size) }) };
   const { id } = await api<{ id: string }>(url, auth, 'POST', '/api/v1/transfers', request);
-  let view: TransferView;
-  while (!['completed', 'failed', 'stopped'].includes((view = await api<TransferView>(url, auth, 'GET', `/api/v1/transfers/${id}`)).status)) await sleep(100);
+  const view = await transferEnd<TransferView>(url, auth, id);
   const seconds = (performance.now() - started) / 1000;
   const cpu = cpuByLabel(await memory.stop());
   await redis.del(stream);
@@ -50,11 +49,10 @@ async function once(url: string, auth: string, rootPid: number, redis: Redis, si
   while ((dataset = await api(url, auth, 'GET', `/api/v1/datasets/${view.target.datasetId}`)).status !== 'ready') await sleep(100);
   // Every row there once, in stream order.
   const n = dataset.columns.indexOf('n');
-  for (let offset = 0; offset < dataset.rowCount; offset += 1000) {
-    const page = await api<{ rows: string[][] }>(url, auth, 'GET', `/api/v1/datasets/${view.target.datasetId}/rows?offset=${offset}&limit=1000`);
-    page.rows.forEach((row, i) => {
-      if (row[n] !== String(offset + i)) throw new Error(`batch ${size}: row ${offset + i + 1} holds n=${row[n]}`);
-    });
+  let at = 0;
+  for await (const row of datasetRows(url, auth, view.target.datasetId, dataset.rowCount)) {
+    if (row[n] !== String(at)) throw new Error(`batch ${size}: row ${at + 1} holds n=${row[n]}`);
+    at++;
   }
   if (dataset.rowCount !== entries) throw new Error(`batch ${size}: ${dataset.rowCount} rows for ${entries} entries`);
   return { size: size === 'default' ? `default (${view.batchSize})` : size, seconds, transfersCpu: cpu.get('transfers') ?? 0, storeCpu: cpu.get('pouchdb-server') ?? 0, batches: view.counts.batches, chunks: dataset.chunkCount };
