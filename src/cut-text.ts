@@ -1,3 +1,13 @@
+/** V8 copies a slice shorter than this; a longer one is a view that keeps the whole string it was cut from alive. */
+const SLICE_MIN_LENGTH = 13;
+
+/**
+ * A copy of `text` that holds only its own characters. Readers cut values out of the large texts they parse (64 KB
+ * of a file, a result body): a value kept as such a slice keeps its whole text alive, and the garbage collector
+ * copies that text with it for as long as the value lives.
+ */
+export const detached = (text: string): string => (text.length < SLICE_MIN_LENGTH ? text : (' ' + text).slice(1));
+
 /** Marks a text DMS shortened before storing it. */
 export const CUT_MARK = '…';
 

@@ -1,4 +1,5 @@
 import { csvFields, csvRecordCells, leadingCells, type ResultKind } from '../salesforce/index.js';
+import { detached } from '../cut-text.js';
 
 /**
  * Matches Bulk result rows to the uploaded lines they echo (results may come back in any order, so the
@@ -81,7 +82,11 @@ export class ResultFile {
     if (layout.verbatim) {
       const leading = leadingCells(line, layout.lead);
       const index = leading ? this.matcher.take(line.slice(leading.rest)) : undefined;
-      if (leading && index !== undefined) return { index, id: leading.cells[0], status: leading.cells[1] };
+      if (leading && index !== undefined) {
+        // Detached: a slice would keep the whole piece of the body it came from alive as long as the batch's outcomes.
+        const [id, status] = leading.cells.map(detached);
+        return { index, id, status };
+      }
     }
     const cells = csvRecordCells(line);
     const index = this.matcher.take(csvFields(layout.cells.map((c) => cells[c] ?? '')));

@@ -1,5 +1,5 @@
 import type { CellValue, RowBatch } from '../readers/types.js';
-import { CUT_MARK, cutText, textPrefix } from '../../cut-text.js';
+import { CUT_MARK, cutText, detached, textPrefix } from '../../cut-text.js';
 import { HyperLogLog } from './hyperloglog.js';
 import { inferTextType, inferValueType, widenType, type ColumnType } from './infer.js';
 import type { ColumnProfile } from './schema.js';
@@ -31,17 +31,10 @@ const isBlank = (text: string): boolean => {
 
 const asText = (value: Exclude<CellValue, null>): string => (value instanceof Date ? value.toISOString() : String(value));
 
-/** V8 copies a slice shorter than this; a longer one is a view that keeps the whole string it was cut from alive. */
-const SLICE_MIN_LENGTH = 13;
-
-/**
- * A copy of `text` that holds only its own characters. The readers' values are slices of the 64 KB text they were
- * parsed from: kept as they are (a distinct value, an example, a min or max), each would keep its whole piece of
- * the file alive, and a column whose distinct values arrive through the whole file (sorted data) kept ~all of it.
- * Only values that are kept are copied: at most the exact-count limit per column, the examples, and a column's min
- * and max once per batch (sorted data has a new max on every row: it stays a view until the batch ends).
- */
-const detached = (text: string): string => (text.length < SLICE_MIN_LENGTH ? text : (' ' + text).slice(1));
+// The readers' values are slices of the 64 KB text they were parsed from: only values that are kept are detached (at
+// most the exact-count limit per column, the examples, and a column's min and max once per batch: sorted data has a new
+// max on every row, which stays a view until the batch ends), else a column whose distinct values arrive through the
+// whole file (sorted data) would keep ~all of it.
 
 /** Two 32-bit FNV-1a hashes (different offsets) of a long text, with its start and length: a distinct-count key. */
 function distinctKey(text: string): string {
