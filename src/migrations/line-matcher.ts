@@ -56,7 +56,7 @@ export class LineMatcher {
 }
 
 /** Where a result file's columns are, and whether its records may end with the uploaded line itself. */
-interface Layout { lead: number; id: number; status: number; cells: number[]; verbatim: boolean }
+interface Layout { leading: string[]; id: number; status: number; cells: number[]; verbatim: boolean }
 
 /**
  * One Bulk result file read record by record (its header first) and matched to the uploaded lines. A record's text
@@ -80,12 +80,12 @@ export class ResultFile {
       return undefined;
     }
     if (layout.verbatim) {
-      const leading = leadingCells(line, layout.lead);
-      const index = leading ? this.matcher.take(line.slice(leading.rest)) : undefined;
-      if (leading && index !== undefined) {
+      const { leading } = layout;
+      const rest = leadingCells(line, leading);
+      const index = rest < 0 ? undefined : this.matcher.take(line.slice(rest));
+      if (index !== undefined) {
         // Detached: a slice would keep the whole piece of the body it came from alive as long as the batch's outcomes.
-        const [id, status] = leading.cells.map(detached);
-        return { index, id, status };
+        return leading.length === 0 ? { index } : { index, id: detached(leading[0]), status: detached(leading[1]) };
       }
     }
     const cells = csvRecordCells(line);
@@ -101,6 +101,7 @@ export class ResultFile {
     const status = header.indexOf(this.kind === 'failedResults' ? 'sf__Error' : 'sf__Created');
     const cells = this.uploadedHeader.map((h) => header.indexOf(h));
     const inOrder = header.length === lead + cells.length && cells.every((c, i) => c === lead + i);
-    return { lead, id, status, cells, verbatim: inOrder && (lead === 0 || (id === 0 && status === 1)) };
+    // The sf__ cells read ahead of the echoed line, into one array reused for every record.
+    return { leading: new Array<string>(lead).fill(''), id, status, cells, verbatim: inOrder && (lead === 0 || (id === 0 && status === 1)) };
   }
 }

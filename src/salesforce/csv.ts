@@ -203,31 +203,38 @@ function quotedCell(line: string, at: number): { cell: string; end: number } | u
 }
 
 /**
- * The first `count` cells of a CSV record and where the rest of it starts (after their commas), or undefined when
- * the record has fewer cells.
+ * Reads the first `cells.length` cells of a CSV record into `cells` (reused from record to record: this runs for every
+ * result row) and answers where the rest of it starts (after their commas), or -1 when the record has fewer cells.
  */
-export function leadingCells(line: string, count: number): { cells: string[]; rest: number } | undefined {
-  const cells: string[] = [];
+export function leadingCells(line: string, cells: string[]): number {
   let at = 0;
-  for (let n = 0; n < count; n++) {
+  for (let n = 0; n < cells.length; n++) {
     let end: number;
     if (line.charCodeAt(at) === QUOTE) {
-      const quoted = quotedCell(line, at);
-      if (!quoted) return undefined;
-      cells.push(quoted.cell);
-      end = quoted.end;
+      const close = line.indexOf('"', at + 1);
+      if (close < 0) return -1;
+      if (line.charCodeAt(close + 1) === QUOTE) {
+        // A doubled quote inside: the cell's text is made again without them.
+        const quoted = quotedCell(line, at);
+        if (!quoted) return -1;
+        cells[n] = quoted.cell;
+        end = quoted.end;
+      } else {
+        cells[n] = line.slice(at + 1, close);
+        end = close + 1;
+      }
     } else {
       end = line.indexOf(',', at);
       if (end < 0) end = line.length;
-      cells.push(line.slice(at, end));
+      cells[n] = line.slice(at, end);
     }
     // A cell ends at a comma, or at the record's end when it is the last one asked for.
-    const last = n === count - 1;
+    const last = n === cells.length - 1;
     if (line.charCodeAt(end) === COMMA) at = end + 1;
     else if (last && end === line.length) at = end;
-    else return undefined;
+    else return -1;
   }
-  return { cells, rest: at };
+  return at;
 }
 
 /** What an incremental reader makes of a UTF-8 HTTP body, in batches as the body arrives (decoded across chunk boundaries). */

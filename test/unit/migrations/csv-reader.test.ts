@@ -67,17 +67,21 @@ describe('CsvLineReader', () => {
 describe('leadingCells', () => {
   test('the first cells, quoted or not, and where the rest starts', () => {
     const line = '"001A","DUPLICATE_VALUE:duplicate value found: ""x"", id:--",Acme,"b,c"';
-    const got = leadingCells(line, 2);
-    assert.deepEqual(got?.cells, ['001A', 'DUPLICATE_VALUE:duplicate value found: "x", id:--']);
-    assert.equal(line.slice(got!.rest), 'Acme,"b,c"');
-    assert.deepEqual(leadingCells('001B,true,', 2), { cells: ['001B', 'true'], rest: 10 });
-    assert.deepEqual(leadingCells('001B,true', 2), { cells: ['001B', 'true'], rest: 9 });
-    assert.deepEqual(leadingCells('anything', 0), { cells: [], rest: 0 });
+    const two = ['', ''];
+    const rest = leadingCells(line, two);
+    assert.deepEqual(two, ['001A', 'DUPLICATE_VALUE:duplicate value found: "x", id:--']);
+    assert.equal(line.slice(rest), 'Acme,"b,c"');
+    assert.equal(leadingCells('001B,true,', two), 10);
+    assert.deepEqual(two, ['001B', 'true']);
+    assert.equal(leadingCells('"001C","false"', two), 14);
+    assert.deepEqual(two, ['001C', 'false']);
+    assert.equal(leadingCells('anything', []), 0);
   });
-  test('fewer cells than asked, or text after a closing quote: undefined', () => {
-    assert.equal(leadingCells('001B', 2), undefined);
-    assert.equal(leadingCells('"001B"x,true,a', 2), undefined);
-    assert.equal(leadingCells('"unclosed,true', 2), undefined);
+  test('fewer cells than asked, or text after a closing quote: -1', () => {
+    assert.equal(leadingCells('001B', ['', '']), -1);
+    assert.equal(leadingCells('"001B"x,true,a', ['', '']), -1);
+    assert.equal(leadingCells('"unclosed,true', ['', '']), -1);
+    assert.equal(leadingCells('"unclosed ""quoted,true', ['', '']), -1);
   });
 });
 
