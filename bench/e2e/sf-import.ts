@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SfCli } from '../../test/integration/sf-cli/sf-cli.js';
-import { freePort, GC_ON_OWN_THREAD } from '../../src/embedded/index.js';
+import { freePort } from '../../src/embedded/index.js';
 import { orgToken } from '../export/load-org.js';
 import { BUILT_CLI } from './dms-start.js';
 import { sampleTree, type TreeMemory } from './process-tree.js';
@@ -39,9 +39,7 @@ async function jobCompletedAt(url: string): Promise<number> {
 export async function sfImportRun(sf: SfCli, file: string, rows: number, alias: string): Promise<SfImportRun> {
   const dataDir = await mkdtemp(join(tmpdir(), 'dms-e2e-org-'));
   const port = await freePort();
-  // BENCH_SF_ORG_GC=default: the org without npm start's GC flag (to see what the flag does to the baseline).
-  const gc = process.env.BENCH_SF_ORG_GC === 'default' ? [] : [GC_ON_OWN_THREAD];
-  const org = spawn(process.execPath, [...gc, BUILT_CLI, 'emulator', '--port', String(port), '--data', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const org = spawn(process.execPath, [BUILT_CLI, 'emulator', '--port', String(port), '--data', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   org.stdout.on('data', (d: Buffer) => (output += d.toString()));
   org.stderr.on('data', (d: Buffer) => (output += d.toString()));

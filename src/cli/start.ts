@@ -1,7 +1,7 @@
 import { childEnvironment, type Config } from '../config.js';
 import { logger } from '../logger.js';
 import { onShutdown } from '../lifecycle.js';
-import { freePort, GC_ON_OWN_THREAD, startEmbeddedCouch, startEmbeddedRedis, superviseChild, type ChildService, type Readiness } from '../embedded/index.js';
+import { freePort, startEmbeddedCouch, startEmbeddedRedis, superviseChild, type ChildService, type Readiness } from '../embedded/index.js';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { procfileProcess } from './procfile.js';
@@ -55,7 +55,7 @@ export async function startSupervisor(config: Config): Promise<void> {
       backing.push(await superviseChild({
         name: 'Local org', command: process.execPath, env: childEnvironment(env), ready: answers(url, true), readyTimeoutMs: 60_000,
         args: [
-          ...process.execArgv, GC_ON_OWN_THREAD, process.argv[1], 'emulator',
+          ...process.execArgv, process.argv[1], 'emulator',
           '--port', new URL(url).port, '--data', join(config.dataDir, 'emulator'),
           ...(config.emulator.recordTypesFile ? ['--record-types', config.emulator.recordTypesFile] : []),
         ],

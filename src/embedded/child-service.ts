@@ -4,14 +4,6 @@ import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { logger } from '../logger.js';
 
-/**
- * Node's flag for the children `dms start` runs itself (the Local org, the CouchDB-compatible server), as the Procfile
- * gives it to the others: the garbage collector works on the process's own thread. Its helper threads cost more CPU
- * than they save on a machine whose cores the processes already share (bench/e2e: a 1M-row upload-and-run ~20 % fewer
- * CPU seconds in all, docs/scaling.md).
- */
-export const GC_ON_OWN_THREAD = '--single-threaded-gc';
-
 /** A free loopback port, found by letting the OS pick one. */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { freePort, GC_ON_OWN_THREAD, superviseChild, type ChildService } from './child-service.js';
+import { freePort, superviseChild, type ChildService } from './child-service.js';
 import { couchServerHooks } from './couch-hooks.js';
 
 export class MissingCouchServerError extends Error {
@@ -37,7 +37,7 @@ export async function startEmbeddedCouch(dataDir: string | 'memory'): Promise<Ch
   const bin = pouchServerBin();
   const port = await freePort();
   const dir = dataDir === 'memory' ? undefined : join(dataDir, 'couch');
-  const nodeArgs = [...(dir ? [`--max-old-space-size=${DISK_HEAP_MB}`] : []), GC_ON_OWN_THREAD, '--import', couchServerHooks(bin)];
+  const nodeArgs = [...(dir ? [`--max-old-space-size=${DISK_HEAP_MB}`] : []), '--import', couchServerHooks(bin)];
   // `-n`: no copy of the log on stdout. Its long form, --no-stdout-logs, reads as "stdout-logs off" to pouchdb-server's
   // argument parser and leaves it on: the server then tails its own log file and prints every request's line.
   const args = [...nodeArgs, bin, '--host', '127.0.0.1', '--port', String(port), '-n', '--no-color'];

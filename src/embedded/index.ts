@@ -1,3 +1,3 @@
 export { startEmbeddedRedis, MissingRedisServerError, findOnPath } from './redis-server.js';
 export { startEmbeddedCouch, MissingCouchServerError } from './couch-server.js';
-export { announceReady, freePort, GC_ON_OWN_THREAD, restartDelayMs, superviseChild, type ChildService, type Readiness } from './child-service.js';
+export { announceReady, freePort, restartDelayMs, superviseChild, type ChildService, type Readiness } from './child-service.js';

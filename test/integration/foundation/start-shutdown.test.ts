@@ -72,13 +72,6 @@ for (const [signal, workers] of [['SIGINT', 1], ['SIGTERM', 2]] as const) {
     const workerNames = workers === 2 ? ['worker', 'worker 2'] : ['worker'];
     assert.deepEqual([...children.keys()].sort(), ['Local org', 'parser', 'pouchdb-server', 'redis-server', 'transfers', 'web', ...workerNames], dms.output());
     assert.ok([...children.values()].every((pid) => alive(pid) && pid !== dms.child.pid), 'each runs as a process of its own');
-    // Every Node process collects its garbage on its own thread: on cores the processes share, V8's helper threads cost
-    // more CPU than they save (docs/scaling.md).
-    for (const [name, pid] of children) {
-      if (name === 'redis-server') continue;
-      const argv = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0');
-      assert.ok(argv.includes('--single-threaded-gc'), `${name} runs as: ${argv.join(' ')}`);
-    }
     // The banner means every process can take work: each worker process was ready (its log line's time) before the banner
     // reached this test. The line itself may land in the terminal after the banner: a process's log writes are
     // asynchronous, its "ready" message to the supervisor is not.
