@@ -9,12 +9,12 @@ import { loadavg } from 'node:os';
 import { defaultPath, generate } from '../migrate/generate.js';
 import { BUILT_DIR, dmsStartRun, type DmsStartRun } from './dms-start.js';
 import { cpuByLabel, peakByLabel } from './process-tree.js';
+import { median } from './paired.js';
 
 const smallRows = Number(process.argv[2] ?? 1_000_000);
 const largeRows = Number(process.argv[3] ?? 5_000_000);
 const runs = Number(process.argv[4] ?? 1);
 const LIMIT_MB = 512;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
 

@@ -14,6 +14,7 @@ import { PHASES, type Phase } from './phases.js';
 import { cpuByLabel, peakByLabel } from './process-tree.js';
 import { sfImportRun, type SfImportRun } from './sf-import.js';
 import { writeResults } from '../support/results-file.js';
+import { median } from './paired.js';
 
 const args = process.argv.slice(2).filter((a) => a !== '--full');
 const rows = process.argv.includes('--full') ? 1_000_000 : Number(args[0] ?? 100_000);
@@ -67,7 +68,6 @@ Notes (2026-12-06, 17:14-18:50 UTC; issue 18's e2efast work):
   import it went on rewriting a 532 MB Account.jsonl for minutes after the import ended (killed after 10 min; the bench
   now kills it 10 s after SIGTERM).
 `;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
 
@@ -175,8 +175,10 @@ const text = [
   'missing, builds the project into bench/out/e2e-dist, installs the sf CLI into its cache on first use; needs redis-server on PATH, as `npm start` does).',
   'Pipelining on against off: `node --import tsx bench/e2e/follow-ab.ts 1000000 2`. CPU profiles of upload to ready:',
   '`node --import tsx bench/e2e/profile-upload.ts 1000000` (`--run`: of the whole upload-and-run; profiles in bench/out/e2e-profiles).',
-  'Phases and CPU seconds per process, builds A/B: `node --import tsx bench/e2e/timeline.ts 1000000 2 <builtDir> <builtDir> [--sf]`',
-  '(a build folder with its own package.json, Procfile and links to views/public/locales runs with that Procfile).',
+  'Phases and CPU seconds per process, builds A/B: `node --import tsx bench/e2e/timeline.ts 1000000 6 <builtDir> <builtDir> [--sf]`',
+  '(a build folder with its own package.json, Procfile and links to views/public/locales runs with that Procfile); every other round',
+  'runs the builds in reverse order, and the end compares each build with the first pair by pair (bench/e2e/paired.ts: the median',
+  'of the differences, their range, and a sign test: use 6 or more rounds, fewer pairs never show a difference).',
   'The column profile apart from reading: `node --import tsx bench/parse/profile-cost.ts`.',
   'Any of these with `BENCH_OUTPUT=<file>` keeps every process\'s output whole (`BENCH_LOG_LEVEL=info`: the batches\' log lines, e.g.',
   'each batch\'s `prepareMs` and `laneWaitMs`, its wait for the worker\'s earlier batches to prepare); `BENCH_KEEP_DATA=1` keeps',

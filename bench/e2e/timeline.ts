@@ -1,6 +1,7 @@
 // Where the end-to-end time goes (issue 18): `npm start` upload-and-run as bench/e2e/run.ts times it, without the sf
 // baseline; per run, when each phase was first seen, the CPU seconds of every process from the banner to `completed`,
-// and their peak RSS. With two or more builds, runs alternate between them (an A/B of a change in the same hour).
+// and their peak RSS. With two or more builds, runs alternate between them (an A/B of a change in the same hour): every
+// other round in reverse order (A B, B A, ...), and at the end each build against the first, pair by pair (paired.ts).
 // `--sf`: after each round, `sf data import bulk` of the same file as bench/e2e/run.ts times it, with its CPU seconds.
 // `--workers=1,2`: one build, runs alternating between `dms start` with 1 and 2 worker processes (WORKER_PROCESSES).
 // `--batch=25000,100000`: runs alternating between migrations with these batch sizes (options.batchSize).
@@ -12,6 +13,7 @@ import { defaultPath } from '../migrate/generate.js';
 import { BUILT_DIR, dmsStartRun } from './dms-start.js';
 import { cpuByLabel, peakByLabel } from './process-tree.js';
 import { sfImportRun } from './sf-import.js';
+import { pairedLine, pairedSummary } from './paired.js';
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const listOption = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3).split(',').map(Number);
@@ -24,14 +26,21 @@ const builds = (args.length > 2 ? args.slice(2) : [BUILT_DIR])
   .flatMap((builtDir) => workerCounts.flatMap((workerProcesses) => batchSizes.flatMap((batchSize) => concurrencies.map((concurrency) => ({ builtDir, workerProcesses, batchSize, concurrency })))));
 const sf = process.argv.includes('--sf') ? await SfCli.create() : undefined;
 const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
+/** Per build (in `builds` order), each round's upload to completed and all of DMS's CPU seconds. */
+const results = builds.map(() => ({ seconds: [] as number[], cpu: [] as number[] }));
 for (let i = 0; i < runs; i++) {
-  for (const { builtDir, workerProcesses, batchSize, concurrency } of builds) {
+  // A build is not always the one that runs after the previous round's teardown.
+  const order = i % 2 === 0 ? builds : [...builds].reverse();
+  for (const build of order) {
+    const { builtDir, workerProcesses, batchSize, concurrency } = build;
     const loadBefore = load();
     const runOptions = { ...(batchSize ? { batchSize } : {}), ...(concurrency ? { concurrency } : {}) };
     const run = await dmsStartRun(defaultPath(rows), rows, { builtDir, workerProcesses, runOptions });
     const cpu = cpuByLabel(run.processes);
     const peaks = peakByLabel(run.processes);
     const total = [...cpu.values()].reduce((a, b) => a + b, 0);
+    results[builds.indexOf(build)].seconds.push(run.seconds);
+    results[builds.indexOf(build)].cpu.push(total);
     console.log(`\n${builtDir}, ${workerProcesses} worker process(es), batches of ${batchSize ?? 'default'} rows, ${concurrency ?? 'default'} at once, run ${i + 1}: upload to completed ${run.seconds.toFixed(2)} s, to ready ${run.uploadToReady.toFixed(2)} s; `
       + `load ${loadBefore} -> ${load()}; batches running at once: up to ${run.phases.peakRunning}`);
     for (const line of run.phases.lines()) console.log(`  ${line}`);
@@ -48,3 +57,10 @@ for (let i = 0; i < runs; i++) {
     + `sf CLI ${sfRun.cliCpuSeconds.toFixed(1)}; total ${(orgCpu + sfRun.cliCpuSeconds).toFixed(1)} CPU-s`);
 }
 await sf?.close();
+const label = ({ builtDir, workerProcesses, batchSize, concurrency }: (typeof builds)[number]) =>
+  `${builtDir}, ${workerProcesses} worker process(es), batches of ${batchSize ?? 'default'}, ${concurrency ?? 'default'} at once`;
+for (let b = 1; b < builds.length; b++) {
+  console.log(`\n${label(builds[b])} against ${label(builds[0])}:`);
+  console.log(`  ${pairedLine('upload to completed', pairedSummary(results[0].seconds, results[b].seconds), 's')}`);
+  console.log(`  ${pairedLine('all of DMS', pairedSummary(results[0].cpu, results[b].cpu), 'CPU-s')}`);
+}
