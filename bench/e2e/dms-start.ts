@@ -88,11 +88,21 @@ export async function npmStart(
 /** A started `npm start` with what a bench drives it by: an API token, its embedded Redis and its Local org. */
 export interface BenchDms { dms: Started; auth: string; redisUrl: string; orgUrl: string; close(): Promise<void> }
 
-/** `npm start` (the built CLI) in a fresh data folder, with an operator's API token; close() stops it and removes the folder. */
-export async function startForBench(prefix: string): Promise<BenchDms> {
+/** A script's API token: a hash lookup per call, where HTTP Basic would cost a password check (scrypt) per poll. */
+async function operatorToken(url: string, admin: { user: string; password: string }): Promise<string> {
+  const basic = `Basic ${Buffer.from(`${admin.user}:${admin.password}`).toString('base64')}`;
+  const { token } = await api<{ token: string }>(url, basic, 'POST', '/api/v1/tokens', { name: 'bench', scope: 'operate' });
+  return `Bearer ${token}`;
+}
+
+/**
+ * `npm start` (the built CLI, `nodeArgs` for the processes it starts) in a fresh data folder, with an operator's API
+ * token; close() stops it and removes the folder.
+ */
+export async function startForBench(prefix: string, nodeArgs: string[] = []): Promise<BenchDms> {
   const dataDir = await mkdtemp(join(tmpdir(), prefix));
   const admin = { user: 'bench', password: randomBytes(12).toString('hex') };
-  const dms = await npmStart(dataDir, admin);
+  const dms = await npmStart(dataDir, admin, nodeArgs);
   const close = async () => {
     await dms.stop();
     await rm(dataDir, { recursive: true, force: true });
@@ -103,9 +113,7 @@ export async function startForBench(prefix: string): Promise<BenchDms> {
     // The embedded Redis names its address in its process title (redis-server 127.0.0.1:<port>).
     const redisPort = /127\.0\.0\.1:(\d+)/.exec(execFileSync('pgrep', ['-a', '-P', String(dms.pid), 'redis-server'], { encoding: 'utf8' }))?.[1];
     if (!redisPort) throw new Error('no embedded redis-server under npm start');
-    const basic = `Basic ${Buffer.from(`${admin.user}:${admin.password}`).toString('base64')}`;
-    const { token } = await api<{ token: string }>(dms.url, basic, 'POST', '/api/v1/tokens', { name: 'bench', scope: 'operate' });
-    return { dms, auth: `Bearer ${token}`, redisUrl: `redis://127.0.0.1:${redisPort}`, orgUrl, close };
+    return { dms, auth: await operatorToken(dms.url, admin), redisUrl: `redis://127.0.0.1:${redisPort}`, orgUrl, close };
   } catch (error) {
     await close();
     throw error;
@@ -173,10 +181,7 @@ export async function dmsStartRun(file: string, rows: number, { follow = true, b
   const startSeconds = (performance.now() - t0) / 1000;
   const memory = sampleTree(dms.pid);
   try {
-    const basic = `Basic ${Buffer.from(`${admin.user}:${admin.password}`).toString('base64')}`;
-    // A script's API token: a hash lookup per call, where HTTP Basic would cost a password check (scrypt) per poll.
-    const { token } = await api<{ token: string }>(dms.url, basic, 'POST', '/api/v1/tokens', { name: 'bench', scope: 'operate' });
-    const auth = `Bearer ${token}`;
+    const auth = await operatorToken(dms.url, admin);
     const port = Number(new URL(dms.url).port);
     const started = performance.now();
     const phases = new PhaseClock(started);

@@ -5,13 +5,11 @@
 // Usage: node --import tsx bench/e2e/profile-upload.ts [rows=1000000] [--run]   (build first: bench/e2e/run.ts builds)
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { defaultPath, generate } from '../migrate/generate.js';
 import { postDataset } from '../support/upload.js';
-import { api, dmsStartRun, npmStart } from './dms-start.js';
+import { api, dmsStartRun, startForBench } from './dms-start.js';
 
 interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }
 interface Profile { nodes: Node[]; startTime: number; endTime: number; samples: number[]; timeDeltas: number[] }
@@ -28,22 +26,16 @@ const profiling = ['--cpu-prof', `--cpu-prof-dir=${dir}`];
 
 /** Upload to ready, no run: seconds, and the processes' names by pid. */
 async function uploadOnly(): Promise<{ seconds: number; pids: Map<string, string> }> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'dms-prof-'));
-  const admin = { user: 'bench', password: randomBytes(12).toString('hex') };
-  const dms = await npmStart(dataDir, admin, profiling);
+  const { dms, auth, close } = await startForBench('dms-prof-', profiling);
   const pids = new Map([...dms.output().matchAll(/(web|worker|parser|Local org|redis-server|CouchDB[^ ]*) (\d+)/g)].map((m) => [m[2], m[1]]));
   let seconds = 0;
   try {
-    const basic = `Basic ${Buffer.from(`${admin.user}:${admin.password}`).toString('base64')}`;
-    const { token } = await api<{ token: string }>(dms.url, basic, 'POST', '/api/v1/tokens', { name: 'bench', scope: 'operate' });
-    const auth = `Bearer ${token}`;
     const started = performance.now();
     const dataset = JSON.parse(await postDataset(Number(new URL(dms.url).port), auth, file, `p${randomBytes(6).toString('hex')}`)) as { id: string };
     while ((await api<{ status: string }>(dms.url, auth, 'GET', `/api/v1/datasets/${dataset.id}`)).status !== 'ready') await sleep(100);
     seconds = (performance.now() - started) / 1000;
   } finally {
-    await dms.stop();
-    await rm(dataDir, { recursive: true, force: true });
+    await close();
   }
   return { seconds, pids };
 }

@@ -188,16 +188,21 @@ export function csvRecordCells(line: string): string[] {
   return new CsvRowReader().push(`${line}\n`)[0] ?? [''];
 }
 
-/** The text of the quoted cell that opens at `at` (doubled quotes undone) and where it ends, or undefined if unclosed. */
-function quotedCell(line: string, at: number): { cell: string; end: number } | undefined {
-  let cell = '';
+/**
+ * Reads the quoted cell that opens at `at` into `cells[n]` (doubled quotes undone) and answers where it ends, or -1 if
+ * it is never closed. A cell without doubled quotes (most) is one slice of the line.
+ */
+function readQuotedCell(line: string, at: number, cells: string[], n: number): number {
+  let cell: string | undefined;
   let from = at + 1;
   for (;;) {
     const close = line.indexOf('"', from);
-    if (close < 0) return undefined;
-    cell += line.slice(from, close);
-    if (line.charCodeAt(close + 1) !== QUOTE) return { cell, end: close + 1 };
-    cell += '"';
+    if (close < 0) return -1;
+    if (line.charCodeAt(close + 1) !== QUOTE) {
+      cells[n] = cell === undefined ? line.slice(from, close) : cell + line.slice(from, close);
+      return close + 1;
+    }
+    cell = (cell ?? '') + line.slice(from, close + 1); // up to and with one of the two quotes
     from = close + 2;
   }
 }
@@ -211,18 +216,8 @@ export function leadingCells(line: string, cells: string[]): number {
   for (let n = 0; n < cells.length; n++) {
     let end: number;
     if (line.charCodeAt(at) === QUOTE) {
-      const close = line.indexOf('"', at + 1);
-      if (close < 0) return -1;
-      if (line.charCodeAt(close + 1) === QUOTE) {
-        // A doubled quote inside: the cell's text is made again without them.
-        const quoted = quotedCell(line, at);
-        if (!quoted) return -1;
-        cells[n] = quoted.cell;
-        end = quoted.end;
-      } else {
-        cells[n] = line.slice(at + 1, close);
-        end = close + 1;
-      }
+      end = readQuotedCell(line, at, cells, n);
+      if (end < 0) return -1;
     } else {
       end = line.indexOf(',', at);
       if (end < 0) end = line.length;

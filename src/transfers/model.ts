@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { RowMessage } from '../row-messages/index.js';
 import { Pipeline } from '../frame/index.js';
 import { SealedBox } from '../connections/index.js';
-import { CHUNK_ROWS } from '../datasets/chunk-sink.js';
+import { CHUNK_ROWS } from '../datasets/index.js';
 
 /** A name in Redis, RabbitMQ or CouchDB: printable, no spaces. */
 const name = z.string().trim().min(1).max(200).regex(/^[^\s]+$/, 'no spaces');
