@@ -1,11 +1,10 @@
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { promisify } from 'node:util';
-import { gunzip } from 'node:zlib';
 import type { Store } from '../store/index.js';
 import { deleteIdRange, getAttachment, isMissing, withRetry } from '../store/index.js';
 import { AppError } from '../errors.js';
-import { BLOB_PART_ATTACHMENT, BlobManifest, manifestId, partId, partIds } from './model.js';
+import { inflateStored } from './compression.js';
+import { BLOB_PART_ATTACHMENT, BlobManifest, PART_BYTES, manifestId, partId, partIds } from './model.js';
 
 /** Polling backoff while a followed blob's writer is behind. */
 const FOLLOW_MIN_DELAY_MS = 20;
@@ -21,8 +20,6 @@ export async function readManifest(store: Store, blobId: string): Promise<BlobMa
   }
 }
 
-const gunzipAsync = promisify(gunzip);
-
 const fetchPart = (store: Store, blobId: string, part: number): Promise<Buffer> => {
   const pending = withRetry(() => getAttachment(store, 'blobs', partId(blobId, part), BLOB_PART_ATTACHMENT));
   pending.catch(() => undefined); // awaited by the reader; this only covers a reader that stopped early
@@ -30,15 +27,15 @@ const fetchPart = (store: Store, blobId: string, part: number): Promise<Buffer> 
 };
 
 /**
- * A stored part's bytes as written. A compressed part is gunzipped in the thread pool in one go: its output
- * buffer is sized from the gzip trailer (the length mod 2^32, exact for a part), so one round trip, not one per 16 KB.
+ * A stored part's bytes as written. A compressed part is inflated in the thread pool in one go, into an output
+ * buffer of a whole part (no part is larger), so one round trip, not one per 16 KB.
  */
 async function* decoded(stored: Buffer, encoding: BlobManifest['encoding']): AsyncGenerator<Buffer> {
-  if (encoding !== 'gzip') {
+  if (encoding !== 'gzip' && encoding !== 'br') {
     yield stored;
     return;
   }
-  yield await gunzipAsync(stored, { chunkSize: Math.max(stored.readUInt32LE(stored.length - 4), 1024) });
+  yield await inflateStored(stored, encoding, PART_BYTES);
 }
 
 /** Fetches part n+1 while part n is consumed: two parts in memory at most. */

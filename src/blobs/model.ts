@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { idRange } from '../store/index.js';
+import { COMPRESSED_CONTENT_TYPE } from './compression.js';
 
 /**
  * A raw file kept in the `blobs` database: a manifest plus numbered parts of at most PART_BYTES each. A part is a
@@ -19,8 +20,11 @@ export const BlobManifest = z.object({
   sha256: z.string().optional(),
   contentType: z.string().optional(),
   complete: z.boolean(),
-  /** How the parts are stored: gzip (level 1) when the first part shrinks by a fifth or more; absent on older blobs. */
-  encoding: z.enum(['identity', 'gzip']).optional(),
+  /**
+   * How the parts are stored: compressed (Brotli, `br`; `gzip` on blobs stored before 2026-12-07) when the first part
+   * shrinks by a fifth or more, else as they came; absent on older blobs.
+   */
+  encoding: z.enum(['identity', 'gzip', 'br']).optional(),
   createdAt: z.string(),
 });
 export type BlobManifest = z.infer<typeof BlobManifest>;
@@ -29,8 +33,9 @@ export type BlobEncoding = NonNullable<BlobManifest['encoding']>;
 
 export const BLOB_PART_ATTACHMENT = 'data';
 
-/** What a part's bytes are (a gzip part says so, and no server tries to compress it again). */
-export const partContentType = (encoding: BlobEncoding | undefined): string => (encoding === 'gzip' ? 'application/gzip' : 'application/octet-stream');
+/** What a part's bytes are (a compressed part says so, and no server tries to compress it again). */
+export const partContentType = (encoding: BlobEncoding | undefined): string =>
+  encoding === 'br' ? COMPRESSED_CONTENT_TYPE : encoding === 'gzip' ? 'application/gzip' : 'application/octet-stream';
 
 export const manifestId = (blobId: string): string => `${blobId}:manifest`;
 export const partId = (blobId: string, part: number): string => `${blobId}:part:${String(part).padStart(6, '0')}`;

@@ -1,10 +1,12 @@
 import type { Store } from '../store/index.js';
 import { STORE_LIMITS, getAttachment, isConflict, putAttachment, withRetry } from '../store/index.js';
+import { COMPRESSED_CONTENT_TYPE } from '../blobs/index.js';
 import type { ChunkDoc } from './model.js';
 
+/** The name chunks always had: its bytes are gzip (chunks stored before 2026-12-07) or Brotli, as their first bytes say. */
 export const CHUNK_ATTACHMENT = 'rows.json.gz';
 /**
- * The largest gzip a chunk sends inline (base64, 4/3 larger) in a `_bulk_docs` body: with its fields it stays under
+ * The largest compressed chunk sent inline (base64, 4/3 larger) in a `_bulk_docs` body: with its fields it stays under
  * Cloudant's 10 MB request limit. A chunk of long rows compresses to more (5,000 rows of ~3 KB of varied text);
  * its rows then go in raw attachments of PIECE_BYTES each, under Cloudant's 10 MB attachment limit.
  */
@@ -20,7 +22,7 @@ type StoredChunk = { _rev: string; _attachments?: Record<string, { length?: numb
 /** Stores one piece; a retried PUT that meets its own stored first attempt (409) counts as stored. */
 async function putPiece(store: Store, id: string, piece: number, data: Buffer, rev: string): Promise<string> {
   try {
-    return await withRetry(() => putAttachment(store, 'datasets', id, pieceName(piece), data, 'application/gzip', rev));
+    return await withRetry(() => putAttachment(store, 'datasets', id, pieceName(piece), data, COMPRESSED_CONTENT_TYPE, rev));
   } catch (error) {
     if (!isConflict(error)) throw error;
     const doc = (await withRetry(() => store.db('datasets').get(id))) as StoredChunk;
@@ -30,7 +32,7 @@ async function putPiece(store: Store, id: string, piece: number, data: Buffer, r
 }
 
 /**
- * Writes a chunk whose gzip is over INLINE_CHUNK_BYTES: the document first (replacing a stored one drops its old
+ * Writes a chunk whose compressed rows are over INLINE_CHUNK_BYTES: the document first (replacing a stored one drops its old
  * attachments), then each piece as a raw attachment, in order. Idempotent like the inline writes.
  */
 export async function writeChunkInPieces(store: Store, fields: Omit<ChunkDoc, '_rev'>, data: Buffer): Promise<void> {
@@ -50,7 +52,7 @@ export async function writeChunkInPieces(store: Store, fields: Omit<ChunkDoc, '_
   }
 }
 
-/** A chunk's gzip bytes, from its one attachment or its pieces in order. */
+/** A chunk's compressed bytes, from its one attachment or its pieces in order. */
 export async function readChunkBytes(store: Store, doc: ChunkDoc): Promise<Buffer> {
   const pieces: Buffer[] = [];
   for (let piece = 0; piece < doc.pieces; piece++) {

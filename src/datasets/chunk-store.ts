@@ -1,7 +1,6 @@
-import { gunzipSync } from 'node:zlib';
 import type { Store } from '../store/index.js';
 import { deleteIdRange, isMissing, withRetry } from '../store/index.js';
-import { bulkBodies, docWithAttachment, gzipFast } from '../blobs/index.js';
+import { COMPRESSED_CONTENT_TYPE, bulkBodies, compressStored, docWithAttachment, inflateStoredSync } from '../blobs/index.js';
 import { AppError } from '../errors.js';
 import { CHUNK_ATTACHMENT, INLINE_CHUNK_BYTES, readChunkBytes, writeChunkInPieces } from './chunk-pieces.js';
 import { ChunkDoc, chunkId, chunkIds, type Chunk, type ChunkSpan, type ChunkValue } from './model.js';
@@ -55,7 +54,7 @@ export interface EncoderMark {
  * - JSON `{"columns":[...],"rows":[[...]]}` for every other reader: rows are serialised at once (and can be freed),
  *   dates as {"$date": iso} (the replacer, 2x slower, only runs for pieces that hold dates).
  * Either way the UTF-8 goes into one growing buffer (no buffer per piece, no concatenation), compressed in one go
- * at the end off the main thread (gzipFast). No chunk-sized string is ever built.
+ * at the end off the main thread (compressStored). No chunk-sized string is ever built.
  */
 export class ChunkEncoder {
   private buffer: Buffer;
@@ -90,12 +89,11 @@ export class ChunkEncoder {
     }
   }
 
-  /** The attachment's bytes, gzipped; the encoder is done. */
+  /** The attachment's bytes, compressed; the encoder is done. */
   end(): Promise<Buffer> {
     if (this.csvDelimiter === undefined) this.append(']}');
-    const json = this.buffer.subarray(0, this.used);
-    // JSON rows shrink about 5x: an output buffer of a quarter of the input mostly holds the whole result.
-    return gzipFast(json, Math.max(16 * 1024, json.length >> 2));
+    // Rows shrink 5-10x: an output buffer of a quarter of the input mostly holds the whole result.
+    return compressStored(this.buffer.subarray(0, this.used));
   }
 
   /** Bytes written so far (before compression). */
@@ -128,7 +126,7 @@ export class ChunkEncoder {
   }
 }
 
-/** A chunk's rows encoded: its gzip attachment, and its bytes before compression. */
+/** A chunk's rows encoded: its compressed attachment, and its bytes before compression. */
 export async function encodeChunk(chunk: Omit<Chunk, 'firstRow'>): Promise<{ data: Buffer; bytes: number }> {
   const encoder = new ChunkEncoder(chunk.columns);
   encoder.write(chunk.rows);
@@ -150,8 +148,9 @@ function* textPieces(body: Buffer, from: number): Generator<string> {
   }
 }
 
-export function decodeChunk(data: Buffer, firstRow: number): Chunk {
-  const body = gunzipSync(data);
+/** `bytes`: the chunk's size before compression when its document says it (the output buffer is then made once). */
+export function decodeChunk(data: Buffer, firstRow: number, bytes?: number): Chunk {
+  const body = inflateStoredSync(data, bytes);
   if (body.subarray(0, CSV_CHUNK_HEADER.length).toString('latin1') === CSV_CHUNK_HEADER) {
     const headerEnd = body.indexOf(0x0a);
     const header = JSON.parse(body.toString('utf8', 0, headerEnd)) as { delimiter: string; columns: string[] };
@@ -163,7 +162,7 @@ export function decodeChunk(data: Buffer, firstRow: number): Chunk {
   return { columns: parsed.columns, rows: parsed.rows, firstRow };
 }
 
-/** A chunk ready to store: its document's fields and its gzip JSON rows. */
+/** A chunk ready to store: its document's fields and its compressed rows. */
 export interface EncodedChunk {
   fields: Omit<ChunkDoc, '_rev'>;
   data: Buffer;
@@ -174,7 +173,7 @@ export const chunkFields = (
 ): EncodedChunk['fields'] => ({ _id: chunkId(datasetId, index), kind: 'chunk', datasetId, index, firstRow, rowCount, bytes, issues, pieces: 1 });
 
 const bodyOf = (chunk: EncodedChunk, rev?: string): Buffer =>
-  docWithAttachment(rev ? { ...chunk.fields, _rev: rev } : chunk.fields, CHUNK_ATTACHMENT, 'application/gzip', chunk.data);
+  docWithAttachment(rev ? { ...chunk.fields, _rev: rev } : chunk.fields, CHUNK_ATTACHMENT, COMPRESSED_CONTENT_TYPE, chunk.data);
 
 /**
  * Stores chunks with `_bulk_docs`, rows inline as base64, as few requests as the body limit allows (idempotent: a
@@ -249,7 +248,7 @@ export async function readChunkSpans(store: Store, datasetId: string, wanted: Sp
 /** Reads one chunk's rows; a batch reads only the chunks it writes. */
 export async function readChunk(store: Store, datasetId: string, index: number): Promise<Chunk> {
   const doc = await readChunkDoc(store, datasetId, index);
-  return decodeChunk(await readChunkBytes(store, doc), doc.firstRow);
+  return decodeChunk(await readChunkBytes(store, doc), doc.firstRow, doc.bytes);
 }
 
 /**
@@ -264,7 +263,7 @@ export async function* readChunks(store: Store, datasetId: string, indexes: numb
     const row = found.rows[i] as { doc?: unknown };
     if (!row.doc) throw chunkMissing(datasetId, index);
     const doc = ChunkDoc.parse(row.doc);
-    yield decodeChunk(await readChunkBytes(store, doc), doc.firstRow);
+    yield decodeChunk(await readChunkBytes(store, doc), doc.firstRow, doc.bytes);
   }
 }
 

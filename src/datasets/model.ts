@@ -81,7 +81,7 @@ export type DatasetDoc = z.infer<typeof DatasetDoc>;
 
 export type ChunkValue = string | number | boolean | Date | null;
 
-/** One stored chunk: a few thousand consecutive rows, gzip-compressed JSON in an attachment. */
+/** One stored chunk: a few thousand consecutive rows, compressed (Brotli; gzip before 2026-12-07) in an attachment. */
 export const ChunkDoc = z.object({
   _id: z.string(),
   _rev: z.string().optional(),
@@ -97,7 +97,7 @@ export const ChunkDoc = z.object({
   issues: z.array(z.object({
     row: z.number(), line: z.number().optional(), code: z.string(), message: z.string(), i18n: RowMessage.optional(),
   })).default([]),
-  /** Attachments the rows are split over (a gzip over one attachment's limit): rows.json.gz, then .1, .2, ... */
+  /** Attachments the rows are split over (compressed rows over one attachment's limit): rows.json.gz, then .1, .2, ... */
   pieces: z.number().int().positive().default(1),
 });
 export type ChunkDoc = z.infer<typeof ChunkDoc>;

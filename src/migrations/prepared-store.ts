@@ -1,4 +1,3 @@
-import { gunzipSync, gzipSync } from 'node:zlib';
 import { parsePipeline } from '../frame/index.js';
 import type { Services } from '../services.js';
 import type { FlatRecord } from '../salesforce/index.js';
@@ -6,6 +5,7 @@ import type { BatchDoc } from './model.js';
 import type { RowOutcome } from './outcomes.js';
 import { asUploadLine, type PreparedBatch } from './prepare.js';
 import { attachToBatch, readAttachment } from './store.js';
+import { compressStoredSync, inflateStoredSync } from '../blobs/index.js';
 
 /**
  * A batch's prepared rows (pipeline, mapping and validation done), kept on the batch document the first time they are
@@ -37,7 +37,7 @@ export async function readPrepared(services: Services, batch: BatchDoc, targets:
   if (!batch._attachments?.[PREPARED_ATTACHMENT]) return undefined;
   const data = await readAttachment(services, batch._id, PREPARED_ATTACHMENT);
   if (!data) return undefined;
-  const stored = JSON.parse(gunzipSync(data).toString('utf8')) as Stored;
+  const stored = JSON.parse(inflateStoredSync(data).toString('utf8')) as Stored;
   const decided = new Map(stored.decided);
   if (stored.lines) return { form: 'lines', rows: stored.lines.map(([row, line, gaps]) => ({ row, line, gaps })), decided };
   const records = stored.rows ?? [];
@@ -54,7 +54,7 @@ export async function keepPrepared(services: Services, batch: BatchDoc, prepared
   const stored: Stored = prepared.form === 'records'
     ? { rows: prepared.rows.map((r) => [r.row, r.record]), decided: [...prepared.decided] }
     : { lines: prepared.rows.map((r) => [r.row, r.line, r.gaps]), decided: [...prepared.decided] };
-  const data = gzipSync(JSON.stringify(stored), { level: 1 });
+  const data = compressStoredSync(Buffer.from(JSON.stringify(stored)));
   if (data.length > MAX_PREPARED_BYTES) return batch;
   return attachToBatch(services, batch, PREPARED_ATTACHMENT, data);
 }

@@ -6,6 +6,7 @@ import { notFound } from '../errors.js';
 import { BatchDoc, MigrationDoc, batchId, type MigrationState } from './model.js';
 import { decodeOutcomes, encodeOutcomes, OUTCOMES_ATTACHMENT, type Outcomes } from './outcomes.js';
 import type { Reason } from './reasons.js';
+import { COMPRESSED_CONTENT_TYPE } from '../blobs/index.js';
 
 /** Where the live view reads from (status must be fast): the migration document mirrored in Redis. */
 export const docCacheKey = (id: string) => `dms:migration:${id}:doc`;
@@ -86,7 +87,7 @@ export async function getBatch(services: Services, migrationId: string, n: numbe
 
 /** The stub a saved document keeps for an attachment: the server finds it by its digest (md5, as CouchDB and PouchDB compute it). */
 const stubOf = (data: Buffer) =>
-  ({ stub: true, content_type: 'application/gzip', length: data.length, digest: `md5-${createHash('md5').update(data).digest('base64')}` });
+  ({ stub: true, content_type: COMPRESSED_CONTENT_TYPE, length: data.length, digest: `md5-${createHash('md5').update(data).digest('base64')}` });
 
 /** Saves the batch; `attachments` are replaced, the others are kept (as stubs). */
 export async function saveBatch(services: Services, doc: BatchDoc, attachments: Record<string, Buffer> = {}): Promise<BatchDoc> {
@@ -94,7 +95,7 @@ export async function saveBatch(services: Services, doc: BatchDoc, attachments: 
   const _attachments: Record<string, unknown> = { ...(doc._attachments ?? {}) };
   const stubs: Record<string, unknown> = { ...(doc._attachments ?? {}) };
   for (const [name, data] of Object.entries(attachments)) {
-    _attachments[name] = { content_type: 'application/gzip', data: data.toString('base64') };
+    _attachments[name] = { content_type: COMPRESSED_CONTENT_TYPE, data: data.toString('base64') };
     stubs[name] = stubOf(data);
   }
   const body = { ...doc, _attachments };
@@ -109,7 +110,7 @@ export async function saveBatch(services: Services, doc: BatchDoc, attachments: 
  * was saved by another worker meanwhile.
  */
 export async function attachToBatch(services: Services, doc: BatchDoc, name: string, data: Buffer): Promise<BatchDoc> {
-  const rev = await withRetry(() => putAttachment(services.store, 'migrations', doc._id, name, data, 'application/gzip', doc._rev));
+  const rev = await withRetry(() => putAttachment(services.store, 'migrations', doc._id, name, data, COMPRESSED_CONTENT_TYPE, doc._rev));
   return { ...doc, _rev: rev, _attachments: { ...(doc._attachments ?? {}), [name]: stubOf(data) } };
 }
 

@@ -1,8 +1,7 @@
-import { gunzipSync } from 'node:zlib';
 import { z } from 'zod';
 import type { Store } from '../store/index.js';
 import { deleteIdRange, getAttachment, idRange, isMissing, withRetry, writeOnConflict } from '../store/index.js';
-import { gzipFast } from '../blobs/index.js';
+import { COMPRESSED_CONTENT_TYPE, compressStored, inflateStoredSync } from '../blobs/index.js';
 import { toId18 } from '../salesforce/index.js';
 
 /** Pairs per Id map chunk: ~40 bytes a pair as JSON, ~0.4 MB before gzip, far under Cloudant's 10 MB attachment. */
@@ -46,9 +45,9 @@ export async function writeIdMapChunk(
     _id: chunkDocId(runId, object, index), kind: 'idmap', runId, object, index,
     first: sorted[0]?.[0] ?? '', last: sorted.at(-1)?.[0] ?? '', count: sorted.length,
   };
-  const data = await gzipFast(Buffer.from(JSON.stringify(sorted)), 64 * 1024);
+  const data = await compressStored(Buffer.from(JSON.stringify(sorted)), 64 * 1024);
   const db = store.db<IdMapChunkDoc>('migrations');
-  const attachments = { [ATTACHMENT]: { content_type: 'application/gzip', data: data.toString('base64') } };
+  const attachments = { [ATTACHMENT]: { content_type: COMPRESSED_CONTENT_TYPE, data: data.toString('base64') } };
   // Two attempts of the same batch may write at once: the loser reads the revision again and replaces it.
   const replacement = async (): Promise<IdMapChunkDoc> => {
     await store.client.authorize();
@@ -111,7 +110,7 @@ export class IdMapReader {
     const cached = this.cache.get(chunk._id);
     if (cached) return cached;
     const data = await withRetry(() => getAttachment(this.store, 'migrations', chunk._id, ATTACHMENT));
-    const pairs = new Map(JSON.parse(gunzipSync(data).toString('utf8')) as [string, string][]);
+    const pairs = new Map(JSON.parse(inflateStoredSync(data).toString('utf8')) as [string, string][]);
     this.cache.set(chunk._id, pairs);
     if (this.cache.size > this.cacheChunks) this.cache.delete(this.cache.keys().next().value as string);
     return pairs;

@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { gzipSync } from 'node:zlib';
+import { inflateStoredSync, storedEncoding } from '../../../src/blobs/index.js';
 import { ChunkEncoder, decodeChunk, encodeChunk } from '../../../src/datasets/chunk-store.js';
 import type { ChunkValue } from '../../../src/datasets/model.js';
 import type { ReaderOptionsInput } from '../../../src/datasets/readers/index.js';
@@ -93,4 +95,18 @@ test('a CSV chunk larger than the pieces it is read back in keeps fields that sp
   const { read, stored } = await csvRoundTrip(`n,text,pad\n${rows.join('\r\n')}\r\n`, { batchSize: 3000 }, 64 * 1024);
   assert.equal(read.length, 3000);
   assert.deepEqual(stored, read);
+});
+
+test('a chunk is stored compressed with Brotli, smaller than gzip level 1 gave; a chunk stored as gzip before still decodes', async () => {
+  const rows = Array.from({ length: 5000 }, (_, i) => [`Account ${i}`, `EXT-${String(i).padStart(7, '0')}`, i * 1000, i % 3 === 0 ? 'Banking' : 'Retail']);
+  const { data, bytes } = await encodeChunk({ columns: ['Name', 'External_Id__c', 'AnnualRevenue', 'Industry'], rows });
+  assert.equal(storedEncoding(data), 'br');
+  const body = inflateStoredSync(data);
+  assert.ok(body.subarray(0, 11).toString() === '{"columns":', 'the JSON rows inside');
+  assert.ok(data.length < gzipSync(body, { level: 1 }).length * 0.8, `${data.length} bytes against gzip's ${gzipSync(body, { level: 1 }).length}`);
+  const old = gzipSync(body, { level: 1 });
+  assert.equal(storedEncoding(old), 'gzip');
+  assert.deepEqual(decodeChunk(old, 1).rows, rows);
+  assert.deepEqual(decodeChunk(data, 1, bytes).rows, rows);
+  assert.deepEqual(decodeChunk(data, 1, 10).rows, rows, 'a size too small only costs more rounds');
 });
