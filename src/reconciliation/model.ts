@@ -27,7 +27,7 @@ export type FieldTally = z.infer<typeof FieldTally>;
 
 export const ReconciliationState = z.enum(['queued', 'running', 'done', 'failed']);
 
-/** One gzip attachment of difference lines (CSV without header), in order. */
+/** One compressed attachment of difference lines (CSV without header), in order (gzip before 2026-12-07). */
 export const DifferencePiece = z.object({ name: z.string(), lines: z.number().int() });
 
 /** The summary (bounded: one entry per field and kind); the list of differences lives in the attachments. */

@@ -1,10 +1,11 @@
 import type { Services } from '../services.js';
 import { deleteIdRange, getAttachment, idRange, isConflict, isMissing, putAttachment, withRetry } from '../store/index.js';
 import { ReconciliationDoc, reconciliationId } from './model.js';
+import { COMPRESSED_CONTENT_TYPE } from '../blobs/index.js';
 
 const db = (services: Services) => services.store.db('migrations');
 
-/** The differences of a reconciliation, one gzip piece per document (each piece stays far under 10 MB). */
+/** The differences of a reconciliation, one compressed piece per document (each piece stays far under 10 MB). */
 export const PIECE_ATTACHMENT = 'differences.csv.gz';
 const piecePrefix = (migrationId: string) => `${reconciliationId(migrationId)}:piece:`;
 export const pieceId = (migrationId: string, n: number) => `${piecePrefix(migrationId)}${String(n).padStart(6, '0')}`;
@@ -34,7 +35,7 @@ export async function saveReconciliation(services: Services, doc: Reconciliation
 }
 
 export async function putPiece(services: Services, migrationId: string, n: number, data: Buffer): Promise<void> {
-  await withRetry(() => putAttachment(services.store, 'migrations', pieceId(migrationId, n), PIECE_ATTACHMENT, data, 'application/gzip'));
+  await withRetry(() => putAttachment(services.store, 'migrations', pieceId(migrationId, n), PIECE_ATTACHMENT, data, COMPRESSED_CONTENT_TYPE));
 }
 
 export function readPiece(services: Services, migrationId: string, n: number): Promise<Buffer> {

@@ -1,14 +1,14 @@
-import { gzipSync } from 'node:zlib';
 import type { Services } from '../services.js';
 import { csvLine } from '../salesforce/index.js';
 import type { FieldVerdict } from './compare.js';
 import { emptyCounts, type FieldTally, type RecordOutcome, type ReconciliationCounts } from './model.js';
 import { putPiece } from './store.js';
+import { compressStoredSync } from '../blobs/index.js';
 
 /** Examples kept per field and kind, each value cut to this length: the summary document stays small. */
 const EXAMPLES = 3;
 const EXAMPLE_CHARS = 120;
-/** Raw CSV text per gzip piece: even incompressible text stays far under Cloudant's 10 MB attachment and request. */
+/** Raw CSV text per compressed piece: even incompressible text stays far under Cloudant's 10 MB attachment and request. */
 const PIECE_BYTES = 4_000_000;
 
 export interface ComparedField { field: string; verdict: FieldVerdict; sent: string; stored: string }
@@ -43,7 +43,7 @@ class FieldTallies {
 
 /**
  * Counts every written record's outcome and writes the lines of the differences file: one per differing field
- * (of a differing or changed-since record) and one per missing record, stored as gzip pieces as they fill.
+ * (of a differing or changed-since record) and one per missing record, stored as compressed pieces as they fill.
  */
 export class ReconciliationTally {
   readonly counts: ReconciliationCounts = emptyCounts();
@@ -86,7 +86,7 @@ export class ReconciliationTally {
   private flush(): void {
     if (this.lines.length === 0) return;
     const n = this.pieces.length;
-    const data = gzipSync(this.lines.join(''), { level: 6 });
+    const data = compressStoredSync(Buffer.from(this.lines.join('')));
     this.pieces.push({ name: String(n), lines: this.lines.length });
     this.lines = [];
     this.bytes = 0;
