@@ -13,6 +13,12 @@ export type StoredEncoding = 'gzip' | 'br';
 export const COMPRESSED_CONTENT_TYPE = 'application/x-brotli';
 
 const QUALITY = 2;
+/**
+ * A 256 KB window, not Brotli's default 4 MB: the same size of output here (8.8 against 8.9 MB for the 102 MB CSV), and
+ * in the parser, which compresses its chunks while it inflates the upload's parts, the thread pool's CPU over a 1M-row
+ * upload fell from 1.86-2.06 to 0.90-1.11 s (gzip level 1: 0.92-1.02; 3 alternating rounds each).
+ */
+const WINDOW_BITS = 18;
 const brotliAsync = promisify(brotliCompress);
 const unbrotliAsync = promisify(brotliDecompress);
 const gunzipAsync = promisify(gunzip);
@@ -22,6 +28,7 @@ const brotliOptions = (data: Buffer, outputChunkBytes: number) => ({
   params: {
     [constants.BROTLI_PARAM_QUALITY]: QUALITY,
     [constants.BROTLI_PARAM_SIZE_HINT]: data.length,
+    [constants.BROTLI_PARAM_LGWIN]: WINDOW_BITS,
   },
 });
 
@@ -36,8 +43,9 @@ export const compressStored = (data: Buffer, outputChunkBytes = Math.max(16 * 10
 export const compressStoredSync = (data: Buffer): Buffer => brotliCompressSync(data, brotliOptions(data, Math.max(16 * 1024, data.length >> 2)));
 
 /**
- * Which compression stored bytes are in, when nothing else says: gzip starts with 1f 8b; Brotli's first byte, with
- * the default 4 MB window used here, ends in the bits 1011 (its window size), so it is never 0x1f.
+ * Which compression stored bytes are in, when nothing else says: gzip starts with 1f 8b. A Brotli stream's first
+ * byte begins with its window size's code, which is 1111 only for a 16 MB window (never used here: 0011 for
+ * WINDOW_BITS 18, 1011 for the 4 MB default of older builds), so it is never 0x1f.
  */
 export const storedEncoding = (data: Buffer): StoredEncoding => (data.length >= 2 && data[0] === 0x1f && data[1] === 0x8b ? 'gzip' : 'br');
 
