@@ -31,7 +31,7 @@ const fetchPart = (store: Store, blobId: string, part: number): Promise<Buffer> 
  * buffer of a whole part (no part is larger), so one round trip, not one per 16 KB.
  */
 async function* decoded(stored: Buffer, encoding: BlobManifest['encoding']): AsyncGenerator<Buffer> {
-  if (encoding !== 'gzip' && encoding !== 'br') {
+  if (encoding === undefined || encoding === 'identity') {
     yield stored;
     return;
   }

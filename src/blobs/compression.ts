@@ -50,7 +50,7 @@ export const compressStoredSync = (data: Buffer): Buffer => brotliCompressSync(d
 export const storedEncoding = (data: Buffer): StoredEncoding => (data.length >= 2 && data[0] === 0x1f && data[1] === 0x8b ? 'gzip' : 'br');
 
 /** An output buffer for `outputBytes` of inflated data: a little larger, since zlib asks for another when one is filled exactly. */
-const outputBuffer = (outputBytes: number): number => Math.max(outputBytes, 0) + 1024;
+const outputBuffer = (outputBytes: number): number => outputBytes + 1024;
 
 /** `outputBytes`: about what the data inflates to (at most that: one round trip). */
 export function inflateStored(data: Buffer, encoding: StoredEncoding, outputBytes: number): Promise<Buffer> {
@@ -63,3 +63,9 @@ export function inflateStoredSync(data: Buffer, outputBytes = Math.max(64 * 1024
   const chunkSize = outputBuffer(outputBytes);
   return storedEncoding(data) === 'gzip' ? gunzipSync(data, { chunkSize }) : brotliDecompressSync(data, { chunkSize });
 }
+
+/** A value as stored JSON, compressed (a batch's outcomes, before-images, prepared rows, an Id map). */
+export const packJson = (value: unknown): Buffer => compressStoredSync(Buffer.from(JSON.stringify(value)));
+
+/** The value packJson stored (or gzip JSON stored before 2026-12-07). */
+export const unpackJson = <T>(data: Buffer): T => JSON.parse(inflateStoredSync(data).toString('utf8')) as T;

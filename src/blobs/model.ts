@@ -34,8 +34,7 @@ export type BlobEncoding = NonNullable<BlobManifest['encoding']>;
 export const BLOB_PART_ATTACHMENT = 'data';
 
 /** What a part's bytes are (a compressed part says so, and no server tries to compress it again). */
-export const partContentType = (encoding: BlobEncoding | undefined): string =>
-  encoding === 'br' ? COMPRESSED_CONTENT_TYPE : encoding === 'gzip' ? 'application/gzip' : 'application/octet-stream';
+export const partContentType = (encoding: BlobEncoding | undefined): string => (encoding === 'br' ? COMPRESSED_CONTENT_TYPE : 'application/octet-stream');
 
 export const manifestId = (blobId: string): string => `${blobId}:manifest`;
 export const partId = (blobId: string, part: number): string => `${blobId}:part:${String(part).padStart(6, '0')}`;

@@ -6,7 +6,7 @@ import { findByField } from './reconcile.js';
 import { readAttachment, saveBatch } from './store.js';
 import type { Services } from '../services.js';
 import type { BatchDoc } from './model.js';
-import { compressStoredSync, inflateStoredSync } from '../blobs/index.js';
+import { packJson, unpackJson } from '../blobs/index.js';
 
 /** Before-images stored in one piece (batches captured before slices existed). */
 const WHOLE_ATTACHMENT = 'before.json.gz';
@@ -84,7 +84,7 @@ export async function captureBeforeImages(run: BatchRun): Promise<void> {
   for (let slice = run.batch.beforeSlices; slice * size < keys.length; slice++) {
     await run.checkStop();
     const records = await captureSlice(run, fields, keys.slice(slice * size, (slice + 1) * size));
-    const data = compressStoredSync(Buffer.from(JSON.stringify({ fields, records } satisfies BeforeImages)));
+    const data = packJson({ fields, records } satisfies BeforeImages);
     const next = { ...run.batch, beforeSlices: slice + 1, beforeSliceRows: size };
     run.batch = await saveBatch(run.services, next, { [sliceAttachment(slice)]: data });
   }
@@ -98,7 +98,7 @@ export async function readBeforeImages(services: Services, batch: BatchDoc): Pro
   for (const name of names) {
     const data = await readAttachment(services, batch._id, name);
     if (!data) continue;
-    const part = JSON.parse(inflateStoredSync(data).toString('utf8')) as BeforeImages;
+    const part = unpackJson<BeforeImages>(data);
     merged.fields = part.fields;
     Object.assign(merged.records, part.records);
   }

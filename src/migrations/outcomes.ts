@@ -1,6 +1,6 @@
 import { emptyTotals, type Totals } from './model.js';
 import { cutMiddle } from '../cut-text.js';
-import { compressStoredSync, inflateStoredSync } from '../blobs/index.js';
+import { packJson, unpackJson } from '../blobs/index.js';
 import { rowMessage, type RowMessage, type RowMessageArgs, type RowMessageKey } from '../row-messages/index.js';
 
 /** Every row ends in exactly one of these; `doubt` (sent, answer lost, not reconcilable) counts as failed. */
@@ -72,11 +72,11 @@ export function encodeOutcomes(outcomes: Outcomes): Buffer {
     if (o.i18n?.length) tuple.push(o.i18n);
     return tuple;
   });
-  return compressStoredSync(Buffer.from(JSON.stringify(rows)));
+  return packJson(rows);
 }
 
 export function decodeOutcomes(data: Buffer): Outcomes {
-  const rows = JSON.parse(inflateStoredSync(data).toString('utf8')) as Tuple[];
+  const rows = unpackJson<Tuple[]>(data);
   const outcomes: Outcomes = new Map();
   for (const [row, status, id, created, code, message, fields, i18n] of rows) {
     const o: RowOutcome = { status };

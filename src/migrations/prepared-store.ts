@@ -5,7 +5,7 @@ import type { BatchDoc } from './model.js';
 import type { RowOutcome } from './outcomes.js';
 import { asUploadLine, type PreparedBatch } from './prepare.js';
 import { attachToBatch, readAttachment } from './store.js';
-import { compressStoredSync, inflateStoredSync } from '../blobs/index.js';
+import { packJson, unpackJson } from '../blobs/index.js';
 
 /**
  * A batch's prepared rows (pipeline, mapping and validation done), kept on the batch document the first time they are
@@ -37,7 +37,7 @@ export async function readPrepared(services: Services, batch: BatchDoc, targets:
   if (!batch._attachments?.[PREPARED_ATTACHMENT]) return undefined;
   const data = await readAttachment(services, batch._id, PREPARED_ATTACHMENT);
   if (!data) return undefined;
-  const stored = JSON.parse(inflateStoredSync(data).toString('utf8')) as Stored;
+  const stored = unpackJson<Stored>(data);
   const decided = new Map(stored.decided);
   if (stored.lines) return { form: 'lines', rows: stored.lines.map(([row, line, gaps]) => ({ row, line, gaps })), decided };
   const records = stored.rows ?? [];
@@ -54,7 +54,7 @@ export async function keepPrepared(services: Services, batch: BatchDoc, prepared
   const stored: Stored = prepared.form === 'records'
     ? { rows: prepared.rows.map((r) => [r.row, r.record]), decided: [...prepared.decided] }
     : { lines: prepared.rows.map((r) => [r.row, r.line, r.gaps]), decided: [...prepared.decided] };
-  const data = compressStoredSync(Buffer.from(JSON.stringify(stored)));
+  const data = packJson(stored);
   if (data.length > MAX_PREPARED_BYTES) return batch;
   return attachToBatch(services, batch, PREPARED_ATTACHMENT, data);
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Store } from '../store/index.js';
 import { deleteIdRange, getAttachment, idRange, isMissing, withRetry, writeOnConflict } from '../store/index.js';
-import { COMPRESSED_CONTENT_TYPE, compressStored, inflateStoredSync } from '../blobs/index.js';
+import { COMPRESSED_CONTENT_TYPE, compressStored, unpackJson } from '../blobs/index.js';
 import { toId18 } from '../salesforce/index.js';
 
 /** Pairs per Id map chunk: ~40 bytes a pair as JSON, ~0.4 MB before gzip, far under Cloudant's 10 MB attachment. */
@@ -110,7 +110,7 @@ export class IdMapReader {
     const cached = this.cache.get(chunk._id);
     if (cached) return cached;
     const data = await withRetry(() => getAttachment(this.store, 'migrations', chunk._id, ATTACHMENT));
-    const pairs = new Map(JSON.parse(inflateStoredSync(data).toString('utf8')) as [string, string][]);
+    const pairs = new Map(unpackJson<[string, string][]>(data));
     this.cache.set(chunk._id, pairs);
     if (this.cache.size > this.cacheChunks) this.cache.delete(this.cache.keys().next().value as string);
     return pairs;
