@@ -21,7 +21,7 @@ import { readDataset } from '../../src/datasets/readers/index.js';
 import { parsePipeline } from '../../src/frame/index.js';
 import { DescribeSObjectResult, Mapping, mappingTargets } from '../../src/mapping/index.js';
 import { buildPreflight } from '../../src/migrations/preflight.js';
-import { asUploadLine, prepareChunk, type Prepared, type PrepareContext, type UploadLine } from '../../src/migrations/prepare.js';
+import { prepareChunk, uploadLines, type Prepared, type PrepareContext, type UploadLine } from '../../src/migrations/prepare.js';
 import { headerOf, linesUnder } from '../../src/migrations/write-bulk.js';
 import { csvFields } from '../../src/salesforce/csv.js';
 import { describeGlobal, describeObject } from '../../src/salesforce-emulator/describe/describe-json.js';
@@ -88,7 +88,7 @@ const cpuSeconds = (): number => {
   return (u.user + u.system) / 1e6;
 };
 
-function digestBatch(hash: Hash, prepared: Prepared<UploadLine>, lines: string[]): void {
+function digestBatch(hash: Hash, prepared: Prepared<UploadLine[]>, lines: string[]): void {
   hash.update(prepared.rows.map((r) => r.row).join(','));
   for (const [row, outcome] of [...prepared.decided].sort((a, b) => a[0] - b[0])) hash.update(`${row}${JSON.stringify(outcome)}\n`);
   hash.update(lines.join('\n'));
@@ -99,20 +99,21 @@ async function measure(file: string, faults: boolean, digest: boolean): Promise<
   const chunks = await encodedChunks(file, faults);
   const ctx = await accountContext();
   const targets = mappingTargets(ctx.mapping);
-  const uploadLine = asUploadLine(targets);
   const hash = createHash('sha256');
   const figures: RunFigures = { decode: 0, prepare: 0, lines: 0, total: 0, sent: 0, decided: 0, digest: '' };
   for (let first = 0; first < chunks.length; first += BATCH_ROWS / CHUNK_ROWS) {
     const batch = { fromRow: first * CHUNK_ROWS + 1, toRow: (first * CHUNK_ROWS) + BATCH_ROWS };
-    const prepared: Prepared<UploadLine> = { rows: [], decided: new Map() };
+    const decided: Prepared<UploadLine[]>['decided'] = new Map();
+    const sink = uploadLines();
     for (let c = first; c < Math.min(first + BATCH_ROWS / CHUNK_ROWS, chunks.length); c++) {
       let at = cpuSeconds();
       const chunk = decodeChunk(chunks[c], c * CHUNK_ROWS + 1);
       figures.decode += cpuSeconds() - at;
       at = cpuSeconds();
-      await prepareChunk(chunk, batch, ctx, prepared, uploadLine);
+      await prepareChunk(chunk, batch, ctx, decided, sink);
       figures.prepare += cpuSeconds() - at;
     }
+    const prepared = { rows: sink.done(), decided };
     const at = cpuSeconds();
     const lines = linesUnder(headerOf(targets, prepared.rows), targets, prepared.rows);
     figures.lines += cpuSeconds() - at;

@@ -101,6 +101,8 @@ export function checkMapping(mapping: Mapping, describe: DescribeSObjectResult):
 export interface RecordBuilder {
   (frame: Frame, r: number): Record<string, Value>;
   readonly keys: readonly string[];
+  /** Row r's values in `keys` order, into `out` (one array can serve every row: no record is made). */
+  fill(frame: Frame, r: number, out: Value[]): void;
 }
 
 /** Builds records (API names and relationship keys -> values) from a frame's rows, resolving columns once. */
@@ -114,15 +116,24 @@ export function compileRecordBuilder(mapping: Mapping, columns: readonly string[
     ...mapping.fields.map((e) => [e.field, at(e.column)] as [string, number]),
     ...mapping.relationships.map((e) => [relationshipKey(e), at(e.column)] as [string, number]),
   ];
+  const keys = mappingTargets(mapping);
   // Parallel arrays and index loops: this runs for every row of a run.
   const planKeys = plan.map(([key]) => key);
   const planColumns = plan.map(([, c]) => c);
+  const planSlots = planKeys.map((key) => keys.indexOf(key));
   const { constants } = mapping;
+  const constantSlots = constants.map((c) => keys.indexOf(c.field));
   const build = (frame: Frame, r: number): Record<string, Value> => {
     const record: Record<string, Value> = {};
     for (let i = 0; i < planKeys.length; i++) record[planKeys[i]] = frame.data[planColumns[i]][r];
     for (let i = 0; i < constants.length; i++) record[constants[i].field] = constants[i].value;
     return record;
   };
-  return Object.assign(build, { keys: mappingTargets(mapping) });
+  // The record's order of assignment, so that a key given twice ends with the same value as in the record.
+  const fill = (frame: Frame, r: number, out: Value[]): void => {
+    out.length = keys.length;
+    for (let i = 0; i < planSlots.length; i++) out[planSlots[i]] = frame.data[planColumns[i]][r];
+    for (let i = 0; i < constantSlots.length; i++) out[constantSlots[i]] = constants[i].value;
+  };
+  return Object.assign(build, { keys, fill });
 }

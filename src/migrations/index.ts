@@ -22,5 +22,5 @@ export { eventsChannel, type MigrationEvent } from './progress.js';
 export { getMigration, listBatches, readOutcomes } from './store.js';
 export { encodeOutcomes, decodeOutcomes, totalsOf, parseBulkError, type RowOutcome, type Outcomes } from './outcomes.js';
 export { failedRowsSample, type FailedRow } from './failed-rows.js';
-export { asRecord, prepareBatch } from './prepare.js';
+export { prepareBatch, recordRows } from './prepare.js';
 export type { Preflight } from './preflight.js';

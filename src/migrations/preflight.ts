@@ -7,8 +7,11 @@ import { recordValidator, type RecordError, type ValidateOptions } from '../vali
 import type { MigrationDoc } from './model.js';
 
 export interface Preflight {
-  /** What Salesforce would reject in this record: such rows fail and are never sent. */
-  check(record: Record<string, Value>): RecordError[];
+  /**
+   * What Salesforce would reject in a record with `keys`, given as its values in key order: such rows fail and are
+   * never sent.
+   */
+  checkerFor(keys: readonly string[]): (values: readonly Value[]) => RecordError[];
   /** Describe type of a record key (relationship keys have none). */
   fieldType(key: string): string | undefined;
 }
@@ -39,5 +42,5 @@ export function buildPreflight(
   if (problems.length > 0) throw new AppError('MAPPING_INVALID', 400, `The mapping does not fit ${describe.name}: ${problems.join('; ')}.`, { details: problems });
   const validate = recordValidator(describe, migration.operation, { externalIdField: migration.externalIdField, ...lookups });
   // fieldType is asked once per key of a chunk (prepareChunk), and describe lookups are indexed: nothing to keep here.
-  return { check: (record) => validate(record), fieldType: (key) => fieldByName(describe, key)?.type };
+  return { checkerFor: (keys) => validate.forKeys(keys), fieldType: (key) => fieldByName(describe, key)?.type };
 }

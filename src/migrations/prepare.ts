@@ -6,7 +6,7 @@ import {
 } from '../frame/index.js';
 import { OrgLookupResolver } from '../lookups/index.js';
 import { compileRecordBuilder, type Mapping } from '../mapping/index.js';
-import { csvRecordFields, type FlatRecord } from '../salesforce/index.js';
+import { csvFields, type FlatRecord } from '../salesforce/index.js';
 import { classifyRowIssues, type RecordError } from '../validation/index.js';
 import type { BatchDoc, MigrationDoc } from './model.js';
 import type { Outcomes, RowOutcome } from './outcomes.js';
@@ -15,45 +15,70 @@ import type { Preflight } from './preflight.js';
 /** A row to send as sObject Collections send it (and as reconciliation compares it): its record. */
 export interface PreparedRow { row: number; record: FlatRecord }
 
+/** A value as sent: converted (a date as ISO text), undefined for a value left out (null, empty text, an invalid date). */
+export type SentValue = string | number | boolean | undefined;
+
 /**
  * A row to send as a Bulk upload sends it: its CSV line under the mapping's targets (`mappingTargets`, an empty cell
- * for each value it leaves out) and how many it leaves out. Made while the row is prepared, so its record and cells
- * die young: a batch kept as records until its upload was the worker's largest cost in garbage collection.
+ * for each value it leaves out) and how many it leaves out. Made while the row is prepared, so its cells die young: a
+ * batch kept as records until its upload was the worker's largest cost in garbage collection.
  */
 export interface UploadLine { row: number; line: string; gaps: number }
 
-export interface Prepared<R> {
+/**
+ * Where a batch's rows that passed every check go, in dataset order, kept in the form their writer sends: records
+ * (sObject Collections), or upload lines (Bulk API 2.0).
+ */
+export interface RowSink<T> {
+  /** A row's values as sent, in `keys` order (the mapping's targets). */
+  add(row: number, values: readonly SentValue[], keys: readonly string[]): void;
+  done(): T;
+}
+
+export interface Prepared<T> {
   /** Rows to send, in dataset order. */
-  rows: R[];
+  rows: T;
   /** Rows decided before writing: skipped by the pipeline or failed validation (never sent, never retried). */
   decided: Outcomes;
 }
 
 /** A batch's prepared rows in the form its writer sends: records (sObject Collections) or upload lines (Bulk API 2.0). */
-export type PreparedBatch = ({ form: 'records' } & Prepared<PreparedRow>) | ({ form: 'lines' } & Prepared<UploadLine>);
+export type PreparedBatch = ({ form: 'records' } & Prepared<PreparedRow[]>) | ({ form: 'lines' } & Prepared<UploadLine[]>);
 
-/** Makes the kept form of a row that passed every check. */
-export type RowMaker<R> = (row: number, record: FlatRecord) => R;
-
-export const asRecord: RowMaker<PreparedRow> = (row, record) => ({ row, record });
-
-/**
- * Upload lines under `targets` (the mapping's targets, in mapping order), with their gaps counted in the same pass
- * (a record's values are read by name, a lookup that costs more than the cell itself).
- */
-export function asUploadLine(targets: readonly string[]): RowMaker<UploadLine> {
-  const gaps = { count: 0 };
-  return (row, record) => {
-    const line = csvRecordFields(record, targets, gaps);
-    return { row, line, gaps: gaps.count };
+/** Rows kept as their records (the values left out are not keys). */
+export function recordRows(): RowSink<PreparedRow[]> {
+  const rows: PreparedRow[] = [];
+  return {
+    add(row, values, keys) {
+      const record: FlatRecord = {};
+      for (let k = 0; k < keys.length; k++) {
+        const value = values[k];
+        if (value !== undefined) record[keys[k]] = value;
+      }
+      rows.push({ row, record });
+    },
+    done: () => rows,
   };
+}
+
+/** A row's upload line from its values as sent, in the order of the targets the line is made under. */
+export function uploadLine(row: number, values: readonly SentValue[]): UploadLine {
+  let gaps = 0;
+  for (let k = 0; k < values.length; k++) if (values[k] === undefined) gaps++;
+  return { row, line: csvFields(values), gaps };
+}
+
+/** Rows kept as upload lines (under the mapping's targets, the keys they are given in). */
+export function uploadLines(): RowSink<UploadLine[]> {
+  const rows: UploadLine[] = [];
+  return { add: (row, values) => rows.push(uploadLine(row, values)), done: () => rows };
 }
 
 export const seenKeysKey = (migrationId: string) => `dms:migration:${migrationId}:seen`;
 /** The run's lookup answers, shared by its batches (a retried batch finds the same parents). */
 export const lookupsKey = (migrationId: string) => `dms:migration:${migrationId}:lookups`;
 
-function cell(value: Value, type: string | undefined): string | number | boolean | undefined {
+function cell(value: Value, type: string | undefined): SentValue {
   if (value === null || value === undefined) return undefined;
   if (value instanceof Date) {
     if (Number.isNaN(value.getTime())) return undefined;
@@ -61,25 +86,6 @@ function cell(value: Value, type: string | undefined): string | number | boolean
   }
   if (typeof value === 'string' && value === '') return undefined;
   return value;
-}
-
-/** The record as sent: cells converted, empty ones left out (`keys`: the record's keys, `types`: their describe types). */
-function converted(values: Record<string, Value>, keys: readonly string[], types: readonly (string | undefined)[]): FlatRecord {
-  const record: FlatRecord = {};
-  for (let k = 0; k < keys.length; k++) {
-    const v = cell(values[keys[k]], types[k]);
-    if (v !== undefined) record[keys[k]] = v;
-  }
-  return record;
-}
-
-/** The built values themselves when every cell goes as it is (most rows: no copy made), else their converted copy. */
-function sendable(values: Record<string, Value>, keys: readonly string[], types: readonly (string | undefined)[]): FlatRecord {
-  for (let k = 0; k < keys.length; k++) {
-    const value = values[keys[k]];
-    if (value === undefined || cell(value, types[k]) !== value) return converted(values, keys, types);
-  }
-  return values as FlatRecord;
 }
 
 /** A row refused before sending: the first error's code, every message and field (the validation report's verdict). */
@@ -105,11 +111,10 @@ export interface PrepareContext {
 
 /**
  * One chunk's rows of the batch (`fromRow`..`toRow`) through the pipeline, the mapping and the check: each row goes
- * to `into.rows` (to send, in the form `make` gives) or `into.decided` (skipped or failed). Needs no service: the
- * bench drives it alone.
+ * to `sink` (to send) or `decided` (skipped or failed). Needs no service: the bench drives it alone.
  */
-export async function prepareChunk<R>(
-  chunk: Chunk, batch: Pick<BatchDoc, 'fromRow' | 'toRow'>, ctx: PrepareContext, into: Prepared<R>, make: RowMaker<R>,
+export async function prepareChunk(
+  chunk: Chunk, batch: Pick<BatchDoc, 'fromRow' | 'toRow'>, ctx: PrepareContext, decided: Outcomes, sink: RowSink<unknown>,
 ): Promise<void> {
   const { mapping, preflight } = ctx;
   const from = Math.max(batch.fromRow - chunk.firstRow, 0);
@@ -118,22 +123,29 @@ export async function prepareChunk<R>(
   const frame = frameFromRows(chunk.columns, chunk.rows.slice(from, to) as Value[][], chunk.firstRow + from);
   const result = await applyPipeline(frame, ctx.pipeline, ctx.pipelineContext);
   for (const { row, reason, i18n } of result.skipped) {
-    into.decided.set(row, { status: 'skip', code: 'SKIPPED', message: reason, ...(i18n ? { i18n: [i18n] } : {}) });
+    decided.set(row, { status: 'skip', code: 'SKIPPED', message: reason, ...(i18n ? { i18n: [i18n] } : {}) });
   }
   // The same rule as the validation job: a pipeline issue on a mapped column fails the row, unsent.
   const { failures } = classifyRowIssues(result.rowIssues, mapping);
   const build = compileRecordBuilder(mapping, result.frame.columns);
   const { keys } = build;
   const types = keys.map((key) => preflight.fieldType(key));
-  result.frame.rows.forEach((row, r) => {
-    const values = build(result.frame, r);
-    const errors = failures.get(row) ?? preflight.check(values);
+  const check = preflight.checkerFor(keys);
+  // One array for every row's values (no record per row), checked as built, then converted in place as sent.
+  const values: Value[] = [];
+  const sent = values as SentValue[];
+  const { rows } = result.frame;
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r];
+    build.fill(result.frame, r, values);
+    const errors = failures.get(row) ?? check(values);
     if (errors.length > 0) {
-      into.decided.set(row, refused(errors));
-      return;
+      decided.set(row, refused(errors));
+      continue;
     }
-    into.rows.push(make(row, sendable(values, keys, types)));
-  });
+    for (let k = 0; k < values.length; k++) sent[k] = cell(values[k], types[k]);
+    sink.add(row, sent, keys);
+  }
 }
 
 /**
@@ -141,10 +153,10 @@ export async function prepareChunk<R>(
  * per run so a re-run batch produces the same records) and the mapping, and checks every record.
  * Reconciliation passes its own `seenKeys` to rebuild the records a finished run sent.
  */
-export async function prepareBatch<R>(
-  services: Services, migration: MigrationDoc, batch: BatchDoc, preflight: Preflight, make: RowMaker<R>,
+export async function prepareBatch<T>(
+  services: Services, migration: MigrationDoc, batch: BatchDoc, preflight: Preflight, sink: RowSink<T>,
   seenKeys: SeenKeys = new RedisSeenKeys(services.redis, seenKeysKey(migration._id)),
-): Promise<Prepared<R>> {
+): Promise<Prepared<T>> {
   const now = new Date(migration.startedAt ?? migration.createdAt);
   const lookups = new OrgLookupResolver(services, migration.connectionId, { key: lookupsKey(migration._id), ttlSeconds: 7 * 24 * 3600 });
   const ctx: PrepareContext = {
@@ -153,7 +165,7 @@ export async function prepareBatch<R>(
     mapping: migration.template.mapping,
     preflight,
   };
-  const prepared: Prepared<R> = { rows: [], decided: new Map() };
-  for await (const chunk of readChunks(services.store, migration.datasetId, batch.chunks)) await prepareChunk(chunk, batch, ctx, prepared, make);
-  return prepared;
+  const decided: Outcomes = new Map();
+  for await (const chunk of readChunks(services.store, migration.datasetId, batch.chunks)) await prepareChunk(chunk, batch, ctx, decided, sink);
+  return { rows: sink.done(), decided };
 }

@@ -3,7 +3,7 @@ import type { Services } from '../services.js';
 import type { FlatRecord } from '../salesforce/index.js';
 import type { BatchDoc } from './model.js';
 import type { RowOutcome } from './outcomes.js';
-import { asUploadLine, type PreparedBatch } from './prepare.js';
+import { uploadLine, type PreparedBatch } from './prepare.js';
 import { attachToBatch, readAttachment } from './store.js';
 import { packJson, unpackJson } from '../blobs/index.js';
 
@@ -42,8 +42,7 @@ export async function readPrepared(services: Services, batch: BatchDoc, targets:
   if (stored.lines) return { form: 'lines', rows: stored.lines.map(([row, line, gaps]) => ({ row, line, gaps })), decided };
   const records = stored.rows ?? [];
   if (batch.apiMode === 'collections') return { form: 'records', rows: records.map(([row, record]) => ({ row, record })), decided };
-  const line = asUploadLine(targets);
-  return { form: 'lines', rows: records.map(([row, record]) => line(row, record)), decided };
+  return { form: 'lines', rows: records.map(([row, record]) => uploadLine(row, targets.map((t) => record[t] ?? undefined))), decided };
 }
 
 /**

@@ -12,7 +12,7 @@ import { FINISHED_STATES, type BatchDoc, type MigrationDoc } from './model.js';
 import { saidOutcome, totalsOf, TrackedOutcomes, type Outcomes } from './outcomes.js';
 import { buildPreflight } from './preflight.js';
 import { fieldByName, mappingTargets } from '../mapping/index.js';
-import { asRecord, asUploadLine, prepareBatch, type PreparedBatch } from './prepare.js';
+import { prepareBatch, recordRows, uploadLines, type PreparedBatch } from './prepare.js';
 import { checkpointsPrepared, keepPrepared, readPrepared } from './prepared-store.js';
 import { PrepareLane } from './prepare-lane.js';
 import { describeContext } from '../preflight/index.js';
@@ -130,8 +130,8 @@ export async function runBatch(services: Services, migrationId: string, n: numbe
       prepared = await preparing.run(async (): Promise<PreparedBatch> => {
         laneWaitMs = Date.now() - askedAt;
         return planned.apiMode === 'collections'
-          ? { form: 'records', ...await prepareBatch(services, migration, planned, preflight, asRecord) }
-          : { form: 'lines', ...await prepareBatch(services, migration, planned, preflight, asUploadLine(targets)) };
+          ? { form: 'records', ...await prepareBatch(services, migration, planned, preflight, recordRows()) }
+          : { form: 'lines', ...await prepareBatch(services, migration, planned, preflight, uploadLines()) };
       });
       if (checkpointsPrepared(migration.template.pipeline)) batch = await keepPrepared(services, batch, prepared);
     }

@@ -2,7 +2,7 @@ import type { Services } from '../services.js';
 import type { SeenKeys } from '../frame/index.js';
 import { fieldByName, type DescribeSObjectResult } from '../mapping/index.js';
 import { instantOf, toId18, type FlatRecord, type SalesforceSession } from '../salesforce/index.js';
-import { asRecord, prepareBatch, readOutcomes, type BatchDoc, type MigrationDoc, type Preflight } from '../migrations/index.js';
+import { prepareBatch, recordRows, readOutcomes, type BatchDoc, type MigrationDoc, type Preflight } from '../migrations/index.js';
 import { compareValue, type FieldShape } from './compare.js';
 import { queryRecords, type StoredRecord } from './query-org.js';
 import type { ComparedField, RecordResult } from './tally.js';
@@ -33,7 +33,7 @@ function fieldsOf(describe: DescribeSObjectResult): (key: string) => FieldShape 
 const UNKNOWN_FIELD: FieldShape = { type: 'string', scale: 0 };
 
 /** The records a batch sent, rebuilt: the same dataset rows, pipeline, `now` and mapping give the same values; no check. */
-const rebuildPreflight = (fieldOf: (key: string) => FieldShape | undefined): Preflight => ({ check: () => [], fieldType: (key) => fieldOf(key)?.type });
+const rebuildPreflight = (fieldOf: (key: string) => FieldShape | undefined): Preflight => ({ checkerFor: () => () => [], fieldType: (key) => fieldOf(key)?.type });
 
 /** Written after the batch finished, or by another user: someone else changed the record since DMS wrote it. */
 function changedSince(stored: StoredRecord, finishedAt: number, writerId: string | undefined): boolean {
@@ -64,7 +64,7 @@ export async function compareBatch(ctx: ReconcileContext, batch: BatchDoc): Prom
   }
   if (written.size === 0) return [];
   const fieldOf = fieldsOf(ctx.describe);
-  const prepared = await prepareBatch(ctx.services, ctx.migration, batch, rebuildPreflight(fieldOf), asRecord, EVERY_ROW_KEPT);
+  const prepared = await prepareBatch(ctx.services, ctx.migration, batch, rebuildPreflight(fieldOf), recordRows(), EVERY_ROW_KEPT);
   const sent = new Map(prepared.rows.map((r) => [r.row, r.record]));
   const fields = new Set<string>();
   for (const row of written.keys()) for (const key of Object.keys(sent.get(row) ?? {})) fields.add(key);

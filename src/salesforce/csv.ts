@@ -32,22 +32,6 @@ export function csvFields(values: readonly CsvValue[]): string {
   return rowCells.join(',');
 }
 
-/**
- * csvFields of a record's values under `header`, without an array of them, each value read once; `gaps`, when given,
- * counts the header's keys the record has no value for (undefined).
- */
-export function csvRecordFields(record: Readonly<Record<string, CsvValue>>, header: readonly string[], gaps?: { count: number }): string {
-  rowCells.length = header.length;
-  let missing = 0;
-  for (let i = 0; i < header.length; i++) {
-    const value = record[header[i]];
-    if (value === undefined) missing++;
-    rowCells[i] = csvCell(value);
-  }
-  if (gaps) gaps.count = missing;
-  return rowCells.join(',');
-}
-
 export function csvLine(values: readonly CsvValue[]): string {
   return `${csvFields(values)}\n`;
 }

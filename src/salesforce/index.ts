@@ -12,7 +12,7 @@ export {
 export {
   restQueryPages, createQueryJob, waitForQueryJob, queryResultsPage, deleteQueryJob, type RestQueryPage, type QueryResultsPage,
 } from './query.js';
-export { csvCell, csvFields, csvLine, CsvLineReader, csvRecordCells, csvRecordFields, csvRows, CsvRowReader, leadingCells } from './csv.js';
+export { csvCell, csvFields, csvLine, CsvLineReader, csvRecordCells, csvRows, CsvRowReader, leadingCells } from './csv.js';
 export { readApiBudget, recordUsage, lastApiBudget, reserveOf, type ApiBudget } from './limits.js';
 export { SlotLimiter, ORG_SLOTS, orgSlotsKey, type Slot } from './concurrency.js';
 export { Operation, type WriteSpec, type FlatRecord, type WriteResult, type RecordError } from './write-spec.js';

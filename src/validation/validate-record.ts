@@ -36,15 +36,18 @@ const isEmpty = (value: unknown): boolean => value === null || value === undefin
 /** What a record key names: a field of the object, or (`relation`) a relationship column that sets one. */
 interface ResolvedKey { field: Field; relation: boolean }
 
-/** One key of a shape: its field and, for a field's own value (null for a relationship column), the check compiled for it. */
-interface KeyPlan extends ResolvedKey { key: string; check: FieldChecker | null }
+/**
+ * One key of a shape: where its value is among the record's values (`at`), its field and, for a field's own value
+ * (null for a relationship column), the check compiled for it.
+ */
+interface KeyPlan extends ResolvedKey { key: string; at: number; check: FieldChecker | null }
 
 /**
  * What every record with one list of keys needs, worked out once (a batch's records all have the mapping's keys):
  * where its Id and upsert key are, each key's field and checker, and which keys give each field an insert requires.
  */
 interface Shape {
-  keys: string[];
+  keys: readonly string[];
   idIndex: number;
   upsertIndex: number;
   /** The first key that names no field: such records get its error (made afresh: callers may keep or change it). */
@@ -62,22 +65,23 @@ class ShapeCache {
 
   constructor(private readonly describe: DescribeSObjectResult, private readonly options: ValidateOptions, private readonly upsertLower: string) {}
 
-  of(keys: string[]): Shape {
+  of(keys: readonly string[]): Shape {
     if (!this.last || !sameKeys(this.last.keys, keys)) this.last = this.compile(keys);
     return this.last;
   }
 
-  private compile(keys: string[]): Shape {
+  compile(keys: readonly string[]): Shape {
     const plans: KeyPlan[] = [];
     let unknownKey: string | undefined;
-    for (const key of keys) {
+    for (let at = 0; at < keys.length; at++) {
+      const key = keys[at];
       if (key === 'attributes') continue;
       const found = resolveKey(key, this.describe, this.options);
       if ('statusCode' in found) {
         unknownKey ??= key;
         continue;
       }
-      plans.push({ key, ...found, check: found.relation ? null : fieldChecker(found.field) });
+      plans.push({ key, at, ...found, check: found.relation ? null : fieldChecker(found.field) });
     }
     const required = requiredOnInsert(this.describe).map(({ name }) => ({
       name, plans: plans.flatMap((p, c) => (p.field.name === name ? [c] : [])),
@@ -90,14 +94,21 @@ class ShapeCache {
   }
 }
 
-function sameKeys(a: string[], b: string[]): boolean {
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 
 /** Checks records of one object and operation: what validateRecord says of each, with the keys resolved once. */
-export type RecordValidator = (record: Record<string, Value>, stages?: Stages) => RecordError[];
+export interface RecordValidator {
+  (record: Record<string, Value>, stages?: Stages): RecordError[];
+  /**
+   * The same check of records that all have `keys`, each given as its values in key order: no record object, and one
+   * array can serve every row (the run's prepare checks a million rows this way).
+   */
+  forKeys(keys: readonly string[]): (values: readonly Value[], stages?: Stages) => RecordError[];
+}
 
 /**
  * The errors Salesforce would report for one record (keys: API names or relationship columns),
@@ -111,10 +122,8 @@ export function recordValidator(describe: DescribeSObjectResult, operation: Writ
   const upsertField = operation === 'upsert' ? fieldByName(describe, options.externalIdField ?? 'Id') : undefined;
   const upsertName = upsertField?.name ?? options.externalIdField ?? 'Id';
   const shapes = new ShapeCache(describe, options, upsertName.toLowerCase());
-  return (record, stages = NO_STAGES) => {
-    const recordKeys = Object.keys(record);
-    const shape = shapes.of(recordKeys);
-    const idValue = shape.idIndex < 0 ? undefined : sent(record[recordKeys[shape.idIndex]]);
+  const check = (values: readonly Value[], shape: Shape, stages: Stages): RecordError[] => {
+    const idValue = shape.idIndex < 0 ? undefined : sent(values[shape.idIndex]);
     if (operation === 'delete' || operation === 'hardDelete') {
       const text = typeof idValue === 'string' ? idValue.trim() : '';
       const id = toId18(text);
@@ -122,7 +131,7 @@ export function recordValidator(describe: DescribeSObjectResult, operation: Writ
     }
     let mode: Mode = operation === 'update' ? 'update' : 'insert';
     if (operation === 'upsert') {
-      const raw = shape.upsertIndex < 0 ? undefined : sent(record[recordKeys[shape.upsertIndex]]);
+      const raw = shape.upsertIndex < 0 ? undefined : sent(values[shape.upsertIndex]);
       if (isEmpty(raw) || raw === '#N/A') {
         if (upsertField?.type !== 'id') return [ERRORS.missingExternalId(upsertName)];
       } else if (upsertField?.type === 'id') mode = 'update';
@@ -133,8 +142,22 @@ export function recordValidator(describe: DescribeSObjectResult, operation: Writ
       if (!id || (describe.keyPrefix && keyPrefixOf(id) !== describe.keyPrefix)) return [ERRORS.malformedId('Record ID', String(idValue), 'Id')];
     }
     if (shape.unknownKey !== undefined) return [resolveKey(shape.unknownKey, describe, options) as RecordError];
-    return checkFields(record, shape, mode, options, stages);
+    return checkFields(values, shape, mode, options, stages);
   };
+  /** A record's values in its keys' order, into one array reused from record to record. */
+  const values: Value[] = [];
+  const validate = (record: Record<string, Value>, stages = NO_STAGES): RecordError[] => {
+    const keys = Object.keys(record);
+    values.length = keys.length;
+    for (let k = 0; k < keys.length; k++) values[k] = record[keys[k]];
+    return check(values, shapes.of(keys), stages);
+  };
+  return Object.assign(validate, {
+    forKeys(keys: readonly string[]) {
+      const shape = shapes.compile(keys);
+      return (given: readonly Value[], stages = NO_STAGES) => check(given, shape, stages);
+    },
+  });
 }
 
 /** validateRecord for one record (a validator made for many records resolves each key once). */
@@ -145,15 +168,15 @@ export function validateRecord(
   return recordValidator(describe, operation, options)(record, stages);
 }
 
-function checkFields(record: Record<string, Value>, shape: Shape, mode: Mode, options: ValidateOptions, stages: Stages): RecordError[] {
+function checkFields(values: readonly Value[], shape: Shape, mode: Mode, options: ValidateOptions, stages: Stages): RecordError[] {
   const errors: RecordError[] = [];
   const { plans, given } = shape;
   for (let c = 0; c < plans.length; c++) {
     given[c] = false;
-    const { key, field: f, check } = plans[c];
+    const { key, at, field: f, check } = plans[c];
     if (f.type === 'id') continue;
     if (stages.settled?.has(key)) { given[c] = true; continue; }
-    let raw = sent(record[key]);
+    let raw = sent(values[at]);
     if (isEmpty(raw)) continue;
     if (raw === '#N/A') raw = null;
     let error: RecordError | null = null;

@@ -1,9 +1,9 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { Mapping, mappingTargets } from '../../../src/mapping/index.js';
-import { asUploadLine } from '../../../src/migrations/prepare.js';
+import { uploadLine } from '../../../src/migrations/prepare.js';
 import { headerOf, linesUnder, parts } from '../../../src/migrations/write-bulk.js';
-import { csvRecordFields, type FlatRecord } from '../../../src/salesforce/index.js';
+import { csvFields, type FlatRecord } from '../../../src/salesforce/index.js';
 
 const mapping = Mapping.parse({
   object: 'Account',
@@ -11,7 +11,9 @@ const mapping = Mapping.parse({
   constants: [{ field: 'Industry', value: 'Other' }],
 });
 const targets = mappingTargets(mapping);
-const rows = (...records: FlatRecord[]) => records.map((record, i) => asUploadLine(targets)(i + 1, record));
+/** A record's line under `header`, as Bulk reads it. */
+const lineOf = (record: FlatRecord, header: readonly string[]) => csvFields(header.map((h) => record[h] ?? undefined));
+const rows = (...records: FlatRecord[]) => records.map((record, i) => uploadLine(i + 1, targets.map((t) => record[t] ?? undefined)));
 
 describe('headerOf', () => {
   test('the mapping targets some row carries, in mapping order, wherever they first appear', () => {
@@ -34,9 +36,9 @@ describe('linesUnder', () => {
     const prepared = rows(...records);
     const header = headerOf(targets, prepared);
     assert.deepEqual(header, ['Name', 'Website', 'NumberOfEmployees', 'Industry']);
-    assert.deepEqual(linesUnder(header, targets, prepared), records.map((r) => csvRecordFields(r, header)));
+    assert.deepEqual(linesUnder(header, targets, prepared), records.map((r) => lineOf(r, header)));
     // Under every target the prepared line itself is sent.
-    assert.deepEqual(linesUnder(targets, targets, prepared), records.map((r) => csvRecordFields(r, targets)));
+    assert.deepEqual(linesUnder(targets, targets, prepared), records.map((r) => lineOf(r, targets)));
     assert.deepEqual(prepared.map((r) => r.gaps), [1, 2, 2]);
   });
 });
@@ -54,7 +56,7 @@ describe('parts', () => {
     assert.deepEqual(cut.map((p) => p.rows.map((r) => r.row)), [[1, 2, 3], [4, 5, 6]]);
     for (const part of cut) assert.ok(bytes(part.lines) <= limit);
     assert.deepEqual(cut.map((p) => p.header), [['Name', 'Phone', 'Industry'], ['Name', 'Industry']]);
-    cut.forEach((part, p) => assert.deepEqual(part.lines, records.slice(p * 3, p * 3 + 3).map((r) => csvRecordFields(r, part.header))));
+    cut.forEach((part, p) => assert.deepEqual(part.lines, records.slice(p * 3, p * 3 + 3).map((r) => lineOf(r, part.header))));
     // Under the limit: one part, the lines as prepared.
     assert.deepEqual(parts(targets, prepared).map((p) => p.rows.length), [6]);
   });
