@@ -3,7 +3,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { decodeRow, encodeRow, encodedSize } from './row-codec.js';
+import { decodeRow, encodeRow, maxEncodedSize } from './row-codec.js';
 import type { Row } from './table.js';
 
 const HEADER = 8;
@@ -78,30 +78,34 @@ export class RecordFile {
 
   /** Appends one version of `row` (a recycle-bin one when `binned`) and returns its slot. */
   append(row: number, values: Row, binned = false): number {
-    const length = encodedSize(values);
-    const at = this.reserve(length, (row | (binned ? BINNED_FLAG : 0)) >>> 0);
-    encodeRow(values, this.pending, at);
-    return this.lastSlot;
+    const at = this.room(maxEncodedSize(values));
+    return this.commit(at, encodeRow(values, this.pending, at + HEADER), (row | (binned ? BINNED_FLAG : 0)) >>> 0);
   }
 
   /** Appends a control entry about `row` holding `payload`. */
   appendControl(row: number, payload: Buffer): void {
-    const at = this.reserve(payload.length, (row | CONTROL_FLAG) >>> 0);
-    payload.copy(this.pending, at);
+    const at = this.room(payload.length);
+    payload.copy(this.pending, at + HEADER);
+    this.commit(at, payload.length, (row | CONTROL_FLAG) >>> 0);
   }
 
-  /** Makes room for an entry of `length` bytes in the write buffer, writes its header and returns where its bytes go. */
-  private reserve(length: number, word: number): number {
+  /** Makes room for an entry of up to `length` bytes in the write buffer and returns where the entry starts. */
+  private room(length: number): number {
     const size = (HEADER + length + 7) & ~7;
     if (this.pendingBytes + size > this.pending.length) this.flush();
     if (size > this.pending.length) this.pending = Buffer.allocUnsafe(size);
-    const at = this.pendingBytes;
+    return this.pendingBytes;
+  }
+
+  /** Ends the entry at `at` whose bytes (`length` of them) are written: its header, and the file's end; returns its slot. */
+  private commit(at: number, length: number, word: number): number {
     this.pending.writeUInt32LE(word, at);
     this.pending.writeUInt32LE(length, at + 4);
+    const size = (HEADER + length + 7) & ~7;
     this.pendingBytes += size;
     this.lastSlot = this.end / 8;
     this.end += size;
-    return at + HEADER;
+    return this.lastSlot;
   }
 
   flush(): void {
@@ -177,7 +181,9 @@ export class RecordFile {
       const kept = keep(row, slot, input, start, kind);
       if (kept === undefined) return;
       const length = input.readUInt32LE(start - 4);
-      input.copy(out.pending, out.reserve(length, (row | FLAG_OF[kept]) >>> 0), start, start + length);
+      const at = out.room(length);
+      input.copy(out.pending, at + HEADER, start, start + length);
+      out.commit(at, length, (row | FLAG_OF[kept]) >>> 0);
     });
     out.flush();
     fsyncSync(out.fd);

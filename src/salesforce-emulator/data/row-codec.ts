@@ -9,51 +9,66 @@ const ASCII = 4;
 /** Any other string: u32 byte length, UTF-8. */
 const TEXT = 5;
 
-const lengths: number[] = [];
+/** Text under this many UTF-16 units is tested for ASCII while it is copied (cheaper than asking its UTF-8 length). */
+const SHORT_TEXT = 64;
 
 /**
  * The binary form of a row: u16 value count, then per value a tag byte and its bytes. A reader can skip to one
- * value by lengths alone, so a scan that needs two fields never decodes the other fifteen.
+ * value by lengths alone, so a scan that needs two fields never decodes the other fifteen. At most this many bytes
+ * (text counted at 3 bytes per UTF-16 unit: lengths only, nothing measured).
  */
-export function encodedSize(row: Row): number {
+export function maxEncodedSize(row: Row): number {
   let size = 2;
   for (let i = 0; i < row.length; i++) {
     const v = row[i];
-    if (typeof v === 'string') {
-      const bytes = Buffer.byteLength(v);
-      lengths[i] = bytes;
-      size += bytes === v.length && bytes < 65536 ? 3 + bytes : 5 + bytes;
-    } else size += typeof v === 'number' ? 9 : 1;
+    size += typeof v === 'string' ? 5 + 3 * v.length : typeof v === 'number' ? 9 : 1;
   }
   return size;
 }
 
-/** Writes `row` at `at` (call encodedSize(row) first: it measures the strings this writes). */
-export function encodeRow(row: Row, out: Buffer, at: number): void {
+/** Writes `text` at `p` as ASCII (u16 length, one byte a character) or TEXT (u32 length, UTF-8); answers its end. */
+function writeText(text: string, out: Buffer, p: number): number {
+  const n = text.length;
+  if (n < SHORT_TEXT) {
+    let k = 0;
+    for (; k < n; k++) {
+      const c = text.charCodeAt(k);
+      if (c >= 0x80) break;
+      out[p + 3 + k] = c;
+    }
+    if (k === n) {
+      out[p] = ASCII;
+      out.writeUInt16LE(n, p + 1);
+      return p + 3 + n;
+    }
+  }
+  const bytes = out.write(text, p + 5, 'utf8');
+  // As many bytes as characters: ASCII after all, moved to where its shorter header ends.
+  if (bytes === n && n < 65536) {
+    out.copyWithin(p + 3, p + 5, p + 5 + n);
+    out[p] = ASCII;
+    out.writeUInt16LE(n, p + 1);
+    return p + 3 + n;
+  }
+  out[p] = TEXT;
+  out.writeUInt32LE(bytes, p + 1);
+  return p + 5 + bytes;
+}
+
+/** Writes `row` at `at` (with room for maxEncodedSize(row) bytes after it) and answers how many bytes it took. */
+export function encodeRow(row: Row, out: Buffer, at: number): number {
   out.writeUInt16LE(row.length, at);
   let p = at + 2;
   for (let i = 0; i < row.length; i++) {
     const v = row[i] ?? null;
-    if (typeof v === 'string') {
-      const bytes = lengths[i];
-      if (bytes === v.length && bytes < 65536) {
-        out[p] = ASCII;
-        out.writeUInt16LE(bytes, p + 1);
-        if (bytes < 64) for (let k = 0; k < bytes; k++) out[p + 3 + k] = v.charCodeAt(k);
-        else out.write(v, p + 3, bytes, 'latin1');
-        p += 3 + bytes;
-      } else {
-        out[p] = TEXT;
-        out.writeUInt32LE(bytes, p + 1);
-        out.write(v, p + 5, bytes, 'utf8');
-        p += 5 + bytes;
-      }
-    } else if (typeof v === 'number') {
+    if (typeof v === 'string') p = writeText(v, out, p);
+    else if (typeof v === 'number') {
       out[p] = NUMBER;
       out.writeDoubleLE(v, p + 1);
       p += 9;
     } else out[p++] = v === null ? NULL : v ? TRUE : FALSE;
   }
+  return p - at;
 }
 
 /** Where the value after the last one read starts (set by valueAt, so reading allocates nothing but values). */
