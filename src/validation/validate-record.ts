@@ -70,6 +70,7 @@ class ShapeCache {
     return this.last;
   }
 
+  /** The shape of records with `keys`, made afresh (a validator for one list of keys keeps its own). */
   compile(keys: readonly string[]): Shape {
     const plans: KeyPlan[] = [];
     let unknownKey: string | undefined;

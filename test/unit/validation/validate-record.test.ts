@@ -159,6 +159,30 @@ describe('recordValidator: one validator for many records', () => {
     }
   });
 
+  test('records given as values in key order (one array reused) get the verdict their records get, for every operation', () => {
+    const keys = ['Id', 'Name', 'AnnualRevenue', 'Phone', 'External_Id__c', 'Parent.External_Id__c', 'attributes'];
+    const rows: (string | number | null | Date)[][] = [
+      ['', 'Acme', 12, '1', 'E-1', '', 'x'],
+      ['001000000000001', '', 'lots', '1'.repeat(41), '', 'P-1', 'x'],
+      ['003000000000001', '#N/A', null, '', 'E-2', '', 'x'],
+      ['001000000000002', 'B', new Date('2026-12-08T00:00:00Z'), '', '', '', 'x'],
+      ['', '', '', '', '', '', ''],
+    ];
+    for (const operation of ['insert', 'update', 'upsert', 'delete'] as const) {
+      const options = { parents: { Account: ACCOUNT }, externalIdField: 'External_Id__c', keyPrefixes: PREFIXES };
+      const validate = recordValidator(ACCOUNT, operation, options);
+      const byValues = validate.forKeys(keys);
+      const values: (string | number | null | Date)[] = [];
+      for (const row of rows) {
+        values.length = 0;
+        values.push(...row);
+        const record = Object.fromEntries(keys.map((k, i) => [k, row[i]]));
+        assert.deepEqual(byValues(values).map(salesforceShape), validateRecord(record, ACCOUNT, operation, options), `${operation} ${JSON.stringify(row)}`);
+        assert.deepEqual(byValues(values, { all: true }), validate(record, { all: true }));
+      }
+    }
+  });
+
   test('an update validator finds the Id key in any case, record after record', () => {
     const validate = recordValidator(ACCOUNT, 'update');
     assert.deepEqual(codes(validate({ id: '001000000000001', Phone: '1' }).map(salesforceShape)), []);
