@@ -118,22 +118,22 @@ export function compileRecordBuilder(mapping: Mapping, columns: readonly string[
   ];
   const keys = mappingTargets(mapping);
   // Parallel arrays and index loops: this runs for every row of a run.
-  const planKeys = plan.map(([key]) => key);
   const planColumns = plan.map(([, c]) => c);
-  const planSlots = planKeys.map((key) => keys.indexOf(key));
+  const planSlots = plan.map(([key]) => keys.indexOf(key));
   const { constants } = mapping;
   const constantSlots = constants.map((c) => keys.indexOf(c.field));
-  const build = (frame: Frame, r: number): Record<string, Value> => {
-    const record: Record<string, Value> = {};
-    for (let i = 0; i < planKeys.length; i++) record[planKeys[i]] = frame.data[planColumns[i]][r];
-    for (let i = 0; i < constants.length; i++) record[constants[i].field] = constants[i].value;
-    return record;
-  };
-  // The record's order of assignment, so that a key given twice ends with the same value as in the record.
+  // Columns, then constants: a key given twice keeps the last value given to it.
   const fill = (frame: Frame, r: number, out: Value[]): void => {
     out.length = keys.length;
     for (let i = 0; i < planSlots.length; i++) out[planSlots[i]] = frame.data[planColumns[i]][r];
     for (let i = 0; i < constantSlots.length; i++) out[constantSlots[i]] = constants[i].value;
+  };
+  const values: Value[] = [];
+  const build = (frame: Frame, r: number): Record<string, Value> => {
+    fill(frame, r, values);
+    const record: Record<string, Value> = {};
+    for (let k = 0; k < keys.length; k++) record[keys[k]] = values[k];
+    return record;
   };
   return Object.assign(build, { keys, fill });
 }

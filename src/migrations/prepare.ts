@@ -131,9 +131,9 @@ export async function prepareChunk(
   const { keys } = build;
   const types = keys.map((key) => preflight.fieldType(key));
   const check = preflight.checkerFor(keys);
-  // One array for every row's values (no record per row), checked as built, then converted in place as sent.
+  // Two arrays for every row (no record per row): its values as built and checked, then as sent.
   const values: Value[] = [];
-  const sent = values as SentValue[];
+  const sent: SentValue[] = [];
   const { rows } = result.frame;
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r];
@@ -143,6 +143,7 @@ export async function prepareChunk(
       decided.set(row, refused(errors));
       continue;
     }
+    sent.length = values.length;
     for (let k = 0; k < values.length; k++) sent[k] = cell(values[k], types[k]);
     sink.add(row, sent, keys);
   }
