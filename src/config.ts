@@ -111,6 +111,11 @@ const EnvSchema = z.object({
     .default('dms_'),
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_{}:-]+$/, 'QUEUE_PREFIX may use letters, digits and _{}:-').default('dms'),
   WORKER_CONCURRENCY: intFrom('WORKER_CONCURRENCY', 4, 1),
+  /**
+   * Migration batches a worker process runs at once (the migration-batches queue): more than its other jobs, since a
+   * batch mostly waits for Salesforce; the row text they hold together is bounded apart (BatchMemory).
+   */
+  WORKER_BATCH_CONCURRENCY: intFrom('WORKER_BATCH_CONCURRENCY', 8, 1),
   /** `dms start`: processes of the Procfile's `worker` type (on Cloud Foundry: the app's instances). */
   WORKER_PROCESSES: intFrom('WORKER_PROCESSES', 1, 1),
   WORKER_LOCK_MS: intFrom('WORKER_LOCK_MS', 30_000, 1000),
@@ -151,8 +156,11 @@ export interface Config {
   couch?: CouchSettings & { dbPrefix: string };
   couchDbPrefix: string;
   /** `queues`: the ones this process's workers drain (WORKER_QUEUES; all by default). */
-  /** `batchLockMs`: the lock of the migration-batches queue, shorter so a dead worker's batches are taken back sooner. */
-  queue: { prefix: string; concurrency: number; lockMs: number; batchLockMs: number; queues: QueueName[] };
+  /**
+   * `batchLockMs`: the lock of the migration-batches queue, shorter so a dead worker's batches are taken back sooner;
+   * `batchConcurrency`: that queue's jobs at once (`concurrency` is every other queue's).
+   */
+  queue: { prefix: string; concurrency: number; batchConcurrency: number; lockMs: number; batchLockMs: number; queues: QueueName[] };
   shutdownTimeoutMs: number;
   /** `dms start` runs this many processes of the Procfile's `worker` type (migrations are spread over them). */
   workerProcesses: number;
@@ -224,7 +232,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     couch: couch ? { ...couch, dbPrefix: e.COUCHDB_DB_PREFIX } : undefined,
     couchDbPrefix: e.COUCHDB_DB_PREFIX,
     queue: {
-      prefix: e.QUEUE_PREFIX, concurrency: e.WORKER_CONCURRENCY, lockMs: e.WORKER_LOCK_MS, batchLockMs: batchLockOf(e.WORKER_LOCK_MS, e.WORKER_BATCH_LOCK_MS),
+      prefix: e.QUEUE_PREFIX, concurrency: e.WORKER_CONCURRENCY, batchConcurrency: e.WORKER_BATCH_CONCURRENCY, lockMs: e.WORKER_LOCK_MS, batchLockMs: batchLockOf(e.WORKER_LOCK_MS, e.WORKER_BATCH_LOCK_MS),
       queues: e.WORKER_QUEUES,
     },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,

@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   const migrates = config.queue.queues.some((q) => q === 'migrations' || q === 'migration-batches');
   const [services] = await Promise.all([connectServices(config, { role: 'worker' }), migrates ? loadJsforce() : undefined]);
   const running = startWorkers(services);
-  logger('worker').info({ queues: running.workers.map((w) => w.name), concurrency: config.queue.concurrency, pid: process.pid }, 'worker ready');
+  logger('worker').info({ queues: running.workers.map((w) => w.name), concurrency: config.queue.concurrency, batchConcurrency: config.queue.batchConcurrency, pid: process.pid }, 'worker ready');
   announceReady();
   onShutdown([() => running.close(config.shutdownTimeoutMs), () => services.close()], { hardTimeoutMs: config.shutdownTimeoutMs + 1500 });
 }

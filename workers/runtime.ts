@@ -46,12 +46,13 @@ export function startWorkers(services: Services): RunningWorkers {
   const workers = config.queue.queues.map((queueName) => {
     const connection = createRedis(redisSettings, 'worker');
     connections.push(connection);
-    const lockMs = queueName === 'migration-batches' ? config.queue.batchLockMs : config.queue.lockMs;
+    const batches = queueName === 'migration-batches';
+    const lockMs = batches ? config.queue.batchLockMs : config.queue.lockMs;
     const worker = new Worker(queueName, (job) => dispatch(job, services), {
       name: workerProcessName(),
       connection,
       prefix: config.queue.prefix,
-      concurrency: config.queue.concurrency,
+      concurrency: batches ? config.queue.batchConcurrency : config.queue.concurrency,
       lockDuration: lockMs,
       stalledInterval: Math.max(1000, Math.floor(lockMs / 2)),
       maxStalledCount: 2,

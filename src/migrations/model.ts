@@ -41,8 +41,11 @@ export const MigrationOptions = z.object({
   apiMode: z.enum(['auto', 'collections', 'bulk']).default('auto'),
   /** In auto mode, runs up to this many rows go through Collections, larger ones through Bulk API 2.0. */
   collectionsThreshold: z.number().int().min(0).default(2000),
-  /** Batches of this migration in flight at once (across all workers). */
-  concurrency: z.number().int().min(1).max(25).default(4),
+  /**
+   * Batches of this migration in flight at once (across all workers). 8: a batch mostly waits for Salesforce (its job
+   * to run, results to fetch), and 8 kept a 1M-row Bulk run's worker and org busier than 4 (docs/scaling.md).
+   */
+  concurrency: z.number().int().min(1).max(25).default(8),
   allOrNone: z.boolean().default(false),
   assignmentRuleId: z.string().regex(/^[0-9A-Za-z]{15,18}$/).optional(),
   /** One batch at a time, in order. */
@@ -161,6 +164,8 @@ export const BatchDoc = z.object({
   fromRow: z.number().int(),
   toRow: z.number().int(),
   chunks: z.array(z.number().int()),
+  /** Row text of its rows as planned (absent: planned before it was recorded, or from chunks of unknown size). */
+  bytes: z.number().int().nonnegative().optional(),
   state: BatchState,
   apiMode: z.enum(['collections', 'bulk']),
   /** Rows of a Collections call sent but not yet answered: resolved on restart, never blindly re-sent for insert. */

@@ -11,10 +11,14 @@ import { budgetShort } from './reasons.js';
 import { getMigration, saveMigration, withPause, withState } from './store.js';
 import { approvalHolds } from './approval.js';
 import { followDataset } from './follow-plan.js';
+import { BATCH_BYTES } from './batch-memory.js';
 import { keepPlanCheckpoint, readPlanCheckpoint, type PlanCheckpoint, type StartedPlan } from './plan-checkpoint.js';
 
-/** A batch's rows and the chunks they are read from. */
-export interface BatchSpan { batch: number; fromRow: number; toRow: number; chunks: number[] }
+/**
+ * A batch's rows and the chunks they are read from; `bytes`: the row text they hold as planned (absent when the chunks'
+ * sizes are unknown).
+ */
+export interface BatchSpan { batch: number; fromRow: number; toRow: number; chunks: number[]; bytes?: number }
 /** `full`: the batch reached its row or byte limit (a later chunk cannot add to it). */
 export interface PlannedBatch extends BatchSpan { full: boolean }
 /** Collections below the threshold (and never for hardDelete, which only Bulk offers). */
@@ -23,15 +27,6 @@ export function resolveApiMode(migration: Pick<MigrationDoc, 'options' | 'operat
   if (migration.options.apiMode !== 'auto') return migration.options.apiMode;
   return migration.rowCount <= migration.options.collectionsThreshold ? 'collections' : 'bulk';
 }
-
-/**
- * The most row text one batch holds (its chunks' stored bytes, shared evenly among their rows): a worker holds a
- * batch's rows, their upload lines, a part's bytes and its results (and for an upsert the records it replaces) at
- * once, for up to 4 batches, so 25,000 rows of 60 KB (1.5 GB) would end its heap. 3,000 rows of 40-78 KB of CJK and
- * emoji, inserted, upserted over themselves or all failing: worker peak 440-495 MB RSS with 8 MB batches, up to 630
- * with 16 MB, 640 with 32 MB. Rows of ordinary size (~100 bytes: 2.5 MB a batch) never reach it.
- */
-export const BATCH_BYTES = 8 * 1024 * 1024;
 
 /**
  * Splits the dataset's rows into batches of at most `batchSize` rows and at most `batchBytes` of row text (a batch
@@ -43,10 +38,13 @@ export function planBatches(chunks: ChunkSpan[], batchSize: number, batchBytes =
   const batches: PlannedBatch[] = [];
   let open: PlannedBatch | undefined;
   let openBytes = 0;
+  /** Whether every row of the open batch comes from a chunk of known size (then its bytes are known). */
+  let openSized = true;
   const close = (full: boolean) => {
-    if (open) batches.push({ ...open, full });
+    if (open) batches.push({ ...open, ...(openSized ? { bytes: Math.round(openBytes) } : {}), full });
     open = undefined;
     openBytes = 0;
+    openSized = true;
   };
   for (const chunk of sorted) {
     const rowBytes = (chunk.bytes ?? 0) / chunk.rowCount; // unknown (older chunks): planned by rows alone
@@ -57,6 +55,7 @@ export function planBatches(chunks: ChunkSpan[], batchSize: number, batchBytes =
       const byBytes = rowBytes > 0 ? Math.floor((batchBytes - openBytes) / rowBytes) : byRows;
       const take = Math.min(end - row, byRows, Math.max(byBytes, open.toRow < open.fromRow ? 1 : 0));
       if (take > 0 && open.chunks.at(-1) !== chunk.index) open.chunks.push(chunk.index);
+      if (take > 0 && rowBytes === 0) openSized = false;
       open.toRow += take;
       openBytes += take * rowBytes;
       row += take;
@@ -78,7 +77,7 @@ export const batchSizeOf = (migration: Pick<MigrationDoc, 'options'>, apiMode: '
 export async function storeBatches(services: Services, migrationId: string, planned: BatchSpan[], apiMode: 'collections' | 'bulk'): Promise<void> {
   const now = new Date().toISOString();
   const docs: BatchDoc[] = planned.map((p) => ({
-    _id: batchId(migrationId, p.batch), kind: 'batch', migrationId, batch: p.batch, fromRow: p.fromRow, toRow: p.toRow, chunks: p.chunks,
+    _id: batchId(migrationId, p.batch), kind: 'batch', migrationId, batch: p.batch, fromRow: p.fromRow, toRow: p.toRow, chunks: p.chunks, ...(p.bytes === undefined ? {} : { bytes: p.bytes }),
     state: 'pending', apiMode, bulkJobs: [], totals: { ...emptyTotals(), rows: p.toRow - p.fromRow + 1 }, calls: 0, beforeImages: false, beforeSlices: 0, revivals: 0, idleRevivals: 0, updatedAt: now,
   }));
   const db = services.store.db('migrations');

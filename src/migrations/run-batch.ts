@@ -15,6 +15,7 @@ import { fieldByName, mappingTargets } from '../mapping/index.js';
 import { prepareBatch, recordRows, uploadLines, type PreparedBatch } from './prepare.js';
 import { checkpointsPrepared, keepPrepared, readPrepared } from './prepared-store.js';
 import { PrepareLane } from './prepare-lane.js';
+import { BATCH_BYTES, BATCHES_IN_MEMORY_BYTES, BatchMemory } from './batch-memory.js';
 import { describeContext } from '../preflight/index.js';
 import { reportBatch, reportState } from './progress.js';
 import { currentState, getBatch, getMigration, outcomesAttachment, readOutcomes, saveBatch, updateMigration, withPause } from './store.js';
@@ -30,6 +31,8 @@ const SLOT_RETRY_MS = 100;
 const doneKey = (id: string) => `dms:migration:${id}:done`;
 /** This process's batches prepare one at a time (see PrepareLane). */
 const preparing = new PrepareLane();
+/** The row text this process's batches hold at once (see BatchMemory); a batch planned without its size counts as full. */
+const memory = new BatchMemory(BATCHES_IN_MEMORY_BYTES);
 
 /** Pauses a running migration on the system's own initiative (API budget), keeping the reason. */
 export async function systemPause(services: Services, migrationId: string, why: Reason): Promise<void> {
@@ -112,6 +115,10 @@ export async function runBatch(services: Services, migrationId: string, n: numbe
   const slots = await acquireSlots(services, migration, n);
   await noteStart(services, migrationId, n);
   const keepAlive = setInterval(() => { for (const s of slots) void s.extend().catch(() => undefined); }, SLOT_LEASE_MS / 3);
+  const askedMemoryAt = Date.now();
+  const releaseMemory = await memory.hold(batch.bytes ?? BATCH_BYTES);
+  /** Time spent waiting for this process's other batches to give back their memory. */
+  const memoryWaitMs = Date.now() - askedMemoryAt;
   try {
     const session = await sessionFor(services, migration.connectionId);
     const describe = await describeObject(services.redis, session, migration.object);
@@ -173,7 +180,7 @@ export async function runBatch(services: Services, migrationId: string, n: numbe
       },
     };
     run.batch = { ...run.batch, state: 'running', startedAt: run.batch.startedAt ?? new Date().toISOString() };
-    log.info({ prepareMs, laneWaitMs, fromCheckpoint, stored, decided: prepared.decided.size, beforeSlices: batch.beforeSlices, bulkJobs: batch.bulkJobs.map((j) => `${j.id}:${j.state}:${j.resultsStored}`), revivals: batch.revivals }, fromCheckpoint || batch.revivals > 0 || stored > 0 ? 'batch resumes' : 'batch starts');
+    log.info({ prepareMs, laneWaitMs, memoryWaitMs, fromCheckpoint, stored, decided: prepared.decided.size, beforeSlices: batch.beforeSlices, bulkJobs: batch.bulkJobs.map((j) => `${j.id}:${j.state}:${j.resultsStored}`), revivals: batch.revivals }, fromCheckpoint || batch.revivals > 0 || stored > 0 ? 'batch resumes' : 'batch starts');
     try {
       await captureBeforeImages(run);
       if (prepared.form === 'records') await writeThroughCollections(run, prepared.rows);
@@ -201,6 +208,7 @@ export async function runBatch(services: Services, migrationId: string, n: numbe
     await afterBatch(services, migration, run.batch);
     return { state: run.batch.state };
   } finally {
+    releaseMemory();
     clearInterval(keepAlive);
     await Promise.all(slots.map((s) => s.release().catch(() => undefined)));
   }

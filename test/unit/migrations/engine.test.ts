@@ -28,6 +28,7 @@ describe('planBatches', () => {
     assert.deepEqual(batches.map((b) => b.toRow - b.fromRow + 1), [546, 546, 280]);
     assert.deepEqual(batches.map((b) => [b.fromRow, b.chunks[0], b.chunks.at(-1), b.full]), [[1, 0, 8, true], [547, 8, 16, true], [1093, 16, 20, false]]);
     assert.equal(batches.at(-1)?.toRow, 20 * 68 + 12);
+    assert.deepEqual(batches.map((b) => b.bytes), [546 * 61_440, 546 * 61_440, 280 * 61_440], 'each batch knows the row text it holds');
   });
   test('a row larger than the budget is a batch of its own', () => {
     const batches = planBatches(spans([1, 10], [1, 500], [2, 20]), 100, 100);
@@ -36,6 +37,7 @@ describe('planBatches', () => {
   test('chunks of unknown size (stored before sizes were recorded) are planned by rows alone', () => {
     const batches = planBatches(spans([5000], [5000], [10]), 4000, 1);
     assert.deepEqual(batches.map((b) => [b.fromRow, b.toRow, b.full]), [[1, 4000, true], [4001, 8000, true], [8001, 10010, false]]);
+    assert.deepEqual(batches.map((b) => b.bytes), [undefined, undefined, undefined], 'their size is not known either');
   });
   test('planning again with more chunks stored keeps every full batch as it was (a run that follows its parse)', () => {
     const all = spans([7, 7000], [3, 9000], [50, 5000], [9, 900], [40, 40_000], [5, 50]);
