@@ -15,7 +15,9 @@ async function main(): Promise<void> {
   const migrates = config.queue.queues.some((q) => q === 'migrations' || q === 'migration-batches');
   const [services] = await Promise.all([connectServices(config, { role: 'worker' }), migrates ? loadJsforce() : undefined]);
   const running = startWorkers(services);
-  logger('worker').info({ queues: running.workers.map((w) => w.name), concurrency: config.queue.concurrency, batchConcurrency: config.queue.batchConcurrency, pid: process.pid }, 'worker ready');
+  const queues = running.workers.map((w) => w.name);
+  const batchConcurrency = queues.includes('migration-batches') ? { batchConcurrency: config.queue.batchConcurrency } : {};
+  logger('worker').info({ queues, concurrency: config.queue.concurrency, ...batchConcurrency, pid: process.pid }, 'worker ready');
   announceReady();
   onShutdown([() => running.close(config.shutdownTimeoutMs), () => services.close()], { hardTimeoutMs: config.shutdownTimeoutMs + 1500 });
 }
