@@ -129,7 +129,7 @@ if (measured.length > 0) {
     `Load average at the start / end of the measurement: ${loadAtStart} / ${loadavg().map((l) => l.toFixed(1)).join(' ')}.`,
     `Medians of ${runs} runs. Every run uses fresh child processes: an in-memory pouchdb-server, the emulator`,
     `(\`src/cli/index.ts emulator\`), ${workerCount === 2 ? 'two' : workerCount} DMS worker process${workerCount === 1 ? '' : 'es'} (${compiled ? '`workers/index.ts` compiled by tsc into bench/out/dist and run as the Procfile runs `dist/workers/index.js`' : '`workers/index.ts` through tsx'},`,
-    `WORKER_CONCURRENCY 4, LOG_LEVEL info, default migration options, node flags: ${process.env.BENCH_WORKER_NODE_ARGS || 'none'}) on Redis 127.0.0.1:6379 with a random queue prefix; the dataset is`,
+    `WORKER_CONCURRENCY and WORKER_BATCH_CONCURRENCY at their defaults (4 and 8; 4 and 4 before 2026-12-08), LOG_LEVEL info, default migration options, node flags: ${process.env.BENCH_WORKER_NODE_ARGS || 'none'}) on Redis 127.0.0.1:6379 with a random queue prefix; the dataset is`,
     'loaded before the timer through the real reader and chunk sink (readDataset + ChunkSink: 5,000-row chunks of the rows as CSV text, as the parse job stores them).',
     'The floor script runs against its own fresh emulator. The emulator processes ingest jobs one at a time.',
     'Each DMS run checks that every row succeeded and that the emulator holds exactly one record per row.',
