@@ -22,6 +22,28 @@ const runs = Number(args[1] ?? 3);
 
 /** What the figures do not say by themselves: the same bench before this run's code, and the load it saw. */
 const NOTES = `
+Notes (2026-12-08, sixteenth session: 8 batches at once, b52a13e):
+- This table (03:48-03:53 UTC, load 1.9-3.5, the session's final code) came in a slower hour: sf's own job ended at
+  8.9-9.3 s (7.0-7.3 s at 03:14) and all of DMS took 27.9 CPU-s for the same work (23.1 at 03:14): 15.56 against
+  12.14 s = **1.28x**. The first run with a worker running 8 migration batches at once (\`WORKER_BATCH_CONCURRENCY\` 8, a
+  run's \`concurrency\` default 8; the batches' row text bounded to 32 MB a process), b52a13e at 03:09-03:14 UTC (load
+  2.8-5.3): DMS 13.08 s (13.08 / 13.11 / 12.76) against sf 11.71 s = **1.12x**, upload to ready 5.09 s, worker 8.1 CPU-s,
+  all of DMS 23.1, worker peak RSS 364-385 MB. The code before it, 02:42 UTC on a quieter machine (load 0.9-3.6): DMS
+  13.93 s (14.00 / 12.96 / 13.93) against sf 11.60 s = **1.20x**, worker 8.6 CPU-s, all of DMS 23.6, worker peak 333-336 MB.
+- Why: a 100 ms sampler of /proc through one run (02:50 UTC, 4 at once) showed the machine at 150-190 % of its two
+  cores from the dataset's ready to \`completed\`, the worker and the Local org each at 60-90 %: neither saturated, the
+  run waiting on its own round trips (job create, upload, close, polls, results, the batch's saves) with only 4
+  batches to overlap them. bench/e2e/timeline.ts (\`--concurrency=4,8\`, WORKER_CONCURRENCY=8 passed through, 3
+  alternating pairs, 03:00 UTC): 8 at once 13.69 / 12.70 / 12.78 s against 4 at once 15.44 / 14.13 / 14.90 s, lower in
+  3 of 3 pairs (-1.43 to -2.12 s), worker 6.4-6.9 against 7.0-8.9 CPU-s after ready. 6 at once 13.82 s, 12 at once
+  12.73 / 13.05 s (only 7-8 batches are ever ready at once): 8 is the knee. With 8 at once the same sampler shows
+  165-200 % in that phase.
+- Batches of 12,500 against 25,000 rows with 8 at once (03:30-03:40 UTC, 3 pairs): 16.33 / 14.54 / 14.23 against
+  14.08 / 13.33 / 13.77 s, more CPU (25.7 against 24.4 CPU-s): 25,000 stays.
+- Tried and not kept: the column profile's HyperLogLog hashing two UTF-16 units a step (bench/parse/profile-cost.ts, 2 x
+  3 alternating rounds: 1.01-1.20 against 1.02-1.21 CPU-s, no difference); \`--max-semi-space-size\` 32 or 64 for the
+  Local org (bench/emulator/run-once.ts, 3 rounds each: processing 6.45-6.96 s whatever the size).
+
 Notes (2026-12-06, 17:14-18:50 UTC; issue 18's e2efast work):
 - This table (18:10-18:42 UTC, load average 12-35; this helper's own test runs ran beside rounds 2 and 3): median
   DMS 173.9 s against sf 198.5 s = 0.88x, **but the pairs say 0.33x, 1.11x and 2.01x** (DMS 173.9 / 219.6 / 122.9 s,
