@@ -51,8 +51,9 @@ export async function npmStart(
     // (Node refuses --cpu-prof there: `--import=<file>` of a script that starts node:inspector's Profiler does it; nodeArgs
     // reach only the processes `dms start` starts itself).
     ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
-    // WORKER_CONCURRENCY: the worker's batch jobs at once (4 by default), for runs of more batches at once (`--concurrency`).
-    ...(process.env.WORKER_CONCURRENCY ? { WORKER_CONCURRENCY: process.env.WORKER_CONCURRENCY } : {}),
+    // WORKER_BATCH_CONCURRENCY: a worker process's batches at once (8 by default), for runs of more at once (`--concurrency`);
+    // WORKER_CONCURRENCY: its other jobs at once.
+    ...Object.fromEntries(['WORKER_BATCH_CONCURRENCY', 'WORKER_CONCURRENCY'].flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : []))),
   };
   const child = spawn(process.execPath, [...nodeArgs, builtCli(builtDir), 'start'], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';

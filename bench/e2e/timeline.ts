@@ -5,7 +5,8 @@
 // `--sf`: after each round, `sf data import bulk` of the same file as bench/e2e/run.ts times it, with its CPU seconds.
 // `--workers=1,2`: one build, runs alternating between `dms start` with 1 and 2 worker processes (WORKER_PROCESSES).
 // `--batch=25000,100000`: runs alternating between migrations with these batch sizes (options.batchSize).
-// `--concurrency=2,4`: the same with these batches at once (options.concurrency).
+// `--concurrency=2,4`: the same with these batches at once (options.concurrency; above 8, WORKER_BATCH_CONCURRENCY=N in the
+// environment lets the worker process run that many).
 // Usage: node --import tsx bench/e2e/timeline.ts [rows=1000000] [runs=1] [builtDir...] [--sf] [--workers=1,2] [--batch=N,M] [--concurrency=N,M]   (default: run.ts's build)
 import { loadavg } from 'node:os';
 import { SfCli } from '../../test/integration/sf-cli/sf-cli.js';
