@@ -8,9 +8,10 @@
 // `--concurrency=2,4`: the same with these batches at once (options.concurrency; above 8, WORKER_BATCH_CONCURRENCY=N in the
 // environment lets the worker process run that many).
 // Usage: node --import tsx bench/e2e/timeline.ts [rows=1000000] [runs=1] [builtDir...] [--sf] [--workers=1,2] [--batch=N,M] [--concurrency=N,M]   (default: run.ts's build)
+import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { SfCli } from '../../test/integration/sf-cli/sf-cli.js';
-import { defaultPath } from '../migrate/generate.js';
+import { defaultPath, generate } from '../migrate/generate.js';
 import { BUILT_DIR, dmsStartRun } from './dms-start.js';
 import { cpuByLabel, peakByLabel } from './process-tree.js';
 import { sfImportRun } from './sf-import.js';
@@ -25,6 +26,8 @@ const rows = Number(args[0] ?? 1_000_000);
 const runs = Number(args[1] ?? 1);
 const builds = (args.length > 2 ? args.slice(2) : [BUILT_DIR])
   .flatMap((builtDir) => workerCounts.flatMap((workerProcesses) => batchSizes.flatMap((batchSize) => concurrencies.map((concurrency) => ({ builtDir, workerProcesses, batchSize, concurrency })))));
+// The file as run.ts makes it, when no earlier run left one.
+if (!existsSync(defaultPath(rows))) await generate(rows, defaultPath(rows));
 const sf = process.argv.includes('--sf') ? await SfCli.create() : undefined;
 const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
 /** Per build (in `builds` order), each round's upload to completed and all of DMS's CPU seconds. */
