@@ -23,9 +23,10 @@ const runs = Number(args[1] ?? 3);
 /** What the figures do not say by themselves: the same bench before this run's code, and the load it saw. */
 const NOTES = `
 Notes (2026-12-08, sixteenth session: 8 batches at once, b52a13e):
-- This table (03:48-03:53 UTC, load 1.9-3.5, the session's final code) came in a slower hour: sf's own job ended at
-  8.9-9.3 s (7.0-7.3 s at 03:14) and all of DMS took 27.9 CPU-s for the same work (23.1 at 03:14): 15.56 against
-  12.14 s = **1.28x**. The first run with a worker running 8 migration batches at once (\`WORKER_BATCH_CONCURRENCY\` 8, a
+- This table (04:35-04:39 UTC, load 0.5-2.4, the session's final code f75397b): DMS 13.48 s against sf 11.80 s =
+  **1.14x**; sf's own job ended at 7.5-7.6 s; all of DMS 24.3 CPU-s (worker 8.5, Local org 7.2, pouchdb-server 3.2,
+  parser 3.2, web 1.6); worker peak 373 MB. At 03:48-03:53 (load 1.9-3.5), a slower hour: sf's own job ended at 8.9-9.3 s
+  and all of DMS took 27.9 CPU-s for the same work: 15.56 against 12.14 s = **1.28x**. The first run with a worker running 8 migration batches at once (\`WORKER_BATCH_CONCURRENCY\` 8, a
   run's \`concurrency\` default 8; the batches' row text bounded to 32 MB a process), b52a13e at 03:09-03:14 UTC (load
   2.8-5.3): DMS 13.08 s (13.08 / 13.11 / 12.76) against sf 11.71 s = **1.12x**, upload to ready 5.09 s, worker 8.1 CPU-s,
   all of DMS 23.1, worker peak RSS 364-385 MB. The code before it, 02:42 UTC on a quieter machine (load 0.9-3.6): DMS
