@@ -20,7 +20,7 @@ export class BatchMemory {
   private held = 0;
   private readonly waiting: { bytes: number; admit: () => void }[] = [];
 
-  constructor(readonly limit: number) {}
+  constructor(private readonly limit: number) {}
 
   get heldBytes(): number {
     return this.held;
